@@ -1,0 +1,3 @@
+from aa_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,58 @@
+"""Build bounded JQL from a scan scope without splicing user text into the query."""
+
+from __future__ import annotations
+
+import re
+
+from aa_tui.jira.errors import UsageError
+
+PROJECT_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,254}$")
+BASE_RESTRICTION = "attachments IS NOT EMPTY"
+
+
+def quote(value: str) -> str:
+    """A JQL string literal: double quotes, with backslash and quote escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def validate_project_keys(keys: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    for raw in keys:
+        key = raw.strip()
+        if not key:
+            continue
+        if not PROJECT_KEY.match(key):
+            raise UsageError(
+                f"{raw!r} is not a Jira project key (letters, digits and underscores, starting "
+                "with a letter)."
+            )
+        if key.upper() not in out:
+            out.append(key.upper())
+    return tuple(out)
+
+
+def build_scan_jql(projects: tuple[str, ...] = (), user_jql: str = "") -> str:
+    """``attachments IS NOT EMPTY`` plus the scope; the user's JQL is parenthesised.
+
+    Project keys are validated and quoted. The user's JQL is the user's own query (they may
+    write any JQL they could type in Jira); it is wrapped in parentheses so it can only narrow
+    the search, and an ``ORDER BY`` in it is refused because it would break the wrapping.
+    """
+    clauses = [BASE_RESTRICTION]
+    keys = validate_project_keys(projects)
+    if keys:
+        clauses.append("project in (" + ", ".join(quote(k) for k in keys) + ")")
+    jql = (user_jql or "").strip()
+    if jql:
+        if re.search(r"\border\s+by\b", _strip_strings(jql), re.IGNORECASE):
+            raise UsageError("Leave ORDER BY out of --jql: aa-tui orders the search itself.")
+        if _strip_strings(jql).count("(") != _strip_strings(jql).count(")"):
+            raise UsageError("The JQL filter has unbalanced parentheses.")
+        if jql.count('"') % 2 and '\\"' not in jql:
+            raise UsageError("The JQL filter has an unterminated string (odd number of quotes).")
+        clauses.append(f"({jql})")
+    return " AND ".join(clauses) + " ORDER BY id ASC"
+
+
+def _strip_strings(jql: str) -> str:
+    return re.sub(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'', '""', jql)

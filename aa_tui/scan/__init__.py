@@ -1,0 +1,1 @@
+"""The scan pipeline: enumerate, stage-hash, aggregate. No UI imports."""

@@ -1,0 +1,31 @@
+"""Jira timestamps (``2025-03-04T10:00:00.000+0000``) to aware datetimes."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
+
+
+def parse_jira_time(text: str) -> datetime | None:
+    """Parse Jira's ISO-8601 variants; ``None`` when empty or unreadable."""
+    if not text:
+        return None
+    value = text.strip().replace("Z", "+00:00")
+    value = _OFFSET.sub(r"\1:\2", value)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def sort_time(text: str) -> datetime:
+    """A sortable time; unknown times sort last among equals by going to the far future."""
+    return parse_jira_time(text) or datetime.max.replace(tzinfo=timezone.utc)
+
+
+def utc_now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

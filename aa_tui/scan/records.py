@@ -1,0 +1,149 @@
+"""Plain records shared by the scan pipeline, the store, the CLI and the TUI."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+UNKNOWN_AUTHOR = "(unknown user)"
+STATUS_CATEGORIES = ("To Do", "In Progress", "Done")
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentRecord:
+    """One attachment on one issue, as the metadata phase sees it (no bytes read yet)."""
+
+    attachment_id: str
+    issue_id: str
+    issue_key: str
+    project_key: str
+    file_name: str
+    size: int
+    mime_type: str
+    author: str
+    created: str  # ISO-8601, as Jira gives it
+    status: str
+    status_category: str
+    issue_updated: str
+    author_id: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> AttachmentRecord:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a scan covers: the whole site, some projects, and/or a JQL filter."""
+
+    projects: tuple[str, ...] = ()
+    jql: str = ""
+
+    def describe(self) -> str:
+        parts = []
+        if self.projects:
+            parts.append("projects " + ", ".join(self.projects))
+        if self.jql:
+            parts.append(f"JQL {self.jql}")
+        return "; ".join(parts) or "whole site"
+
+    def to_dict(self) -> dict:
+        return {"projects": list(self.projects), "jql": self.jql}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Scope:
+        return cls(projects=tuple(data.get("projects") or ()), jql=data.get("jql") or "")
+
+
+@dataclass(slots=True)
+class DuplicateGroup:
+    """Attachments with identical bytes (or, when ``likely``, equal size and name)."""
+
+    hash: str
+    size: int
+    locations: list[AttachmentRecord]  # canonical (oldest upload) first
+    likely: bool = False
+
+    @property
+    def canonical(self) -> AttachmentRecord:
+        return self.locations[0]
+
+    @property
+    def file_name(self) -> str:
+        return self.canonical.file_name
+
+    @property
+    def mime_type(self) -> str:
+        return self.canonical.mime_type
+
+    @property
+    def copies(self) -> int:
+        return len(self.locations)
+
+    @property
+    def wasted_size(self) -> int:
+        return (self.copies - 1) * self.size
+
+    def to_dict(self) -> dict:
+        return {
+            "hash": self.hash,
+            "size": self.size,
+            "file_name": self.file_name,
+            "mime_type": self.mime_type,
+            "copies": self.copies,
+            "wasted_size": self.wasted_size,
+            "likely": self.likely,
+            "locations": [
+                {
+                    "attachment_id": a.attachment_id,
+                    "issue_key": a.issue_key,
+                    "project_key": a.project_key,
+                    "file_name": a.file_name,
+                    "author": a.author,
+                    "created": a.created,
+                    "status": a.status,
+                    "status_category": a.status_category,
+                    "issue_updated": a.issue_updated,
+                    "is_canonical": i == 0,
+                }
+                for i, a in enumerate(self.locations)
+            ],
+        }
+
+
+@dataclass(slots=True)
+class StatRow:
+    """One row of a breakdown table (a project, a file type, an uploader, ...)."""
+
+    key: str
+    files: int = 0
+    size: int = 0
+    duplicate_files: int = 0
+    wasted_size: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Totals:
+    issues_scanned: int = 0
+    total_files: int = 0
+    total_size: int = 0
+    canonical_files: int = 0
+    duplicate_files: int = 0
+    duplicate_size: int = 0
+    waste_pct: float = 0.0
+    zero_byte_files: int = 0
+    unreadable_files: int = 0
+    duplicate_groups: int = 0
+    bytes_read: int = 0
+    bytes_read_by_stage: dict[str, int] = field(default_factory=dict)
+    requests: int = 0
+    retries: int = 0
+    throttled: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,1 @@
+"""Persistence: TinyDB with atomic writes; the token is never stored here."""

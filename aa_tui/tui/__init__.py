@@ -1,0 +1,1 @@
+"""The Textual app: screens and widgets only; the engine does the work."""

@@ -1,0 +1,135 @@
+"""Unit tests of the staged grouping with an in-memory reader (narrow: no HTTP here)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+
+from aa_tui.scan.records import AttachmentRecord
+from aa_tui.scan.staged import HEAD_BYTES, TAIL_BYTES, HashBook, StagedHasher, metadata_groups
+
+
+def record(aid: str, size: int, name: str = "f.bin", created: str = "2025-01-01T00:00:00.000+0000"):
+    return AttachmentRecord(
+        attachment_id=aid,
+        issue_id="1",
+        issue_key="A-1",
+        project_key="A",
+        file_name=name,
+        size=size,
+        mime_type="application/octet-stream",
+        author="x",
+        created=created,
+        status="Open",
+        status_category="To Do",
+        issue_updated=created,
+    )
+
+
+class MemoryReader:
+    def __init__(self, blobs: dict[str, bytes]) -> None:
+        self.blobs = blobs
+        self.calls: list[tuple[str, int, int | None]] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, aid, start, end, sink):
+        with self.lock:
+            self.calls.append((aid, start, end))
+        data = self.blobs[aid][start : None if end is None else end + 1]
+        sink(data)
+        return len(data)
+
+
+def build(blobs: dict[str, bytes], names: dict[str, str] | None = None):
+    names = names or {}
+    return [record(aid, len(b), names.get(aid, "f.bin")) for aid, b in blobs.items()]
+
+
+def test_traps_are_split_and_copies_found():
+    base = os.urandom(50_000)
+    blobs = {
+        "1": base,
+        "2": base,  # copy
+        "3": base[:-1] + bytes([base[-1] ^ 1]),  # same head, other tail
+        "4": bytes([base[0] ^ 1]) + base[1:],  # same tail, other head
+        "5": base[:25_000] + bytes([base[25_000] ^ 1]) + base[25_001:],  # only the middle differs
+        "6": os.urandom(50_000),  # same size, other bytes
+        "7": os.urandom(1234),  # unique size: never read
+        "8": b"",
+        "9": b"",
+    }
+    reader = MemoryReader(blobs)
+    groups = StagedHasher(reader, workers=4).find_groups(build(blobs))
+    assert [sorted(a.attachment_id for a in g.locations) for g in groups] == [["1", "2"]]
+    assert groups[0].hash == "sha256:" + hashlib.sha256(base).hexdigest()
+    read_ids = {c[0] for c in reader.calls}
+    assert "7" not in read_ids and "8" not in read_ids and "9" not in read_ids
+    # Full reads only for the files that survived head and tail: 1, 2 and the middle trap 5.
+    full_reads = {aid for aid, start, _ in reader.calls if start == HEAD_BYTES}
+    assert full_reads == {"1", "2", "5"}
+
+
+def test_small_files_cost_no_third_read():
+    small = os.urandom(HEAD_BYTES // 2)
+    medium = os.urandom(HEAD_BYTES + TAIL_BYTES - 10)
+    blobs = {"1": small, "2": small, "3": medium, "4": medium, "5": os.urandom(len(medium))}
+    reader = MemoryReader(blobs)
+    hasher = StagedHasher(reader, workers=2)
+    groups = hasher.find_groups(build(blobs))
+    assert sorted(sorted(a.attachment_id for a in g.locations) for g in groups) == [
+        ["1", "2"],
+        ["3", "4"],
+    ]
+    assert hasher.reports["full"].bytes_read == 0
+    # Everything of the four copies, plus only the head of "5" (its head already differs).
+    expected = 2 * len(small) + 2 * len(medium) + HEAD_BYTES
+    assert sum(r.bytes_read for r in hasher.reports.values()) == expected
+
+
+def test_canonical_is_oldest_then_lowest_id():
+    data = os.urandom(9000)
+    records = [
+        record("30", 9000, created="2025-05-01T00:00:00.000+0000"),
+        record("20", 9000, created="2024-05-01T00:00:00.000+0200"),
+        record("10", 9000, created="2024-05-01T00:00:00.000+0200"),
+    ]
+    reader = MemoryReader({"10": data, "20": data, "30": data})
+    (group,) = StagedHasher(reader).find_groups(records)
+    assert [a.attachment_id for a in group.locations] == ["10", "20", "30"]
+    assert group.wasted_size == 2 * 9000
+
+
+def test_resume_reuses_known_hashes():
+    data = os.urandom(20_000)
+    blobs = {"1": data, "2": data, "3": os.urandom(20_000)}
+    first = MemoryReader(blobs)
+    book = HashBook()
+    StagedHasher(first, book=book).find_groups(build(blobs))
+    again = MemoryReader(blobs)
+    groups = StagedHasher(again, book=book).find_groups(build(blobs))
+    assert again.calls == []
+    assert len(groups) == 1
+
+
+def test_unreadable_files_are_excluded():
+    from aa_tui.jira.errors import RequestRejected
+
+    data = os.urandom(8000)
+    blobs = {"1": data, "2": data, "3": data}
+
+    def reader(aid, start, end, sink):
+        if aid == "3":
+            raise RequestRejected("gone", 404)
+        return MemoryReader(blobs)(aid, start, end, sink)
+
+    hasher = StagedHasher(reader)
+    (group,) = hasher.find_groups(build(blobs))
+    assert sorted(a.attachment_id for a in group.locations) == ["1", "2"]
+    assert hasher.book.unreadable == {"3": "HTTP 404"}
+
+
+def test_metadata_mode_groups_by_size_and_name_and_says_likely():
+    blobs = {"1": b"a" * 10, "2": b"b" * 10, "3": b"c" * 10}
+    groups = metadata_groups(build(blobs, {"1": "A.txt", "2": "a.TXT", "3": "other.txt"}))
+    assert len(groups) == 1 and groups[0].likely and groups[0].copies == 2
