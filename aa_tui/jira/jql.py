@@ -46,7 +46,8 @@ def build_scan_jql(projects: tuple[str, ...] = (), user_jql: str = "") -> str:
     if jql:
         if re.search(r"\border\s+by\b", _strip_strings(jql), re.IGNORECASE):
             raise UsageError("Leave ORDER BY out of --jql: aa-tui orders the search itself.")
-        if _strip_strings(jql).count("(") != _strip_strings(jql).count(")"):
+        if not _balanced(_strip_strings(jql)):
+            # "A) OR (B" would escape the wrapping parentheses and widen the search.
             raise UsageError("The JQL filter has unbalanced parentheses.")
         if jql.count('"') % 2 and '\\"' not in jql:
             raise UsageError("The JQL filter has an unterminated string (odd number of quotes).")
@@ -56,3 +57,12 @@ def build_scan_jql(projects: tuple[str, ...] = (), user_jql: str = "") -> str:
 
 def _strip_strings(jql: str) -> str:
     return re.sub(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'', '""', jql)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0

@@ -138,6 +138,8 @@ class Totals:
     waste_pct: float = 0.0
     zero_byte_files: int = 0
     unreadable_files: int = 0
+    stale_files: int = 0  # on Done issues not updated for a year
+    stale_size: int = 0
     duplicate_groups: int = 0
     bytes_read: int = 0
     bytes_read_by_stage: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,108 @@
+"""Text output of the command line: the live progress line, the summary, the scans table."""
+
+from __future__ import annotations
+
+import time
+from typing import TextIO
+
+import humanize
+
+from aa_tui.scan.events import ScanProgress
+
+
+def size(n: int) -> str:
+    return humanize.naturalsize(n, binary=True)
+
+
+def eta(progress: ScanProgress) -> str:
+    if not progress.total or not progress.done or progress.done >= progress.total:
+        return ""
+    per_unit = progress.elapsed_s / max(progress.done, 1)
+    remaining = per_unit * (progress.total - progress.done)
+    return f" ETA {int(remaining // 60)}:{int(remaining % 60):02d}"
+
+
+class ProgressLine:
+    """One line on stderr, rewritten in place (plain lines when stderr is not a terminal)."""
+
+    def __init__(self, stream: TextIO, enabled: bool = True) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.tty = stream.isatty()
+        self._width = 0
+        self._last_plain = 0.0
+        self._phase = ""
+
+    def update(self, p: ScanProgress) -> None:
+        if not self.enabled:
+            return
+        rate = p.done / p.elapsed_s if p.elapsed_s > 0 else 0.0
+        unit = "issues" if p.phase in ("enumerating", "fetching details") else "files"
+        text = (
+            f"{p.phase}: {p.done:,}/{p.total:,} {unit} ({rate:,.0f}/s){eta(p)} | "
+            f"{p.files:,} files {size(p.total_size)} | read {size(p.bytes_read)} | "
+            f"{p.requests:,} requests, {p.throttled} throttled"
+        )
+        if p.backoff_s > 0.05:
+            text += f", backing off {p.backoff_s:.1f}s"
+        if p.message and p.phase == "connecting":
+            text = p.message
+        if self.tty:
+            pad = max(0, self._width - len(text))
+            self.stream.write("\r" + text + " " * pad)
+            self._width = len(text)
+        else:
+            now = time.monotonic()
+            if p.phase != self._phase or now - self._last_plain > 5:
+                self.stream.write(text + "\n")
+                self._last_plain = now
+        self._phase = p.phase
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled and self.tty and self._width:
+            self.stream.write("\n")
+            self._width = 0
+            self.stream.flush()
+
+
+def print_summary(out: TextIO, outcome) -> None:
+    t = outcome.summary["totals"]
+    info = outcome.info
+    likely = " (likely: size + name only)" if info.verify == "metadata" else ""
+    out.write(
+        f"Scan {info.id} of {info.site} ({info.scope.describe()}) in {info.duration_s:.1f}s\n"
+        f"  {t['total_files']:,} files, {size(t['total_size'])} on {t['issues_scanned']:,} issues\n"
+        f"  {t['duplicate_groups']:,} duplicate groups{likely}: {t['duplicate_files']:,} extra copies "
+        f"waste {size(t['duplicate_size'])} ({t['waste_pct']:.1f}%)\n"
+        f"  read {size(t['bytes_read'])} to prove it; {t['requests']:,} requests, "
+        f"{t['retries']} retries, {t['throttled']} throttled\n"
+    )
+    if t.get("zero_byte_files"):
+        out.write(f"  {t['zero_byte_files']} zero-byte files (no waste, not grouped)\n")
+    if t.get("unreadable_files"):
+        out.write(
+            f"  {t['unreadable_files']} attachments could not be read (403/404): not in any group\n"
+        )
+    wins = outcome.summary.get("quick_wins", [])[:3]
+    if wins:
+        out.write("Top quick wins:\n")
+        for g in wins:
+            out.write(
+                f"  {size(g['wasted_size']):>10}  {g['file_name']} x{g['copies']} "
+                f"(keep {g['locations'][0]['issue_key']})\n"
+            )
+
+
+def format_scans(scans) -> str:
+    if not scans:
+        return "No scans yet: run `aa-tui scan ...` or open the app."
+    lines = [f"{'ID':<22} {'STATUS':<11} {'FILES':>8} {'SIZE':>10} {'WASTE':>10}  SITE / SCOPE"]
+    for s in scans:
+        t = s.totals or {}
+        lines.append(
+            f"{s.id:<22} {s.status:<11} {t.get('total_files', 0):>8,} "
+            f"{size(t.get('total_size', 0)):>10} {size(t.get('duplicate_size', 0)):>10}  "
+            f"{s.site} ({s.scope.describe()})"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,384 @@
+"""The scan engine: enumerate, fetch details, stage-hash, aggregate, save. No UI imports.
+
+Runs in the calling thread (the CLI's main thread or a TUI thread worker) and uses a pool of
+threads for requests; every request goes through the client's one rate governor. Progress goes
+to ``listener`` as :class:`ScanProgress` events; ``client.cancel`` stops it between batches and
+leaves it resumable.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from aa_tui.jira.client import BULKFETCH_MAX, JiraClient
+from aa_tui.jira.errors import Cancelled, JiraError
+from aa_tui.jira.jql import build_scan_jql
+from aa_tui.jira.parse import ParseResult, parse_issue
+from aa_tui.scan.events import ScanProgress
+from aa_tui.scan.records import AttachmentRecord, DuplicateGroup, Scope
+from aa_tui.scan.report import build_summary
+from aa_tui.scan.staged import HashBook, StagedHasher, metadata_groups
+from aa_tui.scan.stats import aggregate
+from aa_tui.store.journal import Journal
+from aa_tui.store.store import ScanInfo, Store, new_scan_id
+
+VERIFY_MODES = ("exact", "metadata")
+STAGE_PHASES = {"head": "probing heads", "tail": "probing tails", "full": "hashing"}
+PROGRESS_EVERY_S = 0.1
+
+
+@dataclass
+class ScanRequest:
+    site: str
+    email: str
+    scope: Scope = field(default_factory=Scope)
+    verify: str = "exact"
+    resume: bool = False
+    workers: int = 8
+
+
+@dataclass
+class ScanOutcome:
+    info: ScanInfo
+    summary: dict[str, Any]
+    groups: list[DuplicateGroup]
+    warnings: list[str] = field(default_factory=list)
+    reused_issues: int = 0  # on resume: issues whose details came from the checkpoint
+    reused_hashes: int = 0  # on resume: probe/full hashes that came from the checkpoint
+
+
+@dataclass
+class _Checkpoint:
+    """What a journal says was already done."""
+
+    ids: list[str] = field(default_factory=list)
+    enumerated: bool = False
+    done_issues: set[str] = field(default_factory=set)
+    records: dict[str, AttachmentRecord] = field(default_factory=dict)
+    book: HashBook = field(default_factory=HashBook)
+    not_visible: int = 0
+
+    @classmethod
+    def replay(cls, entries: Iterable[dict[str, Any]]) -> _Checkpoint:
+        state = cls()
+        seen_ids: set[str] = set()
+        for entry in entries:
+            kind = entry.get("k")
+            if kind == "ids":
+                for issue_id in entry.get("ids", []):
+                    if issue_id not in seen_ids:
+                        seen_ids.add(issue_id)
+                        state.ids.append(issue_id)
+            elif kind == "enumerated":
+                state.enumerated = True
+            elif kind == "issues":
+                state.done_issues.update(entry.get("ids", []))
+                state.not_visible += int(entry.get("not_visible", 0))
+                for data in entry.get("records", []):
+                    record = AttachmentRecord.from_dict(data)
+                    state.records[record.attachment_id] = record
+            elif kind == "hash":
+                state.book.stage(entry["stage"]).update(entry.get("hashes", {}))
+                state.book.unreadable.update(entry.get("unreadable", {}))
+        return state
+
+
+class ScanEngine:
+    def __init__(
+        self,
+        client: JiraClient,
+        store: Store,
+        request: ScanRequest,
+        *,
+        listener: Callable[[ScanProgress], None] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        if request.verify not in VERIFY_MODES:
+            raise ValueError(f"verify must be one of {VERIFY_MODES}")
+        self.client = client
+        self.store = store
+        self.request = request
+        self.listener = listener or (lambda event: None)
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.jql = build_scan_jql(request.scope.projects, request.scope.jql)
+        self._started = time.monotonic()
+        self._last_emit = 0.0
+        self._progress = ScanProgress(phase="connecting")
+        self.warnings: list[str] = []
+
+    # -- progress -------------------------------------------------------------------------------
+    def _emit(self, force: bool = False, **changes: Any) -> None:
+        gov = self.client.governor.stats
+        fields = {
+            **{k: getattr(self._progress, k) for k in ScanProgress.__dataclass_fields__},
+            **changes,
+            "elapsed_s": time.monotonic() - self._started,
+            "requests": gov.requests,
+            "throttled": gov.throttled,
+            "retries": gov.retries,
+            "errors": gov.errors,
+            "backoff_s": self.client.governor.backoff_remaining(),
+        }
+        phase_changed = fields["phase"] != self._progress.phase
+        self._progress = ScanProgress(**fields)
+        now = time.monotonic()
+        if force or phase_changed or now - self._last_emit >= PROGRESS_EVERY_S:
+            self._last_emit = now
+            self.listener(self._progress)
+
+    # -- the scan -------------------------------------------------------------------------------
+    def run(self) -> ScanOutcome:
+        request = self.request
+        self._emit(force=True, phase="connecting", message=f"Signing in to {self.client.site}")
+        identity = self.client.myself()
+        self.client.server_info()
+        self._check_attachments_enabled()
+        info, checkpoint = self._open_scan()
+        journal = self.store.open_journal(info.id)
+        run_started = time.monotonic()
+        previous_duration = info.duration_s
+        self._emit(force=True, message=f"Signed in as {identity.display_name}")
+        try:
+            reused_hashes = sum(len(checkpoint.book.stage(s)) for s in ("head", "tail", "full"))
+            records, issues = self._collect(journal, checkpoint)
+            if request.verify == "exact":
+                groups = self._hash(journal, checkpoint.book, records)
+            else:
+                groups = metadata_groups(records)
+            self._emit(force=True, phase="saving", groups=len(groups))
+            outcome = self._finish(
+                info, records, groups, issues, checkpoint, previous_duration, run_started
+            )
+            outcome.reused_issues = len(checkpoint.done_issues)
+            outcome.reused_hashes = reused_hashes
+        except Cancelled:
+            self._fail(
+                info,
+                "cancelled",
+                "Cancelled; resume with --resume.",
+                previous_duration,
+                run_started,
+            )
+            raise
+        except JiraError as exc:
+            self._fail(info, "failed", str(exc), previous_duration, run_started)
+            raise
+        except BaseException as exc:  # keep the scan resumable whatever happened
+            self._fail(
+                info, "failed", f"{type(exc).__name__}: {exc}", previous_duration, run_started
+            )
+            raise
+        finally:
+            journal.close()
+        self.store.drop_journal(info.id)
+        self._emit(force=True, phase="done")
+        return outcome
+
+    def _check_attachments_enabled(self) -> None:
+        try:
+            settings = self.client.attachment_settings()
+        except JiraError:
+            return
+        if isinstance(settings, dict) and settings.get("enabled") is False:
+            self.warnings.append(
+                "Attachments are disabled on this site: existing files are still scanned, but "
+                "nobody can add new ones."
+            )
+
+    def _open_scan(self) -> tuple[ScanInfo, _Checkpoint]:
+        request = self.request
+        if request.resume:
+            found = self.store.find_resumable(self.client.site, request.scope, request.verify)
+            if found is not None:
+                checkpoint = _Checkpoint.replay(self.store.read_journal(found.id))
+                found.status = "running"
+                found.message = ""
+                self.store.save_scan(found)
+                return found, checkpoint
+            self.warnings.append("No interrupted scan of this site and scope: starting afresh.")
+        info = ScanInfo(
+            id=new_scan_id(),
+            site=self.client.site,
+            email=request.email,
+            scope=request.scope,
+            verify=request.verify,
+            started_at=self.clock().isoformat(timespec="seconds"),
+        )
+        self.store.save_scan(info)
+        return info, _Checkpoint()
+
+    def _fail(
+        self, info: ScanInfo, status: str, message: str, previous: float, started: float
+    ) -> None:
+        info.status = status
+        info.message = message
+        info.duration_s = previous + (time.monotonic() - started)
+        self.store.save_scan(info)
+
+    # -- metadata: ids, then details in parallel ------------------------------------------------
+    def _collect(
+        self, journal: Journal, checkpoint: _Checkpoint
+    ) -> tuple[list[AttachmentRecord], int]:
+        records = dict(checkpoint.records)
+        done = set(checkpoint.done_issues)
+        expected = None if checkpoint.enumerated else self.client.approximate_count(self.jql)
+        ids: list[str] = list(checkpoint.ids)
+        known = set(ids)
+        not_visible = checkpoint.not_visible
+        self._emit(force=True, phase="enumerating", done=len(done), total=expected or len(ids))
+
+        def id_pages() -> Iterable[list[str]]:
+            if checkpoint.enumerated:
+                yield ids
+                return
+            for page in self.client.iter_issue_id_pages(self.jql):
+                fresh = [i for i in page if i not in known]
+                known.update(fresh)
+                ids.extend(fresh)
+                journal.append("ids", ids=fresh)
+                yield page
+            journal.append("enumerated")
+
+        pending: dict[Future, list[str]] = {}
+        batch: list[str] = []
+        queued: set[str] = set()
+
+        def drain(block: bool) -> None:
+            nonlocal not_visible
+            if not pending:
+                return
+            finished, _ = wait(
+                list(pending), timeout=None if block else 0, return_when=FIRST_COMPLETED
+            )
+            for future in finished:
+                chunk = pending.pop(future)
+                issues, errors = future.result()
+                parsed = ParseResult()
+                for issue in issues:
+                    parse_issue(issue, parsed)
+                for record in parsed.records:
+                    records[record.attachment_id] = record
+                not_visible += len(errors)
+                journal.append(
+                    "issues",
+                    ids=chunk,
+                    records=[r.to_dict() for r in parsed.records],
+                    not_visible=len(errors),
+                )
+                done.update(chunk)
+                self._emit(
+                    phase="fetching details",
+                    done=len(done),
+                    total=max(len(ids), expected or 0),
+                    issues=len(done),
+                    files=len(records),
+                    total_size=sum(r.size for r in parsed.records) + self._progress.total_size,
+                )
+
+        with ThreadPoolExecutor(self.request.workers, thread_name_prefix="aa-meta") as pool:
+            try:
+                for page in id_pages():
+                    for issue_id in page:
+                        if issue_id in done or issue_id in queued:
+                            continue
+                        queued.add(issue_id)
+                        batch.append(issue_id)
+                        if len(batch) == BULKFETCH_MAX:
+                            pending[pool.submit(self.client.bulkfetch, batch)] = batch
+                            batch = []
+                    drain(block=False)
+                    while len(pending) > self.request.workers * 2:
+                        drain(block=True)
+                    self._emit(
+                        phase="enumerating" if not done else "fetching details",
+                        total=max(len(ids), expected or 0),
+                        done=len(done),
+                    )
+                if batch:
+                    pending[pool.submit(self.client.bulkfetch, batch)] = batch
+                while pending:
+                    drain(block=True)
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                raise
+        if not_visible:
+            self.warnings.append(
+                f"{not_visible} issues were listed but could not be read (deleted meanwhile, or "
+                "no permission); their attachments are not counted."
+            )
+        self._not_visible = not_visible
+        return list(records.values()), len(done)
+
+    # -- bytes ----------------------------------------------------------------------------------
+    def _hash(
+        self, journal: Journal, book: HashBook, records: list[AttachmentRecord]
+    ) -> list[DuplicateGroup]:
+        def on_hashes(stage: str, hashes: dict[str, str], unreadable: dict[str, str]) -> None:
+            journal.append("hash", stage=stage, hashes=hashes, unreadable=unreadable)
+
+        def on_progress(stage: str, done: int, total: int, read: int) -> None:
+            self._emit(
+                phase=STAGE_PHASES[stage],
+                done=done,
+                total=total,
+                bytes_read=sum(r.bytes_read for r in hasher.reports.values()),
+            )
+
+        hasher = StagedHasher(
+            self.client.read_content,
+            workers=self.request.workers,
+            cancel=self.client.cancel,
+            book=book,
+            on_hashes=on_hashes,
+            on_progress=on_progress,
+        )
+        groups = hasher.find_groups(records)
+        self._bytes_by_stage = {s: r.bytes_read for s, r in hasher.reports.items()}
+        return groups
+
+    # -- results --------------------------------------------------------------------------------
+    def _finish(
+        self,
+        info: ScanInfo,
+        records: list[AttachmentRecord],
+        groups: list[DuplicateGroup],
+        issues: int,
+        checkpoint: _Checkpoint,
+        previous: float,
+        started: float,
+    ) -> ScanOutcome:
+        unreadable = checkpoint.book.unreadable
+        breakdown = aggregate(
+            records, groups, now=self.clock(), issues_scanned=issues, unreadable=len(unreadable)
+        )
+        totals = breakdown.totals
+        by_stage = getattr(self, "_bytes_by_stage", {})
+        totals.bytes_read_by_stage = dict(by_stage)
+        totals.bytes_read = sum(by_stage.values())
+        gov = self.client.governor.stats
+        totals.requests, totals.retries, totals.throttled = gov.requests, gov.retries, gov.throttled
+        info.status = "complete"
+        info.message = ""
+        info.finished_at = self.clock().isoformat(timespec="seconds")
+        info.duration_s = previous + (time.monotonic() - started)
+        summary = build_summary(info, breakdown)
+        summary["warnings"] = list(self.warnings)
+        summary["unreadable"] = [
+            {"attachment_id": aid, "reason": reason} for aid, reason in sorted(unreadable.items())
+        ]
+        self.store.save_results(
+            info.id,
+            summary,
+            [g.to_dict() for g in groups],
+            [r.to_dict() for r in records],
+        )
+        info.totals = totals.to_dict()
+        self.store.save_scan(info)
+        self._emit(force=True, groups=len(groups), wasted=totals.duplicate_size)
+        return ScanOutcome(info=info, summary=summary, groups=groups, warnings=list(self.warnings))

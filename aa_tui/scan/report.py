@@ -1,0 +1,93 @@
+"""The report format ``aa-tui.report/1``: one JSON object, or one CSV file per table."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from aa_tui.scan.stats import TABLES, Breakdown
+from aa_tui.store.atomic import write_atomic
+from aa_tui.store.store import ScanInfo
+
+SCHEMA = "aa-tui.report/1"
+LOCATION_COLUMNS = (
+    "attachment_id",
+    "issue_key",
+    "project_key",
+    "file_name",
+    "author",
+    "created",
+    "status",
+    "status_category",
+    "is_canonical",
+)
+
+
+def scan_header(info: ScanInfo) -> dict[str, Any]:
+    return {
+        "id": info.id,
+        "site": info.site,
+        "scope": info.scope.describe(),
+        "scope_detail": info.scope.to_dict(),
+        "verify": info.verify,
+        "started_at": info.started_at,
+        "finished_at": info.finished_at,
+        "duration_s": round(info.duration_s, 2),
+        "status": info.status,
+    }
+
+
+def build_summary(info: ScanInfo, breakdown: Breakdown) -> dict[str, Any]:
+    """Everything but the full list of duplicate groups: what re-opening a scan needs."""
+    summary: dict[str, Any] = {
+        "schema": SCHEMA,
+        "scan": scan_header(info),
+        "totals": breakdown.totals.to_dict(),
+    }
+    for name in TABLES:
+        summary[name] = [row.to_dict() for row in breakdown.tables.get(name, [])]
+    summary["quick_wins"] = [g.to_dict() for g in breakdown.quick_wins]
+    return summary
+
+
+def full_report(summary: dict[str, Any], groups: list[dict[str, Any]]) -> dict[str, Any]:
+    report = dict(summary)
+    report["duplicate_groups"] = groups
+    return report
+
+
+def write_json(path: Path, report: dict[str, Any]) -> None:
+    write_atomic(Path(path), orjson.dumps(report, option=orjson.OPT_INDENT_2))
+
+
+def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
+    """``totals.csv``, one CSV per table, ``duplicate_groups.csv`` and ``locations.csv``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def emit(name: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
+        path = directory / f"{name}.csv"
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+        path.chmod(0o600)
+        written.append(path)
+
+    totals = {k: v for k, v in report["totals"].items() if not isinstance(v, dict)}
+    emit("totals", list(totals), [totals])
+    for name in TABLES:
+        emit(name, ["key", "files", "size", "duplicate_files", "wasted_size"], report[name])
+    group_columns = ["hash", "size", "file_name", "mime_type", "copies", "wasted_size", "likely"]
+    emit("duplicate_groups", group_columns, report["duplicate_groups"])
+    emit("quick_wins", group_columns, report["quick_wins"])
+    emit(
+        "locations",
+        ["hash", *LOCATION_COLUMNS],
+        [{"hash": g["hash"], **loc} for g in report["duplicate_groups"] for loc in g["locations"]],
+    )
+    return written

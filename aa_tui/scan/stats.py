@@ -1,0 +1,120 @@
+"""Breakdowns of a scan: totals, projects, file types, uploaders, ages, status categories."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from aa_tui.scan.dates import parse_jira_time
+from aa_tui.scan.records import AttachmentRecord, DuplicateGroup, StatRow, Totals
+
+AGE_BRACKETS: tuple[tuple[str, int | None], ...] = (
+    ("< 30 days", 30),
+    ("30-90 days", 90),
+    ("90-180 days", 180),
+    ("180-365 days", 365),
+    ("1-2 years", 730),
+    ("> 2 years", None),
+)
+UNKNOWN_AGE = "unknown date"
+NO_EXTENSION = "no-extension"
+QUICK_WINS = 10
+STALE_AFTER_DAYS = 365
+TABLES = ("projects", "file_types", "uploaders", "age_brackets", "status_categories")
+
+
+def file_type(file_name: str) -> str:
+    """The case-folded extension, or ``no-extension`` (``.bashrc`` and ``README`` have none)."""
+    base = file_name.rsplit("/", 1)[-1]
+    stem, dot, ext = base.rpartition(".")
+    if not dot or not stem or not ext or len(ext) > 16 or " " in ext:
+        return NO_EXTENSION
+    return ext.casefold()
+
+
+def age_bracket(created: str, now: datetime) -> str:
+    when = parse_jira_time(created)
+    if when is None:
+        return UNKNOWN_AGE
+    days = (now - when).days
+    for label, limit in AGE_BRACKETS:
+        if limit is None or days < limit:
+            return label
+    return AGE_BRACKETS[-1][0]  # pragma: no cover
+
+
+@dataclass
+class Breakdown:
+    """Every table of a scan, plus the totals and the quick wins."""
+
+    totals: Totals
+    tables: dict[str, list[StatRow]] = field(default_factory=dict)
+    quick_wins: list[DuplicateGroup] = field(default_factory=list)
+
+
+def aggregate(
+    records: Iterable[AttachmentRecord],
+    groups: list[DuplicateGroup],
+    *,
+    now: datetime,
+    issues_scanned: int = 0,
+    unreadable: int = 0,
+) -> Breakdown:
+    """One pass over the records. A copy beyond the canonical one counts as waste in the row
+    (project, type, uploader, ...) the copy itself belongs to, so rows add up to the total."""
+    copies = {a.attachment_id for g in groups for a in g.locations[1:]}
+    keyers: dict[str, Callable[[AttachmentRecord], str]] = {
+        "projects": lambda r: r.project_key,
+        "file_types": lambda r: file_type(r.file_name),
+        "uploaders": lambda r: r.author,
+        "age_brackets": lambda r: age_bracket(r.created, now),
+        "status_categories": lambda r: r.status_category,
+    }
+    rows: dict[str, dict[str, StatRow]] = {name: {} for name in keyers}
+    totals = Totals(issues_scanned=issues_scanned, unreadable_files=unreadable)
+    stale_cutoff = now - timedelta(days=STALE_AFTER_DAYS)
+    stale_files = stale_size = 0
+    for record in records:
+        totals.total_files += 1
+        totals.total_size += record.size
+        if record.size == 0:
+            totals.zero_byte_files += 1
+        is_copy = record.attachment_id in copies
+        for name, keyer in keyers.items():
+            key = keyer(record)
+            row = rows[name].get(key)
+            if row is None:
+                row = rows[name][key] = StatRow(key)
+            row.files += 1
+            row.size += record.size
+            if is_copy:
+                row.duplicate_files += 1
+                row.wasted_size += record.size
+        if record.status_category == "Done":
+            updated = parse_jira_time(record.issue_updated)
+            if updated is not None and updated < stale_cutoff:
+                stale_files += 1
+                stale_size += record.size
+    totals.duplicate_groups = len(groups)
+    totals.duplicate_files = sum(g.copies - 1 for g in groups)
+    totals.duplicate_size = sum(g.wasted_size for g in groups)
+    totals.canonical_files = totals.total_files - totals.duplicate_files
+    totals.waste_pct = (
+        round(100.0 * totals.duplicate_size / totals.total_size, 2) if totals.total_size else 0.0
+    )
+    totals.stale_files, totals.stale_size = stale_files, stale_size
+    tables = {name: _ordered(name, table) for name, table in rows.items()}
+    quick = sorted(groups, key=lambda g: (-g.wasted_size, -g.copies, g.hash))[:QUICK_WINS]
+    return Breakdown(totals=totals, tables=tables, quick_wins=quick)
+
+
+def _ordered(name: str, table: dict[str, StatRow]) -> list[StatRow]:
+    if name == "age_brackets":
+        order = [label for label, _ in AGE_BRACKETS] + [UNKNOWN_AGE]
+        return [table[k] for k in order if k in table]
+    if name == "status_categories":
+        order = ["To Do", "In Progress", "Done"]
+        known = [table[k] for k in order if k in table]
+        return known + sorted((r for k, r in table.items() if k not in order), key=lambda r: r.key)
+    return sorted(table.values(), key=lambda r: (-r.size, r.key))

@@ -1,0 +1,91 @@
+"""A TinyDB storage that never leaves a half-written file: orjson, temp file, fsync, rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+PRIVATE = 0o600
+
+
+class StoreDamagedError(Exception):
+    """A store file exists but cannot be read; ``str()`` says which and what to do."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves either the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, PRIVATE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def read_json_file(path: Path) -> Any:
+    """Parse a store file; raise :class:`StoreDamagedError` naming it when it is not JSON."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    if not raw.strip():
+        return None if raw == b"" else _damaged(path, "is empty")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        _damaged(path, f"is not valid JSON ({str(exc).splitlines()[0][:80]})")
+
+
+def _damaged(path: Path, reason: str) -> None:
+    raise StoreDamagedError(f"The store file {path} {reason}.", path)
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB ``Storage``: whole-file reads and atomic whole-file writes, mode 0600."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        data = read_json_file(self.path)
+        if data is not None and not isinstance(data, dict):
+            _damaged(self.path, "does not hold a JSON object")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        write_atomic(self.path, orjson.dumps(data))
+
+    def close(self) -> None:
+        pass
