@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -356,7 +357,7 @@ class JiraClient:
                 response = client.send(request, stream=True)
             except httpx.TransportError as exc:
                 raise _TransientDownload(str(_short(exc)), 0, 0) from None
-            with response:
+            with contextlib.closing(response):
                 self.governor.on_response(response.status_code, response.headers)
                 status = response.status_code
                 if status in RETRYABLE_STATUS:

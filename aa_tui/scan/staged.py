@@ -231,6 +231,8 @@ class StagedHasher:
                 self.on_hashes("full", full, {})
             done += len(batch)
             self.on_progress(stage, done, total, report.bytes_read)
+            if self.cancel.is_set():
+                raise Cancelled()
 
     def _read(self, aid: str, start: int, end: int | None, sink: Callable[[bytes], None]) -> int:
         return self.reader(aid, start, end, sink)

@@ -1,0 +1,140 @@
+"""Command-line flags of ``aa-tui demo-site`` and the loop that serves until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+
+from aa_tui.demo.generator import PROFILES, DemoData, generate_site
+from aa_tui.demo.server import DemoOptions, DemoServer
+
+#: What ``--faults`` turns on (individual flags override it).
+FAULT_PRESET = {
+    "fault_5xx": 0.05,
+    "fault_429_burst": 0.02,
+    "fault_cut_download": 0.05,
+    "fault_slow": 0.02,
+}
+
+
+def add_demo_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the demo-site flags to ``parser``."""
+    g = parser.add_argument_group("demo site")
+    g.add_argument("--port", type=int, default=8080, help="Jira origin port (0: any free one)")
+    g.add_argument("--media-port", type=int, default=0, help="media origin port (0: any)")
+    g.add_argument("--seed", type=int, default=7, help="generation seed (same seed, same site)")
+    g.add_argument("--issues", type=int, default=3000, help="number of issues to generate")
+    g.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="demo",
+        help="demo: files up to 20 MB; realistic: adds files of 50-500 MB",
+    )
+    g.add_argument("--email", default="demo@example.com", help="email the site accepts")
+    g.add_argument("--token", default="demo-token", help="API token the site accepts")
+    g.add_argument("--latency-ms", type=float, default=0.0, help="delay of every request")
+    g.add_argument(
+        "--per-issue-ms", type=float, default=0.0, help="extra delay per issue returned with fields"
+    )
+    g.add_argument(
+        "--per-id-ms", type=float, default=0.0, help="extra delay per id on id-only search pages"
+    )
+    g.add_argument(
+        "--rate-limit",
+        type=float,
+        default=None,
+        metavar="RPS",
+        help="token-bucket limit in requests/s (429 with Retry-After above it)",
+    )
+    g.add_argument("--burst", type=int, default=40, help="token-bucket size")
+    g.add_argument(
+        "--faults",
+        action="store_true",
+        help="preset: 5%% 5xx, 429 bursts, 5%% cut downloads, slow answers",
+    )
+    g.add_argument("--fault-5xx", type=float, default=None, metavar="SHARE")
+    g.add_argument("--fault-429-burst", type=float, default=None, metavar="SHARE")
+    g.add_argument("--fault-cut-download", type=float, default=None, metavar="SHARE")
+    g.add_argument("--fault-slow", type=float, default=None, metavar="SHARE")
+    g.add_argument("--slow-s", type=float, default=1.0, help="delay of a slow answer")
+    g.add_argument("--fault-seed", type=int, default=1)
+    g.add_argument(
+        "--ignore-range",
+        action="store_true",
+        help="media answers 200 with the whole file to Range requests",
+    )
+    g.add_argument(
+        "--hidden-projects",
+        default="",
+        metavar="KEYS",
+        help="comma-separated project keys the user cannot browse",
+    )
+    g.add_argument("--deployment", choices=("Cloud", "Server"), default="Cloud")
+
+
+def options_from_args(args: argparse.Namespace) -> tuple[DemoData, DemoOptions, tuple[int, int]]:
+    """Generate the site and build its options from parsed flags."""
+    faults = dict(FAULT_PRESET) if args.faults else {}
+    for name in FAULT_PRESET:
+        value = getattr(args, name, None)
+        if value is not None:
+            faults[name] = value
+    options = DemoOptions(
+        latency_s=args.latency_ms / 1000,
+        per_issue_s=args.per_issue_ms / 1000,
+        per_id_s=args.per_id_ms / 1000,
+        rate_limit_rps=args.rate_limit,
+        burst=args.burst,
+        slow_s=args.slow_s,
+        ignore_range=args.ignore_range,
+        deployment=args.deployment,
+        hidden_projects=tuple(
+            k.strip().upper() for k in args.hidden_projects.split(",") if k.strip()
+        ),
+        fault_seed=args.fault_seed,
+        **faults,
+    )
+    data = generate_site(seed=args.seed, issues=args.issues, profile=args.profile)
+    return data, options, (args.port, args.media_port)
+
+
+def serve_forever(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
+    """Start the demo site, print how to connect, serve until Ctrl-C (or ``stop``); exit 0."""
+    started = time.perf_counter()
+    server: DemoServer | None = None
+    try:
+        data, options, (port, media_port) = options_from_args(args)
+        server = DemoServer(
+            data, options, port=port, media_port=media_port, email=args.email, token=args.token
+        )
+        try:
+            server.start()
+        except OSError as e:
+            print(
+                f"demo-site: cannot listen on 127.0.0.1:{port}: {e.strerror or e}", file=sys.stderr
+            )
+            return 2
+        _print_banner(server, time.perf_counter() - started)
+        while not (stop.wait(0.5) if stop else time.sleep(0.5)):
+            pass
+    except KeyboardInterrupt:
+        print("\nDemo site stopped.", flush=True)
+    finally:
+        if server is not None:
+            server.stop()
+    return 0
+
+
+def _print_banner(server: DemoServer, seconds: float) -> None:
+    truth = server.truth()
+    lines = [
+        f"Demo Jira site: {server.base_url}   (media host {server.media_url})",
+        f"  email:         {server.email}",
+        f"  API token:     {server.token}",
+        f"  expired token: {server.expired_token}  (401 on /myself, anonymous elsewhere)",
+        f"  truth: {truth.summary()}",
+        f"  generated in {seconds:.1f} s; Ctrl-C to stop.",
+    ]
+    print("\n".join(lines), flush=True)

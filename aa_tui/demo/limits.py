@@ -1,0 +1,81 @@
+"""Thread-safe counters and the token-bucket rate limiter of the demo server."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DemoStats:
+    """Counters updated by the handler threads; read them with :meth:`snapshot`."""
+
+    requests: Counter = field(default_factory=Counter)  # per endpoint name
+    throttled: int = 0  # 429s sent (limit exceeded or fault bursts)
+    errors_5xx: int = 0
+    cut_downloads: int = 0
+    slow_answers: int = 0
+    redirects: int = 0  # 303s to the media origin
+    media_requests: int = 0
+    media_bytes: int = 0  # body bytes sent by the media origin
+    jira_bytes: int = 0  # attachment bytes sent by the Jira origin (redirect=false)
+    media_auth_header_requests: int = 0  # media requests that carried Authorization
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, name: str, amount: int = 1) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + amount)
+
+    def hit(self, endpoint: str) -> None:
+        with self._lock:
+            self.requests[endpoint] += 1
+
+    @property
+    def total_requests(self) -> int:
+        with self._lock:
+            return sum(self.requests.values())
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            return {
+                "requests": dict(self.requests),
+                "throttled": self.throttled,
+                "errors_5xx": self.errors_5xx,
+                "cut_downloads": self.cut_downloads,
+                "slow_answers": self.slow_answers,
+                "redirects": self.redirects,
+                "media_requests": self.media_requests,
+                "media_bytes": self.media_bytes,
+                "jira_bytes": self.jira_bytes,
+                "media_auth_header_requests": self.media_auth_header_requests,
+            }
+
+
+class TokenBucket:
+    """``rate`` tokens per second, at most ``burst`` saved; one token per request."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = max(1, burst)
+        self.tokens = float(self.burst)
+        self.stamp = time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self) -> tuple[bool, int, float]:
+        """``(allowed, remaining, seconds until one token)``."""
+        with self._lock:
+            now = time.monotonic()
+            self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
+            if self.tokens >= 1.0:
+                self.tokens -= 1.0
+                return True, int(self.tokens), 0.0
+            return False, 0, (1.0 - self.tokens) / self.rate
+
+
+def retry_after_seconds(wait: float) -> int:
+    """``Retry-After`` value: whole seconds, rounded up, at least 1."""
+    return max(1, math.ceil(wait))

@@ -1,0 +1,130 @@
+"""The command line as a user runs it: real subprocesses against the demo site."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import group_ids  # noqa: F401 - shared helpers live there
+
+
+def aa(args, data_dir, token=None, stdin=None, timeout=120):
+    env = {k: v for k, v in os.environ.items() if k != "JIRA_API_TOKEN"}
+    env["AA_TUI_DATA_DIR"] = str(data_dir)
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    if token is not None:
+        env["JIRA_API_TOKEN"] = token
+    return subprocess.run(
+        [sys.executable, "-m", "aa_tui", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_scan_then_list_then_report(demo_server, small_site, tmp_path):
+    data = tmp_path / "data"
+    report_path = tmp_path / "report.json"
+    result = aa(
+        [
+            "scan",
+            "--site",
+            demo_server.base_url,
+            "--email",
+            demo_server.email,
+            "--json",
+            str(report_path),
+        ],
+        data,
+        token=demo_server.token,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "duplicate groups" in result.stdout and "Top quick wins" in result.stdout
+    report = json.loads(report_path.read_text())
+    truth = small_site.truth
+    assert report["schema"] == "aa-tui.report/1"
+    assert report["totals"]["duplicate_size"] == truth.duplicate_size
+    assert {
+        frozenset(loc["attachment_id"] for loc in g["locations"])
+        for g in report["duplicate_groups"]
+    } == truth.groups
+    assert all(
+        isinstance(loc["attachment_id"], str)
+        for g in report["duplicate_groups"]
+        for loc in g["locations"]
+    )
+    assert demo_server.token not in report_path.read_text()
+
+    listing = aa(["scans"], data)
+    assert listing.returncode == 0 and report["scan"]["id"] in listing.stdout
+
+    again = tmp_path / "again.json"
+    csv_dir = tmp_path / "csv"
+    exported = aa(
+        ["report", report["scan"]["id"], "--json", str(again), "--csv", str(csv_dir)], data
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(again.read_text()) == report
+    assert (csv_dir / "locations.csv").read_text(encoding="utf-8").count("\n") == 1 + sum(
+        len(g["locations"]) for g in report["duplicate_groups"]
+    )
+
+
+def test_token_from_stdin(demo_server, tmp_path):
+    result = aa(
+        [
+            "scan",
+            "--site",
+            demo_server.base_url,
+            "--email",
+            demo_server.email,
+            "--token-stdin",
+            "--verify",
+            "metadata",
+        ],
+        tmp_path,
+        stdin=demo_server.token + "\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "likely" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "token", "needle"),
+    [
+        (["--site", "not a url"], "tok-Secret-4711", "not a site URL"),
+        (["--site", "http://example.com"], "tok-Secret-4711", "Refusing plain http://"),
+        (["--projects", 'A" OR project = B'], "tok-Secret-4711", "not a Jira project key"),
+        ([], "wrong-token", "refused the email and API token"),
+        ([], None, "No API token"),
+    ],
+)
+def test_bad_input_gives_one_clear_sentence_and_exit_2(demo_server, tmp_path, args, token, needle):
+    base = ["scan", "--site", demo_server.base_url, "--email", demo_server.email]
+    result = aa(base + args, tmp_path, token=token)
+    assert result.returncode == 2, result.stderr
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr
+    if token:
+        assert token not in result.stderr
+
+
+def test_expired_token_is_named(demo_server, tmp_path):
+    result = aa(
+        ["scan", "--site", demo_server.base_url, "--email", demo_server.email],
+        tmp_path,
+        token=demo_server.expired_token,
+    )
+    assert result.returncode == 2
+    assert "expired" in result.stderr.lower() or "refused" in result.stderr.lower()
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_scan_id(tmp_path):
+    result = aa(["report", "nope", "--json", str(tmp_path / "x.json")], tmp_path)
+    assert result.returncode == 2 and "No scan 'nope'" in result.stderr
