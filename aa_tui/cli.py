@@ -143,9 +143,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _open_store(data_dir: str | None):
     from aa_tui.locations import data_dir as resolve
+    from aa_tui.logs import setup_logging
     from aa_tui.store.store import Store
 
-    store = Store(resolve(data_dir))
+    folder = resolve(data_dir)
+    setup_logging(folder)
+    store = Store(folder)
     for warning in store.warnings:
         print(f"aa-tui: warning: {warning}", file=sys.stderr)
     return store

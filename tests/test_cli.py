@@ -59,6 +59,9 @@ def test_scan_then_list_then_report(demo_server, small_site, tmp_path):
         for loc in g["locations"]
     )
     assert demo_server.token not in report_path.read_text()
+    log = data / "aa-tui.log"
+    assert "complete" in log.read_text() and demo_server.token not in log.read_text()
+    assert log.stat().st_mode & 0o777 == 0o600
 
     listing = aa(["scans"], data)
     assert listing.returncode == 0 and report["scan"]["id"] in listing.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -26,6 +27,9 @@ from aa_tui.jira.errors import (
 )
 from aa_tui.jira.governor import RETRYABLE_STATUS, RateGovernor, parse_retry_after
 from aa_tui.jira.site import normalize_site_url, same_origin
+from aa_tui.logs import register_secret
+
+log = logging.getLogger(__name__)
 
 SEARCH_PAGE_SIZE = 5000  # ids only: Jira's largest page
 BULKFETCH_MAX = 100
@@ -67,6 +71,7 @@ class JiraClient:
         timeout = httpx.Timeout(timeout_s, connect=10.0)
         limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
         self._token = token
+        register_secret(token)
         self._api = httpx.Client(
             base_url=self.site,
             auth=httpx.BasicAuth(email, token),
@@ -139,6 +144,7 @@ class JiraClient:
                     f"Gave up on {method} {_path_of(url)} after {attempt} tries: {problem}."
                 )
             delay = self.governor.retry_delay(attempt, retry_after)
+            log.info("retry %s %s in %.1fs: %s", method, _path_of(url), delay, problem)
             if retry_after is not None:
                 self.governor.pause(delay)
             self.governor.note_retry()

@@ -8,6 +8,7 @@ leaves it resumable.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -27,6 +28,7 @@ from aa_tui.scan.stats import aggregate
 from aa_tui.store.journal import Journal
 from aa_tui.store.store import ScanInfo, Store, new_scan_id
 
+log = logging.getLogger(__name__)
 VERIFY_MODES = ("exact", "metadata")
 STAGE_PHASES = {"head": "probing heads", "tail": "probing tails", "full": "hashing"}
 PROGRESS_EVERY_S = 0.1
@@ -125,6 +127,8 @@ class ScanEngine:
             "backoff_s": self.client.governor.backoff_remaining(),
         }
         phase_changed = fields["phase"] != self._progress.phase
+        if phase_changed:
+            log.info("phase %s (%s requests so far)", fields["phase"], gov.requests)
         self._progress = ScanProgress(**fields)
         now = time.monotonic()
         if force or phase_changed or now - self._last_emit >= PROGRESS_EVERY_S:
@@ -139,6 +143,14 @@ class ScanEngine:
         self.client.server_info()
         self._check_attachments_enabled()
         info, checkpoint = self._open_scan()
+        log.info(
+            "scan %s of %s (%s, verify %s)%s",
+            info.id,
+            info.site,
+            info.scope.describe(),
+            info.verify,
+            " resumed" if checkpoint.done_issues or checkpoint.ids else "",
+        )
         journal = self.store.open_journal(info.id)
         run_started = time.monotonic()
         previous_duration = info.duration_s
@@ -176,6 +188,7 @@ class ScanEngine:
         finally:
             journal.close()
         self.store.drop_journal(info.id)
+        log.info("scan %s complete: %s", info.id, outcome.info.totals)
         self._emit(force=True, phase="done")
         return outcome
 
@@ -215,6 +228,7 @@ class ScanEngine:
     def _fail(
         self, info: ScanInfo, status: str, message: str, previous: float, started: float
     ) -> None:
+        log.warning("scan %s %s: %s", info.id, status, message)
         info.status = status
         info.message = message
         info.duration_s = previous + (time.monotonic() - started)
