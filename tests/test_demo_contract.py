@@ -18,7 +18,8 @@ import pytest
 
 from aa_tui.demo import DemoOptions, DemoServer, generate_site
 
-SPEC_PATH = Path("/work/shared/jira/cloud-openapi-subset.json")
+# A copy of Atlassian's published subset (../shared/jira/), kept in the repo so CI has it.
+SPEC_PATH = Path(__file__).parent / "contract" / "cloud-openapi-subset.json"
 ERROR_COLLECTION = {
     "type": "object",
     "required": ["errorMessages"],

@@ -110,3 +110,11 @@ def test_cancelled_scan_resumes_to_the_same_result(demo_server, small_site, stor
     assert outcome.reused_issues > 0
     if stop_in != "fetching details":
         assert outcome.reused_hashes > 0
+
+
+def test_server_that_ignores_range_still_gives_the_truth(small_site, store):
+    from aa_tui.demo.server import DemoOptions, DemoServer
+
+    with DemoServer(small_site, DemoOptions(ignore_range=True)) as server:
+        outcome = run_scan(server, store)
+    assert_matches_truth(outcome, small_site.truth)
