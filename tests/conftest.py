@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -43,8 +44,9 @@ def make_client(server, token=None, **kw) -> JiraClient:
 
 
 def run_scan(
-    server, store, *, scope=Scope(), verify="exact", resume=False, listener=None, client=None
+    server, store, *, scope=None, verify="exact", resume=False, listener=None, client=None
 ):
+    scope = scope or Scope()
     client = client or make_client(server)
     try:
         request = ScanRequest(
@@ -58,3 +60,18 @@ def run_scan(
 
 def group_ids(groups) -> set[frozenset[str]]:
     return {frozenset(loc.attachment_id for loc in g.locations) for g in groups}
+
+
+@pytest.fixture(scope="session")
+def spec() -> dict:
+    """Atlassian's OpenAPI subset (a copy of ../shared/jira/ kept in tests/contract/)."""
+    from test_demo_contract import SPEC_PATH
+
+    return json.loads(SPEC_PATH.read_text())
+
+
+@pytest.fixture(scope="session")
+def components(spec) -> dict:
+    from test_demo_contract import _translate
+
+    return _translate(spec["components"])

@@ -6,13 +6,7 @@ from __future__ import annotations
 import copy
 
 from conftest import run_scan
-from test_demo_contract import (  # noqa: F401 - spec and components are fixtures
-    _check_issue_fields,
-    _operation,
-    _validator,
-    components,
-    spec,
-)
+from test_demo_contract import _check_issue_fields, _operation, _validator
 
 
 def test_a_scan_speaks_only_the_contract(spec, components, demo_server, store):

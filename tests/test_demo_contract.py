@@ -8,13 +8,11 @@ validated with ``jsonschema`` against the schemas of /work/shared/jira/cloud-ope
 from __future__ import annotations
 
 import copy
-import json
 import re
 from pathlib import Path
 
 import httpx
 import jsonschema
-import pytest
 
 from aa_tui.demo import DemoOptions, DemoServer, generate_site
 
@@ -62,16 +60,6 @@ def _translate(node):
     if out.pop("nullable", False):
         out = {"anyOf": [out, {"type": "null"}]}
     return out
-
-
-@pytest.fixture(scope="module")
-def spec() -> dict:
-    return json.loads(SPEC_PATH.read_text())
-
-
-@pytest.fixture(scope="module")
-def components(spec) -> dict:
-    return _translate(spec["components"])
 
 
 def _validator(components: dict, schema: dict) -> jsonschema.Draft202012Validator:
