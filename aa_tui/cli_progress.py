@@ -70,6 +70,13 @@ def print_summary(out: TextIO, outcome) -> None:
     t = outcome.summary["totals"]
     info = outcome.info
     likely = " (likely: size + name only)" if info.verify == "metadata" else ""
+    if outcome.signed_in_as:
+        out.write(f"Signed in as {outcome.signed_in_as}\n")
+    if outcome.reused_issues:
+        out.write(
+            f"Resumed: {outcome.reused_issues:,} issues and {outcome.reused_hashes:,} hashes "
+            "came from the checkpoint\n"
+        )
     out.write(
         f"Scan {info.id} of {info.site} ({info.scope.describe()}) in {info.duration_s:.1f}s\n"
         f"  {t['total_files']:,} files, {size(t['total_size'])} on {t['issues_scanned']:,} issues\n"

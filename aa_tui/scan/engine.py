@@ -50,6 +50,7 @@ class ScanOutcome:
     summary: dict[str, Any]
     groups: list[DuplicateGroup]
     warnings: list[str] = field(default_factory=list)
+    signed_in_as: str = ""
     reused_issues: int = 0  # on resume: issues whose details came from the checkpoint
     reused_hashes: int = 0  # on resume: probe/full hashes that came from the checkpoint
 
@@ -166,6 +167,7 @@ class ScanEngine:
             outcome = self._finish(
                 info, records, groups, issues, checkpoint, previous_duration, run_started
             )
+            outcome.signed_in_as = f"{identity.display_name} <{identity.email}>"
             outcome.reused_issues = len(checkpoint.done_issues)
             outcome.reused_hashes = reused_hashes
         except Cancelled:
