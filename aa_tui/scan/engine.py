@@ -246,6 +246,7 @@ class ScanEngine:
         ids: list[str] = list(checkpoint.ids)
         known = set(ids)
         not_visible = checkpoint.not_visible
+        total_size = sum(r.size for r in records.values())
         self._emit(force=True, phase="enumerating", done=len(done), total=expected or len(ids))
 
         def id_pages() -> Iterable[list[str]]:
@@ -265,7 +266,7 @@ class ScanEngine:
         queued: set[str] = set()
 
         def drain(block: bool) -> None:
-            nonlocal not_visible
+            nonlocal not_visible, total_size
             if not pending:
                 return
             finished, _ = wait(
@@ -278,6 +279,8 @@ class ScanEngine:
                 for issue in issues:
                     parse_issue(issue, parsed)
                 for record in parsed.records:
+                    if record.attachment_id not in records:
+                        total_size += record.size
                     records[record.attachment_id] = record
                 not_visible += len(errors)
                 journal.append(
@@ -293,7 +296,7 @@ class ScanEngine:
                     total=max(len(ids), expected or 0),
                     issues=len(done),
                     files=len(records),
-                    total_size=sum(r.size for r in parsed.records) + self._progress.total_size,
+                    total_size=total_size,
                 )
 
         with ThreadPoolExecutor(self.request.workers, thread_name_prefix="aa-meta") as pool:
