@@ -133,3 +133,24 @@ def test_metadata_mode_groups_by_size_and_name_and_says_likely():
     blobs = {"1": b"a" * 10, "2": b"b" * 10, "3": b"c" * 10}
     groups = metadata_groups(build(blobs, {"1": "A.txt", "2": "a.TXT", "3": "other.txt"}))
     assert len(groups) == 1 and groups[0].likely and groups[0].copies == 2
+
+
+def test_an_unreadable_file_answering_first_does_not_abort_the_batch():
+    """A 403 that arrives while other reads are still running is an answer, not a failure."""
+    import time
+
+    from aa_tui.jira.errors import RequestRejected
+
+    data = os.urandom(9000)
+    blobs = {str(i): data for i in range(1, 9)}
+    memory = MemoryReader(blobs)
+
+    def reader(aid, start, end, sink):
+        if aid == "1":
+            raise RequestRejected("forbidden", 403)
+        time.sleep(0.05)
+        return memory(aid, start, end, sink)
+
+    hasher = StagedHasher(reader, workers=4)
+    (group,) = hasher.find_groups(build(blobs))
+    assert group.copies == 7 and hasher.book.unreadable == {"1": "HTTP 403"}

@@ -48,6 +48,10 @@ def test_results_round_trip_and_files_are_private(tmp_path):
     assert store.load_attachments("s1") == [{"attachment_id": "1"}]
     for path in [store.index_path, *store.scan_dir("s1").iterdir()]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    journal = store.open_journal("s2")
+    journal.close()
+    for folder in (store.scans_dir, store.scan_dir("s1"), store.scan_dir("s2")):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     leftovers = [p for p in tmp_path.rglob("*.tmp")]
     assert leftovers == []
 

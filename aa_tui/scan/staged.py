@@ -18,7 +18,7 @@ import hashlib
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from aa_tui.jira.errors import Cancelled, RequestRejected
@@ -202,11 +202,9 @@ class StagedHasher:
                 raise Cancelled()
             batch = todo[start : start + self.batch_size]
             futures = [self._pool.submit(task, r) for r in batch]
-            finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
-            if any(f.exception() for f in finished):
-                for f in futures:
-                    f.cancel()
-                wait(futures)
+            # Wait for the whole batch: a 403/404 on one file is an answer, not a failure, and
+            # a real failure (or a cancel) must not leave reads running behind our back.
+            wait(futures)
             hashes: dict[str, str] = {}
             full: dict[str, str] = {}
             unreadable: dict[str, str] = {}

@@ -89,7 +89,7 @@ def new_scan_id() -> str:
 class Store:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.scans_dir = self.data_dir / "scans"
         self.scans_dir.mkdir(exist_ok=True, mode=0o700)
         self.index_path = self.data_dir / INDEX_FILE
