@@ -94,9 +94,39 @@ def _add_demo_site_arguments(parser: argparse.ArgumentParser) -> None:
     add_demo_site_arguments(parser)
 
 
+class _Redacting:
+    """A text stream that masks every registered secret (``aa_tui.logs``) before writing."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from aa_tui.logs import redact
+
+        return self._stream.write(redact(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in (None, "demo"):  # the app owns the terminal
+        return _main(args)
+    from aa_tui.logs import register_secret
+
+    # Whatever a message quotes back (a pasted URL, a server's error text), the token is masked.
+    register_secret(os.environ.get(TOKEN_ENV, "").strip())
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Redacting(out), _Redacting(err)
+    try:
+        return _main(args)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         return _dispatch(args)
     except CliError as exc:
@@ -159,6 +189,9 @@ def _read_token(args: argparse.Namespace, site: str) -> str:
         token = sys.stdin.readline().strip()
         if not token:
             raise CliError("--token-stdin was given but standard input held no token.")
+        from aa_tui.logs import register_secret
+
+        register_secret(token)
         return token
     token = os.environ.get(TOKEN_ENV, "").strip()
     if token:
@@ -213,26 +246,34 @@ def _scan(args: argparse.Namespace, store) -> int:
     engine = ScanEngine(client, store, request, listener=progress.update)
     outcome_box: dict = {}
 
+    finished = threading.Event()
+
     def work() -> None:
         try:
             outcome_box["outcome"] = engine.run()
         except BaseException as exc:  # handed to the main thread
             outcome_box["error"] = exc
+        finally:
+            finished.set()
 
     thread = threading.Thread(target=work, name="aa-scan", daemon=True)
     thread.start()
+    # Wait on an Event, not Thread.join: a join interrupted by Ctrl-C marks the thread as
+    # stopped while it still runs (CPython < 3.13), and the next join returns at once.
     try:
-        while thread.is_alive():
-            thread.join(0.2)
+        while not finished.wait(0.2):
+            pass
     except KeyboardInterrupt:
         client.cancel.set()
         progress.finish()
         print("aa-tui: stopping (Ctrl-C); the scan stays resumable with --resume.", file=sys.stderr)
-        thread.join(10)
+        finished.wait(10)
     finally:
         client.close()
     progress.finish()
     error = outcome_box.get("error")
+    if not finished.is_set():
+        error = Cancelled()  # still winding down after 10 s: its checkpoint is on disk
     if isinstance(error, Cancelled):
         print(
             "aa-tui: scan cancelled; continue it with the same command plus --resume.",
@@ -240,9 +281,9 @@ def _scan(args: argparse.Namespace, store) -> int:
         )
         return EXIT_CANCELLED
     if isinstance(error, JiraError):
-        resumable = (
-            " The scan can be continued with --resume." if error.exit_code == EXIT_FAILED else ""
-        )
+        # Only when the store holds a scan to continue (errors at sign-in leave none).
+        can_resume = store.find_resumable(client.site, scope, args.verify) is not None
+        resumable = " The scan can be continued with --resume." if can_resume else ""
         print(f"aa-tui: {error}{resumable}", file=sys.stderr)
         return error.exit_code
     if error is not None:

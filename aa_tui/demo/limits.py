@@ -23,6 +23,7 @@ class DemoStats:
     media_bytes: int = 0  # body bytes sent by the media origin
     jira_bytes: int = 0  # attachment bytes sent by the Jira origin (redirect=false)
     media_auth_header_requests: int = 0  # media requests that carried Authorization
+    bad_json: int = 0  # answers sent as broken JSON (fault_bad_json / bad_json_paths)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, name: str, amount: int = 1) -> None:
@@ -51,6 +52,7 @@ class DemoStats:
                 "media_bytes": self.media_bytes,
                 "jira_bytes": self.jira_bytes,
                 "media_auth_header_requests": self.media_auth_header_requests,
+                "bad_json": self.bad_json,
             }
 
 

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import random
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -24,6 +25,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import orjson
 
 from aa_tui.demo import catalog as cat
+from aa_tui.demo import faults
 from aa_tui.demo.content import iter_spec
 from aa_tui.demo.generator import DemoData, mix64
 from aa_tui.demo.jql import UNBOUNDED_MESSAGE, JqlError, Query, parse_jql, run_query
@@ -93,6 +95,16 @@ class DemoOptions:
     hidden_projects: tuple[str, ...] = ()  # keys the user cannot browse
     fault_seed: int = 1
     media_token_ttl_s: float = 300.0
+    # Response faults (see aa_tui.demo.faults); deterministic given the site's seed.
+    id_page_size: int = 0  # cap on id-only search pages (0: Jira's 5000)
+    fault_bad_json: float = 0.0  # 200 JSON answers cut in half (still labelled JSON)
+    bad_json_paths: tuple[str, ...] = ()  # endpoints whose 200 answers are always cut
+    fault_fields: float = 0.0  # share of attachments and issues with missing/null/odd fields
+    repeat_ids: bool = False  # each id page repeats the last id of the page before
+    empty_pages: bool = False  # an empty page that still carries a token before every id page
+    repeat_token: bool = False  # a page asked for with a token hands that same token back
+    bulk_not_visible: float = 0.0  # share of issues that search lists but bulkfetch cannot
+    not_jira: str = ""  # "html": a web page (200) everywhere; "html404": 404 pages on /rest
 
 
 class Exchange(NamedTuple):
@@ -146,8 +158,10 @@ class DemoServer:
         media_port: int = 0,
         email: str = "demo@example.com",
         token: str = "demo-token",
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.data = data
+        self.ssl_context = ssl_context  # serve the Jira origin over HTTPS with this context
         self.options = options
         self.email = email
         self.token = token
@@ -185,8 +199,11 @@ class DemoServer:
         ):
             httpd = _QuietServer(("127.0.0.1", port), handler)
             httpd.demo = self  # type: ignore[attr-defined]
+            if handler is _JiraHandler and self.ssl_context is not None:
+                httpd.socket = self.ssl_context.wrap_socket(httpd.socket, server_side=True)
             self._servers.append(httpd)
-        self.base_url = f"http://127.0.0.1:{self._servers[0].server_address[1]}"
+        scheme = "https" if self.ssl_context is not None else "http"
+        self.base_url = f"{scheme}://127.0.0.1:{self._servers[0].server_address[1]}"
         self.media_url = f"http://127.0.0.1:{self._servers[1].server_address[1]}"
         for httpd in self._servers:
             t = threading.Thread(
@@ -278,12 +295,24 @@ class DemoServer:
             self.deleted.add(j)
             self._version += 1
 
-    def page_token(self, jql: str, offset: int) -> str:
-        payload = f"{_jql_hash(jql)}:{offset}"
+    def unusable_attachments(self) -> set[str]:
+        """Ids whose size ``fault_fields`` damages beyond use (a scan cannot count them)."""
+        return faults.unusable_attachments(self.data, self.options.fault_fields)
+
+    def bulk_hidden_issues(self) -> set[str]:
+        """Issue ids that search lists but bulkfetch answers in ``issueErrors``."""
+        return faults.bulk_hidden_issues(self.data, self.options.bulk_not_visible)
+
+    def page_token(self, jql: str, offset: int, tag: str = "") -> str:
+        """``tag`` "e": the empty page before this offset was served already."""
+        payload = f"{_jql_hash(jql)}:{offset}{tag}"
         sig = hmac.new(self._secret, payload.encode(), hashlib.sha256).hexdigest()[:16]
         return base64.urlsafe_b64encode(f"{payload}:{sig}".encode()).decode().rstrip("=")
 
     def read_page_token(self, jql: str, token: str) -> int:
+        return self.read_page_token_tagged(jql, token)[0]
+
+    def read_page_token_tagged(self, jql: str, token: str) -> tuple[int, str]:
         try:
             text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
             qhash, offset, sig = text.split(":")
@@ -291,14 +320,15 @@ class DemoServer:
             good = hmac.new(self._secret, payload.encode(), hashlib.sha256).hexdigest()[:16]
             if not hmac.compare_digest(sig, good):
                 raise ValueError
-            pos = int(offset)
+            tag = offset.lstrip("0123456789")
+            pos = int(offset[: len(offset) - len(tag)])
         except (ValueError, UnicodeDecodeError):
             raise _Rejected(_errors(400, "The provided nextPageToken is invalid.")) from None
         if qhash != _jql_hash(jql):
             raise _Rejected(
                 _errors(400, "The provided nextPageToken does not belong to this query (jql).")
             )
-        return pos
+        return pos, tag
 
     def file_uuid(self, j: int) -> str:
         h = f"{mix64(self.data.seed, j, 0xF11E):016x}{mix64(j, self.data.seed):016x}"
@@ -479,6 +509,11 @@ class _JiraHandler(_BaseHandler):
         query = parse_qs(url.query, keep_blank_values=True)
         endpoint = _endpoint_name(self.command, path)
         demo.stats.hit(endpoint)
+        if opts.not_jira:
+            missing = opts.not_jira == "html404" and path != "/"
+            page = faults.HTML_404 if missing else faults.HTML_PAGE
+            self.send_reply(Reply(404 if missing else 200, raw=page, content_type="text/html"))
+            return
         self.anonymous = False
         self.streamed_status = 0
         body: Any = None
@@ -507,6 +542,15 @@ class _JiraHandler(_BaseHandler):
         if self.anonymous:
             extra["x-seraph-loginreason"] = "AUTHENTICATED_FAILED"
         self.record(path, query, body, reply.status, reply.body)
+        if (
+            reply.status == 200
+            and reply.body is not None
+            and (path in opts.bad_json_paths or demo.fault(opts.fault_bad_json))
+        ):
+            demo.stats.add("bad_json")
+            reply = Reply(
+                200, raw=faults.broken_json(orjson.dumps(reply.body)), headers=reply.headers
+            )
         self.send_reply(reply, extra)
 
     def record(self, path: str, query: dict, body: Any, status: int | None, resp: Any) -> None:
@@ -685,25 +729,39 @@ class _JiraHandler(_BaseHandler):
             return _errors(400, str(e))
         if not q.bounded:
             return _errors(400, UNBOUNDED_MESSAGE)
-        start = 0
-        if params.get("nextPageToken"):
-            start = demo.read_page_token(jql, params["nextPageToken"])
+        start, tag = 0, ""
+        given = params.get("nextPageToken")
+        if given:
+            start, tag = demo.read_page_token_tagged(jql, given)
         if self.anonymous:
             matches = ()
         id_only = not fields
+        if id_only and opts.empty_pages and tag != "e" and start < len(matches):
+            # An empty page that still carries a token (seen in the wild): follow it.
+            return Reply(
+                200,
+                {"issues": [], "nextPageToken": demo.page_token(jql, start, "e"), "isLast": False},
+            )
         limit = size if id_only else min(size, MAX_FIELDS_PAGE)
-        page = matches[start : start + limit]
+        if id_only and opts.id_page_size:
+            limit = min(limit, opts.id_page_size)
+        first = start - 1 if id_only and opts.repeat_ids and start > 0 else start
+        page = matches[first : start + limit]
         with demo._lock:
             deleted = set(demo.deleted) if demo.deleted else frozenset()
         issues = [
             issue_json(demo.data, demo.base_url, i, fields, include_key, deleted) for i in page
         ]
+        if fields:
+            faults.damage_issues(demo.data, opts.fault_fields, issues)
         delay = len(page) * (opts.per_id_s if id_only else opts.per_issue_s)
         if delay:
             time.sleep(delay)
         out: dict = {"issues": issues}
-        if start + len(page) < len(matches):
-            out["nextPageToken"] = demo.page_token(jql, start + len(page))
+        end = start + len(matches[start : start + limit])
+        if end < len(matches):
+            repeat = given if opts.repeat_token and given else None
+            out["nextPageToken"] = repeat or demo.page_token(jql, end)
             out["isLast"] = False
         else:
             out["isLast"] = True
@@ -732,13 +790,19 @@ class _JiraHandler(_BaseHandler):
         errors = []
         for item in wanted:
             i = data.issue_index(item)
-            if i is None or self.anonymous or data.issue_project[i] in demo.hidden:
+            if (
+                i is None
+                or self.anonymous
+                or data.issue_project[i] in demo.hidden
+                or faults.bulk_hidden(data, demo.options.bulk_not_visible, i)
+            ):
                 errors.append({"id": item, "errorMessage": NOT_VISIBLE})
             else:
                 found[i] = None
         with demo._lock:
             deleted = set(demo.deleted) if demo.deleted else frozenset()
         issues = [issue_json(data, demo.base_url, i, fields, True, deleted) for i in sorted(found)]
+        faults.damage_issues(data, demo.options.fault_fields, issues)
         if demo.options.per_issue_s and fields:
             time.sleep(len(issues) * demo.options.per_issue_s)
         return Reply(200, {"issues": issues, "issueErrors": errors})

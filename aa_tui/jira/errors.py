@@ -44,6 +44,16 @@ class TLSVerifyError(NetworkError):
     exit_code = 2
 
 
+class UnreachableError(NetworkError):
+    """The site could not be reached at all when first contacted (refused, no such host)."""
+
+    exit_code = 2
+
+
+class QueryRejected(UsageError):
+    """Jira refused the scan's search query (an unknown project, a JQL error...)."""
+
+
 class GaveUpError(NetworkError):
     """A request kept failing after the stated number of tries."""
 

@@ -46,17 +46,20 @@ def build_scan_jql(projects: tuple[str, ...] = (), user_jql: str = "") -> str:
     if jql:
         if re.search(r"\border\s+by\b", _strip_strings(jql), re.IGNORECASE):
             raise UsageError("Leave ORDER BY out of --jql: aa-tui orders the search itself.")
-        if not _balanced(_strip_strings(jql)):
+        outside = _strip_strings(jql)
+        if '"' in outside or "'" in outside:
+            # A string left open would swallow the closing parenthesis and ORDER BY.
+            raise UsageError("The JQL filter has an unterminated string (check its quotes).")
+        if not _balanced(outside):
             # "A) OR (B" would escape the wrapping parentheses and widen the search.
             raise UsageError("The JQL filter has unbalanced parentheses.")
-        if jql.count('"') % 2 and '\\"' not in jql:
-            raise UsageError("The JQL filter has an unterminated string (odd number of quotes).")
         clauses.append(f"({jql})")
     return " AND ".join(clauses) + " ORDER BY id ASC"
 
 
 def _strip_strings(jql: str) -> str:
-    return re.sub(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'', '""', jql)
+    """``jql`` with every complete string literal replaced by a placeholder."""
+    return re.sub(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'', "_", jql)
 
 
 def _balanced(text: str) -> bool:

@@ -9,6 +9,7 @@ leaves it resumable.
 from __future__ import annotations
 
 import logging
+import operator
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -17,7 +18,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from aa_tui.jira.client import BULKFETCH_MAX, JiraClient
-from aa_tui.jira.errors import Cancelled, JiraError
+from aa_tui.jira.errors import Cancelled, JiraError, QueryRejected
 from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.parse import ParseResult, parse_issue
 from aa_tui.scan.events import ScanProgress
@@ -32,6 +33,14 @@ log = logging.getLogger(__name__)
 VERIFY_MODES = ("exact", "metadata")
 STAGE_PHASES = {"head": "probing heads", "tail": "probing tails", "full": "hashing"}
 PROGRESS_EVERY_S = 0.1
+_RECORD_FIELDS = tuple(AttachmentRecord.__dataclass_fields__)
+_record_values = operator.attrgetter(*_RECORD_FIELDS)
+
+
+def _record_dict(record: AttachmentRecord) -> dict[str, Any]:
+    """``record.to_dict()`` without ``dataclasses.asdict``'s deep copy (~20x faster; the
+    fields are all str/int). Profiling: asdict was most of the engine's CPU per record."""
+    return dict(zip(_RECORD_FIELDS, _record_values(record), strict=True))
 
 
 @dataclass
@@ -65,6 +74,8 @@ class _Checkpoint:
     records: dict[str, AttachmentRecord] = field(default_factory=dict)
     book: HashBook = field(default_factory=HashBook)
     not_visible: int = 0
+    skipped: int = 0  # attachments Jira gave without a usable id or size
+    notes: list[str] = field(default_factory=list)  # what enumeration had to say
 
     @classmethod
     def replay(cls, entries: Iterable[dict[str, Any]]) -> _Checkpoint:
@@ -79,9 +90,11 @@ class _Checkpoint:
                         state.ids.append(issue_id)
             elif kind == "enumerated":
                 state.enumerated = True
+                state.notes = [str(n) for n in entry.get("notes", [])]
             elif kind == "issues":
                 state.done_issues.update(entry.get("ids", []))
                 state.not_visible += int(entry.get("not_visible", 0))
+                state.skipped += int(entry.get("skipped", 0))
                 for data in entry.get("records", []):
                     record = AttachmentRecord.from_dict(data)
                     state.records[record.attachment_id] = record
@@ -140,9 +153,14 @@ class ScanEngine:
     def run(self) -> ScanOutcome:
         request = self.request
         self._emit(force=True, phase="connecting", message=f"Signing in to {self.client.site}")
-        identity = self.client.myself()
-        self.client.server_info()
-        self._check_attachments_enabled()
+        # Three independent checks, one latency instead of three; myself's error comes first.
+        with ThreadPoolExecutor(2, thread_name_prefix="aa-check") as checks:
+            server = checks.submit(self.client.server_info)
+            settings = checks.submit(self._check_attachments_enabled)
+            identity = self.client.myself()
+            server.result()
+            settings.result()
+        self._check_projects_visible()
         info, checkpoint = self._open_scan()
         log.info(
             "scan %s of %s (%s, verify %s)%s",
@@ -194,6 +212,37 @@ class ScanEngine:
         self._emit(force=True, phase="done")
         return outcome
 
+    def _approximate_count(self) -> int | None:
+        try:
+            return self.client.approximate_count(self.jql)
+        except JiraError:
+            return None
+
+    def _check_projects_visible(self) -> None:
+        """Scan the asked-for projects the account can browse; say which it cannot.
+
+        Jira answers a search naming a project the user cannot see with a 400, so one hidden
+        key would otherwise sink the whole scan.
+        """
+        wanted = self.request.scope.projects
+        if not wanted:
+            return
+        visible = {str(p.get("key", "")).upper() for p in self.client.projects()}
+        missing = [k for k in wanted if k.upper() not in visible]
+        if not missing:
+            return
+        who = self.request.email or "this account"
+        if len(missing) == len(wanted):
+            raise QueryRejected(
+                f"No project among {', '.join(missing)} is visible to {who}: check the keys, "
+                "and that the account has the Browse projects permission."
+            )
+        self.warnings.append(
+            f"Not scanned: {', '.join(missing)} (no such project, or {who} cannot browse it)."
+        )
+        kept = tuple(k for k in wanted if k not in missing)
+        self.jql = build_scan_jql(kept, self.request.scope.jql)
+
     def _check_attachments_enabled(self) -> None:
         try:
             settings = self.client.attachment_settings()
@@ -242,10 +291,12 @@ class ScanEngine:
     ) -> tuple[list[AttachmentRecord], int]:
         records = dict(checkpoint.records)
         done = set(checkpoint.done_issues)
-        expected = None if checkpoint.enumerated else self.client.approximate_count(self.jql)
+        expected: int | None = None
         ids: list[str] = list(checkpoint.ids)
         known = set(ids)
         not_visible = checkpoint.not_visible
+        skipped = checkpoint.skipped
+        notes: list[str] = list(checkpoint.notes)
         total_size = sum(r.size for r in records.values())
         self._emit(force=True, phase="enumerating", done=len(done), total=expected or len(ids))
 
@@ -253,20 +304,20 @@ class ScanEngine:
             if checkpoint.enumerated:
                 yield ids
                 return
-            for page in self.client.iter_issue_id_pages(self.jql):
+            for page in self.client.iter_issue_id_pages(self.jql, notes=notes):
                 fresh = [i for i in page if i not in known]
                 known.update(fresh)
                 ids.extend(fresh)
                 journal.append("ids", ids=fresh)
                 yield page
-            journal.append("enumerated")
+            journal.append("enumerated", notes=notes)
 
         pending: dict[Future, list[str]] = {}
         batch: list[str] = []
         queued: set[str] = set()
 
         def drain(block: bool) -> None:
-            nonlocal not_visible, total_size
+            nonlocal not_visible, total_size, skipped
             if not pending:
                 return
             finished, _ = wait(
@@ -283,11 +334,15 @@ class ScanEngine:
                         total_size += record.size
                     records[record.attachment_id] = record
                 not_visible += len(errors)
+                skipped += len(parsed.skipped)
+                for reason in parsed.skipped[:3]:
+                    log.warning("attachment left out: %s", reason)
                 journal.append(
                     "issues",
                     ids=chunk,
-                    records=[r.to_dict() for r in parsed.records],
+                    records=[_record_dict(r) for r in parsed.records],
                     not_visible=len(errors),
+                    skipped=len(parsed.skipped),
                 )
                 done.update(chunk)
                 self._emit(
@@ -300,8 +355,12 @@ class ScanEngine:
                 )
 
         with ThreadPoolExecutor(self.request.workers, thread_name_prefix="aa-meta") as pool:
+            # The count only feeds the progress total: ask for it beside the first id page.
+            count = None if checkpoint.enumerated else pool.submit(self._approximate_count)
             try:
                 for page in id_pages():
+                    if count is not None and count.done():
+                        expected, count = count.result(), None
                     for issue_id in page:
                         if issue_id in done or issue_id in queued:
                             continue
@@ -326,6 +385,12 @@ class ScanEngine:
                 for future in pending:
                     future.cancel()
                 raise
+        self.warnings.extend(n for n in notes if n not in self.warnings)
+        if skipped:
+            self.warnings.append(
+                f"{skipped} attachments (or issues) were left out: Jira listed them without a "
+                "usable id, size or fields, so they are not counted or compared."
+            )
         if not_visible:
             self.warnings.append(
                 f"{not_visible} issues were listed but could not be read (deleted meanwhile, or "
@@ -394,8 +459,8 @@ class ScanEngine:
         self.store.save_results(
             info.id,
             summary,
-            [g.to_dict() for g in groups],
-            [r.to_dict() for r in records],
+            (g.to_dict() for g in groups),  # generators: the store streams them to disk
+            (_record_dict(r) for r in records),
         )
         info.totals = totals.to_dict()
         self.store.save_scan(info)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from typing import Any
 
@@ -71,11 +72,13 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
 
     def emit(name: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
         path = directory / f"{name}.csv"
-        with open(path, "w", newline="", encoding="utf-8") as handle:
+        # Private from the first byte (not chmod-ed after being written world-readable).
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
+        with open(fd, "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(rows)
-        path.chmod(0o600)
         written.append(path)
 
     totals = {k: v for k, v in report["totals"].items() if not isinstance(v, dict)}

@@ -28,6 +28,8 @@ from aa_tui.scan.records import AttachmentRecord, DuplicateGroup
 HEAD_BYTES = 4096
 TAIL_BYTES = 4096
 STAGES = ("head", "tail", "full")
+#: The full stage checkpoints at least this often (in bytes read): what a crash can cost again.
+FULL_BATCH_BYTES = 8 * 1024 * 1024
 
 # read(attachment_id, start, end_inclusive_or_None, sink) -> bytes read off the network
 Reader = Callable[[str, int, "int | None", Callable[[bytes], None]], int]
@@ -197,10 +199,9 @@ class StagedHasher:
         report = self.reports[stage]
         self.on_progress(stage, 0, total, report.bytes_read)
         task = {"head": self._head, "tail": self._tail, "full": self._full}[stage]
-        for start in range(0, total, self.batch_size):
+        for batch in self._batches(stage, todo):
             if self.cancel.is_set():
                 raise Cancelled()
-            batch = todo[start : start + self.batch_size]
             futures = [self._pool.submit(task, r) for r in batch]
             # Wait for the whole batch: a 403/404 on one file is an answer, not a failure, and
             # a real failure (or a cancel) must not leave reads running behind our back.
@@ -231,6 +232,24 @@ class StagedHasher:
             self.on_progress(stage, done, total, report.bytes_read)
             if self.cancel.is_set():
                 raise Cancelled()
+
+    def _batches(
+        self, stage: str, todo: list[AttachmentRecord]
+    ) -> Iterable[list[AttachmentRecord]]:
+        """``batch_size`` files at most; in the full stage also about ``FULL_BATCH_BYTES``
+        (but never fewer files than workers), so a crash re-reads one batch, not a stage."""
+        batch: list[AttachmentRecord] = []
+        size = 0
+        for record in todo:
+            batch.append(record)
+            size += record.size
+            if len(batch) >= self.batch_size or (
+                stage == "full" and size >= FULL_BATCH_BYTES and len(batch) >= self.workers
+            ):
+                yield batch
+                batch, size = [], 0
+        if batch:
+            yield batch
 
     def _read(self, aid: str, start: int, end: int | None, sink: Callable[[bytes], None]) -> int:
         return self.reader(aid, start, end, sink)

@@ -14,18 +14,23 @@ thread corrupts a file within seconds.
 
 from __future__ import annotations
 
+import gc
+import os
 import secrets
 import shutil
+import tempfile
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb import Query, TinyDB
 
 from aa_tui.scan.records import Scope
-from aa_tui.store.atomic import AtomicJSONStorage, StoreDamagedError
+from aa_tui.store.atomic import PRIVATE, AtomicJSONStorage, StoreDamagedError, fsync_dir
 from aa_tui.store.journal import Journal, read_journal
 
 SCHEMA_VERSION = 1
@@ -82,6 +87,59 @@ class Profile:
         return f"{self.email}@{self.site}"
 
 
+_WRITE_SLICE = 2000
+
+
+def _write_table_atomic(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    """Stream ``{"_default": {"1": row, ...}}`` to ``path`` atomically (temp, fsync, rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, PRIVATE)
+        with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
+            handle.write(b'{"_default":{')
+            number = 0
+            parts: list[bytes] = []
+            for row in rows:
+                number += 1
+                parts.append(b'"%d":%s' % (number, orjson.dumps(row)))
+                if len(parts) == _WRITE_SLICE:
+                    handle.write((b"," if number > _WRITE_SLICE else b"") + b",".join(parts))
+                    parts.clear()
+            if parts:
+                handle.write((b"," if number > len(parts) else b"") + b",".join(parts))
+            handle.write(b"}}")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def _check_index_shape(data: Any, path: Path) -> None:
+    """Valid JSON is not enough: TinyDB and the index expect tables of records."""
+    if data is None:
+        return
+    for table, rows in data.items():
+        if not isinstance(rows, dict) or not all(isinstance(r, dict) for r in rows.values()):
+            raise StoreDamagedError(
+                f"The store file {path} has a {table!r} table that is not a set of records.", path
+            )
+    for row in data.get("scans", {}).values():
+        try:
+            info = ScanInfo.from_dict(row)
+            ok = all(isinstance(getattr(info, k), str) for k in ("id", "site", "started_at"))
+        except (TypeError, ValueError, AttributeError):
+            ok = False
+        if not ok:
+            raise StoreDamagedError(f"The store file {path} has a scan that cannot be read.", path)
+
+
 def new_scan_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + secrets.token_hex(2)
 
@@ -100,11 +158,14 @@ class Store:
     # -- index file -----------------------------------------------------------------------------
     def _open_index(self) -> TinyDB:
         try:
-            AtomicJSONStorage(self.index_path).read()
+            _check_index_shape(AtomicJSONStorage(self.index_path).read(), self.index_path)
         except StoreDamagedError as exc:
-            aside = self.index_path.with_name(
-                f"{INDEX_FILE}.damaged-{time.strftime('%Y%m%d-%H%M%S')}"
-            )
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            aside = self.index_path.with_name(f"{INDEX_FILE}.damaged-{stamp}")
+            number = 1
+            while aside.exists():  # never rename over an earlier damaged copy
+                number += 1
+                aside = self.index_path.with_name(f"{INDEX_FILE}.damaged-{stamp}-{number}")
             self.index_path.rename(aside)
             self.warnings.append(
                 f"{exc} It was moved aside to {aside} (nothing deleted) and a new, empty index "
@@ -195,10 +256,15 @@ class Store:
         self,
         scan_id: str,
         summary: dict[str, Any],
-        groups: list[dict[str, Any]],
-        attachments: list[dict[str, Any]],
+        groups: Iterable[dict[str, Any]],
+        attachments: Iterable[dict[str, Any]],
     ) -> None:
-        """Write the bulk first and the summary last: a scan whose summary exists is whole."""
+        """Write the bulk first and the summary last: a scan whose summary exists is whole.
+
+        ``groups`` and ``attachments`` may be any iterables (generators): rows are encoded and
+        written a slice at a time, so 500,000 records never sit in memory twice (as dicts and
+        as one JSON blob). The bytes are those of ``AtomicJSONStorage.write`` (TinyDB's layout).
+        """
         folder = self.scan_dir(scan_id)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         for name, rows in (
@@ -206,25 +272,32 @@ class Store:
             ("groups", groups),
             ("summary", [summary]),
         ):
-            AtomicJSONStorage(folder / f"{name}.json").write(
-                {"_default": {str(i): row for i, row in enumerate(rows, start=1)}}
-            )
+            _write_table_atomic(folder / f"{name}.json", rows)
 
     def _load_table(self, scan_id: str, name: str) -> list[dict[str, Any]]:
         path = self.scan_dir(scan_id) / f"{name}.json"
         if not path.exists():
             raise StoreError(f"Scan {scan_id} has no saved {name} ({path} is missing).")
+        # These files are written once and only read back: parse them directly rather than
+        # through TinyDB, which would copy every row twice (Document, then dict). The cyclic
+        # GC is paused meanwhile: millions of new dicts would trigger full collections that
+        # find nothing and doubled the time (102,000 groups: 1.2 s -> 0.65 s).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            with self._lock:
-                db = TinyDB(path, storage=AtomicJSONStorage)
-                rows = db.all()
-                db.close()
+            data = AtomicJSONStorage(path).read() or {}
+            table = data.get("_default", {})
+            if not isinstance(table, dict):
+                raise StoreDamagedError(f"The store file {path} has no table.", path)
         except StoreDamagedError as exc:
             raise StoreError(
                 f"{exc} This scan cannot be re-opened; run the scan again (the file was left "
                 "as it is)."
             ) from None
-        return [dict(r) for r in rows]
+        finally:
+            if collecting:
+                gc.enable()
+        return list(table.values())
 
     def has_results(self, scan_id: str) -> bool:
         return (self.scan_dir(scan_id) / "summary.json").exists()

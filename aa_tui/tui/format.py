@@ -1,0 +1,62 @@
+"""Text for numbers: sizes, counts, percentages, durations, dates and ncdu-style bars."""
+
+from __future__ import annotations
+
+import humanize
+
+BAR_FULL = "█"
+BAR_PARTS = " ▏▎▍▌▋▊▉"
+
+
+def size(n: int | float) -> str:
+    """Binary units, like du: ``1.5 MiB`` (``512 B`` below a kibibyte)."""
+    if abs(n or 0) < 1024:
+        return f"{int(n or 0)} B"
+    return humanize.naturalsize(n, binary=True, format="%.1f")
+
+
+def count(n: int) -> str:
+    return f"{n:,}"
+
+
+def pct(part: float, whole: float) -> str:
+    return f"{100.0 * part / whole:.1f}%" if whole else "0.0%"
+
+
+def duration(seconds: float) -> str:
+    """``42s``, ``3m 05s``, ``1h 02m``."""
+    seconds = max(0, int(round(seconds)))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m {secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m"
+
+
+def date(iso: str) -> str:
+    """``2026-10-31 14:05`` from an ISO-8601 timestamp (as stored), or the text as it is."""
+    if not iso:
+        return ""
+    text = iso.replace("T", " ")
+    return text[:16]
+
+
+def bar(value: float, largest: float, width: int) -> str:
+    """A bar ``width`` cells wide at most, relative to ``largest`` (eighths of a cell)."""
+    if width <= 0 or largest <= 0 or value <= 0:
+        return " " * max(width, 0)
+    eighths = max(1, round(8 * width * min(value, largest) / largest))
+    full, rest = divmod(eighths, 8)
+    text = BAR_FULL * full + (BAR_PARTS[rest] if rest else "")
+    return text.ljust(width)
+
+
+def rate(amount: float, seconds: float, unit: str = "") -> str:
+    if seconds <= 0:
+        return "-"
+    per = amount / seconds
+    if unit == "B":
+        return f"{size(per)}/s"
+    return f"{per:,.0f} {unit}/s".replace(" /s", "/s")

@@ -1,0 +1,108 @@
+"""Two scans side by side: growth of storage and waste, overall and per project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Static
+
+from aa_tui.tui import format as fmt
+from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.tables import VimDataTable
+
+
+def delta_size(old: int, new: int) -> Text:
+    change = new - old
+    if change == 0:
+        return Text("=", style="dim", justify="right")
+    sign = "+" if change > 0 else "-"
+    growth = f" ({sign}{abs(change) / old:.0%})" if old else ""
+    return Text(
+        f"{sign}{fmt.size(abs(change))}{growth}",
+        style="red" if change > 0 else "green",
+        justify="right",
+    )
+
+
+def delta_count(old: int, new: int) -> Text:
+    change = new - old
+    if change == 0:
+        return Text("=", style="dim", justify="right")
+    return Text(f"{change:+,}", style="red" if change > 0 else "green", justify="right")
+
+
+def project_rows(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, dict, dict]]:
+    a = {r["key"]: r for r in old.get("projects") or []}
+    b = {r["key"]: r for r in new.get("projects") or []}
+    empty = {"size": 0, "wasted_size": 0, "files": 0}
+    keys = sorted(set(a) | set(b), key=lambda k: -(b.get(k, empty)["size"]))
+    return [(k, a.get(k, empty), b.get(k, empty)) for k in keys]
+
+
+class CompareScreen(AppScreen):
+    HELP_GROUP = "Compare"
+    BINDINGS = [Binding("escape,backspace", "app.pop_screen", "Back", id="compare.back")]
+    DEFAULT_CSS = """
+    CompareScreen #compare-head { padding: 1 2; height: auto; }
+    CompareScreen VimDataTable { height: 1fr; }
+    """
+
+    def __init__(self, older_id: str, newer_id: str) -> None:
+        super().__init__()
+        self.older_id = older_id
+        self.newer_id = newer_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="compare-head")
+        yield VimDataTable(id="compare-projects")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        store = self.app.session.store
+        old = store.load_summary(self.older_id)
+        new = store.load_summary(self.newer_id)
+        ta, tb = old.get("totals", {}), new.get("totals", {})
+        head = Table(box=None, padding=(0, 2), header_style="bold")
+        head.add_column("")
+        head.add_column(f"Before: {fmt.date(old['scan']['started_at'])}", justify="right")
+        head.add_column(f"After: {fmt.date(new['scan']['started_at'])}", justify="right")
+        head.add_column("Change", justify="right")
+        for label, key, is_size in (
+            ("Attachment storage", "total_size", True),
+            ("Wasted by copies", "duplicate_size", True),
+            ("Files", "total_files", False),
+            ("Redundant copies", "duplicate_files", False),
+            ("Duplicate groups", "duplicate_groups", False),
+        ):
+            a, b = ta.get(key, 0), tb.get(key, 0)
+            shown = fmt.size if is_size else fmt.count
+            delta = delta_size(a, b) if is_size else delta_count(a, b)
+            head.add_row(label, shown(a), shown(b), delta)
+        head.add_row(
+            "Waste share", f"{ta.get('waste_pct', 0):.1f}%", f"{tb.get('waste_pct', 0):.1f}%", ""
+        )
+        scopes = f"{old['scan']['scope']} → {new['scan']['scope']}"
+        title = Text.assemble(("Compare scans", "bold"), f"  ({scopes})\n")
+        self.query_one("#compare-head", Static).update(Group(title, head))
+        table = self.query_one(VimDataTable)
+        table.add_columns(
+            "Project", "Storage before", "Storage after", "Growth", "Wasted before", "Wasted after",
+            "Waste growth",
+        )  # fmt: skip
+        for key, a, b in project_rows(old, new):
+            table.add_row(
+                key,
+                Text(fmt.size(a["size"]), justify="right"),
+                Text(fmt.size(b["size"]), justify="right"),
+                delta_size(a["size"], b["size"]),
+                Text(fmt.size(a["wasted_size"]), justify="right"),
+                Text(fmt.size(b["wasted_size"]), justify="right"),
+                delta_size(a["wasted_size"], b["wasted_size"]),
+            )
+        table.focus()

@@ -1,0 +1,44 @@
+"""A modal that states what went wrong and what to do about it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ErrorScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter", "close", "Close", id="error.close")]
+    DEFAULT_CSS = """
+    ErrorScreen { align: center middle; }
+    ErrorScreen > Vertical {
+        width: 80; height: auto; max-height: 80%; padding: 1 2;
+        border: thick $error; background: $surface;
+    }
+    ErrorScreen #title { text-style: bold; color: $error; margin-bottom: 1; }
+    ErrorScreen #message { margin-bottom: 1; }
+    ErrorScreen Button { width: 100%; }
+    """
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.error_title = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.error_title, id="title", markup=False)
+            yield Static(self.message, id="message", markup=False)
+            yield Button("OK", id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss()
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,116 @@
+"""Export one scan as the JSON report or a folder of CSV files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Label, RadioButton, RadioSet, Static
+from textual.worker import Worker, WorkerState
+
+from aa_tui.scan.report import full_report, write_csv, write_json
+from aa_tui.tui.screens.base import AppModal
+from aa_tui.tui.widgets.inputs import TextInput
+
+
+def default_path(scan_id: str, kind: str, base: Path | None = None) -> Path:
+    base = base or Path.cwd()
+    return base / (f"aa-tui-{scan_id}.json" if kind == "json" else f"aa-tui-{scan_id}-csv")
+
+
+class ExportScreen(AppModal):
+    BINDINGS = [
+        Binding("escape", "dismiss", "Cancel", id="export.cancel"),
+        Binding("ctrl+s", "export", "Export", id="export.run"),
+    ]
+    DEFAULT_CSS = """
+    ExportScreen { align: center middle; }
+    ExportScreen > Vertical {
+        width: 90; height: auto; padding: 1 2; border: thick $primary; background: $surface;
+    }
+    ExportScreen RadioSet { width: 100%; margin-bottom: 1; }
+    ExportScreen #export-status { height: auto; margin: 1 0; }
+    ExportScreen Horizontal { height: auto; align-horizontal: right; }
+    ExportScreen Button { margin-left: 2; }
+    """
+
+    def __init__(
+        self,
+        scan_id: str,
+        summary: dict[str, Any],
+        groups: list[dict[str, Any]] | None,
+        *,
+        base: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.scan_id = scan_id
+        self.summary = summary
+        self.groups = groups
+        self.base = base
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Export this scan (every table and every duplicate group)")
+            with RadioSet(id="format"):
+                yield RadioButton("JSON: one file, schema aa-tui.report/1", value=True)
+                yield RadioButton("CSV: a folder with one file per table")
+            yield TextInput(str(default_path(self.scan_id, "json", self.base)), id="path")
+            yield Static(id="export-status", markup=False)
+            with Horizontal():
+                yield Button("Export", id="run", variant="success")
+                yield Button("Cancel", id="cancel")
+
+    @property
+    def kind(self) -> str:
+        return "csv" if self.query_one(RadioSet).pressed_index == 1 else "json"
+
+    @on(RadioSet.Changed)
+    def _kind_changed(self) -> None:
+        self.query_one("#path", TextInput).value = str(
+            default_path(self.scan_id, self.kind, self.base)
+        )
+
+    @on(Button.Pressed, "#run")
+    def _pressed_run(self) -> None:
+        self.action_export()
+
+    @on(Button.Pressed, "#cancel")
+    def _pressed_cancel(self) -> None:
+        self.dismiss()
+
+    @on(TextInput.Submitted)
+    def _submitted(self) -> None:
+        self.action_export()
+
+    def action_export(self) -> None:
+        raw = self.query_one("#path", TextInput).value.strip()
+        if not raw:
+            self.query_one("#export-status", Static).update("Type where to write the report.")
+            return
+        self.query_one("#export-status", Static).update("Writing…")
+        self._write(Path(raw).expanduser(), self.kind)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def _write(self, path: Path, kind: str) -> str:
+        groups = self.groups
+        if groups is None:
+            groups = self.app.session.store.load_groups(self.scan_id)
+        report = full_report(self.summary, groups)
+        if kind == "json":
+            write_json(path, report)
+            return f"Wrote {path}"
+        files = write_csv(path, report)
+        return f"Wrote {len(files)} CSV files to {path}"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "export":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.app.notify(event.worker.result, title="Export")
+            self.dismiss()
+        elif event.state == WorkerState.ERROR:  # the base class shows the reason in a modal
+            self.query_one("#export-status", Static).update("Export failed (see the message).")

@@ -1,0 +1,108 @@
+"""One duplicate group: every location, the canonical copy first; open or copy an issue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Static
+
+from aa_tui.tui import format as fmt
+from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.tables import VimDataTable
+
+
+def issue_url(site: str, key: str) -> str:
+    return f"{site.rstrip('/')}/browse/{key}"
+
+
+class GroupDetailScreen(AppScreen):
+    HELP_GROUP = "Group"
+    BINDINGS = [
+        Binding("o", "open_issue", "Open issue", id="group.open"),
+        Binding("c", "copy_key", "Copy key", id="group.copy_key"),
+        Binding("u", "copy_url", "Copy URL", id="group.copy_url"),
+        Binding("escape,backspace,h", "app.pop_screen", "Back", id="group.back"),
+    ]
+    DEFAULT_CSS = """
+    GroupDetailScreen #group-head { padding: 0 1; height: auto; }
+    GroupDetailScreen #group-hint { padding: 0 1; color: $text-muted; height: auto; }
+    GroupDetailScreen VimDataTable { height: 1fr; }
+    """
+
+    def __init__(self, group: dict[str, Any], site: str) -> None:
+        super().__init__()
+        self.group = group
+        self.site = site
+        self.locations: list[dict[str, Any]] = list(group.get("locations") or [])
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="group-head")
+        yield VimDataTable(id="locations")
+        yield Static(id="group-hint", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        g = self.group
+        head = Text.assemble(
+            (g["file_name"], "bold"),
+            f"  ·  {fmt.size(g['size'])} × {fmt.count(g['copies'])} copies  ·  wasted ",
+            (fmt.size(g["wasted_size"]), "bold red"),
+            f"\n{g.get('mime_type') or 'unknown type'}  ·  sha256 {g['hash']}",
+        )
+        if g.get("likely"):
+            head.append(
+                "\nLikely copies: same name and size; the bytes were not compared (metadata scan).",
+                style="yellow",
+            )
+        self.query_one("#group-head", Static).update(head)
+        table = self.query_one(VimDataTable)
+        table.add_columns(
+            "Keep", "Issue", "Project", "File name", "Uploader", "Uploaded", "Status", "Category"
+        )
+        for n, loc in enumerate(self.locations):
+            keep = Text("★ keep", style="bold green") if loc.get("is_canonical") else Text("copy")
+            table.add_row(
+                keep,
+                loc["issue_key"],
+                loc["project_key"],
+                loc["file_name"],
+                loc["author"],
+                fmt.date(loc["created"]),
+                loc["status"],
+                loc["status_category"],
+                key=str(n),
+            )
+        self.query_one("#group-hint", Static).update(
+            "★ marks the canonical copy (the oldest upload); the others are redundant. "
+            "o opens the issue in the browser, c copies its key, u its URL."
+        )
+        table.focus()
+
+    def selected(self) -> dict[str, Any] | None:
+        table = self.query_one(VimDataTable)
+        if not self.locations:
+            return None
+        return self.locations[min(max(table.cursor_row, 0), len(self.locations) - 1)]
+
+    def action_open_issue(self) -> None:
+        loc = self.selected()
+        if loc:
+            url = issue_url(self.site, loc["issue_key"])
+            self.app.open_url(url)
+            self.notify(f"Opening {loc['issue_key']} in the browser.")
+
+    def action_copy_key(self) -> None:
+        loc = self.selected()
+        if loc:
+            self.app.copy_to_clipboard(loc["issue_key"])
+            self.notify(f"Copied {loc['issue_key']}.")
+
+    def action_copy_url(self) -> None:
+        loc = self.selected()
+        if loc:
+            self.app.copy_to_clipboard(issue_url(self.site, loc["issue_key"]))
+            self.notify(f"Copied the URL of {loc['issue_key']}.")

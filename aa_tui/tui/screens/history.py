@@ -1,0 +1,191 @@
+"""Every past scan: open one (read-only), delete one, compare two, resume an unfinished one."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Static
+
+from aa_tui.credentials import CredentialsError
+from aa_tui.store.store import Profile, ScanInfo
+from aa_tui.tui import format as fmt
+from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.screens.confirm import ConfirmScreen
+from aa_tui.tui.widgets.tables import VimDataTable
+
+STATUS_STYLE = {"complete": "green", "cancelled": "yellow", "failed": "red", "running": "cyan"}
+
+
+class HistoryScreen(AppScreen):
+    HELP_GROUP = "History"
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="history.open"),
+        Binding("space", "mark", "Mark", id="history.mark"),
+        Binding("c", "compare", "Compare", id="history.compare"),
+        Binding("d", "delete", "Delete", id="history.delete"),
+        Binding("r", "resume", "Resume", id="history.resume"),
+        Binding("escape,backspace", "app.pop_screen", "Back", id="history.back"),
+    ]
+    DEFAULT_CSS = """
+    HistoryScreen #history-hint { padding: 0 1; color: $text-muted; height: auto; }
+    HistoryScreen VimDataTable { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scans: list[ScanInfo] = []
+        self.marked: list[str] = []
+
+    @property
+    def session(self):
+        return self.app.session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            "Enter opens a scan · Space marks two to compare (c) · d deletes · r resumes an "
+            "unfinished scan",
+            id="history-hint",
+        )
+        yield VimDataTable(id="scans")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(VimDataTable)
+        table.add_columns(
+            " ", "Started", "Site", "Scope", "Verify", "Status", "Took", "Files", "Storage",
+            "Wasted", "Groups",
+        )  # fmt: skip
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        table = self.query_one(VimDataTable)
+        row = table.cursor_row
+        table.clear()
+        self.scans = self.session.store.list_scans()
+        self.marked = [m for m in self.marked if any(s.id == m for s in self.scans)]
+        for scan in self.scans:
+            totals = scan.totals or {}
+            done = bool(totals)
+            table.add_row(
+                Text("●", style="bold magenta") if scan.id in self.marked else " ",
+                fmt.date(scan.started_at),
+                self.session.site_label(scan.site),
+                scan.scope.describe(),
+                scan.verify,
+                Text(scan.status, style=STATUS_STYLE.get(scan.status, "")),
+                fmt.duration(scan.duration_s),
+                Text(fmt.count(totals.get("total_files", 0)) if done else "-", justify="right"),
+                Text(fmt.size(totals.get("total_size", 0)) if done else "-", justify="right"),
+                Text(fmt.size(totals.get("duplicate_size", 0)) if done else "-", justify="right"),
+                Text(
+                    fmt.count(totals.get("duplicate_groups", 0)) if done else "-", justify="right"
+                ),
+                key=scan.id,
+            )
+        if not self.scans:
+            self.query_one("#history-hint", Static).update(
+                "No scans yet: start one from Sites (F2)."
+            )
+        elif row >= 0:
+            table.move_cursor(row=min(row, len(self.scans) - 1))
+
+    def selected(self) -> ScanInfo | None:
+        table = self.query_one(VimDataTable)
+        if not self.scans:
+            return None
+        return self.scans[min(max(table.cursor_row, 0), len(self.scans) - 1)]
+
+    def on_data_table_row_selected(self, event: VimDataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        scan = self.selected()
+        if scan is None:
+            return
+        if not self.session.store.has_results(scan.id):
+            self.notify(
+                f"This scan is {scan.status} and has no results yet"
+                + (": r resumes it." if scan.resumable else "."),
+                severity="warning",
+            )
+            return
+        from aa_tui.tui.screens.results import ResultsScreen
+
+        self.app.push_screen(ResultsScreen(scan.id, from_history=True))
+
+    def action_mark(self) -> None:
+        scan = self.selected()
+        if scan is None:
+            return
+        if scan.id in self.marked:
+            self.marked.remove(scan.id)
+        else:
+            if not self.session.store.has_results(scan.id):
+                self.notify("Only finished scans can be compared.", severity="warning")
+                return
+            self.marked = (self.marked + [scan.id])[-2:]
+        self.reload()
+
+    def action_compare(self) -> None:
+        if len(self.marked) != 2:
+            self.notify("Mark two finished scans with Space first.", severity="warning")
+            return
+        by_id = {s.id: s for s in self.scans}
+        older, newer = sorted((by_id[m] for m in self.marked), key=lambda s: s.started_at)
+        from aa_tui.tui.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(older.id, newer.id))
+
+    def action_delete(self) -> None:
+        scan = self.selected()
+        if scan is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.session.store.delete_scan(scan.id)
+                self.reload()
+                self.notify("Scan deleted.")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete the scan of {self.session.site_label(scan.site)} "
+                f"({scan.scope.describe()}, {fmt.date(scan.started_at)}) and its saved results? "
+                "Jira is not touched.",
+                yes="Delete",
+            ),
+            answered,
+        )
+
+    def action_resume(self) -> None:
+        scan = self.selected()
+        if (
+            scan is None
+            or not scan.resumable
+            or not self.session.store.journal_path(scan.id).exists()
+        ):
+            self.notify("Only a cancelled or failed scan can be resumed.", severity="warning")
+            return
+        profile = Profile(scan.site, scan.email)
+        try:
+            token = self.session.token_for(profile)
+        except CredentialsError as exc:
+            self.app.show_error(exc)
+            return
+        if not token:
+            self.notify("No API token saved for this site: add it on Sites (F2).", severity="error")
+            return
+        from aa_tui.scan.engine import ScanRequest
+        from aa_tui.tui.screens.live_scan import LiveScanScreen
+
+        request = ScanRequest(
+            site=scan.site, email=scan.email, scope=scan.scope, verify=scan.verify, resume=True
+        )
+        self.app.push_screen(LiveScanScreen(profile, token, request))

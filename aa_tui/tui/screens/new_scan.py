@@ -1,0 +1,276 @@
+"""Choose what to scan (whole site, projects, JQL) and how to prove duplicates; start or resume."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Label,
+    RadioButton,
+    RadioSet,
+    SelectionList,
+    Static,
+)
+from textual.widgets.selection_list import Selection
+from textual.worker import Worker, WorkerState
+
+from aa_tui.credentials import CredentialsError
+from aa_tui.jira.errors import JiraError
+from aa_tui.scan.engine import ScanRequest
+from aa_tui.scan.records import Scope
+from aa_tui.store.store import Profile, ScanInfo
+from aa_tui.tui import format as fmt
+from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.inputs import TextInput
+
+SCOPES = ("site", "projects", "jql")
+VERIFY = ("exact", "metadata")
+
+
+class NewScanScreen(AppScreen):
+    """A scan of one saved site."""
+
+    HELP_GROUP = "New scan"
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start scan", id="new_scan.start"),
+        Binding("ctrl+r", "resume", "Resume", id="new_scan.resume"),
+        Binding("escape", "app.pop_screen", "Back", id="new_scan.back"),
+    ]
+    DEFAULT_CSS = """
+    NewScanScreen #target { padding: 0 1; text-style: bold; }
+    NewScanScreen #columns { height: 1fr; }
+    NewScanScreen .box { border: round $primary; padding: 0 1; height: 1fr; }
+    NewScanScreen #scope-box { width: 3fr; }
+    NewScanScreen #verify-box { width: 2fr; }
+    NewScanScreen RadioSet { width: 100%; }
+    NewScanScreen #projects { height: 1fr; min-height: 4; }
+    NewScanScreen #projects-note, NewScanScreen #verify-note { color: $text-muted; height: auto; }
+    NewScanScreen #resume-note { padding: 0 1; height: auto; color: $warning; }
+    NewScanScreen #problem { padding: 0 1; height: auto; color: $error; }
+    NewScanScreen #buttons { height: 3; padding: 0 1; }
+    NewScanScreen #buttons Button { margin-right: 2; }
+    """
+
+    def __init__(self, profile: Profile) -> None:
+        super().__init__()
+        self.profile = profile
+        self.token: str | None = None
+        self.resumable: ScanInfo | None = None
+
+    @property
+    def session(self):
+        return self.app.session
+
+    def compose(self) -> ComposeResult:
+        label = self.session.site_label(self.profile.site)
+        yield Header()
+        yield Static(f"Scan {label} as {self.profile.email}", id="target", markup=False)
+        with Horizontal(id="columns"):
+            with Vertical(id="scope-box", classes="box"):
+                yield Label("What to scan")
+                with RadioSet(id="scope"):
+                    yield RadioButton("Whole site", value=True, id="scope-site")
+                    yield RadioButton("Chosen projects", id="scope-projects")
+                    yield RadioButton("Issues matching a JQL filter", id="scope-jql")
+                yield Static("Loading projects…", id="projects-note")
+                yield SelectionList[str](id="projects")
+                yield TextInput(placeholder="JQL, e.g. project = OPS AND created < -365d", id="jql")
+            with Vertical(id="verify-box", classes="box"):
+                yield Label("How to prove a duplicate")
+                with RadioSet(id="verify"):
+                    yield RadioButton("Exact: compare the bytes", value=True, id="verify-exact")
+                    yield RadioButton("Metadata: same name and size", id="verify-metadata")
+                yield Static(id="verify-note")
+        yield Static(id="resume-note", markup=False)
+        yield Static(id="problem", markup=False)
+        with Horizontal(id="buttons"):
+            yield Button("Start scan", id="start", variant="success")
+            yield Button("Resume", id="resume", variant="warning")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#projects").display = False
+        self.query_one("#jql").display = False
+        self.query_one("#projects-note").display = False
+        self._verify_changed()
+        try:
+            self.token = self.session.token_for(self.profile)
+        except CredentialsError as exc:
+            self._problem(str(exc))
+        else:
+            if not self.token:
+                self._problem(
+                    "No API token is saved for this site: edit it on the Sites screen (F2), or "
+                    "set JIRA_API_TOKEN."
+                )
+        self._check_resumable()
+        self.query_one("#start", Button).focus()
+
+    def _problem(self, text: str) -> None:
+        self.query_one("#problem", Static).update(text)
+
+    # -- the form -------------------------------------------------------------------------------
+    @property
+    def scope_kind(self) -> str:
+        pressed = self.query_one("#scope", RadioSet).pressed_index
+        return SCOPES[max(pressed, 0)]
+
+    @property
+    def verify(self) -> str:
+        pressed = self.query_one("#verify", RadioSet).pressed_index
+        return VERIFY[max(pressed, 0)]
+
+    def scope(self) -> Scope | None:
+        kind = self.scope_kind
+        if kind == "projects":
+            chosen = tuple(sorted(self.query_one("#projects", SelectionList).selected))
+            if not chosen:
+                self._problem("Choose at least one project (Space ticks one).")
+                return None
+            return Scope(projects=chosen)
+        if kind == "jql":
+            jql = self.query_one("#jql", TextInput).value.strip()
+            if not jql:
+                self._problem("Type a JQL filter, or choose the whole site.")
+                return None
+            return Scope(jql=jql)
+        return Scope()
+
+    @on(RadioSet.Changed, "#scope")
+    def _scope_changed(self) -> None:
+        kind = self.scope_kind
+        self.query_one("#projects").display = kind == "projects"
+        self.query_one("#projects-note").display = kind == "projects"
+        self.query_one("#jql").display = kind == "jql"
+        if (
+            kind == "projects"
+            and self.token
+            and not self.query_one("#projects", SelectionList).option_count
+        ):
+            self.query_one("#projects-note", Static).update("Loading projects…")
+            self._load_projects(self.token)
+        if kind == "jql":
+            self.query_one("#jql", TextInput).focus()
+        self._problem("")
+        self._check_resumable()
+
+    @on(RadioSet.Changed, "#verify")
+    def _verify_changed(self) -> None:
+        note = (
+            "Reads a small head and tail of every file whose size matches another's, and "
+            "hashes in full only what still matches: proven copies."
+            if self.verify == "exact"
+            else "Reads no file: same size and name are reported as likely copies (fast, but "
+            "not proof)."
+        )
+        self.query_one("#verify-note", Static).update(note)
+        self._check_resumable()
+
+    @on(SelectionList.SelectedChanged, "#projects")
+    @on(TextInput.Changed, "#jql")
+    def _scope_edited(self) -> None:
+        self._problem("")
+        self._check_resumable()
+
+    def _check_resumable(self) -> None:
+        scope = self._quiet_scope()
+        found = None
+        if scope is not None:
+            found = self.session.store.find_resumable(self.profile.site, scope, self.verify)
+            if found is not None and found.email != self.profile.email:
+                found = None
+        self.resumable = found
+        note = self.query_one("#resume-note", Static)
+        if found is None:
+            note.update("")
+        else:
+            note.update(
+                f"An unfinished scan of this scope ({found.status}, started "
+                f"{fmt.date(found.started_at)}) can be resumed: Ctrl+R keeps what it already read."
+            )
+        self.query_one("#resume", Button).display = found is not None
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            return self.resumable is not None
+        return True
+
+    def _quiet_scope(self) -> Scope | None:
+        kind = self.scope_kind
+        if kind == "projects":
+            chosen = tuple(sorted(self.query_one("#projects", SelectionList).selected))
+            return Scope(projects=chosen) if chosen else None
+        if kind == "jql":
+            jql = self.query_one("#jql", TextInput).value.strip()
+            return Scope(jql=jql) if jql else None
+        return Scope()
+
+    # -- projects -------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="projects")
+    def _load_projects(self, token: str) -> list[dict]:
+        client = self.session.client(self.profile.site, self.profile.email, token)
+        try:
+            return client.projects()
+        finally:
+            client.close()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "projects":
+            return
+        note = self.query_one("#projects-note", Static)
+        if event.state == WorkerState.SUCCESS:
+            projects = sorted(event.worker.result, key=lambda p: p["key"])
+            picker = self.query_one("#projects", SelectionList)
+            picker.clear_options()
+            picker.add_options(
+                Selection(f"{p['key']}  {p.get('name', '')}", p["key"]) for p in projects
+            )
+            note.update(f"{len(projects)} projects you can browse; Space ticks one.")
+        elif event.state == WorkerState.ERROR and isinstance(event.worker.error, JiraError):
+            event.prevent_default()
+            note.update(f"Could not list projects: {event.worker.error}")
+
+    # -- start ----------------------------------------------------------------------------------
+    def _launch(self, resume: bool) -> None:
+        if not self.token:
+            self.notify("No API token for this site: see the message above.", severity="error")
+            return
+        scope = self.scope()
+        if scope is None:
+            return
+        from aa_tui.tui.screens.live_scan import LiveScanScreen
+
+        request = ScanRequest(
+            site=self.profile.site,
+            email=self.profile.email,
+            scope=scope,
+            verify=self.verify,
+            resume=resume,
+        )
+        self.app.push_screen(LiveScanScreen(self.profile, self.token, request))
+
+    def action_start(self) -> None:
+        self._launch(resume=False)
+
+    def action_resume(self) -> None:
+        if self.resumable is None:
+            self.notify("Nothing to resume for this scope.", severity="warning")
+            return
+        self._launch(resume=True)
+
+    def on_screen_resume(self) -> None:
+        self._check_resumable()
+
+    @on(Button.Pressed, "#start")
+    def _pressed_start(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#resume")
+    def _pressed_resume(self) -> None:
+        self.action_resume()

@@ -1,0 +1,217 @@
+"""The results of one scan: overview, duplicate groups, breakdowns and quick wins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from aa_tui.store.store import ScanInfo, StoreError
+from aa_tui.tui import format as fmt
+from aa_tui.tui.grouplist import GroupFilter, GroupIndex
+from aa_tui.tui.loader import load_groups
+from aa_tui.tui.messages import DrillDown, GroupsLoading
+from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.breakdown import TABLE_FACETS, BreakdownPane
+from aa_tui.tui.widgets.group_list import GroupList
+from aa_tui.tui.widgets.groups_pane import GroupsPane
+from aa_tui.tui.widgets.overview import Overview
+
+TABS = (
+    ("overview", "Overview"),
+    ("groups", "Duplicates"),
+    ("projects", "Projects"),
+    ("file_types", "File types"),
+    ("uploaders", "Uploaders"),
+    ("age_brackets", "Ages"),
+    ("status_categories", "Status"),
+    ("quick_wins", "Quick wins"),
+)
+
+
+def scan_now(summary: dict[str, Any]) -> datetime | None:
+    """The moment the scan's ages were computed (its finish), for the age facet."""
+    stamp = (summary.get("scan") or {}).get("finished_at") or ""
+    try:
+        return datetime.fromisoformat(stamp) if stamp else None
+    except ValueError:
+        return None
+
+
+class ResultsScreen(AppScreen):
+    """Re-opened from the store; nothing here changes Jira or the scan (read-only)."""
+
+    HELP_GROUP = "Results"
+    BINDINGS = [
+        *(
+            Binding(str(n), f"tab('{tab}')", title, show=False, id=f"results.tab_{tab}")
+            for n, (tab, title) in enumerate(TABS, start=1)
+        ),
+        Binding(
+            "right_square_bracket", "next_tab(1)", "Next tab", show=False, id="results.next_tab"
+        ),
+        Binding(
+            "left_square_bracket", "next_tab(-1)", "Previous tab", show=False, id="results.prev_tab"
+        ),
+        Binding("x", "export", "Export", id="results.export"),
+        Binding("H", "app.history", "History", id="results.history"),
+        Binding("escape,backspace", "back", "Back", id="results.back"),
+    ]
+    DEFAULT_CSS = """
+    ResultsScreen #scan-title { padding: 0 1; text-style: bold; height: 1; }
+    ResultsScreen TabbedContent { height: 1fr; }
+    ResultsScreen TabPane { padding: 0; }
+    """
+
+    def __init__(self, scan_id: str, *, from_history: bool = False) -> None:
+        super().__init__()
+        self.scan_id = scan_id
+        self.from_history = from_history
+        self.info: ScanInfo | None = None
+        self.summary: dict[str, Any] = {}
+        self.groups: list[dict[str, Any]] | None = None
+
+    @property
+    def session(self):
+        return self.app.session
+
+    @property
+    def likely(self) -> bool:
+        return bool(self.info and self.info.verify == "metadata")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="scan-title", markup=False)
+        with TabbedContent(id="tabs"):
+            with TabPane("Overview", id="overview"), VerticalScroll():
+                yield Overview()
+            with TabPane("Duplicates", id="groups"):
+                yield GroupsPane(id="groups-pane")
+            for tab, title in TABS[2:-1]:
+                with TabPane(title, id=tab):
+                    yield BreakdownPane(tab, id=f"pane-{tab}")
+            with TabPane("Quick wins", id="quick_wins"):
+                yield Static(
+                    "The groups whose extra copies waste the most: Enter opens one.",
+                    classes="caption",
+                )
+                yield GroupList(id="wins", empty_text="No duplicates: nothing to win.")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        try:
+            self.info = self.session.store.get_scan(self.scan_id)
+            self.summary = self.session.store.load_summary(self.scan_id)
+        except StoreError as exc:
+            self.app.pop_screen()
+            self.app.show_error(exc)
+            return
+        if self.info is None:
+            self.info = ScanInfo.from_dict(
+                {
+                    **(self.summary.get("scan") or {}),
+                    "scope": self.summary["scan"].get("scope_detail"),
+                }
+            )
+        self._title()
+        self.query_one(Overview).show_summary(self.summary, likely=self.likely)
+        self.query_one(GroupsPane).likely = self.likely
+        for tab in TABLE_FACETS:
+            self.query_one(f"#pane-{tab}", BreakdownPane).show_rows(self.summary.get(tab) or [])
+        wins = self.summary.get("quick_wins") or []
+        self.query_one("#wins", GroupList).set_view(wins, list(range(len(wins))))
+        self._load_groups()
+
+    def _title(self) -> None:
+        info = self.info
+        assert info is not None
+        verify = "exact" if info.verify == "exact" else "metadata (likely)"
+        parts = [
+            self.session.site_label(info.site),
+            info.scope.describe(),
+            verify,
+            fmt.date(info.started_at),
+        ]
+        if self.from_history:
+            parts.append("past scan, read-only")
+        self.query_one("#scan-title", Static).update(" · ".join(parts))
+
+    # -- groups ---------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load-groups")
+    def _load_groups(self) -> GroupIndex:
+        worker = get_current_worker()
+        expected = (self.summary.get("totals") or {}).get("duplicate_groups", 0)
+        pane = self.query_one(GroupsPane)
+
+        def progress(count: int) -> None:
+            pane.post_message(GroupsLoading(count, expected))
+
+        groups = load_groups(
+            self.session.store, self.scan_id, progress=progress,
+            cancelled=lambda: worker.is_cancelled,
+        )  # fmt: skip
+        index = GroupIndex(groups, now=scan_now(self.summary))
+        index.order("wasted")  # the first sort happens off the UI thread
+        return index
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "load-groups" or event.state != WorkerState.SUCCESS:
+            return
+        index: GroupIndex = event.worker.result
+        self.groups = list(index.groups)
+        self.query_one(GroupsPane).set_index(index)
+        self._warm(index)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="warm-index")
+    def _warm(self, index: GroupIndex) -> None:
+        """The other sort orders and the filter indexes, while the user reads the list."""
+        index.warm()
+
+    # -- navigation -----------------------------------------------------------------------------
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        self._focus_tab(tab)
+
+    def action_next_tab(self, step: int) -> None:
+        ids = [t for t, _ in TABS]
+        current = self.query_one(TabbedContent).active
+        self.action_tab(ids[(ids.index(current) + step) % len(ids)])
+
+    @on(TabbedContent.TabActivated)
+    def _activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self.call_after_refresh(self._focus_tab, event.pane.id)
+
+    def _focus_tab(self, tab: str) -> None:
+        if tab == "groups":
+            self.query_one("#group-list", GroupList).focus()
+        elif tab == "quick_wins":
+            self.query_one("#wins", GroupList).focus()
+        elif tab in TABLE_FACETS:
+            self.query_one(f"#pane-{tab}", BreakdownPane).focus_table()
+
+    def on_drill_down(self, message: DrillDown) -> None:
+        pane = self.query_one(GroupsPane)
+        pane.set_filter(GroupFilter().with_facet(message.facet, message.value))
+        self.action_tab("groups")
+
+    @on(GroupList.Selected)
+    def _open_group(self, event: GroupList.Selected) -> None:
+        from aa_tui.tui.screens.group_detail import GroupDetailScreen
+
+        assert self.info is not None
+        self.app.push_screen(GroupDetailScreen(event.group, self.info.site))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_export(self) -> None:
+        from aa_tui.tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.scan_id, self.summary, self.groups))

@@ -1,0 +1,344 @@
+"""Saved sites (profiles) and the form to add, edit and test one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Header, Label, Static
+from textual.worker import Worker, WorkerState
+
+from aa_tui.credentials import CredentialsError, token_from_env
+from aa_tui.jira.client import Identity
+from aa_tui.jira.errors import JiraError
+from aa_tui.jira.site import normalize_site_url
+from aa_tui.store.store import Profile
+from aa_tui.tui import format as fmt
+from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.screens.confirm import ConfirmScreen
+from aa_tui.tui.widgets.inputs import TextInput
+from aa_tui.tui.widgets.tables import VimDataTable
+
+SITE_HINT = "https://acme.atlassian.net  or  https://api.atlassian.com/ex/jira/<cloudId>"
+
+
+@dataclass(frozen=True)
+class FormValues:
+    site: str
+    email: str
+    token: str
+
+
+class SitesScreen(AppScreen):
+    """The start screen: pick a site to scan, or add one (its token goes to the OS keyring)."""
+
+    HELP_GROUP = "Sites"
+    BINDINGS = [
+        Binding("n", "scan", "New scan", id="sites.scan"),
+        Binding("a", "add", "Add site", id="sites.add"),
+        Binding("e", "edit", "Edit", id="sites.edit"),
+        Binding("d", "delete", "Delete", id="sites.delete"),
+        Binding("t", "test_selected", "Test", id="sites.test"),
+        Binding("H", "app.history", "History", show=False, id="sites.history"),
+        Binding("ctrl+s", "save", "Save site", id="sites.save"),
+        Binding("ctrl+r", "test_form", "Test connection", id="sites.test_form"),
+        Binding("escape", "leave_form", "Back to list", show=False, id="sites.leave_form"),
+    ]
+    DEFAULT_CSS = """
+    SitesScreen #keyring { padding: 0 1; margin: 0 1; border: round $warning; height: auto; }
+    SitesScreen #keyring.ok { border: none; color: $text-muted; }
+    SitesScreen #profiles { height: auto; max-height: 12; margin: 0 1; }
+    SitesScreen #empty { padding: 0 2; color: $text-muted; }
+    SitesScreen #form { border: round $primary; height: auto; margin: 0 1; padding: 0 1; }
+    SitesScreen .row { height: 3; }
+    SitesScreen .row Label { width: 12; padding: 1 0 0 0; }
+    SitesScreen .row TextInput { width: 1fr; }
+    SitesScreen #buttons { height: 3; }
+    SitesScreen #buttons Button { margin-right: 2; }
+    SitesScreen #status { height: auto; padding: 0 1; }
+    SitesScreen #status.good { color: $success; }
+    SitesScreen #status.bad { color: $error; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.editing: Profile | None = None
+        self.profiles: list[Profile] = []
+
+    @property
+    def session(self):
+        return self.app.session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="keyring", markup=False)
+        yield VimDataTable(id="profiles", cursor_type="row")
+        yield Static(
+            "No saved sites yet: fill in the form below (Tab moves between fields).", id="empty"
+        )
+        with Vertical(id="form"):
+            with Horizontal(classes="row"):
+                yield Label("Site URL")
+                yield TextInput(placeholder=SITE_HINT, id="site")
+            with Horizontal(classes="row"):
+                yield Label("Email")
+                yield TextInput(placeholder="you@example.com", id="email")
+            with Horizontal(classes="row"):
+                yield Label("API token")
+                yield TextInput(
+                    placeholder="create one at id.atlassian.com › Security › API tokens",
+                    password=True,
+                    id="token",
+                )
+            with Horizontal(id="buttons"):
+                yield Button("Test connection", id="test", variant="primary")
+                yield Button("Save", id="save", variant="success")
+                yield Button("Clear", id="clear")
+            yield Static(id="status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#profiles", VimDataTable)
+        table.add_columns("Site", "Email", "Token", "Last scan")
+        self._show_keyring()
+        self._set_form(None)
+        self.refresh_profiles()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_profiles()
+
+    # -- display --------------------------------------------------------------------------------
+    def _show_keyring(self) -> None:
+        usable, message = self.session.keyring_status()
+        banner = self.query_one("#keyring", Static)
+        if token_from_env():
+            message += " JIRA_API_TOKEN is set: it is used for every site this session."
+        banner.update(message)
+        banner.set_class(usable, "ok")
+
+    def refresh_profiles(self) -> None:
+        table = self.query_one("#profiles", VimDataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self.profiles = self.session.store.list_profiles()
+        last: dict[str, str] = {}
+        for scan in self.session.store.list_scans():  # newest first
+            last.setdefault(f"{scan.email}@{scan.site}", scan.started_at)
+        for profile in self.profiles:
+            token = "memory (demo)" if self.session.in_memory(profile) else "OS keyring"
+            table.add_row(
+                self.session.site_label(profile.site),
+                profile.email,
+                token,
+                fmt.date(last.get(profile.key, "")) or "never",
+                key=profile.key,
+            )
+        table.display = bool(self.profiles)
+        self.query_one("#empty").display = not self.profiles
+        if self.profiles:
+            table.move_cursor(row=min(max(cursor, 0), len(self.profiles) - 1))
+            if not isinstance(self.focused, TextInput):
+                table.focus()
+        else:
+            self.query_one("#site", TextInput).focus()
+
+    def _set_form(self, profile: Profile | None) -> None:
+        self.editing = profile
+        form = self.query_one("#form")
+        form.border_title = f"Edit {profile.email}" if profile else "Add a site"
+        self.query_one("#site", TextInput).value = profile.site if profile else ""
+        self.query_one("#email", TextInput).value = profile.email if profile else ""
+        token = self.query_one("#token", TextInput)
+        token.value = ""
+        token.placeholder = (
+            "leave empty to keep the saved token"
+            if profile
+            else "create one at id.atlassian.com › Security › API tokens"
+        )
+        self._status("")
+
+    def _status(self, text: str, good: bool | None = None) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_class(good is True, "good")
+        status.set_class(good is False, "bad")
+
+    def selected(self) -> Profile | None:
+        table = self.query_one("#profiles", VimDataTable)
+        if not self.profiles or table.cursor_row < 0:
+            return None
+        return self.profiles[min(table.cursor_row, len(self.profiles) - 1)]
+
+    def _form(self) -> FormValues | None:
+        """The form's values with a normalised site URL, or None after saying what is wrong."""
+        raw_site = self.query_one("#site", TextInput).value
+        email = self.query_one("#email", TextInput).value.strip()
+        token = self.query_one("#token", TextInput).value.strip()
+        try:
+            site = normalize_site_url(raw_site)
+        except JiraError as exc:
+            self._status(str(exc), good=False)
+            return None
+        if "@" not in email:
+            self._status("Enter the email of the Atlassian account the token belongs to.", False)
+            return None
+        return FormValues(site, email, token)
+
+    def _token_for_form(self, values: FormValues) -> str | None:
+        if values.token:
+            return values.token
+        try:
+            saved = self.session.token_for(Profile(values.site, values.email))
+        except CredentialsError as exc:
+            self._status(str(exc), good=False)
+            return None
+        if not saved:
+            self._status("Paste the API token first (nothing is saved for this site yet).", False)
+        return saved
+
+    # -- actions --------------------------------------------------------------------------------
+    def action_scan(self) -> None:
+        profile = self.selected()
+        if profile is None:
+            self.notify("Add a site first.", severity="warning")
+            return
+        from aa_tui.tui.screens.new_scan import NewScanScreen
+
+        self.app.push_screen(NewScanScreen(profile))
+
+    def action_add(self) -> None:
+        self._set_form(None)
+        self.query_one("#site", TextInput).focus()
+
+    def action_edit(self) -> None:
+        profile = self.selected()
+        if profile is not None:
+            self._set_form(profile)
+            self.query_one("#token", TextInput).focus()
+
+    def action_leave_form(self) -> None:
+        if self.profiles:
+            self.query_one("#profiles", VimDataTable).focus()
+
+    def action_delete(self) -> None:
+        profile = self.selected()
+        if profile is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.session.delete_token(profile)
+            except CredentialsError as exc:
+                self.app.show_error(exc)
+            self.session.store.delete_profile(profile.site, profile.email)
+            if self.editing == profile:
+                self._set_form(None)
+            self.refresh_profiles()
+            self.notify(f"Deleted {profile.email} on {self.session.site_label(profile.site)}.")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete the site {self.session.site_label(profile.site)} ({profile.email}) and "
+                "its token in the OS keyring? Past scans stay in History.",
+                yes="Delete",
+            ),
+            answered,
+        )
+
+    def action_test_selected(self) -> None:
+        profile = self.selected()
+        if profile is None:
+            return
+        self._set_form(profile)
+        self.action_test_form()
+
+    def action_test_form(self) -> None:
+        values = self._form()
+        if values is None:
+            return
+        token = self._token_for_form(values)
+        if not token:
+            return
+        self._status(f"Connecting to {self.session.site_label(values.site)}…")
+        self._test(values.site, values.email, token)
+
+    def action_save(self) -> None:
+        values = self._form()
+        if values is None:
+            return
+        profile = Profile(values.site, values.email)
+        if values.token:
+            try:
+                self.session.save_token(profile, values.token)
+            except CredentialsError as exc:
+                self._status(str(exc), good=False)
+                return
+        elif not (self.editing or token_from_env() or self.session.in_memory(profile)):
+            self._status("Paste the API token: it is saved in the OS keyring, nowhere else.", False)
+            return
+        if self.editing and (self.editing.site, self.editing.email) != (
+            profile.site,
+            profile.email,
+        ):
+            # Renamed: the old keyring entry goes with the old profile.
+            try:
+                if not values.token:
+                    old = self.session.token_for(self.editing)
+                    if old:
+                        self.session.save_token(profile, old)
+                self.session.delete_token(self.editing)
+            except CredentialsError as exc:
+                self._status(str(exc), good=False)
+                return
+            self.session.store.delete_profile(self.editing.site, self.editing.email)
+        self.session.store.save_profile(profile)
+        self.refresh_profiles()
+        self._set_form(None)
+        self._status(
+            f"Saved {profile.email} on {self.session.site_label(profile.site)}; the token is in "
+            "the OS keyring.",
+            good=True,
+        )
+        self.query_one("#profiles", VimDataTable).focus()
+
+    @on(Button.Pressed, "#test")
+    def _pressed_test(self) -> None:
+        self.action_test_form()
+
+    @on(Button.Pressed, "#save")
+    def _pressed_save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#clear")
+    def _pressed_clear(self) -> None:
+        self.action_add()
+
+    @on(VimDataTable.RowSelected, "#profiles")
+    def _row_selected(self) -> None:
+        self.action_scan()
+
+    # -- the connection test --------------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="test-connection")
+    def _test(self, site: str, email: str, token: str) -> Identity:
+        client = self.session.client(site, email, token)
+        try:
+            return client.myself()
+        finally:
+            client.close()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "test-connection":
+            return
+        if event.state == WorkerState.SUCCESS:
+            who: Identity = event.worker.result
+            self._status(f"Connected: signed in as {who.display_name} ({who.email}).", good=True)
+        elif event.state == WorkerState.ERROR and isinstance(
+            event.worker.error, (JiraError, CredentialsError)
+        ):
+            event.prevent_default()
+            self._status(str(event.worker.error), good=False)

@@ -1,0 +1,235 @@
+"""A line-rendered list of duplicate groups: cost follows the screen, not the data.
+
+Holds the groups and a *view* (indices, from :class:`~aa_tui.tui.grouplist.GroupIndex`), and
+renders only the visible lines (toolong's pattern), so 100,000 rows open and scroll at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from aa_tui.scan.stats import file_type
+from aa_tui.tui import format as fmt
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: int  # 0: takes the rest
+    right: bool = False
+
+
+COLUMNS = (
+    Column("Wasted", 10, right=True),
+    Column("Copies", 6, right=True),
+    Column("Size", 10, right=True),
+    Column("Type", 7),
+    Column("Projects", 16),
+    Column("File name", 0),
+)
+
+
+def _cells(group: dict[str, Any]) -> list[str]:
+    projects = sorted({loc["project_key"] for loc in group.get("locations", ())})
+    shown = ",".join(projects[:3]) + ("…" if len(projects) > 3 else "")
+    name = group["file_name"]
+    if group.get("likely"):
+        name = "≈ " + name
+    return [
+        fmt.size(group["wasted_size"]),
+        fmt.count(group["copies"]),
+        fmt.size(group["size"]),
+        file_type(group["file_name"]),
+        shown,
+        name,
+    ]
+
+
+def layout_row(cells: Sequence[str], width: int) -> str:
+    """One row of text exactly ``width`` cells wide, columns separated by a space."""
+    fixed = sum(c.width + 1 for c in COLUMNS if c.width)
+    rest = max(4, width - fixed - 1)
+    parts = []
+    for column, text in zip(COLUMNS, cells, strict=True):
+        w = column.width or rest
+        if cell_len(text) > w:
+            text = set_cell_size(text, w - 1) + "…"
+        parts.append(text.rjust(w) if column.right else set_cell_size(text, w))
+    return set_cell_size(" " + " ".join(parts), width)
+
+
+class GroupList(ScrollView, can_focus=True):
+    """Duplicate groups, one per line, with a fixed header; Enter posts :class:`Selected`."""
+
+    HELP_GROUP = "Group list"
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="groups.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="groups.down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="groups.page_up"),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="groups.page_down"),
+        Binding("home,g", "jump(0)", "First", show=False, id="groups.first"),
+        Binding("end,G", "jump(-1)", "Last", show=False, id="groups.last"),
+        Binding("enter", "select", "Open group", id="groups.open"),
+    ]
+    COMPONENT_CLASSES = {"group-list--header", "group-list--cursor", "group-list--empty"}
+    DEFAULT_CSS = """
+    GroupList {
+        background: $surface;
+        overflow-x: hidden;
+        height: 1fr;
+        & > .group-list--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .group-list--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus > .group-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .group-list--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Selected(Message):
+        """Enter on a row."""
+
+        def __init__(self, group_list: GroupList, index: int, group: dict[str, Any]) -> None:
+            super().__init__()
+            self.group_list = group_list
+            self.index = index  # into the groups, not the view
+            self.group = group
+
+        @property
+        def control(self) -> GroupList:
+            return self.group_list
+
+    def __init__(self, *, empty_text: str = "No duplicate groups.", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.groups: Sequence[dict[str, Any]] = ()
+        self.view: list[int] = []
+        self.empty_text = empty_text
+        self._line_cache: dict[tuple[int, int], str] = {}
+
+    # -- data -----------------------------------------------------------------------------------
+    def set_view(
+        self, groups: Sequence[dict[str, Any]], view: list[int], *, keep: bool = False
+    ) -> None:
+        """Show ``view`` (indices into ``groups``); the cursor goes to the top unless ``keep``."""
+        if groups is not self.groups:
+            self._line_cache.clear()
+        selected = self.selected_index if keep else None
+        self.groups = groups
+        self.view = view
+        self.virtual_size = Size(self.size.width, len(view) + 1)
+        position = 0
+        if selected is not None:
+            try:
+                position = view.index(selected)
+            except ValueError:
+                position = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.cursor = position
+        self.refresh()
+
+    @property
+    def selected_index(self) -> int | None:
+        if 0 <= self.cursor < len(self.view):
+            return self.view[self.cursor]
+        return None
+
+    @property
+    def selected_group(self) -> dict[str, Any] | None:
+        index = self.selected_index
+        return None if index is None else self.groups[index]
+
+    # -- cursor ---------------------------------------------------------------------------------
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.view) - 1)) if self.view else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    @property
+    def _page(self) -> int:
+        return max(1, self.size.height - 2)
+
+    def _scroll_cursor_into_view(self) -> None:
+        rows = max(1, self.size.height - 1)
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + rows:
+            self.scroll_to(y=self.cursor - rows + 1, animate=False, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor += delta
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * self._page
+
+    def action_jump(self, where: int) -> None:
+        self.cursor = 0 if where == 0 else len(self.view) - 1
+
+    def action_select(self) -> None:
+        index = self.selected_index
+        if index is not None:
+            self.post_message(self.Selected(self, index, self.groups[index]))
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y - 1 + int(self.scroll_y)
+        if event.y >= 1 and 0 <= row < len(self.view):
+            if row == self.cursor and event.chain >= 2:
+                self.action_select()
+            self.cursor = row
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._line_cache.clear()
+        self.virtual_size = Size(event.size.width, len(self.view) + 1)
+        self._scroll_cursor_into_view()
+
+    # -- rendering ------------------------------------------------------------------------------
+    def _text_of(self, index: int, width: int) -> str:
+        key = (index, width)
+        text = self._line_cache.get(key)
+        if text is None:
+            if len(self._line_cache) > 4096:
+                self._line_cache.clear()
+            text = self._line_cache[key] = layout_row(_cells(self.groups[index]), width)
+        return text
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            style = base + self.get_component_rich_style("group-list--header")
+            text = layout_row([c.title for c in COLUMNS], width)
+            return Strip([Segment(text, style)], width)
+        row = int(self.scroll_y) + y - 1
+        if not self.view:
+            if y == 1:
+                style = base + self.get_component_rich_style("group-list--empty")
+                return Strip([Segment(set_cell_size("  " + self.empty_text, width), style)], width)
+            return Strip.blank(width, base)
+        if row >= len(self.view):
+            return Strip.blank(width, base)
+        style = base
+        if row == self.cursor:
+            style = base + self.get_component_rich_style("group-list--cursor")
+        return Strip([Segment(self._text_of(self.view[row], width), style)], width)

@@ -1,0 +1,134 @@
+"""Duplicate groups: a filter line, a status line and the line-rendered list."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.timer import Timer
+from textual.widgets import Static
+
+from aa_tui.tui.grouplist import SORT_LABELS, SORTS, GroupFilter, GroupIndex
+from aa_tui.tui.messages import GroupsLoading
+from aa_tui.tui.widgets.group_list import GroupList
+from aa_tui.tui.widgets.inputs import TextInput
+
+FILTER_HINT = 'Filter: words  project:KEY  type:pdf  uploader:"Name"  age:"> 2 years"  status:Done'
+DEBOUNCE_S = 0.2
+
+
+class FilterInput(TextInput):
+    """Enter applies the filter and goes back to the list; Escape goes back too."""
+
+    BINDINGS = [Binding("escape", "leave", "Back to the list", id="filter.leave")]
+
+    def action_leave(self) -> None:
+        self.screen.query_one(GroupList).focus()
+
+
+class GroupsPane(Vertical):
+    """Sort and filter run over plain lists (:class:`GroupIndex`); the list draws a window."""
+
+    HELP_GROUP = "Duplicate groups"
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="groups.filter"),
+        Binding("s", "cycle_sort", "Sort", id="groups.sort"),
+        Binding("r", "reverse", "Reverse", id="groups.reverse"),
+        Binding("ctrl+l", "clear_filter", "Clear filter", id="groups.clear_filter"),
+    ]
+    DEFAULT_CSS = """
+    GroupsPane FilterInput { margin: 0 0; }
+    GroupsPane #groups-status { padding: 0 1; height: 1; color: $text-muted; }
+    """
+
+    def __init__(self, *, likely: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.index: GroupIndex | None = None
+        self.sort = SORTS[0]
+        self.reverse = False
+        self.filter = GroupFilter()
+        self.likely = likely
+        self._debounce: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield FilterInput(placeholder=FILTER_HINT, id="filter")
+        yield Static("Loading duplicate groups…", id="groups-status", markup=False)
+        yield GroupList(id="group-list")
+
+    @property
+    def group_list(self) -> GroupList:
+        return self.query_one(GroupList)
+
+    def on_groups_loading(self, message: GroupsLoading) -> None:
+        if self.index is None:
+            of = f" of {message.expected:,}" if message.expected else ""
+            self.query_one("#groups-status", Static).update(
+                f"Loading duplicate groups… {message.count:,}{of}"
+            )
+
+    def set_index(self, index: GroupIndex) -> None:
+        self.index = index
+        self.apply()
+
+    def apply(self, *, keep: bool = False) -> None:
+        """Recompute the view from the index (sort, reverse, filter) and redraw."""
+        if self.index is None:
+            return
+        view = self.index.view(self.sort, self.filter, reverse=self.reverse)
+        self.group_list.set_view(self.index.groups, view, keep=keep)
+        total = len(self.index)
+        shown = f"{len(view):,} of {total:,} groups" if self.filter.active else f"{total:,} groups"
+        direction = "smallest first" if self.reverse else "biggest first"
+        if self.sort == "name":
+            direction = "Z to A" if self.reverse else "A to Z"
+        kind = " (likely: same name and size)" if self.likely else ""
+        self.query_one("#groups-status", Static).update(
+            f"{shown}{kind} · sorted by {SORT_LABELS[self.sort]}, {direction} · "
+            "s sort · r reverse · / filter · Enter opens"
+        )
+
+    def set_filter(self, flt: GroupFilter) -> None:
+        self.filter = flt
+        self.query_one(FilterInput).value = flt.to_query()
+        self._cancel_debounce()
+        self.apply()
+
+    # -- keys -----------------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        self.query_one(FilterInput).focus()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.apply(keep=True)
+
+    def action_reverse(self) -> None:
+        self.reverse = not self.reverse
+        self.apply(keep=True)
+
+    def action_clear_filter(self) -> None:
+        self.set_filter(GroupFilter())
+
+    @on(FilterInput.Changed)
+    def _typed(self, event: FilterInput.Changed) -> None:
+        event.stop()
+        self._cancel_debounce()
+        self._debounce = self.set_timer(DEBOUNCE_S, self._apply_typed)
+
+    @on(FilterInput.Submitted)
+    def _submitted(self, event: FilterInput.Submitted) -> None:
+        event.stop()
+        self._cancel_debounce()
+        self._apply_typed()
+        self.group_list.focus()
+
+    def _cancel_debounce(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+
+    def _apply_typed(self) -> None:
+        flt = GroupFilter.parse(self.query_one(FilterInput).value)
+        if flt != self.filter:
+            self.filter = flt
+            self.apply()

@@ -1,0 +1,119 @@
+"""The counters of a running scan: done/total, ETA, throughput, requests, 429s, bytes, totals.
+
+``done``/``total`` count issues while enumerating and fetching, and files while probing and
+hashing (what ``StagedHasher.on_progress`` reports); bytes read have their own counter.
+
+Every figure comes from the engine's :class:`ScanProgress` (``elapsed_s`` included), so the same
+events always draw the same screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from aa_tui.scan.events import PHASES, ScanProgress
+from aa_tui.tui import format as fmt
+
+FILE_PHASES = ("probing heads", "probing tails", "hashing")
+ISSUE_PHASES = ("enumerating", "fetching details")
+
+
+@dataclass
+class PhaseClock:
+    """Where the current phase started, to turn done/total into a rate and an ETA."""
+
+    phase: str = ""
+    started_s: float = 0.0
+    done_at_start: int = 0
+    read_at_start: int = 0
+
+    def follow(self, progress: ScanProgress) -> None:
+        if progress.phase != self.phase:
+            self.phase = progress.phase
+            self.started_s = progress.elapsed_s
+            self.done_at_start = progress.done
+            self.read_at_start = progress.bytes_read
+
+    def read_rate(self, progress: ScanProgress) -> float:
+        seconds = progress.elapsed_s - self.started_s
+        read = progress.bytes_read - self.read_at_start
+        return read / seconds if seconds > 0.5 and read > 0 else 0.0
+
+    def rate(self, progress: ScanProgress) -> float:
+        seconds = progress.elapsed_s - self.started_s
+        done = progress.done - self.done_at_start
+        return done / seconds if seconds > 0.5 and done > 0 else 0.0
+
+    def eta_s(self, progress: ScanProgress) -> float | None:
+        per_s = self.rate(progress)
+        if not per_s or not progress.total:
+            return None
+        return max(0.0, (progress.total - progress.done) / per_s)
+
+
+class ScanStats(Static):
+    DEFAULT_CSS = """
+    ScanStats { padding: 1 1; height: auto; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.clock = PhaseClock()
+        self.progress = ScanProgress(phase="connecting")
+        self.phase_line = "Connecting…"
+
+    def reset(self) -> None:
+        self.clock = PhaseClock()
+        self.update_progress(ScanProgress(phase="connecting"))
+
+    def update_progress(self, progress: ScanProgress) -> None:
+        self.clock.follow(progress)
+        self.progress = progress
+        step = PHASES.index(progress.phase) + 1 if progress.phase in PHASES else 0
+        line = f"Phase {step}/{len(PHASES) - 1}: {progress.phase}"
+        if progress.message:
+            line += f" — {progress.message}"
+        self.phase_line = line
+        self.update(self._table(progress))
+
+    def _table(self, p: ScanProgress) -> Table:
+        table = Table.grid(padding=(0, 3))
+        table.add_column(style="bold", min_width=18)
+        table.add_column(min_width=24)
+        table.add_column(style="bold", min_width=18)
+        table.add_column(min_width=24)
+        unit = "files" if p.phase in FILE_PHASES else "issues"
+        if p.total:
+            done = f"{fmt.count(p.done)} of {fmt.count(p.total)} {unit} ({100 * p.fraction:.0f}%)"
+        else:
+            done = f"{fmt.count(p.done)} {unit}" if p.done else "-"
+        eta = self.clock.eta_s(p)
+        per_s = self.clock.rate(p)
+        if p.phase in FILE_PHASES:
+            speed = f"{per_s:,.0f} files/s" if per_s else "-"
+            read_s = self.clock.read_rate(p)
+            if read_s:
+                speed += f", {fmt.size(read_s)}/s read"
+        elif p.phase in ISSUE_PHASES:
+            speed = f"{per_s:,.0f} issues/s" if per_s else "-"
+        else:
+            speed = "-"
+        backoff = Text(f"{p.backoff_s:.1f}s", style="bold yellow") if p.backoff_s > 0 else "none"
+        throttled = Text(fmt.count(p.throttled), style="yellow" if p.throttled else "")
+        rows = [
+            ("Done", done, "ETA", fmt.duration(eta) if eta is not None else "-"),
+            ("Throughput", speed, "Elapsed", fmt.duration(p.elapsed_s)),
+            ("Requests", fmt.count(p.requests), "Retries", fmt.count(p.retries)),
+            ("Throttled (429)", throttled, "Back-off now", backoff),
+            ("Bytes read", fmt.size(p.bytes_read), "Errors", fmt.count(p.errors)),
+            ("Issues read", fmt.count(p.issues), "Attachments", fmt.count(p.files)),
+            ("Attachment storage", fmt.size(p.total_size), "", ""),
+            ("Duplicate groups", fmt.count(p.groups), "Wasted", fmt.size(p.wasted)),
+        ]
+        for row in rows:
+            table.add_row(*row)
+        return table

@@ -1,0 +1,141 @@
+"""Regenerate ``screenshots/*.svg`` from the embedded demo site (120x36, headless).
+
+    python scripts/screenshots.py [--out screenshots] [--issues 3000] [--seed 7]
+
+The demo site runs in this process with a little latency so the live scan is caught mid-way;
+scans go to a temporary data dir; the clock is frozen so ages and dates do not drift.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import keyring.backend
+import keyring.errors
+
+from aa_tui.demo.server import DemoOptions
+from aa_tui.store.store import Store
+from aa_tui.tui.app import AATuiApp
+from aa_tui.tui.demo import DemoSession
+from aa_tui.tui.screens.history import HistoryScreen
+from aa_tui.tui.screens.live_scan import LiveScanScreen
+from aa_tui.tui.screens.results import ResultsScreen
+from aa_tui.tui.session import AppConfig
+from aa_tui.tui.widgets.groups_pane import GroupsPane
+from aa_tui.tui.widgets.inputs import TextInput
+
+SIZE = (120, 36)
+NOW = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)
+SITE_LABEL = "http://127.0.0.1:8080"
+
+
+class ShowcaseKeyring(keyring.backend.KeyringBackend):
+    """An in-memory keyring, so the screenshots never touch (or depend on) the real one."""
+
+    priority = 1  # type: ignore[assignment]
+    name = "in-memory keyring for screenshots"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("not found")
+
+
+async def until(pilot, predicate, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gave up waiting on {pilot.app.screen!r}")
+        await pilot.pause(0.05)
+
+
+async def settle(pilot) -> None:
+    workers = [w for w in pilot.app.workers if w.group != "scan"]
+    if workers:
+        await pilot.app.workers.wait_for_complete(workers)
+    await pilot.pause()
+
+
+async def shoot(app: AATuiApp, out: Path) -> list[Path]:
+    written: list[Path] = []
+
+    def save(name: str) -> None:
+        written.append(Path(app.save_screenshot(f"{name}.svg", str(out))))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # 1. Sites and credentials: the demo profile, and the form filled in for another.
+        await pilot.press("escape")  # the demo opens on New scan: go back to Sites
+        screen = app.screen
+        screen.query_one("#site", TextInput).value = "https://acme.atlassian.net"
+        screen.query_one("#email", TextInput).value = "ana@acme.io"
+        screen.query_one("#token", TextInput).value = "ATATT3xFfGF0-example-token"
+        await pilot.pause()
+        save("credentials")
+        # 2. Live scan, mid-way.
+        await pilot.press("n", "ctrl+s")
+        live = app.screen
+        assert isinstance(live, LiveScanScreen)
+        await until(pilot, lambda: live.query_one("#stats").progress.phase == "probing heads")
+        await until(pilot, lambda: live.query_one("#stats").progress.fraction > 0.3)
+        save("live-scan")
+        # 3. Results.
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await until(pilot, lambda: app.screen.query_one(GroupsPane).index is not None)
+        await settle(pilot)
+        save("overview")
+        await pilot.press("2", "j")
+        save("duplicate-groups")
+        await pilot.press("enter")
+        await pilot.pause()
+        save("group-detail")
+        await pilot.press("escape", "3")
+        await pilot.pause()
+        save("projects")
+        # 4. History.
+        app.push_screen(HistoryScreen())
+        await settle(pilot)
+        save("history")
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent.parent / "screenshots")
+    parser.add_argument("--issues", type=int, default=3000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="aa-tui-shots-") as scratch:
+        config = AppConfig(clock=lambda: NOW, cursor_blink=False, keyring_backend=ShowcaseKeyring())
+        demo = DemoSession(
+            issues=args.issues, seed=args.seed, options=DemoOptions(latency_s=0.03), config=config
+        )
+        with demo:
+            config.site_names[demo.profile.site] = SITE_LABEL
+            store = Store(Path(scratch))
+            app = AATuiApp(demo.session(store), start_profile=demo.profile)
+            written = asyncio.run(shoot(app, args.out))
+            store.close()
+    for path in written:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,389 @@
+"""Journeys through the app with Pilot, against the demo site over real HTTP."""
+
+# ruff: noqa: F811 - pytest fixtures are imported from test_tui_support by name
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from keyring.backends import fail
+from test_tui_support import (  # noqa: F401
+    SIZE,
+    app,
+    data_copy,
+    make_app,
+    memory_keyring,
+    scanned,
+    wait_for_workers,
+)
+
+from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.store.store import Profile, Store
+from aa_tui.tui import format as fmt
+from aa_tui.tui.commands import ScreenCommands
+from aa_tui.tui.screens.compare import CompareScreen
+from aa_tui.tui.screens.confirm import ConfirmScreen
+from aa_tui.tui.screens.error import ErrorScreen
+from aa_tui.tui.screens.group_detail import GroupDetailScreen
+from aa_tui.tui.screens.history import HistoryScreen
+from aa_tui.tui.screens.live_scan import LiveScanScreen
+from aa_tui.tui.screens.new_scan import NewScanScreen
+from aa_tui.tui.screens.results import ResultsScreen
+from aa_tui.tui.widgets.group_list import GroupList
+from aa_tui.tui.widgets.groups_pane import GroupsPane
+from aa_tui.tui.widgets.inputs import TextInput
+from aa_tui.tui.widgets.overview import Overview
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def until(pilot, predicate, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting; screen is {pilot.app.screen!r}")
+        await pilot.pause(0.05)
+
+
+def text_of(widget) -> str:
+    return str(widget.render())
+
+
+def overview_text(app) -> str:
+    from rich.console import Console
+
+    console = Console(width=120, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(app.screen.query_one(Overview).shown)
+    return console.export_text()
+
+
+def all_bytes(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def fill_form(screen, site: str, email: str, token: str) -> None:
+    screen.query_one("#site", TextInput).value = site
+    screen.query_one("#email", TextInput).value = email
+    screen.query_one("#token", TextInput).value = token
+
+
+# -- sites ----------------------------------------------------------------------------------------
+def test_add_a_site_and_test_it(demo_server, memory_keyring, tmp_path):
+    app = make_app(tmp_path / "data", backend=memory_keyring, sites=[demo_server.base_url])
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            fill_form(screen, demo_server.base_url, demo_server.email, "wrong-token")
+            await pilot.press("ctrl+r")
+            await wait_for_workers(pilot)
+            refused = text_of(screen.query_one("#status"))
+            screen.query_one("#token", TextInput).value = demo_server.token
+            await pilot.press("ctrl+r")
+            await wait_for_workers(pilot)
+            signed_in = text_of(screen.query_one("#status"))
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            return refused, signed_in, app.session.store.list_profiles()
+
+    refused, signed_in, profiles = run(journey())
+    assert "refused the email and API token" in refused and "HTTP 401" in refused
+    assert signed_in.startswith("Connected: signed in as")
+    assert profiles == [Profile(demo_server.base_url, demo_server.email)]
+    account = f"{demo_server.email}@{demo_server.base_url}"
+    assert memory_keyring.entries == {("aa-tui", account): demo_server.token}
+    app.session.store.close()
+    assert demo_server.token.encode() not in all_bytes(tmp_path / "data")
+
+
+def test_bad_site_url_is_explained(memory_keyring, tmp_path):
+    app = make_app(tmp_path / "data", backend=memory_keyring)
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            fill_form(app.screen, "http://jira.example.com", "a@example.com", "t")
+            await pilot.press("ctrl+s")
+            return text_of(app.screen.query_one("#status"))
+
+    assert "Refusing plain http://" in run(journey())
+
+
+def test_delete_a_site_removes_its_token(app, scanned, memory_keyring):
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("d")
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("enter")  # the default answer is No
+            kept = app.session.store.list_profiles()
+            await pilot.press("d", "y")
+            return kept, app.session.store.list_profiles()
+
+    kept, after = run(journey())
+    assert len(kept) == 1 and after == []
+    assert memory_keyring.entries == {}
+
+
+def test_no_keyring_says_how_to_fix_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("JIRA_API_TOKEN", raising=False)
+    app = make_app(tmp_path / "data", backend=fail.Keyring())
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            banner = text_of(app.screen.query_one("#keyring"))
+            fill_form(app.screen, "acme.atlassian.net", "a@example.com", "secret-token")
+            await pilot.press("ctrl+s")
+            return (
+                banner,
+                text_of(app.screen.query_one("#status")),
+                app.session.store.list_profiles(),
+            )
+
+    banner, status, profiles = run(journey())
+    for text in (banner, status):
+        assert "No usable OS keyring" in text
+        assert "Secret Service" in text and "JIRA_API_TOKEN" in text
+    assert profiles == []  # nothing saved without a place for the token
+    app.session.store.close()
+    assert b"secret-token" not in all_bytes(tmp_path / "data")
+
+
+# -- scanning -------------------------------------------------------------------------------------
+def saved_site(server, tmp_path, keyring_backend) -> Path:
+    data = tmp_path / "data"
+    store = Store(data)
+    store.save_profile(Profile(server.base_url, server.email))
+    store.close()
+    keyring_backend.set_password("aa-tui", f"{server.email}@{server.base_url}", server.token)
+    return data
+
+
+def test_scan_the_demo_site_and_see_its_truth(demo_server, small_site, memory_keyring, tmp_path):
+    data = saved_site(demo_server, tmp_path, memory_keyring)
+    app = make_app(data, backend=memory_keyring, sites=[demo_server.base_url])
+    truth = small_site.truth
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("n")  # new scan of the selected site
+            assert isinstance(app.screen, NewScanScreen)
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+            await wait_for_workers(pilot)
+            return app.screen.summary, overview_text(app), len(app.screen.groups)
+
+    summary, text, groups = run(journey())
+    totals = summary["totals"]
+    assert totals["total_files"] == truth.total_files
+    assert totals["total_size"] == truth.total_size
+    assert totals["duplicate_groups"] == truth.duplicate_groups == groups
+    assert totals["duplicate_files"] == truth.duplicate_files
+    assert totals["duplicate_size"] == truth.duplicate_size
+    assert fmt.size(truth.total_size) in text
+    assert f"{fmt.size(truth.duplicate_size)} ({truth.waste_pct:.1f}%)" in text
+    assert f"{truth.duplicate_files} redundant copies in {truth.duplicate_groups} groups" in text
+
+
+def test_cancel_then_resume_a_scan(small_site, memory_keyring, tmp_path):
+    slow = DemoOptions(latency_s=0.05)
+    with DemoServer(small_site, slow) as server:
+        data = saved_site(server, tmp_path, memory_keyring)
+        app = make_app(data, backend=memory_keyring, sites=[server.base_url])
+
+        async def journey():
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.press("n", "ctrl+s")
+                live = app.screen
+                assert isinstance(live, LiveScanScreen)
+                await until(pilot, lambda: live.state == "running")
+                await pilot.press("escape")
+                assert isinstance(app.screen, ConfirmScreen)
+                await pilot.press("y")
+                await until(pilot, lambda: live.state == "cancelled")
+                scans = app.session.store.list_scans()
+                resumable = app.session.store.find_resumable(
+                    server.base_url, scans[0].scope, "exact"
+                )
+                await pilot.press("r")
+                await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+                await wait_for_workers(pilot)
+                return scans, resumable, app.screen.summary, app.session.store.list_scans()
+
+        before, resumable, summary, after = run(journey())
+    assert [s.status for s in before] == ["cancelled"]
+    assert resumable is not None and resumable.id == before[0].id
+    assert [s.status for s in after] == ["complete"] and after[0].id == before[0].id
+    assert summary["totals"]["duplicate_size"] == small_site.truth.duplicate_size
+
+
+def test_quitting_during_a_scan_asks_first(small_site, memory_keyring, tmp_path):
+    with DemoServer(small_site, DemoOptions(latency_s=0.2)) as server:
+        data = saved_site(server, tmp_path, memory_keyring)
+        app = make_app(data, backend=memory_keyring, sites=[server.base_url])
+
+        async def journey():
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.press("n", "ctrl+s")
+                await pilot.pause()
+                await pilot.press("ctrl+q")
+                asked = isinstance(app.screen, ConfirmScreen)
+                await pilot.press("n")  # keep scanning
+                still = app.scan_running()
+                await pilot.press("ctrl+q", "y")
+                return asked, still
+
+        asked, still = run(journey())
+        deadline = time.monotonic() + 10  # the engine stops between requests, then records it
+        while app.session.store.list_scans()[0].status != "cancelled":
+            assert time.monotonic() < deadline, app.session.store.list_scans()
+            time.sleep(0.05)
+    assert asked and still
+
+
+def test_a_refused_token_becomes_a_modal(demo_server, memory_keyring, tmp_path):
+    data = saved_site(demo_server, tmp_path, memory_keyring)
+    memory_keyring.set_password("aa-tui", f"{demo_server.email}@{demo_server.base_url}", "nope")
+    app = make_app(data, backend=memory_keyring, sites=[demo_server.base_url])
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("n", "ctrl+s")
+            await until(pilot, lambda: isinstance(app.screen, ErrorScreen))
+            return app.screen.error_title, app.screen.message
+
+    title, message = run(journey())
+    assert title == "Sign-in refused" and "HTTP 401" in message
+
+
+# -- results --------------------------------------------------------------------------------------
+def test_quick_win_to_group_to_issue(app, scanned):
+    opened: list[str] = []
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.open_url = lambda url, new_tab=True: opened.append(url)
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.press("8", "enter")
+            detail = app.screen
+            assert isinstance(detail, GroupDetailScreen)
+            await pilot.press("j", "o", "c")
+            copied_key = app.clipboard
+            await pilot.press("u")
+            return detail.group, copied_key, app.clipboard
+
+    group, key, url = run(journey())
+    win = Store(scanned.root).load_summary(scanned.exact_id)["quick_wins"][0]
+    assert group["hash"] == win["hash"]
+    second = win["locations"][1]["issue_key"]
+    assert key == second
+    assert opened == [url] == [f"{scanned.site}/browse/{second}"]
+
+
+def test_filter_sort_and_drill_down(app, scanned):
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            pane = app.screen.query_one(GroupsPane)
+            await pilot.press("2", "slash", *"type:png", "enter")
+            pngs = [pane.index.groups[i]["file_name"] for i in pane.group_list.view]
+            await pilot.press("s")
+            sort = pane.sort
+            await pilot.press("ctrl+l", "3", "enter")  # projects tab: Enter on the biggest
+            project = pane.filter.project
+            in_project = [pane.index.groups[i] for i in pane.group_list.view]
+            return pngs, sort, project, in_project
+
+    pngs, sort, project, in_project = run(journey())
+    assert pngs and all(name.lower().endswith(".png") for name in pngs)
+    assert sort == "copies"
+    assert project == "OPS"
+    assert in_project and all(
+        any(loc["project_key"] == "OPS" for loc in g["locations"]) for g in in_project
+    )
+
+
+def test_big_list_keys_move_the_window(app, scanned):
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.press("2", "G")
+            groups = app.screen.query_one("#group-list", GroupList)
+            last = groups.cursor
+            await pilot.press("g", "pagedown")
+            return last, len(groups.view), groups.cursor
+
+    last, total, paged = run(journey())
+    assert last == total - 1 and 0 < paged < total
+
+
+def test_export_json_and_csv(app, scanned, tmp_path):
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            for kind, target in (("json", tmp_path / "r.json"), ("csv", tmp_path / "csv")):
+                await pilot.press("x")
+                if kind == "csv":
+                    await pilot.press("down", "enter")
+                app.screen.query_one("#path", TextInput).value = str(target)
+                await pilot.press("ctrl+s")
+                await wait_for_workers(pilot)
+
+    run(journey())
+    import orjson
+
+    report = orjson.loads((tmp_path / "r.json").read_bytes())
+    assert report["schema"] == "aa-tui.report/1" and report["duplicate_groups"]
+    assert (tmp_path / "csv" / "duplicate_groups.csv").exists()
+
+
+# -- history --------------------------------------------------------------------------------------
+def test_reopen_a_past_scan_from_history(app, scanned):
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f3")
+            assert isinstance(app.screen, HistoryScreen)
+            await pilot.press("j", "j", "enter")  # newest first: the oldest is the exact scan
+            await wait_for_workers(pilot)
+            screen = app.screen
+            return screen.scan_id, screen.from_history, screen.summary
+
+    scan_id, from_history, summary = run(journey())
+    assert scan_id == scanned.exact_id and from_history
+    assert summary == Store(scanned.root).load_summary(scanned.exact_id)
+
+
+def test_compare_two_scans_and_delete_one(app, scanned):
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f3", "space", "j", "j", "space", "c")
+            compared = app.screen
+            assert isinstance(compared, CompareScreen)
+            await pilot.press("escape", "d", "y")
+            return (compared.older_id, compared.newer_id), [
+                s.id for s in app.session.store.list_scans()
+            ]
+
+    pair, left = run(journey())
+    assert pair == (scanned.exact_id, scanned.later_id)
+    assert scanned.exact_id not in left and len(left) == 2
+
+
+def test_palette_offers_every_key_of_the_screen(app, scanned):
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.press("2")
+            provider = ScreenCommands(app.screen)
+            return [hit.text async for hit in provider.discover()]
+
+    titles = run(journey())
+    for title in ("Export", "Filter", "Sort", "Reverse", "Open group", "Help", "Quit"):
+        assert title in titles
