@@ -338,8 +338,8 @@ class JiraClient:
         """Details of up to 100 issues; returns (issues, issueErrors)."""
         body = {"issueIdsOrKeys": ids[:BULKFETCH_MAX], "fields": fields or ISSUE_FIELDS}
         data = self._json("POST", "/rest/api/3/issue/bulkfetch", json=body)
-        if not isinstance(data, dict):
-            raise NotJiraError("issue/bulkfetch answered something that is not an object.")
+        if not isinstance(data, dict) or not isinstance(data.get("issues", []), list):
+            raise NotJiraError("issue/bulkfetch answered without a list of issues.")
         issues = [i for i in data.get("issues") or [] if isinstance(i, dict)]
         errors = data.get("issueErrors") or []
         return issues, errors if isinstance(errors, list) else []

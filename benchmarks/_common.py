@@ -1,0 +1,200 @@
+"""Shared helpers of the benchmarks: a demo site in its own process, timing, formatting.
+
+The demo site runs in a child process (``multiprocessing``, spawn) so that its CPU time and
+memory never count against the scanner measured in the parent.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # a fresh clone without `pip install -e .`
+    sys.path.insert(0, str(ROOT))
+
+
+def _serve(
+    conn: Any,
+    seed: int,
+    issues: int,
+    profile: str,
+    server_options: dict,
+    generation: dict | None,
+    truth: str,
+) -> None:
+    """Child process: generate the site, serve it, answer 'stats' and 'stop' on ``conn``."""
+    from aa_tui.demo.generator import GenerationOptions, generate_site
+    from aa_tui.demo.server import DemoOptions, DemoServer
+
+    started = time.perf_counter()
+    gen = GenerationOptions(**generation) if generation else None
+    data = generate_site(seed=seed, issues=issues, profile=profile, options=gen)
+    site_truth = data.truth
+    generated_s = time.perf_counter() - started
+    server = DemoServer(data, DemoOptions(**server_options)).start()
+    summary = {
+        "issues": site_truth.total_issues,
+        "issues_with_attachments": site_truth.issues_with_attachments,
+        "files": site_truth.total_files,
+        "size": site_truth.total_size,
+        "groups": site_truth.duplicate_groups,
+        "duplicate_files": site_truth.duplicate_files,
+        "duplicate_size": site_truth.duplicate_size,
+        "zero_byte_files": site_truth.zero_byte_files,
+        "unreadable": site_truth.unreadable_files,
+        "summary": site_truth.summary(),
+    }
+    payload: dict[str, Any] = {
+        "base_url": server.base_url,
+        "email": server.email,
+        "token": server.token,
+        "generated_s": generated_s,
+        "truth": summary,
+    }
+    if truth == "full":
+        payload["groups"] = site_truth.groups
+        payload["unreadable_ids"] = site_truth.unreadable
+        payload["sizes"] = _sizes(data)
+    conn.send(payload)
+    try:
+        while True:
+            command = conn.recv()
+            if command == "stats":
+                conn.send(server.stats.snapshot())
+            elif command == "stop":
+                break
+    except EOFError:
+        pass
+    finally:
+        server.stop()
+
+
+def _sizes(data: Any) -> dict[str, int]:
+    """Attachment id -> size of every non-empty attachment, readable or not."""
+    out = {}
+    for j in range(data.attachment_count):
+        size = data.attachment_size(j)
+        if size > 0:
+            out[data.attachment_id(j)] = size
+    return out
+
+
+@dataclass
+class Site:
+    process: Any
+    conn: Any
+    base_url: str
+    email: str
+    token: str
+    generated_s: float
+    truth: dict
+    extra: dict
+
+    def stats(self) -> dict:
+        self.conn.send("stats")
+        return self.conn.recv()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send("stop")
+        except (BrokenPipeError, OSError):
+            pass
+        self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=5)
+
+    def __enter__(self) -> Site:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_site(
+    *,
+    seed: int,
+    issues: int,
+    profile: str = "demo",
+    server_options: dict | None = None,
+    generation: dict | None = None,
+    truth: str = "summary",
+) -> Site:
+    """Start a demo site in a child process; returns when it is listening."""
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe()
+    process = ctx.Process(
+        target=_serve,
+        args=(child, seed, issues, profile, server_options or {}, generation, truth),
+        daemon=True,
+        name="demo-site",
+    )
+    process.start()
+    child.close()
+    payload = parent.recv()
+    extra = {k: v for k, v in payload.items() if k in ("groups", "unreadable_ids", "sizes")}
+    return Site(
+        process,
+        parent,
+        payload["base_url"],
+        payload["email"],
+        payload["token"],
+        payload["generated_s"],
+        payload["truth"],
+        extra,
+    )
+
+
+def cpu_s() -> float:
+    """CPU time (user + system) of this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def peak_rss_bytes() -> int:
+    """Peak resident set size of this process: VmHWM (ru_maxrss survives fork + exec, so a
+    spawned child would report its parent's peak)."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def current_rss_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
+def temp_store_dir(prefix: str) -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix=f"aa-tui-bench-{prefix}-")
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+def mb(n: float) -> str:
+    return f"{n / 1_000_000:,.1f} MB"
+
+
+def verdict(ok: bool, label: str) -> str:
+    return f"{'PASS' if ok else 'FAIL'}  {label}"
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, {sys.platform}"
