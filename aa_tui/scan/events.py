@@ -18,8 +18,9 @@ PHASES = (
 
 @dataclass(frozen=True, slots=True)
 class ScanProgress:
-    """A snapshot of a running scan. ``done``/``total`` count the current phase's units
-    (issues while enumerating and fetching, bytes while probing and hashing)."""
+    """A snapshot of a running scan. ``done``/``total`` count the current phase's units:
+    issues while enumerating and fetching details, files while probing and hashing
+    (``bytes_read`` counts the bytes)."""
 
     phase: str
     done: int = 0
