@@ -154,3 +154,18 @@ def test_an_unreadable_file_answering_first_does_not_abort_the_batch():
     hasher = StagedHasher(reader, workers=4)
     (group,) = hasher.find_groups(build(blobs))
     assert group.copies == 7 and hasher.book.unreadable == {"1": "HTTP 403"}
+
+
+def test_running_tally_reaches_the_final_groups_and_waste():
+    a, b = os.urandom(20_000), os.urandom(30_000)
+    blobs = {"1": a, "2": a, "3": a, "4": b, "5": b, "6": os.urandom(30_000)}
+    seen: list[tuple[int, int]] = []
+    hasher = StagedHasher(MemoryReader(blobs), batch_size=1)
+    hasher.on_progress = lambda stage, done, total, read: seen.append(
+        (hasher.tally.groups, hasher.tally.wasted)
+    )
+    groups = hasher.find_groups(build(blobs))
+    assert (hasher.tally.groups, hasher.tally.wasted) == (2, 2 * 20_000 + 30_000)
+    assert sum(g.wasted_size for g in groups) == hasher.tally.wasted
+    assert seen[0] == (0, 0) and seen[-1] == (2, 70_000)
+    assert len(set(seen)) > 2  # it grew as the full stage went, not all at the end

@@ -402,6 +402,8 @@ class ScanEngine:
                 phase=STAGE_PHASES[stage],
                 done=done,
                 total=total,
+                groups=hasher.tally.groups,
+                wasted=hasher.tally.wasted,
                 bytes_read=sum(r.bytes_read for r in hasher.reports.values()),
             )
 

@@ -129,6 +129,7 @@ class StagedHasher:
         self.on_progress = on_progress or (lambda stage, done, total, read: None)
         self.batch_size = batch_size
         self.reports = {stage: StageReport(stage) for stage in STAGES}
+        self.tally = _Tally([], self.book)  # groups proven so far (during the full stage)
         self._small_bytes: dict[str, bytes] = {}  # head bytes of files <= HEAD+TAIL
         self._head_states: dict[str, object] = {}  # sha256 state after the head, for "full"
 
@@ -144,6 +145,7 @@ class StagedHasher:
             groups = self._split(groups, "head")
             self._run_stage("tail", [r for g in groups for r in g if r.size > HEAD_BYTES])
             groups = self._split(groups, "tail")
+            self.tally = _Tally(groups, self.book)
             self._run_stage("full", [r for g in groups for r in g])
             groups = self._split(groups, "full")
         self._head_states.clear()
@@ -225,6 +227,8 @@ class StagedHasher:
             self.book.stage(stage).update(hashes)
             self.book.full.update(full)
             self.book.unreadable.update(unreadable)
+            if stage == "full":
+                self.tally.settle([r.attachment_id for r in batch])
             self.on_hashes(stage, hashes, unreadable)
             if full and stage != "full":
                 self.on_hashes("full", full, {})
@@ -290,3 +294,47 @@ class StagedHasher:
         read = self._read(aid, start, size - 1, state.update)  # type: ignore[attr-defined]
         digest = state.hexdigest()  # type: ignore[attr-defined]
         return digest, read, digest
+
+
+class _Tally:
+    """Running count of proven groups while the full stage runs (for live progress).
+
+    A candidate group is settled once every member has a full hash or proved unreadable;
+    its bytes then split it into the groups it really holds. O(1) per file read.
+    """
+
+    def __init__(self, candidates: list[list[AttachmentRecord]], book: HashBook) -> None:
+        self.book = book
+        self.groups = 0
+        self.wasted = 0
+        self._members = candidates
+        self._open: dict[int, int] = {}
+        self._group_of: dict[str, int] = {}
+        for index, group in enumerate(candidates):
+            self._open[index] = len(group)
+            for record in group:
+                self._group_of[record.attachment_id] = index
+        self.settle(list(self._group_of))
+
+    def settle(self, attachment_ids: list[str]) -> None:
+        full, unreadable = self.book.full, self.book.unreadable
+        for aid in attachment_ids:
+            if aid not in full and aid not in unreadable:
+                continue
+            index = self._group_of.pop(aid, None)
+            if index is None:
+                continue
+            self._open[index] -= 1
+            if self._open[index] == 0:
+                self._count(self._members[index])
+
+    def _count(self, group: list[AttachmentRecord]) -> None:
+        by_hash: dict[str, int] = defaultdict(int)
+        for record in group:
+            digest = self.book.full.get(record.attachment_id)
+            if digest is not None and record.attachment_id not in self.book.unreadable:
+                by_hash[digest] += 1
+        for copies in by_hash.values():
+            if copies > 1:
+                self.groups += 1
+                self.wasted += (copies - 1) * group[0].size
