@@ -281,8 +281,13 @@ def _scan(args: argparse.Namespace, store) -> int:
         )
         return EXIT_CANCELLED
     if isinstance(error, JiraError):
-        # Only when the store holds a scan to continue (errors at sign-in leave none).
-        can_resume = store.find_resumable(client.site, scope, args.verify) is not None
+        from aa_tui.jira.errors import UsageError
+
+        # Only when the store holds a scan to continue (errors at sign-in leave none) and going
+        # on can help (not when the scope itself was refused).
+        can_resume = not isinstance(error, UsageError) and (
+            store.find_resumable(client.site, scope, args.verify) is not None
+        )
         resumable = " The scan can be continued with --resume." if can_resume else ""
         print(f"aa-tui: {error}{resumable}", file=sys.stderr)
         return error.exit_code

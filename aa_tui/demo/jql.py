@@ -3,7 +3,8 @@
 Supported: ``attachments IS [NOT] EMPTY``, ``project = X`` / ``!=`` / ``[NOT] IN (A, "B")``,
 ``created``/``updated`` compared (``= != > >= < <=``) with ``"2025-01-01"``, ``"2025/01/01 10:00"``
 or a relative period like ``-30d`` / ``-2w`` / ``-12h`` / ``-90m`` (relative to the site's
-reference date), clauses joined by ``AND``, and ``ORDER BY field [ASC|DESC], ...`` over
+reference date), clauses joined by ``AND`` (grouped in parentheses if wished, as aa-tui wraps
+a user's JQL), and ``ORDER BY field [ASC|DESC], ...`` over
 ``id``, ``key``/``issuekey``, ``created``, ``updated`` and ``project``.
 """
 
@@ -164,11 +165,11 @@ class _Parser:
     # -- grammar
     def parse(self) -> Query:
         if self.peek() is not None and not self.is_word(self.peek(), "order"):
-            self.clause()
+            self.term()
             while self.peek() is not None and not self.is_word(self.peek(), "order"):
                 tok = self.take()
                 if self.is_word(tok, "and"):
-                    self.clause()
+                    self.term()
                 elif self.is_word(tok, "or", "not") or tok.text in ("(", ")"):
                     raise JqlError(
                         f"Error in the JQL Query: '{tok.text}' is not supported by the demo "
@@ -179,6 +180,28 @@ class _Parser:
         if self.peek() is not None:
             self.order_by()
         return self.q
+
+    def term(self) -> None:
+        """A clause, or ``( term AND term ... )``: parentheses only group (no OR in the demo)."""
+        tok = self.peek()
+        if tok is None or tok.kind != "op" or tok.text != "(":
+            self.clause()
+            return
+        self.take()
+        self.term()
+        while True:
+            tok = self.take()
+            if tok.kind == "op" and tok.text == ")":
+                return
+            if self.is_word(tok, "and"):
+                self.term()
+            elif self.is_word(tok, "or", "not"):
+                raise JqlError(
+                    f"Error in the JQL Query: '{tok.text}' is not supported by the demo "
+                    f"site (only AND). (line 1, character {tok.pos + 1})"
+                )
+            else:
+                raise self.unexpected(tok, "')'")
 
     def clause(self) -> None:
         tok = self.take()
