@@ -21,6 +21,7 @@ from aa_tui.demo.generator import GenerationOptions, generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.errors import GaveUpError, QueryRejected
 from aa_tui.scan.records import UNKNOWN_AUTHOR, Scope
+from aa_tui.scan.report import csv_safe
 
 SEARCH = "/rest/api/3/search/jql"
 BULK = "/rest/api/3/issue/bulkfetch"
@@ -192,7 +193,8 @@ def test_broken_json_on_every_answer_at_first_is_retried(small_site, store):
     assert_matches_truth(outcome, small_site.truth)
 
 
-#: File names real sites hold; each must come out of JSON and CSV exactly as Jira gave it.
+#: File names real sites hold; each must come out of JSON exactly as Jira gave it, and of CSV
+#: the same, except that a name a spreadsheet would run as a formula gets a leading "'".
 ODD_NAMES = (
     "Ünïcödé résumé — 报告 📎.pdf",
     "a" * 246 + ".pdf",  # 250 characters
@@ -231,8 +233,10 @@ def test_unicode_and_long_file_names_survive_into_json_and_csv(tmp_path):
         assert group["file_name"] == group["locations"][0]["file_name"]
     with open(out / "csv" / "locations.csv", newline="", encoding="utf-8") as handle:
         rows = {row["attachment_id"]: row["file_name"] for row in csv.DictReader(handle)}
-    assert {aid: rows[aid] for aid in names} == names
+    assert {aid: rows[aid] for aid in names} == {aid: csv_safe(n) for aid, n in names.items()}
+    formula = ODD_NAMES[4]
+    assert csv_safe(formula) == "'" + formula and csv_safe(ODD_NAMES[0]) == ODD_NAMES[0]
     with open(out / "csv" / "duplicate_groups.csv", newline="", encoding="utf-8") as handle:
         group_names = [row["file_name"] for row in csv.DictReader(handle)]
-    assert group_names == [g["file_name"] for g in report["duplicate_groups"]]
+    assert group_names == [csv_safe(g["file_name"]) for g in report["duplicate_groups"]]
     assert max(len(n) for n in group_names) == 250

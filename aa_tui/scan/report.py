@@ -64,6 +64,18 @@ def write_json(path: Path, report: dict[str, Any]) -> None:
     write_atomic(Path(path), orjson.dumps(report, option=orjson.OPT_INDENT_2))
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading ``'`` (OWASP's advice):
+    file names come from any Jira user, and admins open these files in Excel. JSON exports
+    keep names exactly as Jira gave them."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
     """``totals.csv``, one CSV per table, ``duplicate_groups.csv`` and ``locations.csv``."""
     directory = Path(directory)
@@ -78,7 +90,7 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
         with open(fd, "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: csv_safe(v) for k, v in row.items()} for row in rows)
         written.append(path)
 
     totals = {k: v for k, v in report["totals"].items() if not isinstance(v, dict)}
