@@ -149,6 +149,18 @@ def _tui(data_dir: str, scan_id: str) -> dict:
     config = AppConfig(cursor_blink=False, keyring_backend=NoKeyring())
     app = AATuiApp(Session(Store(data_dir), config))
     out: dict = {}
+    # "Shown" is when the list draws its first group row: the moment a user sees the view.
+    # (Pilot.pause() waits until the whole process is idle, for up to 1 s: that includes
+    # work in the background threads, so it is reported as "settled", apart.)
+    drawn: dict[str, float] = {}
+    draw_line = GroupList.render_line
+
+    def render_line(self, y):
+        if y >= 1 and self.id == "group-list" and self.view and "at" not in drawn:
+            drawn["at"] = time.perf_counter()
+        return draw_line(self, y)
+
+    GroupList.render_line = render_line
 
     async def journey() -> None:
         async with app.run_test(size=(120, 36)) as pilot:
@@ -156,21 +168,24 @@ def _tui(data_dir: str, scan_id: str) -> dict:
             app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
             await pilot.pause(0.1)
             started = time.perf_counter()
-            app.push_screen(ResultsScreen(scan_id))
-            await pilot.pause()
+            await app.push_screen(ResultsScreen(scan_id))
             out["screen_s"] = time.perf_counter() - started
-            app.screen.query_one("TabbedContent").active = "groups"
+            await pilot.press("2")  # the Duplicates tab, as a user would, straight away
             pane = app.screen.query_one(GroupsPane)
+            while "at" not in drawn:
+                await asyncio.sleep(0.005)
+            out["view_s"] = drawn["at"] - started
             while pane.index is None:
                 await pilot.pause(0.01)
             await pilot.pause()
-            out["view_s"] = time.perf_counter() - started
+            out["settled_s"] = time.perf_counter() - started
             stalls = [b - a for a, b in zip(ticks, ticks[1:], strict=False) if a >= started]
             out["stall_s"] = max(stalls, default=0.0)
             listing = app.screen.query_one("#group-list", GroupList)
             out["rows"] = len(listing.view)
-            # A sort or filter right away, on the UI thread, before the background warm-up
-            # has cached anything: the worst case a user can meet.
+            # A sort or filter right away, on the UI thread, the first of its kind: the sort
+            # orders come from the store (computed when the scan was saved), the text and
+            # facet indexes are built by this first filter.
             cold = pane.index
             started = time.perf_counter()
             pane.action_cycle_sort()
@@ -272,12 +287,13 @@ def main() -> int:
         print(f"TUI: not measured ({tui['skipped']})")
     elif tui:
         print(
-            f"TUI (headless run_test, fresh process): results screen up in {tui['screen_s']:.2f} s;"
-            f" duplicate-groups view with {tui['rows']:,} groups shown (read from the store, "
-            f"indexed, drawn) in {tui['view_s']:.2f} s, longest UI stall {tui['stall_s']:.2f} s"
+            f"TUI (headless run_test, fresh process): results screen mounted in "
+            f"{tui['screen_s']:.2f} s; duplicate-groups view with {tui['rows']:,} groups shown "
+            f"(read from the store, indexed, first rows drawn) in {tui['view_s']:.2f} s, settled "
+            f"(process idle) in {tui['settled_s']:.2f} s, longest UI stall {tui['stall_s']:.2f} s"
         )
         print(
-            f"TUI: sort (s, uncached) {tui['sort_s']:.3f} s; filter {tui['filter']!r} "
+            f"TUI: first sort (s) {tui['sort_s']:.3f} s; first filter {tui['filter']!r} "
             f"{tui['filter_s']:.3f} s ({tui['filtered_rows']:,} rows); filter {tui['facet']} "
             f"{tui['facet_s']:.3f} s ({tui['facet_rows']:,} rows)"
         )

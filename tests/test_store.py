@@ -107,3 +107,86 @@ def test_journal_ignores_a_torn_last_line_and_repairs_it(tmp_path):
     journal.close()
     assert [e["ids"] for e in read_journal(path)] == [["1", "2"], ["4"]]
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+# -- group rows: the duplicate-groups list without the locations -------------------------------
+def report_group(n: int, copies: int = 3, *, created: str = "2026-10-20T10:00:00.000+0000") -> dict:
+    name = f"file-{n}.pdf"
+    return {
+        "hash": f"sha256:{n:064x}",
+        "size": 1000 + n,
+        "file_name": name,
+        "mime_type": "application/pdf",
+        "copies": copies,
+        "wasted_size": (copies - 1) * (1000 + n),
+        "likely": n % 2 == 1,
+        "locations": [
+            {
+                "attachment_id": f"{n}-{c}",
+                "issue_key": f"{('OPS', 'WEB')[c % 2]}-{n * 10 + c}",
+                "project_key": ("OPS", "WEB")[c % 2],
+                "file_name": name,
+                "author": f"User {c % 2}",
+                "created": created if c else "not a date",
+                "status": "Done",
+                "status_category": "Done",
+                "issue_updated": "2026-10-21T10:00:00.000+0000",
+                "is_canonical": c == 0,
+            }
+            for c in range(copies)
+        ],
+    }
+
+
+def test_group_rows_are_saved_beside_the_groups_and_each_group_opens_alone(tmp_path):
+    from aa_tui.store.store import GROUP_ROW_FIELDS, group_row, sort_orders
+
+    groups = [report_group(n, copies=2 + n % 3) for n in range(2500)]  # more than one slice
+    store = Store(tmp_path)
+    store.save_results("s1", {"a": 1}, iter(groups), [])  # a generator, as the engine passes
+    assert store.load_groups("s1") == groups  # groups.json is as it was
+    table = store.load_group_rows("s1")
+    assert table is not None and len(table.rows) == len(groups)
+    fields = dict(zip(GROUP_ROW_FIELDS, table.rows[4], strict=True))
+    assert fields["projects"] == ["OPS", "WEB"] and fields["uploaders"] == ["User 0", "User 1"]
+    assert fields["created"] == [None, 1792490400000]  # "not a date", then Unix milliseconds
+    assert fields["issue_keys"] == ["OPS-40", "WEB-41", "OPS-42"]
+    assert [r[:-2] for r in table.rows] == [group_row(g)[:-2] for g in groups]
+    assert table.orders == sort_orders(table.rows) and set(table.orders) == {
+        "wasted", "copies", "size", "name"
+    }  # fmt: skip
+    for n in (0, 1, 1999, 2000, 2001, 2499):
+        assert store.load_group("s1", n, table.rows) == groups[n]
+        assert store.load_group("s1", n) == groups[n]
+    # The file is one JSON document (one row a line); on one line it reads the same.
+    path = store.scan_dir("s1") / "group_rows.json"
+    path.write_bytes(orjson.dumps(orjson.loads(path.read_bytes())))
+    again = store.load_group_rows("s1")
+    assert again is not None and again.rows == table.rows and again.orders == table.orders
+
+
+def test_scans_without_usable_group_rows_fall_back_to_the_groups(tmp_path):
+    store = Store(tmp_path)
+    groups = [report_group(n) for n in range(3)]
+    store.save_results("s1", {"a": 1}, groups, [])
+    rows_file = store.scan_dir("s1") / "group_rows.json"
+    rows_file.unlink()  # a scan saved by an older aa-tui
+    assert store.load_group_rows("s1") is None
+    assert store.load_group("s1", 2) == groups[2]
+    with pytest.raises(StoreError, match="no duplicate group number 4"):
+        store.load_group("s1", 3)
+    # Rows of another groups.json (rewritten since) are not used.
+    store.save_results("s2", {"a": 1}, groups, [])
+    (store.scan_dir("s2") / "groups.json").write_bytes(
+        orjson.dumps({"_default": {"1": groups[1], "2": groups[0]}})
+    )
+    assert store.load_group_rows("s2") is None
+    assert store.load_group("s2", 0) == groups[1]
+    # Groups that are not report-format get no rows, and earlier rows do not linger.
+    store.save_results("s2", {"a": 1}, [{"hash": "h", "size": 3}], [])
+    assert not (store.scan_dir("s2") / "group_rows.json").exists()
+    assert store.load_group("s2", 0) == {"hash": "h", "size": 3}
+    # Damaged rows are not used either.
+    store.save_results("s3", {"a": 1}, groups, [])
+    (store.scan_dir("s3") / "group_rows.json").write_bytes(b'{"format": ')
+    assert store.load_group_rows("s3") is None

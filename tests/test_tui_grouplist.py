@@ -126,3 +126,75 @@ def test_100k_groups_sort_and_filter_fast():
     index.view("wasted", GroupFilter(file_type="pdf", project="OPS"))
     index.view("copies", GroupFilter(file_type="pdf"), reverse=True)
     assert time.perf_counter() - started < 5.0  # measured ~0.6 s on a 2-core machine
+
+
+def keeps(g: dict, flt: GroupFilter) -> bool:
+    """A filter's meaning, on one report-format group (slow and plain)."""
+    from aa_tui.scan.stats import age_bracket, file_type
+
+    locs = g["locations"]
+    facets = {
+        "project": [loc["project_key"] for loc in locs],
+        "file_type": [file_type(g["file_name"])],
+        "uploader": [loc["author"] for loc in locs],
+        "status_category": [loc["status_category"] for loc in locs],
+        "age": [age_bracket(loc["created"], NOW) for loc in locs],
+    }
+    for name, values in facets.items():
+        wanted = getattr(flt, name)
+        if wanted and all(v.casefold() != wanted.casefold() for v in values):
+            return False
+    text = " ".join([g["file_name"], g["hash"], *(loc["issue_key"] for loc in locs)]).casefold()
+    return all(word in text for word in flt.text.casefold().split())
+
+
+def test_index_from_the_stores_group_rows_matches_the_full_groups(tmp_path):
+    """The store's group rows (no locations) sort and filter exactly as the groups do."""
+    from aa_tui.scan.stats import age_bracket
+    from aa_tui.store.store import Store
+
+    stamps = [
+        "2026-10-31T23:59:59.999+0000",  # hours before NOW
+        "2026-10-02T00:00:00.000+0000",  # 30 days to the millisecond: the bracket's edge
+        "2026-10-02T00:00:00.001+0000",
+        "2026-10-02T01:00:00.000+0100",  # the same moment, another offset
+        "2025-11-01T00:00:00.000-0300",
+        "2019-05-05T05:05:05.000+0000",
+        "",  # unknown
+    ]
+    groups = [
+        group(n, f"f{n % 5}.{('pdf', 'PNG', 'zip')[n % 3]}", 100 * (n % 7), 2 + n % 3,
+              ("OPS", "WEB", "Data")[: 1 + n % 3], author=f"A {n % 4}", created=stamps[n % 7],
+              category=("Done", "To Do")[n % 2])
+        for n in range(60)
+    ]  # fmt: skip
+    store = Store(tmp_path)
+    store.save_results("s1", {}, groups, [])
+    table = store.load_group_rows("s1")
+    stored = GroupIndex.from_table(table, now=NOW)
+    full = GroupIndex(groups, now=NOW)
+    assert stored.full_groups is None and full.full_group(3) == groups[3]
+    filters = [
+        GroupFilter(text="f1"), GroupFilter(text="ops-1 pdf"), GroupFilter(project="data"),
+        GroupFilter(file_type="png"), GroupFilter(uploader="a 2"), GroupFilter(status_category="to do"),
+        GroupFilter(text="f2", project="WEB", file_type="zip"),
+        *(GroupFilter(age=age_bracket(s, NOW)) for s in stamps),
+    ]  # fmt: skip
+    for flt in filters:  # what the filter means, group by group, location by location
+        kept = [n for n, g in enumerate(groups) if keeps(g, flt)]
+        assert sorted(stored.view("name", flt)) == kept, flt
+    for sort in SORTS:
+        for flt in [None, *filters]:
+            for reverse in (False, True):
+                assert stored.view(sort, flt, reverse=reverse) == full.view(
+                    sort, flt, reverse=reverse
+                )
+    # Ages from the stored milliseconds are the brackets of the dates as Jira wrote them.
+    for n in range(len(groups)):
+        wanted = age_bracket(stamps[n % 7], NOW)
+        assert n in stored.view("wasted", GroupFilter(age=wanted))
+    assert stored.groups[5] == {
+        "hash": groups[5]["hash"], "size": groups[5]["size"], "file_name": "f0.zip",
+        "copies": 4, "wasted_size": groups[5]["wasted_size"], "likely": False,
+        "projects": ["Data", "OPS", "WEB"],
+    }  # fmt: skip

@@ -8,6 +8,7 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
 from keyring.backends import fail
 from test_tui_support import (  # noqa: F401
     SIZE,
@@ -302,9 +303,30 @@ def test_filter_sort_and_drill_down(app, scanned):
     assert pngs and all(name.lower().endswith(".png") for name in pngs)
     assert sort == "copies"
     assert project == "OPS"
-    assert in_project and all(
-        any(loc["project_key"] == "OPS" for loc in g["locations"]) for g in in_project
-    )
+    assert in_project and all("OPS" in g["projects"] for g in in_project)
+
+
+@pytest.mark.parametrize("rows", ["group rows", "a scan saved without them"])
+def test_a_group_opens_from_the_duplicates_list_with_every_location(app, scanned, data_copy, rows):
+    if rows != "group rows":
+        (data_copy / "scans" / scanned.exact_id / "group_rows.json").unlink()
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.press("2")
+            await pilot.press("s", "g", "j", "enter")  # by copies, the second group
+            detail = app.screen
+            assert isinstance(detail, GroupDetailScreen)
+            pane = app.screen_stack[-2].query_one(GroupsPane)
+            return detail.group, pane.index.full_groups is None, len(pane.index)
+
+    group, lean, count = run(journey())
+    groups = Store(data_copy).load_groups(scanned.exact_id)
+    by_copies = sorted(groups, key=lambda g: (-g["copies"], -g["wasted_size"], g["hash"]))
+    assert group == by_copies[1] and len(group["locations"]) == group["copies"]
+    assert lean == (rows == "group rows") and count == len(groups)
 
 
 def test_big_list_keys_move_the_window(app, scanned):

@@ -5,6 +5,8 @@ Layout under the data dir (every file 0600, every dir 0700)::
     aa-tui.json                 index: schema version, scans, profiles (TinyDB)
     scans/<id>/summary.json     totals, tables, quick wins: what re-opening a scan needs
     scans/<id>/groups.json      every duplicate group with every location (loaded on demand)
+    scans/<id>/group_rows.json  one short row per group: what a list, its sorts and filters need,
+                                and where the group sits in groups.json (one opens by itself)
     scans/<id>/attachments.json every attachment record (loaded on demand)
     scans/<id>/journal.jsonl    checkpoint of a scan that has not finished
 
@@ -21,7 +23,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from typing import Any
 import orjson
 from tinydb import Query, TinyDB
 
+from aa_tui.scan.dates import parse_jira_time
 from aa_tui.scan.records import Scope
 from aa_tui.store.atomic import PRIVATE, AtomicJSONStorage, StoreDamagedError, fsync_dir
 from aa_tui.store.journal import Journal, read_journal
@@ -90,25 +93,15 @@ class Profile:
 _WRITE_SLICE = 2000
 
 
-def _write_table_atomic(path: Path, rows: Iterable[dict[str, Any]]) -> None:
-    """Stream ``{"_default": {"1": row, ...}}`` to ``path`` atomically (temp, fsync, rename)."""
+def _write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
+    """Stream ``chunks`` to ``path`` atomically (temp file, fsync, rename, fsync the dir)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, PRIVATE)
         with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
-            handle.write(b'{"_default":{')
-            number = 0
-            parts: list[bytes] = []
-            for row in rows:
-                number += 1
-                parts.append(b'"%d":%s' % (number, orjson.dumps(row)))
-                if len(parts) == _WRITE_SLICE:
-                    handle.write((b"," if number > _WRITE_SLICE else b"") + b",".join(parts))
-                    parts.clear()
-            if parts:
-                handle.write((b"," if number > len(parts) else b"") + b",".join(parts))
-            handle.write(b"}}")
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -119,6 +112,186 @@ def _write_table_atomic(path: Path, rows: Iterable[dict[str, Any]]) -> None:
             pass
         raise
     fsync_dir(path.parent)
+
+
+_TABLE_HEAD = b'{"_default":{'
+
+
+def _table_chunks(
+    rows: Iterable[dict[str, Any]],
+    on_row: Callable[[dict[str, Any], int, int], None] | None = None,
+) -> Iterable[bytes]:
+    """``{"_default": {"1": row, ...}}`` in slices; ``on_row(row, offset, length)`` learns
+    where each row's JSON object lies in the file."""
+    yield _TABLE_HEAD
+    at = len(_TABLE_HEAD)
+    number = 0
+    parts: list[bytes] = []
+    for row in rows:
+        number += 1
+        encoded = orjson.dumps(row)
+        label = b'"%d":' % number
+        if on_row is not None:
+            sep = 1 if number > 1 else 0  # the comma before every row but the first
+            on_row(row, at + sep + len(label), len(encoded))
+            at += sep + len(label) + len(encoded)
+        parts.append(label + encoded)
+        if len(parts) == _WRITE_SLICE:
+            yield (b"," if number > _WRITE_SLICE else b"") + b",".join(parts)
+            parts.clear()
+    if parts:
+        yield (b"," if number > len(parts) else b"") + b",".join(parts)
+    yield b"}}"
+
+
+def _write_table_atomic(
+    path: Path,
+    rows: Iterable[dict[str, Any]],
+    on_row: Callable[[dict[str, Any], int, int], None] | None = None,
+) -> None:
+    """Stream ``{"_default": {"1": row, ...}}`` to ``path`` atomically (temp, fsync, rename)."""
+    _write_atomic(path, _table_chunks(rows, on_row))
+
+
+# -- group rows: what the TUI's list of duplicate groups needs, without the locations ----------
+GROUP_ROWS_FORMAT = "aa-tui.group-rows/1"
+#: the fields of one row, in order (``created``: distinct upload times as Unix milliseconds,
+#: ``None`` for a date that cannot be read; ``offset``/``length``: the group in groups.json)
+GROUP_ROW_FIELDS = (
+    "hash",
+    "size",
+    "file_name",
+    "copies",
+    "wasted_size",
+    "likely",
+    "projects",
+    "uploaders",
+    "status_categories",
+    "created",
+    "issue_keys",
+    "offset",
+    "length",
+)
+_OFFSET, _LENGTH = GROUP_ROW_FIELDS.index("offset"), GROUP_ROW_FIELDS.index("length")
+
+
+def epoch_ms(stamp: str | None) -> int | None:
+    """A Jira time as Unix milliseconds (``None`` when it cannot be read); exact for Jira's
+    millisecond times (a float holds them to well under half a millisecond)."""
+    when = parse_jira_time(stamp or "")
+    return None if when is None else round(when.timestamp() * 1000)
+
+
+def group_row(group: dict[str, Any], offset: int = -1, length: int = 0) -> list[Any]:
+    """One report-format group as a row of :data:`GROUP_ROW_FIELDS`."""
+    projects: dict[str, None] = {}
+    uploaders: dict[str, None] = {}
+    categories: dict[str, None] = {}
+    created: dict[str, None] = {}
+    issues: list[str] = []
+    for loc in group.get("locations") or ():
+        projects[loc["project_key"]] = None
+        uploaders[loc["author"]] = None
+        categories[loc["status_category"]] = None
+        created[loc["created"]] = None
+        issues.append(loc["issue_key"])
+    return [
+        group["hash"],
+        group["size"],
+        group["file_name"],
+        group["copies"],
+        group["wasted_size"],
+        bool(group.get("likely")),
+        sorted(projects),
+        list(uploaders),
+        list(categories),
+        list(dict.fromkeys(map(epoch_ms, created))),
+        issues,
+        offset,
+        length,
+    ]
+
+
+#: the sort orders of a list of group rows, each by its key of a row (ties broken by hash).
+#: Only the first five fields are used: the store sorts on those alone while it saves.
+GROUP_SORTS: dict[str, Callable[[Sequence[Any]], Any]] = {
+    "wasted": lambda r: (-r[4], -r[3], r[0]),
+    "copies": lambda r: (-r[3], -r[4], r[0]),
+    "size": lambda r: (-r[1], -r[3], r[0]),
+    "name": lambda r: (r[2].casefold(), r[0]),
+}
+
+
+def sort_orders(rows: Sequence[Sequence[Any]]) -> dict[str, list[int]]:
+    """Every :data:`GROUP_SORTS` order of ``rows``: indices, biggest first (names A to Z)."""
+    orders = {}
+    for name, key in GROUP_SORTS.items():
+        keys = [key(r) for r in rows]
+        orders[name] = sorted(range(len(keys)), key=keys.__getitem__)
+    return orders
+
+
+@dataclass
+class GroupTable:
+    """A scan's group rows (:data:`GROUP_ROW_FIELDS`, groups.json's order) and their sort
+    orders (:data:`GROUP_SORTS`), as ``group_rows.json`` holds them."""
+
+    rows: list[list[Any]]
+    orders: dict[str, list[int]]
+
+
+_ROWS_HEAD = b'{"format":%s,"fields":%s,"sorts":%s,"rows":['
+
+
+class _RowCollector:
+    """Encodes each group's row as groups.json is written (a few hundred bytes a group) and
+    keeps what the sort orders need."""
+
+    def __init__(self) -> None:
+        self.slices: list[bytes] = []  # rows joined by commas, _WRITE_SLICE at a time
+        self.pending: list[bytes] = []
+        self.heads: list[tuple[Any, ...]] = []  # the first five fields, for the sort orders
+        self.ok = True
+
+    def __call__(self, group: dict[str, Any], offset: int, length: int) -> None:
+        if not self.ok:
+            return
+        try:
+            row = group_row(group, offset, length)
+            # orjson's bytes keep their whole output buffer (4 KB for a 250-byte row): joining
+            # a slice copies them into one exact-sized object and frees them.
+            self.pending.append(orjson.dumps(row))
+            self.heads.append(tuple(row[:5]))
+        except (KeyError, TypeError, AttributeError):  # not report-format groups: no rows
+            self.ok = False
+            self.clear()
+            return
+        if len(self.pending) == _WRITE_SLICE:
+            self.slices.append(b",\n".join(self.pending))
+            self.pending.clear()
+
+    def clear(self) -> None:
+        self.slices.clear()
+        self.pending.clear()
+        self.heads.clear()
+
+    def chunks(self, groups_bytes: int) -> Iterable[bytes]:
+        """One JSON document, laid out one row a line."""
+        if self.pending:
+            self.slices.append(b",\n".join(self.pending))
+            self.pending.clear()
+        yield _ROWS_HEAD % (
+            orjson.dumps(GROUP_ROWS_FORMAT),
+            orjson.dumps(GROUP_ROW_FIELDS),
+            orjson.dumps(list(GROUP_SORTS)),
+        )
+        for number, part in enumerate(self.slices):
+            yield (b",\n" if number else b"\n") + part
+        yield b'\n],"orders":%s,"count":%d,"groups_bytes":%d}' % (
+            orjson.dumps(sort_orders(self.heads)),
+            len(self.heads),
+            groups_bytes,
+        )
 
 
 def _check_index_shape(data: Any, path: Path) -> None:
@@ -267,12 +440,24 @@ class Store:
         """
         folder = self.scan_dir(scan_id)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for name, rows in (
-            ("attachments", attachments),
-            ("groups", groups),
-            ("summary", [summary]),
-        ):
-            _write_table_atomic(folder / f"{name}.json", rows)
+        _write_table_atomic(folder / "attachments.json", attachments)
+        # The rows describe one groups.json: drop the old ones first, so a crash between the
+        # two writes leaves no rows rather than rows of other groups (readers fall back).
+        rows_path = folder / "group_rows.json"
+        rows_path.unlink(missing_ok=True)
+        collector = _RowCollector()
+        collecting = gc.isenabled()
+        gc.disable()  # a million short-lived lists: collections would walk every group kept
+        try:
+            _write_table_atomic(folder / "groups.json", groups, on_row=collector)
+            if collector.ok:
+                groups_bytes = (folder / "groups.json").stat().st_size
+                _write_atomic(rows_path, collector.chunks(groups_bytes))
+        finally:
+            collector.clear()
+            if collecting:
+                gc.enable()
+        _write_table_atomic(folder / "summary.json", [summary])
 
     def _load_table(self, scan_id: str, name: str) -> list[dict[str, Any]]:
         path = self.scan_dir(scan_id) / f"{name}.json"
@@ -313,6 +498,74 @@ class Store:
 
     def load_attachments(self, scan_id: str) -> list[dict[str, Any]]:
         return self._load_table(scan_id, "attachments")
+
+    def load_group_rows(self, scan_id: str) -> GroupTable | None:
+        """One row per duplicate group (:data:`GROUP_ROW_FIELDS`), in groups.json's order, with
+        their sort orders.
+
+        ``None`` when the scan has no usable rows (saved by an older aa-tui, or they do not
+        match its groups.json): read :meth:`load_groups` instead.
+        """
+        folder = self.scan_dir(scan_id)
+        path = folder / "group_rows.json"
+        try:
+            raw = path.read_bytes()
+            groups_bytes = (folder / "groups.json").stat().st_size
+        except OSError:
+            return None
+        collecting = gc.isenabled()
+        gc.disable()  # see _load_table
+        try:
+            # One C call: it holds the GIL for ~0.2 s at 100,000 rows, but parsing in slices
+            # so a UI thread can run between them made the whole open slower (measured).
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return None
+        finally:
+            if collecting:
+                gc.enable()
+        del raw
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != GROUP_ROWS_FORMAT
+            or data.get("fields") != list(GROUP_ROW_FIELDS)
+            or data.get("groups_bytes") != groups_bytes
+            or not isinstance(data.get("rows"), list)
+            or data.get("count") != len(data["rows"])
+        ):
+            return None
+        count = data["count"]
+        orders = data.get("orders") if data.get("sorts") == list(GROUP_SORTS) else None
+        kept = {  # any order missing or not of this table is computed when asked for
+            name: order
+            for name, order in (orders.items() if isinstance(orders, dict) else ())
+            if name in GROUP_SORTS and isinstance(order, list) and len(order) == count
+        }
+        return GroupTable(rows=data["rows"], orders=kept)
+
+    def load_group(
+        self, scan_id: str, index: int, rows: Sequence[Sequence[Any]] | None = None
+    ) -> dict[str, Any]:
+        """The duplicate group at ``index`` (groups.json's order) with every location, read by
+        itself when the scan has group rows (pass them if already loaded)."""
+        if rows is None:
+            table = self.load_group_rows(scan_id)
+            rows = table.rows if table is not None else None
+        if rows is not None and 0 <= index < len(rows):
+            row = rows[index]
+            offset, length = row[_OFFSET], row[_LENGTH]
+            try:
+                with open(self.scan_dir(scan_id) / "groups.json", "rb") as handle:
+                    handle.seek(offset)
+                    group = orjson.loads(handle.read(length))
+            except (OSError, ValueError, TypeError):  # a damaged row: read them all
+                group = None
+            if isinstance(group, dict) and group.get("hash") == row[0]:
+                return group
+        groups = self.load_groups(scan_id)
+        if not 0 <= index < len(groups):
+            raise StoreError(f"Scan {scan_id} has no duplicate group number {index + 1}.")
+        return groups[index]
 
     # -- checkpoints ----------------------------------------------------------------------------
     def journal_path(self, scan_id: str) -> Path:

@@ -1,21 +1,27 @@
 """Sort and filter duplicate groups in plain Python lists (no UI imports).
 
 A view is a list of indices into the groups, so 100,000 groups sort and filter in tens of
-milliseconds and the screen shows only the rows it can see. Each sort order is computed once
-and cached; a filter keeps that order.
+milliseconds and the screen shows only the rows it can see. Each sort order comes from the
+store (computed when the scan was saved) or is computed once and cached; a filter keeps it.
+
+The index works on the store's group rows (:data:`~aa_tui.store.store.GROUP_ROW_FIELDS`: a
+short list per group, no locations), read from ``group_rows.json`` or made from full groups
+for a scan saved without them. Each facet is an inverted index (value -> groups), so a filter
+costs one pass over the chosen groups, not over every location.
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
-from aa_tui.scan.stats import age_bracket, file_type
+from aa_tui.scan.stats import AGE_BRACKETS, UNKNOWN_AGE, file_type
+from aa_tui.store.store import GROUP_ROW_FIELDS, GROUP_SORTS, GroupTable, epoch_ms, group_row
 
-SORTS: tuple[str, ...] = ("wasted", "copies", "size", "name")
+SORTS: tuple[str, ...] = tuple(GROUP_SORTS)  # wasted, copies, size, name
 SORT_LABELS = {"wasted": "wasted bytes", "copies": "copies", "size": "size", "name": "name"}
 #: filter words (``project:ABC``) and the :class:`GroupFilter` field each sets
 FILTER_WORDS = {
@@ -76,18 +82,87 @@ class GroupFilter:
         return replace(self, **{name: value})
 
 
-class GroupIndex:
-    """The groups of one scan (report-format dicts) with cached sort orders and facets."""
+# positions in a group row
+(
+    HASH, SIZE, NAME, COPIES, WASTED, LIKELY, PROJECTS, UPLOADERS, STATUSES, CREATED, ISSUES,
+    OFFSET, LENGTH,
+) = range(len(GROUP_ROW_FIELDS))  # fmt: skip
+#: facet -> the row field holding its values (file type and age are derived)
+FACET_FIELDS = {"project": PROJECTS, "uploader": UPLOADERS, "status_category": STATUSES}
+FACETS = ("project", "file_type", "uploader", "age", "status_category")
+_DAY_MS = 86_400_000
 
-    def __init__(self, groups: Sequence[dict[str, Any]], *, now: datetime | None = None) -> None:
-        self.groups = groups
-        self.now = now
-        self._orders: dict[str, list[int]] = {}
-        self._facets: dict[str, list[frozenset[str]]] = {}
-        self._haystack: list[str] | None = None
+
+class GroupRows(Sequence[dict[str, Any]]):
+    """Group rows seen as the small dicts a list draws: hash, size, file_name, copies,
+    wasted_size, likely and projects (no locations). Made on demand, one per visible row."""
+
+    def __init__(self, rows: Sequence[Sequence[Any]]) -> None:
+        self.rows = rows
 
     def __len__(self) -> int:
-        return len(self.groups)
+        return len(self.rows)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        r = self.rows[index]
+        return {
+            "hash": r[HASH],
+            "size": r[SIZE],
+            "file_name": r[NAME],
+            "copies": r[COPIES],
+            "wasted_size": r[WASTED],
+            "likely": r[LIKELY],
+            "projects": r[PROJECTS],
+        }
+
+
+def age_of_days(days: int) -> str:
+    """The bracket of an age in days (:func:`aa_tui.scan.stats.age_bracket` without parsing)."""
+    for label, limit in AGE_BRACKETS:
+        if limit is None or days < limit:
+            return label
+    return AGE_BRACKETS[-1][0]  # pragma: no cover
+
+
+class GroupIndex:
+    """The groups of one scan with cached sort orders and facets.
+
+    Built from report-format groups (``GroupIndex(groups)``, kept as :attr:`full_groups`) or
+    from the store's group rows and sort orders (:meth:`from_table`: locations are then read
+    one group at a time, when a group is opened).
+    """
+
+    def __init__(
+        self,
+        groups: Sequence[dict[str, Any]] | None = None,
+        *,
+        now: datetime | None = None,
+        rows: Sequence[Sequence[Any]] | None = None,
+        orders: dict[str, list[int]] | None = None,
+    ) -> None:
+        self.full_groups = None if groups is None else list(groups)
+        if rows is None:
+            rows = [group_row(g) for g in self.full_groups or ()]
+        self.rows = rows
+        self.groups = GroupRows(rows)
+        self.now = now
+        self._orders: dict[str, list[int]] = dict(orders or {})
+        self._postings: dict[str, dict[str, list[int]]] = {}
+        self._haystack: list[str] | None = None
+
+    @classmethod
+    def from_table(cls, table: GroupTable, *, now: datetime | None = None) -> GroupIndex:
+        """From the store's group rows and their stored sort orders."""
+        return cls(now=now, rows=table.rows, orders=table.orders)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def full_group(self, index: int) -> dict[str, Any] | None:
+        """The group with its locations, when the index holds them."""
+        return None if self.full_groups is None else self.full_groups[index]
 
     # -- sorting --------------------------------------------------------------------------------
     def order(self, sort: str) -> list[int]:
@@ -96,62 +171,70 @@ class GroupIndex:
             raise ValueError(f"sort must be one of {SORTS}")
         cached = self._orders.get(sort)
         if cached is None:
-            g = self.groups
-            key: Callable[[int], Any]
-            if sort == "wasted":
-                key = lambda i: (-g[i]["wasted_size"], -g[i]["copies"], g[i]["hash"])  # noqa: E731
-            elif sort == "copies":
-                key = lambda i: (-g[i]["copies"], -g[i]["wasted_size"], g[i]["hash"])  # noqa: E731
-            elif sort == "size":
-                key = lambda i: (-g[i]["size"], -g[i]["copies"], g[i]["hash"])  # noqa: E731
-            else:
-                key = lambda i: (g[i]["file_name"].casefold(), g[i]["hash"])  # noqa: E731
-            cached = self._orders[sort] = sorted(range(len(g)), key=key)
+            key = GROUP_SORTS[sort]
+            keys = [key(r) for r in self.rows]
+            cached = self._orders[sort] = sorted(range(len(keys)), key=keys.__getitem__)
         return cached
 
-    def warm(self, facets: tuple[str, ...] = ("project", "file_type")) -> None:
-        """Compute every sort order, the text index and common facets now (off the UI
-        thread), so the first ``s`` or ``/`` after opening costs no more than the next."""
+    def warm(self, facets: tuple[str, ...] = ()) -> None:
+        """Compute the text index, every sort order and ``facets`` now (off the UI thread),
+        so the first ``/`` or ``s`` costs no more than the next."""
+        self._text()
         for sort in SORTS:
             self.order(sort)
-        self._text()
         for name in facets:
-            self._facet(name)
+            self._posting(name)
 
     # -- filtering ------------------------------------------------------------------------------
-    def _facet(self, name: str) -> list[frozenset[str]]:
-        cached = self._facets.get(name)
-        if cached is None:
-            cached = self._facets[name] = [self._facet_of(group, name) for group in self.groups]
-        return cached
-
-    def _facet_of(self, group: dict[str, Any], name: str) -> frozenset[str]:
-        locations = group.get("locations") or ()
-        if name == "file_type":
-            return frozenset({file_type(group["file_name"])})
-        if name == "project":
-            return frozenset(loc["project_key"] for loc in locations)
-        if name == "uploader":
-            return frozenset(loc["author"] for loc in locations)
-        if name == "status_category":
-            return frozenset(loc["status_category"] for loc in locations)
-        if name == "age":
-            if self.now is None:
-                return frozenset()
-            return frozenset(age_bracket(loc["created"], self.now) for loc in locations)
-        raise ValueError(f"unknown facet {name!r}")
+    def _posting(self, name: str) -> dict[str, list[int]]:
+        """Every value of a facet -> the groups (ascending indices) having it."""
+        cached = self._postings.get(name)
+        if cached is not None:
+            return cached
+        posting: dict[str, list[int]] = {}
+        rows = self.rows
+        if name in FACET_FIELDS:
+            field = FACET_FIELDS[name]
+            for i, r in enumerate(rows):
+                for value in r[field]:
+                    found = posting.get(value)
+                    if found is None:
+                        posting[value] = [i]
+                    else:
+                        found.append(i)
+        elif name == "file_type":
+            kinds: dict[str, str] = {}
+            for i, r in enumerate(rows):
+                name_ = r[NAME]
+                kind = kinds.get(name_)
+                if kind is None:
+                    kind = kinds[name_] = file_type(name_)
+                found = posting.get(kind)
+                if found is None:
+                    posting[kind] = [i]
+                else:
+                    found.append(i)
+        elif name == "age":
+            if self.now is not None:
+                now = self.now if self.now.tzinfo else self.now.replace(tzinfo=timezone.utc)
+                now_ms = epoch_ms(now.isoformat())
+                assert now_ms is not None
+                for i, r in enumerate(rows):
+                    brackets = {
+                        UNKNOWN_AGE if t is None else age_of_days((now_ms - t) // _DAY_MS)
+                        for t in r[CREATED]
+                    }
+                    for value in brackets:
+                        posting.setdefault(value, []).append(i)
+        else:
+            raise ValueError(f"unknown facet {name!r}")
+        self._postings[name] = posting
+        return posting
 
     def _text(self) -> list[str]:
         if self._haystack is None:
             self._haystack = [
-                " ".join(
-                    [
-                        g["file_name"],
-                        g["hash"],
-                        *(loc["issue_key"] for loc in g.get("locations", ())),
-                    ]
-                ).casefold()
-                for g in self.groups
+                " ".join([r[NAME], r[HASH], *r[ISSUES]]).casefold() for r in self.rows
             ]
         return self._haystack
 
@@ -165,29 +248,34 @@ class GroupIndex:
             order = [i for i in order if keep[i]]
         return order[::-1] if reverse else list(order)
 
-    def _mask(self, flt: GroupFilter) -> list[bool]:
-        keep = [True] * len(self.groups)
-        for name in ("project", "file_type", "uploader", "age", "status_category"):
+    def _mask(self, flt: GroupFilter) -> bytearray:
+        """1 for each group ``flt`` keeps: a facet matches a value equal to it, case aside;
+        the text, when every word is in the group's name, hash or issue keys."""
+        count = len(self.rows)
+        chosen: list[int] | None = None  # ascending indices kept so far (None: all)
+        for name in FACETS:
             wanted = getattr(flt, name)
             if not wanted:
                 continue
-            values = self._facet(name)
             folded = wanted.casefold()
-            for i, facet in enumerate(values):
-                if keep[i] and wanted not in facet and all(v.casefold() != folded for v in facet):
-                    keep[i] = False
+            members: set[int] = set()
+            for value, having in self._posting(name).items():
+                if value == wanted or value.casefold() == folded:
+                    members.update(having)
+            chosen = sorted(members) if chosen is None else [i for i in chosen if i in members]
         if flt.text:
-            words = flt.text.casefold().split()
             hay = self._text()
-            for i, text in enumerate(hay):
-                if keep[i] and not all(w in text for w in words):
-                    keep[i] = False
+            for word in flt.text.casefold().split():
+                if chosen is None:
+                    chosen = [i for i, text in enumerate(hay) if word in text]
+                else:
+                    chosen = [i for i in chosen if word in hay[i]]
+        keep = bytearray(count) if chosen is not None else bytearray(b"\x01") * count
+        for i in chosen or ():
+            keep[i] = 1
         return keep
 
     def values(self, name: str) -> list[str]:
         """Every value of a facet, most groups first (for hints)."""
-        counts: dict[str, int] = {}
-        for facet in self._facet(name):
-            for value in facet:
-                counts[value] = counts.get(value, 0) + 1
-        return sorted(counts, key=lambda v: (-counts[v], v))
+        posting = self._posting(name)
+        return sorted(posting, key=lambda v: (-len(posting[v]), v))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -75,7 +77,10 @@ class ResultsScreen(AppScreen):
         self.from_history = from_history
         self.info: ScanInfo | None = None
         self.summary: dict[str, Any] = {}
-        self.groups: list[dict[str, Any]] | None = None
+        #: the duplicate groups as the list shows them (no locations when read from the
+        #: store's group rows); None until loaded
+        self.groups: Sequence[dict[str, Any]] | None = None
+        self.index: GroupIndex | None = None
 
     @property
     def session(self):
@@ -145,6 +150,21 @@ class ResultsScreen(AppScreen):
     # -- groups ---------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="load-groups")
     def _load_groups(self) -> GroupIndex:
+        """The store's group rows (a few hundred bytes a group, parsed in one go), or for a
+        scan saved without them every group, read incrementally."""
+        now = scan_now(self.summary)
+        collecting = gc.isenabled()
+        gc.disable()  # ~2 million new objects: collections would walk them all (UI stalls)
+        try:
+            table = self.session.store.load_group_rows(self.scan_id)
+            if table is not None:
+                index = GroupIndex.from_table(table, now=now)
+                index.order("wasted")  # the first sort happens off the UI thread
+                gc.freeze()  # kept while the screen lives: no collection needs to walk them
+                return index
+        finally:
+            if collecting:
+                gc.enable()
         worker = get_current_worker()
         expected = (self.summary.get("totals") or {}).get("duplicate_groups", 0)
         pane = self.query_one(GroupsPane)
@@ -156,22 +176,17 @@ class ResultsScreen(AppScreen):
             self.session.store, self.scan_id, progress=progress,
             cancelled=lambda: worker.is_cancelled,
         )  # fmt: skip
-        index = GroupIndex(groups, now=scan_now(self.summary))
-        index.order("wasted")  # the first sort happens off the UI thread
+        index = GroupIndex(groups, now=now)
+        index.order("wasted")
         return index
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "load-groups" or event.state != WorkerState.SUCCESS:
             return
         index: GroupIndex = event.worker.result
-        self.groups = list(index.groups)
+        self.index = index
+        self.groups = index.groups
         self.query_one(GroupsPane).set_index(index)
-        self._warm(index)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="warm-index")
-    def _warm(self, index: GroupIndex) -> None:
-        """The other sort orders and the filter indexes, while the user reads the list."""
-        index.warm()
 
     # -- navigation -----------------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
@@ -206,7 +221,18 @@ class ResultsScreen(AppScreen):
         from aa_tui.tui.screens.group_detail import GroupDetailScreen
 
         assert self.info is not None
-        self.app.push_screen(GroupDetailScreen(event.group, self.info.site))
+        group = event.group
+        if "locations" not in group:  # a group row: the whole group is held, or read alone
+            index = self.index
+            rows = index.rows if index is not None else None
+            try:
+                group = (index and index.full_group(event.index)) or (
+                    self.session.store.load_group(self.scan_id, event.index, rows)
+                )
+            except StoreError as exc:
+                self.app.show_error(exc)
+                return
+        self.app.push_screen(GroupDetailScreen(group, self.info.site))
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -214,4 +240,5 @@ class ResultsScreen(AppScreen):
     def action_export(self) -> None:
         from aa_tui.tui.screens.export import ExportScreen
 
-        self.app.push_screen(ExportScreen(self.scan_id, self.summary, self.groups))
+        full = self.index.full_groups if self.index is not None else None
+        self.app.push_screen(ExportScreen(self.scan_id, self.summary, full))

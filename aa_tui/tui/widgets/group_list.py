@@ -42,7 +42,9 @@ COLUMNS = (
 
 
 def _cells(group: dict[str, Any]) -> list[str]:
-    projects = sorted({loc["project_key"] for loc in group.get("locations", ())})
+    projects = group.get("projects")  # a group row's (sorted) projects, else from locations
+    if projects is None:
+        projects = sorted({loc["project_key"] for loc in group.get("locations", ())})
     shown = ",".join(projects[:3]) + ("…" if len(projects) > 3 else "")
     name = group["file_name"]
     if group.get("likely"):

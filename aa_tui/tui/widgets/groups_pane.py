@@ -50,6 +50,7 @@ class GroupsPane(Vertical):
         self.filter = GroupFilter()
         self.likely = likely
         self._debounce: Timer | None = None
+        self._warmed = False
 
     def compose(self) -> ComposeResult:
         yield FilterInput(placeholder=FILTER_HINT, id="filter")
@@ -69,6 +70,7 @@ class GroupsPane(Vertical):
 
     def set_index(self, index: GroupIndex) -> None:
         self.index = index
+        self._warmed = False
         self.apply()
 
     def apply(self, *, keep: bool = False) -> None:
@@ -97,6 +99,11 @@ class GroupsPane(Vertical):
     # -- keys -----------------------------------------------------------------------------------
     def action_filter(self) -> None:
         self.query_one(FilterInput).focus()
+        if self.index is not None and not self._warmed:
+            # Build the text index while the user types (sorts and facets are cheap enough
+            # on first use). Not earlier: a thread competes with drawing for the GIL.
+            self._warmed = True
+            self.run_worker(self.index.warm, thread=True, group="warm-index", exit_on_error=False)
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
