@@ -17,10 +17,8 @@ thread corrupts a file within seconds.
 from __future__ import annotations
 
 import gc
-import os
 import secrets
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -33,7 +31,7 @@ from tinydb import Query, TinyDB
 
 from aa_tui.scan.dates import parse_jira_time
 from aa_tui.scan.records import Scope
-from aa_tui.store.atomic import PRIVATE, AtomicJSONStorage, StoreDamagedError, fsync_dir
+from aa_tui.store.atomic import AtomicJSONStorage, StoreDamagedError, write_atomic
 from aa_tui.store.journal import Journal, read_journal
 
 SCHEMA_VERSION = 1
@@ -93,27 +91,6 @@ class Profile:
 _WRITE_SLICE = 2000
 
 
-def _write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
-    """Stream ``chunks`` to ``path`` atomically (temp file, fsync, rename, fsync the dir)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, PRIVATE)
-        with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    fsync_dir(path.parent)
-
-
 _TABLE_HEAD = b'{"_default":{'
 
 
@@ -150,7 +127,7 @@ def _write_table_atomic(
     on_row: Callable[[dict[str, Any], int, int], None] | None = None,
 ) -> None:
     """Stream ``{"_default": {"1": row, ...}}`` to ``path`` atomically (temp, fsync, rename)."""
-    _write_atomic(path, _table_chunks(rows, on_row))
+    write_atomic(path, _table_chunks(rows, on_row))
 
 
 # -- group rows: what the TUI's list of duplicate groups needs, without the locations ----------
@@ -452,7 +429,7 @@ class Store:
             _write_table_atomic(folder / "groups.json", groups, on_row=collector)
             if collector.ok:
                 groups_bytes = (folder / "groups.json").stat().st_size
-                _write_atomic(rows_path, collector.chunks(groups_bytes))
+                write_atomic(rows_path, collector.chunks(groups_bytes))
         finally:
             collector.clear()
             if collecting:
