@@ -16,10 +16,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-import keyring.backend
-import keyring.errors
-
 from aa_tui.demo.server import DemoOptions
+from aa_tui.memory_keyring import MemoryKeyring
 from aa_tui.store.store import Store
 from aa_tui.tui.app import AATuiApp
 from aa_tui.tui.demo import DemoSession
@@ -33,27 +31,6 @@ from aa_tui.tui.widgets.inputs import TextInput
 SIZE = (120, 36)
 NOW = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)
 SITE_LABEL = "http://127.0.0.1:8080"
-
-
-class ShowcaseKeyring(keyring.backend.KeyringBackend):
-    """An in-memory keyring, so the screenshots never touch (or depend on) the real one."""
-
-    priority = 1  # type: ignore[assignment]
-    name = "in-memory keyring for screenshots"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
 
 
 async def until(pilot, predicate, timeout: float = 120.0) -> None:
@@ -122,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="aa-tui-shots-") as scratch:
-        config = AppConfig(clock=lambda: NOW, cursor_blink=False, keyring_backend=ShowcaseKeyring())
+        config = AppConfig(clock=lambda: NOW, cursor_blink=False, keyring_backend=MemoryKeyring())
         demo = DemoSession(
             issues=args.issues, seed=args.seed, options=DemoOptions(latency_s=0.03), config=config
         )

@@ -19,6 +19,7 @@ from conftest import FAST_RETRIES, make_client
 from aa_tui.demo.generator import generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.governor import RateGovernor
+from aa_tui.memory_keyring import MemoryKeyring
 from aa_tui.scan.engine import ScanEngine, ScanRequest
 from aa_tui.store.store import Profile, Store
 from aa_tui.tui.app import AATuiApp
@@ -29,26 +30,6 @@ SITE_LABEL = "http://127.0.0.1:8080"  # every demo server is shown under one sta
 EARLIER = datetime(2026, 10, 1, 9, 30, tzinfo=timezone.utc)
 LATER = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)
 SEED, ISSUES, MORE_ISSUES = 11, 400, 520
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring in a dict: what tests use instead of the OS keyring."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
 
 
 @pytest.fixture
