@@ -175,3 +175,10 @@ def test_parser_never_crashes_on_generated_issues(data):
         assert isinstance(record.size, int) and record.size >= 0
         assert isinstance(record.attachment_id, str)
         assert isinstance(record.file_name, str) and isinstance(record.author, str)
+
+
+def test_registered_secrets_are_redacted():
+    from aa_tui.logs import redact, register_secret
+
+    register_secret("tok-Redact-Me-42")
+    assert redact("Bad token tok-Redact-Me-42 given") == "Bad token [redacted] given"

@@ -104,8 +104,12 @@ def test_cancelled_scan_resumes_to_the_same_result(demo_server, small_site, stor
         run_scan(demo_server, store, listener=listener, client=client)
     (interrupted,) = store.list_scans()
     assert interrupted.status == "cancelled"
-    outcome = run_scan(demo_server, store, resume=True)
+    resumed_client = make_client(demo_server)
+    outcome = run_scan(demo_server, store, resume=True, client=resumed_client)
     assert outcome.info.id == interrupted.id
+    # Counters cover both runs, like the duration does.
+    this_run = resumed_client.governor.stats.requests
+    assert outcome.summary["totals"]["requests"] > this_run
     assert_matches_truth(outcome, small_site.truth)
     assert outcome.reused_issues > 0
     if stop_in != "fetching details":

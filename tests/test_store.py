@@ -190,3 +190,21 @@ def test_scans_without_usable_group_rows_fall_back_to_the_groups(tmp_path):
     store.save_results("s3", {"a": 1}, groups, [])
     (store.scan_dir("s3") / "group_rows.json").write_bytes(b'{"format": ')
     assert store.load_group_rows("s3") is None
+
+
+def test_a_running_scan_cannot_be_opened_twice(tmp_path):
+    store = Store(tmp_path)
+    first = store.open_journal("s1")
+    with pytest.raises(StoreError, match="running right now"):
+        Store(tmp_path).open_journal("s1")
+    first.close()
+    store.open_journal("s1").close()  # free again once the first engine let go
+
+
+def test_resume_match_can_require_the_same_account(tmp_path):
+    store = Store(tmp_path)
+    store.save_scan(info())
+    store.open_journal("s1").close()
+    site, scope = "https://a.atlassian.net", Scope(("OPS",))
+    assert store.find_resumable(site, scope, "exact", email="e@x").id == "s1"
+    assert store.find_resumable(site, scope, "exact", email="other@x") is None

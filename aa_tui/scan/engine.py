@@ -17,9 +17,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from aa_tui.jira.client import BULKFETCH_MAX, JiraClient
-from aa_tui.jira.errors import Cancelled, JiraError, QueryRejected
+from aa_tui.jira.errors import Cancelled, JiraError, QueryRejected, UsageError
 from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.parse import ParseResult, parse_issue
+from aa_tui.logs import redact
 from aa_tui.scan.events import ScanProgress
 from aa_tui.scan.records import AttachmentRecord, DuplicateGroup, Scope
 from aa_tui.scan.report import build_summary
@@ -41,6 +42,7 @@ class ScanRequest:
     scope: Scope = field(default_factory=Scope)
     verify: str = "exact"
     resume: bool = False
+    resume_id: str = ""  # resume exactly this scan (the app's History); else the newest match
     workers: int = 8
 
 
@@ -116,6 +118,8 @@ class ScanEngine:
         self._started = time.monotonic()
         self._last_emit = 0.0
         self._progress = ScanProgress(phase="connecting")
+        self._hasher: StagedHasher | None = None
+        self._carried: dict[str, Any] = {}  # counters of earlier runs of a resumed scan
         self.warnings: list[str] = []
 
     # -- progress -------------------------------------------------------------------------------
@@ -152,7 +156,8 @@ class ScanEngine:
             server.result()
             settings.result()
         self._check_projects_visible()
-        info, checkpoint = self._open_scan()
+        info, checkpoint, journal = self._open_scan()
+        self._carried = dict(info.totals.get("carried") or {})
         log.info(
             "scan %s of %s (%s, verify %s)%s",
             info.id,
@@ -161,7 +166,6 @@ class ScanEngine:
             info.verify,
             " resumed" if checkpoint.done_issues or checkpoint.ids else "",
         )
-        journal = self.store.open_journal(info.id)
         run_started = time.monotonic()
         previous_duration = info.duration_s
         self._emit(force=True, message=f"Signed in as {identity.display_name}")
@@ -245,16 +249,17 @@ class ScanEngine:
                 "nobody can add new ones."
             )
 
-    def _open_scan(self) -> tuple[ScanInfo, _Checkpoint]:
+    def _open_scan(self) -> tuple[ScanInfo, _Checkpoint, Journal]:
         request = self.request
-        if request.resume:
-            found = self.store.find_resumable(self.client.site, request.scope, request.verify)
+        if request.resume or request.resume_id:
+            found = self._resumable()
             if found is not None:
+                journal = self.store.open_journal(found.id)  # locked: one engine per scan
                 checkpoint = _Checkpoint.replay(self.store.read_journal(found.id))
                 found.status = "running"
                 found.message = ""
                 self.store.save_scan(found)
-                return found, checkpoint
+                return found, checkpoint, journal
             self.warnings.append("No interrupted scan of this site and scope: starting afresh.")
         info = ScanInfo(
             id=new_scan_id(),
@@ -264,17 +269,45 @@ class ScanEngine:
             verify=request.verify,
             started_at=self.clock().isoformat(timespec="seconds"),
         )
+        journal = self.store.open_journal(info.id)
         self.store.save_scan(info)
-        return info, _Checkpoint()
+        return info, _Checkpoint(), journal
+
+    def _resumable(self) -> ScanInfo | None:
+        request = self.request
+        if not request.resume_id:
+            return self.store.find_resumable(
+                self.client.site, request.scope, request.verify, email=request.email
+            )
+        found = self.store.get_scan(request.resume_id)
+        if found is None or not found.resumable or found.site != self.client.site:
+            raise UsageError(f"Scan {request.resume_id} of {self.client.site} cannot be resumed.")
+        return found
 
     def _fail(
         self, info: ScanInfo, status: str, message: str, previous: float, started: float
     ) -> None:
+        message = redact(message)
         log.warning("scan %s %s: %s", info.id, status, message)
         info.status = status
         info.message = message
         info.duration_s = previous + (time.monotonic() - started)
+        info.totals = {"carried": self._counters()}
         self.store.save_scan(info)
+
+    def _counters(self) -> dict[str, Any]:
+        """Requests, retries, throttles and bytes read, over every run of this scan."""
+        gov = self.client.governor.stats
+        stages = {s: r.bytes_read for s, r in self._hasher.reports.items()} if self._hasher else {}
+        before = self._carried
+        earlier = before.get("bytes_read_by_stage") or {}
+        by_stage = {s: stages.get(s, 0) + earlier.get(s, 0) for s in ("head", "tail", "full")}
+        return {
+            "requests": gov.requests + before.get("requests", 0),
+            "retries": gov.retries + before.get("retries", 0),
+            "throttled": gov.throttled + before.get("throttled", 0),
+            "bytes_read_by_stage": by_stage if any(by_stage.values()) else {},
+        }
 
     # -- metadata: ids, then details in parallel ------------------------------------------------
     def _collect(
@@ -415,9 +448,8 @@ class ScanEngine:
             on_hashes=on_hashes,
             on_progress=on_progress,
         )
-        groups = hasher.find_groups(records)
-        self._bytes_by_stage = {s: r.bytes_read for s, r in hasher.reports.items()}
-        return groups
+        self._hasher = hasher
+        return hasher.find_groups(records)
 
     # -- results --------------------------------------------------------------------------------
     def _finish(
@@ -435,11 +467,12 @@ class ScanEngine:
             records, groups, now=self.clock(), issues_scanned=issues, unreadable=len(unreadable)
         )
         totals = breakdown.totals
-        by_stage = getattr(self, "_bytes_by_stage", {})
-        totals.bytes_read_by_stage = dict(by_stage)
-        totals.bytes_read = sum(by_stage.values())
-        gov = self.client.governor.stats
-        totals.requests, totals.retries, totals.throttled = gov.requests, gov.retries, gov.throttled
+        counters = self._counters()
+        totals.bytes_read_by_stage = counters["bytes_read_by_stage"]
+        totals.bytes_read = sum(totals.bytes_read_by_stage.values())
+        totals.requests = counters["requests"]
+        totals.retries = counters["retries"]
+        totals.throttled = counters["throttled"]
         info.status = "complete"
         info.message = ""
         info.finished_at = self.clock().isoformat(timespec="seconds")

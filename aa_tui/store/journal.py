@@ -7,6 +7,11 @@ one and is ignored when the journal is read back.
 from __future__ import annotations
 
 import os
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks, one engine by convention
+    fcntl = None  # type: ignore[assignment]
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,11 +21,24 @@ import orjson
 from aa_tui.store.atomic import PRIVATE
 
 
+class JournalBusyError(Exception):
+    """Another process (or window) holds this journal: its scan is running."""
+
+
 class Journal:
+    """Held with an exclusive advisory lock for as long as it is open: one engine per scan."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE)
+        if fcntl is not None:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(self._fd)
+                self._fd = -1
+                raise JournalBusyError(str(path)) from None
         self._repair_tail()
 
     def _repair_tail(self) -> None:

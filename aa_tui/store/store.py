@@ -32,7 +32,7 @@ from tinydb import Query, TinyDB
 from aa_tui.scan.dates import parse_jira_time
 from aa_tui.scan.records import Scope
 from aa_tui.store.atomic import AtomicJSONStorage, StoreDamagedError, write_atomic
-from aa_tui.store.journal import Journal, read_journal
+from aa_tui.store.journal import Journal, JournalBusyError, read_journal
 
 SCHEMA_VERSION = 1
 INDEX_FILE = "aa-tui.json"
@@ -379,13 +379,17 @@ class Store:
             (ScanInfo.from_dict(r) for r in rows), key=lambda s: s.started_at, reverse=True
         )
 
-    def find_resumable(self, site: str, scope: Scope, verify: str) -> ScanInfo | None:
+    def find_resumable(
+        self, site: str, scope: Scope, verify: str, email: str | None = None
+    ) -> ScanInfo | None:
+        """The newest unfinished scan of this site, scope, verify mode (and account)."""
         for info in self.list_scans():
             if (
                 info.resumable
                 and info.site == site
                 and info.scope == scope
                 and info.verify == verify
+                and (email is None or info.email == email)
                 and self.journal_path(info.id).exists()
             ):
                 return info
@@ -549,7 +553,13 @@ class Store:
         return self.scan_dir(scan_id) / "journal.jsonl"
 
     def open_journal(self, scan_id: str) -> Journal:
-        return Journal(self.journal_path(scan_id))
+        try:
+            return Journal(self.journal_path(scan_id))
+        except JournalBusyError:
+            raise StoreError(
+                f"Scan {scan_id} is running right now (in another window or process); let it "
+                "finish, or cancel it there first."
+            ) from None
 
     def read_journal(self, scan_id: str) -> list[dict[str, Any]]:
         return list(read_journal(self.journal_path(scan_id)))
