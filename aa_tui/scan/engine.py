@@ -153,7 +153,7 @@ class ScanEngine:
             server = checks.submit(self.client.server_info)
             settings = checks.submit(self._check_attachments_enabled)
             identity = self.client.myself()
-            server.result()
+            self._server_info = server.result()
             settings.result()
         self._check_projects_visible()
         info, checkpoint, journal = self._open_scan()
@@ -479,6 +479,10 @@ class ScanEngine:
         info.duration_s = previous + (time.monotonic() - started)
         summary = build_summary(info, breakdown)
         summary["warnings"] = list(self.warnings)
+        # Where people browse the site: for a scoped token the API base is api.atlassian.com.
+        summary["scan"]["browse_url"] = str(
+            (getattr(self, "_server_info", None) or {}).get("baseUrl") or info.site
+        ).rstrip("/")
         summary["unreadable"] = [
             {"attachment_id": aid, "reason": reason} for aid, reason in sorted(unreadable.items())
         ]
