@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -39,6 +40,7 @@ MAX_EMPTY_PAGES = 5  # empty search pages in a row that still carry a token, fol
 BULKFETCH_MAX = 100
 ISSUE_FIELDS = ["attachment", "status", "project", "updated", "created"]
 STREAM_CHUNK = 256 * 1024
+MAX_DOWNLOAD_HOPS = 3  # Jira -> media host (-> one more hop, e.g. a CDN)
 
 
 @dataclass(frozen=True)
@@ -357,62 +359,64 @@ class JiraClient:
 
         Follows the 303 to the media host without credentials, asks for a ``Range`` and copes
         with a server that ignores it (200: skip up to ``start``, stop after ``end``). A download
-        cut in the middle resumes from the last byte received.
+        cut in the middle resumes from the last byte received; an answer that is not the bytes
+        asked for (a redirect loop, a wrong range, an error page) is never fed to ``sink``.
         """
         position = start
         network_bytes = 0
-        attempt = 0
+        failures = 0
+        max_tries = self.governor.policy.max_tries
         while end is None or position <= end:
-            attempt += 1
             try:
-                got, done = self._read_once(attachment_id, position, end, sink)
+                got, delivered = self._read_once(attachment_id, position, end, sink)
             except _TransientDownload as exc:
                 network_bytes += exc.network_bytes
                 position += exc.delivered
-                if exc.delivered == 0 and attempt >= self.governor.policy.max_tries:
+                failures = 0 if exc.delivered else failures + 1
+                if failures >= max_tries:
                     self.governor.note_error()
                     raise GaveUpError(
-                        f"Gave up reading attachment {attachment_id} after {attempt} tries: {exc}."
+                        f"Gave up reading attachment {attachment_id} after {failures} tries: {exc}."
                     ) from None
-                if exc.delivered:
-                    attempt = 0
                 self.governor.note_retry()
-                self._sleep(self.governor.retry_delay(max(attempt, 1), None) / 4)
+                self._sleep(self.governor.retry_delay(max(failures, 1), None) / 4)
                 continue
-            network_bytes += got[0]
-            position += got[1]
-            if done:
+            network_bytes += got
+            position += delivered
+            if end is None:
                 break
+            failures = 0 if delivered else failures + 1
+            if failures >= max_tries:
+                raise GaveUpError(
+                    f"Attachment {attachment_id} kept answering without its bytes "
+                    f"({position - start} of {end - start + 1} read)."
+                )
         return network_bytes
 
     def _read_once(
         self, attachment_id: str, start: int, end: int | None, sink: Callable[[bytes], None]
-    ) -> tuple[tuple[int, int], bool]:
-        path = f"/rest/api/3/attachment/content/{attachment_id}"
-        response = self._send("GET", path)
-        self._check_auth(response)
+    ) -> tuple[int, int]:
+        """One attempt: ask Jira with the ``Range`` already set (so if Jira serves the bytes
+        itself they are these), follow its redirect to the media host without credentials."""
+        headers = {
+            "Range": f"bytes={start}-" + ("" if end is None else str(end)),
+            # Hash the file's bytes, never a compressed encoding of them.
+            "Accept-Encoding": "identity",
+        }
+        url = f"/rest/api/3/attachment/content/{attachment_id}"
+        request = self._api.build_request("GET", url, headers=headers)
         media = False
-        if response.status_code in (301, 302, 303, 307, 308):
-            location = response.headers.get("location", "")
-            url = urljoin(str(response.url), location)
-            response.close()
-            media = not same_origin(url, self.site)
-        elif response.status_code >= 400:
-            raise RequestRejected(
-                f"Attachment {attachment_id} cannot be read: HTTP {response.status_code}.",
-                response.status_code,
+        for _hop in range(MAX_DOWNLOAD_HOPS):
+            result = self._stream(request, media, attachment_id, start, end, sink)
+            if not isinstance(result, str):
+                return result
+            target = urljoin(str(request.url), result)
+            media = media or not same_origin(target, self.site)
+            # The media host is another origin: its client carries no Authorization at all.
+            request = (self._media if media else self._api).build_request(
+                "GET", target, headers=headers
             )
-        else:
-            # Jira served the bytes itself (no redirect): read them from this response.
-            response.close()
-            url = path + "?redirect=false"
-        range_header = f"bytes={start}-" + ("" if end is None else str(end))
-        request = (self._media if media else self._api).build_request(
-            "GET", url, headers={"Range": range_header}
-        )
-        if media:
-            request.headers.pop("Authorization", None)
-        return self._stream(request, media, attachment_id, start, end, sink)
+        raise _TransientDownload("too many redirects", 0, 0)
 
     def _stream(
         self,
@@ -422,7 +426,8 @@ class JiraClient:
         start: int,
         end: int | None,
         sink: Callable[[bytes], None],
-    ) -> tuple[tuple[int, int], bool]:
+    ) -> tuple[int, int] | str:
+        """Send one request; return (network bytes, bytes fed to sink), or a redirect target."""
         client = self._media if media else self._api
         self.governor.acquire(self.cancel)
         network = delivered = 0
@@ -434,6 +439,8 @@ class JiraClient:
             with contextlib.closing(response):
                 self.governor.on_response(response.status_code, response.headers)
                 status = response.status_code
+                if status in (301, 302, 303, 307, 308) and response.headers.get("location"):
+                    return response.headers["location"]
                 if status in RETRYABLE_STATUS:
                     retry_after = parse_retry_after(response.headers.get("retry-after"))
                     if retry_after:
@@ -441,18 +448,23 @@ class JiraClient:
                             min(retry_after, self.governor.policy.max_retry_after_s)
                         )
                     raise _TransientDownload(f"HTTP {status}", 0, 0)
-                if status == 416:
-                    return (0, 0), True
+                if media and status in (401, 403):
+                    # The signed media link expired (or was refused): ask Jira for a fresh one.
+                    raise _TransientDownload(f"media host answered HTTP {status}", 0, 0)
                 if status >= 400:
                     if not media:
                         self._check_auth(response)
                     raise RequestRejected(
                         f"Attachment {attachment_id} cannot be read: HTTP {status}.", status
                     )
+                if status not in (200, 206):
+                    raise _TransientDownload(f"unexpected HTTP {status}", 0, 0)
+                if status == 206 and _range_start(response) not in (None, start):
+                    raise _TransientDownload("the server sent another range", 0, 0)
                 skip = start if status == 200 else 0
                 remaining = None if end is None else end - start + 1
                 try:
-                    for chunk in response.iter_raw(STREAM_CHUNK):
+                    for chunk in response.iter_bytes(STREAM_CHUNK):
                         network += len(chunk)
                         if skip:
                             if len(chunk) <= skip:
@@ -463,21 +475,27 @@ class JiraClient:
                         if remaining is not None and len(chunk) >= remaining:
                             sink(chunk[:remaining])
                             delivered += remaining
-                            return (network, delivered), True
+                            return network, delivered
                         sink(chunk)
                         delivered += len(chunk)
                         if remaining is not None:
                             remaining -= len(chunk)
                         if self.cancel.is_set():
                             raise Cancelled()
-                except httpx.TransportError as exc:
+                except (httpx.TransportError, httpx.DecodingError) as exc:
                     raise _TransientDownload(_short(exc), network, delivered) from None
                 expected = response.headers.get("content-length")
-                if expected is not None and network < int(expected):
+                if expected is not None and expected.isdigit() and network < int(expected):
                     raise _TransientDownload("download ended early", network, delivered)
-                return (network, delivered), True
+                return network, delivered
         finally:
             self.governor.release()
+
+
+def _range_start(response: httpx.Response) -> int | None:
+    """The first byte of a 206's ``Content-Range: bytes a-b/n`` (None when absent or odd)."""
+    match = re.match(r"\s*bytes\s+(\d+)-", response.headers.get("content-range", ""))
+    return int(match.group(1)) if match else None
 
 
 class _TransientDownload(Exception):

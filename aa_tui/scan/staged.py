@@ -213,7 +213,7 @@ class StagedHasher:
             unreadable: dict[str, str] = {}
             for record, future in zip(batch, futures, strict=True):
                 exc = future.exception()
-                if isinstance(exc, RequestRejected) and exc.status in (403, 404, 410):
+                if isinstance(exc, RequestRejected) and exc.status in (403, 404, 410, 416):
                     unreadable[record.attachment_id] = f"HTTP {exc.status}"
                     continue
                 if exc is not None:

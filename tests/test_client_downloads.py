@@ -1,0 +1,134 @@
+"""Downloads against a tiny scripted server on 127.0.0.1: only the bytes asked for are ever
+fed to the hash, whatever the server answers instead."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from aa_tui.jira.client import JiraClient
+from aa_tui.jira.errors import GaveUpError
+from aa_tui.jira.governor import RateGovernor, RetryPolicy
+
+BODY = bytes(range(256)) * 64  # 16 KiB
+
+
+class Scripted(BaseHTTPRequestHandler):
+    """``/rest/api/3/attachment/content/<mode>``: how this origin answers depends on mode."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    calls: list[tuple[str, str | None, str | None]] = []
+    media_401_left = 0
+    media_base = ""  # the media origin: another port, so another origin
+    encodings: list[str | None] = []
+
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+    def send(self, status, body=b"", headers=()):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        Scripted.encodings.append(self.headers.get("Accept-Encoding"))
+        Scripted.calls.append(
+            (self.path, self.headers.get("Range"), self.headers.get("Authorization"))
+        )
+        mode = self.path.rsplit("/", 1)[-1].split("?")[0]
+        media = self.path.startswith("/media/")
+        start, end = _range(self.headers.get("Range"))
+        if not media and mode == "direct":  # Jira serves the bytes itself, honouring Range
+            part = BODY[start : end + 1]
+            return self.send(206, part, [("Content-Range", f"bytes {start}-{end}/{len(BODY)}")])
+        if not media:
+            return self.send(303, headers=[("Location", f"{Scripted.media_base}/media/{mode}")])
+        if mode == "loop":
+            return self.send(302, b"<html>moved</html>", [("Location", "/media/loop")])
+        if mode == "wrongrange":
+            return self.send(206, BODY[:100], [("Content-Range", f"bytes 0-99/{len(BODY)}")])
+        if mode == "expired" and Scripted.media_401_left > 0:
+            Scripted.media_401_left -= 1
+            return self.send(401, b'{"error": "token expired"}')
+        part = BODY[start : end + 1]
+        return self.send(206, part, [("Content-Range", f"bytes {start}-{end}/{len(BODY)}")])
+
+
+def _range(header):
+    first, _, last = (header or "bytes=0-").removeprefix("bytes=").partition("-")
+    return int(first), int(last) if last else len(BODY) - 1
+
+
+@pytest.fixture
+def client():
+    Scripted.calls = []
+    Scripted.encodings = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
+    media = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
+    Scripted.media_base = f"http://127.0.0.1:{media.server_port}"
+    for origin in (server, media):
+        threading.Thread(target=origin.serve_forever, daemon=True).start()
+    policy = RetryPolicy(max_tries=3, base_delay_s=0.01, max_delay_s=0.02)
+    jira = JiraClient(
+        f"http://127.0.0.1:{server.server_port}",
+        "me@x",
+        "tok-Download-77",
+        governor=RateGovernor(policy=policy),
+    )
+    yield jira
+    jira.close()
+    server.shutdown()
+    media.shutdown()
+
+
+def read(client, mode, start, end):
+    chunks: list[bytes] = []
+    client.read_content(mode, start, end, chunks.append)
+    return b"".join(chunks)
+
+
+def test_a_range_comes_back_exactly(client):
+    assert read(client, "ok", 100, 4195) == BODY[100:4196]
+
+
+def test_jira_serving_bytes_itself_costs_one_request_of_just_the_range(client):
+    chunks: list[bytes] = []
+    network = client.read_content("direct", 0, 4095, chunks.append)
+    assert b"".join(chunks) == BODY[:4096] and network == 4096
+    assert len(Scripted.calls) == 1
+
+
+def test_a_redirect_loop_is_never_hashed(client):
+    fed: list[bytes] = []
+    with pytest.raises(GaveUpError):
+        client.read_content("loop", 0, 4095, fed.append)
+    assert fed == []
+
+
+def test_a_wrong_range_is_never_hashed(client):
+    fed: list[bytes] = []
+    with pytest.raises(GaveUpError):
+        client.read_content("wrongrange", 4096, 8191, fed.append)
+    assert fed == []
+
+
+def test_an_expired_media_link_gets_a_fresh_one(client):
+    Scripted.media_401_left = 1
+    assert read(client, "expired", 0, 99) == BODY[:100]
+    jira_calls = [c for c in Scripted.calls if not c[0].startswith("/media/")]
+    assert len(jira_calls) == 2  # asked Jira again for a new link
+
+
+def test_credentials_and_compression_stay_off_the_media_host(client):
+    read(client, "ok", 0, 10)
+    media = [c for c in Scripted.calls if c[0].startswith("/media/")]
+    jira = [c for c in Scripted.calls if not c[0].startswith("/media/")]
+    assert media and all(auth is None for _, _, auth in media)
+    assert all(auth and auth.startswith("Basic ") for _, _, auth in jira)
+    assert set(Scripted.encodings) == {"identity"}  # hash bytes, never a gzip of them
