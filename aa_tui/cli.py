@@ -15,7 +15,6 @@ from pathlib import Path
 from aa_tui import __version__
 
 EXIT_OK, EXIT_USAGE, EXIT_FAILED, EXIT_CANCELLED = 0, 2, 3, 130
-TOKEN_ENV = "JIRA_API_TOKEN"
 
 
 class CliError(Exception):
@@ -114,10 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in (None, "demo"):  # the app owns the terminal
         return _main(args)
+    from aa_tui.credentials import ENV_TOKEN
     from aa_tui.logs import register_secret
 
     # Whatever a message quotes back (a pasted URL, a server's error text), the token is masked.
-    register_secret(os.environ.get(TOKEN_ENV, "").strip())
+    register_secret(os.environ.get(ENV_TOKEN, "").strip())
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Redacting(out), _Redacting(err)
     try:
@@ -185,28 +185,23 @@ def _open_store(data_dir: str | None):
 
 
 def _read_token(args: argparse.Namespace, site: str) -> str:
+    """``--token-stdin`` when asked for; else ``JIRA_API_TOKEN``; else the OS keyring."""
+    from aa_tui.credentials import ENV_TOKEN, CredentialsError, get_token
+    from aa_tui.logs import register_secret
+
     if args.token_stdin:
         token = sys.stdin.readline().strip()
         if not token:
             raise CliError("--token-stdin was given but standard input held no token.")
-        from aa_tui.logs import register_secret
-
         register_secret(token)
         return token
-    token = os.environ.get(TOKEN_ENV, "").strip()
-    if token:
-        return token
     try:
-        from aa_tui.credentials import get_token
-
         token = get_token(site, args.email) or ""
-    except Exception as exc:  # keyring trouble is explained, not raised
-        raise CliError(
-            f"No API token: {TOKEN_ENV} is not set and the OS keyring could not be read ({exc})."
-        ) from None
+    except CredentialsError as exc:
+        raise CliError(f"No API token: {ENV_TOKEN} is not set, and {exc}") from None
     if not token:
         raise CliError(
-            f"No API token for {args.email} at {site}: set {TOKEN_ENV}, pass --token-stdin, or "
+            f"No API token for {args.email} at {site}: set {ENV_TOKEN}, pass --token-stdin, or "
             "save the site in the app (aa-tui) so the token is kept in the OS keyring."
         )
     return token
