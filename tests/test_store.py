@@ -208,3 +208,12 @@ def test_resume_match_can_require_the_same_account(tmp_path):
     site, scope = "https://a.atlassian.net", Scope(("OPS",))
     assert store.find_resumable(site, scope, "exact", email="e@x").id == "s1"
     assert store.find_resumable(site, scope, "exact", email="other@x") is None
+
+
+def test_a_newer_index_is_refused_even_when_its_rows_look_odd(tmp_path):
+    content = orjson.dumps({"meta": {"1": {"schema": 2}}, "scans": {"1": ["new", "shape"]}})
+    (tmp_path / "aa-tui.json").write_bytes(content)
+    with pytest.raises(StoreError, match="schema version 2"):
+        Store(tmp_path)
+    assert (tmp_path / "aa-tui.json").read_bytes() == content
+    assert not [p for p in tmp_path.iterdir() if ".damaged-" in p.name]

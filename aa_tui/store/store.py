@@ -308,7 +308,10 @@ class Store:
     # -- index file -----------------------------------------------------------------------------
     def _open_index(self) -> TinyDB:
         try:
-            _check_index_shape(AtomicJSONStorage(self.index_path).read(), self.index_path)
+            data = AtomicJSONStorage(self.index_path).read()
+            # A newer aa-tui's index may look "wrong" to this one: refuse it before judging it.
+            self._refuse_other_schema(data)
+            _check_index_shape(data, self.index_path)
         except StoreDamagedError as exc:
             stamp = time.strftime("%Y%m%d-%H%M%S")
             aside = self.index_path.with_name(f"{INDEX_FILE}.damaged-{stamp}")
@@ -324,17 +327,19 @@ class Store:
             )
         db = TinyDB(self.index_path, storage=AtomicJSONStorage)
         meta = db.table("meta")
-        found = meta.get(doc_id=1)
-        if found is None:
+        if meta.get(doc_id=1) is None:
             meta.insert({"schema": SCHEMA_VERSION})
-        elif found.get("schema") != SCHEMA_VERSION:
-            db.close()
+        return db
+
+    def _refuse_other_schema(self, data: object) -> None:
+        meta = data.get("meta") if isinstance(data, dict) else None
+        row = meta.get("1") if isinstance(meta, dict) else None
+        if isinstance(row, dict) and "schema" in row and row["schema"] != SCHEMA_VERSION:
             raise StoreError(
-                f"The store {self.index_path} has schema version {found.get('schema')!r}, but "
+                f"The store {self.index_path} has schema version {row['schema']!r}, but "
                 f"this aa-tui reads version {SCHEMA_VERSION}. Upgrade aa-tui, or choose another "
                 "place with --data-dir (the file was left untouched)."
             )
-        return db
 
     def close(self) -> None:
         with self._lock:
