@@ -108,9 +108,6 @@ class JiraClient:
         self.close()
 
     # -- core request loop --------------------------------------------------------------------
-    def _redact(self, text: str) -> str:
-        return text.replace(self._token, "[redacted]") if self._token else text
-
     def _send(self, method: str, url: str, *, media: bool = False, **kwargs: Any) -> httpx.Response:
         """One request with retries; returns the final response (a 2xx/3xx or a final 4xx)."""
         client = self._media if media else self._api

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 
 
@@ -31,7 +30,3 @@ def parse_jira_time(text: str) -> datetime | None:
 def sort_time(text: str) -> datetime:
     """A sortable time; unknown times sort last among equals by going to the far future."""
     return parse_jira_time(text) or datetime.max.replace(tzinfo=timezone.utc)
-
-
-def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -420,7 +420,6 @@ class ScanEngine:
                 f"{not_visible} issues were listed but could not be read (deleted meanwhile, or "
                 "no permission); their attachments are not counted."
             )
-        self._not_visible = not_visible
         return list(records.values()), len(done)
 
     # -- bytes ----------------------------------------------------------------------------------

@@ -255,14 +255,11 @@ class StagedHasher:
         if batch:
             yield batch
 
-    def _read(self, aid: str, start: int, end: int | None, sink: Callable[[bytes], None]) -> int:
-        return self.reader(aid, start, end, sink)
-
     # Each task returns (stage hash, bytes read, full hash when this read completed the file).
     def _head(self, record: AttachmentRecord) -> tuple[str, int, str | None]:
         aid, size = record.attachment_id, record.size
         chunks: list[bytes] = []
-        read = self._read(aid, 0, min(size, HEAD_BYTES) - 1, chunks.append)
+        read = self.reader(aid, 0, min(size, HEAD_BYTES) - 1, chunks.append)
         data = b"".join(chunks)
         state = hashlib.sha256(data)
         if size <= HEAD_BYTES + TAIL_BYTES:
@@ -276,7 +273,7 @@ class StagedHasher:
         aid, size = record.attachment_id, record.size
         start = max(HEAD_BYTES, size - TAIL_BYTES)
         chunks: list[bytes] = []
-        read = self._read(aid, start, size - 1, chunks.append)
+        read = self.reader(aid, start, size - 1, chunks.append)
         data = b"".join(chunks)
         head = self._small_bytes.pop(aid, None)
         whole = None
@@ -291,7 +288,7 @@ class StagedHasher:
         start = HEAD_BYTES
         if state is None:  # resumed run: the head state was not kept, read from the start
             state, start = hashlib.sha256(), 0
-        read = self._read(aid, start, size - 1, state.update)  # type: ignore[attr-defined]
+        read = self.reader(aid, start, size - 1, state.update)  # type: ignore[attr-defined]
         digest = state.hexdigest()  # type: ignore[attr-defined]
         return digest, read, digest
 
