@@ -198,3 +198,62 @@ def test_index_from_the_stores_group_rows_matches_the_full_groups(tmp_path):
         "copies": 4, "wasted_size": groups[5]["wasted_size"], "likely": False,
         "projects": ["Data", "OPS", "WEB"],
     }  # fmt: skip
+
+
+def test_one_rule_for_age_brackets():
+    """The list's ages from stored milliseconds and the scan's from dates: one function."""
+    from datetime import timedelta
+
+    from aa_tui.scan import stats
+    from aa_tui.tui import grouplist
+
+    assert grouplist.age_of_days is stats.age_of_days
+    for days in (-1, 0, 29, 30, 89, 90, 179, 180, 364, 365, 729, 730, 5000):
+        created = (NOW - timedelta(days=days, hours=1)).isoformat()
+        assert stats.age_bracket(created, NOW) == stats.age_of_days(days), days
+
+
+def test_gc_paused_nests_and_restores():
+    import gc
+
+    from aa_tui.store.atomic import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # only the outermost pause switches it back on
+    assert gc.isenabled()
+    try:
+        with gc_paused():
+            raise ValueError
+    except ValueError:
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller's own pause is left alone
+    finally:
+        gc.enable()
+
+
+def test_the_cyclic_gc_is_paused_in_one_place_and_never_frozen():
+    """Store and TUI pause collections through ``gc_paused`` only; nothing freezes objects
+    (a frozen screen is never freed)."""
+    import re
+    from pathlib import Path
+
+    import aa_tui
+
+    package = Path(aa_tui.__file__).parent
+    direct = re.compile(r"\bgc\.(disable|enable|freeze)\(")
+    users = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if direct.search(path.read_text(encoding="utf-8"))
+    )
+    assert users == ["store/atomic.py"]
+    assert "freeze" not in (package / "store" / "atomic.py").read_text(encoding="utf-8")

@@ -16,7 +16,9 @@ from test_tui_support import (  # noqa: F401
     data_copy,
     make_app,
     memory_keyring,
+    saved_site,
     scanned,
+    until,
     wait_for_workers,
 )
 
@@ -40,14 +42,6 @@ from aa_tui.tui.widgets.overview import Overview
 
 def run(coro):
     return asyncio.run(coro)
-
-
-async def until(pilot, predicate, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting; screen is {pilot.app.screen!r}")
-        await pilot.pause(0.05)
 
 
 def text_of(widget) -> str:
@@ -153,15 +147,6 @@ def test_no_keyring_says_how_to_fix_it(tmp_path, monkeypatch):
 
 
 # -- scanning -------------------------------------------------------------------------------------
-def saved_site(server, tmp_path, keyring_backend) -> Path:
-    data = tmp_path / "data"
-    store = Store(data)
-    store.save_profile(Profile(server.base_url, server.email))
-    store.close()
-    keyring_backend.set_password("aa-tui", f"{server.email}@{server.base_url}", server.token)
-    return data
-
-
 def test_scan_the_demo_site_and_see_its_truth(demo_server, small_site, memory_keyring, tmp_path):
     data = saved_site(demo_server, tmp_path, memory_keyring)
     app = make_app(data, backend=memory_keyring, sites=[demo_server.base_url])

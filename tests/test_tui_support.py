@@ -6,6 +6,7 @@ Test modules import the fixtures they use from here (``from test_tui_support imp
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -135,6 +136,24 @@ def app(scanned, data_copy, memory_keyring) -> AATuiApp:
     """The app on the scanned data, the demo token saved in the in-memory keyring."""
     memory_keyring.set_password("aa-tui", f"{scanned.email}@{scanned.site}", scanned.token)
     return make_app(data_copy, backend=memory_keyring, sites=scanned.sites)
+
+
+def saved_site(server, tmp_path, keyring_backend) -> Path:
+    """A data dir holding ``server``'s profile, its token in ``keyring_backend``."""
+    data = tmp_path / "data"
+    store = Store(data)
+    store.save_profile(Profile(server.base_url, server.email))
+    store.close()
+    keyring_backend.set_password("aa-tui", f"{server.email}@{server.base_url}", server.token)
+    return data
+
+
+async def until(pilot, predicate, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting; screen is {pilot.app.screen!r}")
+        await pilot.pause(0.05)
 
 
 async def wait_for_workers(pilot) -> None:

@@ -37,7 +37,11 @@ def age_bracket(created: str, now: datetime) -> str:
     when = parse_jira_time(created)
     if when is None:
         return UNKNOWN_AGE
-    days = (now - when).days
+    return age_of_days((now - when).days)
+
+
+def age_of_days(days: int) -> str:
+    """The bracket of an age in whole days (:func:`age_bracket` of a parsed date)."""
     for label, limit in AGE_BRACKETS:
         if limit is None or days < limit:
             return label

@@ -16,7 +16,6 @@ thread corrupts a file within seconds.
 
 from __future__ import annotations
 
-import gc
 import secrets
 import shutil
 import threading
@@ -31,7 +30,7 @@ from tinydb import Query, TinyDB
 
 from aa_tui.scan.dates import parse_jira_time
 from aa_tui.scan.records import Scope
-from aa_tui.store.atomic import AtomicJSONStorage, StoreDamagedError, write_atomic
+from aa_tui.store.atomic import AtomicJSONStorage, StoreDamagedError, gc_paused, write_atomic
 from aa_tui.store.journal import Journal, JournalBusyError, read_journal
 
 SCHEMA_VERSION = 1
@@ -432,17 +431,15 @@ class Store:
         rows_path = folder / "group_rows.json"
         rows_path.unlink(missing_ok=True)
         collector = _RowCollector()
-        collecting = gc.isenabled()
-        gc.disable()  # a million short-lived lists: collections would walk every group kept
-        try:
-            _write_table_atomic(folder / "groups.json", groups, on_row=collector)
-            if collector.ok:
-                groups_bytes = (folder / "groups.json").stat().st_size
-                write_atomic(rows_path, collector.chunks(groups_bytes))
-        finally:
-            collector.clear()
-            if collecting:
-                gc.enable()
+        # a million short-lived lists: collections would walk every group kept
+        with gc_paused():
+            try:
+                _write_table_atomic(folder / "groups.json", groups, on_row=collector)
+                if collector.ok:
+                    groups_bytes = (folder / "groups.json").stat().st_size
+                    write_atomic(rows_path, collector.chunks(groups_bytes))
+            finally:
+                collector.clear()
         _write_table_atomic(folder / "summary.json", [summary])
 
     def _load_table(self, scan_id: str, name: str) -> list[dict[str, Any]]:
@@ -453,10 +450,9 @@ class Store:
         # through TinyDB, which would copy every row twice (Document, then dict). The cyclic
         # GC is paused meanwhile: millions of new dicts would trigger full collections that
         # find nothing and doubled the time (102,000 groups: 1.2 s -> 0.65 s).
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            data = AtomicJSONStorage(path).read() or {}
+            with gc_paused():
+                data = AtomicJSONStorage(path).read() or {}
             table = data.get("_default", {})
             if not isinstance(table, dict):
                 raise StoreDamagedError(f"The store file {path} has no table.", path)
@@ -465,9 +461,6 @@ class Store:
                 f"{exc} This scan cannot be re-opened; run the scan again (the file was left "
                 "as it is)."
             ) from None
-        finally:
-            if collecting:
-                gc.enable()
         return list(table.values())
 
     def has_results(self, scan_id: str) -> bool:
@@ -499,17 +492,13 @@ class Store:
             groups_bytes = (folder / "groups.json").stat().st_size
         except OSError:
             return None
-        collecting = gc.isenabled()
-        gc.disable()  # see _load_table
         try:
             # One C call: it holds the GIL for ~0.2 s at 100,000 rows, but parsing in slices
             # so a UI thread can run between them made the whole open slower (measured).
-            data = orjson.loads(raw)
+            with gc_paused():  # see _load_table
+                data = orjson.loads(raw)
         except orjson.JSONDecodeError:
             return None
-        finally:
-            if collecting:
-                gc.enable()
         del raw
         if (
             not isinstance(data, dict)

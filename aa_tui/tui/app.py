@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import inspect
+import logging
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from aa_tui.locations import data_dir as default_data_dir
+from aa_tui.logs import redact, setup_logging
 from aa_tui.store.store import Profile, Store, StoreError
 from aa_tui.tui.commands import ScreenCommands
-from aa_tui.tui.errors import describe
+from aa_tui.tui.errors import UNEXPECTED, describe
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.screens.error import ErrorScreen
 from aa_tui.tui.screens.help import HelpScreen, collect_keys
 from aa_tui.tui.session import AppConfig, Session
 
 DARK, LIGHT = "textual-dark", "textual-light"
+log = logging.getLogger(__name__)
+# Textual owns the terminal: without the log file (setup_logging) records go nowhere, never
+# to stderr through logging's last-resort handler.
+logging.getLogger("aa_tui.tui").addHandler(logging.NullHandler())
 
 
 class AATuiApp(App[int]):
@@ -72,7 +82,57 @@ class AATuiApp(App[int]):
     # -- errors ---------------------------------------------------------------------------------
     def show_error(self, error: BaseException) -> None:
         title, message = describe(error)
+        message = redact(message)  # a token quoted back by whatever failed is masked
+        if title == UNEXPECTED:  # a bug: its traceback goes to the log file (never its locals)
+            log.error("unexpected error", exc_info=error)
+        else:
+            log.warning("%s: %s", title, message)
         self.push_screen(ErrorScreen(title, message))
+
+    async def run_action(
+        self,
+        action: str | tuple,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Key bindings, the palette's screen commands and the screens' buttons run their
+        action through this: a failure becomes the error modal, and the app carries on."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as error:  # noqa: BLE001 - any failure: say it, keep the app
+            self.show_error(error)
+            return True
+
+    def push_screen(self, screen, callback=None, *args, **kwargs):  # type: ignore[override]
+        """As Textual's; a failing answer callback (a dialog's Yes) becomes the error modal."""
+        if callback is not None:
+            callback = self._guarded(callback)
+        return super().push_screen(screen, callback, *args, **kwargs)
+
+    def _guarded(self, callback: Callable[[Any], Any]) -> Callable[[Any], Awaitable[None]]:
+        async def guarded(result: Any) -> None:
+            try:
+                outcome = callback(result)
+                if inspect.isawaitable(outcome):
+                    await outcome
+            except Exception as error:  # noqa: BLE001 - as run_action
+                self.show_error(error)
+
+        return guarded
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A failure outside any action (a screen's mount, a message handler): Textual exits.
+        log.critical("aa-tui stopped on an unexpected error", exc_info=error)
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        # Textual's crash report prints every local variable of every frame (a token typed in
+        # a form, for one): print the traceback without them.
+        import rich
+        from rich.traceback import Traceback
+
+        self.bell()
+        self.panic(Traceback(show_locals=False, width=None, suppress=[rich]))
 
     # -- actions --------------------------------------------------------------------------------
     def action_help(self) -> None:
@@ -97,10 +157,14 @@ class AATuiApp(App[int]):
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
 
-    def scan_running(self) -> bool:
+    def scan_running(self, scan_id: str = "") -> bool:
+        """Whether a scan runs in this app (with ``scan_id``: that very scan)."""
         from aa_tui.tui.screens.live_scan import LiveScanScreen
 
-        return any(isinstance(s, LiveScanScreen) and s.running for s in self.screen_stack)
+        return any(
+            isinstance(s, LiveScanScreen) and s.running and (not scan_id or s.scan_id == scan_id)
+            for s in self.screen_stack
+        )
 
     async def action_quit(self) -> None:
         if not self.scan_running():
@@ -147,11 +211,26 @@ def _open_store(data_dir: Path) -> Store:
         raise SystemExit(f"aa-tui: {exc}") from None
 
 
+@contextmanager
+def _logging_to(folder: Path) -> Iterator[None]:
+    """``aa-tui.log`` in the data dir while the app runs, as the CLI writes it."""
+    logger = logging.getLogger("aa_tui")
+    before = list(logger.handlers)
+    setup_logging(folder)
+    try:
+        yield
+    finally:
+        for handler in [h for h in logger.handlers if h not in before]:
+            logger.removeHandler(handler)
+            handler.close()
+
+
 def run_app(data_dir: str | Path | None = None, *, config: AppConfig | None = None) -> int:
     """``aa-tui`` with no arguments: the saved sites, then scans."""
     store = _open_store(default_data_dir(data_dir))
     try:
-        result = AATuiApp(Session(store, config)).run()
+        with _logging_to(store.data_dir):
+            result = AATuiApp(Session(store, config)).run()
     finally:
         store.close()
     return int(result or 0)
@@ -168,7 +247,7 @@ def run_demo(data_dir: str | Path | None = None, issues: int = 3000, seed: int =
     scratch = None if data_dir else Path(tempfile.mkdtemp(prefix="aa-tui-demo-"))
     try:
         store = _open_store(Path(data_dir) if data_dir else scratch)
-        with DemoSession(issues=issues, seed=seed) as demo:
+        with _logging_to(store.data_dir), DemoSession(issues=issues, seed=seed) as demo:
             session = demo.session(store)
             try:
                 result = AATuiApp(session, start_profile=demo.profile).run()

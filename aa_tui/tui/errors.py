@@ -6,6 +6,8 @@ from aa_tui.credentials import CredentialsError
 from aa_tui.jira.errors import AuthError, JiraError, NetworkError, NotJiraError, UsageError
 from aa_tui.store.store import StoreError
 
+UNEXPECTED = "Unexpected error"  # the title of an error no check foresaw: a bug
+
 
 def describe(error: BaseException) -> tuple[str, str]:
     """``(title, message)``: what happened and, where known, what to do."""
@@ -27,7 +29,7 @@ def describe(error: BaseException) -> tuple[str, str]:
         where = f" ({error.filename})" if error.filename else ""
         return "File error", f"{error.strerror or error}{where}. Check the path and permissions."
     return (
-        "Unexpected error",
+        UNEXPECTED,
         f"{type(error).__name__}: {error}. This is a bug in aa-tui: please report it with the "
         "steps that led here.",
     )

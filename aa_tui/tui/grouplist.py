@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from aa_tui.scan.stats import AGE_BRACKETS, UNKNOWN_AGE, file_type
+from aa_tui.scan.stats import UNKNOWN_AGE, age_of_days, file_type
 from aa_tui.store.store import GROUP_ROW_FIELDS, GROUP_SORTS, GroupTable, epoch_ms, group_row
 
 SORTS: tuple[str, ...] = tuple(GROUP_SORTS)  # wasted, copies, size, name
@@ -116,14 +116,6 @@ class GroupRows(Sequence[dict[str, Any]]):
             "likely": r[LIKELY],
             "projects": r[PROJECTS],
         }
-
-
-def age_of_days(days: int) -> str:
-    """The bracket of an age in days (:func:`aa_tui.scan.stats.age_bracket` without parsing)."""
-    for label, limit in AGE_BRACKETS:
-        if limit is None or days < limit:
-            return label
-    return AGE_BRACKETS[-1][0]  # pragma: no cover
 
 
 class GroupIndex:

@@ -8,13 +8,13 @@ result, in small slices that let the UI thread run between them.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from aa_tui.store.atomic import gc_paused
 from aa_tui.store.store import Store
 
 _SPACE = re.compile(r"\s*")
@@ -73,20 +73,16 @@ def load_groups(
     if not path.exists():
         return store.load_groups(scan_id)
     groups: list[dict[str, Any]] = []
-    collecting = gc.isenabled()
-    gc.disable()  # a million new objects would trigger full collections (UI pauses)
-    try:
-        for document in iter_table(path):
-            groups.append(document)
-            if len(groups) % PROGRESS_EVERY == 0:
-                if cancelled():
-                    return groups
-                if progress:
-                    progress(len(groups))
-    except (UnexpectedLayout, ValueError):
-        return store.load_groups(scan_id)
-    finally:
-        if collecting:
-            gc.enable()
-    gc.freeze()  # loaded once, kept while the screen lives: no collection needs to walk them
+    # a million new objects would trigger full collections (UI pauses)
+    with gc_paused():
+        try:
+            for document in iter_table(path):
+                groups.append(document)
+                if len(groups) % PROGRESS_EVERY == 0:
+                    if cancelled():
+                        return groups
+                    if progress:
+                        progress(len(groups))
+        except (UnexpectedLayout, ValueError):
+            return store.load_groups(scan_id)
     return groups

@@ -11,6 +11,7 @@ import keyring.backend
 from aa_tui import credentials
 from aa_tui.jira.client import JiraClient
 from aa_tui.jira.governor import RateGovernor
+from aa_tui.logs import register_secret
 from aa_tui.store.store import Profile, Store
 
 
@@ -38,6 +39,8 @@ class Session:
         self.store = store
         self.config = config or AppConfig()
         self._memory = dict(memory_tokens or {})
+        for token in self._memory.values():
+            register_secret(token)
 
     # -- tokens ---------------------------------------------------------------------------------
     def in_memory(self, profile: Profile) -> bool:
@@ -47,11 +50,14 @@ class Session:
         """The profile's token: memory (demo), else ``JIRA_API_TOKEN``, else the keyring."""
         if profile.key in self._memory:
             return self._memory[profile.key]
-        return credentials.get_token(
+        token = credentials.get_token(
             profile.site, profile.email, backend=self.config.keyring_backend
         )
+        register_secret(token or "")  # whatever quotes it later, the log file masks it
+        return token
 
     def save_token(self, profile: Profile, token: str) -> None:
+        register_secret(token)
         if profile.key in self._memory:
             self._memory[profile.key] = token
             return

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
+from aa_tui.store.store import StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.tables import VimDataTable
@@ -65,8 +66,13 @@ class CompareScreen(AppScreen):
 
     def on_mount(self) -> None:
         store = self.app.session.store
-        old = store.load_summary(self.older_id)
-        new = store.load_summary(self.newer_id)
+        try:
+            old = store.load_summary(self.older_id)
+            new = store.load_summary(self.newer_id)
+        except (StoreError, OSError) as exc:
+            self.app.pop_screen()
+            self.app.show_error(exc)
+            return
         ta, tb = old.get("totals", {}), new.get("totals", {})
         head = Table(box=None, padding=(0, 2), header_style="bold")
         head.add_column("")

@@ -13,9 +13,17 @@ from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.tables import VimDataTable
 
+LIKELY = "likely duplicate (same size and name; bytes not compared)"
 
-def issue_url(site: str, key: str) -> str:
-    return f"{site.rstrip('/')}/browse/{key}"
+
+def browse_base(summary: dict[str, Any], site: str) -> str:
+    """Where people open issues: Jira's own base URL when the scan recorded it (a scoped-token
+    site is ``api.atlassian.com/ex/jira/<cloudId>``, which has no ``/browse``), else the site."""
+    return str((summary.get("scan") or {}).get("browse_url") or site)
+
+
+def issue_url(base: str, key: str) -> str:
+    return f"{base.rstrip('/')}/browse/{key}"
 
 
 class GroupDetailScreen(AppScreen):
@@ -32,10 +40,10 @@ class GroupDetailScreen(AppScreen):
     GroupDetailScreen VimDataTable { height: 1fr; }
     """
 
-    def __init__(self, group: dict[str, Any], site: str) -> None:
+    def __init__(self, group: dict[str, Any], browse_url: str) -> None:
         super().__init__()
         self.group = group
-        self.site = site
+        self.browse_url = browse_url  # see browse_base
         self.locations: list[dict[str, Any]] = list(group.get("locations") or [])
 
     def compose(self) -> ComposeResult:
@@ -51,13 +59,9 @@ class GroupDetailScreen(AppScreen):
             (g["file_name"], "bold"),
             f"  ·  {fmt.size(g['size'])} × {fmt.count(g['copies'])} copies  ·  wasted ",
             (fmt.size(g["wasted_size"]), "bold red"),
-            f"\n{g.get('mime_type') or 'unknown type'}  ·  sha256 {g['hash']}",
+            f"\n{g.get('mime_type') or 'unknown type'}  ·  ",
+            (LIKELY, "yellow") if g.get("likely") else g["hash"],  # "sha256:<hex>"
         )
-        if g.get("likely"):
-            head.append(
-                "\nLikely copies: same name and size; the bytes were not compared (metadata scan).",
-                style="yellow",
-            )
         self.query_one("#group-head", Static).update(head)
         table = self.query_one(VimDataTable)
         table.add_columns(
@@ -91,7 +95,7 @@ class GroupDetailScreen(AppScreen):
     def action_open_issue(self) -> None:
         loc = self.selected()
         if loc:
-            url = issue_url(self.site, loc["issue_key"])
+            url = issue_url(self.browse_url, loc["issue_key"])
             self.app.open_url(url)
             self.notify(f"Opening {loc['issue_key']} in the browser.")
 
@@ -104,5 +108,5 @@ class GroupDetailScreen(AppScreen):
     def action_copy_url(self) -> None:
         loc = self.selected()
         if loc:
-            self.app.copy_to_clipboard(issue_url(self.site, loc["issue_key"]))
+            self.app.copy_to_clipboard(issue_url(self.browse_url, loc["issue_key"]))
             self.notify(f"Copied the URL of {loc['issue_key']}.")

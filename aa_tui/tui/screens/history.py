@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
 from aa_tui.credentials import CredentialsError
-from aa_tui.store.store import Profile, ScanInfo
+from aa_tui.store.store import Profile, ScanInfo, StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
@@ -101,19 +101,32 @@ class HistoryScreen(AppScreen):
             return None
         return self.scans[min(max(table.cursor_row, 0), len(self.scans) - 1)]
 
-    def on_data_table_row_selected(self, event: VimDataTable.RowSelected) -> None:
+    async def on_data_table_row_selected(self, event: VimDataTable.RowSelected) -> None:
         event.stop()
-        self.action_open()
+        await self.run_action("open")
+
+    def _refuse_running(self, scan: ScanInfo, doing: str) -> bool:
+        """Say so and return True when ``scan`` is the one running in this app right now."""
+        if not self.app.scan_running(scan.id):
+            return False
+        self.notify(
+            f"This scan is running right now: it cannot be {doing}. Let it finish, or cancel "
+            "it on its Live scan screen first.",
+            severity="warning",
+        )
+        return True
 
     def action_open(self) -> None:
         scan = self.selected()
         if scan is None:
             return
         if not self.session.store.has_results(scan.id):
+            if self.app.scan_running(scan.id):
+                hint = ": it is running right now."
+            else:
+                hint = ": r resumes it." if scan.resumable else "."
             self.notify(
-                f"This scan is {scan.status} and has no results yet"
-                + (": r resumes it." if scan.resumable else "."),
-                severity="warning",
+                f"This scan is {scan.status} and has no results yet{hint}", severity="warning"
             )
             return
         from aa_tui.tui.screens.results import ResultsScreen
@@ -145,14 +158,20 @@ class HistoryScreen(AppScreen):
 
     def action_delete(self) -> None:
         scan = self.selected()
-        if scan is None:
+        if scan is None or self._refuse_running(scan, "deleted"):
             return
 
         def answered(yes: bool | None) -> None:
-            if yes:
+            if not yes or self._refuse_running(scan, "deleted"):
+                return
+            try:
                 self.session.store.delete_scan(scan.id)
+            except (StoreError, OSError) as exc:
                 self.reload()
-                self.notify("Scan deleted.")
+                self.app.show_error(exc)
+                return
+            self.reload()
+            self.notify("Scan deleted.")
 
         self.app.push_screen(
             ConfirmScreen(
@@ -166,11 +185,9 @@ class HistoryScreen(AppScreen):
 
     def action_resume(self) -> None:
         scan = self.selected()
-        if (
-            scan is None
-            or not scan.resumable
-            or not self.session.store.journal_path(scan.id).exists()
-        ):
+        if scan is None or self._refuse_running(scan, "resumed twice"):
+            return
+        if not scan.resumable or not self.session.store.journal_path(scan.id).exists():
             self.notify("Only a cancelled or failed scan can be resumed.", severity="warning")
             return
         profile = Profile(scan.site, scan.email)
@@ -186,6 +203,7 @@ class HistoryScreen(AppScreen):
         from aa_tui.tui.screens.live_scan import LiveScanScreen
 
         request = ScanRequest(
-            site=scan.site, email=scan.email, scope=scan.scope, verify=scan.verify, resume=True
-        )
+            site=scan.site, email=scan.email, scope=scan.scope, verify=scan.verify, resume=True,
+            resume_id=scan.id,  # this scan, not the newest unfinished one of its scope
+        )  # fmt: skip
         self.app.push_screen(LiveScanScreen(profile, token, request))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -15,7 +16,8 @@ from textual.worker import Worker, WorkerState
 from aa_tui.jira.errors import Cancelled, JiraError
 from aa_tui.scan.engine import ScanEngine, ScanOutcome, ScanRequest
 from aa_tui.scan.events import ScanProgress
-from aa_tui.store.store import Profile
+from aa_tui.store.journal import Journal
+from aa_tui.store.store import Profile, Store, StoreError
 from aa_tui.tui.messages import ScanProgressed
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
@@ -23,6 +25,23 @@ from aa_tui.tui.widgets.scan_stats import ScanStats
 
 #: ``runner(listener, cancel) -> ScanOutcome``: runs a scan in the calling (worker) thread.
 Runner = Callable[[Callable[[ScanProgress], None], threading.Event], ScanOutcome]
+
+
+class _ClaimingStore:
+    """The store as one engine sees it, noting which scan the engine opened: its journal is
+    locked for the engine, so from then on that scan is this screen's."""
+
+    def __init__(self, store: Store, claimed: Callable[[str], None]) -> None:
+        self._store = store
+        self._claimed = claimed
+
+    def open_journal(self, scan_id: str) -> Journal:
+        journal = self._store.open_journal(scan_id)
+        self._claimed(scan_id)
+        return journal
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
 
 
 class LiveScanScreen(AppScreen):
@@ -59,6 +78,9 @@ class LiveScanScreen(AppScreen):
         self.cancel_event = threading.Event()
         self.worker: Worker | None = None
         self.state = "starting"  # starting | running | cancelling | cancelled | failed | done
+        #: the scan this screen runs: known from the start when resuming, else once the
+        #: engine has opened it (History refuses to resume or delete it meanwhile)
+        self.scan_id = request.resume_id
 
     @property
     def session(self):
@@ -100,13 +122,17 @@ class LiveScanScreen(AppScreen):
         client = self.session.client(self.request.site, self.request.email, self.token)
         client.cancel = cancel
         try:
+            store = _ClaimingStore(self.session.store, self._claim)
             engine = ScanEngine(
-                client, self.session.store, self.request, listener=listener,
+                client, store, self.request, listener=listener,  # type: ignore[arg-type]
                 clock=self.session.config.clock,
             )  # fmt: skip
             return engine.run()
         finally:
             client.close()
+
+    def _claim(self, scan_id: str) -> None:
+        self.scan_id = scan_id
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
     def _run(self, cancel: threading.Event) -> ScanOutcome:
@@ -152,7 +178,8 @@ class LiveScanScreen(AppScreen):
                 )
             else:
                 self.state = "failed"
-                reason = str(error) if isinstance(error, JiraError) else type(error).__name__
+                known = isinstance(error, (JiraError, StoreError))
+                reason = str(error) if known else type(error).__name__
                 self._set_state(
                     f"The scan stopped: {reason} It stays resumable: r resumes, Esc goes back.",
                     "bad",
@@ -203,6 +230,7 @@ class LiveScanScreen(AppScreen):
     def action_resume(self) -> None:
         if self.state not in ("cancelled", "failed"):
             return
-        self.request = replace(self.request, resume=True)
+        # This very scan (once opened), not the newest unfinished one of the same scope.
+        self.request = replace(self.request, resume=True, resume_id=self.scan_id)
         self.query_one(ScanStats).reset()
         self.start()

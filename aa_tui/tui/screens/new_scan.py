@@ -181,9 +181,9 @@ class NewScanScreen(AppScreen):
         scope = self._quiet_scope()
         found = None
         if scope is not None:
-            found = self.session.store.find_resumable(self.profile.site, scope, self.verify)
-            if found is not None and found.email != self.profile.email:
-                found = None
+            found = self.session.store.find_resumable(
+                self.profile.site, scope, self.verify, email=self.profile.email
+            )
         self.resumable = found
         note = self.query_one("#resume-note", Static)
         if found is None:
@@ -252,6 +252,8 @@ class NewScanScreen(AppScreen):
             scope=scope,
             verify=self.verify,
             resume=resume,
+            # the scan named above, not whichever unfinished one is newest when it starts
+            resume_id=self.resumable.id if resume and self.resumable else "",
         )
         self.app.push_screen(LiveScanScreen(self.profile, self.token, request))
 
@@ -267,10 +269,11 @@ class NewScanScreen(AppScreen):
     def on_screen_resume(self) -> None:
         self._check_resumable()
 
+    # Buttons run their action as a key does (App.run_action: a failure becomes a modal).
     @on(Button.Pressed, "#start")
-    def _pressed_start(self) -> None:
-        self.action_start()
+    async def _pressed_start(self) -> None:
+        await self.run_action("start")
 
     @on(Button.Pressed, "#resume")
-    def _pressed_resume(self) -> None:
-        self.action_resume()
+    async def _pressed_resume(self) -> None:
+        await self.run_action("resume")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -14,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from aa_tui.store.atomic import gc_paused
 from aa_tui.store.store import ScanInfo, StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.grouplist import GroupFilter, GroupIndex
@@ -113,7 +113,7 @@ class ResultsScreen(AppScreen):
         try:
             self.info = self.session.store.get_scan(self.scan_id)
             self.summary = self.session.store.load_summary(self.scan_id)
-        except StoreError as exc:
+        except (StoreError, OSError) as exc:
             self.app.pop_screen()
             self.app.show_error(exc)
             return
@@ -153,18 +153,12 @@ class ResultsScreen(AppScreen):
         """The store's group rows (a few hundred bytes a group, parsed in one go), or for a
         scan saved without them every group, read incrementally."""
         now = scan_now(self.summary)
-        collecting = gc.isenabled()
-        gc.disable()  # ~2 million new objects: collections would walk them all (UI stalls)
-        try:
+        with gc_paused():  # ~2 million new objects: collections would walk them all (UI stalls)
             table = self.session.store.load_group_rows(self.scan_id)
             if table is not None:
                 index = GroupIndex.from_table(table, now=now)
                 index.order("wasted")  # the first sort happens off the UI thread
-                gc.freeze()  # kept while the screen lives: no collection needs to walk them
                 return index
-        finally:
-            if collecting:
-                gc.enable()
         worker = get_current_worker()
         expected = (self.summary.get("totals") or {}).get("duplicate_groups", 0)
         pane = self.query_one(GroupsPane)
@@ -218,7 +212,7 @@ class ResultsScreen(AppScreen):
 
     @on(GroupList.Selected)
     def _open_group(self, event: GroupList.Selected) -> None:
-        from aa_tui.tui.screens.group_detail import GroupDetailScreen
+        from aa_tui.tui.screens.group_detail import GroupDetailScreen, browse_base
 
         assert self.info is not None
         group = event.group
@@ -229,10 +223,10 @@ class ResultsScreen(AppScreen):
                 group = (index and index.full_group(event.index)) or (
                     self.session.store.load_group(self.scan_id, event.index, rows)
                 )
-            except StoreError as exc:
+            except (StoreError, OSError) as exc:
                 self.app.show_error(exc)
                 return
-        self.app.push_screen(GroupDetailScreen(group, self.info.site))
+        self.app.push_screen(GroupDetailScreen(group, browse_base(self.summary, self.info.site)))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -15,7 +15,7 @@ from aa_tui.credentials import CredentialsError, token_from_env
 from aa_tui.jira.client import Identity
 from aa_tui.jira.errors import JiraError
 from aa_tui.jira.site import normalize_site_url
-from aa_tui.store.store import Profile
+from aa_tui.store.store import Profile, StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
@@ -235,7 +235,11 @@ class SitesScreen(AppScreen):
                 self.session.delete_token(profile)
             except CredentialsError as exc:
                 self.app.show_error(exc)
-            self.session.store.delete_profile(profile.site, profile.email)
+            try:
+                self.session.store.delete_profile(profile.site, profile.email)
+            except (StoreError, OSError) as exc:
+                self.app.show_error(exc)
+                return
             if self.editing == profile:
                 self._set_form(None)
             self.refresh_profiles()
@@ -281,22 +285,26 @@ class SitesScreen(AppScreen):
         elif not (self.editing or token_from_env() or self.session.in_memory(profile)):
             self._status("Paste the API token: it is saved in the OS keyring, nowhere else.", False)
             return
-        if self.editing and (self.editing.site, self.editing.email) != (
-            profile.site,
-            profile.email,
-        ):
+        renamed = self.editing if self.editing and self.editing.key != profile.key else None
+        if renamed:
             # Renamed: the old keyring entry goes with the old profile.
             try:
                 if not values.token:
-                    old = self.session.token_for(self.editing)
+                    old = self.session.token_for(renamed)
                     if old:
                         self.session.save_token(profile, old)
-                self.session.delete_token(self.editing)
+                self.session.delete_token(renamed)
             except CredentialsError as exc:
                 self._status(str(exc), good=False)
                 return
-            self.session.store.delete_profile(self.editing.site, self.editing.email)
-        self.session.store.save_profile(profile)
+        try:
+            if renamed:
+                self.session.store.delete_profile(renamed.site, renamed.email)
+            self.session.store.save_profile(profile)
+        except (StoreError, OSError) as exc:
+            self._status("The site was not saved (see the message).", good=False)
+            self.app.show_error(exc)
+            return
         self.refresh_profiles()
         self._set_form(None)
         self._status(
@@ -306,21 +314,22 @@ class SitesScreen(AppScreen):
         )
         self.query_one("#profiles", VimDataTable).focus()
 
+    # Buttons run their action as a key does (App.run_action: a failure becomes a modal).
     @on(Button.Pressed, "#test")
-    def _pressed_test(self) -> None:
-        self.action_test_form()
+    async def _pressed_test(self) -> None:
+        await self.run_action("test_form")
 
     @on(Button.Pressed, "#save")
-    def _pressed_save(self) -> None:
-        self.action_save()
+    async def _pressed_save(self) -> None:
+        await self.run_action("save")
 
     @on(Button.Pressed, "#clear")
-    def _pressed_clear(self) -> None:
-        self.action_add()
+    async def _pressed_clear(self) -> None:
+        await self.run_action("add")
 
     @on(VimDataTable.RowSelected, "#profiles")
-    def _row_selected(self) -> None:
-        self.action_scan()
+    async def _row_selected(self) -> None:
+        await self.run_action("scan")
 
     # -- the connection test --------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="test-connection")
