@@ -41,6 +41,18 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def keep_out_of_collections() -> None:
+    """Move every object alive now into the permanent generation (``gc.freeze``), so that a
+    screen which just loaded millions of rows is not walked by the next collections (a stall
+    of ~0.9 s at 100,000 groups). Pair it with :func:`release_to_collections` when that
+    screen goes, or its objects are never freed."""
+    gc.freeze()
+
+
+def release_to_collections() -> None:
+    gc.unfreeze()
+
+
 def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write ``data`` (bytes, or chunks streamed in order) to ``path`` so that a crash
     leaves either the old or the new file: temp file, fsync, rename, fsync the directory."""

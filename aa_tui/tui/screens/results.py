@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from aa_tui.store.atomic import gc_paused
+from aa_tui.store.atomic import gc_paused, keep_out_of_collections, release_to_collections
 from aa_tui.store.store import ScanInfo, StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.grouplist import GroupFilter, GroupIndex
@@ -154,11 +154,17 @@ class ResultsScreen(AppScreen):
         scan saved without them every group, read incrementally."""
         now = scan_now(self.summary)
         with gc_paused():  # ~2 million new objects: collections would walk them all (UI stalls)
-            table = self.session.store.load_group_rows(self.scan_id)
-            if table is not None:
-                index = GroupIndex.from_table(table, now=now)
-                index.order("wasted")  # the first sort happens off the UI thread
-                return index
+            index = self._read_index(now)
+            index.order("wasted")  # the first sort happens off the UI thread
+            # Out of the collector's sight until this screen goes (on_unmount gives them back).
+            keep_out_of_collections()
+            self._frozen = True
+        return index
+
+    def _read_index(self, now) -> GroupIndex:
+        table = self.session.store.load_group_rows(self.scan_id)
+        if table is not None:
+            return GroupIndex.from_table(table, now=now)
         worker = get_current_worker()
         expected = (self.summary.get("totals") or {}).get("duplicate_groups", 0)
         pane = self.query_one(GroupsPane)
@@ -170,9 +176,12 @@ class ResultsScreen(AppScreen):
             self.session.store, self.scan_id, progress=progress,
             cancelled=lambda: worker.is_cancelled,
         )  # fmt: skip
-        index = GroupIndex(groups, now=now)
-        index.order("wasted")
-        return index
+        return GroupIndex(groups, now=now)
+
+    def on_unmount(self) -> None:
+        if getattr(self, "_frozen", False):
+            self._frozen = False
+            release_to_collections()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "load-groups" or event.state != WorkerState.SUCCESS:
