@@ -13,6 +13,7 @@ costs one pass over the chosen groups, not over every location.
 from __future__ import annotations
 
 import shlex
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone
@@ -183,17 +184,13 @@ class GroupIndex:
         cached = self._postings.get(name)
         if cached is not None:
             return cached
-        posting: dict[str, list[int]] = {}
+        posting: defaultdict[str, list[int]] = defaultdict(list)
         rows = self.rows
         if name in FACET_FIELDS:
             field = FACET_FIELDS[name]
             for i, r in enumerate(rows):
                 for value in r[field]:
-                    found = posting.get(value)
-                    if found is None:
-                        posting[value] = [i]
-                    else:
-                        found.append(i)
+                    posting[value].append(i)
         elif name == "file_type":
             kinds: dict[str, str] = {}
             for i, r in enumerate(rows):
@@ -201,11 +198,7 @@ class GroupIndex:
                 kind = kinds.get(name_)
                 if kind is None:
                     kind = kinds[name_] = file_type(name_)
-                found = posting.get(kind)
-                if found is None:
-                    posting[kind] = [i]
-                else:
-                    found.append(i)
+                posting[kind].append(i)
         elif name == "age":
             if self.now is not None:
                 now = self.now if self.now.tzinfo else self.now.replace(tzinfo=timezone.utc)
@@ -217,11 +210,11 @@ class GroupIndex:
                         for t in r[CREATED]
                     }
                     for value in brackets:
-                        posting.setdefault(value, []).append(i)
+                        posting[value].append(i)
         else:
             raise ValueError(f"unknown facet {name!r}")
-        self._postings[name] = posting
-        return posting
+        found = self._postings[name] = dict(posting)  # lookups must not add keys
+        return found
 
     def _text(self) -> list[str]:
         if self._haystack is None:
