@@ -19,7 +19,7 @@ from aa_tui.demo import DemoOptions, DemoServer, generate_site
 from aa_tui.demo.cli_options import add_demo_site_arguments, options_from_args, serve_forever
 from aa_tui.demo.generator import SMALL, TRAP_KINDS
 from aa_tui.demo.jql import UNBOUNDED_MESSAGE
-from aa_tui.demo.server import INVALID_PAYLOAD
+from aa_tui.demo.params import INVALID_PAYLOAD
 
 SEARCH = "/rest/api/3/search/jql"
 JQL = "attachments IS NOT EMPTY"

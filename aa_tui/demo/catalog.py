@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: Every date on the demo site is placed before this instant (never the wall clock).
-REFERENCE_DATE = "2026-11-01T00:00:00Z"
 REFERENCE_EPOCH = 1793491200  # 2026-11-01T00:00:00Z
 SPAN_SECONDS = 3 * 365 * 86400  # issues are created over the ~3 years before the reference date
 
@@ -161,7 +160,7 @@ KINDS: tuple[FileKind, ...] = (
     FileKind("video", "video/mp4", 4_000_000, 0.03, ("screen-recording-{d}.mp4", "repro.mp4")),
 )
 
-#: Kinds for the huge files of the "realistic" profile (50-500 MB).
+#: The kind of the huge files of the "realistic" profile (50-500 MB).
 BIG_KIND = FileKind(
     "backup",
     "application/gzip",
@@ -169,7 +168,6 @@ BIG_KIND = FileKind(
     0.0,
     ("db-dump-{d}.sql.gz", "backup-{d}.tar.gz", "full-export-{n}.zip"),
 )
-BIG_KINDS: tuple[FileKind, ...] = (BIG_KIND, KINDS[-1])  # backups and videos
 ZERO_BYTE_NAMES: tuple[str, ...] = (".gitkeep", "empty.txt", "placeholder.txt")
 
 SUMMARY_VERBS = (

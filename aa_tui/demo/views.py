@@ -9,7 +9,6 @@ from aa_tui.demo.generator import ALL_KINDS, DemoData
 
 #: Fields an issue can return; ``*all`` and ``*navigable`` mean all of them.
 ISSUE_FIELDS = ("summary", "status", "project", "created", "updated", "attachment", "issuetype")
-ID_ONLY_FIELDS = frozenset({"id", "key"})
 
 
 def jira_time(epoch: int | float) -> str:

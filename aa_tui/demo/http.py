@@ -1,0 +1,167 @@
+"""HTTP plumbing shared by both origins: replies, the base handler, streaming attachment bytes."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import orjson
+
+from aa_tui.demo.content import iter_spec
+from aa_tui.demo.media import RangeError, parse_range
+
+if TYPE_CHECKING:
+    from aa_tui.demo.server import DemoServer
+
+JSON_TYPE = "application/json;charset=UTF-8"
+#: A request body that was not JSON (recorded as None, refused by the endpoints).
+BAD_JSON = object()
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any = None  # JSON-able object, or None
+    headers: dict[str, str] | None = None
+    raw: bytes | None = None  # non-JSON body
+    content_type: str = JSON_TYPE
+
+
+def errors(status: int, *messages: str, **headers: str) -> Reply:
+    """Jira's ErrorCollection: ``{"errorMessages": [...], "errors": {}}``."""
+    return Reply(status, {"errorMessages": list(messages), "errors": {}}, headers or None)
+
+
+class Rejected(Exception):
+    """Raised anywhere below an endpoint to answer ``reply`` at once."""
+
+    def __init__(self, reply: Reply) -> None:
+        self.reply = reply
+
+
+class Exchange(NamedTuple):
+    """One recorded Jira-origin request and its answer (for contract tests)."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    request: Any  # parsed JSON body or None
+    status: int
+    response: Any  # parsed JSON answer or None
+
+
+@dataclass
+class Request:
+    """What an endpoint gets: the site, the parsed request and the handler (to stream bytes)."""
+
+    handler: BaseHandler
+    demo: DemoServer
+    method: str
+    path: str
+    params: dict[str, str]  # named parts of the route template
+    query: dict[str, list[str]]
+    body: Any
+    anonymous: bool = False  # an expired token: answered as an anonymous user
+
+
+class QuietServer(ThreadingHTTPServer):
+    """A threading server that does not print tracebacks when clients hang up."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
+class BaseHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    timeout = 120  # idle keep-alive connections are closed after this
+    server_version = "demo-jira"
+    sys_version = ""
+    streamed_status = 0  # the status of an answer sent by send_file
+
+    @property
+    def demo(self) -> DemoServer:
+        return self.server.demo  # type: ignore[attr-defined]
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    def read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def send_reply(self, reply: Reply, extra: dict[str, str] | None = None) -> None:
+        body = reply.raw if reply.raw is not None else b""
+        if reply.body is not None:
+            body = orjson.dumps(reply.body)
+        self.send_response(reply.status)
+        if body or reply.body is not None:
+            self.send_header("Content-Type", reply.content_type)
+        if reply.status != 204:
+            self.send_header("Content-Length", str(len(body)))
+        for k, v in {**(extra or {}), **(reply.headers or {})}.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if body and self.command != "HEAD":
+            self.wfile.write(body)
+
+    def send_file(self, j: int, stat: str, headers: dict[str, str]) -> None:
+        """Send attachment ``j`` honouring Range (unless ignore_range), maybe cut mid-body."""
+        demo, data = self.demo, self.demo.data
+        size = data.attachment_size(j)
+        start, end, status = 0, size, 200
+        extra = dict(headers)
+        rng = self.headers.get("Range")
+        if rng and not demo.options.ignore_range:
+            try:
+                start, end = parse_range(rng, size)
+                status = 206
+                extra["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+            except RangeError as e:
+                if e.status == 416:
+                    extra["Content-Range"] = f"bytes */{size}"
+                self.streamed_status = e.status
+                self.send_reply(errors(e.status, str(e)), extra)
+                return
+        length = end - start
+        self.streamed_status = status
+        self.send_response(status)
+        self.send_header("Content-Type", data.mime_type(j))
+        self.send_header("Content-Length", str(length))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Cache-Control", "private, max-age=0")
+        for k, v in extra.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        cut = -1
+        if length > 1 and demo.fault(demo.options.fault_cut_download):
+            cut = demo.fault_int(0, min(length - 1, 1 << 20))
+        sent = 0
+        try:
+            for piece in iter_spec(data.spec_at(j), start, end):
+                if cut >= 0 and sent + len(piece) > cut:
+                    piece = piece[: cut - sent]
+                    self.wfile.write(piece)
+                    sent += len(piece)
+                    demo.stats.add("cut_downloads")
+                    self.close_connection = True
+                    try:
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                    break
+                self.wfile.write(piece)
+                sent += len(piece)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        finally:
+            demo.stats.add(stat, sent)

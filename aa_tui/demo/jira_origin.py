@@ -1,0 +1,160 @@
+"""The Jira origin's request pipeline: count, gate (rate limit, faults, auth), route, record."""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import time
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import orjson
+
+from aa_tui.demo import faults
+from aa_tui.demo.endpoints import jira_router
+from aa_tui.demo.http import BAD_JSON, BaseHandler, Exchange, Rejected, Reply, Request, errors
+from aa_tui.demo.limits import retry_after_seconds
+from aa_tui.demo.views import iso_time
+
+ROUTER = jira_router()
+UNAUTHENTICATED = "Client must be authenticated to access this resource."
+
+
+class JiraHandler(BaseHandler):
+    """The Jira REST API subset of the demo site (the table is in aa_tui.demo.endpoints)."""
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        self.handle_jira()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.handle_jira()
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self.handle_jira()
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self.handle_jira()
+
+    def handle_jira(self) -> None:
+        demo, opts = self.demo, self.demo.options
+        raw = self.read_body()
+        url = urlsplit(self.path)
+        path = url.path.rstrip("/") or "/"
+        query = parse_qs(url.query, keep_blank_values=True)
+        match = ROUTER.match(self.command, path)
+        demo.stats.hit(f"{self.command} {match.name if match else '(no route)'}")
+        if opts.not_jira:
+            missing = opts.not_jira == "html404" and path != "/"
+            page = faults.HTML_404 if missing else faults.HTML_PAGE
+            self.send_reply(Reply(404 if missing else 200, raw=page, content_type="text/html"))
+            return
+        self.streamed_status = 0
+        body: Any = None
+        if raw:
+            try:
+                body = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                body = BAD_JSON
+        if opts.latency_s:
+            time.sleep(opts.latency_s)
+        if demo.fault(opts.fault_slow):
+            demo.stats.add("slow_answers")
+            time.sleep(opts.slow_s)
+        req = Request(self, demo, self.command, path, {}, query, body)
+        extra: dict[str, str] = {}
+        reply = self.gate(req, extra)
+        if reply is None:
+            try:
+                reply = self.dispatch(req, match)
+            except Rejected as r:
+                reply = r.reply
+            except Exception as e:  # a bug: answer 500, keep serving
+                reply = errors(500, f"Internal error in the demo site: {e!r}")
+        if reply is None:  # the endpoint streamed its own answer
+            self.record(req, self.streamed_status, None)
+            return
+        if req.anonymous:
+            extra["x-seraph-loginreason"] = "AUTHENTICATED_FAILED"
+        self.record(req, reply.status, reply.body)
+        if (
+            reply.status == 200
+            and reply.body is not None
+            and (path in opts.bad_json_paths or demo.fault(opts.fault_bad_json))
+        ):
+            demo.stats.add("bad_json")
+            reply = Reply(
+                200, raw=faults.broken_json(orjson.dumps(reply.body)), headers=reply.headers
+            )
+        self.send_reply(reply, extra)
+
+    @staticmethod
+    def dispatch(req: Request, match: Any) -> Reply | None:
+        if match is None:
+            return errors(404, "Not found: the demo site has no such resource.")
+        if match.endpoint is None:
+            return errors(405, f"Method {req.method} is not allowed here.")
+        req.params = match.params
+        return match.endpoint(req)
+
+    def record(self, req: Request, status: int, resp: Any) -> None:
+        demo = self.demo
+        if demo.record:
+            body = None if req.body is BAD_JSON else req.body
+            demo.add_exchange(Exchange(req.method, req.path, req.query, body, status, resp))
+
+    def gate(self, req: Request, extra: dict[str, str]) -> Reply | None:
+        """Rate limit, fault injection and authentication; a Reply means stop here."""
+        demo, opts = self.demo, self.demo.options
+        limit = demo.bucket.burst if demo.bucket else opts.burst
+        if demo.bucket is not None:
+            allowed, remaining, wait = demo.bucket.take()
+            if not allowed:
+                return self.throttle(limit, wait)
+            extra["X-RateLimit-Limit"] = str(limit)
+            extra["X-RateLimit-Remaining"] = str(remaining)
+            if remaining < 0.2 * limit:
+                extra["X-RateLimit-NearLimit"] = "true"
+        burst_left = demo.start_429_burst()
+        if burst_left > 0:
+            return self.throttle(limit, burst_left)
+        if demo.fault(opts.fault_5xx):
+            demo.stats.add("errors_5xx")
+            status = demo.fault_choice([500, 502, 503])
+            if status == 502:
+                return Reply(
+                    502, raw=b"<html><body>502 Bad Gateway</body></html>", content_type="text/html"
+                )
+            headers = {"Retry-After": "1"} if status == 503 and demo.fault(0.5) else {}
+            return errors(status, "The demo site failed on purpose (fault injection).", **headers)
+        return self.authenticate(req)
+
+    def authenticate(self, req: Request) -> Reply | None:
+        """Basic ``email:token``; the expired token is anonymous (401 on ``/myself`` only)."""
+        demo = self.demo
+        auth = self.headers.get("Authorization") or ""
+        expected = base64.b64encode(f"{demo.email}:{demo.token}".encode()).decode()
+        expired = base64.b64encode(f"{demo.email}:{demo.expired_token}".encode()).decode()
+        if hmac.compare_digest(auth, f"Basic {expected}"):
+            return None
+        if hmac.compare_digest(auth, f"Basic {expired}"):
+            if req.path.endswith("/myself"):
+                return errors(401, UNAUTHENTICATED)
+            req.anonymous = True
+            return None
+        return errors(401, UNAUTHENTICATED)
+
+    def throttle(self, limit: int, wait: float) -> Reply:
+        self.demo.stats.add("throttled")
+        seconds = retry_after_seconds(wait)
+        return errors(
+            429,
+            "Rate limit exceeded.",
+            **{
+                "Retry-After": str(seconds),
+                "X-RateLimit-Limit": str(limit),
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-NearLimit": "true",
+                "X-RateLimit-Reset": iso_time(time.time() + seconds),
+                "RateLimit-Reason": "jira-burst-based",
+            },
+        )

@@ -1,0 +1,39 @@
+"""How the demo site behaves: every knob of :class:`DemoOptions` (all off by default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    """How the demo site behaves. Everything is off by default (a fast, perfect site).
+
+    Shares (``fault_*``) are probabilities per request in [0, 1]."""
+
+    latency_s: float = 0.0  # every request, both origins
+    per_issue_s: float = 0.0  # per issue returned with fields (search, bulkfetch)
+    per_id_s: float = 0.0  # per id on id-only search pages
+    rate_limit_rps: float | None = None  # token bucket over Jira-origin requests
+    burst: int = 40
+    fault_5xx: float = 0.0  # Jira-origin answers replaced by 500/502/503 (+Retry-After)
+    fault_429_burst: float = 0.0  # requests that start a ~1 s burst of 429s
+    fault_cut_download: float = 0.0  # downloads cut mid-body (full Content-Length sent)
+    fault_slow: float = 0.0  # answers delayed by slow_s
+    slow_s: float = 1.0
+    ignore_range: bool = False  # media answers 200 with everything to a Range request
+    attachments_enabled: bool = True  # reported by /attachment/meta
+    deployment: str = "Cloud"  # "Server" emulates Data Center in serverInfo
+    hidden_projects: tuple[str, ...] = ()  # keys the user cannot browse
+    fault_seed: int = 1
+    media_token_ttl_s: float = 300.0
+    # Response faults (see aa_tui.demo.faults); deterministic given the site's seed.
+    id_page_size: int = 0  # cap on id-only search pages (0: Jira's 5000)
+    fault_bad_json: float = 0.0  # 200 JSON answers cut in half (still labelled JSON)
+    bad_json_paths: tuple[str, ...] = ()  # endpoints whose 200 answers are always cut
+    fault_fields: float = 0.0  # share of attachments and issues with missing/null/odd fields
+    repeat_ids: bool = False  # each id page repeats the last id of the page before
+    empty_pages: bool = False  # an empty page that still carries a token before every id page
+    repeat_token: bool = False  # a page asked for with a token hands that same token back
+    bulk_not_visible: float = 0.0  # share of issues that search lists but bulkfetch cannot
+    not_jira: str = ""  # "html": a web page (200) everywhere; "html404": 404 pages on /rest
