@@ -214,8 +214,8 @@ def _scan(args: argparse.Namespace, store) -> int:
     from aa_tui.jira.governor import RateGovernor
     from aa_tui.jira.jql import validate_project_keys
     from aa_tui.jira.site import normalize_site_url
+    from aa_tui.model.records import Scope
     from aa_tui.scan.engine import ScanEngine, ScanRequest
-    from aa_tui.scan.records import Scope
 
     site = normalize_site_url(args.site, allow_insecure_http=args.allow_http)
     scope = Scope(

@@ -7,7 +7,8 @@ from typing import TextIO
 
 import humanize
 
-from aa_tui.scan.events import ScanProgress
+from aa_tui.model.enums import Phase
+from aa_tui.model.events import ScanProgress
 
 
 def size(n: int) -> str:
@@ -37,7 +38,7 @@ class ProgressLine:
         if not self.enabled:
             return
         rate = p.done / p.elapsed_s if p.elapsed_s > 0 else 0.0
-        unit = "issues" if p.phase in ("enumerating", "fetching details") else "files"
+        unit = "issues" if p.phase.counts_issues else "files"
         text = (
             f"{p.phase}: {p.done:,}/{p.total:,} {unit} ({rate:,.0f}/s){eta(p)} | "
             f"{p.files:,} files {size(p.total_size)} | read {size(p.bytes_read)} | "
@@ -45,7 +46,7 @@ class ProgressLine:
         )
         if p.backoff_s > 0.05:
             text += f", backing off {p.backoff_s:.1f}s"
-        if p.message and p.phase == "connecting":
+        if p.message and p.phase is Phase.CONNECTING:
             text = p.message
         if self.tty:
             pad = max(0, self._width - len(text))

@@ -11,8 +11,8 @@ from aa_tui.demo.generator import generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.client import JiraClient
 from aa_tui.jira.governor import RateGovernor, RetryPolicy
+from aa_tui.model.records import Scope
 from aa_tui.scan.engine import ScanEngine, ScanRequest
-from aa_tui.scan.records import Scope
 from aa_tui.store.store import Store
 
 FROZEN_NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)

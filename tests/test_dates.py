@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from aa_tui.scan.dates import parse_jira_time
+from aa_tui.model.dates import parse_jira_time
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,7 @@ def test_garbled_journal_line_resumes_from_what_came_before(demo_server, small_s
     with pytest.raises(Cancelled):
         run_scan(demo_server, store, listener=stop_while_hashing, client=client)
     (info,) = store.list_scans()
-    journal = store.journal_path(info.id)
+    journal = store.scan_dir(info.id) / "journal.jsonl"  # damaged by hand below
     store.close()
     lines = journal.read_bytes().splitlines(keepends=True)
     assert len(lines) > 4

@@ -6,7 +6,7 @@ import pytest
 from conftest import group_ids, make_client, run_scan
 
 from aa_tui.jira.errors import Cancelled
-from aa_tui.scan.records import Scope
+from aa_tui.model.records import Scope
 from aa_tui.scan.report import full_report
 from aa_tui.scan.staged import HEAD_BYTES
 
@@ -89,7 +89,7 @@ def test_results_reopen_from_the_store(demo_server, store):
     assert report["schema"] == "aa-tui.report/1"
     assert report["totals"] == outcome.summary["totals"]
     assert [g["hash"] for g in report["duplicate_groups"]] == [g.hash for g in outcome.groups]
-    assert not store.journal_path(scan_id).exists()
+    assert not store.has_checkpoint(scan_id)
 
 
 @pytest.mark.parametrize("stop_in", ["fetching details", "probing heads", "hashing"])

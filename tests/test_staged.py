@@ -6,7 +6,7 @@ import hashlib
 import os
 import threading
 
-from aa_tui.scan.records import AttachmentRecord
+from aa_tui.model.records import AttachmentRecord
 from aa_tui.scan.staged import HEAD_BYTES, TAIL_BYTES, HashBook, StagedHasher, metadata_groups
 
 

@@ -8,9 +8,10 @@ import stat
 import orjson
 import pytest
 
-from aa_tui.scan.records import Scope
+from aa_tui.model.records import Scope
+from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.store.journal import Journal, read_journal
-from aa_tui.store.store import Profile, ScanInfo, Store, StoreError
+from aa_tui.store.store import Store, StoreError
 
 
 def info(scan_id="s1", status="running", **kw):
@@ -139,7 +140,7 @@ def report_group(n: int, copies: int = 3, *, created: str = "2026-10-20T10:00:00
 
 
 def test_group_rows_are_saved_beside_the_groups_and_each_group_opens_alone(tmp_path):
-    from aa_tui.store.store import GROUP_ROW_FIELDS, group_row, sort_orders
+    from aa_tui.model.group_rows import GROUP_ROW_FIELDS, group_row, sort_orders
 
     groups = [report_group(n, copies=2 + n % 3) for n in range(2500)]  # more than one slice
     store = Store(tmp_path)

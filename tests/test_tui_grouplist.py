@@ -130,7 +130,7 @@ def test_100k_groups_sort_and_filter_fast():
 
 def keeps(g: dict, flt: GroupFilter) -> bool:
     """A filter's meaning, on one report-format group (slow and plain)."""
-    from aa_tui.scan.stats import age_bracket, file_type
+    from aa_tui.model.classify import age_bracket, file_type
 
     locs = g["locations"]
     facets = {
@@ -150,7 +150,7 @@ def keeps(g: dict, flt: GroupFilter) -> bool:
 
 def test_index_from_the_stores_group_rows_matches_the_full_groups(tmp_path):
     """The store's group rows (no locations) sort and filter exactly as the groups do."""
-    from aa_tui.scan.stats import age_bracket
+    from aa_tui.model.classify import age_bracket
     from aa_tui.store.store import Store
 
     stamps = [
@@ -204,13 +204,15 @@ def test_one_rule_for_age_brackets():
     """The list's ages from stored milliseconds and the scan's from dates: one function."""
     from datetime import timedelta
 
+    from aa_tui.model import classify
     from aa_tui.scan import stats
     from aa_tui.tui import grouplist
 
-    assert grouplist.age_of_days is stats.age_of_days
+    assert stats.age_bracket is classify.age_bracket
+    assert grouplist.age_of_days is classify.age_of_days
     for days in (-1, 0, 29, 30, 89, 90, 179, 180, 364, 365, 729, 730, 5000):
         created = (NOW - timedelta(days=days, hours=1)).isoformat()
-        assert stats.age_bracket(created, NOW) == stats.age_of_days(days), days
+        assert classify.age_bracket(created, NOW) == classify.age_of_days(days), days
 
 
 def test_gc_paused_nests_and_restores():

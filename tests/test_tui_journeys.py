@@ -23,7 +23,8 @@ from test_tui_support import (  # noqa: F401
 )
 
 from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.store.store import Profile, Store
+from aa_tui.model.scans import Profile
+from aa_tui.store.store import Store
 from aa_tui.tui import format as fmt
 from aa_tui.tui.commands import ScreenCommands
 from aa_tui.tui.screens.compare import CompareScreen

@@ -25,10 +25,10 @@ from test_tui_support import (  # noqa: F401
 
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.logs import LOG_FILE, register_secret
-from aa_tui.scan.records import Scope
+from aa_tui.model.records import Scope
+from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.store.atomic import AtomicJSONStorage
-from aa_tui.store.journal import Journal
-from aa_tui.store.store import Profile, ScanInfo, Store, new_scan_id
+from aa_tui.store.store import Store, new_scan_id
 from aa_tui.tui import app as app_module
 from aa_tui.tui.app import AATuiApp, run_app, run_demo
 from aa_tui.tui.screens.compare import CompareScreen
@@ -284,7 +284,7 @@ def test_history_refuses_to_resume_or_delete_the_running_scan(small_site, memory
 def test_a_scan_running_elsewhere_is_refused_in_a_modal(demo_server, memory_keyring, tmp_path):
     data = saved_site(demo_server, tmp_path, memory_keyring)
     scan_id = unfinished(data, demo_server, day=1)
-    held = Journal(Store(data).journal_path(scan_id))  # another window runs it
+    held = Store(data).open_journal(scan_id)  # another window runs it
     app = make_app(data, backend=memory_keyring, sites=[demo_server.base_url])
 
     async def journey():

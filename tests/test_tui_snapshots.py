@@ -19,10 +19,10 @@ from test_tui_support import (  # noqa: F401
 )
 
 from aa_tui.jira.errors import AuthError
+from aa_tui.model.events import ScanProgress
+from aa_tui.model.records import Scope
+from aa_tui.model.scans import Profile
 from aa_tui.scan.engine import ScanRequest
-from aa_tui.scan.events import ScanProgress
-from aa_tui.scan.records import Scope
-from aa_tui.store.store import Profile
 from aa_tui.tui.screens.compare import CompareScreen
 from aa_tui.tui.screens.live_scan import LiveScanScreen
 from aa_tui.tui.screens.new_scan import NewScanScreen

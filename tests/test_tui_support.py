@@ -21,8 +21,9 @@ from aa_tui.demo.generator import generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.memory_keyring import MemoryKeyring
+from aa_tui.model.scans import Profile
 from aa_tui.scan.engine import ScanEngine, ScanRequest
-from aa_tui.store.store import Profile, Store
+from aa_tui.store.store import Store
 from aa_tui.tui.app import AATuiApp
 from aa_tui.tui.session import AppConfig, Session
 
@@ -210,8 +211,8 @@ def synthetic_groups(n: int) -> list[dict]:
 
 def store_synthetic_scan(data_dir: Path, n: int) -> str:
     """A finished scan holding ``n`` synthetic groups (for the big-scan tests)."""
-    from aa_tui.scan.records import Scope
-    from aa_tui.store.store import ScanInfo
+    from aa_tui.model.records import Scope
+    from aa_tui.model.scans import ScanInfo
 
     groups = synthetic_groups(n)
     store = Store(data_dir)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aa_tui.scan.records import UNKNOWN_AUTHOR, AttachmentRecord
+from aa_tui.model.records import UNKNOWN_AUTHOR, AttachmentRecord
 
 CATEGORY_NAMES = {"new": "To Do", "indeterminate": "In Progress", "done": "Done"}
 

@@ -30,3 +30,10 @@ def parse_jira_time(text: str) -> datetime | None:
 def sort_time(text: str) -> datetime:
     """A sortable time; unknown times sort last among equals by going to the far future."""
     return parse_jira_time(text) or datetime.max.replace(tzinfo=timezone.utc)
+
+
+def epoch_ms(stamp: str | None) -> int | None:
+    """A Jira time as Unix milliseconds (``None`` when it cannot be read); exact for Jira's
+    millisecond times (a float holds them to well under half a millisecond)."""
+    when = parse_jira_time(stamp or "")
+    return None if when is None else round(when.timestamp() * 1000)

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PHASES = (
-    "connecting",
-    "enumerating",
-    "fetching details",
-    "probing heads",
-    "probing tails",
-    "hashing",
-    "saving",
-    "done",
-)
+from aa_tui.model.enums import Phase
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +13,7 @@ class ScanProgress:
     issues while enumerating and fetching details, files while probing and hashing
     (``bytes_read`` counts the bytes)."""
 
-    phase: str
+    phase: Phase
     done: int = 0
     total: int = 0
     elapsed_s: float = 0.0
@@ -38,6 +29,10 @@ class ScanProgress:
     groups: int = 0
     wasted: int = 0
     message: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.phase, Phase):
+            object.__setattr__(self, "phase", Phase(self.phase))
 
     @property
     def fraction(self) -> float:

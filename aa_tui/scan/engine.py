@@ -21,17 +21,18 @@ from aa_tui.jira.errors import Cancelled, JiraError, QueryRejected, UsageError
 from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.parse import ParseResult, parse_issue
 from aa_tui.logs import redact
-from aa_tui.scan.events import ScanProgress
-from aa_tui.scan.records import AttachmentRecord, DuplicateGroup, Scope
+from aa_tui.model.enums import Phase, ScanStatus, VerifyMode
+from aa_tui.model.events import ScanProgress
+from aa_tui.model.records import AttachmentRecord, DuplicateGroup, Scope
+from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.report import build_summary
 from aa_tui.scan.staged import HashBook, StagedHasher, metadata_groups
 from aa_tui.scan.stats import aggregate
 from aa_tui.store.journal import Journal
-from aa_tui.store.store import ScanInfo, Store, new_scan_id
+from aa_tui.store.store import Store, new_scan_id
 
 log = logging.getLogger(__name__)
-VERIFY_MODES = ("exact", "metadata")
-STAGE_PHASES = {"head": "probing heads", "tail": "probing tails", "full": "hashing"}
+STAGE_PHASES = {"head": Phase.HEADS, "tail": Phase.TAILS, "full": Phase.HASHING}
 PROGRESS_EVERY_S = 0.1
 
 
@@ -40,7 +41,7 @@ class ScanRequest:
     site: str
     email: str
     scope: Scope = field(default_factory=Scope)
-    verify: str = "exact"
+    verify: VerifyMode = VerifyMode.EXACT
     resume: bool = False
     resume_id: str = ""  # resume exactly this scan (the app's History); else the newest match
     workers: int = 8
@@ -107,8 +108,7 @@ class ScanEngine:
         listener: Callable[[ScanProgress], None] | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        if request.verify not in VERIFY_MODES:
-            raise ValueError(f"verify must be one of {VERIFY_MODES}")
+        request.verify = VerifyMode(request.verify)  # a bad mode is a ValueError here
         self.client = client
         self.store = store
         self.request = request
@@ -117,7 +117,7 @@ class ScanEngine:
         self.jql = build_scan_jql(request.scope.projects, request.scope.jql)
         self._started = time.monotonic()
         self._last_emit = 0.0
-        self._progress = ScanProgress(phase="connecting")
+        self._progress = ScanProgress(phase=Phase.CONNECTING)
         self._hasher: StagedHasher | None = None
         self._carried: dict[str, Any] = {}  # counters of earlier runs of a resumed scan
         self.warnings: list[str] = []
@@ -147,7 +147,7 @@ class ScanEngine:
     # -- the scan -------------------------------------------------------------------------------
     def run(self) -> ScanOutcome:
         request = self.request
-        self._emit(force=True, phase="connecting", message=f"Signing in to {self.client.site}")
+        self._emit(force=True, phase=Phase.CONNECTING, message=f"Signing in to {self.client.site}")
         # Three independent checks, one latency instead of three; myself's error comes first.
         with ThreadPoolExecutor(2, thread_name_prefix="aa-check") as checks:
             server = checks.submit(self.client.server_info)
@@ -172,11 +172,11 @@ class ScanEngine:
         try:
             reused_hashes = sum(len(checkpoint.book.stage(s)) for s in ("head", "tail", "full"))
             records, issues = self._collect(journal, checkpoint)
-            if request.verify == "exact":
+            if request.verify is VerifyMode.EXACT:
                 groups = self._hash(journal, checkpoint.book, records)
             else:
                 groups = metadata_groups(records)
-            self._emit(force=True, phase="saving", groups=len(groups))
+            self._emit(force=True, phase=Phase.SAVING, groups=len(groups))
             outcome = self._finish(
                 info, records, groups, issues, checkpoint, previous_duration, run_started
             )
@@ -184,27 +184,25 @@ class ScanEngine:
             outcome.reused_issues = len(checkpoint.done_issues)
             outcome.reused_hashes = reused_hashes
         except Cancelled:
-            self._fail(
-                info,
-                "cancelled",
-                "Cancelled; resume with --resume.",
-                previous_duration,
-                run_started,
-            )
+            self._fail(info, ScanStatus.CANCELLED, "Cancelled.", previous_duration, run_started)
             raise
         except JiraError as exc:
-            self._fail(info, "failed", str(exc), previous_duration, run_started)
+            self._fail(info, ScanStatus.FAILED, str(exc), previous_duration, run_started)
             raise
         except BaseException as exc:  # keep the scan resumable whatever happened
             self._fail(
-                info, "failed", f"{type(exc).__name__}: {exc}", previous_duration, run_started
+                info,
+                ScanStatus.FAILED,
+                f"{type(exc).__name__}: {exc}",
+                previous_duration,
+                run_started,
             )
             raise
         finally:
             journal.close()
         self.store.drop_journal(info.id)
         log.info("scan %s complete: %s", info.id, outcome.info.totals)
-        self._emit(force=True, phase="done")
+        self._emit(force=True, phase=Phase.DONE)
         return outcome
 
     def _approximate_count(self) -> int | None:
@@ -256,7 +254,7 @@ class ScanEngine:
             if found is not None:
                 journal = self.store.open_journal(found.id)  # locked: one engine per scan
                 checkpoint = _Checkpoint.replay(self.store.read_journal(found.id))
-                found.status = "running"
+                found.status = ScanStatus.RUNNING
                 found.message = ""
                 self.store.save_scan(found)
                 return found, checkpoint, journal
@@ -280,12 +278,12 @@ class ScanEngine:
                 self.client.site, request.scope, request.verify, email=request.email
             )
         found = self.store.get_scan(request.resume_id)
-        if found is None or not found.resumable or found.site != self.client.site:
+        if found is None or not found.unfinished or found.site != self.client.site:
             raise UsageError(f"Scan {request.resume_id} of {self.client.site} cannot be resumed.")
         return found
 
     def _fail(
-        self, info: ScanInfo, status: str, message: str, previous: float, started: float
+        self, info: ScanInfo, status: ScanStatus, message: str, previous: float, started: float
     ) -> None:
         message = redact(message)
         log.warning("scan %s %s: %s", info.id, status, message)
@@ -322,7 +320,7 @@ class ScanEngine:
         skipped = checkpoint.skipped
         notes: list[str] = list(checkpoint.notes)
         total_size = sum(r.size for r in records.values())
-        self._emit(force=True, phase="enumerating", done=len(done), total=expected or len(ids))
+        self._emit(force=True, phase=Phase.ENUMERATING, done=len(done), total=expected or len(ids))
 
         def id_pages() -> Iterable[list[str]]:
             if checkpoint.enumerated:
@@ -370,7 +368,7 @@ class ScanEngine:
                 )
                 done.update(chunk)
                 self._emit(
-                    phase="fetching details",
+                    phase=Phase.FETCHING,
                     done=len(done),
                     total=max(len(ids), expected or 0),
                     issues=len(done),
@@ -397,7 +395,7 @@ class ScanEngine:
                     while len(pending) > self.request.workers * 2:
                         drain(block=True)
                     self._emit(
-                        phase="enumerating" if not done else "fetching details",
+                        phase=Phase.ENUMERATING if not done else Phase.FETCHING,
                         total=max(len(ids), expected or 0),
                         done=len(done),
                     )
@@ -472,7 +470,7 @@ class ScanEngine:
         totals.requests = counters["requests"]
         totals.retries = counters["retries"]
         totals.throttled = counters["throttled"]
-        info.status = "complete"
+        info.status = ScanStatus.COMPLETE
         info.message = ""
         info.finished_at = self.clock().isoformat(timespec="seconds")
         info.duration_s = previous + (time.monotonic() - started)

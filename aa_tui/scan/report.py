@@ -9,9 +9,9 @@ from typing import Any
 
 import orjson
 
+from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.stats import TABLES, Breakdown
 from aa_tui.store.atomic import write_atomic
-from aa_tui.store.store import ScanInfo
 
 SCHEMA = "aa-tui.report/1"
 LOCATION_COLUMNS = (

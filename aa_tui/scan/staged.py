@@ -22,8 +22,8 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from aa_tui.jira.errors import Cancelled, RequestRejected
-from aa_tui.scan.dates import sort_time
-from aa_tui.scan.records import AttachmentRecord, DuplicateGroup
+from aa_tui.model.dates import sort_time
+from aa_tui.model.records import AttachmentRecord, DuplicateGroup
 
 HEAD_BYTES = 4096
 TAIL_BYTES = 4096

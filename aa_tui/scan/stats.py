@@ -6,46 +6,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from aa_tui.scan.dates import parse_jira_time
-from aa_tui.scan.records import AttachmentRecord, DuplicateGroup, StatRow, Totals
-
-AGE_BRACKETS: tuple[tuple[str, int | None], ...] = (
-    ("< 30 days", 30),
-    ("30-90 days", 90),
-    ("90-180 days", 180),
-    ("180-365 days", 365),
-    ("1-2 years", 730),
-    ("> 2 years", None),
+from aa_tui.model.classify import (
+    AGE_BRACKETS,
+    STALE_AFTER_DAYS,
+    UNKNOWN_AGE,
+    age_bracket,
+    file_type,
 )
-UNKNOWN_AGE = "unknown date"
-NO_EXTENSION = "no-extension"
+from aa_tui.model.dates import parse_jira_time
+from aa_tui.model.records import AttachmentRecord, DuplicateGroup, StatRow, Totals
+
 QUICK_WINS = 10
-STALE_AFTER_DAYS = 365
 TABLES = ("projects", "file_types", "uploaders", "age_brackets", "status_categories")
-
-
-def file_type(file_name: str) -> str:
-    """The case-folded extension, or ``no-extension`` (``.bashrc`` and ``README`` have none)."""
-    base = file_name.rsplit("/", 1)[-1]
-    stem, dot, ext = base.rpartition(".")
-    if not dot or not stem or not ext or len(ext) > 16 or " " in ext:
-        return NO_EXTENSION
-    return ext.casefold()
-
-
-def age_bracket(created: str, now: datetime) -> str:
-    when = parse_jira_time(created)
-    if when is None:
-        return UNKNOWN_AGE
-    return age_of_days((now - when).days)
-
-
-def age_of_days(days: int) -> str:
-    """The bracket of an age in whole days (:func:`age_bracket` of a parsed date)."""
-    for label, limit in AGE_BRACKETS:
-        if limit is None or days < limit:
-            return label
-    return AGE_BRACKETS[-1][0]  # pragma: no cover
 
 
 @dataclass

@@ -21,70 +21,33 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import orjson
 from tinydb import Query, TinyDB
 
-from aa_tui.scan.dates import parse_jira_time
-from aa_tui.scan.records import Scope
+from aa_tui.model.group_rows import (
+    GROUP_ROW_FIELDS,
+    GROUP_SORTS,
+    LENGTH,
+    OFFSET,
+    GroupTable,
+    group_row,
+    sort_orders,
+)
+from aa_tui.model.records import Scope
+from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.store.atomic import AtomicJSONStorage, StoreDamagedError, gc_paused, write_atomic
 from aa_tui.store.journal import Journal, JournalBusyError, read_journal
 
 SCHEMA_VERSION = 1
 INDEX_FILE = "aa-tui.json"
-RESUMABLE = ("running", "interrupted", "failed", "cancelled")
 
 
 class StoreError(Exception):
     """A problem with the store, phrased for the user (file and what to do)."""
-
-
-@dataclass
-class ScanInfo:
-    """One scan in the index."""
-
-    id: str
-    site: str
-    email: str
-    scope: Scope
-    verify: str = "exact"
-    started_at: str = ""
-    finished_at: str = ""
-    status: str = "running"  # running | interrupted | failed | cancelled | complete
-    duration_s: float = 0.0
-    totals: dict[str, Any] = field(default_factory=dict)
-    message: str = ""
-
-    @property
-    def resumable(self) -> bool:
-        return self.status in RESUMABLE
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["scope"] = self.scope.to_dict()
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ScanInfo:
-        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        known["scope"] = Scope.from_dict(data.get("scope") or {})
-        return cls(**known)
-
-
-@dataclass
-class Profile:
-    """A saved site (never the token: that lives in the OS keyring)."""
-
-    site: str
-    email: str
-    last_scan: str = ""
-
-    @property
-    def key(self) -> str:
-        return f"{self.email}@{self.site}"
 
 
 _WRITE_SLICE = 2000
@@ -131,91 +94,6 @@ def _write_table_atomic(
 
 # -- group rows: what the TUI's list of duplicate groups needs, without the locations ----------
 GROUP_ROWS_FORMAT = "aa-tui.group-rows/1"
-#: the fields of one row, in order (``created``: distinct upload times as Unix milliseconds,
-#: ``None`` for a date that cannot be read; ``offset``/``length``: the group in groups.json)
-GROUP_ROW_FIELDS = (
-    "hash",
-    "size",
-    "file_name",
-    "copies",
-    "wasted_size",
-    "likely",
-    "projects",
-    "uploaders",
-    "status_categories",
-    "created",
-    "issue_keys",
-    "offset",
-    "length",
-)
-_OFFSET, _LENGTH = GROUP_ROW_FIELDS.index("offset"), GROUP_ROW_FIELDS.index("length")
-
-
-def epoch_ms(stamp: str | None) -> int | None:
-    """A Jira time as Unix milliseconds (``None`` when it cannot be read); exact for Jira's
-    millisecond times (a float holds them to well under half a millisecond)."""
-    when = parse_jira_time(stamp or "")
-    return None if when is None else round(when.timestamp() * 1000)
-
-
-def group_row(group: dict[str, Any], offset: int = -1, length: int = 0) -> list[Any]:
-    """One report-format group as a row of :data:`GROUP_ROW_FIELDS`."""
-    projects: dict[str, None] = {}
-    uploaders: dict[str, None] = {}
-    categories: dict[str, None] = {}
-    created: dict[str, None] = {}
-    issues: list[str] = []
-    for loc in group.get("locations") or ():
-        projects[loc["project_key"]] = None
-        uploaders[loc["author"]] = None
-        categories[loc["status_category"]] = None
-        created[loc["created"]] = None
-        issues.append(loc["issue_key"])
-    return [
-        group["hash"],
-        group["size"],
-        group["file_name"],
-        group["copies"],
-        group["wasted_size"],
-        bool(group.get("likely")),
-        sorted(projects),
-        list(uploaders),
-        list(categories),
-        list(dict.fromkeys(map(epoch_ms, created))),
-        issues,
-        offset,
-        length,
-    ]
-
-
-#: the sort orders of a list of group rows, each by its key of a row (ties broken by hash).
-#: Only the first five fields are used: the store sorts on those alone while it saves.
-GROUP_SORTS: dict[str, Callable[[Sequence[Any]], Any]] = {
-    "wasted": lambda r: (-r[4], -r[3], r[0]),
-    "copies": lambda r: (-r[3], -r[4], r[0]),
-    "size": lambda r: (-r[1], -r[3], r[0]),
-    "name": lambda r: (r[2].casefold(), r[0]),
-}
-
-
-def sort_orders(rows: Sequence[Sequence[Any]]) -> dict[str, list[int]]:
-    """Every :data:`GROUP_SORTS` order of ``rows``: indices, biggest first (names A to Z)."""
-    orders = {}
-    for name, key in GROUP_SORTS.items():
-        keys = [key(r) for r in rows]
-        orders[name] = sorted(range(len(keys)), key=keys.__getitem__)
-    return orders
-
-
-@dataclass
-class GroupTable:
-    """A scan's group rows (:data:`GROUP_ROW_FIELDS`, groups.json's order) and their sort
-    orders (:data:`GROUP_SORTS`), as ``group_rows.json`` holds them."""
-
-    rows: list[list[Any]]
-    orders: dict[str, list[int]]
-
-
 _ROWS_HEAD = b'{"format":%s,"fields":%s,"sorts":%s,"rows":['
 
 
@@ -349,7 +227,7 @@ class Store:
         with self._lock:
             rows = self._db.table("profiles").all()
         return sorted(
-            (Profile(r["site"], r["email"], r.get("last_scan", "")) for r in rows),
+            (Profile(r["site"], r["email"]) for r in rows),
             key=lambda p: (p.site, p.email),
         )
 
@@ -389,15 +267,22 @@ class Store:
         """The newest unfinished scan of this site, scope, verify mode (and account)."""
         for info in self.list_scans():
             if (
-                info.resumable
+                info.unfinished
                 and info.site == site
                 and info.scope == scope
                 and info.verify == verify
                 and (email is None or info.email == email)
-                and self.journal_path(info.id).exists()
+                and self.has_checkpoint(info.id)
             ):
                 return info
         return None
+
+    def can_resume(self, info: ScanInfo) -> bool:
+        """The one answer to "can this scan be resumed": unfinished, with its checkpoint."""
+        return info.unfinished and self.has_checkpoint(info.id)
+
+    def has_checkpoint(self, scan_id: str) -> bool:
+        return self._journal_path(scan_id).exists()
 
     def delete_scan(self, scan_id: str) -> None:
         with self._lock:
@@ -528,7 +413,7 @@ class Store:
             rows = table.rows if table is not None else None
         if rows is not None and 0 <= index < len(rows):
             row = rows[index]
-            offset, length = row[_OFFSET], row[_LENGTH]
+            offset, length = row[OFFSET], row[LENGTH]
             try:
                 with open(self.scan_dir(scan_id) / "groups.json", "rb") as handle:
                     handle.seek(offset)
@@ -543,12 +428,12 @@ class Store:
         return groups[index]
 
     # -- checkpoints ----------------------------------------------------------------------------
-    def journal_path(self, scan_id: str) -> Path:
+    def _journal_path(self, scan_id: str) -> Path:
         return self.scan_dir(scan_id) / "journal.jsonl"
 
     def open_journal(self, scan_id: str) -> Journal:
         try:
-            return Journal(self.journal_path(scan_id))
+            return Journal(self._journal_path(scan_id))
         except JournalBusyError:
             raise StoreError(
                 f"Scan {scan_id} is running right now (in another window or process); let it "
@@ -556,7 +441,7 @@ class Store:
             ) from None
 
     def read_journal(self, scan_id: str) -> list[dict[str, Any]]:
-        return list(read_journal(self.journal_path(scan_id)))
+        return list(read_journal(self._journal_path(scan_id)))
 
     def drop_journal(self, scan_id: str) -> None:
-        self.journal_path(scan_id).unlink(missing_ok=True)
+        self._journal_path(scan_id).unlink(missing_ok=True)

@@ -18,7 +18,8 @@ from textual.screen import Screen
 
 from aa_tui.locations import data_dir as default_data_dir
 from aa_tui.logs import redact, setup_logging
-from aa_tui.store.store import Profile, Store, StoreError
+from aa_tui.model.scans import Profile
+from aa_tui.store.store import Store, StoreError
 from aa_tui.tui.commands import ScreenCommands
 from aa_tui.tui.errors import UNEXPECTED, describe
 from aa_tui.tui.screens.confirm import ConfirmScreen

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aa_tui.store.store import Profile, Store
+from aa_tui.model.scans import Profile
+from aa_tui.store.store import Store
 from aa_tui.tui.session import AppConfig, Session
 
 

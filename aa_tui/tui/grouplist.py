@@ -19,8 +19,9 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from aa_tui.scan.stats import UNKNOWN_AGE, age_of_days, file_type
-from aa_tui.store.store import GROUP_ROW_FIELDS, GROUP_SORTS, GroupTable, epoch_ms, group_row
+from aa_tui.model.classify import UNKNOWN_AGE, age_of_days, file_type
+from aa_tui.model.dates import epoch_ms
+from aa_tui.model.group_rows import GROUP_ROW_FIELDS, GROUP_SORTS, GroupTable, group_row
 
 SORTS: tuple[str, ...] = tuple(GROUP_SORTS)  # wasted, copies, size, name
 SORT_LABELS = {"wasted": "wasted bytes", "copies": "copies", "size": "size", "name": "name"}

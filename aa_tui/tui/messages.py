@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from aa_tui.scan.events import ScanProgress
+from aa_tui.model.events import ScanProgress
 
 
 class ScanProgressed(Message):

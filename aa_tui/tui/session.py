@@ -12,7 +12,8 @@ from aa_tui import credentials
 from aa_tui.jira.client import JiraClient
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.logs import register_secret
-from aa_tui.store.store import Profile, Store
+from aa_tui.model.scans import Profile
+from aa_tui.store.store import Store
 
 
 @dataclass

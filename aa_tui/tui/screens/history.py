@@ -8,7 +8,8 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
 from aa_tui.credentials import CredentialsError
-from aa_tui.store.store import Profile, ScanInfo, StoreError
+from aa_tui.model.scans import Profile, ScanInfo
+from aa_tui.store.store import StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
@@ -124,7 +125,7 @@ class HistoryScreen(AppScreen):
             if self.app.scan_running(scan.id):
                 hint = ": it is running right now."
             else:
-                hint = ": r resumes it." if scan.resumable else "."
+                hint = ": r resumes it." if self.session.store.can_resume(scan) else "."
             self.notify(
                 f"This scan is {scan.status} and has no results yet{hint}", severity="warning"
             )
@@ -187,7 +188,7 @@ class HistoryScreen(AppScreen):
         scan = self.selected()
         if scan is None or self._refuse_running(scan, "resumed twice"):
             return
-        if not scan.resumable or not self.session.store.journal_path(scan.id).exists():
+        if not self.session.store.can_resume(scan):
             self.notify("Only a cancelled or failed scan can be resumed.", severity="warning")
             return
         profile = Profile(scan.site, scan.email)

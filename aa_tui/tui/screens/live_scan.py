@@ -14,10 +14,11 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from aa_tui.jira.errors import Cancelled, JiraError
+from aa_tui.model.events import ScanProgress
+from aa_tui.model.scans import Profile
 from aa_tui.scan.engine import ScanEngine, ScanOutcome, ScanRequest
-from aa_tui.scan.events import ScanProgress
 from aa_tui.store.journal import Journal
-from aa_tui.store.store import Profile, Store, StoreError
+from aa_tui.store.store import Store, StoreError
 from aa_tui.tui.messages import ScanProgressed
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen

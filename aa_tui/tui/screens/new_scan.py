@@ -21,9 +21,9 @@ from textual.worker import Worker, WorkerState
 
 from aa_tui.credentials import CredentialsError
 from aa_tui.jira.errors import JiraError
+from aa_tui.model.records import Scope
+from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.scan.engine import ScanRequest
-from aa_tui.scan.records import Scope
-from aa_tui.store.store import Profile, ScanInfo
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.inputs import TextInput

@@ -13,8 +13,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from aa_tui.model.scans import ScanInfo
 from aa_tui.store.atomic import gc_paused, keep_out_of_collections, release_to_collections
-from aa_tui.store.store import ScanInfo, StoreError
+from aa_tui.store.store import StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.grouplist import GroupFilter, GroupIndex
 from aa_tui.tui.loader import load_groups

@@ -15,7 +15,8 @@ from aa_tui.credentials import CredentialsError, token_from_env
 from aa_tui.jira.client import Identity
 from aa_tui.jira.errors import JiraError
 from aa_tui.jira.site import normalize_site_url
-from aa_tui.store.store import Profile, StoreError
+from aa_tui.model.scans import Profile
+from aa_tui.store.store import StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen

@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from aa_tui.scan.stats import file_type
+from aa_tui.model.classify import file_type
 from aa_tui.tui import format as fmt
 
 

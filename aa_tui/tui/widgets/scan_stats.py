@@ -15,11 +15,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from aa_tui.scan.events import PHASES, ScanProgress
+from aa_tui.model.enums import PHASES, Phase
+from aa_tui.model.events import ScanProgress
 from aa_tui.tui import format as fmt
-
-FILE_PHASES = ("probing heads", "probing tails", "hashing")
-ISSUE_PHASES = ("enumerating", "fetching details")
 
 
 @dataclass
@@ -63,12 +61,12 @@ class ScanStats(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.clock = PhaseClock()
-        self.progress = ScanProgress(phase="connecting")
+        self.progress = ScanProgress(phase=Phase.CONNECTING)
         self.phase_line = "Connecting…"
 
     def reset(self) -> None:
         self.clock = PhaseClock()
-        self.update_progress(ScanProgress(phase="connecting"))
+        self.update_progress(ScanProgress(phase=Phase.CONNECTING))
 
     def update_progress(self, progress: ScanProgress) -> None:
         self.clock.follow(progress)
@@ -86,19 +84,19 @@ class ScanStats(Static):
         table.add_column(min_width=24)
         table.add_column(style="bold", min_width=18)
         table.add_column(min_width=24)
-        unit = "files" if p.phase in FILE_PHASES else "issues"
+        unit = "files" if p.phase.counts_files else "issues"
         if p.total:
             done = f"{fmt.count(p.done)} of {fmt.count(p.total)} {unit} ({100 * p.fraction:.0f}%)"
         else:
             done = f"{fmt.count(p.done)} {unit}" if p.done else "-"
         eta = self.clock.eta_s(p)
         per_s = self.clock.rate(p)
-        if p.phase in FILE_PHASES:
+        if p.phase.counts_files:
             speed = f"{per_s:,.0f} files/s" if per_s else "-"
             read_s = self.clock.read_rate(p)
             if read_s:
                 speed += f", {fmt.size(read_s)}/s read"
-        elif p.phase in ISSUE_PHASES:
+        elif p.phase.counts_issues:
             speed = f"{per_s:,.0f} issues/s" if per_s else "-"
         else:
             speed = "-"
