@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import calendar
 import contextlib
 import hashlib
 import io
@@ -230,7 +231,14 @@ def test_unbounded_jql_and_bad_max_results(client):
         "foo = bar",
         "project = NOPE",
         "created > 'garbage'",
-        "attachments IS NOT EMPTY OR project = OPS",
+        "attachments IS NOT EMPTY OR",
+        "project = OPS AND (status = Done",
+        "project = OPS status = Done",
+        "key = NOPE-1",
+        "issuekey in (OPS-1, NOPE-2)",
+        "status = Nope",
+        "statusCategory = nope",
+        "NOT",
         'project = "OPS',
         "project in (OPS",
         "ORDER BY nonsense",
@@ -279,6 +287,62 @@ def test_jql_subset_semantics(client, data):
     assert created == sorted(created, reverse=True)
     recent = _page_all(client, "GET", "updated >= -30d", 100)
     assert len(recent) < data.issue_count
+
+
+def test_jql_or_not_status_category_and_keys(client, data):
+    from aa_tui.demo import catalog as cat
+
+    def ids(pred) -> list[str]:
+        return [data.issue_id(i) for i in range(data.issue_count) if pred(i)]
+
+    def project(i):
+        return cat.PROJECTS[data.issue_project[i]].key
+
+    def status(i):
+        return cat.STATUSES[data.issue_status[i]]
+
+    def has_files(i):
+        return len(data.attachments_of(i)) > 0
+
+    keys = [data.issue_key(i) for i in (5, 17, 40)]
+    cases = {
+        "project = OPS OR project = WEB": ids(lambda i: project(i) in ("OPS", "WEB")),
+        "NOT project = OPS AND attachments IS NOT EMPTY": ids(
+            lambda i: project(i) != "OPS" and has_files(i)
+        ),
+        # AND binds tighter than OR, as in Jira.
+        "project = FIN OR project = HR AND attachments IS EMPTY": ids(
+            lambda i: project(i) == "FIN" or (project(i) == "HR" and not has_files(i))
+        ),
+        "(project = FIN OR project = HR) AND attachments IS EMPTY": ids(
+            lambda i: project(i) in ("FIN", "HR") and not has_files(i)
+        ),
+        'status = "In Progress"': ids(lambda i: status(i).name == "In Progress"),
+        "status in (Done, 6) AND attachments IS NOT EMPTY": ids(
+            lambda i: status(i).id in ("10004", "6") and has_files(i)
+        ),
+        "status != Done": ids(lambda i: status(i).name != "Done"),
+        "statusCategory = Done": ids(lambda i: status(i).category == "done"),
+        'statusCategory in ("To Do", indeterminate)': ids(
+            lambda i: status(i).category in ("new", "indeterminate")
+        ),
+        "statusCategory != 3": ids(lambda i: status(i).category != "done"),
+        f"key = {keys[0]}": [data.issue_id(5)],
+        f"issuekey in ({', '.join(keys)})": [data.issue_id(i) for i in (5, 17, 40)],
+        f"key not in ({keys[0]}) AND project = {keys[0].split('-')[0]}": ids(
+            lambda i: i != 5 and project(i) == keys[0].split("-")[0]
+        ),
+        f"issue = {data.issue_id(17)} OR id = {data.issue_id(40)}": [
+            data.issue_id(17),
+            data.issue_id(40),
+        ],
+    }
+    for jql, want in cases.items():
+        assert want, jql
+        assert _page_all(client, "POST", jql, 5000) == want, jql
+    got = _page_all(client, "GET", f"key in ({', '.join(keys)}) ORDER BY key DESC", 10)
+    by_key = sorted((5, 17, 40), key=lambda i: (project(i), data.issue_num[i]), reverse=True)
+    assert got == [data.issue_id(i) for i in by_key]
 
 
 def test_old_search_is_gone(client):
@@ -415,9 +479,20 @@ def test_expired_token_and_wrong_credentials(server):
         assert c.get("/rest/api/3/project/search").json()["values"] == []
     for auth in ((server.email, "wrong"), ("other@example.com", server.token), None):
         with httpx.Client(base_url=server.base_url, auth=auth) as c:
-            for path in ("/rest/api/3/myself", "/rest/api/3/serverInfo", SEARCH):
+            paths = ["/rest/api/3/myself", SEARCH, "/rest/api/2/myself", "/rest/api/3/field"]
+            if auth is not None:  # wrong credentials are refused everywhere
+                paths.append("/rest/api/3/serverInfo")
+            for path in paths:
                 r = c.get(path, params={"jql": JQL})
-                assert r.status_code == 401 and r.json()["errorMessages"]
+                assert r.status_code == 401 and r.json()["errorMessages"], path
+    # Without credentials, serverInfo answers (as Jira Cloud does), with the current time.
+    for version in ("2", "3"):
+        r = httpx.get(f"{server.base_url}/rest/api/{version}/serverInfo")
+        assert r.status_code == 200 and r.json()["baseUrl"] == server.base_url
+        assert "x-seraph-loginreason" not in r.headers
+        server_time = r.json()["serverTime"]
+        stamp = calendar.timegm(time.strptime(server_time[:19], "%Y-%m-%dT%H:%M:%S"))
+        assert abs(stamp - time.time()) < 5, server_time
 
 
 def test_rate_limit_answers_429_with_retry_after(data):

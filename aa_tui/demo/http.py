@@ -64,7 +64,13 @@ class Request:
     params: dict[str, str]  # named parts of the route template
     query: dict[str, list[str]]
     body: Any
-    anonymous: bool = False  # an expired token: answered as an anonymous user
+    anonymous: bool = False  # an expired token or no credentials: an anonymous user
+    login_failed: bool = False  # credentials that failed (the expired token)
+
+    @property
+    def api(self) -> str:
+        """The REST version asked for: "2" (also for ``latest``) or "3"."""
+        return "3" if self.path.startswith("/rest/api/3/") else "2"
 
 
 class QuietServer(ThreadingHTTPServer):

@@ -62,7 +62,7 @@ class JiraHandler(BaseHandler):
             time.sleep(opts.slow_s)
         req = Request(self, demo, self.command, path, {}, query, body)
         extra: dict[str, str] = {}
-        reply = self.gate(req, extra)
+        reply = self.gate(req, extra, public=bool(match and match.route.public))
         if reply is None:
             try:
                 reply = self.dispatch(req, match)
@@ -73,7 +73,7 @@ class JiraHandler(BaseHandler):
         if reply is None:  # the endpoint streamed its own answer
             self.record(req, self.streamed_status, None)
             return
-        if req.anonymous:
+        if req.login_failed:
             extra["x-seraph-loginreason"] = "AUTHENTICATED_FAILED"
         self.record(req, reply.status, reply.body)
         if (
@@ -102,7 +102,7 @@ class JiraHandler(BaseHandler):
             body = None if req.body is BAD_JSON else req.body
             demo.add_exchange(Exchange(req.method, req.path, req.query, body, status, resp))
 
-    def gate(self, req: Request, extra: dict[str, str]) -> Reply | None:
+    def gate(self, req: Request, extra: dict[str, str], public: bool) -> Reply | None:
         """Rate limit, fault injection and authentication; a Reply means stop here."""
         demo, opts = self.demo, self.demo.options
         limit = demo.bucket.burst if demo.bucket else opts.burst
@@ -126,12 +126,16 @@ class JiraHandler(BaseHandler):
                 )
             headers = {"Retry-After": "1"} if status == 503 and demo.fault(0.5) else {}
             return errors(status, "The demo site failed on purpose (fault injection).", **headers)
-        return self.authenticate(req)
+        return self.authenticate(req, public)
 
-    def authenticate(self, req: Request) -> Reply | None:
-        """Basic ``email:token``; the expired token is anonymous (401 on ``/myself`` only)."""
+    def authenticate(self, req: Request, public: bool) -> Reply | None:
+        """Basic ``email:token``; the expired token is anonymous (401 on ``/myself`` only);
+        no credentials at all is anonymous on public resources (``/serverInfo``), else 401."""
         demo = self.demo
         auth = self.headers.get("Authorization") or ""
+        if not auth and public:
+            req.anonymous = True
+            return None
         expected = base64.b64encode(f"{demo.email}:{demo.token}".encode()).decode()
         expired = base64.b64encode(f"{demo.email}:{demo.expired_token}".encode()).decode()
         if hmac.compare_digest(auth, f"Basic {expected}"):
@@ -139,7 +143,7 @@ class JiraHandler(BaseHandler):
         if hmac.compare_digest(auth, f"Basic {expired}"):
             if req.path.endswith("/myself"):
                 return errors(401, UNAUTHENTICATED)
-            req.anonymous = True
+            req.anonymous = req.login_failed = True
             return None
         return errors(401, UNAUTHENTICATED)
 

@@ -1,11 +1,13 @@
 """The small JQL subset the demo site understands; everything else is a 400, never a crash.
 
-Supported: ``attachments IS [NOT] EMPTY``, ``project = X`` / ``!=`` / ``[NOT] IN (A, "B")``,
-``created``/``updated`` compared (``= != > >= < <=``) with ``"2025-01-01"``, ``"2025/01/01 10:00"``
-or a relative period like ``-30d`` / ``-2w`` / ``-12h`` / ``-90m`` (relative to the site's
-reference date), clauses joined by ``AND`` (grouped in parentheses if wished, as aa-tui wraps
-a user's JQL), and ``ORDER BY field [ASC|DESC], ...`` over
-``id``, ``key``/``issuekey``, ``created``, ``updated`` and ``project``.
+Supported: ``attachments IS [NOT] EMPTY``; ``project``, ``status``, ``statusCategory`` and
+``key``/``issuekey``/``issue``/``id`` with ``= v``, ``!= v``, ``[NOT] IN (a, "b")`` (statuses by name
+or id, categories by key, name or id, issues by key or id); ``created``/``updated`` compared
+(``= != > >= < <=``) with ``"2025-01-01"``, ``"2025/01/01 10:00"`` or a relative period like
+``-30d`` / ``-2w`` / ``-12h`` / ``-90m`` (relative to the site's reference date); clauses joined by
+``AND``, ``OR`` and ``NOT`` with parentheses (AND binds tighter than OR, as in Jira); and
+``ORDER BY field [ASC|DESC], ...`` over ``id``, ``key``/``issuekey``, ``created``, ``updated``
+and ``project``.
 """
 
 from __future__ import annotations
@@ -57,20 +59,34 @@ class Token:
     pos: int
 
 
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A leaf: ``field`` is attachments / project / created / updated / status /
+    statusCategory / key; ``values`` are resolved indices (or one epoch for dates)."""
+
+    field: str
+    op: str  # "empty", "not empty", "in", "not in", or a comparison for dates
+    values: frozenset[int] | int | str = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """``AND`` / ``OR`` of children, or ``NOT`` of one child."""
+
+    kind: str  # and / or / not
+    children: tuple[Node | Clause, ...]
+
+
 @dataclass(slots=True)
 class Query:
-    """A parsed query: AND-ed predicates and sort keys (field, descending)."""
+    """A parsed query: the ``where`` tree (None: unbounded) and sort keys (field, descending)."""
 
-    attachments: bool | None = None  # True: IS NOT EMPTY, False: IS EMPTY
-    projects_in: set[int] | None = None
-    projects_out: set[int] = field(default_factory=set)
-    dates: list[tuple[str, str, int]] = field(default_factory=list)  # (field, op, epoch)
+    where: Node | Clause | None = None
     order: list[tuple[str, bool]] = field(default_factory=list)
-    clauses: int = 0
 
     @property
     def bounded(self) -> bool:
-        return self.clauses > 0
+        return self.where is not None
 
 
 def tokenize(text: str) -> list[Token]:
@@ -98,9 +114,14 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def parse_jql(text: str, project_index: Callable[[str], int | None]) -> Query:
-    """Parse ``text``; ``project_index`` maps a key, name or id to a project (None: unknown)."""
-    return _Parser(tokenize(text or ""), project_index).parse()
+def parse_jql(
+    text: str,
+    project_index: Callable[[str], int | None],
+    issue_index: Callable[[str], int | None] = lambda _: None,
+) -> Query:
+    """Parse ``text``. ``project_index`` maps a key, name or id to a visible project and
+    ``issue_index`` a key or id to a visible issue (None: unknown, a 400)."""
+    return _Parser(tokenize(text or ""), project_index, issue_index).parse()
 
 
 def parse_date(value: str, field_name: str, now: int = cat.REFERENCE_EPOCH) -> int:
@@ -130,11 +151,16 @@ def parse_date(value: str, field_name: str, now: int = cat.REFERENCE_EPOCH) -> i
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token], project_index: Callable[[str], int | None]) -> None:
+    def __init__(
+        self,
+        tokens: list[Token],
+        project_index: Callable[[str], int | None],
+        issue_index: Callable[[str], int | None],
+    ) -> None:
         self.tokens = tokens
         self.i = 0
         self.project_index = project_index
-        self.q = Query()
+        self.issue_index = issue_index
 
     # -- helpers
     def peek(self) -> Token | None:
@@ -150,6 +176,9 @@ class _Parser:
     def is_word(self, tok: Token | None, *words: str) -> bool:
         return tok is not None and tok.kind == "word" and tok.text.lower() in words
 
+    def is_op(self, tok: Token | None, *ops: str) -> bool:
+        return tok is not None and tok.kind == "op" and tok.text in ops
+
     def expect_word(self, *words: str) -> Token:
         tok = self.take()
         if not self.is_word(tok, *words):
@@ -162,111 +191,116 @@ class _Parser:
             f"(line 1, character {tok.pos + 1})"
         )
 
-    # -- grammar
+    # -- grammar: or := and (OR and)*; and := not (AND not)*; not := NOT not | ( or ) | clause
     def parse(self) -> Query:
+        q = Query()
         if self.peek() is not None and not self.is_word(self.peek(), "order"):
-            self.term()
-            while self.peek() is not None and not self.is_word(self.peek(), "order"):
-                tok = self.take()
-                if self.is_word(tok, "and"):
-                    self.term()
-                elif self.is_word(tok, "or", "not") or tok.text in ("(", ")"):
-                    raise JqlError(
-                        f"Error in the JQL Query: '{tok.text}' is not supported by the demo "
-                        f"site (only AND). (line 1, character {tok.pos + 1})"
-                    )
-                else:
-                    raise self.unexpected(tok, "either 'OR' or 'AND'")
+            q.where = self.or_expr()
+            tok = self.peek()
+            if tok is not None and not self.is_word(tok, "order"):
+                raise self.unexpected(tok, "either 'OR' or 'AND'")
         if self.peek() is not None:
-            self.order_by()
-        return self.q
+            q.order = self.order_by()
+        return q
 
-    def term(self) -> None:
-        """A clause, or ``( term AND term ... )``: parentheses only group (no OR in the demo)."""
+    def or_expr(self) -> Node | Clause:
+        parts = [self.and_expr()]
+        while self.is_word(self.peek(), "or"):
+            self.take()
+            parts.append(self.and_expr())
+        return parts[0] if len(parts) == 1 else Node("or", tuple(parts))
+
+    def and_expr(self) -> Node | Clause:
+        parts = [self.not_expr()]
+        while self.is_word(self.peek(), "and"):
+            self.take()
+            parts.append(self.not_expr())
+        return parts[0] if len(parts) == 1 else Node("and", tuple(parts))
+
+    def not_expr(self) -> Node | Clause:
         tok = self.peek()
-        if tok is None or tok.kind != "op" or tok.text != "(":
-            self.clause()
-            return
-        self.take()
-        self.term()
-        while True:
-            tok = self.take()
-            if tok.kind == "op" and tok.text == ")":
-                return
-            if self.is_word(tok, "and"):
-                self.term()
-            elif self.is_word(tok, "or", "not"):
-                raise JqlError(
-                    f"Error in the JQL Query: '{tok.text}' is not supported by the demo "
-                    f"site (only AND). (line 1, character {tok.pos + 1})"
-                )
-            else:
-                raise self.unexpected(tok, "')'")
+        if self.is_word(tok, "not"):
+            self.take()
+            return Node("not", (self.not_expr(),))
+        if self.is_op(tok, "("):
+            self.take()
+            inner = self.or_expr()
+            close = self.take()
+            if not self.is_op(close, ")"):
+                raise self.unexpected(close, "')'")
+            return inner
+        return self.clause()
 
-    def clause(self) -> None:
+    def clause(self) -> Clause:
         tok = self.take()
         if tok.kind == "op":
             raise self.unexpected(tok, "a field name")
         name = tok.text.lower()
-        self.q.clauses += 1
         if name in ("attachments", "attachment"):
             self.expect_word("is")
             negate = self.is_word(self.peek(), "not")
             if negate:
                 self.take()
             self.expect_word("empty", "null")
-            self.q.attachments = negate
-        elif name == "project":
-            self.project_clause()
-        elif name in DATE_FIELDS:
+            return Clause("attachments", "not empty" if negate else "empty")
+        if name in DATE_FIELDS:
             op = self.take()
             if op.kind != "op" or op.text not in COMPARE_OPS:
                 raise self.unexpected(op, "operator")
-            value = self.take()
-            if value.kind == "op":
-                raise self.unexpected(value, "either a value, list or function")
-            self.q.dates.append((DATE_FIELDS[name], op.text, parse_date(value.text, tok.text)))
-        else:
+            value = self.value()
+            return Clause(DATE_FIELDS[name], op.text, parse_date(value.text, tok.text))
+        resolve = {
+            "project": self.resolve_project,
+            "status": _resolve_status,
+            "statuscategory": _resolve_category,
+            "key": self.resolve_issue,
+            "issuekey": self.resolve_issue,
+            "issue": self.resolve_issue,
+            "id": self.resolve_issue,
+        }.get(name)
+        if resolve is None:
             raise JqlError(
                 f"Field '{tok.text}' does not exist or you do not have permission to view it."
             )
+        op, values = self.list_operator()
+        found = frozenset(resolve(v.text, tok.text) for v in values)
+        field_name = "key" if resolve == self.resolve_issue else name
+        return Clause(field_name, op, found)
 
-    def project_clause(self) -> None:
+    def list_operator(self) -> tuple[str, list[Token]]:
+        """``= v`` / ``!= v`` / ``[NOT] IN (a, b)`` -> ("in" | "not in", values)."""
         op = self.take()
-        values: list[Token]
-        negate = False
-        if op.kind == "op" and op.text in ("=", "!="):
-            negate = op.text == "!="
-            values = [self.value()]
-        elif self.is_word(op, "in", "not"):
-            if op.text.lower() == "not":
-                self.expect_word("in")
-                negate = True
-            opener = self.take()
-            if opener.text != "(":
-                raise self.unexpected(opener, "'('")
-            values = [self.value()]
-            while True:
-                sep = self.take()
-                if sep.text == ")":
-                    break
-                if sep.text != ",":
-                    raise self.unexpected(sep, "')'")
-                values.append(self.value())
-        else:
+        if self.is_op(op, "=", "!="):
+            return ("not in" if op.text == "!=" else "in"), [self.value()]
+        if not self.is_word(op, "in", "not"):
             raise self.unexpected(op, "operator")
-        found: set[int] = set()
-        for v in values:
-            p = self.project_index(v.text)
-            if p is None:
-                raise JqlError(f"The value '{v.text}' does not exist for the field 'project'.")
-            found.add(p)
+        negate = op.text.lower() == "not"
         if negate:
-            self.q.projects_out |= found
-        elif self.q.projects_in is None:
-            self.q.projects_in = found
-        else:
-            self.q.projects_in &= found
+            self.expect_word("in")
+        opener = self.take()
+        if not self.is_op(opener, "("):
+            raise self.unexpected(opener, "'('")
+        values = [self.value()]
+        while True:
+            sep = self.take()
+            if self.is_op(sep, ")"):
+                break
+            if not self.is_op(sep, ","):
+                raise self.unexpected(sep, "')'")
+            values.append(self.value())
+        return ("not in" if negate else "in"), values
+
+    def resolve_project(self, text: str, field_name: str) -> int:
+        p = self.project_index(text)
+        if p is None:
+            raise JqlError(f"The value '{text}' does not exist for the field '{field_name}'.")
+        return p
+
+    def resolve_issue(self, text: str, field_name: str) -> int:
+        i = self.issue_index(text)
+        if i is None:
+            raise JqlError(f"An issue with key '{text}' does not exist for field '{field_name}'.")
+        return i
 
     def value(self) -> Token:
         tok = self.take()
@@ -274,27 +308,45 @@ class _Parser:
             raise self.unexpected(tok, "either a value, list or function")
         return tok
 
-    def order_by(self) -> None:
+    def order_by(self) -> list[tuple[str, bool]]:
         self.expect_word("order")
         self.expect_word("by")
+        order: list[tuple[str, bool]] = []
         while True:
             tok = self.take()
             key = SORT_FIELDS.get(tok.text.lower()) if tok.kind != "op" else None
             if key is None:
                 raise JqlError(f"Not able to sort using field '{tok.text}'.")
             desc = False
-            nxt = self.peek()
-            if self.is_word(nxt, "asc", "desc"):
+            if self.is_word(self.peek(), "asc", "desc"):
                 desc = self.take().text.lower() == "desc"
-            self.q.order.append((key, desc))
+            order.append((key, desc))
             nxt = self.peek()
             if nxt is None:
                 break
-            if nxt.text != ",":
+            if not self.is_op(nxt, ","):
                 raise self.unexpected(nxt, "',' or the end of the query")
             self.take()
-        if len(self.q.order) > 7:
+        if len(order) > 7:
             raise JqlError("The ORDER BY clause can contain a maximum of 7 fields.")
+        return order
+
+
+def _resolve_status(text: str, field_name: str) -> int:
+    low = text.strip().lower()
+    for s, info in enumerate(cat.STATUSES):
+        if low in (info.name.lower(), info.id):
+            return s
+    raise JqlError(f"The value '{text}' does not exist for the field '{field_name}'.")
+
+
+def _resolve_category(text: str, field_name: str) -> int:
+    """Status categories by key (``done``), name (``"To Do"``) or id; the index in STATUS_CATEGORIES."""
+    low = text.strip().lower()
+    for c, (key, (cid, name, _color)) in enumerate(cat.STATUS_CATEGORIES.items()):
+        if low in (key, name.lower(), str(cid)):
+            return c
+    raise JqlError(f"The value '{text}' does not exist for the field '{field_name}'.")
 
 
 _OPS: dict[str, Callable[[int, int], bool]] = {
@@ -305,40 +357,95 @@ _OPS: dict[str, Callable[[int, int], bool]] = {
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
 }
+_CATEGORY_KEYS = tuple(cat.STATUS_CATEGORIES)
+
+
+def _compile(node: Node | Clause, data, deleted: set[int] | None) -> Callable[[int], bool]:
+    """A predicate over issue indices for one node of the tree."""
+    if isinstance(node, Node):
+        parts = [_compile(c, data, deleted) for c in node.children]
+        if node.kind == "not":
+            inner = parts[0]
+            return lambda i: not inner(i)
+        if node.kind == "and":
+            return lambda i: all(p(i) for p in parts)
+        return lambda i: any(p(i) for p in parts)
+    f, op, values = node.field, node.op, node.values
+    if f == "attachments":
+        want = op == "not empty"
+        att_start = data.att_start
+        if deleted:
+            gone = deleted
+            return lambda i: (
+                any(j not in gone for j in range(att_start[i], att_start[i + 1])) == want
+            )
+        return lambda i: (att_start[i + 1] > att_start[i]) == want
+    if f in ("created", "updated"):
+        arr = data.issue_created if f == "created" else data.issue_updated
+        cmp, epoch = _OPS[op], values
+        return lambda i: cmp(arr[i], epoch)
+    negate = op == "not in"
+    if f == "project":
+        arr = data.issue_project
+        return lambda i: (arr[i] in values) != negate
+    if f == "status":
+        arr = data.issue_status
+        return lambda i: (arr[i] in values) != negate
+    if f == "statuscategory":
+        cats = {_CATEGORY_KEYS[c] for c in values}
+        statuses = {s for s, info in enumerate(cat.STATUSES) if info.category in cats}
+        arr = data.issue_status
+        return lambda i: (arr[i] in statuses) != negate
+    return lambda i: (i in values) != negate  # key
+
+
+def _bounds(node: Node | Clause) -> tuple[set[int] | None, set[int] | None]:
+    """``(projects, issues)`` that can match (None: no bound); a quick pre-filter only."""
+    if isinstance(node, Clause):
+        if node.op == "in" and node.field == "project":
+            return set(node.values), None  # type: ignore[arg-type]
+        if node.op == "in" and node.field == "key":
+            return None, set(node.values)  # type: ignore[arg-type]
+        return None, None
+    if node.kind == "not":
+        return None, None
+    bounds = [_bounds(c) for c in node.children]
+    out: list[set[int] | None] = []
+    for k in (0, 1):
+        sets = [b[k] for b in bounds]
+        if node.kind == "and":
+            known = [s for s in sets if s is not None]
+            out.append(set.intersection(*known) if known else None)
+        else:
+            out.append(set().union(*sets) if all(s is not None for s in sets) else None)
+    return out[0], out[1]
 
 
 def run_query(
     data, query: Query, hidden: frozenset[int] = frozenset(), deleted: set[int] | None = None
 ) -> array:
     """Issue indices matching ``query`` in its order (id ascending by default)."""
-    projects = set(range(len(cat.PROJECTS))) - set(hidden) - query.projects_out
-    if query.projects_in is not None:
-        projects &= query.projects_in
-    if len(projects) == len(cat.PROJECTS):
-        candidates: range | list[int] = range(data.issue_count)
+    projects = set(range(len(cat.PROJECTS))) - set(hidden)
+    issues: set[int] | None = None
+    if query.where is not None:
+        bound_projects, issues = _bounds(query.where)
+        if bound_projects is not None:
+            projects &= bound_projects
+    candidates: range | list[int]
+    if issues is not None:
+        candidates = sorted(i for i in issues if data.issue_project[i] in projects)
+    elif len(projects) == len(cat.PROJECTS):
+        candidates = range(data.issue_count)
     else:
         candidates = sorted(i for p in projects for i in data.project_issues[p])
-    att_start = data.att_start
-    want = query.attachments
-    tests = [
-        (data.issue_created if f == "created" else data.issue_updated, _OPS[op], v)
-        for f, op, v in query.dates
-    ]
     out = array("L")
-    for i in candidates:
-        if want is not None:
-            if deleted:
-                has = any(j not in deleted for j in range(att_start[i], att_start[i + 1]))
-            else:
-                has = att_start[i + 1] > att_start[i]
-            if has != want:
-                continue
-        if tests and not all(fn(arr[i], v) for arr, fn, v in tests):
-            continue
-        out.append(i)
+    if query.where is None:
+        out.extend(candidates)
+    else:
+        test = _compile(query.where, data, deleted)
+        out.extend(i for i in candidates if test(i))
     for key, desc in reversed(query.order):
-        keyfn = _sort_key(data, key)
-        out = array("L", sorted(out, key=keyfn, reverse=desc))
+        out = array("L", sorted(out, key=_sort_key(data, key), reverse=desc))
     return out
 
 

@@ -23,6 +23,7 @@ class Route:
     template: str
     pattern: re.Pattern[str]
     methods: dict[str, Endpoint] = field(default_factory=dict)
+    public: bool = False  # answered without credentials too
 
     def endpoint(self, method: str) -> Endpoint | None:
         return self.methods.get(method) or self.methods.get(ANY)
@@ -52,7 +53,7 @@ class Router:
         self._literal: dict[str, Route] = {}
         self._patterns: list[Route] = []
 
-    def add(self, method: str, template: str, endpoint: Endpoint) -> None:
+    def add(self, method: str, template: str, endpoint: Endpoint, public: bool = False) -> None:
         route = self._literal.get(template) or next(
             (r for r in self._patterns if r.template == template), None
         )
@@ -62,6 +63,7 @@ class Router:
                 self._patterns.append(route)
             else:
                 self._literal[template] = route
+        route.public = route.public or public
         if method in route.methods:
             raise ValueError(f"route defined twice: {method} {template}")
         route.methods[method] = endpoint

@@ -22,6 +22,7 @@ from aa_tui.demo import catalog as cat
 from aa_tui.demo import faults
 from aa_tui.demo.generator import DemoData, mix64
 from aa_tui.demo.http import Exchange, QuietServer
+from aa_tui.demo.issue_view import CommentRecord, SiteView
 from aa_tui.demo.jira_origin import JiraHandler
 from aa_tui.demo.jql import Query, parse_jql, run_query
 from aa_tui.demo.limits import DemoStats, TokenBucket
@@ -30,6 +31,7 @@ from aa_tui.demo.media_origin import MediaHandler
 from aa_tui.demo.options import DemoOptions
 from aa_tui.demo.paging import PageTokens
 from aa_tui.demo.truth import SiteTruth
+from aa_tui.demo.views import Links
 
 __all__ = ["DemoOptions", "DemoServer", "Exchange"]
 
@@ -57,6 +59,7 @@ class DemoServer:
         self.record = False
         self.recorded: list[Exchange] = []
         self.deleted: set[int] = set()  # attachment indices deleted while running
+        self.comments: dict[int, tuple[CommentRecord, ...]] = {}  # posted while running, by issue
         self._requested_ports = (port, media_port)
         self._lock = threading.Lock()
         self._query_cache: OrderedDict[tuple, Any] = OrderedDict()
@@ -176,7 +179,7 @@ class DemoServer:
             if hit is not None:
                 self._query_cache.move_to_end(key)
                 return hit
-        q = parse_jql(jql, self._visible_project)
+        q = parse_jql(jql, self._visible_project, self._visible_issue)
         deleted = self.deleted_now()
         result = (q, run_query(self.data, q, self.hidden, deleted) if q.bounded else None)
         with self._lock:
@@ -189,13 +192,27 @@ class DemoServer:
         p = self.data.project_index(text)
         return None if p is None or p in self.hidden else p
 
+    def _visible_issue(self, text: str) -> int | None:
+        i = self.data.issue_index(text)
+        return None if i is None or self.data.issue_project[i] in self.hidden else i
+
     def visible_projects(self) -> list[int]:
         return [p for p in range(len(cat.PROJECTS)) if p not in self.hidden]
+
+    def is_deleted(self, j: int) -> bool:
+        with self._lock:
+            return j in self.deleted
 
     def deleted_now(self) -> frozenset[int]:
         """The attachment indices deleted so far (a copy, safe to keep)."""
         with self._lock:
             return frozenset(self.deleted)
+
+    def view(self, api: str = "3") -> SiteView:
+        """What answers for REST version ``api`` are built from (a snapshot of the changes)."""
+        with self._lock:
+            deleted, comments = frozenset(self.deleted), dict(self.comments)
+        return SiteView(self.data, Links(self.base_url, api), self.email, deleted, comments)
 
     def delete_attachment(self, j: int) -> None:
         with self._lock:

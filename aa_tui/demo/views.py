@@ -1,46 +1,35 @@
-"""JSON shapes of the demo site, built per request from the compact arrays."""
+"""JSON shapes of the demo site's small objects (users, projects, statuses, attachments)."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from aa_tui.demo import catalog as cat
 from aa_tui.demo.generator import ALL_KINDS, DemoData
 
-#: Fields an issue can return; ``*all`` and ``*navigable`` mean all of them.
-ISSUE_FIELDS = ("summary", "status", "project", "created", "updated", "attachment", "issuetype")
+MYSELF_ACCOUNT_ID = "5f0c1d2e3a4b5c006d7e8f90"
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """The site's base URL and the REST version (``"2"`` or ``"3"``) an answer is made for."""
+
+    base: str
+    api: str = "3"
+
+    def rest(self, path: str) -> str:
+        return f"{self.base}/rest/api/{self.api}/{path}"
 
 
 def jira_time(epoch: int | float) -> str:
-    """Jira's timestamp format: ``2023-06-24T19:24:50.000+0000``."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S.000+0000", time.gmtime(epoch))
+    """Jira's timestamp format: ``2023-06-24T19:24:50.123+0000``."""
+    millis = int(round((epoch % 1) * 1000)) % 1000
+    return time.strftime(f"%Y-%m-%dT%H:%M:%S.{millis:03d}+0000", time.gmtime(epoch))
 
 
 def iso_time(epoch: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
-
-
-def select_fields(requested: list[str] | None, default: tuple[str, ...]) -> tuple[set[str], bool]:
-    """Resolve a ``fields`` list into (issue fields to return, include ``key``).
-
-    An empty result with ``key`` False means an id-only page."""
-    names = [n.strip() for item in (requested or default) for n in str(item).split(",")]
-    names = [n for n in names if n]
-    chosen: set[str] = set()
-    include_key = False
-    for n in names:
-        low = n.lower()
-        if low in ("*all", "*navigable"):
-            chosen |= set(ISSUE_FIELDS)
-            include_key = True
-        elif low.startswith("-"):
-            chosen.discard(low[1:])
-        elif low == "key":
-            include_key = True
-        elif low in ISSUE_FIELDS:
-            chosen.add(low)
-            include_key = True
-    return chosen, include_key
 
 
 def avatar_urls(base: str, kind: str, ident: str) -> dict[str, str]:
@@ -50,12 +39,16 @@ def avatar_urls(base: str, kind: str, ident: str) -> dict[str, str]:
     }
 
 
-def user_json(base: str, u: int) -> dict:
+def user_index(account_id: str) -> int | None:
+    return next((u for u, info in enumerate(cat.USERS) if info.account_id == account_id), None)
+
+
+def user_json(links: Links, u: int) -> dict:
     info = cat.USERS[u]
     out = {
-        "self": f"{base}/rest/api/3/user?accountId={info.account_id}",
+        "self": links.rest(f"user?accountId={info.account_id}"),
         "accountId": info.account_id,
-        "avatarUrls": avatar_urls(base, "user", str(10100 + u)),
+        "avatarUrls": avatar_urls(links.base, "user", str(10100 + u)),
         "displayName": info.display_name,
         "active": info.active,
         "timeZone": "Etc/UTC",
@@ -66,14 +59,14 @@ def user_json(base: str, u: int) -> dict:
     return out
 
 
-def myself_json(base: str, email: str) -> dict:
+def myself_json(links: Links, email: str) -> dict:
     name = email.split("@")[0].replace(".", " ").title()
     return {
-        "self": f"{base}/rest/api/3/user?accountId=5f0c1d2e3a4b5c006d7e8f90",
-        "accountId": "5f0c1d2e3a4b5c006d7e8f90",
+        "self": links.rest(f"user?accountId={MYSELF_ACCOUNT_ID}"),
+        "accountId": MYSELF_ACCOUNT_ID,
         "accountType": "atlassian",
         "emailAddress": email,
-        "avatarUrls": avatar_urls(base, "user", "10099"),
+        "avatarUrls": avatar_urls(links.base, "user", "10099"),
         "displayName": name,
         "active": True,
         "timeZone": "Etc/UTC",
@@ -81,10 +74,10 @@ def myself_json(base: str, email: str) -> dict:
     }
 
 
-def status_category_json(base: str, key: str) -> dict:
+def status_category_json(links: Links, key: str) -> dict:
     cid, name, color = cat.STATUS_CATEGORIES[key]
     return {
-        "self": f"{base}/rest/api/3/statuscategory/{cid}",
+        "self": links.rest(f"statuscategory/{cid}"),
         "id": cid,
         "key": key,
         "colorName": color,
@@ -92,29 +85,29 @@ def status_category_json(base: str, key: str) -> dict:
     }
 
 
-def status_json(base: str, s: int) -> dict:
+def status_json(links: Links, s: int) -> dict:
     info = cat.STATUSES[s]
     return {
-        "self": f"{base}/rest/api/3/status/{info.id}",
+        "self": links.rest(f"status/{info.id}"),
         "description": "",
-        "iconUrl": f"{base}/images/icons/statuses/generic.png",
+        "iconUrl": f"{links.base}/images/icons/statuses/generic.png",
         "name": info.name,
         "id": info.id,
-        "statusCategory": status_category_json(base, info.category),
+        "statusCategory": status_category_json(links, info.category),
     }
 
 
-def project_json(base: str, p: int, full: bool = False) -> dict:
+def project_json(links: Links, p: int, full: bool = False) -> dict:
     info = cat.PROJECTS[p]
     pid = str(cat.PROJECT_ID_BASE + p)
     out = {
-        "self": f"{base}/rest/api/3/project/{pid}",
+        "self": links.rest(f"project/{pid}"),
         "id": pid,
         "key": info.key,
         "name": info.name,
         "projectTypeKey": "software" if p < 4 else "business",
         "simplified": False,
-        "avatarUrls": avatar_urls(base, "project", pid),
+        "avatarUrls": avatar_urls(links.base, "project", pid),
     }
     if full:
         out = {"expand": "description,lead,issueTypes,url,projectKeys,permissions,insight"} | out
@@ -122,70 +115,23 @@ def project_json(base: str, p: int, full: bool = False) -> dict:
     return out
 
 
-def attachment_json(data: DemoData, base: str, j: int, *, int_id: bool = False) -> dict:
+def attachment_json(data: DemoData, links: Links, j: int, *, int_id: bool = False) -> dict:
     aid = data.attachment_id(j)
     kind = ALL_KINDS[data.att_kind[j]]
     out: dict = {
-        "self": f"{base}/rest/api/3/attachment/{aid}",
+        "self": links.rest(f"attachment/{aid}"),
         "id": int(aid) if int_id else aid,
         "filename": data.att_name[j],
     }
     author = data.att_author[j]
     if author >= 0:
-        out["author"] = user_json(base, author)
+        out["author"] = user_json(links, author)
     out |= {
         "created": jira_time(data.att_created[j]),
         "size": data.attachment_size(j),
         "mimeType": kind.mime,
-        "content": f"{base}/rest/api/3/attachment/content/{aid}",
+        "content": links.rest(f"attachment/content/{aid}"),
     }
     if kind.mime.startswith("image/"):
-        out["thumbnail"] = f"{base}/rest/api/3/attachment/thumbnail/{aid}"
-    return out
-
-
-def issue_json(
-    data: DemoData,
-    base: str,
-    i: int,
-    fields: set[str],
-    include_key: bool,
-    deleted: set[int] | frozenset[int] = frozenset(),
-) -> dict:
-    """An IssueBean; with no fields and no key it is ``{"id": ...}`` alone (id-only pages)."""
-    iid = data.issue_id(i)
-    if not fields and not include_key:
-        return {"id": iid}
-    out: dict = {
-        "expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
-        "id": iid,
-        "self": f"{base}/rest/api/3/issue/{iid}",
-        "key": data.issue_key(i),
-    }
-    if not fields:
-        return out
-    f: dict = {}
-    if "summary" in fields:
-        f["summary"] = data.summary(i)
-    if "status" in fields:
-        f["status"] = status_json(base, data.issue_status[i])
-    if "project" in fields:
-        f["project"] = project_json(base, data.issue_project[i])
-    if "created" in fields:
-        f["created"] = jira_time(data.issue_created[i])
-    if "updated" in fields:
-        f["updated"] = jira_time(data.issue_updated[i])
-    if "issuetype" in fields:
-        f["issuetype"] = {
-            "self": f"{base}/rest/api/3/issuetype/10001",
-            "id": "10001",
-            "name": "Task",
-            "subtask": False,
-            "iconUrl": f"{base}/images/icons/issuetypes/task.svg",
-        }
-    if "attachment" in fields:
-        f["attachment"] = [
-            attachment_json(data, base, j) for j in data.attachments_of(i) if j not in deleted
-        ]
-    out["fields"] = f
+        out["thumbnail"] = links.rest(f"attachment/thumbnail/{aid}")
     return out

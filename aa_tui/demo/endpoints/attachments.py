@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aa_tui.demo.http import Rejected, Reply, Request, errors
-from aa_tui.demo.views import attachment_json
+from aa_tui.demo.views import Links, attachment_json
 
 UPLOAD_LIMIT = 1_073_741_824
 
@@ -16,7 +16,7 @@ def find_attachment(req: Request, text: str) -> int:
         raise Rejected(
             errors(403, f"You do not have permission to view attachment with id: {text}")
         )
-    gone = j is not None and j in demo.deleted_now()
+    gone = j is not None and demo.is_deleted(j)
     if j is None or gone or demo.data.issue_project[demo.data.att_issue[j]] in demo.hidden:
         raise Rejected(errors(404, f"The attachment with id '{text}' does not exist"))
     return j
@@ -30,7 +30,8 @@ def attachment_meta(req: Request) -> Reply:
 
 def attachment_get(req: Request) -> Reply:
     j = find_attachment(req, req.params["id"])
-    return Reply(200, attachment_json(req.demo.data, req.demo.base_url, j, int_id=True))
+    links = Links(req.demo.base_url, req.api)
+    return Reply(200, attachment_json(req.demo.data, links, j, int_id=True))
 
 
 def attachment_delete(req: Request) -> Reply:

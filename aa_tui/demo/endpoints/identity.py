@@ -1,17 +1,45 @@
-"""Who the caller is and what the site is: ``/myself``, ``/serverInfo``, ``/_edge/tenant_info``."""
+"""Who the caller is and what the site is: ``/myself``, ``/user``, ``/serverInfo``, tenant info."""
 
 from __future__ import annotations
 
-from aa_tui.demo import catalog as cat
-from aa_tui.demo.http import Reply, Request
-from aa_tui.demo.views import jira_time, myself_json
+import time
+
+from aa_tui.demo.http import Reply, Request, errors
+from aa_tui.demo.views import (
+    MYSELF_ACCOUNT_ID,
+    Links,
+    jira_time,
+    myself_json,
+    user_index,
+    user_json,
+)
+
+NO_USER = "Specified user does not exist or you do not have required permissions"
+
+
+def _links(req: Request) -> Links:
+    return Links(req.demo.base_url, req.api)
 
 
 def myself(req: Request) -> Reply:
-    return Reply(200, myself_json(req.demo.base_url, req.demo.email))
+    return Reply(200, myself_json(_links(req), req.demo.email))
+
+
+def user(req: Request) -> Reply:
+    """``GET /user?accountId=``: every author's ``self`` link resolves here."""
+    account = (req.query.get("accountId") or [""])[0]
+    if req.anonymous:
+        return errors(401, "Client must be authenticated to access this resource.")
+    if account == MYSELF_ACCOUNT_ID:
+        return Reply(200, myself_json(_links(req), req.demo.email))
+    u = user_index(account)
+    if u is None:
+        return errors(404, NO_USER)
+    return Reply(200, user_json(_links(req), u) | {"locale": "en_US"})
 
 
 def server_info(req: Request) -> Reply:
+    """Answered to anyone, credentials or not (as Jira Cloud does)."""
     demo = req.demo
     cloud = demo.options.deployment.lower() == "cloud"
     version = "1001.0.0-SNAPSHOT" if cloud else "9.12.15"
@@ -25,7 +53,7 @@ def server_info(req: Request) -> Reply:
             "deploymentType": "Cloud" if cloud else "Server",
             "buildNumber": 100270 if cloud else 9120015,
             "buildDate": "2026-10-28T00:00:00.000+0000",
-            "serverTime": jira_time(cat.REFERENCE_EPOCH),
+            "serverTime": jira_time(time.time()),  # the wall clock, as Jira's
             "scmInfo": "0f4e2c1b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f",
             "serverTitle": "Jira",
             "serverTimeZone": "Etc/UTC",
@@ -39,6 +67,8 @@ def tenant_info(req: Request) -> Reply:
 
 ROUTES = [
     ("GET", "/rest/api/3/myself", myself),
+    ("GET", "/rest/api/3/user", user),
     ("GET", "/rest/api/3/serverInfo", server_info),
     ("GET", "/_edge/tenant_info", tenant_info),
 ]
+PUBLIC = {"/rest/api/3/serverInfo", "/_edge/tenant_info"}

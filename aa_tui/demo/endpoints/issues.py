@@ -1,13 +1,23 @@
-"""Issues: ``POST /issue/bulkfetch`` and ``GET /issue/{issueIdOrKey}``."""
+"""Issues: bulkfetch, one issue, its comments, watchers and votes."""
 
 from __future__ import annotations
 
 import time
 
 from aa_tui.demo import faults
-from aa_tui.demo.http import Reply, Request, errors
-from aa_tui.demo.params import INVALID_PAYLOAD, check_body, list_param
-from aa_tui.demo.views import ISSUE_FIELDS, issue_json, select_fields
+from aa_tui.demo.fields import select_fields
+from aa_tui.demo.http import Rejected, Reply, Request, errors
+from aa_tui.demo.issue_view import (
+    comment_json,
+    comment_page,
+    comments_of,
+    field_names,
+    field_schemas,
+    issue_json,
+    wants,
+)
+from aa_tui.demo.params import INVALID_PAYLOAD, check_body, int_param, list_param
+from aa_tui.demo.views import Links, user_json
 
 NOT_VISIBLE = "Issue does not exist or you do not have permission to see it."
 BULK_KEYS = {
@@ -19,6 +29,15 @@ BULK_KEYS = {
 }
 
 
+def find_issue(req: Request) -> int:
+    """The index of the visible issue ``{issueIdOrKey}``, else a 404 raised as Rejected."""
+    demo, data = req.demo, req.demo.data
+    i = data.issue_index(req.params["issueIdOrKey"])
+    if i is None or req.anonymous or data.issue_project[i] in demo.hidden:
+        raise Rejected(errors(404, NOT_VISIBLE))
+    return i
+
+
 def bulkfetch(req: Request) -> Reply:
     demo, data = req.demo, req.demo.data
     params = check_body(req.body, BULK_KEYS)
@@ -27,7 +46,7 @@ def bulkfetch(req: Request) -> Reply:
         return errors(400, INVALID_PAYLOAD)
     if not 1 <= len(wanted) <= 100:
         return errors(400, "The number of issue ids or keys must be between 1 and 100.")
-    fields, include_key = select_fields(params.get("fields"), ("*navigable",))
+    fields, _ = select_fields(params.get("fields"), ("*navigable",))
     found: dict[int, None] = {}
     issue_errors = []
     for item in wanted:
@@ -41,8 +60,8 @@ def bulkfetch(req: Request) -> Reply:
             issue_errors.append({"id": item, "errorMessage": NOT_VISIBLE})
         else:
             found[i] = None
-    deleted = demo.deleted_now()
-    issues = [issue_json(data, demo.base_url, i, fields, True, deleted) for i in sorted(found)]
+    view = demo.view(req.api)
+    issues = [issue_json(view, i, fields, True) for i in sorted(found)]
     faults.damage_issues(data, demo.options.fault_fields, issues)
     if demo.options.per_issue_s and fields:
         time.sleep(len(issues) * demo.options.per_issue_s)
@@ -50,15 +69,57 @@ def bulkfetch(req: Request) -> Reply:
 
 
 def issue_get(req: Request) -> Reply:
-    demo, data = req.demo, req.demo.data
-    i = data.issue_index(req.params["issueIdOrKey"])
-    if i is None or req.anonymous or data.issue_project[i] in demo.hidden:
-        return errors(404, NOT_VISIBLE)
-    fields, _ = select_fields(list_param(req.query, "fields") or ["*all"], ISSUE_FIELDS)
-    return Reply(200, issue_json(data, demo.base_url, i, fields, True, demo.deleted_now()))
+    i = find_issue(req)
+    fields, _ = select_fields(list_param(req.query, "fields") or ["*all"], ("*all",))
+    out = issue_json(req.demo.view(req.api), i, fields, True)
+    expand = ",".join(list_param(req.query, "expand"))
+    if wants(expand, "names"):
+        out["names"] = field_names(fields)
+    if wants(expand, "schema"):
+        out["schema"] = field_schemas(fields)
+    return Reply(200, out)
+
+
+def comments_get(req: Request) -> Reply:
+    i = find_issue(req)
+    start = int_param(req.query, "startAt", 0)
+    size = int_param(req.query, "maxResults", 5000)
+    if start < 0 or size < 0:
+        return errors(400, "startAt and maxResults must be zero or positive.")
+    return Reply(200, comment_page(req.demo.view(req.api), i, start, size))
+
+
+def comment_get(req: Request) -> Reply:
+    i = find_issue(req)
+    view = req.demo.view(req.api)
+    for c in comments_of(view, i):
+        if str(c.id) == req.params["id"]:
+            return Reply(200, comment_json(view, i, c))
+    return errors(404, f"Can not find a comment for the id: {req.params['id']}.")
+
+
+def watchers(req: Request) -> Reply:
+    i = find_issue(req)
+    links = Links(req.demo.base_url, req.api)
+    key = req.demo.data.issue_key(i)
+    who = user_json(links, req.demo.data.issue_num[i] % 9)
+    body = {"self": links.rest(f"issue/{key}/watchers"), "isWatching": False, "watchCount": 1}
+    return Reply(200, body | {"watchers": [who]})
+
+
+def votes(req: Request) -> Reply:
+    i = find_issue(req)
+    links = Links(req.demo.base_url, req.api)
+    key = req.demo.data.issue_key(i)
+    body = {"self": links.rest(f"issue/{key}/votes"), "votes": 0, "hasVoted": False}
+    return Reply(200, body | {"voters": []})
 
 
 ROUTES = [
     ("POST", "/rest/api/3/issue/bulkfetch", bulkfetch),
     ("GET", "/rest/api/3/issue/{issueIdOrKey}", issue_get),
+    ("GET", "/rest/api/3/issue/{issueIdOrKey}/comment", comments_get),
+    ("GET", "/rest/api/3/issue/{issueIdOrKey}/comment/{id}", comment_get),
+    ("GET", "/rest/api/3/issue/{issueIdOrKey}/watchers", watchers),
+    ("GET", "/rest/api/3/issue/{issueIdOrKey}/votes", votes),
 ]

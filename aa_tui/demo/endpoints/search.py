@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 from aa_tui.demo import faults
+from aa_tui.demo.fields import select_fields
 from aa_tui.demo.http import Reply, Request, errors
+from aa_tui.demo.issue_view import field_names, field_schemas, issue_json, wants
 from aa_tui.demo.jql import UNBOUNDED_MESSAGE, JqlError
 from aa_tui.demo.params import check_body, int_param, list_param
-from aa_tui.demo.views import issue_json, select_fields
 
 SEARCH_REMOVED = (
     "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "
@@ -38,6 +39,8 @@ def search_get(req: Request) -> Reply:
         params["nextPageToken"] = query["nextPageToken"][0]
     if "fields" in query:
         params["fields"] = list_param(query, "fields")
+    if "expand" in query:
+        params["expand"] = ",".join(list_param(query, "expand"))
     return search(req, params)
 
 
@@ -76,8 +79,8 @@ def search(req: Request, params: dict) -> Reply:
         limit = min(limit, opts.id_page_size)
     first = start - 1 if id_only and opts.repeat_ids and start > 0 else start
     page = matches[first : start + limit]
-    deleted = demo.deleted_now()
-    issues = [issue_json(demo.data, demo.base_url, i, fields, include_key, deleted) for i in page]
+    view = demo.view(req.api)
+    issues = [issue_json(view, i, fields, include_key) for i in page]
     if fields:
         faults.damage_issues(demo.data, opts.fault_fields, issues)
     delay = len(page) * (opts.per_id_s if id_only else opts.per_issue_s)
@@ -91,6 +94,10 @@ def search(req: Request, params: dict) -> Reply:
         out["isLast"] = False
     else:
         out["isLast"] = True
+    if wants(params.get("expand"), "names"):
+        out["names"] = field_names(fields)
+    if wants(params.get("expand"), "schema"):
+        out["schema"] = field_schemas(fields)
     return Reply(200, out)
 
 
@@ -114,5 +121,4 @@ ROUTES = [
     ("POST", "/rest/api/3/search/jql", search_post),
     ("POST", "/rest/api/3/search/approximate-count", approximate_count),
     ("*", "/rest/api/3/search", search_removed),
-    ("*", "/rest/api/2/search", search_removed),
 ]
