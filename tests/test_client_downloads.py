@@ -24,6 +24,10 @@ class Scripted(BaseHTTPRequestHandler):
     media_401_left = 0
     media_base = ""  # the media origin: another port, so another origin
     encodings: list[str | None] = []
+    cookies: list[tuple[str, str | None]] = []
+    #: Jira's session cookies: no Domain (so a jar would send them to every port of the host)
+    #: and one naming the host as its domain.
+    JIRA_COOKIES = ("JSESSIONID=jira-session-secret; Path=/", "tenant.session.token=t-secret")
 
     def log_message(self, *args):  # keep test output quiet
         pass
@@ -41,6 +45,7 @@ class Scripted(BaseHTTPRequestHandler):
         Scripted.calls.append(
             (self.path, self.headers.get("Range"), self.headers.get("Authorization"))
         )
+        Scripted.cookies.append((self.path, self.headers.get("Cookie")))
         mode = self.path.rsplit("/", 1)[-1].split("?")[0]
         media = self.path.startswith("/media/")
         start, end = _range(self.headers.get("Range"))
@@ -48,7 +53,11 @@ class Scripted(BaseHTTPRequestHandler):
             part = BODY[start : end + 1]
             return self.send(206, part, [("Content-Range", f"bytes {start}-{end}/{len(BODY)}")])
         if not media:
-            return self.send(303, headers=[("Location", f"{Scripted.media_base}/media/{mode}")])
+            cookies = [("Set-Cookie", c) for c in Scripted.JIRA_COOKIES]
+            location = [("Location", f"{Scripted.media_base}/media/{mode}")]
+            return self.send(303, headers=[*location, *cookies])
+        if mode == "hop":  # the media host sends us on once more (a CDN), within itself
+            return self.send(302, headers=[("Location", "/media/ok")])
         if mode == "loop":
             return self.send(302, b"<html>moved</html>", [("Location", "/media/loop")])
         if mode == "wrongrange":
@@ -69,6 +78,7 @@ def _range(header):
 def client():
     Scripted.calls = []
     Scripted.encodings = []
+    Scripted.cookies = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
     media = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
     Scripted.media_base = f"http://127.0.0.1:{media.server_port}"
@@ -132,3 +142,17 @@ def test_credentials_and_compression_stay_off_the_media_host(client):
     assert media and all(auth is None for _, _, auth in media)
     assert all(auth and auth.startswith("Basic ") for _, _, auth in jira)
     assert set(Scripted.encodings) == {"identity"}  # hash bytes, never a gzip of them
+
+
+def test_no_credential_or_cookie_reaches_the_media_origin(client):
+    """Jira sets session cookies on every answer; the media origin (same host, other port:
+    cookies ignore ports) must see neither them nor the Authorization header, including after
+    a redirect within the media host, a retry and a renewed link."""
+    Scripted.media_401_left = 1
+    assert read(client, "hop", 0, 99) == BODY[:100]
+    assert read(client, "expired", 5, 9) == BODY[5:10]
+    assert read(client, "ok", 0, 0) == BODY[:1]
+    media = [c for c in Scripted.calls if c[0].startswith("/media/")]
+    assert len(media) >= 5 and all(auth is None for _, _, auth in media)
+    assert all(cookie is None for _, cookie in Scripted.cookies)  # nor back to Jira
+    assert {path for path, *_ in media} >= {"/media/hop", "/media/ok", "/media/expired"}

@@ -1,0 +1,185 @@
+"""Attachment bytes: Range reads that feed the hash exactly the bytes asked for.
+
+``GET /rest/api/3/attachment/content/{id}`` answers 303 to a media host (another origin with a
+short-lived signed link). The link is fetched by the Jira client, which never follows a
+redirect; the bytes by the media client, which holds no credentials and no cookies, so
+following the media host's own redirects (a CDN hop) is left to httpx. Cut downloads resume
+from their last byte; an expired link is renewed; an answer that is not the bytes asked for (a
+redirect loop, a wrong range, an error page) is never fed to the sink. Every request passes the
+governed transport; the retries are :func:`~aa_tui.jira.transport.retrying`'s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import httpx
+
+from aa_tui.jira.errors import Cancelled, RequestRejected
+from aa_tui.jira.responses import check_auth
+from aa_tui.jira.site import same_origin
+from aa_tui.jira.transport import NO_RETRY, Controls, Retry, retrying, short
+
+STREAM_CHUNK = 256 * 1024
+#: Waits between download retries are a quarter of the API's: nothing is lost by trying again.
+DOWNLOAD_BACKOFF = 0.25
+
+Sink = Callable[[bytes], None]
+
+
+@dataclass
+class _Read:
+    """Where one ``read`` is: the next byte wanted and the bytes seen on the network."""
+
+    position: int
+    end: int | None
+    network: int = 0
+
+
+class Downloads:
+    def __init__(
+        self, jira: httpx.Client, media: httpx.Client, controls: Controls, site: str, email: str
+    ) -> None:
+        self._jira = jira
+        self._media = media
+        self._controls = controls
+        self._site = site
+        self._email = email
+
+    def read(self, attachment_id: str, start: int, end: int | None, sink: Sink) -> int:
+        """Feed bytes ``start..end`` (inclusive; ``end=None``: to the end) of an attachment to
+        ``sink`` in order, exactly once each; returns the bytes read off the network."""
+        state = _Read(start, end)
+        retrying(
+            self._controls,
+            f"reading attachment {attachment_id}",
+            lambda: self._attempt(attachment_id, state, sink),
+        )
+        return state.network
+
+    # -- one attempt ----------------------------------------------------------------------------
+    def _attempt(self, attachment_id: str, state: _Read, sink: Sink) -> None:
+        """Ask Jira for the bytes with the ``Range`` already set (so if Jira serves them itself
+        they are these); a redirect gives the link the bytes are read from."""
+        url = f"/rest/api/3/attachment/content/{attachment_id}"
+        answer = self._send(self._jira, url, state)
+        link = _location(answer)
+        if link is None:
+            self._consume(answer, attachment_id, state, sink, media=False)
+            return
+        link = urljoin(str(answer.request.url), link)
+        if same_origin(link, self._site):
+            # Jira sending us on within its own origin: ask there, with the credentials.
+            answer = self._send(self._jira, link, state)
+            if _location(answer) is not None:
+                answer.close()
+                raise Retry("too many redirects", backoff=DOWNLOAD_BACKOFF)
+            self._consume(answer, attachment_id, state, sink, media=False)
+            return
+        self._read_link(link, attachment_id, state, sink)
+
+    def _read_link(self, link: str, attachment_id: str, state: _Read, sink: Sink) -> None:
+        answer = self._send(self._media, link, state)
+        if answer.status_code in (401, 403):
+            # The signed media link expired (or was refused): ask Jira for a fresh one.
+            answer.close()
+            raise Retry(f"media host answered HTTP {answer.status_code}", backoff=DOWNLOAD_BACKOFF)
+        self._consume(answer, attachment_id, state, sink, media=True)
+
+    def _send(self, client: httpx.Client, url: str, state: _Read) -> httpx.Response:
+        headers = {
+            "Range": f"bytes={state.position}-" + ("" if state.end is None else str(state.end)),
+            # Hash the file's bytes, never a compressed encoding of them.
+            "Accept-Encoding": "identity",
+        }
+        request = client.build_request("GET", url, headers=headers, extensions={NO_RETRY: True})
+        try:
+            return client.send(request, stream=True)
+        except httpx.TooManyRedirects:
+            raise Retry("too many redirects", backoff=DOWNLOAD_BACKOFF) from None
+        except Retry as exc:
+            exc.backoff = DOWNLOAD_BACKOFF if exc.retry_after is None else 1.0
+            raise
+
+    def _consume(
+        self,
+        response: httpx.Response,
+        attachment_id: str,
+        state: _Read,
+        sink: Sink,
+        *,
+        media: bool,
+    ) -> None:
+        """Feed the answer's bytes from ``state.position`` on, up to ``state.end``."""
+        with contextlib.closing(response):
+            status = response.status_code
+            if status >= 400:
+                if not media:
+                    with contextlib.suppress(httpx.HTTPError):
+                        response.read()
+                    check_auth(response, self._site, self._email)
+                raise RequestRejected(
+                    f"Attachment {attachment_id} cannot be read: HTTP {status}.", status
+                )
+            if status not in (200, 206):
+                raise Retry(f"unexpected HTTP {status}", backoff=DOWNLOAD_BACKOFF)
+            start = state.position
+            if status == 206 and _range_start(response) not in (None, start):
+                raise Retry("the server sent another range", backoff=DOWNLOAD_BACKOFF)
+            skip = start if status == 200 else 0
+            remaining = None if state.end is None else state.end - start + 1
+            delivered = got = 0
+            try:
+                for chunk in response.iter_bytes(STREAM_CHUNK):
+                    state.network += len(chunk)
+                    got += len(chunk)
+                    if skip:
+                        if len(chunk) <= skip:
+                            skip -= len(chunk)
+                            continue
+                        chunk = chunk[skip:]
+                        skip = 0
+                    if remaining is not None and len(chunk) >= remaining:
+                        sink(chunk[:remaining])
+                        state.position += remaining
+                        return
+                    sink(chunk)
+                    delivered += len(chunk)
+                    state.position += len(chunk)
+                    if remaining is not None:
+                        remaining -= len(chunk)
+                    if self._controls.cancel.is_set():
+                        raise Cancelled()
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                raise Retry(
+                    short(exc), progressed=delivered > 0, backoff=DOWNLOAD_BACKOFF
+                ) from None
+            expected = response.headers.get("content-length")
+            if expected is not None and expected.isdigit() and got < int(expected):
+                raise Retry(
+                    "download ended early", progressed=delivered > 0, backoff=DOWNLOAD_BACKOFF
+                )
+            if state.end is not None and state.position <= state.end:
+                raise Retry(
+                    f"answered without all its bytes ({got} read)",
+                    progressed=delivered > 0,
+                    backoff=DOWNLOAD_BACKOFF,
+                )
+
+
+def _location(response: httpx.Response) -> str | None:
+    if response.status_code in (301, 302, 303, 307, 308) and response.headers.get("location"):
+        location = response.headers["location"]
+        response.close()
+        return location
+    return None
+
+
+def _range_start(response: httpx.Response) -> int | None:
+    """The first byte of a 206's ``Content-Range: bytes a-b/n`` (None when absent or odd)."""
+    match = re.match(r"\s*bytes\s+(\d+)-", response.headers.get("content-range", ""))
+    return int(match.group(1)) if match else None
