@@ -223,6 +223,28 @@ def _exercise(srv: DemoServer, data) -> int:
             call(204, "DELETE", f"{api}/attachment/{victim}")
             call(404, "GET", f"{api}/attachment/{victim}")
             call(404, "DELETE", f"{api}/attachment/{victim}")
+            perms = {"permissions": "DELETE_ALL_ATTACHMENTS,DELETE_OWN_ATTACHMENTS"}
+            call(200, "GET", f"{api}/mypermissions", params=perms | {"projectKey": "OPS"})
+            call(200, "GET", f"{api}/mypermissions", params=perms | {"issueKey": key})
+            call(200, "GET", f"{api}/mypermissions", params=perms)
+            call(400, "GET", f"{api}/mypermissions")
+            call(400, "GET", f"{api}/mypermissions", params={"permissions": "NOPE"})
+            call(404, "GET", f"{api}/mypermissions", params=perms | {"projectKey": "HR"})
+            text = "Duplicate removed by aa-tui; the kept copy is on OPS-1."
+            adf = {
+                "type": "doc",
+                "version": 1,
+                "content": [{"type": "paragraph", "content": [{"type": "text", "text": text}]}],
+            }
+            good, bad = (adf, text) if v == "3" else (text, adf)
+            call(201, "POST", f"{api}/issue/{key}/comment", json={"body": good})
+            call(400, "POST", f"{api}/issue/{key}/comment", json={"body": bad})
+            call(404, "POST", f"{api}/issue/NOPE-1/comment", json={"body": good})
+            files = {"file": ("notes.txt", b"restored bytes", "text/plain")}
+            xsrf = {"X-Atlassian-Token": "no-check"}
+            call(200, "POST", f"{api}/issue/{key}/attachments", files=files, headers=xsrf)
+            call(403, "POST", f"{api}/issue/{key}/attachments", files=files)
+            call(404, "POST", f"{api}/issue/NOPE-1/attachments", files=files, headers=xsrf)
             call(410, "GET", f"{api}/search", params={"jql": jql})
             call(410, "POST", f"{api}/search", json={"jql": jql})
             call(405, "PUT", f"{api}/myself")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import socket
 import sys
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
-from aa_tui.demo.content import iter_spec
 from aa_tui.demo.media import RangeError, parse_range
 
 if TYPE_CHECKING:
@@ -33,6 +34,25 @@ class Reply:
 def errors(status: int, *messages: str, **headers: str) -> Reply:
     """Jira's ErrorCollection: ``{"errorMessages": [...], "errors": {}}``."""
     return Reply(status, {"errorMessages": list(messages), "errors": {}}, headers or None)
+
+
+def throttled(limit: int, wait: float, reason: str) -> Reply:
+    """A 429 as Jira sends it: ``Retry-After`` (whole seconds), ``X-RateLimit-*`` (the reset
+    as an ISO-8601 time) and ``RateLimit-Reason``."""
+    seconds = max(1, math.ceil(wait))
+    reset = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + seconds))
+    return errors(
+        429,
+        "Rate limit exceeded.",
+        **{
+            "Retry-After": str(seconds),
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-NearLimit": "true",
+            "X-RateLimit-Reset": reset,
+            "RateLimit-Reason": reason,
+        },
+    )
 
 
 class Rejected(Exception):
@@ -64,7 +84,10 @@ class Request:
     params: dict[str, str]  # named parts of the route template
     query: dict[str, list[str]]
     body: Any
+    raw: bytes = b""  # the body as sent (multipart uploads)
     anonymous: bool = False  # an expired token or no credentials: an anonymous user
+    viewer: bool = False  # the read-only user (browse only)
+    route: str = ""  # "METHOD template" of the matched route
     login_failed: bool = False  # credentials that failed (the expired token)
 
     @property
@@ -120,8 +143,8 @@ class BaseHandler(BaseHTTPRequestHandler):
 
     def send_file(self, j: int, stat: str, headers: dict[str, str]) -> None:
         """Send attachment ``j`` honouring Range (unless ignore_range), maybe cut mid-body."""
-        demo, data = self.demo, self.demo.data
-        size = data.attachment_size(j)
+        demo = self.demo
+        size = demo.file_size(j)
         start, end, status = 0, size, 200
         extra = dict(headers)
         rng = self.headers.get("Range")
@@ -139,7 +162,7 @@ class BaseHandler(BaseHTTPRequestHandler):
         length = end - start
         self.streamed_status = status
         self.send_response(status)
-        self.send_header("Content-Type", data.mime_type(j))
+        self.send_header("Content-Type", demo.file_mime(j))
         self.send_header("Content-Length", str(length))
         self.send_header("Accept-Ranges", "bytes")
         self.send_header("Cache-Control", "private, max-age=0")
@@ -153,7 +176,7 @@ class BaseHandler(BaseHTTPRequestHandler):
             cut = demo.fault_int(0, min(length - 1, 1 << 20))
         sent = 0
         try:
-            for piece in iter_spec(data.spec_at(j), start, end):
+            for piece in demo.iter_file(j, start, end):
                 if cut >= 0 and sent + len(piece) > cut:
                     piece = piece[: cut - sent]
                     self.wfile.write(piece)

@@ -60,6 +60,7 @@ class SiteView:
     email: str = "demo@example.com"
     deleted: frozenset[int] = frozenset()
     comments: Mapping[int, tuple[CommentRecord, ...]] = field(default_factory=dict)
+    uploads: Mapping[int, tuple[Any, ...]] = field(default_factory=dict)  # changes.Upload
 
 
 def adf(text: str) -> dict:
@@ -98,12 +99,35 @@ def resolution_json(links: Links) -> dict:
     return {"self": links.rest(f"resolution/{RESOLUTION['id']}"), **RESOLUTION}
 
 
+def upload_json(links: Links, email: str, upload: Any, *, int_id: bool = False) -> dict:
+    """An attachment uploaded while the server runs (its author is the demo user)."""
+    aid = str(cat.ATTACHMENT_ID_BASE + upload.j)
+    out: dict = {
+        "self": links.rest(f"attachment/{aid}"),
+        "id": int(aid) if int_id else aid,
+        "filename": upload.filename,
+        "author": _demo_user(links, email),
+        "created": jira_time(upload.created),
+        "size": len(upload.content),
+        "mimeType": upload.mime,
+        "content": links.rest(f"attachment/content/{aid}"),
+    }
+    return out
+
+
 def _rich(view: SiteView, text: str, doc: Any = None) -> Any:
     return (doc or adf(text)) if view.links.api == "3" else text
 
 
+def _demo_user(links: Links, email: str) -> dict:
+    """The demo user as an author (UserDetails: no locale)."""
+    out = myself_json(links, email)
+    del out["locale"]
+    return out
+
+
 def _user(view: SiteView, u: int) -> dict:
-    return myself_json(view.links, view.email) if u < 0 else user_json(view.links, u)
+    return _demo_user(view.links, view.email) if u < 0 else user_json(view.links, u)
 
 
 def _issue_user(data: DemoData, i: int, salt: int) -> int:
@@ -169,9 +193,11 @@ def _field_value(view: SiteView, i: int, name: str) -> Any:  # noqa: C901 - one 
     if name == "issuetype":
         return issue_type_json(links)
     if name == "attachment":
-        return [
+        generated = [
             attachment_json(data, links, j) for j in data.attachments_of(i) if j not in view.deleted
         ]
+        uploaded = [upload_json(links, view.email, u) for u in view.uploads.get(i, ())]
+        return generated + uploaded
     if name == "description":
         return _rich(view, f"{data.summary(i)}. Details and files are attached to {key}.")
     if name == "comment":

@@ -12,9 +12,16 @@ import orjson
 
 from aa_tui.demo import faults
 from aa_tui.demo.endpoints import jira_router
-from aa_tui.demo.http import BAD_JSON, BaseHandler, Exchange, Rejected, Reply, Request, errors
-from aa_tui.demo.limits import retry_after_seconds
-from aa_tui.demo.views import iso_time
+from aa_tui.demo.http import (
+    BAD_JSON,
+    BaseHandler,
+    Exchange,
+    Rejected,
+    Reply,
+    Request,
+    errors,
+    throttled,
+)
 
 ROUTER = jira_router()
 UNAUTHENTICATED = "Client must be authenticated to access this resource."
@@ -42,7 +49,8 @@ class JiraHandler(BaseHandler):
         path = url.path.rstrip("/") or "/"
         query = parse_qs(url.query, keep_blank_values=True)
         match = ROUTER.match(self.command, path)
-        demo.stats.hit(f"{self.command} {match.name if match else '(no route)'}")
+        key = f"{self.command} {match.name if match else '(no route)'}"
+        demo.stats.hit(key)
         if opts.not_jira:
             missing = opts.not_jira == "html404" and path != "/"
             page = faults.HTML_404 if missing else faults.HTML_PAGE
@@ -60,9 +68,9 @@ class JiraHandler(BaseHandler):
         if demo.fault(opts.fault_slow):
             demo.stats.add("slow_answers")
             time.sleep(opts.slow_s)
-        req = Request(self, demo, self.command, path, {}, query, body)
+        req = Request(self, demo, self.command, path, {}, query, body, raw)
         extra: dict[str, str] = {}
-        reply = self.gate(req, extra, public=bool(match and match.route.public))
+        reply = self.gate(req, extra, key, public=bool(match and match.route.public))
         if reply is None:
             try:
                 reply = self.dispatch(req, match)
@@ -94,6 +102,7 @@ class JiraHandler(BaseHandler):
         if match.endpoint is None:
             return errors(405, f"Method {req.method} is not allowed here.")
         req.params = match.params
+        req.route = f"{req.method} {match.name}"
         return match.endpoint(req)
 
     def record(self, req: Request, status: int, resp: Any) -> None:
@@ -102,21 +111,25 @@ class JiraHandler(BaseHandler):
             body = None if req.body is BAD_JSON else req.body
             demo.add_exchange(Exchange(req.method, req.path, req.query, body, status, resp))
 
-    def gate(self, req: Request, extra: dict[str, str], public: bool) -> Reply | None:
-        """Rate limit, fault injection and authentication; a Reply means stop here."""
+    def gate(self, req: Request, extra: dict[str, str], key: str, public: bool) -> Reply | None:
+        """Rate limit, fault injection and authentication; a Reply means stop here.
+
+        ``key`` is the endpoint and method ("GET /rest/api/3/search/jql"): the scope of a
+        bucket when the site limits per endpoint, as Jira's jira-burst-based limit does."""
         demo, opts = self.demo, self.demo.options
-        limit = demo.bucket.burst if demo.bucket else opts.burst
-        if demo.bucket is not None:
-            allowed, remaining, wait = demo.bucket.take()
+        bucket = demo.bucket_for(key)
+        limit = bucket.burst if bucket else opts.burst
+        if bucket is not None:
+            allowed, remaining, wait = bucket.take()
             if not allowed:
-                return self.throttle(limit, wait)
+                return self.throttle(limit, wait, key)
             extra["X-RateLimit-Limit"] = str(limit)
             extra["X-RateLimit-Remaining"] = str(remaining)
             if remaining < 0.2 * limit:
                 extra["X-RateLimit-NearLimit"] = "true"
         burst_left = demo.start_429_burst()
         if burst_left > 0:
-            return self.throttle(limit, burst_left)
+            return self.throttle(limit, burst_left, key)
         if demo.fault(opts.fault_5xx):
             demo.stats.add("errors_5xx")
             status = demo.fault_choice([500, 502, 503])
@@ -138,7 +151,11 @@ class JiraHandler(BaseHandler):
             return None
         expected = base64.b64encode(f"{demo.email}:{demo.token}".encode()).decode()
         expired = base64.b64encode(f"{demo.email}:{demo.expired_token}".encode()).decode()
+        viewer = f"{demo.viewer_email}:{demo.viewer_token}".encode()
         if hmac.compare_digest(auth, f"Basic {expected}"):
+            return None
+        if hmac.compare_digest(auth, f"Basic {base64.b64encode(viewer).decode()}"):
+            req.viewer = True
             return None
         if hmac.compare_digest(auth, f"Basic {expired}"):
             if req.path.endswith("/myself"):
@@ -147,18 +164,6 @@ class JiraHandler(BaseHandler):
             return None
         return errors(401, UNAUTHENTICATED)
 
-    def throttle(self, limit: int, wait: float) -> Reply:
-        self.demo.stats.add("throttled")
-        seconds = retry_after_seconds(wait)
-        return errors(
-            429,
-            "Rate limit exceeded.",
-            **{
-                "Retry-After": str(seconds),
-                "X-RateLimit-Limit": str(limit),
-                "X-RateLimit-Remaining": "0",
-                "X-RateLimit-NearLimit": "true",
-                "X-RateLimit-Reset": iso_time(time.time() + seconds),
-                "RateLimit-Reason": "jira-burst-based",
-            },
-        )
+    def throttle(self, limit: int, wait: float, key: str) -> Reply:
+        self.demo.stats.throttle("jira-burst-based", key)
+        return throttled(limit, wait, "jira-burst-based")

@@ -360,10 +360,12 @@ _OPS: dict[str, Callable[[int, int], bool]] = {
 _CATEGORY_KEYS = tuple(cat.STATUS_CATEGORIES)
 
 
-def _compile(node: Node | Clause, data, deleted: set[int] | None) -> Callable[[int], bool]:
+def _compile(
+    node: Node | Clause, data, deleted: set[int] | None, uploaded: set[int]
+) -> Callable[[int], bool]:
     """A predicate over issue indices for one node of the tree."""
     if isinstance(node, Node):
-        parts = [_compile(c, data, deleted) for c in node.children]
+        parts = [_compile(c, data, deleted, uploaded) for c in node.children]
         if node.kind == "not":
             inner = parts[0]
             return lambda i: not inner(i)
@@ -374,10 +376,11 @@ def _compile(node: Node | Clause, data, deleted: set[int] | None) -> Callable[[i
     if f == "attachments":
         want = op == "not empty"
         att_start = data.att_start
-        if deleted:
-            gone = deleted
+        if deleted or uploaded:
+            gone = deleted or set()
             return lambda i: (
-                any(j not in gone for j in range(att_start[i], att_start[i + 1])) == want
+                (i in uploaded or any(j not in gone for j in range(att_start[i], att_start[i + 1])))
+                == want
             )
         return lambda i: (att_start[i + 1] > att_start[i]) == want
     if f in ("created", "updated"):
@@ -422,9 +425,15 @@ def _bounds(node: Node | Clause) -> tuple[set[int] | None, set[int] | None]:
 
 
 def run_query(
-    data, query: Query, hidden: frozenset[int] = frozenset(), deleted: set[int] | None = None
+    data,
+    query: Query,
+    hidden: frozenset[int] = frozenset(),
+    deleted: set[int] | frozenset[int] | None = None,
+    uploaded: set[int] | None = None,
 ) -> array:
-    """Issue indices matching ``query`` in its order (id ascending by default)."""
+    """Issue indices matching ``query`` in its order (id ascending by default).
+
+    ``deleted``: attachment indices gone; ``uploaded``: issues with live uploaded files."""
     projects = set(range(len(cat.PROJECTS))) - set(hidden)
     issues: set[int] | None = None
     if query.where is not None:
@@ -442,7 +451,7 @@ def run_query(
     if query.where is None:
         out.extend(candidates)
     else:
-        test = _compile(query.where, data, deleted)
+        test = _compile(query.where, data, deleted, uploaded or set())
         out.extend(i for i in candidates if test(i))
     for key, desc in reversed(query.order):
         out = array("L", sorted(out, key=_sort_key(data, key), reverse=desc))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 
@@ -15,6 +14,7 @@ class DemoStats:
 
     requests: Counter = field(default_factory=Counter)  # per endpoint name
     throttled: int = 0  # 429s sent (limit exceeded or fault bursts)
+    throttled_by: Counter = field(default_factory=Counter)  # per "reason METHOD template"
     errors_5xx: int = 0
     cut_downloads: int = 0
     slow_answers: int = 0
@@ -30,6 +30,11 @@ class DemoStats:
         with self._lock:
             setattr(self, name, getattr(self, name) + amount)
 
+    def throttle(self, reason: str, endpoint: str) -> None:
+        with self._lock:
+            self.throttled += 1
+            self.throttled_by[f"{reason} {endpoint}"] += 1
+
     def hit(self, endpoint: str) -> None:
         with self._lock:
             self.requests[endpoint] += 1
@@ -44,6 +49,7 @@ class DemoStats:
             return {
                 "requests": dict(self.requests),
                 "throttled": self.throttled,
+                "throttled_by": dict(self.throttled_by),
                 "errors_5xx": self.errors_5xx,
                 "cut_downloads": self.cut_downloads,
                 "slow_answers": self.slow_answers,
@@ -78,6 +84,47 @@ class TokenBucket:
             return False, 0, (1.0 - self.tokens) / self.rate
 
 
-def retry_after_seconds(wait: float) -> int:
-    """``Retry-After`` value: whole seconds, rounded up, at least 1."""
-    return max(1, math.ceil(wait))
+class EndpointBuckets:
+    """One token bucket per key (Jira's ``jira-burst-based`` scope: endpoint + HTTP method).
+
+    ``overrides`` maps a key (``"GET /rest/api/3/attachment/content/{id}"``) to its own
+    ``(rate, burst)``; every other key gets ``(rate, burst)``."""
+
+    def __init__(
+        self, rate: float, burst: int, overrides: dict[str, tuple[float, int]] | None = None
+    ) -> None:
+        self.rate, self.burst = rate, burst
+        self.overrides = overrides or {}
+        self._buckets: dict[str, TokenBucket] = {}
+        self._lock = threading.Lock()
+
+    def bucket(self, key: str) -> TokenBucket:
+        with self._lock:
+            found = self._buckets.get(key)
+            if found is None:
+                rate, burst = self.overrides.get(key, (self.rate, self.burst))
+                found = self._buckets[key] = TokenBucket(rate, burst)
+            return found
+
+
+class WriteLimiter:
+    """Writes per issue in a sliding window (``jira-per-issue-on-write``): at most ``limit``
+    writes to one issue in any ``window_s`` seconds; other issues are not affected."""
+
+    def __init__(self, limit: int, window_s: float) -> None:
+        self.limit = max(1, limit)
+        self.window_s = window_s
+        self._writes: dict[int, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, issue: int) -> tuple[bool, int, float]:
+        """``(allowed, remaining, seconds until the oldest write leaves the window)``."""
+        now = time.monotonic()
+        with self._lock:
+            seen = self._writes.setdefault(issue, deque())
+            while seen and seen[0] <= now - self.window_s:
+                seen.popleft()
+            if len(seen) >= self.limit:
+                return False, 0, seen[0] + self.window_s - now
+            seen.append(now)
+            return True, self.limit - len(seen), 0.0

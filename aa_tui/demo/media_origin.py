@@ -45,11 +45,11 @@ class MediaHandler(BaseHandler):
             return
         token = (parse_qs(url.query).get("token") or [""])[0]
         aid = demo.signer.verify(parts[1], token)
-        j = demo.data.attachment_index(aid) if aid else None
+        j = demo.attachment_index(aid) if aid else None
         if j is None or demo.file_uuid(j) != parts[1]:
             self.send_reply(_media_error(401, "Unauthorized", "Bad or expired token"))
             return
-        name = quote(demo.data.att_name[j])
+        name = quote(demo.file_name(j))
         self.send_file(
             j, "media_bytes", {"Content-Disposition": f"attachment; filename*=UTF-8''{name}"}
         )

@@ -16,6 +16,18 @@ class DemoOptions:
     per_id_s: float = 0.0  # per id on id-only search pages
     rate_limit_rps: float | None = None  # token bucket over Jira-origin requests
     burst: int = 40
+    # "site": one bucket for every request; "endpoint": one per endpoint + method, as Jira's
+    # jira-burst-based limit (a 429 on attachment content leaves search and bulkfetch alone).
+    rate_scope: str = "site"
+    # Own (rps, burst) for some endpoints, keyed "METHOD template" (rate_scope="endpoint"),
+    # e.g. (("GET /rest/api/3/attachment/content/{id}", 5.0, 5),).
+    endpoint_rates: tuple[tuple[str, float, int], ...] = ()
+    # Writes (delete, comment, upload) to one issue: at most N in any window of S seconds
+    # (jira-per-issue-on-write; reported figures 20 per 2 s). None: unlimited.
+    issue_write_limit: tuple[int, float] | None = None
+    # Delete permission of the demo user: "all" (Delete all attachments), "own" (only files it
+    # uploaded), "none". The read-only user (DemoServer.viewer) never has any.
+    delete_permission: str = "all"
     fault_5xx: float = 0.0  # Jira-origin answers replaced by 500/502/503 (+Retry-After)
     fault_429_burst: float = 0.0  # requests that start a ~1 s burst of 429s
     fault_cut_download: float = 0.0  # downloads cut mid-body (full Content-Length sent)
@@ -26,7 +38,7 @@ class DemoOptions:
     deployment: str = "Cloud"  # "Server" emulates Data Center in serverInfo
     hidden_projects: tuple[str, ...] = ()  # keys the user cannot browse
     fault_seed: int = 1
-    media_token_ttl_s: float = 300.0
+    media_token_ttl_s: float = 300.0  # media links expire after this (401 from the media host)
     # Response faults (see aa_tui.demo.faults); deterministic given the site's seed.
     id_page_size: int = 0  # cap on id-only search pages (0: Jira's 5000)
     fault_bad_json: float = 0.0  # 200 JSON answers cut in half (still labelled JSON)

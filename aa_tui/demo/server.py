@@ -20,12 +20,14 @@ from urllib.parse import quote
 
 from aa_tui.demo import catalog as cat
 from aa_tui.demo import faults
+from aa_tui.demo.changes import Changes, Upload, truth_with_uploads
+from aa_tui.demo.content import iter_spec
 from aa_tui.demo.generator import DemoData, mix64
-from aa_tui.demo.http import Exchange, QuietServer
-from aa_tui.demo.issue_view import CommentRecord, SiteView
+from aa_tui.demo.http import Exchange, QuietServer, Rejected, throttled
+from aa_tui.demo.issue_view import SiteView
 from aa_tui.demo.jira_origin import JiraHandler
 from aa_tui.demo.jql import Query, parse_jql, run_query
-from aa_tui.demo.limits import DemoStats, TokenBucket
+from aa_tui.demo.limits import DemoStats, EndpointBuckets, TokenBucket, WriteLimiter
 from aa_tui.demo.media import MediaSigner
 from aa_tui.demo.media_origin import MediaHandler
 from aa_tui.demo.options import DemoOptions
@@ -58,21 +60,27 @@ class DemoServer:
         self.stats = DemoStats()
         self.record = False
         self.recorded: list[Exchange] = []
-        self.deleted: set[int] = set()  # attachment indices deleted while running
-        self.comments: dict[int, tuple[CommentRecord, ...]] = {}  # posted while running, by issue
+        self.changes = Changes(data)  # deletions, comments and uploads made while running
+        self.viewer_email = "viewer@example.com"  # a read-only user (no delete, comment, upload)
+        self.viewer_token = token + "-viewer"
         self._requested_ports = (port, media_port)
         self._lock = threading.Lock()
         self._query_cache: OrderedDict[tuple, Any] = OrderedDict()
-        self._version = 0
         secret = hashlib.sha256(f"demo:{data.seed}:{time.time_ns()}".encode()).digest()
         self.signer = MediaSigner(secret, options.media_token_ttl_s)
         self.tokens = PageTokens(secret)
         self.hidden = frozenset(
             p for p, info in enumerate(cat.PROJECTS) if info.key in set(options.hidden_projects)
         )
-        self.bucket = (
-            TokenBucket(options.rate_limit_rps, options.burst) if options.rate_limit_rps else None
-        )
+        self.bucket: TokenBucket | None = None  # rate_scope "site"
+        self.buckets: EndpointBuckets | None = None  # rate_scope "endpoint"
+        if options.rate_limit_rps and options.rate_scope == "endpoint":
+            overrides = {key: (rps, burst) for key, rps, burst in options.endpoint_rates}
+            self.buckets = EndpointBuckets(options.rate_limit_rps, options.burst, overrides)
+        elif options.rate_limit_rps:
+            self.bucket = TokenBucket(options.rate_limit_rps, options.burst)
+        limit = options.issue_write_limit
+        self.writes = WriteLimiter(limit[0], limit[1]) if limit else None
         self._fault_rng = random.Random(options.fault_seed)
         self._burst_until = 0.0
         self._servers: list[QuietServer] = []
@@ -123,13 +131,23 @@ class DemoServer:
     def auth(self) -> tuple[str, str]:
         return (self.email, self.token)
 
+    @property
+    def deleted(self) -> set[int]:
+        """Attachment indices deleted while running (a copy)."""
+        return set(self.changes.snapshot()[0])
+
     def truth(self) -> SiteTruth:
-        """The answer key as this server exposes it (hidden projects and deletions removed)."""
-        if not self.hidden and not self.deleted:
-            return self.data.truth
-        visible = [info.key for p, info in enumerate(cat.PROJECTS) if p not in self.hidden]
-        gone = [self.data.attachment_id(j) for j in self.deleted_now()]
-        return self.data.truth_for(visible, exclude=gone)
+        """The answer key as this server exposes it: hidden projects and deletions removed,
+        uploads added."""
+        deleted, _comments, uploads = self.changes.snapshot()
+        if not self.hidden and not deleted:
+            base = self.data.truth
+        else:
+            visible = [info.key for p, info in enumerate(cat.PROJECTS) if p not in self.hidden]
+            gone = [self.data.attachment_id(j) for j in deleted if j < self.data.attachment_count]
+            base = self.data.truth_for(visible, exclude=gone)
+        live = [u for group in uploads.values() for u in group]
+        return truth_with_uploads(self.data, base, self.hidden, deleted, live)
 
     def add_exchange(self, exchange: Exchange) -> None:
         with self._lock:
@@ -162,6 +180,19 @@ class DemoServer:
             return 1.0
         return 0.0
 
+    def bucket_for(self, key: str) -> TokenBucket | None:
+        """The token bucket that request ``key`` ("METHOD template") draws from, if any."""
+        return self.buckets.bucket(key) if self.buckets is not None else self.bucket
+
+    def check_write(self, issue: int, key: str) -> None:
+        """Count a write to ``issue``; over the per-issue limit, a 429 raised as Rejected."""
+        if self.writes is None:
+            return
+        allowed, _remaining, wait = self.writes.take(issue)
+        if not allowed:
+            self.stats.throttle("jira-per-issue-on-write", key)
+            raise Rejected(throttled(self.writes.limit, wait, "jira-per-issue-on-write"))
+
     def unusable_attachments(self) -> set[str]:
         """Ids whose size ``fault_fields`` damages beyond use (a scan cannot count them)."""
         return faults.unusable_attachments(self.data, self.options.fault_fields)
@@ -173,15 +204,16 @@ class DemoServer:
     # ---- site state ----------------------------------------------------------------------
     def query(self, jql: str) -> tuple[Query, Any]:
         """Parse and run ``jql`` (cached); raises JqlError."""
-        key = (jql.strip(), self._version)
+        key = (jql.strip(), self.changes.version)
         with self._lock:
             hit = self._query_cache.get(key)
             if hit is not None:
                 self._query_cache.move_to_end(key)
                 return hit
         q = parse_jql(jql, self._visible_project, self._visible_issue)
-        deleted = self.deleted_now()
-        result = (q, run_query(self.data, q, self.hidden, deleted) if q.bounded else None)
+        deleted, _comments, uploads = self.changes.snapshot()
+        found = run_query(self.data, q, self.hidden, deleted, set(uploads)) if q.bounded else None
+        result = (q, found)
         with self._lock:
             self._query_cache[key] = result
             while len(self._query_cache) > 32:
@@ -199,10 +231,6 @@ class DemoServer:
     def visible_projects(self) -> list[int]:
         return [p for p in range(len(cat.PROJECTS)) if p not in self.hidden]
 
-    def is_deleted(self, j: int) -> bool:
-        with self._lock:
-            return j in self.deleted
-
     def deleted_now(self) -> frozenset[int]:
         """The attachment indices deleted so far (a copy, safe to keep)."""
         with self._lock:
@@ -210,14 +238,53 @@ class DemoServer:
 
     def view(self, api: str = "3") -> SiteView:
         """What answers for REST version ``api`` are built from (a snapshot of the changes)."""
-        with self._lock:
-            deleted, comments = frozenset(self.deleted), dict(self.comments)
-        return SiteView(self.data, Links(self.base_url, api), self.email, deleted, comments)
+        deleted, comments, uploads = self.changes.snapshot()
+        links = Links(self.base_url, api)
+        return SiteView(self.data, links, self.email, deleted, comments, uploads)
+
+    def is_deleted(self, j: int) -> bool:
+        return self.changes.is_deleted(j)
 
     def delete_attachment(self, j: int) -> None:
-        with self._lock:
-            self.deleted.add(j)
-            self._version += 1
+        self.changes.delete(j)
+
+    # ---- files: generated ones and uploads alike -----------------------------------------
+    def upload(self, j: int) -> Upload | None:
+        return self.changes.uploads.get(j) if j >= self.data.attachment_count else None
+
+    def attachment_index(self, text: str | None) -> int | None:
+        """The index of a generated or uploaded attachment id (deleted ones included)."""
+        j = self.data.attachment_index(text) if text else None
+        if j is None and text and text.strip().isdigit():
+            k = int(text) - cat.ATTACHMENT_ID_BASE
+            j = k if self.upload(k) is not None else None
+        return j
+
+    def attachment_issue(self, j: int) -> int:
+        upload = self.upload(j)
+        return upload.issue if upload else self.data.att_issue[j]
+
+    def file_size(self, j: int) -> int:
+        upload = self.upload(j)
+        return len(upload.content) if upload else self.data.attachment_size(j)
+
+    def file_mime(self, j: int) -> str:
+        upload = self.upload(j)
+        return upload.mime if upload else self.data.mime_type(j)
+
+    def file_name(self, j: int) -> str:
+        upload = self.upload(j)
+        return upload.filename if upload else self.data.att_name[j]
+
+    def download_status(self, j: int) -> int:
+        return 200 if self.upload(j) else self.data.download_status(j)
+
+    def iter_file(self, j: int, start: int, end: int):
+        upload = self.upload(j)
+        if upload is not None:
+            yield upload.content[start:end]
+            return
+        yield from iter_spec(self.data.spec_at(j), start, end)
 
     def file_uuid(self, j: int) -> str:
         h = f"{mix64(self.data.seed, j, 0xF11E):016x}{mix64(j, self.data.seed):016x}"
@@ -225,5 +292,5 @@ class DemoServer:
 
     def media_link(self, j: int) -> str:
         uuid = self.file_uuid(j)
-        token = self.signer.sign(uuid, self.data.attachment_id(j))
+        token = self.signer.sign(uuid, str(cat.ATTACHMENT_ID_BASE + j))
         return f"{self.media_url}/file/{uuid}/binary?token={quote(token)}&client=demo&dl=true"

@@ -9,6 +9,7 @@ from aa_tui.demo import catalog as cat
 from aa_tui.demo.generator import ALL_KINDS, DemoData
 
 MYSELF_ACCOUNT_ID = "5f0c1d2e3a4b5c006d7e8f90"
+VIEWER_ACCOUNT_ID = "5f0c1d2e3a4b5c006d7e8f91"  # the read-only user
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +60,11 @@ def user_json(links: Links, u: int) -> dict:
     return out
 
 
-def myself_json(links: Links, email: str) -> dict:
+def myself_json(links: Links, email: str, account_id: str = MYSELF_ACCOUNT_ID) -> dict:
     name = email.split("@")[0].replace(".", " ").title()
     return {
-        "self": links.rest(f"user?accountId={MYSELF_ACCOUNT_ID}"),
-        "accountId": MYSELF_ACCOUNT_ID,
+        "self": links.rest(f"user?accountId={account_id}"),
+        "accountId": account_id,
         "accountType": "atlassian",
         "emailAddress": email,
         "avatarUrls": avatar_urls(links.base, "user", "10099"),

@@ -7,10 +7,18 @@ v3 has ADF, links to the same version). ``PUBLIC`` templates answer without cred
 
 from __future__ import annotations
 
-from aa_tui.demo.endpoints import attachments, identity, issues, metadata, projects, search
+from aa_tui.demo.endpoints import (
+    attachments,
+    identity,
+    issues,
+    metadata,
+    permissions,
+    projects,
+    search,
+)
 from aa_tui.demo.router import Router
 
-FAMILIES = (identity, metadata, projects, search, issues, attachments)
+FAMILIES = (identity, metadata, projects, search, issues, attachments, permissions)
 #: Cloud serves the same resources under REST v2 (and ``latest``, an alias of v2).
 MIRRORS = ("/rest/api/2/", "/rest/api/latest/")
 

@@ -7,6 +7,7 @@ import time
 from aa_tui.demo.http import Reply, Request, errors
 from aa_tui.demo.views import (
     MYSELF_ACCOUNT_ID,
+    VIEWER_ACCOUNT_ID,
     Links,
     jira_time,
     myself_json,
@@ -22,6 +23,8 @@ def _links(req: Request) -> Links:
 
 
 def myself(req: Request) -> Reply:
+    if req.viewer:
+        return Reply(200, myself_json(_links(req), req.demo.viewer_email, VIEWER_ACCOUNT_ID))
     return Reply(200, myself_json(_links(req), req.demo.email))
 
 
@@ -32,6 +35,8 @@ def user(req: Request) -> Reply:
         return errors(401, "Client must be authenticated to access this resource.")
     if account == MYSELF_ACCOUNT_ID:
         return Reply(200, myself_json(_links(req), req.demo.email))
+    if account == VIEWER_ACCOUNT_ID:
+        return Reply(200, myself_json(_links(req), req.demo.viewer_email, VIEWER_ACCOUNT_ID))
     u = user_index(account)
     if u is None:
         return errors(404, NO_USER)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 
 from aa_tui.demo import faults
+from aa_tui.demo.endpoints.permissions import can
 from aa_tui.demo.fields import select_fields
 from aa_tui.demo.http import Rejected, Reply, Request, errors
 from aa_tui.demo.issue_view import (
+    adf_text,
     comment_json,
     comment_page,
     comments_of,
@@ -98,6 +100,28 @@ def comment_get(req: Request) -> Reply:
     return errors(404, f"Can not find a comment for the id: {req.params['id']}.")
 
 
+def comment_post(req: Request) -> Reply:
+    """201 with the Comment; v3 takes an ADF ``body``, v2 a string. A write to the issue."""
+    demo = req.demo
+    i = find_issue(req)
+    demo.check_write(i, req.route)
+    if not can(req, "ADD_COMMENTS"):
+        return errors(403, "You do not have the permission to comment on this issue.")
+    body = req.body.get("body") if isinstance(req.body, dict) else None
+    if req.api == "3":
+        if not isinstance(body, dict) or body.get("type") != "doc" or body.get("version") != 1:
+            return errors(400, "Comment body is not valid: expected an Atlassian Document.")
+        text, doc = adf_text(body), body
+    else:
+        if not isinstance(body, str):
+            return errors(400, "Comment body is not valid: expected a string.")
+        text, doc = body, None
+    if not text.strip():
+        return errors(400, "Comment body can not be empty!")
+    record = demo.changes.add_comment(i, text, doc)
+    return Reply(201, comment_json(demo.view(req.api), i, record))
+
+
 def watchers(req: Request) -> Reply:
     i = find_issue(req)
     links = Links(req.demo.base_url, req.api)
@@ -119,6 +143,7 @@ ROUTES = [
     ("POST", "/rest/api/3/issue/bulkfetch", bulkfetch),
     ("GET", "/rest/api/3/issue/{issueIdOrKey}", issue_get),
     ("GET", "/rest/api/3/issue/{issueIdOrKey}/comment", comments_get),
+    ("POST", "/rest/api/3/issue/{issueIdOrKey}/comment", comment_post),
     ("GET", "/rest/api/3/issue/{issueIdOrKey}/comment/{id}", comment_get),
     ("GET", "/rest/api/3/issue/{issueIdOrKey}/watchers", watchers),
     ("GET", "/rest/api/3/issue/{issueIdOrKey}/votes", votes),
