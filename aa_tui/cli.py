@@ -1,7 +1,7 @@
 """The command line: ``aa-tui [demo | demo-site | scan | scans | report]``.
 
-The CLI and the TUI are two faces of one engine (``aa_tui.scan.engine``): nothing here
-re-implements scanning, storing or reporting.
+The CLI and the TUI are two faces of one service layer (``aa_tui.service``): this module parses
+arguments and prints; scanning, storing and reporting happen there.
 """
 
 from __future__ import annotations
@@ -13,14 +13,6 @@ import threading
 from pathlib import Path
 
 from aa_tui import __version__
-
-EXIT_OK, EXIT_USAGE, EXIT_FAILED, EXIT_CANCELLED = 0, 2, 3, 130
-
-
-class CliError(Exception):
-    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,24 +121,18 @@ def main(argv: list[str] | None = None) -> int:
 def _main(args: argparse.Namespace) -> int:
     try:
         return _dispatch(args)
-    except CliError as exc:
-        print(f"aa-tui: {exc}", file=sys.stderr)
-        return exc.code
     except KeyboardInterrupt:
         print("aa-tui: interrupted.", file=sys.stderr)
-        return EXIT_CANCELLED
+        return 130
     except Exception as exc:  # the last guard: one sentence, never a traceback
-        from aa_tui.jira.errors import JiraError
-        from aa_tui.store.store import StoreError
+        from aa_tui.service.errors import describe
 
-        if isinstance(exc, JiraError):
-            print(f"aa-tui: {exc}", file=sys.stderr)
-            return exc.exit_code
-        if isinstance(exc, StoreError):
-            print(f"aa-tui: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        print(f"aa-tui: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        problem = describe(exc)
+        if problem.unexpected:
+            print(f"aa-tui: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        else:
+            print(f"aa-tui: {problem.message}", file=sys.stderr)
+        return problem.exit_code
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -161,91 +147,79 @@ def _dispatch(args: argparse.Namespace) -> int:
         if command == "demo":
             return run_demo(data_dir=args.data_dir, issues=args.issues, seed=args.seed)
         return run_app(data_dir=args.data_dir)
-    store = _open_store(args.data_dir)
-    if command == "scan":
-        return _scan(args, store)
-    if command == "scans":
-        return _list_scans(store)
-    if command == "report":
-        return _report(args, store)
-    raise CliError(f"unknown command {command!r}")  # pragma: no cover - argparse guards
+    workspace = _open_workspace(args.data_dir)
+    try:
+        if command == "scan":
+            return _scan(args, workspace)
+        if command == "scans":
+            return _list_scans(workspace)
+        return _report(args, workspace)
+    finally:
+        workspace.close()
 
 
-def _open_store(data_dir: str | None):
-    from aa_tui.locations import data_dir as resolve
+def _open_workspace(data_dir: str | None):
     from aa_tui.logs import setup_logging
-    from aa_tui.store.store import Store
+    from aa_tui.service.workspace import Workspace
 
-    folder = resolve(data_dir)
-    setup_logging(folder)
-    store = Store(folder)
-    for warning in store.warnings:
+    workspace = Workspace.open(data_dir)
+    setup_logging(workspace.data_dir)
+    for warning in workspace.warnings:
         print(f"aa-tui: warning: {warning}", file=sys.stderr)
-    return store
+    return workspace
 
 
-def _read_token(args: argparse.Namespace, site: str) -> str:
+def _read_token(args: argparse.Namespace, workspace, site: str) -> str:
     """``--token-stdin`` when asked for; else ``JIRA_API_TOKEN``; else the OS keyring."""
-    from aa_tui.credentials import ENV_TOKEN, CredentialsError, get_token
+    from aa_tui.credentials import ENV_TOKEN, CredentialsError
     from aa_tui.logs import register_secret
+    from aa_tui.model.scans import Profile
+    from aa_tui.service.errors import InputError
 
     if args.token_stdin:
         token = sys.stdin.readline().strip()
         if not token:
-            raise CliError("--token-stdin was given but standard input held no token.")
+            raise InputError("--token-stdin was given but standard input held no token.")
         register_secret(token)
         return token
     try:
-        token = get_token(site, args.email) or ""
+        token = workspace.token_for(Profile(site, args.email)) or ""
     except CredentialsError as exc:
-        raise CliError(f"No API token: {ENV_TOKEN} is not set, and {exc}") from None
+        raise InputError(f"No API token: {ENV_TOKEN} is not set, and {exc}") from None
     if not token:
-        raise CliError(
+        raise InputError(
             f"No API token for {args.email} at {site}: set {ENV_TOKEN}, pass --token-stdin, or "
             "save the site in the app (aa-tui) so the token is kept in the OS keyring."
         )
     return token
 
 
-def _scan(args: argparse.Namespace, store) -> int:
+def _scan(args: argparse.Namespace, workspace) -> int:
     from aa_tui.cli_progress import ProgressLine, print_summary
-    from aa_tui.jira.client import JiraClient
-    from aa_tui.jira.errors import Cancelled, JiraError
-    from aa_tui.jira.governor import RateGovernor
-    from aa_tui.jira.jql import validate_project_keys
-    from aa_tui.jira.site import normalize_site_url
-    from aa_tui.model.records import Scope
-    from aa_tui.scan.engine import ScanEngine, ScanRequest
+    from aa_tui.service.errors import EXIT_CANCELLED, EXIT_OK, UsageError, describe
+    from aa_tui.service.scanning import Cancelled, scan_request
 
-    site = normalize_site_url(args.site, allow_insecure_http=args.allow_http)
-    scope = Scope(
-        projects=validate_project_keys(args.projects.split(",")) if args.projects else (),
-        jql=args.jql.strip(),
-    )
-    token = _read_token(args, site)
-    if args.workers < 1:
-        raise CliError("--workers must be at least 1.")
-    governor = RateGovernor(max_concurrency=args.workers)
-    client = JiraClient(
-        site, args.email, token, governor=governor, allow_insecure_http=args.allow_http
-    )
-    request = ScanRequest(
-        site=client.site,
-        email=args.email,
-        scope=scope,
+    request = scan_request(
+        args.site,
+        args.email,
+        projects=args.projects,
+        jql=args.jql,
         verify=args.verify,
         resume=args.resume,
         workers=args.workers,
+        allow_insecure_http=args.allow_http,
     )
+    token = _read_token(args, workspace, request.site)
     progress = ProgressLine(sys.stderr, enabled=not args.quiet)
-    engine = ScanEngine(client, store, request, listener=progress.update)
+    run = workspace.scan(
+        request, token, listener=progress.update, allow_insecure_http=args.allow_http
+    )
     outcome_box: dict = {}
-
     finished = threading.Event()
 
     def work() -> None:
         try:
-            outcome_box["outcome"] = engine.run()
+            outcome_box["outcome"] = run.run()
         except BaseException as exc:  # handed to the main thread
             outcome_box["error"] = exc
         finally:
@@ -259,12 +233,10 @@ def _scan(args: argparse.Namespace, store) -> int:
         while not finished.wait(0.2):
             pass
     except KeyboardInterrupt:
-        client.cancel.set()
+        run.cancel()
         progress.finish()
         print("aa-tui: stopping (Ctrl-C); the scan stays resumable with --resume.", file=sys.stderr)
         finished.wait(10)
-    finally:
-        client.close()
     progress.finish()
     error = outcome_box.get("error")
     if not finished.is_set():
@@ -275,62 +247,56 @@ def _scan(args: argparse.Namespace, store) -> int:
             file=sys.stderr,
         )
         return EXIT_CANCELLED
-    if isinstance(error, JiraError):
-        from aa_tui.jira.errors import UsageError
-
-        # Only when the store holds a scan to continue (errors at sign-in leave none) and going
-        # on can help (not when the scope itself was refused).
-        can_resume = not isinstance(error, UsageError) and (
-            store.find_resumable(client.site, scope, args.verify) is not None
-        )
-        resumable = " The scan can be continued with --resume." if can_resume else ""
-        print(f"aa-tui: {error}{resumable}", file=sys.stderr)
-        return error.exit_code
     if error is not None:
-        print(
-            f"aa-tui: the scan failed ({type(error).__name__}: {error}); it can be continued with --resume.",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+        problem = describe(error)
+        if problem.unexpected:
+            message = f"the scan failed ({type(error).__name__}: {error}); it can be continued with --resume."
+        else:
+            # Only when the store holds this scan's checkpoint (errors at sign-in leave none)
+            # and going on can help (not when the scope itself was refused).
+            can_resume = not isinstance(error, UsageError) and run.can_continue()
+            message = problem.message
+            if can_resume:
+                message += " The scan can be continued with --resume."
+        print(f"aa-tui: {message}", file=sys.stderr)
+        return problem.exit_code
     outcome = outcome_box["outcome"]
     for warning in outcome.warnings:
         print(f"aa-tui: note: {warning}", file=sys.stderr)
-    _export(store, outcome.info.id, args.json, args.csv, summary=outcome.summary)
+    _export(workspace, outcome.info.id, args.json, args.csv)
     print_summary(sys.stdout, outcome)
     return EXIT_OK
 
 
-def _export(store, scan_id: str, json_path: str | None, csv_dir: str | None, summary=None) -> None:
-    if not json_path and not csv_dir:
-        return
-    from aa_tui.scan.report import full_report, write_csv, write_json
-
-    report = full_report(summary or store.load_summary(scan_id), store.load_groups(scan_id))
-    if json_path:
-        write_json(Path(json_path), report)
-        print(f"Wrote {json_path}", file=sys.stderr)
-    if csv_dir:
-        paths = write_csv(Path(csv_dir), report)
-        print(f"Wrote {len(paths)} CSV files to {csv_dir}", file=sys.stderr)
+def _export(workspace, scan_id: str, json_path: str | None, csv_dir: str | None) -> None:
+    done = workspace.export(
+        scan_id,
+        json_path=Path(json_path) if json_path else None,
+        csv_dir=Path(csv_dir) if csv_dir else None,
+    )
+    for line in done.lines():
+        print(line, file=sys.stderr)
 
 
-def _list_scans(store) -> int:
+def _list_scans(workspace) -> int:
     from aa_tui.cli_progress import format_scans
 
-    print(format_scans(store.list_scans()))
-    return EXIT_OK
+    print(format_scans(workspace.list_scans()))
+    return 0
 
 
-def _report(args: argparse.Namespace, store) -> int:
-    info = store.get_scan(args.scan_id)
+def _report(args: argparse.Namespace, workspace) -> int:
+    from aa_tui.service.errors import InputError
+
+    info = workspace.get_scan(args.scan_id)
     if info is None:
-        raise CliError(f"No scan {args.scan_id!r} in the store (see `aa-tui scans`).")
-    if not store.has_results(info.id):
-        raise CliError(f"Scan {info.id} did not finish ({info.status}): nothing to report yet.")
+        raise InputError(f"No scan {args.scan_id!r} in the store (see `aa-tui scans`).")
+    if not workspace.has_results(info.id):
+        raise InputError(f"Scan {info.id} did not finish ({info.status}): nothing to report yet.")
     if not args.json and not args.csv:
-        raise CliError("Say what to write: --json FILE and/or --csv DIR.")
-    _export(store, info.id, args.json, args.csv)
-    return EXIT_OK
+        raise InputError("Say what to write: --json FILE and/or --csv DIR.")
+    _export(workspace, info.id, args.json, args.csv)
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

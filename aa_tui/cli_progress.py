@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import humanize
 
-from aa_tui.model.enums import Phase
+from aa_tui.model.enums import Phase, VerifyMode
 from aa_tui.model.events import ScanProgress
+from aa_tui.model.summary import ScanSummary
+
+if TYPE_CHECKING:
+    from aa_tui.service.scanning import ScanOutcome
 
 
 def size(n: int) -> str:
@@ -67,10 +71,11 @@ class ProgressLine:
             self.stream.flush()
 
 
-def print_summary(out: TextIO, outcome) -> None:
-    t = outcome.summary["totals"]
+def print_summary(out: TextIO, outcome: ScanOutcome) -> None:
+    summary = ScanSummary.from_dict(outcome.summary)
+    t = summary.totals
     info = outcome.info
-    likely = " (likely: size + name only)" if info.verify == "metadata" else ""
+    likely = " (likely: size + name only)" if info.verify is VerifyMode.METADATA else ""
     if outcome.signed_in_as:
         out.write(f"Signed in as {outcome.signed_in_as}\n")
     if outcome.reused_issues:
@@ -80,19 +85,19 @@ def print_summary(out: TextIO, outcome) -> None:
         )
     out.write(
         f"Scan {info.id} of {info.site} ({info.scope.describe()}) in {info.duration_s:.1f}s\n"
-        f"  {t['total_files']:,} files, {size(t['total_size'])} on {t['issues_scanned']:,} issues\n"
-        f"  {t['duplicate_groups']:,} duplicate groups{likely}: {t['duplicate_files']:,} extra copies "
-        f"waste {size(t['duplicate_size'])} ({t['waste_pct']:.1f}%)\n"
-        f"  read {size(t['bytes_read'])} to prove it; {t['requests']:,} requests, "
-        f"{t['retries']} retries, {t['throttled']} throttled\n"
+        f"  {t.total_files:,} files, {size(t.total_size)} on {t.issues_scanned:,} issues\n"
+        f"  {t.duplicate_groups:,} duplicate groups{likely}: {t.duplicate_files:,} extra copies "
+        f"waste {size(t.duplicate_size)} ({t.waste_pct:.1f}%)\n"
+        f"  read {size(t.bytes_read)} to prove it; {t.requests:,} requests, "
+        f"{t.retries} retries, {t.throttled} throttled\n"
     )
-    if t.get("zero_byte_files"):
-        out.write(f"  {t['zero_byte_files']} zero-byte files (no waste, not grouped)\n")
-    if t.get("unreadable_files"):
+    if t.zero_byte_files:
+        out.write(f"  {t.zero_byte_files} zero-byte files (no waste, not grouped)\n")
+    if t.unreadable_files:
         out.write(
-            f"  {t['unreadable_files']} attachments could not be read (403/404): not in any group\n"
+            f"  {t.unreadable_files} attachments could not be read (403/404): not in any group\n"
         )
-    wins = outcome.summary.get("quick_wins", [])[:3]
+    wins = summary.quick_wins[:3]
     if wins:
         out.write("Top quick wins:\n")
         for g in wins:

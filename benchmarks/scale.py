@@ -124,11 +124,12 @@ def _tui(data_dir: str, scan_id: str) -> dict:
 
     import keyring.backend
 
+    from aa_tui.service.workspace import Workspace
     from aa_tui.store.store import Store
     from aa_tui.tui.app import AATuiApp
+    from aa_tui.tui.config import AppConfig
     from aa_tui.tui.grouplist import GroupFilter
     from aa_tui.tui.screens.results import ResultsScreen
-    from aa_tui.tui.session import AppConfig, Session
     from aa_tui.tui.widgets.group_list import GroupList
     from aa_tui.tui.widgets.groups_pane import GroupsPane
 
@@ -146,8 +147,8 @@ def _tui(data_dir: str, scan_id: str) -> dict:
         def delete_password(self, service: str, username: str) -> None:
             pass
 
-    config = AppConfig(cursor_blink=False, keyring_backend=NoKeyring())
-    app = AATuiApp(Session(Store(data_dir), config))
+    workspace = Workspace(Store(data_dir), keyring_backend=NoKeyring())
+    app = AATuiApp(workspace, config=AppConfig(cursor_blink=False))
     out: dict = {}
     # "Shown" is when the list draws its first group row: the moment a user sees the view.
     # (Pilot.pause() waits until the whole process is idle, for up to 1 s: that includes

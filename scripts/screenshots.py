@@ -18,13 +18,13 @@ from pathlib import Path
 
 from aa_tui.demo.server import DemoOptions
 from aa_tui.memory_keyring import MemoryKeyring
-from aa_tui.store.store import Store
+from aa_tui.service.demo import DemoSite
+from aa_tui.service.workspace import Workspace
 from aa_tui.tui.app import AATuiApp
-from aa_tui.tui.demo import DemoSession
+from aa_tui.tui.config import AppConfig
 from aa_tui.tui.screens.history import HistoryScreen
 from aa_tui.tui.screens.live_scan import LiveScanScreen
 from aa_tui.tui.screens.results import ResultsScreen
-from aa_tui.tui.session import AppConfig
 from aa_tui.tui.widgets.groups_pane import GroupsPane
 from aa_tui.tui.widgets.inputs import TextInput
 
@@ -99,16 +99,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="aa-tui-shots-") as scratch:
-        config = AppConfig(clock=lambda: NOW, cursor_blink=False, keyring_backend=MemoryKeyring())
-        demo = DemoSession(
-            issues=args.issues, seed=args.seed, options=DemoOptions(latency_s=0.03), config=config
-        )
+        demo = DemoSite(issues=args.issues, seed=args.seed, options=DemoOptions(latency_s=0.03))
         with demo:
-            config.site_names[demo.profile.site] = SITE_LABEL
-            store = Store(Path(scratch))
-            app = AATuiApp(demo.session(store), start_profile=demo.profile)
+            config = AppConfig(cursor_blink=False, site_names={demo.profile.site: SITE_LABEL})
+            workspace = Workspace.open(
+                Path(scratch), clock=lambda: NOW, keyring_backend=MemoryKeyring()
+            )
+            profile = demo.sign_in(workspace)
+            app = AATuiApp(workspace, config=config, start_profile=profile)
             written = asyncio.run(shoot(app, args.out))
-            store.close()
+            workspace.close()
     for path in written:
         print(path)
     return 0

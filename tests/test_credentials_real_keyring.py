@@ -94,7 +94,7 @@ def test_tui_session_keeps_the_token_out_of_the_data_dir(secret_service, small_s
                 return str(app.screen.query_one("#status").render())
 
         status = asyncio.run(session())
-        app.session.store.close()
+        app.workspace.close()
     assert "signed in as" in status.lower(), status
     assert secret_service.get_password("aa-tui", f"{server.email}@{server.base_url}") == token
     assert token.encode() not in all_bytes(tmp_path / "data")

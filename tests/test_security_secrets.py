@@ -162,10 +162,10 @@ def test_tui_session_writes_no_token(small_site, tmp_path):
                 await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
                 await wait_for_workers(pilot)
                 app.save_screenshot("results.svg", str(shots))
-                return app.screen.summary
+                return app.screen.summary.to_dict()
 
         summary = asyncio.run(journey())
-        app.session.store.close()
+        app.workspace.close()
         assert server.stats.snapshot()["media_auth_header_requests"] == 0
     assert summary["totals"]["duplicate_size"] == small_site.truth.duplicate_size
     assert keyring.get_password("aa-tui", f"{server.email}@{server.base_url}") == token

@@ -218,7 +218,7 @@ def test_one_rule_for_age_brackets():
 def test_gc_paused_nests_and_restores():
     import gc
 
-    from aa_tui.store.atomic import gc_paused
+    from aa_tui.memory import gc_paused
 
     assert gc.isenabled()
     with gc_paused():
@@ -243,7 +243,7 @@ def test_gc_paused_nests_and_restores():
 
 
 def test_the_cyclic_gc_is_handled_in_one_place():
-    """Store and TUI pause and freeze collections through ``aa_tui.store.atomic`` only, where
+    """Store and TUI pause and freeze collections through ``aa_tui.memory`` only, where
     a freeze has its unfreeze (a screen frozen for good would never be freed)."""
     import re
     from pathlib import Path
@@ -257,5 +257,5 @@ def test_the_cyclic_gc_is_handled_in_one_place():
         for path in package.rglob("*.py")
         if direct.search(path.read_text(encoding="utf-8"))
     )
-    assert users == ["store/atomic.py"]
-    assert "gc.unfreeze()" in (package / "store" / "atomic.py").read_text(encoding="utf-8")
+    assert users == ["memory.py"]
+    assert "gc.unfreeze()" in (package / "memory.py").read_text(encoding="utf-8")

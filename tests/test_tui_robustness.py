@@ -27,6 +27,7 @@ from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.logs import LOG_FILE, register_secret
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
+from aa_tui.model.summary import ScanHeader
 from aa_tui.store.atomic import AtomicJSONStorage
 from aa_tui.store.store import Store, new_scan_id
 from aa_tui.tui import app as app_module
@@ -34,7 +35,7 @@ from aa_tui.tui.app import AATuiApp, run_app, run_demo
 from aa_tui.tui.screens.compare import CompareScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.screens.error import ErrorScreen
-from aa_tui.tui.screens.group_detail import LIKELY, GroupDetailScreen, browse_base
+from aa_tui.tui.screens.group_detail import LIKELY, GroupDetailScreen
 from aa_tui.tui.screens.history import HistoryScreen
 from aa_tui.tui.screens.live_scan import LiveScanScreen
 from aa_tui.tui.screens.new_scan import NewScanScreen
@@ -103,7 +104,7 @@ def _save_fails_with(error: Exception, tmp_path, memory_keyring, capfd):
     def refuse(profile):
         raise error
 
-    app.session.store.save_profile = refuse
+    app.workspace.save_profile = refuse
 
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
@@ -123,7 +124,7 @@ def _save_fails_with(error: Exception, tmp_path, memory_keyring, capfd):
 
     with app_module._logging_to(tmp_path / "data"):
         shown, running, code = run(journey())
-    app.session.store.close()
+    app.workspace.close()
     out, err = capfd.readouterr()
     logged = (tmp_path / "data" / LOG_FILE).read_text()
     everything = out + err + logged + repr(shown)
@@ -156,7 +157,7 @@ def test_an_unforeseen_failure_after_a_dialog_shows_a_modal(app, scanned):
 
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
-            app.session.store.delete_scan = wedged
+            app.workspace.delete_scan = wedged
             await pilot.press("f3", "d", "y")  # delete the newest scan: Yes
             await pilot.pause()
             return app.screen, [type(s) for s in app.screen_stack], app.is_running
@@ -171,7 +172,7 @@ class _Crashes(ErrorScreen):
     """Fails outside any action (mounting): the app exits, as Textual does."""
 
     def on_mount(self) -> None:
-        token = self.app.session.token_for(Profile("https://acme.atlassian.net", "ana@acme.io"))
+        token = self.app.workspace.token_for(Profile("https://acme.atlassian.net", "ana@acme.io"))
         raise RuntimeError(f"crashed with a token of {len(token or '')} characters")
 
 
@@ -191,7 +192,7 @@ def test_a_crash_prints_its_traceback_without_local_variables(tmp_path, memory_k
         raised = str(exc)
     else:  # pragma: no cover
         raised = ""
-    app.session.store.close()
+    app.workspace.close()
     out, err = capfd.readouterr()
     assert raised == f"crashed with a token of {len(TOKEN)} characters"
     assert "Traceback" in err and raised in err  # the report is printed ...
@@ -262,7 +263,7 @@ def test_history_refuses_to_resume_or_delete_the_running_scan(small_site, memory
                 asked = isinstance(app.screen, ConfirmScreen)
                 await pilot.press("r")
                 stack = [type(s) for s in app.screen_stack]
-                scans = app.session.store.list_scans()
+                scans = app.workspace.list_scans()
                 await pilot.press("escape")
                 live.request_cancel()
                 await until(pilot, lambda: not live.running)
@@ -398,8 +399,8 @@ def test_issue_links_use_the_browse_url_of_the_scan(app, scanned, data_copy):
     key, url = run(journey())
     assert url == f"{browse}/browse/{key}"
     scoped = "https://api.atlassian.com/ex/jira/0f1e2d3c"
-    assert browse_base({"scan": {"browse_url": browse}}, scoped) == browse
-    assert browse_base({"scan": {}}, scanned.site) == scanned.site  # older scans: the site
+    assert ScanHeader.from_dict({"site": scoped, "browse_url": browse}).issue_base == browse
+    assert ScanHeader.from_dict({"site": scanned.site}).issue_base == scanned.site  # older scans
 
 
 # -- 7. the app writes the log file --------------------------------------------------------------
@@ -415,7 +416,7 @@ def _fake_run(seen: dict):
     def fake(self: AATuiApp) -> int:
         register_secret(TOKEN)
         logging.getLogger("aa_tui.tui.app").warning("signed in with %s", TOKEN)
-        path = self.store.data_dir / LOG_FILE
+        path = self.workspace.data_dir / LOG_FILE
         seen.update(path=path, mode=path.stat().st_mode & 0o777, text=path.read_text())
         return 0
 

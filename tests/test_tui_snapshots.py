@@ -65,7 +65,7 @@ def test_sites(snap_compare, app):
 
 def test_sites_edit_form(snap_compare, app, memory_keyring):
     async def second_site(pilot) -> None:
-        pilot.app.session.store.save_profile(Profile("https://acme.atlassian.net", "ana@acme.io"))
+        pilot.app.workspace.save_profile(Profile("https://acme.atlassian.net", "ana@acme.io"))
         memory_keyring.set_password("aa-tui", "ana@acme.io@https://acme.atlassian.net", "t")
         pilot.app.screen.refresh_profiles()
         await pilot.pause()

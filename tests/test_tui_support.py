@@ -23,9 +23,10 @@ from aa_tui.jira.governor import RateGovernor
 from aa_tui.memory_keyring import MemoryKeyring
 from aa_tui.model.scans import Profile
 from aa_tui.scan.engine import ScanEngine, ScanRequest
+from aa_tui.service.workspace import Workspace
 from aa_tui.store.store import Store
 from aa_tui.tui.app import AATuiApp
-from aa_tui.tui.session import AppConfig, Session
+from aa_tui.tui.config import AppConfig
 
 SIZE = (120, 36)
 SITE_LABEL = "http://127.0.0.1:8080"  # every demo server is shown under one stable name
@@ -115,15 +116,15 @@ def make_app(
     memory_tokens: dict[str, str] | None = None,
     start_profile: Profile | None = None,
 ) -> AATuiApp:
-    config = AppConfig(
-        clock=lambda: LATER,
-        cursor_blink=False,
-        site_names={site: SITE_LABEL for site in sites},
-        governor=fast_governor,
+    workspace = Workspace(
+        Store(data_dir),
         keyring_backend=backend,
+        memory_tokens=memory_tokens,
+        clock=lambda: LATER,
+        governor_factory=fast_governor,
     )
-    session = Session(Store(data_dir), config, memory_tokens=memory_tokens)
-    return AATuiApp(session, start_profile=start_profile)
+    config = AppConfig(cursor_blink=False, site_names={site: SITE_LABEL for site in sites})
+    return AATuiApp(workspace, config=config, start_profile=start_profile)
 
 
 @pytest.fixture

@@ -46,6 +46,9 @@ class ScanRequest:
     resume_id: str = ""  # resume exactly this scan (the app's History); else the newest match
     workers: int = 8
 
+    def __post_init__(self) -> None:
+        self.verify = VerifyMode(self.verify)  # a bad mode is a ValueError here
+
 
 @dataclass
 class ScanOutcome:
@@ -107,13 +110,15 @@ class ScanEngine:
         *,
         listener: Callable[[ScanProgress], None] | None = None,
         clock: Callable[[], datetime] | None = None,
+        on_opened: Callable[[str], None] | None = None,
     ) -> None:
-        request.verify = VerifyMode(request.verify)  # a bad mode is a ValueError here
         self.client = client
         self.store = store
         self.request = request
         self.listener = listener or (lambda event: None)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
+        #: told the scan's id once its journal is locked: from then on the scan is this engine's
+        self.on_opened = on_opened or (lambda scan_id: None)
         self.jql = build_scan_jql(request.scope.projects, request.scope.jql)
         self._started = time.monotonic()
         self._last_emit = 0.0
@@ -253,6 +258,7 @@ class ScanEngine:
             found = self._resumable()
             if found is not None:
                 journal = self.store.open_journal(found.id)  # locked: one engine per scan
+                self.on_opened(found.id)
                 checkpoint = _Checkpoint.replay(self.store.read_journal(found.id))
                 found.status = ScanStatus.RUNNING
                 found.message = ""
@@ -268,6 +274,7 @@ class ScanEngine:
             started_at=self.clock().isoformat(timespec="seconds"),
         )
         journal = self.store.open_journal(info.id)
+        self.on_opened(info.id)
         self.store.save_scan(info)
         return info, _Checkpoint(), journal
 

@@ -10,7 +10,8 @@ from typing import Any
 import orjson
 
 from aa_tui.model.scans import ScanInfo
-from aa_tui.scan.stats import TABLES, Breakdown
+from aa_tui.model.summary import TABLES
+from aa_tui.scan.stats import Breakdown
 from aa_tui.store.atomic import write_atomic
 
 SCHEMA = "aa-tui.report/1"

@@ -17,7 +17,6 @@ from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, StatRow, Totals
 
 QUICK_WINS = 10
-TABLES = ("projects", "file_types", "uploaders", "age_brackets", "status_categories")
 
 
 @dataclass

@@ -28,6 +28,7 @@ from typing import Any
 import orjson
 from tinydb import Query, TinyDB
 
+from aa_tui.memory import gc_paused
 from aa_tui.model.group_rows import (
     GROUP_ROW_FIELDS,
     GROUP_SORTS,
@@ -39,8 +40,9 @@ from aa_tui.model.group_rows import (
 )
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
-from aa_tui.store.atomic import AtomicJSONStorage, StoreDamagedError, gc_paused, write_atomic
+from aa_tui.store.atomic import AtomicJSONStorage, StoreDamagedError, write_atomic
 from aa_tui.store.journal import Journal, JournalBusyError, read_journal
+from aa_tui.store.results import ScanResults
 
 SCHEMA_VERSION = 1
 INDEX_FILE = "aa-tui.json"
@@ -347,6 +349,13 @@ class Store:
                 "as it is)."
             ) from None
         return list(table.values())
+
+    def results(self, scan_id: str) -> ScanResults:
+        """A finished scan's results (:class:`ScanResults`); a :class:`StoreError` when the
+        scan has none (unfinished, or its files are gone)."""
+        if not self.has_results(scan_id):
+            raise StoreError(f"Scan {scan_id} has no saved results (it did not finish).")
+        return ScanResults(self, scan_id)
 
     def has_results(self, scan_id: str) -> bool:
         return (self.scan_dir(scan_id) / "summary.json").exists()

@@ -1,4 +1,4 @@
-"""Read a scan's duplicate groups without freezing the UI (no UI imports).
+"""Read a scan's duplicate groups a few at a time, so a UI thread beside the reader runs.
 
 ``json.loads`` or ``orjson.loads`` of a 100,000-group file (~120 MB) is one C call that holds
 the GIL for seconds, so the UI thread stalls even when the load runs in a worker thread. This
@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-from aa_tui.store.atomic import gc_paused
-from aa_tui.store.store import Store
 
 _SPACE = re.compile(r"\s*")
 _DECODER = json.JSONDecoder()
 TABLE = "_default"  # TinyDB's default table, as Store.save_results writes it
-PROGRESS_EVERY = 5000
 
 
 class UnexpectedLayout(ValueError):
@@ -58,31 +54,3 @@ def iter_table(path: Path, table: str = TABLE) -> Iterator[dict[str, Any]]:
         at = _skip(text, at)
         if text[at : at + 1] == ",":
             at += 1
-
-
-def load_groups(
-    store: Store,
-    scan_id: str,
-    *,
-    progress: Callable[[int], None] | None = None,
-    cancelled: Callable[[], bool] = lambda: False,
-) -> list[dict[str, Any]]:
-    """Every group of a scan; falls back to ``store.load_groups`` for any other layout (it
-    also raises the store's own error for a missing or damaged file)."""
-    path = store.scan_dir(scan_id) / "groups.json"
-    if not path.exists():
-        return store.load_groups(scan_id)
-    groups: list[dict[str, Any]] = []
-    # a million new objects would trigger full collections (UI pauses)
-    with gc_paused():
-        try:
-            for document in iter_table(path):
-                groups.append(document)
-                if len(groups) % PROGRESS_EVERY == 0:
-                    if cancelled():
-                        return groups
-                    if progress:
-                        progress(len(groups))
-        except (UnexpectedLayout, ValueError):
-            return store.load_groups(scan_id)
-    return groups

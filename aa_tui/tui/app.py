@@ -16,16 +16,15 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from aa_tui.locations import data_dir as default_data_dir
-from aa_tui.logs import redact, setup_logging
+from aa_tui.logs import setup_logging
 from aa_tui.model.scans import Profile
-from aa_tui.store.store import Store, StoreError
+from aa_tui.service.errors import describe
+from aa_tui.service.workspace import Workspace
 from aa_tui.tui.commands import ScreenCommands
-from aa_tui.tui.errors import UNEXPECTED, describe
+from aa_tui.tui.config import AppConfig
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.screens.error import ErrorScreen
 from aa_tui.tui.screens.help import HelpScreen, collect_keys
-from aa_tui.tui.session import AppConfig, Session
 
 DARK, LIGHT = "textual-dark", "textual-light"
 log = logging.getLogger(__name__)
@@ -50,21 +49,19 @@ class AATuiApp(App[int]):
 
     def __init__(
         self,
-        session: Session,
+        workspace: Workspace,
         *,
+        config: AppConfig | None = None,
         start_profile: Profile | None = None,
     ) -> None:
         super().__init__()
-        self.session = session
+        self.workspace = workspace
+        self.config = config or AppConfig()
         self.start_profile = start_profile
 
-    @property
-    def config(self) -> AppConfig:
-        return self.session.config
-
-    @property
-    def store(self) -> Store:
-        return self.session.store
+    def site_label(self, site: str) -> str:
+        """How a site is shown (tests and screenshots give demo sites one stable name)."""
+        return self.config.site_names.get(site, site)
 
     # -- start ----------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -73,7 +70,7 @@ class AATuiApp(App[int]):
         return SitesScreen()
 
     def on_mount(self) -> None:
-        for warning in self.store.warnings:
+        for warning in self.workspace.warnings:
             self.notify(warning, title="Store", severity="warning", timeout=15)
         if self.start_profile is not None:
             from aa_tui.tui.screens.new_scan import NewScanScreen
@@ -82,13 +79,12 @@ class AATuiApp(App[int]):
 
     # -- errors ---------------------------------------------------------------------------------
     def show_error(self, error: BaseException) -> None:
-        title, message = describe(error)
-        message = redact(message)  # a token quoted back by whatever failed is masked
-        if title == UNEXPECTED:  # a bug: its traceback goes to the log file (never its locals)
+        problem = describe(error)  # a token quoted back by whatever failed is masked
+        if problem.unexpected:  # a bug: its traceback goes to the log file (never its locals)
             log.error("unexpected error", exc_info=error)
         else:
-            log.warning("%s: %s", title, message)
-        self.push_screen(ErrorScreen(title, message))
+            log.warning("%s: %s", problem.title, problem.message)
+        self.push_screen(ErrorScreen(problem.title, problem.message))
 
     async def run_action(
         self,
@@ -205,11 +201,11 @@ class AATuiApp(App[int]):
         yield SystemCommand("Keys", "Every key of this screen", self.action_help)
 
 
-def _open_store(data_dir: Path) -> Store:
+def _open_workspace(data_dir: str | Path | None, **options: Any) -> Workspace:
     try:
-        return Store(data_dir)
-    except StoreError as exc:
-        raise SystemExit(f"aa-tui: {exc}") from None
+        return Workspace.open(data_dir, **options)
+    except Exception as exc:  # noqa: BLE001 - before the app owns the terminal: one sentence
+        raise SystemExit(f"aa-tui: {describe(exc).message}") from None
 
 
 @contextmanager
@@ -228,12 +224,12 @@ def _logging_to(folder: Path) -> Iterator[None]:
 
 def run_app(data_dir: str | Path | None = None, *, config: AppConfig | None = None) -> int:
     """``aa-tui`` with no arguments: the saved sites, then scans."""
-    store = _open_store(default_data_dir(data_dir))
+    workspace = _open_workspace(data_dir)
     try:
-        with _logging_to(store.data_dir):
-            result = AATuiApp(Session(store, config)).run()
+        with _logging_to(workspace.data_dir):
+            result = AATuiApp(workspace, config=config).run()
     finally:
-        store.close()
+        workspace.close()
     return int(result or 0)
 
 
@@ -243,17 +239,17 @@ def run_demo(data_dir: str | Path | None = None, issues: int = 3000, seed: int =
     Without ``data_dir`` the scans go to a temporary directory removed on exit, so the demo
     never mixes with real history. The demo token stays in memory.
     """
-    from aa_tui.tui.demo import DemoSession
+    from aa_tui.service.demo import DemoSite
 
     scratch = None if data_dir else Path(tempfile.mkdtemp(prefix="aa-tui-demo-"))
     try:
-        store = _open_store(Path(data_dir) if data_dir else scratch)
-        with _logging_to(store.data_dir), DemoSession(issues=issues, seed=seed) as demo:
-            session = demo.session(store)
-            try:
-                result = AATuiApp(session, start_profile=demo.profile).run()
-            finally:
-                store.close()
+        workspace = _open_workspace(Path(data_dir) if data_dir else scratch)
+        try:
+            with _logging_to(workspace.data_dir), DemoSite(issues=issues, seed=seed) as demo:
+                profile = demo.sign_in(workspace)
+                result = AATuiApp(workspace, start_profile=profile).run()
+        finally:
+            workspace.close()
         return int(result or 0)
     finally:
         if scratch is not None:

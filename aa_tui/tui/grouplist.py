@@ -4,7 +4,7 @@ A view is a list of indices into the groups, so 100,000 groups sort and filter i
 milliseconds and the screen shows only the rows it can see. Each sort order comes from the
 store (computed when the scan was saved) or is computed once and cached; a filter keeps it.
 
-The index works on the store's group rows (:data:`~aa_tui.store.store.GROUP_ROW_FIELDS`: a
+The index works on the store's group rows (:data:`~aa_tui.model.group_rows.GROUP_ROW_FIELDS`: a
 short list per group, no locations), read from ``group_rows.json`` or made from full groups
 for a scan saved without them. Each facet is an inverted index (value -> groups), so a filter
 costs one pass over the chosen groups, not over every location.
@@ -21,7 +21,22 @@ from typing import Any
 
 from aa_tui.model.classify import UNKNOWN_AGE, age_of_days, file_type
 from aa_tui.model.dates import epoch_ms
-from aa_tui.model.group_rows import GROUP_ROW_FIELDS, GROUP_SORTS, GroupTable, group_row
+from aa_tui.model.group_rows import (
+    COPIES,
+    CREATED,
+    GROUP_SORTS,
+    HASH,
+    ISSUES,
+    LIKELY,
+    NAME,
+    PROJECTS,
+    SIZE,
+    STATUSES,
+    UPLOADERS,
+    WASTED,
+    GroupTable,
+    group_row,
+)
 
 SORTS: tuple[str, ...] = tuple(GROUP_SORTS)  # wasted, copies, size, name
 SORT_LABELS = {"wasted": "wasted bytes", "copies": "copies", "size": "size", "name": "name"}
@@ -84,11 +99,6 @@ class GroupFilter:
         return replace(self, **{name: value})
 
 
-# positions in a group row
-(
-    HASH, SIZE, NAME, COPIES, WASTED, LIKELY, PROJECTS, UPLOADERS, STATUSES, CREATED, ISSUES,
-    OFFSET, LENGTH,
-) = range(len(GROUP_ROW_FIELDS))  # fmt: skip
 #: facet -> the row field holding its values (file type and age are derived)
 FACET_FIELDS = {"project": PROJECTS, "uploader": UPLOADERS, "status_category": STATUSES}
 FACETS = ("project", "file_type", "uploader", "age", "status_category")

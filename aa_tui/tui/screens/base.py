@@ -1,4 +1,5 @@
-"""Base screens: the one place where a failed worker becomes an error modal.
+"""Base screens: the way to the service layer (``workspace``), and the one place where a
+failed worker becomes an error modal.
 
 ``Worker.StateChanged`` does not bubble, so every screen inherits this handler. A screen that
 shows a failure its own way calls ``event.prevent_default()`` and this handler stays quiet.
@@ -6,8 +7,13 @@ shows a failure its own way calls ``event.prevent_default()`` and this handler s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
+
+if TYPE_CHECKING:
+    from aa_tui.service.workspace import Workspace
 
 
 def report_failure(screen: Screen, event: Worker.StateChanged) -> None:
@@ -15,11 +21,18 @@ def report_failure(screen: Screen, event: Worker.StateChanged) -> None:
         screen.app.show_error(event.worker.error)
 
 
-class AppScreen(Screen):
+class _WorkspaceMixin:
+    @property
+    def workspace(self) -> Workspace:
+        """Everything the screen does to the store, the keyring or a site goes through it."""
+        return self.app.workspace  # type: ignore[attr-defined]
+
+
+class AppScreen(_WorkspaceMixin, Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_failure(self, event)
 
 
-class AppModal(ModalScreen):
+class AppModal(_WorkspaceMixin, ModalScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_failure(self, event)

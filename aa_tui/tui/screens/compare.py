@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -11,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
-from aa_tui.store.store import StoreError
+from aa_tui.model.records import StatRow
+from aa_tui.model.summary import ScanSummary
+from aa_tui.service.errors import StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.tables import VimDataTable
@@ -37,12 +37,11 @@ def delta_count(old: int, new: int) -> Text:
     return Text(f"{change:+,}", style="red" if change > 0 else "green", justify="right")
 
 
-def project_rows(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, dict, dict]]:
-    a = {r["key"]: r for r in old.get("projects") or []}
-    b = {r["key"]: r for r in new.get("projects") or []}
-    empty = {"size": 0, "wasted_size": 0, "files": 0}
-    keys = sorted(set(a) | set(b), key=lambda k: -(b.get(k, empty)["size"]))
-    return [(k, a.get(k, empty), b.get(k, empty)) for k in keys]
+def project_rows(old: ScanSummary, new: ScanSummary) -> list[tuple[str, StatRow, StatRow]]:
+    a = {r.key: r for r in old.table("projects")}
+    b = {r.key: r for r in new.table("projects")}
+    keys = sorted(set(a) | set(b), key=lambda k: -(b[k].size if k in b else 0))
+    return [(k, a.get(k) or StatRow(k), b.get(k) or StatRow(k)) for k in keys]
 
 
 class CompareScreen(AppScreen):
@@ -65,19 +64,18 @@ class CompareScreen(AppScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        store = self.app.session.store
         try:
-            old = store.load_summary(self.older_id)
-            new = store.load_summary(self.newer_id)
+            old = self.workspace.results(self.older_id).summary()
+            new = self.workspace.results(self.newer_id).summary()
         except (StoreError, OSError) as exc:
             self.app.pop_screen()
             self.app.show_error(exc)
             return
-        ta, tb = old.get("totals", {}), new.get("totals", {})
+        ta, tb = old.totals, new.totals
         head = Table(box=None, padding=(0, 2), header_style="bold")
         head.add_column("")
-        head.add_column(f"Before: {fmt.date(old['scan']['started_at'])}", justify="right")
-        head.add_column(f"After: {fmt.date(new['scan']['started_at'])}", justify="right")
+        head.add_column(f"Before: {fmt.date(old.scan.started_at)}", justify="right")
+        head.add_column(f"After: {fmt.date(new.scan.started_at)}", justify="right")
         head.add_column("Change", justify="right")
         for label, key, is_size in (
             ("Attachment storage", "total_size", True),
@@ -86,14 +84,12 @@ class CompareScreen(AppScreen):
             ("Redundant copies", "duplicate_files", False),
             ("Duplicate groups", "duplicate_groups", False),
         ):
-            a, b = ta.get(key, 0), tb.get(key, 0)
+            a, b = getattr(ta, key), getattr(tb, key)
             shown = fmt.size if is_size else fmt.count
             delta = delta_size(a, b) if is_size else delta_count(a, b)
             head.add_row(label, shown(a), shown(b), delta)
-        head.add_row(
-            "Waste share", f"{ta.get('waste_pct', 0):.1f}%", f"{tb.get('waste_pct', 0):.1f}%", ""
-        )
-        scopes = f"{old['scan']['scope']} → {new['scan']['scope']}"
+        head.add_row("Waste share", f"{ta.waste_pct:.1f}%", f"{tb.waste_pct:.1f}%", "")
+        scopes = f"{old.scan.scope.describe()} → {new.scan.scope.describe()}"
         title = Text.assemble(("Compare scans", "bold"), f"  ({scopes})\n")
         self.query_one("#compare-head", Static).update(Group(title, head))
         table = self.query_one(VimDataTable)
@@ -104,11 +100,11 @@ class CompareScreen(AppScreen):
         for key, a, b in project_rows(old, new):
             table.add_row(
                 key,
-                Text(fmt.size(a["size"]), justify="right"),
-                Text(fmt.size(b["size"]), justify="right"),
-                delta_size(a["size"], b["size"]),
-                Text(fmt.size(a["wasted_size"]), justify="right"),
-                Text(fmt.size(b["wasted_size"]), justify="right"),
-                delta_size(a["wasted_size"], b["wasted_size"]),
+                Text(fmt.size(a.size), justify="right"),
+                Text(fmt.size(b.size), justify="right"),
+                delta_size(a.size, b.size),
+                Text(fmt.size(a.wasted_size), justify="right"),
+                Text(fmt.size(b.wasted_size), justify="right"),
+                delta_size(a.wasted_size, b.wasted_size),
             )
         table.focus()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,7 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
-from aa_tui.scan.report import full_report, write_csv, write_json
+from aa_tui.store.results import ScanResults
+from aa_tui.tui.messages import Exported
 from aa_tui.tui.screens.base import AppModal
 from aa_tui.tui.widgets.inputs import TextInput
 
@@ -38,18 +38,10 @@ class ExportScreen(AppModal):
     ExportScreen Button { margin-left: 2; }
     """
 
-    def __init__(
-        self,
-        scan_id: str,
-        summary: dict[str, Any],
-        groups: list[dict[str, Any]] | None,
-        *,
-        base: Path | None = None,
-    ) -> None:
+    def __init__(self, scan_id: str, results: ScanResults, *, base: Path | None = None) -> None:
         super().__init__()
         self.scan_id = scan_id
-        self.summary = summary
-        self.groups = groups
+        self.results = results
         self.base = base
 
     def compose(self) -> ComposeResult:
@@ -95,22 +87,15 @@ class ExportScreen(AppModal):
         self._write(Path(raw).expanduser(), self.kind)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def _write(self, path: Path, kind: str) -> str:
-        groups = self.groups
-        if groups is None:
-            groups = self.app.session.store.load_groups(self.scan_id)
-        report = full_report(self.summary, groups)
-        if kind == "json":
-            write_json(path, report)
-            return f"Wrote {path}"
-        files = write_csv(path, report)
-        return f"Wrote {len(files)} CSV files to {path}"
+    def _write(self, path: Path, kind: str) -> None:
+        target = {"json_path": path} if kind == "json" else {"csv_dir": path}
+        done = self.workspace.export(self.scan_id, results=self.results, **target)
+        self.post_message(Exported(" · ".join(done.lines())))
+
+    def on_exported(self, message: Exported) -> None:
+        self.app.notify(message.text, title="Export")
+        self.dismiss()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "export":
-            return
-        if event.state == WorkerState.SUCCESS:
-            self.app.notify(event.worker.result, title="Export")
-            self.dismiss()
-        elif event.state == WorkerState.ERROR:  # the base class shows the reason in a modal
+        if event.state == WorkerState.ERROR:  # the base class shows the reason in a modal
             self.query_one("#export-status", Static).update("Export failed (see the message).")

@@ -16,12 +16,6 @@ from aa_tui.tui.widgets.tables import VimDataTable
 LIKELY = "likely duplicate (same size and name; bytes not compared)"
 
 
-def browse_base(summary: dict[str, Any], site: str) -> str:
-    """Where people open issues: Jira's own base URL when the scan recorded it (a scoped-token
-    site is ``api.atlassian.com/ex/jira/<cloudId>``, which has no ``/browse``), else the site."""
-    return str((summary.get("scan") or {}).get("browse_url") or site)
-
-
 def issue_url(base: str, key: str) -> str:
     return f"{base.rstrip('/')}/browse/{key}"
 

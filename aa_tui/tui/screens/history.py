@@ -7,9 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
-from aa_tui.credentials import CredentialsError
 from aa_tui.model.scans import Profile, ScanInfo
-from aa_tui.store.store import StoreError
+from aa_tui.service.errors import CredentialsError, StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
@@ -38,10 +37,6 @@ class HistoryScreen(AppScreen):
         self.scans: list[ScanInfo] = []
         self.marked: list[str] = []
 
-    @property
-    def session(self):
-        return self.app.session
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
@@ -68,7 +63,7 @@ class HistoryScreen(AppScreen):
         table = self.query_one(VimDataTable)
         row = table.cursor_row
         table.clear()
-        self.scans = self.session.store.list_scans()
+        self.scans = self.workspace.list_scans()
         self.marked = [m for m in self.marked if any(s.id == m for s in self.scans)]
         for scan in self.scans:
             totals = scan.totals or {}
@@ -76,7 +71,7 @@ class HistoryScreen(AppScreen):
             table.add_row(
                 Text("●", style="bold magenta") if scan.id in self.marked else " ",
                 fmt.date(scan.started_at),
-                self.session.site_label(scan.site),
+                self.app.site_label(scan.site),
                 scan.scope.describe(),
                 scan.verify,
                 Text(scan.status, style=STATUS_STYLE.get(scan.status, "")),
@@ -121,11 +116,11 @@ class HistoryScreen(AppScreen):
         scan = self.selected()
         if scan is None:
             return
-        if not self.session.store.has_results(scan.id):
+        if not self.workspace.has_results(scan.id):
             if self.app.scan_running(scan.id):
                 hint = ": it is running right now."
             else:
-                hint = ": r resumes it." if self.session.store.can_resume(scan) else "."
+                hint = ": r resumes it." if self.workspace.can_resume(scan) else "."
             self.notify(
                 f"This scan is {scan.status} and has no results yet{hint}", severity="warning"
             )
@@ -141,7 +136,7 @@ class HistoryScreen(AppScreen):
         if scan.id in self.marked:
             self.marked.remove(scan.id)
         else:
-            if not self.session.store.has_results(scan.id):
+            if not self.workspace.has_results(scan.id):
                 self.notify("Only finished scans can be compared.", severity="warning")
                 return
             self.marked = (self.marked + [scan.id])[-2:]
@@ -166,7 +161,7 @@ class HistoryScreen(AppScreen):
             if not yes or self._refuse_running(scan, "deleted"):
                 return
             try:
-                self.session.store.delete_scan(scan.id)
+                self.workspace.delete_scan(scan.id)
             except (StoreError, OSError) as exc:
                 self.reload()
                 self.app.show_error(exc)
@@ -176,7 +171,7 @@ class HistoryScreen(AppScreen):
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Delete the scan of {self.session.site_label(scan.site)} "
+                f"Delete the scan of {self.app.site_label(scan.site)} "
                 f"({scan.scope.describe()}, {fmt.date(scan.started_at)}) and its saved results? "
                 "Jira is not touched.",
                 yes="Delete",
@@ -188,19 +183,19 @@ class HistoryScreen(AppScreen):
         scan = self.selected()
         if scan is None or self._refuse_running(scan, "resumed twice"):
             return
-        if not self.session.store.can_resume(scan):
+        if not self.workspace.can_resume(scan):
             self.notify("Only a cancelled or failed scan can be resumed.", severity="warning")
             return
         profile = Profile(scan.site, scan.email)
         try:
-            token = self.session.token_for(profile)
+            token = self.workspace.token_for(profile)
         except CredentialsError as exc:
             self.app.show_error(exc)
             return
         if not token:
             self.notify("No API token saved for this site: add it on Sites (F2).", severity="error")
             return
-        from aa_tui.scan.engine import ScanRequest
+        from aa_tui.service.scanning import ScanRequest
         from aa_tui.tui.screens.live_scan import LiveScanScreen
 
         request = ScanRequest(

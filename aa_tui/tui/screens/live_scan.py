@@ -5,44 +5,25 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, ProgressBar, Static
-from textual.worker import Worker, WorkerState
 
-from aa_tui.jira.errors import Cancelled, JiraError
+from aa_tui.model.enums import Phase
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.scans import Profile
-from aa_tui.scan.engine import ScanEngine, ScanOutcome, ScanRequest
-from aa_tui.store.journal import Journal
-from aa_tui.store.store import Store, StoreError
-from aa_tui.tui.messages import ScanProgressed
+from aa_tui.service.errors import Cancelled, describe
+from aa_tui.service.scanning import ScanOutcome, ScanRequest, ScanRun
+from aa_tui.tui.messages import ScanFinished, ScanProgressed, ScanStopped
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.widgets.scan_stats import ScanStats
 
-#: ``runner(listener, cancel) -> ScanOutcome``: runs a scan in the calling (worker) thread.
+#: ``runner(listener, cancel) -> ScanOutcome``: runs a scan in the calling (worker) thread;
+#: tests give a scripted one
 Runner = Callable[[Callable[[ScanProgress], None], threading.Event], ScanOutcome]
-
-
-class _ClaimingStore:
-    """The store as one engine sees it, noting which scan the engine opened: its journal is
-    locked for the engine, so from then on that scan is this screen's."""
-
-    def __init__(self, store: Store, claimed: Callable[[str], None]) -> None:
-        self._store = store
-        self._claimed = claimed
-
-    def open_journal(self, scan_id: str) -> Journal:
-        journal = self._store.open_journal(scan_id)
-        self._claimed(scan_id)
-        return journal
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
 
 
 class LiveScanScreen(AppScreen):
@@ -75,17 +56,10 @@ class LiveScanScreen(AppScreen):
         self.profile = profile
         self.token = token
         self.request = request
-        self.runner = runner or self._engine_runner
+        self.runner = runner
         self.cancel_event = threading.Event()
-        self.worker: Worker | None = None
+        self.scan_run: ScanRun | None = None
         self.state = "starting"  # starting | running | cancelling | cancelled | failed | done
-        #: the scan this screen runs: known from the start when resuming, else once the
-        #: engine has opened it (History refuses to resume or delete it meanwhile)
-        self.scan_id = request.resume_id
-
-    @property
-    def session(self):
-        return self.app.session
 
     @property
     def running(self) -> bool:
@@ -93,8 +67,8 @@ class LiveScanScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         scope = self.request.scope.describe()
-        verify = "exact (bytes)" if self.request.verify == "exact" else "metadata (likely)"
-        label = self.session.site_label(self.request.site)
+        verify = self.request.verify.label
+        label = self.app.site_label(self.request.site)
         yield Header()
         yield Static(f"Scanning {label} · {scope} · {verify}", id="title", markup=False)
         yield Static("Connecting…", id="phase", markup=False)
@@ -114,30 +88,36 @@ class LiveScanScreen(AppScreen):
         self.state = "starting"
         self.cancel_event = threading.Event()
         self._set_state("Esc cancels; the scan stays resumable.")
-        self.worker = self._run(self.cancel_event)
+        self._run(self.cancel_event)
         self.refresh_bindings()
 
-    def _engine_runner(
-        self, listener: Callable[[ScanProgress], None], cancel: threading.Event
-    ) -> ScanOutcome:
-        client = self.session.client(self.request.site, self.request.email, self.token)
-        client.cancel = cancel
-        try:
-            store = _ClaimingStore(self.session.store, self._claim)
-            engine = ScanEngine(
-                client, store, self.request, listener=listener,  # type: ignore[arg-type]
-                clock=self.session.config.clock,
-            )  # fmt: skip
-            return engine.run()
-        finally:
-            client.close()
-
-    def _claim(self, scan_id: str) -> None:
-        self.scan_id = scan_id
-
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
-    def _run(self, cancel: threading.Event) -> ScanOutcome:
-        return self.runner(lambda event: self.post_message(ScanProgressed(event)), cancel)
+    def _run(self, cancel: threading.Event) -> None:
+        """The engine in this thread; the screen hears of it only through messages."""
+
+        def listener(event: ScanProgress) -> None:
+            self.post_message(ScanProgressed(event))
+
+        try:
+            if self.runner is not None:
+                outcome = self.runner(listener, cancel)
+            else:
+                self.scan_run = self.workspace.scan(
+                    self.request, self.token, listener=listener, cancel=cancel
+                )
+                outcome = self.scan_run.run()
+        except BaseException as error:  # noqa: BLE001 - every end is a message to the screen
+            self.post_message(ScanStopped(error, cancelled=isinstance(error, Cancelled)))
+            return
+        self.post_message(ScanFinished(outcome))
+
+    @property
+    def scan_id(self) -> str:
+        """The scan this screen runs: known from the start when resuming, else once the
+        engine has opened it (History refuses to resume or delete it meanwhile)."""
+        if self.scan_run is not None and self.scan_run.scan_id:
+            return self.scan_run.scan_id
+        return self.request.resume_id
 
     def on_scan_progressed(self, message: ScanProgressed) -> None:
         if self.state == "starting":
@@ -150,43 +130,35 @@ class LiveScanScreen(AppScreen):
         phase = self.query_one("#phase", Static)
         phase.update(self.query_one(ScanStats).phase_line)
         bar = self.query_one(ProgressBar)
-        if progress.total and progress.phase not in ("connecting", "saving", "done"):
+        if progress.total and progress.phase not in (Phase.CONNECTING, Phase.SAVING, Phase.DONE):
             bar.update(total=progress.total, progress=min(progress.done, progress.total))
-        elif progress.phase == "done":
+        elif progress.phase is Phase.DONE:
             bar.update(total=1, progress=1)
         else:
             bar.update(total=None)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker is not self.worker:
-            return
-        if event.state == WorkerState.SUCCESS:
-            self.state = "done"
-            outcome: ScanOutcome = event.worker.result
-            for warning in outcome.warnings:
-                self.notify(warning, title="Scan", severity="warning", timeout=12)
-            from aa_tui.tui.screens.results import ResultsScreen
+    def on_scan_finished(self, message: ScanFinished) -> None:
+        self.state = "done"
+        for warning in message.outcome.warnings:
+            self.notify(warning, title="Scan", severity="warning", timeout=12)
+        from aa_tui.tui.screens.results import ResultsScreen
 
-            self.app.switch_screen(ResultsScreen(outcome.info.id))
-        elif event.state == WorkerState.ERROR:
-            error = event.worker.error
-            if isinstance(error, Cancelled):
-                event.prevent_default()
-                self.state = "cancelled"
-                self._set_state(
-                    "Cancelled. Everything read so far is kept: r resumes, Esc goes back.",
-                    "paused",
-                )
-            else:
-                self.state = "failed"
-                known = isinstance(error, (JiraError, StoreError))
-                reason = str(error) if known else type(error).__name__
-                self._set_state(
-                    f"The scan stopped: {reason} It stays resumable: r resumes, Esc goes back.",
-                    "bad",
-                )
-        elif event.state == WorkerState.CANCELLED:
+        self.app.switch_screen(ResultsScreen(message.outcome.info.id))
+
+    def on_scan_stopped(self, message: ScanStopped) -> None:
+        if message.cancelled:
             self.state = "cancelled"
+            self._set_state(
+                "Cancelled. Everything read so far is kept: r resumes, Esc goes back.", "paused"
+            )
+        else:
+            self.state = "failed"
+            problem = describe(message.error)
+            reason = type(message.error).__name__ if problem.unexpected else problem.message
+            self._set_state(
+                f"The scan stopped: {reason} It stays resumable: r resumes, Esc goes back.", "bad"
+            )
+            self.app.show_error(message.error)
         self.refresh_bindings()
 
     def _set_state(self, text: str, kind: str = "") -> None:

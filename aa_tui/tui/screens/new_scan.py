@@ -17,19 +17,19 @@ from textual.widgets import (
     Static,
 )
 from textual.widgets.selection_list import Selection
-from textual.worker import Worker, WorkerState
 
-from aa_tui.credentials import CredentialsError
-from aa_tui.jira.errors import JiraError
+from aa_tui.model.enums import VerifyMode
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
-from aa_tui.scan.engine import ScanRequest
+from aa_tui.service.errors import CredentialsError, JiraError
+from aa_tui.service.scanning import ScanRequest
 from aa_tui.tui import format as fmt
+from aa_tui.tui.messages import ProjectsListed
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.inputs import TextInput
 
 SCOPES = ("site", "projects", "jql")
-VERIFY = ("exact", "metadata")
+VERIFY = tuple(VerifyMode)
 
 
 class NewScanScreen(AppScreen):
@@ -62,12 +62,8 @@ class NewScanScreen(AppScreen):
         self.token: str | None = None
         self.resumable: ScanInfo | None = None
 
-    @property
-    def session(self):
-        return self.app.session
-
     def compose(self) -> ComposeResult:
-        label = self.session.site_label(self.profile.site)
+        label = self.app.site_label(self.profile.site)
         yield Header()
         yield Static(f"Scan {label} as {self.profile.email}", id="target", markup=False)
         with Horizontal(id="columns"):
@@ -99,7 +95,7 @@ class NewScanScreen(AppScreen):
         self.query_one("#projects-note").display = False
         self._verify_changed()
         try:
-            self.token = self.session.token_for(self.profile)
+            self.token = self.workspace.token_for(self.profile)
         except CredentialsError as exc:
             self._problem(str(exc))
         else:
@@ -121,7 +117,7 @@ class NewScanScreen(AppScreen):
         return SCOPES[max(pressed, 0)]
 
     @property
-    def verify(self) -> str:
+    def verify(self) -> VerifyMode:
         pressed = self.query_one("#verify", RadioSet).pressed_index
         return VERIFY[max(pressed, 0)]
 
@@ -164,7 +160,7 @@ class NewScanScreen(AppScreen):
         note = (
             "Reads a small head and tail of every file whose size matches another's, and "
             "hashes in full only what still matches: proven copies."
-            if self.verify == "exact"
+            if self.verify is VerifyMode.EXACT
             else "Reads no file: same size and name are reported as likely copies (fast, but "
             "not proof)."
         )
@@ -181,7 +177,7 @@ class NewScanScreen(AppScreen):
         scope = self._quiet_scope()
         found = None
         if scope is not None:
-            found = self.session.store.find_resumable(
+            found = self.workspace.find_resumable(
                 self.profile.site, scope, self.verify, email=self.profile.email
             )
         self.resumable = found
@@ -213,28 +209,26 @@ class NewScanScreen(AppScreen):
 
     # -- projects -------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="projects")
-    def _load_projects(self, token: str) -> list[dict]:
-        client = self.session.client(self.profile.site, self.profile.email, token)
+    def _load_projects(self, token: str) -> None:
         try:
-            return client.projects()
-        finally:
-            client.close()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "projects":
+            projects = self.workspace.projects(self.profile.site, self.profile.email, token)
+        except JiraError as exc:  # said beside the list, not in a modal
+            self.post_message(ProjectsListed(None, str(exc)))
             return
+        self.post_message(ProjectsListed(projects, ""))
+
+    def on_projects_listed(self, message: ProjectsListed) -> None:
         note = self.query_one("#projects-note", Static)
-        if event.state == WorkerState.SUCCESS:
-            projects = sorted(event.worker.result, key=lambda p: p["key"])
-            picker = self.query_one("#projects", SelectionList)
-            picker.clear_options()
-            picker.add_options(
-                Selection(f"{p['key']}  {p.get('name', '')}", p["key"]) for p in projects
-            )
-            note.update(f"{len(projects)} projects you can browse; Space ticks one.")
-        elif event.state == WorkerState.ERROR and isinstance(event.worker.error, JiraError):
-            event.prevent_default()
-            note.update(f"Could not list projects: {event.worker.error}")
+        if message.projects is None:
+            note.update(f"Could not list projects: {message.problem}")
+            return
+        projects = sorted(message.projects, key=lambda p: p["key"])
+        picker = self.query_one("#projects", SelectionList)
+        picker.clear_options()
+        picker.add_options(
+            Selection(f"{p['key']}  {p.get('name', '')}", p["key"]) for p in projects
+        )
+        note.update(f"{len(projects)} projects you can browse; Space ticks one.")
 
     # -- start ----------------------------------------------------------------------------------
     def _launch(self, resume: bool) -> None:

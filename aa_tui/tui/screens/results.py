@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from textual import on, work
@@ -11,15 +10,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
+from aa_tui.memory import gc_paused, keep_out_of_collections, release_to_collections
+from aa_tui.model.enums import VerifyMode
 from aa_tui.model.scans import ScanInfo
-from aa_tui.store.atomic import gc_paused, keep_out_of_collections, release_to_collections
-from aa_tui.store.store import StoreError
+from aa_tui.model.summary import ScanSummary
+from aa_tui.service.errors import StoreError
+from aa_tui.store.results import ScanResults
 from aa_tui.tui import format as fmt
 from aa_tui.tui.grouplist import GroupFilter, GroupIndex
-from aa_tui.tui.loader import load_groups
-from aa_tui.tui.messages import DrillDown, GroupsLoading
+from aa_tui.tui.messages import DrillDown, GroupsLoaded, GroupsLoading
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.breakdown import TABLE_FACETS, BreakdownPane
 from aa_tui.tui.widgets.group_list import GroupList
@@ -36,15 +37,6 @@ TABS = (
     ("status_categories", "Status"),
     ("quick_wins", "Quick wins"),
 )
-
-
-def scan_now(summary: dict[str, Any]) -> datetime | None:
-    """The moment the scan's ages were computed (its finish), for the age facet."""
-    stamp = (summary.get("scan") or {}).get("finished_at") or ""
-    try:
-        return datetime.fromisoformat(stamp) if stamp else None
-    except ValueError:
-        return None
 
 
 class ResultsScreen(AppScreen):
@@ -77,19 +69,16 @@ class ResultsScreen(AppScreen):
         self.scan_id = scan_id
         self.from_history = from_history
         self.info: ScanInfo | None = None
-        self.summary: dict[str, Any] = {}
+        self.results: ScanResults | None = None
+        self.summary: ScanSummary | None = None
         #: the duplicate groups as the list shows them (no locations when read from the
         #: store's group rows); None until loaded
         self.groups: Sequence[dict[str, Any]] | None = None
         self.index: GroupIndex | None = None
 
     @property
-    def session(self):
-        return self.app.session
-
-    @property
     def likely(self) -> bool:
-        return bool(self.info and self.info.verify == "metadata")
+        return bool(self.summary and self.summary.scan.likely)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -112,34 +101,35 @@ class ResultsScreen(AppScreen):
 
     def on_mount(self) -> None:
         try:
-            self.info = self.session.store.get_scan(self.scan_id)
-            self.summary = self.session.store.load_summary(self.scan_id)
+            self.info = self.workspace.get_scan(self.scan_id)
+            self.results = self.workspace.results(self.scan_id)
+            self.summary = self.results.summary()
         except (StoreError, OSError) as exc:
             self.app.pop_screen()
             self.app.show_error(exc)
             return
-        if self.info is None:
-            self.info = ScanInfo.from_dict(
-                {
-                    **(self.summary.get("scan") or {}),
-                    "scope": self.summary["scan"].get("scope_detail"),
-                }
-            )
+        summary = self.summary
+        if self.info is None:  # the index lost it: the summary still knows the scan
+            head = summary.scan
+            self.info = ScanInfo(
+                id=head.id, site=head.site, email="", scope=head.scope, verify=head.verify,
+                started_at=head.started_at, finished_at=head.finished_at, status=head.status,
+            )  # fmt: skip
         self._title()
-        self.query_one(Overview).show_summary(self.summary, likely=self.likely)
+        self.query_one(Overview).show_summary(summary)
         self.query_one(GroupsPane).likely = self.likely
         for tab in TABLE_FACETS:
-            self.query_one(f"#pane-{tab}", BreakdownPane).show_rows(self.summary.get(tab) or [])
-        wins = self.summary.get("quick_wins") or []
+            self.query_one(f"#pane-{tab}", BreakdownPane).show_rows(summary.table(tab))
+        wins = summary.quick_wins
         self.query_one("#wins", GroupList).set_view(wins, list(range(len(wins))))
         self._load_groups()
 
     def _title(self) -> None:
         info = self.info
         assert info is not None
-        verify = "exact" if info.verify == "exact" else "metadata (likely)"
+        verify = "exact" if info.verify is VerifyMode.EXACT else "metadata (likely)"
         parts = [
-            self.session.site_label(info.site),
+            self.app.site_label(info.site),
             info.scope.describe(),
             verify,
             fmt.date(info.started_at),
@@ -150,47 +140,37 @@ class ResultsScreen(AppScreen):
 
     # -- groups ---------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="load-groups")
-    def _load_groups(self) -> GroupIndex:
+    def _load_groups(self) -> None:
         """The store's group rows (a few hundred bytes a group, parsed in one go), or for a
         scan saved without them every group, read incrementally."""
-        now = scan_now(self.summary)
-        with gc_paused():  # ~2 million new objects: collections would walk them all (UI stalls)
-            index = self._read_index(now)
-            index.order("wasted")  # the first sort happens off the UI thread
-            # Out of the collector's sight until this screen goes (on_unmount gives them back).
-            keep_out_of_collections()
-            self._frozen = True
-        return index
-
-    def _read_index(self, now) -> GroupIndex:
-        table = self.session.store.load_group_rows(self.scan_id)
-        if table is not None:
-            return GroupIndex.from_table(table, now=now)
+        assert self.results is not None and self.summary is not None
         worker = get_current_worker()
-        expected = (self.summary.get("totals") or {}).get("duplicate_groups", 0)
+        expected = self.summary.totals.duplicate_groups
         pane = self.query_one(GroupsPane)
 
         def progress(count: int) -> None:
             pane.post_message(GroupsLoading(count, expected))
 
-        groups = load_groups(
-            self.session.store, self.scan_id, progress=progress,
-            cancelled=lambda: worker.is_cancelled,
-        )  # fmt: skip
-        return GroupIndex(groups, now=now)
+        with gc_paused():  # ~2 million new objects: collections would walk them all (UI stalls)
+            table = self.results.group_table(
+                progress=progress, cancelled=lambda: worker.is_cancelled
+            )
+            index = GroupIndex.from_table(table, now=self.summary.scan.finished())
+            index.order("wasted")  # the first sort happens off the UI thread
+            # Out of the collector's sight until this screen goes (on_unmount gives them back).
+            keep_out_of_collections()
+            self._frozen = True
+        self.post_message(GroupsLoaded(index))
 
     def on_unmount(self) -> None:
         if getattr(self, "_frozen", False):
             self._frozen = False
             release_to_collections()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "load-groups" or event.state != WorkerState.SUCCESS:
-            return
-        index: GroupIndex = event.worker.result
-        self.index = index
-        self.groups = index.groups
-        self.query_one(GroupsPane).set_index(index)
+    def on_groups_loaded(self, message: GroupsLoaded) -> None:
+        self.index = message.index
+        self.groups = message.index.groups
+        self.query_one(GroupsPane).set_index(message.index)
 
     # -- navigation -----------------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
@@ -222,21 +202,17 @@ class ResultsScreen(AppScreen):
 
     @on(GroupList.Selected)
     def _open_group(self, event: GroupList.Selected) -> None:
-        from aa_tui.tui.screens.group_detail import GroupDetailScreen, browse_base
+        from aa_tui.tui.screens.group_detail import GroupDetailScreen
 
-        assert self.info is not None
+        assert self.results is not None and self.summary is not None
         group = event.group
-        if "locations" not in group:  # a group row: the whole group is held, or read alone
-            index = self.index
-            rows = index.rows if index is not None else None
+        if "locations" not in group:  # a group row: the whole group is read by itself
             try:
-                group = (index and index.full_group(event.index)) or (
-                    self.session.store.load_group(self.scan_id, event.index, rows)
-                )
+                group = self.results.group(event.index)
             except (StoreError, OSError) as exc:
                 self.app.show_error(exc)
                 return
-        self.app.push_screen(GroupDetailScreen(group, browse_base(self.summary, self.info.site)))
+        self.app.push_screen(GroupDetailScreen(group, self.summary.scan.issue_base))
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -244,5 +220,5 @@ class ResultsScreen(AppScreen):
     def action_export(self) -> None:
         from aa_tui.tui.screens.export import ExportScreen
 
-        full = self.index.full_groups if self.index is not None else None
-        self.app.push_screen(ExportScreen(self.scan_id, self.summary, full))
+        assert self.results is not None
+        self.app.push_screen(ExportScreen(self.scan_id, self.results))

@@ -9,15 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, Label, Static
-from textual.worker import Worker, WorkerState
 
-from aa_tui.credentials import CredentialsError, token_from_env
-from aa_tui.jira.client import Identity
-from aa_tui.jira.errors import JiraError
-from aa_tui.jira.site import normalize_site_url
 from aa_tui.model.scans import Profile
-from aa_tui.store.store import StoreError
+from aa_tui.service.errors import CredentialsError, JiraError, StoreError
+from aa_tui.service.sites import normalize_site_url
 from aa_tui.tui import format as fmt
+from aa_tui.tui.messages import SignInTested
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.widgets.inputs import TextInput
@@ -69,10 +66,6 @@ class SitesScreen(AppScreen):
         self.editing: Profile | None = None
         self.profiles: list[Profile] = []
 
-    @property
-    def session(self):
-        return self.app.session
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="keyring", markup=False)
@@ -113,9 +106,9 @@ class SitesScreen(AppScreen):
 
     # -- display --------------------------------------------------------------------------------
     def _show_keyring(self) -> None:
-        usable, message = self.session.keyring_status()
+        usable, message = self.workspace.keyring_status()
         banner = self.query_one("#keyring", Static)
-        if token_from_env():
+        if self.workspace.token_in_environment:
             message += " JIRA_API_TOKEN is set: it is used for every site this session."
         banner.update(message)
         banner.set_class(usable, "ok")
@@ -124,14 +117,14 @@ class SitesScreen(AppScreen):
         table = self.query_one("#profiles", VimDataTable)
         cursor = table.cursor_row
         table.clear()
-        self.profiles = self.session.store.list_profiles()
+        self.profiles = self.workspace.list_profiles()
         last: dict[str, str] = {}
-        for scan in self.session.store.list_scans():  # newest first
+        for scan in self.workspace.list_scans():  # newest first
             last.setdefault(f"{scan.email}@{scan.site}", scan.started_at)
         for profile in self.profiles:
-            token = "memory (demo)" if self.session.in_memory(profile) else "OS keyring"
+            token = "memory (demo)" if self.workspace.in_memory(profile) else "OS keyring"
             table.add_row(
-                self.session.site_label(profile.site),
+                self.app.site_label(profile.site),
                 profile.email,
                 token,
                 fmt.date(last.get(profile.key, "")) or "never",
@@ -192,7 +185,7 @@ class SitesScreen(AppScreen):
         if values.token:
             return values.token
         try:
-            saved = self.session.token_for(Profile(values.site, values.email))
+            saved = self.workspace.token_for(Profile(values.site, values.email))
         except CredentialsError as exc:
             self._status(str(exc), good=False)
             return None
@@ -233,22 +226,22 @@ class SitesScreen(AppScreen):
             if not yes:
                 return
             try:
-                self.session.delete_token(profile)
+                self.workspace.delete_token(profile)
             except CredentialsError as exc:
                 self.app.show_error(exc)
             try:
-                self.session.store.delete_profile(profile.site, profile.email)
+                self.workspace.delete_profile(profile)
             except (StoreError, OSError) as exc:
                 self.app.show_error(exc)
                 return
             if self.editing == profile:
                 self._set_form(None)
             self.refresh_profiles()
-            self.notify(f"Deleted {profile.email} on {self.session.site_label(profile.site)}.")
+            self.notify(f"Deleted {profile.email} on {self.app.site_label(profile.site)}.")
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Delete the site {self.session.site_label(profile.site)} ({profile.email}) and "
+                f"Delete the site {self.app.site_label(profile.site)} ({profile.email}) and "
                 "its token in the OS keyring? Past scans stay in History.",
                 yes="Delete",
             ),
@@ -269,7 +262,7 @@ class SitesScreen(AppScreen):
         token = self._token_for_form(values)
         if not token:
             return
-        self._status(f"Connecting to {self.session.site_label(values.site)}…")
+        self._status(f"Connecting to {self.app.site_label(values.site)}…")
         self._test(values.site, values.email, token)
 
     def action_save(self) -> None:
@@ -279,11 +272,13 @@ class SitesScreen(AppScreen):
         profile = Profile(values.site, values.email)
         if values.token:
             try:
-                self.session.save_token(profile, values.token)
+                self.workspace.save_token(profile, values.token)
             except CredentialsError as exc:
                 self._status(str(exc), good=False)
                 return
-        elif not (self.editing or token_from_env() or self.session.in_memory(profile)):
+        elif not (
+            self.editing or self.workspace.token_in_environment or self.workspace.in_memory(profile)
+        ):
             self._status("Paste the API token: it is saved in the OS keyring, nowhere else.", False)
             return
         renamed = self.editing if self.editing and self.editing.key != profile.key else None
@@ -291,17 +286,17 @@ class SitesScreen(AppScreen):
             # Renamed: the old keyring entry goes with the old profile.
             try:
                 if not values.token:
-                    old = self.session.token_for(renamed)
+                    old = self.workspace.token_for(renamed)
                     if old:
-                        self.session.save_token(profile, old)
-                self.session.delete_token(renamed)
+                        self.workspace.save_token(profile, old)
+                self.workspace.delete_token(renamed)
             except CredentialsError as exc:
                 self._status(str(exc), good=False)
                 return
         try:
             if renamed:
-                self.session.store.delete_profile(renamed.site, renamed.email)
-            self.session.store.save_profile(profile)
+                self.workspace.delete_profile(renamed)
+            self.workspace.save_profile(profile)
         except (StoreError, OSError) as exc:
             self._status("The site was not saved (see the message).", good=False)
             self.app.show_error(exc)
@@ -309,7 +304,7 @@ class SitesScreen(AppScreen):
         self.refresh_profiles()
         self._set_form(None)
         self._status(
-            f"Saved {profile.email} on {self.session.site_label(profile.site)}; the token is in "
+            f"Saved {profile.email} on {self.app.site_label(profile.site)}; the token is in "
             "the OS keyring.",
             good=True,
         )
@@ -334,21 +329,17 @@ class SitesScreen(AppScreen):
 
     # -- the connection test --------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="test-connection")
-    def _test(self, site: str, email: str, token: str) -> Identity:
-        client = self.session.client(site, email, token)
+    def _test(self, site: str, email: str, token: str) -> None:
         try:
-            return client.myself()
-        finally:
-            client.close()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "test-connection":
+            who = self.workspace.sign_in(site, email, token)
+        except (JiraError, CredentialsError) as exc:  # said on the form, not in a modal
+            self.post_message(SignInTested(None, str(exc)))
             return
-        if event.state == WorkerState.SUCCESS:
-            who: Identity = event.worker.result
+        self.post_message(SignInTested(who, ""))
+
+    def on_sign_in_tested(self, message: SignInTested) -> None:
+        who = message.identity
+        if who is not None:
             self._status(f"Connected: signed in as {who.display_name} ({who.email}).", good=True)
-        elif event.state == WorkerState.ERROR and isinstance(
-            event.worker.error, (JiraError, CredentialsError)
-        ):
-            event.prevent_default()
-            self._status(str(event.worker.error), good=False)
+        else:
+            self._status(message.problem, good=False)

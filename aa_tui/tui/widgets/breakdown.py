@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from aa_tui.model.records import StatRow
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import DrillDown
 from aa_tui.tui.widgets.tables import VimDataTable
@@ -29,15 +28,15 @@ BAR_WIDTH = 20
 MAX_ROWS = 5000
 
 
-def sort_rows(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+def sort_rows(rows: list[StatRow], sort: str) -> list[StatRow]:
     if sort == "size":
-        return sorted(rows, key=lambda r: (-r["size"], r["key"]))
+        return sorted(rows, key=lambda r: (-r.size, r.key))
     if sort == "wasted":
-        return sorted(rows, key=lambda r: (-r["wasted_size"], -r["size"], r["key"]))
+        return sorted(rows, key=lambda r: (-r.wasted_size, -r.size, r.key))
     if sort == "files":
-        return sorted(rows, key=lambda r: (-r["files"], r["key"]))
+        return sorted(rows, key=lambda r: (-r.files, r.key))
     if sort == "name":
-        return sorted(rows, key=lambda r: r["key"].casefold())
+        return sorted(rows, key=lambda r: r.key.casefold())
     return list(rows)  # "natural": as the summary lists them
 
 
@@ -57,7 +56,7 @@ class BreakdownPane(Vertical):
         super().__init__(id=id)
         self.table_name = table
         self.facet, self.noun = TABLE_FACETS[table]
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[StatRow] = []
         self.sorts = (("natural",) if table in NATURAL_ORDER else ()) + SORTS
         self.sort = self.sorts[0]
 
@@ -75,7 +74,7 @@ class BreakdownPane(Vertical):
         table.add_column("Wasted", key="wasted")
         table.add_column("Waste %", key="pct")
 
-    def show_rows(self, rows: list[dict[str, Any]]) -> None:
+    def show_rows(self, rows: list[StatRow]) -> None:
         self.rows = rows
         self._fill()
 
@@ -84,20 +83,20 @@ class BreakdownPane(Vertical):
         table.clear()
         rows = sort_rows(self.rows, self.sort)
         shown = rows[:MAX_ROWS]
-        largest = max((r["size"] for r in rows), default=0)
+        largest = max((r.size for r in rows), default=0)
         for row in shown:
-            whole = fmt.bar(row["size"], largest, BAR_WIDTH)
-            waste_cells = len(fmt.bar(row["wasted_size"], largest, BAR_WIDTH).rstrip())
+            whole = fmt.bar(row.size, largest, BAR_WIDTH)
+            waste_cells = len(fmt.bar(row.wasted_size, largest, BAR_WIDTH).rstrip())
             bar = Text(whole[:waste_cells], style="red") + Text(whole[waste_cells:], style="blue")
             table.add_row(
-                row["key"],
-                Text(fmt.count(row["files"]), justify="right"),
-                Text(fmt.size(row["size"]), justify="right"),
+                row.key,
+                Text(fmt.count(row.files), justify="right"),
+                Text(fmt.size(row.size), justify="right"),
                 bar,
-                Text(fmt.count(row["duplicate_files"]), justify="right"),
-                Text(fmt.size(row["wasted_size"]), justify="right"),
-                Text(fmt.pct(row["wasted_size"], row["size"]), justify="right"),
-                key=row["key"],
+                Text(fmt.count(row.duplicate_files), justify="right"),
+                Text(fmt.size(row.wasted_size), justify="right"),
+                Text(fmt.pct(row.wasted_size, row.size), justify="right"),
+                key=row.key,
             )
         more = f" (first {MAX_ROWS:,} of {len(rows):,})" if len(rows) > MAX_ROWS else ""
         order = "their natural order" if self.sort == "natural" else self.sort

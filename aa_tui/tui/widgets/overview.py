@@ -9,6 +9,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from aa_tui.model.records import StatRow, Totals
+from aa_tui.model.summary import ScanSummary
 from aa_tui.tui import format as fmt
 
 TOP_WINS = 5
@@ -16,47 +18,46 @@ TOP_PROJECTS = 8
 BAR_WIDTH = 30
 
 
-def totals_table(totals: dict[str, Any], likely: bool) -> Table:
+def totals_table(totals: Totals, likely: bool) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", min_width=22)
     table.add_column()
-    total_size = totals.get("total_size", 0)
-    wasted = totals.get("duplicate_size", 0)
+    total_size = totals.total_size
+    wasted = totals.duplicate_size
     copies = "likely copies" if likely else "copies"
     table.add_row(
         "Attachment storage",
-        f"{fmt.size(total_size)} in {fmt.count(totals.get('total_files', 0))} files on "
-        f"{fmt.count(totals.get('issues_scanned', 0))} issues",
+        f"{fmt.size(total_size)} in {fmt.count(totals.total_files)} files on "
+        f"{fmt.count(totals.issues_scanned)} issues",
     )
     table.add_row(
         Text("Wasted by copies", style="bold red"),
         Text.assemble(
-            (f"{fmt.size(wasted)} ({totals.get('waste_pct', 0.0):.1f}%)", "bold red"),
-            f": {fmt.count(totals.get('duplicate_files', 0))} redundant {copies} in "
-            f"{fmt.count(totals.get('duplicate_groups', 0))} groups",
+            (f"{fmt.size(wasted)} ({totals.waste_pct:.1f}%)", "bold red"),
+            f": {fmt.count(totals.duplicate_files)} redundant {copies} in "
+            f"{fmt.count(totals.duplicate_groups)} groups",
         ),
     )
     table.add_row(
         "Kept if deduplicated",
-        f"{fmt.size(total_size - wasted)} in {fmt.count(totals.get('canonical_files', 0))} files",
+        f"{fmt.size(total_size - wasted)} in {fmt.count(totals.canonical_files)} files",
     )
     table.add_row(
         "Stale",
-        f"{fmt.size(totals.get('stale_size', 0))} in {fmt.count(totals.get('stale_files', 0))} "
+        f"{fmt.size(totals.stale_size)} in {fmt.count(totals.stale_files)} "
         "files on Done issues untouched for a year",
     )
     table.add_row(
         "Odd files",
-        f"{fmt.count(totals.get('zero_byte_files', 0))} empty, "
-        f"{fmt.count(totals.get('unreadable_files', 0))} unreadable (403/404 on download)",
+        f"{fmt.count(totals.zero_byte_files)} empty, "
+        f"{fmt.count(totals.unreadable_files)} unreadable (403/404 on download)",
     )
-    by_stage = totals.get("bytes_read_by_stage") or {}
-    stages = ", ".join(f"{k} {fmt.size(v)}" for k, v in by_stage.items() if v)
-    read = fmt.size(totals.get("bytes_read", 0)) + (f" ({stages})" if stages else "")
+    stages = ", ".join(f"{k} {fmt.size(v)}" for k, v in totals.bytes_read_by_stage.items() if v)
+    read = fmt.size(totals.bytes_read) + (f" ({stages})" if stages else "")
     table.add_row(
         "Cost of the proof",
-        f"{read} read · {fmt.count(totals.get('requests', 0))} requests · "
-        f"{fmt.count(totals.get('throttled', 0))} throttled",
+        f"{read} read · {fmt.count(totals.requests)} requests · "
+        f"{fmt.count(totals.throttled)} throttled",
     )
     return table
 
@@ -79,26 +80,26 @@ def wins_table(wins: list[dict[str, Any]]) -> Table:
     return table
 
 
-def project_bars(rows: list[dict[str, Any]]) -> Table:
+def project_bars(rows: list[StatRow]) -> Table:
     """ncdu-style: bars relative to the biggest project; the red part is wasted."""
     table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
     table.add_column("Project", no_wrap=True)
     table.add_column("Size", justify="right")
     table.add_column("Share (red: wasted)", no_wrap=True)
     table.add_column("Wasted", justify="right")
-    largest = max((r["size"] for r in rows), default=0)
+    largest = max((r.size for r in rows), default=0)
     for row in rows[:TOP_PROJECTS]:
-        whole = fmt.bar(row["size"], largest, BAR_WIDTH)
-        waste_cells = len(fmt.bar(row["wasted_size"], largest, BAR_WIDTH).rstrip())
+        whole = fmt.bar(row.size, largest, BAR_WIDTH)
+        waste_cells = len(fmt.bar(row.wasted_size, largest, BAR_WIDTH).rstrip())
         bar = Text(whole[:waste_cells], style="red") + Text(whole[waste_cells:], style="blue")
-        table.add_row(row["key"], fmt.size(row["size"]), bar, fmt.size(row["wasted_size"]))
+        table.add_row(row.key, fmt.size(row.size), bar, fmt.size(row.wasted_size))
     if len(rows) > TOP_PROJECTS:
         table.add_row(f"… {len(rows) - TOP_PROJECTS} more", "", "", "")
     return table
 
 
 class Overview(Static):
-    """Renders a scan summary (``store.load_summary``)."""
+    """Renders a scan's summary."""
 
     DEFAULT_CSS = """
     Overview { padding: 1 2; height: auto; }
@@ -106,9 +107,9 @@ class Overview(Static):
 
     shown: Group | None = None
 
-    def show_summary(self, summary: dict[str, Any], *, likely: bool) -> None:
-        totals = summary.get("totals", {})
-        parts: list[Any] = [totals_table(totals, likely)]
+    def show_summary(self, summary: ScanSummary) -> None:
+        likely = summary.scan.likely
+        parts: list[Any] = [totals_table(summary.totals, likely)]
         if likely:
             parts.append(
                 Text(
@@ -117,15 +118,15 @@ class Overview(Static):
                     style="yellow",
                 )
             )
-        wins = summary.get("quick_wins") or []
+        wins = summary.quick_wins
         if wins:
             parts.append(Text("\nQuick wins (Enter on the Quick wins tab opens one)", style="bold"))
             parts.append(wins_table(wins))
-        projects = summary.get("projects") or []
+        projects = summary.table("projects")
         if projects:
             parts.append(Text("\nProjects", style="bold"))
             parts.append(project_bars(projects))
-        for warning in summary.get("warnings") or []:
+        for warning in summary.warnings:
             parts.append(Text(f"\n⚠ {warning}", style="yellow"))
         self.shown = Group(*parts)
         self.update(self.shown)

@@ -1,0 +1,115 @@
+"""Running one scan for either face: the client, the engine, cancellation, the scan's id."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from aa_tui.jira.client import JiraClient
+from aa_tui.jira.errors import Cancelled
+from aa_tui.jira.jql import validate_project_keys
+from aa_tui.jira.site import normalize_site_url
+from aa_tui.model.enums import VerifyMode
+from aa_tui.model.events import ScanProgress
+from aa_tui.model.records import Scope
+from aa_tui.scan.engine import ScanEngine, ScanOutcome, ScanRequest
+from aa_tui.service.errors import InputError
+from aa_tui.store.store import Store
+
+__all__ = ["Cancelled", "ScanOutcome", "ScanRequest", "ScanRun", "scan_request"]
+
+
+class ScanRun:
+    """One scan (new or resumed), run in the calling thread by :meth:`run`.
+
+    :meth:`cancel` may be called from any thread: the engine stops between reads and records
+    the scan as cancelled (resumable). :attr:`scan_id` is known as soon as the engine has
+    opened the scan (at once when resuming a named scan): from then on the scan is this run's.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        request: ScanRequest,
+        connect: Callable[[], JiraClient],
+        *,
+        listener: Callable[[ScanProgress], None] | None = None,
+        clock: Callable[[], datetime] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        self.request = request
+        self.scan_id = request.resume_id
+        self._store = store
+        self._connect = connect
+        self._listener = listener
+        self._clock = clock
+        self._cancel = cancel or threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> ScanOutcome:
+        """Sign in, scan, save; raises what stopped it (``Cancelled`` when cancelled)."""
+        client = self._connect()
+        client.cancel = self._cancel
+        try:
+            engine = ScanEngine(
+                client,
+                self._store,
+                self.request,
+                listener=self._listener,
+                clock=self._clock,
+                on_opened=self._opened,
+            )
+            return engine.run()
+        finally:
+            client.close()
+
+    def _opened(self, scan_id: str) -> None:
+        self.scan_id = scan_id
+
+    def can_continue(self) -> bool:
+        """After a failure: whether the store holds this scan's checkpoint to go on from."""
+        info = self._store.get_scan(self.scan_id) if self.scan_id else None
+        return info is not None and self._store.can_resume(info)
+
+
+def scan_request(
+    site: str,
+    email: str,
+    *,
+    projects: str | list[str] | tuple[str, ...] = (),
+    jql: str = "",
+    verify: VerifyMode | str = VerifyMode.EXACT,
+    resume: bool = False,
+    resume_id: str = "",
+    workers: int = 8,
+    allow_insecure_http: bool = False,
+) -> ScanRequest:
+    """A checked :class:`ScanRequest` from what a user typed; an error says what is wrong.
+
+    The site URL is normalised (https only, http for loopback), project keys are validated
+    (``KEY,KEY`` or a list), the JQL is kept as typed (the engine parenthesises it).
+    """
+    if isinstance(projects, str):
+        projects = [p for p in projects.split(",")] if projects.strip() else []
+    if workers < 1:
+        raise InputError("--workers must be at least 1.")
+    try:
+        mode = VerifyMode(verify)
+    except ValueError:
+        raise InputError(f"verify must be 'exact' or 'metadata', not {verify!r}.") from None
+    return ScanRequest(
+        site=normalize_site_url(site, allow_insecure_http=allow_insecure_http),
+        email=email,
+        scope=Scope(projects=validate_project_keys(projects) if projects else (), jql=jql.strip()),
+        verify=mode,
+        resume=resume,
+        resume_id=resume_id,
+        workers=workers,
+    )

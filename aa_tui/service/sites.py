@@ -1,0 +1,8 @@
+"""What the faces need to know of a site before they reach it: its URL, who signs in."""
+
+from __future__ import annotations
+
+from aa_tui.jira.client import Identity
+from aa_tui.jira.site import normalize_site_url
+
+__all__ = ["Identity", "normalize_site_url"]

@@ -1,0 +1,214 @@
+"""The one way in for both faces: saved sites and tokens, scans, results, exports.
+
+``aa_tui.cli`` and ``aa_tui.tui`` parse input and render; everything they do to the store, the
+keyring or a Jira site goes through a :class:`Workspace`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import keyring.backend
+
+from aa_tui import credentials
+from aa_tui.jira.client import Identity, JiraClient
+from aa_tui.jira.governor import RateGovernor
+from aa_tui.locations import data_dir as resolve_data_dir
+from aa_tui.logs import register_secret
+from aa_tui.model.enums import VerifyMode
+from aa_tui.model.events import ScanProgress
+from aa_tui.model.records import Scope
+from aa_tui.model.scans import Profile, ScanInfo
+from aa_tui.service.exports import Export, export_results
+from aa_tui.service.scanning import ScanRequest, ScanRun
+from aa_tui.store.results import ScanResults
+from aa_tui.store.store import Store
+
+
+class Workspace:
+    """A store (the data dir) plus where tokens come from: memory (the demo site), the
+    ``JIRA_API_TOKEN`` environment variable, or the OS keyring.
+
+    ``governor_factory`` and ``clock`` let tests make scans fast and their dates stable.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        keyring_backend: keyring.backend.KeyringBackend | None = None,
+        memory_tokens: dict[str, str] | None = None,
+        clock: Callable[[], datetime] | None = None,
+        governor_factory: Callable[[], RateGovernor] | None = None,
+    ) -> None:
+        self._store = store
+        self.keyring_backend = keyring_backend
+        self.clock = clock
+        self.governor_factory = governor_factory
+        self._memory = dict(memory_tokens or {})
+        for token in self._memory.values():
+            register_secret(token)
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None, **options) -> Workspace:
+        """The store under ``data_dir``, else ``$AA_TUI_DATA_DIR``, else the user data dir."""
+        return cls(Store(resolve_data_dir(data_dir)), **options)
+
+    @property
+    def data_dir(self) -> Path:
+        return self._store.data_dir
+
+    @property
+    def warnings(self) -> list[str]:
+        """What opening the store had to say (a damaged index moved aside, ...)."""
+        return self._store.warnings
+
+    def close(self) -> None:
+        self._store.close()
+
+    # -- tokens ---------------------------------------------------------------------------------
+    def in_memory(self, profile: Profile) -> bool:
+        return profile.key in self._memory
+
+    def remember_token(self, profile: Profile, token: str) -> None:
+        """Keep a token for this process only (the demo site's)."""
+        register_secret(token)
+        self._memory[profile.key] = token
+
+    def token_for(self, profile: Profile) -> str | None:
+        """The profile's token: memory (demo), else ``JIRA_API_TOKEN``, else the keyring."""
+        if profile.key in self._memory:
+            return self._memory[profile.key]
+        token = credentials.get_token(profile.site, profile.email, backend=self.keyring_backend)
+        register_secret(token or "")  # whatever quotes it later, the log file masks it
+        return token
+
+    def save_token(self, profile: Profile, token: str) -> None:
+        register_secret(token)
+        if profile.key in self._memory:
+            self._memory[profile.key] = token
+            return
+        credentials.save_token(profile.site, profile.email, token, backend=self.keyring_backend)
+
+    def delete_token(self, profile: Profile) -> None:
+        if self._memory.pop(profile.key, None) is not None:
+            return
+        credentials.delete_token(profile.site, profile.email, backend=self.keyring_backend)
+
+    @property
+    def token_in_environment(self) -> bool:
+        """``JIRA_API_TOKEN`` is set: it serves every site this process reaches."""
+        return credentials.token_from_env()
+
+    def keyring_status(self) -> tuple[bool, str]:
+        return credentials.keyring_status(self.keyring_backend)
+
+    # -- profiles -------------------------------------------------------------------------------
+    def list_profiles(self) -> list[Profile]:
+        return self._store.list_profiles()
+
+    def save_profile(self, profile: Profile) -> None:
+        self._store.save_profile(profile)
+
+    def delete_profile(self, profile: Profile) -> None:
+        self._store.delete_profile(profile.site, profile.email)
+
+    # -- a site ---------------------------------------------------------------------------------
+    def _client(
+        self,
+        site: str,
+        email: str,
+        token: str,
+        *,
+        workers: int | None = None,
+        allow_insecure_http: bool = False,
+    ) -> JiraClient:
+        """Every client aa-tui makes: the only place a governor is built."""
+        if self.governor_factory is not None:
+            governor = self.governor_factory()
+        else:
+            governor = RateGovernor(max_concurrency=workers) if workers else RateGovernor()
+        return JiraClient(
+            site, email, token, governor=governor, allow_insecure_http=allow_insecure_http
+        )
+
+    def sign_in(self, site: str, email: str, token: str) -> Identity:
+        """Who the token signs in as (the connection test)."""
+        with self._client(site, email, token) as client:
+            return client.myself()
+
+    def projects(self, site: str, email: str, token: str) -> list[dict]:
+        """The projects the account can browse (``key``, ``name``)."""
+        with self._client(site, email, token) as client:
+            return client.projects()
+
+    # -- scans ----------------------------------------------------------------------------------
+    def list_scans(self) -> list[ScanInfo]:
+        """Newest first."""
+        return self._store.list_scans()
+
+    def get_scan(self, scan_id: str) -> ScanInfo | None:
+        return self._store.get_scan(scan_id)
+
+    def save_scan(self, info: ScanInfo) -> None:
+        self._store.save_scan(info)
+
+    def delete_scan(self, scan_id: str) -> None:
+        """The scan and its saved results (Jira is not touched)."""
+        self._store.delete_scan(scan_id)
+
+    def has_results(self, scan_id: str) -> bool:
+        return self._store.has_results(scan_id)
+
+    def results(self, scan_id: str) -> ScanResults:
+        return self._store.results(scan_id)
+
+    def can_resume(self, info: ScanInfo) -> bool:
+        return self._store.can_resume(info)
+
+    def find_resumable(
+        self, site: str, scope: Scope, verify: VerifyMode | str, email: str | None = None
+    ) -> ScanInfo | None:
+        """The newest unfinished scan of this site, scope, method (and account)."""
+        return self._store.find_resumable(site, scope, VerifyMode(verify), email=email)
+
+    def scan(
+        self,
+        request: ScanRequest,
+        token: str,
+        *,
+        listener: Callable[[ScanProgress], None] | None = None,
+        allow_insecure_http: bool = False,
+        cancel: threading.Event | None = None,
+    ) -> ScanRun:
+        """A scan ready to run in the calling thread (:meth:`ScanRun.run`); not started."""
+        return ScanRun(
+            self._store,
+            request,
+            lambda: self._client(
+                request.site,
+                request.email,
+                token,
+                workers=request.workers,
+                allow_insecure_http=allow_insecure_http,
+            ),
+            listener=listener,
+            clock=self.clock,
+            cancel=cancel,
+        )
+
+    def export(
+        self,
+        scan_id: str,
+        *,
+        json_path: Path | None = None,
+        csv_dir: Path | None = None,
+        results: ScanResults | None = None,
+    ) -> Export:
+        """Write a stored scan as the JSON report and/or a folder of CSV tables."""
+        return export_results(
+            results or self.results(scan_id), json_path=json_path, csv_dir=csv_dir
+        )

@@ -1,0 +1,98 @@
+"""One scan's saved results, read on demand: the only way in to a scan's files.
+
+Callers see typed things (a :class:`~aa_tui.model.summary.ScanSummary`, a
+:class:`~aa_tui.model.group_rows.GroupTable`, report-format groups and attachments), never a
+file name, an offset or TinyDB's layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from aa_tui.memory import gc_paused
+from aa_tui.model.group_rows import GroupTable, group_row, sort_orders
+from aa_tui.model.summary import ScanSummary
+from aa_tui.store.table_reader import UnexpectedLayout, iter_table
+
+if TYPE_CHECKING:
+    from aa_tui.store.store import Store
+
+PROGRESS_EVERY = 5000  # groups between two progress calls while reading them one by one
+
+
+class ScanResults:
+    """The results of one finished scan (``Store.results(scan_id)``)."""
+
+    def __init__(self, store: Store, scan_id: str) -> None:
+        self._store = store
+        self.scan_id = scan_id
+        self._summary: ScanSummary | None = None
+        self._rows: list[list[Any]] | None = None
+        #: every group with its locations, when they had to be read in full (a scan saved by
+        #: an aa-tui that wrote no group rows); else groups are read one at a time
+        self._groups: list[dict[str, Any]] | None = None
+
+    def summary(self) -> ScanSummary:
+        """Totals, tables and quick wins (read once, then kept)."""
+        if self._summary is None:
+            self._summary = ScanSummary.from_dict(self._store.load_summary(self.scan_id))
+        return self._summary
+
+    def group_table(
+        self,
+        *,
+        progress: Callable[[int], None] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> GroupTable:
+        """One short row per group and the sort orders. Saved rows are read in one go; a scan
+        without them has its groups read one at a time (``progress(count)`` every few
+        thousand; ``cancelled()`` stops early with what was read)."""
+        table = self._store.load_group_rows(self.scan_id)
+        if table is not None:
+            self._rows = table.rows
+            return table
+        groups = self._read_groups(progress, cancelled)
+        self._groups = groups
+        rows = [group_row(g) for g in groups]
+        self._rows = rows
+        return GroupTable(rows=rows, orders=sort_orders(rows))
+
+    def _read_groups(
+        self, progress: Callable[[int], None] | None, cancelled: Callable[[], bool]
+    ) -> list[dict[str, Any]]:
+        path = self._store.scan_dir(self.scan_id) / "groups.json"
+        if not path.exists():
+            return self._store.load_groups(self.scan_id)  # raises the store's own error
+        groups: list[dict[str, Any]] = []
+        with gc_paused():  # a million new objects would trigger full collections (UI pauses)
+            try:
+                for document in iter_table(path):
+                    groups.append(document)
+                    if len(groups) % PROGRESS_EVERY == 0:
+                        if cancelled():
+                            return groups
+                        if progress:
+                            progress(len(groups))
+            except (UnexpectedLayout, ValueError):
+                return self._store.load_groups(self.scan_id)
+        return groups
+
+    def group(self, index: int) -> dict[str, Any]:
+        """The group at ``index`` (the table's order) with every location."""
+        if self._groups is not None and 0 <= index < len(self._groups):
+            return self._groups[index]
+        return self._store.load_group(self.scan_id, index, self._rows)
+
+    def groups(self) -> list[dict[str, Any]]:
+        """Every group with every location (for an export)."""
+        if self._groups is not None:
+            return self._groups
+        return self._store.load_groups(self.scan_id)
+
+    def iter_groups(self) -> Iterator[dict[str, Any]]:
+        yield from self.groups()
+
+    def attachments(self) -> list[dict[str, Any]]:
+        """Every attachment record the scan saw, as saved."""
+        return self._store.load_attachments(self.scan_id)
