@@ -156,3 +156,34 @@ def test_no_credential_or_cookie_reaches_the_media_origin(client):
     assert len(media) >= 5 and all(auth is None for _, _, auth in media)
     assert all(cookie is None for _, cookie in Scripted.cookies)  # nor back to Jira
     assert {path for path, *_ in media} >= {"/media/hop", "/media/ok", "/media/expired"}
+
+
+def jira_calls():
+    return [c for c in Scripted.calls if not c[0].startswith("/media/")]
+
+
+def test_one_media_link_serves_every_read_of_a_file(client):
+    """Head, tail and full read of one file: Jira is asked for its link once."""
+    assert read(client, "ok", 0, 4095) == BODY[:4096]
+    assert read(client, "ok", len(BODY) - 4096, len(BODY) - 1) == BODY[-4096:]
+    assert read(client, "ok", 4096, None) == BODY[4096:]
+    assert len(jira_calls()) == 1
+    assert len([c for c in Scripted.calls if c[0].startswith("/media/")]) == 3
+
+
+def test_a_link_that_aged_is_renewed_at_once_and_never_makes_the_file_unreadable(client):
+    assert read(client, "expired", 0, 9) == BODY[:10]  # the link works and is kept
+    Scripted.media_401_left = 1  # ...then it expires
+    retries = client.governor.stats.retries
+    assert read(client, "expired", 10, 19) == BODY[10:20]
+    assert len(jira_calls()) == 2  # one fresh link, asked for at once
+    assert client.governor.stats.retries == retries + 1
+    media_auth = [auth for path, _, auth in Scripted.calls if path.startswith("/media/")]
+    assert media_auth == [None, None, None]
+
+
+def test_a_media_host_that_keeps_refusing_gives_up_clearly(client):
+    Scripted.media_401_left = 100
+    with pytest.raises(GaveUpError, match="media host answered HTTP 401"):
+        read(client, "expired", 0, 9)
+    Scripted.media_401_left = 0

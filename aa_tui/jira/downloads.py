@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -27,6 +29,10 @@ from aa_tui.jira.transport import NO_RETRY, Controls, Retry, retrying, short
 STREAM_CHUNK = 256 * 1024
 #: Waits between download retries are a quarter of the API's: nothing is lost by trying again.
 DOWNLOAD_BACKOFF = 0.25
+
+#: Media links kept (one per file, the most recently used): a file's head, tail and full reads
+#: come close together, so this many covers every file in flight with room to spare.
+MAX_LINKS = 4096
 
 Sink = Callable[[bytes], None]
 
@@ -49,6 +55,32 @@ class Downloads:
         self._controls = controls
         self._site = site
         self._email = email
+        self._links: OrderedDict[str, _Link] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def links(self) -> int:
+        """How many media links are kept for reuse."""
+        with self._lock:
+            return len(self._links)
+
+    def _link(self, attachment_id: str) -> _Link | None:
+        with self._lock:
+            link = self._links.get(attachment_id)
+            if link is not None:
+                self._links.move_to_end(attachment_id)
+            return link
+
+    def _keep(self, attachment_id: str, link: _Link) -> None:
+        with self._lock:
+            self._links[attachment_id] = link
+            self._links.move_to_end(attachment_id)
+            while len(self._links) > MAX_LINKS:
+                self._links.popitem(last=False)
+
+    def _drop(self, attachment_id: str, link: _Link) -> None:
+        with self._lock:
+            if self._links.get(attachment_id) is link:
+                del self._links[attachment_id]
 
     def read(self, attachment_id: str, start: int, end: int | None, sink: Sink) -> int:
         """Feed bytes ``start..end`` (inclusive; ``end=None``: to the end) of an attachment to
@@ -63,8 +95,13 @@ class Downloads:
 
     # -- one attempt ----------------------------------------------------------------------------
     def _attempt(self, attachment_id: str, state: _Read, sink: Sink) -> None:
-        """Ask Jira for the bytes with the ``Range`` already set (so if Jira serves them itself
-        they are these); a redirect gives the link the bytes are read from."""
+        """Read from the file's media link when one is kept; else ask Jira for the bytes with
+        the ``Range`` already set (so if Jira serves them itself they are these): a redirect
+        gives the link, kept for the file's next reads."""
+        kept = self._link(attachment_id)
+        if kept is not None:
+            self._read_link(kept, attachment_id, state, sink)
+            return
         url = f"/rest/api/3/attachment/content/{attachment_id}"
         answer = self._send(self._jira, url, state)
         link = _location(answer)
@@ -80,14 +117,23 @@ class Downloads:
                 raise Retry("too many redirects", backoff=DOWNLOAD_BACKOFF)
             self._consume(answer, attachment_id, state, sink, media=False)
             return
-        self._read_link(link, attachment_id, state, sink)
+        fresh = _Link(link)
+        self._keep(attachment_id, fresh)
+        self._read_link(fresh, attachment_id, state, sink)
 
-    def _read_link(self, link: str, attachment_id: str, state: _Read, sink: Sink) -> None:
-        answer = self._send(self._media, link, state)
+    def _read_link(self, link: _Link, attachment_id: str, state: _Read, sink: Sink) -> None:
+        answer = self._send(self._media, link.url, state)
         if answer.status_code in (401, 403):
-            # The signed media link expired (or was refused): ask Jira for a fresh one.
+            # The signed link expired (or was refused): ask Jira for a fresh one. A link that
+            # served before simply aged: renew at once, no try lost. One refused fresh from
+            # Jira is a failure like any other (and never makes the file unreadable).
             answer.close()
-            raise Retry(f"media host answered HTTP {answer.status_code}", backoff=DOWNLOAD_BACKOFF)
+            self._drop(attachment_id, link)
+            status = answer.status_code
+            if link.served:
+                raise Retry(f"media link expired (HTTP {status})", progressed=True, backoff=0)
+            raise Retry(f"media host answered HTTP {status}", backoff=DOWNLOAD_BACKOFF)
+        link.served = True
         self._consume(answer, attachment_id, state, sink, media=True)
 
     def _send(self, client: httpx.Client, url: str, state: _Read) -> httpx.Response:
@@ -169,6 +215,14 @@ class Downloads:
                     progressed=delivered > 0,
                     backoff=DOWNLOAD_BACKOFF,
                 )
+
+
+@dataclass(eq=False)
+class _Link:
+    """A file's signed media link, as Jira's 303 gave it."""
+
+    url: str
+    served: bool = False  # has the media host answered it with bytes yet?
 
 
 def _location(response: httpx.Response) -> str | None:
