@@ -7,6 +7,9 @@ The staged method of fclones, jdupes and rmlint, over HTTP ranges:
 3. hash a small tail range of what still matches; split again;
 4. stream the rest of each survivor into a copy of its head hash: the full SHA-256.
 
+Each size group goes through the stages on its own, so all the reads of one file come close
+together (one media link serves them) and the pool never waits for a slow batch.
+
 Files no bigger than the two probes are fully known after them, so they cost no third read.
 Zero-byte files are never grouped (they waste nothing). Files that answer 403/404 are
 reported as unreadable and kept out of every group.
@@ -15,10 +18,12 @@ reported as unreadable and kept out of every group.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from aa_tui.jira.errors import Cancelled, RequestRejected
@@ -28,8 +33,12 @@ from aa_tui.model.records import AttachmentRecord, DuplicateGroup
 HEAD_BYTES = 4096
 TAIL_BYTES = 4096
 STAGES = ("head", "tail", "full")
-#: The full stage checkpoints at least this often (in bytes read): what a crash can cost again.
+#: Hashes are checkpointed at least this often (in bytes read): what a crash can cost again.
 FULL_BATCH_BYTES = 8 * 1024 * 1024
+#: ... in practice far more often: when this much was read, or this many seconds passed, since
+#: the last checkpoint (and at the first hash), each one holding what finished meanwhile.
+FLUSH_BYTES = 1024 * 1024
+FLUSH_S = 0.25
 
 # read(attachment_id, start, end_inclusive_or_None, sink) -> bytes read off the network
 Reader = Callable[[str, int, "int | None", Callable[[bytes], None]], int]
@@ -103,11 +112,19 @@ def sorted_groups(groups: list[DuplicateGroup]) -> list[DuplicateGroup]:
 
 
 class StagedHasher:
-    """Runs the head, tail and full stages with a pool of downloads.
+    """Runs the head, tail and full reads with a pool of downloads that is never left idle.
+
+    Work goes **size group by size group** (biggest sizes first): a group's heads, then the
+    tails of what still matches, then the full reads of the survivors, so that one media link
+    serves all the reads of a file while it is young; the pool takes the next read as soon as
+    one ends (earlier groups first), with no batch to wait for.
 
     ``book`` may hold hashes from an interrupted run (resume): those are not read again.
-    ``on_hashes(stage, {id: hash})`` is called from the calling thread after each batch, so the
-    caller can checkpoint; ``on_progress(stage, files_done, files_total, bytes_read)`` likewise.
+    ``on_hashes(stage, {id: hash}, {id: reason})`` is called from the calling thread with what
+    finished since the last call, every ``FLUSH_S`` (or ``batch_size`` files, or
+    ``FULL_BATCH_BYTES``), so the caller can checkpoint; ``on_progress(stage, files_done,
+    files_total, bytes_read)`` as reads finish, for the stage the scan is at (heads until every
+    head is read, then tails, then full reads).
     """
 
     def __init__(
@@ -129,25 +146,23 @@ class StagedHasher:
         self.on_progress = on_progress or (lambda stage, done, total, read: None)
         self.batch_size = batch_size
         self.reports = {stage: StageReport(stage) for stage in STAGES}
-        self.tally = _Tally([], self.book)  # groups proven so far (during the full stage)
+        self.tally = _Tally()  # groups proven so far
         self._small_bytes: dict[str, bytes] = {}  # head bytes of files <= HEAD+TAIL
         self._head_states: dict[str, object] = {}  # sha256 state after the head, for "full"
+        self._ready: list[tuple[int, int, int, _Cohort, AttachmentRecord]] = []
+        self._pushed = 0
+        self._final: list[list[AttachmentRecord]] = []
+        self._total = dict.fromkeys(STAGES, 0)
+        self._done = dict.fromkeys(STAGES, 0)
+        self._journal = _Pending(since=0.0)  # the first hash is checkpointed at once
 
     # -- public ---------------------------------------------------------------------------------
     def find_groups(self, records: list[AttachmentRecord]) -> list[DuplicateGroup]:
         unreadable = self.book.unreadable
-        groups = list(
-            size_candidates(r for r in records if r.attachment_id not in unreadable).values()
-        )
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="aa-hash") as pool:
-            self._pool = pool
-            self._run_stage("head", [r for g in groups for r in g])
-            groups = self._split(groups, "head")
-            self._run_stage("tail", [r for g in groups for r in g if r.size > HEAD_BYTES])
-            groups = self._split(groups, "tail")
-            self.tally = _Tally(groups, self.book)
-            self._run_stage("full", [r for g in groups for r in g])
-            groups = self._split(groups, "full")
+        groups = size_candidates(r for r in records if r.attachment_id not in unreadable)
+        for seq, size in enumerate(sorted(groups, reverse=True)):
+            self._open(_Cohort(seq, 0, groups[size]))
+        self._run()
         self._head_states.clear()
         self._small_bytes.clear()
         return sorted_groups(
@@ -157,33 +172,49 @@ class StagedHasher:
                     size=g[0].size,
                     locations=canonical_order(g),
                 )
-                for g in groups
+                for g in self._final
             ]
         )
 
-    # -- stages ---------------------------------------------------------------------------------
-    def _split(
-        self, groups: list[list[AttachmentRecord]], stage: str
-    ) -> list[list[AttachmentRecord]]:
-        """Split groups by the hashes of every stage up to ``stage``; drop singletons."""
-        upto = STAGES[: STAGES.index(stage) + 1]
-        out: list[list[AttachmentRecord]] = []
-        for group in groups:
-            buckets: dict[tuple, list[AttachmentRecord]] = defaultdict(list)
-            for record in group:
-                aid = record.attachment_id
-                if aid in self.book.unreadable:
-                    continue
-                key = tuple(self._known(aid, record.size, s) for s in upto)
-                if None in key:
-                    continue
+    # -- cohorts: the members of one size group still alike at one stage ---------------------------
+    def _open(self, cohort: _Cohort) -> None:
+        stage = STAGES[cohort.stage]
+        todo = [r for r in cohort.members if self._needs(stage, r)]
+        cohort.pending = len(todo)
+        self._total[stage] += len(todo)
+        for record in todo:
+            self._pushed += 1
+            heapq.heappush(self._ready, (cohort.seq, -cohort.stage, self._pushed, cohort, record))
+        if not todo:
+            self._close(cohort)
+
+    def _close(self, cohort: _Cohort) -> None:
+        """Split by every hash known so far; what still matches goes on to the next stage."""
+        stage = STAGES[cohort.stage]
+        upto = STAGES[: cohort.stage + 1]
+        buckets: dict[tuple, list[AttachmentRecord]] = defaultdict(list)
+        for record in cohort.members:
+            aid = record.attachment_id
+            key = tuple(self._known(aid, record.size, s) for s in upto)
+            if aid not in self.book.unreadable and None not in key:
                 buckets[key].append(record)
-            out.extend(b for b in buckets.values() if len(b) > 1)
-        alive = {r.attachment_id for g in out for r in g}
-        for kept in (self._head_states, self._small_bytes):
-            for aid in [a for a in kept if a not in alive]:
-                del kept[aid]
-        return out
+        alive = [b for b in buckets.values() if len(b) > 1]
+        kept = {r.attachment_id for b in alive for r in b}
+        for record in cohort.members:
+            if record.attachment_id not in kept:
+                self._head_states.pop(record.attachment_id, None)
+                self._small_bytes.pop(record.attachment_id, None)
+        for members in alive:
+            if stage == "full":
+                self._final.append(members)
+                self.tally.add(members)
+            else:
+                self._open(_Cohort(cohort.seq, cohort.stage + 1, members))
+
+    def _needs(self, stage: str, record: AttachmentRecord) -> bool:
+        if record.attachment_id in self.book.unreadable:
+            return False
+        return self._known(record.attachment_id, record.size, stage) is None
 
     def _known(self, aid: str, size: int, stage: str) -> str | None:
         if stage == "tail" and size <= HEAD_BYTES:
@@ -192,68 +223,84 @@ class StagedHasher:
             return self.book.head.get(aid)
         return self.book.stage(stage).get(aid)
 
-    def _run_stage(
-        self, stage: str, records: list[AttachmentRecord]
-    ) -> list[list[AttachmentRecord]]:
-        todo = [r for r in records if r.attachment_id not in self.book.stage(stage)]
-        total = len(todo)
-        done = 0
-        report = self.reports[stage]
-        self.on_progress(stage, 0, total, report.bytes_read)
-        task = {"head": self._head, "tail": self._tail, "full": self._full}[stage]
-        for batch in self._batches(stage, todo):
-            if self.cancel.is_set():
-                raise Cancelled()
-            futures = [self._pool.submit(task, r) for r in batch]
-            # Wait for the whole batch: a 403/404 on one file is an answer, not a failure, and
-            # a real failure (or a cancel) must not leave reads running behind our back.
-            wait(futures)
-            hashes: dict[str, str] = {}
-            full: dict[str, str] = {}
-            unreadable: dict[str, str] = {}
-            for record, future in zip(batch, futures, strict=True):
-                exc = future.exception()
-                if isinstance(exc, RequestRejected) and exc.status in (403, 404, 410, 416):
-                    unreadable[record.attachment_id] = f"HTTP {exc.status}"
-                    continue
-                if exc is not None:
-                    raise exc
-                digest, read, whole = future.result()
-                report.files += 1
-                report.bytes_read += read
-                hashes[record.attachment_id] = digest
-                if whole is not None:
-                    full[record.attachment_id] = whole
-            self.book.stage(stage).update(hashes)
-            self.book.full.update(full)
-            self.book.unreadable.update(unreadable)
-            if stage == "full":
-                self.tally.settle([r.attachment_id for r in batch])
-            self.on_hashes(stage, hashes, unreadable)
-            if full and stage != "full":
-                self.on_hashes("full", full, {})
-            done += len(batch)
-            self.on_progress(stage, done, total, report.bytes_read)
-            if self.cancel.is_set():
-                raise Cancelled()
+    # -- the pool -------------------------------------------------------------------------------
+    def _run(self) -> None:
+        tasks = {"head": self._head, "tail": self._tail, "full": self._full}
+        running: dict[Future, tuple[_Cohort, AttachmentRecord]] = {}
+        failure: BaseException | None = None
+        self._progress()
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="aa-hash") as pool:
+            while running or (self._ready and failure is None):
+                if self.cancel.is_set() and failure is None:
+                    failure = Cancelled()
+                while failure is None and self._ready and len(running) < self.workers:
+                    *_, cohort, record = heapq.heappop(self._ready)
+                    task = tasks[STAGES[cohort.stage]]
+                    running[pool.submit(task, record)] = (cohort, record)
+                finished, _ = wait(list(running), timeout=FLUSH_S, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    cohort, record = running.pop(future)
+                    exc = future.exception()
+                    if exc is None or _unreadable(exc):
+                        self._finished(cohort, record, future)
+                        self._progress()
+                    elif failure is None or (
+                        isinstance(failure, Cancelled) and not isinstance(exc, Cancelled)
+                    ):
+                        failure = exc  # a real error says more than the cancel it caused
+                self._checkpoint(force=False)
+        self._checkpoint(force=True)
+        if failure is not None:
+            raise failure
+        if self.cancel.is_set():
+            raise Cancelled()
 
-    def _batches(
-        self, stage: str, todo: list[AttachmentRecord]
-    ) -> Iterable[list[AttachmentRecord]]:
-        """``batch_size`` files at most; in the full stage also about ``FULL_BATCH_BYTES``
-        (but never fewer files than workers), so a crash re-reads one batch, not a stage."""
-        batch: list[AttachmentRecord] = []
-        size = 0
-        for record in todo:
-            batch.append(record)
-            size += record.size
-            if len(batch) >= self.batch_size or (
-                stage == "full" and size >= FULL_BATCH_BYTES and len(batch) >= self.workers
-            ):
-                yield batch
-                batch, size = [], 0
-        if batch:
-            yield batch
+    def _finished(self, cohort: _Cohort, record: AttachmentRecord, future: Future) -> None:
+        stage = STAGES[cohort.stage]
+        aid = record.attachment_id
+        exc = future.exception()
+        if exc is not None:
+            reason = f"HTTP {exc.status}"  # type: ignore[attr-defined]
+            self.book.unreadable[aid] = reason
+            self._journal.unreadable[aid] = reason
+        else:
+            digest, read, whole = future.result()
+            report = self.reports[stage]
+            report.files += 1
+            report.bytes_read += read
+            self.book.stage(stage)[aid] = digest
+            self._journal.add(stage, aid, digest, read)
+            if whole is not None:
+                self.book.full[aid] = whole
+                self._journal.add("full", aid, whole, 0)
+        self._done[stage] += 1
+        cohort.pending -= 1
+        if cohort.pending == 0:
+            self._close(cohort)
+
+    def _checkpoint(self, force: bool) -> None:
+        pending = self._journal
+        if not pending.files and not pending.unreadable:
+            return
+        due = (
+            force
+            or time.monotonic() - pending.since >= FLUSH_S
+            or pending.files >= self.batch_size
+            or pending.bytes >= min(FLUSH_BYTES, FULL_BATCH_BYTES)
+        )
+        if not due:
+            return
+        self._journal = _Pending()
+        unreadable = pending.unreadable
+        for stage in STAGES:
+            hashes = pending.hashes[stage]
+            if hashes or (unreadable and stage == "head"):
+                self.on_hashes(stage, hashes, unreadable if stage == "head" else {})
+
+    def _progress(self) -> None:
+        stage = next((s for s in STAGES[:2] if self._done[s] < self._total[s]), "full")
+        read = sum(r.bytes_read for r in self.reports.values())
+        self.on_progress(stage, self._done[stage], self._total[stage], read)
 
     # Each task returns (stage hash, bytes read, full hash when this read completed the file).
     def _head(self, record: AttachmentRecord) -> tuple[str, int, str | None]:
@@ -293,45 +340,42 @@ class StagedHasher:
         return digest, read, digest
 
 
+@dataclass(eq=False)
+class _Cohort:
+    seq: int  # the size group's place in line: lower goes first
+    stage: int  # index in STAGES
+    members: list[AttachmentRecord]
+    pending: int = 0  # reads of this stage not finished yet
+
+
+@dataclass
+class _Pending:
+    """What finished since the last checkpoint."""
+
+    hashes: dict[str, dict[str, str]] = field(default_factory=lambda: {s: {} for s in STAGES})
+    unreadable: dict[str, str] = field(default_factory=dict)
+    files: int = 0
+    bytes: int = 0
+    since: float = field(default_factory=time.monotonic)
+
+    def add(self, stage: str, aid: str, digest: str, read: int) -> None:
+        self.hashes[stage][aid] = digest
+        self.files += 1
+        self.bytes += read
+
+
+def _unreadable(exc: BaseException) -> bool:
+    """403/404/410/416 on a file is an answer about that file, not a failure of the scan."""
+    return isinstance(exc, RequestRejected) and exc.status in (403, 404, 410, 416)
+
+
 class _Tally:
-    """Running count of proven groups while the full stage runs (for live progress).
+    """Groups proven so far and the bytes they waste (for live progress)."""
 
-    A candidate group is settled once every member has a full hash or proved unreadable;
-    its bytes then split it into the groups it really holds. O(1) per file read.
-    """
-
-    def __init__(self, candidates: list[list[AttachmentRecord]], book: HashBook) -> None:
-        self.book = book
+    def __init__(self) -> None:
         self.groups = 0
         self.wasted = 0
-        self._members = candidates
-        self._open: dict[int, int] = {}
-        self._group_of: dict[str, int] = {}
-        for index, group in enumerate(candidates):
-            self._open[index] = len(group)
-            for record in group:
-                self._group_of[record.attachment_id] = index
-        self.settle(list(self._group_of))
 
-    def settle(self, attachment_ids: list[str]) -> None:
-        full, unreadable = self.book.full, self.book.unreadable
-        for aid in attachment_ids:
-            if aid not in full and aid not in unreadable:
-                continue
-            index = self._group_of.pop(aid, None)
-            if index is None:
-                continue
-            self._open[index] -= 1
-            if self._open[index] == 0:
-                self._count(self._members[index])
-
-    def _count(self, group: list[AttachmentRecord]) -> None:
-        by_hash: dict[str, int] = defaultdict(int)
-        for record in group:
-            digest = self.book.full.get(record.attachment_id)
-            if digest is not None and record.attachment_id not in self.book.unreadable:
-                by_hash[digest] += 1
-        for copies in by_hash.values():
-            if copies > 1:
-                self.groups += 1
-                self.wasted += (copies - 1) * group[0].size
+    def add(self, members: list[AttachmentRecord]) -> None:
+        self.groups += 1
+        self.wasted += (len(members) - 1) * members[0].size
