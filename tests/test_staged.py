@@ -169,3 +169,47 @@ def test_running_tally_reaches_the_final_groups_and_waste():
     assert sum(g.wasted_size for g in groups) == hasher.tally.wasted
     assert seen[0] == (0, 0) and seen[-1] == (2, 70_000)
     assert len(set(seen)) > 2  # it grew as the full stage went, not all at the end
+
+
+def test_each_size_group_is_read_through_before_later_groups():
+    """Head, tail and full of a size group come before the heads of later groups (its media
+    links are still young), biggest sizes first."""
+    blobs = {}
+    for n in range(10):
+        data = os.urandom(10_000 + n)
+        blobs[f"{n}a"], blobs[f"{n}b"] = data, data
+    reader = MemoryReader(blobs)
+    groups = StagedHasher(reader, workers=1).find_groups(build(blobs))
+    assert len(groups) == 10
+    order = [(aid, start) for aid, start, _ in reader.calls]
+    first_full = order.index(("9a", HEAD_BYTES))  # the biggest size goes first
+    assert first_full < order.index(("8a", 0)) < order.index(("0a", 0))
+    assert len(reader.calls) == 10 * 2 * 3
+
+
+def test_no_batch_waits_for_a_slow_read():
+    """One read takes long: the pool goes on with the others and checkpoints them meanwhile."""
+    import time
+
+    blobs = {str(i): os.urandom(5000) for i in range(30)}
+    blobs["slow"] = os.urandom(9000)
+    blobs["slow-copy"] = blobs["slow"]
+    memory = MemoryReader(blobs)
+    slow_done = threading.Event()
+    checkpoints_before_slow: list[int] = []
+
+    def reader(aid, start, end, sink):
+        if aid == "slow" and start == 0:
+            time.sleep(0.6)
+            slow_done.set()
+        return memory(aid, start, end, sink)
+
+    def on_hashes(stage, hashes, unreadable):
+        if not slow_done.is_set():
+            checkpoints_before_slow.append(len(hashes))
+
+    hasher = StagedHasher(reader, workers=2, on_hashes=on_hashes, batch_size=4)
+    (group,) = hasher.find_groups(build(blobs))
+    assert group.copies == 2
+    # the 30 other heads were read and checkpointed while the slow one was still running
+    assert sum(checkpoints_before_slow) >= 30
