@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in (None, "demo"):  # the app owns the terminal
         return _main(args)
-    from aa_tui.credentials import ENV_TOKEN
+    from aa_tui.service.errors import ENV_TOKEN
     from aa_tui.logs import register_secret
 
     # Whatever a message quotes back (a pasted URL, a server's error text), the token is masked.
@@ -171,7 +171,7 @@ def _open_workspace(data_dir: str | None):
 
 def _read_token(args: argparse.Namespace, workspace, site: str) -> str:
     """``--token-stdin`` when asked for; else ``JIRA_API_TOKEN``; else the OS keyring."""
-    from aa_tui.credentials import ENV_TOKEN, CredentialsError
+    from aa_tui.service.errors import ENV_TOKEN, CredentialsError
     from aa_tui.logs import register_secret
     from aa_tui.model.scans import Profile
     from aa_tui.service.errors import InputError

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aa_tui.credentials import CredentialsError
+from aa_tui.credentials import ENV_TOKEN, CredentialsError
 from aa_tui.jira.errors import (
     AuthError,
     Cancelled,
@@ -41,6 +41,7 @@ from aa_tui.logs import redact
 from aa_tui.store.store import StoreError
 
 __all__ = [
+    "ENV_TOKEN",
     "EXIT_CANCELLED",
     "EXIT_FAILED",
     "EXIT_OK",

@@ -27,6 +27,8 @@ from aa_tui.service.scanning import ScanRequest, ScanRun
 from aa_tui.store.results import ScanResults
 from aa_tui.store.store import Store
 
+__all__ = ["ScanResults", "Workspace"]
+
 
 class Workspace:
     """A store (the data dir) plus where tokens come from: memory (the demo site), the

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
-from aa_tui.store.results import ScanResults
+from aa_tui.service.workspace import ScanResults
 from aa_tui.tui.messages import Exported
 from aa_tui.tui.screens.base import AppModal
 from aa_tui.tui.widgets.inputs import TextInput

@@ -17,7 +17,7 @@ from aa_tui.model.enums import VerifyMode
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import ScanSummary
 from aa_tui.service.errors import StoreError
-from aa_tui.store.results import ScanResults
+from aa_tui.service.workspace import ScanResults
 from aa_tui.tui import format as fmt
 from aa_tui.tui.grouplist import GroupFilter, GroupIndex
 from aa_tui.tui.messages import DrillDown, GroupsLoaded, GroupsLoading
