@@ -20,7 +20,7 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -35,14 +35,13 @@ from aa_tui.model.group_rows import (
     LENGTH,
     OFFSET,
     GroupTable,
-    group_row,
-    sort_orders,
 )
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.store.atomic import AtomicJSONStorage, StoreDamagedError, write_atomic
 from aa_tui.store.journal import Journal, JournalBusyError, read_journal
 from aa_tui.store.results import ScanResults
+from aa_tui.store.scan_files import GROUP_ROWS_FORMAT, RowCollector, write_table_atomic
 
 SCHEMA_VERSION = 1
 INDEX_FILE = "aa-tui.json"
@@ -50,104 +49,6 @@ INDEX_FILE = "aa-tui.json"
 
 class StoreError(Exception):
     """A problem with the store, phrased for the user (file and what to do)."""
-
-
-_WRITE_SLICE = 2000
-
-
-_TABLE_HEAD = b'{"_default":{'
-
-
-def _table_chunks(
-    rows: Iterable[dict[str, Any]],
-    on_row: Callable[[dict[str, Any], int, int], None] | None = None,
-) -> Iterable[bytes]:
-    """``{"_default": {"1": row, ...}}`` in slices; ``on_row(row, offset, length)`` learns
-    where each row's JSON object lies in the file."""
-    yield _TABLE_HEAD
-    at = len(_TABLE_HEAD)
-    number = 0
-    parts: list[bytes] = []
-    for row in rows:
-        number += 1
-        encoded = orjson.dumps(row)
-        label = b'"%d":' % number
-        if on_row is not None:
-            sep = 1 if number > 1 else 0  # the comma before every row but the first
-            on_row(row, at + sep + len(label), len(encoded))
-            at += sep + len(label) + len(encoded)
-        parts.append(label + encoded)
-        if len(parts) == _WRITE_SLICE:
-            yield (b"," if number > _WRITE_SLICE else b"") + b",".join(parts)
-            parts.clear()
-    if parts:
-        yield (b"," if number > len(parts) else b"") + b",".join(parts)
-    yield b"}}"
-
-
-def _write_table_atomic(
-    path: Path,
-    rows: Iterable[dict[str, Any]],
-    on_row: Callable[[dict[str, Any], int, int], None] | None = None,
-) -> None:
-    """Stream ``{"_default": {"1": row, ...}}`` to ``path`` atomically (temp, fsync, rename)."""
-    write_atomic(path, _table_chunks(rows, on_row))
-
-
-# -- group rows: what the TUI's list of duplicate groups needs, without the locations ----------
-GROUP_ROWS_FORMAT = "aa-tui.group-rows/1"
-_ROWS_HEAD = b'{"format":%s,"fields":%s,"sorts":%s,"rows":['
-
-
-class _RowCollector:
-    """Encodes each group's row as groups.json is written (a few hundred bytes a group) and
-    keeps what the sort orders need."""
-
-    def __init__(self) -> None:
-        self.slices: list[bytes] = []  # rows joined by commas, _WRITE_SLICE at a time
-        self.pending: list[bytes] = []
-        self.heads: list[tuple[Any, ...]] = []  # the first five fields, for the sort orders
-        self.ok = True
-
-    def __call__(self, group: dict[str, Any], offset: int, length: int) -> None:
-        if not self.ok:
-            return
-        try:
-            row = group_row(group, offset, length)
-            # orjson's bytes keep their whole output buffer (4 KB for a 250-byte row): joining
-            # a slice copies them into one exact-sized object and frees them.
-            self.pending.append(orjson.dumps(row))
-            self.heads.append(tuple(row[:5]))
-        except (KeyError, TypeError, AttributeError):  # not report-format groups: no rows
-            self.ok = False
-            self.clear()
-            return
-        if len(self.pending) == _WRITE_SLICE:
-            self.slices.append(b",\n".join(self.pending))
-            self.pending.clear()
-
-    def clear(self) -> None:
-        self.slices.clear()
-        self.pending.clear()
-        self.heads.clear()
-
-    def chunks(self, groups_bytes: int) -> Iterable[bytes]:
-        """One JSON document, laid out one row a line."""
-        if self.pending:
-            self.slices.append(b",\n".join(self.pending))
-            self.pending.clear()
-        yield _ROWS_HEAD % (
-            orjson.dumps(GROUP_ROWS_FORMAT),
-            orjson.dumps(GROUP_ROW_FIELDS),
-            orjson.dumps(list(GROUP_SORTS)),
-        )
-        for number, part in enumerate(self.slices):
-            yield (b",\n" if number else b"\n") + part
-        yield b'\n],"orders":%s,"count":%d,"groups_bytes":%d}' % (
-            orjson.dumps(sort_orders(self.heads)),
-            len(self.heads),
-            groups_bytes,
-        )
 
 
 def _check_index_shape(data: Any, path: Path) -> None:
@@ -312,22 +213,22 @@ class Store:
         """
         folder = self.scan_dir(scan_id)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _write_table_atomic(folder / "attachments.json", attachments)
+        write_table_atomic(folder / "attachments.json", attachments)
         # The rows describe one groups.json: drop the old ones first, so a crash between the
         # two writes leaves no rows rather than rows of other groups (readers fall back).
         rows_path = folder / "group_rows.json"
         rows_path.unlink(missing_ok=True)
-        collector = _RowCollector()
+        collector = RowCollector()
         # a million short-lived lists: collections would walk every group kept
         with gc_paused():
             try:
-                _write_table_atomic(folder / "groups.json", groups, on_row=collector)
+                write_table_atomic(folder / "groups.json", groups, on_row=collector)
                 if collector.ok:
                     groups_bytes = (folder / "groups.json").stat().st_size
                     write_atomic(rows_path, collector.chunks(groups_bytes))
             finally:
                 collector.clear()
-        _write_table_atomic(folder / "summary.json", [summary])
+        write_table_atomic(folder / "summary.json", [summary])
 
     def _load_table(self, scan_id: str, name: str) -> list[dict[str, Any]]:
         path = self.scan_dir(scan_id) / f"{name}.json"
