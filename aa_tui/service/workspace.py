@@ -155,9 +155,6 @@ class Workspace:
     def get_scan(self, scan_id: str) -> ScanInfo | None:
         return self._store.get_scan(scan_id)
 
-    def save_scan(self, info: ScanInfo) -> None:
-        self._store.save_scan(info)
-
     def delete_scan(self, scan_id: str) -> None:
         """The scan and its saved results (Jira is not touched)."""
         self._store.delete_scan(scan_id)
