@@ -17,7 +17,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from aa_tui.demo.server import DemoOptions
-from aa_tui.memory_keyring import MemoryKeyring
 from aa_tui.service.demo import DemoSite
 from aa_tui.service.workspace import Workspace
 from aa_tui.tui.app import AATuiApp
@@ -27,6 +26,11 @@ from aa_tui.tui.screens.live_scan import LiveScanScreen
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.groups_pane import GroupsPane
 from aa_tui.tui.widgets.inputs import TextInput
+
+# The one fake keyring of the project is test code (tests/helpers/): the pictures show the same
+# backend as the app's snapshot tests, and nothing of it ships in the package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from helpers.memory_keyring import MemoryKeyring  # noqa: E402
 
 SIZE = (120, 36)
 NOW = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)

@@ -1,22 +1,28 @@
-"""Shared fixtures: a small generated demo site served over real HTTP on 127.0.0.1."""
+"""Shared fixtures: a small generated demo site served over real HTTP on 127.0.0.1, a store,
+the OpenAPI contract, an in-memory keyring and scanned data for the TUI.
+
+Fixtures live here only; the plain helpers they and the tests use are in ``tests/helpers/``.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+import keyring
 import pytest
+from helpers.contract import SPEC_PATH, translate
+from helpers.memory_keyring import MemoryKeyring
+from helpers.tui import ScannedData, make_app
 
 from aa_tui.demo.generator import generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.jira.client import JiraClient
-from aa_tui.jira.governor import RateGovernor, RetryPolicy
-from aa_tui.model.records import Scope
-from aa_tui.scan.engine import ScanEngine, ScanRequest
 from aa_tui.store.store import Store
 
-FROZEN_NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
-FAST_RETRIES = RetryPolicy(max_tries=8, base_delay_s=0.05, max_delay_s=0.5)
+if TYPE_CHECKING:
+    from aa_tui.tui.app import AATuiApp
 
 
 @pytest.fixture(scope="session")
@@ -38,40 +44,42 @@ def store(tmp_path):
     store.close()
 
 
-def make_client(server, token=None, **kw) -> JiraClient:
-    governor = kw.pop("governor", None) or RateGovernor(max_concurrency=8, policy=FAST_RETRIES)
-    return JiraClient(server.base_url, server.email, token or server.token, governor=governor, **kw)
-
-
-def run_scan(
-    server, store, *, scope=None, verify="exact", resume=False, listener=None, client=None
-):
-    scope = scope or Scope()
-    client = client or make_client(server)
-    try:
-        request = ScanRequest(
-            site=client.site, email=server.email, scope=scope, verify=verify, resume=resume
-        )
-        engine = ScanEngine(client, store, request, listener=listener, clock=lambda: FROZEN_NOW)
-        return engine.run()
-    finally:
-        client.close()
-
-
-def group_ids(groups) -> set[frozenset[str]]:
-    return {frozenset(loc.attachment_id for loc in g.locations) for g in groups}
-
-
 @pytest.fixture(scope="session")
 def spec() -> dict:
     """Atlassian's OpenAPI subset (a copy of ../shared/jira/ kept in tests/contract/)."""
-    from test_demo_contract import SPEC_PATH
-
     return json.loads(SPEC_PATH.read_text())
 
 
 @pytest.fixture(scope="session")
 def components(spec) -> dict:
-    from test_demo_contract import _translate
+    return translate(spec["components"])
 
-    return _translate(spec["components"])
+
+@pytest.fixture
+def memory_keyring(monkeypatch) -> Iterator[MemoryKeyring]:
+    """The in-memory backend, set with ``keyring.set_keyring``; no JIRA_API_TOKEN."""
+    monkeypatch.delenv("JIRA_API_TOKEN", raising=False)
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def scanned(tmp_path_factory) -> ScannedData:
+    """Three finished scans of the demo site in one data dir (built once a session)."""
+    return ScannedData(tmp_path_factory.mktemp("tui") / "data").build()
+
+
+@pytest.fixture
+def data_copy(scanned, tmp_path) -> Path:
+    """A private copy of the scanned data dir for one test."""
+    return scanned.copy_to(tmp_path / "data")
+
+
+@pytest.fixture
+def app(scanned, data_copy, memory_keyring) -> AATuiApp:
+    """The app on the scanned data, the demo token saved in the in-memory keyring."""
+    memory_keyring.set_password("aa-tui", f"{scanned.email}@{scanned.site}", scanned.token)
+    return make_app(data_copy, backend=memory_keyring, sites=scanned.sites)

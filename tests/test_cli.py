@@ -3,33 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from conftest import group_ids  # noqa: F401 - shared helpers live there
-
-
-def cli_env(data_dir, token=None) -> dict[str, str]:
-    """The environment of an ``aa-tui`` subprocess: its own data dir, no keyring, maybe a token."""
-    env = {k: v for k, v in os.environ.items() if k != "JIRA_API_TOKEN"}
-    env["AA_TUI_DATA_DIR"] = str(data_dir)
-    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
-    if token is not None:
-        env["JIRA_API_TOKEN"] = token
-    return env
-
-
-def aa(args, data_dir, token=None, stdin=None, timeout=120):
-    return subprocess.run(
-        [sys.executable, "-m", "aa_tui", *args],
-        env=cli_env(data_dir, token),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+from helpers.cli import aa
 
 
 def test_scan_then_list_then_report(demo_server, small_site, tmp_path):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import copy
 
-from conftest import run_scan
-from test_demo_contract import _check_issue_fields, _operation, _validator
+from helpers.contract import check_issue_fields, operation, validator
+from helpers.scanning import run_scan
 
 
 def test_a_scan_speaks_only_the_contract(spec, components, demo_server, store):
@@ -19,7 +19,7 @@ def test_a_scan_speaks_only_the_contract(spec, components, demo_server, store):
     operations = set()
     for ex in exchanges:
         where = f"{ex.method} {ex.path} -> {ex.status}"
-        found = _operation(spec, ex.method, ex.path)
+        found = operation(spec, ex.method, ex.path)
         assert found is not None, f"the client called an endpoint outside the contract: {where}"
         template, op = found
         operations.add((ex.method, template))
@@ -29,16 +29,16 @@ def test_a_scan_speaks_only_the_contract(spec, components, demo_server, store):
             op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
         )
         if body_schema is not None and ex.request is not None:
-            errors = list(_validator(components, body_schema).iter_errors(ex.request))
+            errors = list(validator(components, body_schema).iter_errors(ex.request))
             assert not errors, (where, errors[0].message)
         assert ex.status < 400, where
         schema = op["responses"].get(str(ex.status), {}).get("content", {})
         schema = schema.get("application/json", {}).get("schema")
         if schema and ex.response is not None:
-            errors = list(_validator(components, schema).iter_errors(ex.response))
+            errors = list(validator(components, schema).iter_errors(ex.response))
             assert not errors, (where, errors[0].message)
             for issue in ex.response.get("issues", []) if isinstance(ex.response, dict) else []:
-                _check_issue_fields(components, issue, attachment_in_issue, where)
+                check_issue_fields(components, issue, attachment_in_issue, where)
     assert ("POST", "/rest/api/3/search/jql") in operations
     assert ("POST", "/rest/api/3/issue/bulkfetch") in operations
     assert ("GET", "/rest/api/3/attachment/content/{id}") in operations

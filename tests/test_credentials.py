@@ -1,16 +1,14 @@
 """The keyring layer: OS keyring only, JIRA_API_TOKEN first, plain sentences when it cannot."""
 
-# ruff: noqa: F811 - pytest fixtures are imported from test_tui_support by name
-
 from __future__ import annotations
 
 import keyring
 import keyring.backend
 import keyring.errors
 import pytest
+from helpers.memory_keyring import MemoryKeyring
 from keyring.backends import chainer, fail, null
 from keyring.compat import properties
-from test_tui_support import MemoryKeyring, memory_keyring  # noqa: F401
 
 from aa_tui import credentials
 from aa_tui.credentials import CredentialsError

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_tui_support import SIZE, make_app, wait_for_workers
+from helpers.tui import SIZE, make_app, wait_for_workers
 
 from aa_tui import credentials
 from aa_tui.demo.server import DemoOptions, DemoServer

@@ -8,18 +8,15 @@ validated with ``jsonschema`` against the schemas of /work/shared/jira/cloud-ope
 from __future__ import annotations
 
 import copy
-import re
-from pathlib import Path
 
 import httpx
 import jsonschema
+from helpers.contract import check_issue_fields, operation, schema_ref, v3, validator
 
 from aa_tui.demo import DemoOptions, DemoServer, generate_site
 from aa_tui.demo import catalog as cat
 from aa_tui.demo.endpoints import jira_router
 
-# A copy of Atlassian's published subset (../shared/jira/), kept in the repo so CI has it.
-SPEC_PATH = Path(__file__).parent / "contract" / "cloud-openapi-subset.json"
 ERROR_COLLECTION = {
     "type": "object",
     "required": ["errorMessages"],
@@ -51,45 +48,6 @@ LOCAL_ONLY = {
     "/rest/api/3/issue/{issueIdOrKey}/votes",
     "/rest/api/3/search",  # removed: 410 with an error collection
 }
-
-
-def _translate(node):
-    """OpenAPI 3.0 schema -> JSON Schema: ``nullable: true`` allows null."""
-    if isinstance(node, list):
-        return [_translate(x) for x in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _translate(v) for k, v in node.items() if k not in ("example", "xml")}
-    if out.pop("nullable", False):
-        out = {"anyOf": [out, {"type": "null"}]}
-    return out
-
-
-def _validator(components: dict, schema: dict) -> jsonschema.Draft202012Validator:
-    root = {"components": components, **_translate(schema)}
-    return jsonschema.Draft202012Validator(root)
-
-
-def _schema_ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _v3(path: str) -> str:
-    """The v3 path of a v2 or ``latest`` one (the same resource, the same contract)."""
-    return re.sub(r"^/rest/api/(2|latest)/", "/rest/api/3/", path)
-
-
-def _operation(spec: dict, method: str, path: str) -> tuple[str, dict] | None:
-    path = _v3(path)
-    if path in spec["paths"] and method.lower() in spec["paths"][path]:
-        return path, spec["paths"][path][method.lower()]
-    for template, ops in spec["paths"].items():
-        pattern = "^" + re.sub(r"\{[^}]+\}", r"[^/]+", template) + "$"
-        if "{" in template and re.match(pattern, path) and method.lower() in ops:
-            if path in spec["paths"]:  # /attachment/meta is not the attachment "meta"
-                continue
-            return template, ops[method.lower()]
-    return None
 
 
 class Calls:
@@ -285,16 +243,16 @@ def test_every_exchange_conforms_to_the_openapi_subset(spec, components):
         if route is not None and route.endpoint is not None:
             covered.add((ex.method.lower(), route.name))
             covered.add(("*", route.name))
-        found = _operation(spec, ex.method, ex.path)
-        template = _v3(route.name) if route else ""
+        found = operation(spec, ex.method, ex.path)
+        template = v3(route.name) if route else ""
         if found is None:
             if ex.status >= 400:
                 jsonschema.validate(ex.response, ERROR_COLLECTION)
             elif template == "/_edge/tenant_info":
                 jsonschema.validate(ex.response, TENANT_INFO)
             elif template in EXTRA_SCHEMAS:
-                schema = _schema_ref(EXTRA_SCHEMAS[template])
-                errors = list(_validator(components, schema).iter_errors(ex.response))
+                schema = schema_ref(EXTRA_SCHEMAS[template])
+                errors = list(validator(components, schema).iter_errors(ex.response))
                 assert not errors, (where, errors[0].message, list(errors[0].absolute_path))
                 checked += 1
             else:
@@ -306,7 +264,7 @@ def test_every_exchange_conforms_to_the_openapi_subset(spec, components):
             op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
         )
         if body_schema and ex.request is not None:
-            errors = list(_validator(components, body_schema).iter_errors(ex.request))
+            errors = list(validator(components, body_schema).iter_errors(ex.request))
             # The server refuses exactly the bodies the schema refuses (400 Invalid payload).
             assert bool(errors) == (
                 ex.status == 400 and "Invalid request payload" in str(ex.response)
@@ -315,11 +273,11 @@ def test_every_exchange_conforms_to_the_openapi_subset(spec, components):
         assert response is not None, f"status not in the contract: {where}"
         schema = response.get("content", {}).get("application/json", {}).get("schema")
         if schema and ex.response is not None:
-            errors = list(_validator(components, schema).iter_errors(ex.response))
+            errors = list(validator(components, schema).iter_errors(ex.response))
             assert not errors, (where, errors[0].message, list(errors[0].absolute_path))
             checked += 1
             for issue in _issues(ex.response):
-                _check_issue_fields(components, issue, attachment_in_issue, where)
+                check_issue_fields(components, issue, attachment_in_issue, where)
         elif ex.status >= 400:
             jsonschema.validate(ex.response, ERROR_COLLECTION)
         else:
@@ -335,21 +293,3 @@ def _issues(response) -> list[dict]:
     if isinstance(response, dict) and "fields" in response:
         return [response]
     return []
-
-
-def _check_issue_fields(components: dict, issue: dict, attachment_schema: dict, where: str) -> None:
-    """IssueBean.fields is free-form in the contract: check the fields a scanner reads."""
-    fields = issue.get("fields", {})
-    checks = {
-        "status": _schema_ref("StatusDetails"),
-        "project": _schema_ref("ProjectDetails"),
-    }
-    for name, schema in checks.items():
-        if name in fields:
-            _validator(components, schema).validate(fields[name])
-    for att in fields.get("attachment", []):
-        _validator(components, attachment_schema).validate(att)
-        assert isinstance(att["id"], str) and isinstance(att["size"], int), where
-    for name in ("created", "updated"):
-        if name in fields:
-            assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d{4}$", fields[name])

@@ -13,23 +13,17 @@ from __future__ import annotations
 
 import random
 import signal
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from test_cli import cli_env
+from helpers.cli import SLOW, WORKERS, Scan, kinds, wait_for
 
 from aa_tui.demo.limits import DemoStats
-from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.demo.server import DemoServer
 from aa_tui.scan.staged import FULL_BATCH_BYTES
 from aa_tui.store.store import Store
 
-WORKERS = "2"
-#: Slow enough that each phase lasts long enough to be hit, fast enough for CI: ~3 s a scan.
-SLOW = DemoOptions(latency_s=0.004, per_id_s=0.004, per_issue_s=0.004, id_page_size=50)
 SEARCH = "POST /rest/api/3/search/jql"
 BULK = "POST /rest/api/3/issue/bulkfetch"
 
@@ -84,66 +78,6 @@ os.fdopen, os.replace = fdopen, replace
 from aa_tui.cli import main
 sys.exit(main(sys.argv[1:]))
 """
-
-
-class Scan:
-    """One ``aa-tui scan`` subprocess with its stderr collected line by line."""
-
-    def __init__(self, server, data_dir: Path, *extra: str, env: dict | None = None, code=None):
-        args = ["scan", "--site", server.base_url, "--email", server.email, "--workers", WORKERS]
-        cmd = [sys.executable, "-c", code] if code else [sys.executable, "-m", "aa_tui"]
-        self.proc = subprocess.Popen(
-            [*cmd, *args, *extra],
-            env={**cli_env(data_dir, server.token), **(env or {})},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: list[str] = []
-        self.stdout = ""
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        for line in self.proc.stderr:
-            self.lines.append(line)
-
-    @property
-    def stderr(self) -> str:
-        return "".join(self.lines)
-
-    def wait(self, timeout: float = 60) -> int:
-        self.stdout = self.proc.stdout.read()
-        code = self.proc.wait(timeout)
-        self._reader.join(5)
-        return code
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-        self._reader.join(5)
-        self.proc.stdout.close()
-
-
-def wait_for(scan: Scan, predicate, what: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        if scan.proc.poll() is not None:
-            pytest.fail(f"the scan ended before {what}: {scan.stderr[-2000:]}")
-        time.sleep(0.005)
-    pytest.fail(f"timed out waiting for {what}: {scan.stderr[-2000:]}")
-
-
-def journal(data_dir: Path) -> list[dict]:
-    from aa_tui.store.journal import read_journal
-
-    return [e for path in data_dir.glob("scans/*/journal.jsonl") for e in read_journal(path)]
-
-
-def kinds(data_dir: Path) -> list[str]:
-    return [e["k"] if e["k"] != "hash" else f"hash:{e['stage']}" for e in journal(data_dir)]
 
 
 def phase_seen(scan: Scan, phase: str) -> bool:

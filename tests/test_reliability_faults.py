@@ -11,8 +11,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import group_ids, run_scan
-from test_scan_demo import assert_matches_truth
+from helpers.scanning import assert_matches_truth, group_ids, run_scan
 
 from aa_tui.cli_progress import print_summary
 from aa_tui.demo.generator import generate_site

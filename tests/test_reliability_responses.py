@@ -11,9 +11,8 @@ import csv
 import json
 
 import pytest
-from conftest import group_ids, make_client, run_scan
-from test_cli import aa
-from test_scan_demo import assert_matches_truth
+from helpers.cli import aa
+from helpers.scanning import assert_matches_truth, group_ids, make_client, run_scan
 
 from aa_tui.demo import catalog as cat
 from aa_tui.demo import faults

@@ -11,8 +11,8 @@ import shutil
 import stat
 
 import pytest
-from conftest import make_client, run_scan
-from test_cli import aa
+from helpers.cli import aa
+from helpers.scanning import make_client, run_scan
 
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.errors import Cancelled

@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import group_ids, make_client, run_scan
+from helpers.scanning import assert_matches_truth, make_client, run_scan
 
 from aa_tui.jira.errors import Cancelled
 from aa_tui.model.records import Scope
 from aa_tui.scan.report import full_report
 from aa_tui.scan.staged import HEAD_BYTES
-
-
-def assert_matches_truth(outcome, truth):
-    totals = outcome.summary["totals"]
-    assert group_ids(outcome.groups) == truth.groups
-    assert totals["total_files"] == truth.total_files
-    assert totals["total_size"] == truth.total_size
-    assert totals["zero_byte_files"] == truth.zero_byte_files
-    assert totals["duplicate_files"] == truth.duplicate_files
-    assert totals["duplicate_size"] == truth.duplicate_size
-    # Only files that share a size are ever read, so only those can be found unreadable.
-    found = {u["attachment_id"] for u in outcome.summary["unreadable"]}
-    assert found <= truth.unreadable and totals["unreadable_files"] == len(found)
-    assert totals["issues_scanned"] == truth.issues_with_attachments
 
 
 def test_exact_scan_finds_exactly_the_truth(demo_server, small_site, store):

@@ -16,8 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_cli import aa
-from test_reliability_crash import SLOW, Scan, kinds, wait_for
+from helpers.cli import SLOW, Scan, aa, kinds, wait_for
 
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.site import normalize_site_url

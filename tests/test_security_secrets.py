@@ -17,8 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from test_cli import aa
-from test_reliability_crash import Scan, kinds, wait_for
+from helpers.cli import Scan, aa, kinds, wait_for
 
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.store.store import Store
@@ -139,8 +138,8 @@ def test_messages_mask_a_token_quoted_back(tmp_path):
 
 def test_tui_session_writes_no_token(small_site, tmp_path):
     pytest.importorskip("aa_tui.tui.app")
-    from test_tui_journeys import saved_site, until
-    from test_tui_support import SIZE, MemoryKeyring, make_app, wait_for_workers
+    from helpers.memory_keyring import MemoryKeyring
+    from helpers.tui import SIZE, make_app, saved_site, until, wait_for_workers
 
     from aa_tui.tui.screens.new_scan import NewScanScreen
     from aa_tui.tui.screens.results import ResultsScreen

@@ -1,14 +1,12 @@
 """A big scan stays responsive: 100,000 duplicate groups open, scroll, sort and filter."""
 
-# ruff: noqa: F811 - pytest fixtures are imported from test_tui_support by name
-
 from __future__ import annotations
 
 import asyncio
 import time
 
 import pytest
-from test_tui_support import SIZE, make_app, memory_keyring, store_synthetic_scan  # noqa: F401
+from helpers.tui import SIZE, make_app, store_synthetic_scan
 
 from aa_tui.tui.screens.group_detail import GroupDetailScreen
 from aa_tui.tui.screens.results import ResultsScreen

@@ -1,7 +1,5 @@
 """Journeys through the app with Pilot, against the demo site over real HTTP."""
 
-# ruff: noqa: F811 - pytest fixtures are imported from test_tui_support by name
-
 from __future__ import annotations
 
 import asyncio
@@ -9,18 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.tui import SIZE, make_app, saved_site, until, wait_for_workers
 from keyring.backends import fail
-from test_tui_support import (  # noqa: F401
-    SIZE,
-    app,
-    data_copy,
-    make_app,
-    memory_keyring,
-    saved_site,
-    scanned,
-    until,
-    wait_for_workers,
-)
 
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.model.scans import Profile

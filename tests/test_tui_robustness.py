@@ -1,8 +1,6 @@
 """Failures become modals (never a crash that prints a token), closed screens are freed, one
 engine per scan, resume the chosen scan, issue links and hashes shown right, the log file."""
 
-# ruff: noqa: F811 - pytest fixtures are imported from test_tui_support by name
-
 from __future__ import annotations
 
 import asyncio
@@ -11,17 +9,7 @@ import logging
 import weakref
 from pathlib import Path
 
-from test_tui_support import (  # noqa: F401
-    SIZE,
-    app,
-    data_copy,
-    make_app,
-    memory_keyring,
-    saved_site,
-    scanned,
-    until,
-    wait_for_workers,
-)
+from helpers.tui import SIZE, make_app, saved_site, until, wait_for_workers
 
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.logs import LOG_FILE, register_secret

@@ -3,20 +3,10 @@
 Update with ``pytest tests/test_tui_snapshots.py --snapshot-update`` and look at the report.
 """
 
-# ruff: noqa: F811 - pytest fixtures are imported from test_tui_support by name
-
 from __future__ import annotations
 
+from helpers.tui import SIZE, make_app, wait_for_workers
 from keyring.backends import fail
-from test_tui_support import (  # noqa: F401
-    SIZE,
-    app,
-    data_copy,
-    make_app,
-    memory_keyring,
-    scanned,
-    wait_for_workers,
-)
 
 from aa_tui.jira.errors import AuthError
 from aa_tui.model.events import ScanProgress

@@ -1,0 +1,65 @@
+"""Scans of a demo site through the real client, engine and store, and checks against its truth."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from aa_tui.jira.client import JiraClient
+from aa_tui.jira.governor import RateGovernor, RetryPolicy
+from aa_tui.model.records import Scope
+from aa_tui.scan.engine import ScanEngine, ScanOutcome, ScanRequest
+
+FROZEN_NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
+FAST_RETRIES = RetryPolicy(max_tries=8, base_delay_s=0.05, max_delay_s=0.5)
+
+
+def fast_governor() -> RateGovernor:
+    """Eight workers and short retry delays: fast tests against a local demo site."""
+    return RateGovernor(max_concurrency=8, policy=FAST_RETRIES)
+
+
+def make_client(server, token=None, **kw) -> JiraClient:
+    governor = kw.pop("governor", None) or fast_governor()
+    return JiraClient(server.base_url, server.email, token or server.token, governor=governor, **kw)
+
+
+def run_scan(
+    server,
+    store,
+    *,
+    scope=None,
+    verify="exact",
+    resume=False,
+    listener=None,
+    client=None,
+    now: datetime = FROZEN_NOW,
+) -> ScanOutcome:
+    """One scan of ``server`` into ``store``, its clock stopped at ``now``; the client closed."""
+    scope = scope or Scope()
+    client = client or make_client(server)
+    try:
+        request = ScanRequest(
+            site=client.site, email=server.email, scope=scope, verify=verify, resume=resume
+        )
+        engine = ScanEngine(client, store, request, listener=listener, clock=lambda: now)
+        return engine.run()
+    finally:
+        client.close()
+
+
+def group_ids(groups) -> set[frozenset[str]]:
+    return {frozenset(loc.attachment_id for loc in g.locations) for g in groups}
+
+
+def assert_matches_truth(outcome, truth):
+    totals = outcome.summary["totals"]
+    assert group_ids(outcome.groups) == truth.groups
+    assert totals["total_files"] == truth.total_files
+    assert totals["total_size"] == truth.total_size
+    assert totals["zero_byte_files"] == truth.zero_byte_files
+    assert totals["duplicate_files"] == truth.duplicate_files
+    assert totals["duplicate_size"] == truth.duplicate_size
+    # Only files that share a size are ever read, so only those can be found unreadable.
+    found = {u["attachment_id"] for u in outcome.summary["unreadable"]}
+    assert found <= truth.unreadable and totals["unreadable_files"] == len(found)
+    assert totals["issues_scanned"] == truth.issues_with_attachments
