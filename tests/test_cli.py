@@ -28,7 +28,7 @@ def test_scan_then_list_then_report(demo_server, small_site, tmp_path):
     assert "duplicate groups" in result.stdout and "Top quick wins" in result.stdout
     report = json.loads(report_path.read_text())
     truth = small_site.truth
-    assert report["schema"] == "aa-tui.report/1"
+    assert report["schema"] == "aa-tui.report/2"
     assert report["totals"]["duplicate_size"] == truth.duplicate_size
     assert {
         frozenset(loc["attachment_id"] for loc in g["locations"])

@@ -72,7 +72,7 @@ def test_results_reopen_from_the_store(demo_server, store):
     scan_id = outcome.info.id
     assert store.get_scan(scan_id).status == "complete"
     report = full_report(store.load_summary(scan_id), store.load_groups(scan_id))
-    assert report["schema"] == "aa-tui.report/1"
+    assert report["schema"] == "aa-tui.report/2"
     assert report["totals"] == outcome.summary["totals"]
     assert [g["hash"] for g in report["duplicate_groups"]] == [g.hash for g in outcome.groups]
     assert not store.has_checkpoint(scan_id)

@@ -334,7 +334,7 @@ def test_export_json_and_csv(app, scanned, tmp_path):
     import orjson
 
     report = orjson.loads((tmp_path / "r.json").read_bytes())
-    assert report["schema"] == "aa-tui.report/1" and report["duplicate_groups"]
+    assert report["schema"] == "aa-tui.report/2" and report["duplicate_groups"]
     assert (tmp_path / "csv" / "duplicate_groups.csv").exists()
 
 

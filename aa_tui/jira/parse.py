@@ -19,6 +19,12 @@ def _text(value: object, default: str = "") -> str:
     return value if isinstance(value, str) else default
 
 
+def _active(author: dict) -> bool | None:
+    """``author.active`` when Jira says it (a bool), else ``None``."""
+    value = author.get("active")
+    return value if isinstance(value, bool) else None
+
+
 def status_category(status: object) -> str:
     if not isinstance(status, dict):
         return "Unknown"
@@ -73,6 +79,7 @@ def parse_issue(issue: object, result: ParseResult | None = None) -> ParseResult
                 mime_type=_text(item.get("mimeType"), "application/octet-stream"),
                 author=_text(author.get("displayName")) or UNKNOWN_AUTHOR,
                 author_id=_text(author.get("accountId")),
+                author_active=_active(author),
                 created=_text(item.get("created")),
                 status=status_name,
                 status_category=category,

@@ -26,6 +26,9 @@ class AttachmentRecord:
     status_category: str
     issue_updated: str
     author_id: str = ""
+    #: ``author.active`` as Jira gave it; ``None`` when it did not say (no author, or a
+    #: record saved by an older aa-tui)
+    author_active: bool | None = None
 
     def to_dict(self) -> dict:
         # A plain field copy: dataclasses.asdict deep-copies, and was most of the engine's CPU

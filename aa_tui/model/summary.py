@@ -1,6 +1,7 @@
 """A scan's summary, typed: what re-opening a scan shows (totals, tables, quick wins).
 
-On disk it is the report format's object without its duplicate groups (``aa-tui.report/1``);
+On disk it is the report format's object without its duplicate groups (``aa-tui.report/2``,
+or ``/1`` from an older aa-tui: its insight tables are then empty);
 :meth:`ScanSummary.from_dict` reads it, tolerating fields an older aa-tui did not write, and
 :meth:`ScanSummary.to_dict` gives back exactly what was read.
 """
@@ -12,6 +13,19 @@ from datetime import datetime
 from typing import Any
 
 from aa_tui.model.enums import ScanStatus, VerifyMode
+from aa_tui.model.insights import (
+    ClutterRow,
+    FileRow,
+    HeatRow,
+    HygieneRow,
+    IdleProject,
+    InactiveUploader,
+    InsightSettings,
+    MonthRow,
+    WhatIfRow,
+    largest_from,
+    load_insight_tables,
+)
 from aa_tui.model.records import Scope, StatRow, Totals
 
 #: the breakdown tables of a summary, in the order screens and exports show them
@@ -84,6 +98,22 @@ class ScanSummary:
     warnings: list[str]
     unreadable: list[dict[str, Any]]
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    # -- insights (aa-tui.report/2; empty when an older aa-tui wrote the summary) -------------
+    insight_settings: InsightSettings = field(default_factory=InsightSettings)
+    uploads_by_month: list[MonthRow] = field(default_factory=list)
+    idle_projects: list[IdleProject] = field(default_factory=list)
+    inactive_uploaders: list[InactiveUploader] = field(default_factory=list)
+    clutter: list[ClutterRow] = field(default_factory=list)
+    hygiene: list[HygieneRow] = field(default_factory=list)
+    heat: list[HeatRow] = field(default_factory=list)
+    what_if: list[WhatIfRow] = field(default_factory=list)
+    largest_files: list[FileRow] = field(default_factory=list)
+    insight_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def has_insights(self) -> bool:
+        """The summary carries the insight tables (written by a report/2 aa-tui)."""
+        return "what_if" in self.raw
 
     def table(self, name: str) -> list[StatRow]:
         return self.tables.get(name, [])
@@ -98,6 +128,14 @@ class ScanSummary:
             warnings=[str(w) for w in data.get("warnings") or []],
             unreadable=list(data.get("unreadable") or []),
             raw=data,
+            insight_settings=InsightSettings.from_dict(data.get("insight_settings")),
+            **load_insight_tables(data),
+            largest_files=largest_from(data.get("largest_files")),
+            insight_counts={
+                str(k): int(v)
+                for k, v in (data.get("insight_counts") or {}).items()
+                if isinstance(v, int)
+            },
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -25,9 +25,11 @@ from aa_tui.model.enums import Phase, ScanStatus, VerifyMode
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, Scope
 from aa_tui.model.scans import ScanInfo
+from aa_tui.scan.insights import build_insights, file_rows, unreadable_rows
 from aa_tui.scan.report import build_summary
 from aa_tui.scan.staged import HashBook, StagedHasher, metadata_groups
 from aa_tui.scan.stats import aggregate
+from aa_tui.store.file_rows import write_file_rows
 from aa_tui.store.journal import Journal
 from aa_tui.store.store import Store, new_scan_id
 
@@ -467,9 +469,12 @@ class ScanEngine:
         started: float,
     ) -> ScanOutcome:
         unreadable = checkpoint.book.unreadable
+        now = self.clock()
         breakdown = aggregate(
-            records, groups, now=self.clock(), issues_scanned=issues, unreadable=len(unreadable)
+            records, groups, now=now, issues_scanned=issues, unreadable=len(unreadable)
         )
+        rows = file_rows(records, groups)
+        insights = build_insights(rows, now=now)
         totals = breakdown.totals
         counters = self._counters()
         totals.bytes_read_by_stage = counters["bytes_read_by_stage"]
@@ -481,15 +486,14 @@ class ScanEngine:
         info.message = ""
         info.finished_at = self.clock().isoformat(timespec="seconds")
         info.duration_s = previous + (time.monotonic() - started)
-        summary = build_summary(info, breakdown)
+        summary = build_summary(info, breakdown, insights)
         summary["warnings"] = list(self.warnings)
         # Where people browse the site: for a scoped token the API base is api.atlassian.com.
         summary["scan"]["browse_url"] = str(
             (getattr(self, "_server_info", None) or {}).get("baseUrl") or info.site
         ).rstrip("/")
-        summary["unreadable"] = [
-            {"attachment_id": aid, "reason": reason} for aid, reason in sorted(unreadable.items())
-        ]
+        summary["unreadable"] = unreadable_rows(unreadable, records)
+        write_file_rows(self.store.scan_dir(info.id), rows)  # before the summary: see save
         self.store.save_results(
             info.id,
             summary,

@@ -1,4 +1,9 @@
-"""The report format ``aa-tui.report/1``: one JSON object, or one CSV file per table."""
+"""The report format ``aa-tui.report/2``: one JSON object, or one CSV file per table.
+
+``/2`` adds the insight tables (``uploads_by_month``, ``idle_projects``, ``inactive_uploaders``,
+``clutter``, ``hygiene``, ``heat``, ``what_if``, ``largest_files``) and unreadable rows with
+their issue key and file name; a ``/1`` report or summary still opens (those are empty).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,11 @@ import orjson
 
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import TABLES
+from aa_tui.scan.insights import Insights
 from aa_tui.scan.stats import Breakdown
 from aa_tui.store.atomic import write_atomic
 
-SCHEMA = "aa-tui.report/1"
+SCHEMA = "aa-tui.report/2"
 LOCATION_COLUMNS = (
     "attachment_id",
     "issue_key",
@@ -42,8 +48,11 @@ def scan_header(info: ScanInfo) -> dict[str, Any]:
     }
 
 
-def build_summary(info: ScanInfo, breakdown: Breakdown) -> dict[str, Any]:
-    """Everything but the full list of duplicate groups: what re-opening a scan needs."""
+def build_summary(
+    info: ScanInfo, breakdown: Breakdown, insights: Insights | None = None
+) -> dict[str, Any]:
+    """Everything but the full list of duplicate groups: what re-opening a scan needs (the
+    insight tables are short: their files are kept apart, in the scan's file rows)."""
     summary: dict[str, Any] = {
         "schema": SCHEMA,
         "scan": scan_header(info),
@@ -52,6 +61,8 @@ def build_summary(info: ScanInfo, breakdown: Breakdown) -> dict[str, Any]:
     for name in TABLES:
         summary[name] = [row.to_dict() for row in breakdown.tables.get(name, [])]
     summary["quick_wins"] = [g.to_dict() for g in breakdown.quick_wins]
+    if insights is not None:
+        summary.update(insights.to_summary())
     return summary
 
 

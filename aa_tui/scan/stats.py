@@ -35,6 +35,7 @@ def aggregate(
     now: datetime,
     issues_scanned: int = 0,
     unreadable: int = 0,
+    stale_days: int = STALE_AFTER_DAYS,
 ) -> Breakdown:
     """One pass over the records. A copy beyond the canonical one counts as waste in the row
     (project, type, uploader, ...) the copy itself belongs to, so rows add up to the total."""
@@ -48,7 +49,7 @@ def aggregate(
     }
     rows: dict[str, dict[str, StatRow]] = {name: {} for name in keyers}
     totals = Totals(issues_scanned=issues_scanned, unreadable_files=unreadable)
-    stale_cutoff = now - timedelta(days=STALE_AFTER_DAYS)
+    stale_cutoff = now - timedelta(days=stale_days)
     stale_files = stale_size = 0
     for record in records:
         totals.total_files += 1

@@ -48,7 +48,7 @@ class ExportScreen(AppModal):
         with Vertical():
             yield Label("Export this scan (every table and every duplicate group)")
             with RadioSet(id="format"):
-                yield RadioButton("JSON: one file, schema aa-tui.report/1", value=True)
+                yield RadioButton("JSON: one file, schema aa-tui.report/2", value=True)
                 yield RadioButton("CSV: a folder with one file per table")
             yield TextInput(str(default_path(self.scan_id, "json", self.base)), id="path")
             yield Static(id="export-status", markup=False)

@@ -1,0 +1,208 @@
+"""Insight records: the tables an admin decides from, and one file in a list of files.
+
+Every table row here can be opened as a list of :class:`FileRow`; the scan pipeline builds
+them (``aa_tui.scan.insights``), the store keeps the file rows in their own file, and a
+:class:`~aa_tui.model.summary.ScanSummary` reads the tables back (missing in an older scan's
+summary: empty lists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from aa_tui.model.classify import STALE_AFTER_DAYS
+
+IDLE_AFTER_DAYS = 180
+CLUTTER_MIN_COPIES = 10
+TOP_FILES = 50  # rows of the heat and largest-files tables kept in a summary
+
+
+@dataclass(frozen=True, slots=True)
+class InsightSettings:
+    """The thresholds behind the insight tables (each one a setting)."""
+
+    stale_days: int = STALE_AFTER_DAYS  # a Done issue not updated for this long is stale
+    idle_days: int = IDLE_AFTER_DAYS  # a project whose newest update is older is idle
+    clutter_copies: int = CLUTTER_MIN_COPIES  # a group with this many copies is clutter
+    top: int = TOP_FILES
+    cap: int | None = None  # the plan's storage cap in bytes, when the user states it
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> InsightSettings:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (data or {}).items() if k in known})
+
+
+#: the fields of one stored file row, in order (a plain list on disk: 500,000 load fast)
+FILE_ROW_FIELDS = (
+    "attachment_id",
+    "issue_key",
+    "project_key",
+    "file_name",
+    "size",
+    "mime_type",
+    "author",
+    "author_id",
+    "author_active",
+    "created",
+    "status",
+    "status_category",
+    "issue_updated",
+    "hash",  # the duplicate group's hash, "" when the file has no copy
+    "is_copy",  # a copy beyond the group's canonical one (its bytes are waste)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FileRow:
+    """One file in a list of files (what a row of any insight opens)."""
+
+    attachment_id: str
+    issue_key: str
+    project_key: str
+    file_name: str
+    size: int
+    mime_type: str
+    author: str
+    author_id: str
+    author_active: bool | None
+    created: str
+    status: str
+    status_category: str
+    issue_updated: str
+    hash: str = ""
+    is_copy: bool = False
+
+    def to_row(self) -> list[Any]:
+        return [getattr(self, name) for name in FILE_ROW_FIELDS]
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> FileRow:
+        return cls(*row)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in FILE_ROW_FIELDS}
+
+
+@dataclass(slots=True)
+class MonthRow:
+    """Uploads of one month (``YYYY-MM``, UTC, by upload time) and the waste among them."""
+
+    month: str
+    files: int = 0
+    size: int = 0
+    wasted_size: int = 0
+
+
+@dataclass(slots=True)
+class IdleProject:
+    """A project whose newest issue update is older than the idle threshold."""
+
+    key: str
+    last_update: str
+    files: int = 0
+    size: int = 0
+
+
+@dataclass(slots=True)
+class InactiveUploader:
+    """An account that is no longer active (``author.active`` false) and what it uploaded."""
+
+    account_id: str
+    name: str
+    files: int = 0
+    size: int = 0
+
+
+@dataclass(slots=True)
+class ClutterRow:
+    """A duplicate group with many copies (signature images, logos, templates)."""
+
+    hash: str
+    file_name: str
+    size: int
+    copies: int
+    issues: int
+    projects: int
+    wasted_size: int
+
+
+@dataclass(slots=True)
+class HygieneRow:
+    """Files of one kind that rarely need keeping (logs, dumps, HAR, temp and OS junk)."""
+
+    kind: str
+    files: int = 0
+    size: int = 0
+
+
+@dataclass(slots=True)
+class HeatRow:
+    """A big file on a long-untouched issue: ``heat`` = size x days since the issue's update."""
+
+    attachment_id: str
+    issue_key: str
+    project_key: str
+    file_name: str
+    size: int
+    issue_updated: str
+    days_idle: int
+    heat: int
+
+
+@dataclass(slots=True)
+class WhatIfRow:
+    """One cleanup step: the bytes it frees beyond the steps before it (no file counted
+    twice), the running total, what would remain and, given a cap, the room under it."""
+
+    step: str
+    files: int
+    size: int
+    cumulative_size: int
+    remaining_size: int
+    under_cap: int | None = None  # cap - remaining (negative: still over the cap)
+
+
+def _load(cls: type, rows: Any) -> list[Any]:
+    known = {f.name for f in fields(cls)}
+    out = []
+    for row in rows or ():
+        if isinstance(row, dict):
+            try:
+                out.append(cls(**{k: v for k, v in row.items() if k in known}))
+            except TypeError:  # a row missing a required field: skipped, never fatal
+                continue
+    return out
+
+
+#: the insight tables of a summary (name -> row type), in the order reports show them
+INSIGHT_TABLES: dict[str, type] = {
+    "uploads_by_month": MonthRow,
+    "idle_projects": IdleProject,
+    "inactive_uploaders": InactiveUploader,
+    "clutter": ClutterRow,
+    "hygiene": HygieneRow,
+    "heat": HeatRow,
+    "what_if": WhatIfRow,
+}
+
+
+def load_insight_tables(data: dict[str, Any]) -> dict[str, list[Any]]:
+    """Typed insight tables of a summary; a table an older summary lacks is empty."""
+    return {name: _load(cls, data.get(name)) for name, cls in INSIGHT_TABLES.items()}
+
+
+def largest_from(data: Any) -> list[FileRow]:
+    """The largest files of a summary (report-format dicts) as file rows."""
+    out = []
+    for row in data or ():
+        if isinstance(row, dict):
+            try:
+                out.append(FileRow(**{k: row[k] for k in FILE_ROW_FIELDS if k in row}))
+            except TypeError:
+                continue
+    return out

@@ -1,0 +1,83 @@
+"""Insight building blocks: hygiene patterns, months in UTC, what-if, heat and lists."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from aa_tui.model.insights import FileRow, InsightSettings
+from aa_tui.scan.insights import TimeCache, build_insights, month_of
+from aa_tui.scan.insights_hygiene import hygiene_kind
+from aa_tui.scan.insights_lists import UnknownList, select_files
+
+NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+def row(aid, size, *, name="a.png", project="P", updated="2026-10-01T00:00:00.000+0000",
+        created="2026-10-01T00:00:00.000+0000", category="To Do", active=True, digest="",
+        copy=False, author="Ann"):  # fmt: skip
+    return FileRow(aid, f"{project}-1", project, name, size, "image/png", author, "acc-" + author,
+                   active, created, "Open", category, updated, digest, copy)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("server.log", "log"),
+        ("app.log.3", "log"),
+        ("java_pid123.hprof", "heap/core dump"),
+        ("core", "heap/core dump"),
+        ("core.4711", "heap/core dump"),
+        ("session.HAR", "HAR"),
+        ("~$budget.xlsx", "temp"),
+        ("download.crdownload", "temp"),
+        (".DS_Store", "OS junk"),
+        ("Thumbs.db", "OS junk"),
+        ("._photo.jpg", "OS junk"),
+        ("catalog.png", ""),
+        ("logbook.pdf", ""),
+        ("core-values.pdf", ""),
+    ],
+)
+def test_hygiene_patterns(name, kind):
+    assert hygiene_kind(name) == kind
+
+
+def test_month_is_utc():
+    parse = TimeCache()
+    assert month_of("2026-03-31T23:30:00.000-0200", parse) == "2026-04"
+    assert month_of("2026-03-31T23:30:00.000+0000", parse) == "2026-03"
+    assert month_of("", parse) == "unknown"
+
+
+def test_insights_of_a_handmade_site():
+    old = "2024-01-01T00:00:00.000+0000"
+    rows = [
+        row("1", 100, digest="h", project="A"),
+        row("2", 100, digest="h", copy=True, project="B", updated=old, category="Done"),
+        row("3", 50, name="x.log", project="B", updated=old, category="Done", active=False),
+        row("4", 30, name="y.log", project="A"),
+        row("5", 0, name="empty.txt", project="A"),
+        row("6", 7, project="B", updated=old, active=False, author="Bo"),
+    ]
+    ins = build_insights(rows, now=NOW, settings=InsightSettings(clutter_copies=2, cap=200))
+    assert [(p.key, p.files, p.size) for p in ins.table("idle_projects")] == [("B", 3, 157)]
+    departed = {(u.name, u.files, u.size) for u in ins.table("inactive_uploaders")}
+    assert departed == {("Ann", 1, 50), ("Bo", 1, 7)}
+    assert [(c.copies, c.issues, c.projects) for c in ins.table("clutter")] == [(2, 2, 2)]
+    steps = [(s.step, s.files, s.size, s.remaining_size, s.under_cap) for s in ins.table("what_if")]
+    assert steps == [
+        ("as it is", 0, 0, 287, -87),
+        ("duplicates", 1, 100, 187, 13),
+        ("+ stale files", 1, 50, 137, 63),  # file 2 is stale too, counted once
+        ("+ hygiene", 1, 30, 107, 93),
+        ("+ idle projects", 1, 7, 100, 100),
+    ]
+    assert ins.counts["stale_files"] == 2 and ins.counts["empty_files"] == 1
+    assert ins.table("heat")[0].attachment_id == "2"  # 100 bytes x 1035 days
+    assert [r.attachment_id for r in select_files(rows, "heat", now=NOW)][:2] == ["2", "3"]
+    assert [r.attachment_id for r in select_files(rows, "file_types", "log", now=NOW)] == ["3", "4"]
+    assert [r.attachment_id for r in select_files(rows, "copies", now=NOW)] == ["2"]
+    with pytest.raises(UnknownList):
+        select_files(rows, "nope", now=NOW)
