@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from aa_tui.service.scanning import ScanOutcome
     from aa_tui.service.sites import Identity
     from aa_tui.tui.grouplist import GroupIndex
+    from aa_tui.tui.shares import Drill
 
 
 class ScanProgressed(Message):
@@ -27,12 +28,18 @@ class ScanProgressed(Message):
 
 
 class DrillDown(Message):
-    """Enter on a breakdown row: show the duplicate groups that contain ``value``."""
+    """Enter on a breakdown row: show the duplicate groups that contain ``value``, and the
+    row's own redundant copies and wasted bytes (what their shares must add up to)."""
 
-    def __init__(self, facet: str, value: str) -> None:
+    def __init__(
+        self, facet: str, value: str, *, noun: str = "", copies: int = 0, wasted: int = 0
+    ) -> None:
         super().__init__()
         self.facet = facet
         self.value = value
+        self.noun = noun or facet
+        self.copies = copies
+        self.wasted = wasted
 
 
 class GroupsLoading(Message):
@@ -52,6 +59,13 @@ class GroupsLoaded(Message):
     """A scan's duplicate groups are read and indexed (posted by the results' loader)."""
 
     index: GroupIndex
+
+
+@dataclass
+class SharesCounted(Message):
+    """A drilled-into breakdown row's share of each of its groups is known."""
+
+    drill: Drill
 
 
 @dataclass

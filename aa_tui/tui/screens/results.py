@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from textual import on, work
@@ -20,8 +21,9 @@ from aa_tui.service.errors import StoreError
 from aa_tui.service.workspace import ScanResults
 from aa_tui.tui import format as fmt
 from aa_tui.tui.grouplist import GroupFilter, GroupIndex
-from aa_tui.tui.messages import DrillDown, GroupsLoaded, GroupsLoading
+from aa_tui.tui.messages import DrillDown, GroupsLoaded, GroupsLoading, SharesCounted
 from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.shares import Drill, Share, share_of
 from aa_tui.tui.widgets.breakdown import TABLE_FACETS, BreakdownPane
 from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.groups_pane import GroupsPane
@@ -75,6 +77,8 @@ class ResultsScreen(AppScreen):
         #: store's group rows); None until loaded
         self.groups: Sequence[dict[str, Any]] | None = None
         self.index: GroupIndex | None = None
+        #: the breakdown tab a drill-down came from: Escape on the groups goes back there
+        self.drilled_from: str | None = None
 
     @property
     def likely(self) -> bool:
@@ -170,10 +174,15 @@ class ResultsScreen(AppScreen):
     def on_groups_loaded(self, message: GroupsLoaded) -> None:
         self.index = message.index
         self.groups = message.index.groups
-        self.query_one(GroupsPane).set_index(message.index)
+        pane = self.query_one(GroupsPane)
+        pane.set_index(message.index)
+        if pane.drill is not None and not pane.drill.ready:
+            self._count_shares(pane.drill)
 
     # -- navigation -----------------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
+        # Focus left in the pane being hidden would pull its tab back (TabPane.Focused).
+        self.set_focus(None)
         self.query_one(TabbedContent).active = tab
         self._focus_tab(tab)
 
@@ -184,6 +193,8 @@ class ResultsScreen(AppScreen):
 
     @on(TabbedContent.TabActivated)
     def _activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id not in ("groups", self.drilled_from):
+            self.drilled_from = None  # gone elsewhere: Escape leaves the results again
         if event.pane.id:
             self.call_after_refresh(self._focus_tab, event.pane.id)
 
@@ -196,9 +207,38 @@ class ResultsScreen(AppScreen):
             self.query_one(f"#pane-{tab}", BreakdownPane).focus_table()
 
     def on_drill_down(self, message: DrillDown) -> None:
+        self.drilled_from = self.query_one(TabbedContent).active
         pane = self.query_one(GroupsPane)
+        drill = Drill(message.facet, message.value, message.noun, message.copies, message.wasted)
+        pane.drill = drill
         pane.set_filter(GroupFilter().with_facet(message.facet, message.value))
         self.action_tab("groups")
+        if self.index is not None:  # else once the groups are loaded
+            self._count_shares(drill)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="shares")
+    def _count_shares(self, drill: Drill) -> None:
+        """Each listed group's share of the row: its locations are read one group at a time."""
+        assert self.index is not None and self.results is not None and self.summary is not None
+        worker = get_current_worker()
+        flt = GroupFilter().with_facet(drill.facet, drill.value)
+        now = self.summary.scan.finished()
+        shares: dict[int, Share] = {}
+        for i in self.index.view("wasted", flt):
+            if worker.is_cancelled:
+                return
+            group = self.index.full_group(i) or self.results.group(i)
+            shares[i] = share_of(group, drill.facet, drill.value, now=now)
+        self.post_message(SharesCounted(replace(drill, shares=shares)))
+
+    def on_shares_counted(self, message: SharesCounted) -> None:
+        pane = self.query_one(GroupsPane)
+        current = pane.drill
+        if current is not None and (current.facet, current.value) == (
+            message.drill.facet,
+            message.drill.value,
+        ):
+            pane.set_drill(message.drill)
 
     @on(GroupList.Selected)
     def _open_group(self, event: GroupList.Selected) -> None:
@@ -215,6 +255,16 @@ class ResultsScreen(AppScreen):
         self.app.push_screen(GroupDetailScreen(group, self.summary.scan.issue_base))
 
     def action_back(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        origin = self.drilled_from
+        if origin is not None and tabs.active == "groups":
+            # back up the drill-down: to the breakdown row it came from, the list unfiltered
+            self.drilled_from = None
+            pane = self.query_one(GroupsPane)
+            pane.drill = None
+            pane.set_filter(GroupFilter())
+            self.action_tab(origin)
+            return
         self.app.pop_screen()
 
     def action_export(self) -> None:

@@ -115,5 +115,9 @@ class BreakdownPane(Vertical):
     @on(VimDataTable.RowSelected)
     def _selected(self, event: VimDataTable.RowSelected) -> None:
         event.stop()
-        if event.row_key.value is not None:
-            self.post_message(DrillDown(self.facet, str(event.row_key.value)))
+        if event.row_key.value is None:
+            return
+        key = str(event.row_key.value)
+        row = next((r for r in self.rows if r.key == key), None)
+        copies, wasted = (row.duplicate_files, row.wasted_size) if row else (0, 0)
+        self.post_message(DrillDown(self.facet, key, noun=self.noun, copies=copies, wasted=wasted))

@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from aa_tui.model.classify import file_type
 from aa_tui.tui import format as fmt
+from aa_tui.tui.shares import Share
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,15 @@ COLUMNS = (
     Column("Projects", 16),
     Column("File name", 0),
 )
+#: drilled in from a breakdown row: the row's copies and share of the waste come first
+DRILL_COLUMNS = (
+    Column("Wasted here", 11, right=True),
+    Column("Copies here", 11, right=True),
+    *COLUMNS[2:],
+)
 
 
-def _cells(group: dict[str, Any]) -> list[str]:
+def _cells(group: dict[str, Any], share: Share | None = None) -> list[str]:
     projects = group.get("projects")  # a group row's (sorted) projects, else from locations
     if projects is None:
         projects = sorted({loc["project_key"] for loc in group.get("locations", ())})
@@ -49,9 +56,12 @@ def _cells(group: dict[str, Any]) -> list[str]:
     name = group["file_name"]
     if group.get("likely"):
         name = "≈ " + name
+    if share is not None:
+        first = [fmt.size(share.wasted), f"{share.copies:,} of {group['copies']:,}"]
+    else:
+        first = [fmt.size(group["wasted_size"]), fmt.count(group["copies"])]
     return [
-        fmt.size(group["wasted_size"]),
-        fmt.count(group["copies"]),
+        *first,
         fmt.size(group["size"]),
         file_type(group["file_name"]),
         shown,
@@ -59,12 +69,12 @@ def _cells(group: dict[str, Any]) -> list[str]:
     ]
 
 
-def layout_row(cells: Sequence[str], width: int) -> str:
+def layout_row(cells: Sequence[str], width: int, columns: Sequence[Column] = COLUMNS) -> str:
     """One row of text exactly ``width`` cells wide, columns separated by a space."""
-    fixed = sum(c.width + 1 for c in COLUMNS if c.width)
+    fixed = sum(c.width + 1 for c in columns if c.width)
     rest = max(4, width - fixed - 1)
     parts = []
-    for column, text in zip(COLUMNS, cells, strict=True):
+    for column, text in zip(columns, cells, strict=True):
         w = column.width or rest
         if cell_len(text) > w:
             text = set_cell_size(text, w - 1) + "…"
@@ -127,14 +137,23 @@ class GroupList(ScrollView, can_focus=True):
         self.view: list[int] = []
         self.empty_text = empty_text
         self._line_cache: dict[tuple[int, int], str] = {}
+        #: group index -> its share of the breakdown row drilled into (None: whole groups)
+        self.shares: dict[int, Share] | None = None
 
     # -- data -----------------------------------------------------------------------------------
     def set_view(
-        self, groups: Sequence[dict[str, Any]], view: list[int], *, keep: bool = False
+        self,
+        groups: Sequence[dict[str, Any]],
+        view: list[int],
+        *,
+        keep: bool = False,
+        shares: dict[int, Share] | None = None,
     ) -> None:
-        """Show ``view`` (indices into ``groups``); the cursor goes to the top unless ``keep``."""
-        if groups is not self.groups:
+        """Show ``view`` (indices into ``groups``); the cursor goes to the top unless ``keep``.
+        With ``shares`` the first columns show each group's share of a breakdown row."""
+        if groups is not self.groups or shares is not self.shares:
             self._line_cache.clear()
+        self.shares = shares
         selected = self.selected_index if keep else None
         self.groups = groups
         self.view = view
@@ -213,15 +232,21 @@ class GroupList(ScrollView, can_focus=True):
         if text is None:
             if len(self._line_cache) > 4096:
                 self._line_cache.clear()
-            text = self._line_cache[key] = layout_row(_cells(self.groups[index]), width)
+            share = None if self.shares is None else self.shares.get(index)
+            cells = _cells(self.groups[index], share)
+            text = self._line_cache[key] = layout_row(cells, width, self.columns)
         return text
+
+    @property
+    def columns(self) -> Sequence[Column]:
+        return COLUMNS if self.shares is None else DRILL_COLUMNS
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("group-list--header")
-            text = layout_row([c.title for c in COLUMNS], width)
+            text = layout_row([c.title for c in self.columns], width, self.columns)
             return Strip([Segment(text, style)], width)
         row = int(self.scroll_y) + y - 1
         if not self.view:

@@ -9,8 +9,10 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Static
 
+from aa_tui.tui import format as fmt
 from aa_tui.tui.grouplist import SORT_LABELS, SORTS, GroupFilter, GroupIndex
 from aa_tui.tui.messages import GroupsLoading
+from aa_tui.tui.shares import Drill
 from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.inputs import TextInput
 
@@ -51,6 +53,8 @@ class GroupsPane(Vertical):
         self.likely = likely
         self._debounce: Timer | None = None
         self._warmed = False
+        #: the breakdown row this list was drilled into from (its share of each group)
+        self.drill: Drill | None = None
 
     def compose(self) -> ComposeResult:
         yield FilterInput(placeholder=FILTER_HINT, id="filter")
@@ -77,18 +81,58 @@ class GroupsPane(Vertical):
         """Recompute the view from the index (sort, reverse, filter) and redraw."""
         if self.index is None:
             return
+        drill = self.drill if self.drill is not None and self._drilled() else None
         view = self.index.view(self.sort, self.filter, reverse=self.reverse)
-        self.group_list.set_view(self.index.groups, view, keep=keep)
+        shares = drill.shares if drill is not None and drill.ready else None
+        if shares is not None and self.sort in ("wasted", "copies"):
+            # the row's share orders the list (stable: whole-group order breaks ties)
+            sign = 1 if self.reverse else -1
+            if self.sort == "wasted":
+                view.sort(key=lambda i: sign * shares[i].wasted if i in shares else 0)
+            else:
+                view.sort(key=lambda i: sign * shares[i].copies if i in shares else 0)
+        self.group_list.set_view(self.index.groups, view, keep=keep, shares=shares)
         total = len(self.index)
         shown = f"{len(view):,} of {total:,} groups" if self.filter.active else f"{total:,} groups"
         direction = "smallest first" if self.reverse else "biggest first"
         if self.sort == "name":
             direction = "Z to A" if self.reverse else "A to Z"
         kind = " (likely: same name and size)" if self.likely else ""
-        self.query_one("#groups-status", Static).update(
-            f"{shown}{kind} · sorted by {SORT_LABELS[self.sort]}, {direction} · "
-            "s sort · r reverse · / filter · Enter opens"
+        sort = SORT_LABELS[self.sort] + (" here" if shares is not None and self.sort in (
+            "wasted", "copies") else "")  # fmt: skip
+        if drill is not None:  # the footer lists the keys: room for the row's subtotal
+            text = f"{self._drill_text(drill, len(view))} · by {sort}, {direction}"
+        else:
+            text = (
+                f"{shown}{kind} · sorted by {sort}, {direction} · s sort · r reverse · "
+                "/ filter · Enter opens"
+            )
+        self.query_one("#groups-status", Static).update(text)
+
+    def _drilled(self) -> bool:
+        """The filter still shows the drilled row alone (else the list is a plain filter)."""
+        drill = self.drill
+        assert drill is not None
+        return self.filter == GroupFilter().with_facet(drill.facet, drill.value)
+
+    @staticmethod
+    def _drill_text(drill: Drill, groups: int) -> str:
+        where = f"{drill.noun} {drill.value}"
+        if not drill.ready:
+            return f"{where}: {groups:,} groups with a copy there · counting its share…"
+        copies, wasted = drill.subtotal()
+        text = (
+            f"{where}: {groups:,} groups · {copies:,} redundant copies there, "
+            f"{fmt.size(wasted)} wasted"
         )
+        if (copies, wasted) != (drill.row_copies, drill.row_wasted):
+            text += f" (its row says {drill.row_copies:,}, {fmt.size(drill.row_wasted)})"
+        return text
+
+    def set_drill(self, drill: Drill | None) -> None:
+        """Show (or, with None, stop showing) each group's share of a breakdown row."""
+        self.drill = drill
+        self.apply(keep=True)
 
     def set_filter(self, flt: GroupFilter) -> None:
         self.filter = flt

@@ -1,0 +1,108 @@
+"""Results tabs as a new user meets them: tab keys from every tab, drilling into a breakdown
+row and back, and a drilled list whose subtotal is the row's (issue 12, B2-B4)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from helpers.tui import SIZE, wait_for_workers
+from textual.widgets import TabbedContent
+
+from aa_tui.tui.screens.results import ResultsScreen
+from aa_tui.tui.widgets.breakdown import BreakdownPane
+from aa_tui.tui.widgets.group_list import GroupList
+from aa_tui.tui.widgets.groups_pane import GroupsPane
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def open_results(app, pilot, scan_id: str) -> ResultsScreen:
+    app.push_screen(ResultsScreen(scan_id))
+    await pilot.pause()
+    await wait_for_workers(pilot)
+    screen = app.screen
+    assert isinstance(screen, ResultsScreen)
+    return screen
+
+
+def active(screen) -> str:
+    return screen.query_one(TabbedContent).active
+
+
+def test_tab_keys_work_from_the_duplicates_tab(app, scanned):
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_results(app, pilot, scanned.exact_id)
+            seen = []
+            for key in ("2", "1", "2", "left_square_bracket", "2", "right_square_bracket"):
+                await pilot.press(key)
+                await pilot.pause()
+                seen.append(active(screen))
+            return seen, app.focused
+
+    seen, focused = run(journey())
+    assert seen == ["groups", "overview", "groups", "overview", "groups", "projects"]
+    assert not isinstance(focused, GroupList)
+
+
+def test_escape_after_a_drill_down_goes_back_to_the_row(app, scanned):
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_results(app, pilot, scanned.exact_id)
+            await pilot.press("3", "j", "j")
+            table = screen.query_one("#pane-projects", BreakdownPane)
+            cursor = table.query_one("VimDataTable").cursor_row
+            await pilot.press("enter")
+            await wait_for_workers(pilot)
+            drilled = active(screen), screen.query_one(GroupsPane).filter.project
+            await pilot.press("escape")
+            back = active(screen), table.query_one("VimDataTable").cursor_row, app.screen
+            unfiltered = screen.query_one(GroupsPane).filter.active
+            await pilot.press("escape")
+            return cursor, drilled, back, unfiltered, app.screen
+
+    cursor, drilled, back, unfiltered, last = run(journey())
+    assert drilled[0] == "groups" and drilled[1]
+    assert back[0] == "projects" and back[1] == cursor
+    assert isinstance(back[2], ResultsScreen)
+    assert not unfiltered
+    assert not isinstance(last, ResultsScreen)  # a second Escape leaves the results
+
+
+def test_a_drilled_list_adds_up_to_its_row(app, scanned):
+    """Every project: the listed groups' share of its copies and waste is the row's."""
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_results(app, pilot, scanned.exact_id)
+            rows = screen.summary.table("projects")
+            found = []
+            for row in rows:
+                await pilot.press("3")
+                pane = screen.query_one("#pane-projects", BreakdownPane)
+                table = pane.query_one("VimDataTable")
+                keys = [str(k.value) for k in table.rows]
+                table.move_cursor(row=keys.index(row.key))
+                await pilot.press("enter")
+                await wait_for_workers(pilot)
+                await pilot.pause()
+                groups = screen.query_one(GroupsPane)
+                drill = groups.drill
+                assert drill is not None and drill.ready
+                status = str(groups.query_one("#groups-status").render())
+                header = " ".join(
+                    c.title for c in screen.query_one("#group-list", GroupList).columns
+                )
+                found.append((row, drill.subtotal(), status, header))
+                await pilot.press("escape")
+            return found
+
+    found = run(journey())
+    assert found
+    for row, (copies, wasted), status, header in found:
+        assert (copies, wasted) == (row.duplicate_files, row.wasted_size), row.key
+        assert f"Project {row.key}:" in status and f"{copies:,} redundant copies" in status
+        assert "its row says" not in status
+        assert "Wasted here" in header and "Copies here" in header
