@@ -1,4 +1,9 @@
-"""Command-line flags of ``aa-tui demo-site`` and the loop that serves until Ctrl-C."""
+"""Command-line flags of ``aa-tui demo-site`` and the loop that serves until Ctrl-C.
+
+Every knob of :class:`~aa_tui.demo.options.DemoOptions` that a person trying the app would turn
+has a flag; a flag that would be silently ignored (``--endpoint-rate`` without
+``--rate-scope endpoint``, ...) is refused in one sentence (exit 2).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,10 @@ import time
 from aa_tui.demo.generator import PROFILES, DemoData, generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
 
+RATE_SCOPES = ("site", "endpoint")
+DELETE_PERMISSIONS = ("all", "own", "none")
+METHODS = ("GET", "POST", "PUT", "DELETE")
+
 #: What ``--faults`` turns on (individual flags override it).
 FAULT_PRESET = {
     "fault_5xx": 0.05,
@@ -17,6 +26,44 @@ FAULT_PRESET = {
     "fault_cut_download": 0.05,
     "fault_slow": 0.02,
 }
+
+
+class DemoSiteUsageError(ValueError):
+    """Flags that do not make sense together; the message is one sentence for the user."""
+
+
+def endpoint_rate(text: str) -> tuple[str, float, int | None]:
+    """``"GET /rest/api/3/attachment/content/{id}=5/10"`` -> ``(key, 5.0, 10)``; the burst
+    after ``/`` is optional (None: ``--burst``)."""
+    key, eq, rate = text.rpartition("=")
+    method, _, path = key.strip().partition(" ")
+    if not eq or method not in METHODS or not path.strip().startswith("/"):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not METHOD /path=RPS[/BURST], "
+            'e.g. "GET /rest/api/3/attachment/content/{id}=5/10"'
+        )
+    rps, slash, burst = rate.partition("/")
+    try:
+        value, size = float(rps), int(burst) if slash else None
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: the rate must be a number and the burst a whole number"
+        ) from None
+    if value <= 0 or (size is not None and size < 1):
+        raise argparse.ArgumentTypeError(f"{text!r}: the rate and the burst must be above 0")
+    return f"{method} {path.strip()}", value, size
+
+
+def write_limit(text: str) -> tuple[int, float]:
+    """``"20/2"`` -> ``(20, 2.0)``: at most 20 writes to one issue in any 2 seconds."""
+    count, slash, window = text.partition("/")
+    try:
+        limit, seconds = int(count), float(window)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WRITES/SECONDS, e.g. 20/2") from None
+    if not slash or limit < 1 or seconds <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WRITES/SECONDS, e.g. 20/2")
+    return limit, seconds
 
 
 def add_demo_site_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,6 +97,54 @@ def add_demo_site_arguments(parser: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--burst", type=int, default=40, help="token-bucket size")
     g.add_argument(
+        "--rate-scope",
+        choices=RATE_SCOPES,
+        default="site",
+        help="site: one bucket for every request; endpoint: one per endpoint and method, as "
+        "Jira's burst limit (a 429 on downloads leaves search alone); needs --rate-limit",
+    )
+    g.add_argument(
+        "--endpoint-rate",
+        type=endpoint_rate,
+        action="append",
+        default=[],
+        metavar="'METHOD /path=RPS[/BURST]'",
+        help="an endpoint's own limit (repeatable; path as Jira's template, e.g. "
+        "'GET /rest/api/3/attachment/content/{id}=5/10'); needs --rate-scope endpoint",
+    )
+    g.add_argument(
+        "--issue-write-limit",
+        type=write_limit,
+        default=None,
+        metavar="WRITES/SECONDS",
+        help="at most WRITES deletes, comments and uploads to one issue in any SECONDS, 429 "
+        "above (Jira's per-issue write limit, reported as 20/2); default: unlimited",
+    )
+    g.add_argument(
+        "--media-token-ttl-s",
+        type=float,
+        default=DemoOptions.media_token_ttl_s,
+        metavar="SECONDS",
+        help="media download links expire after this (401 from the media host); "
+        "default %(default)s",
+    )
+    g.add_argument(
+        "--delete-permission",
+        choices=DELETE_PERMISSIONS,
+        default="all",
+        help="what the demo user may delete: all attachments, only its own uploads, or none",
+    )
+    g.add_argument(
+        "--viewer-email",
+        default="viewer@example.com",
+        help="email of the read-only user (browses; never deletes, comments or uploads)",
+    )
+    g.add_argument(
+        "--viewer-token",
+        default=None,
+        help="API token of the read-only user (default: the --token with -viewer appended)",
+    )
+    g.add_argument(
         "--faults",
         action="store_true",
         help="preset: 5%% 5xx, 429 bursts, 5%% cut downloads, slow answers",
@@ -76,6 +171,14 @@ def add_demo_site_arguments(parser: argparse.ArgumentParser) -> None:
 
 def options_from_args(args: argparse.Namespace) -> tuple[DemoData, DemoOptions, tuple[int, int]]:
     """Generate the site and build its options from parsed flags."""
+    if args.rate_scope == "endpoint" and args.rate_limit is None:
+        raise DemoSiteUsageError(
+            "--rate-scope endpoint needs --rate-limit (the other endpoints' rate)."
+        )
+    if args.endpoint_rate and args.rate_scope != "endpoint":
+        raise DemoSiteUsageError("--endpoint-rate needs --rate-scope endpoint.")
+    if args.media_token_ttl_s <= 0:
+        raise DemoSiteUsageError("--media-token-ttl-s must be above 0 seconds.")
     faults = dict(FAULT_PRESET) if args.faults else {}
     for name in FAULT_PRESET:
         value = getattr(args, name, None)
@@ -87,6 +190,14 @@ def options_from_args(args: argparse.Namespace) -> tuple[DemoData, DemoOptions, 
         per_id_s=args.per_id_ms / 1000,
         rate_limit_rps=args.rate_limit,
         burst=args.burst,
+        rate_scope=args.rate_scope,
+        endpoint_rates=tuple(
+            (key, rps, args.burst if burst is None else burst)
+            for key, rps, burst in args.endpoint_rate
+        ),
+        issue_write_limit=args.issue_write_limit,
+        media_token_ttl_s=args.media_token_ttl_s,
+        delete_permission=args.delete_permission,
         slow_s=args.slow_s,
         ignore_range=args.ignore_range,
         deployment=args.deployment,
@@ -105,10 +216,17 @@ def serve_forever(args: argparse.Namespace, stop: threading.Event | None = None)
     started = time.perf_counter()
     server: DemoServer | None = None
     try:
-        data, options, (port, media_port) = options_from_args(args)
+        try:
+            data, options, (port, media_port) = options_from_args(args)
+        except DemoSiteUsageError as e:
+            print(f"demo-site: {e}", file=sys.stderr)
+            return 2
         server = DemoServer(
             data, options, port=port, media_port=media_port, email=args.email, token=args.token
         )
+        server.viewer_email = args.viewer_email
+        if args.viewer_token:
+            server.viewer_token = args.viewer_token
         try:
             server.start()
         except OSError as e:
@@ -134,6 +252,7 @@ def _print_banner(server: DemoServer, seconds: float) -> None:
         f"  email:         {server.email}",
         f"  API token:     {server.token}",
         f"  expired token: {server.expired_token}  (401 on /myself, anonymous elsewhere)",
+        f"  read-only:     {server.viewer_email} / {server.viewer_token}  (browse only)",
         f"  truth: {truth.summary()}",
         f"  generated in {seconds:.1f} s; Ctrl-C to stop.",
     ]
