@@ -28,6 +28,7 @@ from aa_tui.jira.errors import (
 )
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.responses import check_auth, error_text, json_of
+from aa_tui.jira.search import MAX_EMPTY_PAGES, id_pages
 from aa_tui.jira.site import normalize_site_url
 from aa_tui.jira.transport import READ_JSON, Controls, GovernedTransport, NoCookies
 from aa_tui.logs import register_secret
@@ -35,7 +36,6 @@ from aa_tui.logs import register_secret
 log = logging.getLogger(__name__)
 
 SEARCH_PAGE_SIZE = 5000  # ids only: Jira's largest page
-MAX_EMPTY_PAGES = 5  # empty search pages in a row that still carry a token, followed at most
 BULKFETCH_MAX = 100
 ISSUE_FIELDS = ["attachment", "status", "project", "updated", "created"]
 MAX_MEDIA_REDIRECTS = 2  # media host -> one more hop (a CDN), then another at most
@@ -74,10 +74,14 @@ class JiraClient:
         timeout = httpx.Timeout(timeout_s, connect=10.0)
         limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
 
-        def transport(fail_fast: bool) -> GovernedTransport:
+        def transport(jira: bool) -> GovernedTransport:
             inner = httpx.HTTPTransport(verify=verify, limits=limits)
             return GovernedTransport(
-                inner, self._controls, site=self.site, first_contact_fails_fast=fail_fast
+                inner,
+                self._controls,
+                site=self.site,
+                first_contact_fails_fast=jira,
+                per_endpoint=jira,
             )
 
         agent = {"User-Agent": f"aa-tui/{__version__}"}
@@ -117,6 +121,17 @@ class JiraClient:
     @cancel.setter
     def cancel(self, cancel: threading.Event) -> None:
         self._controls.cancel = cancel
+
+    # -- for the write calls (aa_tui.jira.writes): the same governed path, nothing else ---------
+    @property
+    def http(self) -> httpx.Client:
+        """The Jira origin's client (credentials, the governed transport)."""
+        return self._api
+
+    @property
+    def controls(self) -> Controls:
+        """What every request consults (governor, cancel): for :func:`retrying` loops."""
+        return self._controls
 
     def close(self) -> None:
         self._api.close()
@@ -206,21 +221,15 @@ class JiraClient:
     def iter_issue_id_pages(
         self, jql: str, page_size: int = SEARCH_PAGE_SIZE, notes: list[str] | None = None
     ) -> Iterator[list[str]]:
-        """Page through issue ids with ``nextPageToken`` (sequential by design).
+        """Page through issue ids with ``nextPageToken`` (see :func:`search.id_pages`: the
+        next page is asked for while the caller works on this one)."""
 
-        An empty page that still carries a token is followed (a few in a row at most); a token
-        that comes back a second time ends the paging, since following it would loop. Either
-        way ``notes`` gets a sentence saying the list may be incomplete.
-        """
-        token: str | None = None
-        seen_tokens: set[str] = set()
-        empty_run = 0
-        while True:
+        def page(token: str | None) -> Any:
             body: dict[str, Any] = {"jql": jql, "maxResults": page_size, "fields": ["id"]}
             if token:
                 body["nextPageToken"] = token
             try:
-                data = self._json("POST", "/rest/api/3/search/jql", json=body)
+                return self._json("POST", "/rest/api/3/search/jql", json=body)
             except RequestRejected as exc:
                 if exc.status == 400 and token is None:
                     raise QueryRejected(
@@ -228,38 +237,8 @@ class JiraClient:
                         "project keys and the JQL filter."
                     ) from None
                 raise
-            if not isinstance(data, dict) or not isinstance(data.get("issues", []), list):
-                raise NotJiraError("search/jql answered without an issue list.")
-            ids = [
-                str(issue["id"])
-                for issue in data.get("issues") or []
-                if isinstance(issue, dict) and issue.get("id") is not None
-            ]
-            token = data.get("nextPageToken") or None
-            if not isinstance(token, str):
-                token = None
-            empty_run = 0 if ids else empty_run + 1
-            if ids:
-                yield ids
-            if not token or data.get("isLast") is True:
-                return
-            if token in seen_tokens:
-                _note(
-                    notes,
-                    "Jira's search handed back a page token it had already given; paging stopped "
-                    "there to avoid a loop, so issues after that point may be missing (run the "
-                    "scan again later).",
-                )
-                return
-            if empty_run > MAX_EMPTY_PAGES:
-                _note(
-                    notes,
-                    f"Jira's search answered {empty_run} empty pages in a row that still pointed "
-                    "to more; paging stopped there, so issues after that point may be missing "
-                    "(run the scan again later).",
-                )
-                return
-            seen_tokens.add(token)
+
+        return id_pages(page, notes)
 
     def bulkfetch(self, ids: list[str], fields: list[str] | None = None) -> tuple[list[dict], list]:
         """Details of up to 100 issues; returns (issues, issueErrors)."""
@@ -284,12 +263,6 @@ class JiraClient:
         return self._downloads.read(attachment_id, start, end, sink)
 
 
-def _note(notes: list[str] | None, text: str) -> None:
-    log.warning("%s", text)
-    if notes is not None and text not in notes:
-        notes.append(text)
-
-
 def _after_status(message: str) -> str:
     """``Jira refused POST /x: HTTP 400 The value...`` -> ``HTTP 400: The value...``."""
     head, _, rest = message.partition(": ")
@@ -297,6 +270,7 @@ def _after_status(message: str) -> str:
 
 
 __all__ = [
+    "MAX_EMPTY_PAGES",
     "AuthError",
     "Identity",
     "JiraClient",

@@ -1,10 +1,12 @@
-"""One rate governor shared by every request: pacing, adaptive concurrency, retry policy."""
+"""One rate governor shared by every request: budgets scoped as Jira scopes them, pacing,
+adaptive concurrency, retry policy."""
 
 from __future__ import annotations
 
 import random
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -55,20 +57,46 @@ class GovernorStats:
     retries: int = 0
     errors: int = 0
     in_flight: int = 0
-    limit: float = 0.0
+    limit: float = 0.0  # requests in flight allowed in the scope that answered last
     paused_until: float = 0.0
     statuses: dict[int, int] = field(default_factory=dict)
+    throttled_by: dict[str, int] = field(default_factory=dict)  # 429s per scope
+
+
+@dataclass
+class _Budget:
+    """One scope's share: adaptive concurrency, spaced starts, a pause after Retry-After."""
+
+    limit: float
+    in_flight: int = 0
+    paused_until: float = 0.0
+    next_start: float = 0.0
+    min_interval: float = 0.0
+
+
+#: ``RateLimit-Reason`` values that Jira scopes to one endpoint + method (or one issue, for
+#: writes): the other endpoints keep their own budgets. Any other reason (cost, quota) or none
+#: is the whole site's budget.
+SCOPED_REASONS = ("jira-burst-based", "jira-per-issue-on-write")
+
+
+def origin_of(scope: str) -> str:
+    """``"https://x GET /rest/..."`` -> ``"https://x"`` (scopes start with their origin)."""
+    return scope.split(" ", 1)[0]
 
 
 class RateGovernor:
-    """Gate every request through here.
+    """Gate every request through here, by **scope** (``"<origin> <METHOD> <path template>"``;
+    the transport names it), the way Jira scopes its limits.
 
-    * A global pause after a 429/503 with ``Retry-After``: nobody sends until it passes.
-    * Adaptive concurrency (AIMD): halve the number in flight after a throttle, add about one
-      per round of successes, never below 1 or above ``max_concurrency``.
-    * ``X-RateLimit-NearLimit: true`` trims concurrency before Jira starts refusing.
-    * Optional pacing (``min_interval_s``) learned from throttles: after a 429 the governor
-      spaces request starts so that the same burst does not repeat.
+    * Each scope has its own budget: a 429 on attachment content slows and pauses content
+      only; bulkfetch and search keep going. A 429 or 503 with ``Retry-After`` and no scoped
+      ``RateLimit-Reason`` (cost-based, quota, or none given) pauses the whole origin.
+    * Adaptive concurrency (AIMD) per scope: halve after a throttle, add about one per round
+      of successes, never below 1 or above ``max_concurrency`` (also the cap over all scopes).
+    * ``X-RateLimit-NearLimit: true`` (or few ``X-RateLimit-Remaining``) trims a scope before
+      Jira starts refusing; plenty remaining lifts its pacing at once, so the burst Jira
+      allows is spent instead of starting slow.
     """
 
     def __init__(
@@ -79,69 +107,112 @@ class RateGovernor:
     ) -> None:
         self.policy = policy or RetryPolicy()
         self.max_concurrency = max(1, max_concurrency)
-        self._limit = float(initial_concurrency or self.max_concurrency)
+        self._initial = float(initial_concurrency or self.max_concurrency)
+        self._budgets: dict[str, _Budget] = {}
+        self._origin_paused: dict[str, float] = {}
         self._in_flight = 0
-        self._paused_until = 0.0
-        self._next_start = 0.0
-        self._min_interval = 0.0
         self._cond = threading.Condition()
-        self.stats = GovernorStats(limit=self._limit)
+        self.stats = GovernorStats(limit=self._initial)
         self._rng = random.Random()
 
+    def _budget(self, scope: str) -> _Budget:
+        budget = self._budgets.get(scope)
+        if budget is None:
+            budget = self._budgets[scope] = _Budget(limit=self._initial)
+        return budget
+
     # -- gate ---------------------------------------------------------------------------------
-    def acquire(self, cancel: threading.Event | None = None) -> None:
-        """Block until a request may start (respecting pauses, concurrency and pacing)."""
+    def acquire(self, cancel: threading.Event | None = None, scope: str = "") -> None:
+        """Block until a request of ``scope`` may start (pauses, concurrency, pacing)."""
         with self._cond:
+            budget = self._budget(scope)
+            origin = origin_of(scope)
             while True:
                 if cancel is not None and cancel.is_set():
                     from aa_tui.jira.errors import Cancelled
 
                     raise Cancelled()
                 now = time.monotonic()
-                wait = max(self._paused_until - now, self._next_start - now)
-                if wait <= 0 and self._in_flight < max(1, int(self._limit)):
+                paused = max(budget.paused_until, self._origin_paused.get(origin, 0.0))
+                wait = max(paused - now, budget.next_start - now)
+                if (
+                    wait <= 0
+                    and budget.in_flight < max(1, int(budget.limit))
+                    and self._in_flight < self.max_concurrency
+                ):
+                    budget.in_flight += 1
                     self._in_flight += 1
-                    self._next_start = max(now, self._next_start) + self._min_interval
+                    budget.next_start = max(now, budget.next_start) + budget.min_interval
                     self.stats.requests += 1
                     self.stats.in_flight = self._in_flight
                     return
                 self._cond.wait(timeout=min(0.25, wait) if wait > 0 else 0.25)
 
-    def release(self) -> None:
+    def release(self, scope: str = "") -> None:
         with self._cond:
+            self._budget(scope).in_flight -= 1
             self._in_flight -= 1
             self.stats.in_flight = self._in_flight
             self._cond.notify_all()
 
     # -- feedback -----------------------------------------------------------------------------
-    def on_response(self, status: int, headers: dict[str, str] | None = None) -> None:
+    def on_response(
+        self, status: int, headers: Mapping[str, str] | None = None, scope: str = ""
+    ) -> None:
         headers = headers or {}
         with self._cond:
+            budget = self._budget(scope)
             self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
+            reason = headers.get("ratelimit-reason", "").strip().lower()
+            scoped = reason.startswith(SCOPED_REASONS)
             if status == 429:
                 self.stats.throttled += 1
-                self._limit = max(1.0, self._limit / 2)
+                self.stats.throttled_by[scope] = self.stats.throttled_by.get(scope, 0) + 1
+                budget.limit = max(1.0, budget.limit / 2)
                 # Space request starts a little more each time Jira refuses one.
-                self._min_interval = min(1.0, max(0.01, self._min_interval * 1.5 or 0.02))
+                budget.min_interval = min(1.0, max(0.01, budget.min_interval * 1.5 or 0.02))
             elif status < 400:
-                if headers.get("x-ratelimit-nearlimit", "").lower() == "true":
-                    self._limit = max(1.0, self._limit * 0.8)
-                    self._min_interval = min(1.0, max(self._min_interval, 0.01) * 1.1)
-                else:
-                    self._limit = min(float(self.max_concurrency), self._limit + 1 / self._limit)
-                    self._min_interval *= 0.98
-                    if self._min_interval < 0.002:
-                        self._min_interval = 0.0
-            self.stats.limit = self._limit
+                self._learn(budget, headers)
+            if status in (429, 503):
+                retry_after = parse_retry_after(headers.get("retry-after"))
+                if retry_after:
+                    until = time.monotonic() + min(retry_after, self.policy.max_retry_after_s)
+                    if scoped:
+                        budget.paused_until = max(budget.paused_until, until)
+                    else:
+                        origin = origin_of(scope)
+                        self._origin_paused[origin] = max(
+                            self._origin_paused.get(origin, 0.0), until
+                        )
+                    self.stats.paused_until = max(self.stats.paused_until, until)
+            self.stats.limit = budget.limit
             self._cond.notify_all()
 
-    def pause(self, seconds: float) -> None:
-        """Stop every request from starting for ``seconds`` (a Retry-After)."""
+    def _learn(self, budget: _Budget, headers: Mapping[str, str]) -> None:
+        remaining = _int(headers.get("x-ratelimit-remaining"))
+        ceiling = _int(headers.get("x-ratelimit-limit"))
+        near = headers.get("x-ratelimit-nearlimit", "").lower() == "true"
+        plenty = False
+        if remaining is not None and ceiling:
+            near = near or remaining < 0.2 * ceiling
+            # what the requests still in the air will leave
+            plenty = remaining - budget.in_flight >= 0.5 * ceiling
+        if near:
+            budget.limit = max(1.0, budget.limit * 0.8)
+            budget.min_interval = min(1.0, max(budget.min_interval, 0.01) * 1.1)
+            return
+        budget.limit = min(float(self.max_concurrency), budget.limit + 1 / budget.limit)
+        budget.min_interval = 0.0 if plenty else budget.min_interval * 0.98
+        if budget.min_interval < 0.002:
+            budget.min_interval = 0.0  # half the bucket left: no pacing, spend the burst
+
+    def pause(self, seconds: float, scope: str = "") -> None:
+        """Stop every request of ``scope``'s origin from starting for ``seconds``."""
         with self._cond:
             until = time.monotonic() + seconds
-            if until > self._paused_until:
-                self._paused_until = until
-                self.stats.paused_until = until
+            origin = origin_of(scope)
+            self._origin_paused[origin] = max(self._origin_paused.get(origin, 0.0), until)
+            self.stats.paused_until = max(self.stats.paused_until, until)
             self._cond.notify_all()
 
     def note_retry(self) -> None:
@@ -153,9 +224,17 @@ class RateGovernor:
             self.stats.errors += 1
 
     def backoff_remaining(self) -> float:
-        return max(0.0, self._paused_until - time.monotonic())
+        """Seconds until the longest pause in force ends (0 when none)."""
+        return max(0.0, self.stats.paused_until - time.monotonic())
 
     def retry_delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return min(retry_after, self.policy.max_retry_after_s)
         return self.policy.backoff(attempt, self._rng)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None

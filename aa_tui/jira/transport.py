@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import logging
+import re
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -77,8 +78,8 @@ class Retry(Exception):
 
 def retrying(controls: Controls, what: str, attempt: Callable[[], T]) -> T:
     """Call ``attempt`` until it returns; on :class:`Retry` wait and call it again, at most
-    ``policy.max_tries`` times in a row without progress. A ``Retry-After`` pauses every
-    request of the governor for that long, not only this one."""
+    ``policy.max_tries`` times in a row without progress. (The governor has already paused the
+    answer's scope, or its whole origin, for a ``Retry-After``.)"""
     failures = 0
     while True:
         try:
@@ -92,8 +93,6 @@ def retrying(controls: Controls, what: str, attempt: Callable[[], T]) -> T:
                     f"Gave up on {what} after {failures} tries: {exc.gave_up}."
                 ) from None
             delay = exc.backoff * governor.retry_delay(max(failures, 1), exc.retry_after)
-            if exc.retry_after is not None:
-                governor.pause(delay)
             governor.note_retry()
             log.info("retry %s in %.2fs: %s", what, delay, exc)
             if controls.cancel.wait(delay) if delay > 0 else controls.cancel.is_set():
@@ -122,10 +121,12 @@ class GovernedTransport(httpx.BaseTransport):
         *,
         site: str,
         first_contact_fails_fast: bool = False,
+        per_endpoint: bool = False,
     ) -> None:
         self.inner = inner
         self.controls = controls
         self.site = site
+        self._per_endpoint = per_endpoint  # the Jira origin: one budget per endpoint + method
         # The Jira origin: a connection refused before it ever answered is a typo or a closed
         # port, not a blip worth a minute of retries.
         self._fail_fast = first_contact_fails_fast
@@ -141,14 +142,23 @@ class GovernedTransport(httpx.BaseTransport):
         self.inner.close()
 
     # -- one attempt ----------------------------------------------------------------------------
+    def scope(self, request: httpx.Request) -> str:
+        """The governor's budget for ``request``: ``"<origin> <METHOD> <path template>"`` on
+        the Jira origin (ids become ``{id}``), ``"<origin> <METHOD> *"`` elsewhere."""
+        url = request.url
+        origin = f"{url.scheme}://{url.host}:{url.port or _DEFAULT_PORT.get(url.scheme, 0)}"
+        path = _NUMBER.sub("/{id}", url.path) if self._per_endpoint else "*"
+        return f"{origin} {request.method} {path}"
+
     def _attempt(self, request: httpx.Request) -> httpx.Response:
         governor = self.controls.governor
-        governor.acquire(self.controls.cancel)
-        release = _Once(governor.release)
+        scope = self.scope(request)
+        governor.acquire(self.controls.cancel, scope)
+        release = _Once(lambda: governor.release(scope))
         try:
             response = self._send(request)
             self._answered = True
-            governor.on_response(response.status_code, response.headers)
+            governor.on_response(response.status_code, response.headers, scope)
             if response.status_code in RETRYABLE_STATUS:
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
                 _drain(response)  # read the short error body: the connection stays reusable
@@ -218,6 +228,8 @@ class GovernedTransport(httpx.BaseTransport):
 
 
 _NOT_JSON = object()
+_NUMBER = re.compile(r"(?<!/api)/\d+(?=/|$)")  # ids, not the API version
+_DEFAULT_PORT = {"http": 80, "https": 443}
 
 
 def _drain(response: httpx.Response) -> None:
