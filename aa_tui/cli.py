@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("scan_id")
     report.add_argument("--json", metavar="FILE")
     report.add_argument("--csv", metavar="DIR")
+    report.add_argument("--html", metavar="FILE", help="one self-contained page for a manager")
+    report.add_argument("--cap", metavar="SIZE", help="the plan's storage cap, e.g. 250GB")
+    report.add_argument("--stale-days", type=int, metavar="N", help="stale after (default 365)")
+    report.add_argument("--idle-days", type=int, metavar="N", help="idle after (default 180)")
     return parser
 
 
@@ -293,10 +297,40 @@ def _report(args: argparse.Namespace, workspace) -> int:
         raise InputError(f"No scan {args.scan_id!r} in the store (see `aa-tui scans`).")
     if not workspace.has_results(info.id):
         raise InputError(f"Scan {info.id} did not finish ({info.status}): nothing to report yet.")
-    if not args.json and not args.csv:
-        raise InputError("Say what to write: --json FILE and/or --csv DIR.")
-    _export(workspace, info.id, args.json, args.csv)
+    if not args.json and not args.csv and not args.html:
+        raise InputError("Say what to write: --json FILE, --csv DIR and/or --html FILE.")
+    done = workspace.export(
+        info.id,
+        json_path=Path(args.json) if args.json else None,
+        csv_dir=Path(args.csv) if args.csv else None,
+        html_path=Path(args.html) if args.html else None,
+        settings=_insight_settings(args),
+    )
+    for line in done.lines():
+        print(line, file=sys.stderr)
     return 0
+
+
+def _insight_settings(args: argparse.Namespace):
+    """The report's thresholds and cap (``None``: the ones saved with the scan)."""
+    from aa_tui.model.insights import InsightSettings, parse_size
+    from aa_tui.service.errors import InputError
+
+    if args.cap is None and args.stale_days is None and args.idle_days is None:
+        return None
+    for flag, days in (("--stale-days", args.stale_days), ("--idle-days", args.idle_days)):
+        if days is not None and days < 0:
+            raise InputError(f"{flag} must be 0 or more days, not {days}.")
+    try:
+        cap = parse_size(args.cap) if args.cap is not None else None
+    except ValueError as exc:
+        raise InputError(f"--cap: {exc}") from None
+    base = InsightSettings()
+    return InsightSettings(
+        stale_days=base.stale_days if args.stale_days is None else args.stale_days,
+        idle_days=base.idle_days if args.idle_days is None else args.idle_days,
+        cap=cap,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

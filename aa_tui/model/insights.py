@@ -8,7 +8,7 @@ summary: empty lists).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from aa_tui.model.classify import STALE_AFTER_DAYS
@@ -191,6 +191,28 @@ INSIGHT_TABLES: dict[str, type] = {
 }
 
 
+@dataclass
+class Insights:
+    """Every insight table of a scan, the largest files, and what each threshold selected."""
+
+    settings: InsightSettings
+    tables: dict[str, list[Any]] = field(default_factory=dict)
+    largest: list[FileRow] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def table(self, name: str) -> list[Any]:
+        return self.tables.get(name, [])
+
+    def to_summary(self) -> dict[str, Any]:
+        """The report-format fields (``aa-tui.report/2``) of these insights."""
+        out: dict[str, Any] = {"insight_settings": self.settings.to_dict()}
+        for name in INSIGHT_TABLES:
+            out[name] = [asdict(row) for row in self.tables.get(name, [])]
+        out["largest_files"] = [row.to_dict() for row in self.largest]
+        out["insight_counts"] = dict(self.counts)
+        return out
+
+
 def load_insight_tables(data: dict[str, Any]) -> dict[str, list[Any]]:
     """Typed insight tables of a summary; a table an older summary lacks is empty."""
     return {name: _load(cls, data.get(name)) for name, cls in INSIGHT_TABLES.items()}
@@ -206,3 +228,25 @@ def largest_from(data: Any) -> list[FileRow]:
             except TypeError:
                 continue
     return out
+
+
+_UNITS = {
+    "": 1, "b": 1,
+    "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+    "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40,
+}  # fmt: skip
+
+
+def parse_size(text: str) -> int:
+    """``250GB`` (decimal, as Atlassian's plans state caps), ``2 GiB``, ``1.5TB`` or bytes;
+    a :class:`ValueError` saying what is expected otherwise."""
+    value = text.strip().lower().replace(" ", "").replace("_", "").replace(",", "")
+    number = value.rstrip("kmgtib")
+    unit = value[len(number) :]
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = -1.0
+    if unit not in _UNITS or amount < 0 or amount != amount or amount == float("inf"):
+        raise ValueError(f"{text!r} is not a size: write it like 250GB, 2GiB or 500MB.")
+    return int(amount * _UNITS[unit])

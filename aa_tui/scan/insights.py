@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.insights import (
-    INSIGHT_TABLES,
     ClutterRow,
     FileRow,
     HeatRow,
     HygieneRow,
     IdleProject,
     InactiveUploader,
+    Insights,
     InsightSettings,
     MonthRow,
 )
@@ -86,28 +85,6 @@ def month_of(created: str, parse: TimeCache) -> str:
         return created[:7]
     when = parse(created)
     return when.astimezone(timezone.utc).strftime("%Y-%m") if when else UNKNOWN_MONTH
-
-
-@dataclass
-class Insights:
-    """Every insight table of a scan, the largest files, and what each threshold selected."""
-
-    settings: InsightSettings
-    tables: dict[str, list[Any]] = field(default_factory=dict)
-    largest: list[FileRow] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def table(self, name: str) -> list[Any]:
-        return self.tables.get(name, [])
-
-    def to_summary(self) -> dict[str, Any]:
-        """The report-format fields (``aa-tui.report/2``) of these insights."""
-        out: dict[str, Any] = {"insight_settings": self.settings.to_dict()}
-        for name in INSIGHT_TABLES:
-            out[name] = [asdict(row) for row in self.tables.get(name, [])]
-        out["largest_files"] = [row.to_dict() for row in self.largest]
-        out["insight_counts"] = dict(self.counts)
-        return out
 
 
 class Selectors:

@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from aa_tui.model.insights import FILE_ROW_FIELDS, INSIGHT_TABLES
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import TABLES
 from aa_tui.scan.insights import Insights
@@ -32,6 +33,9 @@ LOCATION_COLUMNS = (
     "status_category",
     "is_canonical",
 )
+
+
+UNREADABLE_COLUMNS = ["attachment_id", "reason", "issue_key", "project_key", "file_name", "size"]
 
 
 def scan_header(info: ScanInfo) -> dict[str, Any]:
@@ -89,7 +93,8 @@ def csv_safe(value: Any) -> Any:
 
 
 def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
-    """``totals.csv``, one CSV per table, ``duplicate_groups.csv`` and ``locations.csv``."""
+    """``totals.csv``, one CSV per table, ``duplicate_groups.csv`` and ``locations.csv``; from
+    a ``/2`` report also one per insight table, ``unreadable.csv`` and the file lists."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -117,4 +122,12 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
         ["hash", *LOCATION_COLUMNS],
         [{"hash": g["hash"], **loc} for g in report["duplicate_groups"] for loc in g["locations"]],
     )
+    for name, row_type in INSIGHT_TABLES.items():
+        if name in report:
+            emit(name, list(row_type.__dataclass_fields__), report[name])
+    for name in ("largest_files", "stale_files", "empty_files"):
+        if name in report:
+            emit(name, list(FILE_ROW_FIELDS), report[name])
+    if report.get("unreadable"):
+        emit("unreadable", UNREADABLE_COLUMNS, report["unreadable"])
     return written

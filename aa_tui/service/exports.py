@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aa_tui.model.insights import InsightSettings
+from aa_tui.scan.html_report import write_html
 from aa_tui.scan.report import full_report, write_csv, write_json
+from aa_tui.service.insights import files_of, insights_of
 from aa_tui.store.results import ScanResults
 
 
@@ -17,6 +20,7 @@ class Export:
     json_path: Path | None = None
     csv_dir: Path | None = None
     csv_files: list[Path] = field(default_factory=list)
+    html_path: Path | None = None
 
     def lines(self) -> list[str]:
         """One sentence per thing written."""
@@ -25,20 +29,35 @@ class Export:
             said.append(f"Wrote {self.json_path}")
         if self.csv_dir is not None:
             said.append(f"Wrote {len(self.csv_files)} CSV files to {self.csv_dir}")
+        if self.html_path is not None:
+            said.append(f"Wrote {self.html_path}")
         return said
 
 
 def export_results(
-    results: ScanResults, *, json_path: Path | None = None, csv_dir: Path | None = None
+    results: ScanResults,
+    *,
+    json_path: Path | None = None,
+    csv_dir: Path | None = None,
+    html_path: Path | None = None,
+    settings: InsightSettings | None = None,
 ) -> Export:
+    """Write the report as JSON, CSV tables and/or HTML; ``settings`` (thresholds, a cap)
+    rebuild the insight tables when they differ from the saved ones."""
     done = Export()
-    if json_path is None and csv_dir is None:
+    if json_path is None and csv_dir is None and html_path is None:
         return done
     report = full_report(results.summary().to_dict(), results.groups())
+    report.update(insights_of(results, settings).to_summary())
+    for name, list_name in (("stale_files", "stale"), ("empty_files", "empty")):
+        report[name] = [row.to_dict() for row in files_of(results, list_name, settings=settings)]
     if json_path is not None:
         write_json(Path(json_path), report)
         done.json_path = Path(json_path)
     if csv_dir is not None:
         done.csv_files = write_csv(Path(csv_dir), report)
         done.csv_dir = Path(csv_dir)
+    if html_path is not None:
+        write_html(Path(html_path), report)
+        done.html_path = Path(html_path)
     return done

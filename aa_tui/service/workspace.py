@@ -20,9 +20,11 @@ from aa_tui.locations import data_dir as resolve_data_dir
 from aa_tui.logs import register_secret
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.events import ScanProgress
+from aa_tui.model.insights import FileRow, Insights, InsightSettings
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.service.exports import Export, export_results
+from aa_tui.service.insights import files_of, insights_of
 from aa_tui.service.scanning import ScanRequest, ScanRun
 from aa_tui.store.results import ScanResults
 from aa_tui.store.store import Store
@@ -51,6 +53,7 @@ class Workspace:
         self.clock = clock
         self.governor_factory = governor_factory
         self._memory = dict(memory_tokens or {})
+        self._memory_labels: dict[str, str] = {}
         for token in self._memory.values():
             register_secret(token)
 
@@ -75,10 +78,25 @@ class Workspace:
     def in_memory(self, profile: Profile) -> bool:
         return profile.key in self._memory
 
-    def remember_token(self, profile: Profile, token: str) -> None:
-        """Keep a token for this process only (the demo site's)."""
+    def remember_token(
+        self, profile: Profile, token: str, *, label: str = "this session only"
+    ) -> None:
+        """Keep a token for this process only (the demo site's, or any with no keyring);
+        ``label`` is how :meth:`token_source` names it."""
         register_secret(token)
         self._memory[profile.key] = token
+        self._memory_labels[profile.key] = label
+
+    def token_source(self, profile: Profile, *, keyring_usable: bool | None = None) -> str:
+        """Where the profile's token comes from, in a few words (``keyring_usable``: the
+        answer of :meth:`keyring_status`, when the caller has it)."""
+        if profile.key in self._memory:
+            return self._memory_labels.get(profile.key, "this session only")
+        if self.token_in_environment:
+            return "JIRA_API_TOKEN"
+        if keyring_usable is None:
+            keyring_usable = self.keyring_status()[0]
+        return "OS keyring" if keyring_usable else "none (no keyring)"
 
     def token_for(self, profile: Profile) -> str | None:
         """The profile's token: memory (demo), else ``JIRA_API_TOKEN``, else the keyring."""
@@ -96,6 +114,7 @@ class Workspace:
         credentials.save_token(profile.site, profile.email, token, backend=self.keyring_backend)
 
     def delete_token(self, profile: Profile) -> None:
+        self._memory_labels.pop(profile.key, None)
         if self._memory.pop(profile.key, None) is not None:
             return
         credentials.delete_token(profile.site, profile.email, backend=self.keyring_backend)
@@ -206,8 +225,25 @@ class Workspace:
         json_path: Path | None = None,
         csv_dir: Path | None = None,
         results: ScanResults | None = None,
+        html_path: Path | None = None,
+        settings: InsightSettings | None = None,
     ) -> Export:
-        """Write a stored scan as the JSON report and/or a folder of CSV tables."""
+        """Write a stored scan as the JSON report, a folder of CSV tables and/or one HTML
+        page; ``settings`` (thresholds, a storage cap) rebuild its insight tables."""
         return export_results(
-            results or self.results(scan_id), json_path=json_path, csv_dir=csv_dir
+            results or self.results(scan_id),
+            json_path=json_path,
+            csv_dir=csv_dir,
+            html_path=html_path,
+            settings=settings,
         )
+
+    def insights(self, scan_id: str, settings: InsightSettings | None = None) -> Insights:
+        """A stored scan's insight tables (rebuilt from its files for other ``settings``)."""
+        return insights_of(self.results(scan_id), settings)
+
+    def files(
+        self, scan_id: str, name: str, key: str = "", settings: InsightSettings | None = None
+    ) -> list[FileRow]:
+        """The files behind a number: list ``name`` (``FILE_LISTS``) and ``key``."""
+        return files_of(self.results(scan_id), name, key, settings)

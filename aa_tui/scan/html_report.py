@@ -1,0 +1,223 @@
+"""The HTML report: one self-contained file for a manager (inline CSS and SVG, no script,
+nothing fetched): the waste, growth, what-if, the top tables, the scan's scope and method."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import humanize
+
+from aa_tui.scan.html_charts import month_bars, what_if_bars
+from aa_tui.store.atomic import write_atomic
+
+TOP_ROWS = 15
+STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:960px;
+color:#222;line-height:1.4;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;
+border-bottom:1px solid #ddd;padding-bottom:.2rem}
+.muted{color:#666}.cards{display:flex;gap:1rem;flex-wrap:wrap}
+.card{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;min-width:9rem}
+.card b{display:block;font-size:1.3rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #eee}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+svg{width:100%;height:auto}
+"""
+
+
+def size(n: int | None) -> str:
+    return "" if n is None else humanize.naturalsize(n, binary=True, format="%.1f")
+
+
+def _signed(n: int | None) -> str:
+    if n is None:
+        return ""
+    return ("" if n >= 0 else "over by ") + size(abs(n))
+
+
+def _table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str, str]], empty: str
+) -> str:
+    """``columns``: (field, heading, kind) with kind ``text``, ``int``, ``size`` or ``cap``."""
+    if not rows:
+        return f"<p class=muted>{escape(empty)}</p>"
+    head = "".join(
+        f'<th class="{"" if kind == "text" else "n"}">{escape(title)}</th>'
+        for _, title, kind in columns
+    )
+    body = []
+    for row in rows:
+        cells = []
+        for name, _, kind in columns:
+            value = row.get(name)
+            if kind == "text":
+                cells.append(f"<td>{escape(str(value if value is not None else ''))}</td>")
+            elif kind == "size":
+                cells.append(f'<td class="n">{escape(size(value))}</td>')
+            elif kind == "cap":
+                cells.append(f'<td class="n">{escape(_signed(value))}</td>')
+            else:
+                cells.append(f'<td class="n">{value:,}</td>' if isinstance(value, int) else "<td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _method(scan: dict[str, Any]) -> str:
+    if scan.get("verify") == "metadata":
+        return (
+            "metadata only: files with the same size and name are <em>likely</em> copies "
+            "(no bytes were read, nothing is proven)"
+        )
+    return (
+        "exact: every duplicate is proven by a full SHA-256 of its bytes (files grouped by "
+        "size, then 4 KiB head and tail hashes, then full hashes of what still matched)"
+    )
+
+
+def render(report: dict[str, Any]) -> str:
+    """The report (an ``aa-tui.report/2`` object) as one HTML page."""
+    scan = report.get("scan") or {}
+    totals = report.get("totals") or {}
+    settings = report.get("insight_settings") or {}
+    cap = settings.get("cap")
+    counts = report.get("insight_counts") or {}
+    site = str(scan.get("browse_url") or scan.get("site") or "")
+    cards = [
+        ("Stored", size(totals.get("total_size", 0)), f"{totals.get('total_files', 0):,} files"),
+        (
+            "Wasted by duplicates",
+            size(totals.get("duplicate_size", 0)),
+            f"{totals.get('waste_pct', 0)}% in {totals.get('duplicate_groups', 0):,} groups",
+        ),
+        ("Stale", size(totals.get("stale_size", 0)), f"{totals.get('stale_files', 0):,} files"),
+        (
+            "Hygiene",
+            size(counts.get("hygiene_size", 0)),
+            f"{counts.get('hygiene_files', 0):,} files",
+        ),
+    ]
+    if cap:
+        cards.append(("Plan cap", size(cap), "as stated"))
+    card_html = "".join(
+        f"<div class=card>{escape(t)}<b>{escape(v)}</b><span class=muted>{escape(s)}</span></div>"
+        for t, v, s in cards
+    )
+    quick = [
+        {
+            "file_name": g.get("file_name"),
+            "copies": g.get("copies"),
+            "size": g.get("size"),
+            "wasted_size": g.get("wasted_size"),
+        }
+        for g in (report.get("quick_wins") or [])
+    ]
+    sections = [
+        f"<h1>Jira attachment storage: {escape(site)}</h1>",
+        f"<p class=muted>Scan {escape(str(scan.get('id', '')))} of "
+        f"{escape(str(scan.get('scope', 'the whole site')))}, finished "
+        f"{escape(str(scan.get('finished_at', '')))} ({escape(str(scan.get('status', '')))})."
+        f"<br>Method: {_method(scan)}.</p>",
+        f"<div class=cards>{card_html}</div>",
+        "<h2>Growth: bytes uploaded per month (red: wasted by copies)</h2>",
+        month_bars(report.get("uploads_by_month") or [], size),
+        "<h2>What if: what each cleanup would free (no file counted twice)</h2>",
+        what_if_bars(report.get("what_if") or [], cap, size),
+        _table(
+            report.get("what_if") or [],
+            [
+                ("step", "Cleanup", "text"),
+                ("files", "Files", "int"),
+                ("size", "Frees", "size"),
+                ("cumulative_size", "Freed so far", "size"),
+                ("remaining_size", "Would remain", "size"),
+                *([("under_cap", "Under the cap", "cap")] if cap else []),
+            ],
+            "No what-if in this scan (it was saved by an older aa-tui).",
+        ),
+        "<h2>Quick wins: the groups whose cleanup frees most</h2>",
+        _table(
+            quick,
+            [
+                ("file_name", "File", "text"),
+                ("copies", "Copies", "int"),
+                ("size", "Size", "size"),
+                ("wasted_size", "Wasted", "size"),
+            ],
+            "No duplicates.",
+        ),
+        "<h2>Projects</h2>",
+        _table(
+            (report.get("projects") or [])[:TOP_ROWS],
+            [
+                ("key", "Project", "text"),
+                ("files", "Files", "int"),
+                ("size", "Size", "size"),
+                ("wasted_size", "Wasted", "size"),
+            ],
+            "No projects.",
+        ),
+        f"<h2>Idle projects (no update for {settings.get('idle_days', 180)} days)</h2>",
+        _table(
+            report.get("idle_projects") or [],
+            [
+                ("key", "Project", "text"),
+                ("last_update", "Last update", "text"),
+                ("files", "Files", "int"),
+                ("size", "Size", "size"),
+            ],
+            "No idle project.",
+        ),
+        "<h2>Departed uploaders (inactive accounts)</h2>",
+        _table(
+            report.get("inactive_uploaders") or [],
+            [("name", "Account", "text"), ("files", "Files", "int"), ("size", "Size", "size")],
+            "No files from inactive accounts.",
+        ),
+        "<h2>Popular files (clutter)</h2>",
+        _table(
+            (report.get("clutter") or [])[:TOP_ROWS],
+            [
+                ("file_name", "File", "text"),
+                ("copies", "Copies", "int"),
+                ("issues", "Issues", "int"),
+                ("projects", "Projects", "int"),
+                ("wasted_size", "Wasted", "size"),
+            ],
+            f"No file with {settings.get('clutter_copies', 10)} or more copies.",
+        ),
+        "<h2>Hygiene: files that rarely need keeping</h2>",
+        _table(
+            [h for h in report.get("hygiene") or [] if h.get("files")],
+            [("kind", "Kind", "text"), ("files", "Files", "int"), ("size", "Size", "size")],
+            "No logs, dumps, HAR, temp or OS junk files.",
+        ),
+        "<h2>Big and forgotten (size x days since the issue was updated)</h2>",
+        _table(
+            (report.get("heat") or [])[:TOP_ROWS],
+            [
+                ("issue_key", "Issue", "text"),
+                ("file_name", "File", "text"),
+                ("size", "Size", "size"),
+                ("days_idle", "Days idle", "int"),
+            ],
+            "No files.",
+        ),
+        "<p class=muted>Made by aa-tui. Counting rules: waste is (copies - 1) x size per "
+        "group; the canonical copy is the oldest upload; unreadable files are in no group.</p>",
+    ]
+    body = "\n".join(sections)
+    return (
+        "<!doctype html>\n<html lang=en><head><meta charset=utf-8>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>aa-tui report: {escape(site)}</title><style>{STYLE}</style></head>"
+        f"<body>\n{body}\n</body></html>\n"
+    )
+
+
+def write_html(path: Path, report: dict[str, Any]) -> None:
+    """Write the page atomically (mode 0600, like every export)."""
+    write_atomic(Path(path), render(report).encode("utf-8"))

@@ -1,0 +1,68 @@
+"""A stored scan's insights and the files behind each of them, for both faces.
+
+The tables saved with a scan were built with the default settings; other settings (another
+stale or idle threshold, a storage cap) rebuild them from the scan's file rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from aa_tui.model.insights import FileRow, Insights, InsightSettings
+from aa_tui.model.summary import ScanSummary
+from aa_tui.scan.insights import build_insights
+from aa_tui.scan.insights_lists import FILE_LISTS, select_files
+from aa_tui.store.results import ScanResults
+
+__all__ = ["FILE_LISTS", "files_of", "insights_of", "scan_now"]
+
+
+def scan_now(summary: ScanSummary) -> datetime:
+    """The moment a scan's ages are counted from: its finish (else now)."""
+    return summary.scan.finished() or datetime.now(timezone.utc)
+
+
+def _saved(summary: ScanSummary) -> Insights:
+    return Insights(
+        settings=summary.insight_settings,
+        tables={
+            "uploads_by_month": summary.uploads_by_month,
+            "idle_projects": summary.idle_projects,
+            "inactive_uploaders": summary.inactive_uploaders,
+            "clutter": summary.clutter,
+            "hygiene": summary.hygiene,
+            "heat": summary.heat,
+            "what_if": summary.what_if,
+        },
+        largest=summary.largest_files,
+        counts=dict(summary.insight_counts),
+    )
+
+
+def insights_of(results: ScanResults, settings: InsightSettings | None = None) -> Insights:
+    """The scan's insights: as saved when they fit ``settings``, else rebuilt from its files
+    (also for a scan saved by an aa-tui without insights)."""
+    summary = results.summary()
+    if summary.has_insights and (settings is None or settings == summary.insight_settings):
+        return _saved(summary)
+    return build_insights(
+        results.file_rows(), now=scan_now(summary), settings=settings or InsightSettings()
+    )
+
+
+def files_of(
+    results: ScanResults,
+    name: str,
+    key: str = "",
+    settings: InsightSettings | None = None,
+) -> list[FileRow]:
+    """The files of list ``name`` (see :data:`FILE_LISTS`), biggest first."""
+    summary = results.summary()
+    return select_files(
+        results.file_rows(),
+        name,
+        key,
+        now=scan_now(summary),
+        settings=settings or summary.insight_settings,
+        unreadable=[str(u.get("attachment_id")) for u in summary.unreadable],
+    )

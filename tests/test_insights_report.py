@@ -1,0 +1,155 @@
+"""The report of a scan's insights: JSON /2, CSV tables, the HTML page and the CLI flags."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from datetime import datetime, timezone
+
+import pytest
+from helpers.cli import aa
+
+from aa_tui.demo.insights_truth import insight_truth
+from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.jira.client import JiraClient
+from aa_tui.jira.governor import RateGovernor, RetryPolicy
+from aa_tui.model.insights import InsightSettings, parse_size
+from aa_tui.scan.engine import ScanEngine, ScanRequest
+from aa_tui.scan.html_report import render
+from aa_tui.service.workspace import Workspace
+from aa_tui.store.store import Store
+
+NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
+NOW_S = int(NOW.timestamp())
+
+
+@pytest.fixture(scope="module")
+def stored(small_site, tmp_path_factory):
+    """A data dir holding one exact scan of the small demo site, and the scan's id."""
+    data = tmp_path_factory.mktemp("report") / "data"
+    store = Store(data)
+    with DemoServer(small_site, DemoOptions()) as server:
+        policy = RetryPolicy(max_tries=8, base_delay_s=0.05, max_delay_s=0.5)
+        client = JiraClient(
+            server.base_url,
+            server.email,
+            server.token,
+            governor=RateGovernor(max_concurrency=8, policy=policy),
+        )
+        try:
+            request = ScanRequest(site=client.site, email=server.email)
+            outcome = ScanEngine(client, store, request, clock=lambda: NOW).run()
+        finally:
+            client.close()
+    store.close()
+    return data, outcome.info.id
+
+
+def test_json_report_v2_with_a_cap_and_thresholds(stored, small_site, tmp_path):
+    data, scan_id = stored
+    truth = insight_truth(small_site)
+    total = small_site.truth.total_size
+    workspace = Workspace.open(data)
+    try:
+        settings = InsightSettings(stale_days=30, idle_days=40, cap=total // 2)
+        workspace.export(scan_id, json_path=tmp_path / "r.json", settings=settings)
+        saved = workspace.insights(scan_id)
+        rebuilt = workspace.insights(scan_id, settings)
+        stale = workspace.files(scan_id, "stale", settings=settings)
+    finally:
+        workspace.close()
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["schema"] == "aa-tui.report/2"
+    for name in (
+        "uploads_by_month",
+        "idle_projects",
+        "inactive_uploaders",
+        "clutter",
+        "hygiene",
+        "heat",
+        "what_if",
+        "unreadable",
+        "stale_files",
+        "empty_files",
+    ):
+        assert name in report, name
+    assert report["insight_settings"]["cap"] == total // 2
+    assert report["what_if"][0]["under_cap"] == total // 2 - total
+    assert {s["attachment_id"] for s in report["stale_files"]} == truth.stale(NOW_S, 30)
+    assert {r.attachment_id for r in stale} == truth.stale(NOW_S, 30)
+    assert {p["key"] for p in report["idle_projects"]} == set(truth.idle_projects(NOW_S, 40))
+    assert saved.settings == InsightSettings() and rebuilt.settings == settings
+    assert saved.table("uploads_by_month") == rebuilt.table("uploads_by_month")
+    empty = {a for a, s in truth.sizes.items() if s == 0}
+    assert {e["attachment_id"] for e in report["empty_files"]} == empty
+
+
+def test_csv_has_one_file_per_insight_table(stored, tmp_path):
+    data, scan_id = stored
+    workspace = Workspace.open(data)
+    try:
+        done = workspace.export(scan_id, csv_dir=tmp_path / "csv")
+    finally:
+        workspace.close()
+    names = {p.stem for p in done.csv_files}
+    assert {"uploads_by_month", "what_if", "hygiene", "heat", "stale_files"} <= names
+    with open(tmp_path / "csv" / "what_if.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["step"] for r in rows][:2] == ["as it is", "duplicates"]
+    assert oct((tmp_path / "csv" / "what_if.csv").stat().st_mode & 0o777) == "0o600"
+
+
+def test_html_report_is_self_contained(stored, small_site, tmp_path):
+    data, scan_id = stored
+    page = tmp_path / "report.html"
+    result = aa(["report", scan_id, "--html", str(page), "--cap", "20MB"], data)
+    assert result.returncode == 0, result.stderr
+    assert f"Wrote {page}" in result.stderr
+    html = page.read_text()
+    assert oct(page.stat().st_mode & 0o777) == "0o600"
+    assert html.startswith("<!doctype html>") and html.count("<svg") == 2
+    # nothing to fetch: no scripts, no external resources, no links to load
+    assert not re.search(r"<script|<link|<img|<iframe|src=|href=|@import|url\(", html)
+    assert "cap 19.1 MiB" in html  # the cap line of the what-if chart (20 MB)
+    assert "SHA-256" in html and "Under the cap" in html
+    months = json.loads(json.dumps(insight_truth(small_site).months))
+    assert html.count("<title>") == 1 + len(months)  # the page's title and one per month bar
+
+
+def test_html_escapes_what_jira_users_wrote():
+    evil = '<script>alert("x")</script>.log'
+    report = {
+        "scan": {"site": "https://a<b>.example", "verify": "exact"},
+        "totals": {},
+        "hygiene": [{"kind": "log", "files": 1, "size": 5}],
+        "heat": [{"issue_key": "A-1", "file_name": evil, "size": 5, "days_idle": 3}],
+        "uploads_by_month": [{"month": "<m>", "files": 1, "size": 5, "wasted_size": 0}],
+    }
+    html = render(report)
+    assert "<script" not in html and "&lt;script&gt;" in html and "<b>.example" not in html
+
+
+def test_report_flags_refuse_bad_input(stored, tmp_path):
+    data, scan_id = stored
+    result = aa(["report", scan_id, "--html", str(tmp_path / "x.html"), "--cap", "lots"], data)
+    assert result.returncode == 2 and "250GB" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "x.html").exists()
+    result = aa(["report", scan_id, "--json", str(tmp_path / "x.json"), "--idle-days", "-1"], data)
+    assert result.returncode == 2 and "--idle-days" in result.stderr
+    result = aa(["report", scan_id], data)
+    assert result.returncode == 2 and "--html FILE" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("250GB", 250 * 10**9), ("2 GiB", 2 * 2**30), ("1.5TB", 15 * 10**11), ("4096", 4096)],
+)
+def test_parse_size(text, size):
+    assert parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["", "GB", "-1GB", "10XB", "lots", "nanGB", "infGB"])
+def test_parse_size_refuses(text):
+    with pytest.raises(ValueError, match="250GB"):
+        parse_size(text)
