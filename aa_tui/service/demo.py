@@ -46,5 +46,5 @@ class DemoSite:
         """Save the demo's profile in ``workspace`` with its token in memory; the profile."""
         profile = self.profile
         workspace.save_profile(profile)
-        workspace.remember_token(profile, self.server.token)
+        workspace.remember_token(profile, self.server.token, label="memory (demo)")
         return profile

@@ -53,6 +53,7 @@ class Workspace:
         self.clock = clock
         self.governor_factory = governor_factory
         self._memory = dict(memory_tokens or {})
+        self._memory_labels: dict[str, str] = {}
         for token in self._memory.values():
             register_secret(token)
 
@@ -77,10 +78,25 @@ class Workspace:
     def in_memory(self, profile: Profile) -> bool:
         return profile.key in self._memory
 
-    def remember_token(self, profile: Profile, token: str) -> None:
-        """Keep a token for this process only (the demo site's)."""
+    def remember_token(
+        self, profile: Profile, token: str, *, label: str = "this session only"
+    ) -> None:
+        """Keep a token for this process only (the demo site's, or any with no keyring);
+        ``label`` is how :meth:`token_source` names it."""
         register_secret(token)
         self._memory[profile.key] = token
+        self._memory_labels[profile.key] = label
+
+    def token_source(self, profile: Profile, *, keyring_usable: bool | None = None) -> str:
+        """Where the profile's token comes from, in a few words (``keyring_usable``: the
+        answer of :meth:`keyring_status`, when the caller has it)."""
+        if profile.key in self._memory:
+            return self._memory_labels.get(profile.key, "this session only")
+        if self.token_in_environment:
+            return "JIRA_API_TOKEN"
+        if keyring_usable is None:
+            keyring_usable = self.keyring_status()[0]
+        return "OS keyring" if keyring_usable else "none (no keyring)"
 
     def token_for(self, profile: Profile) -> str | None:
         """The profile's token: memory (demo), else ``JIRA_API_TOKEN``, else the keyring."""
@@ -98,6 +114,7 @@ class Workspace:
         credentials.save_token(profile.site, profile.email, token, backend=self.keyring_backend)
 
     def delete_token(self, profile: Profile) -> None:
+        self._memory_labels.pop(profile.key, None)
         if self._memory.pop(profile.key, None) is not None:
             return
         credentials.delete_token(profile.site, profile.email, backend=self.keyring_backend)

@@ -21,6 +21,13 @@ from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.tables import VimDataTable
 
 SITE_HINT = "https://acme.atlassian.net  or  https://api.atlassian.com/ex/jira/<cloudId>"
+TOKEN_HINT = "create one at id.atlassian.com › Security › API tokens"
+#: keys that act on the selected row: inside the form they would fire from a button and
+#: replace what was typed, so they work from the list only
+LIST_ACTIONS = {"scan", "add", "edit", "delete", "test_selected"}
+
+
+FIELDS = ("site", "email", "token")
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,7 @@ class SitesScreen(AppScreen):
         super().__init__()
         self.editing: Profile | None = None
         self.profiles: list[Profile] = []
+        self.keyring_usable = True
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,11 +90,7 @@ class SitesScreen(AppScreen):
                 yield TextInput(placeholder="you@example.com", id="email")
             with Horizontal(classes="row"):
                 yield Label("API token")
-                yield TextInput(
-                    placeholder="create one at id.atlassian.com › Security › API tokens",
-                    password=True,
-                    id="token",
-                )
+                yield TextInput(placeholder=TOKEN_HINT, password=True, id="token")
             with Horizontal(id="buttons"):
                 yield Button("Test connection", id="test", variant="primary")
                 yield Button("Save", id="save", variant="success")
@@ -102,14 +106,37 @@ class SitesScreen(AppScreen):
         self.refresh_profiles()
 
     def on_screen_resume(self) -> None:
+        # Back from a scan: the list has the focus, and a form nobody typed in is blank again
+        # (never another profile's half-open edit).
+        if not self._typed():
+            self._set_form(None)
         self.refresh_profiles()
+        if self.profiles:
+            self.query_one("#profiles", VimDataTable).focus()
+
+    def _typed(self) -> bool:
+        if self.editing is not None:
+            edited = (self.editing.site, self.editing.email, "")
+        else:
+            edited = ("", "", "")
+        return tuple(self.query_one(f"#{n}", TextInput).value for n in FIELDS) != edited
+
+    def _in_form(self) -> bool:
+        focused = self.focused
+        return focused is not None and self.query_one("#form") in focused.ancestors_with_self
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in LIST_ACTIONS and self._in_form())
 
     # -- display --------------------------------------------------------------------------------
     def _show_keyring(self) -> None:
         usable, message = self.workspace.keyring_status()
+        self.keyring_usable = usable
         banner = self.query_one("#keyring", Static)
         if self.workspace.token_in_environment:
             message += " JIRA_API_TOKEN is set: it is used for every site this session."
+        elif not usable:
+            message += " Meanwhile a token typed below is kept for this session only."
         banner.update(message)
         banner.set_class(usable, "ok")
 
@@ -122,7 +149,7 @@ class SitesScreen(AppScreen):
         for scan in self.workspace.list_scans():  # newest first
             last.setdefault(f"{scan.email}@{scan.site}", scan.started_at)
         for profile in self.profiles:
-            token = "memory (demo)" if self.workspace.in_memory(profile) else "OS keyring"
+            token = self.workspace.token_source(profile, keyring_usable=self.keyring_usable)
             table.add_row(
                 self.app.site_label(profile.site),
                 profile.email,
@@ -147,12 +174,15 @@ class SitesScreen(AppScreen):
         self.query_one("#email", TextInput).value = profile.email if profile else ""
         token = self.query_one("#token", TextInput)
         token.value = ""
-        token.placeholder = (
-            "leave empty to keep the saved token"
-            if profile
-            else "create one at id.atlassian.com › Security › API tokens"
-        )
+        token.placeholder = self._token_hint(profile)
         self._status("")
+
+    def _token_hint(self, profile: Profile | None) -> str:
+        if self.workspace.token_in_environment:
+            return "optional: JIRA_API_TOKEN is set and used for every site this session"
+        if not self.keyring_usable:
+            return "kept in memory for this session only (no OS keyring)"
+        return "leave empty to keep the saved token" if profile else TOKEN_HINT
 
     def _status(self, text: str, good: bool | None = None) -> None:
         status = self.query_one("#status", Static)
@@ -192,6 +222,19 @@ class SitesScreen(AppScreen):
         if not saved:
             self._status("Paste the API token first (nothing is saved for this site yet).", False)
         return saved
+
+    def _where_saved(self, profile: Profile, typed: bool) -> str:
+        """Where the token of a profile just saved lives, as a sentence's end."""
+        source = self.workspace.token_source(profile, keyring_usable=self.keyring_usable)
+        if self.workspace.token_in_environment and typed and self.keyring_usable:
+            return "the token is in the OS keyring, but JIRA_API_TOKEN is used while it is set"
+        if source == "JIRA_API_TOKEN":
+            return "its token comes from JIRA_API_TOKEN (nothing saved)"
+        if source == "OS keyring":
+            return "the token is in the OS keyring"
+        if source == "memory (demo)":
+            return "the demo's token stays in memory"
+        return "the token is kept in memory for this session only (no OS keyring)"
 
     # -- actions --------------------------------------------------------------------------------
     def action_scan(self) -> None:
@@ -239,10 +282,12 @@ class SitesScreen(AppScreen):
             self.refresh_profiles()
             self.notify(f"Deleted {profile.email} on {self.app.site_label(profile.site)}.")
 
+        source = self.workspace.token_source(profile, keyring_usable=self.keyring_usable)
+        token = {"OS keyring": " and its token in the OS keyring"}.get(source, "")
         self.app.push_screen(
             ConfirmScreen(
-                f"Delete the site {self.app.site_label(profile.site)} ({profile.email}) and "
-                "its token in the OS keyring? Past scans stay in History.",
+                f"Delete the site {self.app.site_label(profile.site)} ({profile.email})"
+                f"{token}? Past scans stay in History.",
                 yes="Delete",
             ),
             answered,
@@ -270,7 +315,9 @@ class SitesScreen(AppScreen):
         if values is None:
             return
         profile = Profile(values.site, values.email)
-        if values.token:
+        if values.token and not self.keyring_usable and not self.workspace.in_memory(profile):
+            self.workspace.remember_token(profile, values.token)  # no keyring: this session
+        elif values.token:
             try:
                 self.workspace.save_token(profile, values.token)
             except CredentialsError as exc:
@@ -279,7 +326,9 @@ class SitesScreen(AppScreen):
         elif not (
             self.editing or self.workspace.token_in_environment or self.workspace.in_memory(profile)
         ):
-            self._status("Paste the API token: it is saved in the OS keyring, nowhere else.", False)
+            where = "the OS keyring, nowhere else" if self.keyring_usable else (
+                "memory for this session only (no OS keyring)")  # fmt: skip
+            self._status(f"Paste the API token: it is kept in {where}.", False)
             return
         renamed = self.editing if self.editing and self.editing.key != profile.key else None
         if renamed:
@@ -304,8 +353,8 @@ class SitesScreen(AppScreen):
         self.refresh_profiles()
         self._set_form(None)
         self._status(
-            f"Saved {profile.email} on {self.app.site_label(profile.site)}; the token is in "
-            "the OS keyring.",
+            f"Saved {profile.email} on {self.app.site_label(profile.site)}; "
+            f"{self._where_saved(profile, bool(values.token))}.",
             good=True,
         )
         self.query_one("#profiles", VimDataTable).focus()
