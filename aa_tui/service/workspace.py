@@ -23,6 +23,7 @@ from aa_tui.model.events import ScanProgress
 from aa_tui.model.insights import FileRow, Insights, InsightSettings
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
+from aa_tui.service.cleanup import Cleanup
 from aa_tui.service.exports import Export, export_results
 from aa_tui.service.insights import files_of, insights_of
 from aa_tui.service.scanning import ScanRequest, ScanRun
@@ -247,3 +248,14 @@ class Workspace:
     ) -> list[FileRow]:
         """The files behind a number: list ``name`` (``FILE_LISTS``) and ``key``."""
         return files_of(self.results(scan_id), name, key, settings)
+
+    # -- cleanup --------------------------------------------------------------------------------
+    def cleanup(self, *, allow_insecure_http: bool = False) -> Cleanup:
+        """Plans, runs, the audit and restores of this store (:mod:`aa_tui.service.cleanup`)."""
+        return Cleanup(
+            self._store,
+            lambda site, email, token: self._client(
+                site, email, token, allow_insecure_http=allow_insecure_http
+            ),
+            clock=self.clock,
+        )

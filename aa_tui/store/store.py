@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from tinydb import Query, TinyDB
@@ -42,6 +42,9 @@ from aa_tui.store.atomic import AtomicJSONStorage, StoreDamagedError, write_atom
 from aa_tui.store.journal import Journal, JournalBusyError, read_journal
 from aa_tui.store.results import ScanResults
 from aa_tui.store.scan_files import GROUP_ROWS_FORMAT, RowCollector, write_table_atomic
+
+if TYPE_CHECKING:
+    from aa_tui.store.tables import IndexTable
 
 SCHEMA_VERSION = 1
 INDEX_FILE = "aa-tui.json"
@@ -355,3 +358,12 @@ class Store:
 
     def drop_journal(self, scan_id: str) -> None:
         self._journal_path(scan_id).unlink(missing_ok=True)
+
+    # -- more tables of the index (cleanup plans: aa_tui.store.plans) -----------------------------
+    def index_table(self, name: str) -> IndexTable:
+        """Another table of the index file (rows keyed by ``id``), behind the store's lock."""
+        from aa_tui.store.tables import IndexTable
+
+        if name in ("meta", "scans", "profiles", "_default"):
+            raise ValueError(f"{name!r} is the store's own table")
+        return IndexTable(self._db.table(name), self._lock)

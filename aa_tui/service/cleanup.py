@@ -1,0 +1,203 @@
+"""Cleanup for both faces: plan -> review -> apply (archive, delete, comment) -> audit, restore.
+
+The one way in is :class:`Cleanup` (``Workspace.cleanup()``)::
+
+    cleanup = workspace.cleanup()
+    plan = cleanup.plan(scan_id, PlanFilters(keep="oldest", projects=("OPS",), limit=100))
+    cleanup.save(plan)                         # in the store: index row + plan file
+    review = cleanup.review(plan)              # totals per project, per group, kept copy beside
+    run = cleanup.apply(plan, token, ApplyOptions(archive=Path("arch"), comment=True),
+                        listener=on_progress)  # CleanupProgress events, in run()'s thread
+    outcome = run.run()                        # any thread; run.cancel() from any other
+    cleanup.audit()                            # every deletion ever made from this store
+    cleanup.removed(scan_id)                   # the scan's copies that are gone, bytes freed
+
+Modules behind it: :mod:`~aa_tui.service.clean_plan` (choosing copies, no network),
+:mod:`~aa_tui.service.clean_apply` (the run), :mod:`~aa_tui.service.clean_schedule` (writes
+issue by issue), :mod:`~aa_tui.service.clean_archive` (bytes and manifest),
+:mod:`~aa_tui.service.clean_comments` (ADF), :mod:`~aa_tui.service.clean_restore` (re-upload);
+:mod:`aa_tui.store.plans` and :mod:`aa_tui.store.audit` keep plans and the write-ahead audit;
+:mod:`aa_tui.jira.writes` makes the calls, through the client's governed transport.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from aa_tui.jira.client import JiraClient
+from aa_tui.model.cleanup import (
+    AuditEntry,
+    Outcome,
+    Plan,
+    PlanFilters,
+    PlannedDeletion,
+    ProjectTotal,
+    project_totals,
+)
+from aa_tui.service.clean_plan import make_plan
+from aa_tui.service.errors import InputError
+from aa_tui.store.audit import ApplyState, AuditLog
+from aa_tui.store.plans import PlanRow, PlanStore, new_plan_id
+from aa_tui.store.store import Store
+
+__all__ = [
+    "Cleanup",
+    "GroupReview",
+    "PlanFilters",
+    "PlanReview",
+    "Removed",
+]
+
+Connect = Callable[[str, str, str], JiraClient]  # (site, email, token) -> a client
+
+
+@dataclass(frozen=True)
+class GroupReview:
+    """One group of a plan: what goes, and the copy that stays beside it."""
+
+    group_hash: str
+    size: int
+    keep_id: str
+    keep_issue_key: str
+    keep_file_name: str
+    removed: tuple[PlannedDeletion, ...]
+
+    @property
+    def freed(self) -> int:
+        return self.size * len(self.removed)
+
+
+@dataclass(frozen=True)
+class PlanReview:
+    """What a review screen (or the dry run) shows before anything changes."""
+
+    plan: Plan
+    projects: tuple[ProjectTotal, ...]
+    groups: tuple[GroupReview, ...]
+    pending: tuple[PlannedDeletion, ...]  # what applying would still do (all, if never run)
+    state: ApplyState
+
+    @property
+    def files(self) -> int:
+        return len(self.pending)
+
+    @property
+    def size(self) -> int:
+        return sum(d.size for d in self.pending)
+
+
+@dataclass(frozen=True)
+class Removed:
+    """The copies of a scan that cleanups removed (deleted, or found gone) from its site."""
+
+    ids: frozenset[str]
+    deleted: frozenset[str]  # by aa-tui (the rest were gone already)
+    freed: int  # bytes aa-tui deleted among this scan's copies
+
+    @property
+    def files(self) -> int:
+        return len(self.ids)
+
+
+class Cleanup:
+    """Plans, runs, audit and restores of one store (``Workspace.cleanup()``)."""
+
+    def __init__(
+        self,
+        store: Store,
+        connect: Connect,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._store = store
+        self._connect = connect
+        self._clock = clock
+        self._plans = PlanStore(store)
+        self._audit = AuditLog(store, clock)
+
+    # -- plans ----------------------------------------------------------------------------------
+    def plan(self, scan_id: str, filters: PlanFilters | None = None) -> Plan:
+        """A new plan from a stored scan (not saved yet); copies already removed are left out."""
+        info = self._store.get_scan(scan_id)
+        if info is None:
+            raise InputError(f"No scan {scan_id!r} in the store (see `aa-tui scans`).")
+        if not self._store.has_results(scan_id):
+            raise InputError(f"Scan {scan_id} did not finish ({info.status}): nothing to clean.")
+        results = self._store.results(scan_id)
+        removed = self._audit.removed(results.summary().scan.site or info.site)
+        return make_plan(
+            results,
+            filters or PlanFilters(),
+            plan_id=new_plan_id(),
+            email=info.email,
+            removed=removed,
+            now=self._clock,
+        )
+
+    def save(self, plan: Plan) -> Plan:
+        self._plans.save(plan)
+        return plan
+
+    def load(self, plan_id: str) -> Plan:
+        return self._plans.load(plan_id)
+
+    def plans(self, scan_id: str | None = None) -> list[PlanRow]:
+        """Newest first."""
+        return self._plans.rows(scan_id)
+
+    def unfinished(self, scan_id: str) -> PlanRow | None:
+        """The newest plan of this scan that was applied and did not finish."""
+        return next((row for row in self._plans.rows(scan_id) if row.unfinished), None)
+
+    def state(self, plan: Plan) -> ApplyState:
+        return self._audit.state(plan.id)
+
+    def review(self, plan: Plan) -> PlanReview:
+        state = self._audit.state(plan.id)
+        pending = state.pending(plan)
+        groups = []
+        for digest, removed in plan.by_group():
+            first = removed[0]
+            groups.append(
+                GroupReview(
+                    digest,
+                    first.size,
+                    first.keep_id,
+                    first.keep_issue_key,
+                    first.keep_file_name,
+                    tuple(removed),
+                )
+            )
+        return PlanReview(
+            plan, tuple(project_totals(pending)), tuple(groups), tuple(pending), state
+        )
+
+    # -- after ----------------------------------------------------------------------------------
+    def audit(self, *, include_skipped: bool = False) -> list[AuditEntry]:
+        return self._audit.entries(include_skipped=include_skipped)
+
+    def removed(self, scan_id: str) -> Removed:
+        """Which of the scan's copies are gone, and the bytes aa-tui freed among them."""
+        results = self._store.results(scan_id)
+        site = results.summary().scan.site or (self._store.get_scan(scan_id) or _NoScan).site
+        gone = self._audit.removed(site)
+        ids: set[str] = set()
+        deleted: set[str] = set()
+        freed = 0
+        for group in results.groups():
+            for loc in group.get("locations") or ():
+                aid = str(loc["attachment_id"])
+                resolved = gone.get(aid)
+                if resolved is None:
+                    continue
+                ids.add(aid)
+                if resolved.outcome is Outcome.DELETED:
+                    deleted.add(aid)
+                    freed += int(group.get("size") or 0)
+        return Removed(frozenset(ids), frozenset(deleted), freed)
+
+
+class _NoScan:
+    site = ""
