@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 from aa_tui.model.enums import Phase
@@ -29,6 +30,10 @@ class ScanProgress:
     groups: int = 0
     wasted: int = 0
     message: str = ""
+    #: units (``done``) per second over the last seconds of this phase; 0 until measured
+    rate_per_s: float = 0.0
+    #: seconds left in this phase at that rate; None until there is a rate to tell
+    eta_s: float | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.phase, Phase):
@@ -37,3 +42,40 @@ class ScanProgress:
     @property
     def fraction(self) -> float:
         return min(1.0, self.done / self.total) if self.total else 0.0
+
+
+class RecentRate:
+    """A phase's rate and ETA from a recent window, not from the scan's start.
+
+    ``update(phase, done, total, now)`` returns ``(rate_per_s, eta_s)``: units per second
+    over the last ``window_s`` seconds of this phase (a new phase starts a new window), and
+    the seconds its ``total - done`` units take at that rate. Nothing is claimed before
+    ``min_span_s`` seconds of the phase were seen: a phase start shows no ETA rather than a
+    silly one."""
+
+    def __init__(self, window_s: float = 10.0, min_span_s: float = 1.0) -> None:
+        self.window_s = window_s
+        self.min_span_s = min_span_s
+        self._phase: object = None
+        self._samples: deque[tuple[float, int]] = deque()
+
+    def update(
+        self, phase: object, done: int, total: int, now: float
+    ) -> tuple[float, float | None]:
+        samples = self._samples
+        if phase != self._phase or (samples and done < samples[-1][1]):
+            self._phase = phase
+            samples.clear()
+        samples.append((now, done))
+        while len(samples) > 2 and samples[1][0] <= now - self.window_s:
+            samples.popleft()
+        since, done_then = samples[0]
+        span = now - since
+        if span < self.min_span_s:
+            return 0.0, None
+        rate = (done - done_then) / span
+        if total and done >= total:
+            return rate, 0.0
+        if rate <= 0:
+            return 0.0, None
+        return rate, (total - done) / rate

@@ -22,10 +22,10 @@ from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.parse import ParseResult, parse_issue
 from aa_tui.logs import redact
 from aa_tui.model.enums import Phase, ScanStatus, VerifyMode
-from aa_tui.model.events import ScanProgress
+from aa_tui.model.events import RecentRate, ScanProgress
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, Scope
 from aa_tui.model.scans import ScanInfo
-from aa_tui.scan.insights import build_insights, file_rows, unreadable_rows
+from aa_tui.scan.insights import build_insights, file_table, unreadable_rows
 from aa_tui.scan.report import build_summary
 from aa_tui.scan.staged import HashBook, StagedHasher, metadata_groups
 from aa_tui.scan.stats import aggregate
@@ -436,14 +436,20 @@ class ScanEngine:
         def on_hashes(stage: str, hashes: dict[str, str], unreadable: dict[str, str]) -> None:
             journal.append("hash", stage=stage, hashes=hashes, unreadable=unreadable)
 
+        window = RecentRate()
+
         def on_progress(stage: str, done: int, total: int, read: int) -> None:
+            phase = STAGE_PHASES[stage]
+            rate, eta = window.update(phase, done, total, time.monotonic())
             self._emit(
-                phase=STAGE_PHASES[stage],
+                phase=phase,
                 done=done,
                 total=total,
                 groups=hasher.tally.groups,
                 wasted=hasher.tally.wasted,
                 bytes_read=sum(r.bytes_read for r in hasher.reports.values()),
+                rate_per_s=rate,
+                eta_s=eta,
             )
 
         hasher = StagedHasher(
@@ -455,7 +461,9 @@ class ScanEngine:
             on_progress=on_progress,
         )
         self._hasher = hasher
-        return hasher.find_groups(records)
+        groups = hasher.find_groups(records)
+        self._emit(rate_per_s=0.0, eta_s=None)  # the phases after this one measure their own
+        return groups
 
     # -- results --------------------------------------------------------------------------------
     def _finish(
@@ -473,8 +481,8 @@ class ScanEngine:
         breakdown = aggregate(
             records, groups, now=now, issues_scanned=issues, unreadable=len(unreadable)
         )
-        rows = file_rows(records, groups)
-        insights = build_insights(rows, now=now)
+        files = file_table(records, groups)
+        insights = build_insights(files, now=now)
         totals = breakdown.totals
         counters = self._counters()
         totals.bytes_read_by_stage = counters["bytes_read_by_stage"]
@@ -493,7 +501,7 @@ class ScanEngine:
             (getattr(self, "_server_info", None) or {}).get("baseUrl") or info.site
         ).rstrip("/")
         summary["unreadable"] = unreadable_rows(unreadable, records)
-        write_file_rows(self.store.scan_dir(info.id), rows)  # before the summary: see save
+        write_file_rows(self.store.scan_dir(info.id), files)  # before the summary: see save
         self.store.save_results(
             info.id,
             summary,

@@ -1,0 +1,56 @@
+"""Live numbers from a recent window: per phase, nothing claimed at a phase start, and the
+byte phases of a real scan carry them."""
+
+from __future__ import annotations
+
+from helpers.scanning import run_scan
+
+from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.model.enums import Phase
+from aa_tui.model.events import RecentRate
+
+
+def test_a_phase_start_claims_no_rate_or_eta():
+    window = RecentRate(window_s=10, min_span_s=1)
+    assert window.update(Phase.HEADS, 1, 1000, now=100.0) == (0.0, None)
+    assert window.update(Phase.HEADS, 2, 1000, now=100.5) == (0.0, None)
+
+
+def test_rate_and_eta_follow_the_recent_pace_not_the_average():
+    window = RecentRate(window_s=10, min_span_s=1)
+    t = 0.0
+    for done in range(0, 101):  # 100 files in 100 s: 1/s
+        window.update(Phase.HEADS, done, 1100, now=t)
+        t += 1.0
+    done = 100
+    for _ in range(20):  # then 10/s for 20 s
+        t += 1.0
+        done += 10
+        rate, eta = window.update(Phase.HEADS, done, 1100, now=t)
+    assert abs(rate - 10) < 0.01  # the window forgot the slow start
+    assert abs(eta - (1100 - done) / 10) < 0.01
+
+
+def test_a_new_phase_starts_a_new_window_and_a_finished_one_says_zero():
+    window = RecentRate(window_s=10, min_span_s=1)
+    window.update(Phase.HEADS, 0, 10, now=0.0)
+    assert window.update(Phase.HEADS, 10, 10, now=2.0) == (5.0, 0.0)
+    assert window.update(Phase.HASHING, 0, 50, now=2.5) == (0.0, None)
+    rate, eta = window.update(Phase.HASHING, 5, 50, now=4.5)
+    assert rate == 2.5 and eta == 18.0
+
+
+def test_byte_phases_of_a_scan_carry_rate_and_eta(small_site, store):
+    """50 ms per request: the heads phase lasts a few seconds, long enough to be measured."""
+    events = []
+    with DemoServer(small_site, DemoOptions(latency_s=0.05)) as server:
+        run_scan(server, store, listener=events.append)
+    heads = [e for e in events if e.phase == Phase.HEADS]
+    timed = [e for e in heads if e.eta_s is not None]
+    assert len(timed) >= 3
+    assert all(e.rate_per_s > 0 and e.eta_s >= 0 for e in timed)
+    # The ETA says what is left at the recent pace: within reach of what really was left.
+    first, last = timed[0], heads[-1]
+    left = last.elapsed_s - first.elapsed_s
+    assert 0.3 * left <= first.eta_s <= 3 * left + 1, (first.eta_s, left)
+    assert events[-1].eta_s is None  # saving and done measure nothing of the byte phases
