@@ -107,11 +107,12 @@ def test_per_issue_write_limit(data):
 
 def test_media_links_expire(data):
     aid = _readable(data)[0]
-    with _serve(data, media_token_ttl_s=1.0) as srv, _client(srv) as c:
+    # A link lives more than TTL - 1 s (its expiry is whole seconds): 1 s could be 0 s.
+    with _serve(data, media_token_ttl_s=3.0) as srv, _client(srv) as c:
         link = c.get(f"/rest/api/3/attachment/content/{aid}").headers["location"]
         assert httpx.get(link).status_code == 200
         assert httpx.get(link, headers={"Range": "bytes=0-9"}).status_code == 206  # reusable
-        time.sleep(2.2)
+        time.sleep(3.5)
         expired = httpx.get(link)
         assert expired.status_code == 401 and "expired" in expired.json()["error"]["title"]
         fresh = c.get(f"/rest/api/3/attachment/content/{aid}").headers["location"]
