@@ -25,10 +25,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from aa_tui.jira.client import JiraClient
 from aa_tui.model.cleanup import (
     AuditEntry,
+    CleanupProgress,
     Outcome,
     Plan,
     PlanFilters,
@@ -36,18 +38,28 @@ from aa_tui.model.cleanup import (
     ProjectTotal,
     project_totals,
 )
+from aa_tui.service.clean_apply import ApplyOptions, CleanupOutcome, CleanupRun
+from aa_tui.service.clean_permissions import MissingPermission
 from aa_tui.service.clean_plan import make_plan
+from aa_tui.service.clean_restore import RestorePlan, RestoreRun, read_restore_plan
 from aa_tui.service.errors import InputError
 from aa_tui.store.audit import ApplyState, AuditLog
 from aa_tui.store.plans import PlanRow, PlanStore, new_plan_id
 from aa_tui.store.store import Store
 
 __all__ = [
+    "ApplyOptions",
     "Cleanup",
+    "CleanupOutcome",
+    "CleanupProgress",
+    "CleanupRun",
     "GroupReview",
+    "MissingPermission",
     "PlanFilters",
     "PlanReview",
     "Removed",
+    "RestorePlan",
+    "RestoreRun",
 ]
 
 Connect = Callable[[str, str, str], JiraClient]  # (site, email, token) -> a client
@@ -174,6 +186,29 @@ class Cleanup:
             plan, tuple(project_totals(pending)), tuple(groups), tuple(pending), state
         )
 
+    # -- applying -------------------------------------------------------------------------------
+    def apply(
+        self,
+        plan: Plan,
+        token: str,
+        options: ApplyOptions | None = None,
+        *,
+        resume: bool = False,
+        listener: Callable[[CleanupProgress], None] | None = None,
+    ) -> CleanupRun:
+        """A run of ``plan`` ready for :meth:`CleanupRun.run` (saved first if it was not)."""
+        if self._plans.row(plan.id) is None:
+            self._plans.save(plan)
+        return CleanupRun(
+            self._store,
+            plan,
+            lambda: self._connect(plan.site, plan.email, token),
+            options,
+            resume=resume,
+            listener=listener,
+            clock=self._clock,
+        )
+
     # -- after ----------------------------------------------------------------------------------
     def audit(self, *, include_skipped: bool = False) -> list[AuditEntry]:
         return self._audit.entries(include_skipped=include_skipped)
@@ -197,6 +232,27 @@ class Cleanup:
                     deleted.add(aid)
                     freed += int(group.get("size") or 0)
         return Removed(frozenset(ids), frozenset(deleted), freed)
+
+    # -- restore --------------------------------------------------------------------------------
+    def restore_plan(self, manifest: Path) -> RestorePlan:
+        """What restoring ``manifest`` would upload (local files checked, nothing sent)."""
+        return read_restore_plan(Path(manifest), self._audit, self._plans)
+
+    def restore(
+        self,
+        plan: RestorePlan,
+        token: str,
+        *,
+        listener: Callable[[CleanupProgress], None] | None = None,
+        workers: int = 4,
+    ) -> RestoreRun:
+        return RestoreRun(
+            plan,
+            self._audit,
+            lambda: self._connect(plan.site, plan.email, token),
+            listener=listener,
+            workers=workers,
+        )
 
 
 class _NoScan:

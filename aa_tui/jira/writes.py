@@ -1,0 +1,327 @@
+"""The write calls of a cleanup: delete, comment, upload, and the reads that guard them.
+
+Every request goes through the client's one governed transport (``JiraClient.http``): the
+governor's gate, its feedback, and :func:`~aa_tui.jira.transport.retrying` (the package's only
+retry loop). Writes are sent one attempt at a time (``NO_RETRY``) so that each retry can be
+made safe first:
+
+* ``DELETE /rest/api/3/attachment/{id}``: a 404 after an attempt whose answer was lost (or
+  after a DELETE sent by an earlier run) means the delete happened: :attr:`Deleted.DELETED`.
+* ``POST .../comment`` and ``POST .../attachments`` are not idempotent: before a retry the
+  caller's ``already`` check looks for the comment or file the lost attempt may have made.
+* A 429 with ``RateLimit-Reason: jira-per-issue-on-write`` is one issue's limit (Atlassian's
+  scoping): it raises :class:`IssueBusy` at once, so the caller waits it out for that issue
+  alone and keeps writing to others. It is not fed to the site-wide governor, which would slow
+  every issue's writes for one busy issue.
+
+Reads (``GET attachment/{id}``, ``mypermissions``, comments, an issue's attachments) are safe to
+repeat and use the transport's own retries.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+from aa_tui.jira.client import JiraClient
+from aa_tui.jira.errors import NotJiraError, RequestRejected
+from aa_tui.jira.responses import check_auth, error_text, json_of
+from aa_tui.jira.transport import NO_RETRY, READ_JSON, Retry, retrying
+
+T = TypeVar("T")
+
+PER_ISSUE = "jira-per-issue-on-write"
+#: seconds an issue waits after a per-issue 429 that gave no Retry-After
+ISSUE_WAIT_S = 2.0
+DELETE_PERMISSIONS = ("DELETE_ALL_ATTACHMENTS", "DELETE_OWN_ATTACHMENTS")
+COMMENT_PAGE = 100
+
+
+class IssueBusy(Exception):
+    """Jira's per-issue write limit: writes to ``issue`` wait ``retry_after`` seconds."""
+
+    def __init__(self, issue: str, retry_after: float) -> None:
+        super().__init__(f"writes to {issue} are limited for {retry_after:.0f}s")
+        self.issue = issue
+        self.retry_after = retry_after
+
+
+class Forbidden(RequestRejected):
+    """A 403: the account lacks a permission for this request."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 403)
+
+
+class Deleted(str, Enum):
+    DELETED = "deleted"
+    ALREADY_GONE = "already gone"
+
+
+@dataclass(frozen=True)
+class AttachmentMeta:
+    """``GET /rest/api/3/attachment/{id}``: what the re-check compares."""
+
+    id: str
+    size: int
+    filename: str
+
+
+class ReasonTap:
+    """Wraps the client's governor: remembers, per thread, the ``RateLimit-Reason`` of the
+    last 429 (the transport raises :class:`Retry` without it), and keeps per-issue 429s from
+    the governor (see the module). Everything else goes to the governor unchanged."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self.issue_throttled = 0
+
+    def on_response(self, status: int, headers: Any = None, *args: Any, **kwargs: Any) -> None:
+        reason = ""
+        if status == 429 and headers is not None:
+            reason = str(headers.get("ratelimit-reason") or "").strip().lower()
+        self._local.reason = reason
+        if reason.startswith(PER_ISSUE):
+            with self._lock:
+                self.issue_throttled += 1
+            return
+        self._inner.on_response(status, headers, *args, **kwargs)
+
+    def take_reason(self) -> str:
+        reason = getattr(self._local, "reason", "")
+        self._local.reason = ""
+        return reason
+
+    @property
+    def inner(self) -> Any:
+        return self._inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+class JiraWrites:
+    """The cleanup's calls on one :class:`JiraClient` (thread-safe, like the client)."""
+
+    def __init__(self, client: JiraClient) -> None:
+        self.client = client
+        self._http = client.http
+        governor = client.governor
+        if not isinstance(governor, ReasonTap):
+            governor = ReasonTap(governor)
+            client.governor = governor
+        self._tap = governor
+
+    @property
+    def issue_throttled(self) -> int:
+        """429s scoped to one issue so far."""
+        return self._tap.issue_throttled
+
+    # -- reads (retried by the transport) -------------------------------------------------------
+    def _read(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        response = self._http.request(method, path, extensions={READ_JSON: True}, **kwargs)
+        check_auth(response, self.client.site, self.client.email)
+        return response
+
+    def _rejected(self, response: httpx.Response, what: str) -> RequestRejected:
+        text = f"Jira refused {what}: HTTP {response.status_code} {error_text(response)}".strip()
+        if response.status_code == 403:
+            return Forbidden(text)
+        return RequestRejected(text, response.status_code)
+
+    def attachment(self, attachment_id: str) -> AttachmentMeta | None:
+        """The attachment's metadata, or ``None`` when it is gone (404)."""
+        path = f"/rest/api/3/attachment/{attachment_id}"
+        response = self._read("GET", path)
+        if response.status_code == 404:
+            return None
+        if response.status_code >= 400:
+            raise self._rejected(response, f"GET {path}")
+        data = json_of(response, self.client.site)
+        size = data.get("size") if isinstance(data, dict) else None
+        if isinstance(size, bool) or not isinstance(size, int):
+            raise NotJiraError(f"{self.client.site} answered {path} without the file's size.")
+        return AttachmentMeta(
+            id=str(data.get("id", attachment_id)), size=size, filename=str(data.get("filename", ""))
+        )
+
+    def my_permissions(self, project_key: str, keys: tuple[str, ...]) -> dict[str, bool]:
+        """``GET /rest/api/3/mypermissions?projectKey=K&permissions=...``: held or not."""
+        response = self._read(
+            "GET",
+            "/rest/api/3/mypermissions",
+            params={"projectKey": project_key, "permissions": ",".join(keys)},
+        )
+        if response.status_code == 404:
+            return dict.fromkeys(keys, False)  # the project is gone or out of sight
+        if response.status_code >= 400:
+            raise self._rejected(response, f"GET mypermissions for {project_key}")
+        data = json_of(response, self.client.site)
+        perms = data.get("permissions") if isinstance(data, dict) else None
+        perms = perms if isinstance(perms, dict) else {}
+        return {
+            key: bool(isinstance(perms.get(key), dict) and perms[key].get("havePermission"))
+            for key in keys
+        }
+
+    def comments(self, issue: str) -> Iterator[dict[str, Any]]:
+        """Every comment of an issue (pages of 100)."""
+        start = 0
+        path = f"/rest/api/3/issue/{issue}/comment"
+        while True:
+            response = self._read(
+                "GET", path, params={"startAt": start, "maxResults": COMMENT_PAGE}
+            )
+            if response.status_code >= 400:
+                raise self._rejected(response, f"GET {path}")
+            data = json_of(response, self.client.site)
+            page = data.get("comments") if isinstance(data, dict) else None
+            if not isinstance(page, list) or not page:
+                return
+            yield from (c for c in page if isinstance(c, dict))
+            start += len(page)
+            total = data.get("total")
+            if isinstance(total, int) and start >= total:
+                return
+
+    def find_comment(self, issue: str, marker: str) -> str | None:
+        """The id of the issue's comment whose text holds ``marker``, if any."""
+        for comment in self.comments(issue):
+            if marker in adf_text(comment.get("body")):
+                return str(comment.get("id") or "")
+        return None
+
+    def issue_attachments(self, issue: str) -> list[dict[str, Any]]:
+        path = f"/rest/api/3/issue/{issue}"
+        response = self._read("GET", path, params={"fields": "attachment"})
+        if response.status_code >= 400:
+            raise self._rejected(response, f"GET {path}")
+        data = json_of(response, self.client.site)
+        fields = data.get("fields") if isinstance(data, dict) else None
+        found = fields.get("attachment") if isinstance(fields, dict) else None
+        return [a for a in found or [] if isinstance(a, dict)]
+
+    # -- writes (one attempt at a time, made safe before each retry) ----------------------------
+    def _write(
+        self,
+        what: str,
+        issue: str,
+        send: Callable[[], httpx.Response],
+        answer: Callable[[httpx.Response, int], T],
+        already: Callable[[], T | None] | None = None,
+    ) -> T:
+        tries = 0
+
+        def attempt() -> T:
+            nonlocal tries
+            if tries and already is not None:
+                found = already()  # the lost attempt may have done it
+                if found is not None:
+                    return found
+            tries += 1
+            self._tap.take_reason()
+            try:
+                response = send()
+            except Retry as exc:
+                if self._tap.take_reason().startswith(PER_ISSUE):
+                    raise IssueBusy(issue, exc.retry_after or ISSUE_WAIT_S) from None
+                raise
+            check_auth(response, self.client.site, self.client.email)
+            return answer(response, tries)
+
+        return retrying(self.client.controls, what, attempt)
+
+    def delete_attachment(
+        self, attachment_id: str, issue: str, *, sent_before: bool = False
+    ) -> Deleted:
+        """``DELETE /rest/api/3/attachment/{id}``. ``sent_before``: an earlier call (or run) may
+        have sent this DELETE already, so a 404 means it worked."""
+        path = f"/rest/api/3/attachment/{attachment_id}"
+
+        def answer(response: httpx.Response, tries: int) -> Deleted:
+            if response.status_code in (200, 204):
+                return Deleted.DELETED
+            if response.status_code == 404:
+                return Deleted.DELETED if sent_before or tries > 1 else Deleted.ALREADY_GONE
+            raise self._rejected(response, f"DELETE {path}")
+
+        return self._write(
+            f"deleting attachment {attachment_id}",
+            issue,
+            lambda: self._http.request("DELETE", path, extensions={NO_RETRY: True}),
+            answer,
+        )
+
+    def add_comment(
+        self, issue: str, body: dict[str, Any], *, already: Callable[[], str | None] | None = None
+    ) -> str:
+        """``POST /rest/api/3/issue/{issue}/comment`` with an ADF ``body``; the comment's id."""
+        path = f"/rest/api/3/issue/{issue}/comment"
+
+        def answer(response: httpx.Response, _tries: int) -> str:
+            if response.status_code in (200, 201):
+                data = json_of(response, self.client.site)
+                return str(data.get("id") or "") if isinstance(data, dict) else ""
+            raise self._rejected(response, f"POST {path}")
+
+        return self._write(
+            f"commenting on {issue}",
+            issue,
+            lambda: self._http.request(
+                "POST", path, json={"body": body}, extensions={NO_RETRY: True}
+            ),
+            answer,
+            already,
+        )
+
+    def upload(
+        self,
+        issue: str,
+        path: Path,
+        file_name: str,
+        mime_type: str,
+        *,
+        already: Callable[[], dict[str, Any] | None] | None = None,
+    ) -> dict[str, Any]:
+        """``POST /rest/api/3/issue/{issue}/attachments`` (multipart, ``X-Atlassian-Token:
+        no-check``) of one local file; the new attachment as Jira describes it."""
+        url = f"/rest/api/3/issue/{issue}/attachments"
+
+        def send() -> httpx.Response:
+            with open(path, "rb") as handle:
+                return self._http.request(
+                    "POST",
+                    url,
+                    files={"file": (file_name, handle, mime_type or "application/octet-stream")},
+                    headers={"X-Atlassian-Token": "no-check"},
+                    extensions={NO_RETRY: True},
+                )
+
+        def answer(response: httpx.Response, _tries: int) -> dict[str, Any]:
+            if response.status_code in (200, 201):
+                data = json_of(response, self.client.site)
+                if isinstance(data, list) and data and isinstance(data[0], dict):
+                    return data[0]
+                raise NotJiraError(f"{self.client.site} answered {url} without the new file.")
+            raise self._rejected(response, f"POST {url}")
+
+        return self._write(f"uploading {file_name} to {issue}", issue, send, answer, already)
+
+
+def adf_text(doc: Any) -> str:
+    """The plain text of an Atlassian Document (or a v2 plain-text body)."""
+    if isinstance(doc, str):
+        return doc
+    if not isinstance(doc, dict):
+        return ""
+    if doc.get("type") == "text":
+        return str(doc.get("text", ""))
+    return "\n".join(adf_text(c) for c in doc.get("content") or [])

@@ -1,0 +1,441 @@
+"""Applying a cleanup plan: check, archive, delete, comment; resumable after any stop.
+
+Order of one run (:class:`CleanupRun`)::
+
+    sign in (myself)  ->  lock the plan's audit journal, replay it
+    -> permissions of every project touched, before the first delete (nothing half done)
+    -> each pending copy, issue by issue (aa_tui.service.clean_schedule):
+         GET the kept copy and the copy: both there, with the recorded size?
+           kept copy gone or changed  -> its group is skipped, never another copy deleted
+           the copy gone (404)        -> "already gone" (or "deleted", when a DELETE was sent)
+         archive (optional): download, SHA-256 must equal the group's, else the group stops
+         journal "intent" (fsynced) -> DELETE -> journal "outcome" -> manifest line
+    -> one comment per touched issue (optional), once all of the plan is resolved
+
+``cancel()`` stops before the next write (the writes in flight finish); a second ``cancel()``
+stops the requests in flight too. Either way the plan stays resumable: ``resume=True`` replays
+the journal and goes on with exactly what is left.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from aa_tui.jira.client import Identity, JiraClient
+from aa_tui.jira.errors import Cancelled
+from aa_tui.jira.writes import Deleted, Forbidden, JiraWrites
+from aa_tui.model.cleanup import (
+    CleanupPhase,
+    CleanupProgress,
+    ItemResult,
+    Outcome,
+    Plan,
+    PlannedDeletion,
+)
+from aa_tui.service.clean_archive import Archive, HashMismatch
+from aa_tui.service.clean_comments import issues_to_comment, post_comments
+from aa_tui.service.clean_permissions import MissingPermission, check_delete_permissions
+from aa_tui.service.clean_schedule import NotStarted, run_by_issue
+from aa_tui.service.errors import InputError
+from aa_tui.store.audit import ApplyState, AuditJournal, AuditLog, Resolved
+from aa_tui.store.store import Store
+
+log = logging.getLogger(__name__)
+
+PROGRESS_EVERY_S = 0.1
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    archive: Path | None = None  # keep every removed file here (and its manifest line)
+    comment: bool = False  # one comment per touched issue
+    workers: int = 4  # files in flight at most (one per issue)
+
+
+@dataclass
+class CleanupOutcome:
+    """What a run did (``results``) and where the whole plan stands."""
+
+    plan: Plan
+    results: list[ItemResult] = field(default_factory=list)  # this run's, in the order done
+    counts: dict[Outcome, int] = field(default_factory=dict)  # the whole plan's
+    freed: int = 0  # bytes this run deleted
+    freed_total: int = 0  # bytes the plan deleted over every run
+    pending: int = 0  # files still to do
+    comments: int = 0  # comments posted in this run
+    archive: Path | None = None
+    finished: bool = False
+    resumed: bool = False
+    issue_throttled: int = 0
+
+    @property
+    def skipped(self) -> list[ItemResult]:
+        return [r for r in self.results if r.outcome is Outcome.SKIPPED]
+
+
+class _GroupStop:
+    """Groups that must not lose another copy in this run, and why."""
+
+    def __init__(self) -> None:
+        self._why: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def stop(self, group: str, why: str) -> None:
+        with self._lock:
+            self._why.setdefault(group, why)
+
+    def why(self, group: str) -> str | None:
+        with self._lock:
+            return self._why.get(group)
+
+
+class CleanupRun:
+    """One run of a plan (first or resumed) in the calling thread: :meth:`run`."""
+
+    def __init__(
+        self,
+        store: Store,
+        plan: Plan,
+        connect: Callable[[], JiraClient],
+        options: ApplyOptions | None = None,
+        *,
+        resume: bool = False,
+        listener: Callable[[CleanupProgress], None] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.plan = plan
+        self.options = options or ApplyOptions()
+        self.resume = resume
+        self._store = store
+        self._connect = connect
+        self._listener = listener or (lambda event: None)
+        self._clock = clock
+        self._audit = AuditLog(store, clock)
+        self._stop = threading.Event()
+        self._client: JiraClient | None = None
+        self._lock = threading.Lock()
+        self._started = time.monotonic()
+        self._last_emit = 0.0
+        self._progress = CleanupProgress(phase=CleanupPhase.CONNECTING)
+        self._writes: JiraWrites | None = None
+        #: where the plan stood when :meth:`run` raised (partial results for the faces)
+        self.outcome: CleanupOutcome | None = None
+
+    # -- control --------------------------------------------------------------------------------
+    def cancel(self) -> None:
+        """First call: stop before the next write. Second: stop the requests in flight too."""
+        if self._stop.is_set() and self._client is not None:
+            self._client.cancel.set()
+        self._stop.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    # -- progress -------------------------------------------------------------------------------
+    def _emit(self, force: bool = False, **changes) -> None:
+        extra = {}
+        if self._client is not None:
+            stats = self._client.governor.stats
+            extra = {
+                "requests": stats.requests,
+                "throttled": stats.throttled,
+                "retries": stats.retries,
+                "backoff_s": self._client.governor.backoff_remaining(),
+            }
+        if self._writes is not None:
+            extra["issue_throttled"] = self._writes.issue_throttled
+        self._progress = replace(
+            self._progress, **changes, **extra, elapsed_s=time.monotonic() - self._started
+        )
+        now = time.monotonic()
+        if force or now - self._last_emit >= PROGRESS_EVERY_S or "last" in changes:
+            self._last_emit = now
+            self._listener(self._progress)
+
+    # -- the run --------------------------------------------------------------------------------
+    def run(self) -> CleanupOutcome:
+        """Apply what is left of the plan; raises what stopped it (``Cancelled`` when
+        cancelled, :class:`MissingPermission`, a ``JiraError``); the plan stays resumable."""
+        plan = self.plan
+        self._emit(force=True, message=f"Signing in to {plan.site}")
+        self._client = client = self._connect()
+        try:
+            self._writes = writes = JiraWrites(client)
+            identity = client.myself()
+            journal = self._audit.open(plan.id)
+            try:
+                return self._run(writes, identity, journal)
+            finally:
+                journal.close()
+        finally:
+            client.close()
+
+    def _run(self, writes: JiraWrites, identity: Identity, journal: AuditJournal) -> CleanupOutcome:
+        plan = self.plan
+        state = self._audit.state(plan.id)
+        if state.started and not self.resume:
+            raise InputError(
+                f"Plan {plan.id} was applied before and did not finish: continue it with "
+                "--resume (the same plan, exactly what is left)."
+            )
+        options = self._options_for(state)
+        archive = Archive(options.archive) if options.archive else None
+        outcome = CleanupOutcome(plan=plan, archive=archive.root if archive else None)
+        outcome.resumed = state.started
+        pending = state.pending(plan)
+        commenting = options.comment
+        to_comment = issues_to_comment(self.plan, state) if commenting else {}
+        self._emit(
+            force=True,
+            phase=CleanupPhase.PERMISSIONS,
+            total=len(pending),
+            message=f"Checking permissions as {identity.display_name}",
+        )
+        comment_projects = (
+            {d.project_key for d in pending} | {ds[0].project_key for ds in to_comment.values()}
+            if commenting
+            else set()
+        )
+        check_delete_permissions(writes, identity, pending, comment_projects)
+        if archive is not None:
+            archive.prepare()
+        journal.start(
+            archive=str(archive.root) if archive else "",
+            comment=commenting,
+            actor=identity.email,
+            account=identity.account_id,
+        )
+        if not state.started:
+            self._audit.plans.mark(plan.id, status="applying", started_at=journal.now())
+        if archive is not None:
+            self._record_missing_manifest_lines(archive, state, identity.email)
+        stopper = _GroupStop()
+        intents = set(state.intents)  # a DELETE may have been sent for these
+        by_id = {d.attachment_id: d for d in plan.deletions}
+
+        def work(d: PlannedDeletion) -> ItemResult:
+            return self._one(d, writes, journal, archive, state, stopper, intents, identity)
+
+        def done(d: PlannedDeletion, result: ItemResult) -> None:
+            state.outcomes[d.attachment_id] = Resolved(result.outcome, result.reason, result.at)
+            outcome.results.append(result)
+            if result.outcome is Outcome.DELETED:
+                outcome.freed += d.size
+            p = self._progress
+            self._emit(
+                done=p.done + 1,
+                deleted=p.deleted + (result.outcome is Outcome.DELETED),
+                already_gone=p.already_gone + (result.outcome is Outcome.ALREADY_GONE),
+                skipped=p.skipped + (result.outcome is Outcome.SKIPPED),
+                freed=outcome.freed,
+                last=result,
+            )
+
+        self._emit(force=True, phase=CleanupPhase.DELETING, message="")
+        error: BaseException | None = None
+        try:
+            run_by_issue(
+                pending,
+                lambda d: d.issue_key,
+                work,
+                workers=self.options.workers,
+                stopping=self._stop.is_set,
+                on_result=done,
+                on_tick=lambda waiting: self._emit(waiting_issues=waiting),
+            )
+        except BaseException as exc:  # noqa: BLE001 - recorded, then raised below
+            error = exc
+        left = state.pending(plan)
+        if error is None and not left and not self._stop.is_set() and commenting:
+            try:
+                self._emit(force=True, phase=CleanupPhase.COMMENTING, done=0, total=0)
+
+                def commented(issue: str, comment_id: str) -> None:
+                    outcome.comments += 1
+                    self._emit(done=self._progress.done + 1, comments=outcome.comments)
+
+                post_comments(
+                    self.plan,
+                    writes,
+                    journal,
+                    state,
+                    workers=self.options.workers,
+                    stopping=self._stop.is_set,
+                    on_done=commented,
+                    on_tick=lambda waiting: self._emit(waiting_issues=waiting),
+                )
+            except Forbidden as exc:
+                error = self._forbidden(exc, identity)
+            except BaseException as exc:  # noqa: BLE001
+                error = exc
+        outcome.pending = len(state.pending(plan))
+        outcome.counts = _counts(plan, state)
+        outcome.freed_total = sum(
+            by_id[aid].size
+            for aid, r in state.outcomes.items()
+            if r.outcome is Outcome.DELETED and aid in by_id
+        )
+        outcome.issue_throttled = writes.issue_throttled
+        comments_left = commenting and bool(issues_to_comment(self.plan, state))
+        if error is None and not outcome.pending and not comments_left and not self._stop.is_set():
+            at = journal.finish()
+            self._audit.plans.mark(plan.id, status="done", finished_at=at)
+            outcome.finished = True
+        self._emit(force=True, phase=CleanupPhase.DONE)
+        if error is not None:
+            self.outcome = outcome
+            raise error
+        if self._stop.is_set() and not outcome.finished:
+            self.outcome = outcome
+            raise Cancelled(
+                f"Cleanup stopped: {outcome.pending:,} files of plan {plan.id} are left; "
+                "continue with --resume."
+            )
+        return outcome
+
+    def _options_for(self, state: ApplyState) -> ApplyOptions:
+        """A resumed plan keeps its first run's archive and comment choice."""
+        if not state.started:
+            return self.options
+        first_archive = state.options.get("archive") or ""
+        asked = str(Path(self.options.archive).expanduser()) if self.options.archive else ""
+        if asked and first_archive and Path(asked).resolve() != Path(first_archive).resolve():
+            raise InputError(
+                f"Plan {self.plan.id} archives to {first_archive}; resume it with that "
+                "--archive folder (or none: the same one is used)."
+            )
+        if asked and not first_archive:
+            raise InputError(
+                f"Plan {self.plan.id} was started without --archive; resume it without one."
+            )
+        return replace(
+            self.options,
+            archive=Path(first_archive) if first_archive else None,
+            comment=bool(state.options.get("comment")) or self.options.comment,
+        )
+
+    def _forbidden(self, exc: Forbidden, identity: Identity) -> MissingPermission:
+        """A 403 on a comment after the permission check passed (granted, then taken away)."""
+        return MissingPermission(
+            f'Jira refused a comment with HTTP 403: the account {identity.email} lacks "Add '
+            f'comments" there now ({exc}); the files are deleted, the comments still to post: '
+            "continue with --resume once it is granted."
+        )
+
+    # -- one copy -------------------------------------------------------------------------------
+    def _one(
+        self,
+        d: PlannedDeletion,
+        writes: JiraWrites,
+        journal: AuditJournal,
+        archive: Archive | None,
+        state: ApplyState,
+        stopper: _GroupStop,
+        intents: set[str],
+        identity: Identity,
+    ) -> ItemResult:
+        def resolve(outcome: Outcome, reason: str = "") -> ItemResult:
+            at = journal.outcome(d.attachment_id, outcome, reason)
+            return ItemResult(
+                d.attachment_id,
+                d.issue_key,
+                d.project_key,
+                d.file_name,
+                d.size,
+                outcome,
+                reason,
+                at,
+            )
+
+        why = stopper.why(d.group_hash)
+        if why:
+            return resolve(Outcome.SKIPPED, why)
+        if self._stop.is_set():
+            raise NotStarted()
+        try:
+            kept = writes.attachment(d.keep_id)
+        except Forbidden:
+            kept = None
+        if kept is None or kept.size != d.size:
+            why = (
+                f"the kept copy {d.keep_id} on {d.keep_issue_key} is gone"
+                if kept is None
+                else f"the kept copy {d.keep_id} on {d.keep_issue_key} changed size"
+            ) + ", so no other copy of its group is removed"
+            stopper.stop(d.group_hash, why)
+            return resolve(Outcome.SKIPPED, why)
+        sent = d.attachment_id in intents
+        try:
+            target = writes.attachment(d.attachment_id)
+        except Forbidden:
+            return resolve(Outcome.SKIPPED, "this account cannot see it")
+        if target is None:
+            if sent:
+                return resolve(Outcome.DELETED, "gone after a DELETE was sent (confirmed later)")
+            return resolve(Outcome.ALREADY_GONE, "gone before aa-tui deleted it")
+        if target.size != d.size:
+            return resolve(
+                Outcome.SKIPPED,
+                f"it is {target.size:,} bytes now, not the {d.size:,} bytes that were hashed",
+            )
+        if archive is not None:
+            known = state.archived.get(d.attachment_id)
+            if not (known and known.get("sha256") == d.sha256 and archive.present(d)):
+                try:
+                    path, digest = archive.store(d, writes.client.read_content, self._stop.is_set)
+                except Cancelled:
+                    raise NotStarted() from None
+                except HashMismatch as exc:
+                    why = (
+                        f"its bytes hash to sha256:{exc.actual[:12]}..., not the group's proof, "
+                        "so no copy of this group is removed"
+                    )
+                    stopper.stop(d.group_hash, why)
+                    return resolve(Outcome.SKIPPED, why)
+                journal.archived(d.attachment_id, str(path), digest)
+        if self._stop.is_set():
+            raise NotStarted()
+        journal.intent(d.attachment_id)  # on disk before the DELETE leaves
+        intents.add(d.attachment_id)
+        try:
+            answer = writes.delete_attachment(d.attachment_id, d.issue_key, sent_before=sent)
+        except Forbidden:
+            # Granted when the run began (checked), refused now: stop everything, say so.
+            raise MissingPermission(
+                f"Jira refused to delete {d.file_name} on {d.issue_key} (HTTP 403): the account "
+                f'{identity.email} lacks "Delete all attachments" in project {d.project_key} '
+                f"now, so the run stopped with {self._progress.deleted:,} files deleted and the "
+                "rest still planned: continue with --resume once it is granted."
+            ) from None
+        if answer is Deleted.DELETED:
+            result = resolve(Outcome.DELETED)
+            if archive is not None:
+                archive.record(d, self.plan, result.at, identity.email)
+            return result
+        return resolve(Outcome.ALREADY_GONE, "gone before aa-tui's DELETE reached it")
+
+    def _record_missing_manifest_lines(
+        self, archive: Archive, state: ApplyState, actor: str
+    ) -> None:
+        """A run killed after a DELETE and before its manifest line: add the line now."""
+        by_id = {d.attachment_id: d for d in self.plan.deletions}
+        have = archive.ids()
+        for aid, resolved in state.outcomes.items():
+            if resolved.outcome is Outcome.DELETED and aid in state.archived and aid not in have:
+                d = by_id.get(aid)
+                if d is not None and archive.present(d):
+                    archive.record(d, self.plan, resolved.at, actor)
+
+
+def _counts(plan: Plan, state: ApplyState) -> dict[Outcome, int]:
+    counts = dict.fromkeys(Outcome, 0)
+    for d in plan.deletions:
+        counts[state.outcome_of(d.attachment_id)] += 1
+    return counts

@@ -1,0 +1,124 @@
+"""The comment a cleanup leaves on each issue it touched (Atlassian Document Format).
+
+One comment per issue names every file removed from it and where the kept copy of its bytes
+lives (a link to that issue). It ends with a marker naming the plan: before posting again after
+a lost answer or a crash, the issue's comments are searched for it, so no issue gets two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import humanize
+
+from aa_tui.jira.writes import JiraWrites
+from aa_tui.model.cleanup import Outcome, Plan, PlannedDeletion
+from aa_tui.service.clean_schedule import NotStarted, run_by_issue
+from aa_tui.store.audit import ApplyState, AuditJournal
+
+
+def marker(plan: Plan) -> str:
+    return f"aa-tui cleanup {plan.id}"
+
+
+def _text(text: str, href: str = "") -> dict[str, Any]:
+    node: dict[str, Any] = {"type": "text", "text": text}
+    if href:
+        node["marks"] = [{"type": "link", "attrs": {"href": href}}]
+    return node
+
+
+def _paragraph(*nodes: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "paragraph", "content": list(nodes)}
+
+
+def comment_body(plan: Plan, removed: list[PlannedDeletion]) -> dict[str, Any]:
+    """The ADF document for one issue's ``removed`` files."""
+    count = len(removed)
+    files = "file" if count == 1 else "files"
+    items = []
+    for d in removed:
+        size = humanize.naturalsize(d.size, binary=True)
+        where = f"{plan.issue_base}/browse/{d.keep_issue_key}" if plan.issue_base else ""
+        same_issue = d.keep_issue_key == d.issue_key
+        nodes = [
+            _text(f"{d.file_name} ({size}, attachment {d.attachment_id}): the identical copy "),
+            _text(f"{d.keep_file_name} (attachment {d.keep_id}) "),
+        ]
+        if same_issue:
+            nodes.append(_text("stays on this issue."))
+        else:
+            nodes += [_text("stays on "), _text(d.keep_issue_key, where), _text(".")]
+        items.append({"type": "listItem", "content": [_paragraph(*nodes)]})
+    return {
+        "type": "doc",
+        "version": 1,
+        "content": [
+            _paragraph(
+                _text(
+                    f"Removed {count} duplicate {files} from this issue to free attachment "
+                    "storage; each was proven identical, byte for byte, to a copy that stays:"
+                )
+            ),
+            {"type": "bulletList", "content": items},
+            _paragraph(_text(f"Removed by {marker(plan)}.")),
+        ],
+    }
+
+
+def issues_to_comment(plan: Plan, state: ApplyState) -> dict[str, list[PlannedDeletion]]:
+    """Issues that lost a file to this plan and have no comment of it yet."""
+    out: dict[str, list[PlannedDeletion]] = {}
+    for d in plan.deletions:
+        resolved = state.outcomes.get(d.attachment_id)
+        if resolved and resolved.outcome is Outcome.DELETED and d.issue_key not in state.commented:
+            out.setdefault(d.issue_key, []).append(d)
+    return out
+
+
+def post_comments(
+    plan: Plan,
+    writes: JiraWrites,
+    journal: AuditJournal,
+    state: ApplyState,
+    *,
+    workers: int,
+    stopping: Callable[[], bool],
+    on_done: Callable[[str, str], None],
+    on_tick: Callable[[int], None],
+) -> None:
+    """One comment on each issue of :func:`issues_to_comment`, journaled before and after."""
+    issues = issues_to_comment(plan, state)
+    tag = marker(plan)
+
+    def work(issue: str) -> str:
+        if stopping():
+            raise NotStarted()
+        if issue in state.comment_intents:  # a run stopped after posting, maybe
+            found = writes.find_comment(issue, tag)
+            if found is not None:
+                journal.commented(issue, found)
+                return found
+        journal.comment_intent(issue)
+        comment_id = writes.add_comment(
+            issue,
+            comment_body(plan, issues[issue]),
+            already=lambda: writes.find_comment(issue, tag),
+        )
+        journal.commented(issue, comment_id)
+        return comment_id
+
+    def done(issue: str, comment_id: str) -> None:
+        state.commented[issue] = comment_id
+        on_done(issue, comment_id)
+
+    run_by_issue(
+        list(issues),
+        lambda issue: issue,
+        work,
+        workers=workers,
+        stopping=stopping,
+        on_result=done,
+        on_tick=on_tick,
+    )

@@ -1,0 +1,314 @@
+"""Restoring from an archive: each file of ``manifest.jsonl`` uploaded again to its issue.
+
+A dry run (:func:`read_restore_plan`) checks every archived file against its manifest line
+(present, same size, same SHA-256) and sends nothing. A run (:class:`RestoreRun`) checks the
+permission "Create attachments" in every project first, then uploads issue by issue, each
+upload journaled before it leaves (with the issue's attachment ids at that moment) and after:
+after a lost answer or a crash, a new attachment with the file's name and size that was not
+there before is the upload, so no file is ever uploaded twice. The new copy has a new id (Jira
+never reuses one); the audit lists it beside the id it replaces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from aa_tui.jira.client import JiraClient
+from aa_tui.jira.errors import Cancelled
+from aa_tui.jira.writes import Forbidden, JiraWrites
+from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, ItemResult, Outcome
+from aa_tui.service.clean_archive import MANIFEST, read_manifest
+from aa_tui.service.clean_permissions import MissingPermission, permission_sentence
+from aa_tui.service.clean_schedule import NotStarted, run_by_issue
+from aa_tui.service.errors import InputError
+from aa_tui.store.audit import AuditLog, RestoreJournal, RestoreState
+from aa_tui.store.plans import PlanStore
+
+HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class RestoreItem:
+    attachment_id: str  # the deleted copy's id
+    issue_key: str
+    project_key: str
+    file_name: str
+    size: int
+    sha256: str
+    mime_type: str
+    path: Path
+    problem: str = ""  # why it cannot be restored (the archived file is missing or differs)
+    restored_as: str = ""  # restored already, as this id
+
+    def result(self, outcome: Outcome, reason: str = "", new_id: str = "") -> ItemResult:
+        return ItemResult(
+            self.attachment_id,
+            self.issue_key,
+            self.project_key,
+            self.file_name,
+            self.size,
+            outcome,
+            reason,
+            new_id=new_id,
+        )
+
+
+@dataclass
+class RestorePlan:
+    manifest: Path
+    name: str  # the restore journal's name in the store
+    site: str
+    email: str
+    items: list[RestoreItem]
+
+    @property
+    def pending(self) -> list[RestoreItem]:
+        return [i for i in self.items if not i.problem and not i.restored_as]
+
+    @property
+    def problems(self) -> list[RestoreItem]:
+        return [i for i in self.items if i.problem]
+
+    @property
+    def done(self) -> list[RestoreItem]:
+        return [i for i in self.items if i.restored_as]
+
+
+@dataclass
+class RestoreOutcome:
+    plan: RestorePlan
+    results: list[ItemResult] = field(default_factory=list)
+    pending: int = 0
+
+    @property
+    def uploaded(self) -> int:
+        return sum(1 for r in self.results if r.outcome is Outcome.RESTORED)
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _inside(root: Path, relative: str) -> Path | None:
+    path = (root / relative).resolve()
+    try:
+        path.relative_to(root.resolve())
+    except ValueError:
+        return None
+    return path
+
+
+def read_restore_plan(manifest: Path, audit: AuditLog, plans: PlanStore) -> RestorePlan:
+    """Every line of ``manifest`` (a file, or the archive folder holding it), checked."""
+    manifest = Path(manifest).expanduser()
+    if manifest.is_dir():
+        manifest = manifest / MANIFEST
+    if not manifest.is_file():
+        raise InputError(f"No archive manifest at {manifest}.")
+    lines = read_manifest(manifest)
+    if not lines:
+        raise InputError(f"The manifest {manifest} lists no files.")
+    sites = sorted({str(line.get("site") or "") for line in lines})
+    if len(sites) != 1 or not sites[0]:
+        raise InputError(
+            f"The manifest {manifest} lists files of {len(sites)} sites; restore one site's "
+            "archive at a time."
+        )
+    site = sites[0]
+    email = ""
+    for line in lines:
+        row = plans.row(str(line.get("plan") or "")) if line.get("plan") else None
+        email = row.email if row else str(line.get("deleted_by") or "")
+        if email:
+            break
+    name = audit.restore_name(manifest)
+    state = audit.restore_state(name)
+    root = manifest.parent
+    items = []
+    seen: set[str] = set()
+    for line in lines:
+        aid = str(line["id"])
+        if aid in seen:
+            continue
+        seen.add(aid)
+        path = _inside(root, str(line.get("path") or ""))
+        item = RestoreItem(
+            attachment_id=aid,
+            issue_key=str(line.get("issue") or ""),
+            project_key=str(line.get("project") or ""),
+            file_name=str(line.get("file_name") or aid),
+            size=int(line.get("size") or 0),
+            sha256=str(line.get("sha256") or ""),
+            mime_type=str(line.get("mime_type") or ""),
+            path=path or root,
+        )
+        done = state.restored.get(aid)
+        if done:
+            item = replace(item, restored_as=done["new_id"])
+        elif path is None:
+            item = replace(item, problem="its path points outside the archive folder")
+        elif not path.is_file():
+            item = replace(item, problem=f"the archived file {path} is missing")
+        elif path.stat().st_size != item.size:
+            item = replace(item, problem=f"the archived file {path} is not {item.size:,} bytes")
+        elif _sha256_of(path) != item.sha256:
+            item = replace(item, problem=f"the archived file {path} does not match its SHA-256")
+        items.append(item)
+    return RestorePlan(manifest, name, site, email, items)
+
+
+class RestoreRun:
+    """Upload what is left of a :class:`RestorePlan` (in the calling thread: :meth:`run`)."""
+
+    def __init__(
+        self,
+        plan: RestorePlan,
+        audit: AuditLog,
+        connect: Callable[[], JiraClient],
+        *,
+        listener: Callable[[CleanupProgress], None] | None = None,
+        workers: int = 4,
+    ) -> None:
+        self.plan = plan
+        self._audit = audit
+        self._connect = connect
+        self._listener = listener or (lambda event: None)
+        self._workers = workers
+        self._stop = threading.Event()
+        self._client: JiraClient | None = None
+        self._started = time.monotonic()
+        self._progress = CleanupProgress(phase=CleanupPhase.CONNECTING)
+        self.outcome: RestoreOutcome | None = None
+
+    def cancel(self) -> None:
+        if self._stop.is_set() and self._client is not None:
+            self._client.cancel.set()
+        self._stop.set()
+
+    def _emit(self, **changes: Any) -> None:
+        self._progress = replace(
+            self._progress, **changes, elapsed_s=time.monotonic() - self._started
+        )
+        self._listener(self._progress)
+
+    def run(self) -> RestoreOutcome:
+        plan = self.plan
+        if not plan.email:
+            raise InputError(
+                f"The manifest {plan.manifest} does not say which account deleted its files."
+            )
+        self._emit(message=f"Signing in to {plan.site}")
+        self._client = client = self._connect()
+        try:
+            writes = JiraWrites(client)
+            identity = client.myself()
+            journal = self._audit.open_restore(plan.name)
+            try:
+                return self._run(writes, identity.email, journal)
+            finally:
+                journal.close()
+        finally:
+            client.close()
+
+    def _run(self, writes: JiraWrites, email: str, journal: RestoreJournal) -> RestoreOutcome:
+        plan = self.plan
+        state = self._audit.restore_state(plan.name)
+        pending = [i for i in plan.pending if i.attachment_id not in state.restored]
+        outcome = RestoreOutcome(plan)
+        self._emit(phase=CleanupPhase.PERMISSIONS, total=len(pending))
+        missing = [
+            project
+            for project in sorted({i.project_key for i in pending})
+            if not writes.my_permissions(project, ("CREATE_ATTACHMENTS",))["CREATE_ATTACHMENTS"]
+        ]
+        if missing:
+            raise MissingPermission(
+                permission_sentence(
+                    email, {"CREATE_ATTACHMENTS": missing}, after="so nothing was uploaded"
+                )
+            )
+        self._emit(phase=CleanupPhase.UPLOADING)
+
+        def work(item: RestoreItem) -> ItemResult:
+            return self._one(item, writes, journal, state)
+
+        def done(item: RestoreItem, result: ItemResult) -> None:
+            outcome.results.append(result)
+            p = self._progress
+            self._emit(done=p.done + 1, uploaded=p.uploaded + 1, last=result)
+
+        error: BaseException | None = None
+        try:
+            run_by_issue(
+                pending,
+                lambda i: i.issue_key,
+                work,
+                workers=self._workers,
+                stopping=self._stop.is_set,
+                on_result=done,
+            )
+        except Forbidden as exc:
+            error = MissingPermission(
+                f"Jira refused an upload with HTTP 403 ({exc}): the account {email} lacks "
+                '"Create attachments" there now; continue with the same command once it is '
+                "granted."
+            )
+        except BaseException as exc:  # noqa: BLE001
+            error = exc
+        outcome.pending = max(0, len(pending) - len(outcome.results))
+        self._emit(phase=CleanupPhase.DONE)
+        self.outcome = outcome
+        if error is not None:
+            raise error
+        if self._stop.is_set() and outcome.pending:
+            raise Cancelled(
+                f"Restore stopped: {outcome.pending:,} files are left; run the same command "
+                "again to go on."
+            )
+        return outcome
+
+    def _one(
+        self, item: RestoreItem, writes: JiraWrites, journal: RestoreJournal, state: RestoreState
+    ) -> ItemResult:
+        if self._stop.is_set():
+            raise NotStarted()
+        site = self.plan.site
+
+        def ours(before: set[str]) -> dict[str, Any] | None:
+            for a in writes.issue_attachments(item.issue_key):
+                if (
+                    str(a.get("id")) not in before
+                    and a.get("filename") == item.file_name
+                    and a.get("size") == item.size
+                ):
+                    return a
+            return None
+
+        if item.attachment_id in state.intents:  # an upload may have left before a stop
+            found = ours(set(state.intents[item.attachment_id]))
+            if found is not None:
+                journal.restored(item.attachment_id, str(found["id"]), site, how="found")
+                return item.result(
+                    Outcome.RESTORED, "found uploaded after a restart", str(found["id"])
+                )
+        before = {str(a.get("id")) for a in writes.issue_attachments(item.issue_key)}
+        journal.intent(item.attachment_id, sorted(before))
+        new = writes.upload(
+            item.issue_key,
+            item.path,
+            item.file_name,
+            item.mime_type,
+            already=lambda: ours(before),
+        )
+        journal.restored(item.attachment_id, str(new.get("id")), site)
+        return item.result(Outcome.RESTORED, new_id=str(new.get("id")))
