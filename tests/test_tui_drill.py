@@ -106,3 +106,27 @@ def test_a_drilled_list_adds_up_to_its_row(app, scanned):
         assert f"Project {row.key}:" in status and f"{copies:,} redundant copies" in status
         assert "its row says" not in status
         assert "Wasted here" in header and "Copies here" in header
+
+
+def test_a_filter_says_what_is_wrong(app, scanned):
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_results(app, pilot, scanned.exact_id)
+            await pilot.press("2", "slash")
+            said = []
+            for query in ("foo:bar", "age:>2y", "project:", 'x "open', "project:NOPE", "pdf"):
+                screen.query_one("#filter").value = query
+                await pilot.press("enter")
+                await pilot.pause()
+                problem = screen.query_one("#filter-problem")
+                said.append(str(problem.render()) if problem.display else "")
+                await pilot.press("slash")
+            return said
+
+    said = run(journey())
+    assert "foo: is not a filter word" in said[0]
+    assert "not an age bracket" in said[1]
+    assert "project: needs a value" in said[2]
+    assert "A quote is not closed" in said[3]
+    assert "No group has project 'NOPE'" in said[4]
+    assert said[5] == ""

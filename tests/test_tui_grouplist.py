@@ -103,6 +103,41 @@ def test_filter_text_round_trips():
     assert not GroupFilter().active and GroupFilter(text="a").active
 
 
+def test_filter_says_what_it_cannot_understand():
+    cases = {
+        "foo:bar": "foo: is not a filter word",
+        "age:>2y": "age:>2y is not an age bracket",
+        "project:": "project: needs a value",
+        'name "open': "A quote is not closed",
+    }
+    for query, said in cases.items():
+        problems = GroupFilter.parse(query).problems
+        assert len(problems) == 1 and said in problems[0], query
+    assert GroupFilter.parse('pdf project:OPS age:"> 2 years"').problems == ()
+    assert GroupFilter.parse("age:'>2 YEARS'").age == "> 2 years"  # spaces and case aside
+
+
+def test_alternatives_exclusions_parts_of_names_and_status_names(index):
+    flt = GroupFilter.parse("project:DATA,ops")
+    assert flt.wanted("project") == ["DATA", "ops"] and GroupFilter.parse(flt.to_query()) == flt
+    assert sorted(names(index, index.view("name", flt))) == ["archive.zip", "notes", "report.pdf"]
+    flt = GroupFilter.parse("-project:WEB")
+    assert flt.exclude == (("project", "WEB"),) and GroupFilter.parse(flt.to_query()) == flt
+    assert names(index, index.view("name", flt)) == ["archive.zip", "notes"]
+    assert names(index, index.view("name", GroupFilter.parse("uploader:ode"))) == ["Logo.PNG"]
+    # a status name (every location here is "Closed") as well as a category
+    assert len(index.view("name", GroupFilter.parse("status:closed"))) == 4
+    assert names(index, index.view("name", GroupFilter.parse('status:"to do"'))) == ["notes"]
+
+
+def test_status_names_come_from_the_loader_for_stored_rows(index):
+    rows_only = GroupIndex(rows=index.rows, now=NOW)
+    assert rows_only.view("name", GroupFilter.parse("status:closed")) == []
+    rows_only = GroupIndex(rows=index.rows, now=NOW)
+    rows_only.full_loader = lambda: index.full_groups
+    assert len(rows_only.view("name", GroupFilter.parse("status:closed"))) == 4
+
+
 def test_unknown_sort_is_refused(index):
     with pytest.raises(ValueError):
         index.view("colour")
@@ -142,7 +177,10 @@ def keeps(g: dict, flt: GroupFilter) -> bool:
     }
     for name, values in facets.items():
         wanted = getattr(flt, name)
-        if wanted and all(v.casefold() != wanted.casefold() for v in values):
+        if name == "uploader":  # part of a name
+            if wanted and all(wanted.casefold() not in v.casefold() for v in values):
+                return False
+        elif wanted and all(v.casefold() != wanted.casefold() for v in values):
             return False
     text = " ".join([g["file_name"], g["hash"], *(loc["issue_key"] for loc in locs)]).casefold()
     return all(word in text for word in flt.text.casefold().split())

@@ -12,10 +12,8 @@ costs one pass over the chosen groups, not over every location.
 
 from __future__ import annotations
 
-import shlex
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -37,68 +35,12 @@ from aa_tui.model.group_rows import (
     GroupTable,
     group_row,
 )
+from aa_tui.tui.group_filter import FILTER_WORDS, GroupFilter
+
+__all__ = ["FILTER_WORDS", "SORTS", "SORT_LABELS", "GroupFilter", "GroupIndex", "GroupRows"]
 
 SORTS: tuple[str, ...] = tuple(GROUP_SORTS)  # wasted, copies, size, name
 SORT_LABELS = {"wasted": "wasted bytes", "copies": "copies", "size": "size", "name": "name"}
-#: filter words (``project:ABC``) and the :class:`GroupFilter` field each sets
-FILTER_WORDS = {
-    "project": "project",
-    "type": "file_type",
-    "uploader": "uploader",
-    "age": "age",
-    "status": "status_category",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class GroupFilter:
-    """What a view keeps: free text (in the name, issue keys or hash) and exact facets.
-
-    A facet matches a group when any of its locations matches (a group "contains" it).
-    """
-
-    text: str = ""
-    project: str = ""
-    file_type: str = ""
-    uploader: str = ""
-    age: str = ""
-    status_category: str = ""
-
-    @property
-    def active(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self))
-
-    @classmethod
-    def parse(cls, query: str) -> GroupFilter:
-        """``pdf project:ABC uploader:"Ana Lima"``: words with a known prefix set a facet."""
-        try:
-            words = shlex.split(query)
-        except ValueError:  # an unclosed quote: take the words as typed
-            words = query.split()
-        found: dict[str, str] = {}
-        text: list[str] = []
-        for word in words:
-            prefix, colon, value = word.partition(":")
-            target = FILTER_WORDS.get(prefix.lower()) if colon else None
-            if target and value:
-                found[target] = value
-            else:
-                text.append(word)
-        return cls(text=" ".join(text), **found)
-
-    def to_query(self) -> str:
-        """The text form :meth:`parse` reads back."""
-        parts = [self.text] if self.text else []
-        for word, name in FILTER_WORDS.items():
-            value = getattr(self, name)
-            if value:
-                parts.append(f"{word}:{shlex.quote(value)}")
-        return " ".join(parts)
-
-    def with_facet(self, name: str, value: str) -> GroupFilter:
-        return replace(self, **{name: value})
-
-
 #: facet -> the row field holding its values (file type and age are derived)
 FACET_FIELDS = {"project": PROJECTS, "uploader": UPLOADERS, "status_category": STATUSES}
 FACETS = ("project", "file_type", "uploader", "age", "status_category")
@@ -155,6 +97,9 @@ class GroupIndex:
         self._orders: dict[str, list[int]] = dict(orders or {})
         self._postings: dict[str, dict[str, list[int]]] = {}
         self._haystack: list[str] | None = None
+        #: every group with its locations, in order (status names are in locations only);
+        #: set by whoever can read them (the results screen reads the store)
+        self.full_loader: Callable[[], Iterable[dict[str, Any]]] | None = None
 
     @classmethod
     def from_table(cls, table: GroupTable, *, now: datetime | None = None) -> GroupIndex:
@@ -245,20 +190,24 @@ class GroupIndex:
         return order[::-1] if reverse else list(order)
 
     def _mask(self, flt: GroupFilter) -> bytearray:
-        """1 for each group ``flt`` keeps: a facet matches a value equal to it, case aside;
-        the text, when every word is in the group's name, hash or issue keys."""
+        """1 for each group ``flt`` keeps: a facet matches one of its values, case aside (an
+        uploader: part of the name; a status: its category or its name); an excluded value
+        drops the groups having it; the text, when every word is in the group's name, hash or
+        issue keys."""
         count = len(self.rows)
         chosen: list[int] | None = None  # ascending indices kept so far (None: all)
         for name in FACETS:
-            wanted = getattr(flt, name)
+            wanted = flt.wanted(name)
             if not wanted:
                 continue
-            folded = wanted.casefold()
-            members: set[int] = set()
-            for value, having in self._posting(name).items():
-                if value == wanted or value.casefold() == folded:
-                    members.update(having)
+            members = self.members(name, wanted)
             chosen = sorted(members) if chosen is None else [i for i in chosen if i in members]
+        if flt.exclude:
+            dropped: set[int] = set()
+            for name, value in flt.exclude:
+                dropped |= self.members(name, [value])
+            base = range(count) if chosen is None else chosen
+            chosen = [i for i in base if i not in dropped]
         if flt.text:
             hay = self._text()
             for word in flt.text.casefold().split():
@@ -270,6 +219,40 @@ class GroupIndex:
         for i in chosen or ():
             keep[i] = 1
         return keep
+
+    def members(self, name: str, wanted: list[str]) -> set[int]:
+        """The groups having one of ``wanted`` in facet ``name``."""
+        folded = [w.casefold() for w in wanted]
+        members: set[int] = set()
+        postings = [self._posting(name)]
+        if name == "status_category":
+            postings.append(self._status_names())
+        for posting in postings:
+            for value, having in posting.items():
+                value_folded = value.casefold()
+                if name == "uploader":
+                    hit = any(w in value_folded for w in folded)
+                else:
+                    hit = value_folded in folded
+                if hit:
+                    members.update(having)
+        return members
+
+    def _status_names(self) -> dict[str, list[int]]:
+        """Status name -> groups, from the locations (read once, when first needed)."""
+        cached = self._postings.get("status")
+        if cached is not None:
+            return cached
+        source: Iterable[dict[str, Any]] | None = self.full_groups
+        if source is None and self.full_loader is not None:
+            source = self.full_loader()
+        posting: defaultdict[str, list[int]] = defaultdict(list)
+        for i, group in enumerate(source or ()):
+            for status in dict.fromkeys(loc.get("status", "") for loc in group["locations"]):
+                if status:
+                    posting[status].append(i)
+        found = self._postings["status"] = dict(posting)
+        return found
 
     def values(self, name: str) -> list[str]:
         """Every value of a facet, most groups first (for hints)."""

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 from aa_tui.model.enums import Phase
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.scans import Profile
-from aa_tui.service.errors import Cancelled, describe
+from aa_tui.service.errors import Cancelled, UsageError, describe
 from aa_tui.service.scanning import ScanOutcome, ScanRequest, ScanRun
 from aa_tui.tui.messages import ScanFinished, ScanProgressed, ScanStopped
 from aa_tui.tui.screens.base import AppScreen
@@ -146,6 +146,9 @@ class LiveScanScreen(AppScreen):
         self.app.switch_screen(ResultsScreen(message.outcome.info.id))
 
     def on_scan_stopped(self, message: ScanStopped) -> None:
+        self._stop_pulsing()
+        if isinstance(message.error, UsageError) and self._back_to_form(message.error):
+            return
         if message.cancelled:
             self.state = "cancelled"
             self._set_state(
@@ -160,6 +163,32 @@ class LiveScanScreen(AppScreen):
             )
             self.app.show_error(message.error)
         self.refresh_bindings()
+
+    def _stop_pulsing(self) -> None:
+        """A stopped scan does not look busy: the bar holds still, the phase says stopped."""
+        bar = self.query_one(ProgressBar)
+        if bar.total is None:
+            bar.update(total=1, progress=0)
+        phase = self.query_one("#phase", Static)
+        phase.update(f"Stopped. {self.query_one(ScanStats).phase_line}")
+
+    def _back_to_form(self, error: BaseException) -> bool:
+        """Jira refused what was asked (the JQL, a project): nothing to resume, so the form
+        comes back saying why, and a new scan that read nothing is not kept."""
+        from aa_tui.tui.screens.new_scan import NewScanScreen
+
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 and stack[-1] is self else None
+        if not isinstance(below, NewScanScreen):
+            return False
+        self.state = "failed"
+        if not self.request.resume and self.scan_id:
+            info = self.workspace.get_scan(self.scan_id)
+            if info is not None and not info.totals.get("total_files"):
+                self.workspace.delete_scan(self.scan_id)
+        self.app.pop_screen()
+        below.show_problem(describe(error).message)
+        return True
 
     def _set_state(self, text: str, kind: str = "") -> None:
         state = self.query_one("#state", Static)

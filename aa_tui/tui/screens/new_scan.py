@@ -110,6 +110,14 @@ class NewScanScreen(AppScreen):
     def _problem(self, text: str) -> None:
         self.query_one("#problem", Static).update(text)
 
+    def show_problem(self, text: str) -> None:
+        """What stopped a scan of this form's scope (Jira refused the JQL, say); the field to
+        fix has the focus."""
+        self._problem(text)
+        field = {"jql": "#jql", "projects": "#projects"}.get(self.scope_kind)
+        if field:
+            self.query_one(field).focus()
+
     # -- the form -------------------------------------------------------------------------------
     @property
     def scope_kind(self) -> str:
@@ -240,6 +248,7 @@ class NewScanScreen(AppScreen):
             return
         from aa_tui.tui.screens.live_scan import LiveScanScreen
 
+        self._problem("")
         request = ScanRequest(
             site=self.profile.site,
             email=self.profile.email,

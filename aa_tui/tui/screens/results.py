@@ -174,6 +174,8 @@ class ResultsScreen(AppScreen):
     def on_groups_loaded(self, message: GroupsLoaded) -> None:
         self.index = message.index
         self.groups = message.index.groups
+        if self.results is not None:  # status names live in the locations only
+            self.index.full_loader = self.results.groups
         pane = self.query_one(GroupsPane)
         pane.set_index(message.index)
         if pane.drill is not None and not pane.drill.ready:

@@ -10,13 +10,15 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from aa_tui.tui import format as fmt
-from aa_tui.tui.grouplist import SORT_LABELS, SORTS, GroupFilter, GroupIndex
+from aa_tui.tui.grouplist import FILTER_WORDS, SORT_LABELS, SORTS, GroupFilter, GroupIndex
 from aa_tui.tui.messages import GroupsLoading
 from aa_tui.tui.shares import Drill
 from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.inputs import TextInput
 
-FILTER_HINT = 'Filter: words  project:KEY  type:pdf  uploader:"Name"  age:"> 2 years"  status:Done'
+FILTER_HINT = (
+    'Filter: words  project:KEY,KEY  -type:log  uploader:ana  age:"> 2 years"  status:Done'
+)
 DEBOUNCE_S = 0.2
 
 
@@ -42,6 +44,7 @@ class GroupsPane(Vertical):
     DEFAULT_CSS = """
     GroupsPane FilterInput { margin: 0 0; }
     GroupsPane #groups-status { padding: 0 1; height: 1; color: $text-muted; }
+    GroupsPane #filter-problem { padding: 0 1; height: auto; color: $error; display: none; }
     """
 
     def __init__(self, *, likely: bool = False, id: str | None = None) -> None:
@@ -58,6 +61,7 @@ class GroupsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield FilterInput(placeholder=FILTER_HINT, id="filter")
+        yield Static(id="filter-problem", markup=False)
         yield Static("Loading duplicate groups…", id="groups-status", markup=False)
         yield GroupList(id="group-list")
 
@@ -139,6 +143,7 @@ class GroupsPane(Vertical):
         self.query_one(FilterInput).value = flt.to_query()
         self._cancel_debounce()
         self.apply()
+        self._show_problems(flt)
 
     # -- keys -----------------------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -183,3 +188,21 @@ class GroupsPane(Vertical):
         if flt != self.filter:
             self.filter = flt
             self.apply()
+        self._show_problems(flt)
+
+    def _show_problems(self, flt: GroupFilter) -> None:
+        """What the typed filter got wrong, or values no group has: one line each."""
+        lines = list(flt.problems)
+        if self.index is not None:
+            words = {name: word for word, name in FILTER_WORDS.items()}
+            asked = [(n, v) for n in FILTER_WORDS.values() for v in flt.wanted(n)]
+            for name, value in [*asked, *flt.exclude]:
+                if not self.index.members(name, [value]):
+                    known = ", ".join(self.index.values(name)[:6])
+                    lines.append(
+                        f"No group has {words[name]} {value!r}"
+                        + (f" (some there are: {known})." if known else ".")
+                    )
+        problem = self.query_one("#filter-problem", Static)
+        problem.update("\n".join(lines))
+        problem.display = bool(lines)
