@@ -56,7 +56,7 @@ def test_uploads_by_month_match_the_truth(scanned):
     assert list(months) == sorted(months)
     # the month's list opens exactly its files
     month, (files, size, _) = next(iter(truth.months.items()))
-    listed = select_files(results.file_rows(), "uploads_by_month", month, now=NOW)
+    listed = select_files(results.file_table(), "uploads_by_month", month, now=NOW)
     assert (len(listed), sum(r.size for r in listed)) == (files, size)
 
 
@@ -68,13 +68,13 @@ def test_inactive_uploaders_match_the_truth(scanned):
         for u in outcome.summary["inactive_uploaders"]
     }
     assert rows == truth.inactive
-    listed = select_files(results.file_rows(), "inactive_uploaders", now=NOW)
+    listed = select_files(results.file_table(), "inactive_uploaders", now=NOW)
     assert len(listed) == sum(v[1] for v in truth.inactive.values())
 
 
 def test_idle_projects_match_the_truth_at_every_threshold(scanned):
     outcome, results, truth = scanned
-    rows = results.file_rows()
+    rows = results.file_table()
     ages = sorted((NOW_S - last) // 86400 for last in truth.project_last_update.values())
     assert outcome.summary["insight_settings"]["idle_days"] == 180
     # thresholds that leave some projects idle and some not, and the default one
@@ -93,7 +93,7 @@ def test_idle_projects_match_the_truth_at_every_threshold(scanned):
 
 def test_clutter_matches_the_truth(scanned):
     outcome, results, truth = scanned
-    rows = results.file_rows()
+    rows = results.file_table()
     copies = sorted((v["copies"] for v in truth.groups.values()), reverse=True)
     assert copies[0] >= 3
     for minimum in (10, copies[0], copies[min(4, len(copies) - 1)]):
@@ -116,7 +116,7 @@ def test_clutter_matches_the_truth(scanned):
 
 def test_stale_empty_largest_and_heat_match_the_truth(scanned):
     outcome, results, truth = scanned
-    rows = results.file_rows()
+    rows = results.file_table()
     stale = truth.stale(NOW_S, 365)
     assert stale
     assert {r.attachment_id for r in select_files(rows, "stale", now=NOW)} == stale
@@ -147,13 +147,13 @@ def test_hygiene_counts_the_log_files(scanned):
     rows = {h["kind"]: (h["files"], h["size"]) for h in outcome.summary["hygiene"]}
     assert rows["log"] == (len(logs), sum(truth.sizes[a] for a in logs))
     assert {k for k, v in rows.items() if v[0]} == {"log"}  # the demo makes no other junk
-    listed = select_files(results.file_rows(), "hygiene", "log", now=NOW)
+    listed = select_files(results.file_table(), "hygiene", "log", now=NOW)
     assert {r.attachment_id for r in listed} == logs
 
 
 def test_what_if_adds_up_without_double_counting(scanned):
     outcome, results, truth = scanned
-    rows = results.file_rows()
+    rows = results.file_table()
     total = sum(truth.sizes.values())
     cap = total // 2
     insights = build_insights(rows, now=NOW, settings=InsightSettings(idle_days=30, cap=cap))
@@ -169,7 +169,9 @@ def test_what_if_adds_up_without_double_counting(scanned):
     stale = truth.stale(NOW_S, 365) - dup
     logs = {a for a, n in truth.names.items() if n.lower().endswith(".log")} - dup - stale
     idle_keys = set(truth.idle_projects(NOW_S, 30))
-    idle = {r.attachment_id for r in rows if r.project_key in idle_keys} - dup - stale - logs
+    idle = (
+        {r.attachment_id for r in rows.files() if r.project_key in idle_keys} - dup - stale - logs
+    )
     want = [set(), dup, stale, logs, idle]
     freed = 0
     for step, ids in zip(steps, want, strict=True):
@@ -196,7 +198,7 @@ def test_unreadable_rows_name_issue_and_file(scanned, small_site):
     found = {u["attachment_id"] for u in outcome.summary["unreadable"]}
     assert found <= small_site.truth.unreadable
     assert all(u["issue_key"] and u["file_name"] for u in outcome.summary["unreadable"])
-    listed = select_files(results.file_rows(), "unreadable", now=NOW, unreadable=reasons)
+    listed = select_files(results.file_table(), "unreadable", now=NOW, unreadable=reasons)
     assert {r.attachment_id for r in listed} == set(reasons)
 
 
@@ -214,6 +216,6 @@ def test_summary_reads_back_typed(scanned):
 def test_a_scan_saved_without_file_rows_rebuilds_them(scanned):
     _, results, _ = scanned
     rebuilt = rows_from_saved(results.attachments(), results.groups())
-    assert rebuilt == results.file_rows()
+    assert rebuilt == results.file_table()
     old = [{k: v for k, v in a.items() if k != "author_active"} for a in results.attachments()]
-    assert {r.author_active for r in rows_from_saved(old, [])} == {None}
+    assert {r.author_active for r in rows_from_saved(old, []).files()} == {None}

@@ -6,8 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
+from aa_tui.model.file_table import FileTable
 from aa_tui.model.insights import FileRow, InsightSettings
-from aa_tui.scan.insights import TimeCache, build_insights, month_of
+from aa_tui.scan.insights import build_insights, month_of
 from aa_tui.scan.insights_hygiene import hygiene_kind
 from aa_tui.scan.insights_lists import UnknownList, select_files
 
@@ -45,10 +46,9 @@ def test_hygiene_patterns(name, kind):
 
 
 def test_month_is_utc():
-    parse = TimeCache()
-    assert month_of("2026-03-31T23:30:00.000-0200", parse) == "2026-04"
-    assert month_of("2026-03-31T23:30:00.000+0000", parse) == "2026-03"
-    assert month_of("", parse) == "unknown"
+    assert month_of("2026-03-31T23:30:00.000-0200") == "2026-04"
+    assert month_of("2026-03-31T23:30:00.000+0000") == "2026-03"
+    assert month_of("") == "unknown"
 
 
 def test_insights_of_a_handmade_site():
@@ -61,6 +61,8 @@ def test_insights_of_a_handmade_site():
         row("5", 0, name="empty.txt", project="A"),
         row("6", 7, project="B", updated=old, active=False, author="Bo"),
     ]
+    files, rows = rows, FileTable.of(rows)
+    assert rows.files() == files  # the compact table gives back every file as it was
     ins = build_insights(rows, now=NOW, settings=InsightSettings(clutter_copies=2, cap=200))
     assert [(p.key, p.files, p.size) for p in ins.table("idle_projects")] == [("B", 3, 157)]
     departed = {(u.name, u.files, u.size) for u in ins.table("inactive_uploaders")}

@@ -57,7 +57,7 @@ FILE_ROW_FIELDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: half the cost to build, and lists build many
 class FileRow:
     """One file in a list of files (what a row of any insight opens)."""
 

@@ -25,7 +25,7 @@ from aa_tui.model.enums import Phase, ScanStatus, VerifyMode
 from aa_tui.model.events import RecentRate, ScanProgress
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, Scope
 from aa_tui.model.scans import ScanInfo
-from aa_tui.scan.insights import build_insights, file_rows, unreadable_rows
+from aa_tui.scan.insights import build_insights, file_table, unreadable_rows
 from aa_tui.scan.report import build_summary
 from aa_tui.scan.staged import HashBook, StagedHasher, metadata_groups
 from aa_tui.scan.stats import aggregate
@@ -481,8 +481,8 @@ class ScanEngine:
         breakdown = aggregate(
             records, groups, now=now, issues_scanned=issues, unreadable=len(unreadable)
         )
-        rows = file_rows(records, groups)
-        insights = build_insights(rows, now=now)
+        files = file_table(records, groups)
+        insights = build_insights(files, now=now)
         totals = breakdown.totals
         counters = self._counters()
         totals.bytes_read_by_stage = counters["bytes_read_by_stage"]
@@ -501,7 +501,7 @@ class ScanEngine:
             (getattr(self, "_server_info", None) or {}).get("baseUrl") or info.site
         ).rstrip("/")
         summary["unreadable"] = unreadable_rows(unreadable, records)
-        write_file_rows(self.store.scan_dir(info.id), rows)  # before the summary: see save
+        write_file_rows(self.store.scan_dir(info.id), files)  # before the summary: see save
         self.store.save_results(
             info.id,
             summary,

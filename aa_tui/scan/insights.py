@@ -1,21 +1,40 @@
 """Insights an admin can act on: growth by month, idle projects, departed uploaders,
-clutter, hygiene, heat and what-if, each built in one pass over a scan's file rows.
+clutter, hygiene, heat and what-if, built in one pass over a scan's :class:`FileTable`.
 
-The file rows (:func:`file_rows`) are what every insight opens; :func:`build_insights` can be
-run again on stored rows with other :class:`InsightSettings` (thresholds, a storage cap).
+The table (:func:`file_table`) is what every insight opens; :func:`build_insights` can be run
+again on a stored table with other :class:`InsightSettings` (thresholds, a storage cap).
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
+from functools import cached_property
 from typing import Any
 
+from aa_tui.memory import gc_paused
 from aa_tui.model.dates import parse_jira_time
+from aa_tui.model.file_table import (
+    AID,
+    COPY,
+    CREATED,
+    HASH,
+    I_CATEGORY,
+    I_KEY,
+    I_PROJECT,
+    I_UPDATED,
+    ISSUE,
+    NAME,
+    P_ACTIVE,
+    P_ID,
+    P_NAME,
+    PERSON,
+    SIZE,
+    FileTable,
+)
 from aa_tui.model.insights import (
     ClutterRow,
-    FileRow,
     HeatRow,
     HygieneRow,
     IdleProject,
@@ -32,179 +51,200 @@ UNKNOWN_MONTH = "unknown"
 _DAY_S = 86400
 
 
-def file_rows(
-    records: Iterable[AttachmentRecord], groups: Sequence[DuplicateGroup]
-) -> list[FileRow]:
-    """Every record as a file row that knows its group and whether it is a redundant copy."""
+def file_table(records: Iterable[AttachmentRecord], groups: Sequence[DuplicateGroup]) -> FileTable:
+    """Every record as a file that knows its group and whether it is a redundant copy."""
+    with gc_paused():
+        return _file_table(records, groups)
+
+
+def _file_table(records: Iterable[AttachmentRecord], groups: Sequence[DuplicateGroup]) -> FileTable:
     member: dict[str, tuple[str, bool]] = {}
     for group in groups:
         for i, loc in enumerate(group.locations):
             member[loc.attachment_id] = (group.hash, i > 0)
-    out = []
+    none = ("", False)
+    table = FileTable()
+    add = table.add
     for r in records:
-        digest, is_copy = member.get(r.attachment_id, ("", False))
-        out.append(
-            FileRow(
-                r.attachment_id,
-                r.issue_key,
-                r.project_key,
-                r.file_name,
-                r.size,
-                r.mime_type,
-                r.author,
-                r.author_id,
-                r.author_active,
-                r.created,
-                r.status,
-                r.status_category,
-                r.issue_updated,
-                digest,
-                is_copy,
-            )
+        add(
+            r.attachment_id,
+            (r.issue_key, r.project_key, r.status, r.status_category, r.issue_updated),
+            r.file_name,
+            r.size,
+            r.mime_type,
+            (r.author, r.author_id, r.author_active),
+            r.created,
+            *member.get(r.attachment_id, none),
         )
-    return out
+    return table
 
 
-class TimeCache:
-    """Parsed Jira times, each text parsed once (issues share their update time)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, datetime | None] = {}
-
-    def __call__(self, text: str) -> datetime | None:
-        try:
-            return self._seen[text]
-        except KeyError:
-            when = self._seen[text] = parse_jira_time(text)
-            return when
-
-
-def month_of(created: str, parse: TimeCache) -> str:
+def month_of(created: str) -> str:
     """``YYYY-MM`` of an upload time in UTC (``unknown`` when it cannot be read)."""
     if created.endswith(("+0000", "Z", "+00:00")) and created[4:5] == "-":
         return created[:7]
-    when = parse(created)
+    when = parse_jira_time(created)
     return when.astimezone(timezone.utc).strftime("%Y-%m") if when else UNKNOWN_MONTH
 
 
-class Selectors:
-    """The tests that put a file in a list: stale, idle project, hygiene, departed."""
+class Facts:
+    """What each issue and project of a table says under ``settings``: stale, idle, days
+    since the update (each worked out once, on first use); each file name's hygiene kind."""
 
-    def __init__(self, rows: Sequence[FileRow], now: datetime, settings: InsightSettings):
+    def __init__(self, table: FileTable, now: datetime, settings: InsightSettings) -> None:
+        self.table = table
         self.now = now
         self.settings = settings
-        self.parse = TimeCache()
-        self.stale_cutoff = now - timedelta(days=settings.stale_days)
-        idle_cutoff = now - timedelta(days=settings.idle_days)
-        newest: dict[str, datetime | None] = {}
-        self.last_update: dict[str, str] = {}
-        for row in rows:
-            when = self.parse(row.issue_updated)
-            best = newest.get(row.project_key)
-            if row.project_key not in newest or (
-                when is not None and (best is None or when > best)
-            ):
-                newest[row.project_key] = when
-                self.last_update[row.project_key] = row.issue_updated
+        self._now_s = now.timestamp()
+        self._parsed: dict[str, float | None] = {}
+        self._kinds: dict[str, str] = {}
+
+    def _when(self, text: str) -> float | None:
+        try:
+            return self._parsed[text]
+        except KeyError:
+            dt = parse_jira_time(text)
+            when = self._parsed[text] = dt.timestamp() if dt else None
+            return when
+
+    @cached_property
+    def days(self) -> list[int | None]:
+        """Per issue: whole days since its last update (``None``: unreadable date)."""
+        now_s, when = self._now_s, self._when
+        out: list[int | None] = []
+        for issue in self.table.issues:
+            t = when(issue[I_UPDATED])
+            out.append(None if t is None else max(0, int(now_s - t) // _DAY_S))
+        return out
+
+    @cached_property
+    def stale(self) -> list[bool]:
+        """Per issue: in the Done category and not updated for ``stale_days``."""
+        cut = self._now_s - self.settings.stale_days * _DAY_S
+        when = self._when
+        out = []
+        for issue in self.table.issues:
+            t = when(issue[I_UPDATED]) if issue[I_CATEGORY] == "Done" else None
+            out.append(t is not None and t < cut)
+        return out
+
+    @cached_property
+    def _projects(self) -> tuple[set[str], dict[str, str]]:
+        cut = self._now_s - self.settings.idle_days * _DAY_S
+        newest: dict[str, float | None] = {}
+        last: dict[str, str] = {}
+        for issue in self.table.issues:
+            t = self._when(issue[I_UPDATED])
+            project = issue[I_PROJECT]
+            best = newest.get(project, 0.0)
+            if project not in newest or (t is not None and (best is None or t > best)):
+                newest[project] = t
+                last[project] = issue[I_UPDATED]
         # A project none of whose updates can be read is not called idle (nothing proves it).
-        self.idle_projects = {
-            key for key, when in newest.items() if when is not None and when < idle_cutoff
-        }
+        return {key for key, t in newest.items() if t is not None and t < cut}, last
 
-    def stale(self, row: FileRow) -> bool:
-        if row.status_category != "Done":
-            return False
-        updated = self.parse(row.issue_updated)
-        return updated is not None and updated < self.stale_cutoff
+    @property
+    def idle_projects(self) -> set[str]:
+        """Projects whose newest update is older than ``idle_days``."""
+        return self._projects[0]
 
-    def idle(self, row: FileRow) -> bool:
-        return row.project_key in self.idle_projects
+    @property
+    def last_update(self) -> dict[str, str]:
+        """Per project: its newest issue update, as Jira gave it."""
+        return self._projects[1]
 
-    def hygiene(self, row: FileRow) -> bool:
-        return bool(hygiene_kind(row.file_name))
+    @cached_property
+    def idle(self) -> list[bool]:
+        """Per issue: its project is idle."""
+        idle = self.idle_projects
+        return [issue[I_PROJECT] in idle for issue in self.table.issues]
 
-    def days_idle(self, row: FileRow) -> int | None:
-        updated = self.parse(row.issue_updated)
-        if updated is None:
-            return None
-        return max(0, int((self.now - updated).total_seconds()) // _DAY_S)
+    def hygiene(self, name: str) -> str:
+        kind = self._kinds.get(name)
+        if kind is None:
+            kind = self._kinds[name] = hygiene_kind(name)
+        return kind
 
 
 def build_insights(
-    rows: Sequence[FileRow], *, now: datetime, settings: InsightSettings | None = None
+    table: FileTable, *, now: datetime, settings: InsightSettings | None = None
 ) -> Insights:
-    """Every insight of ``rows`` as of ``now`` (the scan's finish)."""
-    settings = settings or InsightSettings()
-    pick = Selectors(rows, now, settings)
+    """Every insight of ``table`` as of ``now`` (the scan's finish)."""
+    with gc_paused():  # millions of rows alive: collections would walk them all (see memory)
+        return _build(table, now, settings or InsightSettings())
+
+
+def _build(table: FileTable, now: datetime, settings: InsightSettings) -> Insights:
+    facts = Facts(table, now, settings)
+    issues, people = table.issues, table.people
     months: dict[str, MonthRow] = {}
     idle: dict[str, IdleProject] = {}
-    departed: dict[str, InactiveUploader] = {}
+    departed: dict[int, InactiveUploader] = {}
     hygiene = {kind: HygieneRow(kind) for kind in HYGIENE_KINDS}
-    clutter: dict[str, list[FileRow]] = {}
-    heat: list[tuple[int, int, str, FileRow, int]] = []
+    clutter: dict[str, list[int]] = {}
+    heat: list[tuple[int, int, str, int]] = []
+    steps = [[0, 0] for _ in range(5)]  # what-if: kept, copies, stale, hygiene, idle
     stale_files = stale_size = empty = 0
-    for row in rows:
-        month = month_of(row.created, pick.parse)
+    top = settings.top
+    stale_of, idle_of, days_of, kind_of = facts.stale, facts.idle, facts.days, facts.hygiene
+    for index, row in enumerate(table.rows):
+        size = row[SIZE]
+        issue = row[ISSUE]
+        month = month_of(row[CREATED])
         m = months.get(month) or months.setdefault(month, MonthRow(month))
         m.files += 1
-        m.size += row.size
-        if row.is_copy:
-            m.wasted_size += row.size
-        if row.project_key in pick.idle_projects:
-            p = idle.get(row.project_key) or idle.setdefault(
-                row.project_key, IdleProject(row.project_key, pick.last_update[row.project_key])
-            )
+        m.size += size
+        kind = kind_of(row[NAME])
+        is_stale = stale_of[issue]
+        is_idle = idle_of[issue]
+        if row[COPY]:
+            m.wasted_size += size
+            step = 1
+        else:
+            step = 2 if is_stale else 3 if kind else 4 if is_idle else 0
+        steps[step][0] += 1
+        steps[step][1] += size
+        if is_idle:
+            key = issues[issue][I_PROJECT]
+            p = idle.get(key) or idle.setdefault(key, IdleProject(key, facts.last_update[key]))
             p.files += 1
-            p.size += row.size
-        if row.author_active is False:
-            key = row.author_id or row.author
-            u = departed.get(key) or departed.setdefault(
-                key, InactiveUploader(row.author_id, row.author)
+            p.size += size
+        person = row[PERSON]
+        if people[person][P_ACTIVE] is False:
+            u = departed.get(person) or departed.setdefault(
+                person, InactiveUploader(people[person][P_ID], people[person][P_NAME])
             )
             u.files += 1
-            u.size += row.size
-        kind = hygiene_kind(row.file_name)
+            u.size += size
         if kind:
             hygiene[kind].files += 1
-            hygiene[kind].size += row.size
-        if row.hash:
-            clutter.setdefault(row.hash, []).append(row)
-        if pick.stale(row):
+            hygiene[kind].size += size
+        if row[HASH]:
+            clutter.setdefault(row[HASH], []).append(index)
+        if is_stale:
             stale_files += 1
-            stale_size += row.size
-        if row.size == 0:
+            stale_size += size
+        if size == 0:
             empty += 1
-        days = pick.days_idle(row)
-        if days is not None and row.size:
-            item = (row.size * days, row.size, row.attachment_id, row, days)
-            if len(heat) < settings.top:
+            continue
+        days = days_of[issue]
+        if days is not None and (len(heat) < top or (size * days, size) >= heat[0][:2]):
+            item = (size * days, size, _neg(row[AID]), index)
+            if len(heat) < top:
                 heapq.heappush(heat, item)
-            elif item[:3] > heat[0][:3]:
+            elif item > heat[0]:
                 heapq.heapreplace(heat, item)
     tables: dict[str, list[Any]] = {
         "uploads_by_month": [months[k] for k in sorted(months)],
         "idle_projects": sorted(idle.values(), key=lambda p: (-p.size, p.key)),
         "inactive_uploaders": sorted(departed.values(), key=lambda u: (-u.size, u.name)),
-        "clutter": _clutter(clutter, settings.clutter_copies),
+        "clutter": _clutter(table, clutter, settings.clutter_copies),
         "hygiene": list(hygiene.values()),
-        "heat": [
-            HeatRow(
-                r.attachment_id,
-                r.issue_key,
-                r.project_key,
-                r.file_name,
-                r.size,
-                r.issue_updated,
-                days,
-                score,
-            )
-            for score, _, _, r, days in sorted(heat, key=lambda h: (-h[0], -h[1], h[2]))
-        ],
-        "what_if": what_if(
-            rows, stale=pick.stale, hygiene=pick.hygiene, idle=pick.idle, cap=settings.cap
-        ),
+        "heat": [_heat(table, i, facts) for *_, i in sorted(heat, reverse=True)],
+        "what_if": what_if(steps, cap=settings.cap),
     }
-    largest = heapq.nsmallest(settings.top, rows, key=lambda r: (-r.size, r.attachment_id))
+    rows = table.rows
+    largest = heapq.nsmallest(top, range(len(rows)), key=lambda i: (-rows[i][SIZE], rows[i][AID]))
     counts = {
         "stale_files": stale_files,
         "stale_size": stale_size,
@@ -217,24 +257,46 @@ def build_insights(
         "inactive_files": sum(u.files for u in tables["inactive_uploaders"]),
         "inactive_size": sum(u.size for u in tables["inactive_uploaders"]),
     }
-    return Insights(settings=settings, tables=tables, largest=largest, counts=counts)
+    return Insights(settings=settings, tables=tables, largest=table.files(largest), counts=counts)
 
 
-def _clutter(by_hash: dict[str, list[FileRow]], min_copies: int) -> list[ClutterRow]:
+def _neg(text: str) -> tuple[int, ...]:
+    """A key that sorts ``text`` backwards (so a max-heap tie goes to the lowest id)."""
+    return tuple(-ord(c) for c in text)
+
+
+def _heat(table: FileTable, index: int, facts: Facts) -> HeatRow:
+    row = table.rows[index]
+    issue = table.issues[row[ISSUE]]
+    days = facts.days[row[ISSUE]] or 0
+    return HeatRow(
+        row[AID],
+        issue[I_KEY],
+        issue[I_PROJECT],
+        row[NAME],
+        row[SIZE],
+        issue[I_UPDATED],
+        days,
+        row[SIZE] * days,
+    )
+
+
+def _clutter(table: FileTable, by_hash: dict[str, list[int]], min_copies: int) -> list[ClutterRow]:
+    rows, issues = table.rows, table.issues
     out = []
     for digest, members in by_hash.items():
         if len(members) < min_copies:
             continue
-        canonical = next((m for m in members if not m.is_copy), members[0])
+        canonical = rows[next((m for m in members if not rows[m][COPY]), members[0])]
         out.append(
             ClutterRow(
                 hash=digest,
-                file_name=canonical.file_name,
-                size=canonical.size,
+                file_name=canonical[NAME],
+                size=canonical[SIZE],
                 copies=len(members),
-                issues=len({m.issue_key for m in members}),
-                projects=len({m.project_key for m in members}),
-                wasted_size=(len(members) - 1) * canonical.size,
+                issues=len({rows[m][ISSUE] for m in members}),
+                projects=len({issues[rows[m][ISSUE]][I_PROJECT] for m in members}),
+                wasted_size=(len(members) - 1) * canonical[SIZE],
             )
         )
     out.sort(key=lambda c: (-c.copies, -c.wasted_size, c.hash))

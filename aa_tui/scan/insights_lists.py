@@ -1,14 +1,31 @@
-"""The files behind every number: one list per table row or total, from a scan's file rows."""
+"""The files behind every number: one list per table row or total, from a scan's file table."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+import heapq
+from collections.abc import Callable, Collection
 from datetime import datetime
 
+from aa_tui.memory import gc_paused
 from aa_tui.model.classify import age_bracket, file_type
+from aa_tui.model.file_table import (
+    AID,
+    COPY,
+    CREATED,
+    HASH,
+    I_CATEGORY,
+    I_PROJECT,
+    ISSUE,
+    NAME,
+    P_ACTIVE,
+    P_ID,
+    P_NAME,
+    PERSON,
+    SIZE,
+    FileTable,
+)
 from aa_tui.model.insights import FileRow, InsightSettings
-from aa_tui.scan.insights import Selectors, month_of
-from aa_tui.scan.insights_hygiene import hygiene_kind
+from aa_tui.scan.insights import Facts, month_of
 
 #: list name -> what its key means ("" for lists without a key)
 FILE_LISTS: dict[str, str] = {
@@ -37,51 +54,79 @@ class UnknownList(ValueError):
 
 
 def select_files(
-    rows: Sequence[FileRow],
+    table: FileTable,
     name: str,
     key: str = "",
     *,
     now: datetime,
     settings: InsightSettings | None = None,
     unreadable: Collection[str] = (),
+    limit: int | None = None,
 ) -> list[FileRow]:
-    """The files of list ``name`` (and ``key``), biggest first (heat: hottest first)."""
+    """The files of list ``name`` (and ``key``), biggest first (heat: hottest first); the
+    first ``limit`` of them when given."""
     if name not in FILE_LISTS:
         raise UnknownList(f"There is no list of files called {name!r}.")
-    settings = settings or InsightSettings()
-    pick = Selectors(rows, now, settings)
-    test = _test(name, key, pick, now, set(unreadable))
-    chosen = [r for r in rows if test(r)]
+    with gc_paused():  # millions of rows alive: collections would walk them all (see memory)
+        return _select(table, name, key, now, settings, unreadable, limit)
+
+
+def _select(
+    table: FileTable,
+    name: str,
+    key: str,
+    now: datetime,
+    settings: InsightSettings | None,
+    unreadable: Collection[str],
+    limit: int | None,
+) -> list[FileRow]:
+    facts = Facts(table, now, settings or InsightSettings())
+    test = _test(table, name, key, facts, set(unreadable))
+    rows = table.rows
+    chosen = [i for i, row in enumerate(rows) if test(row)]
     if name == "heat":
-        days = {r.attachment_id: pick.days_idle(r) or 0 for r in chosen}
-        chosen.sort(key=lambda r: (-r.size * days[r.attachment_id], -r.size, r.attachment_id))
+        days = facts.days
+
+        def order(i: int) -> tuple:
+            row = rows[i]
+            return (-row[SIZE] * (days[row[ISSUE]] or 0), -row[SIZE], row[AID])
     else:
-        chosen.sort(key=lambda r: (-r.size, r.attachment_id))
-    return chosen
+
+        def order(i: int) -> tuple:
+            return (-rows[i][SIZE], rows[i][AID])
+
+    if limit is not None and limit < len(chosen):
+        return table.files(heapq.nsmallest(limit, chosen, key=order))
+    chosen.sort(key=order)
+    return table.files(chosen)
 
 
 def _test(
-    name: str, key: str, pick: Selectors, now: datetime, unreadable: set[str]
-) -> Callable[[FileRow], bool]:
-    tests: dict[str, Callable[[FileRow], bool]] = {
+    table: FileTable, name: str, key: str, facts: Facts, unreadable: set[str]
+) -> Callable[[list], bool]:
+    issues, people, now = table.issues, table.people, facts.now
+    tests: dict[str, Callable[[list], bool]] = {
         "all": lambda r: True,
         "largest": lambda r: True,
-        "stale": pick.stale,
-        "empty": lambda r: r.size == 0,
-        "unreadable": lambda r: r.attachment_id in unreadable,
-        "heat": lambda r: r.size > 0 and pick.days_idle(r) is not None,
-        "copies": lambda r: r.is_copy,
-        "projects": lambda r: r.project_key == key,
-        "file_types": lambda r: file_type(r.file_name) == key,
-        "uploaders": lambda r: r.author == key,
-        "age_brackets": lambda r: age_bracket(r.created, now) == key,
-        "status_categories": lambda r: r.status_category == key,
-        "uploads_by_month": lambda r: month_of(r.created, pick.parse) == key,
-        "idle_projects": lambda r: pick.idle(r) and (not key or r.project_key == key),
-        "inactive_uploaders": lambda r: (
-            r.author_active is False and (not key or (r.author_id or r.author) == key)
+        "stale": lambda r: facts.stale[r[ISSUE]],
+        "empty": lambda r: r[SIZE] == 0,
+        "unreadable": lambda r: r[AID] in unreadable,
+        "heat": lambda r: r[SIZE] > 0 and facts.days[r[ISSUE]] is not None,
+        "copies": lambda r: r[COPY],
+        "projects": lambda r: issues[r[ISSUE]][I_PROJECT] == key,
+        "file_types": lambda r: file_type(r[NAME]) == key,
+        "uploaders": lambda r: people[r[PERSON]][P_NAME] == key,
+        "age_brackets": lambda r: age_bracket(r[CREATED], now) == key,
+        "status_categories": lambda r: issues[r[ISSUE]][I_CATEGORY] == key,
+        "uploads_by_month": lambda r: month_of(r[CREATED]) == key,
+        "idle_projects": lambda r: (
+            facts.idle[r[ISSUE]] and (not key or issues[r[ISSUE]][I_PROJECT] == key)
         ),
-        "hygiene": lambda r: bool(k := hygiene_kind(r.file_name)) and (not key or k == key),
-        "clutter": lambda r: bool(r.hash) and r.hash == key,
+        "inactive_uploaders": lambda r: (
+            people[r[PERSON]][P_ACTIVE] is False
+            and (not key or (people[r[PERSON]][P_ID] or people[r[PERSON]][P_NAME]) == key)
+        ),
+        "hygiene": lambda r: bool(k := facts.hygiene(r[NAME])) and (not key or k == key),
+        "clutter": lambda r: bool(r[HASH]) and r[HASH] == key,
     }
     return tests[name]

@@ -46,7 +46,7 @@ def insights_of(results: ScanResults, settings: InsightSettings | None = None) -
     if summary.has_insights and (settings is None or settings == summary.insight_settings):
         return _saved(summary)
     return build_insights(
-        results.file_rows(), now=scan_now(summary), settings=settings or InsightSettings()
+        results.file_table(), now=scan_now(summary), settings=settings or InsightSettings()
     )
 
 
@@ -59,7 +59,7 @@ def files_of(
     """The files of list ``name`` (see :data:`FILE_LISTS`), biggest first."""
     summary = results.summary()
     return select_files(
-        results.file_rows(),
+        results.file_table(),
         name,
         key,
         now=scan_now(summary),

@@ -1,7 +1,7 @@
-"""A scan's file rows (``files.json``): every file as one short list, what insight lists open.
+"""A scan's file table (``files.json``): every file as one short list, what insight lists open.
 
 Written before the summary (a scan whose summary exists is whole); a scan saved by an older
-aa-tui has none, and its rows are rebuilt from ``attachments.json`` and ``groups.json``.
+aa-tui has none, and its table is rebuilt from ``attachments.json`` and ``groups.json``.
 """
 
 from __future__ import annotations
@@ -13,41 +13,37 @@ from typing import Any
 import orjson
 
 from aa_tui.memory import gc_paused
-from aa_tui.model.insights import FILE_ROW_FIELDS, FileRow
+from aa_tui.model.file_table import FileTable
+from aa_tui.model.insights import FileRow
 from aa_tui.store.atomic import read_json_file, write_atomic
 
 FILE_ROWS = "files.json"
-FILE_ROWS_FORMAT = "aa-tui.file-rows/1"
+FILE_ROWS_FORMAT = "aa-tui.file-table/1"
 _SLICE = 5000
 
 
-def _chunks(rows: Iterable[FileRow]) -> Iterator[bytes]:
-    yield b'{"format":%s,"fields":%s,"rows":[' % (
+def _chunks(table: FileTable) -> Iterator[bytes]:
+    yield b'{"format":%s,"mimes":%s,"people":%s,"issues":%s,"rows":[' % (
         orjson.dumps(FILE_ROWS_FORMAT),
-        orjson.dumps(list(FILE_ROW_FIELDS)),
+        orjson.dumps(table.mimes),
+        orjson.dumps(table.people),
+        orjson.dumps(table.issues),
     )
-    first = True
-    batch: list[list[Any]] = []
-    for row in rows:
-        batch.append(row.to_row())
-        if len(batch) == _SLICE:
-            yield (b"" if first else b",") + orjson.dumps(batch)[1:-1]
-            first = False
-            batch.clear()
-    if batch:
-        yield (b"" if first else b",") + orjson.dumps(batch)[1:-1]
+    rows = table.rows
+    for start in range(0, len(rows), _SLICE):
+        yield (b"," if start else b"") + orjson.dumps(rows[start : start + _SLICE])[1:-1]
     yield b"]}"
 
 
-def write_file_rows(folder: Path, rows: Iterable[FileRow]) -> None:
+def write_file_rows(folder: Path, table: FileTable) -> None:
     """Write ``files.json`` in ``folder`` atomically, a slice of rows at a time."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_atomic(folder / FILE_ROWS, _chunks(rows))
+    write_atomic(folder / FILE_ROWS, _chunks(table))
 
 
-def read_file_rows(folder: Path) -> list[FileRow] | None:
-    """The saved rows, or ``None`` when there are none (an older scan) or they are of
-    another format or damaged (callers rebuild them)."""
+def read_file_rows(folder: Path) -> FileTable | None:
+    """The saved table, or ``None`` when there is none (an older scan), or it is of another
+    format or damaged (callers rebuild it)."""
     path = folder / FILE_ROWS
     if not path.exists():
         return None
@@ -56,17 +52,17 @@ def read_file_rows(folder: Path) -> list[FileRow] | None:
             data = read_json_file(path)
             if not isinstance(data, dict) or data.get("format") != FILE_ROWS_FORMAT:
                 return None
-            if data.get("fields") != list(FILE_ROW_FIELDS):
-                return None
-            return [FileRow(*row) for row in data.get("rows") or ()]
+            return FileTable(
+                rows=data["rows"], issues=data["issues"], people=data["people"], mimes=data["mimes"]
+            )
     except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
         return None
 
 
 def rows_from_saved(
     attachments: Iterable[dict[str, Any]], groups: Iterable[dict[str, Any]]
-) -> list[FileRow]:
-    """File rows of a scan saved without them (report-format groups and attachment dicts)."""
+) -> FileTable:
+    """The file table of a scan saved without one (report-format groups, attachment dicts)."""
     member: dict[str, tuple[str, bool]] = {}
     for group in groups:
         for loc in group.get("locations") or ():
@@ -74,28 +70,30 @@ def rows_from_saved(
                 str(group.get("hash") or ""),
                 not loc.get("is_canonical"),
             )
-    out = []
+    return FileTable.of(_saved_files(attachments, member))
+
+
+def _saved_files(
+    attachments: Iterable[dict[str, Any]], member: dict[str, tuple[str, bool]]
+) -> Iterator[FileRow]:
     for a in attachments:
         aid = str(a.get("attachment_id") or "")
         digest, is_copy = member.get(aid, ("", False))
         active = a.get("author_active")
-        out.append(
-            FileRow(
-                aid,
-                str(a.get("issue_key") or ""),
-                str(a.get("project_key") or ""),
-                str(a.get("file_name") or ""),
-                int(a.get("size") or 0),
-                str(a.get("mime_type") or ""),
-                str(a.get("author") or ""),
-                str(a.get("author_id") or ""),
-                active if isinstance(active, bool) else None,
-                str(a.get("created") or ""),
-                str(a.get("status") or ""),
-                str(a.get("status_category") or ""),
-                str(a.get("issue_updated") or ""),
-                digest,
-                is_copy,
-            )
+        yield FileRow(
+            aid,
+            str(a.get("issue_key") or ""),
+            str(a.get("project_key") or ""),
+            str(a.get("file_name") or ""),
+            int(a.get("size") or 0),
+            str(a.get("mime_type") or ""),
+            str(a.get("author") or ""),
+            str(a.get("author_id") or ""),
+            active if isinstance(active, bool) else None,
+            str(a.get("created") or ""),
+            str(a.get("status") or ""),
+            str(a.get("status_category") or ""),
+            str(a.get("issue_updated") or ""),
+            digest,
+            is_copy,
         )
-    return out

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from aa_tui.memory import gc_paused
+from aa_tui.model.file_table import FileTable
 from aa_tui.model.group_rows import GroupTable, group_row, sort_orders
-from aa_tui.model.insights import FileRow
 from aa_tui.model.summary import ScanSummary
 from aa_tui.store.file_rows import read_file_rows, rows_from_saved
 from aa_tui.store.table_reader import UnexpectedLayout, iter_table
@@ -34,7 +34,7 @@ class ScanResults:
         #: every group with its locations, when they had to be read in full (a scan saved by
         #: an aa-tui that wrote no group rows); else groups are read one at a time
         self._groups: list[dict[str, Any]] | None = None
-        self._files: list[FileRow] | None = None
+        self._files: FileTable | None = None
 
     def summary(self) -> ScanSummary:
         """Totals, tables and quick wins (read once, then kept)."""
@@ -97,12 +97,12 @@ class ScanResults:
         """Every attachment record the scan saw, as saved."""
         return self._store.load_attachments(self.scan_id)
 
-    def file_rows(self) -> list[FileRow]:
-        """Every file of the scan as a :class:`FileRow` (read once, then kept): the saved
-        rows, or for a scan saved without them, rebuilt from its attachments and groups."""
+    def file_table(self) -> FileTable:
+        """Every file of the scan (read once, then kept): the saved table, or for a scan
+        saved without one, rebuilt from its attachments and groups."""
         if self._files is None:
-            rows = read_file_rows(self._store.scan_dir(self.scan_id))
-            if rows is None:
-                rows = rows_from_saved(self.attachments(), self.groups())
-            self._files = rows
+            table = read_file_rows(self._store.scan_dir(self.scan_id))
+            if table is None:
+                table = rows_from_saved(self.attachments(), self.groups())
+            self._files = table
         return self._files

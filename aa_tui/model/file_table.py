@@ -1,0 +1,113 @@
+"""Every file of a scan in one compact table: what the insight lists select from.
+
+A million files have to load and filter in well under a second, so the table is plain lists
+(like :mod:`aa_tui.model.group_rows`): what issues and uploaders share is kept once (an
+issue's key, project, status and update; an account's name, id and whether it is active) and
+each file points at them. :meth:`FileTable.file` gives one file as a :class:`FileRow`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aa_tui.model.insights import FileRow
+
+#: one file: attachment id, issue (index), name, size, mime (index), uploader (index),
+#: upload time, group hash ("" when it has no copy), redundant copy (bool)
+AID, ISSUE, NAME, SIZE, MIME, PERSON, CREATED, HASH, COPY = range(9)
+#: one issue: key, project key, status, status category, last update
+I_KEY, I_PROJECT, I_STATUS, I_CATEGORY, I_UPDATED = range(5)
+#: one uploader: display name, account id, active (True, False or None: not said)
+P_NAME, P_ID, P_ACTIVE = range(3)
+
+
+@dataclass
+class FileTable:
+    """A scan's files (``rows``) and what they share (``issues``, ``people``, ``mimes``)."""
+
+    rows: list[list[Any]] = field(default_factory=list)
+    issues: list[list[Any]] = field(default_factory=list)
+    people: list[list[Any]] = field(default_factory=list)
+    mimes: list[str] = field(default_factory=list)
+    # where add() finds what is already kept (empty for a table read back: it is not added to)
+    _issue_index: dict[tuple, int] = field(default_factory=dict, repr=False, compare=False)
+    _person_index: dict[tuple, int] = field(default_factory=dict, repr=False, compare=False)
+    _mime_index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def file(self, index: int) -> FileRow:
+        """File ``index`` as a :class:`FileRow`."""
+        r = self.rows[index]
+        issue = self.issues[r[ISSUE]]
+        person = self.people[r[PERSON]]
+        return FileRow(
+            r[AID],
+            issue[I_KEY],
+            issue[I_PROJECT],
+            r[NAME],
+            r[SIZE],
+            self.mimes[r[MIME]],
+            person[P_NAME],
+            person[P_ID],
+            person[P_ACTIVE],
+            r[CREATED],
+            issue[I_STATUS],
+            issue[I_CATEGORY],
+            issue[I_UPDATED],
+            r[HASH],
+            r[COPY],
+        )
+
+    def files(self, indices: Iterable[int] | None = None) -> list[FileRow]:
+        """The files at ``indices`` (every file when ``None``)."""
+        return [self.file(i) for i in (range(len(self.rows)) if indices is None else indices)]
+
+    def add(
+        self,
+        attachment_id: str,
+        issue: tuple[str, str, str, str, str],
+        file_name: str,
+        size: int,
+        mime_type: str,
+        person: tuple[str, str, bool | None],
+        created: str,
+        digest: str = "",
+        is_copy: bool = False,
+    ) -> None:
+        """Append one file; ``issue`` is (key, project, status, category, updated) and
+        ``person`` (name, account id, active), each kept once however many files share it."""
+        i = self._issue_index.get(issue)
+        if i is None:
+            i = self._issue_index[issue] = len(self.issues)
+            self.issues.append(list(issue))
+        p = self._person_index.get(person)
+        if p is None:
+            p = self._person_index[person] = len(self.people)
+            self.people.append(list(person))
+        m = self._mime_index.get(mime_type)
+        if m is None:
+            m = self._mime_index[mime_type] = len(self.mimes)
+            self.mimes.append(mime_type)
+        self.rows.append([attachment_id, i, file_name, size, m, p, created, digest, is_copy])
+
+    @classmethod
+    def of(cls, files: Iterable[FileRow]) -> FileTable:
+        """The table of ``files`` (in their order)."""
+        table = cls()
+        for f in files:
+            table.add(
+                f.attachment_id,
+                (f.issue_key, f.project_key, f.status, f.status_category, f.issue_updated),
+                f.file_name,
+                f.size,
+                f.mime_type,
+                (f.author, f.author_id, f.author_active),
+                f.created,
+                f.hash,
+                f.is_copy,
+            )
+        return table
