@@ -80,7 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--cap", metavar="SIZE", help="the plan's storage cap, e.g. 250GB")
     report.add_argument("--stale-days", type=int, metavar="N", help="stale after (default 365)")
     report.add_argument("--idle-days", type=int, metavar="N", help="idle after (default 180)")
+    _add_cleanup_parsers(sub)
     return parser
+
+
+def _add_cleanup_parsers(sub) -> None:
+    from aa_tui.cli_clean import add_parsers  # clean, audit, restore
+
+    add_parsers(sub)
 
 
 def _add_demo_site_arguments(parser: argparse.ArgumentParser) -> None:
@@ -157,6 +164,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _scan(args, workspace)
         if command == "scans":
             return _list_scans(workspace)
+        if command in ("clean", "audit", "restore"):
+            from aa_tui.cli_clean import run
+
+            return run(args, workspace)
         return _report(args, workspace)
     finally:
         workspace.close()

@@ -39,6 +39,7 @@ from aa_tui.model.cleanup import (
     project_totals,
 )
 from aa_tui.service.clean_apply import ApplyOptions, CleanupOutcome, CleanupRun
+from aa_tui.service.clean_export import plan_document
 from aa_tui.service.clean_permissions import MissingPermission
 from aa_tui.service.clean_plan import make_plan
 from aa_tui.service.clean_restore import RestorePlan, RestoreRun, read_restore_plan
@@ -212,6 +213,10 @@ class Cleanup:
     # -- after ----------------------------------------------------------------------------------
     def audit(self, *, include_skipped: bool = False) -> list[AuditEntry]:
         return self._audit.entries(include_skipped=include_skipped)
+
+    def document(self, plan: Plan) -> dict:
+        """The plan and what became of each file so far, as ``clean --json`` writes it."""
+        return plan_document(plan, self._audit.state(plan.id))
 
     def removed(self, scan_id: str) -> Removed:
         """Which of the scan's copies are gone, and the bytes aa-tui freed among them."""

@@ -1,0 +1,357 @@
+"""``aa-tui clean | audit | restore``: the cleanup's command line (parse, print; the work is in
+:mod:`aa_tui.service.cleanup`).
+
+Exit codes as ``scan``: 0 done, 2 bad usage or a missing permission, 3 partly done (resumable),
+130 cancelled (resumable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import humanize
+
+from aa_tui.model.cleanup import CleanupProgress, KeepRule, Outcome, PlanFilters
+
+FIRST_ROWS = 10
+_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,254}$")
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    clean = sub.add_parser(
+        "clean",
+        help="remove proven duplicate copies found by a stored scan (a dry run unless --yes)",
+    )
+    clean.add_argument("scan_id", metavar="SCAN_ID")
+    clean.add_argument("--keep", choices=("oldest", "newest"), default="oldest",
+                       help="which copy of each group stays (default: oldest, the canonical)")  # fmt: skip
+    clean.add_argument("--projects", default="", help="only copies in these projects (KEY,KEY)")
+    clean.add_argument("--min-size", type=int, default=0, metavar="BYTES",
+                       help="only groups whose file is at least this big")  # fmt: skip
+    clean.add_argument("--limit", type=int, metavar="N", help="at most N files")
+    clean.add_argument("--archive", metavar="DIR",
+                       help="keep each removed file (checked by SHA-256) and a manifest here")  # fmt: skip
+    clean.add_argument("--comment", action="store_true",
+                       help="one comment per touched issue naming what was removed")  # fmt: skip
+    clean.add_argument("--yes", action="store_true", help="apply the plan (default: dry run)")
+    clean.add_argument("--resume", action="store_true",
+                       help="continue this scan's interrupted cleanup (its own plan)")  # fmt: skip
+    clean.add_argument("--json", metavar="FILE", help="write the plan and each file's outcome")
+    clean.add_argument("--token-stdin", action="store_true",
+                       help="read the API token from standard input")  # fmt: skip
+    clean.add_argument("--workers", type=int, default=4, help="files in flight (default 4)")
+    clean.add_argument("--quiet", action="store_true", help="no progress line")
+
+    audit = sub.add_parser("audit", help="every deletion ever made from this store")
+    audit.add_argument("--json", metavar="FILE")
+    audit.add_argument("--csv", metavar="FILE")
+    audit.add_argument("--all", action="store_true", help="also the files left alone for safety")
+
+    restore = sub.add_parser(
+        "restore", help="upload archived files back to their issues (a dry run unless --yes)"
+    )
+    restore.add_argument(
+        "manifest", metavar="MANIFEST", help="an archive's manifest.jsonl (or DIR)"
+    )
+    restore.add_argument("--yes", action="store_true", help="upload (default: dry run)")
+    restore.add_argument("--token-stdin", action="store_true")
+    restore.add_argument("--quiet", action="store_true", help="no progress line")
+
+
+def run(args: argparse.Namespace, workspace) -> int:
+    if args.command == "clean":
+        return _clean(args, workspace)
+    if args.command == "audit":
+        return _audit(args, workspace)
+    return _restore(args, workspace)
+
+
+def size(n: int) -> str:
+    return humanize.naturalsize(n, binary=True)
+
+
+def _err(text: str) -> None:
+    print(f"aa-tui: {text}", file=sys.stderr)
+
+
+# -- clean ------------------------------------------------------------------------------------
+def _filters(args: argparse.Namespace) -> PlanFilters:
+    from aa_tui.service.errors import InputError
+
+    projects = [p.strip().upper() for p in args.projects.split(",") if p.strip()]
+    bad = [p for p in projects if not _KEY.match(p)]
+    if bad:
+        raise InputError(f"{bad[0]!r} is not a Jira project key (letters, digits, underscore).")
+    if args.limit is not None and args.limit < 0:
+        raise InputError("--limit must be zero or more.")
+    if args.min_size < 0:
+        raise InputError("--min-size must be zero or more bytes.")
+    if args.workers < 1:
+        raise InputError("--workers must be at least 1.")
+    return PlanFilters(
+        keep=KeepRule(args.keep), projects=tuple(projects), min_size=args.min_size, limit=args.limit
+    )
+
+
+def _clean(args: argparse.Namespace, workspace) -> int:
+    from aa_tui.service.errors import InputError
+
+    cleanup = workspace.cleanup()
+    info = workspace.get_scan(args.scan_id)
+    if info is None:
+        raise InputError(f"No scan {args.scan_id!r} in the store (see `aa-tui scans`).")
+    filters = _filters(args)
+    unfinished = cleanup.unfinished(info.id)
+    if args.resume:
+        if unfinished is None:
+            raise InputError(f"Scan {info.id} has no interrupted cleanup to resume.")
+        plan = cleanup.load(unfinished.id)
+        if filters != PlanFilters():
+            _err(f"note: resuming plan {plan.id} as it was made ({plan.filters.describe()}).")
+    else:
+        if unfinished is not None and args.yes:
+            raise InputError(
+                f"The cleanup of scan {info.id} by plan {unfinished.id} was interrupted: finish "
+                "it first with the same command and --resume."
+            )
+        plan = cleanup.save(cleanup.plan(info.id, filters))
+    review = cleanup.review(plan)
+    _print_plan(review, applying=args.yes)
+    if not args.yes:
+        if args.json:
+            _write(args.json, cleanup.document(plan))
+        print(
+            "Dry run: nothing was changed. Apply it with --yes (add --archive DIR to keep a "
+            "copy of every file, --comment to leave a note on each issue)."
+        )
+        return 0
+    return _apply(args, workspace, cleanup, plan)
+
+
+def _print_plan(review, *, applying: bool) -> None:
+    plan = review.plan
+    verb = "Applying" if applying else "Plan"
+    done = plan.files - review.files
+    resumed = f" ({done:,} done before)" if done else ""
+    print(
+        f"{verb} {plan.id} for scan {plan.scan_id} of {plan.site} ({plan.filters.describe()}): "
+        f"{review.files:,} files, {size(review.size)} in {plan.group_count:,} groups{resumed}"
+    )
+    for note in plan.notes:
+        print(f"  note: {note}")
+    for total in review.projects:
+        print(f"  {total.key:<12} {total.files:>7,} files {size(total.size):>11}")
+    if review.pending:
+        print("First files:")
+        for d in review.pending[:FIRST_ROWS]:
+            print(
+                f"  {size(d.size):>10}  {d.file_name}  {d.issue_key} ({d.attachment_id})"
+                f"  keep {d.keep_issue_key} ({d.keep_id})"
+            )
+        if len(review.pending) > FIRST_ROWS:
+            print(f"  ... and {len(review.pending) - FIRST_ROWS:,} more")
+
+
+class _Progress:
+    """One line on stderr, rewritten in place (plain lines every few seconds otherwise)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.tty = sys.stderr.isatty()
+        self._width = 0
+        self._last = 0.0
+
+    def update(self, p: CleanupProgress) -> None:
+        if not self.enabled:
+            return
+        text = (
+            f"{p.phase}: {p.done:,}/{p.total:,} | deleted {p.deleted:,} ({size(p.freed)}), "
+            f"gone {p.already_gone:,}, skipped {p.skipped:,}"
+        )
+        if p.comments:
+            text += f", {p.comments:,} comments"
+        if p.uploaded:
+            text = f"{p.phase}: {p.done:,}/{p.total:,} uploaded"
+        if p.throttled or p.issue_throttled:
+            text += f" | throttled {p.throttled + p.issue_throttled}"
+        if p.waiting_issues:
+            text += f", {p.waiting_issues} issues waiting"
+        if p.message:
+            text = p.message
+        now = time.monotonic()
+        if self.tty:
+            sys.stderr.write("\r" + text + " " * max(0, self._width - len(text)))
+            self._width = len(text)
+        elif now - self._last > 5 or p.last is None:
+            sys.stderr.write(text + "\n")
+            self._last = now
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.enabled and self.tty and self._width:
+            sys.stderr.write("\n")
+            self._width = 0
+
+
+def _token(args: argparse.Namespace, workspace, site: str, email: str) -> str:
+    from aa_tui.cli import _read_token
+
+    args.email = email
+    return _read_token(args, workspace, site)
+
+
+def _in_thread(job, progress: _Progress, what: str) -> tuple[Any, BaseException | None]:
+    """Run ``job.run()`` in a thread; Ctrl-C asks it to stop (twice: stop at once)."""
+    box: dict[str, Any] = {}
+    finished = threading.Event()
+
+    def work() -> None:
+        try:
+            box["outcome"] = job.run()
+        except BaseException as exc:  # handed to the main thread
+            box["error"] = exc
+        finally:
+            finished.set()
+
+    threading.Thread(target=work, name=f"aa-{what}", daemon=True).start()
+    interrupts = 0
+    while True:
+        try:
+            while not finished.wait(0.2):
+                pass
+            break
+        except KeyboardInterrupt:
+            interrupts += 1
+            job.cancel()
+            progress.finish()
+            _err(
+                f"stopping (Ctrl-C): the {what} ends after the writes in flight"
+                + ("; Ctrl-C again stops them too." if interrupts == 1 else ".")
+            )
+    progress.finish()
+    return box.get("outcome"), box.get("error")
+
+
+def _apply(args: argparse.Namespace, workspace, cleanup, plan) -> int:
+    from aa_tui.service.cleanup import ApplyOptions
+    from aa_tui.service.errors import EXIT_CANCELLED, EXIT_FAILED, Cancelled, describe
+
+    token = _token(args, workspace, plan.site, plan.email)
+    progress = _Progress(not args.quiet)
+    options = ApplyOptions(
+        archive=Path(args.archive) if args.archive else None,
+        comment=args.comment,
+        workers=args.workers,
+    )
+    job = cleanup.apply(plan, token, options, resume=args.resume, listener=progress.update)
+    outcome, error = _in_thread(job, progress, "cleanup")
+    outcome = outcome or job.outcome
+    if args.json:
+        _write(args.json, cleanup.document(plan))
+    if outcome is not None:
+        _print_outcome(outcome)
+    if error is None:
+        return 0
+    if isinstance(error, Cancelled):
+        _err(str(error) or "cleanup cancelled; continue it with --resume.")
+        return EXIT_CANCELLED
+    problem = describe(error)
+    message = problem.message if not problem.unexpected else f"the cleanup failed ({error})."
+    started = cleanup.state(plan).started
+    if started and problem.exit_code != 2:
+        message += " The cleanup can be continued with the same command and --resume."
+    _err(message)
+    return problem.exit_code if not problem.unexpected else EXIT_FAILED
+
+
+def _print_outcome(outcome) -> None:
+    counts = outcome.counts
+    print(
+        f"Deleted {counts.get(Outcome.DELETED, 0):,} files ({size(outcome.freed_total)} freed), "
+        f"{counts.get(Outcome.ALREADY_GONE, 0):,} were gone already, "
+        f"{counts.get(Outcome.SKIPPED, 0):,} left alone, {outcome.pending:,} still to do"
+        + (f"; {outcome.comments:,} comments posted" if outcome.comments else "")
+        + "."
+    )
+    for result in outcome.skipped[:FIRST_ROWS]:
+        print(f"  skipped {result.file_name} on {result.issue_key}: {result.reason}")
+    if outcome.archive is not None:
+        print(f"Archive: {outcome.archive} (manifest.jsonl lists every file; see aa-tui restore)")
+    if outcome.finished:
+        print(f"Plan {outcome.plan.id} is done.")
+
+
+def _write(path: str, document: dict) -> None:
+    from aa_tui.service.clean_export import write_json
+
+    write_json(Path(path), document)
+    print(f"Wrote {path}", file=sys.stderr)
+
+
+# -- audit ------------------------------------------------------------------------------------
+def _audit(args: argparse.Namespace, workspace) -> int:
+    from aa_tui.service.clean_export import audit_document, write_audit_csv
+
+    entries = workspace.cleanup().audit(include_skipped=args.all)
+    if not entries:
+        print("No deletions yet: see `aa-tui clean SCAN_ID`.")
+    else:
+        print(f"{'WHEN':<25} {'OUTCOME':<13} {'SIZE':>10}  FILE / ISSUE (KEPT COPY)")
+        for e in entries:
+            restored = f", restored as {e.restored_as}" if e.restored_as else ""
+            print(
+                f"{e.at:<25} {e.outcome.value:<13} {size(e.size):>10}  {e.file_name} on "
+                f"{e.issue_key} ({e.attachment_id}; kept {e.keep_id} on {e.keep_issue_key}"
+                f"{restored})"
+            )
+        freed = sum(e.size for e in entries if e.outcome is Outcome.DELETED)
+        print(f"{len(entries):,} files, {size(freed)} deleted by aa-tui.")
+    if args.json:
+        _write(args.json, audit_document(entries))
+    if args.csv:
+        write_audit_csv(Path(args.csv), entries)
+        print(f"Wrote {args.csv}", file=sys.stderr)
+    return 0
+
+
+# -- restore ----------------------------------------------------------------------------------
+def _restore(args: argparse.Namespace, workspace) -> int:
+    from aa_tui.service.errors import EXIT_CANCELLED, EXIT_FAILED, Cancelled, describe
+
+    cleanup = workspace.cleanup()
+    plan = cleanup.restore_plan(Path(args.manifest))
+    pending = plan.pending
+    print(
+        f"Restore to {plan.site}: {len(pending):,} files, {size(sum(i.size for i in pending))}"
+        + (f"; {len(plan.done):,} restored already" if plan.done else "")
+    )
+    for item in pending[:FIRST_ROWS]:
+        print(f"  {size(item.size):>10}  {item.file_name} -> {item.issue_key}")
+    for item in plan.problems:
+        print(f"  cannot restore {item.file_name} ({item.attachment_id}): {item.problem}")
+    if not args.yes:
+        print("Dry run: nothing was uploaded. Upload with --yes.")
+        return 0
+    if not pending:
+        return 0 if not plan.problems else EXIT_FAILED
+    token = _token(args, workspace, plan.site, plan.email)
+    progress = _Progress(not args.quiet)
+    job = cleanup.restore(plan, token, listener=progress.update)
+    outcome, error = _in_thread(job, progress, "restore")
+    outcome = outcome or job.outcome
+    if outcome is not None:
+        print(f"Restored {outcome.uploaded:,} files; {outcome.pending:,} still to do.")
+    if error is not None:
+        if isinstance(error, Cancelled):
+            _err(str(error) or "restore cancelled; run the same command again to go on.")
+            return EXIT_CANCELLED
+        problem = describe(error)
+        _err(problem.message if not problem.unexpected else f"the restore failed ({error}).")
+        return problem.exit_code if not problem.unexpected else EXIT_FAILED
+    return 0 if not plan.problems else EXIT_FAILED

@@ -1,0 +1,149 @@
+"""``aa-tui clean | audit | restore`` as a user runs them: real subprocesses, the demo site."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+
+import pytest
+from helpers.cli import aa
+from helpers.scanning import fast_governor, run_scan
+
+from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.jira.client import JiraClient
+from aa_tui.scan.engine import ScanEngine, ScanRequest
+from aa_tui.store.store import Store
+
+
+@pytest.fixture
+def server(small_site):
+    with DemoServer(small_site, DemoOptions()) as srv:
+        yield srv
+
+
+def scan_into(server, data_dir, *, email=None, token=None, verify="exact") -> str:
+    store = Store(data_dir)
+    try:
+        if email is None:
+            return run_scan(server, store, verify=verify).info.id
+        client = JiraClient(server.base_url, email, token, governor=fast_governor())
+        request = ScanRequest(site=client.site, email=email, verify=verify)
+        try:
+            return ScanEngine(client, store, request).run().info.id
+        finally:
+            client.close()
+    finally:
+        store.close()
+
+
+def deleted_ids(server, data) -> set[str]:
+    return {data.attachment_id(j) for j in server.deleted}
+
+
+def test_dry_run_prints_the_plan_and_changes_nothing(server, small_site, tmp_path):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    out = tmp_path / "plan.json"
+    result = aa(["clean", scan_id, "--json", str(out)], data)
+    assert result.returncode == 0, result.stderr
+    truth = small_site.truth
+    assert f"{truth.duplicate_files:,} files" in result.stdout
+    assert "Dry run: nothing was changed" in result.stdout
+    assert "First files:" in result.stdout and "keep " in result.stdout
+    doc = json.loads(out.read_text())
+    assert doc["schema"] == "aa-tui.cleanup/1" and doc["applied"] is False
+    assert len(doc["files"]) == truth.duplicate_files
+    assert {f["outcome"] for f in doc["files"]} == {"planned"}
+    assert sum(f["size"] for f in doc["files"]) == truth.duplicate_size
+    # Per project, as the plan counts them.
+    for project in {f["project_key"] for f in doc["files"]}:
+        assert f"  {project}" in result.stdout
+    assert not server.deleted and not server.changes.comments
+    requests = server.stats.snapshot()["requests"]
+    assert not any(k.startswith("DELETE") for k in requests)
+
+
+def test_yes_applies_archives_comments_and_the_audit_lists_it(server, small_site, tmp_path):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    archive = tmp_path / "archive"
+    run_json = tmp_path / "run.json"
+    args = ["clean", scan_id, "--limit", "6", "--yes", "--archive", str(archive), "--comment"]
+    result = aa([*args, "--json", str(run_json)], data, token=server.token)
+    assert result.returncode == 0, result.stderr
+    assert "Deleted 6 files" in result.stdout and "is done" in result.stdout
+    doc = json.loads(run_json.read_text())
+    planned = {f["attachment_id"] for f in doc["files"]}
+    assert len(planned) == 6 and {f["outcome"] for f in doc["files"]} == {"deleted"}
+    assert deleted_ids(server, small_site) == planned
+    for f in doc["files"]:
+        body = (archive / f["issue_key"] / f"{f['attachment_id']}-{f['file_name']}").read_bytes()
+        assert hashlib.sha256(body).hexdigest() == f["sha256"] == f["group_hash"][7:]
+    touched = {small_site.issue_index(f["issue_key"]) for f in doc["files"]}
+    assert set(server.changes.comments) == touched
+    assert server.token not in run_json.read_text() and "Traceback" not in result.stderr
+    # The audit: every deletion ever made from this store.
+    audit_json, audit_csv = tmp_path / "audit.json", tmp_path / "audit.csv"
+    listed = aa(["audit", "--json", str(audit_json), "--csv", str(audit_csv)], data)
+    assert listed.returncode == 0, listed.stderr
+    entries = json.loads(audit_json.read_text())["entries"]
+    assert {e["attachment_id"] for e in entries} == planned
+    assert all(e["outcome"] == "deleted" and e["actor"] == server.email for e in entries)
+    rows = list(csv.DictReader(audit_csv.open(encoding="utf-8")))
+    assert {r["attachment_id"] for r in rows} == planned
+    assert "6 files" in listed.stdout
+    # The next plan of the same scan leaves out what is gone.
+    again = aa(["clean", scan_id], data)
+    assert f"{small_site.truth.duplicate_files - 6:,} files" in again.stdout
+    assert "removed already" in again.stdout
+    # Restore: a dry run, then the bytes go back.
+    dry = aa(["restore", str(archive / "manifest.jsonl")], data)
+    assert dry.returncode == 0 and "Restore to" in dry.stdout and "6 files" in dry.stdout
+    assert not server.changes.uploads
+    back = aa(["restore", str(archive), "--yes"], data, token=server.token)
+    assert back.returncode == 0, back.stderr
+    assert "Restored 6 files" in back.stdout
+    assert server.truth().duplicate_files == small_site.truth.duplicate_files - 6 + 6
+    listed = aa(["audit"], data)
+    assert listed.stdout.count("restored as") == 6
+
+
+def test_read_only_user_gets_one_sentence_and_nothing_is_deleted(server, small_site, tmp_path):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data, email=server.viewer_email, token=server.viewer_token)
+    result = aa(["clean", scan_id, "--yes"], data, token=server.viewer_token)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("aa-tui:")]
+    assert '"Delete all attachments"' in line and server.viewer_email in line
+    assert "nothing was deleted" in line
+    assert not server.deleted
+    assert server.viewer_token not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--projects", 'A" OR 1=1'], "not a Jira project key"),
+        (["--limit", "-1"], "--limit must be zero or more"),
+        (["--resume", "--yes"], "no interrupted cleanup"),
+    ],
+)
+def test_bad_input_is_one_sentence_and_exit_2(server, tmp_path, args, needle):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data, verify="metadata")
+    result = aa(["clean", scan_id, *args], data, token=server.token)
+    assert result.returncode == 2 and needle in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_metadata_scan_and_unknown_scan_are_refused(server, tmp_path):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data, verify="metadata")
+    result = aa(["clean", scan_id, "--yes"], data, token=server.token)
+    assert result.returncode == 2 and "likely copies, not proven ones" in result.stderr
+    assert not server.deleted
+    missing = aa(["clean", "nope"], data)
+    assert missing.returncode == 2 and "No scan 'nope'" in missing.stderr
+    assert aa(["audit"], data).stdout.startswith("No deletions yet")
