@@ -8,6 +8,10 @@ aa-tui's exact scan against it, as the CLI does, once per run asked for:
 
 * ``plain``: the site as it is;
 * ``ttl20``: media links that expire 20 s after Jira hands them out;
+* ``endpoints``: one bucket per endpoint + method (Jira's ``jira-burst-based`` scope), content
+  at 10 requests/s burst 20: the floor is the content requests at that rate;
+* ``resume``: cancelled half-way through reading bytes, then resumed (exactness, and the
+  Jira requests both runs took);
 * ``faults``: 5xx answers, 429 bursts, cut downloads and slow answers (exactness only).
 
 The floor is the fewest Jira-origin requests any exact method needs: the id pages (5,000 ids
@@ -28,6 +32,7 @@ from collections import Counter
 import _common as c
 
 from aa_tui.jira.client import BULKFETCH_MAX, SEARCH_PAGE_SIZE, JiraClient
+from aa_tui.jira.errors import Cancelled
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.scan.engine import ScanEngine, ScanRequest
 from aa_tui.store.store import Store
@@ -38,6 +43,17 @@ BASE = dict(latency_s=0.020, rate_limit_rps=RATE, burst=BURST)
 RUNS = {
     "plain": ({}, 1.2),
     "ttl20": ({"media_token_ttl_s": 20.0}, 1.15),
+    # Jira's jira-burst-based scope: one bucket per endpoint + method, attachment content
+    # slower (10/s, burst 20) than the rest (20/s): the floor is then content's.
+    "endpoints": (
+        {
+            "rate_scope": "endpoint",
+            "endpoint_rates": (("GET /rest/api/3/attachment/content/{id}", 10.0, 20),),
+        },
+        1.2,
+    ),
+    # Cancelled half-way through the byte phases (as Ctrl-C does), then resumed.
+    "resume": ({}, None),
     "faults": (
         {
             "fault_5xx": 0.02,
@@ -52,24 +68,20 @@ RUNS = {
 TARGET_REQUESTS = 1.05
 
 
-def scan(site: c.Site, workers: int) -> dict:
+def scan(site: c.Site, workers: int, interrupt: bool = False) -> dict:
     with c.temp_store_dir("exact") as tmp:
         store = Store(tmp)
-        governor = RateGovernor(max_concurrency=workers)  # what the CLI builds
-        client = JiraClient(site.base_url, site.email, site.token, governor=governor)
-        request = ScanRequest(site=client.site, email=site.email, verify="exact", workers=workers)
         before = site.stats()
         started = time.perf_counter()
-        first_event: list[float] = []
-
-        def listener(event) -> None:
-            if not first_event:
-                first_event.append(time.perf_counter() - started)
-
         try:
-            outcome = ScanEngine(client, store, request, listener=listener).run()
+            if interrupt:
+                half = site.truth["size"] // 20  # well into the byte phases of this site
+                try:
+                    _run(site, store, workers, stop_after_bytes=half)
+                except Cancelled:
+                    pass
+            outcome = _run(site, store, workers, resume=interrupt)
         finally:
-            client.close()
             store.close()
         wall = time.perf_counter() - started
         after = site.stats()
@@ -85,12 +97,31 @@ def scan(site: c.Site, workers: int) -> dict:
     }
 
 
+def _run(
+    site: c.Site, store: Store, workers: int, *, resume: bool = False, stop_after_bytes: int = 0
+):
+    governor = RateGovernor(max_concurrency=workers)  # what the CLI builds
+    client = JiraClient(site.base_url, site.email, site.token, governor=governor)
+    request = ScanRequest(
+        site=client.site, email=site.email, verify="exact", workers=workers, resume=resume
+    )
+
+    def listener(event) -> None:
+        if stop_after_bytes and event.bytes_read >= stop_after_bytes:
+            client.cancel.set()
+
+    try:
+        return ScanEngine(client, store, request, listener=listener).run()
+    finally:
+        client.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--issues", type=int, default=6000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=8, help="the CLI's default is 8")
-    parser.add_argument("--runs", default="plain,ttl20,faults")
+    parser.add_argument("--runs", default="plain,ttl20,endpoints,resume,faults")
     args = parser.parse_args()
     ok = True
     print(f"exact-floor benchmark on {c.machine()}")
@@ -108,14 +139,22 @@ def main() -> int:
             bulk = math.ceil(with_att / BULKFETCH_MAX)
             floor = id_pages + bulk + candidates
             floor_s = floor / RATE
+            if name == "endpoints":  # content has its own, slower bucket: its floor rules
+                (_, content_rate, _), *_ = extra["endpoint_rates"]
+                floor_s = max(candidates / content_rate, (id_pages + bulk) / RATE)
             if name == args.runs.split(",")[0]:
                 print(f"site: {site.truth['summary']}")
                 print(
                     f"floor: {id_pages} id pages + {bulk} bulkfetch + {candidates} candidate "
-                    f"files = {floor} Jira requests = {floor_s:.1f} s at {RATE:g}/s"
+                    f"files = {floor} Jira requests = {floor / RATE:.1f} s at {RATE:g}/s"
+                )
+            if name == "endpoints":
+                print(
+                    f"[{name}] floor: {candidates} content requests at {content_rate:g}/s = "
+                    f"{floor_s:.1f} s"
                 )
             time.sleep(BURST / RATE)
-            got = scan(site, args.workers)
+            got = scan(site, args.workers, interrupt=name == "resume")
         finally:
             site.stop()
         outcome = got["outcome"]

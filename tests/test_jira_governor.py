@@ -109,3 +109,23 @@ def test_through_the_transport_a_429_on_content_does_not_hold_bulkfetch():
     assert bulk_s < 0.5
     assert len(content_calls) == 2 and content_calls[1] - content_calls[0] >= 0.95
     assert controls.governor.stats.throttled_by == {CONTENT: 1}
+
+
+def test_the_refill_rate_is_learned_and_paces_a_draining_bucket(monkeypatch):
+    """A bucket of 20 refilling 10/s, asked 20 times a second: the governor learns the 10/s
+    from X-RateLimit-Remaining and spaces starts ~0.1 s apart before the bucket is empty."""
+    now = [1000.0]
+    monkeypatch.setattr("aa_tui.jira.governor.time.monotonic", lambda: now[0])
+    gov = RateGovernor()
+    tokens = 20.0
+    for _ in range(40):
+        now[0] += 0.05
+        tokens = min(20.0, tokens + 0.5) - 1
+        headers = {"x-ratelimit-limit": "20", "x-ratelimit-remaining": str(int(tokens))}
+        gov.on_response(200, headers, CONTENT)
+        if tokens < 1:
+            break
+    budget = gov._budget(CONTENT)
+    assert 8 <= budget.refill <= 12
+    assert 0.09 <= budget.min_interval <= 0.13
+    assert gov._budget(BULK).min_interval == 0

@@ -72,6 +72,12 @@ class _Budget:
     paused_until: float = 0.0
     next_start: float = 0.0
     min_interval: float = 0.0
+    # Learned from X-RateLimit-Remaining: the bucket's refill rate (requests/s, 0: unknown),
+    # from the remaining count at the last sample and the answers since.
+    refill: float = 0.0
+    sample_at: float = 0.0
+    sample_remaining: int = 0
+    answered: int = 0
 
 
 #: ``RateLimit-Reason`` values that Jira scopes to one endpoint + method (or one issue, for
@@ -192,11 +198,20 @@ class RateGovernor:
         remaining = _int(headers.get("x-ratelimit-remaining"))
         ceiling = _int(headers.get("x-ratelimit-limit"))
         near = headers.get("x-ratelimit-nearlimit", "").lower() == "true"
-        plenty = False
-        if remaining is not None and ceiling:
-            near = near or remaining < 0.2 * ceiling
-            # what the requests still in the air will leave
-            plenty = remaining - budget.in_flight >= 0.5 * ceiling
+        if remaining is None or not ceiling:
+            self._adapt(budget, near, plenty=False)
+            return
+        self._measure_refill(budget, remaining, ceiling)
+        left = remaining - budget.in_flight  # what the requests still in the air will leave
+        if budget.refill and left < 0.5 * ceiling:
+            # The bucket is going down: start requests at the rate it refills (a little
+            # slower when it is nearly empty), keeping the concurrency latency needs.
+            budget.min_interval = (1.25 if left < 0.2 * ceiling else 1.0) / budget.refill
+            budget.limit = min(float(self.max_concurrency), budget.limit + 1 / budget.limit)
+            return
+        self._adapt(budget, near or remaining < 0.2 * ceiling, plenty=left >= 0.5 * ceiling)
+
+    def _adapt(self, budget: _Budget, near: bool, plenty: bool) -> None:
         if near:
             budget.limit = max(1.0, budget.limit * 0.8)
             budget.min_interval = min(1.0, max(budget.min_interval, 0.01) * 1.1)
@@ -205,6 +220,22 @@ class RateGovernor:
         budget.min_interval = 0.0 if plenty else budget.min_interval * 0.98
         if budget.min_interval < 0.002:
             budget.min_interval = 0.0  # half the bucket left: no pacing, spend the burst
+
+    @staticmethod
+    def _measure_refill(budget: _Budget, remaining: int, ceiling: int) -> None:
+        """Tokens refilled = remaining now - remaining then + answers since (each took one);
+        measured over half a second at least, only while the bucket is not full."""
+        now = time.monotonic()
+        budget.answered += 1
+        full = remaining >= ceiling - 1 or budget.sample_remaining >= ceiling - 1
+        span = now - budget.sample_at
+        if budget.sample_at and not full and span < 0.5:
+            return
+        if budget.sample_at and not full:
+            rate = (remaining - budget.sample_remaining + budget.answered - 1) / span
+            if rate > 0:
+                budget.refill = rate if not budget.refill else 0.7 * budget.refill + 0.3 * rate
+        budget.sample_at, budget.sample_remaining, budget.answered = now, remaining, 1
 
     def pause(self, seconds: float, scope: str = "") -> None:
         """Stop every request of ``scope``'s origin from starting for ``seconds``."""
