@@ -81,7 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--stale-days", type=int, metavar="N", help="stale after (default 365)")
     report.add_argument("--idle-days", type=int, metavar="N", help="idle after (default 180)")
     _add_cleanup_parsers(sub)
+    _data_dir_after_commands(sub)
     return parser
+
+
+def _data_dir_after_commands(sub) -> None:
+    """``--data-dir`` after the command too (``aa-tui scan ... --data-dir X``); given in both
+    places, the one after the command wins."""
+    for command in sub.choices.values():
+        if not any("--data-dir" in a.option_strings for a in command._actions):
+            command.add_argument(
+                "--data-dir", default=argparse.SUPPRESS, help="where the store lives"
+            )
 
 
 def _add_cleanup_parsers(sub) -> None:
@@ -116,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in (None, "demo"):  # the app owns the terminal
         return _main(args)
-    from aa_tui.service.errors import ENV_TOKEN
     from aa_tui.logs import register_secret
+    from aa_tui.service.errors import ENV_TOKEN
 
     # Whatever a message quotes back (a pasted URL, a server's error text), the token is masked.
     register_secret(os.environ.get(ENV_TOKEN, "").strip())
@@ -186,10 +197,9 @@ def _open_workspace(data_dir: str | None):
 
 def _read_token(args: argparse.Namespace, workspace, site: str) -> str:
     """``--token-stdin`` when asked for; else ``JIRA_API_TOKEN``; else the OS keyring."""
-    from aa_tui.service.errors import ENV_TOKEN, CredentialsError
     from aa_tui.logs import register_secret
     from aa_tui.model.scans import Profile
-    from aa_tui.service.errors import InputError
+    from aa_tui.service.errors import ENV_TOKEN, CredentialsError, InputError
 
     if args.token_stdin:
         token = sys.stdin.readline().strip()

@@ -112,3 +112,27 @@ def test_expired_token_is_named(demo_server, tmp_path):
 def test_unknown_scan_id(tmp_path):
     result = aa(["report", "nope", "--json", str(tmp_path / "x.json")], tmp_path)
     assert result.returncode == 2 and "No scan 'nope'" in result.stderr
+
+
+def test_data_dir_after_the_command_too(demo_server, tmp_path):
+    """``--data-dir`` is accepted before or after the command; after it wins (issue 12 B8)."""
+    elsewhere, chosen = tmp_path / "env-dir", tmp_path / "chosen"
+    scanned = aa(
+        ["scan", "--site", demo_server.base_url, "--email", demo_server.email, "--quiet",
+         "--data-dir", str(chosen)],
+        elsewhere, token=demo_server.token,
+    )  # fmt: skip
+    assert scanned.returncode == 0, scanned.stderr
+    listed = aa(["scans", "--data-dir", str(chosen)], elsewhere)
+    assert listed.returncode == 0 and "complete" in listed.stdout
+    scan_id = listed.stdout.splitlines()[1].split()[0]
+    before = aa(
+        ["--data-dir", str(tmp_path / "nowhere"), "scans", "--data-dir", str(chosen)], elsewhere
+    )
+    assert scan_id in before.stdout
+    report = aa(
+        ["report", scan_id, "--json", str(tmp_path / "r.json"), "--data-dir", str(chosen)],
+        elsewhere,
+    )
+    assert report.returncode == 0, report.stderr
+    assert "No scans yet" in aa(["scans"], elsewhere).stdout  # the environment's dir is untouched

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
+from aa_tui.locations import ENV_DATA_DIR
 from aa_tui.model.scans import Profile
 from aa_tui.service.workspace import Workspace
 
@@ -43,8 +48,67 @@ class DemoSite:
         return Profile(site=self.server.base_url, email=self.server.email)
 
     def sign_in(self, workspace: Workspace) -> Profile:
-        """Save the demo's profile in ``workspace`` with its token in memory; the profile."""
+        """Save the demo's profile in ``workspace`` with its token in memory; the profile.
+
+        Every demo runs on a new port: the profiles of earlier demos (gone with their
+        process) are removed, so they do not pile up on the Sites screen."""
         profile = self.profile
+        for old in workspace.list_profiles():
+            if old.email == profile.email and is_loopback(old.site) and old != profile:
+                workspace.delete_profile(old)
         workspace.save_profile(profile)
         workspace.remember_token(profile, self.server.token, label="memory (demo)")
         return profile
+
+
+def is_loopback(site: str) -> bool:
+    """A site on this machine (a demo site, or ``aa-tui demo-site``)."""
+    host = urlsplit(site).hostname or ""
+    return host in ("127.0.0.1", "localhost", "::1")
+
+
+def gone_demo_note(site: str) -> str:
+    """What to say when a site on this machine does not answer (or has no token): "" for
+    any other site."""
+    if not is_loopback(site):
+        return ""
+    return (
+        f"{site} is on this machine: if it was an `aa-tui demo` site, it is gone (a demo site "
+        "lives only while its demo runs). Its past scans stay readable in History; run "
+        "`aa-tui demo` again for a new one."
+    )
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """Where a demo's scans go, and whether that folder is removed when the demo ends."""
+
+    path: Path
+    scratch: bool
+
+    @classmethod
+    def choose(cls, data_dir: str | Path | None = None) -> DemoData:
+        """``--data-dir``, else ``$AA_TUI_DATA_DIR`` (kept), else a temporary folder."""
+        chosen = data_dir or os.environ.get(ENV_DATA_DIR, "").strip()
+        if chosen:
+            return cls(Path(chosen).expanduser(), scratch=False)
+        return cls(Path(tempfile.mkdtemp(prefix="aa-tui-demo-")), scratch=True)
+
+    @property
+    def note(self) -> str:
+        if self.scratch:
+            return (
+                f"Demo scans go to {self.path}, removed when you quit "
+                "(aa-tui demo --data-dir DIR, or $AA_TUI_DATA_DIR, keeps them)."
+            )
+        return f"Demo scans are kept in {self.path}."
+
+    @property
+    def farewell(self) -> str:
+        """The line printed once the demo has ended."""
+        if self.scratch:
+            return (
+                f"the demo's scans were in {self.path}, now removed (aa-tui demo --data-dir DIR "
+                "keeps them)."
+            )
+        return f"the demo's scans are kept in {self.path}."

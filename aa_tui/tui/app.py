@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 import logging
 import shutil
-import tempfile
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,11 +52,15 @@ class AATuiApp(App[int]):
         *,
         config: AppConfig | None = None,
         start_profile: Profile | None = None,
+        start_scan: bool = False,
+        notice: str = "",
     ) -> None:
         super().__init__()
         self.workspace = workspace
         self.config = config or AppConfig()
         self.start_profile = start_profile
+        self.start_scan = start_scan  # scan start_profile's whole site at once (the demo)
+        self.notice = notice
 
     def site_label(self, site: str) -> str:
         """How a site is shown (tests and screenshots give demo sites one stable name)."""
@@ -72,10 +75,12 @@ class AATuiApp(App[int]):
     def on_mount(self) -> None:
         for warning in self.workspace.warnings:
             self.notify(warning, title="Store", severity="warning", timeout=15)
+        if self.notice:
+            self.notify(self.notice, title="aa-tui", timeout=12)
         if self.start_profile is not None:
             from aa_tui.tui.screens.new_scan import NewScanScreen
 
-            self.push_screen(NewScanScreen(self.start_profile))
+            self.push_screen(NewScanScreen(self.start_profile, start_at_once=self.start_scan))
 
     # -- errors ---------------------------------------------------------------------------------
     def show_error(self, error: BaseException) -> None:
@@ -234,23 +239,26 @@ def run_app(data_dir: str | Path | None = None, *, config: AppConfig | None = No
 
 
 def run_demo(data_dir: str | Path | None = None, issues: int = 3000, seed: int = 7) -> int:
-    """``aa-tui demo``: the app connected to an embedded demo site, nothing to configure.
+    """``aa-tui demo``: the app connected to an embedded demo site, scanning it at once.
 
-    Without ``data_dir`` the scans go to a temporary directory removed on exit, so the demo
-    never mixes with real history. The demo token stays in memory.
+    The scans go to ``data_dir``, else ``$AA_TUI_DATA_DIR``, else a temporary directory
+    removed on exit (so the demo never mixes with real history); the app says which, and so
+    does the last line printed. The demo token stays in memory.
     """
-    from aa_tui.service.demo import DemoSite
+    from aa_tui.service.demo import DemoData, DemoSite
 
-    scratch = None if data_dir else Path(tempfile.mkdtemp(prefix="aa-tui-demo-"))
+    where = DemoData.choose(data_dir)
     try:
-        workspace = _open_workspace(Path(data_dir) if data_dir else scratch)
+        workspace = _open_workspace(where.path)
         try:
             with _logging_to(workspace.data_dir), DemoSite(issues=issues, seed=seed) as demo:
                 profile = demo.sign_in(workspace)
-                result = AATuiApp(workspace, start_profile=profile).run()
+                app = AATuiApp(workspace, start_profile=profile, start_scan=True, notice=where.note)
+                result = app.run()
         finally:
             workspace.close()
+        print(f"aa-tui demo: {where.farewell}")
         return int(result or 0)
     finally:
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
+        if where.scratch:
+            shutil.rmtree(where.path, ignore_errors=True)

@@ -193,7 +193,13 @@ class HistoryScreen(AppScreen):
             self.app.show_error(exc)
             return
         if not token:
-            self.notify("No API token saved for this site: add it on Sites (F2).", severity="error")
+            from aa_tui.service.demo import gone_demo_note
+
+            note = (
+                gone_demo_note(scan.site)
+                or "No API token saved for this site: add it on Sites (F2)."
+            )
+            self.notify(note, severity="error", timeout=12)
             return
         from aa_tui.service.scanning import ScanRequest
         from aa_tui.tui.screens.live_scan import LiveScanScreen

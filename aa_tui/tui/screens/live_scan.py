@@ -161,8 +161,19 @@ class LiveScanScreen(AppScreen):
             self._set_state(
                 f"The scan stopped: {reason} It stays resumable: r resumes, Esc goes back.", "bad"
             )
-            self.app.show_error(message.error)
+            self._show_failure(message.error, problem.title)
         self.refresh_bindings()
+
+    def _show_failure(self, error: BaseException, title: str) -> None:
+        from aa_tui.service.demo import gone_demo_note
+
+        note = gone_demo_note(self.request.site) if title == "Site unreachable" else ""
+        if note:
+            from aa_tui.tui.screens.error import ErrorScreen
+
+            self.app.push_screen(ErrorScreen("Site gone", note))
+        else:
+            self.app.show_error(error)
 
     def _stop_pulsing(self) -> None:
         """A stopped scan does not look busy: the bar holds still, the phase says stopped."""

@@ -56,9 +56,10 @@ class NewScanScreen(AppScreen):
     NewScanScreen #buttons Button { margin-right: 2; }
     """
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, *, start_at_once: bool = False) -> None:
         super().__init__()
         self.profile = profile
+        self.start_at_once = start_at_once  # the demo: scan the whole site without asking
         self.token: str | None = None
         self.resumable: ScanInfo | None = None
 
@@ -106,6 +107,9 @@ class NewScanScreen(AppScreen):
                 )
         self._check_resumable()
         self.query_one("#start", Button).focus()
+        if self.start_at_once and self.token:
+            self.start_at_once = False
+            self.call_after_refresh(self.action_start)
 
     def _problem(self, text: str) -> None:
         self.query_one("#problem", Static).update(text)

@@ -1,0 +1,100 @@
+"""``aa-tui demo`` as a new user meets it: it scans at once, says where its data goes, keeps
+one demo profile, and a demo site that is gone is said to be gone (issue 12, B6)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+from helpers.tui import SIZE, make_app, until, wait_for_workers
+
+from aa_tui.demo.generator import generate_site
+from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.model.records import Scope
+from aa_tui.model.scans import Profile
+from aa_tui.service.demo import DemoData, DemoSite, gone_demo_note
+from aa_tui.service.scanning import ScanRequest
+from aa_tui.service.workspace import Workspace
+from aa_tui.tui.screens.error import ErrorScreen
+from aa_tui.tui.screens.live_scan import LiveScanScreen
+from aa_tui.tui.screens.results import ResultsScreen
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_demo_data_goes_where_it_is_told_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("AA_TUI_DATA_DIR", str(tmp_path / "env"))
+    from_env = DemoData.choose()
+    assert from_env.path == tmp_path / "env" and not from_env.scratch
+    assert str(tmp_path / "env") in from_env.note and "kept" in from_env.note
+    given = DemoData.choose(tmp_path / "given")
+    assert given.path == tmp_path / "given" and not given.scratch
+    monkeypatch.delenv("AA_TUI_DATA_DIR")
+    scratch = DemoData.choose()
+    try:
+        assert scratch.scratch and str(scratch.path) in scratch.note
+        assert "removed when you quit" in scratch.note and "--data-dir" in scratch.note
+        assert "now removed" in scratch.farewell
+    finally:
+        scratch.path.rmdir()
+
+
+def test_repeated_demos_keep_one_profile(tmp_path):
+    workspace = Workspace.open(tmp_path / "data")
+    try:
+        workspace.save_profile(Profile("https://acme.atlassian.net", "demo@example.com"))
+        for _ in range(3):  # each demo has a new port
+            with DemoSite(issues=20, seed=3) as demo:
+                profile = demo.sign_in(workspace)
+        sites = sorted(p.site for p in workspace.list_profiles())
+        assert sites == sorted([profile.site, "https://acme.atlassian.net"])
+        assert workspace.token_source(profile) == "memory (demo)"
+    finally:
+        workspace.close()
+
+
+def test_the_demo_scans_at_once(memory_keyring, tmp_path):
+    with DemoServer(generate_site(seed=5, issues=60), DemoOptions()) as server:
+        profile = Profile(server.base_url, server.email)
+        app = make_app(
+            tmp_path / "data",
+            backend=memory_keyring,
+            sites=[server.base_url],
+            memory_tokens={profile.key: server.token},
+            start_profile=profile,
+        )
+        app.start_scan = True
+        app.notice = "Demo scans are kept in /somewhere."
+
+        async def journey():
+            async with app.run_test(size=SIZE) as pilot:
+                await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+                await wait_for_workers(pilot)
+                return [n.message for n in app._notifications]
+
+        notes = run(journey())
+    assert "Demo scans are kept in /somewhere." in notes
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_gone_demo_site_is_said_to_be_gone(memory_keyring, tmp_path):
+    site = f"http://127.0.0.1:{free_port()}"  # nothing listens there any more
+    app = make_app(tmp_path / "data", backend=memory_keyring)
+    request = ScanRequest(site=site, email="demo@example.com", scope=Scope())
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(LiveScanScreen(Profile(site, "demo@example.com"), "t", request))
+            await until(pilot, lambda: isinstance(app.screen, ErrorScreen), timeout=60)
+            return app.screen
+
+    shown = run(journey())
+    assert shown.error_title == "Site gone" and "aa-tui demo" in shown.message
+    assert gone_demo_note("https://acme.atlassian.net") == ""
