@@ -233,7 +233,7 @@ def test_closed_results_screens_are_freed(app, scanned):
 
 # -- 3. one engine per scan ----------------------------------------------------------------------
 def test_history_refuses_to_resume_or_delete_the_running_scan(small_site, memory_keyring, tmp_path):
-    with DemoServer(small_site, DemoOptions(latency_s=0.05)) as server:
+    with DemoServer(small_site, DemoOptions(latency_s=0.2)) as server:
         data = saved_site(server, tmp_path, memory_keyring)
         app = make_app(data, backend=memory_keyring, sites=[server.base_url])
 
