@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -44,11 +46,27 @@ def project_rows(old: ScanSummary, new: ScanSummary) -> list[tuple[str, StatRow,
     return [(k, a.get(k) or StatRow(k), b.get(k) or StatRow(k)) for k in keys]
 
 
+def differences(old: ScanSummary, new: ScanSummary, label: Callable[[str], str] = str) -> list[str]:
+    """What makes two scans measure different things (their site, scope or method);
+    ``label`` names a site as the app shows it."""
+    found = []
+    a, b = old.scan, new.scan
+    site_a, site_b = label(a.site.rstrip("/")), label(b.site.rstrip("/"))
+    if site_a != site_b:
+        found.append(f"site {site_a} vs {site_b}")
+    if a.scope != b.scope:
+        found.append(f"scope {a.scope.describe()} vs {b.scope.describe()}")
+    if a.verify != b.verify:
+        found.append(f"method {a.verify.label} vs {b.verify.label}")
+    return found
+
+
 class CompareScreen(AppScreen):
     HELP_GROUP = "Compare"
     BINDINGS = [Binding("escape,backspace", "app.pop_screen", "Back", id="compare.back")]
     DEFAULT_CSS = """
     CompareScreen #compare-head { padding: 1 2; height: auto; }
+    CompareScreen #compare-warning { padding: 0 2; height: auto; color: $warning; }
     CompareScreen VimDataTable { height: 1fr; }
     """
 
@@ -59,6 +77,7 @@ class CompareScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static(id="compare-warning", markup=False)
         yield Static(id="compare-head")
         yield VimDataTable(id="compare-projects")
         yield Footer()
@@ -72,11 +91,22 @@ class CompareScreen(AppScreen):
             self.app.show_error(exc)
             return
         ta, tb = old.totals, new.totals
+        differ = differences(old, new, self.app.site_label)
+        change = "Difference" if differ else "Change"
+        growth = "Difference" if differ else "Growth"
+        warning = self.query_one("#compare-warning", Static)
+        warning.display = bool(differ)
+        if differ:
+            warning.update(
+                "These scans measure different things (" + "; ".join(differ) + "): the "
+                "differences below are not growth. Compare two scans of the same scope and "
+                "method to see growth."
+            )
         head = Table(box=None, padding=(0, 2), header_style="bold")
         head.add_column("")
         head.add_column(f"Before: {fmt.date(old.scan.started_at)}", justify="right")
         head.add_column(f"After: {fmt.date(new.scan.started_at)}", justify="right")
-        head.add_column("Change", justify="right")
+        head.add_column(change, justify="right")
         for label, key, is_size in (
             ("Attachment storage", "total_size", True),
             ("Wasted by copies", "duplicate_size", True),
@@ -94,8 +124,8 @@ class CompareScreen(AppScreen):
         self.query_one("#compare-head", Static).update(Group(title, head))
         table = self.query_one(VimDataTable)
         table.add_columns(
-            "Project", "Storage before", "Storage after", "Growth", "Wasted before", "Wasted after",
-            "Waste growth",
+            "Project", "Storage before", "Storage after", growth, "Wasted before", "Wasted after",
+            f"Waste {growth.lower()}",
         )  # fmt: skip
         for key, a, b in project_rows(old, new):
             table.add_row(
