@@ -89,6 +89,20 @@ class FileRow:
 
 
 @dataclass(slots=True)
+class FileList:
+    """A list of files: its first files (all, or the first ``limit``), and how many files and
+    bytes the whole list holds."""
+
+    files: list[FileRow]
+    count: int
+    size: int
+
+    @property
+    def complete(self) -> bool:
+        return len(self.files) == self.count
+
+
+@dataclass(slots=True)
 class MonthRow:
     """Uploads of one month (``YYYY-MM``, UTC, by upload time) and the waste among them."""
 

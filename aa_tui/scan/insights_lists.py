@@ -24,7 +24,7 @@ from aa_tui.model.file_table import (
     SIZE,
     FileTable,
 )
-from aa_tui.model.insights import FileRow, InsightSettings
+from aa_tui.model.insights import FileList, FileRow, InsightSettings
 from aa_tui.scan.insights import Facts, month_of
 
 #: list name -> what its key means ("" for lists without a key)
@@ -65,6 +65,23 @@ def select_files(
 ) -> list[FileRow]:
     """The files of list ``name`` (and ``key``), biggest first (heat: hottest first); the
     first ``limit`` of them when given."""
+    return select_list(
+        table, name, key, now=now, settings=settings, unreadable=unreadable, limit=limit
+    ).files
+
+
+def select_list(
+    table: FileTable,
+    name: str,
+    key: str = "",
+    *,
+    now: datetime,
+    settings: InsightSettings | None = None,
+    unreadable: Collection[str] = (),
+    limit: int | None = None,
+) -> FileList:
+    """:func:`select_files` with the whole list's count and bytes (a UI shows the first
+    ``limit`` files of a list of 500,000 without building them all)."""
     if name not in FILE_LISTS:
         raise UnknownList(f"There is no list of files called {name!r}.")
     with gc_paused():  # millions of rows alive: collections would walk them all (see memory)
@@ -79,7 +96,7 @@ def _select(
     settings: InsightSettings | None,
     unreadable: Collection[str],
     limit: int | None,
-) -> list[FileRow]:
+) -> FileList:
     facts = Facts(table, now, settings or InsightSettings())
     test = _test(table, name, key, facts, set(unreadable))
     rows = table.rows
@@ -95,10 +112,12 @@ def _select(
         def order(i: int) -> tuple:
             return (-rows[i][SIZE], rows[i][AID])
 
+    total = sum(rows[i][SIZE] for i in chosen)
     if limit is not None and limit < len(chosen):
-        return table.files(heapq.nsmallest(limit, chosen, key=order))
-    chosen.sort(key=order)
-    return table.files(chosen)
+        first = heapq.nsmallest(limit, chosen, key=order)
+    else:
+        first = sorted(chosen, key=order)
+    return FileList(table.files(first), len(chosen), total)
 
 
 def _test(

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from aa_tui.model.insights import FileRow, Insights, InsightSettings
+from aa_tui.model.insights import FileList, FileRow, Insights, InsightSettings
 from aa_tui.model.summary import ScanSummary
 from aa_tui.scan.insights import build_insights
-from aa_tui.scan.insights_lists import FILE_LISTS, select_files
+from aa_tui.scan.insights_lists import FILE_LISTS, select_files, select_list
 from aa_tui.store.results import ScanResults
 
-__all__ = ["FILE_LISTS", "files_of", "insights_of", "scan_now"]
+__all__ = ["FILE_LISTS", "file_list_of", "files_of", "insights_of", "scan_now"]
 
 
 def scan_now(summary: ScanSummary) -> datetime:
@@ -47,6 +47,26 @@ def insights_of(results: ScanResults, settings: InsightSettings | None = None) -
         return _saved(summary)
     return build_insights(
         results.file_table(), now=scan_now(summary), settings=settings or InsightSettings()
+    )
+
+
+def file_list_of(
+    results: ScanResults,
+    name: str,
+    key: str = "",
+    settings: InsightSettings | None = None,
+    limit: int | None = None,
+) -> FileList:
+    """The first ``limit`` files of list ``name`` and the whole list's count and bytes."""
+    summary = results.summary()
+    return select_list(
+        results.file_table(),
+        name,
+        key,
+        now=scan_now(summary),
+        settings=settings or summary.insight_settings,
+        unreadable=[str(u.get("attachment_id")) for u in summary.unreadable],
+        limit=limit,
     )
 
 

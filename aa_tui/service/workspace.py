@@ -20,12 +20,12 @@ from aa_tui.locations import data_dir as resolve_data_dir
 from aa_tui.logs import register_secret
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.events import ScanProgress
-from aa_tui.model.insights import FileRow, Insights, InsightSettings
+from aa_tui.model.insights import FileList, FileRow, Insights, InsightSettings
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.service.cleanup import Cleanup
 from aa_tui.service.exports import Export, export_results
-from aa_tui.service.insights import files_of, insights_of
+from aa_tui.service.insights import file_list_of, files_of, insights_of
 from aa_tui.service.scanning import ScanRequest, ScanRun
 from aa_tui.store.results import ScanResults
 from aa_tui.store.store import Store
@@ -248,6 +248,17 @@ class Workspace:
     ) -> list[FileRow]:
         """The files behind a number: list ``name`` (``FILE_LISTS``) and ``key``."""
         return files_of(self.results(scan_id), name, key, settings)
+
+    def file_list(
+        self,
+        scan_id: str,
+        name: str,
+        key: str = "",
+        settings: InsightSettings | None = None,
+        limit: int | None = None,
+    ) -> FileList:
+        """:meth:`files`, the first ``limit`` of them, with the whole list's count and bytes."""
+        return file_list_of(self.results(scan_id), name, key, settings, limit)
 
     # -- cleanup --------------------------------------------------------------------------------
     def cleanup(self, *, allow_insecure_http: bool = False) -> Cleanup:

@@ -57,6 +57,7 @@ class ResultsScreen(AppScreen):
             "left_square_bracket", "next_tab(-1)", "Previous tab", show=False, id="results.prev_tab"
         ),
         Binding("x", "export", "Export", id="results.export"),
+        Binding("i", "insights", "Insights", show=False, id="results.insights"),
         Binding("H", "app.history", "History", id="results.history"),
         Binding("escape,backspace", "back", "Back", id="results.back"),
     ]
@@ -268,6 +269,11 @@ class ResultsScreen(AppScreen):
             self.action_tab(origin)
             return
         self.app.pop_screen()
+
+    def action_insights(self) -> None:
+        from aa_tui.tui.screens.insights import InsightsScreen
+
+        self.app.push_screen(InsightsScreen(self.scan_id))
 
     def action_export(self) -> None:
         from aa_tui.tui.screens.export import ExportScreen

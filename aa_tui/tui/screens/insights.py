@@ -1,0 +1,281 @@
+"""Insights of one scan: growth, what-if, idle projects, departed uploaders, clutter,
+hygiene, heat and the lists of files behind every number. Enter opens a row's files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from aa_tui.model.insights import Insights
+from aa_tui.model.summary import ScanSummary
+from aa_tui.tui import format as fmt
+from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.insights_chart import GrowthChart
+from aa_tui.tui.widgets.tables import VimDataTable
+
+TABS = (
+    ("growth", "Growth"),
+    ("what_if", "What if"),
+    ("idle_projects", "Idle projects"),
+    ("inactive_uploaders", "Departed"),
+    ("clutter", "Clutter"),
+    ("hygiene", "Hygiene"),
+    ("heat", "Heat"),
+    ("lists", "Files"),
+)
+
+
+@dataclass(frozen=True)
+class FileListChoice:
+    """Which list of files a row opens (``Workspace.files`` name and key) and its title."""
+
+    name: str
+    key: str
+    title: str
+
+
+class InsightsScreen(AppScreen):
+    """Read-only views of a stored scan; every row opens the files it counts."""
+
+    HELP_GROUP = "Insights"
+    BINDINGS = [
+        *(
+            Binding(str(n), f"tab('{tab}')", title, show=False, id=f"insights.tab_{tab}")
+            for n, (tab, title) in enumerate(TABS, start=1)
+        ),
+        Binding("enter", "open_files", "Files", id="insights.files"),
+        Binding("escape,backspace", "app.pop_screen", "Back", id="insights.back"),
+    ]
+    DEFAULT_CSS = """
+    InsightsScreen #insights-title { padding: 0 1; text-style: bold; height: 1; }
+    InsightsScreen .caption { padding: 0 1; color: $text-muted; height: auto; }
+    InsightsScreen TabbedContent { height: 1fr; }
+    InsightsScreen TabPane { padding: 0; }
+    InsightsScreen #growth-table { height: 10; }
+    InsightsScreen VimDataTable { height: 1fr; }
+    """
+
+    def __init__(self, scan_id: str) -> None:
+        super().__init__()
+        self.scan_id = scan_id
+        self.summary: ScanSummary | None = None
+        self.insights: Insights | None = None
+        #: per table id: the list of files each row opens, in row order
+        self.choices: dict[str, list[FileListChoice]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Reading the scan's insights...", id="insights-title", markup=False)
+        with TabbedContent(id="insight-tabs"):
+            with TabPane("Growth", id="growth"):
+                yield GrowthChart(id="growth-chart")
+                yield VimDataTable(id="growth-table")
+            for tab, title in TABS[1:]:
+                with TabPane(title, id=tab):
+                    yield Static(CAPTIONS[tab], classes="caption", markup=False)
+                    yield VimDataTable(id=f"{tab}-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="insights")
+    def _load(self) -> None:
+        results = self.workspace.results(self.scan_id)
+        summary = results.summary()
+        insights = self.workspace.insights(self.scan_id)
+        self.app.call_from_thread(self._show, summary, insights)
+
+    def _show(self, summary: ScanSummary, insights: Insights) -> None:
+        self.summary, self.insights = summary, insights
+        totals = summary.totals
+        self.query_one("#insights-title", Static).update(
+            f"Insights · {fmt.size(totals.total_size)} in {fmt.count(totals.total_files)} files"
+            f" · stale after {insights.settings.stale_days} days"
+            f" · idle after {insights.settings.idle_days} days"
+        )
+        months = insights.table("uploads_by_month")
+        self.query_one(GrowthChart).show_months(months)
+        self._fill(
+            "growth-table",
+            ("Month", "Files", "Uploaded", "Wasted"),
+            [
+                (m.month, fmt.count(m.files), fmt.size(m.size), fmt.size(m.wasted_size))
+                for m in months
+            ],
+            [FileListChoice("uploads_by_month", m.month, f"Uploaded in {m.month}") for m in months],
+        )
+        steps = insights.table("what_if")
+        cap = insights.settings.cap
+        self._fill(
+            "what_if-table",
+            ("Cleanup", "Files", "Frees", "Freed so far", "Would remain")
+            + (("Under the cap",) if cap else ()),
+            [
+                (
+                    s.step,
+                    fmt.count(s.files),
+                    fmt.size(s.size),
+                    fmt.size(s.cumulative_size),
+                    fmt.size(s.remaining_size),
+                )
+                + ((fmt.size(s.under_cap or 0),) if cap else ())
+                for s in steps
+            ],  # fmt: skip
+            [FileListChoice(*WHAT_IF_LISTS.get(s.step, ("all", "", s.step))) for s in steps],
+        )
+        idle = insights.table("idle_projects")
+        self._fill(
+            "idle_projects-table",
+            ("Project", "Last update", "Files", "Size"),
+            [(p.key, fmt.date(p.last_update), fmt.count(p.files), fmt.size(p.size)) for p in idle],
+            [
+                FileListChoice("idle_projects", p.key, f"Files of idle project {p.key}")
+                for p in idle
+            ],
+        )
+        gone = insights.table("inactive_uploaders")
+        self._fill(
+            "inactive_uploaders-table",
+            ("Account", "Account id", "Files", "Size"),
+            [(u.name, u.account_id, fmt.count(u.files), fmt.size(u.size)) for u in gone],
+            [
+                FileListChoice(
+                    "inactive_uploaders", u.account_id or u.name, f"Uploaded by {u.name}"
+                )
+                for u in gone
+            ],
+        )
+        clutter = insights.table("clutter")
+        self._fill(
+            "clutter-table",
+            ("File", "Copies", "Issues", "Projects", "Size", "Wasted"),
+            [
+                (
+                    c.file_name,
+                    fmt.count(c.copies),
+                    fmt.count(c.issues),
+                    fmt.count(c.projects),
+                    fmt.size(c.size),
+                    fmt.size(c.wasted_size),
+                )
+                for c in clutter
+            ],  # fmt: skip
+            [FileListChoice("clutter", c.hash, f"Every copy of {c.file_name}") for c in clutter],
+        )
+        hygiene = insights.table("hygiene")
+        self._fill(
+            "hygiene-table",
+            ("Kind", "Files", "Size"),
+            [(h.kind, fmt.count(h.files), fmt.size(h.size)) for h in hygiene],
+            [FileListChoice("hygiene", h.kind, f"Hygiene: {h.kind} files") for h in hygiene],
+        )
+        heat = insights.table("heat")
+        self._fill(
+            "heat-table",
+            ("Issue", "File", "Size", "Days idle"),
+            [(h.issue_key, h.file_name, fmt.size(h.size), fmt.count(h.days_idle)) for h in heat],
+            [FileListChoice("heat", "", "Big and forgotten: size x days idle")] * len(heat),
+        )
+        self._fill_lists(summary, insights)
+
+    def _fill_lists(self, summary: ScanSummary, insights: Insights) -> None:
+        totals, counts = summary.totals, insights.counts
+        rows: list[tuple[str, str, str]] = []
+        choices: list[FileListChoice] = []
+
+        def add(label: str, files: int, size: int | None, choice: FileListChoice) -> None:
+            rows.append((label, fmt.count(files), "" if size is None else fmt.size(size)))
+            choices.append(choice)
+
+        add(
+            "Every file, largest first",
+            totals.total_files,
+            totals.total_size,
+            FileListChoice("largest", "", "Largest files"),
+        )
+        add(
+            "Redundant copies",
+            totals.duplicate_files,
+            totals.duplicate_size,
+            FileListChoice("copies", "", "Redundant copies"),
+        )
+        add(
+            "Stale files",
+            counts.get("stale_files", totals.stale_files),
+            counts.get("stale_size", totals.stale_size),
+            FileListChoice("stale", "", "Stale files"),
+        )
+        add("Empty files", totals.zero_byte_files, 0, FileListChoice("empty", "", "Empty files"))
+        add("Unreadable files", totals.unreadable_files, None,
+            FileListChoice("unreadable", "", "Unreadable files"))  # fmt: skip
+        for table, noun in BREAKDOWN_NOUNS.items():
+            for row in summary.table(table):
+                add(f"{noun}: {row.key}", row.files, row.size,
+                    FileListChoice(table, row.key, f"{noun}: {row.key}"))  # fmt: skip
+        self._fill("lists-table", ("List", "Files", "Size"), rows, choices)
+
+    def _fill(
+        self,
+        table_id: str,
+        columns: tuple[str, ...],
+        rows: list[tuple[str, ...]],
+        choices: list[FileListChoice],
+    ) -> None:
+        table = self.query_one(f"#{table_id}", VimDataTable)
+        table.clear(columns=True)
+        table.add_columns(*columns)
+        for n, row in enumerate(rows):
+            table.add_row(*row, key=str(n))
+        self.choices[table_id] = choices
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        self.query_one(f"#{tab}-table", VimDataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self._open(event.data_table, event.cursor_row)
+
+    def action_open_files(self) -> None:
+        table = self.focused
+        if isinstance(table, VimDataTable):
+            self._open(table, table.cursor_row)
+
+    def _open(self, table: DataTable, row: int) -> None:
+        from aa_tui.tui.screens.insights_files import FilesScreen
+
+        choices = self.choices.get(table.id or "", [])
+        if self.summary is None or not 0 <= row < len(choices):
+            return
+        self.app.push_screen(FilesScreen(self.scan_id, choices[row], self.summary.scan.issue_base))
+
+
+CAPTIONS = {
+    "what_if": "What each cleanup would free, no file counted twice: Enter lists its files.",
+    "idle_projects": "Projects whose newest issue update is older than the idle threshold.",
+    "inactive_uploaders": "Files uploaded by accounts that are no longer active.",
+    "clutter": "Groups with many copies (signatures, logos, templates), most copies first.",
+    "hygiene": "Files that rarely need keeping: logs, dumps, HAR, temp and OS junk.",
+    "heat": "Big and forgotten: size x days since the issue was last updated.",
+    "lists": "Every number of the scan: Enter lists its files.",
+}
+WHAT_IF_LISTS = {
+    "as it is": ("largest", "", "Every file"),
+    "duplicates": ("copies", "", "Redundant copies"),
+    "+ stale files": ("stale", "", "Stale files"),
+    "+ hygiene": ("hygiene", "", "Hygiene files"),
+    "+ idle projects": ("idle_projects", "", "Files of idle projects"),
+}
+BREAKDOWN_NOUNS = {
+    "projects": "Project",
+    "file_types": "Type",
+    "uploaders": "Uploader",
+    "age_brackets": "Age",
+    "status_categories": "Status",
+}

@@ -1,0 +1,160 @@
+"""The files behind one number: sort, filter, open or copy the issue."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Input, Static
+
+from aa_tui.model.insights import FileList, FileRow
+from aa_tui.tui import format as fmt
+from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.screens.group_detail import issue_url
+from aa_tui.tui.screens.insights import FileListChoice
+from aa_tui.tui.widgets.tables import VimDataTable
+
+LIMIT = 5000  # files read and shown at most (the biggest first); the title counts them all
+SORTS = ("size", "name", "uploaded", "updated")
+
+
+def _sorted(files: list[FileRow], sort: str) -> list[FileRow]:
+    if sort == "name":
+        return sorted(files, key=lambda f: (f.file_name.casefold(), f.attachment_id))
+    if sort == "uploaded":
+        return sorted(files, key=lambda f: (f.created, f.attachment_id))
+    if sort == "updated":
+        return sorted(files, key=lambda f: (f.issue_updated, f.attachment_id))
+    return list(files)  # as listed: biggest first (heat: hottest first)
+
+
+class FilesScreen(AppScreen):
+    """One list of files (``Workspace.files``), biggest first."""
+
+    HELP_GROUP = "Files"
+    BINDINGS = [
+        Binding("s", "cycle_sort", "Sort", id="files.sort"),
+        Binding("slash", "filter", "Filter", id="files.filter"),
+        Binding("o", "open_issue", "Open issue", id="files.open"),
+        Binding("c", "copy_key", "Copy key", id="files.copy_key"),
+        Binding("escape,backspace", "back", "Back", id="files.back"),
+    ]
+    DEFAULT_CSS = """
+    FilesScreen #files-title { padding: 0 1; text-style: bold; height: auto; }
+    FilesScreen #files-filter { display: none; }
+    FilesScreen #files-filter.shown { display: block; }
+    FilesScreen VimDataTable { height: 1fr; }
+    """
+
+    def __init__(self, scan_id: str, choice: FileListChoice, browse_url: str) -> None:
+        super().__init__()
+        self.scan_id = scan_id
+        self.choice = choice
+        self.browse_url = browse_url
+        self.files: list[FileRow] = []
+        self.listed = FileList([], 0, 0)
+        self.shown: list[FileRow] = []
+        self.sort = SORTS[0]
+        self.text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"{self.choice.title}: reading...", id="files-title", markup=False)
+        yield Input(placeholder="filter: file name, issue, project or uploader", id="files-filter")
+        yield VimDataTable(id="files")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(VimDataTable)
+        table.add_columns("Issue", "File name", "Size", "Uploader", "Uploaded", "Updated", "")
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="files")
+    def _load(self) -> None:
+        listed = self.workspace.file_list(
+            self.scan_id, self.choice.name, self.choice.key, limit=LIMIT
+        )
+        self.app.call_from_thread(self._loaded, listed)
+
+    def _loaded(self, listed: FileList) -> None:
+        self.listed = listed
+        self.files = listed.files
+        self._refresh()
+        self.query_one(VimDataTable).focus()
+
+    def _refresh(self) -> None:
+        needle = self.text.casefold()
+        chosen = [
+            f
+            for f in self.files
+            if not needle
+            or needle in f.file_name.casefold()
+            or needle in f.issue_key.casefold()
+            or needle in f.author.casefold()
+        ]
+        self.shown = _sorted(chosen, self.sort)
+        listed = self.listed
+        head = f"{self.choice.title}: {fmt.count(listed.count)} files, {fmt.size(listed.size)}"
+        if not listed.complete:
+            head += f" (the {fmt.count(len(self.files))} biggest shown)"
+        if self.text:
+            head += f" · {fmt.count(len(chosen))} matching {self.text!r}"
+        self.query_one("#files-title", Static).update(
+            f"{head} · sorted by {self.sort} · o opens the issue"
+        )
+        table = self.query_one(VimDataTable)
+        table.clear()
+        for n, f in enumerate(self.shown):
+            table.add_row(
+                f.issue_key,
+                f.file_name,
+                fmt.size(f.size),
+                f.author,
+                fmt.date(f.created),
+                fmt.date(f.issue_updated),
+                "copy" if f.is_copy else "",
+                key=str(n),
+            )
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._refresh()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#files-filter", Input)
+        box.add_class("shown")
+        box.focus()
+
+    @on(Input.Changed, "#files-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.text = event.value.strip()
+        self._refresh()
+
+    @on(Input.Submitted, "#files-filter")
+    def _filter_done(self) -> None:
+        self.query_one(VimDataTable).focus()
+
+    def selected(self) -> FileRow | None:
+        if not self.shown:
+            return None
+        row = self.query_one(VimDataTable).cursor_row
+        return self.shown[min(max(row, 0), len(self.shown) - 1)]
+
+    def action_open_issue(self) -> None:
+        f = self.selected()
+        if f:
+            self.app.open_url(issue_url(self.browse_url, f.issue_key))
+            self.notify(f"Opening {f.issue_key} in the browser.")
+
+    def action_copy_key(self) -> None:
+        f = self.selected()
+        if f:
+            self.app.copy_to_clipboard(f.issue_key)
+            self.notify(f"Copied {f.issue_key}.")
+
+    def action_back(self) -> None:
+        box = self.query_one("#files-filter", Input)
+        if box.has_focus:
+            self.query_one(VimDataTable).focus()
+            return
+        self.app.pop_screen()

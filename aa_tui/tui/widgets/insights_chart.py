@@ -1,0 +1,41 @@
+"""The growth chart: bytes uploaded per month, the wasted part stacked on top (plotext)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual_plotext import PlotextPlot
+
+from aa_tui.model.insights import MonthRow
+
+_UNITS = ((2**40, "TiB"), (2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB"), (1, "B"))
+
+
+def unit_for(peak: int) -> tuple[int, str]:
+    """The biggest binary unit that keeps ``peak`` at 1 or more."""
+    return next(((f, n) for f, n in _UNITS if peak >= f), (1, "B"))
+
+
+class GrowthChart(PlotextPlot):
+    """Months on the x axis (``YYYY-MM``), kept and wasted bytes stacked."""
+
+    DEFAULT_CSS = "GrowthChart { height: 1fr; min-height: 12; }"
+
+    def show_months(self, months: Sequence[MonthRow], title: str = "") -> None:
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        known = [m for m in months if m.month != "unknown"]
+        if not known:
+            plt.title("No uploads with a readable date.")
+            self.refresh()
+            return
+        factor, unit = unit_for(max(m.size for m in known))
+        labels = [m.month for m in known]
+        kept = [round((m.size - m.wasted_size) / factor, 2) for m in known]
+        wasted = [round(m.wasted_size / factor, 2) for m in known]
+        plt.stacked_bar(labels, [kept, wasted], labels=["kept", "wasted by copies"])
+        plt.title(title or f"Uploaded per month ({unit})")
+        step = max(1, len(labels) // 8)
+        plt.xticks(list(range(1, len(labels) + 1, step)), labels[::step])
+        self.refresh()

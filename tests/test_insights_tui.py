@@ -1,0 +1,68 @@
+"""The app's insights: every table filled from the scan, every row opens its files."""
+
+from __future__ import annotations
+
+import asyncio
+
+from helpers.tui import SIZE, until, wait_for_workers
+
+from aa_tui.tui.screens.insights import InsightsScreen
+from aa_tui.tui.screens.insights_files import FilesScreen
+from aa_tui.tui.screens.results import ResultsScreen
+from aa_tui.tui.widgets.insights_chart import GrowthChart
+from aa_tui.tui.widgets.tables import VimDataTable
+
+
+def test_insights_open_from_results_and_every_list_opens(app, scanned):
+    asyncio.run(_journey(app, scanned))
+
+
+async def _journey(app, scanned) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(ResultsScreen(scanned.exact_id))
+        await wait_for_workers(pilot)
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, InsightsScreen))
+        screen = app.screen
+        await until(pilot, lambda: screen.insights is not None)
+        await wait_for_workers(pilot)
+        ins, summary = screen.insights, screen.summary
+        months = screen.query_one("#growth-table", VimDataTable)
+        assert months.row_count == len(ins.table("uploads_by_month")) > 1
+        assert screen.query_one(GrowthChart).plt is not None
+        what_if = screen.query_one("#what_if-table", VimDataTable)
+        assert what_if.row_count == 5
+        lists = screen.query_one("#lists-table", VimDataTable)
+        breakdown_rows = sum(len(summary.table(t)) for t in ("projects", "file_types",
+                             "uploaders", "age_brackets", "status_categories"))  # fmt: skip
+        assert lists.row_count == 5 + breakdown_rows
+        # Files tab, first row: every file, biggest first
+        await pilot.press("8")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FilesScreen))
+        files = app.screen
+        await until(pilot, lambda: files.listed.count > 0)
+        assert files.listed.count == summary.totals.total_files
+        table = files.query_one(VimDataTable)
+        assert table.row_count == min(summary.totals.total_files, 5000)
+        sizes = [f.size for f in files.shown]
+        assert sizes == sorted(sizes, reverse=True)
+        await pilot.press("s")  # by name
+        names = [f.file_name.casefold() for f in files.shown]
+        assert names == sorted(names)
+        await pilot.press("slash")
+        await pilot.press(*"pdf")
+        await pilot.pause()
+        assert files.shown and all(
+            "pdf" in (f.file_name + f.issue_key + f.author).casefold() for f in files.shown
+        )
+        await pilot.press("enter", "escape")
+        await until(pilot, lambda: app.screen is screen)
+        # the month row opens exactly that month's uploads
+        await pilot.press("1")
+        month = ins.table("uploads_by_month")[0]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FilesScreen))
+        files = app.screen
+        await until(pilot, lambda: files.listed.count > 0)
+        assert (files.listed.count, files.listed.size) == (month.files, month.size)
