@@ -108,9 +108,10 @@ def _clean(args: argparse.Namespace, workspace) -> int:
         raise InputError(f"No scan {args.scan_id!r} in the store (see `aa-tui scans`).")
     filters = _filters(args)
     unfinished = cleanup.unfinished(info.id)
-    if args.resume:
-        if unfinished is None:
-            raise InputError(f"Scan {info.id} has no interrupted cleanup to resume.")
+    if args.resume and unfinished is None:
+        # Killed before its plan was even saved, or nothing to go on with: plan anew.
+        _err(f"note: scan {info.id} has no interrupted cleanup; planning anew.")
+    if args.resume and unfinished is not None:
         plan = cleanup.load(unfinished.id)
         if filters != PlanFilters():
             _err(f"note: resuming plan {plan.id} as it was made ({plan.filters.describe()}).")
@@ -121,9 +122,10 @@ def _clean(args: argparse.Namespace, workspace) -> int:
                 "it first with the same command and --resume."
             )
         plan = cleanup.save(cleanup.plan(info.id, filters))
+    job, progress = _start(args, workspace, cleanup, plan) if args.yes else (None, None)
     review = cleanup.review(plan)
     _print_plan(review, applying=args.yes)
-    if not args.yes:
+    if job is None:
         if args.json:
             _write(args.json, cleanup.document(plan))
         print(
@@ -131,7 +133,7 @@ def _clean(args: argparse.Namespace, workspace) -> int:
             "copy of every file, --comment to leave a note on each issue)."
         )
         return 0
-    return _apply(args, workspace, cleanup, plan)
+    return _apply(args, cleanup, plan, job, progress)
 
 
 def _print_plan(review, *, applying: bool) -> None:
@@ -238,18 +240,25 @@ def _in_thread(job, progress: _Progress, what: str) -> tuple[Any, BaseException 
     return box.get("outcome"), box.get("error")
 
 
-def _apply(args: argparse.Namespace, workspace, cleanup, plan) -> int:
+def _start(args: argparse.Namespace, workspace, cleanup, plan) -> tuple[Any, _Progress]:
+    """The run of ``plan`` and its progress line (from now on the plan counts as being
+    applied)."""
     from aa_tui.service.cleanup import ApplyOptions
-    from aa_tui.service.errors import EXIT_CANCELLED, EXIT_FAILED, Cancelled, describe
 
     token = _token(args, workspace, plan.site, plan.email)
-    progress = _Progress(not args.quiet)
     options = ApplyOptions(
         archive=Path(args.archive) if args.archive else None,
         comment=args.comment,
         workers=args.workers,
     )
+    progress = _Progress(not args.quiet)
     job = cleanup.apply(plan, token, options, resume=args.resume, listener=progress.update)
+    return job, progress
+
+
+def _apply(args: argparse.Namespace, cleanup, plan, job, progress: _Progress) -> int:
+    from aa_tui.service.errors import EXIT_CANCELLED, EXIT_FAILED, Cancelled, describe
+
     outcome, error = _in_thread(job, progress, "cleanup")
     outcome = outcome or job.outcome
     if args.json:

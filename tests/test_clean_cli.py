@@ -127,7 +127,8 @@ def test_read_only_user_gets_one_sentence_and_nothing_is_deleted(server, small_s
     [
         (["--projects", 'A" OR 1=1'], "not a Jira project key"),
         (["--limit", "-1"], "--limit must be zero or more"),
-        (["--resume", "--yes"], "no interrupted cleanup"),
+        (["--min-size", "-5"], "--min-size must be zero or more"),
+        (["--resume", "--yes"], "likely copies, not proven ones"),
     ],
 )
 def test_bad_input_is_one_sentence_and_exit_2(server, tmp_path, args, needle):

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from aa_tui.jira.client import Identity, JiraClient
@@ -164,18 +164,29 @@ class CleanupRun:
         """Apply what is left of the plan; raises what stopped it (``Cancelled`` when
         cancelled, :class:`MissingPermission`, a ``JiraError``); the plan stays resumable."""
         plan = self.plan
+        plans = self._audit.plans
+        row = plans.row(plan.id)
+        # From the first moment the plan counts as being applied: a kill even before its first
+        # write leaves a plan that --resume finds (a refusal before any write undoes this).
+        if row is not None and row.status == "saved":
+            plans.mark(plan.id, status="applying", started_at=_now(self._clock))
         self._emit(force=True, message=f"Signing in to {plan.site}")
-        self._client = client = self._connect()
         try:
-            self._writes = writes = JiraWrites(client)
-            identity = client.myself()
-            journal = self._audit.open(plan.id)
+            self._client = client = self._connect()
             try:
-                return self._run(writes, identity, journal)
+                self._writes = writes = JiraWrites(client)
+                identity = client.myself()
+                journal = self._audit.open(plan.id)
+                try:
+                    return self._run(writes, identity, journal)
+                finally:
+                    journal.close()
             finally:
-                journal.close()
-        finally:
-            client.close()
+                client.close()
+        except BaseException:
+            if row is not None and not self._audit.state(plan.id).started:
+                plans.mark(plan.id, status="saved", started_at="")  # nothing was done
+            raise
 
     def _run(self, writes: JiraWrites, identity: Identity, journal: AuditJournal) -> CleanupOutcome:
         plan = self.plan
@@ -212,8 +223,6 @@ class CleanupRun:
             actor=identity.email,
             account=identity.account_id,
         )
-        if not state.started:
-            self._audit.plans.mark(plan.id, status="applying", started_at=journal.now())
         if archive is not None:
             self._record_missing_manifest_lines(archive, state, identity.email)
         stopper = _GroupStop()
@@ -378,7 +387,10 @@ class CleanupRun:
             return resolve(Outcome.SKIPPED, "this account cannot see it")
         if target is None:
             if sent:
-                return resolve(Outcome.DELETED, "gone after a DELETE was sent (confirmed later)")
+                result = resolve(Outcome.DELETED, "gone after a DELETE was sent (confirmed later)")
+                if archive is not None and archive.present(d):  # archived before the intent
+                    archive.record(d, self.plan, result.at, identity.email)
+                return result
             return resolve(Outcome.ALREADY_GONE, "gone before aa-tui deleted it")
         if target.size != d.size:
             return resolve(
@@ -432,6 +444,10 @@ class CleanupRun:
                 d = by_id.get(aid)
                 if d is not None and archive.present(d):
                     archive.record(d, self.plan, resolved.at, actor)
+
+
+def _now(clock: Callable[[], datetime] | None) -> str:
+    return (clock() if clock else datetime.now(timezone.utc)).isoformat(timespec="seconds")
 
 
 def _counts(plan: Plan, state: ApplyState) -> dict[Outcome, int]:

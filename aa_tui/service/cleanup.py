@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from aa_tui.jira.client import JiraClient
@@ -198,8 +198,13 @@ class Cleanup:
         listener: Callable[[CleanupProgress], None] | None = None,
     ) -> CleanupRun:
         """A run of ``plan`` ready for :meth:`CleanupRun.run` (saved first if it was not)."""
-        if self._plans.row(plan.id) is None:
+        row = self._plans.row(plan.id)
+        if row is None:
             self._plans.save(plan)
+        if row is None or row.status == "saved":
+            # Counted as being applied from now: a kill before the first write leaves a plan
+            # that --resume finds (a refusal before any write makes it "saved" again).
+            self._plans.mark(plan.id, status="applying", started_at=plan_time(self._clock))
         return CleanupRun(
             self._store,
             plan,
@@ -258,6 +263,10 @@ class Cleanup:
             listener=listener,
             workers=workers,
         )
+
+
+def plan_time(clock: Callable[[], datetime] | None) -> str:
+    return (clock() if clock else datetime.now(timezone.utc)).isoformat(timespec="seconds")
 
 
 class _NoScan:
