@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import time
 
 import httpx
@@ -390,3 +391,28 @@ def test_one_run_per_plan(site):
             apply(site, plan)
     finally:
         journal.close()
+
+
+def test_the_scan_knows_what_was_removed_and_its_report_stays_as_it_was(site, tmp_path):
+    from aa_tui.service.workspace import Workspace
+
+    workspace = Workspace(site.store)
+    before = tmp_path / "before.json"
+    workspace.export(site.scan_id, json_path=before)
+    plan = site.cleanup.save(site.cleanup.plan(site.scan_id, PlanFilters(limit=4)))
+    gone = plan.deletions[-1]
+    with site.http() as c:  # one planned copy vanishes before the run: "already gone"
+        assert c.delete(f"/rest/api/3/attachment/{gone.attachment_id}").status_code == 204
+    apply(site, plan)
+    removed = site.cleanup.removed(site.scan_id)
+    assert removed.ids == ids(plan)
+    assert removed.deleted == ids(plan) - {gone.attachment_id}
+    assert removed.freed == plan.size - gone.size
+    after = tmp_path / "after.json"
+    workspace.export(site.scan_id, json_path=after)
+    old, new = json.loads(before.read_text()), json.loads(after.read_text())
+    section = new.pop("cleanup")
+    assert new == old  # every aa-tui.report/1 field as it was; the cleanup is additive
+    assert section["removed_files"] == 4 and section["deleted_files"] == 3
+    assert section["freed_size"] == removed.freed
+    assert set(section["removed"]) == ids(plan)

@@ -228,6 +228,8 @@ class Cleanup:
         results = self._store.results(scan_id)
         site = results.summary().scan.site or (self._store.get_scan(scan_id) or _NoScan).site
         gone = self._audit.removed(site)
+        if not gone:
+            return Removed(frozenset(), frozenset(), 0)
         ids: set[str] = set()
         deleted: set[str] = set()
         freed = 0
@@ -242,6 +244,20 @@ class Cleanup:
                     deleted.add(aid)
                     freed += int(group.get("size") or 0)
         return Removed(frozenset(ids), frozenset(deleted), freed)
+
+    def removed_section(self, scan_id: str) -> dict | None:
+        """The report's additive ``cleanup`` object (``None`` when nothing was removed)."""
+        if not self._store.has_results(scan_id):
+            return None
+        removed = self.removed(scan_id)
+        if not removed.ids:
+            return None
+        return {
+            "removed_files": removed.files,
+            "deleted_files": len(removed.deleted),
+            "freed_size": removed.freed,
+            "removed": sorted(removed.ids, key=lambda a: (len(a), a)),
+        }
 
     # -- restore --------------------------------------------------------------------------------
     def restore_plan(self, manifest: Path) -> RestorePlan:

@@ -41,6 +41,7 @@ def export_results(
     csv_dir: Path | None = None,
     html_path: Path | None = None,
     settings: InsightSettings | None = None,
+    cleanup: dict | None = None,
 ) -> Export:
     """Write the report as JSON, CSV tables and/or HTML; ``settings`` (thresholds, a cap)
     rebuild the insight tables when they differ from the saved ones."""
@@ -51,6 +52,8 @@ def export_results(
     report.update(insights_of(results, settings).to_summary())
     for name, list_name in (("stale_files", "stale"), ("empty_files", "empty")):
         report[name] = [row.to_dict() for row in files_of(results, list_name, settings=settings)]
+    if cleanup:  # copies that cleanups removed since the scan (aa_tui.service.cleanup)
+        report["cleanup"] = cleanup
     if json_path is not None:
         write_json(Path(json_path), report)
         done.json_path = Path(json_path)

@@ -20,12 +20,12 @@ from aa_tui.locations import data_dir as resolve_data_dir
 from aa_tui.logs import register_secret
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.events import ScanProgress
-from aa_tui.model.insights import FileList, FileRow, Insights, InsightSettings
+from aa_tui.model.insights import FileList, FileRow, Insights, InsightSettings, MonthRow
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.service.cleanup import Cleanup
 from aa_tui.service.exports import Export, export_results
-from aa_tui.service.insights import file_list_of, files_of, insights_of
+from aa_tui.service.insights import file_list_of, files_of, insights_of, months_of_project
 from aa_tui.service.scanning import ScanRequest, ScanRun
 from aa_tui.store.results import ScanResults
 from aa_tui.store.store import Store
@@ -237,6 +237,7 @@ class Workspace:
             csv_dir=csv_dir,
             html_path=html_path,
             settings=settings,
+            cleanup=self.cleanup().removed_section(scan_id),
         )
 
     def insights(self, scan_id: str, settings: InsightSettings | None = None) -> Insights:
@@ -259,6 +260,10 @@ class Workspace:
     ) -> FileList:
         """:meth:`files`, the first ``limit`` of them, with the whole list's count and bytes."""
         return file_list_of(self.results(scan_id), name, key, settings, limit)
+
+    def uploads_by_month(self, scan_id: str, project: str = "") -> list[MonthRow]:
+        """Bytes and files uploaded per month, of one project when ``project`` is given."""
+        return months_of_project(self.results(scan_id), project)
 
     # -- cleanup --------------------------------------------------------------------------------
     def cleanup(self, *, allow_insecure_http: bool = False) -> Cleanup:
