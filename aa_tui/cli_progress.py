@@ -16,7 +16,10 @@ if TYPE_CHECKING:
 
 
 def size(n: int) -> str:
-    return humanize.naturalsize(n, binary=True)
+    """Binary units as the app shows them: ``1.5 MiB``, ``512 B``, ``0 B``."""
+    if abs(n or 0) < 1024:
+        return f"{int(n or 0)} B"
+    return humanize.naturalsize(n, binary=True, format="%.1f")
 
 
 def eta(progress: ScanProgress) -> str:
@@ -110,11 +113,16 @@ def print_summary(out: TextIO, outcome: ScanOutcome) -> None:
 def format_scans(scans) -> str:
     if not scans:
         return "No scans yet: run `aa-tui scan ...` or open the app."
-    lines = [f"{'ID':<22} {'STATUS':<11} {'FILES':>8} {'SIZE':>10} {'WASTE':>10}  SITE / SCOPE"]
+    lines = [
+        f"{'ID':<22} {'STARTED':<16} {'STATUS':<11} {'VERIFY':<8} {'FILES':>8} {'SIZE':>10} "
+        f"{'WASTE':>10}  SITE / SCOPE"
+    ]
     for s in scans:
         t = s.totals or {}
+        started = (s.started_at or "").replace("T", " ")[:16]
         lines.append(
-            f"{s.id:<22} {s.status:<11} {t.get('total_files', 0):>8,} "
+            f"{s.id:<22} {started:<16} {s.status:<11} {s.verify:<8} "
+            f"{t.get('total_files', 0):>8,} "
             f"{size(t.get('total_size', 0)):>10} {size(t.get('duplicate_size', 0)):>10}  "
             f"{s.site} ({s.scope.describe()})"
         )

@@ -46,6 +46,9 @@ def test_scan_then_list_then_report(demo_server, small_site, tmp_path):
 
     listing = aa(["scans"], data)
     assert listing.returncode == 0 and report["scan"]["id"] in listing.stdout
+    header, line = listing.stdout.splitlines()[:2]
+    assert "STARTED" in header and "VERIFY" in header
+    assert " exact " in line and report["scan"]["started_at"][:10] in line
 
     again = tmp_path / "again.json"
     csv_dir = tmp_path / "csv"
@@ -57,6 +60,16 @@ def test_scan_then_list_then_report(demo_server, small_site, tmp_path):
     assert (csv_dir / "locations.csv").read_text(encoding="utf-8").count("\n") == 1 + sum(
         len(g["locations"]) for g in report["duplicate_groups"]
     )
+    import csv
+
+    with open(csv_dir / "locations.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    first = report["duplicate_groups"][0]
+    row = next(r for r in rows if r["attachment_id"] == first["locations"][0]["attachment_id"])
+    base = report["scan"]["browse_url"].rstrip("/")
+    assert row["size"] == str(first["size"])
+    assert row["issue_url"] == f"{base}/browse/{first['locations'][0]['issue_key']}"
+    assert row["attachment_url"].endswith(f"/attachment/content/{row['attachment_id']}")
 
 
 def test_token_from_stdin(demo_server, tmp_path):
@@ -136,3 +149,9 @@ def test_data_dir_after_the_command_too(demo_server, tmp_path):
     )
     assert report.returncode == 0, report.stderr
     assert "No scans yet" in aa(["scans"], elsewhere).stdout  # the environment's dir is untouched
+
+
+def test_sizes_read_as_in_the_app():
+    from aa_tui.cli_progress import size
+
+    assert [size(0), size(1), size(1023), size(1536)] == ["0 B", "1 B", "1023 B", "1.5 KiB"]

@@ -92,6 +92,17 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+def _links(base: str, loc: dict[str, Any]) -> dict[str, str]:
+    """Where a copy is opened: its issue, and the attachment's content (a signed-in browser
+    follows it to the file)."""
+    if not base:
+        return {"issue_url": "", "attachment_url": ""}
+    return {
+        "issue_url": f"{base}/browse/{loc['issue_key']}",
+        "attachment_url": f"{base}/rest/api/3/attachment/content/{loc['attachment_id']}",
+    }
+
+
 def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
     """``totals.csv``, one CSV per table, ``duplicate_groups.csv`` and ``locations.csv``; from
     a ``/2`` report also one per insight table, ``unreadable.csv`` and the file lists."""
@@ -117,10 +128,16 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
     group_columns = ["hash", "size", "file_name", "mime_type", "copies", "wasted_size", "likely"]
     emit("duplicate_groups", group_columns, report["duplicate_groups"])
     emit("quick_wins", group_columns, report["quick_wins"])
+    scan = report.get("scan") or {}
+    base = str(scan.get("browse_url") or scan.get("site") or "").rstrip("/")
     emit(
         "locations",
-        ["hash", *LOCATION_COLUMNS],
-        [{"hash": g["hash"], **loc} for g in report["duplicate_groups"] for loc in g["locations"]],
+        ["hash", "size", *LOCATION_COLUMNS, "issue_url", "attachment_url"],
+        [
+            {"hash": g["hash"], "size": g["size"], **loc, **_links(base, loc)}
+            for g in report["duplicate_groups"]
+            for loc in g["locations"]
+        ],
     )
     for name, row_type in INSIGHT_TABLES.items():
         if name in report:

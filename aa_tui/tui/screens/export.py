@@ -22,6 +22,13 @@ def default_path(scan_id: str, kind: str, base: Path | None = None) -> Path:
     return base / (f"aa-tui-{scan_id}.json" if kind == "json" else f"aa-tui-{scan_id}-csv")
 
 
+def _exists(path: Path, kind: str) -> bool:
+    """Whether an export would overwrite something: the JSON file, or CSV files in the folder."""
+    if kind == "json":
+        return path.exists()
+    return path.is_dir() and any(path.glob("*.csv"))
+
+
 class ExportScreen(AppModal):
     BINDINGS = [
         Binding("escape", "dismiss", "Cancel", id="export.cancel"),
@@ -83,8 +90,21 @@ class ExportScreen(AppModal):
         if not raw:
             self.query_one("#export-status", Static).update("Type where to write the report.")
             return
+        path, kind = Path(raw).expanduser(), self.kind
+        if _exists(path, kind):
+            from aa_tui.tui.screens.confirm import ConfirmScreen
+
+            what = "file" if kind == "json" else "folder's CSV files"
+            self.app.push_screen(
+                ConfirmScreen(f"{path} exists: replace the {what}?", yes="Replace"),
+                lambda yes: self._start(path, kind) if yes else None,
+            )
+            return
+        self._start(path, kind)
+
+    def _start(self, path: Path, kind: str) -> None:
         self.query_one("#export-status", Static).update("Writing…")
-        self._write(Path(raw).expanduser(), self.kind)
+        self._write(path, kind)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _write(self, path: Path, kind: str) -> None:

@@ -70,7 +70,7 @@ class BreakdownPane(Vertical):
         table.add_column("Files", key="files")
         table.add_column("Size", key="size")
         table.add_column("Share of the largest", key="bar")
-        table.add_column("Copies", key="copies")
+        table.add_column("Redundant copies", key="copies")
         table.add_column("Wasted", key="wasted")
         table.add_column("Waste %", key="pct")
 

@@ -50,7 +50,8 @@ def totals_table(totals: Totals, likely: bool) -> Table:
     table.add_row(
         "Odd files",
         f"{fmt.count(totals.zero_byte_files)} empty, "
-        f"{fmt.count(totals.unreadable_files)} unreadable (403/404 on download)",
+        f"{fmt.count(totals.unreadable_files)} found unreadable (403/404; files of a "
+        "unique size are never read)",
     )
     stages = ", ".join(f"{k} {fmt.size(v)}" for k, v in totals.bytes_read_by_stage.items() if v)
     read = fmt.size(totals.bytes_read) + (f" ({stages})" if stages else "")
