@@ -14,7 +14,7 @@ from aa_tui.model.insights import InsightSettings
 from aa_tui.model.records import AttachmentRecord
 from aa_tui.model.summary import ScanSummary
 from aa_tui.scan.engine import ScanEngine, ScanRequest
-from aa_tui.scan.insights import build_insights, unreadable_rows
+from aa_tui.scan.insights import build_insights, months_of, unreadable_rows
 from aa_tui.scan.insights_lists import select_files
 from aa_tui.store.file_rows import rows_from_saved
 from aa_tui.store.store import Store
@@ -219,3 +219,20 @@ def test_a_scan_saved_without_file_rows_rebuilds_them(scanned):
     assert rebuilt == results.file_table()
     old = [{k: v for k, v in a.items() if k != "author_active"} for a in results.attachments()]
     assert {r.author_active for r in rows_from_saved(old, []).files()} == {None}
+
+
+def test_growth_of_one_project_matches_the_truth(scanned, small_site):
+    _, results, _ = scanned
+    table = results.file_table()
+    for project in small_site.truth.projects[:3]:
+        truth = insight_truth(small_site, (project,))
+        found = {m.month: [m.files, m.size, m.wasted_size] for m in months_of(table, project)}
+        # a copy's canonical may live in another project: waste is where the copy lives
+        assert {k: v[:2] for k, v in found.items()} == {k: v[:2] for k, v in truth.months.items()}
+        month = next(iter(found))
+        listed = select_files(table, "uploads_by_month", f"{month}|{project}", now=NOW)
+        assert len(listed) == found[month][0] and {r.project_key for r in listed} == {project}
+    every = insight_truth(small_site)
+    by_project = [months_of(table, p) for p in small_site.truth.projects]
+    wasted = sum(m.wasted_size for rows in by_project for m in rows)
+    assert wasted == sum(v[2] for v in every.months.values())

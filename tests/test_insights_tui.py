@@ -66,3 +66,19 @@ async def _journey(app, scanned) -> None:
         files = app.screen
         await until(pilot, lambda: files.listed.count > 0)
         assert (files.listed.count, files.listed.size) == (month.files, month.size)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        # p: the growth of the first project, then the next; its months open its files only
+        first = summary.table("projects")[0].key
+        await pilot.press("p")
+        await until(pilot, lambda: screen.project == first)
+        await wait_for_workers(pilot)
+        months = app.workspace.uploads_by_month(scanned.exact_id, first)
+        assert screen.query_one("#growth-table", VimDataTable).row_count == len(months)
+        assert sum(m.files for m in months) == summary.table("projects")[0].files
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FilesScreen))
+        files = app.screen
+        await until(pilot, lambda: files.listed.count > 0)
+        assert files.listed.count == months[0].files
+        assert {f.project_key for f in files.files} == {first}

@@ -87,6 +87,22 @@ def month_of(created: str) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m") if when else UNKNOWN_MONTH
 
 
+def months_of(table: FileTable, project: str = "") -> list[MonthRow]:
+    """Uploads per month of one project's files (every file when ``project`` is empty)."""
+    issues = table.issues
+    months: dict[str, MonthRow] = {}
+    for row in table.rows:
+        if project and issues[row[ISSUE]][I_PROJECT] != project:
+            continue
+        month = month_of(row[CREATED])
+        m = months.get(month) or months.setdefault(month, MonthRow(month))
+        m.files += 1
+        m.size += row[SIZE]
+        if row[COPY]:
+            m.wasted_size += row[SIZE]
+    return [months[k] for k in sorted(months)]
+
+
 class Facts:
     """What each issue and project of a table says under ``settings``: stale, idle, days
     since the update (each worked out once, on first use); each file name's hygiene kind."""

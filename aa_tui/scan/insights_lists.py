@@ -41,7 +41,7 @@ FILE_LISTS: dict[str, str] = {
     "uploaders": "uploader name",
     "age_brackets": "age bracket",
     "status_categories": "status category",
-    "uploads_by_month": "YYYY-MM",
+    "uploads_by_month": "YYYY-MM, or YYYY-MM|PROJECT for one project's",
     "idle_projects": "project key (empty: every idle project)",
     "inactive_uploaders": "account id (empty: every departed account)",
     "hygiene": "hygiene kind (empty: every kind)",
@@ -124,6 +124,7 @@ def _test(
     table: FileTable, name: str, key: str, facts: Facts, unreadable: set[str]
 ) -> Callable[[list], bool]:
     issues, people, now = table.issues, table.people, facts.now
+    month, _, project = key.partition("|")
     tests: dict[str, Callable[[list], bool]] = {
         "all": lambda r: True,
         "largest": lambda r: True,
@@ -137,7 +138,10 @@ def _test(
         "uploaders": lambda r: people[r[PERSON]][P_NAME] == key,
         "age_brackets": lambda r: age_bracket(r[CREATED], now) == key,
         "status_categories": lambda r: issues[r[ISSUE]][I_CATEGORY] == key,
-        "uploads_by_month": lambda r: month_of(r[CREATED]) == key,
+        "uploads_by_month": lambda r: (
+            month_of(r[CREATED]) == month
+            and (not project or issues[r[ISSUE]][I_PROJECT] == project)
+        ),
         "idle_projects": lambda r: (
             facts.idle[r[ISSUE]] and (not key or issues[r[ISSUE]][I_PROJECT] == key)
         ),

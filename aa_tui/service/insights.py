@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from aa_tui.model.insights import FileList, FileRow, Insights, InsightSettings
+from aa_tui.model.insights import FileList, FileRow, Insights, InsightSettings, MonthRow
 from aa_tui.model.summary import ScanSummary
-from aa_tui.scan.insights import build_insights
+from aa_tui.scan.insights import build_insights, months_of
 from aa_tui.scan.insights_lists import FILE_LISTS, select_files, select_list
 from aa_tui.store.results import ScanResults
 
-__all__ = ["FILE_LISTS", "file_list_of", "files_of", "insights_of", "scan_now"]
+__all__ = [
+    "FILE_LISTS",
+    "file_list_of",
+    "files_of",
+    "insights_of",
+    "months_of_project",
+    "scan_now",
+]
 
 
 def scan_now(summary: ScanSummary) -> datetime:
@@ -86,3 +93,11 @@ def files_of(
         settings=settings or summary.insight_settings,
         unreadable=[str(u.get("attachment_id")) for u in summary.unreadable],
     )
+
+
+def months_of_project(results: ScanResults, project: str = "") -> list[MonthRow]:
+    """Uploads per month of one project (the whole scan's, as saved, when empty)."""
+    summary = results.summary()
+    if not project and summary.has_insights:
+        return summary.uploads_by_month
+    return months_of(results.file_table(), project)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from aa_tui.model.insights import Insights
+from aa_tui.model.insights import Insights, MonthRow
 from aa_tui.model.summary import ScanSummary
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
@@ -48,6 +48,7 @@ class InsightsScreen(AppScreen):
             for n, (tab, title) in enumerate(TABS, start=1)
         ),
         Binding("enter", "open_files", "Files", id="insights.files"),
+        Binding("p", "next_project", "Growth of a project", id="insights.project"),
         Binding("escape,backspace", "app.pop_screen", "Back", id="insights.back"),
     ]
     DEFAULT_CSS = """
@@ -66,6 +67,7 @@ class InsightsScreen(AppScreen):
         self.insights: Insights | None = None
         #: per table id: the list of files each row opens, in row order
         self.choices: dict[str, list[FileListChoice]] = {}
+        self.project = ""  # the growth tab's project ("": every project)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,17 +100,7 @@ class InsightsScreen(AppScreen):
             f" · stale after {insights.settings.stale_days} days"
             f" · idle after {insights.settings.idle_days} days"
         )
-        months = insights.table("uploads_by_month")
-        self.query_one(GrowthChart).show_months(months)
-        self._fill(
-            "growth-table",
-            ("Month", "Files", "Uploaded", "Wasted"),
-            [
-                (m.month, fmt.count(m.files), fmt.size(m.size), fmt.size(m.wasted_size))
-                for m in months
-            ],
-            [FileListChoice("uploads_by_month", m.month, f"Uploaded in {m.month}") for m in months],
-        )
+        self._show_growth(insights.table("uploads_by_month"))
         steps = insights.table("what_if")
         cap = insights.settings.cap
         self._fill(
@@ -129,6 +121,10 @@ class InsightsScreen(AppScreen):
             [FileListChoice(*WHAT_IF_LISTS.get(s.step, ("all", "", s.step))) for s in steps],
         )
         idle = insights.table("idle_projects")
+        self.query_one("#idle_projects .caption", Static).update(
+            f"Projects whose newest issue update is older than {insights.settings.idle_days} "
+            f"days: archive candidates. {fmt.count(len(idle))} found."
+        )
         self._fill(
             "idle_projects-table",
             ("Project", "Last update", "Files", "Size"),
@@ -177,11 +173,55 @@ class InsightsScreen(AppScreen):
         heat = insights.table("heat")
         self._fill(
             "heat-table",
-            ("Issue", "File", "Size", "Days idle"),
-            [(h.issue_key, h.file_name, fmt.size(h.size), fmt.count(h.days_idle)) for h in heat],
+            ("Issue", "File", "Size", "Days idle", "Size x days"),
+            [
+                (
+                    h.issue_key,
+                    h.file_name,
+                    fmt.size(h.size),
+                    fmt.count(h.days_idle),
+                    f"{fmt.size(h.heat)}·days",
+                )
+                for h in heat
+            ],  # fmt: skip
             [FileListChoice("heat", "", "Big and forgotten: size x days idle")] * len(heat),
         )
         self._fill_lists(summary, insights)
+
+    def _show_growth(self, months: list[MonthRow]) -> None:
+        project = self.project
+        where = f" in {project}" if project else ""
+        self.query_one(GrowthChart).show_months(months, project)
+        self._fill(
+            "growth-table",
+            ("Month", "Files", "Uploaded", "Wasted"),
+            [
+                (m.month, fmt.count(m.files), fmt.size(m.size), fmt.size(m.wasted_size))
+                for m in months
+            ],
+            [
+                FileListChoice(
+                    "uploads_by_month", f"{m.month}|{project}", f"Uploaded in {m.month}{where}"
+                )
+                for m in months
+            ],
+        )
+
+    def action_next_project(self) -> None:
+        """The growth of the next project (after the last one: every project again)."""
+        if self.summary is None:
+            return
+        keys = ["", *(row.key for row in self.summary.table("projects"))]
+        self.project = (
+            keys[(keys.index(self.project) + 1) % len(keys)] if self.project in keys else ""
+        )
+        self.action_tab("growth")
+        self._load_growth(self.project)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="growth")
+    def _load_growth(self, project: str) -> None:
+        months = self.workspace.uploads_by_month(self.scan_id, project)
+        self.app.call_from_thread(self._show_growth, months)
 
     def _fill_lists(self, summary: ScanSummary, insights: Insights) -> None:
         totals, counts = summary.totals, insights.counts

@@ -21,7 +21,8 @@ class GrowthChart(PlotextPlot):
 
     DEFAULT_CSS = "GrowthChart { height: 1fr; min-height: 12; }"
 
-    def show_months(self, months: Sequence[MonthRow], title: str = "") -> None:
+    def show_months(self, months: Sequence[MonthRow], project: str = "") -> None:
+        """Draw ``months`` (of ``project``, named in the title, when given)."""
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
@@ -35,7 +36,8 @@ class GrowthChart(PlotextPlot):
         kept = [round((m.size - m.wasted_size) / factor, 2) for m in known]
         wasted = [round(m.wasted_size / factor, 2) for m in known]
         plt.stacked_bar(labels, [kept, wasted], labels=["kept", "wasted by copies"])
-        plt.title(title or f"Uploaded per month ({unit})")
+        where = f", project {project}" if project else ""
+        plt.title(f"Uploaded per month{where} ({unit})")
         step = max(1, len(labels) // 8)
         plt.xticks(list(range(1, len(labels) + 1, step)), labels[::step])
         self.refresh()
