@@ -159,6 +159,12 @@ class AATuiApp(App[int]):
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
 
+    def action_audit(self) -> None:
+        from aa_tui.tui.screens.audit import AuditScreen
+
+        if not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen())
+
     def scan_running(self, scan_id: str = "") -> bool:
         """Whether a scan runs in this app (with ``scan_id``: that very scan)."""
         from aa_tui.tui.screens.live_scan import LiveScanScreen
@@ -193,7 +199,8 @@ class AATuiApp(App[int]):
         )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own "Keys" opens its key panel; ours (below) lists this screen's keys.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
         yield SystemCommand(
             "Sites and credentials", "Saved sites, add or test one", self.action_sites
         )
@@ -204,6 +211,9 @@ class AATuiApp(App[int]):
             "Light or dark", "Toggle the light and dark theme", self.action_toggle_theme
         )
         yield SystemCommand("Keys", "Every key of this screen", self.action_help)
+        yield SystemCommand(
+            "Cleanup audit", "Every file a cleanup deleted, and its kept copy", self.action_audit
+        )
 
 
 def _open_workspace(data_dir: str | Path | None, **options: Any) -> Workspace:

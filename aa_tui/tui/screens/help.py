@@ -12,6 +12,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 _HIDDEN_ACTIONS = {"app.command_palette"}
+_ROW_TABLE_NOOPS = {"cursor_left", "cursor_right", "page_left", "page_right"}
+_SIDEWAYS = {"scroll_left", "scroll_right", "page_left", "page_right"}
+
+
+def _no_sideways(node: DOMNode) -> bool:
+    styles = getattr(node, "styles", None)
+    return styles is not None and styles.overflow_x == "hidden"
 
 
 @dataclass(frozen=True)
@@ -33,8 +40,16 @@ def _label(node: DOMNode) -> str:
 
 
 def collect_keys(screen: Screen) -> list[KeyHelp]:
-    """Every binding of the app, ``screen`` and the widgets on it, one row per action."""
-    nodes: list[DOMNode] = [screen.app, screen, *screen.walk_children()]
+    """Every binding that works on ``screen`` now (the app's, the screen's, and those of the
+    focused widget and its containers), one row per action; keys of hidden tabs and disabled
+    actions are left out, since pressing them would do nothing."""
+    active = screen.active_bindings
+    nodes: list[DOMNode] = []
+    for entry in active.values():
+        if entry.node not in nodes:
+            nodes.append(entry.node)
+    working = {(id(entry.node), entry.binding.action) for entry in active.values() if entry.enabled}
+    nodes.sort(key=lambda n: 0 if _label(n) == "Everywhere" else 1)
     seen: set[tuple[str, str]] = set()
     rows: list[KeyHelp] = []
     for node in nodes:
@@ -43,6 +58,12 @@ def collect_keys(screen: Screen) -> list[KeyHelp]:
         for bindings in node._bindings.key_to_bindings.values():
             for b in bindings:
                 if not b.description or b.action in _HIDDEN_ACTIONS:
+                    continue
+                if (id(node), b.action) not in working:
+                    continue
+                if b.action in _ROW_TABLE_NOOPS and getattr(node, "cursor_type", "") == "row":
+                    continue  # a row cursor neither moves nor pages sideways
+                if b.action in _SIDEWAYS and _no_sideways(node):
                     continue
                 display = node.app.get_key_display(b)
                 keys = merged.setdefault(b.action, [])

@@ -7,11 +7,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from aa_tui.model.records import StatRow
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import DrillDown
+from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.tables import VimDataTable
 
 #: summary table -> (facet of the group filter, what a row is called)
@@ -40,15 +41,31 @@ def sort_rows(rows: list[StatRow], sort: str) -> list[StatRow]:
     return list(rows)  # "natural": as the summary lists them
 
 
+class RowFilter(TextInput):
+    """Typing filters the rows by name; Enter or Escape goes back to the table."""
+
+    BINDINGS = [Binding("escape", "leave", "Back to the table", id="breakdown.filter_leave")]
+
+    def action_leave(self) -> None:
+        for pane in self.ancestors:
+            if isinstance(pane, BreakdownPane):
+                pane.leave_filter()
+                return
+
+
 class BreakdownPane(Vertical):
     """A table with share bars relative to the largest row; Enter drills into its groups."""
 
     HELP_GROUP = "Breakdown tables"
     BINDINGS = [
         Binding("s", "cycle_sort", "Sort", id="breakdown.sort"),
+        Binding("r", "reverse", "Reverse", id="breakdown.reverse"),
+        Binding("slash", "filter", "Filter", id="breakdown.filter"),
     ]
     DEFAULT_CSS = """
     BreakdownPane #caption { padding: 0 1; color: $text-muted; height: 1; }
+    BreakdownPane #row-filter { display: none; }
+    BreakdownPane #row-filter.shown { display: block; }
     BreakdownPane VimDataTable { height: 1fr; }
     """
 
@@ -59,13 +76,18 @@ class BreakdownPane(Vertical):
         self.rows: list[StatRow] = []
         self.sorts = (("natural",) if table in NATURAL_ORDER else ()) + SORTS
         self.sort = self.sorts[0]
+        self.reverse = False
+        self.filter = ""
 
     def compose(self) -> ComposeResult:
+        yield RowFilter(placeholder=f"Filter: part of a {self.noun.lower()} name", id="row-filter")
         yield Static(id="caption", markup=False)
         yield VimDataTable()
 
     def on_mount(self) -> None:
         table = self.query_one(VimDataTable)
+        # the bar keeps its red and blue on the cursor row (the cursor's colour would blank it)
+        table.cursor_foreground_priority = "renderable"
         table.add_column(self.noun, key="key")
         table.add_column("Files", key="files")
         table.add_column("Size", key="size")
@@ -82,6 +104,11 @@ class BreakdownPane(Vertical):
         table = self.query_one(VimDataTable)
         table.clear()
         rows = sort_rows(self.rows, self.sort)
+        if self.reverse:
+            rows.reverse()
+        if self.filter:
+            wanted = self.filter.casefold()
+            rows = [r for r in rows if wanted in r.key.casefold()]
         shown = rows[:MAX_ROWS]
         largest = max((r.size for r in rows), default=0)
         for row in shown:
@@ -100,14 +127,42 @@ class BreakdownPane(Vertical):
             )
         more = f" (first {MAX_ROWS:,} of {len(rows):,})" if len(rows) > MAX_ROWS else ""
         order = "their natural order" if self.sort == "natural" else self.sort
+        if self.reverse:
+            order += ", reversed"
+        matching = f" matching {self.filter!r}" if self.filter else ""
         self.query_one("#caption", Static).update(
-            f"{len(rows):,} rows{more} · sorted by {order} (s) · bars: red is wasted · "
-            "Enter shows the duplicate groups"
+            f"{len(rows):,} rows{matching}{more} · by {order} · s sort · r reverse · / filter · "
+            "bars: red is wasted · Enter: its duplicate groups"
         )
 
     def action_cycle_sort(self) -> None:
         self.sort = self.sorts[(self.sorts.index(self.sort) + 1) % len(self.sorts)]
         self._fill()
+
+    def action_reverse(self) -> None:
+        self.reverse = not self.reverse
+        self._fill()
+
+    def action_filter(self) -> None:
+        box = self.query_one(RowFilter)
+        box.add_class("shown")
+        box.focus()
+
+    @on(Input.Changed, "#row-filter")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter = event.value.strip()
+        self._fill()
+
+    @on(Input.Submitted, "#row-filter")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.leave_filter()
+
+    def leave_filter(self) -> None:
+        box = self.query_one(RowFilter)
+        box.set_class(bool(box.value.strip()), "shown")
+        self.focus_table()
 
     def focus_table(self) -> None:
         self.query_one(VimDataTable).focus()

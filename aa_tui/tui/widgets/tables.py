@@ -14,8 +14,8 @@ class VimDataTable(DataTable):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
-        Binding("g", "scroll_top", "First", show=False, id="table.first"),
-        Binding("G", "scroll_bottom", "Last", show=False, id="table.last"),
+        Binding("home,g", "scroll_top", "First", show=False, id="table.first"),
+        Binding("end,G", "scroll_bottom", "Last", show=False, id="table.last"),
         Binding("ctrl+f", "page_down", "Page down", show=False, id="table.page_down"),
         Binding("ctrl+b", "page_up", "Page up", show=False, id="table.page_up"),
     ]
