@@ -6,8 +6,10 @@ stale or idle threshold, a storage cap) rebuild them from the scan's file rows.
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
 
+from aa_tui.model.file_table import FileTable
 from aa_tui.model.insights import FileList, FileRow, Insights, InsightSettings, MonthRow
 from aa_tui.model.summary import ScanSummary
 from aa_tui.scan.insights import build_insights, months_of
@@ -22,6 +24,33 @@ __all__ = [
     "months_of_project",
     "scan_now",
 ]
+
+
+class _TableCache:
+    """The last scan's file table, kept between lists (a million files take about a second
+    to read; every screen asks the workspace for its own ScanResults)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[str, str] | None = None
+        self._table: FileTable | None = None
+
+    def get(self, results: ScanResults) -> FileTable:
+        key = (results.folder_key(), results.scan_id)
+        with self._lock:
+            if self._key == key and self._table is not None:
+                return self._table
+        table = results.file_table()
+        with self._lock:
+            self._key, self._table = key, table
+        return table
+
+
+_TABLES = _TableCache()
+
+
+def _table(results: ScanResults) -> FileTable:
+    return _TABLES.get(results)
 
 
 def scan_now(summary: ScanSummary) -> datetime:
@@ -53,7 +82,7 @@ def insights_of(results: ScanResults, settings: InsightSettings | None = None) -
     if summary.has_insights and (settings is None or settings == summary.insight_settings):
         return _saved(summary)
     return build_insights(
-        results.file_table(), now=scan_now(summary), settings=settings or InsightSettings()
+        _table(results), now=scan_now(summary), settings=settings or InsightSettings()
     )
 
 
@@ -67,7 +96,7 @@ def file_list_of(
     """The first ``limit`` files of list ``name`` and the whole list's count and bytes."""
     summary = results.summary()
     return select_list(
-        results.file_table(),
+        _table(results),
         name,
         key,
         now=scan_now(summary),
@@ -86,7 +115,7 @@ def files_of(
     """The files of list ``name`` (see :data:`FILE_LISTS`), biggest first."""
     summary = results.summary()
     return select_files(
-        results.file_table(),
+        _table(results),
         name,
         key,
         now=scan_now(summary),
@@ -100,4 +129,4 @@ def months_of_project(results: ScanResults, project: str = "") -> list[MonthRow]
     summary = results.summary()
     if not project and summary.has_insights:
         return summary.uploads_by_month
-    return months_of(results.file_table(), project)
+    return months_of(_table(results), project)

@@ -97,6 +97,16 @@ class ScanResults:
         """Every attachment record the scan saw, as saved."""
         return self._store.load_attachments(self.scan_id)
 
+    def folder_key(self) -> str:
+        """What tells this scan's saved files apart from any other's (its folder and when its
+        file table was written): a cache of the table is valid while this is unchanged."""
+        folder = self._store.scan_dir(self.scan_id)
+        try:
+            stamp = (folder / "files.json").stat().st_mtime_ns
+        except OSError:
+            stamp = 0
+        return f"{folder}:{stamp}"
+
     def file_table(self) -> FileTable:
         """Every file of the scan (read once, then kept): the saved table, or for a scan
         saved without one, rebuilt from its attachments and groups."""
