@@ -137,6 +137,21 @@ class AATuiApp(App[int]):
         self.panic(Traceback(show_locals=False, width=None, suppress=[rich]))
 
     # -- actions --------------------------------------------------------------------------------
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """The palette's screenshot: saved in the Downloads folder (or ``path``), and the
+        notification says where, or why not (Textual's says only that it failed)."""
+        import platformdirs
+
+        from aa_tui.tui.outside import save_screenshot
+
+        save_screenshot(self, Path(path or platformdirs.user_downloads_dir()), filename)
+        return None
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
 from aa_tui.tui import format as fmt
+from aa_tui.tui.outside import copy_text, open_link
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -90,17 +91,14 @@ class GroupDetailScreen(AppScreen):
         loc = self.selected()
         if loc:
             url = issue_url(self.browse_url, loc["issue_key"])
-            self.app.open_url(url)
-            self.notify(f"Opening {loc['issue_key']} in the browser.")
+            open_link(self.app, url, loc["issue_key"])
 
     def action_copy_key(self) -> None:
         loc = self.selected()
         if loc:
-            self.app.copy_to_clipboard(loc["issue_key"])
-            self.notify(f"Copied {loc['issue_key']}.")
+            copy_text(self.app, loc["issue_key"], "the key")
 
     def action_copy_url(self) -> None:
         loc = self.selected()
         if loc:
-            self.app.copy_to_clipboard(issue_url(self.browse_url, loc["issue_key"]))
-            self.notify(f"Copied the URL of {loc['issue_key']}.")
+            copy_text(self.app, issue_url(self.browse_url, loc["issue_key"]), "the URL")
