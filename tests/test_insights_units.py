@@ -83,3 +83,47 @@ def test_insights_of_a_handmade_site():
     assert [r.attachment_id for r in select_files(rows, "copies", now=NOW)] == ["2"]
     with pytest.raises(UnknownList):
         select_files(rows, "nope", now=NOW)
+
+
+def test_times_in_other_offsets_count_like_utc_ones():
+    # 2025-10-31T23:30-0200 is 2025-11-01T01:30Z: a day and a half before the cutoff below
+    old_offset = "2025-10-31T23:30:00.000-0200"
+    new_utc = "2026-10-31T00:00:00.000+0000"
+    rows = FileTable.of(
+        [
+            row("1", 10, project="A", updated=old_offset, category="Done"),
+            row("2", 10, project="B", updated="2025-11-01T01:29:00.000+0000", category="Done"),
+            row("3", 10, project="B", updated=new_utc),
+            row("4", 10, project="C", updated="not a date", category="Done"),
+        ]
+    )
+    settings = InsightSettings(stale_days=364, idle_days=364)  # cutoff 2025-11-02T00:00Z
+    ins = build_insights(rows, now=NOW, settings=settings)
+    assert ins.counts["stale_files"] == 2  # 1 and 2; 4's date cannot be read
+    assert [(p.key, p.last_update) for p in ins.table("idle_projects")] == [("A", old_offset)]
+    stale = select_files(rows, "stale", now=NOW, settings=settings)
+    assert {r.attachment_id for r in stale} == {"1", "2"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a.LOG", "x.log.12", "y.Log.gz", "trace.trace", "Core", "core.12", "~$x.docx", "a.TMP",
+     "b~", ".~lock.x#", "Thumbs.DB", "._x", "desktop.ini", "plain.png", "catalog.txt", "corel.cdr",
+     "logs.zip", "partial.pdf", "x.parts", "", "dir/.DS_Store"],
+)  # fmt: skip
+def test_the_quick_check_never_hides_a_match(name):
+    import re
+    from fnmatch import translate
+
+    from aa_tui.scan.insights_hygiene import HYGIENE_PATTERNS
+
+    base = name.rsplit("/", 1)[-1]
+    slow = next(
+        (
+            kind
+            for kind, patterns in HYGIENE_PATTERNS.items()
+            if any(re.match(translate(p), base, re.IGNORECASE) for p in patterns)
+        ),
+        "",
+    )
+    assert hygiene_kind(name) == slow
