@@ -122,6 +122,10 @@ def _clean(args: argparse.Namespace, workspace) -> int:
                 "it first with the same command and --resume."
             )
         plan = cleanup.save(cleanup.plan(info.id, filters))
+        if unfinished is not None:
+            _err(
+                f"note: plan {unfinished.id} of this scan was interrupted; --resume goes on with it."
+            )
     job, progress = _start(args, workspace, cleanup, plan) if args.yes else (None, None)
     review = cleanup.review(plan)
     _print_plan(review, applying=args.yes)

@@ -416,3 +416,40 @@ def test_the_scan_knows_what_was_removed_and_its_report_stays_as_it_was(site, tm
     assert section["removed_files"] == 4 and section["deleted_files"] == 3
     assert section["freed_size"] == removed.freed
     assert set(section["removed"]) == ids(plan)
+
+
+class FailDeletesAfter(httpx.BaseTransport):
+    """Lets ``ok`` DELETEs through, then every DELETE fails to connect (the site went away)."""
+
+    def __init__(self, inner, ok: int) -> None:
+        self.inner, self.ok = inner, ok
+
+    def handle_request(self, request):
+        if request.method == "DELETE":
+            if self.ok <= 0:
+                raise httpx.ConnectError("connection refused")
+            self.ok -= 1
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_site_that_fails_mid_run_leaves_a_resumable_plan(site):
+    from aa_tui.jira.errors import GaveUpError
+
+    plan = site.cleanup.save(site.cleanup.plan(site.scan_id))
+    site.wraps = [lambda inner: FailDeletesAfter(inner, ok=5)]
+    run = site.cleanup.apply(plan, site.token, ApplyOptions(workers=1))
+    with pytest.raises(GaveUpError) as failed:
+        run.run()
+    assert describe(failed.value).exit_code == 3  # partly done, resumable
+    assert (
+        site.deleted_ids() == {r.attachment_id for r in run.outcome.results}
+        and len(site.deleted_ids()) == 5
+    )
+    assert run.outcome.pending == plan.files - 5 and not run.outcome.finished
+    assert site.cleanup.unfinished(site.scan_id).id == plan.id
+    site.wraps = []
+    _, outcome = apply(site, plan, resume=True)
+    assert outcome.finished and site.deleted_ids() == ids(plan)

@@ -218,3 +218,29 @@ def test_sigkill_at_random_moments_until_done(crash_site, small_site, tmp_path):
         code, _, err = Clean(server, data, *args).wait()
         assert code == 0, err
     check_end(server, small_site, data, archive)
+
+
+def test_ctrl_c_stops_after_the_writes_in_flight_and_resumes(crash_site, small_site, tmp_path):
+    server, data, scan_id = crash_site
+    run = Clean(server, data, scan_id, "--yes", "--workers", "2")
+    deadline = time.monotonic() + 30
+    while len(server.deleted) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    sent = time.monotonic()
+    run.proc.send_signal(signal.SIGINT)
+    code, out, err = run.wait(timeout=20)
+    assert code == 130, err
+    assert time.monotonic() - sent < 5
+    assert "--resume" in err and "Traceback" not in err
+    plan, state, row = state_of(data)
+    assert row.status == "applying" and not state.uncertain()  # each write in flight finished
+    assert site_deleted(server, small_site) == {
+        aid for aid, r in state.outcomes.items() if r.outcome == "deleted"
+    }
+    code, out, err = Clean(server, data, scan_id, "--resume", "--yes").wait()
+    assert code == 0, err
+    assert site_deleted(server, small_site) == {d.attachment_id for d in plan.deletions}
+    # The token is never written: not in the store, the log or anything aa-tui wrote.
+    for path in data.rglob("*"):
+        if path.is_file():
+            assert server.token.encode() not in path.read_bytes(), path
