@@ -58,11 +58,6 @@ class Downloads:
         self._links: OrderedDict[str, _Link] = OrderedDict()
         self._lock = threading.Lock()
 
-    def links(self) -> int:
-        """How many media links are kept for reuse."""
-        with self._lock:
-            return len(self._links)
-
     def _link(self, attachment_id: str) -> _Link | None:
         with self._lock:
             link = self._links.get(attachment_id)
