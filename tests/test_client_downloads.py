@@ -83,7 +83,7 @@ def client():
     media = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
     Scripted.media_base = f"http://127.0.0.1:{media.server_port}"
     for origin in (server, media):
-        threading.Thread(target=origin.serve_forever, daemon=True).start()
+        threading.Thread(target=origin.serve_forever, args=(0.05,), daemon=True).start()
     policy = RetryPolicy(max_tries=3, base_delay_s=0.01, max_delay_s=0.02)
     jira = JiraClient(
         f"http://127.0.0.1:{server.server_port}",
