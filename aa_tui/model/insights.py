@@ -264,3 +264,30 @@ def parse_size(text: str) -> int:
     if unit not in _UNITS or amount < 0 or amount != amount or amount == float("inf"):
         raise ValueError(f"{text!r} is not a size: write it like 250GB, 2GiB or 500MB.")
     return int(amount * _UNITS[unit])
+
+
+@dataclass(slots=True)
+class GroupChange:
+    """A duplicate group between two scans: copies and waste before and after (0: absent)."""
+
+    hash: str
+    file_name: str
+    size: int
+    copies_before: int
+    copies_after: int
+    wasted_before: int
+    wasted_after: int
+
+    @property
+    def wasted_change(self) -> int:
+        return self.wasted_after - self.wasted_before
+
+
+@dataclass
+class GroupChanges:
+    """Groups that appeared, disappeared or grew (more copies) from one scan to the next,
+    each list the biggest change in waste first."""
+
+    appeared: list[GroupChange] = field(default_factory=list)
+    disappeared: list[GroupChange] = field(default_factory=list)
+    grew: list[GroupChange] = field(default_factory=list)

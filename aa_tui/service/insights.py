@@ -10,9 +10,17 @@ import threading
 from datetime import datetime, timezone
 
 from aa_tui.model.file_table import FileTable
-from aa_tui.model.insights import FileList, FileRow, Insights, InsightSettings, MonthRow
+from aa_tui.model.insights import (
+    FileList,
+    FileRow,
+    GroupChanges,
+    Insights,
+    InsightSettings,
+    MonthRow,
+)
 from aa_tui.model.summary import ScanSummary
 from aa_tui.scan.insights import build_insights, months_of
+from aa_tui.scan.insights_compare import group_changes
 from aa_tui.scan.insights_lists import FILE_LISTS, select_files, select_list
 from aa_tui.store.results import ScanResults
 
@@ -20,6 +28,7 @@ __all__ = [
     "FILE_LISTS",
     "file_list_of",
     "files_of",
+    "group_changes_of",
     "insights_of",
     "months_of_project",
     "scan_now",
@@ -130,3 +139,8 @@ def months_of_project(results: ScanResults, project: str = "") -> list[MonthRow]
     if not project and summary.has_insights:
         return summary.uploads_by_month
     return months_of(_table(results), project)
+
+
+def group_changes_of(before: ScanResults, after: ScanResults) -> GroupChanges:
+    """Groups that appeared, disappeared or grew from scan ``before`` to scan ``after``."""
+    return group_changes(before.group_table().rows, after.group_table().rows)

@@ -20,12 +20,25 @@ from aa_tui.locations import data_dir as resolve_data_dir
 from aa_tui.logs import register_secret
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.events import ScanProgress
-from aa_tui.model.insights import FileList, FileRow, Insights, InsightSettings, MonthRow
+from aa_tui.model.insights import (
+    FileList,
+    FileRow,
+    GroupChanges,
+    Insights,
+    InsightSettings,
+    MonthRow,
+)
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.service.cleanup import Cleanup
 from aa_tui.service.exports import Export, export_results
-from aa_tui.service.insights import file_list_of, files_of, insights_of, months_of_project
+from aa_tui.service.insights import (
+    file_list_of,
+    files_of,
+    group_changes_of,
+    insights_of,
+    months_of_project,
+)
 from aa_tui.service.scanning import ScanRequest, ScanRun
 from aa_tui.store.results import ScanResults
 from aa_tui.store.store import Store
@@ -264,6 +277,10 @@ class Workspace:
     def uploads_by_month(self, scan_id: str, project: str = "") -> list[MonthRow]:
         """Bytes and files uploaded per month, of one project when ``project`` is given."""
         return months_of_project(self.results(scan_id), project)
+
+    def group_changes(self, older_id: str, newer_id: str) -> GroupChanges:
+        """Duplicate groups that appeared, disappeared or grew from one scan to the other."""
+        return group_changes_of(self.results(older_id), self.results(newer_id))
 
     # -- cleanup --------------------------------------------------------------------------------
     def cleanup(self, *, allow_insecure_http: bool = False) -> Cleanup:

@@ -63,7 +63,10 @@ def differences(old: ScanSummary, new: ScanSummary, label: Callable[[str], str] 
 
 class CompareScreen(AppScreen):
     HELP_GROUP = "Compare"
-    BINDINGS = [Binding("escape,backspace", "app.pop_screen", "Back", id="compare.back")]
+    BINDINGS = [
+        Binding("escape,backspace", "app.pop_screen", "Back", id="compare.back"),
+        Binding("c", "group_changes", "Group changes", show=False, id="compare.groups"),
+    ]
     DEFAULT_CSS = """
     CompareScreen #compare-head { padding: 1 2; height: auto; }
     CompareScreen #compare-warning { padding: 0 2; height: auto; color: $warning; }
@@ -81,6 +84,11 @@ class CompareScreen(AppScreen):
         yield Static(id="compare-head")
         yield VimDataTable(id="compare-projects")
         yield Footer()
+
+    def action_group_changes(self) -> None:
+        from aa_tui.tui.screens.insights_changes import GroupChangesScreen
+
+        self.app.push_screen(GroupChangesScreen(self.older_id, self.newer_id))
 
     def on_mount(self) -> None:
         try:

@@ -1,0 +1,91 @@
+"""Between two scans: the duplicate groups that appeared, disappeared or grew."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from aa_tui.model.insights import GroupChange, GroupChanges
+from aa_tui.tui import format as fmt
+from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.tables import VimDataTable
+
+KINDS = (("grew", "Grew"), ("appeared", "Appeared"), ("disappeared", "Disappeared"))
+
+
+def _delta(n: int) -> Text:
+    if n == 0:
+        return Text("0 B", justify="right")
+    sign, style = ("+", "red") if n > 0 else ("-", "green")
+    return Text(f"{sign}{fmt.size(abs(n))}", style=style, justify="right")
+
+
+class GroupChangesScreen(AppScreen):
+    """Read-only: which groups an older and a newer scan of the site disagree on."""
+
+    HELP_GROUP = "Compare"
+    BINDINGS = [
+        *(
+            Binding(str(n), f"tab('{kind}')", title, show=False, id=f"changes.tab_{kind}")
+            for n, (kind, title) in enumerate(KINDS, start=1)
+        ),
+        Binding("escape,backspace", "app.pop_screen", "Back", id="changes.back"),
+    ]
+    DEFAULT_CSS = """
+    GroupChangesScreen #changes-head { padding: 0 1; height: auto; }
+    GroupChangesScreen VimDataTable { height: 1fr; }
+    """
+
+    def __init__(self, older_id: str, newer_id: str) -> None:
+        super().__init__()
+        self.older_id = older_id
+        self.newer_id = newer_id
+        self.changes: GroupChanges | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Comparing the duplicate groups...", id="changes-head", markup=False)
+        with TabbedContent(id="changes-tabs"):
+            for kind, title in KINDS:
+                with TabPane(title, id=kind):
+                    yield VimDataTable(id=f"changes-{kind}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="changes")
+    def _load(self) -> None:
+        changes = self.workspace.group_changes(self.older_id, self.newer_id)
+        self.app.call_from_thread(self._show, changes)
+
+    def _show(self, changes: GroupChanges) -> None:
+        self.changes = changes
+        counts = ", ".join(
+            f"{fmt.count(len(getattr(changes, kind)))} {title.lower()}" for kind, title in KINDS
+        )
+        self.query_one("#changes-head", Static).update(
+            f"Duplicate groups from {self.older_id} to {self.newer_id}: {counts}"
+        )
+        for kind, _ in KINDS:
+            self._fill(self.query_one(f"#changes-{kind}", VimDataTable), getattr(changes, kind))
+        self.query_one("#changes-grew", VimDataTable).focus()
+
+    def _fill(self, table: VimDataTable, rows: list[GroupChange]) -> None:
+        table.add_columns("File", "Size", "Copies before", "Copies after", "Waste change")
+        for n, c in enumerate(rows):
+            table.add_row(
+                c.file_name,
+                fmt.size(c.size),
+                fmt.count(c.copies_before),
+                fmt.count(c.copies_after),
+                _delta(c.wasted_change),
+                key=str(n),
+            )
+
+    def action_tab(self, kind: str) -> None:
+        self.query_one(TabbedContent).active = kind
+        self.query_one(f"#changes-{kind}", VimDataTable).focus()
