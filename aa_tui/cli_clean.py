@@ -42,6 +42,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     clean.add_argument("--yes", action="store_true", help="apply the plan (default: dry run)")
     clean.add_argument("--resume", action="store_true",
                        help="continue this scan's interrupted cleanup (its own plan)")  # fmt: skip
+    clean.add_argument("--prove", action="store_true",
+                       help="a metadata scan: read every copy of its likely groups in full and "
+                       "plan only what their SHA-256 proves")  # fmt: skip
     clean.add_argument("--json", metavar="FILE", help="write the plan and each file's outcome")
     clean.add_argument("--token-stdin", action="store_true",
                        help="read the API token from standard input")  # fmt: skip
@@ -121,7 +124,12 @@ def _clean(args: argparse.Namespace, workspace) -> int:
                 f"The cleanup of scan {info.id} by plan {unfinished.id} was interrupted: finish "
                 "it first with the same command and --resume."
             )
-        plan = cleanup.save(cleanup.plan(info.id, filters))
+        if args.prove:
+            token = _token(args, workspace, info.site, info.email)
+            plan = cleanup.prove_and_plan(info.id, filters, token)
+        else:
+            plan = cleanup.plan(info.id, filters)
+        plan = cleanup.save(plan)
         if unfinished is not None:
             _err(
                 f"note: plan {unfinished.id} of this scan was interrupted; --resume goes on with it."
@@ -206,10 +214,13 @@ class _Progress:
 
 
 def _token(args: argparse.Namespace, workspace, site: str, email: str) -> str:
+    """The token as ``scan`` reads it (standard input is read once: kept for this run)."""
     from aa_tui.cli import _read_token
 
-    args.email = email
-    return _read_token(args, workspace, site)
+    if getattr(args, "_token", None) is None:
+        args.email = email
+        args._token = _read_token(args, workspace, site)
+    return args._token
 
 
 def _in_thread(job, progress: _Progress, what: str) -> tuple[Any, BaseException | None]:

@@ -148,3 +148,19 @@ def test_metadata_scan_and_unknown_scan_are_refused(server, tmp_path):
     missing = aa(["clean", "nope"], data)
     assert missing.returncode == 2 and "No scan 'nope'" in missing.stderr
     assert aa(["audit"], data).stdout.startswith("No deletions yet")
+
+
+def test_prove_cleans_a_metadata_scan_by_bytes(server, small_site, tmp_path):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data, verify="metadata")
+    out = tmp_path / "plan.json"
+    args = ["clean", scan_id, "--prove", "--limit", "3", "--yes", "--json", str(out)]
+    result = aa([*args, "--token-stdin"], data, stdin=server.token + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "proven by reading" in result.stdout and "Deleted 3 files" in result.stdout
+    files = json.loads(out.read_text())["files"]
+    assert {f["outcome"] for f in files} == {"deleted"}
+    for f in files:
+        group = small_site.truth.group_of(f["attachment_id"])
+        assert group is not None and f["keep_id"] in group
+    assert deleted_ids(server, small_site) == {f["attachment_id"] for f in files}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -214,3 +215,37 @@ def test_check_plan_refuses_a_plan_that_breaks_a_rule(workspace, scanned):
     with pytest.raises(PlanRuleBroken):  # the kept copy is gone already: nothing may go
         check_plan(plan, groups, {d.keep_id})
     assert others
+
+
+def test_prove_reads_both_sides_of_likely_groups_and_plans_only_what_bytes_prove(
+    small_site, tmp_path
+):
+    """A metadata scan groups by name and size: --prove hashes every copy in full, so trap
+    files (same name and size, other bytes) never reach the plan, and true copies do."""
+    data = tmp_path / "data"
+    with DemoServer(small_site, DemoOptions()) as server:
+        store = Store(data)
+        metadata = run_scan(server, store, verify="metadata").info.id
+        workspace = Workspace(store, clock=lambda: FROZEN_NOW)
+        cleanup = workspace.cleanup()
+        likely = [g for g in workspace.results(metadata).groups() if g["likely"]]
+        before = server.stats.snapshot()["media_bytes"]
+        plan = cleanup.prove_and_plan(metadata, PlanFilters(), server.token)
+        read = server.stats.snapshot()["media_bytes"] - before
+        workspace.close()
+    truth = small_site.truth
+    assert plan.deletions and all(d.group_hash.startswith("sha256:") for d in plan.deletions)
+    for d in plan.deletions:  # every planned copy and its kept copy: one truth group
+        group = truth.group_of(d.attachment_id)
+        assert group is not None and d.keep_id in group
+        assert hashlib.sha256(small_site.read(d.attachment_id)).hexdigest() == d.sha256
+    traps = {t.variant for t in truth.traps} | {t.original for t in truth.traps}
+    same_name_traps = {t.variant for t in truth.traps if t.kind == "same_name_size"}
+    assert not same_name_traps & {d.attachment_id for d in plan.deletions}
+    assert traps  # the site has traps to avoid
+    # Both sides were read in full: every copy of every likely group.
+    assert read >= sum(g["size"] * len(g["locations"]) for g in likely)
+    (note,) = [n for n in plan.notes if "proven by reading" in n]
+    in_likely = {loc["attachment_id"] for g in likely for loc in g["locations"]}
+    assert same_name_traps & in_likely  # the metadata scan did group a trap...
+    assert "0 of them held different files" not in note  # ...and proving split it

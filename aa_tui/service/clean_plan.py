@@ -52,16 +52,20 @@ def make_plan(
     email: str,
     removed: Iterable[str] = (),
     now: Callable[[], datetime] | None = None,
+    groups: list[dict[str, Any]] | None = None,
+    notes: list[str] | None = None,
 ) -> Plan:
     """The plan for ``filters`` over the scan's groups (biggest waste first). ``removed``: ids
-    already gone from the site, left out of every group."""
+    already gone from the site, left out of every group. ``groups``: groups proven since the
+    scan (:mod:`aa_tui.service.clean_prove`), instead of the scan's own."""
     summary = results.summary()
     header = summary.scan
-    if header.verify is VerifyMode.METADATA:
+    if header.verify is VerifyMode.METADATA and groups is None:
         raise InputError(
             f"Scan {results.scan_id} compared files by name and size only (--verify metadata): "
             "its groups are likely copies, not proven ones, and aa-tui deletes only copies "
-            "proven equal by their bytes. Run an exact scan of the site and clean that one."
+            "proven equal by their bytes. Add --prove to read every copy of them in full "
+            "first, or run an exact scan of the site and clean that one."
         )
     if filters.limit is not None and filters.limit < 0:
         raise InputError("--limit must be zero or more.")
@@ -73,7 +77,8 @@ def make_plan(
     wanted_groups = set(filters.groups)
     marked = set(filters.attachment_ids)
     groups = sorted(
-        results.groups(), key=lambda g: (-int(g.get("wasted_size") or 0), str(g.get("hash")))
+        results.groups() if groups is None else groups,
+        key=lambda g: (-int(g.get("wasted_size") or 0), str(g.get("hash"))),
     )
     chosen: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = []  # loc, kept, group
     unproven = already = marked_kept = 0
@@ -117,7 +122,7 @@ def make_plan(
             chosen.append((loc, kept, group))
     records = _records_of(results, {str(loc["attachment_id"]) for loc, _, _ in chosen})
     deletions = [_deletion(loc, kept, group, records) for loc, kept, group in chosen]
-    notes = []
+    notes = list(notes or [])
     if unproven:
         notes.append(
             f"{unproven:,} group(s) are not proven by bytes (likely copies) and were left out: "

@@ -38,10 +38,12 @@ from aa_tui.model.cleanup import (
     ProjectTotal,
     project_totals,
 )
+from aa_tui.model.enums import VerifyMode
 from aa_tui.service.clean_apply import ApplyOptions, CleanupOutcome, CleanupRun
 from aa_tui.service.clean_export import plan_document
 from aa_tui.service.clean_permissions import MissingPermission
 from aa_tui.service.clean_plan import make_plan
+from aa_tui.service.clean_prove import prove_groups
 from aa_tui.service.clean_restore import RestorePlan, RestoreRun, read_restore_plan
 from aa_tui.service.errors import InputError
 from aa_tui.store.audit import ApplyState, AuditLog
@@ -147,6 +149,52 @@ class Cleanup:
             email=info.email,
             removed=removed,
             now=self._clock,
+        )
+
+    def prove_and_plan(
+        self,
+        scan_id: str,
+        filters: PlanFilters | None,
+        token: str,
+        *,
+        on_progress: Callable[[int, int], None] | None = None,
+        stopping: Callable[[], bool] = lambda: False,
+    ) -> Plan:
+        """A plan from a metadata scan: its likely groups that the filters may touch are read
+        in full (every copy) and regrouped by SHA-256 first (:mod:`~.clean_prove`); an exact
+        scan is planned as :meth:`plan` does, reading nothing."""
+        filters = filters or PlanFilters()
+        info = self._store.get_scan(scan_id)
+        if info is None or not self._store.has_results(scan_id):
+            return self.plan(scan_id, filters)  # says what is wrong
+        results = self._store.results(scan_id)
+        if results.summary().scan.verify is not VerifyMode.METADATA:
+            return self.plan(scan_id, filters)
+        site = results.summary().scan.site or info.site
+        removed = self._audit.removed(site)
+        candidates = [g for g in results.groups() if _may_touch(g, filters, removed)]
+        client = self._connect(site, info.email, token)
+        try:
+            proven, stats = prove_groups(
+                candidates, client.read_content, on_progress=on_progress, stopping=stopping
+            )
+        finally:
+            client.close()
+        note = (
+            f"{len(candidates):,} likely groups proven by reading all {stats['files']:,} "
+            f"copies in full; {stats['split']:,} of them held different files"
+        )
+        if stats["unreadable"]:
+            note += f", {stats['unreadable']:,} copies could not be read"
+        return make_plan(
+            results,
+            filters,
+            plan_id=new_plan_id(),
+            email=info.email,
+            removed=removed,
+            now=self._clock,
+            groups=proven,
+            notes=[note + "."],
         )
 
     def save(self, plan: Plan) -> Plan:
@@ -279,6 +327,26 @@ class Cleanup:
             listener=listener,
             workers=workers,
         )
+
+
+def _may_touch(group: dict, filters: PlanFilters, removed: dict) -> bool:
+    """Whether proving ``group`` could add to a plan with ``filters`` (saves reading it)."""
+    if filters.groups and group.get("hash") not in filters.groups:
+        return False
+    if int(group.get("size") or 0) < max(filters.min_size, 1):
+        return False
+    locations = [
+        loc for loc in group.get("locations") or () if str(loc["attachment_id"]) not in removed
+    ]
+    if len(locations) < 2:
+        return False
+    projects = {p.upper() for p in filters.projects}
+    marked = set(filters.attachment_ids)
+    return any(
+        (not projects or str(loc.get("project_key", "")).upper() in projects)
+        and (not marked or str(loc["attachment_id"]) in marked)
+        for loc in locations
+    )
 
 
 def plan_time(clock: Callable[[], datetime] | None) -> str:
