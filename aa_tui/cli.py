@@ -15,7 +15,9 @@ from pathlib import Path
 from aa_tui import __version__
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given ``argv`` without ``demo-site``, that command's many options are left
+    out (they import the demo site's generator: a third of a second at every start)."""
     parser = argparse.ArgumentParser(
         prog="aa-tui",
         description="Find the storage that Jira Cloud attachments waste. "
@@ -35,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7)
 
     site = sub.add_parser("demo-site", help="serve the embedded demo Jira site on 127.0.0.1")
-    _add_demo_site_arguments(site)
+    if argv is None or "demo-site" in argv:
+        _add_demo_site_arguments(site)
 
     scan = sub.add_parser("scan", help="scan a site and save the result in the store")
     scan.add_argument(
@@ -123,7 +126,8 @@ class _Redacting:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if args.command in (None, "demo"):  # the app owns the terminal
         return _main(args)

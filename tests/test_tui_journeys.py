@@ -233,8 +233,9 @@ def test_a_refused_token_becomes_a_modal(demo_server, memory_keyring, tmp_path):
 
 
 # -- results --------------------------------------------------------------------------------------
-def test_quick_win_to_group_to_issue(app, scanned):
+def test_quick_win_to_group_to_issue(app, scanned, monkeypatch):
     opened: list[str] = []
+    monkeypatch.setattr("aa_tui.tui.outside.browser_available", lambda: True)
 
     async def journey():
         async with app.run_test(size=SIZE) as pilot:

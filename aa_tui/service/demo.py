@@ -1,7 +1,12 @@
-"""The embedded demo site for ``aa-tui demo``: a demo Jira site in this process, signed in."""
+"""The embedded demo site for ``aa-tui demo``: a demo Jira site on 127.0.0.1, signed in.
+
+The site runs in a child process: serving files (generating and hashing their bytes) would
+otherwise take the GIL from the scan and the screen it demonstrates.
+"""
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import tempfile
 from dataclasses import dataclass
@@ -13,22 +18,77 @@ from aa_tui.model.scans import Profile
 from aa_tui.service.workspace import Workspace
 
 
+def _serve(conn, issues: int, seed: int, options: object | None) -> None:
+    """The child process: generate and serve the site until told to stop (or orphaned)."""
+    from aa_tui.demo import DemoOptions, DemoServer, generate_site
+
+    server = DemoServer(generate_site(seed=seed, issues=issues), options or DemoOptions())
+    server.start()
+    conn.send((server.base_url, server.email, server.token))
+    try:
+        conn.recv()
+    except (EOFError, OSError):  # the app is gone
+        pass
+    server.stop()
+
+
+@dataclass
+class RemoteServer:
+    """Where the child process serves the demo site, and how to stop it."""
+
+    base_url: str
+    email: str
+    token: str
+    process: object
+    conn: object
+
+    def stop(self) -> None:
+        try:
+            self.conn.send("stop")
+        except (BrokenPipeError, OSError):
+            pass
+        self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=5)
+
+
 @dataclass
 class DemoSite:
-    """Starts a generated demo site on 127.0.0.1; its token lives in memory only."""
+    """Starts a generated demo site on 127.0.0.1 in a child process (``in_process``: in
+    this one, as tests may want); its token lives in memory only."""
 
     issues: int = 3000
     seed: int = 7
     options: object | None = None  # aa_tui.demo.DemoOptions
+    in_process: bool = False
 
     def __post_init__(self) -> None:
         self.server = None
 
     def start(self) -> DemoSite:
-        from aa_tui.demo import DemoOptions, DemoServer, generate_site
+        if self.in_process:
+            from aa_tui.demo import DemoOptions, DemoServer, generate_site
 
-        data = generate_site(seed=self.seed, issues=self.issues)
-        self.server = DemoServer(data, self.options or DemoOptions()).start()
+            data = generate_site(seed=self.seed, issues=self.issues)
+            self.server = DemoServer(data, self.options or DemoOptions()).start()
+            return self
+        ctx = mp.get_context("spawn")
+        parent, child = ctx.Pipe()
+        process = ctx.Process(
+            target=_serve,
+            args=(child, self.issues, self.seed, self.options),
+            daemon=True,
+            name="aa-tui-demo-site",
+        )
+        process.start()
+        child.close()
+        try:
+            base_url, email, token = parent.recv()
+        except EOFError:
+            process.join(timeout=5)
+            raise RuntimeError("The demo site did not start (see the log).") from None
+        self.server = RemoteServer(base_url, email, token, process, parent)
         return self
 
     def stop(self) -> None:
