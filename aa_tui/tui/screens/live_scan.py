@@ -19,7 +19,7 @@ from aa_tui.service.scanning import ScanOutcome, ScanRequest, ScanRun
 from aa_tui.tui.messages import ScanFinished, ScanProgressed, ScanStopped
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
-from aa_tui.tui.widgets.scan_stats import ScanStats
+from aa_tui.tui.widgets.scan_stats import Carried, ScanStats, overall_fraction
 
 REFRESH_S = 0.25  # how often the screen draws the latest progress
 
@@ -97,6 +97,7 @@ class LiveScanScreen(AppScreen):
     def start(self) -> None:
         self.state = "starting"
         self.cancel_event = threading.Event()
+        self.query_one(ScanStats).reset(self._carried())
         self._set_state("Esc cancels; the scan stays resumable.")
         self._run(self.cancel_event)
         self.refresh_bindings()
@@ -152,12 +153,10 @@ class LiveScanScreen(AppScreen):
         phase = self.query_one("#phase", Static)
         phase.update(self.query_one(ScanStats).phase_line)
         bar = self.query_one(ProgressBar)
-        if progress.total and progress.phase not in (Phase.CONNECTING, Phase.SAVING, Phase.DONE):
-            bar.update(total=progress.total, progress=min(progress.done, progress.total))
-        elif progress.phase is Phase.DONE:
-            bar.update(total=1, progress=1)
-        else:
+        if progress.phase is Phase.CONNECTING:
             bar.update(total=None)
+        else:  # one bar for the whole scan, not one per phase
+            bar.update(total=1000, progress=round(1000 * overall_fraction(progress)))
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         self.state = "done"
@@ -267,5 +266,11 @@ class LiveScanScreen(AppScreen):
             return
         # This very scan (once opened), not the newest unfinished one of the same scope.
         self.request = replace(self.request, resume=True, resume_id=self.scan_id)
-        self.query_one(ScanStats).reset()
         self.start()
+
+    def _carried(self) -> Carried:
+        """What the earlier runs of the scan being resumed read and asked (none: a new one)."""
+        if not self.request.resume_id:
+            return Carried()
+        info = self.workspace.get_scan(self.request.resume_id)
+        return Carried.from_totals(info.totals) if info is not None else Carried()

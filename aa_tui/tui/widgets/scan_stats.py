@@ -53,6 +53,50 @@ class PhaseClock:
         return max(0.0, (progress.total - progress.done) / per_s)
 
 
+@dataclass(frozen=True)
+class Carried:
+    """What the earlier runs of a resumed scan already cost (the engine counts this run's)."""
+
+    requests: int = 0
+    retries: int = 0
+    throttled: int = 0
+    bytes_read: int = 0
+
+    @classmethod
+    def from_totals(cls, totals: dict) -> Carried:
+        carried = totals.get("carried") or {}
+        by_stage = carried.get("bytes_read_by_stage") or {}
+        return cls(
+            requests=int(carried.get("requests") or 0),
+            retries=int(carried.get("retries") or 0),
+            throttled=int(carried.get("throttled") or 0),
+            bytes_read=int(sum(by_stage.values())),
+        )
+
+
+#: how much of a scan's work each phase is, for one overall progress (bytes weigh most)
+PHASE_WEIGHTS = {
+    Phase.ENUMERATING: 1,
+    Phase.FETCHING: 2,
+    Phase.HEADS: 1,
+    Phase.TAILS: 1,
+    Phase.HASHING: 4,
+}
+
+
+def overall_fraction(progress: ScanProgress) -> float:
+    """The whole scan's progress: finished phases plus the current one's share, by weight."""
+    if progress.phase in (Phase.SAVING, Phase.DONE):
+        return 1.0
+    total = sum(PHASE_WEIGHTS.values())
+    before = 0
+    for phase, weight in PHASE_WEIGHTS.items():
+        if phase is progress.phase:
+            return (before + weight * progress.fraction) / total
+        before += weight
+    return 0.0
+
+
 class ScanStats(Static):
     DEFAULT_CSS = """
     ScanStats { padding: 1 1; height: auto; }
@@ -63,9 +107,12 @@ class ScanStats(Static):
         self.clock = PhaseClock()
         self.progress = ScanProgress(phase=Phase.CONNECTING)
         self.phase_line = "Connecting…"
+        self.carried = Carried()
 
-    def reset(self) -> None:
+    def reset(self, carried: Carried | None = None) -> None:
+        """A new run: ``carried`` holds what the scan's earlier runs read and asked."""
         self.clock = PhaseClock()
+        self.carried = carried or Carried()
         self.update_progress(ScanProgress(phase=Phase.CONNECTING))
 
     def update_progress(self, progress: ScanProgress) -> None:
@@ -79,18 +126,20 @@ class ScanStats(Static):
         self.update(self._table(progress))
 
     def _table(self, p: ScanProgress) -> Table:
+        # Fixed widths: the figures change many times a second, the columns never move.
         table = Table.grid(padding=(0, 3))
-        table.add_column(style="bold", min_width=18)
-        table.add_column(min_width=24)
-        table.add_column(style="bold", min_width=18)
-        table.add_column(min_width=24)
+        table.add_column(style="bold", width=18, no_wrap=True)
+        table.add_column(width=36, no_wrap=True)
+        table.add_column(style="bold", width=14, no_wrap=True)
+        table.add_column(width=22, no_wrap=True)
         unit = "files" if p.phase.counts_files else "issues"
         if p.total:
             done = f"{fmt.count(p.done)} of {fmt.count(p.total)} {unit} ({100 * p.fraction:.0f}%)"
         else:
             done = f"{fmt.count(p.done)} {unit}" if p.done else "-"
-        eta = self.clock.eta_s(p)
-        per_s = self.clock.rate(p)
+        # the engine's rate over the last seconds; the phase's average until it has one
+        eta = p.eta_s if p.eta_s is not None else self.clock.eta_s(p)
+        per_s = p.rate_per_s or self.clock.rate(p)
         if p.phase.counts_files:
             speed = f"{per_s:,.0f} files/s" if per_s else "-"
             read_s = self.clock.read_rate(p)
@@ -101,14 +150,22 @@ class ScanStats(Static):
         else:
             speed = "-"
         backoff = Text(f"{p.backoff_s:.1f}s", style="bold yellow") if p.backoff_s > 0 else "none"
-        throttled = Text(fmt.count(p.throttled), style="yellow" if p.throttled else "")
+        c = self.carried
+        throttled = Text(
+            fmt.count(p.throttled + c.throttled), style="yellow" if p.throttled else ""
+        )
         rows = [
-            ("Done", done, "ETA", fmt.duration(eta) if eta is not None else "-"),
+            ("This phase", done, "Phase ETA", fmt.duration(eta) if eta is not None else "-"),
             ("Throughput", speed, "Elapsed", fmt.duration(p.elapsed_s)),
-            ("Requests", fmt.count(p.requests), "Retries", fmt.count(p.retries)),
+            (
+                "Requests",
+                fmt.count(p.requests + c.requests),
+                "Retries",
+                fmt.count(p.retries + c.retries),
+            ),
             ("Throttled (429)", throttled, "Back-off now", backoff),
-            ("Bytes read", fmt.size(p.bytes_read), "Errors", fmt.count(p.errors)),
-            ("Issues read", fmt.count(p.issues), "Attachments", fmt.count(p.files)),
+            ("Bytes read", fmt.size(p.bytes_read + c.bytes_read), "Errors", fmt.count(p.errors)),
+            ("Issues read", fmt.count(p.issues), "Files", fmt.count(p.files)),
             ("Attachment storage", fmt.size(p.total_size), "", ""),
             ("Duplicate groups", fmt.count(p.groups), "Wasted", fmt.size(p.wasted)),
         ]

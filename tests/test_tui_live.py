@@ -1,0 +1,45 @@
+"""Live scan numbers: one overall progress, files counted as files, counters of a resumed scan
+kept, columns that do not move (issue 12, B10)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from aa_tui.model.enums import PHASES, Phase
+from aa_tui.model.events import ScanProgress
+from aa_tui.tui.widgets.scan_stats import Carried, ScanStats, overall_fraction
+
+
+def text(stats: ScanStats, progress: ScanProgress) -> str:
+    console = Console(width=120, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(stats._table(progress))
+    return console.export_text()
+
+
+def test_one_overall_progress_only_goes_forward():
+    seen = []
+    for phase in PHASES:
+        for done in (0, 5, 10):
+            seen.append(overall_fraction(ScanProgress(phase=phase, done=done, total=10)))
+    assert seen == sorted(seen) and seen[0] == 0.0 and seen[-1] == 1.0
+
+
+def test_counters_of_earlier_runs_are_kept_and_columns_do_not_move():
+    stats = ScanStats()
+    stats.carried = Carried.from_totals(
+        {"carried": {"requests": 500, "retries": 7, "throttled": 3,
+                     "bytes_read_by_stage": {"head": 4096, "full": 1_000_000}}}
+    )  # fmt: skip
+    small = ScanProgress(phase=Phase.HASHING, done=1, total=9, requests=10, retries=1)
+    big = ScanProgress(
+        phase=Phase.HASHING, done=123_456, total=999_999, requests=1_234_567, retries=98_765,
+        bytes_read=123_456_789_000, rate_per_s=1234.0, eta_s=5000.0,
+    )  # fmt: skip
+    first, second = text(stats, small), text(stats, big)
+    assert "510" in first and "8 " in first  # 500 + 10 requests, 7 + 1 retries
+    assert "files" in first and "issues" not in first.split("\n")[0]
+    # every label starts in the same column however wide the figures are
+    for label in ("Phase ETA", "Elapsed", "Retries", "Back-off now", "Errors", "Files"):
+        col = [line.find(label) for line in first.splitlines() if label in line]
+        col2 = [line.find(label) for line in second.splitlines() if label in line]
+        assert col == col2, label
