@@ -127,3 +127,13 @@ def test_the_quick_check_never_hides_a_match(name):
         "",
     )
     assert hygiene_kind(name) == slow
+
+
+def test_a_list_cut_at_its_first_files_keeps_ties_in_order():
+    files = [row(str(10 + i), size, project="A") for i, size in enumerate([5, 9, 9, 9, 1, 0, 9])]
+    table = FileTable.of(files)
+    whole = select_files(table, "largest", now=NOW)
+    for limit in range(len(files) + 2):
+        assert select_files(table, "largest", now=NOW, limit=limit) == whole[:limit]
+    heat = select_files(table, "heat", now=NOW)
+    assert select_files(table, "heat", now=NOW, limit=2) == heat[:2]

@@ -118,12 +118,20 @@ def _select(
         def order(i: int) -> tuple:
             return (-rows[i][SIZE], rows[i][AID])
 
-    total = sum(rows[i][SIZE] for i in chosen)
-    if limit is not None and limit < len(chosen):
-        first = heapq.nsmallest(limit, chosen, key=order)
-    else:
-        first = sorted(chosen, key=order)
-    return FileList(table.files(first), len(chosen), total)
+    sizes = [rows[i][SIZE] for i in chosen]
+    if limit is not None and limit <= 0:
+        chosen = []
+    elif limit is not None and limit < len(chosen):
+        # The first key alone (an int: C compares it) finds the cut; only the files up to it
+        # (ties at the cut included) are sorted by the whole key.
+        if name == "heat":
+            primary = [-s * (days[rows[i][ISSUE]] or 0) for i, s in zip(chosen, sizes, strict=True)]
+        else:
+            primary = [-s for s in sizes]
+        cut = heapq.nsmallest(limit, primary)[-1]
+        chosen = [i for i, p in zip(chosen, primary, strict=True) if p <= cut]
+    first = sorted(chosen, key=order)[:limit]
+    return FileList(table.files(first), len(sizes), sum(sizes))
 
 
 def _test(
