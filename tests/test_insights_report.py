@@ -115,6 +115,7 @@ def test_html_report_is_self_contained(stored, small_site, tmp_path):
     assert "SHA-256" in html and "Under the cap" in html
     months = json.loads(json.dumps(insight_truth(small_site).months))
     assert html.count("<title>") == 1 + len(months)  # the page's title and one per month bar
+    assert "Largest files" in html and "Unreadable files" in html
 
 
 def test_html_escapes_what_jira_users_wrote():
@@ -153,3 +154,34 @@ def test_parse_size(text, size):
 def test_parse_size_refuses(text):
     with pytest.raises(ValueError, match="250GB"):
         parse_size(text)
+
+
+def test_a_scan_saved_before_insights_still_reports_them(stored, small_site, tmp_path):
+    """A /1 summary (no insight tables) and no files.json: both are rebuilt from the scan's
+    attachments and groups, and the report says what a fresh scan says."""
+    import shutil
+
+    import orjson
+
+    data, scan_id = stored
+    old = tmp_path / "old"
+    shutil.copytree(data, old)
+    folder = old / "scans" / scan_id
+    (folder / "files.json").unlink()
+    table = orjson.loads((folder / "summary.json").read_bytes())
+    summary = table["_default"]["1"]
+    fresh = json.loads(json.dumps(summary))
+    for name in (
+        "insight_settings", "uploads_by_month", "idle_projects", "inactive_uploaders",
+        "clutter", "hygiene", "heat", "what_if", "largest_files", "insight_counts",
+    ):  # fmt: skip
+        summary.pop(name)
+    summary["schema"] = "aa-tui.report/1"
+    (folder / "summary.json").write_bytes(orjson.dumps(table))
+    result = aa(["report", scan_id, "--json", str(tmp_path / "r.json"), "--html",
+                 str(tmp_path / "r.html")], old)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    for name in ("uploads_by_month", "inactive_uploaders", "hygiene", "heat", "what_if"):
+        assert report[name] == fresh[name], name
+    assert "<svg" in (tmp_path / "r.html").read_text()

@@ -206,6 +206,27 @@ def render(report: dict[str, Any]) -> str:
             ],
             "No files.",
         ),
+        "<h2>Largest files</h2>",
+        _table(
+            (report.get("largest_files") or [])[:TOP_ROWS],
+            [
+                ("issue_key", "Issue", "text"),
+                ("file_name", "File", "text"),
+                ("author", "Uploader", "text"),
+                ("size", "Size", "size"),
+            ],
+            "No files.",
+        ),
+        "<h2>Unreadable files (Jira refused their bytes: in no group)</h2>",
+        _table(
+            report.get("unreadable") or [],
+            [
+                ("issue_key", "Issue", "text"),
+                ("file_name", "File", "text"),
+                ("reason", "Reason", "text"),
+            ],
+            "None found.",
+        ),
         "<p class=muted>Made by aa-tui. Counting rules: waste is (copies - 1) x size per "
         "group; the canonical copy is the oldest upload; unreadable files are in no group.</p>",
     ]
