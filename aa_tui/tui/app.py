@@ -24,6 +24,7 @@ from aa_tui.tui.config import AppConfig
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.screens.error import ErrorScreen
 from aa_tui.tui.screens.help import HelpScreen, collect_keys
+from aa_tui.tui.settings import Settings, load_settings
 
 DARK, LIGHT = "textual-dark", "textual-light"
 log = logging.getLogger(__name__)
@@ -54,10 +55,12 @@ class AATuiApp(App[int]):
         start_profile: Profile | None = None,
         start_scan: bool = False,
         notice: str = "",
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         self.workspace = workspace
         self.config = config or AppConfig()
+        self.settings = settings or Settings()
         self.start_profile = start_profile
         self.start_scan = start_scan  # scan start_profile's whole site at once (the demo)
         self.notice = notice
@@ -77,10 +80,36 @@ class AATuiApp(App[int]):
             self.notify(warning, title="Store", severity="warning", timeout=15)
         if self.notice:
             self.notify(self.notice, title="aa-tui", timeout=12)
+        self._apply_settings()
         if self.start_profile is not None:
             from aa_tui.tui.screens.new_scan import NewScanScreen
 
             self.push_screen(NewScanScreen(self.start_profile, start_at_once=self.start_scan))
+
+    def _apply_settings(self) -> None:
+        """The settings file's keymap and theme; each problem is said, none is fatal."""
+        settings = self.settings
+        problems = list(settings.problems)
+        if settings.keymap:
+            from aa_tui.tui.settings import known_binding_ids
+
+            unknown = sorted(set(settings.keymap) - known_binding_ids())
+            if unknown:
+                problems.append(
+                    f"{settings.path}: no key has the binding id {', '.join(unknown)} "
+                    "(? lists every id)."
+                )
+            self.set_keymap({k: v for k, v in settings.keymap.items() if k not in unknown})
+        if settings.theme:
+            if settings.theme in self.available_themes:
+                self.theme = settings.theme
+            else:
+                problems.append(
+                    f"{settings.path}: no theme is called {settings.theme!r} (some are "
+                    f"{', '.join(sorted(self.available_themes)[:6])})."
+                )
+        for problem in problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=15)
 
     # -- errors ---------------------------------------------------------------------------------
     def show_error(self, error: BaseException) -> None:
@@ -257,7 +286,7 @@ def run_app(data_dir: str | Path | None = None, *, config: AppConfig | None = No
     workspace = _open_workspace(data_dir)
     try:
         with _logging_to(workspace.data_dir):
-            result = AATuiApp(workspace, config=config).run()
+            result = AATuiApp(workspace, config=config, settings=load_settings()).run()
     finally:
         workspace.close()
     return int(result or 0)
@@ -278,7 +307,13 @@ def run_demo(data_dir: str | Path | None = None, issues: int = 3000, seed: int =
         try:
             with _logging_to(workspace.data_dir), DemoSite(issues=issues, seed=seed) as demo:
                 profile = demo.sign_in(workspace)
-                app = AATuiApp(workspace, start_profile=profile, start_scan=True, notice=where.note)
+                app = AATuiApp(
+                    workspace,
+                    start_profile=profile,
+                    start_scan=True,
+                    notice=where.note,
+                    settings=load_settings(),
+                )
                 result = app.run()
         finally:
             workspace.close()

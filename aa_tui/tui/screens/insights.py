@@ -89,7 +89,7 @@ class InsightsScreen(AppScreen):
     def _load(self) -> None:
         results = self.workspace.results(self.scan_id)
         summary = results.summary()
-        insights = self.workspace.insights(self.scan_id)
+        insights = self.workspace.insights(self.scan_id, self.app.settings.insights)
         self.app.call_from_thread(self._show, summary, insights)
 
     def _show(self, summary: ScanSummary, insights: Insights) -> None:
