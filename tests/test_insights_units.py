@@ -137,3 +137,24 @@ def test_a_list_cut_at_its_first_files_keeps_ties_in_order():
         assert select_files(table, "largest", now=NOW, limit=limit) == whole[:limit]
     heat = select_files(table, "heat", now=NOW)
     assert select_files(table, "heat", now=NOW, limit=2) == heat[:2]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"uploads_by_month": 7, "heat": "x", "what_if": {"a": 1}},
+        {"insight_settings": {"stale_days": "soon", "cap": "big", "top": True}},
+        {"insight_settings": [1], "insight_counts": [1, 2], "largest_files": 3},
+        {"clutter": [{"hash": "h"}, 5, None], "idle_projects": [{"key": "A", "last_update": ""}]},
+    ],
+)
+def test_a_damaged_summary_opens_with_what_it_can(damage):
+    from aa_tui.model.summary import ScanSummary
+
+    summary = ScanSummary.from_dict({"schema": "aa-tui.report/2", **damage})
+    assert summary.insight_settings == InsightSettings()
+    assert summary.uploads_by_month == [] and summary.heat == [] and summary.what_if == []
+    assert summary.clutter == [] and summary.largest_files == []
+    assert summary.insight_counts == {}
+    if "idle_projects" in damage:
+        assert [p.key for p in summary.idle_projects] == ["A"]

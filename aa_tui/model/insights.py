@@ -32,9 +32,17 @@ class InsightSettings:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> InsightSettings:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in (data or {}).items() if k in known})
+    def from_dict(cls, data: Any) -> InsightSettings:
+        """Settings as a summary saved them; a value of the wrong type keeps the default."""
+        if not isinstance(data, dict):
+            return cls()
+        ints = {"stale_days", "idle_days", "clutter_copies", "top"}
+        kept = {
+            k: v
+            for k, v in data.items()
+            if (k in ints and _is_int(v)) or (k == "cap" and (v is None or _is_int(v)))
+        }
+        return cls(**kept)
 
 
 #: the fields of one stored file row, in order (a plain list on disk: 500,000 load fast)
@@ -181,10 +189,16 @@ class WhatIfRow:
     under_cap: int | None = None  # cap - remaining (negative: still over the cap)
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _load(cls: type, rows: Any) -> list[Any]:
     known = {f.name for f in fields(cls)}
-    out = []
-    for row in rows or ():
+    out: list[Any] = []
+    if not isinstance(rows, list):
+        return out
+    for row in rows:
         if isinstance(row, dict):
             try:
                 out.append(cls(**{k: v for k, v in row.items() if k in known}))
@@ -234,8 +248,10 @@ def load_insight_tables(data: dict[str, Any]) -> dict[str, list[Any]]:
 
 def largest_from(data: Any) -> list[FileRow]:
     """The largest files of a summary (report-format dicts) as file rows."""
-    out = []
-    for row in data or ():
+    out: list[FileRow] = []
+    if not isinstance(data, list):
+        return out
+    for row in data:
         if isinstance(row, dict):
             try:
                 out.append(FileRow(**{k: row[k] for k in FILE_ROW_FIELDS if k in row}))

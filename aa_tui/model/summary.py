@@ -87,6 +87,12 @@ def _rows(data: list[dict[str, Any]]) -> list[StatRow]:
     return [StatRow(**{k: v for k, v in row.items() if k in known}) for row in data]
 
 
+def _counts(data: Any) -> dict[str, int]:
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): v for k, v in data.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
 @dataclass
 class ScanSummary:
     """Totals, breakdown tables, quick wins (report-format groups), warnings, unreadable."""
@@ -131,11 +137,7 @@ class ScanSummary:
             insight_settings=InsightSettings.from_dict(data.get("insight_settings")),
             **load_insight_tables(data),
             largest_files=largest_from(data.get("largest_files")),
-            insight_counts={
-                str(k): int(v)
-                for k, v in (data.get("insight_counts") or {}).items()
-                if isinstance(v, int)
-            },
+            insight_counts=_counts(data.get("insight_counts")),
         )
 
     def to_dict(self) -> dict[str, Any]:
