@@ -235,6 +235,13 @@ class Cleanup:
             plan, tuple(project_totals(pending)), tuple(groups), tuple(pending), state
         )
 
+    def recheck(self, plan: Plan, token: str, **options):  # -> clean_recheck.Recheck
+        """Ask Jira whether each planned copy and its kept copy are still there with their
+        size (nothing written): the app re-checks a past scan's plan before applying it."""
+        from aa_tui.service.clean_recheck import recheck_plan
+
+        return recheck_plan(plan, lambda: self._connect(plan.site, plan.email, token), **options)
+
     # -- applying -------------------------------------------------------------------------------
     def apply(
         self,

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Static
 from aa_tui.tui import format as fmt
 from aa_tui.tui.outside import copy_text, open_link
 from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.marks import LIKELY_REFUSED, Marks, MarksPane
 from aa_tui.tui.widgets.tables import VimDataTable
 
 LIKELY = "likely duplicate (same size and name; bytes not compared)"
@@ -27,6 +28,7 @@ class GroupDetailScreen(AppScreen):
         Binding("o", "open_issue", "Open issue", id="group.open"),
         Binding("c", "copy_key", "Copy key", id="group.copy_key"),
         Binding("u", "copy_url", "Copy URL", id="group.copy_url"),
+        Binding("space", "mark", "Mark copy", id="group.mark"),
         Binding("escape,backspace,h", "app.pop_screen", "Back", id="group.back"),
     ]
     DEFAULT_CSS = """
@@ -35,9 +37,19 @@ class GroupDetailScreen(AppScreen):
     GroupDetailScreen VimDataTable { height: 1fr; }
     """
 
-    def __init__(self, group: dict[str, Any], browse_url: str) -> None:
+    def __init__(
+        self,
+        group: dict[str, Any],
+        browse_url: str,
+        *,
+        marks: Marks | None = None,
+        likely_scan: bool = False,
+    ) -> None:
         super().__init__()
         self.group = group
+        #: the results' marked copies (None: no cleanup from here); removed copies are in it
+        self.marks = marks
+        self.likely_scan = likely_scan
         self.browse_url = browse_url  # see browse_base
         self.locations: list[dict[str, Any]] = list(group.get("locations") or [])
 
@@ -46,6 +58,7 @@ class GroupDetailScreen(AppScreen):
         yield Static(id="group-head")
         yield VimDataTable(id="locations")
         yield Static(id="group-hint", markup=False)
+        yield MarksPane(markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -59,11 +72,13 @@ class GroupDetailScreen(AppScreen):
         )
         self.query_one("#group-head", Static).update(head)
         table = self.query_one(VimDataTable)
-        table.add_columns(
+        self._keep_column, *_ = table.add_columns(
             "Keep", "Issue", "Project", "File name", "Uploader", "Uploaded", "Status", "Category"
         )
         for n, loc in enumerate(self.locations):
             keep = Text("★ keep", style="bold green") if loc.get("is_canonical") else Text("copy")
+            if self.marks is not None:
+                keep = self._keep_cell(loc, keep)
             table.add_row(
                 keep,
                 loc["issue_key"],
@@ -78,8 +93,45 @@ class GroupDetailScreen(AppScreen):
         self.query_one("#group-hint", Static).update(
             "★ marks the canonical copy (the oldest upload); the others are redundant. "
             "o opens the issue in the browser, c copies its key, u its URL."
+            + (" Space marks a copy for cleanup." if self.marks is not None else "")
         )
+        if self.marks is not None:
+            self.query_one(MarksPane).show_marks(self.marks)
         table.focus()
+
+    # -- marks for cleanup ----------------------------------------------------------------------
+    def _keep_cell(self, loc: dict[str, Any], plain: Text) -> Text:
+        assert self.marks is not None
+        aid = str(loc["attachment_id"])
+        if aid in self.marks.removed:
+            return Text("✗ removed", style="dim strike")
+        if self.marks.is_marked(aid):
+            return Text("● marked", style="bold magenta")
+        return plain
+
+    def action_mark(self) -> None:
+        loc = self.selected()
+        if loc is None or self.marks is None:
+            return
+        if self.likely_scan or self.group.get("likely"):
+            self.notify(LIKELY_REFUSED, severity="warning", timeout=10)
+            return
+        changed = self.marks.toggle_copy(self.group, loc)
+        if changed is None:
+            why = (
+                "it was removed already"
+                if str(loc["attachment_id"]) in self.marks.removed
+                else "it is the copy that stays (★): a group always keeps one"
+            )
+            self.notify(f"This copy cannot be marked: {why}.", severity="warning")
+            return
+        table = self.query_one(VimDataTable)
+        row = table.cursor_row
+        plain = Text("★ keep", style="bold green") if loc.get("is_canonical") else Text("copy")
+        table.update_cell(str(row), self._keep_column, self._keep_cell(loc, plain))
+        self.query_one(MarksPane).show_marks(self.marks)
+        if row < len(self.locations) - 1:
+            table.move_cursor(row=row + 1)
 
     def selected(self) -> dict[str, Any] | None:
         table = self.query_one(VimDataTable)

@@ -6,7 +6,7 @@ renders only the visible lines (toolong's pattern), so 100,000 rows open and scr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,6 +139,8 @@ class GroupList(ScrollView, can_focus=True):
         self._line_cache: dict[tuple[int, int], str] = {}
         #: group index -> its share of the breakdown row drilled into (None: whole groups)
         self.shares: dict[int, Share] | None = None
+        #: the group's mark for cleanup (aa_tui.tui.widgets.marks): drawn in the first cell
+        self.marker: Callable[[dict[str, Any]], str] | None = None
 
     # -- data -----------------------------------------------------------------------------------
     def set_view(
@@ -259,4 +261,9 @@ class GroupList(ScrollView, can_focus=True):
         style = base
         if row == self.cursor:
             style = base + self.get_component_rich_style("group-list--cursor")
-        return Strip([Segment(self._text_of(self.view[row], width), style)], width)
+        text = self._text_of(self.view[row], width)
+        if self.marker is not None:
+            mark = self.marker(self.groups[self.view[row]])
+            if mark:
+                text = mark + text[1:]
+        return Strip([Segment(text, style)], width)

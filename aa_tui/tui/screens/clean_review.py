@@ -1,0 +1,395 @@
+"""Reviewing a cleanup before anything changes: totals, per project, per group with the kept
+copy beside each file; then a typed confirmation (:class:`CleanConfirmScreen`), and the run.
+
+A past scan (opened from History) is read-only for cleanup until its plan is re-checked
+against Jira (``R``): every planned copy and kept copy is asked for again, and what is gone
+or changed leaves the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Footer, Header, Static
+
+from aa_tui.model.cleanup import Plan, PlanFilters
+from aa_tui.model.scans import Profile
+from aa_tui.tui import format as fmt
+from aa_tui.tui.screens.base import AppModal, AppScreen
+from aa_tui.tui.widgets.inputs import TextInput
+from aa_tui.tui.widgets.tables import VimDataTable
+
+KEEP_RULE = "each group keeps its oldest copy (★)"
+
+
+@dataclass
+class PlanReviewed(Message):
+    """A plan and its review (built off the UI thread)."""
+
+    plan: Plan
+    review: object  # service.cleanup.PlanReview
+    resumable: bool = False  # an interrupted plan of this scan
+
+
+@dataclass
+class PlanRechecked(Message):
+    """The plan after Jira was asked again about each of its files."""
+
+    plan: Plan
+    review: object
+    checked: int
+    left_out: dict[str, str]
+
+
+def token_for(screen, site: str, email: str) -> str | None:
+    """The site's token, or None after saying where to add it."""
+    token = screen.workspace.token_for(Profile(site, email))
+    if not token:
+        from aa_tui.service.demo import gone_demo_note
+
+        note = gone_demo_note(site) or "No API token saved for this site: add it on Sites (F2)."
+        screen.notify(note, severity="error", timeout=12)
+    return token or None
+
+
+class CleanReviewScreen(AppScreen):
+    """What a cleanup of the marked copies would remove; nothing changes until confirmed."""
+
+    HELP_GROUP = "Cleanup review"
+    BINDINGS = [
+        Binding("a", "apply", "Apply…", id="clean_review.apply"),
+        Binding("R", "recheck", "Re-check against Jira", id="clean_review.recheck"),
+        Binding("escape,backspace", "app.pop_screen", "Back", id="clean_review.back"),
+    ]
+    DEFAULT_CSS = """
+    CleanReviewScreen #review-title { padding: 0 1; text-style: bold; height: 1; }
+    CleanReviewScreen #review-totals { padding: 0 1; height: auto; }
+    CleanReviewScreen #review-notes { padding: 0 1; height: auto; color: $warning; }
+    CleanReviewScreen .caption { padding: 0 1; height: 1; text-style: bold; }
+    CleanReviewScreen #review-projects { height: auto; max-height: 8; }
+    CleanReviewScreen #review-groups { height: 1fr; }
+    CleanReviewScreen #review-hint { padding: 0 1; height: auto; color: $text-muted; }
+    """
+
+    def __init__(
+        self,
+        scan_id: str,
+        attachment_ids: list[str],
+        *,
+        past: bool = False,
+        site_label: str = "",
+        scan_date: str = "",
+    ) -> None:
+        super().__init__()
+        self.scan_id = scan_id
+        self.attachment_ids = list(attachment_ids)
+        #: a past scan: read-only for cleanup until re-checked against Jira
+        self.past = past
+        self.rechecked = False
+        self.site_label = site_label
+        self.scan_date = scan_date
+        self.plan: Plan | None = None
+        self.review = None
+        self.resumable = False
+        self.left_out: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Cleanup review", id="review-title", markup=False)
+        yield Static("Making the plan…", id="review-totals")
+        yield Static(id="review-notes", markup=False)
+        yield Static("Per project", classes="caption")
+        yield VimDataTable(id="review-projects")
+        yield Static("Per group: each file to remove, and the copy that stays", classes="caption")
+        yield VimDataTable(id="review-groups")
+        yield Static(id="review-hint", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        projects = self.query_one("#review-projects", VimDataTable)
+        projects.add_columns("Project", "Files", "Frees")
+        groups = self.query_one("#review-groups", VimDataTable)
+        groups.add_columns("Group (file)", "Size", "Remove copy", "Id", "Kept copy beside it")
+        self._make_plan()
+
+    # -- the plan -------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="clean-plan")
+    def _make_plan(self) -> None:
+        cleanup = self.workspace.cleanup()
+        row = cleanup.unfinished(self.scan_id)
+        if row is not None:
+            plan = cleanup.load(row.id)
+            reviewed = PlanReviewed(plan, cleanup.review(plan), resumable=True)
+        else:
+            plan = cleanup.plan(
+                self.scan_id, PlanFilters(attachment_ids=tuple(self.attachment_ids))
+            )
+            reviewed = PlanReviewed(plan, cleanup.review(plan))
+        self.post_message(reviewed)
+
+    def on_plan_reviewed(self, reviewed: PlanReviewed) -> None:
+        self.plan, self.review, self.resumable = reviewed.plan, reviewed.review, reviewed.resumable
+        self._draw()
+
+    def _draw(self) -> None:
+        plan, review = self.plan, self.review
+        assert plan is not None and review is not None
+        label = self.site_label or plan.site
+        self.query_one("#review-title", Static).update(
+            f"Cleanup review · {label} · scan of {self.scan_date or plan.scan_id} · {KEEP_RULE}"
+        )
+        done = plan.files - review.files
+        totals = Text.assemble(
+            "Remove ",
+            (f"{fmt.count(review.files)} files", "bold"),
+            ", freeing ",
+            (fmt.size(review.size), "bold red"),
+            f", in {fmt.count(len(review.groups))} groups on {fmt.count(len(review.projects))} "
+            "projects. ",
+        )
+        if self.resumable:
+            totals.append(
+                f"Plan {plan.id} was interrupted with {fmt.count(done)} files done: a resumes it "
+                "(exactly what is left).",
+                style="yellow",
+            )
+        else:
+            totals.append("Nothing has changed yet: this is a dry run.", style="green")
+        self.query_one("#review-totals", Static).update(totals)
+        notes = list(plan.notes)
+        if self.past and not self.rechecked and not self.resumable:
+            notes.insert(
+                0,
+                "A past scan: read-only for cleanup until re-checked against Jira (R asks "
+                "Jira for every file below and its kept copy).",
+            )
+        if self.left_out:
+            reasons = sorted(set(self.left_out.values()))
+            notes.append(
+                f"Re-check left out {len(self.left_out):,} files: "
+                + "; ".join(reasons[:3])
+                + ("; …" if len(reasons) > 3 else "")
+            )
+        self.query_one("#review-notes", Static).update("\n".join(notes))
+        projects = self.query_one("#review-projects", VimDataTable)
+        projects.clear()
+        for total in review.projects:
+            projects.add_row(
+                total.key,
+                Text(fmt.count(total.files), justify="right"),
+                Text(fmt.size(total.size), justify="right"),
+            )
+        table = self.query_one("#review-groups", VimDataTable)
+        table.clear()
+        pending = {d.attachment_id for d in review.pending}
+        for group in review.groups:
+            first = True
+            for d in group.removed:
+                if d.attachment_id not in pending:
+                    continue
+                table.add_row(
+                    Text(d.file_name, style="bold") if first else "",
+                    fmt.size(d.size),
+                    f"{d.issue_key} ({d.project_key})",
+                    d.attachment_id,
+                    Text.assemble(
+                        ("★ ", "bold green"),
+                        f"{d.keep_issue_key} · {d.keep_id} · {d.keep_file_name}",
+                    ),
+                )
+                first = False
+        if self.past and not self.rechecked and not self.resumable:
+            hint = "R re-checks the files against Jira (nothing is written) · Esc goes back"
+        elif self.resumable:
+            hint = "a resumes the interrupted plan · Esc goes back"
+        elif review.files:
+            hint = "a applies: you type to confirm; Jira has no trash for attachments · Esc back"
+        else:
+            hint = "Nothing to remove · Esc goes back"
+        self.query_one("#review-hint", Static).update(hint)
+        self.refresh_bindings()
+        table.focus()
+
+    # -- keys -----------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "recheck":
+            return self.past and not self.resumable and self.plan is not None
+        return True
+
+    def action_recheck(self) -> None:
+        plan = self.plan
+        if plan is None or not plan.files:
+            return
+        token = token_for(self, plan.site, plan.email)
+        if token is None:
+            return
+        self.query_one("#review-hint", Static).update(
+            f"Re-checking {plan.files:,} files and their kept copies against Jira…"
+        )
+        self._recheck(plan, token)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="clean-recheck")
+    def _recheck(self, plan: Plan, token: str) -> None:
+        cleanup = self.workspace.cleanup()
+        result = cleanup.recheck(plan, token)
+        present = set(result.present)
+        kept = [d for d in plan.deletions if d.attachment_id in present]
+        note = (
+            f"Re-checked against Jira: {len(kept):,} of {plan.files:,} files and their kept "
+            "copies are there as scanned."
+        )
+        checked = replace(plan, deletions=kept, notes=[*plan.notes, note])
+        self.post_message(
+            PlanRechecked(checked, cleanup.review(checked), result.checked, dict(result.problems))
+        )
+
+    def on_plan_rechecked(self, result: PlanRechecked) -> None:
+        self.plan, self.review = result.plan, result.review
+        self.rechecked = True
+        self.left_out = result.left_out
+        self._draw()
+        self.notify(
+            f"Re-checked {result.checked:,} attachments: {result.plan.files:,} files can go.",
+            title="Cleanup",
+        )
+
+    def action_apply(self) -> None:
+        plan, review = self.plan, self.review
+        if plan is None or review is None:
+            return
+        if self.resumable:
+            self._resume(plan)
+            return
+        if self.past and not self.rechecked:
+            self.notify(
+                "A past scan is read-only for cleanup until re-checked against Jira: press R.",
+                severity="warning",
+            )
+            return
+        if not review.files:
+            self.notify("Nothing to remove.", severity="warning")
+            return
+
+        def answered(options) -> None:
+            if options is None:
+                return
+            self._start(plan, options, resume=False)
+
+        self.app.push_screen(CleanConfirmScreen(plan, review.size, self.site_label), answered)
+
+    def _resume(self, plan: Plan) -> None:
+        from aa_tui.service.cleanup import ApplyOptions
+        from aa_tui.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._start(plan, ApplyOptions(), resume=True)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Resume plan {plan.id}? It deletes what is left of it ({self.review.files:,} "
+                "files), as it was confirmed, with its first run's archive and comments.",
+                yes="Resume",
+            ),
+            answered,
+        )
+
+    def _start(self, plan: Plan, options, *, resume: bool) -> None:
+        from aa_tui.tui.screens.clean_apply import CleanApplyScreen
+
+        token = token_for(self, plan.site, plan.email)
+        if token is None:
+            return
+        self.app.switch_screen(
+            CleanApplyScreen(plan, token, options, resume=resume, site_label=self.site_label)
+        )
+
+
+class CleanConfirmScreen(AppModal):
+    """Type ``delete N`` to confirm; archive and comment options. Dismisses with the
+    :class:`ApplyOptions`, or None (the default: Escape, Cancel)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="clean_confirm.cancel")]
+    DEFAULT_CSS = """
+    CleanConfirmScreen { align: center middle; }
+    CleanConfirmScreen > Vertical {
+        width: 80; height: auto; padding: 1 2; border: thick $error; background: $surface;
+    }
+    CleanConfirmScreen #confirm-question { margin-bottom: 1; }
+    CleanConfirmScreen #confirm-problem { color: $error; height: auto; }
+    CleanConfirmScreen TextInput { margin-bottom: 1; }
+    CleanConfirmScreen Horizontal { height: auto; align-horizontal: right; }
+    CleanConfirmScreen Button { margin-left: 2; }
+    """
+
+    def __init__(self, plan: Plan, size: int, site_label: str = "") -> None:
+        super().__init__()
+        self.plan = plan
+        self.freed = size
+        self.site_label = site_label or plan.site
+        self.phrase = plan.confirmation
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(
+                f"Delete {self.plan.files:,} files ({fmt.size(self.freed)}) from "
+                f"{self.site_label}? Jira Cloud has no trash for attachments: without an "
+                "archive a deleted file is gone for good. Each kept copy is checked right "
+                f"before each delete.\n\nType  {self.phrase}  to confirm.",
+                id="confirm-question",
+                markup=False,
+            )
+            yield TextInput(placeholder=self.phrase, id="confirm-phrase")
+            yield TextInput(
+                placeholder="Archive folder (optional): a copy of every file, SHA-256 checked",
+                id="confirm-archive",
+            )
+            yield Checkbox("Leave one comment on each touched issue", id="confirm-comment")
+            yield Static(id="confirm-problem", markup=False)
+            with Horizontal():
+                yield Button("Delete", id="delete", variant="error", disabled=True)
+                yield Button("Cancel", id="cancel", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-phrase", TextInput).focus()
+
+    @on(TextInput.Changed, "#confirm-phrase")
+    def _typed(self, event: TextInput.Changed) -> None:
+        self.query_one("#delete", Button).disabled = not self._confirmed()
+
+    def _confirmed(self) -> bool:
+        return self.query_one("#confirm-phrase", TextInput).value.strip() == self.phrase
+
+    @on(TextInput.Submitted)
+    def _submitted(self, event: TextInput.Submitted) -> None:
+        event.stop()
+        if self._confirmed():
+            self._done()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "delete" and self._confirmed():
+            self._done()
+        else:
+            self.dismiss(None)
+
+    def _done(self) -> None:
+        from aa_tui.service.cleanup import ApplyOptions
+
+        archive = self.query_one("#confirm-archive", TextInput).value.strip()
+        path = Path(archive).expanduser() if archive else None
+        if path is not None and path.exists() and not path.is_dir():
+            self.query_one("#confirm-problem", Static).update(f"{path} is a file, not a folder.")
+            return
+        comment = self.query_one("#confirm-comment", Checkbox).value
+        self.dismiss(ApplyOptions(archive=path, comment=comment))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,317 @@
+"""Cleanup in the app, on real HTTP against the demo site: mark (Space, M), the marks pane,
+review, the typed confirmation, the live apply (cancel, resume), the result, the audit; a
+metadata scan refuses marks, a past scan is read-only until re-checked against Jira."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+import pytest
+from helpers.scanning import fast_governor, run_scan
+from helpers.tui import make_app, until
+
+from aa_tui.demo.catalog import ATTACHMENT_ID_BASE
+from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.jira.client import JiraClient
+from aa_tui.model.cleanup import Outcome
+from aa_tui.store.store import Store
+from aa_tui.tui.screens.audit import AuditScreen
+from aa_tui.tui.screens.clean_apply import CleanApplyScreen
+from aa_tui.tui.screens.clean_review import CleanConfirmScreen, CleanReviewScreen
+from aa_tui.tui.screens.group_detail import GroupDetailScreen
+from aa_tui.tui.screens.results import ResultsScreen
+from aa_tui.tui.widgets.inputs import TextInput
+from aa_tui.tui.widgets.marks import Marks, MarksPane
+
+
+def sync(test):
+    """Run an async test (its fixtures as arguments) in its own event loop."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+# -- the marked set ------------------------------------------------------------------------------
+def group(digest: str, size: int, *ids: str) -> dict:
+    return {
+        "hash": digest,
+        "size": size,
+        "copies": len(ids),
+        "locations": [
+            {
+                "attachment_id": aid,
+                "issue_key": f"P-{n}",
+                "project_key": "P",
+                "is_canonical": n == 0,
+            }
+            for n, aid in enumerate(ids)
+        ],
+    }
+
+
+def test_a_group_mark_takes_every_copy_but_the_kept_one():
+    marks = Marks()
+    g = group("sha256:a", 100, "1", "2", "3")
+    assert marks.toggle_group(g) is True
+    assert sorted(marks.ids()) == ["2", "3"] and marks.size == 200 and marks.files == 2
+    assert not marks.is_marked("1")
+    assert marks.symbol(g) == "●"
+    assert marks.toggle_group(g) is False and not marks and marks.symbol(g) == ""
+
+
+def test_a_kept_or_removed_copy_is_never_marked():
+    marks = Marks(removed={"3"})
+    g = group("sha256:a", 100, "1", "2", "3")
+    assert marks.toggle_copy(g, g["locations"][0]) is None  # the kept copy
+    assert marks.toggle_copy(g, g["locations"][2]) is None  # removed already
+    assert marks.toggle_copy(g, g["locations"][1]) is True
+    assert marks.ids() == ["2"] and marks.symbol(g) == "●"  # every redundant copy left
+    marks.mark_group(g)
+    assert marks.ids() == ["2"]
+    marks.forget({"2"})
+    assert not marks and marks.toggle_group(g) is False  # one copy left: nothing to mark
+
+
+def test_some_copies_marked_show_half_a_mark():
+    marks = Marks()
+    g = group("sha256:b", 10, "1", "2", "3")
+    marks.toggle_copy(g, g["locations"][1])
+    assert marks.symbol(g) == "◐"
+    marks.toggle_group(g)  # completes the group
+    assert marks.symbol(g) == "●" and marks.files == 2
+
+
+# -- the app on a live demo site -----------------------------------------------------------------
+class Site:
+    """A fresh demo site (cleanups delete from it), scanned into a fresh data dir."""
+
+    def __init__(self, data, tmp_path, options=DemoOptions(), verify="exact") -> None:  # noqa: B008
+        self.data = data
+        self.server = DemoServer(data, options).start()
+        self.root = tmp_path / "data"
+        store = Store(self.root)
+        client = JiraClient(
+            self.server.base_url, self.server.email, self.server.token, governor=fast_governor()
+        )
+        self.scan_id = run_scan(self.server, store, client=client, verify=verify).info.id
+        store.close()
+
+    def app(self):
+        key = f"{self.server.email}@{self.server.base_url}"
+        return make_app(self.root, memory_tokens={key: self.server.token})
+
+    def deleted_ids(self) -> set[str]:
+        count = self.data.attachment_count
+        return {
+            self.data.attachment_id(j) if j < count else str(ATTACHMENT_ID_BASE + j)
+            for j in self.server.deleted
+        }
+
+    def close(self) -> None:
+        self.server.stop()
+
+
+@pytest.fixture
+def site(small_site, tmp_path):
+    s = Site(small_site, tmp_path)
+    yield s
+    s.close()
+
+
+async def open_results(pilot, scan_id: str, **kw) -> ResultsScreen:
+    pilot.app.push_screen(ResultsScreen(scan_id, **kw))
+    await until(pilot, lambda: isinstance(pilot.app.screen, ResultsScreen))
+    screen = pilot.app.screen
+    await until(pilot, lambda: screen.index is not None and screen.removed is not None)
+    return screen
+
+
+async def review(pilot) -> CleanReviewScreen:
+    await pilot.press("D")
+    await until(pilot, lambda: isinstance(pilot.app.screen, CleanReviewScreen))
+    screen = pilot.app.screen
+    await until(pilot, lambda: screen.review is not None)
+    return screen
+
+
+async def confirm(pilot, phrase: str) -> None:
+    await pilot.press("a")
+    await until(pilot, lambda: isinstance(pilot.app.screen, CleanConfirmScreen))
+    modal = pilot.app.screen
+    modal.query_one("#confirm-phrase", TextInput).value = phrase
+    await pilot.pause()
+    await pilot.press("enter")
+
+
+@sync
+async def test_mark_review_confirm_apply_and_see_it_removed(site):
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        await pilot.press("2", "space", "space")
+        marks = results.marks
+        assert marks.files >= 2
+        pane = results.query_one(MarksPane)
+        assert pane.display and f"Marked {marks.files} files" in str(pane.render())
+        marked = set(marks.ids())
+        screen = await review(pilot)
+        plan = screen.plan
+        assert {d.attachment_id for d in plan.deletions} == marked
+        assert all(d.keep_id not in marked for d in plan.deletions)
+        assert not site.server.deleted  # reviewing changes nothing
+        # a wrong phrase does nothing; Escape (the default) cancels
+        await confirm(pilot, "delete everything")
+        assert isinstance(app.screen, CleanConfirmScreen) and not site.server.deleted
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
+        await confirm(pilot, plan.confirmation)
+        await until(pilot, lambda: isinstance(app.screen, CleanApplyScreen))
+        apply = app.screen
+        await until(pilot, lambda: apply.state == "done", timeout=60)
+        assert site.deleted_ids() == marked  # exactly the plan, the site says
+        kept = {d.keep_id for d in plan.deletions}
+        assert not kept & site.deleted_ids()
+        assert apply.outcome.freed_total == sum(d.size for d in plan.deletions)
+        assert len(apply.listed) == len(marked)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is results)
+        await until(pilot, lambda: results.removed is not None and results.removed.ids)
+        assert results.removed.ids == marked and results.removed.freed == plan.size
+        assert not results.marks  # removed copies are no longer marked
+        title = str(results.query_one("#scan-title").render())
+        assert f"cleaned: {len(marked)} copies removed" in title
+        # the group detail shows them removed, and refuses to mark them
+        await pilot.press("g", "enter")
+        await until(pilot, lambda: isinstance(app.screen, GroupDetailScreen))
+        detail = app.screen
+        removed_here = [
+            loc for loc in detail.locations if str(loc["attachment_id"]) in results.removed.ids
+        ]
+        assert removed_here
+        await pilot.press("escape")
+        # the audit lists every file
+        app.action_audit()
+        await until(pilot, lambda: isinstance(app.screen, AuditScreen) and app.screen.entries)
+        entries = app.screen.entries
+        assert {e.attachment_id for e in entries} == marked
+        assert all(e.outcome is Outcome.DELETED for e in entries)
+
+
+@sync
+async def test_mark_all_in_view_follows_the_filter(site):
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        await pilot.press("2")
+        pane = results.query_one("#groups-pane")
+        from aa_tui.tui.grouplist import GroupFilter
+
+        pane.set_filter(GroupFilter.parse("project:OPS"))
+        await pilot.pause()
+        view = list(pane.group_list.view)
+        assert 0 < len(view) < len(results.index)
+        await pilot.press("M")
+        await until(pilot, lambda: results.marks.groups == len(view))
+        expected = sum(results.index.groups[i]["copies"] - 1 for i in view)
+        assert results.marks.files == expected
+        await pilot.press("U")
+        assert not results.marks and not results.query_one(MarksPane).display
+        # quick wins: Space marks the group under the cursor there too
+        await pilot.press("8", "space")
+        assert results.marks.groups == 1
+
+
+@sync
+async def test_detail_marks_one_copy_never_the_kept_one(site):
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        await pilot.press("2", "enter")
+        await until(pilot, lambda: isinstance(app.screen, GroupDetailScreen))
+        detail = app.screen
+        await pilot.press("space")  # the kept copy (first row): refused
+        assert not results.marks
+        await pilot.press("space")  # the cursor moved? no: still the kept copy
+        assert not results.marks
+        await pilot.press("j", "space")
+        assert results.marks.ids() == [str(detail.locations[1]["attachment_id"])]
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is results)
+        assert results.query_one(MarksPane).display
+
+
+@sync
+async def test_cancel_stops_after_the_writes_in_flight_and_resumes(small_site, tmp_path):
+    site = Site(small_site, tmp_path, DemoOptions(latency_s=0.05))
+    try:
+        app = site.app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            results = await open_results(pilot, site.scan_id)
+            await pilot.press("2", "M")
+            await until(pilot, lambda: results.marks.groups == len(results.index))
+            marked = set(results.marks.ids())
+            screen = await review(pilot)
+            await confirm(pilot, screen.plan.confirmation)
+            await until(pilot, lambda: isinstance(app.screen, CleanApplyScreen))
+            apply = app.screen
+            await until(pilot, lambda: len(apply.listed) >= 2, timeout=60)
+            await pilot.press("escape")
+            await until(pilot, lambda: apply.state == "stopped", timeout=60)
+            stopped_at = site.deleted_ids()
+            assert stopped_at < marked  # some, not all
+            assert apply.outcome is not None and apply.outcome.pending
+            await pilot.press("r")
+            await until(pilot, lambda: apply.state == "done", timeout=90)
+            assert site.deleted_ids() == marked
+    finally:
+        site.close()
+
+
+@sync
+async def test_a_past_scan_is_read_only_until_rechecked(site):
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_results(pilot, site.scan_id, from_history=True)
+        await pilot.press("2", "space", "space")
+        screen = await review(pilot)
+        assert "read-only for cleanup until re-checked" in str(
+            screen.query_one("#review-notes").render()
+        )
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen is screen  # refused: no confirmation
+        # a copy vanishes from Jira meanwhile: the re-check leaves it out
+        gone = screen.plan.deletions[0]
+        import httpx
+
+        with httpx.Client(base_url=site.server.base_url, auth=site.server.auth) as http:
+            assert http.delete(
+                f"/rest/api/3/attachment/{gone.attachment_id}",
+                headers={"X-Atlassian-Token": "no-check"},
+            ).status_code in (200, 204)
+        files = screen.plan.files
+        await pilot.press("R")
+        await until(pilot, lambda: screen.rechecked, timeout=30)
+        assert screen.plan.files == files - 1
+        assert gone.attachment_id in screen.left_out
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
+
+
+@sync
+async def test_a_metadata_scan_says_cleanup_needs_an_exact_scan(small_site, tmp_path):
+    site = Site(small_site, tmp_path, verify="metadata")
+    try:
+        app = site.app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            results = await open_results(pilot, site.scan_id)
+            await pilot.press("2", "space", "M", "D")
+            await pilot.pause()
+            assert not results.marks and app.screen is results
+            assert any("needs an exact scan" in n.message for n in app._notifications)
+    finally:
+        site.close()

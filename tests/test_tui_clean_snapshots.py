@@ -1,0 +1,179 @@
+"""Snapshots of the cleanup screens at 120x36 on the scanned demo data (no site is touched:
+the apply screens are fed progress by hand, as the live scan's snapshot is).
+
+Update with ``pytest tests/test_tui_clean_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from helpers.tui import SITE_LABEL, SIZE, wait_for_workers
+
+from aa_tui.model.cleanup import (
+    CleanupPhase,
+    CleanupProgress,
+    ItemResult,
+    Outcome,
+    PlanFilters,
+)
+from aa_tui.service.cleanup import CleanupOutcome
+from aa_tui.tui.screens.audit import AuditScreen
+from aa_tui.tui.screens.clean_apply import CleanApplyScreen
+from aa_tui.tui.screens.results import ResultsScreen
+from aa_tui.tui.widgets.inputs import TextInput
+
+PLAN_ID = "p20261101-093000-demo"
+
+
+def shoot(snap_compare, app, *steps) -> bool:
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await wait_for_workers(pilot)
+        for step in steps:
+            if isinstance(step, str):
+                await pilot.press(step)
+            else:
+                await step(pilot)
+            await wait_for_workers(pilot)
+        await pilot.pause()
+
+    return snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def results(scan_id: str, **kw):
+    async def step(pilot) -> None:
+        pilot.app.push_screen(ResultsScreen(scan_id, **kw))
+        await pilot.pause()
+
+    return step
+
+
+def test_marked_groups_and_the_marks_pane(snap_compare, app, scanned):
+    assert shoot(snap_compare, app, results(scanned.exact_id), "2", "space", "space", "j", "space")
+
+
+def test_group_detail_with_a_marked_copy(snap_compare, app, scanned):
+    assert shoot(snap_compare, app, results(scanned.exact_id), "2", "j", "enter", "j", "space")
+
+
+def test_review(snap_compare, app, scanned):
+    steps = ("2", "space", "space", "space", "space", "D")
+    assert shoot(snap_compare, app, results(scanned.exact_id), *steps)
+
+
+def test_review_of_a_past_scan_asks_for_a_recheck(snap_compare, app, scanned):
+    steps = ("2", "space", "space", "D")
+    assert shoot(snap_compare, app, results(scanned.exact_id, from_history=True), *steps)
+
+
+def test_type_to_confirm(snap_compare, app, scanned):
+    async def type_part(pilot) -> None:
+        pilot.app.screen.query_one("#confirm-phrase", TextInput).value = "delete"
+        await pilot.pause()
+
+    steps = ("2", "space", "space", "space", "D", "a", type_part)
+    assert shoot(snap_compare, app, results(scanned.exact_id), *steps)
+
+
+def _plan(app, scanned, files: int = 6):
+    ids = []
+    for group in app.workspace.results(scanned.exact_id).groups()[:files]:
+        ids += [str(loc["attachment_id"]) for loc in group["locations"][1:]]
+    plan = app.workspace.cleanup().plan(scanned.exact_id, PlanFilters(attachment_ids=tuple(ids)))
+    return replace(plan, id=PLAN_ID)
+
+
+def _results(plan, outcomes):
+    return [
+        ItemResult(d.attachment_id, d.issue_key, d.project_key, d.file_name, d.size, outcome, why)
+        for d, (outcome, why) in zip(plan.deletions, outcomes, strict=False)
+    ]
+
+
+def apply_screen(scanned, feed):
+    async def step(pilot) -> None:
+        plan = _plan(pilot.app, scanned)
+        screen = CleanApplyScreen(plan, "token", start=False, site_label=SITE_LABEL)
+        pilot.app.push_screen(screen)
+        await pilot.pause()
+        feed(screen, plan)
+        await pilot.pause()
+
+    return step
+
+
+def _mid_run(screen, plan) -> None:
+    screen.state = "running"
+    done = _results(plan, [(Outcome.DELETED, "")] * 3)
+    freed = 0
+    for n, result in enumerate(done, start=1):
+        freed += result.size
+        screen.show(
+            CleanupProgress(
+                phase=CleanupPhase.DELETING,
+                done=n,
+                total=plan.files,
+                deleted=n,
+                freed=freed,
+                elapsed_s=4.2,
+                requests=31,
+                throttled=2,
+                issue_throttled=3,
+                retries=2,
+                backoff_s=1.5,
+                waiting_issues=2,
+                last=result,
+            )
+        )
+    screen.refresh_bindings()
+
+
+def _finished(screen, plan) -> None:
+    outcomes = [(Outcome.DELETED, "")] * (plan.files - 2) + [
+        (Outcome.ALREADY_GONE, "gone before aa-tui deleted it"),
+        (Outcome.SKIPPED, "the kept copy 10001 on OPS-3 is gone, so no other copy of its "
+                          "group is removed"),
+    ]  # fmt: skip
+    results = _results(plan, outcomes)
+    freed = sum(r.size for r in results if r.outcome is Outcome.DELETED)
+    for n, result in enumerate(results, start=1):
+        screen.show(
+            CleanupProgress(
+                phase=CleanupPhase.DELETING,
+                done=n,
+                total=plan.files,
+                deleted=sum(r.outcome is Outcome.DELETED for r in results[:n]),
+                already_gone=sum(r.outcome is Outcome.ALREADY_GONE for r in results[:n]),
+                skipped=sum(r.outcome is Outcome.SKIPPED for r in results[:n]),
+                freed=sum(r.size for r in results[:n] if r.outcome is Outcome.DELETED),
+                elapsed_s=9.0,
+                requests=58,
+                last=result,
+            )
+        )
+    screen.show(replace(screen.last, phase=CleanupPhase.DONE, last=None))
+    counts = {Outcome.DELETED: plan.files - 2, Outcome.ALREADY_GONE: 1, Outcome.SKIPPED: 1}
+    outcome = CleanupOutcome(
+        plan=plan, results=results, counts=counts, freed=freed, freed_total=freed, pending=0,
+        finished=True,
+    )  # fmt: skip
+    from aa_tui.tui.screens.clean_apply import CleanupEnded
+
+    screen.on_cleanup_ended(CleanupEnded(outcome, None))
+
+
+def test_apply_mid_run(snap_compare, app, scanned):
+    assert shoot(snap_compare, app, apply_screen(scanned, _mid_run))
+
+
+def test_apply_result(snap_compare, app, scanned):
+    assert shoot(snap_compare, app, apply_screen(scanned, _finished))
+
+
+def test_audit_empty(snap_compare, app):
+    async def audit(pilot) -> None:
+        pilot.app.push_screen(AuditScreen())
+        await pilot.pause()
+
+    assert shoot(snap_compare, app, audit)
