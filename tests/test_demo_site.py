@@ -539,12 +539,14 @@ def test_latency_overlaps_and_keepalive_is_fast(data):
                     range(8),
                 )
             )
-        assert codes == [200] * 8 and time.perf_counter() - started < 0.8
+        # One after another they would take 8 x 0.2 s = 1.6 s; overlapped, one latency and the
+        # cost of eight clients (generous: the machine may be busy)
+        assert codes == [200] * 8 and time.perf_counter() - started < 1.2
     with _serve(data) as srv, httpx.Client(base_url=srv.base_url, auth=srv.auth) as c:
         started = time.perf_counter()
         for _ in range(50):
             c.post(SEARCH, json={"jql": JQL, "maxResults": 5})
-        assert time.perf_counter() - started < 1.5  # no 44 ms Nagle stall per request
+        assert time.perf_counter() - started < 2.0  # a 44 ms Nagle stall each would add 2.2 s
 
 
 def test_hidden_projects_and_project_search(data):
