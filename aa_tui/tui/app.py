@@ -27,6 +27,7 @@ from aa_tui.tui.screens.help import HelpScreen, collect_keys
 from aa_tui.tui.settings import Settings, load_settings
 
 DARK, LIGHT = "textual-dark", "textual-light"
+NARROW = 100  # columns below which the footer packs its keys
 log = logging.getLogger(__name__)
 # Textual owns the terminal: without the log file (setup_logging) records go nowhere, never
 # to stderr through logging's last-resort handler.
@@ -76,6 +77,7 @@ class AATuiApp(App[int]):
         return SitesScreen()
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, lambda _: self.call_after_refresh(self._fit))
         for warning in self.workspace.warnings:
             self.notify(warning, title="Store", severity="warning", timeout=15)
         if self.notice:
@@ -85,6 +87,18 @@ class AATuiApp(App[int]):
             from aa_tui.tui.screens.new_scan import NewScanScreen
 
             self.push_screen(NewScanScreen(self.start_profile, start_at_once=self.start_scan))
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Below 100 columns the footer is compact, so its last keys are not cut off."""
+        from textual.widgets import Footer
+
+        narrow = self.size.width < NARROW
+        for footer in self.screen.query(Footer):
+            footer.compact = narrow
+            footer.show_command_palette = not narrow
 
     def _apply_settings(self) -> None:
         """The settings file's keymap and theme; each problem is said, none is fatal."""

@@ -86,9 +86,10 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical {
-        width: 100; height: 90%; border: thick $primary; background: $surface; padding: 0 1;
+        width: 100%; max-width: 100; height: 100%; max-height: 40;
+        border: thick $primary; background: $surface; padding: 0 1;
     }
-    HelpScreen #help-title { text-style: bold; padding: 0 0 1 0; }
+    HelpScreen #help-title { text-style: bold; height: auto; }
     HelpScreen DataTable { height: 1fr; }
     """
 

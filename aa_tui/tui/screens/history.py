@@ -50,9 +50,10 @@ class HistoryScreen(AppScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(VimDataTable)
+        # what a scan found first: an 80-column terminal still shows it (site and scope last)
         table.add_columns(
-            " ", "Started", "Site", "Scope", "Verify", "Status", "Took", "Files", "Storage",
-            "Wasted", "Groups",
+            " ", "Started", "Status", "Storage", "Wasted", "Files", "Groups", "Verify", "Took",
+            "Scope", "Site",
         )  # fmt: skip
         self.reload()
         table.focus()
@@ -72,17 +73,17 @@ class HistoryScreen(AppScreen):
             table.add_row(
                 Text("●", style="bold magenta") if scan.id in self.marked else " ",
                 fmt.date(scan.started_at),
-                self.app.site_label(scan.site),
-                scan.scope.describe(),
-                scan.verify,
                 Text(scan.status, style=STATUS_STYLE.get(scan.status, "")),
-                fmt.duration(scan.duration_s),
-                Text(fmt.count(totals.get("total_files", 0)) if done else "-", justify="right"),
                 Text(fmt.size(totals.get("total_size", 0)) if done else "-", justify="right"),
                 Text(fmt.size(totals.get("duplicate_size", 0)) if done else "-", justify="right"),
+                Text(fmt.count(totals.get("total_files", 0)) if done else "-", justify="right"),
                 Text(
                     fmt.count(totals.get("duplicate_groups", 0)) if done else "-", justify="right"
                 ),
+                scan.verify,
+                fmt.duration(scan.duration_s),
+                scan.scope.describe(),
+                self.app.site_label(scan.site),
                 key=scan.id,
             )
         if not self.scans:
