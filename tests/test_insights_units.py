@@ -158,3 +158,23 @@ def test_a_damaged_summary_opens_with_what_it_can(damage):
     assert summary.insight_counts == {}
     if "idle_projects" in damage:
         assert [p.key for p in summary.idle_projects] == ["A"]
+
+
+def test_a_table_saved_without_update_times_gives_the_same_insights():
+    old = "2024-01-01T00:00:00.000+0000"
+    files = [
+        row("1", 100, project="A", updated=old, category="Done"),
+        row("2", 50, project="B"),
+        row("3", 70, project="A", updated="2025-02-03T04:05:06.000+0200"),
+    ]
+    table = FileTable.of(files)
+    earlier = FileTable(
+        rows=table.rows, issues=[i[:5] for i in table.issues], people=table.people,
+        mimes=table.mimes,
+    )  # fmt: skip
+    settings = InsightSettings(idle_days=200)
+    assert build_insights(earlier, now=NOW, settings=settings) == build_insights(
+        table, now=NOW, settings=settings
+    )
+    for name in ("heat", "stale", "idle_projects"):
+        assert select_files(earlier, name, now=NOW) == select_files(table, name, now=NOW)

@@ -12,13 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.insights import FileRow
 
 #: one file: attachment id, issue (index), name, size, mime (index), uploader (index),
 #: upload time, group hash ("" when it has no copy), redundant copy (bool)
 AID, ISSUE, NAME, SIZE, MIME, PERSON, CREATED, HASH, COPY = range(9)
-#: one issue: key, project key, status, status category, last update
-I_KEY, I_PROJECT, I_STATUS, I_CATEGORY, I_UPDATED = range(5)
+#: one issue: key, project key, status, status category, last update, and that update as Unix
+#: seconds (``None``: unreadable; absent from a table an earlier aa-tui saved)
+I_KEY, I_PROJECT, I_STATUS, I_CATEGORY, I_UPDATED, I_UPDATED_S = range(6)
 #: one uploader: display name, account id, active (True, False or None: not said)
 P_NAME, P_ID, P_ACTIVE = range(3)
 
@@ -83,7 +85,8 @@ class FileTable:
         i = self._issue_index.get(issue)
         if i is None:
             i = self._issue_index[issue] = len(self.issues)
-            self.issues.append(list(issue))
+            when = parse_jira_time(issue[I_UPDATED])
+            self.issues.append([*issue, when.timestamp() if when else None])
         p = self._person_index.get(person)
         if p is None:
             p = self._person_index[person] = len(self.people)

@@ -24,6 +24,7 @@ from aa_tui.model.file_table import (
     I_KEY,
     I_PROJECT,
     I_UPDATED,
+    I_UPDATED_S,
     ISSUE,
     NAME,
     P_ACTIVE,
@@ -115,14 +116,6 @@ class Facts:
         self._parsed: dict[str, float | None] = {}
         self._kinds: dict[str, str] = {}
 
-    def _before(self, text: str, cut: float, cut_text: str) -> bool:
-        """``text`` (a Jira time) is earlier than ``cut``; Jira's usual UTC form
-        (``2025-06-01T12:00:00.000+0000``) is compared as text, without parsing."""
-        if len(text) == 28 and text.endswith("+0000") and text[10] == "T":
-            return text < cut_text
-        t = self._when(text)
-        return t is not None and t < cut
-
     def _when(self, text: str) -> float | None:
         try:
             return self._parsed[text]
@@ -132,47 +125,40 @@ class Facts:
             return when
 
     @cached_property
+    def times(self) -> list[float | None]:
+        """Per issue: its last update as Unix seconds (saved in the table; parsed for a
+        table an earlier aa-tui saved without them)."""
+        when = self._when
+        return [
+            issue[I_UPDATED_S] if len(issue) > I_UPDATED_S else when(issue[I_UPDATED])
+            for issue in self.table.issues
+        ]
+
+    @cached_property
     def days(self) -> list[int | None]:
         """Per issue: whole days since its last update (``None``: unreadable date)."""
-        now_s, when = self._now_s, self._when
-        out: list[int | None] = []
-        for issue in self.table.issues:
-            t = when(issue[I_UPDATED])
-            out.append(None if t is None else max(0, int(now_s - t) // _DAY_S))
-        return out
+        now_s = self._now_s
+        return [None if t is None else max(0, int(now_s - t) // _DAY_S) for t in self.times]
 
     @cached_property
     def stale(self) -> list[bool]:
         """Per issue: in the Done category and not updated for ``stale_days``."""
         cut = self._now_s - self.settings.stale_days * _DAY_S
-        cut_text, before = _jira_text(cut), self._before
         return [
-            issue[I_CATEGORY] == "Done" and before(issue[I_UPDATED], cut, cut_text)
-            for issue in self.table.issues
+            t is not None and t < cut and issue[I_CATEGORY] == "Done"
+            for issue, t in zip(self.table.issues, self.times, strict=True)
         ]
 
     @cached_property
     def _projects(self) -> tuple[set[str], dict[str, str]]:
         cut = self._now_s - self.settings.idle_days * _DAY_S
-        # Jira's usual UTC form sorts as text: only the other forms are parsed.
-        plain: dict[str, str] = {}  # per project: its newest update in the usual form
-        other: dict[str, list[str]] = {}
-        for issue in self.table.issues:
-            text, project = issue[I_UPDATED], issue[I_PROJECT]
-            if len(text) == 28 and text.endswith("+0000") and text[10] == "T":
-                if text > plain.get(project, ""):
-                    plain[project] = text
-            else:
-                other.setdefault(project, []).append(text)
         newest: dict[str, float | None] = {}
         last: dict[str, str] = {}
-        for project in {*plain, *other}:
-            candidates = [(self._when(t), t) for t in other.get(project, ())]
-            if project in plain:
-                candidates.append((self._when(plain[project]), plain[project]))
-            known = [c for c in candidates if c[0] is not None]
-            best = max(known, key=lambda c: c[0]) if known else (None, candidates[0][1])
-            newest[project], last[project] = best
+        for issue, t in zip(self.table.issues, self.times, strict=True):
+            project = issue[I_PROJECT]
+            best = newest.get(project, 0.0)
+            if project not in newest or (t is not None and (best is None or t > best)):
+                newest[project], last[project] = t, issue[I_UPDATED]
         # A project none of whose updates can be read is not called idle (nothing proves it).
         return {key for key, t in newest.items() if t is not None and t < cut}, last
 
@@ -203,12 +189,6 @@ class Facts:
         if kind is None:
             kind = self._kinds[name] = hygiene_kind(name)
         return kind
-
-
-def _jira_text(epoch_s: float) -> str:
-    """An epoch in Jira's usual UTC form (``2025-06-01T12:00:00.000+0000``)."""
-    when = datetime.fromtimestamp(epoch_s, timezone.utc)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}+0000"
 
 
 def build_insights(
