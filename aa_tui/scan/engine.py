@@ -25,6 +25,7 @@ from aa_tui.model.enums import Phase, ScanStatus, VerifyMode
 from aa_tui.model.events import RecentRate, ScanProgress
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, Scope
 from aa_tui.model.scans import ScanInfo
+from aa_tui.scan.checkpoint import Checkpoint
 from aa_tui.scan.insights import build_insights, file_table, unreadable_rows
 from aa_tui.scan.report import build_summary
 from aa_tui.scan.staged import HashBook, StagedHasher, metadata_groups
@@ -61,46 +62,6 @@ class ScanOutcome:
     signed_in_as: str = ""
     reused_issues: int = 0  # on resume: issues whose details came from the checkpoint
     reused_hashes: int = 0  # on resume: probe/full hashes that came from the checkpoint
-
-
-@dataclass
-class _Checkpoint:
-    """What a journal says was already done."""
-
-    ids: list[str] = field(default_factory=list)
-    enumerated: bool = False
-    done_issues: set[str] = field(default_factory=set)
-    records: dict[str, AttachmentRecord] = field(default_factory=dict)
-    book: HashBook = field(default_factory=HashBook)
-    not_visible: int = 0
-    skipped: int = 0  # attachments Jira gave without a usable id or size
-    notes: list[str] = field(default_factory=list)  # what enumeration had to say
-
-    @classmethod
-    def replay(cls, entries: Iterable[dict[str, Any]]) -> _Checkpoint:
-        state = cls()
-        seen_ids: set[str] = set()
-        for entry in entries:
-            kind = entry.get("k")
-            if kind == "ids":
-                for issue_id in entry.get("ids", []):
-                    if issue_id not in seen_ids:
-                        seen_ids.add(issue_id)
-                        state.ids.append(issue_id)
-            elif kind == "enumerated":
-                state.enumerated = True
-                state.notes = [str(n) for n in entry.get("notes", [])]
-            elif kind == "issues":
-                state.done_issues.update(entry.get("ids", []))
-                state.not_visible += int(entry.get("not_visible", 0))
-                state.skipped += int(entry.get("skipped", 0))
-                for data in entry.get("records", []):
-                    record = AttachmentRecord.from_dict(data)
-                    state.records[record.attachment_id] = record
-            elif kind == "hash":
-                state.book.stage(entry["stage"]).update(entry.get("hashes", {}))
-                state.book.unreadable.update(entry.get("unreadable", {}))
-        return state
 
 
 class ScanEngine:
@@ -254,14 +215,14 @@ class ScanEngine:
                 "nobody can add new ones."
             )
 
-    def _open_scan(self) -> tuple[ScanInfo, _Checkpoint, Journal]:
+    def _open_scan(self) -> tuple[ScanInfo, Checkpoint, Journal]:
         request = self.request
         if request.resume or request.resume_id:
             found = self._resumable()
             if found is not None:
                 journal = self.store.open_journal(found.id)  # locked: one engine per scan
                 self.on_opened(found.id)
-                checkpoint = _Checkpoint.replay(self.store.read_journal(found.id))
+                checkpoint = Checkpoint.replay(self.store.read_journal(found.id))
                 found.status = ScanStatus.RUNNING
                 found.message = ""
                 self.store.save_scan(found)
@@ -278,7 +239,7 @@ class ScanEngine:
         journal = self.store.open_journal(info.id)
         self.on_opened(info.id)
         self.store.save_scan(info)
-        return info, _Checkpoint(), journal
+        return info, Checkpoint(), journal
 
     def _resumable(self) -> ScanInfo | None:
         request = self.request
@@ -318,7 +279,7 @@ class ScanEngine:
 
     # -- metadata: ids, then details in parallel ------------------------------------------------
     def _collect(
-        self, journal: Journal, checkpoint: _Checkpoint
+        self, journal: Journal, checkpoint: Checkpoint
     ) -> tuple[list[AttachmentRecord], int]:
         records = dict(checkpoint.records)
         done = set(checkpoint.done_issues)
@@ -472,7 +433,7 @@ class ScanEngine:
         records: list[AttachmentRecord],
         groups: list[DuplicateGroup],
         issues: int,
-        checkpoint: _Checkpoint,
+        checkpoint: Checkpoint,
         previous: float,
         started: float,
     ) -> ScanOutcome:

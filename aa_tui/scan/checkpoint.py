@@ -1,0 +1,50 @@
+"""What a scan's journal says was already done: the state a resumed scan starts from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aa_tui.model.records import AttachmentRecord
+from aa_tui.scan.staged import HashBook
+
+
+@dataclass
+class Checkpoint:
+    """What a journal says was already done."""
+
+    ids: list[str] = field(default_factory=list)
+    enumerated: bool = False
+    done_issues: set[str] = field(default_factory=set)
+    records: dict[str, AttachmentRecord] = field(default_factory=dict)
+    book: HashBook = field(default_factory=HashBook)
+    not_visible: int = 0
+    skipped: int = 0  # attachments Jira gave without a usable id or size
+    notes: list[str] = field(default_factory=list)  # what enumeration had to say
+
+    @classmethod
+    def replay(cls, entries: Iterable[dict[str, Any]]) -> Checkpoint:
+        state = cls()
+        seen_ids: set[str] = set()
+        for entry in entries:
+            kind = entry.get("k")
+            if kind == "ids":
+                for issue_id in entry.get("ids", []):
+                    if issue_id not in seen_ids:
+                        seen_ids.add(issue_id)
+                        state.ids.append(issue_id)
+            elif kind == "enumerated":
+                state.enumerated = True
+                state.notes = [str(n) for n in entry.get("notes", [])]
+            elif kind == "issues":
+                state.done_issues.update(entry.get("ids", []))
+                state.not_visible += int(entry.get("not_visible", 0))
+                state.skipped += int(entry.get("skipped", 0))
+                for data in entry.get("records", []):
+                    record = AttachmentRecord.from_dict(data)
+                    state.records[record.attachment_id] = record
+            elif kind == "hash":
+                state.book.stage(entry["stage"]).update(entry.get("hashes", {}))
+                state.book.unreadable.update(entry.get("unreadable", {}))
+        return state
