@@ -88,6 +88,21 @@ async def shoot(app: AATuiApp, out: Path) -> list[Path]:
         await pilot.press("escape", "3")
         await pilot.pause()
         save("projects")
+        # 3b. Cleanup: mark the biggest groups, review them, confirm, apply.
+        await pilot.press("2", "g", *["space"] * 8, "D")
+        await until(pilot, lambda: getattr(app.screen, "review", None) is not None)
+        await settle(pilot)
+        save("clean-review")
+        review = app.screen
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#confirm-phrase", TextInput).value = review.plan.confirmation
+        await pilot.press("enter")
+        await until(pilot, lambda: getattr(app.screen, "state", "") == "done")
+        await settle(pilot)
+        save("clean-apply")
+        await pilot.press("escape")
+        await settle(pilot)
         # 4. History.
         app.push_screen(HistoryScreen())
         await settle(pilot)

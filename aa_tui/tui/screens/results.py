@@ -340,6 +340,8 @@ class ResultsScreen(AppScreen):
         self._show_marks()
 
     def on_screen_resume(self) -> None:
+        if self.summary is None:  # the first resume comes before on_mount has run
+            return
         self._show_marks()
         self._load_removed()  # a cleanup may have run meanwhile
 
