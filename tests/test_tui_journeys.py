@@ -117,6 +117,7 @@ def test_no_keyring_says_how_to_fix_it(tmp_path, monkeypatch):
 
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
+            await wait_for_workers(pilot)  # the keyring is looked for after the first frame
             banner = text_of(app.screen.query_one("#keyring"))
             fill_form(app.screen, "acme.atlassian.net", "a@example.com", "secret-token")
             await pilot.press("ctrl+s")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers.tui import SIZE, make_app
+from helpers.tui import SIZE, make_app, wait_for_workers
 from keyring.backends import fail
 from textual.widgets import Button
 
@@ -42,6 +42,7 @@ def test_token_from_the_environment_is_said_so(tmp_path, monkeypatch):
 
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
+            await wait_for_workers(pilot)  # the keyring is looked for after the first frame
             placeholder = app.screen.query_one("#token", TextInput).placeholder
             fill(app.screen, "acme.atlassian.net", "a@example.com")
             await pilot.press("ctrl+s")
@@ -59,6 +60,7 @@ def test_no_keyring_keeps_a_typed_token_for_the_session(tmp_path, monkeypatch):
 
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
+            await wait_for_workers(pilot)  # the keyring is looked for after the first frame
             placeholder = app.screen.query_one("#token", TextInput).placeholder
             fill(app.screen, "acme.atlassian.net", "a@example.com", "session-secret-42")
             await pilot.press("ctrl+s")

@@ -91,6 +91,14 @@ class Exported(Message):
 
 
 @dataclass
+class KeyringProbed(Message):
+    """Whether an OS keyring can hold tokens, and the sentence that says so."""
+
+    usable: bool
+    message: str
+
+
+@dataclass
 class SignInTested(Message):
     """A connection test ended: who signed in, or (``identity`` None) what went wrong."""
 

@@ -14,7 +14,7 @@ from aa_tui.model.scans import Profile
 from aa_tui.service.errors import CredentialsError, JiraError, StoreError
 from aa_tui.service.sites import normalize_site_url
 from aa_tui.tui import format as fmt
-from aa_tui.tui.messages import SignInTested
+from aa_tui.tui.messages import KeyringProbed, SignInTested
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.widgets.inputs import TextInput
@@ -101,8 +101,24 @@ class SitesScreen(AppScreen):
     def on_mount(self) -> None:
         table = self.query_one("#profiles", VimDataTable)
         table.add_columns("Site", "Email", "Token", "Last scan")
-        self._show_keyring()
+        looking = self.query_one("#keyring", Static)
+        looking.update("Looking for the OS keyring…")
+        looking.set_class(True, "ok")
         self._set_form(None)
+        self.refresh_profiles()
+        # Finding the keyring loads every keyring backend (a few hundred ms): not before the
+        # first frame.
+        self._probe_keyring()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="keyring")
+    def _probe_keyring(self) -> None:
+        usable, message = self.workspace.keyring_status()
+        self.post_message(KeyringProbed(usable, message))
+
+    def on_keyring_probed(self, message: KeyringProbed) -> None:
+        self._show_keyring(message.usable, message.message)
+        token = self.query_one("#token", TextInput)
+        token.placeholder = self._token_hint(self.editing)
         self.refresh_profiles()
 
     def on_screen_resume(self) -> None:
@@ -129,8 +145,7 @@ class SitesScreen(AppScreen):
         return not (action in LIST_ACTIONS and self._in_form())
 
     # -- display --------------------------------------------------------------------------------
-    def _show_keyring(self) -> None:
-        usable, message = self.workspace.keyring_status()
+    def _show_keyring(self, usable: bool, message: str) -> None:
         self.keyring_usable = usable
         banner = self.query_one("#keyring", Static)
         if self.workspace.token_in_environment:
