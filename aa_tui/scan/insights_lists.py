@@ -25,7 +25,7 @@ from aa_tui.model.file_table import (
     FileTable,
 )
 from aa_tui.model.insights import FileList, FileRow, InsightSettings
-from aa_tui.scan.insights import Facts, month_of
+from aa_tui.scan.insights_facts import Facts, month_of
 
 #: list name -> what its key means ("" for lists without a key)
 FILE_LISTS: dict[str, str] = {
