@@ -19,6 +19,7 @@ from aa_tui.store.store import Store
 from aa_tui.tui.screens.audit import AuditScreen
 from aa_tui.tui.screens.clean_apply import CleanApplyScreen
 from aa_tui.tui.screens.clean_review import CleanConfirmScreen, CleanReviewScreen
+from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.screens.group_detail import GroupDetailScreen
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.inputs import TextInput
@@ -265,8 +266,21 @@ async def test_cancel_stops_after_the_writes_in_flight_and_resumes(small_site, t
             assert stopped_at < marked  # some, not all
             assert apply.outcome is not None and apply.outcome.pending
             await pilot.press("r")
-            await until(pilot, lambda: apply.state == "done", timeout=90)
-            assert site.deleted_ids() == marked
+            await until(pilot, lambda: len(apply.listed) > len(stopped_at) + 1, timeout=60)
+            await pilot.press("escape")  # stopped once more: go back, D offers the plan again
+            await until(pilot, lambda: apply.state == "stopped", timeout=60)
+            assert site.deleted_ids() < marked
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is results)
+            screen = await review(pilot)
+            assert screen.resumable and screen.review.files == len(marked - site.deleted_ids())
+            await pilot.press("a")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await until(pilot, lambda: isinstance(app.screen, CleanApplyScreen))
+            resumed = app.screen
+            await until(pilot, lambda: resumed.state == "done", timeout=90)
+            assert site.deleted_ids() == marked  # exactly the plan, over three runs
     finally:
         site.close()
 
@@ -315,3 +329,33 @@ async def test_a_metadata_scan_says_cleanup_needs_an_exact_scan(small_site, tmp_
             assert any("needs an exact scan" in n.message for n in app._notifications)
     finally:
         site.close()
+
+
+def test_recheck_leaves_out_copies_whose_kept_copy_is_gone(site):
+    """The service behind R: nothing written, each id asked once, the reasons named."""
+    import httpx
+
+    from aa_tui.model.cleanup import PlanFilters
+    from aa_tui.service.workspace import Workspace
+
+    workspace = Workspace(Store(site.root), governor_factory=fast_governor)
+    try:
+        cleanup = workspace.cleanup()
+        plan = cleanup.plan(site.scan_id, PlanFilters(limit=6))
+        by_group = plan.by_group()
+        assert len(by_group) >= 2
+        kept_gone = by_group[0][1][0].keep_id
+        with httpx.Client(base_url=site.server.base_url, auth=site.server.auth) as http:
+            http.delete(
+                f"/rest/api/3/attachment/{kept_gone}", headers={"X-Atlassian-Token": "no-check"}
+            )
+        result = cleanup.recheck(plan, site.server.token)
+        orphans = {d.attachment_id for d in by_group[0][1]}
+        assert set(result.problems) == orphans
+        assert all(f"kept copy {kept_gone} is gone" in why for why in result.problems.values())
+        assert set(result.present) == {d.attachment_id for d in plan.deletions} - orphans
+        assert site.deleted_ids() == {kept_gone}  # the re-check itself wrote nothing
+        ids = {d.attachment_id for d in plan.deletions} | {d.keep_id for d in plan.deletions}
+        assert result.checked == len(ids)
+    finally:
+        workspace.close()
