@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
@@ -24,11 +23,12 @@ from aa_tui.tui import format as fmt
 from aa_tui.tui.grouplist import GroupFilter, GroupIndex
 from aa_tui.tui.messages import DrillDown, GroupsLoaded, GroupsLoading, SharesCounted
 from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.screens.clean_marks import MarkingMixin
 from aa_tui.tui.shares import Drill, Share, share_of
 from aa_tui.tui.widgets.breakdown import TABLE_FACETS, BreakdownPane
 from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.groups_pane import GroupsPane
-from aa_tui.tui.widgets.marks import LIKELY_REFUSED, Marks, MarksPane
+from aa_tui.tui.widgets.marks import MarksPane
 from aa_tui.tui.widgets.overview import Overview
 
 TABS = (
@@ -43,7 +43,7 @@ TABS = (
 )
 
 
-class ResultsScreen(AppScreen):
+class ResultsScreen(MarkingMixin, AppScreen):
     """Re-opened from the store; nothing here changes Jira or the scan (read-only)."""
 
     HELP_GROUP = "Results"
@@ -93,10 +93,7 @@ class ResultsScreen(AppScreen):
         self.index: GroupIndex | None = None
         #: the breakdown tab a drill-down came from: Escape on the groups goes back there
         self.drilled_from: str | None = None
-        #: copies marked for cleanup, and what cleanups removed already (widgets/marks.py)
-        self.marks = Marks()
-        self.removed = None  # service.cleanup.Removed, once read
-        self.removed_groups: frozenset[str] = frozenset()
+        self._init_marks()  # copies marked for cleanup (clean_marks.py)
 
     @property
     def likely(self) -> bool:
@@ -146,9 +143,7 @@ class ResultsScreen(AppScreen):
         wins = summary.quick_wins
         self.query_one("#wins", GroupList).set_view(wins, list(range(len(wins))))
         self._load_groups()
-        for name in ("#group-list", "#wins"):
-            self.query_one(name, GroupList).marker = self._marker
-        self._load_removed()
+        self._start_marks()
 
     def _title(self) -> None:
         info = self.info
@@ -162,11 +157,8 @@ class ResultsScreen(AppScreen):
         ]
         if self.from_history:
             parts.append("past scan, read-only")
-        if self.removed is not None and self.removed.ids:
-            parts.append(
-                f"cleaned: {self.removed.files:,} copies removed, {fmt.size(self.removed.freed)} "
-                "freed"
-            )
+        if self._removed_title():
+            parts.append(self._removed_title())
         self.query_one("#scan-title", Static).update(" · ".join(parts))
 
     # -- groups ---------------------------------------------------------------------------------
@@ -310,149 +302,3 @@ class ResultsScreen(AppScreen):
 
         assert self.results is not None
         self.app.push_screen(ExportScreen(self.scan_id, self.results))
-
-    # -- cleanup: marks, review (aa_tui/tui/screens/clean_*.py) -------------------------------------
-    def _marker(self, group: dict[str, Any]) -> str:
-        mark = self.marks.symbol(group)
-        if not mark and self.removed_groups and group.get("hash") in self.removed_groups:
-            return "✗"
-        return mark
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="removed")
-    def _load_removed(self) -> None:
-        """The copies earlier cleanups removed (and which groups held them)."""
-        removed = self.workspace.cleanup().removed(self.scan_id)
-        groups: frozenset[str] = frozenset()
-        if removed.ids and self.results is not None:
-            groups = frozenset(
-                str(g.get("hash"))
-                for g in self.results.groups()
-                if any(str(loc["attachment_id"]) in removed.ids for loc in g.get("locations", ()))
-            )
-        self.post_message(RemovedRead(removed, groups))
-
-    def on_removed_read(self, message: RemovedRead) -> None:
-        self.removed = message.removed
-        self.removed_groups = message.groups
-        self.marks.forget(message.removed.ids)
-        if self.info is not None:
-            self._title()
-        self._show_marks()
-
-    def on_screen_resume(self) -> None:
-        if self.summary is None:  # the first resume comes before on_mount has run
-            return
-        self._show_marks()
-        self._load_removed()  # a cleanup may have run meanwhile
-
-    def _show_marks(self) -> None:
-        self.query_one(MarksPane).show_marks(self.marks)
-        for name in ("#group-list", "#wins"):
-            self.query_one(name, GroupList).refresh()
-
-    def _marking_list(self) -> GroupList | None:
-        tab = self.query_one(TabbedContent).active
-        if tab == "groups":
-            return self.query_one("#group-list", GroupList)
-        if tab == "quick_wins":
-            return self.query_one("#wins", GroupList)
-        return None
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("mark", "mark_view"):
-            return self._marking_list() is not None
-        return True
-
-    def _refuse_likely(self) -> bool:
-        if self.likely:
-            self.notify(LIKELY_REFUSED, severity="warning", timeout=10)
-        return self.likely
-
-    def action_mark(self) -> None:
-        """Space: mark (or unmark) the redundant copies of the group under the cursor."""
-        glist = self._marking_list()
-        if glist is None or self._refuse_likely() or self.results is None:
-            return
-        group = glist.selected_group
-        if group is None:
-            return
-        if "locations" not in group:  # a group row: its copies are read by themselves
-            group = self.results.group(glist.selected_index)
-        if self.marks.toggle_group(group) is False and not self.marks.redundant(group):
-            self.notify("Nothing to mark here: this group has one copy left.", severity="warning")
-        self._show_marks()
-        glist.action_cursor(1)
-
-    def action_mark_view(self) -> None:
-        """M: mark every redundant copy of every group the list shows (filtered, drilled)."""
-        glist = self._marking_list()
-        if glist is None or self._refuse_likely() or not glist.view:
-            return
-        if glist.id == "wins":
-            for i in glist.view:
-                self.marks.mark_group(glist.groups[i])
-            self._show_marks()
-            return
-        self.query_one(MarksPane).update(f"Marking {len(glist.view):,} groups…")
-        self._read_view(list(glist.view))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mark-view")
-    def _read_view(self, view: list[int]) -> None:
-        assert self.results is not None
-        if len(view) < 64:
-            groups = [self.results.group(i) for i in view]
-        else:
-            every = self.results.groups()
-            groups = [every[i] for i in view]
-        self.post_message(ViewRead(groups))
-
-    def on_view_read(self, message: ViewRead) -> None:
-        for group in message.groups:
-            self.marks.mark_group(group)
-        self._show_marks()
-
-    def action_clear_marks(self) -> None:
-        if self.marks:
-            self.marks.clear()
-            self._show_marks()
-            self.notify("Marks cleared.")
-
-    def action_review(self) -> None:
-        """D: the review of a cleanup of the marked copies (nothing changes there yet)."""
-        if self._refuse_likely():
-            return
-        from aa_tui.tui.screens.clean_review import CleanReviewScreen
-
-        cleanup = self.workspace.cleanup()
-        if not self.marks and cleanup.unfinished(self.scan_id) is None:
-            self.notify(
-                "Mark copies first: Space marks a group's redundant copies, M every group in "
-                "view (the Duplicates and Quick wins tabs, and a group's copies).",
-                severity="warning",
-            )
-            return
-        assert self.info is not None
-        self.app.push_screen(
-            CleanReviewScreen(
-                self.scan_id,
-                self.marks.ids(),
-                past=self.from_history,
-                site_label=self.app.site_label(self.info.site),
-                scan_date=fmt.date(self.info.started_at),
-            )
-        )
-
-
-@dataclass
-class RemovedRead(Message):
-    """What earlier cleanups removed from the scan's copies (``removed``) and their groups."""
-
-    removed: Any
-    groups: frozenset[str]
-
-
-@dataclass
-class ViewRead(Message):
-    """The groups of the list's view, with their copies (for "mark all in view")."""
-
-    groups: list[dict[str, Any]]
