@@ -359,3 +359,25 @@ def test_recheck_leaves_out_copies_whose_kept_copy_is_gone(site):
         assert result.checked == len(ids)
     finally:
         workspace.close()
+
+
+@sync
+async def test_missing_delete_permission_is_said_and_nothing_is_deleted(small_site, tmp_path):
+    from aa_tui.tui.screens.error import ErrorScreen
+
+    site = Site(small_site, tmp_path, DemoOptions(delete_permission="none"))
+    try:
+        app = site.app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await open_results(pilot, site.scan_id)
+            await pilot.press("2", "space", "space")
+            screen = await review(pilot)
+            await confirm(pilot, screen.plan.confirmation)
+            await until(pilot, lambda: isinstance(app.screen, ErrorScreen), timeout=60)
+            message = str(app.screen.message)
+            assert '"Delete all attachments"' in message and "nothing was deleted" in message
+            apply = app.screen_stack[-2]
+            assert isinstance(apply, CleanApplyScreen) and apply.state == "failed"
+            assert not site.server.deleted
+    finally:
+        site.close()

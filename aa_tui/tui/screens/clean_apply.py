@@ -125,6 +125,7 @@ class CleanApplyScreen(AppScreen):
         self.outcome = None
         self.last = CleanupProgress(phase=CleanupPhase.CONNECTING)
         self.listed: set[str] = set()  # files in the list (a snapshot repeats its last one)
+        self._planned = {d.attachment_id: d for d in plan.deletions}
 
     @property
     def running(self) -> bool:
@@ -150,7 +151,7 @@ class CleanApplyScreen(AppScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#apply-files", VimDataTable)
-        table.add_columns("Outcome", "Size", "File", "Issue", "Why")
+        table.add_columns("Outcome", "Size", "File", "Issue", "Kept copy", "Why")
         self.query_one("#apply-stats", Static).update(stats_text(self.last))
         if self.autostart:
             self.start()
@@ -207,12 +208,15 @@ class CleanApplyScreen(AppScreen):
 
     def add_result(self, r: ItemResult) -> None:
         self.listed.add(r.attachment_id)
+        d = self._planned.get(r.attachment_id)
+        kept = f"★ {d.keep_issue_key} ({d.keep_id})" if d is not None else ""
         table = self.query_one("#apply-files", VimDataTable)
         table.add_row(
             Text(str(r.outcome), style=OUTCOME_STYLE.get(r.outcome, "")),
             fmt.size(r.size),
             r.file_name,
             r.issue_key,
+            kept,
             r.reason,
         )
         table.move_cursor(row=table.row_count - 1)
