@@ -47,11 +47,16 @@ def scan(site: c.Site, data_dir: str, workers: int) -> dict:
 
     phases: list[tuple[str, float]] = []
     peak = {"rss": 0}
+    by_phase: dict[str, int] = {}  # peak RSS sampled while each phase ran
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.wait(0.05):
-            peak["rss"] = max(peak["rss"], c.current_rss_bytes())
+            rss = c.current_rss_bytes()
+            peak["rss"] = max(peak["rss"], rss)
+            if phases:
+                name = str(phases[-1][0])
+                by_phase[name] = max(by_phase.get(name, 0), rss)
 
     def listener(event) -> None:
         if not phases or phases[-1][0] != event.phase:
@@ -82,6 +87,7 @@ def scan(site: c.Site, data_dir: str, workers: int) -> dict:
         "cpu_s": cpu,
         "rss_before": rss0,
         "rss_peak": max(peak["rss"], c.peak_rss_bytes()),
+        "rss_by_phase": by_phase,
         "files": outcome.summary["totals"]["total_files"],
         "issues": outcome.summary["totals"]["issues_scanned"],
         "groups": len(outcome.groups),
@@ -271,6 +277,10 @@ def main() -> int:
     print(
         f"peak RSS of the scanning process: {ours['rss_peak'] / MIB:,.0f} MiB "
         f"(before the scan: {ours['rss_before'] / MIB:,.0f} MiB)"
+    )
+    print(
+        "  peak RSS sampled in each phase: "
+        + ", ".join(f"{k} {v / MIB:,.0f} MiB" for k, v in ours["rss_by_phase"].items())
     )
     print(f"store on disk: {c.mb(store_bytes)}")
     if "error" in again:

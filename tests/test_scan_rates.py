@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from helpers.scanning import run_scan
 
+from aa_tui.demo.generator import generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.model.enums import Phase
 from aa_tui.model.events import RecentRate
@@ -54,3 +55,22 @@ def test_byte_phases_of_a_scan_carry_rate_and_eta(small_site, store):
     left = last.elapsed_s - first.elapsed_s
     assert 0.3 * left <= first.eta_s <= 3 * left + 1, (first.eta_s, left)
     assert events[-1].eta_s is None  # saving and done measure nothing of the byte phases
+
+
+def test_metadata_phases_carry_rate_and_eta(store):
+    """Details fetched at 4 requests/s (7 bulkfetch calls): issues per second and the time
+    left come from the recent window, as in the byte phases; saving claims none."""
+    site = generate_site(seed=11, issues=2000)
+    events = []
+    options = DemoOptions(latency_s=0.02, rate_limit_rps=4.0, burst=1)
+    with DemoServer(site, options) as server:
+        run_scan(server, store, verify="metadata", listener=events.append)
+    fetching = [e for e in events if e.phase == Phase.FETCHING]
+    timed = [e for e in fetching if e.eta_s is not None]
+    assert timed, [(e.elapsed_s, e.done, e.rate_per_s) for e in fetching]
+    assert all(e.rate_per_s > 0 and e.eta_s >= 0 for e in timed)
+    # issues per second, not requests: a bulkfetch call brings up to 100 issues
+    assert max(e.rate_per_s for e in timed) > 20
+    assert fetching[-1].done == site.truth.issues_with_attachments
+    saving = [e for e in events if e.phase == Phase.SAVING]
+    assert saving and all(e.eta_s is None and e.rate_per_s == 0 for e in saving)
