@@ -170,6 +170,11 @@ class CleanReviewScreen(AppScreen):
                 "A past scan: read-only for cleanup until re-checked against Jira (R asks "
                 "Jira for every file below and its kept copy).",
             )
+        if self.resumable and self.attachment_ids:
+            notes.append(
+                f"Your {len(self.attachment_ids):,} marked copies wait: one cleanup of a scan at "
+                "a time, and this one was interrupted (finish it, then D again)."
+            )
         if self.left_out:
             reasons = sorted(set(self.left_out.values()))
             notes.append(
