@@ -1,3 +1,4 @@
 from aa_tui.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when multiprocessing (spawn) imports it as __mp_main__
+    raise SystemExit(main())

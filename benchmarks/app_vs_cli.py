@@ -8,8 +8,9 @@ driver drawing to a terminal), driven by keys: ``n`` (new scan of the saved site
 then Ctrl+Q once the results are drawn. Both scans' durations are read from the store
 (``duration_s``, measured by the engine), so only the scan is compared.
 
-Start-up is the time from launching ``aa-tui`` to its first drawn Sites screen, and from
-launching ``aa-tui demo`` to its live scan on the screen.
+Start-up is the time from launching ``aa-tui`` to its first drawn Sites screen; the time from
+launching ``aa-tui demo`` to its live scan on the screen is printed too (no target: it includes
+starting the demo site and the scan's first requests).
 
 Targets: the app's scan within 1.1x the CLI's; start-up under 1 s.
 """
@@ -77,7 +78,8 @@ class Terminal:
     def _plain(self) -> bytes:
         import re
 
-        return re.sub(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]", b"", self.seen)
+        text = re.sub(rb"\x1b\][^\x07\x1b]*(\x07|\x1b\\)", b"", self.seen)  # OSC
+        return re.sub(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]", b"", text)  # CSI
 
     def press(self, keys: bytes) -> None:
         os.write(self.master, keys)
@@ -171,7 +173,6 @@ def main() -> int:
             min(startups) < TARGET_STARTUP_S,
             f"start-up {min(startups):.2f} s (< {TARGET_STARTUP_S} s)",
         ),
-        c.verdict(demo < TARGET_STARTUP_S + 1, f"demo start-up {demo:.2f} s (< 2 s)"),
     ]
     print("\n".join(ok))
     return 0 if all(line.startswith("PASS") for line in ok) else 1

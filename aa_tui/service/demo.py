@@ -6,8 +6,10 @@ otherwise take the GIL from the scan and the screen it demonstrates.
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import json
 import os
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,17 +20,18 @@ from aa_tui.model.scans import Profile
 from aa_tui.service.workspace import Workspace
 
 
-def _serve(conn, issues: int, seed: int, options: object | None) -> None:
-    """The child process: generate and serve the site until told to stop (or orphaned)."""
+def serve_child() -> None:
+    """The child process (``python -c``): generate and serve the site, say where on stdout,
+    serve until stdin closes (the app stopped it, or is gone)."""
+    import json
+    import sys
+
     from aa_tui.demo import DemoOptions, DemoServer, generate_site
 
-    server = DemoServer(generate_site(seed=seed, issues=issues), options or DemoOptions())
-    server.start()
-    conn.send((server.base_url, server.email, server.token))
-    try:
-        conn.recv()
-    except (EOFError, OSError):  # the app is gone
-        pass
+    issues, seed = int(sys.argv[1]), int(sys.argv[2])
+    server = DemoServer(generate_site(seed=seed, issues=issues), DemoOptions()).start()
+    print(json.dumps([server.base_url, server.email, server.token]), flush=True)
+    sys.stdin.read()
     server.stop()
 
 
@@ -39,24 +42,22 @@ class RemoteServer:
     base_url: str
     email: str
     token: str
-    process: object
-    conn: object
+    process: subprocess.Popen
 
     def stop(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
         try:
-            self.conn.send("stop")
-        except (BrokenPipeError, OSError):
-            pass
-        self.process.join(timeout=10)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(timeout=5)
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
 
 
 @dataclass
 class DemoSite:
     """Starts a generated demo site on 127.0.0.1 in a child process (``in_process``: in
-    this one, as tests may want); its token lives in memory only."""
+    this one, as tests may want; ``options`` need it); its token lives in memory only."""
 
     issues: int = 3000
     seed: int = 7
@@ -67,28 +68,26 @@ class DemoSite:
         self.server = None
 
     def start(self) -> DemoSite:
-        if self.in_process:
+        if self.in_process or self.options is not None:
             from aa_tui.demo import DemoOptions, DemoServer, generate_site
 
             data = generate_site(seed=self.seed, issues=self.issues)
             self.server = DemoServer(data, self.options or DemoOptions()).start()
             return self
-        ctx = mp.get_context("spawn")
-        parent, child = ctx.Pipe()
-        process = ctx.Process(
-            target=_serve,
-            args=(child, self.issues, self.seed, self.options),
-            daemon=True,
-            name="aa-tui-demo-site",
-        )
-        process.start()
-        child.close()
+        # A plain child process (not multiprocessing: that re-imports the main module)
+        process = subprocess.Popen(
+            [sys.executable, "-c", "from aa_tui.service.demo import serve_child; serve_child()",
+             str(self.issues), str(self.seed)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )  # fmt: skip
+        assert process.stdout is not None
+        line = process.stdout.readline()
         try:
-            base_url, email, token = parent.recv()
-        except EOFError:
-            process.join(timeout=5)
-            raise RuntimeError("The demo site did not start (see the log).") from None
-        self.server = RemoteServer(base_url, email, token, process, parent)
+            base_url, email, token = json.loads(line)
+        except ValueError:
+            process.kill()
+            raise RuntimeError("The demo site did not start.") from None
+        self.server = RemoteServer(base_url, email, token, process)
         return self
 
     def stop(self) -> None:
