@@ -381,3 +381,20 @@ async def test_missing_delete_permission_is_said_and_nothing_is_deleted(small_si
             assert not site.server.deleted
     finally:
         site.close()
+
+
+@sync
+async def test_quitting_during_a_cleanup_asks_first(app, scanned):
+    from aa_tui.model.cleanup import PlanFilters
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        plan = app.workspace.cleanup().plan(scanned.exact_id, PlanFilters(limit=2))
+        screen = CleanApplyScreen(plan, "token", start=False)
+        app.push_screen(screen)
+        await pilot.pause()
+        screen.state = "running"
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # the default: keep cleaning
+        await until(pilot, lambda: app.screen is screen)
+        assert app.is_running and screen.state == "running"

@@ -233,6 +233,8 @@ class AATuiApp(App[int]):
         )
 
     async def action_quit(self) -> None:
+        if self._cleanup_running():
+            return
         if not self.scan_running():
             self.exit(0)
             return
@@ -255,6 +257,31 @@ class AATuiApp(App[int]):
             ),
             answered,
         )
+
+    def _cleanup_running(self) -> bool:
+        """A cleanup is deleting: ask before quitting (it stops after the writes in flight)."""
+        from aa_tui.tui.screens.clean_apply import CleanApplyScreen
+
+        running = [s for s in self.screen_stack if isinstance(s, CleanApplyScreen) and s.running]
+        if not running:
+            return False
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                for screen in running:
+                    screen.action_stop()
+                self.exit(0)
+
+        self.push_screen(
+            ConfirmScreen(
+                "A cleanup is deleting files. Quit anyway? It stops after the writes in flight "
+                "and stays resumable (D on the scan's results).",
+                yes="Quit",
+                no="Keep cleaning",
+            ),
+            answered,
+        )
+        return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's own "Keys" opens its key panel; ours (below) lists this screen's keys.
