@@ -10,6 +10,7 @@ import functools
 import pytest
 from helpers.scanning import fast_governor, run_scan
 from helpers.tui import make_app, until
+from textual.widgets import ProgressBar
 
 from aa_tui.demo.catalog import ATTACHMENT_ID_BASE
 from aa_tui.demo.server import DemoOptions, DemoServer
@@ -265,6 +266,7 @@ async def test_cancel_stops_after_the_writes_in_flight_and_resumes(small_site, t
             stopped_at = site.deleted_ids()
             assert stopped_at < marked  # some, not all
             assert apply.outcome is not None and apply.outcome.pending
+            assert apply.query_one(ProgressBar).percentage < 1  # a stopped run is not full
             await pilot.press("r")
             await until(pilot, lambda: len(apply.listed) > len(stopped_at) + 1, timeout=60)
             await pilot.press("escape")  # stopped once more: go back, D offers the plan again

@@ -198,8 +198,9 @@ class CleanApplyScreen(AppScreen):
         bar = self.query_one(ProgressBar)
         if p.total and p.phase in (CleanupPhase.DELETING, CleanupPhase.COMMENTING):
             bar.update(total=p.total, progress=min(p.done, p.total))
-        elif p.phase is CleanupPhase.DONE:
-            bar.update(total=1, progress=1)
+        elif p.phase is CleanupPhase.DONE:  # stopped part-way: the bar stays where it was
+            done = min(p.done, p.total) if p.total else 1
+            bar.update(total=p.total or 1, progress=done)
         else:
             bar.update(total=None)
         self.query_one("#apply-stats", Static).update(stats_text(p))
