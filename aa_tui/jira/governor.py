@@ -78,6 +78,7 @@ class _Budget:
     sample_at: float = 0.0
     sample_remaining: int = 0
     answered: int = 0
+    ceiling: int = 0  # the last X-RateLimit-Limit it answered with (0: never said)
 
 
 #: ``RateLimit-Reason`` values that Jira scopes to one endpoint + method (or one issue, for
@@ -201,6 +202,7 @@ class RateGovernor:
         if remaining is None or not ceiling:
             self._adapt(budget, near, plenty=False)
             return
+        budget.ceiling = ceiling
         self._measure_refill(budget, remaining, ceiling)
         left = remaining - budget.in_flight  # what the requests still in the air will leave
         if budget.refill and left < 0.5 * ceiling:
@@ -236,6 +238,18 @@ class RateGovernor:
             if rate > 0:
                 budget.refill = rate if not budget.refill else 0.7 * budget.refill + 0.3 * rate
         budget.sample_at, budget.sample_remaining, budget.answered = now, remaining, 1
+
+    def apart(self, a: str, b: str) -> bool:
+        """Whether Jira's answers show the budgets of the scopes ending in ``a`` and ``b`` to
+        be two buckets (other ``X-RateLimit-Limit``s); False while either is unknown."""
+        with self._cond:
+            ceilings = [
+                next(
+                    (x.ceiling for s, x in self._budgets.items() if s.endswith(e) and x.ceiling), 0
+                )
+                for e in (a, b)
+            ]
+        return all(ceilings) and ceilings[0] != ceilings[1]
 
     def pause(self, seconds: float, scope: str = "") -> None:
         """Stop every request of ``scope``'s origin from starting for ``seconds``."""

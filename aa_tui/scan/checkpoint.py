@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aa_tui.model.records import AttachmentRecord
 from aa_tui.scan.staged import HashBook
+from aa_tui.store.journal import Journal
 
 
 @dataclass
@@ -48,3 +50,16 @@ class Checkpoint:
                 state.book.stage(entry["stage"]).update(entry.get("hashes", {}))
                 state.book.unreadable.update(entry.get("unreadable", {}))
         return state
+
+
+class SerialJournal:
+    """A journal that two threads may append to (the listing, and the head reads that run
+    beside it): one entry at a time, each a whole line."""
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+        self._lock = threading.Lock()
+
+    def append(self, kind: str, **payload: Any) -> None:
+        with self._lock:
+            self._journal.append(kind, **payload)

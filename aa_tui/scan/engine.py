@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from aa_tui.jira.client import BULKFETCH_MAX, JiraClient
-from aa_tui.jira.errors import Cancelled, JiraError, QueryRejected, UsageError
+from aa_tui.jira.errors import Cancelled, JiraError, UsageError
 from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.parse import ParseResult, parse_issue
 from aa_tui.logs import redact
@@ -25,10 +25,12 @@ from aa_tui.model.enums import Phase, ScanStatus, VerifyMode
 from aa_tui.model.events import RecentRate, ScanProgress
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, Scope
 from aa_tui.model.scans import ScanInfo
-from aa_tui.scan.checkpoint import Checkpoint
+from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.insights import build_insights, file_table, unreadable_rows
+from aa_tui.scan.preflight import attachments_warning, visible_projects
 from aa_tui.scan.report import build_summary
-from aa_tui.scan.staged import HashBook, StagedHasher, metadata_groups
+from aa_tui.scan.shared_texts import share_texts
+from aa_tui.scan.staged import EarlyHeads, HashBook, StagedHasher, metadata_groups
 from aa_tui.scan.stats import aggregate
 from aa_tui.store.file_rows import write_file_rows
 from aa_tui.store.journal import Journal
@@ -37,6 +39,8 @@ from aa_tui.store.store import Store, new_scan_id
 log = logging.getLogger(__name__)
 STAGE_PHASES = {"head": Phase.HEADS, "tail": Phase.TAILS, "full": Phase.HASHING}
 PROGRESS_EVERY_S = 0.1
+CONTENT_SCOPE = " GET /rest/api/3/attachment/content/{id}"  # the governor's scope names
+BULKFETCH_SCOPE = " POST /rest/api/3/issue/bulkfetch"
 
 
 @dataclass
@@ -119,10 +123,10 @@ class ScanEngine:
         # Three independent checks, one latency instead of three; myself's error comes first.
         with ThreadPoolExecutor(2, thread_name_prefix="aa-check") as checks:
             server = checks.submit(self.client.server_info)
-            settings = checks.submit(self._check_attachments_enabled)
+            settings = checks.submit(attachments_warning, self.client)
             identity = self.client.myself()
             self._server_info = server.result()
-            settings.result()
+            self.warnings += [w for w in (settings.result(),) if w]
         self._check_projects_visible()
         info, checkpoint, journal = self._open_scan()
         self._carried = dict(info.totals.get("carried") or {})
@@ -139,11 +143,11 @@ class ScanEngine:
         self._emit(force=True, message=f"Signed in as {identity.display_name}")
         try:
             reused_hashes = sum(len(checkpoint.book.stage(s)) for s in ("head", "tail", "full"))
-            records, issues = self._collect(journal, checkpoint)
-            if request.verify is VerifyMode.EXACT:
-                groups = self._hash(journal, checkpoint.book, records)
-            else:
-                groups = metadata_groups(records)
+            log_to = SerialJournal(journal)  # the listing and the early head reads append
+            exact = request.verify is VerifyMode.EXACT
+            hasher = self._hasher_for(log_to, checkpoint.book) if exact else None
+            records, issues = self._collect(log_to, checkpoint, hasher)
+            groups = self._hash(hasher, records) if hasher else metadata_groups(records)
             # saving measures no rate of its own: the last phase's must not linger
             self._emit(
                 force=True, phase=Phase.SAVING, groups=len(groups), rate_per_s=0.0, eta_s=None
@@ -183,40 +187,11 @@ class ScanEngine:
             return None
 
     def _check_projects_visible(self) -> None:
-        """Scan the asked-for projects the account can browse; say which it cannot.
-
-        Jira answers a search naming a project the user cannot see with a 400, so one hidden
-        key would otherwise sink the whole scan.
-        """
-        wanted = self.request.scope.projects
-        if not wanted:
-            return
-        visible = {str(p.get("key", "")).upper() for p in self.client.projects()}
-        missing = [k for k in wanted if k.upper() not in visible]
-        if not missing:
-            return
-        who = self.request.email or "this account"
-        if len(missing) == len(wanted):
-            raise QueryRejected(
-                f"No project among {', '.join(missing)} is visible to {who}: check the keys, "
-                "and that the account has the Browse projects permission."
-            )
-        self.warnings.append(
-            f"Not scanned: {', '.join(missing)} (no such project, or {who} cannot browse it)."
-        )
-        kept = tuple(k for k in wanted if k not in missing)
-        self.jql = build_scan_jql(kept, self.request.scope.jql)
-
-    def _check_attachments_enabled(self) -> None:
-        try:
-            settings = self.client.attachment_settings()
-        except JiraError:
-            return
-        if isinstance(settings, dict) and settings.get("enabled") is False:
-            self.warnings.append(
-                "Attachments are disabled on this site: existing files are still scanned, but "
-                "nobody can add new ones."
-            )
+        scope = self.request.scope
+        kept, warning = visible_projects(self.client, scope.projects, self.request.email)
+        if warning:
+            self.warnings.append(warning)
+            self.jql = build_scan_jql(kept, scope.jql)
 
     def _open_scan(self) -> tuple[ScanInfo, Checkpoint, Journal]:
         request = self.request
@@ -282,7 +257,7 @@ class ScanEngine:
 
     # -- metadata: ids, then details in parallel ------------------------------------------------
     def _collect(
-        self, journal: Journal, checkpoint: Checkpoint
+        self, journal: SerialJournal, checkpoint: Checkpoint, hasher: StagedHasher | None
     ) -> tuple[list[AttachmentRecord], int]:
         records = dict(checkpoint.records)
         done = set(checkpoint.done_issues)
@@ -293,16 +268,29 @@ class ScanEngine:
         skipped = checkpoint.skipped
         notes: list[str] = list(checkpoint.notes)
         total_size = sum(r.size for r in records.values())
-        texts: dict[str, str] = {}  # one object per repeated text: see _share_texts
+        texts: dict[str, str] = {}  # one object per repeated text
+        # exact: a size seen twice has its heads read at once, beside the listing
+        early = (
+            EarlyHeads(hasher, self._content_apart, self.request.workers // 2) if hasher else None
+        )
         for record in records.values():  # a resumed scan's, read back from its journal
-            _share_texts(record, texts)
+            share_texts(record, texts)
+            if early:
+                early.saw(record)
         window = RecentRate()  # issues per second over the recent seconds, per phase
 
         def progress(phase: Phase, **changes: Any) -> None:
             total = max(len(ids), expected or 0)
             rate, eta = window.update(phase, len(done), total, time.monotonic())
+            read = sum(r.bytes_read for r in hasher.reports.values()) if hasher else 0
             self._emit(
-                phase=phase, done=len(done), total=total, rate_per_s=rate, eta_s=eta, **changes
+                phase=phase,
+                done=len(done),
+                total=total,
+                rate_per_s=rate,
+                eta_s=eta,
+                bytes_read=read,  # the early head reads'
+                **changes,
             )
 
         self._emit(force=True, phase=Phase.ENUMERATING, done=len(done), total=expected or len(ids))
@@ -337,9 +325,11 @@ class ScanEngine:
                 for issue in issues:
                     parse_issue(issue, parsed)
                 for record in parsed.records:
-                    _share_texts(record, texts)
+                    share_texts(record, texts)
                     if record.attachment_id not in records:
                         total_size += record.size
+                        if early:
+                            early.saw(record)
                     records[record.attachment_id] = record
                 not_visible += len(errors)
                 skipped += len(parsed.skipped)
@@ -348,7 +338,7 @@ class ScanEngine:
                 journal.append(
                     "issues",
                     ids=chunk,
-                    records=[r.to_dict() for r in parsed.records],
+                    records=parsed.records,  # orjson writes a record as to_dict() would
                     not_visible=len(errors),
                     skipped=len(parsed.skipped),
                 )
@@ -384,6 +374,9 @@ class ScanEngine:
                 for future in pending:
                     future.cancel()
                 raise
+            finally:
+                if early:
+                    early.close()
         self.warnings.extend(n for n in notes if n not in self.warnings)
         if skipped:
             self.warnings.append(
@@ -398,9 +391,11 @@ class ScanEngine:
         return list(records.values()), len(done)
 
     # -- bytes ----------------------------------------------------------------------------------
-    def _hash(
-        self, journal: Journal, book: HashBook, records: list[AttachmentRecord]
-    ) -> list[DuplicateGroup]:
+    def _content_apart(self) -> bool:
+        """Whether reading content spends a budget of its own (not the listing's)."""
+        return self.client.governor.apart(CONTENT_SCOPE, BULKFETCH_SCOPE)
+
+    def _hasher_for(self, journal: SerialJournal, book: HashBook) -> StagedHasher:
         def on_hashes(stage: str, hashes: dict[str, str], unreadable: dict[str, str]) -> None:
             journal.append("hash", stage=stage, hashes=hashes, unreadable=unreadable)
 
@@ -429,6 +424,9 @@ class ScanEngine:
             on_progress=on_progress,
         )
         self._hasher = hasher
+        return hasher
+
+    def _hash(self, hasher: StagedHasher, records: list[AttachmentRecord]) -> list[DuplicateGroup]:
         groups = hasher.find_groups(records)
         self._emit(rate_per_s=0.0, eta_s=None)  # the phases after this one measure their own
         return groups
@@ -475,25 +473,9 @@ class ScanEngine:
             info.id,
             summary,
             (g.to_dict() for g in groups),  # generators: the store streams them to disk
-            (r.to_dict() for r in records),
+            records,  # orjson encodes each as its to_dict(), without the dict
         )
         info.totals = totals.to_dict()
         self.store.save_scan(info)
         self._emit(force=True, groups=len(groups), wasted=totals.duplicate_size)
         return ScanOutcome(info=info, summary=summary, groups=groups, warnings=list(self.warnings))
-
-
-#: Texts many records repeat (a project's key, a status, a file type, an uploader): each JSON
-#: answer gives a new copy of them; at 531,473 files the copies took ~140 MB.
-_SHARED_TEXTS = ("project_key", "status", "status_category", "mime_type", "author", "author_id")
-
-
-def _share_texts(record: AttachmentRecord, texts: dict[str, str]) -> None:
-    """Point ``record``'s repeated texts at one object per value (equal values, no copies).
-
-    The record is frozen for its users; this runs once, before anyone else sees it."""
-    for name in _SHARED_TEXTS:
-        value = getattr(record, name)
-        shared = texts.setdefault(value, value)
-        if shared is not value:
-            object.__setattr__(record, name, shared)

@@ -206,9 +206,12 @@ class Store:
         scan_id: str,
         summary: dict[str, Any],
         groups: Iterable[dict[str, Any]],
-        attachments: Iterable[dict[str, Any]],
+        attachments: Iterable[Any],
     ) -> None:
         """Write the bulk first and the summary last: a scan whose summary exists is whole.
+
+        ``attachments`` are dicts or dataclass records (orjson writes a dataclass as the dict
+        of its fields, in order: the same bytes, without making the dicts).
 
         ``groups`` and ``attachments`` may be any iterables (generators): rows are encoded and
         written a slice at a time, so 500,000 records never sit in memory twice (as dicts and
