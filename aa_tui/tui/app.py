@@ -37,6 +37,7 @@ logging.getLogger("aa_tui.tui").addHandler(logging.NullHandler())
 class AATuiApp(App[int]):
     """Sites → new scan → live scan → results; history and compare from anywhere."""
 
+    CSS_PATH = "app.tcss"
     TITLE = "aa-tui"
     SUB_TITLE = "Jira attachment storage"
     COMMANDS = App.COMMANDS | {ScreenCommands}

@@ -75,7 +75,6 @@ class CleanReviewScreen(AppScreen):
     CleanReviewScreen .caption { padding: 0 1; height: 1; text-style: bold; }
     CleanReviewScreen #review-projects { height: auto; max-height: 8; }
     CleanReviewScreen #review-groups { height: 1fr; }
-    CleanReviewScreen #review-hint { padding: 0 1; height: auto; color: $text-muted; }
     """
 
     def __init__(
@@ -109,7 +108,7 @@ class CleanReviewScreen(AppScreen):
         yield VimDataTable(id="review-projects")
         yield Static("Per group: each file to remove, and the copy that stays", classes="caption")
         yield VimDataTable(id="review-groups")
-        yield Static(id="review-hint", markup=False)
+        yield Static(id="review-hint", classes="hint", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -16,15 +16,10 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
+    DEFAULT_CLASSES = "dialog"  # the frame and the buttons' row: app.tcss
     DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 64; height: auto; padding: 1 2;
-        border: thick $warning; background: $surface;
-    }
+    ConfirmScreen > Vertical { width: 64; border: thick $warning; }
     ConfirmScreen #question { margin-bottom: 1; }
-    ConfirmScreen Horizontal { height: auto; align-horizontal: right; }
-    ConfirmScreen Button { margin-left: 2; }
     """
 
     def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:

@@ -11,12 +11,9 @@ from textual.widgets import Button, Static
 
 class ErrorScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,enter", "close", "Close", id="error.close")]
+    DEFAULT_CLASSES = "dialog"  # the frame: app.tcss
     DEFAULT_CSS = """
-    ErrorScreen { align: center middle; }
-    ErrorScreen > Vertical {
-        width: 80; height: auto; max-height: 80%; padding: 1 2;
-        border: thick $error; background: $surface;
-    }
+    ErrorScreen > Vertical { width: 80; border: thick $error; }
     ErrorScreen #title { text-style: bold; color: $error; margin-bottom: 1; }
     ErrorScreen #message { margin-bottom: 1; }
     ErrorScreen Button { width: 100%; }

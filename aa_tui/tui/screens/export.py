@@ -34,15 +34,11 @@ class ExportScreen(AppModal):
         Binding("escape", "dismiss", "Cancel", id="export.cancel"),
         Binding("ctrl+s", "export", "Export", id="export.run"),
     ]
+    DEFAULT_CLASSES = "dialog"  # the frame and the buttons' row: app.tcss
     DEFAULT_CSS = """
-    ExportScreen { align: center middle; }
-    ExportScreen > Vertical {
-        width: 90; height: auto; padding: 1 2; border: thick $primary; background: $surface;
-    }
+    ExportScreen > Vertical { width: 90; border: thick $primary; }
     ExportScreen RadioSet { width: 100%; margin-bottom: 1; }
     ExportScreen #export-status { height: auto; margin: 1 0; }
-    ExportScreen Horizontal { height: auto; align-horizontal: right; }
-    ExportScreen Button { margin-left: 2; }
     """
 
     def __init__(self, scan_id: str, results: ScanResults, *, base: Path | None = None) -> None:

@@ -33,7 +33,6 @@ class GroupDetailScreen(AppScreen):
     ]
     DEFAULT_CSS = """
     GroupDetailScreen #group-head { padding: 0 1; height: auto; }
-    GroupDetailScreen #group-hint { padding: 0 1; color: $text-muted; height: auto; }
     GroupDetailScreen VimDataTable { height: 1fr; }
     """
 
@@ -57,7 +56,7 @@ class GroupDetailScreen(AppScreen):
         yield Header()
         yield Static(id="group-head")
         yield VimDataTable(id="locations")
-        yield Static(id="group-hint", markup=False)
+        yield Static(id="group-hint", classes="hint", markup=False)
         yield MarksPane(markup=False)
         yield Footer()
 

@@ -29,7 +29,6 @@ class HistoryScreen(AppScreen):
         Binding("escape,backspace", "app.pop_screen", "Back", id="history.back"),
     ]
     DEFAULT_CSS = """
-    HistoryScreen #history-hint { padding: 0 1; color: $text-muted; height: auto; }
     HistoryScreen VimDataTable { height: 1fr; }
     """
 
@@ -44,6 +43,7 @@ class HistoryScreen(AppScreen):
             "Enter opens a scan · Space marks two to compare (c) · d deletes · r resumes an "
             "unfinished scan",
             id="history-hint",
+            classes="hint",
         )
         yield VimDataTable(id="scans")
         yield Footer()
