@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from aa_tui.model.classify import file_type
 from aa_tui.tui import format as fmt
+from aa_tui.tui.keys import move_bindings
 from aa_tui.tui.shares import Share
 
 
@@ -88,12 +89,18 @@ class GroupList(ScrollView, can_focus=True):
     HELP_GROUP = "Group list"
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="groups.up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="groups.down"),
-        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="groups.page_up"),
-        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="groups.page_down"),
-        Binding("home,g", "jump(0)", "First", show=False, id="groups.first"),
-        Binding("end,G", "jump(-1)", "Last", show=False, id="groups.last"),
+        *move_bindings(
+            "groups",
+            {
+                "up": "cursor(-1)",
+                "down": "cursor(1)",
+                "page_up": "page(-1)",
+                "page_down": "page(1)",
+                "first": "jump(0)",
+                "last": "jump(-1)",
+            },
+            arrows=True,
+        ),  # fmt: skip
         Binding("enter", "select", "Open group", id="groups.open"),
     ]
     COMPONENT_CLASSES = {"group-list--header", "group-list--cursor", "group-list--empty"}

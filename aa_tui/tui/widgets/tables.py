@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
 from textual.widgets import DataTable
+
+from aa_tui.tui.keys import move_bindings
 
 
 class VimDataTable(DataTable):
@@ -11,14 +12,14 @@ class VimDataTable(DataTable):
 
     HELP_GROUP = "Tables"
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
-        Binding("home,g", "scroll_top", "First", show=False, id="table.first"),
-        Binding("end,G", "scroll_bottom", "Last", show=False, id="table.last"),
-        Binding("ctrl+f", "page_down", "Page down", show=False, id="table.page_down"),
-        Binding("ctrl+b", "page_up", "Page up", show=False, id="table.page_up"),
-    ]
+    BINDINGS = move_bindings(
+        "table",
+        {
+            "up": "cursor_up", "down": "cursor_down", "page_up": "page_up",
+            "page_down": "page_down", "first": "scroll_top", "last": "scroll_bottom",
+        },
+        arrows=False,  # DataTable binds the arrows, Page Up/Down itself
+    )  # fmt: skip
 
     def __init__(self, *, id: str | None = None, cursor_type: str = "row") -> None:
         super().__init__(id=id, cursor_type=cursor_type, zebra_stripes=True)
