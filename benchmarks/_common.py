@@ -198,3 +198,11 @@ def verdict(ok: bool, label: str) -> str:
 
 def machine() -> str:
     return f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, {sys.platform}"
+
+
+def machine_load() -> str:
+    """The 1-minute load average (other work on the shared cores), for beside a figure."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:  # pragma: no cover
+        return "unknown"

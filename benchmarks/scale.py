@@ -31,6 +31,7 @@ GIB = 1024 * MIB
 GENERATION = {"copy_share": 0.35, "hot_share": 0.05, "rename_share": 0.2}
 TARGETS = {
     "rss": 1 * GIB,
+    "rss_9": 700 * MIB,  # issue 9: with the insights' file table too
     "cpu_s": 120.0,
     "reopen_s": 2.0,
     "view_s": 1.0,
@@ -314,6 +315,10 @@ def main() -> int:
         (
             ours["rss_peak"] < TARGETS["rss"],
             f"peak RSS < 1 GiB ({ours['rss_peak'] / MIB:,.0f} MiB)",
+        ),
+        (
+            ours["rss_peak"] < TARGETS["rss_9"],
+            f"peak RSS < 700 MiB, issue 9 ({ours['rss_peak'] / MIB:,.0f} MiB)",
         ),
         (ours["cpu_s"] < TARGETS["cpu_s"], f"engine CPU < 2 min ({ours['cpu_s']:.1f} s)"),
         (
