@@ -28,6 +28,12 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def free_garbage() -> None:
+    """Collect what is garbage now (a closed screen's rows): call it before loading what
+    :func:`keep_out_of_collections` will freeze, or the freeze pins that garbage too."""
+    gc.collect()
+
+
 def keep_out_of_collections() -> None:
     """Move every object alive now into the permanent generation (``gc.freeze``), so that a
     screen which just loaded millions of rows is not walked by the next collections (a stall

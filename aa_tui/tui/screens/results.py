@@ -13,7 +13,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from aa_tui.memory import gc_paused, keep_out_of_collections, release_to_collections
+from aa_tui.memory import (
+    free_garbage,
+    gc_paused,
+    keep_out_of_collections,
+    release_to_collections,
+)
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import ScanSummary
@@ -174,6 +179,7 @@ class ResultsScreen(MarkingMixin, AppScreen):
         def progress(count: int) -> None:
             pane.post_message(GroupsLoading(count, expected))
 
+        free_garbage()  # before the freeze below: a screen closed a moment ago goes now
         with gc_paused():  # ~2 million new objects: collections would walk them all (UI stalls)
             table = self.results.group_table(
                 progress=progress, cancelled=lambda: worker.is_cancelled
