@@ -77,7 +77,8 @@ async def shoot(app: AATuiApp, out: Path) -> list[Path]:
         save("live-scan")
         # 3. Results.
         await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
-        await until(pilot, lambda: app.screen.query_one(GroupsPane).index is not None)
+        # (the screen may still be composing: query, do not query_one)
+        await until(pilot, lambda: any(p.index is not None for p in app.screen.query(GroupsPane)))
         await settle(pilot)
         save("overview")
         await pilot.press("2", "j")
@@ -88,6 +89,13 @@ async def shoot(app: AATuiApp, out: Path) -> list[Path]:
         await pilot.press("escape", "3")
         await pilot.pause()
         save("projects")
+        # 3a. Insights: growth over time, what cleanup would free, the files behind each number.
+        await pilot.press("i")
+        await until(pilot, lambda: type(app.screen).__name__ == "InsightsScreen")
+        await settle(pilot)
+        save("insights")
+        await pilot.press("escape")
+        await settle(pilot)
         # 3b. Cleanup: mark the biggest groups, review them, confirm, apply.
         await pilot.press("2", "g", *["space"] * 8, "D")
         await until(pilot, lambda: getattr(app.screen, "review", None) is not None)
