@@ -1,4 +1,5 @@
-"""At 80x24 nothing that matters is cut off: help, History's figures, footers (issue 12, B12)."""
+"""At 80x24 nothing that matters is cut off: help, History's figures, group detail, footers
+(issue 12, B12)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ def test_80_by_24(app, scanned):
             footer = app.screen.query_one(Footer)
             found["detail footer"] = footer.compact and inside(footer, *SMALL)
             found["detail footer shown"] = footer.region.height == 1
+            locations = app.screen.query_one("VimDataTable")
+            # every column of every copy fits: nothing to scroll sideways
+            found["detail fits"] = locations.virtual_size.width <= locations.size.width
             await pilot.press("escape", "f3")
             await pilot.pause()
             assert isinstance(app.screen, HistoryScreen)
@@ -54,4 +58,5 @@ def test_80_by_24(app, scanned):
 
     found = run(journey())
     assert found["help"] and found["detail footer"] and found["detail footer shown"]
+    assert found["detail fits"]
     assert {"Started", "Status", "Storage", "Wasted", "Files"} <= set(found["history columns"])

@@ -18,6 +18,13 @@ from aa_tui.tui.widgets.tables import VimDataTable
 LIKELY = "likely duplicate (same size and name; bytes not compared)"
 
 
+NARROW_BELOW = 110  # terminal columns under which the table drops two columns and cuts names
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def issue_url(base: str, key: str) -> str:
     return f"{base.rstrip('/')}/browse/{key}"
 
@@ -71,24 +78,40 @@ class GroupDetailScreen(AppScreen):
         )
         self.query_one("#group-head", Static).update(head)
         table = self.query_one(VimDataTable)
-        self._keep_column, *_ = table.add_columns(
-            "Keep", "Issue", "Project", "File name", "Uploader", "Uploaded", "Status", "Category"
-        )
+        # On a narrow terminal (80 columns) the project (it starts the issue key) and the status
+        # category go, and long names are cut, so that no row needs scrolling sideways.
+        narrow = self.app.size.width < NARROW_BELOW
+        names = ["Keep", "Issue", "Project", "File name", "Uploader", "Uploaded", "Status"]
+        if narrow:
+            names.remove("Project")
+        else:
+            names.append("Category")
+        self._keep_column, *_ = table.add_columns(*names)
         for n, loc in enumerate(self.locations):
             keep = Text("★ keep", style="bold green") if loc.get("is_canonical") else Text("copy")
             if self.marks is not None:
                 keep = self._keep_cell(loc, keep)
-            table.add_row(
-                keep,
-                loc["issue_key"],
-                loc["project_key"],
-                loc["file_name"],
-                loc["author"],
-                fmt.date(loc["created"]),
-                loc["status"],
-                loc["status_category"],
-                key=str(n),
-            )
+            if narrow:
+                cells = [
+                    keep,
+                    loc["issue_key"],
+                    _cut(loc["file_name"], 22),
+                    _cut(loc["author"], 14),
+                    fmt.date(loc["created"]),
+                    _cut(loc["status"], 10),
+                ]
+            else:
+                cells = [
+                    keep,
+                    loc["issue_key"],
+                    loc["project_key"],
+                    loc["file_name"],
+                    loc["author"],
+                    fmt.date(loc["created"]),
+                    loc["status"],
+                    loc["status_category"],
+                ]
+            table.add_row(*cells, key=str(n))
         self.query_one("#group-hint", Static).update(
             "★ marks the canonical copy (the oldest upload); the others are redundant. "
             "o opens the issue in the browser, c copies its key, u its URL."
