@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 from pathlib import Path
 
 from aa_tui import __version__
@@ -225,6 +224,7 @@ def _read_token(args: argparse.Namespace, workspace, site: str) -> str:
 
 def _scan(args: argparse.Namespace, workspace) -> int:
     from aa_tui.cli_progress import ProgressLine, print_summary
+    from aa_tui.cli_threads import run_in_thread
     from aa_tui.service.errors import EXIT_CANCELLED, EXIT_OK, UsageError, describe
     from aa_tui.service.scanning import Cancelled, scan_request
 
@@ -243,32 +243,20 @@ def _scan(args: argparse.Namespace, workspace) -> int:
     run = workspace.scan(
         request, token, listener=progress.update, allow_insecure_http=args.allow_http
     )
-    outcome_box: dict = {}
-    finished = threading.Event()
 
-    def work() -> None:
-        try:
-            outcome_box["outcome"] = run.run()
-        except BaseException as exc:  # handed to the main thread
-            outcome_box["error"] = exc
-        finally:
-            finished.set()
-
-    thread = threading.Thread(target=work, name="aa-scan", daemon=True)
-    thread.start()
-    # Wait on an Event, not Thread.join: a join interrupted by Ctrl-C marks the thread as
-    # stopped while it still runs (CPython < 3.13), and the next join returns at once.
-    try:
-        while not finished.wait(0.2):
-            pass
-    except KeyboardInterrupt:
-        run.cancel()
+    def interrupted(count: int) -> None:
         progress.finish()
-        print("aa-tui: stopping (Ctrl-C); the scan stays resumable with --resume.", file=sys.stderr)
-        finished.wait(10)
+        if count == 1:
+            print(
+                "aa-tui: stopping (Ctrl-C); the scan stays resumable with --resume.",
+                file=sys.stderr,
+            )
+
+    outcome, error, finished = run_in_thread(
+        run, name="aa-scan", on_interrupt=interrupted, grace_s=10
+    )
     progress.finish()
-    error = outcome_box.get("error")
-    if not finished.is_set():
+    if not finished:
         error = Cancelled()  # still winding down after 10 s: its checkpoint is on disk
     if isinstance(error, Cancelled):
         print(
@@ -289,7 +277,6 @@ def _scan(args: argparse.Namespace, workspace) -> int:
                 message += " The scan can be continued with --resume."
         print(f"aa-tui: {message}", file=sys.stderr)
         return problem.exit_code
-    outcome = outcome_box["outcome"]
     for warning in outcome.warnings:
         print(f"aa-tui: note: {warning}", file=sys.stderr)
     _export(workspace, outcome.info.id, args.json, args.csv)

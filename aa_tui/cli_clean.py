@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import humanize
 
+from aa_tui.cli_threads import run_in_thread
 from aa_tui.model.cleanup import CleanupProgress, KeepRule, Outcome, PlanFilters
 
 FIRST_ROWS = 10
@@ -225,34 +225,17 @@ def _token(args: argparse.Namespace, workspace, site: str, email: str) -> str:
 
 def _in_thread(job, progress: _Progress, what: str) -> tuple[Any, BaseException | None]:
     """Run ``job.run()`` in a thread; Ctrl-C asks it to stop (twice: stop at once)."""
-    box: dict[str, Any] = {}
-    finished = threading.Event()
 
-    def work() -> None:
-        try:
-            box["outcome"] = job.run()
-        except BaseException as exc:  # handed to the main thread
-            box["error"] = exc
-        finally:
-            finished.set()
+    def interrupted(count: int) -> None:
+        progress.finish()
+        _err(
+            f"stopping (Ctrl-C): the {what} ends after the writes in flight"
+            + ("; Ctrl-C again stops them too." if count == 1 else ".")
+        )
 
-    threading.Thread(target=work, name=f"aa-{what}", daemon=True).start()
-    interrupts = 0
-    while True:
-        try:
-            while not finished.wait(0.2):
-                pass
-            break
-        except KeyboardInterrupt:
-            interrupts += 1
-            job.cancel()
-            progress.finish()
-            _err(
-                f"stopping (Ctrl-C): the {what} ends after the writes in flight"
-                + ("; Ctrl-C again stops them too." if interrupts == 1 else ".")
-            )
+    outcome, error, _finished = run_in_thread(job, name=f"aa-{what}", on_interrupt=interrupted)
     progress.finish()
-    return box.get("outcome"), box.get("error")
+    return outcome, error
 
 
 def _start(args: argparse.Namespace, workspace, cleanup, plan) -> tuple[Any, _Progress]:
