@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from helpers.scanning import run_scan
 
 from aa_tui.demo.insights_truth import insight_truth
 from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.jira.client import JiraClient
-from aa_tui.jira.governor import RateGovernor, RetryPolicy
 from aa_tui.model.insights import InsightSettings
 from aa_tui.model.records import AttachmentRecord
 from aa_tui.model.summary import ScanSummary
-from aa_tui.scan.engine import ScanEngine, ScanRequest
 from aa_tui.scan.insights import build_insights, months_of, unreadable_rows
 from aa_tui.scan.insights_lists import select_files
 from aa_tui.store.file_rows import rows_from_saved
@@ -28,18 +26,7 @@ def scanned(small_site, tmp_path_factory):
     """One exact scan of the small demo site, its store and the site's insight truth."""
     store = Store(tmp_path_factory.mktemp("insights") / "data")
     with DemoServer(small_site, DemoOptions()) as server:
-        policy = RetryPolicy(max_tries=8, base_delay_s=0.05, max_delay_s=0.5)
-        client = JiraClient(
-            server.base_url,
-            server.email,
-            server.token,
-            governor=RateGovernor(max_concurrency=8, policy=policy),
-        )
-        try:
-            request = ScanRequest(site=client.site, email=server.email)
-            outcome = ScanEngine(client, store, request, clock=lambda: NOW).run()
-        finally:
-            client.close()
+        outcome = run_scan(server, store, now=NOW)
     results = store.results(outcome.info.id)
     yield outcome, results, insight_truth(small_site)
     store.close()

@@ -9,13 +9,11 @@ from datetime import datetime, timezone
 
 import pytest
 from helpers.cli import aa
+from helpers.scanning import run_scan
 
 from aa_tui.demo.insights_truth import insight_truth
 from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.jira.client import JiraClient
-from aa_tui.jira.governor import RateGovernor, RetryPolicy
 from aa_tui.model.insights import InsightSettings, parse_size
-from aa_tui.scan.engine import ScanEngine, ScanRequest
 from aa_tui.scan.html_report import render
 from aa_tui.service.workspace import Workspace
 from aa_tui.store.store import Store
@@ -30,18 +28,7 @@ def stored(small_site, tmp_path_factory):
     data = tmp_path_factory.mktemp("report") / "data"
     store = Store(data)
     with DemoServer(small_site, DemoOptions()) as server:
-        policy = RetryPolicy(max_tries=8, base_delay_s=0.05, max_delay_s=0.5)
-        client = JiraClient(
-            server.base_url,
-            server.email,
-            server.token,
-            governor=RateGovernor(max_concurrency=8, policy=policy),
-        )
-        try:
-            request = ScanRequest(site=client.site, email=server.email)
-            outcome = ScanEngine(client, store, request, clock=lambda: NOW).run()
-        finally:
-            client.close()
+        outcome = run_scan(server, store, now=NOW)
     store.close()
     return data, outcome.info.id
 
