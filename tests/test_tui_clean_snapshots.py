@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from helpers.tui import SITE_LABEL, SIZE, wait_for_workers
+from helpers.tui import SITE_LABEL
+from helpers.tui import shoot as shoot_after
 
 from aa_tui.model.cleanup import (
     CleanupPhase,
@@ -27,18 +28,7 @@ PLAN_ID = "p20261101-093000-demo"
 
 
 def shoot(snap_compare, app, *steps) -> bool:
-    async def run_before(pilot) -> None:
-        await pilot.pause()
-        await wait_for_workers(pilot)
-        for step in steps:
-            if isinstance(step, str):
-                await pilot.press(step)
-            else:
-                await step(pilot)
-            await wait_for_workers(pilot)
-        await pilot.pause()
-
-    return snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    return shoot_after(snap_compare, app, *steps, pause_after=True)
 
 
 def results(scan_id: str, **kw):

@@ -5,7 +5,7 @@ Update with ``pytest tests/test_tui_snapshots.py --snapshot-update`` and look at
 
 from __future__ import annotations
 
-from helpers.tui import SIZE, make_app, wait_for_workers
+from helpers.tui import make_app, shoot
 from keyring.backends import fail
 
 from aa_tui.jira.errors import AuthError
@@ -18,22 +18,6 @@ from aa_tui.tui.screens.live_scan import LiveScanScreen
 from aa_tui.tui.screens.new_scan import NewScanScreen
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.inputs import TextInput
-
-
-def shoot(snap_compare, app, *steps) -> bool:
-    """Run ``steps`` (coroutines taking the pilot, or key names), wait for workers, compare."""
-
-    async def run_before(pilot) -> None:
-        await pilot.pause()
-        await wait_for_workers(pilot)
-        for step in steps:
-            if isinstance(step, str):
-                await pilot.press(step)
-            else:
-                await step(pilot)
-            await wait_for_workers(pilot)
-
-    return snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 def push(screen_factory):

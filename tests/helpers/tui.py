@@ -203,3 +203,22 @@ def store_synthetic_scan(data_dir: Path, n: int) -> str:
     store.save_scan(info)
     store.close()
     return info.id
+
+
+def shoot(snap_compare, app, *steps, pause_after: bool = False) -> bool:
+    """Run ``steps`` (coroutines taking the pilot, or key names) with the workers waited for
+    after each, then compare the app's picture with its snapshot."""
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await wait_for_workers(pilot)
+        for step in steps:
+            if isinstance(step, str):
+                await pilot.press(step)
+            else:
+                await step(pilot)
+            await wait_for_workers(pilot)
+        if pause_after:
+            await pilot.pause()
+
+    return snap_compare(app, terminal_size=SIZE, run_before=run_before)
