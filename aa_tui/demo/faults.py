@@ -3,7 +3,7 @@
 Everything here is deterministic given the site's seed (which attachments and issues are
 damaged, which issues bulkfetch cannot return), so tests can compute the expected answer with
 :meth:`aa_tui.demo.generator.DemoData.truth_for` and the helpers below. The per-request shares
-(``fault_bad_json``) draw from the server's fault RNG like the other ``fault_*`` options.
+(``fault_bad_json``) are drawn per request like the other ``fault_*`` options (:mod:`aa_tui.demo.dice`).
 """
 
 from __future__ import annotations

@@ -172,8 +172,8 @@ class BaseHandler(BaseHTTPRequestHandler):
         if self.command == "HEAD":
             return
         cut = -1
-        if length > 1 and demo.fault(demo.options.fault_cut_download):
-            cut = demo.fault_int(0, min(length - 1, 1 << 20))
+        if length > 1 and demo.fault(demo.options.fault_cut_download, "cut"):
+            cut = demo.dice.integer(0, min(length - 1, 1 << 20), "cut-at")
         sent = 0
         try:
             for piece in demo.iter_file(j, start, end):

@@ -51,6 +51,7 @@ class JiraHandler(BaseHandler):
         match = ROUTER.match(self.command, path)
         key = f"{self.command} {match.name if match else '(no route)'}"
         demo.stats.hit(key)
+        demo.dice.begin(f"{self.command} {path} {self.headers.get('Range', '')}")
         if opts.not_jira:
             missing = opts.not_jira == "html404" and path != "/"
             page = faults.HTML_404 if missing else faults.HTML_PAGE
@@ -65,7 +66,7 @@ class JiraHandler(BaseHandler):
                 body = BAD_JSON
         if opts.latency_s:
             time.sleep(opts.latency_s)
-        if demo.fault(opts.fault_slow):
+        if demo.fault(opts.fault_slow, "slow"):
             demo.stats.add("slow_answers")
             time.sleep(opts.slow_s)
         req = Request(self, demo, self.command, path, {}, query, body, raw)
@@ -87,7 +88,7 @@ class JiraHandler(BaseHandler):
         if (
             reply.status == 200
             and reply.body is not None
-            and (path in opts.bad_json_paths or demo.fault(opts.fault_bad_json))
+            and (path in opts.bad_json_paths or demo.fault(opts.fault_bad_json, "bad-json"))
         ):
             demo.stats.add("bad_json")
             reply = Reply(
@@ -130,14 +131,16 @@ class JiraHandler(BaseHandler):
         burst_left = demo.start_429_burst()
         if burst_left > 0:
             return self.throttle(limit, burst_left, key)
-        if demo.fault(opts.fault_5xx):
+        if demo.fault(opts.fault_5xx, "5xx"):
             demo.stats.add("errors_5xx")
-            status = demo.fault_choice([500, 502, 503])
+            status = demo.dice.choice([500, 502, 503], "5xx-status")
             if status == 502:
                 return Reply(
                     502, raw=b"<html><body>502 Bad Gateway</body></html>", content_type="text/html"
                 )
-            headers = {"Retry-After": "1"} if status == 503 and demo.fault(0.5) else {}
+            headers = (
+                {"Retry-After": "1"} if status == 503 and demo.fault(0.5, "retry-after") else {}
+            )
             return errors(status, "The demo site failed on purpose (fault injection).", **headers)
         return self.authenticate(req, public)
 

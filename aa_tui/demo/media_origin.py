@@ -28,9 +28,12 @@ class MediaHandler(BaseHandler):
     def handle_media(self) -> None:
         demo = self.demo
         demo.stats.add("media_requests")
+        demo.dice.begin(
+            f"{self.command} {urlsplit(self.path).path} {self.headers.get('Range', '')}"
+        )
         if demo.options.latency_s:
             time.sleep(demo.options.latency_s)
-        if demo.fault(demo.options.fault_slow):
+        if demo.fault(demo.options.fault_slow, "slow"):
             demo.stats.add("slow_answers")
             time.sleep(demo.options.slow_s)
         url = urlsplit(self.path)

@@ -10,7 +10,6 @@ signed short-lived token. :class:`DemoServer` holds the state both share; see
 from __future__ import annotations
 
 import hashlib
-import random
 import ssl
 import threading
 import time
@@ -22,6 +21,7 @@ from aa_tui.demo import catalog as cat
 from aa_tui.demo import faults
 from aa_tui.demo.changes import Changes, Upload, truth_with_uploads
 from aa_tui.demo.content import iter_spec
+from aa_tui.demo.dice import FaultDice
 from aa_tui.demo.generator import DemoData, mix64
 from aa_tui.demo.http import Exchange, QuietServer, Rejected, throttled
 from aa_tui.demo.issue_view import SiteView
@@ -81,7 +81,7 @@ class DemoServer:
             self.bucket = TokenBucket(options.rate_limit_rps, options.burst)
         limit = options.issue_write_limit
         self.writes = WriteLimiter(limit[0], limit[1]) if limit else None
-        self._fault_rng = random.Random(options.fault_seed)
+        self.dice = FaultDice(options.fault_seed)
         self._burst_until = 0.0
         self._servers: list[QuietServer] = []
         self._threads: list[threading.Thread] = []
@@ -154,19 +154,9 @@ class DemoServer:
             self.recorded.append(exchange)
 
     # ---- faults --------------------------------------------------------------------------
-    def fault(self, share: float) -> bool:
-        if share <= 0:
-            return False
-        with self._lock:
-            return self._fault_rng.random() < share
-
-    def fault_choice(self, options: list) -> Any:
-        with self._lock:
-            return self._fault_rng.choice(options)
-
-    def fault_int(self, lo: int, hi: int) -> int:
-        with self._lock:
-            return self._fault_rng.randint(lo, hi)
+    def fault(self, share: float, kind: str) -> bool:
+        """Whether the request being served meets fault ``kind`` (see :mod:`aa_tui.demo.dice`)."""
+        return self.dice.chance(share, kind)
 
     def start_429_burst(self) -> float:
         """Start (or join) a fault burst; returns seconds left in it (0 when none)."""
@@ -174,7 +164,7 @@ class DemoServer:
         with self._lock:
             if now < self._burst_until:
                 return self._burst_until - now
-        if self.fault(self.options.fault_429_burst):
+        if self.fault(self.options.fault_429_burst, "429-burst"):
             with self._lock:
                 self._burst_until = now + 1.0
             return 1.0
