@@ -20,7 +20,7 @@ import traceback
 
 import _common as c
 
-TARGETS = {"overview_s": 1.0, "list_s": 1.0, "first_list_s": 2.0}
+TARGETS = {"overview_s": 1.0, "list_s": 1.0, "first_list_s": 1.0}  # issue 11: each list < 1 s
 LIMIT = 5000  # what the app's list of files reads (aa_tui/tui/screens/insights_files.py)
 
 
@@ -125,7 +125,7 @@ def main() -> int:
         ),
         (
             first < TARGETS["first_list_s"],
-            f"first list (reads the file table) < 2 s ({first:.2f} s)",
+            f"first list (reads the file table) < 1 s ({first:.2f} s)",
         ),
         (slowest < TARGETS["list_s"], f"every later list < 1 s (slowest {slowest:.2f} s)"),
     ]

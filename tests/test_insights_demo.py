@@ -14,6 +14,7 @@ from aa_tui.model.records import AttachmentRecord
 from aa_tui.model.summary import ScanSummary
 from aa_tui.scan.insights import build_insights, months_of, unreadable_rows
 from aa_tui.scan.insights_lists import select_files
+from aa_tui.service.workspace import Workspace
 from aa_tui.store.file_rows import rows_from_saved
 from aa_tui.store.store import Store
 
@@ -22,14 +23,20 @@ NOW_S = int(NOW.timestamp())
 
 
 @pytest.fixture(scope="module")
-def scanned(small_site, tmp_path_factory):
-    """One exact scan of the small demo site, its store and the site's insight truth."""
+def scanned_store(small_site, tmp_path_factory):
+    """One exact scan of the small demo site and the store that keeps it."""
     store = Store(tmp_path_factory.mktemp("insights") / "data")
     with DemoServer(small_site, DemoOptions()) as server:
         outcome = run_scan(server, store, now=NOW)
-    results = store.results(outcome.info.id)
-    yield outcome, results, insight_truth(small_site)
+    yield store, outcome
     store.close()
+
+
+@pytest.fixture(scope="module")
+def scanned(scanned_store, small_site):
+    """The scan's outcome, its stored results and the site's insight truth."""
+    store, outcome = scanned_store
+    return outcome, store.results(outcome.info.id), insight_truth(small_site)
 
 
 def test_uploads_by_month_match_the_truth(scanned):
@@ -125,6 +132,28 @@ def test_stale_empty_largest_and_heat_match_the_truth(scanned):
     )[:50]
     assert [h["attachment_id"] for h in outcome.summary["heat"]] == [a for *_, a in heat]
     assert [h["heat"] for h in outcome.summary["heat"]] == [-h for h, *_ in heat]
+
+
+def test_workspace_lists_follow_each_setting_and_scan(scanned_store, small_site, tmp_path):
+    """The workspace keeps the last file table and what it worked out per settings: a list
+    opened with other thresholds, then with the saved ones, and then of another scan, each
+    is that setting's and that scan's own."""
+    store, outcome = scanned_store
+    truth = insight_truth(small_site)
+    workspace = Workspace(store, memory_tokens={})
+    scan_id = outcome.info.id
+    stale = truth.stale(NOW_S, 365)
+    short = InsightSettings(stale_days=30)
+    for settings, expected in ((None, stale), (short, truth.stale(NOW_S, 30)), (None, stale)):
+        listed = workspace.file_list(scan_id, "stale", settings=settings)
+        assert {r.attachment_id for r in listed.files} == expected
+    other = Store(tmp_path / "other")
+    with DemoServer(small_site, DemoOptions(hidden_projects=("OPS",))) as server:
+        second = run_scan(server, other, now=NOW)
+    fewer = Workspace(other, memory_tokens={}).file_list(second.info.id, "largest")
+    assert fewer.count == second.summary["totals"]["total_files"] < len(truth.sizes)
+    assert workspace.file_list(scan_id, "largest").count == len(truth.sizes)
+    other.close()
 
 
 def test_hygiene_counts_the_log_files(scanned):

@@ -6,8 +6,17 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import cached_property
 
+from aa_tui.model.classify import UNKNOWN_AGE, age_of_days, file_type
 from aa_tui.model.dates import parse_jira_time
-from aa_tui.model.file_table import I_CATEGORY, I_PROJECT, I_UPDATED, I_UPDATED_S, NAME, FileTable
+from aa_tui.model.file_table import (
+    CREATED,
+    I_CATEGORY,
+    I_PROJECT,
+    I_UPDATED,
+    I_UPDATED_S,
+    NAME,
+    FileTable,
+)
 from aa_tui.model.insights import InsightSettings
 from aa_tui.scan.insights_hygiene import hygiene_kind
 
@@ -98,10 +107,36 @@ class Facts:
         return [issue[I_PROJECT] in idle for issue in self.table.issues]
 
     @cached_property
+    def _names(self) -> set[str]:
+        return {row[NAME] for row in self.table.rows}
+
+    @cached_property
     def kinds(self) -> dict[str, str]:
         """Every file name of the table and its hygiene kind (``""``: none)."""
-        names = {row[NAME] for row in self.table.rows}
-        return {name: hygiene_kind(name) for name in names}
+        return {name: hygiene_kind(name) for name in self._names}
+
+    @cached_property
+    def file_types(self) -> dict[str, str]:
+        """Every file name of the table and its file type (see :func:`file_type`)."""
+        return {name: file_type(name) for name in self._names}
+
+    @cached_property
+    def age_brackets(self) -> list[str]:
+        """Per file: its upload's age bracket (as :func:`~aa_tui.model.classify.age_bracket`)."""
+        now = self.now
+        labels: dict[int, str] = {}
+        out = []
+        for row in self.table.rows:
+            when = parse_jira_time(row[CREATED])
+            if when is None:
+                out.append(UNKNOWN_AGE)
+                continue
+            days = (now - when).days
+            label = labels.get(days)
+            if label is None:
+                label = labels[days] = age_of_days(days)
+            out.append(label)
+        return out
 
     def hygiene(self, name: str) -> str:
         kind = self._kinds.get(name)

@@ -7,7 +7,6 @@ from collections.abc import Callable, Collection
 from datetime import datetime
 
 from aa_tui.memory import gc_paused
-from aa_tui.model.classify import age_bracket, file_type
 from aa_tui.model.file_table import (
     AID,
     COPY,
@@ -79,33 +78,44 @@ def select_list(
     settings: InsightSettings | None = None,
     unreadable: Collection[str] = (),
     limit: int | None = None,
+    facts: Facts | None = None,
 ) -> FileList:
     """:func:`select_files` with the whole list's count and bytes (a UI shows the first
-    ``limit`` files of a list of 500,000 without building them all)."""
+    ``limit`` files of a list of 500,000 without building them all). ``facts`` (of this
+    table, ``now`` and ``settings``) may be kept from an earlier list: what it worked out is
+    not worked out again."""
     if name not in FILE_LISTS:
         raise UnknownList(f"There is no list of files called {name!r}.")
+    if facts is None or facts.table is not table:
+        facts = Facts(table, now, settings or InsightSettings())
     with gc_paused():  # millions of rows alive: collections would walk them all (see memory)
-        return _select(table, name, key, now, settings, unreadable, limit)
+        return _select(table, name, key, facts, set(unreadable), limit)
 
 
 def _select(
     table: FileTable,
     name: str,
     key: str,
-    now: datetime,
-    settings: InsightSettings | None,
-    unreadable: Collection[str],
+    facts: Facts,
+    unreadable: set[str],
     limit: int | None,
 ) -> FileList:
-    facts = Facts(table, now, settings or InsightSettings())
-    test = _test(table, name, key, facts, set(unreadable))
     rows = table.rows
-    if name == "hygiene":  # the commonest slow list: no call per file
+    # The lists that test a worked-out fact of each file: no call per file.
+    if name in ("all", "largest"):
+        chosen = list(range(len(rows)))
+    elif name == "hygiene":
         kinds = facts.kinds
         chosen = [
             i for i, row in enumerate(rows) if (k := kinds[row[NAME]]) and (not key or k == key)
         ]
+    elif name == "file_types":
+        types = facts.file_types
+        chosen = [i for i, row in enumerate(rows) if types[row[NAME]] == key]
+    elif name == "age_brackets":
+        chosen = [i for i, label in enumerate(facts.age_brackets) if label == key]
     else:
+        test = _test(table, name, key, facts, unreadable)
         chosen = [i for i, row in enumerate(rows) if test(row)]
     if name == "heat":
         days = facts.days
@@ -137,20 +147,16 @@ def _select(
 def _test(
     table: FileTable, name: str, key: str, facts: Facts, unreadable: set[str]
 ) -> Callable[[list], bool]:
-    issues, people, now = table.issues, table.people, facts.now
+    issues, people = table.issues, table.people
     month, _, project = key.partition("|")
     tests: dict[str, Callable[[list], bool]] = {
-        "all": lambda r: True,
-        "largest": lambda r: True,
         "stale": lambda r: facts.stale[r[ISSUE]],
         "empty": lambda r: r[SIZE] == 0,
         "unreadable": lambda r: r[AID] in unreadable,
         "heat": lambda r: r[SIZE] > 0 and facts.days[r[ISSUE]] is not None,
         "copies": lambda r: r[COPY],
         "projects": lambda r: issues[r[ISSUE]][I_PROJECT] == key,
-        "file_types": lambda r: file_type(r[NAME]) == key,
         "uploaders": lambda r: people[r[PERSON]][P_NAME] == key,
-        "age_brackets": lambda r: age_bracket(r[CREATED], now) == key,
         "status_categories": lambda r: issues[r[ISSUE]][I_CATEGORY] == key,
         "uploads_by_month": lambda r: (
             month_of(r[CREATED]) == month

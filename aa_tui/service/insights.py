@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timezone
 
+from aa_tui.memory import gc_paused, keep_out_of_collections
 from aa_tui.model.file_table import FileTable
 from aa_tui.model.insights import (
     FileList,
@@ -21,6 +22,7 @@ from aa_tui.model.insights import (
 from aa_tui.model.summary import ScanSummary
 from aa_tui.scan.insights import build_insights, months_of
 from aa_tui.scan.insights_compare import group_changes
+from aa_tui.scan.insights_facts import Facts
 from aa_tui.scan.insights_lists import FILE_LISTS, select_files, select_list
 from aa_tui.store.results import ScanResults
 
@@ -36,23 +38,38 @@ __all__ = [
 
 
 class _TableCache:
-    """The last scan's file table, kept between lists (a million files take about a second
-    to read; every screen asks the workspace for its own ScanResults)."""
+    """The last scan's file table and the facts worked out from it, kept between lists (a
+    million files take most of a second to read; every screen asks the workspace for its own
+    ScanResults)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: tuple[str, str] | None = None
         self._table: FileTable | None = None
+        self._facts: dict[tuple[datetime, InsightSettings], Facts] = {}
 
     def get(self, results: ScanResults) -> FileTable:
         key = (results.folder_key(), results.scan_id)
         with self._lock:
             if self._key == key and self._table is not None:
                 return self._table
-        table = results.file_table()
+        with gc_paused():
+            table = results.file_table()
+            # Millions of rows that live on: out of the collector's walks from now on (they
+            # hold no cycles, so they are still freed when the cache lets them go).
+            keep_out_of_collections()
         with self._lock:
-            self._key, self._table = key, table
+            self._key, self._table, self._facts = key, table, {}
         return table
+
+    def facts(self, table: FileTable, now: datetime, settings: InsightSettings) -> Facts:
+        with self._lock:
+            if table is self._table:
+                found = self._facts.get((now, settings))
+                if found is None:
+                    found = self._facts[now, settings] = Facts(table, now, settings)
+                return found
+        return Facts(table, now, settings)
 
 
 _TABLES = _TableCache()
@@ -104,14 +121,17 @@ def file_list_of(
 ) -> FileList:
     """The first ``limit`` files of list ``name`` and the whole list's count and bytes."""
     summary = results.summary()
+    table, now = _table(results), scan_now(summary)
+    settings = settings or summary.insight_settings
     return select_list(
-        _table(results),
+        table,
         name,
         key,
-        now=scan_now(summary),
-        settings=settings or summary.insight_settings,
+        now=now,
+        settings=settings,
         unreadable=[str(u.get("attachment_id")) for u in summary.unreadable],
         limit=limit,
+        facts=_TABLES.facts(table, now, settings),
     )
 
 
