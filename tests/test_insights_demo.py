@@ -156,6 +156,23 @@ def test_workspace_lists_follow_each_setting_and_scan(scanned_store, small_site,
     other.close()
 
 
+def test_a_stated_cap_gives_what_a_rebuild_gives(scanned_store):
+    """Only the cap differs from the saved settings: the saved tables with the room under
+    the cap, equal to a rebuild of every table with that cap."""
+    store, outcome = scanned_store
+    workspace = Workspace(store, memory_tokens={})
+    cap = outcome.summary["totals"]["total_size"] // 3
+    settings = InsightSettings(cap=cap)
+    quick = workspace.insights(outcome.info.id, settings)
+    rebuilt = build_insights(
+        store.results(outcome.info.id).file_table(), now=NOW, settings=settings
+    )
+    assert quick.settings == settings and quick.table("what_if") == rebuilt.table("what_if")
+    assert quick.table("what_if")[0].under_cap == cap - outcome.summary["totals"]["total_size"]
+    cleared = workspace.insights(outcome.info.id, InsightSettings())
+    assert all(row.under_cap is None for row in cleared.table("what_if"))
+
+
 def test_hygiene_counts_the_log_files(scanned):
     outcome, results, truth = scanned
     logs = {a for a, name in truth.names.items() if name.lower().endswith(".log")}

@@ -98,7 +98,7 @@ def test_html_report_is_self_contained(stored, small_site, tmp_path):
     assert html.startswith("<!doctype html>") and html.count("<svg") == 2
     # nothing to fetch: no scripts, no external resources, no links to load
     assert not re.search(r"<script|<link|<img|<iframe|src=|href=|@import|url\(", html)
-    assert "cap 19.1 MiB" in html  # the cap line of the what-if chart (20 MB)
+    assert "cap 20 MB" in html  # the cap line of the what-if chart, in the units plans use
     assert "SHA-256" in html and "Under the cap" in html
     months = json.loads(json.dumps(insight_truth(small_site).months))
     assert html.count("<title>") == 1 + len(months)  # the page's title and one per month bar

@@ -69,3 +69,11 @@ def test_insights_files_sorted_and_filtered(snap_compare, app, scanned):
 
 def test_insights_growth_of_a_project(snap_compare, app, scanned):
     assert shoot(snap_compare, app, scanned.exact_id, "p")
+
+
+def test_insights_storage_cap_dialog(snap_compare, app, scanned):
+    assert shoot(snap_compare, app, scanned.exact_id, "2", "c", *"250GB")
+
+
+def test_insights_what_if_under_a_cap(snap_compare, app, scanned):
+    assert shoot(snap_compare, app, scanned.exact_id, "2", "c", *"20MB", "enter")

@@ -82,3 +82,46 @@ async def _journey(app, scanned) -> None:
         await until(pilot, lambda: files.listed.count > 0)
         assert files.listed.count == months[0].files
         assert {f.project_key for f in files.files} == {first}
+
+
+def test_the_storage_cap_is_stated_in_the_app(app, scanned):
+    """c on the insights asks for the plan's cap: a bad size is said in the dialog, a good
+    one adds the room under the cap to the What-if table, an empty one takes it away."""
+    asyncio.run(_cap_journey(app, scanned))
+
+
+async def _cap_journey(app, scanned) -> None:
+    from aa_tui.tui.screens.cap import CapScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(InsightsScreen(scanned.exact_id))
+        screen = app.screen
+        await until(pilot, lambda: screen.insights is not None)
+        what_if = screen.query_one("#what_if-table", VimDataTable)
+        assert len(what_if.columns) == 5 and screen.insights.settings.cap is None
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CapScreen))
+        await pilot.press(*"lots", "enter")
+        problem = app.screen.query_one("#cap-problem")
+        assert "is not a size" in str(problem.render())
+        await pilot.press("ctrl+a", "ctrl+k", *"2GB", "enter")
+        await until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: screen.insights.settings.cap == 2 * 10**9)
+        await wait_for_workers(pilot)
+        total = screen.summary.totals.total_size
+        assert len(what_if.columns) == 6
+        assert screen.insights.table("what_if")[0].under_cap == 2 * 10**9 - total
+        assert "cap 2 GB" in str(screen.query_one("#insights-title").render())
+        assert screen.query_one("#insight-tabs").active == "what_if"
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CapScreen))
+        assert app.screen.query_one("Input").value == "2 GB"
+        await pilot.press("ctrl+a", "ctrl+k", "enter")
+        await until(pilot, lambda: screen.insights.settings.cap is None)
+        await wait_for_workers(pilot)
+        assert len(what_if.columns) == 5
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CapScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        assert screen.insights.settings.cap is None

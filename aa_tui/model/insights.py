@@ -282,6 +282,16 @@ def parse_size(text: str) -> int:
     return int(amount * _UNITS[unit])
 
 
+def cap_text(cap: int) -> str:
+    """A cap in the decimal units plans are sold in: ``250 GB``, ``1.5 TB``, ``2,000,000 B``
+    (what :func:`parse_size` reads back)."""
+    for unit, factor in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if cap >= factor and (cap * 10) % factor == 0:
+            amount = cap / factor
+            return f"{amount:,.0f} {unit}" if amount == int(amount) else f"{amount:,.1f} {unit}"
+    return f"{cap:,} B"
+
+
 @dataclass(slots=True)
 class GroupChange:
     """A duplicate group between two scans: copies and waste before and after (0: absent)."""

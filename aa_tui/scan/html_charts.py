@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
+from aa_tui.model.insights import cap_text
+
 FILL = "#4f7cac"
 WASTE = "#d9534f"
 CAP = "#222"
@@ -85,7 +87,7 @@ def what_if_bars(
         parts.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="4" y2="{height - 20}" stroke="{CAP}" '
             f'stroke-dasharray="4 3"/><text x="{x:.1f}" y="{height - 6}" text-anchor="middle" '
-            f'font-size="12">cap {escape(size(cap))}</text>'
+            f'font-size="12">cap {escape(cap_text(cap))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

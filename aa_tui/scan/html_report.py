@@ -10,6 +10,7 @@ from typing import Any
 
 import humanize
 
+from aa_tui.model.insights import cap_text
 from aa_tui.scan.html_charts import month_bars, what_if_bars
 from aa_tui.store.atomic import write_atomic
 
@@ -101,7 +102,7 @@ def render(report: dict[str, Any]) -> str:
         ),
     ]
     if cap:
-        cards.append(("Plan cap", size(cap), "as stated"))
+        cards.append(("Plan cap", cap_text(cap), "as stated"))
     card_html = "".join(
         f"<div class=card>{escape(t)}<b>{escape(v)}</b><span class=muted>{escape(s)}</span></div>"
         for t, v, s in cards

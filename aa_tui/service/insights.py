@@ -7,6 +7,7 @@ stale or idle threshold, a storage cap) rebuild them from the scan's file rows.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from aa_tui.memory import gc_paused, keep_out_of_collections
@@ -101,12 +102,24 @@ def _saved(summary: ScanSummary) -> Insights:
     )
 
 
+def _with_cap(insights: Insights, settings: InsightSettings) -> Insights:
+    cap = settings.cap
+    steps = [
+        replace(row, under_cap=None if cap is None else cap - row.remaining_size)
+        for row in insights.table("what_if")
+    ]
+    return replace(insights, settings=settings, tables={**insights.tables, "what_if": steps})
+
+
 def insights_of(results: ScanResults, settings: InsightSettings | None = None) -> Insights:
     """The scan's insights: as saved when they fit ``settings``, else rebuilt from its files
     (also for a scan saved by an aa-tui without insights)."""
     summary = results.summary()
-    if summary.has_insights and (settings is None or settings == summary.insight_settings):
+    saved = summary.insight_settings
+    if summary.has_insights and (settings is None or settings == saved):
         return _saved(summary)
+    if summary.has_insights and settings is not None and replace(settings, cap=saved.cap) == saved:
+        return _with_cap(_saved(summary), settings)  # only the cap differs: nothing to rebuild
     return build_insights(
         _table(results), now=scan_now(summary), settings=settings or InsightSettings()
     )

@@ -3,14 +3,14 @@ hygiene, heat and the lists of files behind every number. Enter opens a row's fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from aa_tui.model.insights import Insights, MonthRow
+from aa_tui.model.insights import Insights, MonthRow, cap_text
 from aa_tui.model.summary import ScanSummary
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
@@ -49,6 +49,7 @@ class InsightsScreen(AppScreen):
         ),
         Binding("enter", "open_files", "Files", id="insights.files"),
         Binding("p", "next_project", "Growth of a project", id="insights.project"),
+        Binding("c", "set_cap", "Storage cap", id="insights.cap"),
         Binding("escape,backspace", "app.pop_screen", "Back", id="insights.back"),
     ]
     DEFAULT_CSS = """
@@ -99,6 +100,7 @@ class InsightsScreen(AppScreen):
             f"Insights · {fmt.size(totals.total_size)} in {fmt.count(totals.total_files)} files"
             f" · stale after {insights.settings.stale_days} days"
             f" · idle after {insights.settings.idle_days} days"
+            + (f" · cap {cap_text(insights.settings.cap)}" if insights.settings.cap else "")
         )
         self._show_growth(insights.table("uploads_by_month"))
         steps = insights.table("what_if")
@@ -106,7 +108,7 @@ class InsightsScreen(AppScreen):
         self._fill(
             "what_if-table",
             ("Cleanup", "Files", "Frees", "Freed so far", "Would remain")
-            + (("Under the cap",) if cap else ()),
+            + (("Against the cap",) if cap else ()),
             [
                 (
                     s.step,
@@ -115,7 +117,7 @@ class InsightsScreen(AppScreen):
                     fmt.size(s.cumulative_size),
                     fmt.size(s.remaining_size),
                 )
-                + ((fmt.size(s.under_cap or 0),) if cap else ())
+                + ((_against_cap(s.under_cap or 0),) if cap else ())
                 for s in steps
             ],  # fmt: skip
             [FileListChoice(*WHAT_IF_LISTS.get(s.step, ("all", "", s.step))) for s in steps],
@@ -287,6 +289,20 @@ class InsightsScreen(AppScreen):
         if isinstance(table, VimDataTable):
             self._open(table, table.cursor_row)
 
+    def action_set_cap(self) -> None:
+        """Ask for the plan's storage cap (this session's), then count the room under it."""
+        from aa_tui.tui.screens.cap import CapChoice, CapScreen
+
+        def chosen(choice: CapChoice | None) -> None:
+            if choice is None:
+                return
+            self.app.settings.insights = replace(self.app.settings.insights, cap=choice.cap)
+            self.action_tab("what_if")
+            self._load()
+
+        settings = self.app.settings
+        self.app.push_screen(CapScreen(settings.insights.cap, settings.path), chosen)
+
     def _open(self, table: DataTable, row: int) -> None:
         from aa_tui.tui.screens.insights_files import FilesScreen
 
@@ -296,8 +312,13 @@ class InsightsScreen(AppScreen):
         self.app.push_screen(FilesScreen(self.scan_id, choices[row], self.summary.scan.issue_base))
 
 
+def _against_cap(room: int) -> str:
+    return f"over by {fmt.size(-room)}" if room < 0 else f"{fmt.size(room)} to spare"
+
+
 CAPTIONS = {
-    "what_if": "What each cleanup would free, no file counted twice: Enter lists its files.",
+    "what_if": "What each cleanup would free, no file counted twice: Enter lists its files;"
+    " c states the plan's storage cap (the room under it gets a column).",
     "idle_projects": "Projects whose newest issue update is older than the idle threshold.",
     "inactive_uploaders": "Files uploaded by accounts that are no longer active.",
     "clutter": "Groups with many copies (signatures, logos, templates), most copies first.",
