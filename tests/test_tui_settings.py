@@ -9,7 +9,7 @@ from helpers.tui import SIZE, wait_for_workers
 
 from aa_tui.tui.screens.export import ExportScreen
 from aa_tui.tui.screens.results import ResultsScreen
-from aa_tui.tui.settings import config_path, load_settings, parse_size
+from aa_tui.tui.settings import config_path, load_settings
 
 
 def run(coro):
@@ -36,17 +36,22 @@ def test_the_file_is_read(tmp_path, monkeypatch):
     monkeypatch.setenv("AA_TUI_CONFIG", str(path))
     assert config_path() == path
     assert load_settings(tmp_path / "none.toml").problems == []  # no file: the defaults
-    assert parse_size("2 GiB") == 2 * 2**30 and parse_size("lots") is None
+    binary = load_settings(write(tmp_path, '[thresholds]\ncap = "2 GiB"\n'))
+    assert binary.insights.cap == 2 * 2**30 and binary.problems == []
 
 
 def test_a_bad_file_is_said_line_by_line(tmp_path):
     assert "not valid TOML" in load_settings(write(tmp_path, "theme = = 1")).problems[0]
     settings = load_settings(
-        write(tmp_path, 'colour = 1\n[keymap]\n"a.b" = 3\n[thresholds]\nstale_days = -1\nfoo = 2\n')
+        write(
+            tmp_path,
+            'colour = 1\n[keymap]\n"a.b" = 3\n[thresholds]\nstale_days = -1\nfoo = 2\n'
+            'cap = "lots"\n',
+        )
     )
     said = " ".join(settings.problems)
     for part in ("unknown setting 'colour'", "keymap 'a.b' needs keys", "stale_days must be",
-                 "unknown threshold 'foo'"):  # fmt: skip
+                 "unknown threshold 'foo'", "cap 'lots' is not a size"):  # fmt: skip
         assert part in said
 
 

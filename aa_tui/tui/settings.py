@@ -23,19 +23,16 @@ read from, or written to, a file).
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from aa_tui.model.insights import InsightSettings
+from aa_tui.model.insights import InsightSettings, parse_size
 
 ENV_CONFIG = "AA_TUI_CONFIG"
 THRESHOLDS = ("stale_days", "idle_days", "clutter_copies", "top")
-_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
-_UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
 
 def config_path() -> Path:
@@ -55,14 +52,6 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
     insights: InsightSettings = field(default_factory=InsightSettings)
     problems: list[str] = field(default_factory=list)
-
-
-def parse_size(text: str) -> int | None:
-    """``250GB``, ``2 GiB``, ``1000000`` -> bytes; None when it is not a size."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", str(text))
-    if not match or match.group(2).upper() not in _UNITS:
-        return None
-    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -119,8 +108,11 @@ def _read(data: dict[str, Any], settings: Settings) -> None:
     names = {f.name for f in fields(InsightSettings)}
     for name, value in thresholds.items():
         if name == "cap":
-            size = parse_size(value)
-            if size is None or size <= 0:
+            try:
+                size = parse_size(str(value)) if isinstance(value, str | int) else 0
+            except ValueError:
+                size = 0
+            if size <= 0:
                 settings.problems.append(f'{where}: cap {value!r} is not a size, e.g. "250GB".')
             else:
                 changes["cap"] = size
