@@ -26,11 +26,12 @@ from aa_tui.model.events import RecentRate, ScanProgress
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, Scope
 from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
+from aa_tui.scan.early_heads import EarlyHeads
 from aa_tui.scan.insights import build_insights, file_table, unreadable_rows
 from aa_tui.scan.preflight import attachments_warning, visible_projects
 from aa_tui.scan.report import build_summary
 from aa_tui.scan.shared_texts import share_texts
-from aa_tui.scan.staged import EarlyHeads, HashBook, StagedHasher, metadata_groups
+from aa_tui.scan.staged import HashBook, StagedHasher, metadata_groups
 from aa_tui.scan.stats import aggregate
 from aa_tui.store.file_rows import write_file_rows
 from aa_tui.store.journal import Journal
