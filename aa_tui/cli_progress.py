@@ -23,11 +23,11 @@ def size(n: int) -> str:
 
 
 def eta(progress: ScanProgress) -> str:
-    if not progress.total or not progress.done or progress.done >= progress.total:
+    """The engine's ETA for this phase (from the recent pace; bytes while hashing)."""
+    left = progress.eta_s
+    if left is None or not progress.total or progress.done >= progress.total:
         return ""
-    per_unit = progress.elapsed_s / max(progress.done, 1)
-    remaining = per_unit * (progress.total - progress.done)
-    return f" ETA {int(remaining // 60)}:{int(remaining % 60):02d}"
+    return f" ETA {int(left // 60)}:{int(left % 60):02d}"
 
 
 class ProgressLine:
@@ -44,10 +44,11 @@ class ProgressLine:
     def update(self, p: ScanProgress) -> None:
         if not self.enabled:
             return
-        rate = p.done / p.elapsed_s if p.elapsed_s > 0 else 0.0
+        rate = p.rate_per_s  # the recent pace of this phase, not the scan's average
         unit = "issues" if p.phase.counts_issues else "files"
+        by_bytes = f", {100 * p.fraction:.0f}% of bytes" if p.phase_bytes_total else ""
         text = (
-            f"{p.phase}: {p.done:,}/{p.total:,} {unit} ({rate:,.0f}/s){eta(p)} | "
+            f"{p.phase}: {p.done:,}/{p.total:,} {unit} ({rate:,.0f}/s){by_bytes}{eta(p)} | "
             f"{p.files:,} files {size(p.total_size)} | read {size(p.bytes_read)} | "
             f"{p.requests:,} requests, {p.throttled} throttled"
         )

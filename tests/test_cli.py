@@ -155,3 +155,26 @@ def test_sizes_read_as_in_the_app():
     from aa_tui.cli_progress import size
 
     assert [size(0), size(1), size(1023), size(1536)] == ["0 B", "1 B", "1023 B", "1.5 KiB"]
+
+
+def test_the_progress_line_tells_the_recent_pace_and_bytes():
+    """The line shows the engine's rate and ETA of this phase (not the scan's average since
+    its start) and, while hashing, how far the full reads are by bytes."""
+    import io
+
+    from aa_tui.cli_progress import ProgressLine
+    from aa_tui.model.enums import Phase
+    from aa_tui.model.events import ScanProgress
+
+    out = io.StringIO()
+    line = ProgressLine(out)
+    line.update(ScanProgress(phase=Phase.HEADS, done=5, total=100, elapsed_s=300.0))
+    line.update(
+        ScanProgress(
+            phase=Phase.HASHING, done=40, total=120, elapsed_s=600.0, rate_per_s=3.0,
+            eta_s=74.0, phase_bytes_done=36_000_000, phase_bytes_total=48_000_000,
+        )
+    )  # fmt: skip
+    heads, hashing = out.getvalue().splitlines()
+    assert "5/100 files (0/s) |" in heads  # no pace measured yet: no ETA claimed
+    assert "40/120 files (3/s), 75% of bytes ETA 1:14 |" in hashing

@@ -55,6 +55,13 @@ def test_byte_phases_of_a_scan_carry_rate_and_eta(small_site, store):
     left = last.elapsed_s - first.elapsed_s
     assert 0.3 * left <= first.eta_s <= 3 * left + 1, (first.eta_s, left)
     assert events[-1].eta_s is None  # saving and done measure nothing of the byte phases
+    # hashing (the full reads) is measured by bytes: a fixed plan, reached, never going back
+    hashing = [e for e in events if e.phase == Phase.HASHING]
+    assert hashing and len({e.phase_bytes_total for e in hashing}) == 1
+    assert hashing[0].phase_bytes_total > 0
+    done = [e.phase_bytes_done for e in hashing]
+    assert done == sorted(done) and done[-1] == hashing[-1].phase_bytes_total
+    assert all(e.phase_bytes_total == 0 for e in events if e.phase != Phase.HASHING)
 
 
 def test_metadata_phases_carry_rate_and_eta(store):

@@ -161,9 +161,7 @@ def test_running_tally_reaches_the_final_groups_and_waste():
     blobs = {"1": a, "2": a, "3": a, "4": b, "5": b, "6": os.urandom(30_000)}
     seen: list[tuple[int, int]] = []
     hasher = StagedHasher(MemoryReader(blobs), batch_size=1)
-    hasher.on_progress = lambda stage, done, total, read: seen.append(
-        (hasher.tally.groups, hasher.tally.wasted)
-    )
+    hasher.on_progress = lambda progress: seen.append((hasher.tally.groups, hasher.tally.wasted))
     groups = hasher.find_groups(build(blobs))
     assert (hasher.tally.groups, hasher.tally.wasted) == (2, 2 * 20_000 + 30_000)
     assert sum(g.wasted_size for g in groups) == hasher.tally.wasted
@@ -213,3 +211,24 @@ def test_no_batch_waits_for_a_slow_read():
     assert group.copies == 2
     # the 30 other heads were read and checkpointed while the slow one was still running
     assert sum(checkpoints_before_slow) >= 30
+
+
+def test_the_full_stage_reports_its_bytes_planned_and_done():
+    """The full reads weigh what they read: the stage's bytes total is what its survivors
+    have left after their heads, it is reached exactly, and it never goes back."""
+    big, mid = os.urandom(900_000), os.urandom(60_000)
+    blobs = {"b1": big, "b2": big, "m1": mid, "m2": mid, "m3": mid, "u": os.urandom(60_000)}
+    blobs |= {f"s{i}": b"x" * 9000 for i in range(6)}  # small, all alike
+    events = []
+    hasher = StagedHasher(MemoryReader(blobs), workers=3, on_progress=events.append)
+    groups = hasher.find_groups(build(blobs))
+    assert sorted(g.copies for g in groups) == [2, 3, 6]
+    full = [e for e in events if e.stage == "full"]
+    # "u" differs from the "m" files in its head: it never reaches the full stage
+    planned = 2 * (900_000 - HEAD_BYTES) + 3 * (60_000 - HEAD_BYTES) + 6 * (9000 - HEAD_BYTES)
+    assert {e.stage_bytes_total for e in full} == {planned}
+    done = [e.stage_bytes_done for e in full]
+    assert done == sorted(done) and done[-1] == planned
+    assert full[-1].files_done == full[-1].files_total == 11
+    heads = [e for e in events if e.stage == "head"]
+    assert heads[-1].stage_bytes_total == 12 * HEAD_BYTES  # each candidate head: 4 KiB

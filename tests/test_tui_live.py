@@ -43,3 +43,21 @@ def test_counters_of_earlier_runs_are_kept_and_columns_do_not_move():
         col = [line.find(label) for line in first.splitlines() if label in line]
         col2 = [line.find(label) for line in second.splitlines() if label in line]
         assert col == col2, label
+
+
+def test_hashing_is_measured_by_bytes():
+    """The full reads go biggest first: 40 of 120 files may be most of the bytes. While the
+    engine sends the phase's bytes, the share, the bar and the bytes to go follow them."""
+    stats = ScanStats()
+    progress = ScanProgress(
+        phase=Phase.HASHING, done=40, total=120, bytes_read=40_000_000, eta_s=12.0,
+        phase_bytes_done=36_000_000, phase_bytes_total=48_000_000,
+    )  # fmt: skip
+    shown = text(stats, progress)
+    assert "40/120 files, 75% of bytes" in shown
+    assert "11.4 MiB to go" in shown and "12s" in shown.replace(" ", "")
+    before = overall_fraction(ScanProgress(phase=Phase.HASHING, done=40, total=120))
+    assert overall_fraction(progress) > before  # 75% of the phase, not 33%
+    # without bytes (heads, tails, an older engine): files, as before
+    heads = text(stats, ScanProgress(phase=Phase.HEADS, done=40, total=120))
+    assert "40 of 120 files (33%)" in heads and "to go" not in heads

@@ -99,6 +99,8 @@ LIVE_EVENTS = [
         requests=300,
         throttled=2,
         retries=3,
+        phase_bytes_done=6_000_000,
+        phase_bytes_total=48_000_000,
     ),
     ScanProgress(
         phase="hashing",
@@ -113,6 +115,10 @@ LIVE_EVENTS = [
         throttled=5,
         retries=6,
         backoff_s=1.5,
+        rate_per_s=6.0,
+        eta_s=14.0,  # (48 - 16.5) MB at the recent 2.25 MB/s: bytes, not the 50 files left
+        phase_bytes_done=16_500_000,
+        phase_bytes_total=48_000_000,
     ),
 ]
 

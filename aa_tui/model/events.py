@@ -12,7 +12,9 @@ from aa_tui.model.enums import Phase
 class ScanProgress:
     """A snapshot of a running scan. ``done``/``total`` count the current phase's units:
     issues while enumerating and fetching details, files while probing and hashing
-    (``bytes_read`` counts the bytes)."""
+    (``bytes_read`` counts all bytes read). While hashing, ``phase_bytes_done`` of
+    ``phase_bytes_total`` say how far the full reads are by bytes: the phase's fraction and
+    ETA follow them (the biggest files go first, so files alone would mislead)."""
 
     phase: Phase
     done: int = 0
@@ -32,8 +34,10 @@ class ScanProgress:
     message: str = ""
     #: units (``done``) per second over the last seconds of this phase; 0 until measured
     rate_per_s: float = 0.0
-    #: seconds left in this phase at that rate; None until there is a rate to tell
+    #: seconds left in this phase at that rate (bytes while hashing); None until measured
     eta_s: float | None = None
+    phase_bytes_done: int = 0
+    phase_bytes_total: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.phase, Phase):
@@ -41,6 +45,8 @@ class ScanProgress:
 
     @property
     def fraction(self) -> float:
+        if self.phase_bytes_total:
+            return min(1.0, self.phase_bytes_done / self.phase_bytes_total)
         return min(1.0, self.done / self.total) if self.total else 0.0
 
 

@@ -31,7 +31,7 @@ from aa_tui.scan.insights import build_insights, file_table, unreadable_rows
 from aa_tui.scan.preflight import attachments_warning, visible_projects
 from aa_tui.scan.report import build_summary
 from aa_tui.scan.shared_texts import share_texts
-from aa_tui.scan.staged import HashBook, StagedHasher, metadata_groups
+from aa_tui.scan.staged import HashBook, StagedHasher, StageProgress, metadata_groups
 from aa_tui.scan.stats import aggregate
 from aa_tui.store.file_rows import write_file_rows
 from aa_tui.store.journal import Journal
@@ -109,6 +109,8 @@ class ScanEngine:
             "backoff_s": self.client.governor.backoff_remaining(),
         }
         phase_changed = fields["phase"] != self._progress.phase
+        if phase_changed and "phase_bytes_total" not in changes:  # a phase's own, not carried
+            fields["phase_bytes_done"] = fields["phase_bytes_total"] = 0
         if phase_changed:
             log.info("phase %s (%s requests so far)", fields["phase"], gov.requests)
         self._progress = ScanProgress(**fields)
@@ -400,20 +402,26 @@ class ScanEngine:
         def on_hashes(stage: str, hashes: dict[str, str], unreadable: dict[str, str]) -> None:
             journal.append("hash", stage=stage, hashes=hashes, unreadable=unreadable)
 
-        window = RecentRate()
+        files_window, bytes_window = RecentRate(), RecentRate()
 
-        def on_progress(stage: str, done: int, total: int, read: int) -> None:
-            phase = STAGE_PHASES[stage]
-            rate, eta = window.update(phase, done, total, time.monotonic())
+        def on_progress(p: StageProgress) -> None:
+            phase = STAGE_PHASES[p.stage]
+            now = time.monotonic()
+            rate, eta = files_window.update(phase, p.files_done, p.files_total, now)
+            by_bytes = phase is Phase.HASHING and p.stage_bytes_total > 0
+            if by_bytes:  # the full reads: big files first, so the ETA follows bytes
+                _, eta = bytes_window.update(phase, p.stage_bytes_done, p.stage_bytes_total, now)
             self._emit(
                 phase=phase,
-                done=done,
-                total=total,
+                done=p.files_done,
+                total=p.files_total,
                 groups=hasher.tally.groups,
                 wasted=hasher.tally.wasted,
-                bytes_read=sum(r.bytes_read for r in hasher.reports.values()),
+                bytes_read=p.bytes_read,
                 rate_per_s=rate,
                 eta_s=eta,
+                phase_bytes_done=p.stage_bytes_done if by_bytes else 0,
+                phase_bytes_total=p.stage_bytes_total if by_bytes else 0,
             )
 
         hasher = StagedHasher(

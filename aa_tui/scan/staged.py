@@ -53,6 +53,21 @@ class StageReport:
     bytes_read: int = 0
 
 
+@dataclass(frozen=True)
+class StageProgress:
+    """Where the hashing is: the stage the scan is at (heads until every head is read, then
+    tails, then full reads), its files, all bytes read so far, and the bytes that stage's
+    reads were planned to take and have taken (a full read of a big file weighs what it
+    reads, so the stage's ETA can follow bytes rather than files)."""
+
+    stage: str
+    files_done: int
+    files_total: int
+    bytes_read: int
+    stage_bytes_done: int = 0
+    stage_bytes_total: int = 0
+
+
 @dataclass
 class HashBook:
     """Hashes known so far per attachment and stage; the checkpoint of the hashing phase."""
@@ -122,9 +137,8 @@ class StagedHasher:
     ``book`` may hold hashes from an interrupted run (resume): those are not read again.
     ``on_hashes(stage, {id: hash}, {id: reason})`` is called from the calling thread with what
     finished since the last call, every ``FLUSH_S`` (or ``batch_size`` files, or
-    ``FULL_BATCH_BYTES``), so the caller can checkpoint; ``on_progress(stage, files_done,
-    files_total, bytes_read)`` as reads finish, for the stage the scan is at (heads until every
-    head is read, then tails, then full reads).
+    ``FULL_BATCH_BYTES``), so the caller can checkpoint; ``on_progress(StageProgress)`` as
+    reads finish.
     """
 
     def __init__(
@@ -135,7 +149,7 @@ class StagedHasher:
         cancel: threading.Event | None = None,
         book: HashBook | None = None,
         on_hashes: Callable[[str, dict[str, str], dict[str, str]], None] | None = None,
-        on_progress: Callable[[str, int, int, int], None] | None = None,
+        on_progress: Callable[[StageProgress], None] | None = None,
         batch_size: int = 64,
     ) -> None:
         self.reader = reader
@@ -143,7 +157,7 @@ class StagedHasher:
         self.cancel = cancel or threading.Event()
         self.book = book or HashBook()
         self.on_hashes = on_hashes or (lambda stage, hashes, unreadable: None)
-        self.on_progress = on_progress or (lambda stage, done, total, read: None)
+        self.on_progress = on_progress or (lambda progress: None)
         self.batch_size = batch_size
         self.reports = {stage: StageReport(stage) for stage in STAGES}
         self.tally = _Tally()  # groups proven so far
@@ -154,6 +168,9 @@ class StagedHasher:
         self._final: list[list[AttachmentRecord]] = []
         self._total = dict.fromkeys(STAGES, 0)
         self._done = dict.fromkeys(STAGES, 0)
+        self._bytes_total = dict.fromkeys(STAGES, 0)  # what the stage's reads are to take
+        self._bytes_done = dict.fromkeys(STAGES, 0)  # ... of reads that ended (any answer)
+        self._plans: dict[tuple[str, str], int] = {}  # (stage, id) -> bytes, until it ends
         self._journal = _Pending(since=0.0)  # the first hash is checkpointed at once
 
     # -- public ---------------------------------------------------------------------------------
@@ -183,6 +200,8 @@ class StagedHasher:
         cohort.pending = len(todo)
         self._total[stage] += len(todo)
         for record in todo:
+            planned = self._plans[stage, record.attachment_id] = self._planned(stage, record)
+            self._bytes_total[stage] += planned
             self._pushed += 1
             heapq.heappush(self._ready, (cohort.seq, -cohort.stage, self._pushed, cohort, record))
         if not todo:
@@ -210,6 +229,15 @@ class StagedHasher:
                 self.tally.add(members)
             else:
                 self._open(_Cohort(cohort.seq, cohort.stage + 1, members))
+
+    def _planned(self, stage: str, record: AttachmentRecord) -> int:
+        """The bytes the ``stage`` read of ``record`` takes (see :meth:`_head` and the rest)."""
+        size = record.size
+        if stage == "head":
+            return min(size, HEAD_BYTES)
+        if stage == "tail":
+            return size - max(HEAD_BYTES, size - TAIL_BYTES) if size > HEAD_BYTES else 0
+        return size - HEAD_BYTES if record.attachment_id in self._head_states else size
 
     def _needs(self, stage: str, record: AttachmentRecord) -> bool:
         if record.attachment_id in self.book.unreadable:
@@ -259,6 +287,7 @@ class StagedHasher:
         stage = STAGES[cohort.stage]
         self._learned(stage, record.attachment_id, future)
         self._done[stage] += 1
+        self._bytes_done[stage] += self._plans.pop((stage, record.attachment_id), 0)
         cohort.pending -= 1
         if cohort.pending == 0:
             self._close(cohort)
@@ -303,7 +332,16 @@ class StagedHasher:
     def _progress(self) -> None:
         stage = next((s for s in STAGES[:2] if self._done[s] < self._total[s]), "full")
         read = sum(r.bytes_read for r in self.reports.values())
-        self.on_progress(stage, self._done[stage], self._total[stage], read)
+        self.on_progress(
+            StageProgress(
+                stage,
+                self._done[stage],
+                self._total[stage],
+                read,
+                self._bytes_done[stage],
+                self._bytes_total[stage],
+            )
+        )
 
     # Each task returns (stage hash, bytes read, full hash when this read completed the file).
     def _head(self, record: AttachmentRecord) -> tuple[str, int, str | None]:

@@ -1,7 +1,8 @@
 """The counters of a running scan: done/total, ETA, throughput, requests, 429s, bytes, totals.
 
 ``done``/``total`` count issues while enumerating and fetching, and files while probing and
-hashing (what ``StagedHasher.on_progress`` reports); bytes read have their own counter.
+hashing (what ``StagedHasher.on_progress`` reports); while hashing, the phase's share and ETA
+follow the bytes of its full reads (the engine's ``phase_bytes_*``).
 
 Every figure comes from the engine's :class:`ScanProgress` (``elapsed_s`` included), so the same
 events always draw the same screen.
@@ -133,7 +134,11 @@ class ScanStats(Static):
         table.add_column(style="bold", width=14, no_wrap=True)
         table.add_column(width=22, no_wrap=True)
         unit = "files" if p.phase.counts_files else "issues"
-        if p.total:
+        if p.total and p.phase_bytes_total:  # full reads: how far by bytes is what counts
+            done = (
+                f"{fmt.count(p.done)}/{fmt.count(p.total)} files, {100 * p.fraction:.0f}% of bytes"
+            )
+        elif p.total:
             done = f"{fmt.count(p.done)} of {fmt.count(p.total)} {unit} ({100 * p.fraction:.0f}%)"
         else:
             done = f"{fmt.count(p.done)} {unit}" if p.done else "-"
@@ -154,6 +159,9 @@ class ScanStats(Static):
         throttled = Text(
             fmt.count(p.throttled + c.throttled), style="yellow" if p.throttled else ""
         )
+        read = fmt.size(p.bytes_read + c.bytes_read)
+        if p.phase_bytes_total:
+            read += f", {fmt.size(p.phase_bytes_total - p.phase_bytes_done)} to go"
         rows = [
             ("This phase", done, "Phase ETA", fmt.duration(eta) if eta is not None else "-"),
             ("Throughput", speed, "Elapsed", fmt.duration(p.elapsed_s)),
@@ -164,7 +172,7 @@ class ScanStats(Static):
                 fmt.count(p.retries + c.retries),
             ),
             ("Throttled (429)", throttled, "Back-off now", backoff),
-            ("Bytes read", fmt.size(p.bytes_read + c.bytes_read), "Errors", fmt.count(p.errors)),
+            ("Bytes read", read, "Errors", fmt.count(p.errors)),
             ("Issues read", fmt.count(p.issues), "Files", fmt.count(p.files)),
             ("Attachment storage", fmt.size(p.total_size), "", ""),
             ("Duplicate groups", fmt.count(p.groups), "Wasted", fmt.size(p.wasted)),
