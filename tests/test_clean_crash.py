@@ -137,9 +137,12 @@ def crash_site(small_site, tmp_path):
 def state_of(data: Path):
     store = Store(data)
     try:
-        rows = PlanStore(store).rows()  # newest first; a plan killed before it began: "saved"
-        row = next((r for r in rows if r.status != "saved"), rows[0])
-        plan = PlanStore(store).load(row.id)
+        # Newest first; a plan killed before it began is "saved". A run killed after its plan
+        # was done, then run again with --resume, plans anew: an empty plan (every copy is
+        # gone already), applied. The plan that did the work is the newest with deletions.
+        plans = PlanStore(store)
+        rows = [(r, plans.load(r.id)) for r in plans.rows()]
+        row, plan = next(((r, p) for r, p in rows if r.status != "saved" and p.deletions), rows[0])
         return plan, AuditLog(store).state(row.id), row
     finally:
         store.close()
@@ -217,6 +220,19 @@ def test_sigkill_at_random_moments_until_done(crash_site, small_site, tmp_path):
     else:
         code, _, err = Clean(server, data, *args).wait()
         assert code == 0, err
+    check_end(server, small_site, data, archive)
+
+
+def test_resume_after_a_finished_cleanup_deletes_nothing_more(crash_site, small_site, tmp_path):
+    """What a kill between the end of the work and the exit leaves: the same --resume command
+    again finds no interrupted plan, plans anew, and that plan is empty (every copy is gone)."""
+    server, data, scan_id = crash_site
+    archive = tmp_path / "archive"
+    args = [scan_id, "--resume", "--yes", "--archive", str(archive), "--comment", "--quiet"]
+    for _ in range(2):
+        code, _, err = Clean(server, data, *args).wait()
+        assert code == 0, err
+    assert "no interrupted cleanup; planning anew" in err
     check_end(server, small_site, data, archive)
 
 

@@ -241,7 +241,11 @@ def test_sigkill_at_random_moments_until_done(crash_server, small_site, tmp_path
     kills = 0
     for attempt in range(3):
         scan = Scan(crash_server, data, *(["--resume"] if attempt else []))
-        time.sleep(rng.uniform(0.5, 1.5))  # the CLI itself takes ~0.4 s to start
+        # The first kill comes once the scan is in the store (before it there is nothing to
+        # resume: a loaded machine can take over a second just to start the CLI).
+        if attempt == 0:
+            wait_for(scan, lambda: any(data.glob("scans/*/*")), "the scan opened")
+        time.sleep(rng.uniform(0.1, 1.0))
         if scan.proc.poll() is not None:  # a resumed run with little left may win the race
             assert scan.wait() == 0, scan.stderr
             break
