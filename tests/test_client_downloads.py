@@ -4,10 +4,11 @@ fed to the hash, whatever the server answers instead."""
 from __future__ import annotations
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from aa_tui.demo.http import QuietServer
 from aa_tui.jira.client import JiraClient
 from aa_tui.jira.errors import GaveUpError
 from aa_tui.jira.governor import RateGovernor, RetryPolicy
@@ -79,8 +80,8 @@ def client():
     Scripted.calls = []
     Scripted.encodings = []
     Scripted.cookies = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
-    media = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
+    server = QuietServer(("127.0.0.1", 0), Scripted)  # a cut download is a hang-up: no traceback
+    media = QuietServer(("127.0.0.1", 0), Scripted)
     Scripted.media_base = f"http://127.0.0.1:{media.server_port}"
     for origin in (server, media):
         threading.Thread(target=origin.serve_forever, args=(0.05,), daemon=True).start()
