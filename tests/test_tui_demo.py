@@ -55,6 +55,28 @@ def test_repeated_demos_keep_one_profile(tmp_path):
         workspace.close()
 
 
+def test_a_demo_removes_only_ended_demos_profiles(tmp_path):
+    """A site the user saved on this machine, and a demo still running in another window,
+    keep their profiles; only an earlier demo whose site is gone loses its."""
+    workspace = Workspace.open(tmp_path / "data")
+    try:
+        with DemoServer(generate_site(seed=3, issues=20), DemoOptions()) as own:
+            users = Profile(own.base_url, "demo@example.com")  # saved by hand on Sites
+            workspace.save_profile(users)
+            with DemoSite(issues=20, seed=3) as running:
+                elsewhere = running.sign_in(workspace)
+                with DemoSite(issues=20, seed=3) as demo:
+                    mine = demo.sign_in(workspace)
+                    kept = {p.site for p in workspace.list_profiles()}
+                    assert kept == {users.site, elsewhere.site, mine.site}
+            with DemoSite(issues=20, seed=3) as later:  # the two demos above have ended
+                last = later.sign_in(workspace)
+            assert {p.site for p in workspace.list_profiles()} == {users.site, last.site}
+            assert not next(p for p in workspace.list_profiles() if p.site == users.site).demo
+    finally:
+        workspace.close()
+
+
 def test_the_demo_scans_at_once(memory_keyring, tmp_path):
     with DemoServer(generate_site(seed=5, issues=60), DemoOptions()) as server:
         profile = Profile(server.base_url, server.email)

@@ -51,10 +51,12 @@ class ScanInfo:
 
 @dataclass
 class Profile:
-    """A saved site (never the token: that lives in the OS keyring)."""
+    """A saved site (never the token: that lives in the OS keyring). ``demo``: saved by
+    ``aa-tui demo`` for its own site (a later demo may remove it once that site is gone)."""
 
     site: str
     email: str
+    demo: bool = field(default=False, compare=False)
 
     @property
     def key(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -104,16 +105,17 @@ class DemoSite:
     @property
     def profile(self) -> Profile:
         assert self.server is not None, "start() the demo first"
-        return Profile(site=self.server.base_url, email=self.server.email)
+        return Profile(site=self.server.base_url, email=self.server.email, demo=True)
 
     def sign_in(self, workspace: Workspace) -> Profile:
         """Save the demo's profile in ``workspace`` with its token in memory; the profile.
 
-        Every demo runs on a new port: the profiles of earlier demos (gone with their
-        process) are removed, so they do not pile up on the Sites screen."""
+        Every demo runs on a new port: the profiles earlier demos saved whose site is gone
+        (it lives as long as its demo) are removed, so they do not pile up on the Sites
+        screen. A site the user saved, or a demo still running elsewhere, stays."""
         profile = self.profile
         for old in workspace.list_profiles():
-            if old.email == profile.email and is_loopback(old.site) and old != profile:
+            if old.demo and old != profile and is_loopback(old.site) and not answers(old.site):
                 workspace.delete_profile(old)
         workspace.save_profile(profile)
         workspace.remember_token(profile, self.server.token, label="memory (demo)")
@@ -124,6 +126,17 @@ def is_loopback(site: str) -> bool:
     """A site on this machine (a demo site, or ``aa-tui demo-site``)."""
     host = urlsplit(site).hostname or ""
     return host in ("127.0.0.1", "localhost", "::1")
+
+
+def answers(site: str, timeout_s: float = 0.3) -> bool:
+    """Whether something listens at ``site``'s host and port (a demo site still running)."""
+    url = urlsplit(site)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname or "127.0.0.1", port), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
 
 
 def gone_demo_note(site: str) -> str:

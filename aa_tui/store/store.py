@@ -133,7 +133,7 @@ class Store:
         with self._lock:
             rows = self._db.table("profiles").all()
         return sorted(
-            (Profile(r["site"], r["email"]) for r in rows),
+            (Profile(r["site"], r["email"], bool(r.get("demo"))) for r in rows),
             key=lambda p: (p.site, p.email),
         )
 
