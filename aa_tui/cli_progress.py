@@ -27,7 +27,8 @@ def eta(progress: ScanProgress) -> str:
     left = progress.eta_s
     if left is None or not progress.total or progress.done >= progress.total:
         return ""
-    return f" ETA {int(left // 60)}:{int(left % 60):02d}"
+    bound = "at most " if progress.phase_bytes_total else ""  # the reads' left only shrinks
+    return f" ETA {bound}{int(left // 60)}:{int(left % 60):02d}"
 
 
 class ProgressLine:
@@ -46,9 +47,16 @@ class ProgressLine:
             return
         rate = p.rate_per_s  # the recent pace of this phase, not the scan's average
         unit = "issues" if p.phase.counts_issues else "files"
-        by_bytes = f", {100 * p.fraction:.0f}% of bytes" if p.phase_bytes_total else ""
+        by_bytes = f", reads {100 * p.fraction:.0f}%" if p.phase_bytes_total else ""
+        pace = f" ({rate:,.0f}/s)" if rate else ""  # nothing claimed before it is measured
+        if not (p.phase.counts_files or p.phase.counts_issues):
+            counts = ""  # connecting, saving, done: nothing of their own to count
+        elif p.total:
+            counts = f": {p.done:,}/{p.total:,} {unit}{pace}{by_bytes}{eta(p)}"
+        else:
+            counts = f": {p.done:,} {unit}{pace}"
         text = (
-            f"{p.phase}: {p.done:,}/{p.total:,} {unit} ({rate:,.0f}/s){by_bytes}{eta(p)} | "
+            f"{p.phase}{counts} | "
             f"{p.files:,} files {size(p.total_size)} | read {size(p.bytes_read)} | "
             f"{p.requests:,} requests, {p.throttled} throttled"
         )

@@ -175,6 +175,8 @@ def test_the_progress_line_tells_the_recent_pace_and_bytes():
             eta_s=74.0, phase_bytes_done=36_000_000, phase_bytes_total=48_000_000,
         )
     )  # fmt: skip
-    heads, hashing = out.getvalue().splitlines()
-    assert "5/100 files (0/s) |" in heads  # no pace measured yet: no ETA claimed
-    assert "40/120 files (3/s), 75% of bytes ETA 1:14 |" in hashing
+    line.update(ScanProgress(phase=Phase.SAVING, done=0, total=0, elapsed_s=601.0, files=9))
+    heads, hashing, saving = out.getvalue().splitlines()
+    assert "probing heads: 5/100 files |" in heads  # no pace measured yet: none claimed
+    assert "40/120 files (3/s), reads 75% ETA at most 1:14 |" in hashing
+    assert saving.startswith("saving | 9 files")  # saving counts nothing of its own

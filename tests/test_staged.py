@@ -213,22 +213,29 @@ def test_no_batch_waits_for_a_slow_read():
     assert sum(checkpoints_before_slow) >= 30
 
 
-def test_the_full_stage_reports_its_bytes_planned_and_done():
-    """The full reads weigh what they read: the stage's bytes total is what its survivors
-    have left after their heads, it is reached exactly, and it never goes back."""
+def test_the_reads_work_is_counted_in_bytes_across_the_stages():
+    """The stages overlap, so the reads' work is one count in bytes: at first every candidate
+    may cost its head, tail and full reads; a file that stops matching no longer can. The
+    share done only grows, and at the end the work left is 0 and the work done is what the
+    reads took."""
     big, mid = os.urandom(900_000), os.urandom(60_000)
     blobs = {"b1": big, "b2": big, "m1": mid, "m2": mid, "m3": mid, "u": os.urandom(60_000)}
-    blobs |= {f"s{i}": b"x" * 9000 for i in range(6)}  # small, all alike
+    blobs |= {f"s{i}": b"x" * 9000 for i in range(6)}  # small, all alike, past both probes
     events = []
-    hasher = StagedHasher(MemoryReader(blobs), workers=3, on_progress=events.append)
+    reader = MemoryReader(blobs)
+    hasher = StagedHasher(reader, workers=3, on_progress=events.append)
     groups = hasher.find_groups(build(blobs))
     assert sorted(g.copies for g in groups) == [2, 3, 6]
-    full = [e for e in events if e.stage == "full"]
-    # "u" differs from the "m" files in its head: it never reaches the full stage
-    planned = 2 * (900_000 - HEAD_BYTES) + 3 * (60_000 - HEAD_BYTES) + 6 * (9000 - HEAD_BYTES)
-    assert {e.stage_bytes_total for e in full} == {planned}
-    done = [e.stage_bytes_done for e in full]
-    assert done == sorted(done) and done[-1] == planned
-    assert full[-1].files_done == full[-1].files_total == 11
-    heads = [e for e in events if e.stage == "head"]
-    assert heads[-1].stage_bytes_total == 12 * HEAD_BYTES  # each candidate head: 4 KiB
+    # in reads: 3 per file read to the end, 1 for "u"; at the end, every one was made
+    assert events[0].reads_left == 3 * 11 + 3 and events[-1].reads_left == 0
+    assert events[-1].reads_done == len(reader.calls) == 3 * 11 + 1
+    # a file read to the end costs its head, its tail and the rest after the head
+    whole = {aid: len(b) + TAIL_BYTES for aid, b in blobs.items()}
+    first, last = events[0], events[-1]
+    assert first.work_done == 0 and first.work_left == sum(whole.values())
+    shares = [e.work_done / (e.work_done + e.work_left) for e in events]
+    assert shares == sorted(shares) and shares[-1] == 1.0
+    # "u" differs from the "m" files in its head: it cost its head only
+    assert last.work_left == 0
+    assert last.work_done == sum(whole.values()) - whole["u"] + HEAD_BYTES
+    assert last.work_done == last.bytes_read

@@ -12,9 +12,11 @@ from aa_tui.model.enums import Phase
 class ScanProgress:
     """A snapshot of a running scan. ``done``/``total`` count the current phase's units:
     issues while enumerating and fetching details, files while probing and hashing
-    (``bytes_read`` counts all bytes read). While hashing, ``phase_bytes_done`` of
-    ``phase_bytes_total`` say how far the full reads are by bytes: the phase's fraction and
-    ETA follow them (the biggest files go first, so files alone would mislead)."""
+    (``bytes_read`` counts all bytes read). While reading files (heads, tails and full
+    reads overlap), ``phase_bytes_done`` of ``phase_bytes_total`` say how far the reads of
+    all three are by bytes (the total is at most what is left to read, shrinking as files stop
+    matching), and ``reads_done`` of ``reads_total`` the same in reads (a small file costs a
+    request's wait more than its bytes): the fraction is the smaller of the two shares."""
 
     phase: Phase
     done: int = 0
@@ -38,6 +40,11 @@ class ScanProgress:
     eta_s: float | None = None
     phase_bytes_done: int = 0
     phase_bytes_total: int = 0
+    #: bytes per second of the reads over the last seconds (0 until measured)
+    bytes_per_s: float = 0.0
+    #: while reading files: reads that ended, of at most this many (every stage)
+    reads_done: int = 0
+    reads_total: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.phase, Phase):
@@ -45,8 +52,10 @@ class ScanProgress:
 
     @property
     def fraction(self) -> float:
-        if self.phase_bytes_total:
-            return min(1.0, self.phase_bytes_done / self.phase_bytes_total)
+        if self.phase_bytes_total:  # the smaller share of the two: neither runs ahead
+            by_bytes = self.phase_bytes_done / self.phase_bytes_total
+            by_reads = self.reads_done / self.reads_total if self.reads_total else by_bytes
+            return min(1.0, by_bytes, by_reads)
         return min(1.0, self.done / self.total) if self.total else 0.0
 
 

@@ -29,6 +29,7 @@ from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.early_heads import EarlyHeads
 from aa_tui.scan.insights import build_insights, file_table, unreadable_rows
 from aa_tui.scan.preflight import attachments_warning, visible_projects
+from aa_tui.scan.read_progress import ReadProgress
 from aa_tui.scan.report import build_summary
 from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.staged import HashBook, StagedHasher, StageProgress, metadata_groups
@@ -38,7 +39,6 @@ from aa_tui.store.journal import Journal
 from aa_tui.store.store import Store, new_scan_id
 
 log = logging.getLogger(__name__)
-STAGE_PHASES = {"head": Phase.HEADS, "tail": Phase.TAILS, "full": Phase.HASHING}
 PROGRESS_EVERY_S = 0.1
 CONTENT_SCOPE = " GET /rest/api/3/attachment/content/{id}"  # the governor's scope names
 BULKFETCH_SCOPE = " POST /rest/api/3/issue/bulkfetch"
@@ -109,8 +109,10 @@ class ScanEngine:
             "backoff_s": self.client.governor.backoff_remaining(),
         }
         phase_changed = fields["phase"] != self._progress.phase
-        if phase_changed and "phase_bytes_total" not in changes:  # a phase's own, not carried
+        if phase_changed and "phase_bytes_total" not in changes:  # the reads' own, not carried
             fields["phase_bytes_done"] = fields["phase_bytes_total"] = 0
+            fields["reads_done"] = fields["reads_total"] = 0
+            fields["bytes_per_s"] = 0.0
         if phase_changed:
             log.info("phase %s (%s requests so far)", fields["phase"], gov.requests)
         self._progress = ScanProgress(**fields)
@@ -153,7 +155,13 @@ class ScanEngine:
             groups = self._hash(hasher, records) if hasher else metadata_groups(records)
             # saving measures no rate of its own: the last phase's must not linger
             self._emit(
-                force=True, phase=Phase.SAVING, groups=len(groups), rate_per_s=0.0, eta_s=None
+                force=True,
+                phase=Phase.SAVING,
+                groups=len(groups),
+                rate_per_s=0.0,
+                eta_s=None,
+                done=0,
+                total=0,
             )
             outcome = self._finish(
                 info, records, groups, issues, checkpoint, previous_duration, run_started
@@ -402,27 +410,11 @@ class ScanEngine:
         def on_hashes(stage: str, hashes: dict[str, str], unreadable: dict[str, str]) -> None:
             journal.append("hash", stage=stage, hashes=hashes, unreadable=unreadable)
 
-        files_window, bytes_window = RecentRate(), RecentRate()
+        reading = ReadProgress()
 
         def on_progress(p: StageProgress) -> None:
-            phase = STAGE_PHASES[p.stage]
-            now = time.monotonic()
-            rate, eta = files_window.update(phase, p.files_done, p.files_total, now)
-            by_bytes = phase is Phase.HASHING and p.stage_bytes_total > 0
-            if by_bytes:  # the full reads: big files first, so the ETA follows bytes
-                _, eta = bytes_window.update(phase, p.stage_bytes_done, p.stage_bytes_total, now)
-            self._emit(
-                phase=phase,
-                done=p.files_done,
-                total=p.files_total,
-                groups=hasher.tally.groups,
-                wasted=hasher.tally.wasted,
-                bytes_read=p.bytes_read,
-                rate_per_s=rate,
-                eta_s=eta,
-                phase_bytes_done=p.stage_bytes_done if by_bytes else 0,
-                phase_bytes_total=p.stage_bytes_total if by_bytes else 0,
-            )
+            fields = reading.fields(p, time.monotonic())
+            self._emit(groups=hasher.tally.groups, wasted=hasher.tally.wasted, **fields)
 
         hasher = StagedHasher(
             self.client.read_content,

@@ -55,17 +55,23 @@ class StageReport:
 
 @dataclass(frozen=True)
 class StageProgress:
-    """Where the hashing is: the stage the scan is at (heads until every head is read, then
-    tails, then full reads), its files, all bytes read so far, and the bytes that stage's
-    reads were planned to take and have taken (a full read of a big file weighs what it
-    reads, so the stage's ETA can follow bytes rather than files)."""
+    """Where the reading is: the stage the scan is at (heads until every head is read, then
+    tails, then full reads), that stage's files, all bytes read so far, and the reads' work in
+    bytes over every stage: what the reads that ended took, and at most what is left.
+
+    The stages overlap (a size group's full reads run while later groups' heads do), so the
+    work is counted across them: each candidate file may cost its head, tail and full reads
+    until it stops matching; what it can no longer cost leaves ``work_left`` then. So
+    ``work_done / (work_done + work_left)`` only grows, and an ETA from it is an upper bound."""
 
     stage: str
     files_done: int
     files_total: int
     bytes_read: int
-    stage_bytes_done: int = 0
-    stage_bytes_total: int = 0
+    work_done: int = 0
+    work_left: int = 0
+    reads_done: int = 0  # reads that ended, of every stage
+    reads_left: int = 0  # at most, as ``work_left``
 
 
 @dataclass
@@ -168,15 +174,24 @@ class StagedHasher:
         self._final: list[list[AttachmentRecord]] = []
         self._total = dict.fromkeys(STAGES, 0)
         self._done = dict.fromkeys(STAGES, 0)
-        self._bytes_total = dict.fromkeys(STAGES, 0)  # what the stage's reads are to take
-        self._bytes_done = dict.fromkeys(STAGES, 0)  # ... of reads that ended (any answer)
         self._plans: dict[tuple[str, str], int] = {}  # (stage, id) -> bytes, until it ends
+        self._could_cost: dict[str, int] = {}  # id -> bytes its reads may still take
+        self._could_reads: dict[str, int] = {}  # id -> reads it may still need
+        self._work_done = self._reads_done = 0
+        self._work_left = self._reads_left = 0  # sums of the two above
         self._journal = _Pending(since=0.0)  # the first hash is checkpointed at once
 
     # -- public ---------------------------------------------------------------------------------
     def find_groups(self, records: list[AttachmentRecord]) -> list[DuplicateGroup]:
         unreadable = self.book.unreadable
         groups = size_candidates(r for r in records if r.attachment_id not in unreadable)
+        for members in groups.values():
+            for record in members:
+                cost, reads = self._at_most(record)
+                self._could_cost[record.attachment_id] = cost
+                self._could_reads[record.attachment_id] = reads
+                self._work_left += cost
+                self._reads_left += reads
         for seq, size in enumerate(sorted(groups, reverse=True)):
             self._open(_Cohort(seq, 0, groups[size]))
         self._run()
@@ -200,8 +215,7 @@ class StagedHasher:
         cohort.pending = len(todo)
         self._total[stage] += len(todo)
         for record in todo:
-            planned = self._plans[stage, record.attachment_id] = self._planned(stage, record)
-            self._bytes_total[stage] += planned
+            self._plans[stage, record.attachment_id] = self._planned(stage, record)
             self._pushed += 1
             heapq.heappush(self._ready, (cohort.seq, -cohort.stage, self._pushed, cohort, record))
         if not todo:
@@ -220,6 +234,9 @@ class StagedHasher:
         alive = [b for b in buckets.values() if len(b) > 1]
         kept = {r.attachment_id for b in alive for r in b}
         for record in cohort.members:
+            if record.attachment_id not in kept or stage == "full":  # no read left for it
+                self._work_left -= self._could_cost.pop(record.attachment_id, 0)
+                self._reads_left -= self._could_reads.pop(record.attachment_id, 0)
             if record.attachment_id not in kept:
                 self._head_states.pop(record.attachment_id, None)
                 self._small_bytes.pop(record.attachment_id, None)
@@ -229,6 +246,21 @@ class StagedHasher:
                 self.tally.add(members)
             else:
                 self._open(_Cohort(cohort.seq, cohort.stage + 1, members))
+
+    def _at_most(self, record: AttachmentRecord) -> tuple[int, int]:
+        """The bytes and the reads that what is not known yet of ``record`` takes if it
+        matches to the end."""
+        aid, size = record.attachment_id, record.size
+        book = self.book
+        head_now = aid not in book.head
+        cost, reads = (min(size, HEAD_BYTES), 1) if head_now else (0, 0)
+        if size > HEAD_BYTES and aid not in book.tail:
+            cost += size - max(HEAD_BYTES, size - TAIL_BYTES)
+            reads += 1
+        if size > HEAD_BYTES + TAIL_BYTES and aid not in book.full:
+            cost += size - HEAD_BYTES if head_now else size  # resumed: no head state kept
+            reads += 1
+        return cost, reads
 
     def _planned(self, stage: str, record: AttachmentRecord) -> int:
         """The bytes the ``stage`` read of ``record`` takes (see :meth:`_head` and the rest)."""
@@ -287,7 +319,17 @@ class StagedHasher:
         stage = STAGES[cohort.stage]
         self._learned(stage, record.attachment_id, future)
         self._done[stage] += 1
-        self._bytes_done[stage] += self._plans.pop((stage, record.attachment_id), 0)
+        spent = self._plans.pop((stage, record.attachment_id), 0)
+        self._work_done += spent
+        self._reads_done += 1
+        if self._could_reads.get(record.attachment_id, 0) > 0:
+            self._could_reads[record.attachment_id] -= 1
+            self._reads_left -= 1
+        could = self._could_cost.get(record.attachment_id)
+        if could is not None:
+            spent = min(spent, could)
+            self._could_cost[record.attachment_id] = could - spent
+            self._work_left -= spent
         cohort.pending -= 1
         if cohort.pending == 0:
             self._close(cohort)
@@ -338,8 +380,10 @@ class StagedHasher:
                 self._done[stage],
                 self._total[stage],
                 read,
-                self._bytes_done[stage],
-                self._bytes_total[stage],
+                self._work_done,
+                self._work_left,
+                self._reads_done,
+                self._reads_left,
             )
         )
 

@@ -86,11 +86,17 @@ PHASE_WEIGHTS = {
 
 
 def overall_fraction(progress: ScanProgress) -> float:
-    """The whole scan's progress: finished phases plus the current one's share, by weight."""
+    """The whole scan's progress: finished phases plus the current one's share, by weight.
+    The three reading phases overlap, so while the engine sends the reads' bytes they count
+    as one stretch, by bytes."""
     if progress.phase in (Phase.SAVING, Phase.DONE):
         return 1.0
     total = sum(PHASE_WEIGHTS.values())
     before = 0
+    if progress.phase.counts_files and progress.phase_bytes_total:
+        before = sum(w for p, w in PHASE_WEIGHTS.items() if not p.counts_files)
+        reading = sum(w for p, w in PHASE_WEIGHTS.items() if p.counts_files)
+        return (before + reading * progress.fraction) / total
     for phase, weight in PHASE_WEIGHTS.items():
         if phase is progress.phase:
             return (before + weight * progress.fraction) / total
@@ -120,7 +126,12 @@ class ScanStats(Static):
         self.clock.follow(progress)
         self.progress = progress
         step = PHASES.index(progress.phase) + 1 if progress.phase in PHASES else 0
-        line = f"Phase {step}/{len(PHASES) - 1}: {progress.phase}"
+        if progress.phase is Phase.DONE:
+            line = "Done"
+        else:
+            line = f"Phase {step}/{len(PHASES) - 1}: {progress.phase}"
+        if progress.phase in (Phase.HEADS, Phase.TAILS) and progress.phase_bytes_total:
+            line += " (and the full reads of the groups that still match)"
         if progress.message:
             line += f" — {progress.message}"
         self.phase_line = line
@@ -134,10 +145,8 @@ class ScanStats(Static):
         table.add_column(style="bold", width=14, no_wrap=True)
         table.add_column(width=22, no_wrap=True)
         unit = "files" if p.phase.counts_files else "issues"
-        if p.total and p.phase_bytes_total:  # full reads: how far by bytes is what counts
-            done = (
-                f"{fmt.count(p.done)}/{fmt.count(p.total)} files, {100 * p.fraction:.0f}% of bytes"
-            )
+        if p.total and p.phase_bytes_total:  # the reads overlap: by bytes is what counts
+            done = f"{fmt.count(p.done)}/{fmt.count(p.total)} files, reads {100 * p.fraction:.0f}%"
         elif p.total:
             done = f"{fmt.count(p.done)} of {fmt.count(p.total)} {unit} ({100 * p.fraction:.0f}%)"
         else:
@@ -147,7 +156,7 @@ class ScanStats(Static):
         per_s = p.rate_per_s or self.clock.rate(p)
         if p.phase.counts_files:
             speed = f"{per_s:,.0f} files/s" if per_s else "-"
-            read_s = self.clock.read_rate(p)
+            read_s = p.bytes_per_s or self.clock.read_rate(p)
             if read_s:
                 speed += f", {fmt.size(read_s)}/s read"
         elif p.phase.counts_issues:
@@ -159,11 +168,14 @@ class ScanStats(Static):
         throttled = Text(
             fmt.count(p.throttled + c.throttled), style="yellow" if p.throttled else ""
         )
+        left = fmt.duration(eta) if eta is not None else "-"
+        if eta is not None and p.phase_bytes_total:
+            left = f"at most {left}"  # files that stop matching are not read: it shrinks
         read = fmt.size(p.bytes_read + c.bytes_read)
         if p.phase_bytes_total:
-            read += f", {fmt.size(p.phase_bytes_total - p.phase_bytes_done)} to go"
+            read += f", at most {fmt.size(p.phase_bytes_total - p.phase_bytes_done)} to go"
         rows = [
-            ("This phase", done, "Phase ETA", fmt.duration(eta) if eta is not None else "-"),
+            ("This phase", done, "Time left", left),
             ("Throughput", speed, "Elapsed", fmt.duration(p.elapsed_s)),
             (
                 "Requests",

@@ -1,0 +1,49 @@
+"""What the engine says while it reads files: each stage's files, the reads' bytes as one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aa_tui.model.enums import Phase
+from aa_tui.model.events import RecentRate
+from aa_tui.scan.staged import StageProgress
+
+STAGE_PHASES = {"head": Phase.HEADS, "tail": Phase.TAILS, "full": Phase.HASHING}
+READING = "reading files"  # the three stage phases, as one stretch of work
+
+
+class ReadProgress:
+    """Turns the hasher's :class:`StageProgress` into :class:`ScanProgress` fields.
+
+    Files per second are the stage's; the time left comes from windows over the three stages,
+    because they overlap (a size group's full reads run while later groups' heads do). It is
+    the longer of the bytes left at the recent bytes per second and the reads left at the
+    recent reads per second: big files go first, so bytes alone promise too little once only
+    small files (each a request's wait) remain, and reads alone too little before. Both "left"
+    are at most: files that stop matching are not read."""
+
+    def __init__(self) -> None:
+        self._files = RecentRate()
+        self._work = RecentRate()
+        self._reads = RecentRate()
+
+    def fields(self, p: StageProgress, now: float) -> dict[str, Any]:
+        phase = STAGE_PHASES[p.stage]
+        rate, _ = self._files.update(phase, p.files_done, p.files_total, now)
+        work, reads = p.work_done + p.work_left, p.reads_done + p.reads_left
+        per_s, by_bytes = self._work.update(READING, p.work_done, work, now)
+        _, by_reads = self._reads.update(READING, p.reads_done, reads, now)
+        known = [t for t in (by_bytes, by_reads) if t is not None]
+        return {
+            "phase": phase,
+            "done": p.files_done,
+            "total": p.files_total,
+            "bytes_read": p.bytes_read,
+            "rate_per_s": rate,
+            "eta_s": max(known) if known else None,
+            "bytes_per_s": per_s,
+            "phase_bytes_done": p.work_done,
+            "phase_bytes_total": work,
+            "reads_done": p.reads_done,
+            "reads_total": reads,
+        }
