@@ -173,6 +173,23 @@ def test_a_stated_cap_gives_what_a_rebuild_gives(scanned_store):
     assert all(row.under_cap is None for row in cleared.table("what_if"))
 
 
+def test_each_what_if_row_opens_the_files_it_counts(scanned_store):
+    """A what-if step frees files no earlier step counted: its list holds exactly those, so
+    its files and bytes are the row's, and together the steps hold every file once."""
+    store, outcome = scanned_store
+    workspace = Workspace(store, memory_tokens={})
+    seen: set[str] = set()
+    for row in outcome.summary["what_if"][1:]:
+        listed = workspace.file_list(outcome.info.id, "what_if", row["step"])
+        assert (listed.count, listed.size) == (row["files"], row["size"]), row["step"]
+        ids = {f.attachment_id for f in listed.files}
+        assert not ids & seen
+        seen |= ids
+    everything = workspace.file_list(outcome.info.id, "what_if", "as it is")
+    assert everything.count == outcome.summary["totals"]["total_files"]
+    assert workspace.file_list(outcome.info.id, "what_if", "no such step").count == 0
+
+
 def test_hygiene_counts_the_log_files(scanned):
     outcome, results, truth = scanned
     logs = {a for a, name in truth.names.items() if name.lower().endswith(".log")}

@@ -25,6 +25,7 @@ from aa_tui.model.file_table import (
 )
 from aa_tui.model.insights import FileList, FileRow, InsightSettings
 from aa_tui.scan.insights_facts import Facts, month_of
+from aa_tui.scan.insights_whatif import WHAT_IF_STEPS
 
 #: list name -> what its key means ("" for lists without a key)
 FILE_LISTS: dict[str, str] = {
@@ -45,6 +46,7 @@ FILE_LISTS: dict[str, str] = {
     "inactive_uploaders": "account id (empty: every departed account)",
     "hygiene": "hygiene kind (empty: every kind)",
     "clutter": "group hash",
+    "what_if": "a what-if step: its files, none counted in an earlier step",
 }
 
 
@@ -114,6 +116,8 @@ def _select(
         chosen = [i for i, row in enumerate(rows) if types[row[NAME]] == key]
     elif name == "age_brackets":
         chosen = [i for i, label in enumerate(facts.age_brackets) if label == key]
+    elif name == "what_if":
+        chosen = _what_if_files(table, facts, key)
     else:
         test = _test(table, name, key, facts, unreadable)
         chosen = [i for i, row in enumerate(rows) if test(row)]
@@ -142,6 +146,27 @@ def _select(
         chosen = [i for i, p in zip(chosen, primary, strict=True) if p <= cut]
     first = sorted(chosen, key=order)[:limit]
     return FileList(table.files(first), len(sizes), sum(sizes))
+
+
+def _what_if_files(table: FileTable, facts: Facts, step: str) -> list[int]:
+    """The files a what-if step frees beyond the steps before it (as the table counts them:
+    a redundant copy is a duplicate, else stale, else hygiene, else of an idle project);
+    "as it is": every file."""
+    if step not in WHAT_IF_STEPS:
+        return []
+    wanted = WHAT_IF_STEPS.index(step)
+    rows = table.rows
+    if wanted == 0:
+        return list(range(len(rows)))
+    stale, idle, kinds = facts.stale, facts.idle, facts.kinds
+
+    def step_of(row: list) -> int:
+        if row[COPY]:
+            return 1
+        issue = row[ISSUE]
+        return 2 if stale[issue] else 3 if kinds[row[NAME]] else 4 if idle[issue] else 0
+
+    return [i for i, row in enumerate(rows) if step_of(row) == wanted]
 
 
 def _test(

@@ -120,7 +120,7 @@ class InsightsScreen(AppScreen):
                 + ((_against_cap(s.under_cap or 0),) if cap else ())
                 for s in steps
             ],  # fmt: skip
-            [FileListChoice(*WHAT_IF_LISTS.get(s.step, ("all", "", s.step))) for s in steps],
+            [FileListChoice("what_if", s.step, _what_if_title(s.step)) for s in steps],
         )
         idle = insights.table("idle_projects")
         self.query_one("#idle_projects .caption", Static).update(
@@ -326,13 +326,14 @@ CAPTIONS = {
     "heat": "Big and forgotten: size x days since the issue was last updated.",
     "lists": "Every number of the scan: Enter lists its files.",
 }
-WHAT_IF_LISTS = {
-    "as it is": ("largest", "", "Every file"),
-    "duplicates": ("copies", "", "Redundant copies"),
-    "+ stale files": ("stale", "", "Stale files"),
-    "+ hygiene": ("hygiene", "", "Hygiene files"),
-    "+ idle projects": ("idle_projects", "", "Files of idle projects"),
-}
+
+
+def _what_if_title(step: str) -> str:
+    if step == "as it is":
+        return "Every file, as it is"
+    return f"What-if {step.removeprefix('+ ')}: the files it frees beyond the steps before"
+
+
 BREAKDOWN_NOUNS = {
     "projects": "Project",
     "file_types": "Type",
