@@ -325,7 +325,7 @@ def _report(args: argparse.Namespace, workspace) -> int:
 
 def _insight_settings(args: argparse.Namespace):
     """The report's thresholds and cap (``None``: the ones saved with the scan)."""
-    from aa_tui.model.insights import InsightSettings, parse_size
+    from aa_tui.model.insights import InsightSettings, parse_cap
     from aa_tui.service.errors import InputError
 
     if args.cap is None and args.stale_days is None and args.idle_days is None:
@@ -334,7 +334,7 @@ def _insight_settings(args: argparse.Namespace):
         if days is not None and days < 0:
             raise InputError(f"{flag} must be 0 or more days, not {days}.")
     try:
-        cap = parse_size(args.cap) if args.cap is not None else None
+        cap = parse_cap(args.cap) if args.cap is not None else None
     except ValueError as exc:
         raise InputError(f"--cap: {exc}") from None
     base = InsightSettings()

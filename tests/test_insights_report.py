@@ -13,7 +13,7 @@ from helpers.scanning import run_scan
 
 from aa_tui.demo.insights_truth import insight_truth
 from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.model.insights import InsightSettings, parse_size
+from aa_tui.model.insights import InsightSettings, parse_cap, parse_size
 from aa_tui.scan.html_report import render
 from aa_tui.service.workspace import Workspace
 from aa_tui.store.store import Store
@@ -141,6 +141,25 @@ def test_parse_size(text, size):
 def test_parse_size_refuses(text):
     with pytest.raises(ValueError, match="250GB"):
         parse_size(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("2", "has no unit"), ("250000000000", "has no unit"), ("0GB", "more than 0"),
+     ("9999999999999999999999TB", "more than any Jira plan"), ("lots", "is not a size")],
+)  # fmt: skip
+def test_parse_cap_refuses_what_no_plan_means(text, said):
+    with pytest.raises(ValueError, match=said):
+        parse_cap(text)
+    assert parse_cap("250 GB") == 250 * 10**9 and parse_cap("1.5TB") == 15 * 10**11
+
+
+def test_report_refuses_a_cap_of_0_or_without_a_unit(stored, tmp_path):
+    data, scan_id = stored
+    for cap in ("0", "2", "0GB"):
+        result = aa(["report", scan_id, "--html", str(tmp_path / "x.html"), "--cap", cap], data)
+        assert result.returncode == 2 and "250GB" in result.stderr, (cap, result.stderr)
+        assert not (tmp_path / "x.html").exists()
 
 
 def test_a_scan_saved_before_insights_still_reports_them(stored, small_site, tmp_path):

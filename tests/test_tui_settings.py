@@ -51,7 +51,7 @@ def test_a_bad_file_is_said_line_by_line(tmp_path):
     )
     said = " ".join(settings.problems)
     for part in ("unknown setting 'colour'", "keymap 'a.b' needs keys", "stale_days must be",
-                 "unknown threshold 'foo'", "cap 'lots' is not a size"):  # fmt: skip
+                 "unknown threshold 'foo'", "'lots' is not a size"):  # fmt: skip
         assert part in said
 
 

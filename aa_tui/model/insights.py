@@ -282,6 +282,25 @@ def parse_size(text: str) -> int:
     return int(amount * _UNITS[unit])
 
 
+#: more than any Jira plan's storage (a cap above it is a typing slip)
+MAX_CAP = 10**18
+
+
+def parse_cap(text: str) -> int:
+    """A plan's storage cap: :func:`parse_size` with its unit said (a bare ``2`` would be 2
+    bytes, which nobody means), above 0 and at most :data:`MAX_CAP`; a :class:`ValueError`
+    saying what is expected otherwise."""
+    size = parse_size(text)
+    value = text.strip().replace(" ", "").replace("_", "").replace(",", "")
+    if value.replace(".", "").isdigit():
+        raise ValueError(f"{text!r} has no unit: write the cap like 250GB, 2GB or 500MB.")
+    if size <= 0:
+        raise ValueError("A cap is more than 0 bytes: write it like 250GB.")
+    if size > MAX_CAP:
+        raise ValueError(f"{text!r} is more than any Jira plan's storage: write it like 250GB.")
+    return size
+
+
 def cap_text(cap: int) -> str:
     """A cap in the decimal units plans are sold in: ``250 GB``, ``1.5 TB``, ``2,000,000 B``
     (what :func:`parse_size` reads back)."""

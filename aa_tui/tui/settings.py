@@ -29,7 +29,7 @@ from typing import Any
 
 import platformdirs
 
-from aa_tui.model.insights import InsightSettings, parse_size
+from aa_tui.model.insights import InsightSettings, parse_cap
 
 ENV_CONFIG = "AA_TUI_CONFIG"
 THRESHOLDS = ("stale_days", "idle_days", "clutter_copies", "top")
@@ -109,13 +109,9 @@ def _read(data: dict[str, Any], settings: Settings) -> None:
     for name, value in thresholds.items():
         if name == "cap":
             try:
-                size = parse_size(str(value)) if isinstance(value, str | int) else 0
-            except ValueError:
-                size = 0
-            if size <= 0:
-                settings.problems.append(f'{where}: cap {value!r} is not a size, e.g. "250GB".')
-            else:
-                changes["cap"] = size
+                changes["cap"] = parse_cap(value if isinstance(value, str) else repr(value))
+            except ValueError as e:
+                settings.problems.append(f"{where}: cap: {e}")
         elif name in THRESHOLDS and name in names:
             if isinstance(value, int) and not isinstance(value, bool) and value > 0:
                 changes[name] = value

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from aa_tui.model.insights import cap_text, parse_size
+from aa_tui.model.insights import cap_text, parse_cap
 
 
 @dataclass(frozen=True)
@@ -84,11 +84,8 @@ class CapScreen(ModalScreen[CapChoice | None]):
             self.dismiss(CapChoice(None))
             return
         try:
-            cap = parse_size(text)
+            cap = parse_cap(text)
         except ValueError as e:
             self.query_one("#cap-problem", Static).update(str(e))
-            return
-        if cap <= 0:
-            self.query_one("#cap-problem", Static).update("A cap is more than 0 bytes.")
             return
         self.dismiss(CapChoice(cap))
