@@ -125,3 +125,32 @@ async def _cap_journey(app, scanned) -> None:
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
         assert screen.insights.settings.cap is None
+
+
+def test_enter_acts_on_the_rows_at_once_and_after_each_tab(app, scanned):
+    """Opened, the growth rows have the focus (Enter opens a month); so do a tab's rows
+    however it was chosen (a number key, or Right on the tab bar)."""
+    asyncio.run(_focus_journey(app, scanned))
+
+
+async def _focus_journey(app, scanned) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(InsightsScreen(scanned.exact_id))
+        screen = app.screen
+        await until(pilot, lambda: screen.insights is not None)
+        await pilot.pause()
+        assert screen.focused is screen.query_one("#growth-table", VimDataTable)
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, FilesScreen))
+        month = screen.insights.table("uploads_by_month")[1]
+        await until(pilot, lambda: app.screen.listed.count > 0)
+        assert app.screen.listed.count == month.files
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        await pilot.press("4")
+        await pilot.pause()
+        assert screen.focused is screen.query_one("#inactive_uploaders-table", VimDataTable)
+        screen.query_one("ContentTabs").focus()
+        await pilot.press("right")
+        await pilot.pause()
+        assert screen.focused is screen.query_one("#clutter-table", VimDataTable)

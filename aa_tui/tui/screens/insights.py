@@ -94,6 +94,7 @@ class InsightsScreen(AppScreen):
         self.app.call_from_thread(self._show, summary, insights)
 
     def _show(self, summary: ScanSummary, insights: Insights) -> None:
+        first = self.insights is None
         self.summary, self.insights = summary, insights
         totals = summary.totals
         self.query_one("#insights-title", Static).update(
@@ -189,6 +190,8 @@ class InsightsScreen(AppScreen):
             [FileListChoice("heat", "", "Big and forgotten: size x days idle")] * len(heat),
         )
         self._fill_lists(summary, insights)
+        if first:  # Enter and the moving keys act on the rows of the tab in view
+            self.action_tab(self.query_one(TabbedContent).active or "growth")
 
     def _show_growth(self, months: list[MonthRow]) -> None:
         project = self.project
@@ -278,6 +281,12 @@ class InsightsScreen(AppScreen):
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         self.query_one(f"#{tab}-table", VimDataTable).focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        # The rows are what keys act on (Enter, the moving keys): never the tab bar.
+        if event.pane.id:
+            self.query_one(f"#{event.pane.id}-table", VimDataTable).focus()
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
