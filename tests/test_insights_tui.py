@@ -154,3 +154,27 @@ async def _focus_journey(app, scanned) -> None:
         await pilot.press("right")
         await pilot.pause()
         assert screen.focused is screen.query_one("#clutter-table", VimDataTable)
+
+
+def test_the_heat_list_says_its_order_and_sorts_by_size_too(app, scanned):
+    asyncio.run(_heat_journey(app, scanned))
+
+
+async def _heat_journey(app, scanned) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(InsightsScreen(scanned.exact_id))
+        screen = app.screen
+        await until(pilot, lambda: screen.insights is not None)
+        await pilot.press("7", "enter")
+        await until(pilot, lambda: isinstance(app.screen, FilesScreen))
+        files = app.screen
+        await until(pilot, lambda: files.listed.count > 0)
+        title = lambda: str(files.query_one("#files-title").render())  # noqa: E731
+        assert "sorted by heat" in title()
+        hottest = [f.attachment_id for f in files.shown[:5]]
+        assert hottest == [h.attachment_id for h in screen.insights.table("heat")[:5]]
+        await pilot.press("s")
+        assert "sorted by size" in title()
+        sizes = [f.size for f in files.shown]
+        assert sizes == sorted(sizes, reverse=True)
+        assert [f.attachment_id for f in files.shown[:5]] != hottest

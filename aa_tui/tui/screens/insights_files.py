@@ -16,6 +16,8 @@ from aa_tui.tui.widgets.tables import VimDataTable
 
 LIMIT = 5000  # files read and shown at most (the biggest first); the title counts them all
 SORTS = ("size", "name", "uploaded", "updated")
+#: the heat list comes hottest first (size x days idle); it can be sorted by size too
+HEAT_SORTS = ("heat", *SORTS)
 
 
 def _sorted(files: list[FileRow], sort: str) -> list[FileRow]:
@@ -25,7 +27,9 @@ def _sorted(files: list[FileRow], sort: str) -> list[FileRow]:
         return sorted(files, key=lambda f: (f.created, f.attachment_id))
     if sort == "updated":
         return sorted(files, key=lambda f: (f.issue_updated, f.attachment_id))
-    return list(files)  # as listed: biggest first (heat: hottest first)
+    if sort == "size":
+        return sorted(files, key=lambda f: (-f.size, f.attachment_id))
+    return list(files)  # as listed (heat: hottest first)
 
 
 class FilesScreen(AppScreen):
@@ -54,7 +58,8 @@ class FilesScreen(AppScreen):
         self.files: list[FileRow] = []
         self.listed = FileList([], 0, 0)
         self.shown: list[FileRow] = []
-        self.sort = SORTS[0]
+        self.sorts = HEAT_SORTS if choice.name == "heat" else SORTS
+        self.sort = self.sorts[0]
         self.text = ""
 
     def compose(self) -> ComposeResult:
@@ -96,7 +101,8 @@ class FilesScreen(AppScreen):
         listed = self.listed
         head = f"{self.choice.title}: {fmt.count(listed.count)} files, {fmt.size(listed.size)}"
         if not listed.complete:
-            head += f" (the {fmt.count(len(self.files))} biggest shown)"
+            first = "hottest" if self.choice.name == "heat" else "biggest"
+            head += f" (the {fmt.count(len(self.files))} {first} shown)"
         if self.text:
             head += f" · {fmt.count(len(chosen))} matching {self.text!r}"
         self.query_one("#files-title", Static).update(
@@ -117,7 +123,7 @@ class FilesScreen(AppScreen):
             )
 
     def action_cycle_sort(self) -> None:
-        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.sort = self.sorts[(self.sorts.index(self.sort) + 1) % len(self.sorts)]
         self._refresh()
 
     def action_filter(self) -> None:
