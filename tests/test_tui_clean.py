@@ -165,9 +165,11 @@ async def test_mark_review_confirm_apply_and_see_it_removed(site):
         assert {d.attachment_id for d in plan.deletions} == marked
         assert all(d.keep_id not in marked for d in plan.deletions)
         assert not site.server.deleted  # reviewing changes nothing
-        # a wrong phrase does nothing; Escape (the default) cancels
+        # a wrong phrase deletes nothing and says what to type; Escape (the default) cancels
         await confirm(pilot, "delete everything")
         assert isinstance(app.screen, CleanConfirmScreen) and not site.server.deleted
+        said = str(app.screen.query_one("#confirm-problem").render())
+        assert f"Type exactly  {plan.confirmation}" in said and "'delete everything'" in said
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
         await confirm(pilot, plan.confirmation)

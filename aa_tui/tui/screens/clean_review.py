@@ -147,11 +147,11 @@ class CleanReviewScreen(AppScreen):
         done = plan.files - review.files
         totals = Text.assemble(
             "Remove ",
-            (f"{fmt.count(review.files)} files", "bold"),
+            (fmt.counted(review.files, "file"), "bold"),
             ", freeing ",
             (fmt.size(review.size), "bold red"),
-            f", in {fmt.count(len(review.groups))} groups on {fmt.count(len(review.projects))} "
-            "projects. ",
+            f", in {fmt.counted(len(review.groups), 'group')} on "
+            f"{fmt.counted(len(review.projects), 'project')}. ",
         )
         if self.resumable:
             totals.append(
@@ -343,7 +343,7 @@ class CleanConfirmScreen(AppModal):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                f"Delete {self.plan.files:,} files ({fmt.size(self.freed)}) from "
+                f"Delete {fmt.counted(self.plan.files, 'file')} ({fmt.size(self.freed)}) from "
                 f"{self.site_label}? Jira Cloud has no trash for attachments: without an "
                 "archive a deleted file is gone for good. Each kept copy is checked right "
                 f"before each delete.\n\nType  {self.phrase}  to confirm.",
@@ -376,6 +376,13 @@ class CleanConfirmScreen(AppModal):
         event.stop()
         if self._confirmed():
             self._done()
+        elif event.input.id == "confirm-phrase":
+            typed = event.value.strip()
+            self.query_one("#confirm-problem", Static).update(
+                f"Type exactly  {self.phrase}  (not {typed!r}) to delete; Escape cancels."
+                if typed
+                else f"Type  {self.phrase}  first; Escape cancels."
+            )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

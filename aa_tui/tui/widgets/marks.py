@@ -143,8 +143,8 @@ class MarksPane(Static):
         if not marks:
             self.update("")
             return
-        groups = f" in {fmt.count(marks.groups)} groups" if marks.groups > 1 else ""
+        groups = f" in {fmt.counted(marks.groups, 'group')}" if marks.groups > 1 else ""
         self.update(
-            f"Marked {fmt.count(marks.files)} files ({fmt.size(marks.size)}){groups}"
+            f"Marked {fmt.counted(marks.files, 'file')} ({fmt.size(marks.size)}){groups}"
             " · D reviews the cleanup · Space unmarks · U clears the marks"
         )
