@@ -71,6 +71,29 @@ def test_escape_after_a_drill_down_goes_back_to_the_row(app, scanned):
     assert not isinstance(last, ResultsScreen)  # a second Escape leaves the results
 
 
+def test_escape_in_a_filtered_list_clears_the_filter_first(app, scanned):
+    """/ pdf Enter, then Escape: the list again, unfiltered; a second Escape leaves."""
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_results(app, pilot, scanned.exact_id)
+            pane = screen.query_one(GroupsPane)
+            await pilot.press("2", "slash", *"pdf", "enter")
+            await pilot.pause(0.3)
+            filtered = pane.filter.active, len(pane.group_list.view)
+            await pilot.press("escape")
+            await pilot.pause()
+            after = app.screen, pane.filter.active, len(pane.group_list.view), active(screen)
+            await pilot.press("escape")
+            return filtered, after, len(pane.index.groups), app.screen
+
+    filtered, after, every, last = run(journey())
+    assert filtered[0] and filtered[1] < every
+    assert isinstance(after[0], ResultsScreen) and not after[1] and after[2] == every
+    assert after[3] == "groups"
+    assert not isinstance(last, ResultsScreen)
+
+
 def test_a_drilled_list_adds_up_to_its_row(app, scanned):
     """Every project: the listed groups' share of its copies and waste is the row's."""
 

@@ -288,6 +288,10 @@ class ResultsScreen(MarkingMixin, AppScreen):
     def action_back(self) -> None:
         tabs = self.query_one(TabbedContent)
         origin = self.drilled_from
+        pane = self.query_one(GroupsPane)
+        if origin is None and tabs.active == "groups" and pane.filter.active:
+            pane.set_filter(GroupFilter())  # first the filter goes, then the screen
+            return
         if origin is not None and tabs.active == "groups":
             # back up the drill-down: to the breakdown row it came from, the list unfiltered
             self.drilled_from = None
