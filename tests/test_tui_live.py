@@ -71,3 +71,48 @@ def test_the_reads_are_measured_by_bytes_and_reads():
     # without bytes (an older engine): files, as before
     heads = text(stats, ScanProgress(phase=Phase.HEADS, done=40, total=120))
     assert "40 of 120 files (33%)" in heads and "to go" not in heads
+
+
+def test_a_stopped_scan_says_so_and_a_resumed_one_starts_from_what_was_read(
+    small_site, memory_keyring, tmp_path
+):
+    """Cancelled: Esc goes back (the footer says so), no rate or time left is claimed. r:
+    the resumed run starts from the issues and files the first run read, not from 0."""
+    import asyncio
+
+    from helpers.tui import SIZE, make_app, saved_site, until
+
+    from aa_tui.demo.server import DemoOptions, DemoServer
+    from aa_tui.tui.screens.live_scan import LiveScanScreen
+
+    with DemoServer(small_site, DemoOptions(latency_s=0.05)) as server:
+        data = saved_site(server, tmp_path, memory_keyring)
+        app = make_app(data, backend=memory_keyring, sites=[server.base_url])
+
+        async def journey():
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.press("n", "ctrl+s")
+                live = app.screen
+                assert isinstance(live, LiveScanScreen)
+                stats = live.query_one(ScanStats)
+                await until(pilot, lambda: stats.progress.phase.counts_files)
+                read = stats.progress.files
+                live.request_cancel()
+                await until(pilot, lambda: live.state == "cancelled")
+                await pilot.pause(0.5)  # the refresh timer must not draw a rate again
+                keys = {b.binding.action for b in live.active_bindings.values() if b.enabled}
+                shown = text(stats, stats.progress)
+                await pilot.press("r")
+                await until(pilot, lambda: live.running and stats.progress.files > 0)
+                resumed = stats.progress
+                live.request_cancel()
+                await until(pilot, lambda: not live.running)
+                await pilot.press("escape")  # stopped: Esc goes back, no question
+                await until(pilot, lambda: app.screen is not live)
+                return read, keys, shown, resumed
+
+        read, keys, shown, resumed = asyncio.run(journey())
+    assert read > 0
+    assert "back" in keys and "cancel_or_back" not in keys
+    assert "Time left        -" in shown and "files/s" not in shown
+    assert resumed.files >= read and resumed.issues > 0

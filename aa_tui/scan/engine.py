@@ -304,7 +304,15 @@ class ScanEngine:
                 **changes,
             )
 
-        self._emit(force=True, phase=Phase.ENUMERATING, done=len(done), total=expected or len(ids))
+        self._emit(  # a resumed scan starts from what its earlier runs read
+            force=True,
+            phase=Phase.ENUMERATING,
+            done=len(done),
+            total=expected or len(ids),
+            issues=len(done),
+            files=len(records),
+            total_size=total_size,
+        )
 
         def id_pages() -> Iterable[list[str]]:
             if checkpoint.enumerated:

@@ -34,6 +34,7 @@ class LiveScanScreen(AppScreen):
     HELP_GROUP = "Live scan"
     BINDINGS = [
         Binding("escape", "cancel_or_back", "Cancel scan", id="live.cancel"),
+        Binding("escape", "back", "Back", id="live.back"),  # once the scan has stopped
         Binding("r", "resume", "Resume", id="live.resume"),
     ]
     DEFAULT_CSS = """
@@ -87,7 +88,7 @@ class LiveScanScreen(AppScreen):
 
     def _refresh(self) -> None:
         latest = self._latest
-        if latest is not None and latest is not self._shown:
+        if self.running and latest is not None and latest is not self._shown:
             self._on_progress(latest)
 
     def on_unmount(self) -> None:
@@ -197,7 +198,13 @@ class LiveScanScreen(AppScreen):
             self.app.show_error(error)
 
     def _stop_pulsing(self) -> None:
-        """A stopped scan does not look busy: the bar holds still, the phase says stopped."""
+        """A stopped scan does not look busy: the bar holds still, the phase says stopped,
+        and no rate or time left is claimed."""
+        stats = self.query_one(ScanStats)
+        stats.update_progress(
+            replace(stats.progress, rate_per_s=0.0, eta_s=None, bytes_per_s=0.0, backoff_s=0.0),
+            stopped=True,
+        )
         bar = self.query_one(ProgressBar)
         if bar.total is None:
             bar.update(total=1, progress=0)
@@ -232,7 +239,14 @@ class LiveScanScreen(AppScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
             return self.state in ("cancelled", "failed")
+        if action == "cancel_or_back":
+            return self.running
+        if action == "back":
+            return not self.running
         return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
 
     def request_cancel(self) -> None:
         """Stop between batches; the engine records the scan as cancelled (resumable)."""

@@ -115,6 +115,7 @@ class ScanStats(Static):
         self.progress = ScanProgress(phase=Phase.CONNECTING)
         self.phase_line = "Connecting…"
         self.carried = Carried()
+        self.stopped = False
 
     def reset(self, carried: Carried | None = None) -> None:
         """A new run: ``carried`` holds what the scan's earlier runs read and asked."""
@@ -122,7 +123,9 @@ class ScanStats(Static):
         self.carried = carried or Carried()
         self.update_progress(ScanProgress(phase=Phase.CONNECTING))
 
-    def update_progress(self, progress: ScanProgress) -> None:
+    def update_progress(self, progress: ScanProgress, *, stopped: bool = False) -> None:
+        """Draw ``progress``; ``stopped``: the scan ended here (no rate, no time left)."""
+        self.stopped = stopped
         self.clock.follow(progress)
         self.progress = progress
         step = PHASES.index(progress.phase) + 1 if progress.phase in PHASES else 0
@@ -154,9 +157,11 @@ class ScanStats(Static):
         # the engine's rate over the last seconds; the phase's average until it has one
         eta = p.eta_s if p.eta_s is not None else self.clock.eta_s(p)
         per_s = p.rate_per_s or self.clock.rate(p)
+        if self.stopped:
+            eta, per_s = None, 0.0
         if p.phase.counts_files:
             speed = f"{per_s:,.0f} files/s" if per_s else "-"
-            read_s = p.bytes_per_s or self.clock.read_rate(p)
+            read_s = 0.0 if self.stopped else p.bytes_per_s or self.clock.read_rate(p)
             if read_s:
                 speed += f", {fmt.size(read_s)}/s read"
         elif p.phase.counts_issues:
