@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers.tui import wait_for_workers
+from helpers.tui import until, wait_for_workers
 from textual.widgets import Footer
 
 from aa_tui.tui.screens.group_detail import GroupDetailScreen
@@ -60,3 +60,64 @@ def test_80_by_24(app, scanned):
     assert found["help"] and found["detail footer"] and found["detail footer shown"]
     assert found["detail fits"]
     assert {"Started", "Status", "Storage", "Wasted", "Files"} <= set(found["history columns"])
+
+
+def test_the_live_scan_and_the_insights_title_fit_80_columns(app, scanned):
+    """At 80 columns every label and figure of the live scan shows whole, and the insights
+    title wraps rather than losing the cap at its end."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from aa_tui.model.enums import Phase
+    from aa_tui.model.events import ScanProgress
+    from aa_tui.model.scans import Profile
+    from aa_tui.service.scanning import ScanRequest
+    from aa_tui.tui.screens.insights import InsightsScreen
+    from aa_tui.tui.screens.live_scan import LiveScanScreen
+    from aa_tui.tui.widgets.scan_stats import ScanStats
+
+    def _waiting(listener, cancel):
+        from aa_tui.service.errors import Cancelled
+
+        cancel.wait(30)
+        raise Cancelled()
+
+    busy = ScanProgress(
+        phase=Phase.HASHING, done=123_456, total=234_567, elapsed_s=3725.0, issues=999_999,
+        files=1_234_567, total_size=3 * 10**12, bytes_read=9 * 10**11, requests=1_234_567,
+        throttled=12_345, retries=2_345, backoff_s=12.5, groups=98_765, wasted=5 * 10**11,
+        rate_per_s=1234.0, eta_s=40_000.0, bytes_per_s=9 * 10**7,
+        phase_bytes_done=8 * 10**11, phase_bytes_total=2 * 10**12,
+    )  # fmt: skip
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            request = ScanRequest(site=scanned.site, email=scanned.email)
+            live = LiveScanScreen(
+                Profile(scanned.site, scanned.email), "token", request, runner=_waiting
+            )
+            app.push_screen(live)
+            await pilot.pause()
+            stats = live.query_one(ScanStats)
+            console = Console(width=stats.size.width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+            console.print(stats._table(busy))
+            console.print(stats._table(replace(busy, phase=Phase.FETCHING, phase_bytes_total=0)))
+            lines = console.export_text()
+            live.cancel_event.set()
+            await until(pilot, lambda: not live.running)
+            app.pop_screen()
+            app.settings.insights = replace(app.settings.insights, cap=250 * 10**9)
+            app.push_screen(InsightsScreen(scanned.exact_id))
+            screen = app.screen
+            await until(pilot, lambda: screen.insights is not None)
+            await pilot.pause()
+            title = screen.query_one("#insights-title")
+            return stats.size.width, lines, str(title.render()), title.size.height
+
+    width, lines, title, title_height = run(journey())
+    assert width < 80
+    assert "…" not in lines, lines
+    for label in ("Throttled (429)", "Back-off now", "Time left", "Duplicate groups", "Storage"):
+        assert label in lines, label
+    assert "cap 250 GB" in title and title_height >= 2

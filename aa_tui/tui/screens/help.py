@@ -86,7 +86,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical {
-        width: 100%; max-width: 100; height: 100%; max-height: 40;
+        width: 100%; max-width: 140; height: 100%; max-height: 40;
         border: thick $primary; background: $surface; padding: 0 1;
     }
     HelpScreen #help-title { text-style: bold; height: auto; }

@@ -53,7 +53,7 @@ class InsightsScreen(AppScreen):
         Binding("escape,backspace", "app.pop_screen", "Back", id="insights.back"),
     ]
     DEFAULT_CSS = """
-    InsightsScreen #insights-title { padding: 0 1; text-style: bold; height: 1; }
+    InsightsScreen #insights-title { padding: 0 1; text-style: bold; height: auto; }
     InsightsScreen .caption { padding: 0 1; color: $text-muted; height: auto; }
     InsightsScreen TabbedContent { height: 1fr; }
     InsightsScreen TabPane { padding: 0; }

@@ -80,7 +80,7 @@ class ResultsScreen(MarkingMixin, AppScreen):
         Binding("D", "review", "Review the cleanup", show=False, id="results.review"),
     ]
     DEFAULT_CSS = """
-    ResultsScreen #scan-title { padding: 0 1; text-style: bold; height: 1; }
+    ResultsScreen #scan-title { padding: 0 1; text-style: bold; height: auto; }
     ResultsScreen TabbedContent { height: 1fr; }
     ResultsScreen TabPane { padding: 0; }
     """

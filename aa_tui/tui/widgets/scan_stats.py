@@ -75,6 +75,8 @@ class Carried:
         )
 
 
+NARROW_BELOW = 100  # columns: below, the counters take their narrow widths
+
 #: how much of a scan's work each phase is, for one overall progress (bytes weigh most)
 PHASE_WEIGHTS = {
     Phase.ENUMERATING: 1,
@@ -141,17 +143,20 @@ class ScanStats(Static):
         self.update(self._table(progress))
 
     def _table(self, p: ScanProgress) -> Table:
-        # Fixed widths: the figures change many times a second, the columns never move.
-        table = Table.grid(padding=(0, 3))
-        table.add_column(style="bold", width=18, no_wrap=True)
-        table.add_column(width=36, no_wrap=True)
-        table.add_column(style="bold", width=14, no_wrap=True)
-        table.add_column(width=22, no_wrap=True)
+        # Fixed widths: the figures change many times a second, the columns never move. Below
+        # 100 columns (an 80-column terminal) a narrower set, with shorter figures.
+        narrow = 0 < self.size.width < NARROW_BELOW
+        widths, gap = ((16, 28, 12, 16), 2) if narrow else ((18, 36, 14, 22), 3)
+        table = Table.grid(padding=(0, gap))
+        for n, width in enumerate(widths):
+            table.add_column(style="bold" if n % 2 == 0 else "", width=width, no_wrap=True)
         unit = "files" if p.phase.counts_files else "issues"
         if p.total and p.phase_bytes_total:  # the reads overlap: by bytes is what counts
-            done = f"{fmt.count(p.done)}/{fmt.count(p.total)} files, reads {100 * p.fraction:.0f}%"
+            reads = " · " if narrow else ", reads "
+            done = f"{fmt.count(p.done)}/{fmt.count(p.total)} files{reads}{100 * p.fraction:.0f}%"
         elif p.total:
-            done = f"{fmt.count(p.done)} of {fmt.count(p.total)} {unit} ({100 * p.fraction:.0f}%)"
+            of = "/" if narrow else " of "
+            done = f"{fmt.count(p.done)}{of}{fmt.count(p.total)} {unit} ({100 * p.fraction:.0f}%)"
         else:
             done = f"{fmt.count(p.done)} {unit}" if p.done else "-"
         # the engine's rate over the last seconds; the phase's average until it has one
@@ -163,7 +168,7 @@ class ScanStats(Static):
             speed = f"{per_s:,.0f} files/s" if per_s else "-"
             read_s = 0.0 if self.stopped else p.bytes_per_s or self.clock.read_rate(p)
             if read_s:
-                speed += f", {fmt.size(read_s)}/s read"
+                speed += f" · {fmt.size(read_s)}/s" if narrow else f", {fmt.size(read_s)}/s read"
         elif p.phase.counts_issues:
             speed = f"{per_s:,.0f} issues/s" if per_s else "-"
         else:
@@ -175,10 +180,12 @@ class ScanStats(Static):
         )
         left = fmt.duration(eta) if eta is not None else "-"
         if eta is not None and p.phase_bytes_total:
-            left = f"at most {left}"  # files that stop matching are not read: it shrinks
+            # files that stop matching are not read: it shrinks
+            left = f"≤ {left}" if narrow else f"at most {left}"
         read = fmt.size(p.bytes_read + c.bytes_read)
         if p.phase_bytes_total:
-            read += f", at most {fmt.size(p.phase_bytes_total - p.phase_bytes_done)} to go"
+            left_to_read = fmt.size(p.phase_bytes_total - p.phase_bytes_done)
+            read += f", ≤ {left_to_read} left" if narrow else f", at most {left_to_read} to go"
         rows = [
             ("This phase", done, "Time left", left),
             ("Throughput", speed, "Elapsed", fmt.duration(p.elapsed_s)),
@@ -191,7 +198,7 @@ class ScanStats(Static):
             ("Throttled (429)", throttled, "Back-off now", backoff),
             ("Bytes read", read, "Errors", fmt.count(p.errors)),
             ("Issues read", fmt.count(p.issues), "Files", fmt.count(p.files)),
-            ("Attachment storage", fmt.size(p.total_size), "", ""),
+            ("Storage" if narrow else "Attachment storage", fmt.size(p.total_size), "", ""),
             ("Duplicate groups", fmt.count(p.groups), "Wasted", fmt.size(p.wasted)),
         ]
         for row in rows:
