@@ -14,10 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-import humanize
-
 from aa_tui.cli_threads import run_in_thread
 from aa_tui.model.cleanup import CleanupProgress, KeepRule, Outcome, PlanFilters
+from aa_tui.model.units import size_text
 
 FIRST_ROWS = 10
 _KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,254}$")
@@ -76,7 +75,7 @@ def run(args: argparse.Namespace, workspace) -> int:
 
 
 def size(n: int) -> str:
-    return humanize.naturalsize(n, binary=True)
+    return size_text(n)
 
 
 def _err(text: str) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, TextIO
 
-import humanize
-
 from aa_tui.model.enums import Phase, VerifyMode
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.summary import ScanSummary
+from aa_tui.model.units import size_text
 
 if TYPE_CHECKING:
     from aa_tui.service.scanning import ScanOutcome
@@ -17,9 +16,7 @@ if TYPE_CHECKING:
 
 def size(n: int) -> str:
     """Binary units as the app shows them: ``1.5 MiB``, ``512 B``, ``0 B``."""
-    if abs(n or 0) < 1024:
-        return f"{int(n or 0)} B"
-    return humanize.naturalsize(n, binary=True, format="%.1f")
+    return size_text(n)
 
 
 def eta(progress: ScanProgress) -> str:

@@ -151,10 +151,17 @@ def test_data_dir_after_the_command_too(demo_server, tmp_path):
     assert "No scans yet" in aa(["scans"], elsewhere).stdout  # the environment's dir is untouched
 
 
-def test_sizes_read_as_in_the_app():
-    from aa_tui.cli_progress import size
+def test_sizes_read_the_same_in_every_face():
+    """The app, the scan and cleanup lines and the HTML report write sizes one way ("0 B",
+    not "0 Bytes" in one place and "0 B" in another)."""
+    from aa_tui import cli_clean, cli_progress
+    from aa_tui.scan import html_report
+    from aa_tui.tui import format as fmt
 
-    assert [size(0), size(1), size(1023), size(1536)] == ["0 B", "1 B", "1023 B", "1.5 KiB"]
+    sizes = (0, 1, 1023, 1536, 5 * 10**11)
+    expected = ["0 B", "1 B", "1023 B", "1.5 KiB", "465.7 GiB"]
+    for face in (cli_progress.size, cli_clean.size, html_report.size, fmt.size):
+        assert [face(n) for n in sizes] == expected, face.__module__
 
 
 def test_the_progress_line_tells_the_recent_pace_and_bytes():

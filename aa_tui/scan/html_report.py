@@ -8,9 +8,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-import humanize
-
 from aa_tui.model.insights import cap_text
+from aa_tui.model.units import size_text
 from aa_tui.scan.html_charts import month_bars, what_if_bars
 from aa_tui.store.atomic import write_atomic
 
@@ -31,7 +30,7 @@ svg{width:100%;height:auto}
 
 
 def size(n: int | None) -> str:
-    return "" if n is None else humanize.naturalsize(n, binary=True, format="%.1f")
+    return "" if n is None else size_text(n)
 
 
 def _signed(n: int | None) -> str:

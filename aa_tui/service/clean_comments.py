@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import humanize
-
 from aa_tui.jira.writes import JiraWrites
 from aa_tui.model.cleanup import Outcome, Plan, PlannedDeletion
+from aa_tui.model.units import size_text
 from aa_tui.service.clean_schedule import NotStarted, run_by_issue
 from aa_tui.store.audit import ApplyState, AuditJournal
 
@@ -39,7 +38,7 @@ def comment_body(plan: Plan, removed: list[PlannedDeletion]) -> dict[str, Any]:
     files = "file" if count == 1 else "files"
     items = []
     for d in removed:
-        size = humanize.naturalsize(d.size, binary=True)
+        size = size_text(d.size)
         where = f"{plan.issue_base}/browse/{d.keep_issue_key}" if plan.issue_base else ""
         same_issue = d.keep_issue_key == d.issue_key
         nodes = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import humanize
+from aa_tui.model.units import size_text
 
 BAR_FULL = "█"
 BAR_PARTS = " ▏▎▍▌▋▊▉"
@@ -10,9 +10,7 @@ BAR_PARTS = " ▏▎▍▌▋▊▉"
 
 def size(n: int | float) -> str:
     """Binary units, like du: ``1.5 MiB`` (``512 B`` below a kibibyte)."""
-    if abs(n or 0) < 1024:
-        return f"{int(n or 0)} B"
-    return humanize.naturalsize(n, binary=True, format="%.1f")
+    return size_text(n)
 
 
 def count(n: int) -> str:

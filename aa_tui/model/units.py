@@ -1,0 +1,13 @@
+"""Sizes as every face writes them: binary units, like du (``1.5 MiB``, ``512 B``, ``0 B``)."""
+
+from __future__ import annotations
+
+import humanize
+
+
+def size_text(n: int | float | None) -> str:
+    """``0 B``, ``512 B``, ``1.5 MiB``, ``2.7 TiB`` (humanize's, but ``0 B`` not ``0 Bytes``:
+    the same short unit on every line)."""
+    if abs(n or 0) < 1024:
+        return f"{int(n or 0)} B"
+    return humanize.naturalsize(n, binary=True, format="%.1f")
