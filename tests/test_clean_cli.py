@@ -139,6 +139,15 @@ def test_bad_input_is_one_sentence_and_exit_2(server, tmp_path, args, needle):
     assert "Traceback" not in result.stderr
 
 
+def test_a_project_the_scan_does_not_have_is_named(server, tmp_path):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    result = aa(["clean", scan_id, "--projects", "OPS,NOPE"], data, token=server.token)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--projects: NOPE is not a project of scan" in result.stderr
+    assert "OPS" in result.stderr.split("its projects:")[1]
+
+
 def test_metadata_scan_and_unknown_scan_are_refused(server, tmp_path):
     data = tmp_path / "data"
     scan_id = scan_into(server, data, verify="metadata")

@@ -73,6 +73,13 @@ def make_plan(
         raise InputError("--min-size must be zero or more bytes.")
     gone = set(removed)
     projects = {p.upper() for p in filters.projects}
+    known = {str(row.key).upper() for row in summary.table("projects")}
+    unknown = sorted(projects - known)
+    if unknown:
+        raise InputError(
+            f"--projects: {', '.join(unknown)} {'is not a project' if len(unknown) == 1 else 'are not projects'} "
+            f"of scan {results.scan_id} (its projects: {', '.join(sorted(known)) or 'none'})."
+        )
     types = {t.casefold() for t in filters.file_types}
     wanted_groups = set(filters.groups)
     marked = set(filters.attachment_ids)
