@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from pathlib import Path
 
 import pytest
 from helpers.scanning import fast_governor, run_scan
@@ -140,11 +141,13 @@ async def review(pilot) -> CleanReviewScreen:
     return screen
 
 
-async def confirm(pilot, phrase: str) -> None:
+async def confirm(pilot, phrase: str, archive: Path | None = None) -> None:
     await pilot.press("a")
     await until(pilot, lambda: isinstance(pilot.app.screen, CleanConfirmScreen))
     modal = pilot.app.screen
     modal.query_one("#confirm-phrase", TextInput).value = phrase
+    if archive is not None:
+        modal.query_one("#confirm-archive", TextInput).value = str(archive)
     await pilot.pause()
     await pilot.press("enter")
 
@@ -172,10 +175,14 @@ async def test_mark_review_confirm_apply_and_see_it_removed(site):
         assert f"Type exactly  {plan.confirmation}" in said and "'delete everything'" in said
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
-        await confirm(pilot, plan.confirmation)
+        archive = site.root.parent / "archive"
+        await confirm(pilot, plan.confirmation, archive)
         await until(pilot, lambda: isinstance(app.screen, CleanApplyScreen))
         apply = app.screen
         await until(pilot, lambda: apply.state == "done", timeout=60)
+        done = str(apply.query_one("#apply-state").render())
+        assert f"A copy of every deleted file is in {archive}" in done
+        assert (archive / "manifest.jsonl").exists()
         assert site.deleted_ids() == marked  # exactly the plan, the site says
         kept = {d.keep_id for d in plan.deletions}
         assert not kept & site.deleted_ids()

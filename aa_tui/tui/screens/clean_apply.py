@@ -232,10 +232,12 @@ class CleanApplyScreen(AppScreen):
         skipped = outcome.counts.get(Outcome.SKIPPED, 0) if outcome is not None else 0
         pending = outcome.pending if outcome is not None else self.plan.files
         why = f"; {skipped:,} left alone (why: see the list)" if skipped else ""
+        archive = outcome.archive if outcome is not None else None
+        kept = f" A copy of every deleted file is in {archive} (manifest.jsonl)." if archive else ""
         if error is None and outcome is not None and outcome.finished:
             self.state = "done"
             self._set_state(
-                f"Done: {freed} freed by this plan{why}. Esc goes back to the results "
+                f"Done: {freed} freed by this plan{why}.{kept} Esc goes back to the results "
                 "(removed copies are shown as removed); the Audit screen lists every file.",
                 "good",
             )

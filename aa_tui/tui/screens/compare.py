@@ -39,6 +39,14 @@ def delta_count(old: int, new: int) -> Text:
     return Text(f"{change:+,}", style="red" if change > 0 else "green", justify="right")
 
 
+def delta_points(old: float, new: float) -> Text:
+    """A share's change in percentage points (``=`` when it shows no change)."""
+    change = round(new - old, 1)
+    if change == 0:
+        return Text("=", style="dim", justify="right")
+    return Text(f"{change:+.1f} pt", style="red" if change > 0 else "green", justify="right")
+
+
 def project_rows(old: ScanSummary, new: ScanSummary) -> list[tuple[str, StatRow, StatRow]]:
     a = {r.key: r for r in old.table("projects")}
     b = {r.key: r for r in new.table("projects")}
@@ -126,7 +134,10 @@ class CompareScreen(AppScreen):
             shown = fmt.size if is_size else fmt.count
             delta = delta_size(a, b) if is_size else delta_count(a, b)
             head.add_row(label, shown(a), shown(b), delta)
-        head.add_row("Waste share", f"{ta.waste_pct:.1f}%", f"{tb.waste_pct:.1f}%", "")
+        head.add_row(
+            "Waste share", f"{ta.waste_pct:.1f}%", f"{tb.waste_pct:.1f}%",
+            delta_points(ta.waste_pct, tb.waste_pct),
+        )  # fmt: skip
         scopes = f"{old.scan.scope.describe()} → {new.scan.scope.describe()}"
         title = Text.assemble(("Compare scans", "bold"), f"  ({scopes})\n")
         self.query_one("#compare-head", Static).update(Group(title, head))

@@ -241,7 +241,7 @@ class InsightsScreen(AppScreen):
             "Every file, largest first",
             totals.total_files,
             totals.total_size,
-            FileListChoice("largest", "", "Largest files"),
+            FileListChoice("largest", "", "Every file, largest first"),
         )
         add(
             "Redundant copies",
