@@ -110,8 +110,9 @@ class MarkingMixin:
             group = self.results.group(glist.selected_index)
         if self.marks.toggle_group(group) is False and not self.marks.redundant(group):
             self.notify("Nothing to mark here: this group has one copy left.", severity="warning")
+            return  # the cursor stays on the group it was about
         self._show_marks()
-        glist.action_cursor(1)
+        glist.action_cursor(1)  # as in dua: mark, then on to the next
 
     def action_mark_view(self) -> None:
         """M: mark every redundant copy of every group the list shows (filtered, drilled)."""
