@@ -65,7 +65,7 @@ def test_the_reads_are_measured_by_bytes_and_reads():
     later = overall_fraction(replace(progress, phase=Phase.HASHING, done=10, total=60))
     assert before < overall_fraction(progress) == later  # one stretch, whatever the stage
     stats.update_progress(progress)
-    assert "and the full reads of the groups that still match" in stats.phase_line
+    assert "(and full reads alongside)" in stats.phase_line
     stats.update_progress(ScanProgress(phase=Phase.DONE))
     assert stats.phase_line == "Done"
     # without bytes (an older engine): files, as before

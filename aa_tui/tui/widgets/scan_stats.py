@@ -125,6 +125,10 @@ class ScanStats(Static):
         self.carried = carried or Carried()
         self.update_progress(ScanProgress(phase=Phase.CONNECTING))
 
+    def on_resize(self) -> None:
+        # The widths follow the widget's: drawn before the first layout, draw again now.
+        self.update(self._table(self.progress))
+
     def update_progress(self, progress: ScanProgress, *, stopped: bool = False) -> None:
         """Draw ``progress``; ``stopped``: the scan ended here (no rate, no time left)."""
         self.stopped = stopped
@@ -136,7 +140,7 @@ class ScanStats(Static):
         else:
             line = f"Phase {step}/{len(PHASES) - 1}: {progress.phase}"
         if progress.phase in (Phase.HEADS, Phase.TAILS) and progress.phase_bytes_total:
-            line += " (and the full reads of the groups that still match)"
+            line += " (and full reads alongside)"
         if progress.message:
             line += f" — {progress.message}"
         self.phase_line = line
