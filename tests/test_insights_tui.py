@@ -13,6 +13,14 @@ from aa_tui.tui.widgets.insights_chart import GrowthChart
 from aa_tui.tui.widgets.tables import VimDataTable
 
 
+async def open_insights(pilot, scan_id: str) -> InsightsScreen:
+    """The insights of ``scan_id``, once its tables are shown."""
+    pilot.app.push_screen(InsightsScreen(scan_id))
+    screen = pilot.app.screen
+    await until(pilot, lambda: screen.insights is not None)
+    return screen
+
+
 def test_insights_open_from_results_and_every_list_opens(app, scanned):
     asyncio.run(_journey(app, scanned))
 
@@ -94,9 +102,7 @@ async def _cap_journey(app, scanned) -> None:
     from aa_tui.tui.screens.cap import CapScreen
 
     async with app.run_test(size=SIZE) as pilot:
-        app.push_screen(InsightsScreen(scanned.exact_id))
-        screen = app.screen
-        await until(pilot, lambda: screen.insights is not None)
+        screen = await open_insights(pilot, scanned.exact_id)
         what_if = screen.query_one("#what_if-table", VimDataTable)
         assert len(what_if.columns) == 5 and screen.insights.settings.cap is None
         await pilot.press("c")
@@ -135,9 +141,7 @@ def test_enter_acts_on_the_rows_at_once_and_after_each_tab(app, scanned):
 
 async def _focus_journey(app, scanned) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        app.push_screen(InsightsScreen(scanned.exact_id))
-        screen = app.screen
-        await until(pilot, lambda: screen.insights is not None)
+        screen = await open_insights(pilot, scanned.exact_id)
         await pilot.pause()
         assert screen.focused is screen.query_one("#growth-table", VimDataTable)
         await pilot.press("down", "enter")
@@ -162,9 +166,7 @@ def test_the_heat_list_says_its_order_and_sorts_by_size_too(app, scanned):
 
 async def _heat_journey(app, scanned) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        app.push_screen(InsightsScreen(scanned.exact_id))
-        screen = app.screen
-        await until(pilot, lambda: screen.insights is not None)
+        screen = await open_insights(pilot, scanned.exact_id)
         await pilot.press("7", "enter")
         await until(pilot, lambda: isinstance(app.screen, FilesScreen))
         files = app.screen

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from pathlib import Path
 
 import pytest
 from helpers.tui import SIZE, make_app, saved_site, until, wait_for_workers
 from keyring.backends import fail
+from rich.console import Console
 
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.model.scans import Profile
@@ -27,6 +29,7 @@ from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.groups_pane import GroupsPane
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.overview import Overview
+from aa_tui.tui.widgets.scan_stats import ScanStats
 
 
 def run(coro):
@@ -175,19 +178,34 @@ def test_cancel_then_resume_a_scan(small_site, memory_keyring, tmp_path):
                 await pilot.press("n", "ctrl+s")
                 live = app.screen
                 assert isinstance(live, LiveScanScreen)
-                await until(pilot, lambda: live.state == "running")
+                stats = live.query_one(ScanStats)
+                await until(pilot, lambda: live.state == "running" and stats.progress.files > 0)
                 await pilot.press("escape")
                 assert isinstance(app.screen, ConfirmScreen)
                 await pilot.press("y")
                 await until(pilot, lambda: live.state == "cancelled")
+                await pilot.pause(0.5)  # the refresh timer must not draw a rate again
+                # stopped: Esc goes back (the footer says so), no rate or time left claimed
+                keys = {b.binding.action for b in live.active_bindings.values() if b.enabled}
+                stopped = stats._table(stats.progress), stats.progress.files
                 scans = app.workspace.list_scans()
                 resumable = app.workspace.find_resumable(server.base_url, scans[0].scope, "exact")
                 await pilot.press("r")
+                # the resumed run starts from what the first one read, not from 0
+                await until(pilot, lambda: live.running and stats.progress.files > 0)
+                resumed = stats.progress.files
                 await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
                 await wait_for_workers(pilot)
-                return scans, resumable, app.screen.summary.to_dict(), app.workspace.list_scans()
+                after = app.workspace.list_scans()
+                return scans, resumable, app.screen.summary.to_dict(), after, keys, stopped, resumed
 
-        before, resumable, summary, after = run(journey())
+        before, resumable, summary, after, keys, stopped, resumed = run(journey())
+    assert "back" in keys and "cancel_or_back" not in keys
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(stopped[0])
+    shown = console.export_text()
+    assert "Time left        -" in shown and "files/s" not in shown
+    assert resumed >= stopped[1] > 0
     assert [s.status for s in before] == ["cancelled"]
     assert resumable is not None and resumable.id == before[0].id
     assert [s.status for s in after] == ["complete"] and after[0].id == before[0].id
