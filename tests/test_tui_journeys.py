@@ -200,7 +200,7 @@ def test_cancel_then_resume_a_scan(small_site, memory_keyring, tmp_path):
                 return scans, resumable, app.screen.summary.to_dict(), after, keys, stopped, resumed
 
         before, resumable, summary, after, keys, stopped, resumed = run(journey())
-    assert "back" in keys and "cancel_or_back" not in keys
+    assert "back" in keys and "cancel" not in keys
     console = Console(width=120, record=True, file=io.StringIO())
     console.print(stopped[0])
     shown = console.export_text()

@@ -33,7 +33,7 @@ class LiveScanScreen(AppScreen):
 
     HELP_GROUP = "Live scan"
     BINDINGS = [
-        Binding("escape", "cancel_or_back", "Cancel scan", id="live.cancel"),
+        Binding("escape", "cancel", "Cancel scan", id="live.cancel"),
         Binding("escape", "back", "Back", id="live.back"),  # once the scan has stopped
         Binding("r", "resume", "Resume", id="live.resume"),
     ]
@@ -239,7 +239,7 @@ class LiveScanScreen(AppScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
             return self.state in ("cancelled", "failed")
-        if action == "cancel_or_back":
+        if action == "cancel":
             return self.running
         if action == "back":
             return not self.running
@@ -255,10 +255,8 @@ class LiveScanScreen(AppScreen):
             self._set_state("Cancelling: finishing the requests in flight…", "paused")
             self.cancel_event.set()
 
-    def action_cancel_or_back(self) -> None:
-        if not self.running:
-            self.app.pop_screen()
-            return
+    def action_cancel(self) -> None:
+        """Escape while the scan runs (once it stopped, Escape is ``back``)."""
         if self.state == "cancelling":
             return
 
