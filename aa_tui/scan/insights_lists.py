@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from aa_tui.memory import gc_paused
@@ -103,10 +103,11 @@ def _select(
     limit: int | None,
 ) -> FileList:
     rows = table.rows
-    if name in ("all", "largest"):
-        return _largest(table, limit)
     # The lists that test a worked-out fact of each file: no call per file.
-    if name == "hygiene":
+    chosen: Sequence[int]
+    if name in ("all", "largest"):
+        chosen = range(len(rows))
+    elif name == "hygiene":
         kinds = facts.kinds
         chosen = [
             i for i, row in enumerate(rows) if (k := kinds[row[NAME]]) and (not key or k == key)
@@ -121,8 +122,23 @@ def _select(
     else:
         test = _test(table, name, key, facts, unreadable)
         chosen = [i for i, row in enumerate(rows) if test(row)]
+    if isinstance(chosen, range):  # every file: no index to follow
+        sizes = [row[SIZE] for row in rows]
+    else:
+        sizes = [rows[i][SIZE] for i in chosen]
+    # The first key alone finds the cut (ints: C compares them); only the files up to it, ties
+    # at the cut included, are sorted by the whole key.
     if name == "heat":
         days = facts.days
+        primary = [s * (days[rows[i][ISSUE]] or 0) for i, s in zip(chosen, sizes, strict=True)]
+    else:
+        primary = sizes
+    if limit is not None and limit <= 0:
+        chosen = []
+    elif limit is not None and limit < len(chosen):
+        cut = heapq.nlargest(limit, primary)[-1]
+        chosen = [i for i, p in zip(chosen, primary, strict=True) if p >= cut]
+    if name == "heat":
 
         def order(i: int) -> tuple:
             row = rows[i]
@@ -132,35 +148,8 @@ def _select(
         def order(i: int) -> tuple:
             return (-rows[i][SIZE], rows[i][AID])
 
-    sizes = [rows[i][SIZE] for i in chosen]
-    if limit is not None and limit <= 0:
-        chosen = []
-    elif limit is not None and limit < len(chosen):
-        # The first key alone (an int: C compares it) finds the cut; only the files up to it
-        # (ties at the cut included) are sorted by the whole key.
-        if name == "heat":
-            primary = [-s * (days[rows[i][ISSUE]] or 0) for i, s in zip(chosen, sizes, strict=True)]
-        else:
-            primary = [-s for s in sizes]
-        cut = heapq.nsmallest(limit, primary)[-1]
-        chosen = [i for i, p in zip(chosen, primary, strict=True) if p <= cut]
     first = sorted(chosen, key=order)[:limit]
     return FileList(table.files(first), len(sizes), sum(sizes))
-
-
-def _largest(table: FileTable, limit: int | None) -> FileList:
-    """Every file, biggest first: the commonest first list, and the one over every row, so
-    it reads the sizes once and sorts only the files up to the ``limit``-th size."""
-    rows = table.rows
-    sizes = [row[SIZE] for row in rows]
-    chosen: Iterable[int] = range(len(rows))
-    if limit is not None and limit <= 0:
-        chosen = []
-    elif limit is not None and limit < len(rows):
-        cut = heapq.nlargest(limit, sizes)[-1]  # ints: compared in C
-        chosen = [i for i, size in enumerate(sizes) if size >= cut]
-    first = sorted(chosen, key=lambda i: (-sizes[i], rows[i][AID]))[:limit]
-    return FileList(table.files(first), len(rows), sum(sizes))
 
 
 def _what_if_files(table: FileTable, facts: Facts, step: str) -> list[int]:
