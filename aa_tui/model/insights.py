@@ -267,12 +267,17 @@ _UNITS = {
 }  # fmt: skip
 
 
+def _size_parts(text: str) -> tuple[str, str]:
+    """``"1.5 TB"`` -> ``("1.5", "tb")``: the number and the unit as typed (case-folded)."""
+    value = text.strip().lower().replace(" ", "").replace("_", "").replace(",", "")
+    number = value.rstrip("kmgtib")
+    return number, value[len(number) :]
+
+
 def parse_size(text: str) -> int:
     """``250GB`` (decimal, as Atlassian's plans state caps), ``2 GiB``, ``1.5TB`` or bytes;
     a :class:`ValueError` saying what is expected otherwise."""
-    value = text.strip().lower().replace(" ", "").replace("_", "").replace(",", "")
-    number = value.rstrip("kmgtib")
-    unit = value[len(number) :]
+    number, unit = _size_parts(text)
     try:
         amount = float(number)
     except ValueError:
@@ -291,8 +296,7 @@ def parse_cap(text: str) -> int:
     bytes, which nobody means), above 0 and at most :data:`MAX_CAP`; a :class:`ValueError`
     saying what is expected otherwise."""
     size = parse_size(text)
-    value = text.strip().replace(" ", "").replace("_", "").replace(",", "")
-    if value.replace(".", "").isdigit():
+    if not _size_parts(text)[1]:
         raise ValueError(f"{text!r} has no unit: write the cap like 250GB, 2GB or 500MB.")
     if size <= 0:
         raise ValueError("A cap is more than 0 bytes: write it like 250GB.")
