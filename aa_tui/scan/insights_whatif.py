@@ -26,5 +26,9 @@ def what_if(steps: Sequence[Sequence[int]], *, cap: int | None = None) -> list[W
 def _row(
     step: str, files: int, size: int, cumulative: int, remaining: int, cap: int | None
 ) -> WhatIfRow:
-    under = None if cap is None else cap - remaining
-    return WhatIfRow(step, files, size, cumulative, remaining, under)
+    return WhatIfRow(step, files, size, cumulative, remaining, room_under(cap, remaining))
+
+
+def room_under(cap: int | None, remaining: int) -> int | None:
+    """The room a cap leaves over what remains (negative: still over it; None: no cap)."""
+    return None if cap is None else cap - remaining

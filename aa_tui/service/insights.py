@@ -25,6 +25,7 @@ from aa_tui.scan.insights import build_insights, months_of
 from aa_tui.scan.insights_compare import group_changes
 from aa_tui.scan.insights_facts import Facts
 from aa_tui.scan.insights_lists import FILE_LISTS, select_files, select_list
+from aa_tui.scan.insights_whatif import room_under
 from aa_tui.store.results import ScanResults
 
 __all__ = [
@@ -105,7 +106,7 @@ def _saved(summary: ScanSummary) -> Insights:
 def _with_cap(insights: Insights, settings: InsightSettings) -> Insights:
     cap = settings.cap
     steps = [
-        replace(row, under_cap=None if cap is None else cap - row.remaining_size)
+        replace(row, under_cap=room_under(cap, row.remaining_size))
         for row in insights.table("what_if")
     ]
     return replace(insights, settings=settings, tables={**insights.tables, "what_if": steps})
