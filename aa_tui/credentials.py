@@ -14,6 +14,8 @@ import keyring.backend
 import keyring.errors
 from keyring.backends import chainer, fail
 
+from aa_tui.model.errors import EXIT_USAGE, AaTuiError
+
 SERVICE = "aa-tui"
 ENV_TOKEN = "JIRA_API_TOKEN"
 FIX_HINT = (
@@ -25,8 +27,11 @@ _NULL_BACKEND = "keyring.backends.null"
 _FILE_BACKENDS = "keyrings.alt"
 
 
-class CredentialsError(Exception):
+class CredentialsError(AaTuiError):
     """A keyring problem, phrased for the user: what happened and what to do."""
+
+    title = "OS keyring"
+    exit_code = EXIT_USAGE
 
 
 def account(site: str, email: str) -> str:

@@ -1,53 +1,83 @@
-"""Typed errors, each with a sentence a user can act on."""
+"""What talking to Jira can raise, each with a sentence a user can act on.
+
+``Cancelled`` lives in :mod:`aa_tui.model.errors` (the user's stop is not a Jira error); it is
+imported here too for the modules that still name it from this one.
+"""
 
 from __future__ import annotations
 
+from aa_tui.model.errors import EXIT_FAILED, EXIT_USAGE, AaTuiError, Cancelled
 
-class JiraError(Exception):
+__all__ = [
+    "AuthError",
+    "Cancelled",
+    "ExpiredTokenError",
+    "GaveUpError",
+    "InsecureURLError",
+    "JiraError",
+    "NetworkError",
+    "NotJiraError",
+    "QueryRejected",
+    "RequestRejected",
+    "TLSVerifyError",
+    "UnreachableError",
+    "UsageError",
+]
+
+
+class JiraError(AaTuiError):
     """Base class: ``str(error)`` is one clear sentence meant for the user."""
 
-    #: Exit code the command line uses for this error.
-    exit_code = 3
+    title = "Jira refused"
+    exit_code = EXIT_FAILED
 
 
 class UsageError(JiraError):
     """The user asked for something that cannot work (bad URL, bad scope...)."""
 
-    exit_code = 2
+    title = "Cannot do that"
+    exit_code = EXIT_USAGE
 
 
 class InsecureURLError(UsageError):
-    pass
+    """``http://`` to a host that is not loopback: the token would cross the network in clear."""
 
 
 class AuthError(JiraError):
     """Credentials were refused (wrong or expired token, wrong email)."""
 
-    exit_code = 2
+    title = "Sign-in refused"
+    exit_code = EXIT_USAGE
 
 
 class ExpiredTokenError(AuthError):
-    pass
+    """The token was accepted once and has expired (or was revoked)."""
 
 
 class NotJiraError(JiraError):
     """The site answered, but not like Jira Cloud."""
 
-    exit_code = 2
+    title = "Not a Jira Cloud site"
+    exit_code = EXIT_USAGE
 
 
 class NetworkError(JiraError):
     """The site could not be reached, or kept failing after every retry."""
 
+    title = "Site unreachable"
+    exit_code = EXIT_FAILED
+
 
 class TLSVerifyError(NetworkError):
-    exit_code = 2
+    """The site's certificate could not be verified."""
+
+    exit_code = EXIT_USAGE
 
 
 class UnreachableError(NetworkError):
     """The site could not be reached at all when first contacted (refused, no such host)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class QueryRejected(UsageError):
@@ -64,7 +94,3 @@ class RequestRejected(JiraError):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
-
-
-class Cancelled(Exception):
-    """The scan was cancelled by the user; it stays resumable."""

@@ -35,6 +35,7 @@ from aa_tui.jira.errors import (
     UnreachableError,
 )
 from aa_tui.jira.governor import RETRYABLE_STATUS, RateGovernor, parse_retry_after
+from aa_tui.model.errors import InternalError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,8 +57,8 @@ class Controls:
     cancel: threading.Event
 
 
-class Retry(Exception):
-    """A transient failure: try again. ``progressed`` says the attempt got somewhere (bytes
+class Retry(InternalError):
+    """A transient failure: try again (the transport's loop catches it; never the user's). ``progressed`` says the attempt got somewhere (bytes
     arrived), which restarts the count of tries; ``backoff`` scales the wait (0: at once)."""
 
     def __init__(

@@ -33,6 +33,7 @@ from aa_tui.jira.client import JiraClient
 from aa_tui.jira.errors import NotJiraError, RequestRejected
 from aa_tui.jira.responses import check_auth, error_text, json_of
 from aa_tui.jira.transport import NO_RETRY, READ_JSON, Retry, retrying
+from aa_tui.model.errors import InternalError
 
 T = TypeVar("T")
 
@@ -43,8 +44,9 @@ DELETE_PERMISSIONS = ("DELETE_ALL_ATTACHMENTS", "DELETE_OWN_ATTACHMENTS")
 COMMENT_PAGE = 100
 
 
-class IssueBusy(Exception):
-    """Jira's per-issue write limit: writes to ``issue`` wait ``retry_after`` seconds."""
+class IssueBusy(InternalError):
+    """Jira's per-issue write limit: writes to ``issue`` wait ``retry_after`` seconds (the
+    cleanup's scheduler catches it; it never reaches the user)."""
 
     def __init__(self, issue: str, retry_after: float) -> None:
         super().__init__(f"writes to {issue} are limited for {retry_after:.0f}s")

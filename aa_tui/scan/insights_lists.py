@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from aa_tui.memory import gc_paused
+from aa_tui.model.errors import AaTuiError
 from aa_tui.model.file_table import (
     AID,
     COPY,
@@ -50,7 +51,7 @@ FILE_LISTS: dict[str, str] = {
 }
 
 
-class UnknownList(ValueError):
+class UnknownList(AaTuiError, ValueError):
     """A list name that :data:`FILE_LISTS` does not know."""
 
 

@@ -26,6 +26,7 @@ import orjson
 
 from aa_tui.jira.errors import Cancelled
 from aa_tui.model.cleanup import Plan, PlannedDeletion
+from aa_tui.model.errors import InternalError
 from aa_tui.store.atomic import fsync_dir
 
 MANIFEST = "manifest.jsonl"
@@ -35,7 +36,9 @@ _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*-\d+$")
 MAX_NAME_BYTES = 200
 
 
-class HashMismatch(Exception):
+class HashMismatch(InternalError):
+    """The bytes read are not the ones the plan proved (the run skips that group)."""
+
     def __init__(self, actual: str) -> None:
         super().__init__(actual)
         self.actual = actual

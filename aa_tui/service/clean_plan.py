@@ -18,6 +18,7 @@ from aa_tui.model.classify import file_type
 from aa_tui.model.cleanup import KeepRule, Plan, PlanFilters, PlannedDeletion, is_proven
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.enums import VerifyMode
+from aa_tui.model.errors import InternalError
 from aa_tui.service.errors import InputError
 from aa_tui.store.results import ScanResults
 
@@ -195,7 +196,7 @@ def _deletion(
     )
 
 
-class PlanRuleBroken(AssertionError):
+class PlanRuleBroken(InternalError, AssertionError):
     """A plan that would break a cleanup rule: a bug, never applied."""
 
 

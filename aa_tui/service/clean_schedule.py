@@ -20,13 +20,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
 from aa_tui.jira.writes import IssueBusy
+from aa_tui.model.errors import InternalError
 
 T = TypeVar("T")
 #: items of one issue in flight at once: the next one's re-checks overlap this one's write
 PER_ISSUE = 4
 
 
-class NotStarted(Exception):
+class NotStarted(InternalError):
     """The run is stopping: this item was left as it was (nothing written)."""
 
 

@@ -1,27 +1,42 @@
 """Every failure as the user reads it: one title, one sentence, one exit code, for both faces.
 
-What aa-tui raises, and where it comes from (the exit code the command line uses)::
+What aa-tui raises on purpose derives from one root; each class carries its title and exit
+code (the command line's), so :func:`describe` reads them. The tree, checked against the classes
+by ``tests/test_errors.py``::
 
-    Exception
-    ├── JiraError                    aa_tui.jira.errors: the site or the network       (3)
-    │   ├── UsageError               a request that cannot work                        (2)
-    │   │   ├── InsecureURLError     http:// to a host that is not loopback
-    │   │   └── QueryRejected        Jira refused the scan's search (project, JQL)
-    │   ├── AuthError                credentials refused                               (2)
+    AaTuiError                   aa_tui.model.errors: the root                     "Cannot do that" (3)
+    ├── Cancelled                aa_tui.model.errors: the user stopped it          (130)
+    ├── InputError               aa_tui.service.errors: bad input from either face (2)
+    ├── CredentialsError         aa_tui.credentials: no usable OS keyring          (2)
+    ├── StoreError               aa_tui.store.errors: saved data missing, damaged  (2)
+    │   ├── StoreDamagedError    a store file that cannot be read
+    │   └── JournalBusyError     another process holds the journal
+    ├── JiraError                aa_tui.jira.errors: the site or the network       (3)
+    │   ├── UsageError           a request that cannot work                        (2)
+    │   │   ├── InsecureURLError http:// to a host that is not loopback
+    │   │   ├── QueryRejected    Jira refused the scan's search (project, JQL)
+    │   │   └── MissingPermission  aa_tui.service.clean_permissions: a cleanup's grant
+    │   ├── AuthError            credentials refused                               (2)
     │   │   └── ExpiredTokenError
-    │   ├── NotJiraError             the site answered, not as Jira Cloud              (2)
-    │   ├── NetworkError             unreachable, or failing after every retry         (3)
-    │   │   ├── TLSVerifyError                                                          (2)
-    │   │   ├── UnreachableError     not reachable when first contacted                (2)
-    │   │   └── GaveUpError          kept failing after the stated number of tries
-    │   └── RequestRejected          one 4xx that retrying cannot fix
-    ├── Cancelled                    aa_tui.jira.errors: the user stopped it         (130)
-    ├── StoreError                   aa_tui.store: saved data missing or damaged       (2)
-    ├── CredentialsError             aa_tui.credentials: no usable OS keyring          (2)
-    ├── InputError                   aa_tui.service: bad input from either face        (2)
-    └── OSError                      a file the user named                             (3)
+    │   ├── NotJiraError         the site answered, not as Jira Cloud              (2)
+    │   ├── NetworkError         unreachable, or failing after every retry         (3)
+    │   │   ├── TLSVerifyError                                                     (2)
+    │   │   ├── UnreachableError not reachable when first contacted                (2)
+    │   │   └── GaveUpError      kept failing after the stated number of tries
+    │   └── RequestRejected      one 4xx that retrying cannot fix
+    │       └── Forbidden        aa_tui.jira.writes: a 403
+    ├── UnknownList              aa_tui.scan.insights_lists: no such list of files
+    └── InternalError            aa_tui.model.errors: never reaches the user; if it does, a bug
+        ├── Retry                aa_tui.jira.transport: try again
+        ├── IssueBusy            aa_tui.jira.writes: a per-issue write limit
+        ├── UnexpectedLayout     aa_tui.store.table_reader: not the fast layout
+        ├── NotStarted           aa_tui.service.clean_schedule: never sent
+        ├── HashMismatch         aa_tui.service.clean_archive: bytes are not the proven ones
+        └── PlanRuleBroken       aa_tui.service.clean_plan: a plan broke a safety rule
 
-Anything else is a bug: "Unexpected error", exit 3, and the traceback goes to the log file.
+Not ours: ``KeyboardInterrupt`` reads as :class:`Cancelled`; ``OSError`` (a file the user
+named) as "File error" (3). Anything else is a bug: "Unexpected error", exit 3, and the
+traceback goes to the log file.
 """
 
 from __future__ import annotations
@@ -29,16 +44,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aa_tui.credentials import ENV_TOKEN, CredentialsError
-from aa_tui.jira.errors import (
-    AuthError,
-    Cancelled,
-    JiraError,
-    NetworkError,
-    NotJiraError,
-    UsageError,
-)
+from aa_tui.jira.errors import JiraError, UsageError
 from aa_tui.logs import redact
-from aa_tui.store.store import StoreError
+from aa_tui.model.errors import (
+    EXIT_CANCELLED,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    AaTuiError,
+    Cancelled,
+    Face,
+    InternalError,
+    Option,
+)
+from aa_tui.store.errors import StoreError
 
 __all__ = [
     "ENV_TOKEN",
@@ -46,22 +65,28 @@ __all__ = [
     "EXIT_FAILED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "AaTuiError",
     "Cancelled",
     "CredentialsError",
+    "Face",
     "InputError",
     "JiraError",
+    "Option",
     "Problem",
     "StoreError",
     "UsageError",
     "describe",
 ]
 
-EXIT_OK, EXIT_USAGE, EXIT_FAILED, EXIT_CANCELLED = 0, 2, 3, 130
 UNEXPECTED = "Unexpected error"  # the title of an error no check foresaw: a bug
+CANCELLED_DEFAULT = "Cancelled; the scan stays resumable."
 
 
-class InputError(Exception):
-    """Input from the command line or a form that cannot be used; ``str()`` says why."""
+class InputError(AaTuiError):
+    """Input from the command line or a form that cannot be used; the sentence says why."""
+
+    title = "Cannot do that"
+    exit_code = EXIT_USAGE
 
 
 @dataclass(frozen=True)
@@ -77,31 +102,21 @@ class Problem:
         return self.title == UNEXPECTED
 
 
-def describe(error: BaseException) -> Problem:
-    """The :class:`Problem` of any error; secrets registered with ``aa_tui.logs`` are masked."""
-    title, message, code = _classify(error)
+def describe(error: BaseException, face: Face = Face.CLI) -> Problem:
+    """The :class:`Problem` of any error, worded for ``face``; secrets registered with
+    ``aa_tui.logs`` are masked."""
+    title, message, code = _classify(error, face)
     return Problem(title, redact(message), code)
 
 
-def _classify(error: BaseException) -> tuple[str, str, int]:
-    if isinstance(error, (Cancelled, KeyboardInterrupt)):
-        return "Cancelled", str(error) or "Cancelled; the scan stays resumable.", EXIT_CANCELLED
-    if isinstance(error, AuthError):
-        return "Sign-in refused", str(error), error.exit_code
-    if isinstance(error, NetworkError):
-        return "Site unreachable", str(error), error.exit_code
-    if isinstance(error, NotJiraError):
-        return "Not a Jira Cloud site", str(error), error.exit_code
-    if isinstance(error, UsageError):
-        return "Cannot do that", str(error), error.exit_code
-    if isinstance(error, JiraError):
-        return "Jira refused", str(error), error.exit_code
-    if isinstance(error, InputError):
-        return "Cannot do that", str(error), EXIT_USAGE
-    if isinstance(error, CredentialsError):
-        return "OS keyring", str(error), EXIT_USAGE
-    if isinstance(error, StoreError):
-        return "Saved data", str(error), EXIT_USAGE
+def _classify(error: BaseException, face: Face) -> tuple[str, str, int]:
+    if isinstance(error, KeyboardInterrupt):
+        return Cancelled.title, CANCELLED_DEFAULT, Cancelled.exit_code
+    if isinstance(error, AaTuiError) and not isinstance(error, InternalError):
+        message = error.worded(face)
+        if isinstance(error, Cancelled) and not message:
+            message = CANCELLED_DEFAULT
+        return error.title, message, error.exit_code
     if isinstance(error, OSError):
         where = f" ({error.filename})" if error.filename else ""
         return (

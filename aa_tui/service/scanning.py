@@ -15,6 +15,7 @@ from aa_tui.model.events import ScanProgress
 from aa_tui.model.records import Scope
 from aa_tui.scan.engine import ScanEngine, ScanOutcome, ScanRequest
 from aa_tui.service.errors import InputError
+from aa_tui.service.wording import VERIFY, WORKERS
 from aa_tui.store.store import Store
 
 __all__ = ["Cancelled", "ScanOutcome", "ScanRequest", "ScanRun", "scan_request"]
@@ -99,11 +100,11 @@ def scan_request(
     if isinstance(projects, str):
         projects = [p for p in projects.split(",")] if projects.strip() else []
     if workers < 1:
-        raise InputError("--workers must be at least 1.")
+        raise InputError(WORKERS, " must be at least 1.")
     try:
         mode = VerifyMode(verify)
     except ValueError:
-        raise InputError(f"verify must be 'exact' or 'metadata', not {verify!r}.") from None
+        raise InputError(VERIFY, f" must be 'exact' or 'metadata', not {verify!r}.") from None
     return ScanRequest(
         site=normalize_site_url(site, allow_insecure_http=allow_insecure_http),
         email=email,

@@ -12,15 +12,9 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from aa_tui.store.errors import StoreDamagedError
+
 PRIVATE = 0o600
-
-
-class StoreDamagedError(Exception):
-    """A store file exists but cannot be read; ``str()`` says which and what to do."""
-
-    def __init__(self, message: str, path: Path) -> None:
-        super().__init__(message)
-        self.path = path
 
 
 def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:

@@ -19,10 +19,9 @@ from typing import Any
 import orjson
 
 from aa_tui.store.atomic import PRIVATE
+from aa_tui.store.errors import JournalBusyError
 
-
-class JournalBusyError(Exception):
-    """Another process (or window) holds this journal: its scan is running."""
+__all__ = ["Journal", "JournalBusyError", "read_journal"]
 
 
 class Journal:

@@ -38,7 +38,8 @@ from aa_tui.model.group_rows import (
 )
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
-from aa_tui.store.atomic import AtomicJSONStorage, StoreDamagedError, write_atomic
+from aa_tui.store.atomic import AtomicJSONStorage, write_atomic
+from aa_tui.store.errors import StoreDamagedError, StoreError
 from aa_tui.store.journal import Journal, JournalBusyError, read_journal
 from aa_tui.store.results import ScanResults
 from aa_tui.store.scan_files import GROUP_ROWS_FORMAT, RowCollector, write_table_atomic
@@ -48,10 +49,6 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 INDEX_FILE = "aa-tui.json"
-
-
-class StoreError(Exception):
-    """A problem with the store, phrased for the user (file and what to do)."""
 
 
 def _check_index_shape(data: Any, path: Path) -> None:

@@ -14,12 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from aa_tui.model.errors import InternalError
+
 _SPACE = re.compile(r"\s*")
 _DECODER = json.JSONDecoder()
 TABLE = "_default"  # TinyDB's default table, as Store.save_results writes it
 
 
-class UnexpectedLayout(ValueError):
+class UnexpectedLayout(InternalError, ValueError):
     """The file is not a one-table TinyDB document: let the store read it."""
 
 

@@ -17,7 +17,7 @@ from textual.screen import Screen
 
 from aa_tui.logs import setup_logging
 from aa_tui.model.scans import Profile
-from aa_tui.service.errors import describe
+from aa_tui.service.errors import Face, describe
 from aa_tui.service.workspace import Workspace
 from aa_tui.tui.commands import ScreenCommands
 from aa_tui.tui.config import AppConfig
@@ -128,7 +128,7 @@ class AATuiApp(App[int]):
 
     # -- errors ---------------------------------------------------------------------------------
     def show_error(self, error: BaseException) -> None:
-        problem = describe(error)  # a token quoted back by whatever failed is masked
+        problem = describe(error, Face.APP)  # a token quoted back by whatever failed is masked
         if problem.unexpected:  # a bug: its traceback goes to the log file (never its locals)
             log.error("unexpected error", exc_info=error)
         else:

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, ItemResult, Outcome, Plan
-from aa_tui.service.errors import Cancelled, describe
+from aa_tui.service.errors import Cancelled, Face, describe
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.tables import VimDataTable
@@ -250,7 +250,7 @@ class CleanApplyScreen(AppScreen):
             )
         else:
             self.state = "failed"
-            problem = describe(error)
+            problem = describe(error, Face.APP)
             reason = type(error).__name__ if problem.unexpected else problem.message
             self._set_state(
                 f"The cleanup stopped: {reason} {freed} freed, {pending:,} files left. "

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 from aa_tui.model.enums import Phase
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.scans import Profile
-from aa_tui.service.errors import Cancelled, UsageError, describe
+from aa_tui.service.errors import Cancelled, Face, UsageError, describe
 from aa_tui.service.scanning import ScanOutcome, ScanRequest, ScanRun
 from aa_tui.tui.messages import ScanFinished, ScanProgressed, ScanStopped
 from aa_tui.tui.screens.base import AppScreen
@@ -178,7 +178,7 @@ class LiveScanScreen(AppScreen):
             )
         else:
             self.state = "failed"
-            problem = describe(message.error)
+            problem = describe(message.error, Face.APP)
             reason = type(message.error).__name__ if problem.unexpected else problem.message
             self._set_state(
                 f"The scan stopped: {reason} It stays resumable: r resumes, Esc goes back.", "bad"
@@ -226,7 +226,7 @@ class LiveScanScreen(AppScreen):
             if info is not None and not info.totals.get("total_files"):
                 self.workspace.delete_scan(self.scan_id)
         self.app.pop_screen()
-        below.show_problem(describe(error).message)
+        below.show_problem(describe(error, Face.APP).message)
         return True
 
     def _set_state(self, text: str, kind: str = "") -> None:
