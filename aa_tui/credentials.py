@@ -80,7 +80,9 @@ def keyring_status(
     return True, f"Tokens are kept in the OS keyring ({label})."
 
 
-def _require_usable(backend: keyring.backend.KeyringBackend | None):
+def _require_usable(
+    backend: keyring.backend.KeyringBackend | None,
+) -> keyring.backend.KeyringBackend:
     chosen = _backend(backend)
     usable, message = keyring_status(chosen)
     if not usable:

@@ -10,7 +10,7 @@ import platformdirs
 ENV_DATA_DIR = "AA_TUI_DATA_DIR"
 
 
-def data_dir(explicit: str | os.PathLike | None = None) -> Path:
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     chosen = explicit or os.environ.get(ENV_DATA_DIR)
     path = Path(chosen).expanduser() if chosen else Path(platformdirs.user_data_dir("aa-tui"))
     path.mkdir(parents=True, exist_ok=True)

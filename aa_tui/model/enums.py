@@ -13,7 +13,7 @@ class _Text(str, Enum):
     """A ``str`` enum whose ``str()`` and f-string form is its value on every Python."""
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 class Phase(_Text):

@@ -34,8 +34,12 @@ class FileTable:
     people: list[list[Any]] = field(default_factory=list)
     mimes: list[str] = field(default_factory=list)
     # where add() finds what is already kept (empty for a table read back: it is not added to)
-    _issue_index: dict[tuple, int] = field(default_factory=dict, repr=False, compare=False)
-    _person_index: dict[tuple, int] = field(default_factory=dict, repr=False, compare=False)
+    _issue_index: dict[tuple[str, ...], int] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _person_index: dict[tuple[str, str, bool | None], int] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     _mime_index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 UNKNOWN_AUTHOR = "(unknown user)"
 STATUS_CATEGORIES = ("To Do", "In Progress", "Done")
@@ -30,13 +31,13 @@ class AttachmentRecord:
     #: record saved by an older aa-tui)
     author_active: bool | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         # A plain field copy: dataclasses.asdict deep-copies, and was most of the engine's CPU
         # per record when profiled (every field here is a str or an int).
         return dict(zip(_ATTACHMENT_FIELDS, _attachment_values(self), strict=True))
 
     @classmethod
-    def from_dict(cls, data: dict) -> AttachmentRecord:
+    def from_dict(cls, data: dict[str, Any]) -> AttachmentRecord:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
@@ -59,11 +60,11 @@ class Scope:
             parts.append(f"JQL {self.jql}")
         return "; ".join(parts) or "whole site"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"projects": list(self.projects), "jql": self.jql}
 
     @classmethod
-    def from_dict(cls, data: dict) -> Scope:
+    def from_dict(cls, data: dict[str, Any]) -> Scope:
         return cls(projects=tuple(data.get("projects") or ()), jql=data.get("jql") or "")
 
 
@@ -96,7 +97,7 @@ class DuplicateGroup:
     def wasted_size(self) -> int:
         return (self.copies - 1) * self.size
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "hash": self.hash,
             "size": self.size,
@@ -133,7 +134,7 @@ class StatRow:
     duplicate_files: int = 0
     wasted_size: int = 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -157,5 +158,5 @@ class Totals:
     retries: int = 0
     throttled: int = 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -10,4 +10,4 @@ def size_text(n: int | float | None) -> str:
     the same short unit on every line)."""
     if abs(n or 0) < 1024:
         return f"{int(n or 0)} B"
-    return humanize.naturalsize(n, binary=True, format="%.1f")
+    return humanize.naturalsize(n or 0, binary=True, format="%.1f")

@@ -7,12 +7,14 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from tinydb.storages import Storage
 
 from aa_tui.store.errors import StoreDamagedError
+
+__all__ = ["AtomicJSONStorage", "StoreDamagedError", "read_json_file", "write_atomic"]
 
 PRIVATE = 0o600
 
@@ -72,14 +74,14 @@ def _damaged(path: Path, reason: str) -> None:
 class AtomicJSONStorage(Storage):
     """TinyDB ``Storage``: whole-file reads and atomic whole-file writes, mode 0600."""
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         data = read_json_file(self.path)
         if data is not None and not isinstance(data, dict):
             _damaged(self.path, "does not hold a JSON object")
-        return data
+        return cast("dict[str, dict[str, Any]] | None", data)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         write_atomic(self.path, orjson.dumps(data))

@@ -40,6 +40,8 @@ from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.store.atomic import AtomicJSONStorage, write_atomic
 from aa_tui.store.errors import StoreDamagedError, StoreError
+
+__all__ = ["Store", "StoreError"]
 from aa_tui.store.journal import Journal, JournalBusyError, read_journal
 from aa_tui.store.results import ScanResults
 from aa_tui.store.scan_files import GROUP_ROWS_FORMAT, RowCollector, write_table_atomic

@@ -26,7 +26,8 @@ class UnexpectedLayout(InternalError, ValueError):
 
 
 def _skip(text: str, at: int) -> int:
-    return _SPACE.match(text, at).end()
+    match = _SPACE.match(text, at)
+    return match.end() if match else at
 
 
 def _expect(text: str, at: int, char: str) -> int:
