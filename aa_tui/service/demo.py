@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from aa_tui.jira.site import is_loopback_host
 from aa_tui.locations import ENV_DATA_DIR
 from aa_tui.model.scans import Profile
 from aa_tui.service.workspace import Workspace
@@ -124,8 +125,7 @@ class DemoSite:
 
 def is_loopback(site: str) -> bool:
     """A site on this machine (a demo site, or ``aa-tui demo-site``)."""
-    host = urlsplit(site).hostname or ""
-    return host in ("127.0.0.1", "localhost", "::1")
+    return is_loopback_host(urlsplit(site).hostname or "")
 
 
 def answers(site: str, timeout_s: float = 0.3) -> bool:
