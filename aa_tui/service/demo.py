@@ -14,12 +14,23 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from aa_tui.jira.site import is_loopback_host
 from aa_tui.locations import ENV_DATA_DIR
+from aa_tui.model.errors import AaTuiError
 from aa_tui.model.scans import Profile
 from aa_tui.service.workspace import Workspace
+
+if TYPE_CHECKING:  # the demo is imported when it starts (its start-up cost is the demo's only)
+    from aa_tui.demo import DemoOptions, DemoServer
+
+
+class DemoNotStarted(AaTuiError):
+    """The demo site's process did not say where it serves."""
+
+    title = "Demo site"
 
 
 def serve_child() -> None:
@@ -44,7 +55,7 @@ class RemoteServer:
     base_url: str
     email: str
     token: str
-    process: subprocess.Popen
+    process: subprocess.Popen[str]
 
     def stop(self) -> None:
         if self.process.stdin is not None:
@@ -63,11 +74,11 @@ class DemoSite:
 
     issues: int = 3000
     seed: int = 7
-    options: object | None = None  # aa_tui.demo.DemoOptions
+    options: DemoOptions | None = None
     in_process: bool = False
 
     def __post_init__(self) -> None:
-        self.server = None
+        self.server: DemoServer | RemoteServer | None = None
 
     def start(self) -> DemoSite:
         if self.in_process or self.options is not None:
@@ -88,7 +99,7 @@ class DemoSite:
             base_url, email, token = json.loads(line)
         except ValueError:
             process.kill()
-            raise RuntimeError("The demo site did not start.") from None
+            raise DemoNotStarted("The demo site did not start.") from None
         self.server = RemoteServer(base_url, email, token, process)
         return self
 
@@ -115,6 +126,7 @@ class DemoSite:
         (it lives as long as its demo) are removed, so they do not pile up on the Sites
         screen. A site the user saved, or a demo still running elsewhere, stays."""
         profile = self.profile
+        assert self.server is not None  # (profile asserts it too)
         for old in workspace.list_profiles():
             if old.demo and old != profile and is_loopback(old.site) and not answers(old.site):
                 workspace.delete_profile(old)
