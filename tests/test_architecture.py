@@ -55,7 +55,7 @@ def test_the_engine_store_and_cli_scan_path_never_import_textual():
     # (rich is not checked: httpx imports it for its own command line when it is installed)
     code = (
         "import sys\n"
-        "import aa_tui.cli, aa_tui.cli_progress, aa_tui.service.scanning,"
+        "import aa_tui.cli, aa_tui.cli.progress, aa_tui.cli.scan, aa_tui.service.scanning,"
         " aa_tui.service.workspace, aa_tui.service.errors, aa_tui.scan.engine,"
         " aa_tui.store.store\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from aa_tui.cli_threads import run_in_thread
+from aa_tui.cli.api_token import read_token
+from aa_tui.cli.threads import run_in_thread
 from aa_tui.model.cleanup import CleanupProgress, KeepRule, Outcome, PlanFilters
 from aa_tui.model.units import size_text
 
@@ -214,11 +215,9 @@ class _Progress:
 
 def _token(args: argparse.Namespace, workspace, site: str, email: str) -> str:
     """The token as ``scan`` reads it (standard input is read once: kept for this run)."""
-    from aa_tui.cli import _read_token
-
     if getattr(args, "_token", None) is None:
         args.email = email
-        args._token = _read_token(args, workspace, site)
+        args._token = read_token(args, workspace, site)
     return args._token
 
 
