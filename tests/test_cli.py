@@ -156,7 +156,7 @@ def test_sizes_read_the_same_in_every_face():
     not "0 Bytes" in one place and "0 B" in another)."""
     from aa_tui.cli import clean as cli_clean
     from aa_tui.cli import progress as cli_progress
-    from aa_tui.scan import html_report
+    from aa_tui.reports import html_page as html_report
     from aa_tui.tui import format as fmt
 
     sizes = (0, 1, 1023, 1536, 5 * 10**11)

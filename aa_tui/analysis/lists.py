@@ -6,6 +6,8 @@ import heapq
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
+from aa_tui.analysis.facts import Facts, month_of
+from aa_tui.analysis.whatif import WHAT_IF_STEPS
 from aa_tui.memory import gc_paused
 from aa_tui.model.file_table import (
     AID,
@@ -24,8 +26,6 @@ from aa_tui.model.file_table import (
     FileTable,
 )
 from aa_tui.model.insights import FileList, FileRow, InsightSettings
-from aa_tui.scan.insights_facts import Facts, month_of
-from aa_tui.scan.insights_whatif import WHAT_IF_STEPS
 
 #: list name -> what its key means ("" for lists without a key)
 FILE_LISTS: dict[str, str] = {

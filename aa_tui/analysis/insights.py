@@ -12,6 +12,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from aa_tui.analysis.facts import Facts, month_of
+from aa_tui.analysis.hygiene import HYGIENE_KINDS
+from aa_tui.analysis.whatif import what_if
 from aa_tui.memory import gc_paused
 from aa_tui.model.file_table import (
     AID,
@@ -41,9 +44,6 @@ from aa_tui.model.insights import (
     MonthRow,
 )
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup
-from aa_tui.scan.insights_facts import Facts, month_of
-from aa_tui.scan.insights_hygiene import HYGIENE_KINDS
-from aa_tui.scan.insights_whatif import what_if
 
 __all__ = [
     "Facts",
