@@ -7,5 +7,5 @@ their issue key and file name; a ``/1`` report or summary still opens (those are
 The writers: :mod:`~aa_tui.reports.json_file` (``full_report``, ``write_json``),
 :mod:`~aa_tui.reports.csv_tables` (``write_csv``, ``csv_safe``) and
 :mod:`~aa_tui.reports.html_page` (``write_html``: one self-contained page for a manager). The
-summary a scan saves (the report without its groups) is built by :mod:`aa_tui.scan.summary`.
+summary a scan saves (the report without its groups) is built by :mod:`aa_tui.scan.summarize`.
 """

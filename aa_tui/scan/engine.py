@@ -33,7 +33,7 @@ from aa_tui.scan.read_progress import ReadProgress
 from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.staged import HashBook, StagedHasher, StageProgress, metadata_groups
 from aa_tui.scan.stats import aggregate
-from aa_tui.scan.summary import build_summary
+from aa_tui.scan.summarize import build_summary
 from aa_tui.store.file_rows import write_file_rows
 from aa_tui.store.journal import Journal
 from aa_tui.store.store import Store, new_scan_id
