@@ -116,7 +116,7 @@ def _build(table: FileTable, now: datetime, settings: InsightSettings) -> Insigh
     departed: dict[int, InactiveUploader] = {}
     hygiene = {kind: HygieneRow(kind) for kind in HYGIENE_KINDS}
     clutter: dict[str, list[int]] = {}
-    heat: list[tuple[int, int, str, int]] = []
+    heat: list[tuple[int, int, tuple[int, ...], int]] = []
     steps = [[0, 0] for _ in range(5)]  # what-if: kept, copies, stale, hygiene, idle
     stale_files = stale_size = empty = 0
     top = settings.top

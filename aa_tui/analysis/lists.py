@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
+from typing import Any
 
 from aa_tui.analysis.facts import Facts, month_of
 from aa_tui.analysis.whatif import WHAT_IF_STEPS
@@ -140,12 +141,12 @@ def _select(
         chosen = [i for i, p in zip(chosen, primary, strict=True) if p >= cut]
     if name == "heat":
 
-        def order(i: int) -> tuple:
+        def order(i: int) -> tuple[int, ...]:
             row = rows[i]
             return (-row[SIZE] * (days[row[ISSUE]] or 0), -row[SIZE], row[AID])
     else:
 
-        def order(i: int) -> tuple:
+        def order(i: int) -> tuple[int, ...]:
             return (-rows[i][SIZE], rows[i][AID])
 
     first = sorted(chosen, key=order)[:limit]
@@ -164,7 +165,7 @@ def _what_if_files(table: FileTable, facts: Facts, step: str) -> list[int]:
         return list(range(len(rows)))
     stale, idle, kinds = facts.stale, facts.idle, facts.kinds
 
-    def step_of(row: list) -> int:
+    def step_of(row: list[Any]) -> int:
         if row[COPY]:
             return 1
         issue = row[ISSUE]
@@ -175,10 +176,10 @@ def _what_if_files(table: FileTable, facts: Facts, step: str) -> list[int]:
 
 def _test(
     table: FileTable, name: str, key: str, facts: Facts, unreadable: set[str]
-) -> Callable[[list], bool]:
+) -> Callable[[list[Any]], bool]:
     issues, people = table.issues, table.people
     month, _, project = key.partition("|")
-    tests: dict[str, Callable[[list], bool]] = {
+    tests: dict[str, Callable[[list[Any]], bool]] = {
         "stale": lambda r: facts.stale[r[ISSUE]],
         "empty": lambda r: r[SIZE] == 0,
         "unreadable": lambda r: r[AID] in unreadable,

@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     # Whatever a message quotes back (a pasted URL, a server's error text), the token is masked.
     register_secret(os.environ.get(ENV_TOKEN, "").strip())
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Redacting(out), _Redacting(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _Redacting(out), _Redacting(err)
     try:
         return _main(args)
     finally:

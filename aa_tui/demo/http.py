@@ -62,7 +62,8 @@ class BaseHandler(BaseHTTPRequestHandler):
 
     @property
     def demo(self) -> SiteState:
-        return self.server.demo  # type: ignore[attr-defined]
+        demo: SiteState = self.server.demo  # type: ignore[attr-defined]
+        return demo
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass

@@ -8,6 +8,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -51,7 +52,7 @@ class SiteState:
         self.viewer_email = "viewer@example.com"  # a read-only user (no delete, comment, upload)
         self.viewer_token = token + "-viewer"
         self._lock = threading.Lock()
-        self._query_cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._query_cache: OrderedDict[tuple[str, int], tuple[Query, Any]] = OrderedDict()
         secret = hashlib.sha256(f"demo:{data.seed}:{time.time_ns()}".encode()).digest()
         self.signer = MediaSigner(secret, options.media_token_ttl_s)
         self.tokens = PageTokens(secret)
@@ -214,7 +215,7 @@ class SiteState:
     def download_status(self, j: int) -> int:
         return 200 if self.upload(j) else self.data.download_status(j)
 
-    def iter_file(self, j: int, start: int, end: int):
+    def iter_file(self, j: int, start: int, end: int) -> Iterator[bytes]:
         upload = self.upload(j)
         if upload is not None:
             yield upload.content[start:end]

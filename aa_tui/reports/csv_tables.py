@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,7 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
     )
     for name, row_type in INSIGHT_TABLES.items():
         if name in report:
-            emit(name, list(row_type.__dataclass_fields__), report[name])
+            emit(name, [f.name for f in fields(row_type)], report[name])
     for name in ("largest_files", "stale_files", "empty_files"):
         if name in report:
             emit(name, list(FILE_ROW_FIELDS), report[name])

@@ -115,7 +115,7 @@ class SignInTested(Message):
 class ProjectsListed(Message):
     """The projects a site lets the account browse, or (``projects`` None) why not."""
 
-    projects: list[dict] | None
+    projects: list[dict[str, Any]] | None
     problem: str
 
 
