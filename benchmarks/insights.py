@@ -21,7 +21,7 @@ import traceback
 import _common as c
 
 TARGETS = {"overview_s": 1.0, "list_s": 1.0, "first_list_s": 1.0}  # issue 11: each list < 1 s
-LIMIT = 5000  # what the app's list of files reads (aa_tui/tui/screens/insights_files.py)
+LIMIT = 5000  # what the app's list of files reads (aa_tui/tui/screens/insights/files.py)
 
 
 def _measure(conn, data_dir: str) -> None:

@@ -135,7 +135,7 @@ def _tui(data_dir: str, scan_id: str) -> dict:
     from aa_tui.store.store import Store
     from aa_tui.tui.app import AATuiApp
     from aa_tui.tui.config import AppConfig
-    from aa_tui.tui.grouplist import GroupFilter
+    from aa_tui.tui.group_index import GroupFilter
     from aa_tui.tui.screens.results import ResultsScreen
     from aa_tui.tui.widgets.group_list import GroupList
     from aa_tui.tui.widgets.groups_pane import GroupsPane

@@ -154,8 +154,9 @@ def test_data_dir_after_the_command_too(demo_server, tmp_path):
 def test_sizes_read_the_same_in_every_face():
     """The app, the scan and cleanup lines and the HTML report write sizes one way ("0 B",
     not "0 Bytes" in one place and "0 B" in another)."""
-    from aa_tui import cli_clean, cli_progress
-    from aa_tui.scan import html_report
+    from aa_tui.cli import clean as cli_clean
+    from aa_tui.cli import progress as cli_progress
+    from aa_tui.reports import html_page as html_report
     from aa_tui.tui import format as fmt
 
     sizes = (0, 1, 1023, 1536, 5 * 10**11)
@@ -169,7 +170,7 @@ def test_the_progress_line_tells_the_recent_pace_and_bytes():
     its start) and, while hashing, how far the full reads are by bytes."""
     import io
 
-    from aa_tui.cli_progress import ProgressLine
+    from aa_tui.cli.progress import ProgressLine
     from aa_tui.model.enums import Phase
     from aa_tui.model.events import ScanProgress
 

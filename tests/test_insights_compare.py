@@ -6,11 +6,11 @@ import asyncio
 
 from helpers.tui import SIZE, until, wait_for_workers
 
+from aa_tui.analysis.compare import group_changes
 from aa_tui.model.group_rows import group_row
-from aa_tui.scan.insights_compare import group_changes
 from aa_tui.service.workspace import Workspace
 from aa_tui.tui.screens.compare import CompareScreen
-from aa_tui.tui.screens.insights_changes import GroupChangesScreen
+from aa_tui.tui.screens.insights.changes import GroupChangesScreen
 from aa_tui.tui.widgets.tables import VimDataTable
 
 

@@ -7,13 +7,13 @@ from datetime import datetime, timezone
 import pytest
 from helpers.scanning import run_scan
 
+from aa_tui.analysis.insights import build_insights, months_of, unreadable_rows
+from aa_tui.analysis.lists import select_files
 from aa_tui.demo.insights_truth import insight_truth
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.model.insights import InsightSettings
 from aa_tui.model.records import AttachmentRecord
 from aa_tui.model.summary import ScanSummary
-from aa_tui.scan.insights import build_insights, months_of, unreadable_rows
-from aa_tui.scan.insights_lists import select_files
 from aa_tui.service.workspace import Workspace
 from aa_tui.store.file_rows import rows_from_saved
 from aa_tui.store.store import Store

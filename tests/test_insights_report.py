@@ -14,7 +14,7 @@ from helpers.scanning import run_scan
 from aa_tui.demo.insights_truth import insight_truth
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.model.insights import InsightSettings, parse_cap, parse_size
-from aa_tui.scan.html_report import render
+from aa_tui.reports.html_page import render
 from aa_tui.service.workspace import Workspace
 from aa_tui.store.store import Store
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from helpers.tui import SIZE, wait_for_workers
 
-from aa_tui.tui.screens.insights import InsightsScreen
+from aa_tui.tui.screens.insights.screen import InsightsScreen
 
 
 def shoot(snap_compare, app, scan_id: str, *keys: str) -> bool:

@@ -6,8 +6,8 @@ import asyncio
 
 from helpers.tui import SIZE, until, wait_for_workers
 
-from aa_tui.tui.screens.insights import InsightsScreen
-from aa_tui.tui.screens.insights_files import FilesScreen
+from aa_tui.tui.screens.insights.files import FilesScreen
+from aa_tui.tui.screens.insights.screen import InsightsScreen
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.insights_chart import GrowthChart
 from aa_tui.tui.widgets.tables import VimDataTable

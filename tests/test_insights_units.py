@@ -6,11 +6,11 @@ from datetime import datetime, timezone
 
 import pytest
 
+from aa_tui.analysis.hygiene import hygiene_kind
+from aa_tui.analysis.insights import build_insights, month_of
+from aa_tui.analysis.lists import UnknownList, select_files
 from aa_tui.model.file_table import FileTable
 from aa_tui.model.insights import FileRow, InsightSettings
-from aa_tui.scan.insights import build_insights, month_of
-from aa_tui.scan.insights_hygiene import hygiene_kind
-from aa_tui.scan.insights_lists import UnknownList, select_files
 
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
@@ -115,7 +115,7 @@ def test_the_quick_check_never_hides_a_match(name):
     import re
     from fnmatch import translate
 
-    from aa_tui.scan.insights_hygiene import HYGIENE_PATTERNS
+    from aa_tui.analysis.hygiene import HYGIENE_PATTERNS
 
     base = name.rsplit("/", 1)[-1]
     slow = next(

@@ -13,7 +13,7 @@ import io
 import pytest
 from helpers.scanning import assert_matches_truth, group_ids, run_scan
 
-from aa_tui.cli_progress import print_summary
+from aa_tui.cli.progress import print_summary
 from aa_tui.demo.generator import generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.store.store import Store

@@ -20,7 +20,7 @@ from aa_tui.demo.generator import GenerationOptions, generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.errors import GaveUpError, QueryRejected
 from aa_tui.model.records import UNKNOWN_AUTHOR, Scope
-from aa_tui.scan.report import csv_safe
+from aa_tui.reports.csv_tables import csv_safe
 
 SEARCH = "/rest/api/3/search/jql"
 BULK = "/rest/api/3/issue/bulkfetch"

@@ -19,8 +19,8 @@ from aa_tui.jira.client import JiraClient
 from aa_tui.model.cleanup import Outcome
 from aa_tui.store.store import Store
 from aa_tui.tui.screens.audit import AuditScreen
-from aa_tui.tui.screens.clean_apply import CleanApplyScreen
-from aa_tui.tui.screens.clean_review import CleanConfirmScreen, CleanReviewScreen
+from aa_tui.tui.screens.cleanup.apply import CleanApplyScreen
+from aa_tui.tui.screens.cleanup.review import CleanConfirmScreen, CleanReviewScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.screens.group_detail import GroupDetailScreen
 from aa_tui.tui.screens.results import ResultsScreen
@@ -219,7 +219,7 @@ async def test_mark_all_in_view_follows_the_filter(site):
         results = await open_results(pilot, site.scan_id)
         await pilot.press("2")
         pane = results.query_one("#groups-pane")
-        from aa_tui.tui.grouplist import GroupFilter
+        from aa_tui.tui.group_index import GroupFilter
 
         pane.set_filter(GroupFilter.parse("project:OPS"))
         await pilot.pause()

@@ -20,7 +20,7 @@ from aa_tui.model.cleanup import (
 )
 from aa_tui.service.cleanup import CleanupOutcome
 from aa_tui.tui.screens.audit import AuditScreen
-from aa_tui.tui.screens.clean_apply import CleanApplyScreen
+from aa_tui.tui.screens.cleanup.apply import CleanApplyScreen
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.inputs import TextInput
 
@@ -148,7 +148,7 @@ def _finished(screen, plan) -> None:
         plan=plan, results=results, counts=counts, freed=freed, freed_total=freed, pending=0,
         finished=True,
     )  # fmt: skip
-    from aa_tui.tui.screens.clean_apply import CleanupEnded
+    from aa_tui.tui.messages import CleanupEnded
 
     screen.on_cleanup_ended(CleanupEnded(outcome, None))
 

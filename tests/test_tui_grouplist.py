@@ -1,4 +1,4 @@
-"""Sorting and filtering duplicate groups in plain lists (aa_tui.tui.grouplist)."""
+"""Sorting and filtering duplicate groups in plain lists (aa_tui.tui.group_index)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from aa_tui.tui.grouplist import SORTS, GroupFilter, GroupIndex
+from aa_tui.tui.group_index import SORTS, GroupFilter, GroupIndex
 
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
@@ -244,10 +244,10 @@ def test_one_rule_for_age_brackets():
 
     from aa_tui.model import classify
     from aa_tui.scan import stats
-    from aa_tui.tui import grouplist
+    from aa_tui.tui import group_index
 
     assert stats.age_bracket is classify.age_bracket
-    assert grouplist.age_of_days is classify.age_of_days
+    assert group_index.age_of_days is classify.age_of_days
     for days in (-1, 0, 29, 30, 89, 90, 179, 180, 364, 365, 729, 730, 5000):
         created = (NOW - timedelta(days=days, hours=1)).isoformat()
         assert classify.age_bracket(created, NOW) == classify.age_of_days(days), days

@@ -73,7 +73,7 @@ def test_the_live_scan_and_the_insights_title_fit_80_columns(app, scanned):
     from aa_tui.model.events import ScanProgress
     from aa_tui.model.scans import Profile
     from aa_tui.service.scanning import ScanRequest
-    from aa_tui.tui.screens.insights import InsightsScreen
+    from aa_tui.tui.screens.insights.screen import InsightsScreen
     from aa_tui.tui.screens.live_scan import LiveScanScreen
     from aa_tui.tui.widgets.scan_stats import ScanStats
 

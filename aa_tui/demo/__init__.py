@@ -1,8 +1,8 @@
 """An embedded demo Jira Cloud site: generated data, real HTTP servers and the exact answer."""
 
 from aa_tui.demo.generator import DemoData, GenerationOptions, generate_site
-from aa_tui.demo.http import Exchange
 from aa_tui.demo.options import DemoOptions
+from aa_tui.demo.replies import Exchange
 from aa_tui.demo.server import DemoServer
 from aa_tui.demo.truth import SiteTruth, Trap
 

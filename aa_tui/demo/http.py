@@ -1,76 +1,21 @@
-"""HTTP plumbing shared by both origins: replies, the base handler, streaming attachment bytes."""
+"""HTTP plumbing shared by both origins: the request an endpoint gets, the base handler,
+streaming attachment bytes (the replies themselves are in :mod:`aa_tui.demo.replies`)."""
 
 from __future__ import annotations
 
-import math
 import socket
 import sys
-import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from aa_tui.demo.media import RangeError, parse_range
+from aa_tui.demo.replies import Reply, errors
 
 if TYPE_CHECKING:
-    from aa_tui.demo.server import DemoServer
-
-JSON_TYPE = "application/json;charset=UTF-8"
-#: A request body that was not JSON (recorded as None, refused by the endpoints).
-BAD_JSON = object()
-
-
-@dataclass
-class Reply:
-    status: int
-    body: Any = None  # JSON-able object, or None
-    headers: dict[str, str] | None = None
-    raw: bytes | None = None  # non-JSON body
-    content_type: str = JSON_TYPE
-
-
-def errors(status: int, *messages: str, **headers: str) -> Reply:
-    """Jira's ErrorCollection: ``{"errorMessages": [...], "errors": {}}``."""
-    return Reply(status, {"errorMessages": list(messages), "errors": {}}, headers or None)
-
-
-def throttled(limit: int, wait: float, reason: str) -> Reply:
-    """A 429 as Jira sends it: ``Retry-After`` (whole seconds), ``X-RateLimit-*`` (the reset
-    as an ISO-8601 time) and ``RateLimit-Reason``."""
-    seconds = max(1, math.ceil(wait))
-    reset = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + seconds))
-    return errors(
-        429,
-        "Rate limit exceeded.",
-        **{
-            "Retry-After": str(seconds),
-            "X-RateLimit-Limit": str(limit),
-            "X-RateLimit-Remaining": "0",
-            "X-RateLimit-NearLimit": "true",
-            "X-RateLimit-Reset": reset,
-            "RateLimit-Reason": reason,
-        },
-    )
-
-
-class Rejected(Exception):
-    """Raised anywhere below an endpoint to answer ``reply`` at once."""
-
-    def __init__(self, reply: Reply) -> None:
-        self.reply = reply
-
-
-class Exchange(NamedTuple):
-    """One recorded Jira-origin request and its answer (for contract tests)."""
-
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    request: Any  # parsed JSON body or None
-    status: int
-    response: Any  # parsed JSON answer or None
+    from aa_tui.demo.state import SiteState
 
 
 @dataclass
@@ -78,7 +23,7 @@ class Request:
     """What an endpoint gets: the site, the parsed request and the handler (to stream bytes)."""
 
     handler: BaseHandler
-    demo: DemoServer
+    demo: SiteState
     method: str
     path: str
     params: dict[str, str]  # named parts of the route template
@@ -116,8 +61,9 @@ class BaseHandler(BaseHTTPRequestHandler):
     streamed_status = 0  # the status of an answer sent by send_file
 
     @property
-    def demo(self) -> DemoServer:
-        return self.server.demo  # type: ignore[attr-defined]
+    def demo(self) -> SiteState:
+        demo: SiteState = self.server.demo  # type: ignore[attr-defined]
+        return demo
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass

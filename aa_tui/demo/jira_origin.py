@@ -12,16 +12,8 @@ import orjson
 
 from aa_tui.demo import faults
 from aa_tui.demo.endpoints import jira_router
-from aa_tui.demo.http import (
-    BAD_JSON,
-    BaseHandler,
-    Exchange,
-    Rejected,
-    Reply,
-    Request,
-    errors,
-    throttled,
-)
+from aa_tui.demo.http import BaseHandler, Request
+from aa_tui.demo.replies import BAD_JSON, Exchange, Rejected, Reply, errors, throttled
 
 ROUTER = jira_router()
 UNAUTHENTICATED = "Client must be authenticated to access this resource."

@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 from urllib.parse import parse_qs, quote, urlsplit
 
-from aa_tui.demo.http import BaseHandler, Reply
+from aa_tui.demo.http import BaseHandler
+from aa_tui.demo.replies import Reply
 
 
 def _media_error(status: int, code: str, title: str) -> Reply:

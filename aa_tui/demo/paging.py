@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 
-from aa_tui.demo.http import Rejected, errors
+from aa_tui.demo.replies import Rejected, errors
 
 
 def _jql_hash(jql: str) -> str:

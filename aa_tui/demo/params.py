@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aa_tui.demo.http import Rejected, errors
+from aa_tui.demo.replies import Rejected, errors
 
 INVALID_PAYLOAD = "Invalid request payload. Refer to the REST API documentation and try again."
 

@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from aa_tui.demo.http import Reply, Request
+from aa_tui.demo.http import Request
+from aa_tui.demo.replies import Reply
 
 Endpoint = Callable[[Request], "Reply | None"]  # None: the endpoint streamed its own answer
 ANY = "*"  # a method that matches every method

@@ -3,42 +3,27 @@
 Two origins: the **Jira origin** (REST API, Basic auth, rate limits, faults; pipeline in
 :mod:`aa_tui.demo.jira_origin`, endpoints in :mod:`aa_tui.demo.endpoints`) and the **media
 origin** (:mod:`aa_tui.demo.media_origin`) that ``/attachment/content/{id}`` redirects to with a
-signed short-lived token. :class:`DemoServer` holds the state both share; see
+signed short-lived token. :class:`~aa_tui.demo.state.SiteState` holds the state both share; see
 :class:`~aa_tui.demo.options.DemoOptions` for the knobs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import ssl
 import threading
-import time
-from collections import OrderedDict
-from typing import Any
-from urllib.parse import quote
 
-from aa_tui.demo import catalog as cat
-from aa_tui.demo import faults
-from aa_tui.demo.changes import Changes, Upload, truth_with_uploads
-from aa_tui.demo.content import iter_spec
-from aa_tui.demo.dice import FaultDice
-from aa_tui.demo.generator import DemoData, mix64
-from aa_tui.demo.http import Exchange, QuietServer, Rejected, throttled
-from aa_tui.demo.issue_view import SiteView
+from aa_tui.demo.generator import DemoData
+from aa_tui.demo.http import QuietServer
 from aa_tui.demo.jira_origin import JiraHandler
-from aa_tui.demo.jql import Query, parse_jql, run_query
-from aa_tui.demo.limits import DemoStats, EndpointBuckets, TokenBucket, WriteLimiter
-from aa_tui.demo.media import MediaSigner
 from aa_tui.demo.media_origin import MediaHandler
 from aa_tui.demo.options import DemoOptions
-from aa_tui.demo.paging import PageTokens
-from aa_tui.demo.truth import SiteTruth
-from aa_tui.demo.views import Links
+from aa_tui.demo.replies import Exchange
+from aa_tui.demo.state import SiteState
 
 __all__ = ["DemoOptions", "DemoServer", "Exchange"]
 
 
-class DemoServer:
+class DemoServer(SiteState):
     """The two origins of a demo site, each a ``ThreadingHTTPServer`` on 127.0.0.1."""
 
     def __init__(
@@ -51,42 +36,11 @@ class DemoServer:
         token: str = "demo-token",
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        self.data = data
+        super().__init__(data, options, email, token)
         self.ssl_context = ssl_context  # serve the Jira origin over HTTPS with this context
-        self.options = options
-        self.email = email
-        self.token = token
-        self.expired_token = token + "-expired"
-        self.stats = DemoStats()
-        self.record = False
-        self.recorded: list[Exchange] = []
-        self.changes = Changes(data)  # deletions, comments and uploads made while running
-        self.viewer_email = "viewer@example.com"  # a read-only user (no delete, comment, upload)
-        self.viewer_token = token + "-viewer"
         self._requested_ports = (port, media_port)
-        self._lock = threading.Lock()
-        self._query_cache: OrderedDict[tuple, Any] = OrderedDict()
-        secret = hashlib.sha256(f"demo:{data.seed}:{time.time_ns()}".encode()).digest()
-        self.signer = MediaSigner(secret, options.media_token_ttl_s)
-        self.tokens = PageTokens(secret)
-        self.hidden = frozenset(
-            p for p, info in enumerate(cat.PROJECTS) if info.key in set(options.hidden_projects)
-        )
-        self.bucket: TokenBucket | None = None  # rate_scope "site"
-        self.buckets: EndpointBuckets | None = None  # rate_scope "endpoint"
-        if options.rate_limit_rps and options.rate_scope == "endpoint":
-            overrides = {key: (rps, burst) for key, rps, burst in options.endpoint_rates}
-            self.buckets = EndpointBuckets(options.rate_limit_rps, options.burst, overrides)
-        elif options.rate_limit_rps:
-            self.bucket = TokenBucket(options.rate_limit_rps, options.burst)
-        limit = options.issue_write_limit
-        self.writes = WriteLimiter(limit[0], limit[1]) if limit else None
-        self.dice = FaultDice(options.fault_seed)
-        self._burst_until = 0.0
         self._servers: list[QuietServer] = []
         self._threads: list[threading.Thread] = []
-        self.base_url = ""
-        self.media_url = ""
 
     # ---- lifecycle -----------------------------------------------------------------------
     def start(self) -> DemoServer:
@@ -126,161 +80,3 @@ class DemoServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-    @property
-    def auth(self) -> tuple[str, str]:
-        return (self.email, self.token)
-
-    @property
-    def deleted(self) -> set[int]:
-        """Attachment indices deleted while running (a copy)."""
-        return set(self.changes.snapshot()[0])
-
-    def truth(self) -> SiteTruth:
-        """The answer key as this server exposes it: hidden projects and deletions removed,
-        uploads added."""
-        deleted, _comments, uploads = self.changes.snapshot()
-        if not self.hidden and not deleted:
-            base = self.data.truth
-        else:
-            visible = [info.key for p, info in enumerate(cat.PROJECTS) if p not in self.hidden]
-            gone = [self.data.attachment_id(j) for j in deleted if j < self.data.attachment_count]
-            base = self.data.truth_for(visible, exclude=gone)
-        live = [u for group in uploads.values() for u in group]
-        return truth_with_uploads(self.data, base, self.hidden, deleted, live)
-
-    def add_exchange(self, exchange: Exchange) -> None:
-        with self._lock:
-            self.recorded.append(exchange)
-
-    # ---- faults --------------------------------------------------------------------------
-    def fault(self, share: float, kind: str) -> bool:
-        """Whether the request being served meets fault ``kind`` (see :mod:`aa_tui.demo.dice`)."""
-        return self.dice.chance(share, kind)
-
-    def start_429_burst(self) -> float:
-        """Start (or join) a fault burst; returns seconds left in it (0 when none)."""
-        now = time.monotonic()
-        with self._lock:
-            if now < self._burst_until:
-                return self._burst_until - now
-        if self.fault(self.options.fault_429_burst, "429-burst"):
-            with self._lock:
-                self._burst_until = now + 1.0
-            return 1.0
-        return 0.0
-
-    def bucket_for(self, key: str) -> TokenBucket | None:
-        """The token bucket that request ``key`` ("METHOD template") draws from, if any."""
-        return self.buckets.bucket(key) if self.buckets is not None else self.bucket
-
-    def check_write(self, issue: int, key: str) -> None:
-        """Count a write to ``issue``; over the per-issue limit, a 429 raised as Rejected."""
-        if self.writes is None:
-            return
-        allowed, _remaining, wait = self.writes.take(issue)
-        if not allowed:
-            self.stats.throttle("jira-per-issue-on-write", key)
-            raise Rejected(throttled(self.writes.limit, wait, "jira-per-issue-on-write"))
-
-    def unusable_attachments(self) -> set[str]:
-        """Ids whose size ``fault_fields`` damages beyond use (a scan cannot count them)."""
-        return faults.unusable_attachments(self.data, self.options.fault_fields)
-
-    def bulk_hidden_issues(self) -> set[str]:
-        """Issue ids that search lists but bulkfetch answers in ``issueErrors``."""
-        return faults.bulk_hidden_issues(self.data, self.options.bulk_not_visible)
-
-    # ---- site state ----------------------------------------------------------------------
-    def query(self, jql: str) -> tuple[Query, Any]:
-        """Parse and run ``jql`` (cached); raises JqlError."""
-        key = (jql.strip(), self.changes.version)
-        with self._lock:
-            hit = self._query_cache.get(key)
-            if hit is not None:
-                self._query_cache.move_to_end(key)
-                return hit
-        q = parse_jql(jql, self._visible_project, self._visible_issue)
-        deleted, _comments, uploads = self.changes.snapshot()
-        found = run_query(self.data, q, self.hidden, deleted, set(uploads)) if q.bounded else None
-        result = (q, found)
-        with self._lock:
-            self._query_cache[key] = result
-            while len(self._query_cache) > 32:
-                self._query_cache.popitem(last=False)
-        return result
-
-    def _visible_project(self, text: str) -> int | None:
-        p = self.data.project_index(text)
-        return None if p is None or p in self.hidden else p
-
-    def _visible_issue(self, text: str) -> int | None:
-        i = self.data.issue_index(text)
-        return None if i is None or self.data.issue_project[i] in self.hidden else i
-
-    def visible_projects(self) -> list[int]:
-        return [p for p in range(len(cat.PROJECTS)) if p not in self.hidden]
-
-    def deleted_now(self) -> frozenset[int]:
-        """The attachment indices deleted so far (a copy, safe to keep)."""
-        with self._lock:
-            return frozenset(self.deleted)
-
-    def view(self, api: str = "3") -> SiteView:
-        """What answers for REST version ``api`` are built from (a snapshot of the changes)."""
-        deleted, comments, uploads = self.changes.snapshot()
-        links = Links(self.base_url, api)
-        return SiteView(self.data, links, self.email, deleted, comments, uploads)
-
-    def is_deleted(self, j: int) -> bool:
-        return self.changes.is_deleted(j)
-
-    def delete_attachment(self, j: int) -> None:
-        self.changes.delete(j)
-
-    # ---- files: generated ones and uploads alike -----------------------------------------
-    def upload(self, j: int) -> Upload | None:
-        return self.changes.uploads.get(j) if j >= self.data.attachment_count else None
-
-    def attachment_index(self, text: str | None) -> int | None:
-        """The index of a generated or uploaded attachment id (deleted ones included)."""
-        j = self.data.attachment_index(text) if text else None
-        if j is None and text and text.strip().isdigit():
-            k = int(text) - cat.ATTACHMENT_ID_BASE
-            j = k if self.upload(k) is not None else None
-        return j
-
-    def attachment_issue(self, j: int) -> int:
-        upload = self.upload(j)
-        return upload.issue if upload else self.data.att_issue[j]
-
-    def file_size(self, j: int) -> int:
-        upload = self.upload(j)
-        return len(upload.content) if upload else self.data.attachment_size(j)
-
-    def file_mime(self, j: int) -> str:
-        upload = self.upload(j)
-        return upload.mime if upload else self.data.mime_type(j)
-
-    def file_name(self, j: int) -> str:
-        upload = self.upload(j)
-        return upload.filename if upload else self.data.att_name[j]
-
-    def download_status(self, j: int) -> int:
-        return 200 if self.upload(j) else self.data.download_status(j)
-
-    def iter_file(self, j: int, start: int, end: int):
-        upload = self.upload(j)
-        if upload is not None:
-            yield upload.content[start:end]
-            return
-        yield from iter_spec(self.data.spec_at(j), start, end)
-
-    def file_uuid(self, j: int) -> str:
-        h = f"{mix64(self.data.seed, j, 0xF11E):016x}{mix64(j, self.data.seed):016x}"
-        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:32]}"
-
-    def media_link(self, j: int) -> str:
-        uuid = self.file_uuid(j)
-        token = self.signer.sign(uuid, str(cat.ATTACHMENT_ID_BASE + j))
-        return f"{self.media_url}/file/{uuid}/binary?token={quote(token)}&client=demo&dl=true"

@@ -1,7 +1,7 @@
 """Insight records: the tables an admin decides from, and one file in a list of files.
 
 Every table row here can be opened as a list of :class:`FileRow`; the scan pipeline builds
-them (``aa_tui.scan.insights``), the store keeps the file rows in their own file, and a
+them (``aa_tui.analysis.insights``), the store keeps the file rows in their own file, and a
 :class:`~aa_tui.model.summary.ScanSummary` reads the tables back (missing in an older scan's
 summary: empty lists).
 """

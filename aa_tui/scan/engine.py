@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from aa_tui.analysis.insights import build_insights, file_table, unreadable_rows
 from aa_tui.jira.client import BULKFETCH_MAX, JiraClient
 from aa_tui.jira.errors import Cancelled, JiraError, UsageError
 from aa_tui.jira.jql import build_scan_jql
@@ -27,13 +28,12 @@ from aa_tui.model.records import AttachmentRecord, DuplicateGroup, Scope
 from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.early_heads import EarlyHeads
-from aa_tui.scan.insights import build_insights, file_table, unreadable_rows
 from aa_tui.scan.preflight import attachments_warning, visible_projects
 from aa_tui.scan.read_progress import ReadProgress
-from aa_tui.scan.report import build_summary
 from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.staged import HashBook, StagedHasher, StageProgress, metadata_groups
 from aa_tui.scan.stats import aggregate
+from aa_tui.scan.summarize import build_summary
 from aa_tui.store.file_rows import write_file_rows
 from aa_tui.store.journal import Journal
 from aa_tui.store.store import Store, new_scan_id

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from aa_tui.model.cleanup import AUDIT_FIELDS, AuditEntry, Plan
-from aa_tui.scan.report import csv_safe
+from aa_tui.reports.csv_tables import csv_safe
 from aa_tui.store.atomic import write_atomic
 from aa_tui.store.audit import ApplyState
 

@@ -25,7 +25,7 @@ by ``tests/test_errors.py``::
     │   │   └── GaveUpError      kept failing after the stated number of tries
     │   └── RequestRejected      one 4xx that retrying cannot fix
     │       └── Forbidden        aa_tui.jira.writes: a 403
-    ├── UnknownList              aa_tui.scan.insights_lists: no such list of files
+    ├── UnknownList              aa_tui.analysis.lists: no such list of files
     ├── DemoNotStarted           aa_tui.service.demo: the demo site's process failed
     └── InternalError            aa_tui.model.errors: never reaches the user; if it does, a bug
         ├── Retry                aa_tui.jira.transport: try again

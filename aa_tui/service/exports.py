@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aa_tui.model.insights import InsightSettings
-from aa_tui.scan.html_report import write_html
-from aa_tui.scan.report import full_report, write_csv, write_json
+from aa_tui.reports.csv_tables import write_csv
+from aa_tui.reports.html_page import write_html
+from aa_tui.reports.json_file import full_report, write_json
 from aa_tui.service.insights import files_of, insights_of
 from aa_tui.store.results import ScanResults
 

@@ -10,6 +10,11 @@ import threading
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from aa_tui.analysis.compare import group_changes
+from aa_tui.analysis.facts import Facts
+from aa_tui.analysis.insights import build_insights, months_of
+from aa_tui.analysis.lists import FILE_LISTS, select_files, select_list
+from aa_tui.analysis.whatif import room_under
 from aa_tui.memory import gc_paused, keep_out_of_collections
 from aa_tui.model.file_table import FileTable
 from aa_tui.model.insights import (
@@ -21,11 +26,6 @@ from aa_tui.model.insights import (
     MonthRow,
 )
 from aa_tui.model.summary import ScanSummary
-from aa_tui.scan.insights import build_insights, months_of
-from aa_tui.scan.insights_compare import group_changes
-from aa_tui.scan.insights_facts import Facts
-from aa_tui.scan.insights_lists import FILE_LISTS, select_files, select_list
-from aa_tui.scan.insights_whatif import room_under
 from aa_tui.store.results import ScanResults
 
 __all__ = [

@@ -7,8 +7,9 @@ file name, an offset or TinyDB's layout.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
 
 from aa_tui.memory import gc_paused
 from aa_tui.model.file_table import FileTable
@@ -17,8 +18,25 @@ from aa_tui.model.summary import ScanSummary
 from aa_tui.store.file_rows import read_file_rows, rows_from_saved
 from aa_tui.store.table_reader import UnexpectedLayout, iter_table
 
-if TYPE_CHECKING:
-    from aa_tui.store.store import Store
+
+class ScanFiles(Protocol):
+    """What results read from the store (:class:`~aa_tui.store.store.Store` is one): a scan's
+    tables and its folder. A protocol, so that this module does not import the store's."""
+
+    def scan_dir(self, scan_id: str) -> Path: ...
+
+    def load_summary(self, scan_id: str) -> dict[str, Any]: ...
+
+    def load_groups(self, scan_id: str) -> list[dict[str, Any]]: ...
+
+    def load_attachments(self, scan_id: str) -> list[dict[str, Any]]: ...
+
+    def load_group_rows(self, scan_id: str) -> GroupTable | None: ...
+
+    def load_group(
+        self, scan_id: str, index: int, rows: Sequence[Sequence[Any]] | None = None
+    ) -> dict[str, Any]: ...
+
 
 PROGRESS_EVERY = 5000  # groups between two progress calls while reading them one by one
 
@@ -26,7 +44,7 @@ PROGRESS_EVERY = 5000  # groups between two progress calls while reading them on
 class ScanResults:
     """The results of one finished scan (``Store.results(scan_id)``)."""
 
-    def __init__(self, store: Store, scan_id: str) -> None:
+    def __init__(self, store: ScanFiles, scan_id: str) -> None:
         self._store = store
         self.scan_id = scan_id
         self._summary: ScanSummary | None = None

@@ -261,7 +261,7 @@ class AATuiApp(App[int]):
 
     def _cleanup_running(self) -> bool:
         """A cleanup is deleting: ask before quitting (it stops after the writes in flight)."""
-        from aa_tui.tui.screens.clean_apply import CleanApplyScreen
+        from aa_tui.tui.screens.cleanup.apply import CleanApplyScreen
 
         running = [s for s in self.screen_stack if isinstance(s, CleanApplyScreen) and s.running]
         if not running:

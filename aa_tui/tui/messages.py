@@ -1,18 +1,23 @@
-"""Messages between the engine's thread, widgets and screens."""
+"""The app's messages, all in one place: what a thread worker posts to its screen (the only
+thing a worker does with the UI), and what widgets tell their screens."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
+from aa_tui.model.cleanup import AuditEntry, CleanupProgress, Plan
 from aa_tui.model.events import ScanProgress
+from aa_tui.model.insights import FileList, GroupChanges, Insights, MonthRow
+from aa_tui.model.summary import ScanSummary
 
 if TYPE_CHECKING:
+    from aa_tui.service.cleanup import CleanupOutcome, PlanReview, Removed
     from aa_tui.service.scanning import ScanOutcome
     from aa_tui.service.sites import Identity
-    from aa_tui.tui.grouplist import GroupIndex
+    from aa_tui.tui.group_index import GroupIndex
     from aa_tui.tui.shares import Drill
 
 
@@ -110,5 +115,102 @@ class SignInTested(Message):
 class ProjectsListed(Message):
     """The projects a site lets the account browse, or (``projects`` None) why not."""
 
-    projects: list[dict] | None
+    projects: list[dict[str, Any]] | None
     problem: str
+
+
+# -- insights -----------------------------------------------------------------------------------
+@dataclass
+class InsightsRead(Message):
+    """A scan's summary and its insights under the app's settings (the insights screen)."""
+
+    summary: ScanSummary
+    insights: Insights
+
+
+@dataclass
+class GrowthRead(Message):
+    """Uploads by month, of the whole scan or of one project (the growth tab)."""
+
+    months: list[MonthRow]
+
+
+@dataclass
+class FilesListed(Message):
+    """The files behind one number (the files screen)."""
+
+    listed: FileList
+
+
+@dataclass
+class GroupChangesRead(Message):
+    """The duplicate groups that changed between two scans."""
+
+    changes: GroupChanges
+
+
+# -- cleanup and audit --------------------------------------------------------------------------
+class CleanupProgressed(Message):
+    """The latest progress of a cleanup; a burst collapses to the newest unless it carries a
+    resolved file (each of those is listed)."""
+
+    def __init__(self, progress: CleanupProgress) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def can_replace(self, message: Message) -> bool:
+        return (
+            isinstance(message, CleanupProgressed)
+            and message.progress.last is None
+            and self.progress.last is None
+        )
+
+
+@dataclass
+class CleanupEnded(Message):
+    """The run ended: ``outcome`` (where the plan stands) and what stopped it, if anything."""
+
+    outcome: CleanupOutcome | None
+    error: BaseException | None
+
+
+@dataclass
+class PlanReviewed(Message):
+    """A plan and its review (built off the UI thread)."""
+
+    plan: Plan
+    review: PlanReview
+    resumable: bool = False  # an interrupted plan of this scan
+
+
+@dataclass
+class PlanRechecked(Message):
+    """The plan after Jira was asked again about each of its files."""
+
+    plan: Plan
+    review: PlanReview
+    checked: int
+    left_out: dict[str, str]
+
+
+@dataclass
+class RemovedRead(Message):
+    """What earlier cleanups removed from the scan's copies (``removed``) and their groups."""
+
+    removed: Removed
+    groups: frozenset[str]
+
+
+@dataclass
+class ViewRead(Message):
+    """The groups of the list's view, with their copies (for "mark all in view")."""
+
+    groups: list[dict[str, Any]]
+
+
+class AuditRead(Message):
+    """The audit journal's entries, read off the UI thread."""
+
+    def __init__(self, entries: list[AuditEntry]) -> None:
+        super().__init__()
+        self.entries = entries

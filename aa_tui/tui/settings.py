@@ -135,9 +135,9 @@ def known_binding_ids() -> set[str]:
     from aa_tui.tui import screens, widgets
 
     for package in (screens, widgets):
-        for module in pkgutil.iter_modules(package.__path__):
+        for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
             try:
-                importlib.import_module(f"{package.__name__}.{module.name}")
+                importlib.import_module(module.name)
             except Exception:  # noqa: BLE001 - a broken module must not stop the app here
                 continue
     ids: set[str] = set()

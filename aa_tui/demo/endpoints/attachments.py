@@ -7,8 +7,9 @@ from email.policy import HTTP
 
 from aa_tui.demo.endpoints.issues import find_issue
 from aa_tui.demo.endpoints.permissions import can
-from aa_tui.demo.http import Rejected, Reply, Request, errors
+from aa_tui.demo.http import Request
 from aa_tui.demo.issue_view import upload_json
+from aa_tui.demo.replies import Rejected, Reply, errors
 from aa_tui.demo.views import Links, attachment_json
 
 UPLOAD_LIMIT = 1_073_741_824

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from aa_tui.demo.http import Reply, Request, errors
+from aa_tui.demo.http import Request
+from aa_tui.demo.replies import Reply, errors
 from aa_tui.demo.views import (
     MYSELF_ACCOUNT_ID,
     VIEWER_ACCOUNT_ID,

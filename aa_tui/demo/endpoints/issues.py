@@ -7,7 +7,7 @@ import time
 from aa_tui.demo import faults
 from aa_tui.demo.endpoints.permissions import can
 from aa_tui.demo.fields import select_fields
-from aa_tui.demo.http import Rejected, Reply, Request, errors
+from aa_tui.demo.http import Request
 from aa_tui.demo.issue_view import (
     adf_text,
     comment_json,
@@ -19,6 +19,7 @@ from aa_tui.demo.issue_view import (
     wants,
 )
 from aa_tui.demo.params import INVALID_PAYLOAD, check_body, int_param, list_param
+from aa_tui.demo.replies import Rejected, Reply, errors
 from aa_tui.demo.views import Links, user_json
 
 NOT_VISIBLE = "Issue does not exist or you do not have permission to see it."

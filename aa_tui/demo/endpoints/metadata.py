@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aa_tui.demo import catalog as cat
 from aa_tui.demo.fields import FIELDS
-from aa_tui.demo.http import Reply, Request, errors
+from aa_tui.demo.http import Request
 from aa_tui.demo.issue_view import (
     ISSUE_TYPE,
     PRIORITIES,
@@ -16,6 +16,7 @@ from aa_tui.demo.issue_view import (
     priority_json,
     resolution_json,
 )
+from aa_tui.demo.replies import Reply, errors
 from aa_tui.demo.views import Links, status_category_json, status_json
 
 

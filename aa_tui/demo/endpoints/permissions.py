@@ -8,8 +8,9 @@ comment and upload. The read-only user (``DemoServer.viewer_email``) may only br
 from __future__ import annotations
 
 from aa_tui.demo import catalog as cat
-from aa_tui.demo.http import Reply, Request, errors
+from aa_tui.demo.http import Request
 from aa_tui.demo.params import list_param
+from aa_tui.demo.replies import Reply, errors
 
 PERMISSIONS = {
     # key: (id, name, description)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from aa_tui.demo import catalog as cat
-from aa_tui.demo.http import Reply, Request, errors
+from aa_tui.demo.http import Request
 from aa_tui.demo.params import int_param
+from aa_tui.demo.replies import Reply, errors
 from aa_tui.demo.views import Links, project_json
 
 MAX_PROJECT_PAGE = 100

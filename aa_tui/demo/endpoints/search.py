@@ -6,10 +6,11 @@ import time
 
 from aa_tui.demo import faults
 from aa_tui.demo.fields import select_fields
-from aa_tui.demo.http import Reply, Request, errors
+from aa_tui.demo.http import Request
 from aa_tui.demo.issue_view import field_names, field_schemas, issue_json, wants
 from aa_tui.demo.jql import UNBOUNDED_MESSAGE, JqlError
 from aa_tui.demo.params import check_body, int_param, list_param
+from aa_tui.demo.replies import Reply, errors
 
 SEARCH_REMOVED = (
     "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "

@@ -6,21 +6,15 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from aa_tui.model.cleanup import AuditEntry, Outcome
 from aa_tui.tui import format as fmt
+from aa_tui.tui.messages import AuditRead
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.tables import VimDataTable
 
 STYLE = {Outcome.DELETED: "green", Outcome.ALREADY_GONE: "cyan", Outcome.SKIPPED: "yellow"}
-
-
-class AuditRead(Message):
-    def __init__(self, entries: list[AuditEntry]) -> None:
-        super().__init__()
-        self.entries = entries
 
 
 class AuditScreen(AppScreen):

@@ -7,7 +7,7 @@ shows a failure its own way calls ``event.prevent_default()`` and this handler s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -36,3 +36,12 @@ class AppScreen(_WorkspaceMixin, Screen):
 class AppModal(_WorkspaceMixin, ModalScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_failure(self, event)
+
+
+@runtime_checkable
+class ScanForm(Protocol):
+    """The form a scan was started from (the new-scan screen): when Jira refuses what was asked
+    (the JQL, a project), the live scan closes and the form says why. A protocol, so that the
+    live scan and the form do not import each other."""
+
+    def show_problem(self, text: str) -> None: ...

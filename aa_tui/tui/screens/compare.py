@@ -94,7 +94,7 @@ class CompareScreen(AppScreen):
         yield Footer()
 
     def action_group_changes(self) -> None:
-        from aa_tui.tui.screens.insights_changes import GroupChangesScreen
+        from aa_tui.tui.screens.insights.changes import GroupChangesScreen
 
         self.app.push_screen(GroupChangesScreen(self.older_id, self.newer_id))
 

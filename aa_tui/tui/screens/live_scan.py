@@ -17,7 +17,7 @@ from aa_tui.model.scans import Profile
 from aa_tui.service.errors import Cancelled, Face, UsageError, describe
 from aa_tui.service.scanning import ScanOutcome, ScanRequest, ScanRun
 from aa_tui.tui.messages import ScanFinished, ScanProgressed, ScanStopped
-from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.screens.base import AppScreen, ScanForm
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.widgets.scan_stats import Carried, ScanStats, overall_fraction
 
@@ -214,11 +214,9 @@ class LiveScanScreen(AppScreen):
     def _back_to_form(self, error: BaseException) -> bool:
         """Jira refused what was asked (the JQL, a project): nothing to resume, so the form
         comes back saying why, and a new scan that read nothing is not kept."""
-        from aa_tui.tui.screens.new_scan import NewScanScreen
-
         stack = self.app.screen_stack
         below = stack[-2] if len(stack) > 1 and stack[-1] is self else None
-        if not isinstance(below, NewScanScreen):
+        if not isinstance(below, ScanForm):
             return False
         self.state = "failed"
         if not self.request.resume and self.scan_id:

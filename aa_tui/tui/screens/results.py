@@ -25,10 +25,10 @@ from aa_tui.model.summary import ScanSummary
 from aa_tui.service.errors import StoreError
 from aa_tui.service.workspace import ScanResults
 from aa_tui.tui import format as fmt
-from aa_tui.tui.grouplist import GroupFilter, GroupIndex
+from aa_tui.tui.group_index import GroupFilter, GroupIndex
 from aa_tui.tui.messages import DrillDown, GroupsLoaded, GroupsLoading, SharesCounted
 from aa_tui.tui.screens.base import AppScreen
-from aa_tui.tui.screens.clean_marks import MarkingMixin
+from aa_tui.tui.screens.cleanup.marks import MarkingMixin
 from aa_tui.tui.shares import Drill, Share, share_of
 from aa_tui.tui.widgets.breakdown import TABLE_FACETS, BreakdownPane
 from aa_tui.tui.widgets.group_list import GroupList
@@ -98,7 +98,7 @@ class ResultsScreen(MarkingMixin, AppScreen):
         self.index: GroupIndex | None = None
         #: the breakdown tab a drill-down came from: Escape on the groups goes back there
         self.drilled_from: str | None = None
-        self._init_marks()  # copies marked for cleanup (clean_marks.py)
+        self._init_marks()  # copies marked for cleanup (screens/cleanup/marks.py)
 
     @property
     def likely(self) -> bool:
@@ -303,7 +303,7 @@ class ResultsScreen(MarkingMixin, AppScreen):
         self.app.pop_screen()
 
     def action_insights(self) -> None:
-        from aa_tui.tui.screens.insights import InsightsScreen
+        from aa_tui.tui.screens.insights.screen import InsightsScreen
 
         self.app.push_screen(InsightsScreen(self.scan_id))
 

@@ -1,6 +1,6 @@
 """A line-rendered list of duplicate groups: cost follows the screen, not the data.
 
-Holds the groups and a *view* (indices, from :class:`~aa_tui.tui.grouplist.GroupIndex`), and
+Holds the groups and a *view* (indices, from :class:`~aa_tui.tui.group_index.GroupIndex`), and
 renders only the visible lines (toolong's pattern), so 100,000 rows open and scroll at once.
 """
 

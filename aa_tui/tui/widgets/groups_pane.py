@@ -10,7 +10,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from aa_tui.tui import format as fmt
-from aa_tui.tui.grouplist import FILTER_WORDS, SORT_LABELS, SORTS, GroupFilter, GroupIndex
+from aa_tui.tui.group_index import FILTER_WORDS, SORT_LABELS, SORTS, GroupFilter, GroupIndex
 from aa_tui.tui.messages import GroupsLoading
 from aa_tui.tui.shares import Drill
 from aa_tui.tui.widgets.group_list import GroupList

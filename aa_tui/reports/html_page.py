@@ -10,7 +10,7 @@ from typing import Any
 
 from aa_tui.model.insights import cap_text
 from aa_tui.model.units import size_text
-from aa_tui.scan.html_charts import month_bars, what_if_bars
+from aa_tui.reports.html_charts import month_bars, what_if_bars
 from aa_tui.store.atomic import write_atomic
 
 TOP_ROWS = 15

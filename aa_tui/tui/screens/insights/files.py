@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,9 +11,9 @@ from textual.widgets import Footer, Header, Input, Static
 
 from aa_tui.model.insights import FileList, FileRow
 from aa_tui.tui import format as fmt
+from aa_tui.tui.messages import FilesListed
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.group_detail import issue_url
-from aa_tui.tui.screens.insights import FileListChoice
 from aa_tui.tui.widgets.tables import VimDataTable
 
 LIMIT = 5000  # files read and shown at most (the biggest first); the title counts them all
@@ -30,6 +32,15 @@ def _sorted(files: list[FileRow], sort: str) -> list[FileRow]:
     if sort == "size":
         return sorted(files, key=lambda f: (-f.size, f.attachment_id))
     return list(files)  # as listed (heat: hottest first)
+
+
+@dataclass(frozen=True)
+class FileListChoice:
+    """Which list of files a row opens (``Workspace.files`` name and key) and its title."""
+
+    name: str
+    key: str
+    title: str
 
 
 class FilesScreen(AppScreen):
@@ -79,7 +90,10 @@ class FilesScreen(AppScreen):
         listed = self.workspace.file_list(
             self.scan_id, self.choice.name, self.choice.key, limit=LIMIT
         )
-        self.app.call_from_thread(self._loaded, listed)
+        self.post_message(FilesListed(listed))
+
+    def on_files_listed(self, message: FilesListed) -> None:
+        self._loaded(message.listed)
 
     def _loaded(self, listed: FileList) -> None:
         self.listed = listed

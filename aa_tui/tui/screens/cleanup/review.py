@@ -8,7 +8,7 @@ or changed leaves the plan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -16,36 +16,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Button, Checkbox, Footer, Header, Static
 
 from aa_tui.model.cleanup import Plan, PlanFilters
 from aa_tui.model.scans import Profile
 from aa_tui.tui import format as fmt
+from aa_tui.tui.messages import PlanRechecked, PlanReviewed
 from aa_tui.tui.screens.base import AppModal, AppScreen
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.tables import VimDataTable
 
 KEEP_RULE = "each group keeps its oldest copy (★)"
-
-
-@dataclass
-class PlanReviewed(Message):
-    """A plan and its review (built off the UI thread)."""
-
-    plan: Plan
-    review: object  # service.cleanup.PlanReview
-    resumable: bool = False  # an interrupted plan of this scan
-
-
-@dataclass
-class PlanRechecked(Message):
-    """The plan after Jira was asked again about each of its files."""
-
-    plan: Plan
-    review: object
-    checked: int
-    left_out: dict[str, str]
 
 
 def token_for(screen, site: str, email: str) -> str | None:
@@ -306,7 +287,7 @@ class CleanReviewScreen(AppScreen):
         )
 
     def _start(self, plan: Plan, options, *, resume: bool) -> None:
-        from aa_tui.tui.screens.clean_apply import CleanApplyScreen
+        from aa_tui.tui.screens.cleanup.apply import CleanApplyScreen
 
         token = token_for(self, plan.site, plan.email)
         if token is None:

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from aa_tui.model.insights import GroupChange, GroupChanges
 from aa_tui.tui import format as fmt
+from aa_tui.tui.messages import GroupChangesRead
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -60,7 +61,10 @@ class GroupChangesScreen(AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="changes")
     def _load(self) -> None:
         changes = self.workspace.group_changes(self.older_id, self.newer_id)
-        self.app.call_from_thread(self._show, changes)
+        self.post_message(GroupChangesRead(changes))
+
+    def on_group_changes_read(self, message: GroupChangesRead) -> None:
+        self._show(message.changes)
 
     def _show(self, changes: GroupChanges) -> None:
         self.changes = changes

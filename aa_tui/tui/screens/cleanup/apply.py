@@ -6,18 +6,16 @@ exactly what is left); once it has ended, Escape goes back to the scan's results
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, ItemResult, Outcome, Plan
 from aa_tui.service.errors import Cancelled, Face, describe
 from aa_tui.tui import format as fmt
+from aa_tui.tui.messages import CleanupEnded, CleanupProgressed
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -27,30 +25,6 @@ OUTCOME_STYLE = {
     Outcome.SKIPPED: "yellow",
     Outcome.UNCONFIRMED: "red",
 }
-
-
-class CleanupProgressed(Message):
-    """The latest progress of a cleanup; a burst collapses to the newest unless it carries a
-    resolved file (each of those is listed)."""
-
-    def __init__(self, progress: CleanupProgress) -> None:
-        super().__init__()
-        self.progress = progress
-
-    def can_replace(self, message: Message) -> bool:
-        return (
-            isinstance(message, CleanupProgressed)
-            and message.progress.last is None
-            and self.progress.last is None
-        )
-
-
-@dataclass
-class CleanupEnded(Message):
-    """The run ended: ``outcome`` (where the plan stands) and what stopped it, if anything."""
-
-    outcome: object  # service.cleanup.CleanupOutcome | None
-    error: BaseException | None
 
 
 def stats_text(p: CleanupProgress) -> Text:

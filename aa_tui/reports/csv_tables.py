@@ -1,27 +1,17 @@
-"""The report format ``aa-tui.report/2``: one JSON object, or one CSV file per table.
-
-``/2`` adds the insight tables (``uploads_by_month``, ``idle_projects``, ``inactive_uploaders``,
-``clutter``, ``hygiene``, ``heat``, ``what_if``, ``largest_files``) and unreadable rows with
-their issue key and file name; a ``/1`` report or summary still opens (those are empty).
-"""
+"""The report as one CSV file per table (format ``aa-tui.report/2``, see :mod:`aa_tui.reports`),
+with text a spreadsheet would run as a formula made inert."""
 
 from __future__ import annotations
 
 import csv
 import os
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from aa_tui.model.insights import FILE_ROW_FIELDS, INSIGHT_TABLES
-from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import TABLES
-from aa_tui.scan.insights import Insights
-from aa_tui.scan.stats import Breakdown
-from aa_tui.store.atomic import write_atomic
 
-SCHEMA = "aa-tui.report/2"
 LOCATION_COLUMNS = (
     "attachment_id",
     "issue_key",
@@ -36,48 +26,6 @@ LOCATION_COLUMNS = (
 
 
 UNREADABLE_COLUMNS = ["attachment_id", "reason", "issue_key", "project_key", "file_name", "size"]
-
-
-def scan_header(info: ScanInfo) -> dict[str, Any]:
-    return {
-        "id": info.id,
-        "site": info.site,
-        "scope": info.scope.describe(),
-        "scope_detail": info.scope.to_dict(),
-        "verify": info.verify,
-        "started_at": info.started_at,
-        "finished_at": info.finished_at,
-        "duration_s": round(info.duration_s, 2),
-        "status": info.status,
-    }
-
-
-def build_summary(
-    info: ScanInfo, breakdown: Breakdown, insights: Insights | None = None
-) -> dict[str, Any]:
-    """Everything but the full list of duplicate groups: what re-opening a scan needs (the
-    insight tables are short: their files are kept apart, in the scan's file rows)."""
-    summary: dict[str, Any] = {
-        "schema": SCHEMA,
-        "scan": scan_header(info),
-        "totals": breakdown.totals.to_dict(),
-    }
-    for name in TABLES:
-        summary[name] = [row.to_dict() for row in breakdown.tables.get(name, [])]
-    summary["quick_wins"] = [g.to_dict() for g in breakdown.quick_wins]
-    if insights is not None:
-        summary.update(insights.to_summary())
-    return summary
-
-
-def full_report(summary: dict[str, Any], groups: list[dict[str, Any]]) -> dict[str, Any]:
-    report = dict(summary)
-    report["duplicate_groups"] = groups
-    return report
-
-
-def write_json(path: Path, report: dict[str, Any]) -> None:
-    write_atomic(Path(path), orjson.dumps(report, option=orjson.OPT_INDENT_2))
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -141,7 +89,7 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
     )
     for name, row_type in INSIGHT_TABLES.items():
         if name in report:
-            emit(name, list(row_type.__dataclass_fields__), report[name])
+            emit(name, [f.name for f in fields(row_type)], report[name])
     for name in ("largest_files", "stale_files", "empty_files"):
         if name in report:
             emit(name, list(FILE_ROW_FIELDS), report[name])

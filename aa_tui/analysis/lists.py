@@ -5,7 +5,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
+from typing import Any
 
+from aa_tui.analysis.facts import Facts, month_of
+from aa_tui.analysis.whatif import WHAT_IF_STEPS
 from aa_tui.memory import gc_paused
 from aa_tui.model.errors import AaTuiError
 from aa_tui.model.file_table import (
@@ -25,8 +28,6 @@ from aa_tui.model.file_table import (
     FileTable,
 )
 from aa_tui.model.insights import FileList, FileRow, InsightSettings
-from aa_tui.scan.insights_facts import Facts, month_of
-from aa_tui.scan.insights_whatif import WHAT_IF_STEPS
 
 #: list name -> what its key means ("" for lists without a key)
 FILE_LISTS: dict[str, str] = {
@@ -141,12 +142,12 @@ def _select(
         chosen = [i for i, p in zip(chosen, primary, strict=True) if p >= cut]
     if name == "heat":
 
-        def order(i: int) -> tuple:
+        def order(i: int) -> tuple[int, ...]:
             row = rows[i]
             return (-row[SIZE] * (days[row[ISSUE]] or 0), -row[SIZE], row[AID])
     else:
 
-        def order(i: int) -> tuple:
+        def order(i: int) -> tuple[int, ...]:
             return (-rows[i][SIZE], rows[i][AID])
 
     first = sorted(chosen, key=order)[:limit]
@@ -165,7 +166,7 @@ def _what_if_files(table: FileTable, facts: Facts, step: str) -> list[int]:
         return list(range(len(rows)))
     stale, idle, kinds = facts.stale, facts.idle, facts.kinds
 
-    def step_of(row: list) -> int:
+    def step_of(row: list[Any]) -> int:
         if row[COPY]:
             return 1
         issue = row[ISSUE]
@@ -176,10 +177,10 @@ def _what_if_files(table: FileTable, facts: Facts, step: str) -> list[int]:
 
 def _test(
     table: FileTable, name: str, key: str, facts: Facts, unreadable: set[str]
-) -> Callable[[list], bool]:
+) -> Callable[[list[Any]], bool]:
     issues, people = table.issues, table.people
     month, _, project = key.partition("|")
-    tests: dict[str, Callable[[list], bool]] = {
+    tests: dict[str, Callable[[list[Any]], bool]] = {
         "stale": lambda r: facts.stale[r[ISSUE]],
         "empty": lambda r: r[SIZE] == 0,
         "unreadable": lambda r: r[AID] in unreadable,

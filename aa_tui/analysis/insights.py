@@ -12,6 +12,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from aa_tui.analysis.facts import Facts, month_of
+from aa_tui.analysis.hygiene import HYGIENE_KINDS
+from aa_tui.analysis.whatif import what_if
 from aa_tui.memory import gc_paused
 from aa_tui.model.file_table import (
     AID,
@@ -41,9 +44,6 @@ from aa_tui.model.insights import (
     MonthRow,
 )
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup
-from aa_tui.scan.insights_facts import Facts, month_of
-from aa_tui.scan.insights_hygiene import HYGIENE_KINDS
-from aa_tui.scan.insights_whatif import what_if
 
 __all__ = [
     "Facts",
@@ -116,7 +116,7 @@ def _build(table: FileTable, now: datetime, settings: InsightSettings) -> Insigh
     departed: dict[int, InactiveUploader] = {}
     hygiene = {kind: HygieneRow(kind) for kind in HYGIENE_KINDS}
     clutter: dict[str, list[int]] = {}
-    heat: list[tuple[int, int, str, int]] = []
+    heat: list[tuple[int, int, tuple[int, ...], int]] = []
     steps = [[0, 0] for _ in range(5)]  # what-if: kept, copies, stale, hygiene, idle
     stale_files = stale_size = empty = 0
     top = settings.top

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from aa_tui.model.enums import Phase, VerifyMode
 from aa_tui.model.events import ScanProgress
+from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
 
@@ -116,7 +118,8 @@ def print_summary(out: TextIO, outcome: ScanOutcome) -> None:
             )
 
 
-def format_scans(scans) -> str:
+def format_scans(scans: Sequence[ScanInfo]) -> str:
+    """The stored scans, one line each, under a header."""
     if not scans:
         return "No scans yet: run `aa-tui scan ...` or open the app."
     lines = [

@@ -3,7 +3,7 @@ hygiene, heat and the lists of files behind every number. Enter opens a row's fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,7 +13,9 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from aa_tui.model.insights import Insights, MonthRow, cap_text
 from aa_tui.model.summary import ScanSummary
 from aa_tui.tui import format as fmt
+from aa_tui.tui.messages import GrowthRead, InsightsRead
 from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.screens.insights.files import FileListChoice
 from aa_tui.tui.widgets.insights_chart import GrowthChart
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -27,15 +29,6 @@ TABS = (
     ("heat", "Heat"),
     ("lists", "Files"),
 )
-
-
-@dataclass(frozen=True)
-class FileListChoice:
-    """Which list of files a row opens (``Workspace.files`` name and key) and its title."""
-
-    name: str
-    key: str
-    title: str
 
 
 class InsightsScreen(AppScreen):
@@ -91,7 +84,10 @@ class InsightsScreen(AppScreen):
         results = self.workspace.results(self.scan_id)
         summary = results.summary()
         insights = self.workspace.insights(self.scan_id, self.app.settings.insights)
-        self.app.call_from_thread(self._show, summary, insights)
+        self.post_message(InsightsRead(summary, insights))
+
+    def on_insights_read(self, message: InsightsRead) -> None:
+        self._show(message.summary, message.insights)
 
     def _show(self, summary: ScanSummary, insights: Insights) -> None:
         first = self.insights is None
@@ -226,7 +222,10 @@ class InsightsScreen(AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="growth")
     def _load_growth(self, project: str) -> None:
         months = self.workspace.uploads_by_month(self.scan_id, project)
-        self.app.call_from_thread(self._show_growth, months)
+        self.post_message(GrowthRead(months))
+
+    def on_growth_read(self, message: GrowthRead) -> None:
+        self._show_growth(message.months)
 
     def _fill_lists(self, summary: ScanSummary, insights: Insights) -> None:
         totals, counts = summary.totals, insights.counts
@@ -313,7 +312,7 @@ class InsightsScreen(AppScreen):
         self.app.push_screen(CapScreen(settings.insights.cap, settings.path), chosen)
 
     def _open(self, table: DataTable, row: int) -> None:
-        from aa_tui.tui.screens.insights_files import FilesScreen
+        from aa_tui.tui.screens.insights.files import FilesScreen
 
         choices = self.choices.get(table.id or "", [])
         if self.summary is None or not 0 <= row < len(choices):

@@ -8,14 +8,13 @@ in a worker and shown (the title's bytes freed, ``✗`` in the lists).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from textual import work
-from textual.message import Message
 from textual.widgets import TabbedContent
 
 from aa_tui.tui import format as fmt
+from aa_tui.tui.messages import RemovedRead, ViewRead
 from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.marks import LIKELY_REFUSED, Marks, MarksPane
 
@@ -152,7 +151,7 @@ class MarkingMixin:
         """D: the review of a cleanup of the marked copies (nothing changes there yet)."""
         if self._refuse_likely():
             return
-        from aa_tui.tui.screens.clean_review import CleanReviewScreen
+        from aa_tui.tui.screens.cleanup.review import CleanReviewScreen
 
         cleanup = self.workspace.cleanup()
         if not self.marks and cleanup.unfinished(self.scan_id) is None:
@@ -172,18 +171,3 @@ class MarkingMixin:
                 scan_date=fmt.date(self.info.started_at),
             )
         )
-
-
-@dataclass
-class RemovedRead(Message):
-    """What earlier cleanups removed from the scan's copies (``removed``) and their groups."""
-
-    removed: Any
-    groups: frozenset[str]
-
-
-@dataclass
-class ViewRead(Message):
-    """The groups of the list's view, with their copies (for "mark all in view")."""
-
-    groups: list[dict[str, Any]]

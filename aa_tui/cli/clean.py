@@ -12,17 +12,25 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aa_tui.cli_threads import run_in_thread
+from aa_tui.cli.api_token import read_token
+from aa_tui.cli.threads import run_in_thread
 from aa_tui.model.cleanup import CleanupProgress, KeepRule, Outcome, PlanFilters
 from aa_tui.model.units import size_text
+
+if TYPE_CHECKING:
+    from aa_tui.cli.threads import Job
+    from aa_tui.model.cleanup import Plan
+    from aa_tui.service.cleanup import Cleanup, CleanupOutcome, CleanupRun, PlanReview
+    from aa_tui.service.workspace import Workspace
 
 FIRST_ROWS = 10
 _KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,254}$")
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``clean``, ``audit`` and ``restore`` with their options."""
     clean = sub.add_parser(
         "clean",
         help="remove proven duplicate copies found by a stored scan (a dry run unless --yes)",
@@ -66,7 +74,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     restore.add_argument("--quiet", action="store_true", help="no progress line")
 
 
-def run(args: argparse.Namespace, workspace) -> int:
+def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    """Run ``clean``, ``audit`` or ``restore``; the exit code."""
     if args.command == "clean":
         return _clean(args, workspace)
     if args.command == "audit":
@@ -75,6 +84,7 @@ def run(args: argparse.Namespace, workspace) -> int:
 
 
 def size(n: int) -> str:
+    """A size as every face writes it."""
     return size_text(n)
 
 
@@ -101,7 +111,7 @@ def _filters(args: argparse.Namespace) -> PlanFilters:
     )
 
 
-def _clean(args: argparse.Namespace, workspace) -> int:
+def _clean(args: argparse.Namespace, workspace: Workspace) -> int:
     from aa_tui.service.errors import InputError
 
     cleanup = workspace.cleanup()
@@ -136,7 +146,7 @@ def _clean(args: argparse.Namespace, workspace) -> int:
     job, progress = _start(args, workspace, cleanup, plan) if args.yes else (None, None)
     review = cleanup.review(plan)
     _print_plan(review, applying=args.yes)
-    if job is None:
+    if job is None or progress is None:
         if args.json:
             _write(args.json, cleanup.document(plan))
         print(
@@ -147,7 +157,7 @@ def _clean(args: argparse.Namespace, workspace) -> int:
     return _apply(args, cleanup, plan, job, progress)
 
 
-def _print_plan(review, *, applying: bool) -> None:
+def _print_plan(review: PlanReview, *, applying: bool) -> None:
     plan = review.plan
     verb = "Applying" if applying else "Plan"
     done = plan.files - review.files
@@ -212,17 +222,15 @@ class _Progress:
             self._width = 0
 
 
-def _token(args: argparse.Namespace, workspace, site: str, email: str) -> str:
+def _token(args: argparse.Namespace, workspace: Workspace, site: str, email: str) -> str:
     """The token as ``scan`` reads it (standard input is read once: kept for this run)."""
-    from aa_tui.cli import _read_token
-
     if getattr(args, "_token", None) is None:
         args.email = email
-        args._token = _read_token(args, workspace, site)
-    return args._token
+        args._token = read_token(args, workspace, site)
+    return str(args._token)
 
 
-def _in_thread(job, progress: _Progress, what: str) -> tuple[Any, BaseException | None]:
+def _in_thread(job: Job, progress: _Progress, what: str) -> tuple[Any, BaseException | None]:
     """Run ``job.run()`` in a thread; Ctrl-C asks it to stop (twice: stop at once)."""
 
     def interrupted(count: int) -> None:
@@ -237,7 +245,9 @@ def _in_thread(job, progress: _Progress, what: str) -> tuple[Any, BaseException 
     return outcome, error
 
 
-def _start(args: argparse.Namespace, workspace, cleanup, plan) -> tuple[Any, _Progress]:
+def _start(
+    args: argparse.Namespace, workspace: Workspace, cleanup: Cleanup, plan: Plan
+) -> tuple[CleanupRun, _Progress]:
     """The run of ``plan`` and its progress line (from now on the plan counts as being
     applied)."""
     from aa_tui.service.cleanup import ApplyOptions
@@ -253,7 +263,9 @@ def _start(args: argparse.Namespace, workspace, cleanup, plan) -> tuple[Any, _Pr
     return job, progress
 
 
-def _apply(args: argparse.Namespace, cleanup, plan, job, progress: _Progress) -> int:
+def _apply(
+    args: argparse.Namespace, cleanup: Cleanup, plan: Plan, job: CleanupRun, progress: _Progress
+) -> int:
     from aa_tui.service.errors import EXIT_CANCELLED, EXIT_FAILED, Cancelled, describe
 
     outcome, error = _in_thread(job, progress, "cleanup")
@@ -276,7 +288,7 @@ def _apply(args: argparse.Namespace, cleanup, plan, job, progress: _Progress) ->
     return problem.exit_code if not problem.unexpected else EXIT_FAILED
 
 
-def _print_outcome(outcome) -> None:
+def _print_outcome(outcome: CleanupOutcome) -> None:
     counts = outcome.counts
     print(
         f"Deleted {counts.get(Outcome.DELETED, 0):,} files ({size(outcome.freed_total)} freed), "
@@ -293,7 +305,7 @@ def _print_outcome(outcome) -> None:
         print(f"Plan {outcome.plan.id} is done.")
 
 
-def _write(path: str, document: dict) -> None:
+def _write(path: str, document: dict[str, Any]) -> None:
     from aa_tui.service.clean_export import write_json
 
     write_json(Path(path), document)
@@ -301,7 +313,7 @@ def _write(path: str, document: dict) -> None:
 
 
 # -- audit ------------------------------------------------------------------------------------
-def _audit(args: argparse.Namespace, workspace) -> int:
+def _audit(args: argparse.Namespace, workspace: Workspace) -> int:
     from aa_tui.service.clean_export import audit_document, write_audit_csv
 
     entries = workspace.cleanup().audit(include_skipped=args.all)
@@ -327,7 +339,7 @@ def _audit(args: argparse.Namespace, workspace) -> int:
 
 
 # -- restore ----------------------------------------------------------------------------------
-def _restore(args: argparse.Namespace, workspace) -> int:
+def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
     from aa_tui.service.errors import EXIT_CANCELLED, EXIT_FAILED, Cancelled, describe
 
     cleanup = workspace.cleanup()

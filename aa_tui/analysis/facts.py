@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import cached_property
 
+from aa_tui.analysis.hygiene import hygiene_kind
 from aa_tui.model.classify import UNKNOWN_AGE, age_of_days, file_type
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.file_table import (
@@ -18,7 +19,6 @@ from aa_tui.model.file_table import (
     FileTable,
 )
 from aa_tui.model.insights import InsightSettings
-from aa_tui.scan.insights_hygiene import hygiene_kind
 
 UNKNOWN_MONTH = "unknown"
 _DAY_S = 86400

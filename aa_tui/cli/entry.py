@@ -1,0 +1,110 @@
+"""The command line's entry point: parse, mask secrets in what is printed, dispatch to the
+command's module, turn any error into one sentence and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, Any, TextIO
+
+from aa_tui.cli.parser import build_parser
+
+if TYPE_CHECKING:
+    from aa_tui.service.workspace import Workspace
+
+
+class _Redacting:
+    """A text stream that masks every registered secret (``aa_tui.logs``) before writing."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from aa_tui.logs import redact
+
+        return self._stream.write(redact(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``aa-tui`` with ``argv`` (default: the process's arguments); the exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
+    if args.command in (None, "demo"):  # the app owns the terminal
+        return _main(args)
+    from aa_tui.logs import register_secret
+    from aa_tui.service.errors import ENV_TOKEN
+
+    # Whatever a message quotes back (a pasted URL, a server's error text), the token is masked.
+    register_secret(os.environ.get(ENV_TOKEN, "").strip())
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Redacting(out), _Redacting(err)
+    try:
+        return _main(args)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(args: argparse.Namespace) -> int:
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        print("aa-tui: interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last guard: one sentence, never a traceback
+        from aa_tui.service.errors import describe
+
+        problem = describe(exc)
+        if problem.unexpected:
+            print(f"aa-tui: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        else:
+            print(f"aa-tui: {problem.message}", file=sys.stderr)
+        return problem.exit_code
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "demo-site":
+        from aa_tui.demo.cli_options import serve_forever
+
+        return serve_forever(args)
+    if command in (None, "demo"):
+        from aa_tui.tui.app import run_app, run_demo
+
+        if command == "demo":
+            return run_demo(data_dir=args.data_dir, issues=args.issues, seed=args.seed)
+        return run_app(data_dir=args.data_dir)
+    workspace = _open_workspace(args.data_dir)
+    try:
+        if command == "scan":
+            from aa_tui.cli.scan import run_scan
+
+            return run_scan(args, workspace)
+        if command == "scans":
+            from aa_tui.cli.scan import list_scans
+
+            return list_scans(workspace)
+        if command in ("clean", "audit", "restore"):
+            from aa_tui.cli.clean import run
+
+            return run(args, workspace)
+        from aa_tui.cli.report import run_report
+
+        return run_report(args, workspace)
+    finally:
+        workspace.close()
+
+
+def _open_workspace(data_dir: str | None) -> Workspace:
+    from aa_tui.logs import setup_logging
+    from aa_tui.service.workspace import Workspace
+
+    workspace = Workspace.open(data_dir)
+    setup_logging(workspace.data_dir)
+    for warning in workspace.warnings:
+        print(f"aa-tui: warning: {warning}", file=sys.stderr)
+    return workspace

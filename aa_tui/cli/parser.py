@@ -1,0 +1,103 @@
+"""The command line's arguments: ``aa-tui [demo | demo-site | scan | scans | report | clean |
+audit | restore]``."""
+
+from __future__ import annotations
+
+import argparse
+
+from aa_tui import __version__
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given ``argv`` without ``demo-site``, that command's many options are left
+    out (they import the demo site's generator: a third of a second at every start)."""
+    parser = argparse.ArgumentParser(
+        prog="aa-tui",
+        description="Find the storage that Jira Cloud attachments waste. "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"aa-tui {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        help="where the store lives (default: $AA_TUI_DATA_DIR, else the user data dir)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser(
+        "demo", help="open the app on the embedded demo site (no Jira account needed)"
+    )
+    demo.add_argument("--issues", type=int, default=3000, help="size of the generated demo site")
+    demo.add_argument("--seed", type=int, default=7)
+
+    site = sub.add_parser("demo-site", help="serve the embedded demo Jira site on 127.0.0.1")
+    if argv is None or "demo-site" in argv:
+        _add_demo_site_arguments(site)
+
+    scan = sub.add_parser("scan", help="scan a site and save the result in the store")
+    scan.add_argument(
+        "--site",
+        required=True,
+        help="https://<name>.atlassian.net or https://api.atlassian.com/ex/jira/<cloudId>",
+    )
+    scan.add_argument("--email", required=True, help="the Atlassian account email of the API token")
+    scan.add_argument(
+        "--token-stdin", action="store_true", help="read the API token from standard input"
+    )
+    scan.add_argument("--projects", default="", help="comma-separated project keys (default: all)")
+    scan.add_argument("--jql", default="", help="an extra JQL restriction, e.g. 'created >= -365d'")
+    scan.add_argument(
+        "--verify",
+        choices=("exact", "metadata"),
+        default="exact",
+        help="exact: prove duplicates by bytes (default); metadata: size + name only, labelled 'likely'",
+    )
+    scan.add_argument(
+        "--resume", action="store_true", help="continue an interrupted scan of this site and scope"
+    )
+    scan.add_argument("--json", metavar="FILE", help="also write the report as JSON")
+    scan.add_argument("--csv", metavar="DIR", help="also write the report as CSV tables")
+    scan.add_argument(
+        "--workers", type=int, default=8, help="requests in flight at most (default 8)"
+    )
+    scan.add_argument(
+        "--allow-http",
+        action="store_true",
+        help="allow plain http:// to a non-loopback host (unsafe)",
+    )
+    scan.add_argument("--quiet", action="store_true", help="no progress line")
+
+    sub.add_parser("scans", help="list past scans in the store")
+
+    report = sub.add_parser("report", help="re-export a stored scan")
+    report.add_argument("scan_id")
+    report.add_argument("--json", metavar="FILE")
+    report.add_argument("--csv", metavar="DIR")
+    report.add_argument("--html", metavar="FILE", help="one self-contained page for a manager")
+    report.add_argument("--cap", metavar="SIZE", help="the plan's storage cap, e.g. 250GB")
+    report.add_argument("--stale-days", type=int, metavar="N", help="stale after (default 365)")
+    report.add_argument("--idle-days", type=int, metavar="N", help="idle after (default 180)")
+    _add_cleanup_parsers(sub)
+    _data_dir_after_commands(sub)
+    return parser
+
+
+def _data_dir_after_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``--data-dir`` after the command too (``aa-tui scan ... --data-dir X``); given in both
+    places, the one after the command wins."""
+    for command in sub.choices.values():
+        if not any("--data-dir" in a.option_strings for a in command._actions):
+            command.add_argument(
+                "--data-dir", default=argparse.SUPPRESS, help="where the store lives"
+            )
+
+
+def _add_cleanup_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from aa_tui.cli.clean import add_parsers  # clean, audit, restore
+
+    add_parsers(sub)
+
+
+def _add_demo_site_arguments(parser: argparse.ArgumentParser) -> None:
+    from aa_tui.demo.cli_options import add_demo_site_arguments
+
+    add_demo_site_arguments(parser)

@@ -1,0 +1,94 @@
+"""``aa-tui scan`` and ``aa-tui scans``: run a scan with a progress line, list the stored ones."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aa_tui.cli.api_token import read_token
+
+if TYPE_CHECKING:
+    from aa_tui.service.workspace import Workspace
+
+
+def run_scan(args: argparse.Namespace, workspace: Workspace) -> int:
+    """``aa-tui scan``: the scan in a thread, a progress line, the summary; the exit code."""
+    from aa_tui.cli.progress import ProgressLine, print_summary
+    from aa_tui.cli.threads import run_in_thread
+    from aa_tui.service.errors import EXIT_CANCELLED, EXIT_OK, UsageError, describe
+    from aa_tui.service.scanning import Cancelled, scan_request
+
+    request = scan_request(
+        args.site,
+        args.email,
+        projects=args.projects,
+        jql=args.jql,
+        verify=args.verify,
+        resume=args.resume,
+        workers=args.workers,
+        allow_insecure_http=args.allow_http,
+    )
+    token = read_token(args, workspace, request.site)
+    progress = ProgressLine(sys.stderr, enabled=not args.quiet)
+    run = workspace.scan(
+        request, token, listener=progress.update, allow_insecure_http=args.allow_http
+    )
+
+    def interrupted(count: int) -> None:
+        progress.finish()
+        if count == 1:
+            print(
+                "aa-tui: stopping (Ctrl-C); the scan stays resumable with --resume.",
+                file=sys.stderr,
+            )
+
+    outcome, error, finished = run_in_thread(
+        run, name="aa-scan", on_interrupt=interrupted, grace_s=10
+    )
+    progress.finish()
+    if not finished:
+        error = Cancelled()  # still winding down after 10 s: its checkpoint is on disk
+    if isinstance(error, Cancelled):
+        print(
+            "aa-tui: scan cancelled; continue it with the same command plus --resume.",
+            file=sys.stderr,
+        )
+        return EXIT_CANCELLED
+    if error is not None:
+        problem = describe(error)
+        if problem.unexpected:
+            message = f"the scan failed ({type(error).__name__}: {error}); it can be continued with --resume."
+        else:
+            # Only when the store holds this scan's checkpoint (errors at sign-in leave none)
+            # and going on can help (not when the scope itself was refused).
+            can_resume = not isinstance(error, UsageError) and run.can_continue()
+            message = problem.message
+            if can_resume:
+                message += " The scan can be continued with --resume."
+        print(f"aa-tui: {message}", file=sys.stderr)
+        return problem.exit_code
+    for warning in outcome.warnings:
+        print(f"aa-tui: note: {warning}", file=sys.stderr)
+    _export(workspace, outcome.info.id, args.json, args.csv)
+    print_summary(sys.stdout, outcome)
+    return EXIT_OK
+
+
+def _export(workspace: Workspace, scan_id: str, json_path: str | None, csv_dir: str | None) -> None:
+    done = workspace.export(
+        scan_id,
+        json_path=Path(json_path) if json_path else None,
+        csv_dir=Path(csv_dir) if csv_dir else None,
+    )
+    for line in done.lines():
+        print(line, file=sys.stderr)
+
+
+def list_scans(workspace: Workspace) -> int:
+    """``aa-tui scans``: one line per stored scan."""
+    from aa_tui.cli.progress import format_scans
+
+    print(format_scans(workspace.list_scans()))
+    return 0
