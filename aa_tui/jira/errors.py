@@ -66,5 +66,21 @@ class RequestRejected(JiraError):
         self.status = status
 
 
+class Forbidden(RequestRejected):
+    """A 403: the account lacks a permission for this request."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 403)
+
+
+class IssueBusy(Exception):
+    """Jira's per-issue write limit: writes to ``issue`` wait ``retry_after`` seconds."""
+
+    def __init__(self, issue: str, retry_after: float) -> None:
+        super().__init__(f"writes to {issue} are limited for {retry_after:.0f}s")
+        self.issue = issue
+        self.retry_after = retry_after
+
+
 class Cancelled(Exception):
     """The scan was cancelled by the user; it stays resumable."""

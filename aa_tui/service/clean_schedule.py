@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
-from aa_tui.jira.writes import IssueBusy
+from aa_tui.jira.errors import IssueBusy
 
 T = TypeVar("T")
 #: items of one issue in flight at once: the next one's re-checks overlap this one's write
