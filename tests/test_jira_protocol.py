@@ -33,11 +33,12 @@ from aa_tui.jira.protocol import (
 )
 from aa_tui.model.records import Scope
 from aa_tui.scan.engine import ScanEngine, ScanRequest
+from aa_tui.store.store import Store
 
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
 
-def test_the_cloud_client_is_a_jira_site():
+def test_the_cloud_client_is_a_jira_site() -> None:
     client: JiraSite = CloudClient("https://acme.atlassian.net", ApiToken("a@x.com", "tok-1"))
     try:
         assert isinstance(client, JiraSite)
@@ -46,7 +47,7 @@ def test_the_cloud_client_is_a_jira_site():
         client.close()
 
 
-def test_connect_builds_cloud_for_an_api_token():
+def test_connect_builds_cloud_for_an_api_token() -> None:
     governor = RateGovernor(max_concurrency=3)
     with connect("acme.atlassian.net", ApiToken("a@x.com", "tok-2"), governor=governor) as site:
         assert isinstance(site, CloudClient) and isinstance(site, JiraSite)
@@ -54,13 +55,13 @@ def test_connect_builds_cloud_for_an_api_token():
         assert site.governor is governor
 
 
-def test_an_api_token_keeps_its_secret_out_of_repr():
+def test_an_api_token_keeps_its_secret_out_of_repr() -> None:
     auth = ApiToken("a@x.com", "tok-secret-3")
     assert "tok-secret-3" not in repr(auth)
     assert auth.user == "a@x.com" and auth.secret == "tok-secret-3"
 
 
-def test_cloud_renders_a_comment_as_the_adf_it_always_posted():
+def test_cloud_renders_a_comment_as_the_adf_it_always_posted() -> None:
     doc = Document(
         (
             Paragraph((Text("Removed 1 duplicate file:"),)),
@@ -232,7 +233,7 @@ class MemorySite:
         raise AssertionError("a scan never writes")
 
 
-def test_the_engine_scans_any_implementation(store):
+def test_the_engine_scans_any_implementation(store: Store) -> None:
     site: JiraSite = MemorySite()
     assert isinstance(site, JiraSite)
     request = ScanRequest(site=site.site, email="m@example.com", scope=Scope())
