@@ -30,7 +30,8 @@ from collections import Counter
 
 import _common as c
 
-from aa_tui.jira.client import JiraClient
+from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.scan.engine import ScanEngine, ScanRequest
 from aa_tui.scan.staged import HEAD_BYTES
@@ -95,7 +96,7 @@ class MemoryWatch:
         self.full_s = time.perf_counter() - self._started
 
 
-def traced_full_hash(client: JiraClient, attachment_id: str) -> tuple[int, int, float]:
+def traced_full_hash(client: CloudClient, attachment_id: str) -> tuple[int, int, float]:
     """Hash one whole attachment the way the full stage does (``read_content`` feeding a
     SHA-256 state chunk by chunk) under tracemalloc: (bytes, peak traced bytes, seconds)."""
     state = hashlib.sha256()
@@ -133,7 +134,7 @@ def main() -> int:
         with c.temp_store_dir("bytes") as tmp:
             store = Store(tmp)
             governor = RateGovernor(max_concurrency=args.workers)
-            client = JiraClient(site.base_url, site.email, site.token, governor=governor)
+            client = CloudClient(site.base_url, ApiToken(site.email, site.token), governor=governor)
             request = ScanRequest(
                 site=client.site, email=site.email, verify="exact", workers=args.workers
             )

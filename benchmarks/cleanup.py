@@ -33,7 +33,8 @@ from collections import Counter
 import _common as c
 import httpx
 
-from aa_tui.jira.client import JiraClient
+from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.model.cleanup import Outcome
 from aa_tui.scan.engine import ScanEngine, ScanRequest
@@ -103,7 +104,7 @@ def main() -> int:
         with c.temp_store_dir("cleanup") as tmp:
             store = Store(tmp)
             try:
-                client = JiraClient(site.base_url, site.email, site.token)
+                client = CloudClient(site.base_url, ApiToken(site.email, site.token))
                 try:
                     request = ScanRequest(site=client.site, email=site.email)
                     scan_id = ScanEngine(client, store, request).run().info.id
@@ -111,7 +112,7 @@ def main() -> int:
                     client.close()
                 cleanup = Cleanup(
                     store,
-                    lambda s, e, t: JiraClient(s, e, t, governor=RateGovernor()),
+                    lambda s, e, t: CloudClient(s, ApiToken(e, t), governor=RateGovernor()),
                 )
                 plan = cleanup.save(cleanup.plan(scan_id))
                 per_issue = Counter(d.issue_key for d in plan.deletions)

@@ -31,7 +31,8 @@ from collections import Counter
 
 import _common as c
 
-from aa_tui.jira.client import BULKFETCH_MAX, SEARCH_PAGE_SIZE, JiraClient
+from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.cloud.client import BULKFETCH_MAX, SEARCH_PAGE_SIZE, CloudClient
 from aa_tui.jira.errors import Cancelled
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.scan.engine import ScanEngine, ScanRequest
@@ -101,7 +102,7 @@ def _run(
     site: c.Site, store: Store, workers: int, *, resume: bool = False, stop_after_bytes: int = 0
 ):
     governor = RateGovernor(max_concurrency=workers)  # what the CLI builds
-    client = JiraClient(site.base_url, site.email, site.token, governor=governor)
+    client = CloudClient(site.base_url, ApiToken(site.email, site.token), governor=governor)
     request = ScanRequest(
         site=client.site, email=site.email, verify="exact", workers=workers, resume=resume
     )

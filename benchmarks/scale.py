@@ -41,7 +41,8 @@ TARGETS = {
 
 
 def scan(site: c.Site, data_dir: str, workers: int) -> dict:
-    from aa_tui.jira.client import JiraClient
+    from aa_tui.jira.auth import ApiToken
+    from aa_tui.jira.cloud.client import CloudClient
     from aa_tui.jira.governor import RateGovernor
     from aa_tui.scan.engine import ScanEngine, ScanRequest
     from aa_tui.store.store import Store
@@ -65,7 +66,7 @@ def scan(site: c.Site, data_dir: str, workers: int) -> dict:
 
     store = Store(data_dir)
     governor = RateGovernor(max_concurrency=workers)
-    client = JiraClient(site.base_url, site.email, site.token, governor=governor)
+    client = CloudClient(site.base_url, ApiToken(site.email, site.token), governor=governor)
     request = ScanRequest(site=client.site, email=site.email, verify="metadata", workers=workers)
     rss0 = c.current_rss_bytes()
     sampler = threading.Thread(target=sample, daemon=True)

@@ -28,7 +28,8 @@ import time
 import _common as c
 import httpx
 
-from aa_tui.jira.client import BULKFETCH_MAX, ISSUE_FIELDS, SEARCH_PAGE_SIZE, JiraClient
+from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.cloud.client import BULKFETCH_MAX, ISSUE_FIELDS, SEARCH_PAGE_SIZE, CloudClient
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.governor import parse_retry_after as _retry_after
 from aa_tui.scan.engine import ScanEngine, ScanRequest
@@ -87,7 +88,7 @@ def engine(site: c.Site, workers: int) -> dict:
     with c.temp_store_dir("throughput") as tmp:
         store = Store(tmp)
         governor = RateGovernor(max_concurrency=workers)  # what the CLI builds
-        client = JiraClient(site.base_url, site.email, site.token, governor=governor)
+        client = CloudClient(site.base_url, ApiToken(site.email, site.token), governor=governor)
         request = ScanRequest(
             site=client.site, email=site.email, verify="metadata", workers=workers
         )

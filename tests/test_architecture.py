@@ -35,7 +35,11 @@ def test_every_contract_is_kept():
 @pytest.mark.parametrize(
     ("module", "line", "contract"),
     [
-        ("tui/format.py", "import aa_tui.jira.client", "The faces go through the service layer"),
+        (
+            "tui/format.py",
+            "import aa_tui.jira.cloud.client",
+            "The faces go through the service layer",
+        ),
         ("store/atomic.py", "import aa_tui.scan.engine", "Layers"),
         ("scan/stats.py", "import textual", "Below the faces nothing imports Textual"),
         ("demo/content.py", "import aa_tui.model.records", "The demo site stands apart"),
@@ -43,6 +47,7 @@ def test_every_contract_is_kept():
         ("scan/stats.py", "import aa_tui.reports.json_file", "Layers"),
         ("tui/format.py", "import aa_tui.analysis.insights", "The faces go through the service"),
         ("cli/threads.py", "import aa_tui.cli.entry", "No cycles between sibling modules"),
+        ("scan/engine.py", "import aa_tui.jira.cloud.client", "Only jira.connect names"),
     ],
 )
 def test_a_broken_layer_is_caught(tmp_path, module, line, contract):
@@ -181,3 +186,17 @@ def test_no_two_modules_of_a_folder_differ_only_by_underscores():
             by_spelling[name.replace("_", "")].append(name)
         twins += [names for names in by_spelling.values() if len(names) > 1]
     assert twins == []
+
+
+def test_no_rest_path_outside_jira_and_the_demo():
+    """Endpoints belong to a Jira implementation (aa_tui/jira/) or the demo site: elsewhere
+    code, comments and docstrings name the operation (``JiraSite``), never a REST path."""
+    package = ROOT / "aa_tui"
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in sorted(package.rglob("*.py"))
+        if path.relative_to(package).parts[0] not in ("jira", "demo")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "/rest/api/" in line
+    ]
+    assert not found, "\n".join(found)

@@ -15,7 +15,8 @@ from helpers.scanning import fast_governor, run_scan
 
 from aa_tui.demo.catalog import ATTACHMENT_ID_BASE
 from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.jira.client import JiraClient
+from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.model.cleanup import Outcome, Plan, PlanFilters
 from aa_tui.service.clean_archive import read_manifest
 from aa_tui.service.cleanup import ApplyOptions, Cleanup, MissingPermission
@@ -37,13 +38,15 @@ class Site:
         if before is not None:
             before(self)
         self.store = Store(tmp_path / "data")
-        client = JiraClient(self.server.base_url, self.email, self.token, governor=fast_governor())
+        client = CloudClient(
+            self.server.base_url, ApiToken(self.email, self.token), governor=fast_governor()
+        )
         self.scan_id = run_scan(self.server, self.store, client=client).info.id
         self.wraps: list = []
         self.cleanup = Cleanup(self.store, self.connect)
 
-    def connect(self, site, email, token) -> JiraClient:
-        client = JiraClient(site, email, token, governor=fast_governor())
+    def connect(self, site, email, token) -> CloudClient:
+        client = CloudClient(site, ApiToken(email, token), governor=fast_governor())
         for wrap in self.wraps:
             transport = client.http._transport  # the GovernedTransport
             transport.inner = wrap(transport.inner)

@@ -11,7 +11,8 @@ from helpers.cli import aa
 from helpers.scanning import fast_governor, run_scan
 
 from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.jira.client import JiraClient
+from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.scan.engine import ScanEngine, ScanRequest
 from aa_tui.store.store import Store
 
@@ -27,7 +28,7 @@ def scan_into(server, data_dir, *, email=None, token=None, verify="exact") -> st
     try:
         if email is None:
             return run_scan(server, store, verify=verify).info.id
-        client = JiraClient(server.base_url, email, token, governor=fast_governor())
+        client = CloudClient(server.base_url, ApiToken(email, token), governor=fast_governor())
         request = ScanRequest(site=client.site, email=email, verify=verify)
         try:
             return ScanEngine(client, store, request).run().info.id

@@ -45,7 +45,7 @@ def hit():
     calls[0] += 1
     return calls[0] == nth
 
-from aa_tui.jira import writes
+from aa_tui.jira.cloud import writes
 from aa_tui.service import clean_archive
 
 def before(cls, name):
@@ -66,13 +66,13 @@ def after(cls, name):
     setattr(cls, name, patched)
 
 if point == "before-delete":
-    before(writes.JiraWrites, "delete_attachment")
+    before(writes.CloudWrites, "delete_attachment")
 elif point == "after-delete":
-    after(writes.JiraWrites, "delete_attachment")
+    after(writes.CloudWrites, "delete_attachment")
 elif point == "before-manifest":
     before(clean_archive.Archive, "record")
 elif point == "after-comment":
-    after(writes.JiraWrites, "add_comment")
+    after(writes.CloudWrites, "add_comment")
 
 from aa_tui.cli import main
 sys.exit(main(sys.argv[1:]))

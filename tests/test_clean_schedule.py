@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from aa_tui.jira.writes import IssueBusy
+from aa_tui.jira.errors import IssueBusy
 from aa_tui.service.clean_schedule import NotStarted, run_by_issue
 
 

@@ -9,7 +9,8 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 from aa_tui.demo.http import QuietServer
-from aa_tui.jira.client import JiraClient
+from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.jira.errors import GaveUpError
 from aa_tui.jira.governor import RateGovernor, RetryPolicy
 
@@ -86,10 +87,9 @@ def client():
     for origin in (server, media):
         threading.Thread(target=origin.serve_forever, args=(0.05,), daemon=True).start()
     policy = RetryPolicy(max_tries=3, base_delay_s=0.01, max_delay_s=0.02)
-    jira = JiraClient(
+    jira = CloudClient(
         f"http://127.0.0.1:{server.server_port}",
-        "me@x",
-        "tok-Download-77",
+        ApiToken("me@x", "tok-Download-77"),
         governor=RateGovernor(policy=policy),
     )
     yield jira

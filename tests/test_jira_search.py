@@ -7,8 +7,8 @@ import time
 
 import pytest
 
+from aa_tui.jira.cloud.search import id_pages
 from aa_tui.jira.errors import NotJiraError
-from aa_tui.jira.search import id_pages
 
 
 def site(pages: list[dict]):

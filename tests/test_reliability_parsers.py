@@ -2,7 +2,7 @@
 
 Hypothesis builds search pages and bulkfetch answers (well-formed, oddly typed, not JSON at
 all, or error statuses) and serves them through ``httpx.MockTransport`` to the real
-``JiraClient`` (its HTTP client swapped for one on the mock transport: the narrow part under
+``CloudClient`` (its HTTP client swapped for one on the mock transport: the narrow part under
 test is what the client does with the bytes). Every outcome must be either a clean result
 (string ids; records with string ids and non-negative integer sizes) or a clean
 :class:`JiraError` carrying a sentence; paging must always end.
@@ -16,7 +16,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from aa_tui.jira.client import MAX_EMPTY_PAGES, JiraClient
+from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.cloud.client import CloudClient
+from aa_tui.jira.cloud.search import MAX_EMPTY_PAGES
 from aa_tui.jira.errors import JiraError
 from aa_tui.jira.governor import RateGovernor, RetryPolicy
 from aa_tui.jira.parse import ParseResult, parse_issue
@@ -122,7 +124,7 @@ class MockSite:
     def __init__(self) -> None:
         self.answers: list[tuple[int, str, bytes]] = []
         self.calls = 0
-        self.client = JiraClient(SITE, "a@example.com", "tok")
+        self.client = CloudClient(SITE, ApiToken("a@example.com", "tok"))
         self.client._api.close()
         self.client._api = httpx.Client(base_url=SITE, transport=httpx.MockTransport(self.handle))
 
@@ -134,7 +136,7 @@ class MockSite:
             headers["retry-after"] = "7"
         return httpx.Response(status, content=raw, headers=headers)
 
-    def serve(self, answers: list[tuple[int, str, bytes]]) -> JiraClient:
+    def serve(self, answers: list[tuple[int, str, bytes]]) -> CloudClient:
         self.answers, self.calls = answers, 0
         self.client.governor = RateGovernor(policy=INSTANT)  # no pacing learned from before
         return self.client
@@ -179,7 +181,7 @@ def test_paging_ends_with_string_ids_or_a_clean_error(site, answers):
 def test_bulkfetch_answers_parse_to_clean_records_or_a_clean_error(site, served):
     client = site.serve([served])
     try:
-        found, errors = client.bulkfetch(["10000", "10001"])
+        found, errors = client.fetch_issues(["10000", "10001"])
     except JiraError as exc:
         clean_error(exc)
         return

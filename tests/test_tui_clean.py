@@ -15,7 +15,8 @@ from textual.widgets import ProgressBar
 
 from aa_tui.demo.catalog import ATTACHMENT_ID_BASE
 from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.jira.client import JiraClient
+from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.model.cleanup import Outcome
 from aa_tui.store.store import Store
 from aa_tui.tui.screens.audit import AuditScreen
@@ -97,9 +98,8 @@ class Site:
         self.server = DemoServer(data, options).start()
         self.root = tmp_path / "data"
         store = Store(self.root)
-        client = JiraClient(
-            self.server.base_url, self.server.email, self.server.token, governor=fast_governor()
-        )
+        auth = ApiToken(self.server.email, self.server.token)
+        client = CloudClient(self.server.base_url, auth, governor=fast_governor())
         self.scan_id = run_scan(self.server, store, client=client, verify=verify).info.id
         store.close()
 

@@ -1,6 +1,8 @@
-"""Jira Cloud REST client: authentication, enhanced-search paging, retries and rate limits."""
+"""Jira: one typed interface (``protocol.JiraSite``), its implementations, the HTTP beneath.
 
-from aa_tui.jira.client import JiraClient
-from aa_tui.jira.errors import JiraError
-
-__all__ = ["JiraClient", "JiraError"]
+``protocol`` (what the scan and the cleanup ask of a site), ``connect`` (the one place an
+implementation is chosen), ``auth`` (credentials), ``cloud/`` (Jira Cloud, REST v3); shared by
+every implementation: ``transport`` (the governed request path, the only retry loop),
+``governor`` (rate budgets), ``errors``, ``site`` (URL checks), ``jql``, ``parse`` (issue JSON
+to records), ``document`` (a comment's text), ``links`` (URLs people open).
+"""

@@ -6,14 +6,16 @@ imported here too for the modules that still name it from this one.
 
 from __future__ import annotations
 
-from aa_tui.model.errors import EXIT_FAILED, EXIT_USAGE, AaTuiError, Cancelled
+from aa_tui.model.errors import EXIT_FAILED, EXIT_USAGE, AaTuiError, Cancelled, InternalError
 
 __all__ = [
     "AuthError",
     "Cancelled",
     "ExpiredTokenError",
+    "Forbidden",
     "GaveUpError",
     "InsecureURLError",
+    "IssueBusy",
     "JiraError",
     "NetworkError",
     "NotJiraError",
@@ -94,3 +96,20 @@ class RequestRejected(JiraError):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
+
+
+class Forbidden(RequestRejected):
+    """A 403: the account lacks a permission for this request."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 403)
+
+
+class IssueBusy(InternalError):
+    """Jira's per-issue write limit: writes to ``issue`` wait ``retry_after`` seconds (the
+    cleanup's scheduler catches it; it never reaches the user)."""
+
+    def __init__(self, issue: str, retry_after: float) -> None:
+        super().__init__(f"writes to {issue} are limited for {retry_after:.0f}s")
+        self.issue = issue
+        self.retry_after = retry_after

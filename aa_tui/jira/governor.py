@@ -26,9 +26,8 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, rng: random.Random | None = None) -> float:
         """Delay before retry number ``attempt`` (1-based) when no Retry-After was given."""
-        rng = rng or random
-        delay = min(self.max_delay_s, self.base_delay_s * (2 ** (attempt - 1)))
-        return delay * rng.uniform(*self.jitter)
+        delay = min(self.max_delay_s, self.base_delay_s * (2.0 ** (attempt - 1)))
+        return delay * (random.uniform(*self.jitter) if rng is None else rng.uniform(*self.jitter))
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

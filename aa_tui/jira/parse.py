@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from aa_tui.model.records import UNKNOWN_AUTHOR, AttachmentRecord
 
@@ -19,7 +20,7 @@ def _text(value: object, default: str = "") -> str:
     return value if isinstance(value, str) else default
 
 
-def _active(author: dict) -> bool | None:
+def _active(author: dict[str, Any]) -> bool | None:
     """``author.active`` when Jira says it (a bool), else ``None``."""
     value = author.get("active")
     return value if isinstance(value, bool) else None
@@ -47,7 +48,8 @@ def parse_issue(issue: object, result: ParseResult | None = None) -> ParseResult
     if issue_id is None or not isinstance(fields, dict):
         result.skipped.append(f"{issue_key}: no id or fields")
         return result
-    project = fields.get("project") if isinstance(fields.get("project"), dict) else {}
+    project = fields.get("project")
+    project = project if isinstance(project, dict) else {}
     project_key = _text(project.get("key")) or issue_key.rsplit("-", 1)[0] or "?"
     status = fields.get("status")
     status_name = _text(status.get("name"), "Unknown") if isinstance(status, dict) else "Unknown"
@@ -67,7 +69,8 @@ def parse_issue(issue: object, result: ParseResult | None = None) -> ParseResult
         if isinstance(size, bool) or not isinstance(size, int) or size < 0:
             result.skipped.append(f"{issue_key}: attachment {item.get('id')} has no valid size")
             continue
-        author = item.get("author") if isinstance(item.get("author"), dict) else {}
+        author = item.get("author")
+        author = author if isinstance(author, dict) else {}
         result.records.append(
             AttachmentRecord(
                 attachment_id=str(item["id"]),

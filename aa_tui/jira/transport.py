@@ -22,7 +22,7 @@ import ssl
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import httpx
 import orjson
@@ -169,7 +169,7 @@ class GovernedTransport(httpx.BaseTransport):
             wrapped = httpx.Response(
                 response.status_code,
                 headers=response.headers,
-                stream=_ReleasingStream(response.stream, release),
+                stream=_ReleasingStream(cast(httpx.SyncByteStream, response.stream), release),
                 extensions=response.extensions,
             )
             release = _Once(lambda: None)  # the stream releases the slot when it is closed

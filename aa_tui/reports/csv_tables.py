@@ -9,6 +9,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from aa_tui.jira.links import attachment_content_url
 from aa_tui.model.insights import FILE_ROW_FIELDS, INSIGHT_TABLES
 from aa_tui.model.summary import TABLES
 
@@ -47,7 +48,7 @@ def _links(base: str, loc: dict[str, Any]) -> dict[str, str]:
         return {"issue_url": "", "attachment_url": ""}
     return {
         "issue_url": f"{base}/browse/{loc['issue_key']}",
-        "attachment_url": f"{base}/rest/api/3/attachment/content/{loc['attachment_id']}",
+        "attachment_url": attachment_content_url(base, loc["attachment_id"]),
     }
 
 

@@ -17,10 +17,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from aa_tui.analysis.insights import build_insights, file_table, unreadable_rows
-from aa_tui.jira.client import BULKFETCH_MAX, JiraClient
 from aa_tui.jira.errors import Cancelled, JiraError, UsageError
 from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.parse import ParseResult, parse_issue
+from aa_tui.jira.protocol import JiraSite, Operation, ServerInfo
 from aa_tui.logs import redact
 from aa_tui.model.enums import Phase, ScanStatus, VerifyMode
 from aa_tui.model.events import RecentRate, ScanProgress
@@ -40,8 +40,6 @@ from aa_tui.store.store import Store, new_scan_id
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 0.1
-CONTENT_SCOPE = " GET /rest/api/3/attachment/content/{id}"  # the governor's scope names
-BULKFETCH_SCOPE = " POST /rest/api/3/issue/bulkfetch"
 
 
 @dataclass
@@ -72,7 +70,7 @@ class ScanOutcome:
 class ScanEngine:
     def __init__(
         self,
-        client: JiraClient,
+        client: JiraSite,
         store: Store,
         request: ScanRequest,
         *,
@@ -92,6 +90,7 @@ class ScanEngine:
         self._last_emit = 0.0
         self._progress = ScanProgress(phase=Phase.CONNECTING)
         self._hasher: StagedHasher | None = None
+        self._server_info: ServerInfo | None = None
         self._carried: dict[str, Any] = {}  # counters of earlier runs of a resumed scan
         self.warnings: list[str] = []
 
@@ -326,7 +325,7 @@ class ScanEngine:
                 yield page
             journal.append("enumerated", notes=notes)
 
-        pending: dict[Future, list[str]] = {}
+        pending: dict[Future[tuple[list[dict[str, Any]], list[Any]]], list[str]] = {}
         batch: list[str] = []
         queued: set[str] = set()
 
@@ -378,15 +377,15 @@ class ScanEngine:
                             continue
                         queued.add(issue_id)
                         batch.append(issue_id)
-                        if len(batch) == BULKFETCH_MAX:
-                            pending[pool.submit(self.client.bulkfetch, batch)] = batch
+                        if len(batch) == self.client.details_batch:
+                            pending[pool.submit(self.client.fetch_issues, batch)] = batch
                             batch = []
                     drain(block=False)
                     while len(pending) > self.request.workers * 2:
                         drain(block=True)
                     progress(Phase.ENUMERATING if not done else Phase.FETCHING)
                 if batch:
-                    pending[pool.submit(self.client.bulkfetch, batch)] = batch
+                    pending[pool.submit(self.client.fetch_issues, batch)] = batch
                 while pending:
                     drain(block=True)
             except BaseException:
@@ -412,7 +411,7 @@ class ScanEngine:
     # -- bytes ----------------------------------------------------------------------------------
     def _content_apart(self) -> bool:
         """Whether reading content spends a budget of its own (not the listing's)."""
-        return self.client.governor.apart(CONTENT_SCOPE, BULKFETCH_SCOPE)
+        return self.client.budgets_apart(Operation.CONTENT_READS, Operation.DETAIL_FETCHES)
 
     def _hasher_for(self, journal: SerialJournal, book: HashBook) -> StagedHasher:
         def on_hashes(stage: str, hashes: dict[str, str], unreadable: dict[str, str]) -> None:
@@ -472,9 +471,8 @@ class ScanEngine:
         summary = build_summary(info, breakdown, insights)
         summary["warnings"] = list(self.warnings)
         # Where people browse the site: for a scoped token the API base is api.atlassian.com.
-        summary["scan"]["browse_url"] = str(
-            (getattr(self, "_server_info", None) or {}).get("baseUrl") or info.site
-        ).rstrip("/")
+        server = self._server_info
+        summary["scan"]["browse_url"] = ((server and server.base_url) or info.site).rstrip("/")
         summary["unreadable"] = unreadable_rows(unreadable, records)
         write_file_rows(self.store.scan_dir(info.id), files)  # before the summary: see save
         del files  # ~100 MB at 531k files: not held while the rest is encoded

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from aa_tui.jira.client import JiraClient
 from aa_tui.jira.errors import JiraError, QueryRejected
+from aa_tui.jira.protocol import JiraSite
 
 
 def visible_projects(
-    client: JiraClient, wanted: tuple[str, ...], email: str
+    client: JiraSite, wanted: tuple[str, ...], email: str
 ) -> tuple[tuple[str, ...], str]:
     """The asked-for projects the account can browse, and a warning naming the others ("").
 
@@ -29,13 +29,13 @@ def visible_projects(
     return kept, f"Not scanned: {', '.join(missing)} (no such project, or {who} cannot browse it)."
 
 
-def attachments_warning(client: JiraClient) -> str:
+def attachments_warning(client: JiraSite) -> str:
     """A warning when the site has attachments disabled ("" otherwise, or when unknown)."""
     try:
         settings = client.attachment_settings()
     except JiraError:
         return ""
-    if isinstance(settings, dict) and settings.get("enabled") is False:
+    if settings.enabled is False:
         return (
             "Attachments are disabled on this site: existing files are still scanned, but "
             "nobody can add new ones."

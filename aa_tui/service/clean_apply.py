@@ -27,9 +27,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from aa_tui.jira.client import Identity, JiraClient
-from aa_tui.jira.errors import Cancelled
-from aa_tui.jira.writes import Deleted, Forbidden, JiraWrites
+from aa_tui.jira.errors import Cancelled, Forbidden
+from aa_tui.jira.protocol import Deleted, Identity, JiraSite
 from aa_tui.model.cleanup import (
     CleanupPhase,
     CleanupProgress,
@@ -102,7 +101,7 @@ class CleanupRun:
         self,
         store: Store,
         plan: Plan,
-        connect: Callable[[], JiraClient],
+        connect: Callable[[], JiraSite],
         options: ApplyOptions | None = None,
         *,
         resume: bool = False,
@@ -118,12 +117,12 @@ class CleanupRun:
         self._clock = clock
         self._audit = AuditLog(store, clock)
         self._stop = threading.Event()
-        self._client: JiraClient | None = None
+        self._client: JiraSite | None = None
         self._lock = threading.Lock()
         self._started = time.monotonic()
         self._last_emit = 0.0
         self._progress = CleanupProgress(phase=CleanupPhase.CONNECTING)
-        self._writes: JiraWrites | None = None
+        self._writes: JiraSite | None = None
         #: where the plan stood when :meth:`run` raised (partial results for the faces)
         self.outcome: CleanupOutcome | None = None
 
@@ -174,7 +173,7 @@ class CleanupRun:
         try:
             self._client = client = self._connect()
             try:
-                self._writes = writes = JiraWrites(client)
+                self._writes = writes = client
                 identity = client.myself()
                 journal = self._audit.open(plan.id)
                 try:
@@ -188,7 +187,7 @@ class CleanupRun:
                 plans.mark(plan.id, status="saved", started_at="")  # nothing was done
             raise
 
-    def _run(self, writes: JiraWrites, identity: Identity, journal: AuditJournal) -> CleanupOutcome:
+    def _run(self, writes: JiraSite, identity: Identity, journal: AuditJournal) -> CleanupOutcome:
         plan = self.plan
         state = self._audit.state(plan.id)
         if state.started and not self.resume:
@@ -342,7 +341,7 @@ class CleanupRun:
     def _one(
         self,
         d: PlannedDeletion,
-        writes: JiraWrites,
+        writes: JiraSite,
         journal: AuditJournal,
         archive: Archive | None,
         state: ApplyState,
@@ -401,7 +400,7 @@ class CleanupRun:
             known = state.archived.get(d.attachment_id)
             if not (known and known.get("sha256") == d.sha256 and archive.present(d)):
                 try:
-                    path, digest = archive.store(d, writes.client.read_content, self._stop.is_set)
+                    path, digest = archive.store(d, writes.read_content, self._stop.is_set)
                 except Cancelled:
                     raise NotStarted() from None
                 except HashMismatch as exc:

@@ -93,7 +93,7 @@ class Archive:
         read: Callable[[str, int, int | None, Callable[[bytes], None]], int],
         stopping: Callable[[], bool],
     ) -> tuple[Path, str]:
-        """Download ``d`` (``read`` is ``JiraClient.read_content``) into the archive; its
+        """Download ``d`` (``read`` is ``JiraSite.read_content``) into the archive; its
         SHA-256 must equal the group's, else :class:`HashMismatch` and nothing is kept."""
         path = self.path_of(d)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -1,4 +1,4 @@
-"""The comment a cleanup leaves on each issue it touched (Atlassian Document Format).
+"""The comment a cleanup leaves on each issue it touched (the site renders its format).
 
 One comment per issue names every file removed from it and where the kept copy of its bytes
 lives (a link to that issue). It ends with a marker naming the plan: before posting again after
@@ -8,9 +8,9 @@ a lost answer or a crash, the issue's comments are searched for it, so no issue 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from aa_tui.jira.writes import JiraWrites
+from aa_tui.jira.document import Bullets, Document, Paragraph, Text
+from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.cleanup import Outcome, Plan, PlannedDeletion
 from aa_tui.model.units import size_text
 from aa_tui.service.clean_schedule import NotStarted, run_by_issue
@@ -21,19 +21,16 @@ def marker(plan: Plan) -> str:
     return f"aa-tui cleanup {plan.id}"
 
 
-def _text(text: str, href: str = "") -> dict[str, Any]:
-    node: dict[str, Any] = {"type": "text", "text": text}
-    if href:
-        node["marks"] = [{"type": "link", "attrs": {"href": href}}]
-    return node
+def _text(text: str, href: str = "") -> Text:
+    return Text(text, href)
 
 
-def _paragraph(*nodes: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "paragraph", "content": list(nodes)}
+def _paragraph(*nodes: Text) -> Paragraph:
+    return Paragraph(nodes)
 
 
-def comment_body(plan: Plan, removed: list[PlannedDeletion]) -> dict[str, Any]:
-    """The ADF document for one issue's ``removed`` files."""
+def comment_body(plan: Plan, removed: list[PlannedDeletion]) -> Document:
+    """The comment for one issue's ``removed`` files."""
     count = len(removed)
     files = "file" if count == 1 else "files"
     items = []
@@ -49,21 +46,19 @@ def comment_body(plan: Plan, removed: list[PlannedDeletion]) -> dict[str, Any]:
             nodes.append(_text("stays on this issue."))
         else:
             nodes += [_text("stays on "), _text(d.keep_issue_key, where), _text(".")]
-        items.append({"type": "listItem", "content": [_paragraph(*nodes)]})
-    return {
-        "type": "doc",
-        "version": 1,
-        "content": [
+        items.append(_paragraph(*nodes))
+    return Document(
+        (
             _paragraph(
                 _text(
                     f"Removed {count} duplicate {files} from this issue to free attachment "
                     "storage; each was proven identical, byte for byte, to a copy that stays:"
                 )
             ),
-            {"type": "bulletList", "content": items},
+            Bullets(tuple(items)),
             _paragraph(_text(f"Removed by {marker(plan)}.")),
-        ],
-    }
+        )
+    )
 
 
 def issues_to_comment(plan: Plan, state: ApplyState) -> dict[str, list[PlannedDeletion]]:
@@ -78,7 +73,7 @@ def issues_to_comment(plan: Plan, state: ApplyState) -> dict[str, list[PlannedDe
 
 def post_comments(
     plan: Plan,
-    writes: JiraWrites,
+    writes: JiraSite,
     journal: AuditJournal,
     state: ApplyState,
     *,

@@ -1,11 +1,10 @@
 """The permissions a cleanup or a restore needs, checked for every project before the first
-write (``GET /rest/api/3/mypermissions``), and the one sentence that names what is missing."""
+write (Jira's ``mypermissions``), and the one sentence that names what is missing."""
 
 from __future__ import annotations
 
-from aa_tui.jira.client import Identity
 from aa_tui.jira.errors import UsageError
-from aa_tui.jira.writes import DELETE_PERMISSIONS, JiraWrites
+from aa_tui.jira.protocol import DELETE_PERMISSIONS, Identity, JiraSite
 from aa_tui.model.cleanup import PlannedDeletion
 
 PERMISSION_NAMES = {
@@ -37,7 +36,7 @@ def permission_sentence(
 
 
 def check_delete_permissions(
-    writes: JiraWrites,
+    writes: JiraSite,
     identity: Identity,
     pending: list[PlannedDeletion],
     comment_projects: set[str],

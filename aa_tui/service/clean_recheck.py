@@ -2,7 +2,7 @@
 
 A scan read from the store says what the site held when it ran. Before the app lets such a
 plan be applied it asks Jira again, for every planned copy and every kept copy, whether the
-file is still there with the size that was hashed (``GET /rest/api/3/attachment/{id}``, the
+file is still there with the size that was hashed (the attachment's metadata, the
 same read the apply makes right before each DELETE). Nothing is written.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from aa_tui.jira.client import JiraClient
-from aa_tui.jira.writes import Forbidden, JiraWrites
+from aa_tui.jira.errors import Forbidden
+from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.cleanup import Plan
 
 
@@ -32,7 +32,7 @@ class Recheck:
 
 def recheck_plan(
     plan: Plan,
-    connect: Callable[[], JiraClient],
+    connect: Callable[[], JiraSite],
     *,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -45,7 +45,7 @@ def recheck_plan(
     found: dict[str, str] = {}  # id -> "" (there, right size) or why not
     client = connect()
     try:
-        writes = JiraWrites(client)
+        writes = client
         for n, aid in enumerate(wanted, start=1):
             if cancelled is not None and cancelled():
                 break

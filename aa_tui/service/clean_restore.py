@@ -19,9 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from aa_tui.jira.client import JiraClient
-from aa_tui.jira.errors import Cancelled
-from aa_tui.jira.writes import Forbidden, JiraWrites
+from aa_tui.jira.errors import Cancelled, Forbidden
+from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, ItemResult, Outcome
 from aa_tui.service.clean_archive import MANIFEST, read_manifest
 from aa_tui.service.clean_permissions import MissingPermission, permission_sentence
@@ -174,7 +173,7 @@ class RestoreRun:
         self,
         plan: RestorePlan,
         audit: AuditLog,
-        connect: Callable[[], JiraClient],
+        connect: Callable[[], JiraSite],
         *,
         listener: Callable[[CleanupProgress], None] | None = None,
         workers: int = 4,
@@ -185,7 +184,7 @@ class RestoreRun:
         self._listener = listener or (lambda event: None)
         self._workers = workers
         self._stop = threading.Event()
-        self._client: JiraClient | None = None
+        self._client: JiraSite | None = None
         self._started = time.monotonic()
         self._progress = CleanupProgress(phase=CleanupPhase.CONNECTING)
         self.outcome: RestoreOutcome | None = None
@@ -210,7 +209,7 @@ class RestoreRun:
         self._emit(message=f"Signing in to {plan.site}")
         self._client = client = self._connect()
         try:
-            writes = JiraWrites(client)
+            writes = client
             identity = client.myself()
             journal = self._audit.open_restore(plan.name)
             try:
@@ -220,7 +219,7 @@ class RestoreRun:
         finally:
             client.close()
 
-    def _run(self, writes: JiraWrites, email: str, journal: RestoreJournal) -> RestoreOutcome:
+    def _run(self, writes: JiraSite, email: str, journal: RestoreJournal) -> RestoreOutcome:
         plan = self.plan
         state = self._audit.restore_state(plan.name)
         pending = [i for i in plan.pending if i.attachment_id not in state.restored]
@@ -278,7 +277,7 @@ class RestoreRun:
         return outcome
 
     def _one(
-        self, item: RestoreItem, writes: JiraWrites, journal: RestoreJournal, state: RestoreState
+        self, item: RestoreItem, writes: JiraSite, journal: RestoreJournal, state: RestoreState
     ) -> ItemResult:
         if self._stop.is_set():
             raise NotStarted()

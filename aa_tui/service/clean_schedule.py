@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
-from aa_tui.jira.writes import IssueBusy
+from aa_tui.jira.errors import IssueBusy
 from aa_tui.model.errors import InternalError
 
 T = TypeVar("T")

@@ -17,7 +17,8 @@ Modules behind it: :mod:`~aa_tui.service.clean_plan` (choosing copies, no networ
 issue by issue), :mod:`~aa_tui.service.clean_archive` (bytes and manifest),
 :mod:`~aa_tui.service.clean_comments` (ADF), :mod:`~aa_tui.service.clean_restore` (re-upload);
 :mod:`aa_tui.store.plans` and :mod:`aa_tui.store.audit` keep plans and the write-ahead audit;
-:mod:`aa_tui.jira.writes` makes the calls, through the client's governed transport.
+The Jira site (:class:`aa_tui.jira.protocol.JiraSite`) makes the calls, through its governed
+transport.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from aa_tui.jira.client import JiraClient
+from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.cleanup import (
     AuditEntry,
     CleanupProgress,
@@ -65,7 +66,7 @@ __all__ = [
     "RestoreRun",
 ]
 
-Connect = Callable[[str, str, str], JiraClient]  # (site, email, token) -> a client
+Connect = Callable[[str, str, str], JiraSite]  # (site, email, token) -> a client
 
 
 @dataclass(frozen=True)

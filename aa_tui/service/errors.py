@@ -24,12 +24,12 @@ by ``tests/test_errors.py``::
     │   │   ├── UnreachableError not reachable when first contacted                (2)
     │   │   └── GaveUpError      kept failing after the stated number of tries
     │   └── RequestRejected      one 4xx that retrying cannot fix
-    │       └── Forbidden        aa_tui.jira.writes: a 403
+    │       └── Forbidden        aa_tui.jira.errors: a 403
     ├── UnknownList              aa_tui.analysis.lists: no such list of files
     ├── DemoNotStarted           aa_tui.service.demo: the demo site's process failed
     └── InternalError            aa_tui.model.errors: never reaches the user; if it does, a bug
         ├── Retry                aa_tui.jira.transport: try again
-        ├── IssueBusy            aa_tui.jira.writes: a per-issue write limit
+        ├── IssueBusy            aa_tui.jira.errors: a per-issue write limit
         ├── UnexpectedLayout     aa_tui.store.table_reader: not the fast layout
         ├── NotStarted           aa_tui.service.clean_schedule: never sent
         ├── HashMismatch         aa_tui.service.clean_archive: bytes are not the proven ones

@@ -6,9 +6,9 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
-from aa_tui.jira.client import JiraClient
 from aa_tui.jira.errors import Cancelled
 from aa_tui.jira.jql import validate_project_keys
+from aa_tui.jira.protocol import JiraSite
 from aa_tui.jira.site import normalize_site_url
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.events import ScanProgress
@@ -33,7 +33,7 @@ class ScanRun:
         self,
         store: Store,
         request: ScanRequest,
-        connect: Callable[[], JiraClient],
+        connect: Callable[[], JiraSite],
         *,
         listener: Callable[[ScanProgress], None] | None = None,
         clock: Callable[[], datetime] | None = None,

@@ -10,12 +10,15 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import keyring.backend
 
 from aa_tui import credentials
-from aa_tui.jira.client import Identity, JiraClient
+from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.connect import connect
 from aa_tui.jira.governor import RateGovernor
+from aa_tui.jira.protocol import Identity, JiraSite
 from aa_tui.locations import data_dir as resolve_data_dir
 from aa_tui.logs import register_secret
 from aa_tui.model.enums import VerifyMode
@@ -160,14 +163,18 @@ class Workspace:
         *,
         workers: int | None = None,
         allow_insecure_http: bool = False,
-    ) -> JiraClient:
-        """Every client aa-tui makes: the only place a governor is built."""
+    ) -> JiraSite:
+        """Every client aa-tui makes: the only place a governor is built (Jira Cloud's API
+        token: the email and token sign in with HTTP Basic)."""
         if self.governor_factory is not None:
             governor = self.governor_factory()
         else:
             governor = RateGovernor(max_concurrency=workers) if workers else RateGovernor()
-        return JiraClient(
-            site, email, token, governor=governor, allow_insecure_http=allow_insecure_http
+        return connect(
+            site,
+            ApiToken(email, token),
+            governor=governor,
+            allow_insecure_http=allow_insecure_http,
         )
 
     def sign_in(self, site: str, email: str, token: str) -> Identity:
@@ -175,7 +182,7 @@ class Workspace:
         with self._client(site, email, token) as client:
             return client.myself()
 
-    def projects(self, site: str, email: str, token: str) -> list[dict]:
+    def projects(self, site: str, email: str, token: str) -> list[dict[str, Any]]:
         """The projects the account can browse (``key``, ``name``)."""
         with self._client(site, email, token) as client:
             return client.projects()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from aa_tui.jira.client import JiraClient
+from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.jira.governor import RateGovernor, RetryPolicy
 from aa_tui.model.records import Scope
 from aa_tui.scan.engine import ScanEngine, ScanOutcome, ScanRequest
@@ -18,9 +19,10 @@ def fast_governor() -> RateGovernor:
     return RateGovernor(max_concurrency=8, policy=FAST_RETRIES)
 
 
-def make_client(server, token=None, **kw) -> JiraClient:
+def make_client(server, token=None, **kw) -> CloudClient:
     governor = kw.pop("governor", None) or fast_governor()
-    return JiraClient(server.base_url, server.email, token or server.token, governor=governor, **kw)
+    auth = ApiToken(server.email, token or server.token)
+    return CloudClient(server.base_url, auth, governor=governor, **kw)
 
 
 def run_scan(

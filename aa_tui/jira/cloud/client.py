@@ -1,8 +1,10 @@
-"""The Jira Cloud API calls aa-tui makes, on one ``httpx.Client`` per origin.
+"""Jira Cloud, the first implementation of :class:`~aa_tui.jira.protocol.JiraSite`.
 
-Requests go through :class:`~aa_tui.jira.transport.GovernedTransport` (governor, retries,
-``Retry-After``); attachment bytes through :class:`~aa_tui.jira.downloads.Downloads`. The
-media origin's client carries no credentials and keeps no cookies.
+The REST v3 calls aa-tui makes, on one ``httpx.Client`` per origin. Requests go through
+:class:`~aa_tui.jira.transport.GovernedTransport` (governor, retries, ``Retry-After``);
+attachment bytes through :class:`~aa_tui.jira.cloud.downloads.Downloads`; a cleanup's calls
+through :class:`~aa_tui.jira.cloud.writes.CloudWrites`. The media origin's client carries no
+credentials and keeps no cookies.
 """
 
 from __future__ import annotations
@@ -11,24 +13,31 @@ import logging
 import ssl
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from aa_tui import __version__
-from aa_tui.jira.downloads import Downloads
-from aa_tui.jira.errors import (
-    AuthError,
-    JiraError,
-    NetworkError,
-    NotJiraError,
-    QueryRejected,
-    RequestRejected,
-)
+from aa_tui.jira.auth import Auth
+from aa_tui.jira.cloud.downloads import Downloads
+from aa_tui.jira.cloud.responses import check_auth, error_text, json_of
+from aa_tui.jira.cloud.search import id_pages
+from aa_tui.jira.cloud.writes import CloudWrites
+from aa_tui.jira.document import Document
+from aa_tui.jira.errors import NotJiraError, QueryRejected, RequestRejected
 from aa_tui.jira.governor import RateGovernor
-from aa_tui.jira.responses import check_auth, error_text, json_of
-from aa_tui.jira.search import MAX_EMPTY_PAGES, id_pages
+from aa_tui.jira.protocol import (
+    AttachmentMeta,
+    AttachmentSettings,
+    Comment,
+    Deleted,
+    Deployment,
+    Identity,
+    Operation,
+    ServerInfo,
+    Sink,
+)
 from aa_tui.jira.site import normalize_site_url
 from aa_tui.jira.transport import READ_JSON, Controls, GovernedTransport, NoCookies
 from aa_tui.logs import register_secret
@@ -39,27 +48,27 @@ SEARCH_PAGE_SIZE = 5000  # ids only: Jira's largest page
 BULKFETCH_MAX = 100
 ISSUE_FIELDS = ["attachment", "status", "project", "updated", "created"]
 MAX_MEDIA_REDIRECTS = 2  # media host -> one more hop (a CDN), then another at most
+#: the governor's scopes (``"<origin> <METHOD> <path template>"``) end so for each operation
+SCOPE_ENDS = {
+    Operation.CONTENT_READS: " GET /rest/api/3/attachment/content/{id}",
+    Operation.DETAIL_FETCHES: " POST /rest/api/3/issue/bulkfetch",
+}
 
 
-@dataclass(frozen=True)
-class Identity:
-    account_id: str
-    display_name: str
-    email: str
-
-
-class JiraClient:
+class CloudClient:
     """Thread-safe Jira Cloud client; every request goes through one :class:`RateGovernor`.
 
     ``site`` is ``https://<site>.atlassian.net`` (classic token) or
-    ``https://api.atlassian.com/ex/jira/<cloudId>`` (scoped token).
+    ``https://api.atlassian.com/ex/jira/<cloudId>`` (scoped token); ``auth`` an
+    :class:`~aa_tui.jira.auth.ApiToken` (email + API token, HTTP Basic).
     """
+
+    details_batch = BULKFETCH_MAX
 
     def __init__(
         self,
         site: str,
-        email: str,
-        token: str,
+        auth: Auth,
         *,
         governor: RateGovernor | None = None,
         timeout_s: float = 30.0,
@@ -68,9 +77,9 @@ class JiraClient:
         verify: ssl.SSLContext | bool = True,
     ) -> None:
         self.site = normalize_site_url(site, allow_insecure_http=allow_insecure_http)
-        self.email = email
+        self.email = email = auth.user
         self._controls = Controls(governor or RateGovernor(), cancel or threading.Event())
-        register_secret(token)
+        register_secret(auth.secret)
         timeout = httpx.Timeout(timeout_s, connect=10.0)
         limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
 
@@ -90,7 +99,7 @@ class JiraClient:
         agent = {"User-Agent": f"aa-tui/{__version__}"}
         self._api = httpx.Client(
             base_url=self.site,
-            auth=httpx.BasicAuth(email, token),
+            auth=auth.httpx_auth(),
             headers={"Accept": "application/json", **agent},
             cookies=NoCookies(),
             timeout=timeout,
@@ -108,6 +117,8 @@ class JiraClient:
             transport=transport(False),
         )
         self._downloads = Downloads(self._api, self._media, self._controls, self.site, email)
+        self._writes: CloudWrites | None = None
+        self._writes_lock = threading.Lock()
 
     @property
     def governor(self) -> RateGovernor:
@@ -125,7 +136,7 @@ class JiraClient:
     def cancel(self, cancel: threading.Event) -> None:
         self._controls.cancel = cancel
 
-    # -- for the write calls (aa_tui.jira.writes): the same governed path, nothing else ---------
+    # -- the same governed path, for tests and tools that wrap it --------------------------------
     @property
     def http(self) -> httpx.Client:
         """The Jira origin's client (credentials, the governed transport)."""
@@ -140,7 +151,7 @@ class JiraClient:
         self._api.close()
         self._media.close()
 
-    def __enter__(self) -> JiraClient:
+    def __enter__(self) -> CloudClient:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -182,7 +193,7 @@ class JiraClient:
             email=str(data.get("emailAddress") or self.email),
         )
 
-    def server_info(self) -> dict:
+    def server_info(self) -> ServerInfo:
         data = self._json("GET", "/rest/api/3/serverInfo")
         if not isinstance(data, dict):
             raise NotJiraError(f"{self.site} did not answer serverInfo like Jira.")
@@ -192,10 +203,20 @@ class JiraClient:
                 f"{self.site} is Jira {deployment} (Data Center/Server), not Jira Cloud: aa-tui "
                 "speaks the Cloud API only for now."
             )
-        return data
+        return ServerInfo(
+            base_url=str(data.get("baseUrl") or ""),
+            deployment=Deployment.CLOUD,
+            version=str(data.get("version") or ""),
+        )
 
-    def attachment_settings(self) -> dict:
-        return self._json("GET", "/rest/api/3/attachment/meta")
+    def attachment_settings(self) -> AttachmentSettings:
+        data = self._json("GET", "/rest/api/3/attachment/meta")
+        enabled = data.get("enabled") if isinstance(data, dict) else None
+        limit = data.get("uploadLimit") if isinstance(data, dict) else None
+        return AttachmentSettings(
+            enabled=enabled if isinstance(enabled, bool) else None,
+            upload_limit=limit if isinstance(limit, int) and not isinstance(limit, bool) else None,
+        )
 
     def approximate_count(self, jql: str) -> int | None:
         try:
@@ -205,9 +226,9 @@ class JiraClient:
         count = data.get("count") if isinstance(data, dict) else None
         return count if isinstance(count, int) and count >= 0 else None
 
-    def projects(self) -> list[dict]:
+    def projects(self) -> list[dict[str, Any]]:
         """Every project the user can browse (``project/search`` pages with startAt)."""
-        out: list[dict] = []
+        out: list[dict[str, Any]] = []
         start = 0
         while True:
             data = self._json(
@@ -222,7 +243,7 @@ class JiraClient:
             start += len(values)
 
     def iter_issue_id_pages(
-        self, jql: str, page_size: int = SEARCH_PAGE_SIZE, notes: list[str] | None = None
+        self, jql: str, notes: list[str] | None = None, *, page_size: int = SEARCH_PAGE_SIZE
     ) -> Iterator[list[str]]:
         """Page through issue ids with ``nextPageToken`` (see :func:`search.id_pages`: the
         next page is asked for while the caller works on this one)."""
@@ -243,9 +264,9 @@ class JiraClient:
 
         return id_pages(page, notes)
 
-    def bulkfetch(self, ids: list[str], fields: list[str] | None = None) -> tuple[list[dict], list]:
-        """Details of up to 100 issues; returns (issues, issueErrors)."""
-        body = {"issueIdsOrKeys": ids[:BULKFETCH_MAX], "fields": fields or ISSUE_FIELDS}
+    def fetch_issues(self, ids: list[str]) -> tuple[list[dict[str, Any]], list[Any]]:
+        """``POST /rest/api/3/issue/bulkfetch`` of up to 100 issues: (issues, issueErrors)."""
+        body = {"issueIdsOrKeys": ids[:BULKFETCH_MAX], "fields": ISSUE_FIELDS}
         data = self._json("POST", "/rest/api/3/issue/bulkfetch", json=body)
         if not isinstance(data, dict) or not isinstance(data.get("issues", []), list):
             raise NotJiraError("issue/bulkfetch answered without a list of issues.")
@@ -258,25 +279,68 @@ class JiraClient:
         attachment_id: str,
         start: int,
         end: int | None,
-        sink: Callable[[bytes], None],
+        sink: Sink,
     ) -> int:
         """Feed bytes ``start..end`` (inclusive; ``end=None`` to the end) of an attachment to
         ``sink`` in order, exactly once each; returns the number of bytes read off the network
         (see :mod:`aa_tui.jira.downloads`)."""
         return self._downloads.read(attachment_id, start, end, sink)
 
+    def budgets_apart(self, a: Operation, b: Operation) -> bool:
+        """Whether Jira's answers show the endpoints of ``a`` and ``b`` to be two buckets."""
+        return self.governor.apart(SCOPE_ENDS[a], SCOPE_ENDS[b])
+
+    # -- a cleanup's calls (aa_tui.jira.cloud.writes) -------------------------------------------
+    @property
+    def writes(self) -> CloudWrites:
+        """The cleanup's calls, made on first use (they wrap the governor from then on)."""
+        with self._writes_lock:
+            if self._writes is None:
+                self._writes = CloudWrites(self._api, self._controls, self.site, self.email)
+            return self._writes
+
+    @property
+    def issue_throttled(self) -> int:
+        return self._writes.issue_throttled if self._writes is not None else 0
+
+    def attachment(self, attachment_id: str) -> AttachmentMeta | None:
+        return self.writes.attachment(attachment_id)
+
+    def my_permissions(self, project_key: str, keys: tuple[str, ...]) -> dict[str, bool]:
+        return self.writes.my_permissions(project_key, keys)
+
+    def comments(self, issue: str) -> Iterator[Comment]:
+        return self.writes.comments(issue)
+
+    def find_comment(self, issue: str, marker: str) -> str | None:
+        return self.writes.find_comment(issue, marker)
+
+    def add_comment(
+        self, issue: str, body: Document, *, already: Callable[[], str | None] | None = None
+    ) -> str:
+        return self.writes.add_comment(issue, body, already=already)
+
+    def issue_attachments(self, issue: str) -> list[dict[str, Any]]:
+        return self.writes.issue_attachments(issue)
+
+    def delete_attachment(
+        self, attachment_id: str, issue: str, *, sent_before: bool = False
+    ) -> Deleted:
+        return self.writes.delete_attachment(attachment_id, issue, sent_before=sent_before)
+
+    def upload(
+        self,
+        issue: str,
+        path: Path,
+        file_name: str,
+        mime_type: str,
+        *,
+        already: Callable[[], dict[str, Any] | None] | None = None,
+    ) -> dict[str, Any]:
+        return self.writes.upload(issue, path, file_name, mime_type, already=already)
+
 
 def _after_status(message: str) -> str:
     """``Jira refused POST /x: HTTP 400 The value...`` -> ``HTTP 400: The value...``."""
     head, _, rest = message.partition(": ")
     return rest or head
-
-
-__all__ = [
-    "MAX_EMPTY_PAGES",
-    "AuthError",
-    "Identity",
-    "JiraClient",
-    "JiraError",
-    "NetworkError",
-]

@@ -1,6 +1,6 @@
-"""The write calls of a cleanup: delete, comment, upload, and the reads that guard them.
+"""Jira Cloud's write calls of a cleanup: delete, comment, upload, and the reads that guard them.
 
-Every request goes through the client's one governed transport (``JiraClient.http``): the
+Every request goes through the client's one governed transport (``CloudClient.http``): the
 governor's gate, its feedback, and :func:`~aa_tui.jira.transport.retrying` (the package's only
 retry loop). Writes are sent one attempt at a time (``NO_RETRY``) so that each retry can be
 made safe first:
@@ -22,57 +22,25 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 
-from aa_tui.jira.client import JiraClient
-from aa_tui.jira.errors import NotJiraError, RequestRejected
-from aa_tui.jira.responses import check_auth, error_text, json_of
-from aa_tui.jira.transport import NO_RETRY, READ_JSON, Retry, retrying
-from aa_tui.model.errors import InternalError
+from aa_tui.jira.cloud.adf import adf_text, to_adf
+from aa_tui.jira.cloud.responses import check_auth, error_text, json_of
+from aa_tui.jira.document import Document
+from aa_tui.jira.errors import Forbidden, IssueBusy, NotJiraError, RequestRejected
+from aa_tui.jira.governor import RateGovernor
+from aa_tui.jira.protocol import AttachmentMeta, Comment, Deleted
+from aa_tui.jira.transport import NO_RETRY, READ_JSON, Controls, Retry, retrying
 
 T = TypeVar("T")
 
 PER_ISSUE = "jira-per-issue-on-write"
 #: seconds an issue waits after a per-issue 429 that gave no Retry-After
 ISSUE_WAIT_S = 2.0
-DELETE_PERMISSIONS = ("DELETE_ALL_ATTACHMENTS", "DELETE_OWN_ATTACHMENTS")
 COMMENT_PAGE = 100
-
-
-class IssueBusy(InternalError):
-    """Jira's per-issue write limit: writes to ``issue`` wait ``retry_after`` seconds (the
-    cleanup's scheduler catches it; it never reaches the user)."""
-
-    def __init__(self, issue: str, retry_after: float) -> None:
-        super().__init__(f"writes to {issue} are limited for {retry_after:.0f}s")
-        self.issue = issue
-        self.retry_after = retry_after
-
-
-class Forbidden(RequestRejected):
-    """A 403: the account lacks a permission for this request."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, 403)
-
-
-class Deleted(str, Enum):
-    DELETED = "deleted"
-    ALREADY_GONE = "already gone"
-
-
-@dataclass(frozen=True)
-class AttachmentMeta:
-    """``GET /rest/api/3/attachment/{id}``: what the re-check compares."""
-
-    id: str
-    size: int
-    filename: str
 
 
 class ReasonTap:
@@ -80,7 +48,7 @@ class ReasonTap:
     last 429 (the transport raises :class:`Retry` without it), and keeps per-issue 429s from
     the governor (see the module). Everything else goes to the governor unchanged."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: RateGovernor) -> None:
         self._inner = inner
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -98,28 +66,33 @@ class ReasonTap:
         self._inner.on_response(status, headers, *args, **kwargs)
 
     def take_reason(self) -> str:
-        reason = getattr(self._local, "reason", "")
+        reason: str = getattr(self._local, "reason", "")
         self._local.reason = ""
         return reason
 
     @property
-    def inner(self) -> Any:
+    def inner(self) -> RateGovernor:
         return self._inner
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
 
-class JiraWrites:
-    """The cleanup's calls on one :class:`JiraClient` (thread-safe, like the client)."""
+class CloudWrites:
+    """The cleanup's calls on the Jira origin of one client (thread-safe, like the client).
 
-    def __init__(self, client: JiraClient) -> None:
-        self.client = client
-        self._http = client.http
-        governor = client.governor
+    Made on the client's first cleanup call; from then on the client's governor is wrapped in a
+    :class:`ReasonTap`."""
+
+    def __init__(self, http: httpx.Client, controls: Controls, site: str, user: str) -> None:
+        self._http = http
+        self._controls = controls
+        self._site = site
+        self._user = user
+        governor: RateGovernor | ReasonTap = controls.governor
         if not isinstance(governor, ReasonTap):
             governor = ReasonTap(governor)
-            client.governor = governor
+            controls.governor = cast(RateGovernor, governor)  # it passes every call on
         self._tap = governor
 
     @property
@@ -130,7 +103,7 @@ class JiraWrites:
     # -- reads (retried by the transport) -------------------------------------------------------
     def _read(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         response = self._http.request(method, path, extensions={READ_JSON: True}, **kwargs)
-        check_auth(response, self.client.site, self.client.email)
+        check_auth(response, self._site, self._user)
         return response
 
     def _rejected(self, response: httpx.Response, what: str) -> RequestRejected:
@@ -147,10 +120,10 @@ class JiraWrites:
             return None
         if response.status_code >= 400:
             raise self._rejected(response, f"GET {path}")
-        data = json_of(response, self.client.site)
+        data = json_of(response, self._site)
         size = data.get("size") if isinstance(data, dict) else None
         if isinstance(size, bool) or not isinstance(size, int):
-            raise NotJiraError(f"{self.client.site} answered {path} without the file's size.")
+            raise NotJiraError(f"{self._site} answered {path} without the file's size.")
         return AttachmentMeta(
             id=str(data.get("id", attachment_id)), size=size, filename=str(data.get("filename", ""))
         )
@@ -166,7 +139,7 @@ class JiraWrites:
             return dict.fromkeys(keys, False)  # the project is gone or out of sight
         if response.status_code >= 400:
             raise self._rejected(response, f"GET mypermissions for {project_key}")
-        data = json_of(response, self.client.site)
+        data = json_of(response, self._site)
         perms = data.get("permissions") if isinstance(data, dict) else None
         perms = perms if isinstance(perms, dict) else {}
         return {
@@ -174,8 +147,8 @@ class JiraWrites:
             for key in keys
         }
 
-    def comments(self, issue: str) -> Iterator[dict[str, Any]]:
-        """Every comment of an issue (pages of 100)."""
+    def comments(self, issue: str) -> Iterator[Comment]:
+        """Every comment of an issue (pages of 100), its ADF body as plain text."""
         start = 0
         path = f"/rest/api/3/issue/{issue}/comment"
         while True:
@@ -184,11 +157,13 @@ class JiraWrites:
             )
             if response.status_code >= 400:
                 raise self._rejected(response, f"GET {path}")
-            data = json_of(response, self.client.site)
+            data = json_of(response, self._site)
             page = data.get("comments") if isinstance(data, dict) else None
             if not isinstance(page, list) or not page:
                 return
-            yield from (c for c in page if isinstance(c, dict))
+            for c in page:
+                if isinstance(c, dict):
+                    yield Comment(str(c.get("id") or ""), adf_text(c.get("body")))
             start += len(page)
             total = data.get("total")
             if isinstance(total, int) and start >= total:
@@ -197,8 +172,8 @@ class JiraWrites:
     def find_comment(self, issue: str, marker: str) -> str | None:
         """The id of the issue's comment whose text holds ``marker``, if any."""
         for comment in self.comments(issue):
-            if marker in adf_text(comment.get("body")):
-                return str(comment.get("id") or "")
+            if marker in comment.text:
+                return comment.id
         return None
 
     def issue_attachments(self, issue: str) -> list[dict[str, Any]]:
@@ -206,7 +181,7 @@ class JiraWrites:
         response = self._read("GET", path, params={"fields": "attachment"})
         if response.status_code >= 400:
             raise self._rejected(response, f"GET {path}")
-        data = json_of(response, self.client.site)
+        data = json_of(response, self._site)
         fields = data.get("fields") if isinstance(data, dict) else None
         found = fields.get("attachment") if isinstance(fields, dict) else None
         return [a for a in found or [] if isinstance(a, dict)]
@@ -236,10 +211,10 @@ class JiraWrites:
                 if self._tap.take_reason().startswith(PER_ISSUE):
                     raise IssueBusy(issue, exc.retry_after or ISSUE_WAIT_S) from None
                 raise
-            check_auth(response, self.client.site, self.client.email)
+            check_auth(response, self._site, self._user)
             return answer(response, tries)
 
-        return retrying(self.client.controls, what, attempt)
+        return retrying(self._controls, what, attempt)
 
     def delete_attachment(
         self, attachment_id: str, issue: str, *, sent_before: bool = False
@@ -263,14 +238,14 @@ class JiraWrites:
         )
 
     def add_comment(
-        self, issue: str, body: dict[str, Any], *, already: Callable[[], str | None] | None = None
+        self, issue: str, body: Document, *, already: Callable[[], str | None] | None = None
     ) -> str:
-        """``POST /rest/api/3/issue/{issue}/comment`` with an ADF ``body``; the comment's id."""
+        """``POST /rest/api/3/issue/{issue}/comment`` with ``body`` in ADF; the comment's id."""
         path = f"/rest/api/3/issue/{issue}/comment"
 
         def answer(response: httpx.Response, _tries: int) -> str:
             if response.status_code in (200, 201):
-                data = json_of(response, self.client.site)
+                data = json_of(response, self._site)
                 return str(data.get("id") or "") if isinstance(data, dict) else ""
             raise self._rejected(response, f"POST {path}")
 
@@ -278,7 +253,7 @@ class JiraWrites:
             f"commenting on {issue}",
             issue,
             lambda: self._http.request(
-                "POST", path, json={"body": body}, extensions={NO_RETRY: True}
+                "POST", path, json={"body": to_adf(body)}, extensions={NO_RETRY: True}
             ),
             answer,
             already,
@@ -309,21 +284,10 @@ class JiraWrites:
 
         def answer(response: httpx.Response, _tries: int) -> dict[str, Any]:
             if response.status_code in (200, 201):
-                data = json_of(response, self.client.site)
+                data = json_of(response, self._site)
                 if isinstance(data, list) and data and isinstance(data[0], dict):
                     return data[0]
-                raise NotJiraError(f"{self.client.site} answered {url} without the new file.")
+                raise NotJiraError(f"{self._site} answered {url} without the new file.")
             raise self._rejected(response, f"POST {url}")
 
         return self._write(f"uploading {file_name} to {issue}", issue, send, answer, already)
-
-
-def adf_text(doc: Any) -> str:
-    """The plain text of an Atlassian Document (or a v2 plain-text body)."""
-    if isinstance(doc, str):
-        return doc
-    if not isinstance(doc, dict):
-        return ""
-    if doc.get("type") == "text":
-        return str(doc.get("text", ""))
-    return "\n".join(adf_text(c) for c in doc.get("content") or [])

@@ -21,8 +21,8 @@ from urllib.parse import urljoin
 
 import httpx
 
+from aa_tui.jira.cloud.responses import check_auth
 from aa_tui.jira.errors import Cancelled, RequestRejected
-from aa_tui.jira.responses import check_auth
 from aa_tui.jira.site import same_origin
 from aa_tui.jira.transport import NO_RETRY, Controls, Retry, retrying, short
 
