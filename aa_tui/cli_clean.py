@@ -294,7 +294,7 @@ def _print_outcome(outcome) -> None:
 
 
 def _write(path: str, document: dict) -> None:
-    from aa_tui.service.clean_export import write_json
+    from aa_tui.service.cleanup import write_json
 
     write_json(Path(path), document)
     print(f"Wrote {path}", file=sys.stderr)
@@ -302,7 +302,7 @@ def _write(path: str, document: dict) -> None:
 
 # -- audit ------------------------------------------------------------------------------------
 def _audit(args: argparse.Namespace, workspace) -> int:
-    from aa_tui.service.clean_export import audit_document, write_audit_csv
+    from aa_tui.service.cleanup import audit_document, write_audit_csv
 
     entries = workspace.cleanup().audit(include_skipped=args.all)
     if not entries:

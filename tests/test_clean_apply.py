@@ -17,8 +17,8 @@ from aa_tui.demo.catalog import ATTACHMENT_ID_BASE
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.client import JiraClient
 from aa_tui.model.cleanup import Outcome, Plan, PlanFilters
-from aa_tui.service.clean_archive import read_manifest
 from aa_tui.service.cleanup import ApplyOptions, Cleanup, MissingPermission
+from aa_tui.service.cleanup.archive import read_manifest
 from aa_tui.service.errors import Cancelled, describe
 from aa_tui.store.audit import AuditLog
 from aa_tui.store.store import Store

@@ -11,7 +11,7 @@ from helpers.scanning import FROZEN_NOW, run_scan
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.model.cleanup import KeepRule, Outcome, Plan, PlanFilters
 from aa_tui.model.dates import parse_jira_time
-from aa_tui.service.clean_plan import PlanRuleBroken, check_plan
+from aa_tui.service.cleanup.plan import PlanRuleBroken, check_plan
 from aa_tui.service.errors import InputError, describe
 from aa_tui.service.workspace import Workspace
 from aa_tui.store.audit import AuditLog

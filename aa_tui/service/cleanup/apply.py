@@ -4,7 +4,7 @@ Order of one run (:class:`CleanupRun`)::
 
     sign in (myself)  ->  lock the plan's audit journal, replay it
     -> permissions of every project touched, before the first delete (nothing half done)
-    -> each pending copy, issue by issue (aa_tui.service.clean_schedule):
+    -> each pending copy, issue by issue (aa_tui.service.cleanup.schedule):
          GET the kept copy and the copy: both there, with the recorded size?
            kept copy gone or changed  -> its group is skipped, never another copy deleted
            the copy gone (404)        -> "already gone" (or "deleted", when a DELETE was sent)
@@ -38,10 +38,10 @@ from aa_tui.model.cleanup import (
     Plan,
     PlannedDeletion,
 )
-from aa_tui.service.clean_archive import Archive, HashMismatch
-from aa_tui.service.clean_comments import issues_to_comment, post_comments
-from aa_tui.service.clean_permissions import MissingPermission, check_delete_permissions
-from aa_tui.service.clean_schedule import NotStarted, run_by_issue
+from aa_tui.service.cleanup.archive import Archive, HashMismatch
+from aa_tui.service.cleanup.comments import issues_to_comment, post_comments
+from aa_tui.service.cleanup.permissions import MissingPermission, check_delete_permissions
+from aa_tui.service.cleanup.schedule import NotStarted, run_by_issue
 from aa_tui.service.errors import InputError
 from aa_tui.store.audit import ApplyState, AuditJournal, AuditLog, Resolved
 from aa_tui.store.store import Store

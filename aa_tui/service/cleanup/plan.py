@@ -57,7 +57,7 @@ def make_plan(
 ) -> Plan:
     """The plan for ``filters`` over the scan's groups (biggest waste first). ``removed``: ids
     already gone from the site, left out of every group. ``groups``: groups proven since the
-    scan (:mod:`aa_tui.service.clean_prove`), instead of the scan's own."""
+    scan (:mod:`aa_tui.service.cleanup.prove`), instead of the scan's own."""
     summary = results.summary()
     header = summary.scan
     if header.verify is VerifyMode.METADATA and groups is None:

@@ -13,7 +13,7 @@ from typing import Any
 from aa_tui.jira.writes import JiraWrites
 from aa_tui.model.cleanup import Outcome, Plan, PlannedDeletion
 from aa_tui.model.units import size_text
-from aa_tui.service.clean_schedule import NotStarted, run_by_issue
+from aa_tui.service.cleanup.schedule import NotStarted, run_by_issue
 from aa_tui.store.audit import ApplyState, AuditJournal
 
 

@@ -12,10 +12,10 @@ The one way in is :class:`Cleanup` (``Workspace.cleanup()``)::
     cleanup.audit()                            # every deletion ever made from this store
     cleanup.removed(scan_id)                   # the scan's copies that are gone, bytes freed
 
-Modules behind it: :mod:`~aa_tui.service.clean_plan` (choosing copies, no network),
-:mod:`~aa_tui.service.clean_apply` (the run), :mod:`~aa_tui.service.clean_schedule` (writes
-issue by issue), :mod:`~aa_tui.service.clean_archive` (bytes and manifest),
-:mod:`~aa_tui.service.clean_comments` (ADF), :mod:`~aa_tui.service.clean_restore` (re-upload);
+Modules behind it: :mod:`~aa_tui.service.cleanup.plan` (choosing copies, no network),
+:mod:`~aa_tui.service.cleanup.apply` (the run), :mod:`~aa_tui.service.cleanup.schedule` (writes
+issue by issue), :mod:`~aa_tui.service.cleanup.archive` (bytes and manifest),
+:mod:`~aa_tui.service.cleanup.comments` (ADF), :mod:`~aa_tui.service.cleanup.restore` (re-upload);
 :mod:`aa_tui.store.plans` and :mod:`aa_tui.store.audit` keep plans and the write-ahead audit;
 :mod:`aa_tui.jira.writes` makes the calls, through the client's governed transport.
 """
@@ -39,31 +39,17 @@ from aa_tui.model.cleanup import (
     project_totals,
 )
 from aa_tui.model.enums import VerifyMode
-from aa_tui.service.clean_apply import ApplyOptions, CleanupOutcome, CleanupRun
-from aa_tui.service.clean_export import plan_document
-from aa_tui.service.clean_permissions import MissingPermission
-from aa_tui.service.clean_plan import make_plan
-from aa_tui.service.clean_prove import prove_groups
-from aa_tui.service.clean_restore import RestorePlan, RestoreRun, read_restore_plan
+from aa_tui.service.cleanup.apply import ApplyOptions, CleanupRun
+from aa_tui.service.cleanup.export import plan_document
+from aa_tui.service.cleanup.plan import make_plan
+from aa_tui.service.cleanup.prove import prove_groups
+from aa_tui.service.cleanup.restore import RestorePlan, RestoreRun, read_restore_plan
 from aa_tui.service.errors import InputError
 from aa_tui.store.audit import ApplyState, AuditLog
 from aa_tui.store.plans import PlanRow, PlanStore, new_plan_id
 from aa_tui.store.store import Store
 
-__all__ = [
-    "ApplyOptions",
-    "Cleanup",
-    "CleanupOutcome",
-    "CleanupProgress",
-    "CleanupRun",
-    "GroupReview",
-    "MissingPermission",
-    "PlanFilters",
-    "PlanReview",
-    "Removed",
-    "RestorePlan",
-    "RestoreRun",
-]
+__all__ = ["Cleanup", "GroupReview", "PlanReview", "Removed"]
 
 Connect = Callable[[str, str, str], JiraClient]  # (site, email, token) -> a client
 
@@ -161,7 +147,7 @@ class Cleanup:
         stopping: Callable[[], bool] = lambda: False,
     ) -> Plan:
         """A plan from a metadata scan: its likely groups that the filters may touch are read
-        in full (every copy) and regrouped by SHA-256 first (:mod:`~.clean_prove`); an exact
+        in full (every copy) and regrouped by SHA-256 first (:mod:`~.prove`); an exact
         scan is planned as :meth:`plan` does, reading nothing."""
         filters = filters or PlanFilters()
         info = self._store.get_scan(scan_id)
@@ -235,10 +221,10 @@ class Cleanup:
             plan, tuple(project_totals(pending)), tuple(groups), tuple(pending), state
         )
 
-    def recheck(self, plan: Plan, token: str, **options):  # -> clean_recheck.Recheck
+    def recheck(self, plan: Plan, token: str, **options):  # -> recheck.Recheck
         """Ask Jira whether each planned copy and its kept copy are still there with their
         size (nothing written): the app re-checks a past scan's plan before applying it."""
-        from aa_tui.service.clean_recheck import recheck_plan
+        from aa_tui.service.cleanup.recheck import recheck_plan
 
         return recheck_plan(plan, lambda: self._connect(plan.site, plan.email, token), **options)
 

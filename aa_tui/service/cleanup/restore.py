@@ -23,9 +23,9 @@ from aa_tui.jira.client import JiraClient
 from aa_tui.jira.errors import Cancelled
 from aa_tui.jira.writes import Forbidden, JiraWrites
 from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, ItemResult, Outcome
-from aa_tui.service.clean_archive import MANIFEST, read_manifest
-from aa_tui.service.clean_permissions import MissingPermission, permission_sentence
-from aa_tui.service.clean_schedule import NotStarted, run_by_issue
+from aa_tui.service.cleanup.archive import MANIFEST, read_manifest
+from aa_tui.service.cleanup.permissions import MissingPermission, permission_sentence
+from aa_tui.service.cleanup.schedule import NotStarted, run_by_issue
 from aa_tui.service.errors import InputError
 from aa_tui.store.audit import AuditLog, RestoreJournal, RestoreState
 from aa_tui.store.plans import PlanStore
