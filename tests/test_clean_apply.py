@@ -13,12 +13,12 @@ import httpx
 import pytest
 from helpers.scanning import fast_governor, run_scan
 
+from aa_tui.archive import read_manifest
 from aa_tui.demo.catalog import ATTACHMENT_ID_BASE
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.client import JiraClient
 from aa_tui.model.cleanup import Outcome, Plan, PlanFilters
 from aa_tui.service.cleanup import ApplyOptions, Cleanup, MissingPermission
-from aa_tui.service.cleanup.archive import read_manifest
 from aa_tui.service.errors import Cancelled, describe
 from aa_tui.store.audit import AuditLog
 from aa_tui.store.store import Store
@@ -210,7 +210,9 @@ def test_an_archive_mismatch_stops_that_group_before_any_delete(site, tmp_path):
     forged = dataclasses.replace(
         plan,
         deletions=[
-            dataclasses.replace(d, group_hash=wrong) if d.group_hash == target else d
+            dataclasses.replace(d, proof=dataclasses.replace(d.proof, group_hash=wrong))
+            if d.group_hash == target
+            else d
             for d in plan.deletions
         ],
     )

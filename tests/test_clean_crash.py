@@ -24,8 +24,8 @@ import pytest
 from helpers.cli import cli_env
 from helpers.scanning import run_scan
 
+from aa_tui.archive import read_manifest
 from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.service.cleanup.archive import read_manifest
 from aa_tui.store.audit import AuditLog
 from aa_tui.store.plans import PlanStore
 from aa_tui.store.store import Store
@@ -46,7 +46,7 @@ def hit():
     return calls[0] == nth
 
 from aa_tui.jira import writes
-from aa_tui.service.cleanup import archive as clean_archive
+from aa_tui.archive import local
 
 def before(cls, name):
     real = getattr(cls, name)
@@ -70,7 +70,7 @@ if point == "before-delete":
 elif point == "after-delete":
     after(writes.JiraWrites, "delete_attachment")
 elif point == "before-manifest":
-    before(clean_archive.Archive, "record")
+    before(local.LocalArchive, "append_line")
 elif point == "after-comment":
     after(writes.JiraWrites, "add_comment")
 

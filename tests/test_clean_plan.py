@@ -207,7 +207,7 @@ def test_check_plan_refuses_a_plan_that_breaks_a_rule(workspace, scanned):
     groups = list(workspace.results(scan_id).groups())
     check_plan(plan, groups, set())
     d = plan.deletions[0]
-    kept_too = plan.deletions + [type(d)(**{**d.to_dict(), "attachment_id": d.keep_id})]
+    kept_too = plan.deletions + [type(d).from_dict({**d.to_dict(), "attachment_id": d.keep_id})]
     with pytest.raises(PlanRuleBroken):
         check_plan(Plan(**{**plan.__dict__, "deletions": kept_too}), groups, set())
     group = next(g for g in groups if g["hash"] == d.group_hash)

@@ -1,7 +1,7 @@
 """The comment a cleanup leaves on each issue it touched (Atlassian Document Format).
 
-One comment per issue names every file removed from it and where the kept copy of its bytes
-lives (a link to that issue). It ends with a marker naming the plan: before posting again after
+One comment per issue names every file removed from it and, for a redundant copy, where the
+kept copy of its bytes lives (a link to that issue); for an only copy, that it is archived. It ends with a marker naming the plan: before posting again after
 a lost answer or a crash, the issue's comments are searched for it, so no issue gets two.
 """
 
@@ -39,6 +39,13 @@ def comment_body(plan: Plan, removed: list[PlannedDeletion]) -> dict[str, Any]:
     items = []
     for d in removed:
         size = size_text(d.size)
+        if d.redundant is None:
+            only = (
+                f"{d.file_name} ({size}, attachment {d.attachment_id}): no other copy was on "
+                "Jira; it is kept in the cleanup's archive, its bytes verified by SHA-256."
+            )
+            items.append({"type": "listItem", "content": [_paragraph(_text(only))]})
+            continue
         where = f"{plan.issue_base}/browse/{d.keep_issue_key}" if plan.issue_base else ""
         same_issue = d.keep_issue_key == d.issue_key
         nodes = [
@@ -50,16 +57,18 @@ def comment_body(plan: Plan, removed: list[PlannedDeletion]) -> dict[str, Any]:
         else:
             nodes += [_text("stays on "), _text(d.keep_issue_key, where), _text(".")]
         items.append({"type": "listItem", "content": [_paragraph(*nodes)]})
+    if all(d.redundant is not None for d in removed):
+        heading = (
+            f"Removed {count} duplicate {files} from this issue to free attachment "
+            "storage; each was proven identical, byte for byte, to a copy that stays:"
+        )
+    else:
+        heading = f"Removed {count} {files} from this issue to free attachment storage:"
     return {
         "type": "doc",
         "version": 1,
         "content": [
-            _paragraph(
-                _text(
-                    f"Removed {count} duplicate {files} from this issue to free attachment "
-                    "storage; each was proven identical, byte for byte, to a copy that stays:"
-                )
-            ),
+            _paragraph(_text(heading)),
             {"type": "bulletList", "content": items},
             _paragraph(_text(f"Removed by {marker(plan)}.")),
         ],

@@ -36,13 +36,17 @@ from aa_tui.model.cleanup import (
     PlanFilters,
     PlannedDeletion,
     ProjectTotal,
+    ProofKind,
     project_totals,
 )
 from aa_tui.model.enums import VerifyMode
 from aa_tui.service.cleanup.apply import ApplyOptions, CleanupRun
+from aa_tui.service.cleanup.duplicates import worth_proving
 from aa_tui.service.cleanup.export import plan_document
 from aa_tui.service.cleanup.plan import make_plan
+from aa_tui.service.cleanup.policy import CleanupPolicy
 from aa_tui.service.cleanup.prove import prove_groups
+from aa_tui.service.cleanup.recheck import Recheck, recheck_plan
 from aa_tui.service.cleanup.restore import RestorePlan, RestoreRun, read_restore_plan
 from aa_tui.service.errors import InputError
 from aa_tui.store.audit import ApplyState, AuditLog
@@ -56,14 +60,16 @@ Connect = Callable[[str, str, str], JiraClient]  # (site, email, token) -> a cli
 
 @dataclass(frozen=True)
 class GroupReview:
-    """One group of a plan: what goes, and the copy that stays beside it."""
+    """One group of a plan: what goes, and the copy that stays beside it (redundant copies;
+    an only copy is a group of its own, with no kept copy: ``keep_*`` are empty)."""
 
-    group_hash: str
+    group_hash: str  # the group's key (``Plan.by_group``)
     size: int
     keep_id: str
     keep_issue_key: str
     keep_file_name: str
     removed: tuple[PlannedDeletion, ...]
+    kind: ProofKind = ProofKind.REDUNDANT_COPY
 
     @property
     def freed(self) -> int:
@@ -119,8 +125,14 @@ class Cleanup:
         self._audit = AuditLog(store, clock)
 
     # -- plans ----------------------------------------------------------------------------------
-    def plan(self, scan_id: str, filters: PlanFilters | None = None) -> Plan:
-        """A new plan from a stored scan (not saved yet); copies already removed are left out."""
+    def plan(
+        self,
+        scan_id: str,
+        filters: PlanFilters | None = None,
+        policy: CleanupPolicy | None = None,
+    ) -> Plan:
+        """A new plan from a stored scan (not saved yet) by ``policy`` (default: duplicates);
+        files already removed are left out."""
         info = self._store.get_scan(scan_id)
         if info is None:
             raise InputError(f"No scan {scan_id!r} in the store (see `aa-tui scans`).")
@@ -135,6 +147,7 @@ class Cleanup:
             email=info.email,
             removed=removed,
             now=self._clock,
+            policy=policy,
         )
 
     def prove_and_plan(
@@ -158,7 +171,7 @@ class Cleanup:
             return self.plan(scan_id, filters)
         site = results.summary().scan.site or info.site
         removed = self._audit.removed(site)
-        candidates = [g for g in results.groups() if _may_touch(g, filters, removed)]
+        candidates = [g for g in results.groups() if worth_proving(g, filters, removed)]
         client = self._connect(site, info.email, token)
         try:
             proven, stats = prove_groups(
@@ -215,18 +228,29 @@ class Cleanup:
                     first.keep_issue_key,
                     first.keep_file_name,
                     tuple(removed),
+                    first.proof.kind,
                 )
             )
         return PlanReview(
             plan, tuple(project_totals(pending)), tuple(groups), tuple(pending), state
         )
 
-    def recheck(self, plan: Plan, token: str, **options):  # -> recheck.Recheck
-        """Ask Jira whether each planned copy and its kept copy are still there with their
+    def recheck(
+        self,
+        plan: Plan,
+        token: str,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Recheck:
+        """Ask Jira whether each planned file and each kept copy are still there with their
         size (nothing written): the app re-checks a past scan's plan before applying it."""
-        from aa_tui.service.cleanup.recheck import recheck_plan
-
-        return recheck_plan(plan, lambda: self._connect(plan.site, plan.email, token), **options)
+        return recheck_plan(
+            plan,
+            lambda: self._connect(plan.site, plan.email, token),
+            progress=progress,
+            cancelled=cancelled,
+        )
 
     # -- applying -------------------------------------------------------------------------------
     def apply(
@@ -302,7 +326,8 @@ class Cleanup:
 
     # -- restore --------------------------------------------------------------------------------
     def restore_plan(self, manifest: Path) -> RestorePlan:
-        """What restoring ``manifest`` would upload (local files checked, nothing sent)."""
+        """What restoring ``manifest`` (an archive's manifest file, or its folder) would
+        upload (archived files checked, nothing sent)."""
         return read_restore_plan(Path(manifest), self._audit, self._plans)
 
     def restore(
@@ -320,26 +345,6 @@ class Cleanup:
             listener=listener,
             workers=workers,
         )
-
-
-def _may_touch(group: dict, filters: PlanFilters, removed: dict) -> bool:
-    """Whether proving ``group`` could add to a plan with ``filters`` (saves reading it)."""
-    if filters.groups and group.get("hash") not in filters.groups:
-        return False
-    if int(group.get("size") or 0) < max(filters.min_size, 1):
-        return False
-    locations = [
-        loc for loc in group.get("locations") or () if str(loc["attachment_id"]) not in removed
-    ]
-    if len(locations) < 2:
-        return False
-    projects = {p.upper() for p in filters.projects}
-    marked = set(filters.attachment_ids)
-    return any(
-        (not projects or str(loc.get("project_key", "")).upper() in projects)
-        and (not marked or str(loc["attachment_id"]) in marked)
-        for loc in locations
-    )
 
 
 def plan_time(clock: Callable[[], datetime] | None) -> str:

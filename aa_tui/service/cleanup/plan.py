@@ -1,47 +1,39 @@
-"""Choosing the copies a cleanup removes, from a stored exact scan (no network).
+"""Making a cleanup plan from a stored scan with a policy (no network), and checking it.
 
-Rules, each checked again by :func:`check_plan` on the finished plan:
+:func:`make_plan` validates the filters, lets the policy select (:mod:`.policy`; duplicates by
+default), and checks the finished plan with :func:`check_plan`, which holds every proof to its
+rules whatever the policy:
 
-* only groups proven by bytes (``sha256:`` hashes); a metadata scan is refused, saying so;
-* in each group one copy stays (the keep rule's, among copies not removed already); it is
-  never planned, and neither is the last copy of any content;
-* copies already removed from the site (by an earlier cleanup) are neither planned nor kept.
+* every file is planned once, and none that is gone from the site already;
+* a redundant copy: its group is proven by bytes (``sha256:``) and holds it; the group has one
+  kept copy, which is not gone and never planned (in no group, under no proof), and at least
+  one copy of the group is not planned: never the last copy of any content;
+* an only copy: its SHA-256, when the scan knew it, is a SHA-256 (apply archives and verifies
+  it before the DELETE, :mod:`.remove`);
+* every proof is of a kind the policy says it gives.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timezone
 from typing import Any
 
-from aa_tui.model.classify import file_type
-from aa_tui.model.cleanup import KeepRule, Plan, PlanFilters, PlannedDeletion, is_proven
-from aa_tui.model.dates import parse_jira_time
-from aa_tui.model.enums import VerifyMode
+from aa_tui.model.cleanup import (
+    OnlyCopy,
+    Plan,
+    PlanFilters,
+    ProofKind,
+    RedundantCopy,
+    is_proven,
+)
+from aa_tui.service.cleanup.duplicates import Duplicates
+from aa_tui.service.cleanup.policy import CleanupPolicy
 from aa_tui.service.errors import InputError
 from aa_tui.store.results import ScanResults
 
-_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
-
-
-def _id_number(attachment_id: str) -> tuple[int, str]:
-    return (int(attachment_id), "") if attachment_id.isdigit() else (-1, attachment_id)
-
-
-def _newest(locations: list[dict[str, Any]]) -> dict[str, Any]:
-    """The last upload (an unreadable date counts as the oldest; ties: the highest id)."""
-    return max(
-        locations,
-        key=lambda loc: (
-            parse_jira_time(loc.get("created") or "") or _EARLIEST,
-            _id_number(str(loc["attachment_id"])),
-        ),
-    )
-
-
-def _kept(locations: list[dict[str, Any]], keep: KeepRule) -> dict[str, Any]:
-    # The report lists a group's copies oldest first (ties: lowest id): the canonical copy.
-    return locations[0] if keep is KeepRule.OLDEST else _newest(locations)
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def make_plan(
@@ -52,21 +44,17 @@ def make_plan(
     email: str,
     removed: Iterable[str] = (),
     now: Callable[[], datetime] | None = None,
+    policy: CleanupPolicy | None = None,
     groups: list[dict[str, Any]] | None = None,
     notes: list[str] | None = None,
 ) -> Plan:
-    """The plan for ``filters`` over the scan's groups (biggest waste first). ``removed``: ids
-    already gone from the site, left out of every group. ``groups``: groups proven since the
-    scan (:mod:`aa_tui.service.cleanup.prove`), instead of the scan's own."""
+    """The plan of ``policy`` (default: duplicates) for ``filters``. ``removed``: ids already
+    gone from the site. ``groups``: for duplicates, groups proven since the scan
+    (:mod:`.prove`), instead of the scan's own."""
+    policy = policy or Duplicates(groups)
     summary = results.summary()
     header = summary.scan
-    if header.verify is VerifyMode.METADATA and groups is None:
-        raise InputError(
-            f"Scan {results.scan_id} compared files by name and size only (--verify metadata): "
-            "its groups are likely copies, not proven ones, and aa-tui deletes only copies "
-            "proven equal by their bytes. Add --prove to read every copy of them in full "
-            "first, or run an exact scan of the site and clean that one."
-        )
+    policy.admit(results)
     if filters.limit is not None and filters.limit < 0:
         raise InputError("--limit must be zero or more.")
     if filters.min_size < 0:
@@ -80,67 +68,7 @@ def make_plan(
             f"--projects: {', '.join(unknown)} {'is not a project' if len(unknown) == 1 else 'are not projects'} "
             f"of scan {results.scan_id} (its projects: {', '.join(sorted(known)) or 'none'})."
         )
-    types = {t.casefold() for t in filters.file_types}
-    wanted_groups = set(filters.groups)
-    marked = set(filters.attachment_ids)
-    groups = sorted(
-        results.groups() if groups is None else groups,
-        key=lambda g: (-int(g.get("wasted_size") or 0), str(g.get("hash"))),
-    )
-    chosen: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = []  # loc, kept, group
-    unproven = already = marked_kept = 0
-    limited = False
-    for group in groups:
-        if limited:
-            break
-        digest = str(group.get("hash") or "")
-        if wanted_groups and digest not in wanted_groups:
-            continue
-        if not is_proven(digest) or group.get("likely"):
-            unproven += 1
-            continue
-        if int(group.get("size") or 0) < max(filters.min_size, 1):
-            continue
-        all_locations = list(group.get("locations") or ())
-        locations = [loc for loc in all_locations if str(loc["attachment_id"]) not in gone]
-        already += len(all_locations) - len(locations)
-        if len(locations) < 2:
-            continue  # one copy left: it is the last one
-        pool = locations
-        if marked:
-            # Marked copies go, an unmarked copy stays (by the rule, among the unmarked).
-            unmarked = [loc for loc in locations if str(loc["attachment_id"]) not in marked]
-            pool = unmarked or locations
-            if not unmarked and any(str(loc["attachment_id"]) in marked for loc in locations):
-                marked_kept += 1
-        kept = _kept(pool, filters.keep)
-        for loc in locations:
-            if loc is kept:
-                continue
-            if projects and str(loc.get("project_key", "")).upper() not in projects:
-                continue
-            if types and file_type(str(loc.get("file_name") or "")) not in types:
-                continue
-            if marked and str(loc["attachment_id"]) not in marked:
-                continue
-            if filters.limit is not None and len(chosen) >= filters.limit:
-                limited = True
-                break
-            chosen.append((loc, kept, group))
-    records = _records_of(results, {str(loc["attachment_id"]) for loc, _, _ in chosen})
-    deletions = [_deletion(loc, kept, group, records) for loc, kept, group in chosen]
-    notes = list(notes or [])
-    if unproven:
-        notes.append(
-            f"{unproven:,} group(s) are not proven by bytes (likely copies) and were left out: "
-            "aa-tui deletes only copies proven equal by a full SHA-256."
-        )
-    if already:
-        notes.append(f"{already:,} copies were removed already by an earlier cleanup.")
-    if marked_kept:
-        notes.append(f"In {marked_kept:,} group(s) every copy was marked: one copy of each stays.")
-    if limited:
-        notes.append(f"Stopped at the limit of {filters.limit:,} files.")
+    selection = policy.select(results, filters, gone)
     clock = now or (lambda: datetime.now(timezone.utc))
     plan = Plan(
         id=plan_id,
@@ -150,60 +78,48 @@ def make_plan(
         browse_url=header.browse_url,
         created_at=clock().isoformat(timespec="seconds"),
         filters=filters,
-        deletions=deletions,
-        notes=notes,
+        deletions=selection.deletions,
+        notes=list(notes or []) + selection.notes,
+        policy=policy.name,
     )
-    check_plan(plan, groups, gone)
+    check_plan(plan, selection.groups, gone, proofs=policy.proofs)
     return plan
-
-
-def _records_of(results: ScanResults, ids: set[str]) -> dict[str, dict[str, Any]]:
-    """The scan's attachment records of ``ids`` (issue id, uploader's account id, type)."""
-    if not ids:
-        return {}
-    return {
-        str(r.get("attachment_id")): r
-        for r in results.attachments()
-        if str(r.get("attachment_id")) in ids
-    }
-
-
-def _deletion(
-    loc: dict[str, Any],
-    kept: dict[str, Any],
-    group: dict[str, Any],
-    records: dict[str, dict[str, Any]],
-) -> PlannedDeletion:
-    aid = str(loc["attachment_id"])
-    record = records.get(aid, {})
-    return PlannedDeletion(
-        attachment_id=aid,
-        issue_id=str(record.get("issue_id") or ""),
-        issue_key=str(loc["issue_key"]),
-        project_key=str(loc["project_key"]),
-        file_name=str(loc.get("file_name") or ""),
-        size=int(group["size"]),
-        mime_type=str(record.get("mime_type") or group.get("mime_type") or ""),
-        author=str(loc.get("author") or ""),
-        author_id=str(record.get("author_id") or ""),
-        created=str(loc.get("created") or ""),
-        group_hash=str(group["hash"]),
-        keep_id=str(kept["attachment_id"]),
-        keep_issue_key=str(kept["issue_key"]),
-        keep_project_key=str(kept["project_key"]),
-        keep_file_name=str(kept.get("file_name") or ""),
-    )
 
 
 class PlanRuleBroken(AssertionError):
     """A plan that would break a cleanup rule: a bug, never applied."""
 
 
-def check_plan(plan: Plan, groups: list[dict[str, Any]], removed: set[str]) -> None:
-    """Every rule again, on the finished plan: raise rather than save a plan that breaks one."""
+def check_plan(
+    plan: Plan,
+    groups: list[dict[str, Any]],
+    removed: set[str],
+    *,
+    proofs: Collection[ProofKind] = tuple(ProofKind),
+) -> None:
+    """Every rule again, on the finished plan (see the module): raise rather than save a plan
+    that breaks one. ``groups``: the byte-proven groups the redundant copies come from."""
     by_hash = {str(g.get("hash")): g for g in groups}
     planned: dict[str, set[str]] = {}
+    kept = {d.keep_id for d in plan.deletions if isinstance(d.proof, RedundantCopy)}
+    seen: set[str] = set()
     for d in plan.deletions:
+        if d.proof.kind not in proofs:
+            raise PlanRuleBroken(
+                f"{d.attachment_id} carries a proof ({d.proof.kind}) that policy "
+                f"{plan.policy} does not give"
+            )
+        if d.attachment_id in seen:
+            raise PlanRuleBroken(f"{d.attachment_id} is planned twice")
+        seen.add(d.attachment_id)
+        if d.attachment_id in removed:
+            raise PlanRuleBroken(f"{d.attachment_id} is gone from the site already")
+        if d.attachment_id in kept:
+            raise PlanRuleBroken(f"{d.attachment_id} is a kept copy")
+        if isinstance(d.proof, OnlyCopy):
+            if d.proof.sha256 and not _HEX64.match(d.proof.sha256):
+                raise PlanRuleBroken(f"{d.attachment_id} has no SHA-256 but {d.proof.sha256!r}")
+            continue
         group = by_hash.get(d.group_hash)
         if group is None or not is_proven(d.group_hash):
             raise PlanRuleBroken(f"{d.attachment_id} is planned from an unproven group")
