@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from aa_tui.archive import ArchiveStore, open_archive
 from aa_tui.jira.client import Identity, JiraClient
@@ -143,8 +144,8 @@ class CleanupRun:
         return self._stop.is_set()
 
     # -- progress -------------------------------------------------------------------------------
-    def _emit(self, force: bool = False, **changes) -> None:
-        extra = {}
+    def _emit(self, force: bool = False, **changes: Any) -> None:
+        extra: dict[str, Any] = {}
         if self._client is not None:
             stats = self._client.governor.stats
             extra = {

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from aa_tui.jira.client import JiraClient
 from aa_tui.model.cleanup import (
@@ -284,7 +285,7 @@ class Cleanup:
     def audit(self, *, include_skipped: bool = False) -> list[AuditEntry]:
         return self._audit.entries(include_skipped=include_skipped)
 
-    def document(self, plan: Plan) -> dict:
+    def document(self, plan: Plan) -> dict[str, Any]:
         """The plan and what became of each file so far, as ``clean --json`` writes it."""
         return plan_document(plan, self._audit.state(plan.id))
 
@@ -310,7 +311,7 @@ class Cleanup:
                     freed += int(group.get("size") or 0)
         return Removed(frozenset(ids), frozenset(deleted), freed)
 
-    def removed_section(self, scan_id: str) -> dict | None:
+    def removed_section(self, scan_id: str) -> dict[str, Any] | None:
         """The report's additive ``cleanup`` object (``None`` when nothing was removed)."""
         if not self._store.has_results(scan_id):
             return None
