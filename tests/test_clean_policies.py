@@ -131,7 +131,7 @@ def test_each_only_copy_is_archived_verified_and_in_the_manifest_before_its_dele
         assert line["proof"] == "only copy" and line["deleted_at"] == "" and line["kept_id"] == ""
         assert line["path"] in verified  # read back and verified by SHA-256 first
     # The audit has each file's archive; a restore puts every file back (the DELETE happened).
-    assert all(e.archive for e in site.cleanup.audit())
+    assert all(e.archive and e.sha256 for e in site.cleanup.audit())
     restore = site.cleanup.restore_plan(archive)
     assert len(restore.pending) == plan.files and not restore.problems
     assert site.cleanup.restore(restore, site.token).run().uploaded == plan.files

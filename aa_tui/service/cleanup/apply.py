@@ -70,7 +70,9 @@ class ApplyOptions:
 
     def __post_init__(self) -> None:
         if isinstance(self.archive, (Path, str)):
-            object.__setattr__(self, "archive", open_archive(self.archive))
+            # An empty text names no folder (as it always did: no archive).
+            opened = open_archive(self.archive) if str(self.archive) else None
+            object.__setattr__(self, "archive", opened)
 
     @property
     def store(self) -> ArchiveStore | None:
