@@ -145,10 +145,6 @@ def test_cycles_are_found():
     assert _cycles(graph) == [["a", "b", "c"]]
 
 
-# TODO(seams-cleanup): service/clean_*.py become a package on the cleanup branch; drop this then.
-PREFIX_EXCEPTIONS = {("service", "clean")}
-
-
 def _folders() -> list[Path]:
     package = ROOT / "aa_tui"
     return [package, *sorted(p for p in package.rglob("*") if (p / "__init__.py").is_file())]
@@ -172,7 +168,7 @@ def test_no_three_modules_share_a_name_prefix():
         crowded += [
             f"{where}/: {', '.join(names)}"
             for prefix, names in by_prefix.items()
-            if len(names) >= 3 and (where, prefix) not in PREFIX_EXCEPTIONS
+            if len(names) >= 3
         ]
     assert crowded == []
 

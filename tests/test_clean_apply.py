@@ -13,12 +13,12 @@ import httpx
 import pytest
 from helpers.scanning import fast_governor, run_scan
 
+from aa_tui.archive import read_manifest
 from aa_tui.demo.catalog import ATTACHMENT_ID_BASE
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.model.cleanup import Outcome, Plan, PlanFilters
-from aa_tui.service.clean_archive import read_manifest
 from aa_tui.service.cleanup import ApplyOptions, Cleanup, MissingPermission
 from aa_tui.service.errors import Cancelled, describe
 from aa_tui.store.audit import AuditLog
@@ -213,7 +213,9 @@ def test_an_archive_mismatch_stops_that_group_before_any_delete(site, tmp_path):
     forged = dataclasses.replace(
         plan,
         deletions=[
-            dataclasses.replace(d, group_hash=wrong) if d.group_hash == target else d
+            dataclasses.replace(d, proof=dataclasses.replace(d.proof, group_hash=wrong))
+            if d.group_hash == target
+            else d
             for d in plan.deletions
         ],
     )

@@ -24,8 +24,8 @@ import pytest
 from helpers.cli import cli_env
 from helpers.scanning import run_scan
 
+from aa_tui.archive import read_manifest
 from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.service.clean_archive import read_manifest
 from aa_tui.store.audit import AuditLog
 from aa_tui.store.plans import PlanStore
 from aa_tui.store.store import Store
@@ -45,8 +45,8 @@ def hit():
     calls[0] += 1
     return calls[0] == nth
 
+from aa_tui.archive import local
 from aa_tui.jira.cloud import writes
-from aa_tui.service import clean_archive
 
 def before(cls, name):
     real = getattr(cls, name)
@@ -70,7 +70,7 @@ if point == "before-delete":
 elif point == "after-delete":
     after(writes.CloudWrites, "delete_attachment")
 elif point == "before-manifest":
-    before(clean_archive.Archive, "record")
+    before(local.LocalArchive, "append_line")
 elif point == "after-comment":
     after(writes.CloudWrites, "add_comment")
 

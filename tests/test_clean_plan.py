@@ -11,7 +11,7 @@ from helpers.scanning import FROZEN_NOW, run_scan
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.model.cleanup import KeepRule, Outcome, Plan, PlanFilters
 from aa_tui.model.dates import parse_jira_time
-from aa_tui.service.clean_plan import PlanRuleBroken, check_plan
+from aa_tui.service.cleanup.plan import PlanRuleBroken, check_plan
 from aa_tui.service.errors import InputError, describe
 from aa_tui.service.workspace import Workspace
 from aa_tui.store.audit import AuditLog
@@ -207,7 +207,7 @@ def test_check_plan_refuses_a_plan_that_breaks_a_rule(workspace, scanned):
     groups = list(workspace.results(scan_id).groups())
     check_plan(plan, groups, set())
     d = plan.deletions[0]
-    kept_too = plan.deletions + [type(d)(**{**d.to_dict(), "attachment_id": d.keep_id})]
+    kept_too = plan.deletions + [type(d).from_dict({**d.to_dict(), "attachment_id": d.keep_id})]
     with pytest.raises(PlanRuleBroken):
         check_plan(Plan(**{**plan.__dict__, "deletions": kept_too}), groups, set())
     group = next(g for g in groups if g["hash"] == d.group_hash)

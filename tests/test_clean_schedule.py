@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from aa_tui.jira.errors import IssueBusy
-from aa_tui.service.clean_schedule import NotStarted, run_by_issue
+from aa_tui.service.cleanup.schedule import NotStarted, run_by_issue
 
 
 def test_per_issue_cap_busy_issue_waits_alone_and_every_item_runs_once():

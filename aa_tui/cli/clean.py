@@ -306,7 +306,7 @@ def _print_outcome(outcome: CleanupOutcome) -> None:
 
 
 def _write(path: str, document: dict[str, Any]) -> None:
-    from aa_tui.service.clean_export import write_json
+    from aa_tui.service.cleanup import write_json
 
     write_json(Path(path), document)
     print(f"Wrote {path}", file=sys.stderr)
@@ -314,7 +314,7 @@ def _write(path: str, document: dict[str, Any]) -> None:
 
 # -- audit ------------------------------------------------------------------------------------
 def _audit(args: argparse.Namespace, workspace: Workspace) -> int:
-    from aa_tui.service.clean_export import audit_document, write_audit_csv
+    from aa_tui.service.cleanup import audit_document, write_audit_csv
 
     entries = workspace.cleanup().audit(include_skipped=args.all)
     if not entries:

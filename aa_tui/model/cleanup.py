@@ -16,6 +16,8 @@ from aa_tui.model.enums import _Text
 
 #: the prefix of a group hash that proves equal bytes (a metadata group's is ``likely:``)
 PROVEN_PREFIX = "sha256:"
+#: the first policy's name (a plan without a ``policy`` key is one of its plans)
+DUPLICATES = "duplicates"
 
 
 class KeepRule(_Text):
@@ -113,9 +115,55 @@ class PlanFilters:
         return ", ".join(parts)
 
 
+class ProofKind(_Text):
+    """What makes a planned deletion safe; each kind has its own rules (ARCHITECTURE.md)."""
+
+    REDUNDANT_COPY = "redundant copy"  # equal bytes stay in another copy (a kept copy)
+    ONLY_COPY = "only copy"  # no copy stays: archived and verified first, or not deleted
+
+
+@dataclass(frozen=True, slots=True)
+class RedundantCopy:
+    """The file's bytes are proven equal (a full SHA-256) to a copy that stays."""
+
+    group_hash: str  # sha256:<hex>: the proof
+    keep_id: str
+    keep_issue_key: str
+    keep_project_key: str
+    keep_file_name: str
+
+    @property
+    def kind(self) -> ProofKind:
+        return ProofKind.REDUNDANT_COPY
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in _REDUNDANT_FIELDS}
+
+
+@dataclass(frozen=True, slots=True)
+class OnlyCopy:
+    """No copy of the file stays: it is deleted only once its bytes, read in full from Jira,
+    are in the archive, read back and verified by SHA-256, and its manifest line is on disk."""
+
+    sha256: str = ""  # hex, when the scan hashed the file in full ("": the full read decides)
+    why: str = ""  # what the policy saw ("no download since 2021", ...)
+
+    @property
+    def kind(self) -> ProofKind:
+        return ProofKind.ONLY_COPY
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"proof": self.kind.value, "sha256": self.sha256, "why": self.why}
+
+
+Proof = RedundantCopy | OnlyCopy
+
+_REDUNDANT_FIELDS = tuple(f.name for f in fields(RedundantCopy))
+
+
 @dataclass(frozen=True, slots=True)
 class PlannedDeletion:
-    """One copy to remove, and the copy of the same bytes that stays."""
+    """One file to remove, and the proof that removing it is safe."""
 
     attachment_id: str
     issue_id: str
@@ -127,25 +175,65 @@ class PlannedDeletion:
     author: str
     author_id: str
     created: str
-    group_hash: str  # sha256:<hex>: the proof
-    keep_id: str
-    keep_issue_key: str
-    keep_project_key: str
-    keep_file_name: str
+    proof: Proof
+
+    @property
+    def redundant(self) -> RedundantCopy | None:
+        """The kept copy's proof, or None for an only copy."""
+        return self.proof if isinstance(self.proof, RedundantCopy) else None
+
+    # The kept copy as the faces and the audit name it ("" for an only copy).
+    @property
+    def group_hash(self) -> str:
+        return self.proof.group_hash if isinstance(self.proof, RedundantCopy) else ""
+
+    @property
+    def keep_id(self) -> str:
+        return self.proof.keep_id if isinstance(self.proof, RedundantCopy) else ""
+
+    @property
+    def keep_issue_key(self) -> str:
+        return self.proof.keep_issue_key if isinstance(self.proof, RedundantCopy) else ""
+
+    @property
+    def keep_project_key(self) -> str:
+        return self.proof.keep_project_key if isinstance(self.proof, RedundantCopy) else ""
+
+    @property
+    def keep_file_name(self) -> str:
+        return self.proof.keep_file_name if isinstance(self.proof, RedundantCopy) else ""
 
     @property
     def sha256(self) -> str:
-        return sha256_hex(self.group_hash)
+        """The SHA-256 (hex) the bytes must hash to ("" when an only copy's is not known)."""
+        if isinstance(self.proof, RedundantCopy):
+            return sha256_hex(self.proof.group_hash)
+        return self.proof.sha256
+
+    @property
+    def group(self) -> str:
+        """Its group in a review: the group hash; an only copy is a group of its own."""
+        if isinstance(self.proof, RedundantCopy):
+            return self.proof.group_hash
+        return "only:" + self.attachment_id
 
     def to_dict(self) -> dict[str, Any]:
-        return {f: getattr(self, f) for f in _DELETION_FIELDS}
+        """A redundant copy's keys are the ones every earlier plan has; an only copy's add
+        ``proof`` (its kind) and leave out the kept copy."""
+        return {**{f: getattr(self, f) for f in _DELETION_FIELDS}, **self.proof.to_dict()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PlannedDeletion:
-        return cls(**{f: data[f] for f in _DELETION_FIELDS})
+        kind = ProofKind(data.get("proof") or ProofKind.REDUNDANT_COPY)
+        proof: Proof
+        if kind is ProofKind.REDUNDANT_COPY:
+            proof = RedundantCopy(**{f: data[f] for f in _REDUNDANT_FIELDS})
+        else:
+            proof = OnlyCopy(sha256=str(data.get("sha256") or ""), why=str(data.get("why") or ""))
+        return cls(**{f: data[f] for f in _DELETION_FIELDS}, proof=proof)
 
 
-_DELETION_FIELDS = tuple(f.name for f in fields(PlannedDeletion))
+_DELETION_FIELDS = tuple(f.name for f in fields(PlannedDeletion) if f.name != "proof")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +257,8 @@ class Plan:
     browse_url: str = ""
     #: why some groups or copies were left out (metadata groups, copies already removed, ...)
     notes: list[str] = field(default_factory=list)
+    #: the policy that chose the files (aa_tui.service.cleanup.policy)
+    policy: str = DUPLICATES
 
     @property
     def files(self) -> int:
@@ -180,7 +270,12 @@ class Plan:
 
     @property
     def group_count(self) -> int:
-        return len({d.group_hash for d in self.deletions})
+        return len({d.group for d in self.deletions})
+
+    @property
+    def only_copies(self) -> list[PlannedDeletion]:
+        """Deletions no copy survives: the plan cannot be applied without an archive."""
+        return [d for d in self.deletions if d.proof.kind is ProofKind.ONLY_COPY]
 
     @property
     def issue_base(self) -> str:
@@ -191,10 +286,11 @@ class Plan:
         return project_totals(self.deletions)
 
     def by_group(self) -> list[tuple[str, list[PlannedDeletion]]]:
-        """``(group hash, its deletions)`` in the plan's order (the kept copy is on each)."""
+        """``(group, its deletions)`` in the plan's order: a redundant copy's group is its
+        group hash (the kept copy is on each); an only copy is a group of its own."""
         out: dict[str, list[PlannedDeletion]] = {}
         for d in self.deletions:
-            out.setdefault(d.group_hash, []).append(d)
+            out.setdefault(d.group, []).append(d)
         return list(out.items())
 
     def projects(self) -> list[str]:
@@ -206,6 +302,8 @@ class Plan:
         return f"delete {self.files}"
 
     def to_dict(self) -> dict[str, Any]:
+        """``policy`` is written when it is not duplicates (absent in every earlier plan)."""
+        policy = {"policy": self.policy} if self.policy != DUPLICATES else {}
         return {
             "id": self.id,
             "scan_id": self.scan_id,
@@ -218,6 +316,7 @@ class Plan:
             "files": self.files,
             "size": self.size,
             "groups": self.group_count,
+            **policy,
             "deletions": [d.to_dict() for d in self.deletions],
         }
 
@@ -233,6 +332,7 @@ class Plan:
             filters=PlanFilters.from_dict(data.get("filters") or {}),
             notes=[str(n) for n in data.get("notes") or []],
             deletions=[PlannedDeletion.from_dict(d) for d in data.get("deletions") or []],
+            policy=str(data.get("policy") or DUPLICATES),
         )
 
 

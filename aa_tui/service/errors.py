@@ -7,6 +7,7 @@ by ``tests/test_errors.py``::
     AaTuiError                   aa_tui.model.errors: the root                     "Cannot do that" (3)
     ├── Cancelled                aa_tui.model.errors: the user stopped it          (130)
     ├── InputError               aa_tui.service.errors: bad input from either face (2)
+    │   └── ArchiveRequired      aa_tui.service.cleanup.apply: only copies, no archive
     ├── CredentialsError         aa_tui.credentials: no usable OS keyring          (2)
     ├── StoreError               aa_tui.store.errors: saved data missing, damaged  (2)
     │   ├── StoreDamagedError    a store file that cannot be read
@@ -15,7 +16,7 @@ by ``tests/test_errors.py``::
     │   ├── UsageError           a request that cannot work                        (2)
     │   │   ├── InsecureURLError http:// to a host that is not loopback
     │   │   ├── QueryRejected    Jira refused the scan's search (project, JQL)
-    │   │   └── MissingPermission  aa_tui.service.clean_permissions: a cleanup's grant
+    │   │   └── MissingPermission  aa_tui.service.cleanup.permissions: a cleanup's grant
     │   ├── AuthError            credentials refused                               (2)
     │   │   └── ExpiredTokenError
     │   ├── NotJiraError         the site answered, not as Jira Cloud              (2)
@@ -26,14 +27,14 @@ by ``tests/test_errors.py``::
     │   └── RequestRejected      one 4xx that retrying cannot fix
     │       └── Forbidden        aa_tui.jira.errors: a 403
     ├── UnknownList              aa_tui.analysis.lists: no such list of files
+    ├── HashMismatch             aa_tui.archive.protocol: bytes are not the expected ones
     ├── DemoNotStarted           aa_tui.service.demo: the demo site's process failed
     └── InternalError            aa_tui.model.errors: never reaches the user; if it does, a bug
         ├── Retry                aa_tui.jira.transport: try again
         ├── IssueBusy            aa_tui.jira.errors: a per-issue write limit
         ├── UnexpectedLayout     aa_tui.store.table_reader: not the fast layout
-        ├── NotStarted           aa_tui.service.clean_schedule: never sent
-        ├── HashMismatch         aa_tui.service.clean_archive: bytes are not the proven ones
-        └── PlanRuleBroken       aa_tui.service.clean_plan: a plan broke a safety rule
+        ├── NotStarted           aa_tui.service.cleanup.schedule: never sent
+        └── PlanRuleBroken       aa_tui.service.cleanup.plan: a plan broke a safety rule
 
 Not ours: ``KeyboardInterrupt`` reads as :class:`Cancelled`; ``OSError`` (a file the user
 named) as "File error" (3). Anything else is a bug: "Unexpected error", exit 3, and the

@@ -277,7 +277,9 @@ class AuditLog:
                         project_key=d.project_key,
                         file_name=d.file_name,
                         size=d.size,
-                        sha256=d.sha256,
+                        # an only copy's SHA-256 may be known only from its archived bytes
+                        sha256=d.sha256
+                        or state.archived.get(d.attachment_id, {}).get("sha256", ""),
                         keep_id=d.keep_id,
                         keep_issue_key=d.keep_issue_key,
                         outcome=outcome,

@@ -3,7 +3,7 @@ the plan itself in its own file, written once, atomically.
 
 Layout under the data dir::
 
-    plans/<plan id>/plan.json     the plan: every copy to remove and the copy that stays
+    plans/<plan id>/plan.json     the plan: every file to remove and its proof (the kept copy)
     plans/<plan id>/audit.jsonl   the write-ahead journal of applying it (aa_tui.store.audit)
 
 Plans live beside the scans, not inside them: deleting a scan from History keeps the record
@@ -27,6 +27,9 @@ from aa_tui.store.store import Store, StoreError
 PLANS_DIR = "plans"
 TABLE = "plans"
 PLAN_FORMAT = "aa-tui.plan/1"
+#: a plan that deletes an only copy: versions that know only redundant copies refuse to read it
+PLAN_FORMAT_ONLY_COPIES = "aa-tui.plan/2"
+READABLE_FORMATS = (PLAN_FORMAT, PLAN_FORMAT_ONLY_COPIES)
 
 
 def new_plan_id() -> str:
@@ -80,7 +83,8 @@ class PlanStore:
         self.root.mkdir(mode=0o700, exist_ok=True)
         folder = self.plan_dir(plan.id)
         folder.mkdir(mode=0o700, exist_ok=True)
-        body = {"format": PLAN_FORMAT, **plan.to_dict()}
+        kind = PLAN_FORMAT_ONLY_COPIES if plan.only_copies else PLAN_FORMAT
+        body = {"format": kind, **plan.to_dict()}
         write_atomic(folder / "plan.json", orjson.dumps(body))
         row = PlanRow(
             id=plan.id,
@@ -104,7 +108,7 @@ class PlanStore:
             ) from None
         if data is None:
             raise StoreError(f"No plan {plan_id!r} in the store ({path} is missing).")
-        if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
+        if not isinstance(data, dict) or data.get("format") not in READABLE_FORMATS:
             raise StoreError(f"The plan file {path} is not an aa-tui plan this version reads.")
         try:
             return Plan.from_dict(data)

@@ -4,7 +4,7 @@ Order of one run (:class:`CleanupRun`)::
 
     sign in (myself)  ->  lock the plan's audit journal, replay it
     -> permissions of every project touched, before the first delete (nothing half done)
-    -> each pending copy, issue by issue (aa_tui.service.clean_schedule):
+    -> each pending copy, issue by issue (aa_tui.service.cleanup.schedule):
          GET the kept copy and the copy: both there, with the recorded size?
            kept copy gone or changed  -> its group is skipped, never another copy deleted
            the copy gone (404)        -> "already gone" (or "deleted", when a DELETE was sent)
@@ -26,9 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
+from aa_tui.archive import ArchiveStore, open_archive
 from aa_tui.jira.errors import Cancelled, Forbidden
-from aa_tui.jira.protocol import Deleted, Identity, JiraSite
+from aa_tui.jira.protocol import Identity, JiraSite
 from aa_tui.model.cleanup import (
     CleanupPhase,
     CleanupProgress,
@@ -37,10 +39,10 @@ from aa_tui.model.cleanup import (
     Plan,
     PlannedDeletion,
 )
-from aa_tui.service.clean_archive import Archive, HashMismatch
-from aa_tui.service.clean_comments import issues_to_comment, post_comments
-from aa_tui.service.clean_permissions import MissingPermission, check_delete_permissions
-from aa_tui.service.clean_schedule import NotStarted, run_by_issue
+from aa_tui.service.cleanup.comments import issues_to_comment, post_comments
+from aa_tui.service.cleanup.permissions import MissingPermission, check_delete_permissions
+from aa_tui.service.cleanup.remove import Remover
+from aa_tui.service.cleanup.schedule import run_by_issue
 from aa_tui.service.errors import InputError
 from aa_tui.store.audit import ApplyState, AuditJournal, AuditLog, Resolved
 from aa_tui.store.store import Store
@@ -50,11 +52,32 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 0.1
 
 
+class ArchiveRequired(InputError):
+    """A plan that deletes an only copy, applied without an archive: refused before anything."""
+
+    title = "An archive is needed"
+
+
 @dataclass(frozen=True)
 class ApplyOptions:
-    archive: Path | None = None  # keep every removed file here (and its manifest line)
+    """How a plan is applied. ``archive``: keep every removed file there (and its manifest
+    line): an archive store, or a local folder (opened into one)."""
+
+    archive: ArchiveStore | Path | str | None = None
     comment: bool = False  # one comment per touched issue
     workers: int = 4  # files in flight at most (one per issue)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.archive, (Path, str)):
+            # An empty text names no folder (as it always did: no archive).
+            opened = open_archive(self.archive) if str(self.archive) else None
+            object.__setattr__(self, "archive", opened)
+
+    @property
+    def store(self) -> ArchiveStore | None:
+        """The archive, opened (a folder given as a path is a :class:`LocalArchive`)."""
+        assert not isinstance(self.archive, (Path, str))  # opened in __post_init__
+        return self.archive
 
 
 @dataclass
@@ -68,7 +91,7 @@ class CleanupOutcome:
     freed_total: int = 0  # bytes the plan deleted over every run
     pending: int = 0  # files still to do
     comments: int = 0  # comments posted in this run
-    archive: Path | None = None
+    archive: str | None = None  # where the archive is (its location), when there is one
     finished: bool = False
     resumed: bool = False
     issue_throttled: int = 0
@@ -76,22 +99,6 @@ class CleanupOutcome:
     @property
     def skipped(self) -> list[ItemResult]:
         return [r for r in self.results if r.outcome is Outcome.SKIPPED]
-
-
-class _GroupStop:
-    """Groups that must not lose another copy in this run, and why."""
-
-    def __init__(self) -> None:
-        self._why: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def stop(self, group: str, why: str) -> None:
-        with self._lock:
-            self._why.setdefault(group, why)
-
-    def why(self, group: str) -> str | None:
-        with self._lock:
-            return self._why.get(group)
 
 
 class CleanupRun:
@@ -138,8 +145,8 @@ class CleanupRun:
         return self._stop.is_set()
 
     # -- progress -------------------------------------------------------------------------------
-    def _emit(self, force: bool = False, **changes) -> None:
-        extra = {}
+    def _emit(self, force: bool = False, **changes: Any) -> None:
+        extra: dict[str, Any] = {}
         if self._client is not None:
             stats = self._client.governor.stats
             extra = {
@@ -196,10 +203,17 @@ class CleanupRun:
                 "--resume (the same plan, exactly what is left)."
             )
         options = self._options_for(state)
-        archive = Archive(options.archive) if options.archive else None
-        outcome = CleanupOutcome(plan=plan, archive=archive.root if archive else None)
-        outcome.resumed = state.started
+        archive = options.store
         pending = state.pending(plan)
+        only = [d for d in pending if d.redundant is None]
+        if only and archive is None:
+            raise ArchiveRequired(
+                f"Plan {plan.id} deletes {len(only):,} files that have no other copy on Jira: "
+                "it is applied only with an archive, where each file's bytes are verified "
+                "before it is deleted; nothing was changed."
+            )
+        outcome = CleanupOutcome(plan=plan, archive=archive.location if archive else None)
+        outcome.resumed = state.started
         commenting = options.comment
         to_comment = issues_to_comment(self.plan, state) if commenting else {}
         self._emit(
@@ -217,19 +231,26 @@ class CleanupRun:
         if archive is not None:
             archive.prepare()
         journal.start(
-            archive=str(archive.root) if archive else "",
+            archive=archive.location if archive else "",
             comment=commenting,
             actor=identity.email,
             account=identity.account_id,
         )
-        if archive is not None:
-            self._record_missing_manifest_lines(archive, state, identity.email)
-        stopper = _GroupStop()
-        intents = set(state.intents)  # a DELETE may have been sent for these
+        remover = Remover(
+            plan,
+            writes,
+            journal,
+            archive,
+            state,
+            identity,
+            stopping=self._stop.is_set,
+            deleted_so_far=lambda: self._progress.deleted,
+        )
+        remover.record_missing_manifest_lines()
         by_id = {d.attachment_id: d for d in plan.deletions}
 
         def work(d: PlannedDeletion) -> ItemResult:
-            return self._one(d, writes, journal, archive, state, stopper, intents, identity)
+            return remover.one(d)
 
         def done(d: PlannedDeletion, result: ItemResult) -> None:
             state.outcomes[d.attachment_id] = Resolved(result.outcome, result.reason, result.at)
@@ -312,20 +333,20 @@ class CleanupRun:
         """A resumed plan keeps its first run's archive and comment choice."""
         if not state.started:
             return self.options
-        first_archive = state.options.get("archive") or ""
-        asked = str(Path(self.options.archive).expanduser()) if self.options.archive else ""
-        if asked and first_archive and Path(asked).resolve() != Path(first_archive).resolve():
+        first_archive = str(state.options.get("archive") or "")
+        asked = self.options.store
+        if asked is not None and first_archive and not asked.same_as(first_archive):
             raise InputError(
                 f"Plan {self.plan.id} archives to {first_archive}; resume it with that "
                 "--archive folder (or none: the same one is used)."
             )
-        if asked and not first_archive:
+        if asked is not None and not first_archive:
             raise InputError(
                 f"Plan {self.plan.id} was started without --archive; resume it without one."
             )
         return replace(
             self.options,
-            archive=Path(first_archive) if first_archive else None,
+            archive=open_archive(first_archive) if first_archive else None,
             comment=bool(state.options.get("comment")) or self.options.comment,
         )
 
@@ -336,113 +357,6 @@ class CleanupRun:
             f'comments" there now ({exc}); the files are deleted, the comments still to post: '
             "continue with --resume once it is granted."
         )
-
-    # -- one copy -------------------------------------------------------------------------------
-    def _one(
-        self,
-        d: PlannedDeletion,
-        writes: JiraSite,
-        journal: AuditJournal,
-        archive: Archive | None,
-        state: ApplyState,
-        stopper: _GroupStop,
-        intents: set[str],
-        identity: Identity,
-    ) -> ItemResult:
-        def resolve(outcome: Outcome, reason: str = "") -> ItemResult:
-            at = journal.outcome(d.attachment_id, outcome, reason)
-            return ItemResult(
-                d.attachment_id,
-                d.issue_key,
-                d.project_key,
-                d.file_name,
-                d.size,
-                outcome,
-                reason,
-                at,
-            )
-
-        why = stopper.why(d.group_hash)
-        if why:
-            return resolve(Outcome.SKIPPED, why)
-        if self._stop.is_set():
-            raise NotStarted()
-        try:
-            kept = writes.attachment(d.keep_id)
-        except Forbidden:
-            kept = None
-        if kept is None or kept.size != d.size:
-            why = (
-                f"the kept copy {d.keep_id} on {d.keep_issue_key} is gone"
-                if kept is None
-                else f"the kept copy {d.keep_id} on {d.keep_issue_key} changed size"
-            ) + ", so no other copy of its group is removed"
-            stopper.stop(d.group_hash, why)
-            return resolve(Outcome.SKIPPED, why)
-        sent = d.attachment_id in intents
-        try:
-            target = writes.attachment(d.attachment_id)
-        except Forbidden:
-            return resolve(Outcome.SKIPPED, "this account cannot see it")
-        if target is None:
-            if sent:
-                result = resolve(Outcome.DELETED, "gone after a DELETE was sent (confirmed later)")
-                if archive is not None and archive.present(d):  # archived before the intent
-                    archive.record(d, self.plan, result.at, identity.email)
-                return result
-            return resolve(Outcome.ALREADY_GONE, "gone before aa-tui deleted it")
-        if target.size != d.size:
-            return resolve(
-                Outcome.SKIPPED,
-                f"it is {target.size:,} bytes now, not the {d.size:,} bytes that were hashed",
-            )
-        if archive is not None:
-            known = state.archived.get(d.attachment_id)
-            if not (known and known.get("sha256") == d.sha256 and archive.present(d)):
-                try:
-                    path, digest = archive.store(d, writes.read_content, self._stop.is_set)
-                except Cancelled:
-                    raise NotStarted() from None
-                except HashMismatch as exc:
-                    why = (
-                        f"its bytes hash to sha256:{exc.actual[:12]}..., not the group's proof, "
-                        "so no copy of this group is removed"
-                    )
-                    stopper.stop(d.group_hash, why)
-                    return resolve(Outcome.SKIPPED, why)
-                journal.archived(d.attachment_id, str(path), digest)
-        if self._stop.is_set():
-            raise NotStarted()
-        journal.intent(d.attachment_id)  # on disk before the DELETE leaves
-        intents.add(d.attachment_id)
-        try:
-            answer = writes.delete_attachment(d.attachment_id, d.issue_key, sent_before=sent)
-        except Forbidden:
-            # Granted when the run began (checked), refused now: stop everything, say so.
-            raise MissingPermission(
-                f"Jira refused to delete {d.file_name} on {d.issue_key} (HTTP 403): the account "
-                f'{identity.email} lacks "Delete all attachments" in project {d.project_key} '
-                f"now, so the run stopped with {self._progress.deleted:,} files deleted and the "
-                "rest still planned: continue with --resume once it is granted."
-            ) from None
-        if answer is Deleted.DELETED:
-            result = resolve(Outcome.DELETED)
-            if archive is not None:
-                archive.record(d, self.plan, result.at, identity.email)
-            return result
-        return resolve(Outcome.ALREADY_GONE, "gone before aa-tui's DELETE reached it")
-
-    def _record_missing_manifest_lines(
-        self, archive: Archive, state: ApplyState, actor: str
-    ) -> None:
-        """A run killed after a DELETE and before its manifest line: add the line now."""
-        by_id = {d.attachment_id: d for d in self.plan.deletions}
-        have = archive.ids()
-        for aid, resolved in state.outcomes.items():
-            if resolved.outcome is Outcome.DELETED and aid in state.archived and aid not in have:
-                d = by_id.get(aid)
-                if d is not None and archive.present(d):
-                    archive.record(d, self.plan, resolved.at, actor)
 
 
 def _now(clock: Callable[[], datetime] | None) -> str:

@@ -34,7 +34,7 @@ class NotStarted(InternalError):
 class _Issues:
     """Which issue goes next: most items left first; waiting and full issues are out."""
 
-    def __init__(self, queues: OrderedDict[Hashable, deque], per_issue: int) -> None:
+    def __init__(self, queues: OrderedDict[Hashable, deque[Any]], per_issue: int) -> None:
         self.queues = queues
         self.per_issue = max(1, per_issue)
         self.in_flight: Counter[Hashable] = Counter()
@@ -102,7 +102,7 @@ def run_by_issue(
     for item in items:
         queues.setdefault(issue_of(item), deque()).append(item)
     issues = _Issues(queues, per_issue)
-    running: dict[Future, tuple[Hashable, T]] = {}
+    running: dict[Future[Any], tuple[Hashable, T]] = {}
     error: BaseException | None = None
     last_tick = 0.0
     with ThreadPoolExecutor(max(1, workers), thread_name_prefix="aa-clean") as pool:

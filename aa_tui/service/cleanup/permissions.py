@@ -1,5 +1,6 @@
 """The permissions a cleanup or a restore needs, checked for every project before the first
-write (Jira's ``mypermissions``), and the one sentence that names what is missing."""
+write (Jira's "my permissions" of each project), and the one sentence that names what is
+missing."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """Re-checking a plan against Jira before it is applied (the app's past scans).
 
 A scan read from the store says what the site held when it ran. Before the app lets such a
-plan be applied it asks Jira again, for every planned copy and every kept copy, whether the
-file is still there with the size that was hashed (the attachment's metadata, the
-same read the apply makes right before each DELETE). Nothing is written.
+plan be applied it asks Jira again, for every planned file and every kept copy of a redundant
+one, whether the file is still there with the size that was hashed (the attachment's metadata,
+the same read the apply makes right before each DELETE). Nothing is written.
 """
 
 from __future__ import annotations
@@ -37,11 +37,12 @@ def recheck_plan(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Recheck:
-    """Ask Jira about each planned copy and its kept copy (each id once)."""
+    """Ask Jira about each planned file and each kept copy (each id once)."""
     result = Recheck(plan.id)
-    wanted = sorted({d.attachment_id for d in plan.deletions} | {d.keep_id for d in plan.deletions})
+    kept = [d for d in plan.deletions if d.redundant is not None]
+    wanted = sorted({d.attachment_id for d in plan.deletions} | {d.keep_id for d in kept})
     sizes = {d.attachment_id: d.size for d in plan.deletions}
-    sizes.update({d.keep_id: d.size for d in plan.deletions})
+    sizes.update({d.keep_id: d.size for d in kept})
     found: dict[str, str] = {}  # id -> "" (there, right size) or why not
     client = connect()
     try:
@@ -66,11 +67,12 @@ def recheck_plan(
     finally:
         client.close()
     for d in plan.deletions:
-        mine, kept = found.get(d.attachment_id), found.get(d.keep_id)
-        if mine is None or kept is None:
+        mine = found.get(d.attachment_id)
+        keep = found.get(d.keep_id) if d.redundant is not None else ""
+        if mine is None or keep is None:
             result.problems[d.attachment_id] = "not re-checked (stopped)"
-        elif kept:
-            result.problems[d.attachment_id] = f"its kept copy {d.keep_id} is {kept}"
+        elif keep:
+            result.problems[d.attachment_id] = f"its kept copy {d.keep_id} is {keep}"
         elif mine:
             result.problems[d.attachment_id] = f"it is {mine}"
         else:

@@ -1,8 +1,8 @@
 """The comment a cleanup leaves on each issue it touched (the site renders its format).
 
-One comment per issue names every file removed from it and where the kept copy of its bytes
-lives (a link to that issue). It ends with a marker naming the plan: before posting again after
-a lost answer or a crash, the issue's comments are searched for it, so no issue gets two.
+One comment per issue names every file removed from it and, for a redundant copy, where the
+kept copy of its bytes lives (a link to that issue); for an only copy, that it is archived. It
+ends with a marker naming the plan: before posting again after a lost answer or a crash, the issue's comments are searched for it, so no issue gets two.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from aa_tui.jira.document import Bullets, Document, Paragraph, Text
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.cleanup import Outcome, Plan, PlannedDeletion
 from aa_tui.model.units import size_text
-from aa_tui.service.clean_schedule import NotStarted, run_by_issue
+from aa_tui.service.cleanup.schedule import NotStarted, run_by_issue
 from aa_tui.store.audit import ApplyState, AuditJournal
 
 
@@ -21,42 +21,43 @@ def marker(plan: Plan) -> str:
     return f"aa-tui cleanup {plan.id}"
 
 
-def _text(text: str, href: str = "") -> Text:
-    return Text(text, href)
-
-
-def _paragraph(*nodes: Text) -> Paragraph:
-    return Paragraph(nodes)
-
-
 def comment_body(plan: Plan, removed: list[PlannedDeletion]) -> Document:
-    """The comment for one issue's ``removed`` files."""
+    """The comment for one issue's ``removed`` files (the site renders it in its format)."""
     count = len(removed)
     files = "file" if count == 1 else "files"
-    items = []
+    items: list[Paragraph] = []
     for d in removed:
         size = size_text(d.size)
+        if d.redundant is None:
+            only = (
+                f"{d.file_name} ({size}, attachment {d.attachment_id}): no other copy was on "
+                "Jira; it is kept in the cleanup's archive, its bytes verified by SHA-256."
+            )
+            items.append(Paragraph((Text(only),)))
+            continue
         where = f"{plan.issue_base}/browse/{d.keep_issue_key}" if plan.issue_base else ""
         same_issue = d.keep_issue_key == d.issue_key
         nodes = [
-            _text(f"{d.file_name} ({size}, attachment {d.attachment_id}): the identical copy "),
-            _text(f"{d.keep_file_name} (attachment {d.keep_id}) "),
+            Text(f"{d.file_name} ({size}, attachment {d.attachment_id}): the identical copy "),
+            Text(f"{d.keep_file_name} (attachment {d.keep_id}) "),
         ]
         if same_issue:
-            nodes.append(_text("stays on this issue."))
+            nodes.append(Text("stays on this issue."))
         else:
-            nodes += [_text("stays on "), _text(d.keep_issue_key, where), _text(".")]
-        items.append(_paragraph(*nodes))
+            nodes += [Text("stays on "), Text(d.keep_issue_key, where), Text(".")]
+        items.append(Paragraph(tuple(nodes)))
+    if all(d.redundant is not None for d in removed):
+        heading = (
+            f"Removed {count} duplicate {files} from this issue to free attachment "
+            "storage; each was proven identical, byte for byte, to a copy that stays:"
+        )
+    else:
+        heading = f"Removed {count} {files} from this issue to free attachment storage:"
     return Document(
         (
-            _paragraph(
-                _text(
-                    f"Removed {count} duplicate {files} from this issue to free attachment "
-                    "storage; each was proven identical, byte for byte, to a copy that stays:"
-                )
-            ),
+            Paragraph((Text(heading),)),
             Bullets(tuple(items)),
-            _paragraph(_text(f"Removed by {marker(plan)}.")),
+            Paragraph((Text(f"Removed by {marker(plan)}."),)),
         )
     )
 

@@ -12,10 +12,10 @@ The one way in is :class:`Cleanup` (``Workspace.cleanup()``)::
     cleanup.audit()                            # every deletion ever made from this store
     cleanup.removed(scan_id)                   # the scan's copies that are gone, bytes freed
 
-Modules behind it: :mod:`~aa_tui.service.clean_plan` (choosing copies, no network),
-:mod:`~aa_tui.service.clean_apply` (the run), :mod:`~aa_tui.service.clean_schedule` (writes
-issue by issue), :mod:`~aa_tui.service.clean_archive` (bytes and manifest),
-:mod:`~aa_tui.service.clean_comments` (ADF), :mod:`~aa_tui.service.clean_restore` (re-upload);
+Modules behind it: :mod:`~aa_tui.service.cleanup.plan` (choosing copies, no network),
+:mod:`~aa_tui.service.cleanup.apply` (the run), :mod:`~aa_tui.service.cleanup.schedule` (writes
+issue by issue), :mod:`~aa_tui.service.cleanup.archive` (bytes and manifest),
+:mod:`~aa_tui.service.cleanup.comments` (ADF), :mod:`~aa_tui.service.cleanup.restore` (re-upload);
 :mod:`aa_tui.store.plans` and :mod:`aa_tui.store.audit` keep plans and the write-ahead audit;
 The Jira site (:class:`aa_tui.jira.protocol.JiraSite`) makes the calls, through its governed
 transport.
@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.cleanup import (
@@ -37,48 +38,40 @@ from aa_tui.model.cleanup import (
     PlanFilters,
     PlannedDeletion,
     ProjectTotal,
+    ProofKind,
     project_totals,
 )
 from aa_tui.model.enums import VerifyMode
-from aa_tui.service.clean_apply import ApplyOptions, CleanupOutcome, CleanupRun
-from aa_tui.service.clean_export import plan_document
-from aa_tui.service.clean_permissions import MissingPermission
-from aa_tui.service.clean_plan import make_plan
-from aa_tui.service.clean_prove import prove_groups
-from aa_tui.service.clean_restore import RestorePlan, RestoreRun, read_restore_plan
+from aa_tui.service.cleanup.apply import ApplyOptions, CleanupRun
+from aa_tui.service.cleanup.duplicates import worth_proving
+from aa_tui.service.cleanup.export import plan_document
+from aa_tui.service.cleanup.plan import make_plan
+from aa_tui.service.cleanup.policy import CleanupPolicy
+from aa_tui.service.cleanup.prove import prove_groups
+from aa_tui.service.cleanup.recheck import Recheck, recheck_plan
+from aa_tui.service.cleanup.restore import RestorePlan, RestoreRun, read_restore_plan
 from aa_tui.service.errors import InputError
 from aa_tui.store.audit import ApplyState, AuditLog
 from aa_tui.store.plans import PlanRow, PlanStore, new_plan_id
 from aa_tui.store.store import Store
 
-__all__ = [
-    "ApplyOptions",
-    "Cleanup",
-    "CleanupOutcome",
-    "CleanupProgress",
-    "CleanupRun",
-    "GroupReview",
-    "MissingPermission",
-    "PlanFilters",
-    "PlanReview",
-    "Removed",
-    "RestorePlan",
-    "RestoreRun",
-]
+__all__ = ["Cleanup", "GroupReview", "PlanReview", "Removed"]
 
 Connect = Callable[[str, str, str], JiraSite]  # (site, email, token) -> a client
 
 
 @dataclass(frozen=True)
 class GroupReview:
-    """One group of a plan: what goes, and the copy that stays beside it."""
+    """One group of a plan: what goes, and the copy that stays beside it (redundant copies;
+    an only copy is a group of its own, with no kept copy: ``keep_*`` are empty)."""
 
-    group_hash: str
+    group_hash: str  # the group's key (``Plan.by_group``)
     size: int
     keep_id: str
     keep_issue_key: str
     keep_file_name: str
     removed: tuple[PlannedDeletion, ...]
+    kind: ProofKind = ProofKind.REDUNDANT_COPY
 
     @property
     def freed(self) -> int:
@@ -134,8 +127,14 @@ class Cleanup:
         self._audit = AuditLog(store, clock)
 
     # -- plans ----------------------------------------------------------------------------------
-    def plan(self, scan_id: str, filters: PlanFilters | None = None) -> Plan:
-        """A new plan from a stored scan (not saved yet); copies already removed are left out."""
+    def plan(
+        self,
+        scan_id: str,
+        filters: PlanFilters | None = None,
+        policy: CleanupPolicy | None = None,
+    ) -> Plan:
+        """A new plan from a stored scan (not saved yet) by ``policy`` (default: duplicates);
+        files already removed are left out."""
         info = self._store.get_scan(scan_id)
         if info is None:
             raise InputError(f"No scan {scan_id!r} in the store (see `aa-tui scans`).")
@@ -150,6 +149,7 @@ class Cleanup:
             email=info.email,
             removed=removed,
             now=self._clock,
+            policy=policy,
         )
 
     def prove_and_plan(
@@ -162,7 +162,7 @@ class Cleanup:
         stopping: Callable[[], bool] = lambda: False,
     ) -> Plan:
         """A plan from a metadata scan: its likely groups that the filters may touch are read
-        in full (every copy) and regrouped by SHA-256 first (:mod:`~.clean_prove`); an exact
+        in full (every copy) and regrouped by SHA-256 first (:mod:`~.prove`); an exact
         scan is planned as :meth:`plan` does, reading nothing."""
         filters = filters or PlanFilters()
         info = self._store.get_scan(scan_id)
@@ -173,7 +173,7 @@ class Cleanup:
             return self.plan(scan_id, filters)
         site = results.summary().scan.site or info.site
         removed = self._audit.removed(site)
-        candidates = [g for g in results.groups() if _may_touch(g, filters, removed)]
+        candidates = [g for g in results.groups() if worth_proving(g, filters, removed)]
         client = self._connect(site, info.email, token)
         try:
             proven, stats = prove_groups(
@@ -230,18 +230,29 @@ class Cleanup:
                     first.keep_issue_key,
                     first.keep_file_name,
                     tuple(removed),
+                    first.proof.kind,
                 )
             )
         return PlanReview(
             plan, tuple(project_totals(pending)), tuple(groups), tuple(pending), state
         )
 
-    def recheck(self, plan: Plan, token: str, **options):  # -> clean_recheck.Recheck
-        """Ask Jira whether each planned copy and its kept copy are still there with their
+    def recheck(
+        self,
+        plan: Plan,
+        token: str,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Recheck:
+        """Ask Jira whether each planned file and each kept copy are still there with their
         size (nothing written): the app re-checks a past scan's plan before applying it."""
-        from aa_tui.service.clean_recheck import recheck_plan
-
-        return recheck_plan(plan, lambda: self._connect(plan.site, plan.email, token), **options)
+        return recheck_plan(
+            plan,
+            lambda: self._connect(plan.site, plan.email, token),
+            progress=progress,
+            cancelled=cancelled,
+        )
 
     # -- applying -------------------------------------------------------------------------------
     def apply(
@@ -275,7 +286,7 @@ class Cleanup:
     def audit(self, *, include_skipped: bool = False) -> list[AuditEntry]:
         return self._audit.entries(include_skipped=include_skipped)
 
-    def document(self, plan: Plan) -> dict:
+    def document(self, plan: Plan) -> dict[str, Any]:
         """The plan and what became of each file so far, as ``clean --json`` writes it."""
         return plan_document(plan, self._audit.state(plan.id))
 
@@ -301,7 +312,7 @@ class Cleanup:
                     freed += int(group.get("size") or 0)
         return Removed(frozenset(ids), frozenset(deleted), freed)
 
-    def removed_section(self, scan_id: str) -> dict | None:
+    def removed_section(self, scan_id: str) -> dict[str, Any] | None:
         """The report's additive ``cleanup`` object (``None`` when nothing was removed)."""
         if not self._store.has_results(scan_id):
             return None
@@ -317,7 +328,8 @@ class Cleanup:
 
     # -- restore --------------------------------------------------------------------------------
     def restore_plan(self, manifest: Path) -> RestorePlan:
-        """What restoring ``manifest`` would upload (local files checked, nothing sent)."""
+        """What restoring ``manifest`` (an archive's manifest file, or its folder) would
+        upload (archived files checked, nothing sent)."""
         return read_restore_plan(Path(manifest), self._audit, self._plans)
 
     def restore(
@@ -335,26 +347,6 @@ class Cleanup:
             listener=listener,
             workers=workers,
         )
-
-
-def _may_touch(group: dict, filters: PlanFilters, removed: dict) -> bool:
-    """Whether proving ``group`` could add to a plan with ``filters`` (saves reading it)."""
-    if filters.groups and group.get("hash") not in filters.groups:
-        return False
-    if int(group.get("size") or 0) < max(filters.min_size, 1):
-        return False
-    locations = [
-        loc for loc in group.get("locations") or () if str(loc["attachment_id"]) not in removed
-    ]
-    if len(locations) < 2:
-        return False
-    projects = {p.upper() for p in filters.projects}
-    marked = set(filters.attachment_ids)
-    return any(
-        (not projects or str(loc.get("project_key", "")).upper() in projects)
-        and (not marked or str(loc["attachment_id"]) in marked)
-        for loc in locations
-    )
 
 
 def plan_time(clock: Callable[[], datetime] | None) -> str:

@@ -1,7 +1,9 @@
 """Restoring from an archive: each file of ``manifest.jsonl`` uploaded again to its issue.
 
-A dry run (:func:`read_restore_plan`) checks every archived file against its manifest line
-(present, same size, same SHA-256) and sends nothing. A run (:class:`RestoreRun`) checks the
+The archive is read through its store (:class:`~aa_tui.archive.ArchiveStore`). A dry run
+(:func:`read_restore_plan`) checks every archived file against its manifest line (present, same
+size, same SHA-256) and sends nothing. A line written before its file's deletion (an only
+copy's: ``deleted_at`` empty) is restored only if Jira no longer has the file. A run (:class:`RestoreRun`) checks the
 permission "Create attachments" in every project first, then uploads issue by issue, each
 upload journaled before it leaves (with the issue's attachment ids at that moment) and after:
 after a lost answer or a crash, a new attachment with the file's name and size that was not
@@ -11,7 +13,6 @@ never reuses one); the audit lists it beside the id it replaces.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -19,17 +20,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from aa_tui.archive import ArchiveStore, Check, open_manifest
 from aa_tui.jira.errors import Cancelled, Forbidden
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, ItemResult, Outcome
-from aa_tui.service.clean_archive import MANIFEST, read_manifest
-from aa_tui.service.clean_permissions import MissingPermission, permission_sentence
-from aa_tui.service.clean_schedule import NotStarted, run_by_issue
+from aa_tui.service.cleanup.permissions import MissingPermission, permission_sentence
+from aa_tui.service.cleanup.schedule import NotStarted, run_by_issue
 from aa_tui.service.errors import InputError
 from aa_tui.store.audit import AuditLog, RestoreJournal, RestoreState
 from aa_tui.store.plans import PlanStore
-
-HASH_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -41,9 +40,10 @@ class RestoreItem:
     size: int
     sha256: str
     mime_type: str
-    path: Path
+    path: str  # in the archive (the manifest's ``path``)
     problem: str = ""  # why it cannot be restored (the archived file is missing or differs)
     restored_as: str = ""  # restored already, as this id
+    deleted: bool = True  # its line says it was deleted (False: written before the DELETE)
 
     def result(self, outcome: Outcome, reason: str = "", new_id: str = "") -> ItemResult:
         return ItemResult(
@@ -65,6 +65,7 @@ class RestorePlan:
     site: str
     email: str
     items: list[RestoreItem]
+    archive: ArchiveStore | None = None  # where the files are read from
 
     @property
     def pending(self) -> list[RestoreItem]:
@@ -90,31 +91,13 @@ class RestoreOutcome:
         return sum(1 for r in self.results if r.outcome is Outcome.RESTORED)
 
 
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _inside(root: Path, relative: str) -> Path | None:
-    path = (root / relative).resolve()
-    try:
-        path.relative_to(root.resolve())
-    except ValueError:
-        return None
-    return path
-
-
 def read_restore_plan(manifest: Path, audit: AuditLog, plans: PlanStore) -> RestorePlan:
     """Every line of ``manifest`` (a file, or the archive folder holding it), checked."""
-    manifest = Path(manifest).expanduser()
-    if manifest.is_dir():
-        manifest = manifest / MANIFEST
+    archive = open_manifest(manifest)
+    manifest = Path(archive.manifest_location)
     if not manifest.is_file():
         raise InputError(f"No archive manifest at {manifest}.")
-    lines = read_manifest(manifest)
+    lines = archive.lines()
     if not lines:
         raise InputError(f"The manifest {manifest} lists no files.")
     sites = sorted({str(line.get("site") or "") for line in lines})
@@ -132,7 +115,6 @@ def read_restore_plan(manifest: Path, audit: AuditLog, plans: PlanStore) -> Rest
             break
     name = audit.restore_name(manifest)
     state = audit.restore_state(name)
-    root = manifest.parent
     items = []
     seen: set[str] = set()
     for line in lines:
@@ -140,7 +122,7 @@ def read_restore_plan(manifest: Path, audit: AuditLog, plans: PlanStore) -> Rest
         if aid in seen:
             continue
         seen.add(aid)
-        path = _inside(root, str(line.get("path") or ""))
+        path = str(line.get("path") or "")
         item = RestoreItem(
             attachment_id=aid,
             issue_key=str(line.get("issue") or ""),
@@ -149,21 +131,27 @@ def read_restore_plan(manifest: Path, audit: AuditLog, plans: PlanStore) -> Rest
             size=int(line.get("size") or 0),
             sha256=str(line.get("sha256") or ""),
             mime_type=str(line.get("mime_type") or ""),
-            path=path or root,
+            path=path,
+            deleted=bool(line.get("deleted_at")),
         )
         done = state.restored.get(aid)
         if done:
             item = replace(item, restored_as=done["new_id"])
-        elif path is None:
-            item = replace(item, problem="its path points outside the archive folder")
-        elif not path.is_file():
-            item = replace(item, problem=f"the archived file {path} is missing")
-        elif path.stat().st_size != item.size:
-            item = replace(item, problem=f"the archived file {path} is not {item.size:,} bytes")
-        elif _sha256_of(path) != item.sha256:
-            item = replace(item, problem=f"the archived file {path} does not match its SHA-256")
+        else:
+            problem = _PROBLEMS.get(archive.verify(path, item.sha256, item.size), "")
+            if problem:
+                where = archive.where(path)
+                item = replace(item, problem=problem.format(path=where, size=item.size))
         items.append(item)
-    return RestorePlan(manifest, name, site, email, items)
+    return RestorePlan(manifest, name, site, email, items, archive)
+
+
+_PROBLEMS = {
+    Check.OUTSIDE: "its path points outside the archive folder",
+    Check.MISSING: "the archived file {path} is missing",
+    Check.SIZE: "the archived file {path} is not {size:,} bytes",
+    Check.SHA256: "the archived file {path} does not match its SHA-256",
+}
 
 
 class RestoreRun:
@@ -244,7 +232,8 @@ class RestoreRun:
         def done(item: RestoreItem, result: ItemResult) -> None:
             outcome.results.append(result)
             p = self._progress
-            self._emit(done=p.done + 1, uploaded=p.uploaded + 1, last=result)
+            uploaded = p.uploaded + (result.outcome is Outcome.RESTORED)
+            self._emit(done=p.done + 1, uploaded=uploaded, last=result)
 
         error: BaseException | None = None
         try:
@@ -300,14 +289,24 @@ class RestoreRun:
                 return item.result(
                     Outcome.RESTORED, "found uploaded after a restart", str(found["id"])
                 )
+        if not item.deleted and item.attachment_id not in state.intents:
+            # Archived before its DELETE: restored only if the DELETE did happen.
+            try:
+                still = writes.attachment(item.attachment_id)
+            except Forbidden:
+                return item.result(Outcome.SKIPPED, "this account cannot see whether it is there")
+            if still is not None:
+                return item.result(Outcome.SKIPPED, "it is still on Jira (never deleted)")
+        archive = self.plan.archive or open_manifest(self.plan.manifest)
         before = {str(a.get("id")) for a in writes.issue_attachments(item.issue_key)}
         journal.intent(item.attachment_id, sorted(before))
-        new = writes.upload(
-            item.issue_key,
-            item.path,
-            item.file_name,
-            item.mime_type,
-            already=lambda: ours(before),
-        )
+        with archive.local_file(item.path) as path:
+            new = writes.upload(
+                item.issue_key,
+                path,
+                item.file_name,
+                item.mime_type,
+                already=lambda: ours(before),
+            )
         journal.restored(item.attachment_id, str(new.get("id")), site)
         return item.result(Outcome.RESTORED, new_id=str(new.get("id")))

@@ -30,7 +30,7 @@ def plan_document(plan: Plan, state: ApplyState) -> dict[str, Any]:
         files.append(
             {
                 **d.to_dict(),
-                "sha256": d.sha256,
+                "sha256": d.sha256 or state.archived.get(d.attachment_id, {}).get("sha256", ""),
                 "outcome": state.outcome_of(d.attachment_id).value,
                 "reason": resolved.reason if resolved else "",
                 "at": resolved.at if resolved else "",

@@ -1,0 +1,177 @@
+"""The first cleanup policy: duplicates. Every copy of a group proven by bytes goes but one.
+
+Rules, each checked again by :func:`~.plan.check_plan` on the finished plan:
+
+* only groups proven by bytes (``sha256:`` hashes); a metadata scan is refused, saying so
+  (unless its likely groups were proven since: ``clean --prove``, :mod:`.prove`);
+* in each group one copy stays (the keep rule's, among copies not removed already); it is
+  never planned, and neither is the last copy of any content;
+* copies already removed from the site (by an earlier cleanup) are neither planned nor kept.
+
+Each deletion carries a :class:`~aa_tui.model.cleanup.RedundantCopy` proof.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from aa_tui.model.classify import file_type
+from aa_tui.model.cleanup import (
+    DUPLICATES,
+    KeepRule,
+    PlanFilters,
+    ProofKind,
+    RedundantCopy,
+    is_proven,
+)
+from aa_tui.model.dates import parse_jira_time
+from aa_tui.model.enums import VerifyMode
+from aa_tui.service.cleanup.policy import Selection, planned, scan_records
+from aa_tui.service.errors import InputError
+from aa_tui.store.results import ScanResults
+
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _id_number(attachment_id: str) -> tuple[int, str]:
+    return (int(attachment_id), "") if attachment_id.isdigit() else (-1, attachment_id)
+
+
+def _newest(locations: list[dict[str, Any]]) -> dict[str, Any]:
+    """The last upload (an unreadable date counts as the oldest; ties: the highest id)."""
+    return max(
+        locations,
+        key=lambda loc: (
+            parse_jira_time(loc.get("created") or "") or _EARLIEST,
+            _id_number(str(loc["attachment_id"])),
+        ),
+    )
+
+
+def _kept(locations: list[dict[str, Any]], keep: KeepRule) -> dict[str, Any]:
+    # The report lists a group's copies oldest first (ties: lowest id): the canonical copy.
+    return locations[0] if keep is KeepRule.OLDEST else _newest(locations)
+
+
+class Duplicates:
+    """Copies of byte-proven groups, biggest waste first; ``groups``: groups proven since the
+    scan (:func:`~.prove.prove_groups`), instead of the scan's own."""
+
+    name = DUPLICATES
+    proofs = frozenset({ProofKind.REDUNDANT_COPY})
+
+    def __init__(self, groups: list[dict[str, Any]] | None = None) -> None:
+        self.groups = groups
+
+    def admit(self, results: ScanResults) -> None:
+        if results.summary().scan.verify is VerifyMode.METADATA and self.groups is None:
+            raise InputError(
+                f"Scan {results.scan_id} compared files by name and size only (--verify "
+                "metadata): its groups are likely copies, not proven ones, and aa-tui deletes "
+                "only copies proven equal by their bytes. Add --prove to read every copy of "
+                "them in full first, or run an exact scan of the site and clean that one."
+            )
+
+    def select(self, results: ScanResults, filters: PlanFilters, removed: set[str]) -> Selection:
+        gone = removed
+        projects = {p.upper() for p in filters.projects}
+        types = {t.casefold() for t in filters.file_types}
+        wanted_groups = set(filters.groups)
+        marked = set(filters.attachment_ids)
+        groups = sorted(
+            results.groups() if self.groups is None else self.groups,
+            key=lambda g: (-int(g.get("wasted_size") or 0), str(g.get("hash"))),
+        )
+        chosen: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = []  # loc, kept, group
+        unproven = already = marked_kept = 0
+        limited = False
+        for group in groups:
+            if limited:
+                break
+            digest = str(group.get("hash") or "")
+            if wanted_groups and digest not in wanted_groups:
+                continue
+            if not is_proven(digest) or group.get("likely"):
+                unproven += 1
+                continue
+            if int(group.get("size") or 0) < max(filters.min_size, 1):
+                continue
+            all_locations = list(group.get("locations") or ())
+            locations = [loc for loc in all_locations if str(loc["attachment_id"]) not in gone]
+            already += len(all_locations) - len(locations)
+            if len(locations) < 2:
+                continue  # one copy left: it is the last one
+            pool = locations
+            if marked:
+                # Marked copies go, an unmarked copy stays (by the rule, among the unmarked).
+                unmarked = [loc for loc in locations if str(loc["attachment_id"]) not in marked]
+                pool = unmarked or locations
+                if not unmarked and any(str(loc["attachment_id"]) in marked for loc in locations):
+                    marked_kept += 1
+            kept = _kept(pool, filters.keep)
+            for loc in locations:
+                if loc is kept:
+                    continue
+                if projects and str(loc.get("project_key", "")).upper() not in projects:
+                    continue
+                if types and file_type(str(loc.get("file_name") or "")) not in types:
+                    continue
+                if marked and str(loc["attachment_id"]) not in marked:
+                    continue
+                if filters.limit is not None and len(chosen) >= filters.limit:
+                    limited = True
+                    break
+                chosen.append((loc, kept, group))
+        records = scan_records(results, (str(loc["attachment_id"]) for loc, _, _ in chosen))
+        deletions = [
+            planned(
+                loc,
+                records.get(str(loc["attachment_id"]), {}),
+                int(group["size"]),
+                str(group.get("mime_type") or ""),
+                RedundantCopy(
+                    group_hash=str(group["hash"]),
+                    keep_id=str(kept["attachment_id"]),
+                    keep_issue_key=str(kept["issue_key"]),
+                    keep_project_key=str(kept["project_key"]),
+                    keep_file_name=str(kept.get("file_name") or ""),
+                ),
+            )
+            for loc, kept, group in chosen
+        ]
+        notes = []
+        if unproven:
+            notes.append(
+                f"{unproven:,} group(s) are not proven by bytes (likely copies) and were left "
+                "out: aa-tui deletes only copies proven equal by a full SHA-256."
+            )
+        if already:
+            notes.append(f"{already:,} copies were removed already by an earlier cleanup.")
+        if marked_kept:
+            notes.append(
+                f"In {marked_kept:,} group(s) every copy was marked: one copy of each stays."
+            )
+        if limited:
+            notes.append(f"Stopped at the limit of {filters.limit:,} files.")
+        return Selection(deletions, notes, groups)
+
+
+def worth_proving(group: dict[str, Any], filters: PlanFilters, removed: dict[str, Any]) -> bool:
+    """Whether proving ``group`` could add to a plan with ``filters`` (saves reading it)."""
+    if filters.groups and group.get("hash") not in filters.groups:
+        return False
+    if int(group.get("size") or 0) < max(filters.min_size, 1):
+        return False
+    locations = [
+        loc for loc in group.get("locations") or () if str(loc["attachment_id"]) not in removed
+    ]
+    if len(locations) < 2:
+        return False
+    projects = {p.upper() for p in filters.projects}
+    marked = set(filters.attachment_ids)
+    return any(
+        (not projects or str(loc.get("project_key", "")).upper() in projects)
+        and (not marked or str(loc["attachment_id"]) in marked)
+        for loc in locations
+    )
