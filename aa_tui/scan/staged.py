@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from aa_tui.jira.errors import Cancelled, RequestRejected
 from aa_tui.model.dates import sort_time
@@ -84,13 +85,18 @@ class HashBook:
     unreadable: dict[str, str] = field(default_factory=dict)  # id -> reason
 
     def stage(self, name: str) -> dict[str, str]:
-        return getattr(self, name)
+        found: dict[str, str] = getattr(self, name)
+        return found
+
+
+#: what one read gives: (its digest, bytes read, the full digest when the read held the whole file)
+_Read = tuple[str, int, str | None]
 
 
 def canonical_order(records: Iterable[AttachmentRecord]) -> list[AttachmentRecord]:
     """Oldest upload first; ties by lowest attachment id (numerically when numeric)."""
 
-    def key(record: AttachmentRecord) -> tuple:
+    def key(record: AttachmentRecord) -> tuple[datetime, tuple[int, int, str]]:
         aid = record.attachment_id
         return (sort_time(record.created), (0, int(aid), "") if aid.isdigit() else (1, 0, aid))
 
@@ -225,7 +231,7 @@ class StagedHasher:
         """Split by every hash known so far; what still matches goes on to the next stage."""
         stage = STAGES[cohort.stage]
         upto = STAGES[: cohort.stage + 1]
-        buckets: dict[tuple, list[AttachmentRecord]] = defaultdict(list)
+        buckets: dict[tuple[str | None, ...], list[AttachmentRecord]] = defaultdict(list)
         for record in cohort.members:
             aid = record.attachment_id
             key = tuple(self._known(aid, record.size, s) for s in upto)
@@ -286,7 +292,7 @@ class StagedHasher:
     # -- the pool -------------------------------------------------------------------------------
     def _run(self) -> None:
         tasks = {"head": self._head, "tail": self._tail, "full": self._full}
-        running: dict[Future, tuple[_Cohort, AttachmentRecord]] = {}
+        running: dict[Future[_Read], tuple[_Cohort, AttachmentRecord]] = {}
         failure: BaseException | None = None
         self._progress()
         with ThreadPoolExecutor(self.workers, thread_name_prefix="aa-hash") as pool:
@@ -315,7 +321,7 @@ class StagedHasher:
         if self.cancel.is_set():
             raise Cancelled()
 
-    def _finished(self, cohort: _Cohort, record: AttachmentRecord, future: Future) -> None:
+    def _finished(self, cohort: _Cohort, record: AttachmentRecord, future: Future[_Read]) -> None:
         stage = STAGES[cohort.stage]
         self._learned(stage, record.attachment_id, future)
         self._done[stage] += 1
@@ -334,7 +340,7 @@ class StagedHasher:
         if cohort.pending == 0:
             self._close(cohort)
 
-    def _learned(self, stage: str, aid: str, future: Future) -> None:
+    def _learned(self, stage: str, aid: str, future: Future[_Read]) -> None:
         """Put what one read says about ``aid`` in the book and the next checkpoint."""
         exc = future.exception()
         if exc is not None:
@@ -388,7 +394,7 @@ class StagedHasher:
         )
 
     # Each task returns (stage hash, bytes read, full hash when this read completed the file).
-    def _head(self, record: AttachmentRecord) -> tuple[str, int, str | None]:
+    def _head(self, record: AttachmentRecord) -> _Read:
         aid, size = record.attachment_id, record.size
         chunks: list[bytes] = []
         read = self.reader(aid, 0, min(size, HEAD_BYTES) - 1, chunks.append)
@@ -401,7 +407,7 @@ class StagedHasher:
         digest = state.hexdigest()
         return digest, read, digest if size <= HEAD_BYTES else None
 
-    def _tail(self, record: AttachmentRecord) -> tuple[str, int, str | None]:
+    def _tail(self, record: AttachmentRecord) -> _Read:
         aid, size = record.attachment_id, record.size
         start = max(HEAD_BYTES, size - TAIL_BYTES)
         chunks: list[bytes] = []
@@ -414,7 +420,7 @@ class StagedHasher:
             whole = hashlib.sha256(head + data).hexdigest()
         return hashlib.sha256(data).hexdigest(), read, whole
 
-    def _full(self, record: AttachmentRecord) -> tuple[str, int, str | None]:
+    def _full(self, record: AttachmentRecord) -> _Read:
         aid, size = record.attachment_id, record.size
         state = self._head_states.pop(aid, None)
         start = HEAD_BYTES

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aa_tui.model.insights import InsightSettings
 from aa_tui.reports.csv_tables import write_csv
@@ -42,7 +43,7 @@ def export_results(
     csv_dir: Path | None = None,
     html_path: Path | None = None,
     settings: InsightSettings | None = None,
-    cleanup: dict | None = None,
+    cleanup: dict[str, Any] | None = None,
 ) -> Export:
     """Write the report as JSON, CSV tables and/or HTML; ``settings`` (thresholds, a cap)
     rebuild the insight tables when they differ from the saved ones."""

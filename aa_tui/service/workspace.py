@@ -75,7 +75,7 @@ class Workspace:
             register_secret(token)
 
     @classmethod
-    def open(cls, data_dir: str | Path | None = None, **options) -> Workspace:
+    def open(cls, data_dir: str | Path | None = None, **options: Any) -> Workspace:
         """The store under ``data_dir``, else ``$AA_TUI_DATA_DIR``, else the user data dir."""
         return cls(Store(resolve_data_dir(data_dir)), **options)
 
