@@ -33,8 +33,8 @@ import _common as c
 
 from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.cloud.client import BULKFETCH_MAX, SEARCH_PAGE_SIZE, CloudClient
-from aa_tui.jira.errors import Cancelled
 from aa_tui.jira.governor import RateGovernor
+from aa_tui.model.errors import Cancelled
 from aa_tui.scan.engine import ScanEngine, ScanRequest
 from aa_tui.store.store import Store
 

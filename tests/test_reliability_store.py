@@ -15,7 +15,7 @@ from helpers.cli import aa
 from helpers.scanning import make_client, run_scan
 
 from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.jira.errors import Cancelled
+from aa_tui.model.errors import Cancelled
 from aa_tui.store.store import Store
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers.scanning import assert_matches_truth, make_client, run_scan
 
-from aa_tui.jira.errors import Cancelled
+from aa_tui.model.errors import Cancelled
 from aa_tui.model.records import Scope
 from aa_tui.reports.json_file import full_report
 from aa_tui.scan.staged import HEAD_BYTES

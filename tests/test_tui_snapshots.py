@@ -79,7 +79,7 @@ def test_new_scan_jql(snap_compare, app, scanned):
 
 
 def _waiting_runner(listener, cancel):
-    from aa_tui.jira.errors import Cancelled
+    from aa_tui.model.errors import Cancelled
 
     cancel.wait(30)
     raise Cancelled()

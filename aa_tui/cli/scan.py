@@ -17,8 +17,8 @@ def run_scan(args: argparse.Namespace, workspace: Workspace) -> int:
     """``aa-tui scan``: the scan in a thread, a progress line, the summary; the exit code."""
     from aa_tui.cli.progress import ProgressLine, print_summary
     from aa_tui.cli.threads import run_in_thread
-    from aa_tui.service.errors import EXIT_CANCELLED, EXIT_OK, UsageError, describe
-    from aa_tui.service.scanning import Cancelled, scan_request
+    from aa_tui.service.errors import EXIT_CANCELLED, EXIT_OK, Cancelled, UsageError, describe
+    from aa_tui.service.scanning import scan_request
 
     request = scan_request(
         args.site,

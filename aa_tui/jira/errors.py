@@ -1,16 +1,14 @@
 """What talking to Jira can raise, each with a sentence a user can act on.
 
-``Cancelled`` lives in :mod:`aa_tui.model.errors` (the user's stop is not a Jira error); it is
-imported here too for the modules that still name it from this one.
+(The user's stop, ``Cancelled``, is not a Jira error: it lives in :mod:`aa_tui.model.errors`.)
 """
 
 from __future__ import annotations
 
-from aa_tui.model.errors import EXIT_FAILED, EXIT_USAGE, AaTuiError, Cancelled, InternalError
+from aa_tui.model.errors import EXIT_FAILED, EXIT_USAGE, AaTuiError, InternalError
 
 __all__ = [
     "AuthError",
-    "Cancelled",
     "ExpiredTokenError",
     "Forbidden",
     "GaveUpError",

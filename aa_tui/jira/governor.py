@@ -135,7 +135,7 @@ class RateGovernor:
             origin = origin_of(scope)
             while True:
                 if cancel is not None and cancel.is_set():
-                    from aa_tui.jira.errors import Cancelled
+                    from aa_tui.model.errors import Cancelled
 
                     raise Cancelled()
                 now = time.monotonic()

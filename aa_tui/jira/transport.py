@@ -28,14 +28,13 @@ import httpx
 import orjson
 
 from aa_tui.jira.errors import (
-    Cancelled,
     GaveUpError,
     NotJiraError,
     TLSVerifyError,
     UnreachableError,
 )
 from aa_tui.jira.governor import RETRYABLE_STATUS, RateGovernor, parse_retry_after
-from aa_tui.model.errors import InternalError
+from aa_tui.model.errors import Cancelled, InternalError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -17,12 +17,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 from aa_tui.analysis.insights import build_insights, file_table, unreadable_rows
-from aa_tui.jira.errors import Cancelled, JiraError, UsageError
+from aa_tui.jira.errors import JiraError, UsageError
 from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.parse import ParseResult, parse_issue
 from aa_tui.jira.protocol import JiraSite, Operation, ServerInfo
 from aa_tui.logs import redact
 from aa_tui.model.enums import Phase, ScanStatus, VerifyMode
+from aa_tui.model.errors import Cancelled
 from aa_tui.model.events import RecentRate, ScanProgress
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, Scope
 from aa_tui.model.scans import ScanInfo

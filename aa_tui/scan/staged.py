@@ -27,8 +27,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from aa_tui.jira.errors import Cancelled, RequestRejected
+from aa_tui.jira.errors import RequestRejected
 from aa_tui.model.dates import sort_time
+from aa_tui.model.errors import Cancelled
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup
 
 HEAD_BYTES = 4096

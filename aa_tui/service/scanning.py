@@ -6,11 +6,11 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
-from aa_tui.jira.errors import Cancelled
 from aa_tui.jira.jql import validate_project_keys
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.jira.site import normalize_site_url
 from aa_tui.model.enums import VerifyMode
+from aa_tui.model.errors import Cancelled
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.records import Scope
 from aa_tui.scan.engine import ScanEngine, ScanOutcome, ScanRequest

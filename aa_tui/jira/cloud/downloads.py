@@ -22,9 +22,10 @@ from urllib.parse import urljoin
 import httpx
 
 from aa_tui.jira.cloud.responses import check_auth
-from aa_tui.jira.errors import Cancelled, RequestRejected
+from aa_tui.jira.errors import RequestRejected
 from aa_tui.jira.site import same_origin
 from aa_tui.jira.transport import NO_RETRY, Controls, Retry, retrying, short
+from aa_tui.model.errors import Cancelled
 
 STREAM_CHUNK = 256 * 1024
 #: Waits between download retries are a quarter of the API's: nothing is lost by trying again.

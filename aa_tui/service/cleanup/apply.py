@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from aa_tui.archive import ArchiveStore, open_archive
-from aa_tui.jira.errors import Cancelled, Forbidden
+from aa_tui.jira.errors import Forbidden
 from aa_tui.jira.protocol import Identity, JiraSite
 from aa_tui.model.cleanup import (
     CleanupPhase,
@@ -39,6 +39,7 @@ from aa_tui.model.cleanup import (
     Plan,
     PlannedDeletion,
 )
+from aa_tui.model.errors import Cancelled
 from aa_tui.service.cleanup.comments import issues_to_comment, post_comments
 from aa_tui.service.cleanup.permissions import MissingPermission, check_delete_permissions
 from aa_tui.service.cleanup.remove import Remover

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from aa_tui.jira.errors import Cancelled, RequestRejected
+from aa_tui.jira.errors import RequestRejected
 from aa_tui.model.cleanup import PROVEN_PREFIX
+from aa_tui.model.errors import Cancelled
 
 Reader = Callable[[str, int, "int | None", Callable[[bytes], None]], int]
 

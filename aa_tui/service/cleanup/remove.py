@@ -26,9 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from aa_tui.archive import ArchiveKey, ArchiveStore, Check, HashMismatch, Source, manifest_line
-from aa_tui.jira.errors import Cancelled, Forbidden
+from aa_tui.jira.errors import Forbidden
 from aa_tui.jira.protocol import Deleted, Identity, JiraSite
 from aa_tui.model.cleanup import ItemResult, Outcome, Plan, PlannedDeletion
+from aa_tui.model.errors import Cancelled
 from aa_tui.service.cleanup.permissions import MissingPermission
 from aa_tui.service.cleanup.schedule import NotStarted
 from aa_tui.store.audit import ApplyState, AuditJournal

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from aa_tui.archive import ArchiveStore, Check, open_manifest
-from aa_tui.jira.errors import Cancelled, Forbidden
+from aa_tui.jira.errors import Forbidden
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, ItemResult, Outcome
+from aa_tui.model.errors import Cancelled
 from aa_tui.service.cleanup.permissions import MissingPermission, permission_sentence
 from aa_tui.service.cleanup.schedule import NotStarted, run_by_issue
 from aa_tui.service.errors import InputError
