@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 _OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
@@ -37,3 +38,15 @@ def epoch_ms(stamp: str | None) -> int | None:
     millisecond times (a float holds them to well under half a millisecond)."""
     when = parse_jira_time(stamp or "")
     return None if when is None else round(when.timestamp() * 1000)
+
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def stamp(clock: Clock | None = None) -> str:
+    """Now (or ``clock()``, as tests set it) as aa-tui records times: ISO 8601 to the second."""
+    return (clock or utc_now)().isoformat(timespec="seconds")

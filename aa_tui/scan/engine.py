@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from aa_tui.analysis.insights import build_insights, file_table, unreadable_rows
@@ -22,6 +22,7 @@ from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.parse import ParseResult, parse_issue
 from aa_tui.jira.protocol import JiraSite, Operation, ServerInfo
 from aa_tui.logs import redact
+from aa_tui.model.dates import stamp, utc_now
 from aa_tui.model.enums import Phase, ScanStatus, VerifyMode
 from aa_tui.model.errors import Cancelled
 from aa_tui.model.events import RecentRate, ScanProgress
@@ -83,7 +84,7 @@ class ScanEngine:
         self.store = store
         self.request = request
         self.listener = listener or (lambda event: None)
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or utc_now
         #: told the scan's id once its journal is locked: from then on the scan is this engine's
         self.on_opened = on_opened or (lambda scan_id: None)
         self.jql = build_scan_jql(request.scope.projects, request.scope.jql)
@@ -223,7 +224,7 @@ class ScanEngine:
             email=request.email,
             scope=request.scope,
             verify=request.verify,
-            started_at=self.clock().isoformat(timespec="seconds"),
+            started_at=stamp(self.clock),
         )
         journal = self.store.open_journal(info.id)
         self.on_opened(info.id)
@@ -467,7 +468,7 @@ class ScanEngine:
         totals.throttled = counters["throttled"]
         info.status = ScanStatus.COMPLETE
         info.message = ""
-        info.finished_at = self.clock().isoformat(timespec="seconds")
+        info.finished_at = stamp(self.clock)
         info.duration_s = previous + (time.monotonic() - started)
         summary = build_summary(info, breakdown, insights)
         summary["warnings"] = list(self.warnings)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime
 
 from aa_tui.analysis.compare import group_changes
 from aa_tui.analysis.facts import Facts
@@ -16,6 +16,7 @@ from aa_tui.analysis.insights import build_insights, months_of
 from aa_tui.analysis.lists import FILE_LISTS, select_files, select_list
 from aa_tui.analysis.whatif import room_under
 from aa_tui.memory import gc_paused, keep_out_of_collections
+from aa_tui.model.dates import utc_now
 from aa_tui.model.file_table import FileTable
 from aa_tui.model.insights import (
     FileList,
@@ -83,7 +84,7 @@ def _table(results: ScanResults) -> FileTable:
 
 def scan_now(summary: ScanSummary) -> datetime:
     """The moment a scan's ages are counted from: its finish (else now)."""
-    return summary.scan.finished() or datetime.now(timezone.utc)
+    return summary.scan.finished() or utc_now()
 
 
 def _saved(summary: ScanSummary) -> Insights:

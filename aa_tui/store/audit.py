@@ -18,25 +18,18 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from aa_tui.model.cleanup import AuditEntry, Outcome, Plan, PlannedDeletion
+from aa_tui.model.dates import Clock, stamp
 from aa_tui.store.journal import Journal, JournalBusyError, read_journal
 from aa_tui.store.plans import PlanStore
 from aa_tui.store.store import Store, StoreError
 
 AUDIT_FILE = "audit.jsonl"
 RESTORES_DIR = "restores"
-
-Clock = Callable[[], datetime]
-
-
-def _now(clock: Clock | None) -> str:
-    return (clock or (lambda: datetime.now(timezone.utc)))().isoformat(timespec="seconds")
 
 
 class AuditJournal:
@@ -52,7 +45,7 @@ class AuditJournal:
             self._journal.append(kind, **payload)
 
     def now(self) -> str:
-        return _now(self._clock)
+        return stamp(self._clock)
 
     def start(self, **options: Any) -> None:
         self._append("start", at=self.now(), **options)
@@ -185,11 +178,13 @@ class RestoreJournal:
 
     def intent(self, attachment_id: str, before: list[str]) -> None:
         """Before the upload: the ids the issue had, to tell our upload from others later."""
-        self._journal.append("upload_intent", id=attachment_id, before=before, at=_now(self._clock))
+        self._journal.append(
+            "upload_intent", id=attachment_id, before=before, at=stamp(self._clock)
+        )
 
     def restored(self, attachment_id: str, new_id: str, site: str, how: str = "uploaded") -> None:
         self._journal.append(
-            "restored", id=attachment_id, new_id=new_id, site=site, how=how, at=_now(self._clock)
+            "restored", id=attachment_id, new_id=new_id, site=site, how=how, at=stamp(self._clock)
         )
 
     def close(self) -> None:

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from aa_tui.model.cleanup import (
     Plan,
     PlannedDeletion,
 )
+from aa_tui.model.dates import stamp
 from aa_tui.model.errors import Cancelled
 from aa_tui.service.cleanup.comments import issues_to_comment, post_comments
 from aa_tui.service.cleanup.permissions import MissingPermission, check_delete_permissions
@@ -176,7 +177,7 @@ class CleanupRun:
         # From the first moment the plan counts as being applied: a kill even before its first
         # write leaves a plan that --resume finds (a refusal before any write undoes this).
         if row is not None and row.status == "saved":
-            plans.mark(plan.id, status="applying", started_at=_now(self._clock))
+            plans.mark(plan.id, status="applying", started_at=stamp(self._clock))
         self._emit(force=True, message=f"Signing in to {plan.site}")
         try:
             self._client = client = self._connect()
@@ -358,10 +359,6 @@ class CleanupRun:
             f'comments" there now ({exc}); the files are deleted, the comments still to post: '
             "continue with --resume once it is granted."
         )
-
-
-def _now(clock: Callable[[], datetime] | None) -> str:
-    return (clock() if clock else datetime.now(timezone.utc)).isoformat(timespec="seconds")
 
 
 def _counts(plan: Plan, state: ApplyState) -> dict[Outcome, int]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from aa_tui.model.cleanup import (
     ProofKind,
     project_totals,
 )
+from aa_tui.model.dates import stamp
 from aa_tui.model.enums import VerifyMode
 from aa_tui.service.cleanup.apply import ApplyOptions, CleanupRun
 from aa_tui.service.cleanup.duplicates import worth_proving
@@ -271,7 +272,7 @@ class Cleanup:
         if row is None or row.status == "saved":
             # Counted as being applied from now: a kill before the first write leaves a plan
             # that --resume finds (a refusal before any write makes it "saved" again).
-            self._plans.mark(plan.id, status="applying", started_at=plan_time(self._clock))
+            self._plans.mark(plan.id, status="applying", started_at=stamp(self._clock))
         return CleanupRun(
             self._store,
             plan,
@@ -347,10 +348,6 @@ class Cleanup:
             listener=listener,
             workers=workers,
         )
-
-
-def plan_time(clock: Callable[[], datetime] | None) -> str:
-    return (clock() if clock else datetime.now(timezone.utc)).isoformat(timespec="seconds")
 
 
 class _NoScan:

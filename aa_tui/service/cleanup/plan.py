@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from aa_tui.model.cleanup import (
@@ -28,6 +28,7 @@ from aa_tui.model.cleanup import (
     RedundantCopy,
     is_proven,
 )
+from aa_tui.model.dates import stamp
 from aa_tui.model.errors import InternalError
 from aa_tui.service.cleanup.duplicates import Duplicates
 from aa_tui.service.cleanup.policy import CleanupPolicy
@@ -70,14 +71,13 @@ def make_plan(
             f"of scan {results.scan_id} (its projects: {', '.join(sorted(known)) or 'none'})."
         )
     selection = policy.select(results, filters, gone)
-    clock = now or (lambda: datetime.now(timezone.utc))
     plan = Plan(
         id=plan_id,
         scan_id=results.scan_id,
         site=header.site,
         email=email,
         browse_url=header.browse_url,
-        created_at=clock().isoformat(timespec="seconds"),
+        created_at=stamp(now),
         filters=filters,
         deletions=selection.deletions,
         notes=list(notes or []) + selection.notes,
