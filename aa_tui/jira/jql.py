@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from aa_tui.jira.errors import UsageError
+from aa_tui.model.records import PROJECT_KEY
 
-PROJECT_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,254}$")
 BASE_RESTRICTION = "attachments IS NOT EMPTY"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -43,6 +44,10 @@ class AttachmentRecord:
 
 _ATTACHMENT_FIELDS = tuple(AttachmentRecord.__dataclass_fields__)
 _attachment_values = operator.attrgetter(*_ATTACHMENT_FIELDS)
+
+
+#: a Jira project key as Jira allows it (a letter, then letters, digits or underscores)
+PROJECT_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,254}$")
 
 
 @dataclass(frozen=True, slots=True)

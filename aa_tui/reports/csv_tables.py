@@ -11,6 +11,7 @@ from typing import Any
 
 from aa_tui.jira.links import attachment_content_url
 from aa_tui.model.insights import FILE_ROW_FIELDS, INSIGHT_TABLES
+from aa_tui.model.links import issue_url
 from aa_tui.model.summary import TABLES
 
 LOCATION_COLUMNS = (
@@ -47,7 +48,7 @@ def _links(base: str, loc: dict[str, Any]) -> dict[str, str]:
     if not base:
         return {"issue_url": "", "attachment_url": ""}
     return {
-        "issue_url": f"{base}/browse/{loc['issue_key']}",
+        "issue_url": issue_url(base, loc["issue_key"]),
         "attachment_url": attachment_content_url(base, loc["attachment_id"]),
     }
 

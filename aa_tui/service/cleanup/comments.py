@@ -12,6 +12,7 @@ from collections.abc import Callable
 from aa_tui.jira.document import Bullets, Document, Paragraph, Text
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.cleanup import Outcome, Plan, PlannedDeletion
+from aa_tui.model.links import issue_url
 from aa_tui.model.units import size_text
 from aa_tui.service.cleanup.schedule import NotStarted, run_by_issue
 from aa_tui.store.audit import ApplyState, AuditJournal
@@ -35,7 +36,7 @@ def comment_body(plan: Plan, removed: list[PlannedDeletion]) -> Document:
             )
             items.append(Paragraph((Text(only),)))
             continue
-        where = f"{plan.issue_base}/browse/{d.keep_issue_key}" if plan.issue_base else ""
+        where = issue_url(plan.issue_base, d.keep_issue_key) if plan.issue_base else ""
         same_issue = d.keep_issue_key == d.issue_key
         nodes = [
             Text(f"{d.file_name} ({size}, attachment {d.attachment_id}): the identical copy "),
