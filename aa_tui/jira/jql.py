@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 from aa_tui.jira.errors import UsageError
+from aa_tui.model.errors import Option
 from aa_tui.model.records import PROJECT_KEY
+
+JQL = Option("--jql", "the JQL")
 
 BASE_RESTRICTION = "attachments IS NOT EMPTY"
 
@@ -45,7 +48,7 @@ def build_scan_jql(projects: tuple[str, ...] = (), user_jql: str = "") -> str:
     jql = (user_jql or "").strip()
     if jql:
         if re.search(r"\border\s+by\b", _strip_strings(jql), re.IGNORECASE):
-            raise UsageError("Leave ORDER BY out of --jql: aa-tui orders the search itself.")
+            raise UsageError("Leave ORDER BY out of ", JQL, ": aa-tui orders the search itself.")
         outside = _strip_strings(jql)
         if '"' in outside or "'" in outside:
             # A string left open would swallow the closing parenthesis and ORDER BY.

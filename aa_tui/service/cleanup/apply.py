@@ -46,6 +46,7 @@ from aa_tui.service.cleanup.permissions import MissingPermission, check_delete_p
 from aa_tui.service.cleanup.remove import Remover
 from aa_tui.service.cleanup.schedule import run_by_issue
 from aa_tui.service.errors import InputError
+from aa_tui.service.wording import AN_ARCHIVE, ARCHIVE, RESUME
 from aa_tui.store.audit import ApplyState, AuditJournal, AuditLog, Resolved
 from aa_tui.store.store import Store
 
@@ -201,8 +202,9 @@ class CleanupRun:
         state = self._audit.state(plan.id)
         if state.started and not self.resume:
             raise InputError(
-                f"Plan {plan.id} was applied before and did not finish: continue it with "
-                "--resume (the same plan, exactly what is left)."
+                f"Plan {plan.id} was applied before and did not finish: continue it with ",
+                RESUME,
+                " (the same plan, exactly what is left).",
             )
         options = self._options_for(state)
         archive = options.store
@@ -327,7 +329,9 @@ class CleanupRun:
             self.outcome = outcome
             raise Cancelled(
                 f"Cleanup stopped: {outcome.pending:,} files of plan {plan.id} are left; "
-                "continue with --resume."
+                "continue with ",
+                RESUME,
+                ".",
             )
         return outcome
 
@@ -339,12 +343,13 @@ class CleanupRun:
         asked = self.options.store
         if asked is not None and first_archive and not asked.same_as(first_archive):
             raise InputError(
-                f"Plan {self.plan.id} archives to {first_archive}; resume it with that "
-                "--archive folder (or none: the same one is used)."
+                f"Plan {self.plan.id} archives to {first_archive}; resume it with that ",
+                ARCHIVE,
+                " folder (or none: the same one is used).",
             )
         if asked is not None and not first_archive:
             raise InputError(
-                f"Plan {self.plan.id} was started without --archive; resume it without one."
+                f"Plan {self.plan.id} was started without ", AN_ARCHIVE, "; resume it without one."
             )
         return replace(
             self.options,
@@ -357,7 +362,9 @@ class CleanupRun:
         return MissingPermission(
             f'Jira refused a comment with HTTP 403: the account {identity.email} lacks "Add '
             f'comments" there now ({exc}); the files are deleted, the comments still to post: '
-            "continue with --resume once it is granted."
+            "continue with ",
+            RESUME,
+            " once it is granted.",
         )
 
 

@@ -29,6 +29,7 @@ from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.enums import VerifyMode
 from aa_tui.service.cleanup.policy import Selection, planned, scan_records
 from aa_tui.service.errors import InputError
+from aa_tui.service.wording import PROVE_OR_EXACT, VERIFY_METADATA
 from aa_tui.store.results import ScanResults
 
 _EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
@@ -67,10 +68,12 @@ class Duplicates:
     def admit(self, results: ScanResults) -> None:
         if results.summary().scan.verify is VerifyMode.METADATA and self.groups is None:
             raise InputError(
-                f"Scan {results.scan_id} compared files by name and size only (--verify "
-                "metadata): its groups are likely copies, not proven ones, and aa-tui deletes "
-                "only copies proven equal by their bytes. Add --prove to read every copy of "
-                "them in full first, or run an exact scan of the site and clean that one."
+                f"Scan {results.scan_id} compared files by name and size only (",
+                VERIFY_METADATA,
+                "): its groups are likely copies, not proven ones, and aa-tui deletes only "
+                "copies proven equal by their bytes. ",
+                PROVE_OR_EXACT,
+                " of the site and clean that one.",
             )
 
     def select(self, results: ScanResults, filters: PlanFilters, removed: set[str]) -> Selection:

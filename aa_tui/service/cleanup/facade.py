@@ -52,6 +52,7 @@ from aa_tui.service.cleanup.prove import prove_groups
 from aa_tui.service.cleanup.recheck import Recheck, recheck_plan
 from aa_tui.service.cleanup.restore import RestorePlan, RestoreRun, read_restore_plan
 from aa_tui.service.errors import InputError
+from aa_tui.service.wording import SCAN_LIST
 from aa_tui.store.audit import ApplyState, AuditLog
 from aa_tui.store.plans import PlanRow, PlanStore, new_plan_id
 from aa_tui.store.store import Store
@@ -138,7 +139,7 @@ class Cleanup:
         files already removed are left out."""
         info = self._store.get_scan(scan_id)
         if info is None:
-            raise InputError(f"No scan {scan_id!r} in the store (see `aa-tui scans`).")
+            raise InputError(f"No scan {scan_id!r} in the store (see ", SCAN_LIST, ").")
         if not self._store.has_results(scan_id):
             raise InputError(f"Scan {scan_id} did not finish ({info.status}): nothing to clean.")
         results = self._store.results(scan_id)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from aa_tui.jira.errors import UsageError
 from aa_tui.jira.protocol import DELETE_PERMISSIONS, Identity, JiraSite
 from aa_tui.model.cleanup import PlannedDeletion
+from aa_tui.model.errors import MessagePart
+from aa_tui.service.wording import PROJECTS_OUT
 
 PERMISSION_NAMES = {
     "DELETE_ALL_ATTACHMENTS": "Delete all attachments",
@@ -22,8 +24,9 @@ class MissingPermission(UsageError):
 
 def permission_sentence(
     email: str, missing: dict[str, list[str]], *, after: str = "so nothing was deleted"
-) -> str:
-    """``missing``: permission key -> projects; one sentence naming them all."""
+) -> tuple[MessagePart, ...]:
+    """``missing``: permission key -> projects; one sentence naming them all (as the parts of
+    an error's message: ``MissingPermission(*permission_sentence(...))``)."""
     parts = []
     for key, projects in missing.items():
         where = "project " if len(projects) == 1 else "projects "
@@ -32,7 +35,9 @@ def permission_sentence(
     noun = "permission" if len(parts) == 1 else "permissions"
     return (
         f"The Jira account {email} lacks the {noun} {lacks}, {after}: ask a Jira admin to "
-        "grant it, or leave those projects out (--projects)."
+        "grant it, or ",
+        PROJECTS_OUT,
+        ".",
     )
 
 
@@ -62,4 +67,4 @@ def check_delete_permissions(
         if key in comment_projects and not held.get("ADD_COMMENTS", True):
             missing.setdefault("ADD_COMMENTS", []).append(key)
     if missing:
-        raise MissingPermission(permission_sentence(identity.email, missing))
+        raise MissingPermission(*permission_sentence(identity.email, missing))

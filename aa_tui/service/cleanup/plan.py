@@ -33,6 +33,7 @@ from aa_tui.model.errors import InternalError
 from aa_tui.service.cleanup.duplicates import Duplicates
 from aa_tui.service.cleanup.policy import CleanupPolicy
 from aa_tui.service.errors import InputError
+from aa_tui.service.wording import LIMIT, MIN_SIZE, PROJECTS
 from aa_tui.store.results import ScanResults
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -58,17 +59,19 @@ def make_plan(
     header = summary.scan
     policy.admit(results)
     if filters.limit is not None and filters.limit < 0:
-        raise InputError("--limit must be zero or more.")
+        raise InputError(LIMIT, " must be zero or more.")
     if filters.min_size < 0:
-        raise InputError("--min-size must be zero or more bytes.")
+        raise InputError(MIN_SIZE, " must be zero or more bytes.")
     gone = set(removed)
     projects = {p.upper() for p in filters.projects}
     known = {str(row.key).upper() for row in summary.table("projects")}
     unknown = sorted(projects - known)
     if unknown:
+        verb = "is not a project" if len(unknown) == 1 else "are not projects"
         raise InputError(
-            f"--projects: {', '.join(unknown)} {'is not a project' if len(unknown) == 1 else 'are not projects'} "
-            f"of scan {results.scan_id} (its projects: {', '.join(sorted(known)) or 'none'})."
+            PROJECTS,
+            f": {', '.join(unknown)} {verb} of scan {results.scan_id} "
+            f"(its projects: {', '.join(sorted(known)) or 'none'}).",
         )
     selection = policy.select(results, filters, gone)
     plan = Plan(

@@ -32,6 +32,7 @@ from aa_tui.model.cleanup import ItemResult, Outcome, Plan, PlannedDeletion
 from aa_tui.model.errors import Cancelled
 from aa_tui.service.cleanup.permissions import MissingPermission
 from aa_tui.service.cleanup.schedule import NotStarted
+from aa_tui.service.wording import RESUME
 from aa_tui.store.audit import ApplyState, AuditJournal
 
 
@@ -115,7 +116,9 @@ class Remover:
                 f"Jira refused to delete {d.file_name} on {d.issue_key} (HTTP 403): the account "
                 f'{self.identity.email} lacks "Delete all attachments" in project '
                 f"{d.project_key} now, so the run stopped with {self.deleted_so_far():,} files "
-                "deleted and the rest still planned: continue with --resume once it is granted."
+                "deleted and the rest still planned: continue with ",
+                RESUME,
+                " once it is granted.",
             ) from None
 
     # -- one file -------------------------------------------------------------------------------

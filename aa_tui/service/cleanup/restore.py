@@ -28,6 +28,7 @@ from aa_tui.model.errors import Cancelled
 from aa_tui.service.cleanup.permissions import MissingPermission, permission_sentence
 from aa_tui.service.cleanup.schedule import NotStarted, run_by_issue
 from aa_tui.service.errors import InputError
+from aa_tui.service.wording import RESUME_SAME
 from aa_tui.store.audit import AuditLog, RestoreJournal, RestoreState
 from aa_tui.store.plans import PlanStore
 
@@ -221,7 +222,7 @@ class RestoreRun:
         ]
         if missing:
             raise MissingPermission(
-                permission_sentence(
+                *permission_sentence(
                     email, {"CREATE_ATTACHMENTS": missing}, after="so nothing was uploaded"
                 )
             )
@@ -249,8 +250,9 @@ class RestoreRun:
         except Forbidden as exc:
             error = MissingPermission(
                 f"Jira refused an upload with HTTP 403 ({exc}): the account {email} lacks "
-                '"Create attachments" there now; continue with the same command once it is '
-                "granted."
+                '"Create attachments" there now; continue with ',
+                RESUME_SAME,
+                " once it is granted.",
             )
         except BaseException as exc:  # noqa: BLE001
             error = exc
