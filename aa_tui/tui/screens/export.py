@@ -104,8 +104,10 @@ class ExportScreen(AppModal):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _write(self, path: Path, kind: str) -> None:
-        target = {"json_path": path} if kind == "json" else {"csv_dir": path}
-        done = self.workspace.export(self.scan_id, results=self.results, **target)
+        json_path, csv_dir = (path, None) if kind == "json" else (None, path)
+        done = self.workspace.export(
+            self.scan_id, json_path=json_path, csv_dir=csv_dir, results=self.results
+        )
         self.post_message(Exported(" · ".join(done.lines())))
 
     def on_exported(self, message: Exported) -> None:

@@ -190,7 +190,7 @@ class ScanStats(Static):
         if p.phase_bytes_total:
             left_to_read = fmt.size(p.phase_bytes_total - p.phase_bytes_done)
             read += f", ≤ {left_to_read} left" if narrow else f", at most {left_to_read} to go"
-        rows = [
+        rows: list[tuple[str | Text, ...]] = [
             ("This phase", done, "Time left", left),
             ("Throughput", speed, "Elapsed", fmt.duration(p.elapsed_s)),
             (

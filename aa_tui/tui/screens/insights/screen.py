@@ -3,6 +3,7 @@ hygiene, heat and the lists of files behind every number. Enter opens a row's fi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from textual import on, work
@@ -267,7 +268,7 @@ class InsightsScreen(AppScreen):
         self,
         table_id: str,
         columns: tuple[str, ...],
-        rows: list[tuple[str, ...]],
+        rows: Sequence[tuple[str, ...]],
         choices: list[FileListChoice],
     ) -> None:
         table = self.query_one(f"#{table_id}", VimDataTable)
