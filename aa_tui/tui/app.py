@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -73,7 +74,7 @@ class AATuiApp(HostApp):
         return self.config.site_names.get(site, site)
 
     # -- start ----------------------------------------------------------------------------------
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         from aa_tui.tui.screens.sites import SitesScreen
 
         return SitesScreen()
@@ -136,7 +137,7 @@ class AATuiApp(HostApp):
 
     async def run_action(
         self,
-        action: str | tuple,
+        action: str | ActionParseResult,
         default_namespace: DOMNode | None = None,
         namespaces: Mapping[str, DOMNode] | None = None,
     ) -> bool:
@@ -289,7 +290,7 @@ class AATuiApp(HostApp):
         )
         return True
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's own "Keys" opens its key panel; ours (below) lists this screen's keys.
         yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
         yield SystemCommand(

@@ -29,7 +29,7 @@ def _exists(path: Path, kind: str) -> bool:
     return path.is_dir() and any(path.glob("*.csv"))
 
 
-class ExportScreen(AppModal):
+class ExportScreen(AppModal[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Cancel", id="export.cancel"),
         Binding("ctrl+s", "export", "Export", id="export.run"),

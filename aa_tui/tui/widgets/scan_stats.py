@@ -11,6 +11,7 @@ events always draw the same screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -64,7 +65,7 @@ class Carried:
     bytes_read: int = 0
 
     @classmethod
-    def from_totals(cls, totals: dict) -> Carried:
+    def from_totals(cls, totals: dict[str, Any]) -> Carried:
         carried = totals.get("carried") or {}
         by_stage = carried.get("bytes_read_by_stage") or {}
         return cls(

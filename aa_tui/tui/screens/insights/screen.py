@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -312,7 +313,7 @@ class InsightsScreen(AppScreen):
         settings = self.app.settings
         self.app.push_screen(CapScreen(settings.insights.cap, settings.path), chosen)
 
-    def _open(self, table: DataTable, row: int) -> None:
+    def _open(self, table: DataTable[Any], row: int) -> None:
         from aa_tui.tui.screens.insights.files import FilesScreen
 
         choices = self.choices.get(table.id or "", [])
