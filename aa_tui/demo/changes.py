@@ -10,25 +10,21 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import Any, TypeAlias
 
 from aa_tui.demo import catalog as cat
 from aa_tui.demo.generator import DemoData
-from aa_tui.demo.issue_view import COMMENT_ID_BASE, COMMENTS_PER_ISSUE, CommentRecord
+from aa_tui.demo.issue_view import (
+    COMMENT_ID_BASE,
+    COMMENTS_PER_ISSUE,
+    DEMO_USER,
+    CommentRecord,
+    Upload,
+)
 from aa_tui.demo.truth import SiteTruth
 
-DEMO_USER = -1  # the author index of what the demo user posts
-
-
-@dataclass(frozen=True, slots=True)
-class Upload:
-    j: int  # attachment index (>= the generated count)
-    issue: int
-    filename: str
-    mime: str
-    content: bytes
-    created: float
-    author: int = DEMO_USER
+_GroupKey: TypeAlias = "frozenset[str] | tuple[str, str] | tuple[str, int]"
 
 
 class Changes:
@@ -52,7 +48,7 @@ class Changes:
         with self._lock:
             return j in self.deleted
 
-    def add_comment(self, issue: int, text: str, adf: object = None) -> CommentRecord:
+    def add_comment(self, issue: int, text: str, adf: Any = None) -> CommentRecord:
         with self._lock:
             record = CommentRecord(self._next_comment, issue, DEMO_USER, text, time.time(), adf)
             self._next_comment += 1
@@ -67,7 +63,9 @@ class Changes:
             self.version += 1
             return upload
 
-    def snapshot(self) -> tuple[frozenset[int], dict, dict[int, tuple[Upload, ...]]]:
+    def snapshot(
+        self,
+    ) -> tuple[frozenset[int], dict[int, tuple[CommentRecord, ...]], dict[int, tuple[Upload, ...]]]:
         """``(deleted, comments by issue, live uploads by issue)``, copies safe to keep."""
         with self._lock:
             by_issue: dict[int, tuple[Upload, ...]] = {}
@@ -92,7 +90,7 @@ def truth_with_uploads(
     aid = data.attachment_id
     # Readable, non-empty generated files in scope, by size: the ones an upload may equal.
     by_size: dict[int, list[int]] = {}
-    in_scope_issues = set()
+    in_scope_issues: set[int] = set()
     for j in range(data.attachment_count):
         i = data.att_issue[j]
         if data.issue_project[i] in hidden or j in deleted:
@@ -101,8 +99,9 @@ def truth_with_uploads(
         size = data.attachment_size(j)
         if size and data.download_status(j) == 200:
             by_size.setdefault(size, []).append(j)
-    members: dict[object, set[str]] = {g: set(g) for g in base.groups}
-    sizes: dict[object, int] = {g: base.group_size[g] for g in base.groups}
+    # a group's key: its generated group, or ("upload", digest) / ("content", id) for new ones
+    members: dict[_GroupKey, set[str]] = {g: set(g) for g in base.groups}
+    sizes: dict[_GroupKey, int] = {g: base.group_size[g] for g in base.groups}
     digests: dict[int, str] = {}
     total_size = zero = 0
     for u in uploads:
@@ -112,7 +111,7 @@ def truth_with_uploads(
             zero += 1
             continue
         digest = hashlib.sha256(u.content).hexdigest()
-        key: object = ("upload", digest)
+        key: _GroupKey = ("upload", digest)
         for j in by_size.get(size, []):
             if j not in digests:
                 digests[j] = hashlib.sha256(data.read(aid(j))).hexdigest()

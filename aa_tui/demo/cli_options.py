@@ -179,11 +179,13 @@ def options_from_args(args: argparse.Namespace) -> tuple[DemoData, DemoOptions, 
         raise DemoSiteUsageError("--endpoint-rate needs --rate-scope endpoint.")
     if args.media_token_ttl_s <= 0:
         raise DemoSiteUsageError("--media-token-ttl-s must be above 0 seconds.")
-    faults = dict(FAULT_PRESET) if args.faults else {}
-    for name in FAULT_PRESET:
-        value = getattr(args, name, None)
-        if value is not None:
-            faults[name] = value
+    preset = FAULT_PRESET if args.faults else {}
+
+    def fault(name: str) -> float:
+        """A fault share: its flag, else the --faults preset, else off."""
+        value: float | None = getattr(args, name, None)
+        return preset.get(name, 0.0) if value is None else value
+
     options = DemoOptions(
         latency_s=args.latency_ms / 1000,
         per_issue_s=args.per_issue_ms / 1000,
@@ -205,7 +207,10 @@ def options_from_args(args: argparse.Namespace) -> tuple[DemoData, DemoOptions, 
             k.strip().upper() for k in args.hidden_projects.split(",") if k.strip()
         ),
         fault_seed=args.fault_seed,
-        **faults,
+        fault_5xx=fault("fault_5xx"),
+        fault_429_burst=fault("fault_429_burst"),
+        fault_cut_download=fault("fault_cut_download"),
+        fault_slow=fault("fault_slow"),
     )
     data = generate_site(seed=args.seed, issues=args.issues, profile=args.profile)
     return data, options, (args.port, args.media_port)
@@ -235,8 +240,11 @@ def serve_forever(args: argparse.Namespace, stop: threading.Event | None = None)
             )
             return 2
         _print_banner(server, time.perf_counter() - started)
-        while not (stop.wait(0.5) if stop else time.sleep(0.5)):
-            pass
+        while True:
+            if stop is None:
+                time.sleep(0.5)
+            elif stop.wait(0.5):
+                break
     except KeyboardInterrupt:
         print("\nDemo site stopped.", flush=True)
     finally:

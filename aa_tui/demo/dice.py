@@ -12,8 +12,11 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import Counter
+from collections.abc import Sequence
+from typing import TypeVar
 
 _SCALE = float(1 << 64)
+T = TypeVar("T")
 
 
 class FaultDice:
@@ -43,7 +46,7 @@ class FaultDice:
     def chance(self, share: float, kind: str) -> bool:
         return share > 0 and self.unit(kind) < share
 
-    def choice(self, options: list, kind: str):
+    def choice(self, options: Sequence[T], kind: str) -> T:
         return options[int(self.unit(kind) * len(options))]
 
     def integer(self, lo: int, hi: int, kind: str) -> int:

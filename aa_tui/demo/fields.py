@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,8 +17,8 @@ class FieldInfo:
     searchable: bool = True
     clauses: tuple[str, ...] = ()  # JQL names (default: the id)
 
-    def json(self) -> dict:
-        schema: dict = {"type": self.type, "system": self.id}
+    def json(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": self.type, "system": self.id}
         if self.items:
             schema["items"] = self.items
         return {
@@ -32,8 +33,9 @@ class FieldInfo:
             "schema": schema,
         }
 
-    def schema(self) -> dict:
-        return self.json()["schema"]
+    def schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = self.json()["schema"]
+        return schema
 
 
 FIELDS: tuple[FieldInfo, ...] = (

@@ -14,6 +14,7 @@ from array import array
 from bisect import bisect
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TypeAlias
 
 from aa_tui.demo import catalog as cat
 from aa_tui.demo.content import ContentSpec, byte_at
@@ -87,7 +88,15 @@ def generate_site(
     )
 
 
-def _generate_issues(rng: random.Random, n: int, opts: GenerationOptions) -> tuple:
+#: issue_project, issue_num, issue_status, issue_created, issue_updated, att_start, and the
+#: issues of each project (as DemoData holds them)
+_IssueArrays: TypeAlias = (
+    "tuple[array[int], array[int], array[int], array[int], array[int], array[int], "
+    "list[array[int]]]"
+)  # a string: array is not subscriptable at run time
+
+
+def _generate_issues(rng: random.Random, n: int, opts: GenerationOptions) -> _IssueArrays:
     projects = cat.PROJECTS
     p_cum = list(accumulate(p.weight for p in projects))
     p_total = p_cum[-1]
@@ -177,13 +186,13 @@ def _generate_attachments(
     profile: str,
     rng: random.Random,
     opts: GenerationOptions,
-    issue_project: array,
-    issue_num: array,
-    issue_status: array,
-    issue_created: array,
-    issue_updated: array,
-    att_start: array,
-    project_issues: list[array],
+    issue_project: array[int],
+    issue_num: array[int],
+    issue_status: array[int],
+    issue_created: array[int],
+    issue_updated: array[int],
+    att_start: array[int],
+    project_issues: list[array[int]],
 ) -> DemoData:
     n_att = att_start[-1] if len(att_start) else 0
     cap = 20_000_000 if profile == "demo" else 40_000_000
@@ -204,8 +213,8 @@ def _generate_attachments(
         return max(minimum, round(n_att * share)) if n_att >= 40 else 0
 
     plan: list[str] = []
-    for kind in TRAP_KINDS:
-        plan += [kind] * quota(opts.trap_share, 2)
+    for trap_kind in TRAP_KINDS:
+        plan += [trap_kind] * quota(opts.trap_share, 2)
     plan += ["small_copy"] * quota(opts.small_copy_share, 2)
     plan += ["zero"] * quota(opts.zero_byte_share, 3)
     if profile == "realistic":

@@ -42,9 +42,11 @@ class Request:
 
 
 class QuietServer(ThreadingHTTPServer):
-    """A threading server that does not print tracebacks when clients hang up."""
+    """A threading server that does not print tracebacks when clients hang up; ``demo`` is
+    the site its handlers answer for (set by the server that starts it)."""
 
     daemon_threads = True
+    demo: SiteState
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
@@ -59,11 +61,11 @@ class BaseHandler(BaseHTTPRequestHandler):
     server_version = "demo-jira"
     sys_version = ""
     streamed_status = 0  # the status of an answer sent by send_file
+    server: QuietServer  # (socketserver's annotation names any BaseServer)
 
     @property
     def demo(self) -> SiteState:
-        demo: SiteState = self.server.demo  # type: ignore[attr-defined]
-        return demo
+        return self.server.demo
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from aa_tui.demo import catalog as cat
 from aa_tui.demo.generator import DemoData
@@ -23,7 +24,7 @@ class InsightTruth:
     months: dict[str, list[int]] = field(default_factory=dict)  # YYYY-MM -> files, size, waste
     project_last_update: dict[str, int] = field(default_factory=dict)  # epoch s
     project_files: dict[str, list[int]] = field(default_factory=dict)  # key -> files, size
-    inactive: dict[str, list] = field(default_factory=dict)  # account id -> name, files, size
+    inactive: dict[str, list[Any]] = field(default_factory=dict)  # account id -> name, files, size
     copies: set[str] = field(default_factory=set)  # redundant copies (not the canonical)
     groups: dict[frozenset[str], dict[str, int]] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)  # every attachment id in scope
@@ -55,10 +56,16 @@ def insight_truth(data: DemoData, projects: tuple[str, ...] | None = None) -> In
     site = data.truth_for(projects) if projects is not None else data.truth
     allowed = set(site.projects)
     out = InsightTruth()
+
+    def index(attachment_id: str) -> int:
+        j = data.attachment_index(attachment_id)
+        assert j is not None  # the truth names only attachments of this site
+        return j
+
     for group in site.groups:
-        members = sorted(group, key=lambda a: (data.att_created[data.attachment_index(a)], a))
+        members = sorted(group, key=lambda a: (data.att_created[index(a)], a))
         out.copies.update(members[1:])
-        idx = [data.attachment_index(a) for a in members]
+        idx = [index(a) for a in members]
         out.groups[group] = {
             "copies": len(members),
             "size": site.group_size[group],

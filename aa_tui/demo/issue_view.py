@@ -39,6 +39,22 @@ COMMENT_TEXTS = (
 )
 
 
+DEMO_USER = -1  # the author index of what the demo user posts
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file uploaded while the server runs (here, not in changes.py, which imports this)."""
+
+    j: int  # attachment index (>= the generated count)
+    issue: int
+    filename: str
+    mime: str
+    content: bytes
+    created: float
+    author: int = DEMO_USER
+
+
 @dataclass(frozen=True, slots=True)
 class CommentRecord:
     """A comment posted while the server runs (``author`` -1: the demo user)."""
@@ -60,10 +76,10 @@ class SiteView:
     email: str = "demo@example.com"
     deleted: frozenset[int] = frozenset()
     comments: Mapping[int, tuple[CommentRecord, ...]] = field(default_factory=dict)
-    uploads: Mapping[int, tuple[Any, ...]] = field(default_factory=dict)  # changes.Upload
+    uploads: Mapping[int, tuple[Upload, ...]] = field(default_factory=dict)
 
 
-def adf(text: str) -> dict:
+def adf(text: str) -> dict[str, Any]:
     """One paragraph of plain text in Atlassian Document Format."""
     paragraph = {"type": "paragraph", "content": [{"type": "text", "text": text}]}
     return {"type": "doc", "version": 1, "content": [paragraph]}
@@ -79,7 +95,7 @@ def adf_text(doc: Any) -> str:
     return ("\n" if doc.get("type") == "doc" else "").join(parts)
 
 
-def issue_type_json(links: Links) -> dict:
+def issue_type_json(links: Links) -> dict[str, Any]:
     return {
         "self": links.rest(f"issuetype/{ISSUE_TYPE['id']}"),
         **ISSUE_TYPE,
@@ -89,20 +105,22 @@ def issue_type_json(links: Links) -> dict:
     }
 
 
-def priority_json(links: Links, k: int) -> dict:
+def priority_json(links: Links, k: int) -> dict[str, Any]:
     pid, name = PRIORITIES[k]
     icon = f"{links.base}/images/icons/priorities/{name.lower()}.svg"
     return {"self": links.rest(f"priority/{pid}"), "iconUrl": icon, "name": name, "id": pid}
 
 
-def resolution_json(links: Links) -> dict:
+def resolution_json(links: Links) -> dict[str, Any]:
     return {"self": links.rest(f"resolution/{RESOLUTION['id']}"), **RESOLUTION}
 
 
-def upload_json(links: Links, email: str, upload: Any, *, int_id: bool = False) -> dict:
+def upload_json(
+    links: Links, email: str, upload: Upload, *, int_id: bool = False
+) -> dict[str, Any]:
     """An attachment uploaded while the server runs (its author is the demo user)."""
     aid = str(cat.ATTACHMENT_ID_BASE + upload.j)
-    out: dict = {
+    out: dict[str, Any] = {
         "self": links.rest(f"attachment/{aid}"),
         "id": int(aid) if int_id else aid,
         "filename": upload.filename,
@@ -119,14 +137,14 @@ def _rich(view: SiteView, text: str, doc: Any = None) -> Any:
     return (doc or adf(text)) if view.links.api == "3" else text
 
 
-def _demo_user(links: Links, email: str) -> dict:
+def _demo_user(links: Links, email: str) -> dict[str, Any]:
     """The demo user as an author (UserDetails: no locale)."""
     out = myself_json(links, email)
     del out["locale"]
     return out
 
 
-def _user(view: SiteView, u: int) -> dict:
+def _user(view: SiteView, u: int) -> dict[str, Any]:
     return _demo_user(view.links, view.email) if u < 0 else user_json(view.links, u)
 
 
@@ -134,7 +152,7 @@ def _issue_user(data: DemoData, i: int, salt: int) -> int:
     return mix64(data.seed, i, salt) % len(cat.USERS)
 
 
-def comment_json(view: SiteView, i: int, c: CommentRecord) -> dict:
+def comment_json(view: SiteView, i: int, c: CommentRecord) -> dict[str, Any]:
     iid = view.data.issue_id(i)
     return {
         "self": view.links.rest(f"issue/{iid}/comment/{c.id}"),
@@ -166,7 +184,7 @@ def comments_of(view: SiteView, i: int) -> list[CommentRecord]:
     return out + list(view.comments.get(i, ()))
 
 
-def comment_page(view: SiteView, i: int, start: int = 0, size: int = 5000) -> dict:
+def comment_page(view: SiteView, i: int, start: int = 0, size: int = 5000) -> dict[str, Any]:
     everything = comments_of(view, i)
     return {
         "comments": [comment_json(view, i, c) for c in everything[start : start + size]],
@@ -226,13 +244,13 @@ def _field_value(view: SiteView, i: int, name: str) -> Any:  # noqa: C901 - one 
     return None  # lastViewed, duedate, environment
 
 
-def issue_json(view: SiteView, i: int, fields: list[str], include_key: bool) -> dict:
+def issue_json(view: SiteView, i: int, fields: list[str], include_key: bool) -> dict[str, Any]:
     """An IssueBean; with no fields and no key it is ``{"id": ...}`` alone (id-only pages)."""
     data = view.data
     iid = data.issue_id(i)
     if not fields and not include_key:
         return {"id": iid}
-    out: dict = {
+    out: dict[str, Any] = {
         "expand": ISSUE_EXPAND,
         "id": iid,
         "self": view.links.rest(f"issue/{iid}"),
@@ -248,7 +266,7 @@ def field_names(fields: list[str]) -> dict[str, str]:
     return {f: BY_ID[f.lower()].name for f in fields}
 
 
-def field_schemas(fields: list[str]) -> dict[str, dict]:
+def field_schemas(fields: list[str]) -> dict[str, dict[str, Any]]:
     """``expand=schema``: field id -> JsonTypeBean."""
     return {f: BY_ID[f.lower()].schema() for f in fields}
 

@@ -14,6 +14,7 @@ from aa_tui.demo import faults
 from aa_tui.demo.endpoints import jira_router
 from aa_tui.demo.http import BaseHandler, Request
 from aa_tui.demo.replies import BAD_JSON, Exchange, Rejected, Reply, errors, throttled
+from aa_tui.demo.router import Match
 
 ROUTER = jira_router()
 UNAUTHENTICATED = "Client must be authenticated to access this resource."
@@ -89,7 +90,7 @@ class JiraHandler(BaseHandler):
         self.send_reply(reply, extra)
 
     @staticmethod
-    def dispatch(req: Request, match: Any) -> Reply | None:
+    def dispatch(req: Request, match: Match | None) -> Reply | None:
         if match is None:
             return errors(404, "Not found: the demo site has no such resource.")
         if match.endpoint is None:

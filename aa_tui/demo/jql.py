@@ -15,10 +15,14 @@ from __future__ import annotations
 import calendar
 import re
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aa_tui.demo import catalog as cat
+
+if TYPE_CHECKING:
+    from aa_tui.demo.site_data import DemoData
 
 UNBOUNDED_MESSAGE = (
     "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
@@ -62,11 +66,12 @@ class Token:
 @dataclass(frozen=True, slots=True)
 class Clause:
     """A leaf: ``field`` is attachments / project / created / updated / status /
-    statusCategory / key; ``values`` are resolved indices (or one epoch for dates)."""
+    statusCategory / key; ``values`` are resolved indices, ``epoch`` a date's bound."""
 
     field: str
     op: str  # "empty", "not empty", "in", "not in", or a comparison for dates
-    values: frozenset[int] | int | str = frozenset()
+    values: frozenset[int] = frozenset()
+    epoch: int = 0  # created / updated: the date compared with, in epoch seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +107,7 @@ def tokenize(text: str) -> list[Token]:
                 f" You must enclose it in a string or use the escape '\\u{ord(text[pos]):04x}'"
                 f" instead. (line 1, character {pos + 1})"
             )
+        assert m.lastgroup is not None  # the match is not empty: one group took it
         start = m.start(m.lastgroup)
         if m.group("str") is not None:
             raw = m.group("str")[1:-1]
@@ -248,7 +254,8 @@ class _Parser:
             if op.kind != "op" or op.text not in COMPARE_OPS:
                 raise self.unexpected(op, "operator")
             value = self.value()
-            return Clause(DATE_FIELDS[name], op.text, parse_date(value.text, tok.text))
+            epoch = parse_date(value.text, tok.text)
+            return Clause(DATE_FIELDS[name], op.text, epoch=epoch)
         resolve = {
             "project": self.resolve_project,
             "status": _resolve_status,
@@ -262,10 +269,10 @@ class _Parser:
             raise JqlError(
                 f"Field '{tok.text}' does not exist or you do not have permission to view it."
             )
-        op, values = self.list_operator()
+        list_op, values = self.list_operator()
         found = frozenset(resolve(v.text, tok.text) for v in values)
         field_name = "key" if resolve == self.resolve_issue else name
-        return Clause(field_name, op, found)
+        return Clause(field_name, list_op, found)
 
     def list_operator(self) -> tuple[str, list[Token]]:
         """``= v`` / ``!= v`` / ``[NOT] IN (a, b)`` -> ("in" | "not in", values)."""
@@ -361,7 +368,7 @@ _CATEGORY_KEYS = tuple(cat.STATUS_CATEGORIES)
 
 
 def _compile(
-    node: Node | Clause, data, deleted: set[int] | None, uploaded: set[int]
+    node: Node | Clause, data: DemoData, deleted: Set[int] | None, uploaded: Set[int]
 ) -> Callable[[int], bool]:
     """A predicate over issue indices for one node of the tree."""
     if isinstance(node, Node):
@@ -385,7 +392,7 @@ def _compile(
         return lambda i: (att_start[i + 1] > att_start[i]) == want
     if f in ("created", "updated"):
         arr = data.issue_created if f == "created" else data.issue_updated
-        cmp, epoch = _OPS[op], values
+        cmp, epoch = _OPS[op], node.epoch
         return lambda i: cmp(arr[i], epoch)
     negate = op == "not in"
     if f == "project":
@@ -406,9 +413,9 @@ def _bounds(node: Node | Clause) -> tuple[set[int] | None, set[int] | None]:
     """``(projects, issues)`` that can match (None: no bound); a quick pre-filter only."""
     if isinstance(node, Clause):
         if node.op == "in" and node.field == "project":
-            return set(node.values), None  # type: ignore[arg-type]
+            return set(node.values), None
         if node.op == "in" and node.field == "key":
-            return None, set(node.values)  # type: ignore[arg-type]
+            return None, set(node.values)
         return None, None
     if node.kind == "not":
         return None, None
@@ -416,21 +423,21 @@ def _bounds(node: Node | Clause) -> tuple[set[int] | None, set[int] | None]:
     out: list[set[int] | None] = []
     for k in (0, 1):
         sets = [b[k] for b in bounds]
+        known = [s for s in sets if s is not None]
         if node.kind == "and":
-            known = [s for s in sets if s is not None]
             out.append(set.intersection(*known) if known else None)
         else:
-            out.append(set().union(*sets) if all(s is not None for s in sets) else None)
+            out.append(set[int]().union(*known) if len(known) == len(sets) else None)
     return out[0], out[1]
 
 
 def run_query(
-    data,
+    data: DemoData,
     query: Query,
     hidden: frozenset[int] = frozenset(),
-    deleted: set[int] | frozenset[int] | None = None,
-    uploaded: set[int] | None = None,
-) -> array:
+    deleted: Set[int] | None = None,
+    uploaded: Set[int] | None = None,
+) -> array[int]:
     """Issue indices matching ``query`` in its order (id ascending by default).
 
     ``deleted``: attachment indices gone; ``uploaded``: issues with live uploaded files."""
@@ -458,7 +465,7 @@ def run_query(
     return out
 
 
-def _sort_key(data, key: str) -> Callable[[int], object]:
+def _sort_key(data: DemoData, key: str) -> Callable[[int], int | str | tuple[str, int]]:
     if key == "created":
         return data.issue_created.__getitem__
     if key == "updated":

@@ -6,15 +6,16 @@ import threading
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
 class DemoStats:
     """Counters updated by the handler threads; read them with :meth:`snapshot`."""
 
-    requests: Counter = field(default_factory=Counter)  # per endpoint name
+    requests: Counter[str] = field(default_factory=Counter)  # per endpoint name
     throttled: int = 0  # 429s sent (limit exceeded or fault bursts)
-    throttled_by: Counter = field(default_factory=Counter)  # per "reason METHOD template"
+    throttled_by: Counter[str] = field(default_factory=Counter)  # per "reason METHOD template"
     errors_5xx: int = 0
     cut_downloads: int = 0
     slow_answers: int = 0
@@ -44,7 +45,7 @@ class DemoStats:
         with self._lock:
             return sum(self.requests.values())
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {
                 "requests": dict(self.requests),

@@ -25,7 +25,7 @@ def list_param(query: dict[str, list[str]], name: str) -> list[str]:
     return [item for v in query.get(name, []) for item in v.split(",") if item]
 
 
-def check_body(body: Any, allowed: dict[str, type]) -> dict:
+def check_body(body: Any, allowed: dict[str, type]) -> dict[str, Any]:
     """A POST body with only known keys of the right types, else 400 Invalid request payload."""
     if body is None:
         body = {}

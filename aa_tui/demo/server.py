@@ -51,7 +51,7 @@ class DemoServer(SiteState):
             (MediaHandler, self._requested_ports[1]),
         ):
             httpd = QuietServer(("127.0.0.1", port), handler)
-            httpd.demo = self  # type: ignore[attr-defined]
+            httpd.demo = self
             if handler is JiraHandler and self.ssl_context is not None:
                 httpd.socket = self.ssl_context.wrap_socket(httpd.socket, server_side=True)
             self._servers.append(httpd)

@@ -37,24 +37,24 @@ class DemoData:
 
     seed: int
     profile: str
-    issue_project: array  # B: index into catalog.PROJECTS
-    issue_num: array  # L: number in the project key
-    issue_status: array  # B: index into catalog.STATUSES
-    issue_created: array  # q: epoch seconds
-    issue_updated: array  # q
-    att_start: array  # L: attachments of issue i are att_start[i]:att_start[i+1]
-    att_issue: array  # L
+    issue_project: array[int]  # B: index into catalog.PROJECTS
+    issue_num: array[int]  # L: number in the project key
+    issue_status: array[int]  # B: index into catalog.STATUSES
+    issue_created: array[int]  # q: epoch seconds
+    issue_updated: array[int]  # q
+    att_start: array[int]  # L: attachments of issue i are att_start[i]:att_start[i+1]
+    att_issue: array[int]  # L
     att_name: list[str]
-    att_kind: array  # B: index into ALL_KINDS
-    att_author: array  # b: index into catalog.USERS, -1 = removed user (no author)
-    att_created: array  # q
-    att_content: array  # L: content id
-    att_flag: array  # B: FLAG_OK / FLAG_403 / FLAG_404 on download
-    c_seed: array  # Q: per content id
-    c_size: array  # q
+    att_kind: array[int]  # B: index into ALL_KINDS
+    att_author: array[int]  # b: index into catalog.USERS, -1 = removed user (no author)
+    att_created: array[int]  # q
+    att_content: array[int]  # L: content id
+    att_flag: array[int]  # B: FLAG_OK / FLAG_403 / FLAG_404 on download
+    c_seed: array[int]  # Q: per content id
+    c_size: array[int]  # q
     c_mut: dict[int, tuple[tuple[int, int], ...]]
     traps: tuple[Trap, ...]
-    project_issues: list[array] = field(repr=False)  # per project: issue indices, key order
+    project_issues: list[array[int]] = field(repr=False)  # per project: issue indices, key order
     _truth: SiteTruth | None = field(default=None, repr=False)
 
     # ---- sizes and ids -------------------------------------------------------------------

@@ -14,11 +14,11 @@ from urllib.parse import quote
 
 from aa_tui.demo import catalog as cat
 from aa_tui.demo import faults
-from aa_tui.demo.changes import Changes, Upload, truth_with_uploads
+from aa_tui.demo.changes import Changes, truth_with_uploads
 from aa_tui.demo.content import iter_spec
 from aa_tui.demo.dice import FaultDice
 from aa_tui.demo.generator import DemoData, mix64
-from aa_tui.demo.issue_view import SiteView
+from aa_tui.demo.issue_view import SiteView, Upload
 from aa_tui.demo.jql import Query, parse_jql, run_query
 from aa_tui.demo.limits import DemoStats, EndpointBuckets, TokenBucket, WriteLimiter
 from aa_tui.demo.media import MediaSigner

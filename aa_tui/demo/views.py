@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from aa_tui.demo import catalog as cat
 from aa_tui.demo.generator import ALL_KINDS, DemoData
@@ -44,7 +45,7 @@ def user_index(account_id: str) -> int | None:
     return next((u for u, info in enumerate(cat.USERS) if info.account_id == account_id), None)
 
 
-def user_json(links: Links, u: int) -> dict:
+def user_json(links: Links, u: int) -> dict[str, Any]:
     info = cat.USERS[u]
     out = {
         "self": links.rest(f"user?accountId={info.account_id}"),
@@ -60,7 +61,7 @@ def user_json(links: Links, u: int) -> dict:
     return out
 
 
-def myself_json(links: Links, email: str, account_id: str = MYSELF_ACCOUNT_ID) -> dict:
+def myself_json(links: Links, email: str, account_id: str = MYSELF_ACCOUNT_ID) -> dict[str, Any]:
     name = email.split("@")[0].replace(".", " ").title()
     return {
         "self": links.rest(f"user?accountId={account_id}"),
@@ -75,7 +76,7 @@ def myself_json(links: Links, email: str, account_id: str = MYSELF_ACCOUNT_ID) -
     }
 
 
-def status_category_json(links: Links, key: str) -> dict:
+def status_category_json(links: Links, key: str) -> dict[str, Any]:
     cid, name, color = cat.STATUS_CATEGORIES[key]
     return {
         "self": links.rest(f"statuscategory/{cid}"),
@@ -86,7 +87,7 @@ def status_category_json(links: Links, key: str) -> dict:
     }
 
 
-def status_json(links: Links, s: int) -> dict:
+def status_json(links: Links, s: int) -> dict[str, Any]:
     info = cat.STATUSES[s]
     return {
         "self": links.rest(f"status/{info.id}"),
@@ -98,7 +99,7 @@ def status_json(links: Links, s: int) -> dict:
     }
 
 
-def project_json(links: Links, p: int, full: bool = False) -> dict:
+def project_json(links: Links, p: int, full: bool = False) -> dict[str, Any]:
     info = cat.PROJECTS[p]
     pid = str(cat.PROJECT_ID_BASE + p)
     out = {
@@ -116,10 +117,12 @@ def project_json(links: Links, p: int, full: bool = False) -> dict:
     return out
 
 
-def attachment_json(data: DemoData, links: Links, j: int, *, int_id: bool = False) -> dict:
+def attachment_json(
+    data: DemoData, links: Links, j: int, *, int_id: bool = False
+) -> dict[str, Any]:
     aid = data.attachment_id(j)
     kind = ALL_KINDS[data.att_kind[j]]
-    out: dict = {
+    out: dict[str, Any] = {
         "self": links.rest(f"attachment/{aid}"),
         "id": int(aid) if int_id else aid,
         "filename": data.att_name[j],

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -21,6 +22,7 @@ from aa_tui.service.errors import Face, describe
 from aa_tui.service.workspace import Workspace
 from aa_tui.tui.commands import ScreenCommands
 from aa_tui.tui.config import AppConfig
+from aa_tui.tui.host import HostApp
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.screens.error import ErrorScreen
 from aa_tui.tui.screens.help import HelpScreen, collect_keys
@@ -34,7 +36,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("aa_tui.tui").addHandler(logging.NullHandler())
 
 
-class AATuiApp(App[int]):
+class AATuiApp(HostApp):
     """Sites → new scan → live scan → results; history and compare from anywhere."""
 
     CSS_PATH = "app.tcss"
@@ -72,7 +74,7 @@ class AATuiApp(App[int]):
         return self.config.site_names.get(site, site)
 
     # -- start ----------------------------------------------------------------------------------
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         from aa_tui.tui.screens.sites import SitesScreen
 
         return SitesScreen()
@@ -106,8 +108,6 @@ class AATuiApp(App[int]):
         settings = self.settings
         problems = list(settings.problems)
         if settings.keymap:
-            from aa_tui.tui.settings import known_binding_ids
-
             unknown = sorted(set(settings.keymap) - known_binding_ids())
             if unknown:
                 problems.append(
@@ -137,7 +137,7 @@ class AATuiApp(App[int]):
 
     async def run_action(
         self,
-        action: str | tuple,
+        action: str | ActionParseResult,
         default_namespace: DOMNode | None = None,
         namespaces: Mapping[str, DOMNode] | None = None,
     ) -> bool:
@@ -149,7 +149,13 @@ class AATuiApp(App[int]):
             self.show_error(error)
             return True
 
-    def push_screen(self, screen, callback=None, *args, **kwargs):  # type: ignore[override]
+    def push_screen(
+        self,
+        screen: Screen[Any] | str,
+        callback: Callable[[Any], Any] | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:  # AwaitMount, or a Future with wait_for_dismiss=True (Textual's overloads)
         """As Textual's; a failing answer callback (a dialog's Yes) becomes the error modal."""
         if callback is not None:
             callback = self._guarded(callback)
@@ -284,7 +290,7 @@ class AATuiApp(App[int]):
         )
         return True
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's own "Keys" opens its key panel; ours (below) lists this screen's keys.
         yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
         yield SystemCommand(
@@ -300,6 +306,33 @@ class AATuiApp(App[int]):
         yield SystemCommand(
             "Cleanup audit", "Every file a cleanup deleted, and its kept copy", self.action_audit
         )
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id of the app's screens and widgets (what a keymap may name)."""
+    import importlib
+    import pkgutil
+
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    from aa_tui.tui import screens, widgets
+
+    for package in (screens, widgets):
+        for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
+            try:
+                importlib.import_module(module.name)
+            except Exception:  # noqa: BLE001 - a broken module must not stop the app here
+                continue
+    ids: set[str] = set()
+    stack: list[type] = [DOMNode]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        for binding in cls.__dict__.get("BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.id:
+                ids.add(binding.id)
+    return ids
 
 
 def _open_workspace(data_dir: str | Path | None, **options: Any) -> Workspace:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from aa_tui.model.classify import AGE_BRACKETS, UNKNOWN_AGE
 
@@ -111,7 +112,9 @@ class GroupFilter:
         return " ".join(parts)
 
     def with_facet(self, name: str, value: str) -> GroupFilter:
-        return replace(self, **{name: value})
+        """This filter with facet ``name`` set to ``value``."""
+        facets: dict[str, Any] = {name: value}
+        return replace(self, **facets)
 
     def wanted(self, name: str) -> list[str]:
         """A facet's alternatives (none: the facet is not filtered)."""

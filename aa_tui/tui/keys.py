@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 #: (move, vim keys, arrow keys, description): ``arrows`` are added for widgets that do not
 #: already bind them (Textual's DataTable does)
@@ -16,10 +16,10 @@ MOVES = (
 )
 
 
-def move_bindings(prefix: str, actions: dict[str, str], *, arrows: bool) -> list[Binding]:
+def move_bindings(prefix: str, actions: dict[str, str], *, arrows: bool) -> list[BindingType]:
     """A hidden binding per move, ``actions[move]`` its action and ``<prefix>.<move>`` its id
     (the id users remap it by in the config file)."""
-    bindings = []
+    bindings: list[BindingType] = []
     for move, vim, arrow, description in MOVES:
         keys = f"{arrow},{vim}" if arrows and arrow else vim
         bindings.append(

@@ -11,11 +11,12 @@ import os
 import sys
 import webbrowser
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 
 
-def copy_text(app: App, text: str, what: str) -> None:
+def copy_text(app: App[Any], text: str, what: str) -> None:
     """Hand ``text`` to the terminal's clipboard and show it, in case the terminal drops it."""
     app.copy_to_clipboard(text)
     app.notify(
@@ -39,7 +40,7 @@ def browser_available() -> bool:
     return True
 
 
-def open_link(app: App, url: str, what: str) -> None:
+def open_link(app: App[Any], url: str, what: str) -> None:
     """Open ``url`` in a browser, or (with none here) show it to open by hand."""
     if not browser_available():
         app.notify(f"No browser on this machine: open {what} at {url}", title="Browser", timeout=20)
@@ -48,7 +49,7 @@ def open_link(app: App, url: str, what: str) -> None:
     app.notify(f"Opening {what} in the browser: {url}", title="Browser")
 
 
-def save_screenshot(app: App, folder: Path, filename: str | None = None) -> None:
+def save_screenshot(app: App[Any], folder: Path, filename: str | None = None) -> None:
     """Write an SVG of the screen to ``folder`` and say where, or why it could not."""
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ read from, or written to, a file).
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -60,21 +61,22 @@ def load_settings(path: Path | None = None) -> Settings:
     settings = Settings(path=path)
     if not path.exists():
         return settings
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
+    if sys.version_info < (3, 11):  # a version check, not a failed import: mypy follows it
         settings.problems.append(f"{path} is not read: reading TOML needs Python 3.11.")
         return settings
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        settings.problems.append(f"{path} could not be read: {exc}.")
+    else:
+        import tomllib
+
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            settings.problems.append(f"{path} could not be read: {exc}.")
+            return settings
+        except tomllib.TOMLDecodeError as exc:
+            settings.problems.append(f"{path} is not valid TOML ({exc}): the defaults are used.")
+            return settings
+        _read(data, settings)
         return settings
-    except tomllib.TOMLDecodeError as exc:
-        settings.problems.append(f"{path} is not valid TOML ({exc}): the defaults are used.")
-        return settings
-    _read(data, settings)
-    return settings
 
 
 def _read(data: dict[str, Any], settings: Settings) -> None:
@@ -122,30 +124,3 @@ def _read(data: dict[str, Any], settings: Settings) -> None:
                 f"{where}: unknown threshold {name!r} (known: {', '.join(THRESHOLDS)}, cap)."
             )
     settings.insights = replace(settings.insights, **changes)
-
-
-def known_binding_ids() -> set[str]:
-    """Every binding id of the app's screens and widgets (what a keymap may name)."""
-    import importlib
-    import pkgutil
-
-    from textual.binding import Binding
-    from textual.dom import DOMNode
-
-    from aa_tui.tui import screens, widgets
-
-    for package in (screens, widgets):
-        for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
-            try:
-                importlib.import_module(module.name)
-            except Exception:  # noqa: BLE001 - a broken module must not stop the app here
-                continue
-    ids: set[str] = set()
-    stack: list[type] = [DOMNode]
-    while stack:
-        cls = stack.pop()
-        stack.extend(cls.__subclasses__())
-        for binding in cls.__dict__.get("BINDINGS", ()):
-            if isinstance(binding, Binding) and binding.id:
-                ids.add(binding.id)
-    return ids

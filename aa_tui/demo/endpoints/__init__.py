@@ -26,7 +26,7 @@ MIRRORS = ("/rest/api/2/", "/rest/api/latest/")
 def jira_router() -> Router:
     router = Router()
     for family in FAMILIES:
-        public = getattr(family, "PUBLIC", set())
+        public: set[str] = getattr(family, "PUBLIC", set())
         for method, template, endpoint in family.ROUTES:
             router.add(method, template, endpoint, public=template in public)
             if template.startswith("/rest/api/3/"):

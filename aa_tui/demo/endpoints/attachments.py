@@ -102,13 +102,14 @@ def _multipart_files(content_type: str, raw: bytes) -> list[tuple[str, str, byte
     message = BytesParser(policy=HTTP).parsebytes(
         f"Content-Type: {content_type}\r\n\r\n".encode() + raw
     )
-    out = []
+    out: list[tuple[str, str, bytes]] = []
     for part in message.iter_parts():
         if part.get_param("name", header="content-disposition") != "file":
             continue
         name = part.get_filename() or "attachment"
         mime = part.get_content_type() or "application/octet-stream"
-        out.append((name, mime, part.get_payload(decode=True) or b""))
+        payload = part.get_payload(decode=True)  # bytes (None without a body)
+        out.append((name, mime, payload if isinstance(payload, bytes) else b""))
     return out
 
 

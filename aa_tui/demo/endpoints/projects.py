@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aa_tui.demo import catalog as cat
 from aa_tui.demo.http import Request
 from aa_tui.demo.params import int_param
@@ -29,7 +31,7 @@ def project_search(req: Request) -> Reply:
     last = start + len(page) >= len(visible)
     links = Links(demo.base_url, req.api)
     base = links.rest("project/search")
-    out: dict = {
+    out: dict[str, Any] = {
         "self": f"{base}?startAt={start}&maxResults={size}",
         "maxResults": size,
         "startAt": start,

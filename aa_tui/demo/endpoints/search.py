@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from aa_tui.demo import faults
 from aa_tui.demo.fields import select_fields
@@ -33,7 +34,7 @@ MAX_FIELDS_PAGE = 100
 def search_get(req: Request) -> Reply:
     """GET parameters (``startAt`` and unknown ones are ignored, as Jira does)."""
     query = req.query
-    params: dict = {"maxResults": int_param(query, "maxResults", 50)}
+    params: dict[str, Any] = {"maxResults": int_param(query, "maxResults", 50)}
     if "jql" in query:
         params["jql"] = query["jql"][0]
     if query.get("nextPageToken") and query["nextPageToken"][0]:
@@ -49,7 +50,7 @@ def search_post(req: Request) -> Reply:
     return search(req, check_body(req.body, SEARCH_KEYS))
 
 
-def search(req: Request, params: dict) -> Reply:
+def search(req: Request, params: dict[str, Any]) -> Reply:
     demo, opts = req.demo, req.demo.options
     jql = params.get("jql") or ""
     size = params.get("maxResults", 50)
@@ -87,7 +88,7 @@ def search(req: Request, params: dict) -> Reply:
     delay = len(page) * (opts.per_id_s if id_only else opts.per_issue_s)
     if delay:
         time.sleep(delay)
-    out: dict = {"issues": issues}
+    out: dict[str, Any] = {"issues": issues}
     end = start + len(matches[start : start + limit])
     if end < len(matches):
         repeat = given if opts.repeat_token and given else None

@@ -29,7 +29,7 @@ def _exists(path: Path, kind: str) -> bool:
     return path.is_dir() and any(path.glob("*.csv"))
 
 
-class ExportScreen(AppModal):
+class ExportScreen(AppModal[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Cancel", id="export.cancel"),
         Binding("ctrl+s", "export", "Export", id="export.run"),
@@ -104,8 +104,10 @@ class ExportScreen(AppModal):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _write(self, path: Path, kind: str) -> None:
-        target = {"json_path": path} if kind == "json" else {"csv_dir": path}
-        done = self.workspace.export(self.scan_id, results=self.results, **target)
+        json_path, csv_dir = (path, None) if kind == "json" else (None, path)
+        done = self.workspace.export(
+            self.scan_id, json_path=json_path, csv_dir=csv_dir, results=self.results
+        )
         self.post_message(Exported(" · ".join(done.lines())))
 
     def on_exported(self, message: Exported) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,7 +40,7 @@ def _label(node: DOMNode) -> str:
     return getattr(node, "HELP_GROUP", "") or type(node).__name__
 
 
-def collect_keys(screen: Screen) -> list[KeyHelp]:
+def collect_keys(screen: Screen[Any]) -> list[KeyHelp]:
     """Every binding that works on ``screen`` now (the app's, the screen's, and those of the
     focused widget and its containers), one row per action; keys of hidden tabs and disabled
     actions are left out, since pressing them would do nothing."""

@@ -107,7 +107,7 @@ class LiveScanScreen(AppScreen):
     def _run(self, cancel: threading.Event) -> None:
         """The engine in this thread; the screen hears of it only through messages."""
 
-        last_phase: list[object] = [None]
+        last_phase: list[Phase | None] = [None]
 
         def listener(event: ScanProgress) -> None:
             # The engine reports many times a second: keep the latest for the screen's

@@ -35,7 +35,8 @@ class GrowthChart(PlotextPlot):
         labels = [m.month for m in known]
         kept = [round((m.size - m.wasted_size) / factor, 2) for m in known]
         wasted = [round(m.wasted_size / factor, 2) for m in known]
-        plt.stacked_bar(labels, [kept, wasted], labels=["kept", "wasted by copies"])
+        # textual-plotext's stub names the keyword `label`; plotext's stacked_bar takes `labels`
+        plt.stacked_bar(labels, [kept, wasted], labels=["kept", "wasted by copies"])  # type: ignore[call-arg]
         where = f", project {project}" if project else ""
         plt.title(f"Uploaded per month{where} ({unit})")
         step = max(1, len(labels) // 8)

@@ -11,6 +11,7 @@ events always draw the same screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -64,7 +65,7 @@ class Carried:
     bytes_read: int = 0
 
     @classmethod
-    def from_totals(cls, totals: dict) -> Carried:
+    def from_totals(cls, totals: dict[str, Any]) -> Carried:
         carried = totals.get("carried") or {}
         by_stage = carried.get("bytes_read_by_stage") or {}
         return cls(
@@ -190,7 +191,7 @@ class ScanStats(Static):
         if p.phase_bytes_total:
             left_to_read = fmt.size(p.phase_bytes_total - p.phase_bytes_done)
             read += f", ≤ {left_to_read} left" if narrow else f", at most {left_to_read} to go"
-        rows = [
+        rows: list[tuple[str | Text, ...]] = [
             ("This phase", done, "Time left", left),
             ("Throughput", speed, "Elapsed", fmt.duration(p.elapsed_s)),
             (

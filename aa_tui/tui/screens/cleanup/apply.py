@@ -6,6 +6,8 @@ exactly what is left); once it has ended, Escape goes back to the scan's results
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -18,6 +20,9 @@ from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import CleanupEnded, CleanupProgressed
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.tables import VimDataTable
+
+if TYPE_CHECKING:
+    from aa_tui.service.cleanup import ApplyOptions, CleanupOutcome, CleanupRun
 
 OUTCOME_STYLE = {
     Outcome.DELETED: "green",
@@ -81,7 +86,7 @@ class CleanApplyScreen(AppScreen):
         self,
         plan: Plan,
         token: str,
-        options=None,
+        options: ApplyOptions | None = None,
         *,
         resume: bool = False,
         site_label: str = "",
@@ -94,9 +99,9 @@ class CleanApplyScreen(AppScreen):
         self.resume = resume
         self.site_label = site_label or plan.site
         self.autostart = start  # tests and screenshots feed progress by hand
-        self.job = None  # service CleanupRun
+        self.job: CleanupRun | None = None
         self.state = "starting"  # starting | running | stopping | stopped | failed | done
-        self.outcome = None
+        self.outcome: CleanupOutcome | None = None
         self.last = CleanupProgress(phase=CleanupPhase.CONNECTING)
         self.listed: set[str] = set()  # files in the list (a snapshot repeats its last one)
         self._planned = {d.attachment_id: d for d in plan.deletions}
@@ -139,18 +144,18 @@ class CleanApplyScreen(AppScreen):
         self.state = "starting"
         self._set_state("Esc stops after the writes in flight; the plan stays resumable.")
         cleanup = self.workspace.cleanup()
+
+        def listener(event: CleanupProgress) -> None:
+            self.post_message(CleanupProgressed(event))
+
         self.job = cleanup.apply(
-            self.plan,
-            self.token,
-            self.options,
-            resume=self.resume,
-            listener=lambda event: self.post_message(CleanupProgressed(event)),
+            self.plan, self.token, self.options, resume=self.resume, listener=listener
         )
         self._run(self.job)
         self.refresh_bindings()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup")
-    def _run(self, job) -> None:
+    def _run(self, job: CleanupRun) -> None:
         try:
             outcome = job.run()
         except BaseException as error:  # noqa: BLE001 - every end is a message to the screen

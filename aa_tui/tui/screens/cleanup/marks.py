@@ -8,25 +8,48 @@ in a worker and shown (the title's bytes freed, ``✗`` in the lists).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.widgets import TabbedContent
 
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import RemovedRead, ViewRead
+from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.marks import LIKELY_REFUSED, Marks, MarksPane
 
+if TYPE_CHECKING:
+    from aa_tui.model.scans import ScanInfo
+    from aa_tui.model.summary import ScanSummary
+    from aa_tui.service.cleanup import Removed
+    from aa_tui.service.workspace import ScanResults
 
-class MarkingMixin:
+
+class MarkingMixin(AppScreen):
     """Needs the screen's ``scan_id``, ``info``, ``summary``, ``results``, ``likely``,
-    ``from_history`` and ``_title()``; call :meth:`_init_marks` in ``__init__`` and
-    :meth:`_start_marks` at the end of ``on_mount``."""
+    ``from_history`` and ``_title()`` (declared below); call :meth:`_init_marks` in
+    ``__init__`` and :meth:`_start_marks` at the end of ``on_mount``."""
+
+    # what the screen that mixes this in sets (annotations only: nothing at run time)
+    scan_id: str
+    from_history: bool
+    info: ScanInfo | None
+    summary: ScanSummary | None
+    results: ScanResults | None
+
+    if TYPE_CHECKING:
+
+        @property
+        def likely(self) -> bool:
+            """Whether the scan compared metadata only (its groups are not marked)."""
+
+        def _title(self) -> None:
+            """Show the scan's title (with the bytes freed, once read)."""
 
     def _init_marks(self) -> None:
         self.marks = Marks()
-        self.removed = None  # service.cleanup.Removed, once read
+        self.removed: Removed | None = None  # once read
         self.removed_groups: frozenset[str] = frozenset()
 
     def _start_marks(self) -> None:
@@ -102,11 +125,12 @@ class MarkingMixin:
         glist = self._marking_list()
         if glist is None or self._refuse_likely() or self.results is None:
             return
-        group = glist.selected_group
-        if group is None:
+        index = glist.selected_index
+        if index is None:
             return
+        group = glist.groups[index]
         if "locations" not in group:  # a group row: its copies are read by themselves
-            group = self.results.group(glist.selected_index)
+            group = self.results.group(index)
         if self.marks.toggle_group(group) is False and not self.marks.redundant(group):
             self.notify("Nothing to mark here: this group has one copy left.", severity="warning")
             return  # the cursor stays on the group it was about

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -26,10 +27,13 @@ from aa_tui.tui.screens.base import AppModal, AppScreen
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.tables import VimDataTable
 
+if TYPE_CHECKING:
+    from aa_tui.service.cleanup import ApplyOptions, PlanReview
+
 KEEP_RULE = "each group keeps its oldest copy (★)"
 
 
-def token_for(screen, site: str, email: str) -> str | None:
+def token_for(screen: AppScreen, site: str, email: str) -> str | None:
     """The site's token, or None after saying where to add it."""
     token = screen.workspace.token_for(Profile(site, email))
     if not token:
@@ -76,7 +80,7 @@ class CleanReviewScreen(AppScreen):
         self.site_label = site_label
         self.scan_date = scan_date
         self.plan: Plan | None = None
-        self.review = None
+        self.review: PlanReview | None = None
         self.resumable = False
         self.left_out: dict[str, str] = {}
 
@@ -250,7 +254,7 @@ class CleanReviewScreen(AppScreen):
         if plan is None or review is None:
             return
         if self.resumable:
-            self._resume(plan)
+            self._resume(plan, review)
             return
         if self.past and not self.rechecked:
             self.notify(
@@ -262,14 +266,14 @@ class CleanReviewScreen(AppScreen):
             self.notify("Nothing to remove.", severity="warning")
             return
 
-        def answered(options) -> None:
+        def answered(options: ApplyOptions | None) -> None:
             if options is None:
                 return
             self._start(plan, options, resume=False)
 
         self.app.push_screen(CleanConfirmScreen(plan, review.size, self.site_label), answered)
 
-    def _resume(self, plan: Plan) -> None:
+    def _resume(self, plan: Plan, review: PlanReview) -> None:
         from aa_tui.service.cleanup import ApplyOptions
         from aa_tui.tui.screens.confirm import ConfirmScreen
 
@@ -279,14 +283,14 @@ class CleanReviewScreen(AppScreen):
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Resume plan {plan.id}? It deletes what is left of it ({self.review.files:,} "
+                f"Resume plan {plan.id}? It deletes what is left of it ({review.files:,} "
                 "files), as it was confirmed, with its first run's archive and comments.",
                 yes="Resume",
             ),
             answered,
         )
 
-    def _start(self, plan: Plan, options, *, resume: bool) -> None:
+    def _start(self, plan: Plan, options: ApplyOptions, *, resume: bool) -> None:
         from aa_tui.tui.screens.cleanup.apply import CleanApplyScreen
 
         token = token_for(self, plan.site, plan.email)
@@ -297,7 +301,7 @@ class CleanReviewScreen(AppScreen):
         )
 
 
-class CleanConfirmScreen(AppModal):
+class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
     """Type ``delete N`` to confirm; archive and comment options. Dismisses with the
     :class:`ApplyOptions`, or None (the default: Escape, Cancel)."""
 

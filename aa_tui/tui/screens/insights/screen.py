@@ -3,7 +3,9 @@ hygiene, heat and the lists of files behind every number. Enter opens a row's fi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -267,7 +269,7 @@ class InsightsScreen(AppScreen):
         self,
         table_id: str,
         columns: tuple[str, ...],
-        rows: list[tuple[str, ...]],
+        rows: Sequence[tuple[str, ...]],
         choices: list[FileListChoice],
     ) -> None:
         table = self.query_one(f"#{table_id}", VimDataTable)
@@ -311,7 +313,7 @@ class InsightsScreen(AppScreen):
         settings = self.app.settings
         self.app.push_screen(CapScreen(settings.insights.cap, settings.path), chosen)
 
-    def _open(self, table: DataTable, row: int) -> None:
+    def _open(self, table: DataTable[Any], row: int) -> None:
         from aa_tui.tui.screens.insights.files import FilesScreen
 
         choices = self.choices.get(table.id or "", [])
