@@ -14,8 +14,8 @@ from rich.console import Console
 
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.model.scans import Profile
+from aa_tui.model.units import size_text
 from aa_tui.store.store import Store
-from aa_tui.tui import format as fmt
 from aa_tui.tui.commands import ScreenCommands
 from aa_tui.tui.screens.compare import CompareScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
@@ -162,8 +162,8 @@ def test_scan_the_demo_site_and_see_its_truth(demo_server, small_site, memory_ke
     assert totals["duplicate_groups"] == truth.duplicate_groups == groups
     assert totals["duplicate_files"] == truth.duplicate_files
     assert totals["duplicate_size"] == truth.duplicate_size
-    assert fmt.size(truth.total_size) in text
-    assert f"{fmt.size(truth.duplicate_size)} ({truth.waste_pct:.1f}%)" in text
+    assert size_text(truth.total_size) in text
+    assert f"{size_text(truth.duplicate_size)} ({truth.waste_pct:.1f}%)" in text
     assert f"{truth.duplicate_files} redundant copies in {truth.duplicate_groups} groups" in text
 
 

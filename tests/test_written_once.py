@@ -24,3 +24,32 @@ def test_one_loopback_rule_for_the_demo_and_the_client(site, loopback):
 
     assert is_loopback(site) is loopback
     assert is_loopback_host(urlsplit(site).hostname or "") is loopback
+
+
+def _modules_containing(needle: str) -> list[str]:
+    from pathlib import Path
+
+    import aa_tui
+
+    package = Path(aa_tui.__file__).parent
+    return sorted(
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if path.relative_to(package).parts[0] != "demo"
+        and needle in path.read_text(encoding="utf-8")
+    )
+
+
+@pytest.mark.parametrize(
+    ("needle", "home"),
+    [
+        ('isoformat(timespec="seconds")', "model/dates.py"),  # the timestamps aa-tui records
+        ("/browse/", "model/links.py"),  # where people open an issue
+        ('"\\r" + ', "cli/status_line.py"),  # the line rewritten in place
+        ("A-Za-z0-9_]", "model/records.py"),  # what a project (and issue) key is
+        ("naturalsize(", "model/units.py"),  # how a size is written
+        ("ipaddress.ip_address(", "jira/site.py"),  # what loopback is
+    ],
+)
+def test_a_helper_has_one_home(needle, home):
+    assert _modules_containing(needle) == [home]

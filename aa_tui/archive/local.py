@@ -26,9 +26,9 @@ import orjson
 
 from aa_tui.archive.manifest import MANIFEST, read_manifest
 from aa_tui.archive.protocol import ArchiveKey, Check, HashMismatch, Source, Stored
+from aa_tui.model.records import ISSUE_KEY
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
-_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*-\d+$")
 MAX_NAME_BYTES = 200
 HASH_CHUNK = 1 << 20
 
@@ -49,7 +49,7 @@ def safe_part(text: str, fallback: str) -> str:
 
 
 def relative_path(key: ArchiveKey) -> str:
-    issue = key.issue_key if _KEY.match(key.issue_key) else safe_part(key.issue_key, "issue")
+    issue = key.issue_key if ISSUE_KEY.match(key.issue_key) else safe_part(key.issue_key, "issue")
     return f"{issue}/{safe_part(key.attachment_id + '-' + key.file_name, key.attachment_id)}"
 
 

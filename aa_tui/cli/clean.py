@@ -8,13 +8,12 @@ Exit codes as ``scan``: 0 done, 2 bad usage or a missing permission, 3 partly do
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aa_tui.cli.api_token import read_token
+from aa_tui.cli.status_line import StatusLine
 from aa_tui.cli.threads import run_in_thread
 from aa_tui.model.cleanup import CleanupProgress, KeepRule, Outcome, PlanFilters
 from aa_tui.model.units import size_text
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
     from aa_tui.service.workspace import Workspace
 
 FIRST_ROWS = 10
-_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,254}$")
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -83,11 +81,6 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
     return _restore(args, workspace)
 
 
-def size(n: int) -> str:
-    """A size as every face writes it."""
-    return size_text(n)
-
-
 def _err(text: str) -> None:
     print(f"aa-tui: {text}", file=sys.stderr)
 
@@ -95,11 +88,9 @@ def _err(text: str) -> None:
 # -- clean ------------------------------------------------------------------------------------
 def _filters(args: argparse.Namespace) -> PlanFilters:
     from aa_tui.service.errors import InputError
+    from aa_tui.service.scanning import project_keys
 
-    projects = [p.strip().upper() for p in args.projects.split(",") if p.strip()]
-    bad = [p for p in projects if not _KEY.match(p)]
-    if bad:
-        raise InputError(f"{bad[0]!r} is not a Jira project key (letters, digits, underscore).")
+    projects = project_keys(args.projects)
     if args.limit is not None and args.limit < 0:
         raise InputError("--limit must be zero or more.")
     if args.min_size < 0:
@@ -164,17 +155,17 @@ def _print_plan(review: PlanReview, *, applying: bool) -> None:
     resumed = f" ({done:,} done before)" if done else ""
     print(
         f"{verb} {plan.id} for scan {plan.scan_id} of {plan.site} ({plan.filters.describe()}): "
-        f"{review.files:,} files, {size(review.size)} in {plan.group_count:,} groups{resumed}"
+        f"{review.files:,} files, {size_text(review.size)} in {plan.group_count:,} groups{resumed}"
     )
     for note in plan.notes:
         print(f"  note: {note}")
     for total in review.projects:
-        print(f"  {total.key:<12} {total.files:>7,} files {size(total.size):>11}")
+        print(f"  {total.key:<12} {total.files:>7,} files {size_text(total.size):>11}")
     if review.pending:
         print("First files:")
         for d in review.pending[:FIRST_ROWS]:
             print(
-                f"  {size(d.size):>10}  {d.file_name}  {d.issue_key} ({d.attachment_id})"
+                f"  {size_text(d.size):>10}  {d.file_name}  {d.issue_key} ({d.attachment_id})"
                 f"  keep {d.keep_issue_key} ({d.keep_id})"
             )
         if len(review.pending) > FIRST_ROWS:
@@ -182,19 +173,16 @@ def _print_plan(review: PlanReview, *, applying: bool) -> None:
 
 
 class _Progress:
-    """One line on stderr, rewritten in place (plain lines every few seconds otherwise)."""
+    """A cleanup's (or a restore's) progress on one status line (stderr)."""
 
     def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.tty = sys.stderr.isatty()
-        self._width = 0
-        self._last = 0.0
+        self.line = StatusLine(sys.stderr, enabled)
 
     def update(self, p: CleanupProgress) -> None:
-        if not self.enabled:
+        if not self.line.enabled:
             return
         text = (
-            f"{p.phase}: {p.done:,}/{p.total:,} | deleted {p.deleted:,} ({size(p.freed)}), "
+            f"{p.phase}: {p.done:,}/{p.total:,} | deleted {p.deleted:,} ({size_text(p.freed)}), "
             f"gone {p.already_gone:,}, skipped {p.skipped:,}"
         )
         if p.comments:
@@ -207,19 +195,10 @@ class _Progress:
             text += f", {p.waiting_issues} issues waiting"
         if p.message:
             text = p.message
-        now = time.monotonic()
-        if self.tty:
-            sys.stderr.write("\r" + text + " " * max(0, self._width - len(text)))
-            self._width = len(text)
-        elif now - self._last > 5 or p.last is None:
-            sys.stderr.write(text + "\n")
-            self._last = now
-        sys.stderr.flush()
+        self.line.show(text, matters=p.last is None)
 
     def finish(self) -> None:
-        if self.enabled and self.tty and self._width:
-            sys.stderr.write("\n")
-            self._width = 0
+        self.line.finish()
 
 
 def _token(args: argparse.Namespace, workspace: Workspace, site: str, email: str) -> str:
@@ -291,7 +270,7 @@ def _apply(
 def _print_outcome(outcome: CleanupOutcome) -> None:
     counts = outcome.counts
     print(
-        f"Deleted {counts.get(Outcome.DELETED, 0):,} files ({size(outcome.freed_total)} freed), "
+        f"Deleted {counts.get(Outcome.DELETED, 0):,} files ({size_text(outcome.freed_total)} freed), "
         f"{counts.get(Outcome.ALREADY_GONE, 0):,} were gone already, "
         f"{counts.get(Outcome.SKIPPED, 0):,} left alone, {outcome.pending:,} still to do"
         + (f"; {outcome.comments:,} comments posted" if outcome.comments else "")
@@ -324,12 +303,12 @@ def _audit(args: argparse.Namespace, workspace: Workspace) -> int:
         for e in entries:
             restored = f", restored as {e.restored_as}" if e.restored_as else ""
             print(
-                f"{e.at:<25} {e.outcome.value:<13} {size(e.size):>10}  {e.file_name} on "
+                f"{e.at:<25} {e.outcome.value:<13} {size_text(e.size):>10}  {e.file_name} on "
                 f"{e.issue_key} ({e.attachment_id}; kept {e.keep_id} on {e.keep_issue_key}"
                 f"{restored})"
             )
         freed = sum(e.size for e in entries if e.outcome is Outcome.DELETED)
-        print(f"{len(entries):,} files, {size(freed)} deleted by aa-tui.")
+        print(f"{len(entries):,} files, {size_text(freed)} deleted by aa-tui.")
     if args.json:
         _write(args.json, audit_document(entries))
     if args.csv:
@@ -346,11 +325,11 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
     plan = cleanup.restore_plan(Path(args.manifest))
     pending = plan.pending
     print(
-        f"Restore to {plan.site}: {len(pending):,} files, {size(sum(i.size for i in pending))}"
+        f"Restore to {plan.site}: {len(pending):,} files, {size_text(sum(i.size for i in pending))}"
         + (f"; {len(plan.done):,} restored already" if plan.done else "")
     )
     for item in pending[:FIRST_ROWS]:
-        print(f"  {size(item.size):>10}  {item.file_name} -> {item.issue_key}")
+        print(f"  {size_text(item.size):>10}  {item.file_name} -> {item.issue_key}")
     for item in plan.problems:
         print(f"  cannot restore {item.file_name} ({item.attachment_id}): {item.problem}")
     if not args.yes:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from aa_tui.cli.status_line import StatusLine
 from aa_tui.model.enums import Phase, VerifyMode
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.scans import ScanInfo
@@ -14,11 +14,6 @@ from aa_tui.model.units import size_text
 
 if TYPE_CHECKING:
     from aa_tui.service.scanning import ScanOutcome
-
-
-def size(n: int) -> str:
-    """Binary units as the app shows them: ``1.5 MiB``, ``512 B``, ``0 B``."""
-    return size_text(n)
 
 
 def eta(progress: ScanProgress) -> str:
@@ -31,18 +26,14 @@ def eta(progress: ScanProgress) -> str:
 
 
 class ProgressLine:
-    """One line on stderr, rewritten in place (plain lines when stderr is not a terminal)."""
+    """A scan's progress on one :class:`~aa_tui.cli.status_line.StatusLine` (stderr)."""
 
     def __init__(self, stream: TextIO, enabled: bool = True) -> None:
-        self.stream = stream
-        self.enabled = enabled
-        self.tty = stream.isatty()
-        self._width = 0
-        self._last_plain = 0.0
-        self._phase = ""
+        self.line = StatusLine(stream, enabled)
+        self._phase: Phase | None = None
 
     def update(self, p: ScanProgress) -> None:
-        if not self.enabled:
+        if not self.line.enabled:
             return
         rate = p.rate_per_s  # the recent pace of this phase, not the scan's average
         unit = "issues" if p.phase.counts_issues else "files"
@@ -56,30 +47,18 @@ class ProgressLine:
             counts = f": {p.done:,} {unit}{pace}"
         text = (
             f"{p.phase}{counts} | "
-            f"{p.files:,} files {size(p.total_size)} | read {size(p.bytes_read)} | "
+            f"{p.files:,} files {size_text(p.total_size)} | read {size_text(p.bytes_read)} | "
             f"{p.requests:,} requests, {p.throttled} throttled"
         )
         if p.backoff_s > 0.05:
             text += f", backing off {p.backoff_s:.1f}s"
         if p.message and p.phase is Phase.CONNECTING:
             text = p.message
-        if self.tty:
-            pad = max(0, self._width - len(text))
-            self.stream.write("\r" + text + " " * pad)
-            self._width = len(text)
-        else:
-            now = time.monotonic()
-            if p.phase != self._phase or now - self._last_plain > 5:
-                self.stream.write(text + "\n")
-                self._last_plain = now
+        self.line.show(text, matters=p.phase != self._phase)
         self._phase = p.phase
-        self.stream.flush()
 
     def finish(self) -> None:
-        if self.enabled and self.tty and self._width:
-            self.stream.write("\n")
-            self._width = 0
-            self.stream.flush()
+        self.line.finish()
 
 
 def print_summary(out: TextIO, outcome: ScanOutcome) -> None:
@@ -96,10 +75,10 @@ def print_summary(out: TextIO, outcome: ScanOutcome) -> None:
         )
     out.write(
         f"Scan {info.id} of {info.site} ({info.scope.describe()}) in {info.duration_s:.1f}s\n"
-        f"  {t.total_files:,} files, {size(t.total_size)} on {t.issues_scanned:,} issues\n"
+        f"  {t.total_files:,} files, {size_text(t.total_size)} on {t.issues_scanned:,} issues\n"
         f"  {t.duplicate_groups:,} duplicate groups{likely}: {t.duplicate_files:,} extra copies "
-        f"waste {size(t.duplicate_size)} ({t.waste_pct:.1f}%)\n"
-        f"  read {size(t.bytes_read)} to prove it; {t.requests:,} requests, "
+        f"waste {size_text(t.duplicate_size)} ({t.waste_pct:.1f}%)\n"
+        f"  read {size_text(t.bytes_read)} to prove it; {t.requests:,} requests, "
         f"{t.retries} retries, {t.throttled} throttled\n"
     )
     if t.zero_byte_files:
@@ -113,7 +92,7 @@ def print_summary(out: TextIO, outcome: ScanOutcome) -> None:
         out.write("Top quick wins:\n")
         for g in wins:
             out.write(
-                f"  {size(g['wasted_size']):>10}  {g['file_name']} x{g['copies']} "
+                f"  {size_text(g['wasted_size']):>10}  {g['file_name']} x{g['copies']} "
                 f"(keep {g['locations'][0]['issue_key']})\n"
             )
 
@@ -132,7 +111,7 @@ def format_scans(scans: Sequence[ScanInfo]) -> str:
         lines.append(
             f"{s.id:<22} {started:<16} {s.status:<11} {s.verify:<8} "
             f"{t.get('total_files', 0):>8,} "
-            f"{size(t.get('total_size', 0)):>10} {size(t.get('duplicate_size', 0)):>10}  "
+            f"{size_text(t.get('total_size', 0)):>10} {size_text(t.get('duplicate_size', 0)):>10}  "
             f"{s.site} ({s.scope.describe()})"
         )
     return "\n".join(lines)

@@ -48,6 +48,8 @@ _attachment_values = operator.attrgetter(*_ATTACHMENT_FIELDS)
 
 #: a Jira project key as Jira allows it (a letter, then letters, digits or underscores)
 PROJECT_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,254}$")
+#: an issue key: its project's key, a hyphen, its number
+ISSUE_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,254}-\d+$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ svg{width:100%;height:auto}
 
 
 def size(n: int | None) -> str:
+    """A size, or nothing where the report has none (a cell left empty)."""
     return "" if n is None else size_text(n)
 
 

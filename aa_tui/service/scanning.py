@@ -18,7 +18,15 @@ from aa_tui.service.errors import InputError
 from aa_tui.service.wording import VERIFY, WORKERS
 from aa_tui.store.store import Store
 
-__all__ = ["Cancelled", "ScanOutcome", "ScanRequest", "ScanRun", "scan_request"]
+__all__ = ["Cancelled", "ScanOutcome", "ScanRequest", "ScanRun", "project_keys", "scan_request"]
+
+
+def project_keys(projects: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Project keys as typed (``KEY,KEY`` or a list), checked and upper-cased, each once; an
+    error names the first that is not a Jira project key (so no text reaches JQL unchecked)."""
+    if isinstance(projects, str):
+        projects = projects.split(",")
+    return validate_project_keys(list(projects))
 
 
 class ScanRun:
@@ -97,8 +105,6 @@ def scan_request(
     The site URL is normalised (https only, http for loopback), project keys are validated
     (``KEY,KEY`` or a list), the JQL is kept as typed (the engine parenthesises it).
     """
-    if isinstance(projects, str):
-        projects = [p for p in projects.split(",")] if projects.strip() else []
     if workers < 1:
         raise InputError(WORKERS, " must be at least 1.")
     try:
@@ -108,7 +114,7 @@ def scan_request(
     return ScanRequest(
         site=normalize_site_url(site, allow_insecure_http=allow_insecure_http),
         email=email,
-        scope=Scope(projects=validate_project_keys(projects) if projects else (), jql=jql.strip()),
+        scope=Scope(projects=project_keys(projects), jql=jql.strip()),
         verify=mode,
         resume=resume,
         resume_id=resume_id,

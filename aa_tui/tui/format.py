@@ -8,11 +8,6 @@ BAR_FULL = "█"
 BAR_PARTS = " ▏▎▍▌▋▊▉"
 
 
-def size(n: int | float) -> str:
-    """Binary units, like du: ``1.5 MiB`` (``512 B`` below a kibibyte)."""
-    return size_text(n)
-
-
 def count(n: int) -> str:
     return f"{n:,}"
 
@@ -61,5 +56,5 @@ def rate(amount: float, seconds: float, unit: str = "") -> str:
         return "-"
     per = amount / seconds
     if unit == "B":
-        return f"{size(per)}/s"
+        return f"{size_text(per)}/s"
     return f"{per:,.0f} {unit}/s".replace(" /s", "/s")

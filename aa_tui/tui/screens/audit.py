@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
 from aa_tui.model.cleanup import AuditEntry, Outcome
+from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import AuditRead
 from aa_tui.tui.screens.base import AppScreen
@@ -61,7 +62,7 @@ class AuditScreen(AppScreen):
             table.add_row(
                 fmt.date(e.at),
                 Text(str(e.outcome) + restored, style=STYLE.get(e.outcome, "")),
-                Text(fmt.size(e.size), justify="right"),
+                Text(size_text(e.size), justify="right"),
                 e.file_name,
                 f"{e.issue_key} ({e.attachment_id})",
                 f"{e.keep_issue_key} ({e.keep_id})",
@@ -80,7 +81,7 @@ class AuditScreen(AppScreen):
             head = Text.assemble(
                 (f"{fmt.count(len(self.entries))} files", "bold"),
                 " touched by cleanups of this store; ",
-                (f"{fmt.count(deleted)} deleted by aa-tui, {fmt.size(freed)} freed", "bold green"),
+                (f"{fmt.count(deleted)} deleted by aa-tui, {size_text(freed)} freed", "bold green"),
                 ". Every file removed has a kept copy with the same bytes (right column).",
             )
         head.append(

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Static
 
 from aa_tui.model.records import StatRow
 from aa_tui.model.summary import ScanSummary
+from aa_tui.model.units import size_text
 from aa_tui.service.errors import StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
@@ -26,7 +27,7 @@ def delta_size(old: int, new: int) -> Text:
     sign = "+" if change > 0 else "-"
     growth = f" ({sign}{abs(change) / old:.0%})" if old else ""
     return Text(
-        f"{sign}{fmt.size(abs(change))}{growth}",
+        f"{sign}{size_text(abs(change))}{growth}",
         style="red" if change > 0 else "green",
         justify="right",
     )
@@ -131,7 +132,7 @@ class CompareScreen(AppScreen):
             ("Duplicate groups", "duplicate_groups", False),
         ):
             a, b = getattr(ta, key), getattr(tb, key)
-            shown = fmt.size if is_size else fmt.count
+            shown = size_text if is_size else fmt.count
             delta = delta_size(a, b) if is_size else delta_count(a, b)
             head.add_row(label, shown(a), shown(b), delta)
         head.add_row(
@@ -149,11 +150,11 @@ class CompareScreen(AppScreen):
         for key, a, b in project_rows(old, new):
             table.add_row(
                 key,
-                Text(fmt.size(a.size), justify="right"),
-                Text(fmt.size(b.size), justify="right"),
+                Text(size_text(a.size), justify="right"),
+                Text(size_text(b.size), justify="right"),
                 delta_size(a.size, b.size),
-                Text(fmt.size(a.wasted_size), justify="right"),
-                Text(fmt.size(b.wasted_size), justify="right"),
+                Text(size_text(a.wasted_size), justify="right"),
+                Text(size_text(b.wasted_size), justify="right"),
                 delta_size(a.wasted_size, b.wasted_size),
             )
         table.focus()

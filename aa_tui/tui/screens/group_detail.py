@@ -9,6 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
+from aa_tui.model.links import issue_url
+from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.outside import copy_text, open_link
 from aa_tui.tui.screens.base import AppScreen
@@ -23,10 +25,6 @@ NARROW_BELOW = 110  # terminal columns under which the table drops two columns a
 
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def issue_url(base: str, key: str) -> str:
-    return f"{base.rstrip('/')}/browse/{key}"
 
 
 class GroupDetailScreen(AppScreen):
@@ -71,8 +69,8 @@ class GroupDetailScreen(AppScreen):
         g = self.group
         head = Text.assemble(
             (g["file_name"], "bold"),
-            f"  ·  {fmt.size(g['size'])} × {fmt.count(g['copies'])} copies  ·  wasted ",
-            (fmt.size(g["wasted_size"]), "bold red"),
+            f"  ·  {size_text(g['size'])} × {fmt.count(g['copies'])} copies  ·  wasted ",
+            (size_text(g["wasted_size"]), "bold red"),
             f"\n{g.get('mime_type') or 'unknown type'}  ·  ",
             (LIKELY, "yellow") if g.get("likely") else g["hash"],  # "sha256:<hex>"
         )

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
 from aa_tui.model.scans import Profile, ScanInfo
+from aa_tui.model.units import size_text
 from aa_tui.service.errors import CredentialsError, StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
@@ -74,8 +75,8 @@ class HistoryScreen(AppScreen):
                 Text("●", style="bold magenta") if scan.id in self.marked else " ",
                 fmt.date(scan.started_at),
                 Text(scan.status, style=STATUS_STYLE.get(scan.status, "")),
-                Text(fmt.size(totals.get("total_size", 0)) if done else "-", justify="right"),
-                Text(fmt.size(totals.get("duplicate_size", 0)) if done else "-", justify="right"),
+                Text(size_text(totals.get("total_size", 0)) if done else "-", justify="right"),
+                Text(size_text(totals.get("duplicate_size", 0)) if done else "-", justify="right"),
                 Text(fmt.count(totals.get("total_files", 0)) if done else "-", justify="right"),
                 Text(
                     fmt.count(totals.get("duplicate_groups", 0)) if done else "-", justify="right"

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from aa_tui.model.records import StatRow
+from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import DrillDown
 from aa_tui.tui.widgets.inputs import TextInput
@@ -118,10 +119,10 @@ class BreakdownPane(Vertical):
             table.add_row(
                 row.key,
                 Text(fmt.count(row.files), justify="right"),
-                Text(fmt.size(row.size), justify="right"),
+                Text(size_text(row.size), justify="right"),
                 bar,
                 Text(fmt.count(row.duplicate_files), justify="right"),
-                Text(fmt.size(row.wasted_size), justify="right"),
+                Text(size_text(row.wasted_size), justify="right"),
                 Text(fmt.pct(row.wasted_size, row.size), justify="right"),
                 key=row.key,
             )

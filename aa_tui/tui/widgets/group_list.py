@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from aa_tui.model.classify import file_type
+from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.keys import move_bindings
 from aa_tui.tui.shares import Share
@@ -58,12 +59,12 @@ def _cells(group: dict[str, Any], share: Share | None = None) -> list[str]:
     if group.get("likely"):
         name = "≈ " + name
     if share is not None:
-        first = [fmt.size(share.wasted), f"{share.copies:,} of {group['copies']:,}"]
+        first = [size_text(share.wasted), f"{share.copies:,} of {group['copies']:,}"]
     else:
-        first = [fmt.size(group["wasted_size"]), fmt.count(group["copies"])]
+        first = [size_text(group["wasted_size"]), fmt.count(group["copies"])]
     return [
         *first,
-        fmt.size(group["size"]),
+        size_text(group["size"]),
         file_type(group["file_name"]),
         shown,
         name,

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Static
 
-from aa_tui.tui import format as fmt
+from aa_tui.model.units import size_text
 from aa_tui.tui.group_index import FILTER_WORDS, SORT_LABELS, SORTS, GroupFilter, GroupIndex
 from aa_tui.tui.messages import GroupsLoading
 from aa_tui.tui.shares import Drill
@@ -127,10 +127,10 @@ class GroupsPane(Vertical):
         copies, wasted = drill.subtotal()
         text = (
             f"{where}: {groups:,} groups · {copies:,} redundant copies there, "
-            f"{fmt.size(wasted)} wasted"
+            f"{size_text(wasted)} wasted"
         )
         if (copies, wasted) != (drill.row_copies, drill.row_wasted):
-            text += f" (its row says {drill.row_copies:,}, {fmt.size(drill.row_wasted)})"
+            text += f" (its row says {drill.row_copies:,}, {size_text(drill.row_wasted)})"
         return text
 
     def set_drill(self, drill: Drill | None) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from textual.widgets import Static
 
+from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 
 MARK = "●"  # a group with every redundant copy marked
@@ -145,6 +146,6 @@ class MarksPane(Static):
             return
         groups = f" in {fmt.counted(marks.groups, 'group')}" if marks.groups > 1 else ""
         self.update(
-            f"Marked {fmt.counted(marks.files, 'file')} ({fmt.size(marks.size)}){groups}"
+            f"Marked {fmt.counted(marks.files, 'file')} ({size_text(marks.size)}){groups}"
             " · D reviews the cleanup · Space unmarks · U clears the marks"
         )

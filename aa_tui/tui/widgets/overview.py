@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from aa_tui.model.records import StatRow, Totals
 from aa_tui.model.summary import ScanSummary
+from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 
 TOP_WINS = 5
@@ -27,24 +28,24 @@ def totals_table(totals: Totals, likely: bool) -> Table:
     copies = "likely copies" if likely else "copies"
     table.add_row(
         "Attachment storage",
-        f"{fmt.size(total_size)} in {fmt.count(totals.total_files)} files on "
+        f"{size_text(total_size)} in {fmt.count(totals.total_files)} files on "
         f"{fmt.count(totals.issues_scanned)} issues",
     )
     table.add_row(
         Text("Wasted by copies", style="bold red"),
         Text.assemble(
-            (f"{fmt.size(wasted)} ({totals.waste_pct:.1f}%)", "bold red"),
+            (f"{size_text(wasted)} ({totals.waste_pct:.1f}%)", "bold red"),
             f": {fmt.count(totals.duplicate_files)} redundant {copies} in "
             f"{fmt.count(totals.duplicate_groups)} groups",
         ),
     )
     table.add_row(
         "Kept if deduplicated",
-        f"{fmt.size(total_size - wasted)} in {fmt.count(totals.canonical_files)} files",
+        f"{size_text(total_size - wasted)} in {fmt.count(totals.canonical_files)} files",
     )
     table.add_row(
         "Stale",
-        f"{fmt.size(totals.stale_size)} in {fmt.count(totals.stale_files)} "
+        f"{size_text(totals.stale_size)} in {fmt.count(totals.stale_files)} "
         "files on Done issues untouched for a year",
     )
     table.add_row(
@@ -53,8 +54,8 @@ def totals_table(totals: Totals, likely: bool) -> Table:
         f"{fmt.count(totals.unreadable_files)} found unreadable (403/404; files of a "
         "unique size are never read)",
     )
-    stages = ", ".join(f"{k} {fmt.size(v)}" for k, v in totals.bytes_read_by_stage.items() if v)
-    read = fmt.size(totals.bytes_read) + (f" ({stages})" if stages else "")
+    stages = ", ".join(f"{k} {size_text(v)}" for k, v in totals.bytes_read_by_stage.items() if v)
+    read = size_text(totals.bytes_read) + (f" ({stages})" if stages else "")
     table.add_row(
         "Cost of the proof",
         f"{read} read · {fmt.count(totals.requests)} requests · "
@@ -73,9 +74,9 @@ def wins_table(wins: list[dict[str, Any]]) -> Table:
     for n, win in enumerate(wins[:TOP_WINS], start=1):
         table.add_row(
             str(n),
-            fmt.size(win["wasted_size"]),
+            size_text(win["wasted_size"]),
             fmt.count(win["copies"]),
-            fmt.size(win["size"]),
+            size_text(win["size"]),
             ("≈ " if win.get("likely") else "") + win["file_name"],
         )
     return table
@@ -93,7 +94,7 @@ def project_bars(rows: list[StatRow]) -> Table:
         whole = fmt.bar(row.size, largest, BAR_WIDTH)
         waste_cells = len(fmt.bar(row.wasted_size, largest, BAR_WIDTH).rstrip())
         bar = Text(whole[:waste_cells], style="red") + Text(whole[waste_cells:], style="blue")
-        table.add_row(row.key, fmt.size(row.size), bar, fmt.size(row.wasted_size))
+        table.add_row(row.key, size_text(row.size), bar, size_text(row.wasted_size))
     if len(rows) > TOP_PROJECTS:
         table.add_row(f"… {len(rows) - TOP_PROJECTS} more", "", "", "")
     return table

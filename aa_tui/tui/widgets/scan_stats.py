@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from aa_tui.model.enums import PHASES, Phase
 from aa_tui.model.events import ScanProgress
+from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 
 
@@ -173,7 +174,7 @@ class ScanStats(Static):
             speed = f"{per_s:,.0f} files/s" if per_s else "-"
             read_s = 0.0 if self.stopped else p.bytes_per_s or self.clock.read_rate(p)
             if read_s:
-                speed += f" · {fmt.size(read_s)}/s" if narrow else f", {fmt.size(read_s)}/s read"
+                speed += f" · {size_text(read_s)}/s" if narrow else f", {size_text(read_s)}/s read"
         elif p.phase.counts_issues:
             speed = f"{per_s:,.0f} issues/s" if per_s else "-"
         else:
@@ -187,9 +188,9 @@ class ScanStats(Static):
         if eta is not None and p.phase_bytes_total:
             # files that stop matching are not read: it shrinks
             left = f"≤ {left}" if narrow else f"at most {left}"
-        read = fmt.size(p.bytes_read + c.bytes_read)
+        read = size_text(p.bytes_read + c.bytes_read)
         if p.phase_bytes_total:
-            left_to_read = fmt.size(p.phase_bytes_total - p.phase_bytes_done)
+            left_to_read = size_text(p.phase_bytes_total - p.phase_bytes_done)
             read += f", ≤ {left_to_read} left" if narrow else f", at most {left_to_read} to go"
         rows: list[tuple[str | Text, ...]] = [
             ("This phase", done, "Time left", left),
@@ -203,8 +204,8 @@ class ScanStats(Static):
             ("Throttled (429)", throttled, "Back-off now", backoff),
             ("Bytes read", read, "Errors", fmt.count(p.errors)),
             ("Issues read", fmt.count(p.issues), "Files", fmt.count(p.files)),
-            ("Storage" if narrow else "Attachment storage", fmt.size(p.total_size), "", ""),
-            ("Duplicate groups", fmt.count(p.groups), "Wasted", fmt.size(p.wasted)),
+            ("Storage" if narrow else "Attachment storage", size_text(p.total_size), "", ""),
+            ("Duplicate groups", fmt.count(p.groups), "Wasted", size_text(p.wasted)),
         ]
         for row in rows:
             table.add_row(*row)

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, ItemResult, Outcome, Plan
+from aa_tui.model.units import size_text
 from aa_tui.service.errors import Cancelled, Face, describe
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import CleanupEnded, CleanupProgressed
@@ -37,7 +38,7 @@ def stats_text(p: CleanupProgress) -> Text:
     text = Text.assemble(
         ("Deleted ", "bold"),
         (f"{fmt.count(p.deleted)} files", "bold green"),
-        (f" ({fmt.size(p.freed)} freed)", "bold green"),
+        (f" ({size_text(p.freed)} freed)", "bold green"),
         f"  ·  gone already {fmt.count(p.already_gone)}  ·  left alone {fmt.count(p.skipped)}",
     )
     if p.phase is CleanupPhase.DELETING and p.total:
@@ -114,7 +115,7 @@ class CleanApplyScreen(AppScreen):
         yield Header()
         yield Static(
             f"Cleanup of {self.site_label} · plan {self.plan.id} · {self.plan.files:,} files, "
-            f"{fmt.size(self.plan.size)}",
+            f"{size_text(self.plan.size)}",
             id="apply-title",
             markup=False,
         )
@@ -193,7 +194,7 @@ class CleanApplyScreen(AppScreen):
         table = self.query_one("#apply-files", VimDataTable)
         table.add_row(
             Text(str(r.outcome), style=OUTCOME_STYLE.get(r.outcome, "")),
-            fmt.size(r.size),
+            size_text(r.size),
             r.file_name,
             r.issue_key,
             kept,
@@ -207,7 +208,7 @@ class CleanApplyScreen(AppScreen):
         bar = self.query_one(ProgressBar)
         if bar.total is None:
             bar.update(total=1, progress=0)
-        freed = fmt.size(outcome.freed_total) if outcome is not None else "0 B"
+        freed = size_text(outcome.freed_total) if outcome is not None else "0 B"
         skipped = outcome.counts.get(Outcome.SKIPPED, 0) if outcome is not None else 0
         pending = outcome.pending if outcome is not None else self.plan.files
         why = f"; {skipped:,} left alone (why: see the list)" if skipped else ""

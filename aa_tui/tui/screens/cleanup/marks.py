@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.widgets import TabbedContent
 
+from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import RemovedRead, ViewRead
 from aa_tui.tui.screens.base import AppScreen
@@ -61,7 +62,7 @@ class MarkingMixin(AppScreen):
         if self.removed is None or not self.removed.ids:
             return ""
         return (
-            f"cleaned: {self.removed.files:,} copies removed, {fmt.size(self.removed.freed)} freed"
+            f"cleaned: {self.removed.files:,} copies removed, {size_text(self.removed.freed)} freed"
         )
 
     def _marker(self, group: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Static
 
 from aa_tui.model.cleanup import Plan, PlanFilters
 from aa_tui.model.scans import Profile
+from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import PlanRechecked, PlanReviewed
 from aa_tui.tui.screens.base import AppModal, AppScreen
@@ -134,7 +135,7 @@ class CleanReviewScreen(AppScreen):
             "Remove ",
             (fmt.counted(review.files, "file"), "bold"),
             ", freeing ",
-            (fmt.size(review.size), "bold red"),
+            (size_text(review.size), "bold red"),
             f", in {fmt.counted(len(review.groups), 'group')} on "
             f"{fmt.counted(len(review.projects), 'project')}. ",
         )
@@ -173,7 +174,7 @@ class CleanReviewScreen(AppScreen):
             projects.add_row(
                 total.key,
                 Text(fmt.count(total.files), justify="right"),
-                Text(fmt.size(total.size), justify="right"),
+                Text(size_text(total.size), justify="right"),
             )
         table = self.query_one("#review-groups", VimDataTable)
         table.clear()
@@ -185,7 +186,7 @@ class CleanReviewScreen(AppScreen):
                     continue
                 table.add_row(
                     Text(d.file_name, style="bold") if first else "",
-                    fmt.size(d.size),
+                    size_text(d.size),
                     f"{d.issue_key} ({d.project_key})",
                     d.attachment_id,
                     Text.assemble(
@@ -328,7 +329,7 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                f"Delete {fmt.counted(self.plan.files, 'file')} ({fmt.size(self.freed)}) from "
+                f"Delete {fmt.counted(self.plan.files, 'file')} ({size_text(self.freed)}) from "
                 f"{self.site_label}? Jira Cloud has no trash for attachments: without an "
                 "archive a deleted file is gone for good. Each kept copy is checked right "
                 f"before each delete.\n\nType  {self.phrase}  to confirm.",

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from aa_tui.model.insights import GroupChange, GroupChanges
+from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import GroupChangesRead
 from aa_tui.tui.screens.base import AppScreen
@@ -21,7 +22,7 @@ def _delta(n: int) -> Text:
     if n == 0:
         return Text("0 B", justify="right")
     sign, style = ("+", "red") if n > 0 else ("-", "green")
-    return Text(f"{sign}{fmt.size(abs(n))}", style=style, justify="right")
+    return Text(f"{sign}{size_text(abs(n))}", style=style, justify="right")
 
 
 class GroupChangesScreen(AppScreen):
@@ -83,7 +84,7 @@ class GroupChangesScreen(AppScreen):
         for n, c in enumerate(rows):
             table.add_row(
                 c.file_name,
-                fmt.size(c.size),
+                size_text(c.size),
                 fmt.count(c.copies_before),
                 fmt.count(c.copies_after),
                 _delta(c.wasted_change),

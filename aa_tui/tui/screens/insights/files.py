@@ -10,10 +10,11 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, Static
 
 from aa_tui.model.insights import FileList, FileRow
+from aa_tui.model.links import issue_url
+from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import FilesListed
 from aa_tui.tui.screens.base import AppScreen
-from aa_tui.tui.screens.group_detail import issue_url
 from aa_tui.tui.widgets.tables import VimDataTable
 
 LIMIT = 5000  # files read and shown at most (the biggest first); the title counts them all
@@ -113,7 +114,7 @@ class FilesScreen(AppScreen):
         ]
         self.shown = _sorted(chosen, self.sort)
         listed = self.listed
-        head = f"{self.choice.title}: {fmt.count(listed.count)} files, {fmt.size(listed.size)}"
+        head = f"{self.choice.title}: {fmt.count(listed.count)} files, {size_text(listed.size)}"
         if not listed.complete:
             first = "hottest" if self.choice.name == "heat" else "biggest"
             head += f" (the {fmt.count(len(self.files))} {first} shown)"
@@ -128,7 +129,7 @@ class FilesScreen(AppScreen):
             table.add_row(
                 f.issue_key,
                 f.file_name,
-                fmt.size(f.size),
+                size_text(f.size),
                 f.author,
                 fmt.date(f.created),
                 fmt.date(f.issue_updated),

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from aa_tui.model.insights import Insights, MonthRow, cap_text
 from aa_tui.model.summary import ScanSummary
+from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import GrowthRead, InsightsRead
 from aa_tui.tui.screens.base import AppScreen
@@ -96,7 +97,7 @@ class InsightsScreen(AppScreen):
         self.summary, self.insights = summary, insights
         totals = summary.totals
         self.query_one("#insights-title", Static).update(
-            f"Insights · {fmt.size(totals.total_size)} in {fmt.count(totals.total_files)} files"
+            f"Insights · {size_text(totals.total_size)} in {fmt.count(totals.total_files)} files"
             f" · stale after {insights.settings.stale_days} days"
             f" · idle after {insights.settings.idle_days} days"
             + (f" · cap {cap_text(insights.settings.cap)}" if insights.settings.cap else "")
@@ -112,9 +113,9 @@ class InsightsScreen(AppScreen):
                 (
                     s.step,
                     fmt.count(s.files),
-                    fmt.size(s.size),
-                    fmt.size(s.cumulative_size),
-                    fmt.size(s.remaining_size),
+                    size_text(s.size),
+                    size_text(s.cumulative_size),
+                    size_text(s.remaining_size),
                 )
                 + ((_against_cap(s.under_cap or 0),) if cap else ())
                 for s in steps
@@ -129,7 +130,7 @@ class InsightsScreen(AppScreen):
         self._fill(
             "idle_projects-table",
             ("Project", "Last update", "Files", "Size"),
-            [(p.key, fmt.date(p.last_update), fmt.count(p.files), fmt.size(p.size)) for p in idle],
+            [(p.key, fmt.date(p.last_update), fmt.count(p.files), size_text(p.size)) for p in idle],
             [
                 FileListChoice("idle_projects", p.key, f"Files of idle project {p.key}")
                 for p in idle
@@ -139,7 +140,7 @@ class InsightsScreen(AppScreen):
         self._fill(
             "inactive_uploaders-table",
             ("Account", "Account id", "Files", "Size"),
-            [(u.name, u.account_id, fmt.count(u.files), fmt.size(u.size)) for u in gone],
+            [(u.name, u.account_id, fmt.count(u.files), size_text(u.size)) for u in gone],
             [
                 FileListChoice(
                     "inactive_uploaders", u.account_id or u.name, f"Uploaded by {u.name}"
@@ -157,8 +158,8 @@ class InsightsScreen(AppScreen):
                     fmt.count(c.copies),
                     fmt.count(c.issues),
                     fmt.count(c.projects),
-                    fmt.size(c.size),
-                    fmt.size(c.wasted_size),
+                    size_text(c.size),
+                    size_text(c.wasted_size),
                 )
                 for c in clutter
             ],  # fmt: skip
@@ -168,7 +169,7 @@ class InsightsScreen(AppScreen):
         self._fill(
             "hygiene-table",
             ("Kind", "Files", "Size"),
-            [(h.kind, fmt.count(h.files), fmt.size(h.size)) for h in hygiene],
+            [(h.kind, fmt.count(h.files), size_text(h.size)) for h in hygiene],
             [FileListChoice("hygiene", h.kind, f"Hygiene: {h.kind} files") for h in hygiene],
         )
         heat = insights.table("heat")
@@ -179,9 +180,9 @@ class InsightsScreen(AppScreen):
                 (
                     h.issue_key,
                     h.file_name,
-                    fmt.size(h.size),
+                    size_text(h.size),
                     fmt.count(h.days_idle),
-                    f"{fmt.size(h.heat)}·days",
+                    f"{size_text(h.heat)}·days",
                 )
                 for h in heat
             ],  # fmt: skip
@@ -199,7 +200,7 @@ class InsightsScreen(AppScreen):
             "growth-table",
             ("Month", "Files", "Uploaded", "Wasted"),
             [
-                (m.month, fmt.count(m.files), fmt.size(m.size), fmt.size(m.wasted_size))
+                (m.month, fmt.count(m.files), size_text(m.size), size_text(m.wasted_size))
                 for m in months
             ],
             [
@@ -235,7 +236,7 @@ class InsightsScreen(AppScreen):
         choices: list[FileListChoice] = []
 
         def add(label: str, files: int, size: int | None, choice: FileListChoice) -> None:
-            rows.append((label, fmt.count(files), "" if size is None else fmt.size(size)))
+            rows.append((label, fmt.count(files), "" if size is None else size_text(size)))
             choices.append(choice)
 
         add(
@@ -323,7 +324,7 @@ class InsightsScreen(AppScreen):
 
 
 def _against_cap(room: int) -> str:
-    return f"over by {fmt.size(-room)}" if room < 0 else f"{fmt.size(room)} to spare"
+    return f"over by {size_text(-room)}" if room < 0 else f"{size_text(room)} to spare"
 
 
 CAPTIONS = {

@@ -1,0 +1,42 @@
+"""One status line on a stream: rewritten in place on a terminal, plain lines elsewhere."""
+
+from __future__ import annotations
+
+import time
+from typing import TextIO
+
+#: seconds between plain lines when the stream is not a terminal (a log file, a pipe)
+PLAIN_EVERY_S = 5.0
+
+
+class StatusLine:
+    """A line that a long run keeps current. On a terminal each :meth:`show` rewrites it in
+    place; elsewhere a plain line is written at most every :data:`PLAIN_EVERY_S` seconds, or
+    at once when the caller says the change matters (a new phase, the end)."""
+
+    def __init__(self, stream: TextIO, enabled: bool = True) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.tty = stream.isatty()
+        self._width = 0
+        self._last_plain = 0.0
+
+    def show(self, text: str, *, matters: bool = False) -> None:
+        if not self.enabled:
+            return
+        if self.tty:
+            self.stream.write("\r" + text + " " * max(0, self._width - len(text)))
+            self._width = len(text)
+        else:
+            now = time.monotonic()
+            if matters or now - self._last_plain > PLAIN_EVERY_S:
+                self.stream.write(text + "\n")
+                self._last_plain = now
+        self.stream.flush()
+
+    def finish(self) -> None:
+        """End the rewritten line (the next output starts on a line of its own)."""
+        if self.enabled and self.tty and self._width:
+            self.stream.write("\n")
+            self._width = 0
+            self.stream.flush()
