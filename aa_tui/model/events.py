@@ -71,11 +71,11 @@ class RecentRate:
     def __init__(self, window_s: float = 10.0, min_span_s: float = 1.0) -> None:
         self.window_s = window_s
         self.min_span_s = min_span_s
-        self._phase: object = None
+        self._phase: Phase | str | None = None
         self._samples: deque[tuple[float, int]] = deque()
 
     def update(
-        self, phase: object, done: int, total: int, now: float
+        self, phase: Phase | str, done: int, total: int, now: float
     ) -> tuple[float, float | None]:
         samples = self._samples
         if phase != self._phase or (samples and done < samples[-1][1]):
