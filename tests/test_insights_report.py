@@ -99,6 +99,10 @@ def test_html_report_is_self_contained(stored, small_site, tmp_path):
     # nothing to fetch: no scripts, no external resources, no links to load
     assert not re.search(r"<script|<link|<img|<iframe|src=|href=|@import|url\(", html)
     assert "cap 20 MB" in html  # the cap line of the what-if chart, in the units plans use
+    # the room under it in the same units (MB), never MiB beside "cap 20 MB"
+    rooms = re.findall(r'<td class="n">([^<]*(?:to spare|over by)[^<]*)</td>', html)
+    unit = r"(over by )?[\d,]+\.\d [KM]B( to spare)?"
+    assert len(rooms) == 5 and all(re.fullmatch(unit, r) for r in rooms), rooms
     assert "SHA-256" in html and "Under the cap" in html
     months = json.loads(json.dumps(insight_truth(small_site).months))
     assert html.count("<title>") == 1 + len(months)  # the page's title and one per month bar
@@ -191,3 +195,20 @@ def test_a_scan_saved_before_insights_still_reports_them(stored, small_site, tmp
     for name in ("uploads_by_month", "inactive_uploaders", "hygiene", "heat", "what_if"):
         assert report[name] == fresh[name], name
     assert "<svg" in (tmp_path / "r.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("room", "cap", "said"),
+    [
+        (248_970_000_000, 250 * 10**9, "249.0 GB to spare"),
+        (-505_600_000, 250 * 10**9, "over by 505.6 MB"),  # less than a GB: a unit that shows it
+        (-1_500_000_000, 10**9, "over by 1.5 GB"),
+        (12_300_000, 20 * 10**6, "12.3 MB to spare"),
+        (0, 250 * 10**9, "0 B to spare"),
+        (999, 2_000_000, "999 B to spare"),
+    ],
+)
+def test_a_caps_room_is_in_the_caps_decimal_units(room, cap, said):
+    from aa_tui.model.insights import room_text
+
+    assert room_text(room, cap) == said

@@ -118,6 +118,9 @@ async def _cap_journey(app, scanned) -> None:
         assert len(what_if.columns) == 6
         assert screen.insights.table("what_if")[0].under_cap == 2 * 10**9 - total
         assert "cap 2 GB" in str(screen.query_one("#insights-title").render())
+        # the room is in the cap's own units (decimal GB), never GiB beside "cap 2 GB"
+        room = str(what_if.get_row_at(0)[-1])
+        assert room == f"{(2 * 10**9 - total) / 10**9:,.1f} GB to spare", room
         assert screen.query_one("#insight-tabs").active == "what_if"
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CapScreen))

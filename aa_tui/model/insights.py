@@ -305,14 +305,29 @@ def parse_cap(text: str) -> int:
     return size
 
 
+#: the decimal units plans are sold in, biggest first
+_DECIMAL_UNITS = (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("KB", 10**3))
+
+
 def cap_text(cap: int) -> str:
     """A cap in the decimal units plans are sold in: ``250 GB``, ``1.5 TB``, ``2,000,000 B``
     (what :func:`parse_size` reads back)."""
-    for unit, factor in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+    for unit, factor in _DECIMAL_UNITS:
         if cap >= factor and (cap * 10) % factor == 0:
             amount = cap / factor
             return f"{amount:,.0f} {unit}" if amount == int(amount) else f"{amount:,.1f} {unit}"
     return f"{cap:,} B"
+
+
+def room_text(room: int, cap: int) -> str:
+    """The room a cap leaves (``cap - remaining``) in the cap's own decimal unit, as one
+    figure family with the cap: ``248.9 GB to spare``, ``over by 505.6 MB`` (a room smaller
+    than one of the cap's units steps down to a unit that shows it)."""
+    amount = abs(room)
+    units = [(u, f) for u, f in _DECIMAL_UNITS if f <= cap] or [("B", 1)]
+    unit, factor = next(((u, f) for u, f in units if amount >= f), ("B", 1))
+    text = f"{amount:,} B" if factor == 1 else f"{amount / factor:,.1f} {unit}"
+    return f"over by {text}" if room < 0 else f"{text} to spare"
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from aa_tui.model.insights import cap_text
+from aa_tui.model.insights import cap_text, room_text
 from aa_tui.model.units import size_text
 from aa_tui.reports.html_charts import month_bars, what_if_bars
 from aa_tui.store.atomic import write_atomic
@@ -34,16 +34,14 @@ def size(n: int | None) -> str:
     return "" if n is None else size_text(n)
 
 
-def _signed(n: int | None) -> str:
-    if n is None:
-        return ""
-    return ("" if n >= 0 else "over by ") + size(abs(n))
-
-
 def _table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str, str]], empty: str
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[tuple[str, str, str]],
+    empty: str,
+    cap: int | None = None,
 ) -> str:
-    """``columns``: (field, heading, kind) with kind ``text``, ``int``, ``size`` or ``cap``."""
+    """``columns``: (field, heading, kind) with kind ``text``, ``int``, ``size`` or ``cap``
+    (the room under ``cap``, in the cap's decimal units)."""
     if not rows:
         return f"<p class=muted>{escape(empty)}</p>"
     head = "".join(
@@ -60,7 +58,8 @@ def _table(
             elif kind == "size":
                 cells.append(f'<td class="n">{escape(size(value))}</td>')
             elif kind == "cap":
-                cells.append(f'<td class="n">{escape(_signed(value))}</td>')
+                room = room_text(value, cap) if cap and isinstance(value, int) else ""
+                cells.append(f'<td class="n">{escape(room)}</td>')
             else:
                 cells.append(f'<td class="n">{value:,}</td>' if isinstance(value, int) else "<td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -138,6 +137,7 @@ def render(report: dict[str, Any]) -> str:
                 *([("under_cap", "Under the cap", "cap")] if cap else []),
             ],
             "No what-if in this scan (it was saved by an older aa-tui).",
+            cap,
         ),
         "<h2>Quick wins: the groups whose cleanup frees most</h2>",
         _table(

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from aa_tui.model.insights import Insights, MonthRow, cap_text
+from aa_tui.model.insights import Insights, MonthRow, cap_text, room_text
 from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
@@ -117,7 +117,7 @@ class InsightsScreen(AppScreen):
                     size_text(s.cumulative_size),
                     size_text(s.remaining_size),
                 )
-                + ((_against_cap(s.under_cap or 0),) if cap else ())
+                + ((room_text(s.under_cap or 0, cap),) if cap else ())
                 for s in steps
             ],  # fmt: skip
             [FileListChoice("what_if", s.step, _what_if_title(s.step)) for s in steps],
@@ -321,10 +321,6 @@ class InsightsScreen(AppScreen):
         if self.summary is None or not 0 <= row < len(choices):
             return
         self.app.push_screen(FilesScreen(self.scan_id, choices[row], self.summary.scan.issue_base))
-
-
-def _against_cap(room: int) -> str:
-    return f"over by {size_text(-room)}" if room < 0 else f"{size_text(room)} to spare"
 
 
 CAPTIONS = {
