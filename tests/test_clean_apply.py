@@ -420,7 +420,16 @@ def test_the_scan_knows_what_was_removed_and_its_report_stays_as_it_was(site, tm
     workspace.export(site.scan_id, json_path=after)
     old, new = json.loads(before.read_text()), json.loads(after.read_text())
     section = new.pop("cleanup")
+    net, scanned = new.pop("totals_after_cleanup"), old.pop("totals_after_cleanup")
     assert new == old  # every aa-tui.report/1 field as it was; the cleanup is additive
+    assert scanned == old["totals"]  # nothing removed yet: the same
+    truth = site.server.truth()  # after cleanup: what the site holds now
+    assert (net["total_files"], net["total_size"]) == (truth.total_files, truth.total_size)
+    assert (
+        net["duplicate_size"]
+        == truth.duplicate_size
+        == old["totals"]["duplicate_size"] - (plan.size)
+    )
     assert section["removed_files"] == 4 and section["deleted_files"] == 3
     assert section["freed_size"] == removed.freed
     assert set(section["removed"]) == ids(plan)

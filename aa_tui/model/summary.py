@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from aa_tui.model.classify import AGE_BRACKETS, UNKNOWN_AGE
 from aa_tui.model.enums import ScanStatus, VerifyMode
 from aa_tui.model.insights import (
     ClutterRow,
@@ -26,10 +27,23 @@ from aa_tui.model.insights import (
     largest_from,
     load_insight_tables,
 )
-from aa_tui.model.records import Scope, StatRow, Totals
+from aa_tui.model.records import STATUS_CATEGORIES, Scope, StatRow, Totals
 
 #: the breakdown tables of a summary, in the order screens and exports show them
 TABLES = ("projects", "file_types", "uploaders", "age_brackets", "status_categories")
+
+
+def ordered_rows(name: str, table: dict[str, StatRow]) -> list[StatRow]:
+    """The rows of breakdown ``name`` in the order it is shown: ages and status categories in
+    their own order, every other table biggest first."""
+    if name == "age_brackets":
+        order = [label for label, _ in AGE_BRACKETS] + [UNKNOWN_AGE]
+        return [table[k] for k in order if k in table]
+    if name == "status_categories":
+        order = list(STATUS_CATEGORIES)
+        known = [table[k] for k in order if k in table]
+        return known + sorted((r for k, r in table.items() if k not in order), key=lambda r: r.key)
+    return sorted(table.values(), key=lambda r: (-r.size, r.key))
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,15 @@ def _counts(data: Any) -> dict[str, int]:
     return {str(k): v for k, v in data.items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
+@dataclass(frozen=True)
+class Cleaned:
+    """What cleanups removed from a scan's files (restored files are back): a summary that
+    carries it is *after cleanup*, every figure net of it."""
+
+    files: int  # the scan's files gone from the site (deleted, or found gone)
+    freed: int  # the bytes aa-tui deleted among them
+
+
 @dataclass
 class ScanSummary:
     """Totals, breakdown tables, quick wins (report-format groups), warnings, unreadable."""
@@ -115,6 +138,8 @@ class ScanSummary:
     what_if: list[WhatIfRow] = field(default_factory=list)
     largest_files: list[FileRow] = field(default_factory=list)
     insight_counts: dict[str, int] = field(default_factory=dict)
+    #: set when the figures are net of cleanups (``Workspace.after_cleanup``); None: as scanned
+    cleaned: Cleaned | None = field(default=None, init=False)
 
     @property
     def has_insights(self) -> bool:

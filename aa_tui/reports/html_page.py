@@ -78,6 +78,17 @@ def _method(scan: dict[str, Any]) -> str:
     )
 
 
+def _cleaned(cleanup: dict[str, Any]) -> str:
+    """The line that says the page is after cleanup (nothing when nothing was removed)."""
+    if not cleanup:
+        return ""
+    return (
+        f"<p><b>After cleanup:</b> {cleanup.get('removed_files', 0):,} files removed since "
+        f"the scan ({escape(size(cleanup.get('freed_size', 0)))} freed); every figure on "
+        "this page is net of them.</p>"
+    )
+
+
 def render(report: dict[str, Any]) -> str:
     """The report (an ``aa-tui.report/2`` object) as one HTML page."""
     scan = report.get("scan") or {}
@@ -86,8 +97,14 @@ def render(report: dict[str, Any]) -> str:
     cap = settings.get("cap")
     counts = report.get("insight_counts") or {}
     site = str(scan.get("browse_url") or scan.get("site") or "")
+    cleanup = report.get("cleanup") or {}
+    after = " after cleanup" if cleanup else ""
     cards = [
-        ("Stored", size(totals.get("total_size", 0)), f"{totals.get('total_files', 0):,} files"),
+        (
+            "Stored" + after,
+            size(totals.get("total_size", 0)),
+            f"{totals.get('total_files', 0):,} files",
+        ),
         (
             "Wasted by duplicates",
             size(totals.get("duplicate_size", 0)),
@@ -121,6 +138,7 @@ def render(report: dict[str, Any]) -> str:
         f"{escape(str(scan.get('scope', 'the whole site')))}, finished "
         f"{escape(str(scan.get('finished_at', '')))} ({escape(str(scan.get('status', '')))})."
         f"<br>Method: {_method(scan)}.</p>",
+        _cleaned(cleanup),
         f"<div class=cards>{card_html}</div>",
         "<h2>Growth: bytes uploaded per month (red: wasted by copies)</h2>",
         month_bars(report.get("uploads_by_month") or [], size),

@@ -6,15 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from aa_tui.model.classify import (
-    AGE_BRACKETS,
-    STALE_AFTER_DAYS,
-    UNKNOWN_AGE,
-    age_bracket,
-    file_type,
-)
+from aa_tui.model.classify import STALE_AFTER_DAYS, age_bracket, file_type
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, StatRow, Totals
+from aa_tui.model.summary import ordered_rows
 
 QUICK_WINS = 10
 
@@ -80,17 +75,6 @@ def aggregate(
         round(100.0 * totals.duplicate_size / totals.total_size, 2) if totals.total_size else 0.0
     )
     totals.stale_files, totals.stale_size = stale_files, stale_size
-    tables = {name: _ordered(name, table) for name, table in rows.items()}
+    tables = {name: ordered_rows(name, table) for name, table in rows.items()}
     quick = sorted(groups, key=lambda g: (-g.wasted_size, -g.copies, g.hash))[:QUICK_WINS]
     return Breakdown(totals=totals, tables=tables, quick_wins=quick)
-
-
-def _ordered(name: str, table: dict[str, StatRow]) -> list[StatRow]:
-    if name == "age_brackets":
-        order = [label for label, _ in AGE_BRACKETS] + [UNKNOWN_AGE]
-        return [table[k] for k in order if k in table]
-    if name == "status_categories":
-        order = ["To Do", "In Progress", "Done"]
-        known = [table[k] for k in order if k in table]
-        return known + sorted((r for k, r in table.items() if k not in order), key=lambda r: r.key)
-    return sorted(table.values(), key=lambda r: (-r.size, r.key))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from aa_tui.model.insights import InsightSettings
 from aa_tui.reports.csv_tables import write_csv
 from aa_tui.reports.html_page import write_html
 from aa_tui.reports.json_file import full_report, write_json
+from aa_tui.service.after_cleanup import summary_after
+from aa_tui.service.cleanup import NOTHING_REMOVED, Removed
 from aa_tui.service.insights import files_of, insights_of
 from aa_tui.store.results import ScanResults
 
@@ -43,26 +44,40 @@ def export_results(
     csv_dir: Path | None = None,
     html_path: Path | None = None,
     settings: InsightSettings | None = None,
-    cleanup: dict[str, Any] | None = None,
+    removed: Removed = NOTHING_REMOVED,
 ) -> Export:
     """Write the report as JSON, CSV tables and/or HTML; ``settings`` (thresholds, a cap)
-    rebuild the insight tables when they differ from the saved ones."""
+    rebuild the insight tables when they differ from the saved ones. JSON and CSV keep what
+    the scan saw and add ``totals_after_cleanup`` (and the ``cleanup`` done since); the HTML
+    page, read by people, is after cleanup (net of ``removed``) and says so."""
     done = Export()
     if json_path is None and csv_dir is None and html_path is None:
         return done
-    report = full_report(results.summary().to_dict(), results.groups())
-    report.update(insights_of(results, settings).to_summary())
-    for name, list_name in (("stale_files", "stale"), ("empty_files", "empty")):
-        report[name] = [row.to_dict() for row in files_of(results, list_name, settings=settings)]
-    if cleanup:  # copies that cleanups removed since the scan (aa_tui.service.cleanup)
-        report["cleanup"] = cleanup
-    if json_path is not None:
-        write_json(Path(json_path), report)
-        done.json_path = Path(json_path)
-    if csv_dir is not None:
-        done.csv_files = write_csv(Path(csv_dir), report)
-        done.csv_dir = Path(csv_dir)
+    after = summary_after(results, removed, settings)
+    if json_path is not None or csv_dir is not None:
+        report = full_report(results.summary().to_dict(), results.groups())
+        report.update(insights_of(results, settings).to_summary())
+        for name, list_name in (("stale_files", "stale"), ("empty_files", "empty")):
+            files = files_of(results, list_name, settings=settings)
+            report[name] = [row.to_dict() for row in files]
+        report["totals_after_cleanup"] = after.totals.to_dict()
+        section = removed.section()
+        if section:  # files that cleanups removed since the scan (aa_tui.service.cleanup)
+            report["cleanup"] = section
+        if json_path is not None:
+            write_json(Path(json_path), report)
+            done.json_path = Path(json_path)
+        if csv_dir is not None:
+            done.csv_files = write_csv(Path(csv_dir), report)
+            done.csv_dir = Path(csv_dir)
     if html_path is not None:
-        write_html(Path(html_path), report)
+        page = full_report(after.to_dict(), [])
+        for name, list_name in (("stale_files", "stale"), ("empty_files", "empty")):
+            files = files_of(results, list_name, settings=settings, gone=removed.ids)
+            page[name] = [row.to_dict() for row in files]
+        section = removed.section()
+        if section:
+            page["cleanup"] = section
+        write_html(Path(html_path), page)
         done.html_path = Path(html_path)
     return done

@@ -14,6 +14,7 @@ from aa_tui.analysis.compare import group_changes
 from aa_tui.analysis.facts import Facts
 from aa_tui.analysis.insights import build_insights, months_of
 from aa_tui.analysis.lists import FILE_LISTS, select_files, select_list
+from aa_tui.analysis.remaining import remaining_table
 from aa_tui.analysis.whatif import room_under
 from aa_tui.memory import gc_paused, keep_out_of_collections
 from aa_tui.model.dates import utc_now
@@ -36,22 +37,42 @@ __all__ = [
     "group_changes_of",
     "insights_of",
     "months_of_project",
+    "scan_facts",
     "scan_now",
+    "scan_table",
 ]
 
 
 class _TableCache:
-    """The last scan's file table and the facts worked out from it, kept between lists (a
-    million files take most of a second to read; every screen asks the workspace for its own
-    ScanResults)."""
+    """The last scan's file table (and, after a cleanup, the table of what is left) and the
+    facts worked out from them, kept between lists (a million files take most of a second to
+    read; every screen asks the workspace for its own ScanResults)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: tuple[str, str] | None = None
         self._table: FileTable | None = None
-        self._facts: dict[tuple[datetime, InsightSettings], Facts] = {}
+        self._gone: frozenset[str] = frozenset()
+        self._left: FileTable | None = None
+        self._facts: dict[tuple[bool, datetime, InsightSettings], Facts] = {}
 
-    def get(self, results: ScanResults) -> FileTable:
+    def get(self, results: ScanResults, gone: frozenset[str] = frozenset()) -> FileTable:
+        """The scan's files, without those in ``gone`` (see :func:`remaining_table`)."""
+        table = self._scanned(results)
+        if not gone:
+            return table
+        with self._lock:
+            if table is self._table and self._gone == gone and self._left is not None:
+                return self._left
+        with gc_paused():
+            left = remaining_table(table, gone)
+        with self._lock:
+            if table is self._table:
+                self._gone, self._left = gone, left
+                self._facts = {k: v for k, v in self._facts.items() if k[0]}
+        return left
+
+    def _scanned(self, results: ScanResults) -> FileTable:
         key = (results.folder_key(), results.scan_id)
         with self._lock:
             if self._key == key and self._table is not None:
@@ -63,14 +84,16 @@ class _TableCache:
             keep_out_of_collections()
         with self._lock:
             self._key, self._table, self._facts = key, table, {}
+            self._gone, self._left = frozenset(), None
         return table
 
     def facts(self, table: FileTable, now: datetime, settings: InsightSettings) -> Facts:
         with self._lock:
-            if table is self._table:
-                found = self._facts.get((now, settings))
+            if table is self._table or table is self._left:
+                key = (table is self._table, now, settings)
+                found = self._facts.get(key)
                 if found is None:
-                    found = self._facts[now, settings] = Facts(table, now, settings)
+                    found = self._facts[key] = Facts(table, now, settings)
                 return found
         return Facts(table, now, settings)
 
@@ -78,8 +101,14 @@ class _TableCache:
 _TABLES = _TableCache()
 
 
-def _table(results: ScanResults) -> FileTable:
-    return _TABLES.get(results)
+def scan_table(results: ScanResults, gone: frozenset[str] = frozenset()) -> FileTable:
+    """The scan's file table (read once, then kept), without the files in ``gone``."""
+    return _TABLES.get(results, gone)
+
+
+def scan_facts(table: FileTable, now: datetime, settings: InsightSettings) -> Facts:
+    """What ``table`` says under ``settings`` (kept with the table)."""
+    return _TABLES.facts(table, now, settings)
 
 
 def scan_now(summary: ScanSummary) -> datetime:
@@ -113,17 +142,26 @@ def _with_cap(insights: Insights, settings: InsightSettings) -> Insights:
     return replace(insights, settings=settings, tables={**insights.tables, "what_if": steps})
 
 
-def insights_of(results: ScanResults, settings: InsightSettings | None = None) -> Insights:
+def insights_of(
+    results: ScanResults,
+    settings: InsightSettings | None = None,
+    gone: frozenset[str] = frozenset(),
+) -> Insights:
     """The scan's insights: as saved when they fit ``settings``, else rebuilt from its files
-    (also for a scan saved by an aa-tui without insights)."""
+    (also for a scan saved by an aa-tui without insights); without the files in ``gone``
+    (removed by cleanups), always rebuilt from what is left."""
     summary = results.summary()
     saved = summary.insight_settings
+    if gone:
+        return build_insights(
+            scan_table(results, gone), now=scan_now(summary), settings=settings or saved
+        )
     if summary.has_insights and (settings is None or settings == saved):
         return _saved(summary)
     if summary.has_insights and settings is not None and replace(settings, cap=saved.cap) == saved:
         return _with_cap(_saved(summary), settings)  # only the cap differs: nothing to rebuild
     return build_insights(
-        _table(results), now=scan_now(summary), settings=settings or InsightSettings()
+        scan_table(results), now=scan_now(summary), settings=settings or InsightSettings()
     )
 
 
@@ -133,10 +171,12 @@ def file_list_of(
     key: str = "",
     settings: InsightSettings | None = None,
     limit: int | None = None,
+    gone: frozenset[str] = frozenset(),
 ) -> FileList:
-    """The first ``limit`` files of list ``name`` and the whole list's count and bytes."""
+    """The first ``limit`` files of list ``name`` and the whole list's count and bytes
+    (files in ``gone`` left out)."""
     summary = results.summary()
-    table, now = _table(results), scan_now(summary)
+    table, now = scan_table(results, gone), scan_now(summary)
     settings = settings or summary.insight_settings
     return select_list(
         table,
@@ -155,11 +195,13 @@ def files_of(
     name: str,
     key: str = "",
     settings: InsightSettings | None = None,
+    gone: frozenset[str] = frozenset(),
 ) -> list[FileRow]:
-    """The files of list ``name`` (see :data:`FILE_LISTS`), biggest first."""
+    """The files of list ``name`` (see :data:`FILE_LISTS`), biggest first (files in ``gone``
+    left out)."""
     summary = results.summary()
     return select_files(
-        _table(results),
+        scan_table(results, gone),
         name,
         key,
         now=scan_now(summary),
@@ -168,12 +210,15 @@ def files_of(
     )
 
 
-def months_of_project(results: ScanResults, project: str = "") -> list[MonthRow]:
-    """Uploads per month of one project (the whole scan's, as saved, when empty)."""
+def months_of_project(
+    results: ScanResults, project: str = "", gone: frozenset[str] = frozenset()
+) -> list[MonthRow]:
+    """Uploads per month of one project (the whole scan's, as saved, when empty), without
+    the files in ``gone``."""
     summary = results.summary()
-    if not project and summary.has_insights:
+    if not project and not gone and summary.has_insights:
         return summary.uploads_by_month
-    return months_of(_table(results), project)
+    return months_of(scan_table(results, gone), project)
 
 
 def group_changes_of(before: ScanResults, after: ScanResults) -> GroupChanges:

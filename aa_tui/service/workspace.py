@@ -33,7 +33,8 @@ from aa_tui.model.insights import (
 )
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
-from aa_tui.service.cleanup import Cleanup
+from aa_tui.service.after_cleanup import AfterCleanup, summary_after
+from aa_tui.service.cleanup import Cleanup, Removed
 from aa_tui.service.exports import Export, export_results
 from aa_tui.service.insights import (
     file_list_of,
@@ -250,25 +251,38 @@ class Workspace:
         settings: InsightSettings | None = None,
     ) -> Export:
         """Write a stored scan as the JSON report, a folder of CSV tables and/or one HTML
-        page; ``settings`` (thresholds, a storage cap) rebuild its insight tables."""
+        page; ``settings`` (thresholds, a storage cap) rebuild its insight tables. The JSON
+        keeps what the scan saw and adds its totals after cleanup; the HTML is after cleanup."""
         return export_results(
             results or self.results(scan_id),
             json_path=json_path,
             csv_dir=csv_dir,
             html_path=html_path,
             settings=settings,
-            cleanup=self.cleanup().removed_section(scan_id),
+            removed=self.removed(scan_id),
         )
 
+    def removed(self, scan_id: str) -> Removed:
+        """The scan's files that cleanups removed (restored ones are back)."""
+        return self.cleanup().removed(scan_id)
+
+    def after_cleanup(self, scan_id: str, settings: InsightSettings | None = None) -> AfterCleanup:
+        """The scan's summary as it stands after its cleanups (totals, breakdowns, quick
+        wins, insight tables), under ``settings``, and what it is net of."""
+        removed = self.removed(scan_id)
+        return AfterCleanup(removed, summary_after(self.results(scan_id), removed, settings))
+
     def insights(self, scan_id: str, settings: InsightSettings | None = None) -> Insights:
-        """A stored scan's insight tables (rebuilt from its files for other ``settings``)."""
-        return insights_of(self.results(scan_id), settings)
+        """A stored scan's insight tables (rebuilt from its files for other ``settings``),
+        after its cleanups."""
+        return insights_of(self.results(scan_id), settings, self.removed(scan_id).ids)
 
     def files(
         self, scan_id: str, name: str, key: str = "", settings: InsightSettings | None = None
     ) -> list[FileRow]:
-        """The files behind a number: list ``name`` (``FILE_LISTS``) and ``key``."""
-        return files_of(self.results(scan_id), name, key, settings)
+        """The files behind a number: list ``name`` (``FILE_LISTS``) and ``key`` (files that
+        cleanups removed left out)."""
+        return files_of(self.results(scan_id), name, key, settings, self.removed(scan_id).ids)
 
     def file_list(
         self,
@@ -279,11 +293,13 @@ class Workspace:
         limit: int | None = None,
     ) -> FileList:
         """:meth:`files`, the first ``limit`` of them, with the whole list's count and bytes."""
-        return file_list_of(self.results(scan_id), name, key, settings, limit)
+        gone = self.removed(scan_id).ids
+        return file_list_of(self.results(scan_id), name, key, settings, limit, gone)
 
     def uploads_by_month(self, scan_id: str, project: str = "") -> list[MonthRow]:
-        """Bytes and files uploaded per month, of one project when ``project`` is given."""
-        return months_of_project(self.results(scan_id), project)
+        """Bytes and files uploaded per month, of one project when ``project`` is given
+        (files that cleanups removed left out)."""
+        return months_of_project(self.results(scan_id), project, self.removed(scan_id).ids)
 
     def group_changes(self, older_id: str, newer_id: str) -> GroupChanges:
         """Duplicate groups that appeared, disappeared or grew from one scan to the other."""

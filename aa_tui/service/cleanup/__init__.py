@@ -9,11 +9,18 @@ from __future__ import annotations
 from aa_tui.model.cleanup import CleanupProgress, PlanFilters
 from aa_tui.service.cleanup.apply import ApplyOptions, CleanupOutcome, CleanupRun
 from aa_tui.service.cleanup.export import audit_document, write_audit_csv, write_json
-from aa_tui.service.cleanup.facade import Cleanup, GroupReview, PlanReview, Removed
+from aa_tui.service.cleanup.facade import (
+    NOTHING_REMOVED,
+    Cleanup,
+    GroupReview,
+    PlanReview,
+    Removed,
+)
 from aa_tui.service.cleanup.permissions import MissingPermission
 from aa_tui.service.cleanup.restore import RestorePlan, RestoreRun
 
 __all__ = [
+    "NOTHING_REMOVED",
     "ApplyOptions",
     "Cleanup",
     "CleanupOutcome",

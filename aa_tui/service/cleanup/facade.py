@@ -10,7 +10,7 @@ The one way in is :class:`Cleanup` (``Workspace.cleanup()``)::
                         listener=on_progress)  # CleanupProgress events, in run()'s thread
     outcome = run.run()                        # any thread; run.cancel() from any other
     cleanup.audit()                            # every deletion ever made from this store
-    cleanup.removed(scan_id)                   # the scan's copies that are gone, bytes freed
+    cleanup.removed(scan_id)                   # the scan's files that are gone, bytes freed
 
 Modules behind it: :mod:`~aa_tui.service.cleanup.plan` (choosing copies, no network),
 :mod:`~aa_tui.service.cleanup.apply` (the run), :mod:`~aa_tui.service.cleanup.schedule` (writes
@@ -23,8 +23,8 @@ transport.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,8 @@ from aa_tui.model.cleanup import (
 )
 from aa_tui.model.dates import stamp
 from aa_tui.model.enums import VerifyMode
+from aa_tui.model.file_table import AID, HASH, SIZE
+from aa_tui.model.summary import Cleaned
 from aa_tui.service.cleanup.apply import ApplyOptions, CleanupRun
 from aa_tui.service.cleanup.duplicates import worth_proving
 from aa_tui.service.cleanup.export import plan_document
@@ -52,12 +54,13 @@ from aa_tui.service.cleanup.prove import prove_groups
 from aa_tui.service.cleanup.recheck import Recheck, recheck_plan
 from aa_tui.service.cleanup.restore import RestorePlan, RestoreRun, read_restore_plan
 from aa_tui.service.errors import InputError
+from aa_tui.service.insights import scan_table
 from aa_tui.service.wording import SCAN_LIST
 from aa_tui.store.audit import ApplyState, AuditLog
 from aa_tui.store.plans import PlanRow, PlanStore, new_plan_id
 from aa_tui.store.store import Store
 
-__all__ = ["Cleanup", "GroupReview", "PlanReview", "Removed"]
+__all__ = ["NOTHING_REMOVED", "Cleanup", "GroupReview", "PlanReview", "Removed"]
 
 Connect = Callable[[str, str, str], JiraSite]  # (site, email, token) -> a client
 
@@ -101,15 +104,38 @@ class PlanReview:
 
 @dataclass(frozen=True)
 class Removed:
-    """The copies of a scan that cleanups removed (deleted, or found gone) from its site."""
+    """The files of a scan that cleanups removed (deleted, or found gone) from its site and
+    that no restore has put back: what every figure *after cleanup* is net of."""
 
     ids: frozenset[str]
     deleted: frozenset[str]  # by aa-tui (the rest were gone already)
-    freed: int  # bytes aa-tui deleted among this scan's copies
+    freed: int  # bytes aa-tui deleted among this scan's files
+    #: duplicate group hash -> how many of its copies are among ``ids``
+    by_group: Mapping[str, int] = field(default_factory=dict)
+    #: removed once, then uploaded again by a restore (back on the site, with a new id)
+    restored: frozenset[str] = frozenset()
 
     @property
     def files(self) -> int:
         return len(self.ids)
+
+    def cleaned(self) -> Cleaned | None:
+        """What a summary after cleanup says it is net of (None: nothing is removed)."""
+        return Cleaned(self.files, self.freed) if self.ids else None
+
+    def section(self) -> dict[str, Any] | None:
+        """The report's additive ``cleanup`` object (``None`` when nothing was removed)."""
+        if not self.ids:
+            return None
+        return {
+            "removed_files": self.files,
+            "deleted_files": len(self.deleted),
+            "freed_size": self.freed,
+            "removed": sorted(self.ids, key=lambda a: (len(a), a)),
+        }
+
+
+NOTHING_REMOVED = Removed(frozenset(), frozenset(), 0)
 
 
 class Cleanup:
@@ -293,40 +319,39 @@ class Cleanup:
         return plan_document(plan, self._audit.state(plan.id))
 
     def removed(self, scan_id: str) -> Removed:
-        """Which of the scan's copies are gone, and the bytes aa-tui freed among them."""
+        """Which of the scan's files are gone from its site (restored ones are back), the
+        bytes aa-tui freed among them, and how many copies each group lost."""
+        if not self._store.has_results(scan_id):
+            return NOTHING_REMOVED
         results = self._store.results(scan_id)
         site = results.summary().scan.site or (self._store.get_scan(scan_id) or _NoScan).site
         gone = self._audit.removed(site)
         if not gone:
-            return Removed(frozenset(), frozenset(), 0)
+            return NOTHING_REMOVED
+        back = {aid for where, aid in self._audit.restored() if where == site}
         ids: set[str] = set()
         deleted: set[str] = set()
+        restored: set[str] = set()
+        by_group: dict[str, int] = {}
         freed = 0
-        for group in results.groups():
-            for loc in group.get("locations") or ():
-                aid = str(loc["attachment_id"])
-                resolved = gone.get(aid)
-                if resolved is None:
-                    continue
-                ids.add(aid)
-                if resolved.outcome is Outcome.DELETED:
-                    deleted.add(aid)
-                    freed += int(group.get("size") or 0)
-        return Removed(frozenset(ids), frozenset(deleted), freed)
+        for row in scan_table(results).rows:
+            resolved = gone.get(row[AID])
+            if resolved is None:
+                continue
+            if row[AID] in back:
+                restored.add(row[AID])
+                continue
+            ids.add(row[AID])
+            if row[HASH]:
+                by_group[row[HASH]] = by_group.get(row[HASH], 0) + 1
+            if resolved.outcome is Outcome.DELETED:
+                deleted.add(row[AID])
+                freed += row[SIZE]
+        return Removed(frozenset(ids), frozenset(deleted), freed, by_group, frozenset(restored))
 
     def removed_section(self, scan_id: str) -> dict[str, Any] | None:
         """The report's additive ``cleanup`` object (``None`` when nothing was removed)."""
-        if not self._store.has_results(scan_id):
-            return None
-        removed = self.removed(scan_id)
-        if not removed.ids:
-            return None
-        return {
-            "removed_files": removed.files,
-            "deleted_files": len(removed.deleted),
-            "freed_size": removed.freed,
-            "removed": sorted(removed.ids, key=lambda a: (len(a), a)),
-        }
+        return self.removed(scan_id).section()
 
     # -- restore --------------------------------------------------------------------------------
     def restore_plan(self, manifest: Path) -> RestorePlan:

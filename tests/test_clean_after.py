@@ -1,0 +1,172 @@
+"""Every figure after a cleanup is net of it, and after a restore the figures come back: the
+app's summary, the insights (the what-if's start), the file lists and the HTML and JSON
+reports, checked against the demo site's own truth and the audit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers.scanning import fast_governor, run_scan
+
+from aa_tui.analysis.remaining import remaining_table, stat_tables
+from aa_tui.demo.server import DemoServer
+from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.cloud.client import CloudClient
+from aa_tui.model.insights import InsightSettings
+from aa_tui.service.after_cleanup import group_table_after
+from aa_tui.service.cleanup import ApplyOptions
+from aa_tui.service.insights import scan_facts, scan_now, scan_table
+from aa_tui.service.workspace import Workspace
+from aa_tui.store.store import Store
+
+
+class Site:
+    """A fresh demo server (deletions change it), scanned into a fresh workspace."""
+
+    def __init__(self, data, tmp_path) -> None:
+        self.data = data
+        self.server = DemoServer(data).start()
+        self.workspace = Workspace(Store(tmp_path / "data"), governor_factory=fast_governor)
+        client = CloudClient(
+            self.server.base_url,
+            ApiToken(self.server.email, self.server.token),
+            governor=fast_governor(),
+        )
+        store = self.workspace._store
+        self.scan_id = run_scan(self.server, store, client=client).info.id
+        self.cleanup = self.workspace.cleanup()
+
+    def clean(self, archive, **filters):
+        from aa_tui.model.cleanup import PlanFilters
+
+        plan = self.cleanup.save(self.cleanup.plan(self.scan_id, PlanFilters(**filters)))
+        run = self.cleanup.apply(plan, self.server.token, ApplyOptions(archive=archive))
+        assert run.run().finished
+        return plan
+
+    def restore(self, archive) -> None:
+        plan = self.cleanup.restore_plan(archive)
+        assert self.cleanup.restore(plan, self.server.token).run().uploaded == len(plan.pending)
+
+    def close(self) -> None:
+        self.workspace.close()
+        self.server.stop()
+
+
+@pytest.fixture
+def site(small_site, tmp_path):
+    s = Site(small_site, tmp_path)
+    yield s
+    s.close()
+
+
+def assert_totals_are_the_sites(totals, truth) -> None:
+    assert totals.total_files == truth.total_files
+    assert totals.total_size == truth.total_size
+    assert totals.zero_byte_files == truth.zero_byte_files
+    assert totals.duplicate_files == truth.duplicate_files
+    assert totals.duplicate_size == truth.duplicate_size
+    assert totals.duplicate_groups == truth.duplicate_groups
+    assert totals.canonical_files == truth.canonical_files
+    assert totals.issues_scanned == truth.issues_with_attachments
+    assert totals.waste_pct == round(truth.waste_pct, 2)
+
+
+def test_the_breakdowns_of_a_scans_files_are_the_ones_it_saved(site):
+    """What is counted again after a cleanup is counted by the scan's own rules."""
+    results = site.workspace.results(site.scan_id)
+    summary = results.summary()
+    table = scan_table(results)
+    facts = scan_facts(table, scan_now(summary), InsightSettings())
+    totals, tables = stat_tables(table, facts, summary.totals)
+    assert totals == summary.totals
+    assert tables == summary.tables
+    assert remaining_table(table, frozenset()) is table
+
+
+def test_every_figure_after_a_cleanup_is_net_of_it_and_comes_back_after_a_restore(site, tmp_path):
+    workspace, scan_id = site.workspace, site.scan_id
+    scanned = workspace.results(scan_id).summary()
+    groups = [g for g in workspace.results(scan_id).groups() if g["copies"] >= 3]
+    top, other = scanned.quick_wins[0], groups[-1]
+    assert top["hash"] != other["hash"]
+    # every copy but one of the top quick win; in another group the canonical copy goes too
+    plan = site.clean(tmp_path / "a1", groups=(top["hash"],))
+    newest = site.clean(tmp_path / "a2", groups=(other["hash"],), keep="newest")
+    gone = {d.attachment_id for d in plan.deletions + newest.deletions}
+    assert other["locations"][0]["attachment_id"] in gone  # the scan's canonical copy
+    truth = site.server.truth()
+    assert truth.total_files == scanned.totals.total_files - len(gone)
+
+    after = workspace.after_cleanup(scan_id)
+    net = after.summary
+    assert after.removed.ids == gone and net.cleaned is not None
+    assert net.cleaned.files == len(gone) and net.cleaned.freed == plan.size + newest.size
+    assert_totals_are_the_sites(net.totals, truth)
+    assert net.totals.bytes_read == scanned.totals.bytes_read  # what the proof cost stays
+    for name, rows in net.tables.items():  # every breakdown adds up to the totals
+        assert sum(r.size for r in rows) == truth.total_size, name
+        assert sum(r.wasted_size for r in rows) == truth.duplicate_size, name
+    # the quick wins: the cleaned group is no longer one; each says what it wastes now
+    assert top["hash"] not in {w["hash"] for w in net.quick_wins}
+    assert all(w["wasted_size"] == (w["copies"] - 1) * w["size"] > 0 for w in net.quick_wins)
+    rows = group_table_after(workspace.results(scan_id).group_table(), after.removed)
+    by_hash = {r[0]: r for r in rows.rows}
+    assert by_hash[top["hash"]][3:5] == [1, 0]  # one copy left, nothing wasted
+    assert by_hash[other["hash"]][3:5] == [1, 0]
+    assert net.quick_wins[0]["wasted_size"] == rows.rows[rows.orders["wasted"][0]][4]
+    # the insights start from what is left: the what-if, uploads by month, the file lists
+    insights = workspace.insights(scan_id)
+    what_if = insights.table("what_if")
+    assert what_if[0].remaining_size == truth.total_size
+    assert what_if[1].size == truth.duplicate_size
+    assert sum(m.size for m in insights.table("uploads_by_month")) == truth.total_size
+    assert net.what_if == what_if
+    every = workspace.file_list(scan_id, "what_if", "as it is")
+    listed = workspace.files(scan_id, "largest")
+    assert not gone & {f.attachment_id for f in listed}
+    assert (every.count, every.size) == (truth.total_files, truth.total_size)
+    assert not gone & {f.attachment_id for f in every.files}
+    # the JSON keeps what the scan saw and adds the totals after cleanup; the HTML is net
+    json_path, html_path = tmp_path / "r.json", tmp_path / "r.html"
+    workspace.export(scan_id, json_path=json_path, html_path=html_path)
+    report = json.loads(json_path.read_text())
+    assert report["totals"] == scanned.totals.to_dict()
+    assert report["totals_after_cleanup"] == net.totals.to_dict()
+    assert set(report["totals_after_cleanup"]) == set(report["totals"])
+    assert report["cleanup"]["removed_files"] == len(gone)
+    html = html_path.read_text()
+    from aa_tui.model.units import size_text
+
+    assert "Stored after cleanup" in html and f"{len(gone):,} files removed" in html
+    assert f"<b>{size_text(truth.total_size)}</b>" in html
+    assert f"<b>{size_text(scanned.totals.total_size)}</b>" not in html
+
+    # a restore puts every file back: the figures are the scan's again
+    site.restore(tmp_path / "a1")
+    site.restore(tmp_path / "a2")
+    back = workspace.after_cleanup(scan_id)
+    assert not back.removed.ids and back.removed.restored == gone
+    assert back.summary.cleaned is None
+    assert back.summary.totals == scanned.totals
+    assert_totals_are_the_sites(back.summary.totals, site.server.truth())
+    assert workspace.insights(scan_id).table("what_if")[0].remaining_size == (
+        scanned.totals.total_size
+    )
+    workspace.export(scan_id, json_path=json_path)
+    report = json.loads(json_path.read_text())
+    assert "cleanup" not in report and report["totals_after_cleanup"] == report["totals"]
+
+
+def test_the_stale_threshold_of_the_settings_counts_the_stale_files(site):
+    """The Overview's stale line counts as Insights do (``stale_days``), not a year always."""
+    workspace, scan_id = site.workspace, site.scan_id
+    settings = InsightSettings(stale_days=30)
+    summary = workspace.after_cleanup(scan_id, settings).summary
+    insights = workspace.insights(scan_id, settings)
+    assert summary.totals.stale_files == insights.counts["stale_files"]
+    assert summary.totals.stale_size == insights.counts["stale_size"]
+    saved = workspace.results(scan_id).summary()
+    assert summary.totals.stale_files > saved.totals.stale_files  # a month finds more
+    assert workspace.after_cleanup(scan_id).summary == saved  # nothing to count again
