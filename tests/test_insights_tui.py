@@ -183,3 +183,38 @@ async def _heat_journey(app, scanned) -> None:
         sizes = [f.size for f in files.shown]
         assert sizes == sorted(sizes, reverse=True)
         assert [f.attachment_id for f in files.shown[:5]] != hottest
+
+
+def test_the_overview_counts_stale_files_by_the_settings_threshold(app, scanned):
+    """``stale_days = 180`` in the config: the Overview's stale line is the Insights' one."""
+    asyncio.run(_stale_journey(app, scanned))
+
+
+async def _stale_journey(app, scanned) -> None:
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from aa_tui.model.units import size_text
+    from aa_tui.tui.widgets.overview import Overview
+
+    async with app.run_test(size=SIZE) as pilot:
+        app.settings.insights = replace(app.settings.insights, stale_days=180)
+        app.push_screen(ResultsScreen(scanned.exact_id))
+        results = app.screen
+        await until(pilot, lambda: results.removed is not None)
+        await wait_for_workers(pilot)
+        console = Console(width=160, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+        console.print(results.query_one(Overview).shown)
+        text = console.export_text()
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, InsightsScreen))
+        screen = app.screen
+        await until(pilot, lambda: screen.insights is not None)
+        counts = screen.insights.counts
+        assert counts["stale_files"] != results.summary.totals.stale_files  # 180 is not 365
+        said = (
+            f"{size_text(counts['stale_size'])} in {counts['stale_files']} files on Done issues "
+            "untouched for 180 days"
+        )
+        assert said in text, text

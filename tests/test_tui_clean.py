@@ -25,6 +25,7 @@ from aa_tui.tui.screens.cleanup.review import CleanConfirmScreen, CleanReviewScr
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.screens.group_detail import GroupDetailScreen
 from aa_tui.tui.screens.results import ResultsScreen
+from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.marks import Marks, MarksPane
 
@@ -190,13 +191,14 @@ async def test_mark_review_confirm_apply_and_see_it_removed(site):
         assert len(apply.listed) == len(marked)
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is results)
-        await until(pilot, lambda: results.removed is not None and results.removed.ids)
+        await until(pilot, lambda: results.summary_shown.cleaned is not None)
         assert results.removed.ids == marked and results.removed.freed == plan.size
         assert not results.marks  # removed copies are no longer marked
         title = str(results.query_one("#scan-title").render())
         assert f"cleaned: {len(marked)} copies removed" in title
-        # the group detail shows them removed, and refuses to mark them
-        await pilot.press("g", "enter")
+        # the group detail shows them removed, and refuses to mark them (a cleaned group
+        # wastes nothing now: it sorts last)
+        await pilot.press("G", "enter")
         await until(pilot, lambda: isinstance(app.screen, GroupDetailScreen))
         detail = app.screen
         removed_here = [
@@ -409,3 +411,97 @@ async def test_quitting_during_a_cleanup_asks_first(app, scanned):
         await pilot.press("n")  # the default: keep cleaning
         await until(pilot, lambda: app.screen is screen)
         assert app.is_running and screen.state == "running"
+
+
+def _overview(results) -> str:
+    from rich.console import Console
+
+    from aa_tui.tui.widgets.overview import Overview
+
+    console = Console(width=160, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(results.query_one(Overview).shown)
+    return console.export_text()
+
+
+@sync
+async def test_the_figures_after_a_cleanup_are_net_of_it_and_back_after_a_restore(site):
+    """The Overview, Quick wins, the group list, a group's detail and the what-if say what
+    the site holds after the cleanup (its own truth), and the scan's figures after a restore."""
+    from aa_tui.model.units import size_text
+    from aa_tui.tui.screens.insights.screen import InsightsScreen
+
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        scanned = results.summary.totals
+        top = results.summary.quick_wins[0]
+        assert size_text(scanned.total_size) in _overview(results)
+        await pilot.press("8", "space")  # every redundant copy of the top quick win
+        marked = set(results.marks.ids())
+        assert len(marked) == top["copies"] - 1
+        screen = await review(pilot)
+        archive = site.root.parent / "archive"
+        await confirm(pilot, screen.plan.confirmation, archive)
+        await until(pilot, lambda: isinstance(app.screen, CleanApplyScreen))
+        await until(pilot, lambda: app.screen.state == "done", timeout=60)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is results)
+        await until(pilot, lambda: results.summary_shown.cleaned is not None)
+        truth = site.server.truth()
+        net = results.summary_shown.totals
+        assert (net.total_files, net.total_size) == (truth.total_files, truth.total_size)
+        assert (net.duplicate_size, net.duplicate_files) == (
+            truth.duplicate_size,
+            truth.duplicate_files,
+        )
+        text = _overview(results)
+        assert "After cleanup:" in text and f"{len(marked)} files removed" in text
+        assert size_text(truth.total_size) in text and size_text(scanned.total_size) not in text
+        assert f"{size_text(truth.duplicate_size)} ({truth.waste_pct:.1f}%)" in text
+        # Quick wins: the cleaned group is gone from them; the group list says it wastes nothing
+        wins = results.query_one("#wins", GroupList)
+        assert top["hash"] not in {g["hash"] for g in wins.groups}
+        await until(pilot, lambda: results.index is not None and _row_of(results, top) is not None)
+        row = _row_of(results, top)
+        assert (row["copies"], row["wasted_size"]) == (1, 0)
+        await pilot.press("2")
+        pane = results.query_one("#groups-pane")
+        from aa_tui.tui.group_index import GroupFilter
+
+        pane.set_filter(GroupFilter.parse(top["file_name"]))
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, GroupDetailScreen))
+        head = str(app.screen.query_one("#group-head").render())
+        assert "wasted 0 B" in head and "× 1 copies" in head
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is results)
+        # the what-if starts from what the site holds now
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, InsightsScreen))
+        insights = app.screen
+        await until(pilot, lambda: insights.insights is not None)
+        assert insights.insights.table("what_if")[0].remaining_size == truth.total_size
+        assert "after cleanup" in str(insights.query_one("#insights-title").render())
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is results)
+        # a restore puts every file back: the figures are the scan's again
+        cleanup = app.workspace.cleanup()
+        restore = cleanup.restore_plan(archive)
+        assert cleanup.restore(restore, site.server.token).run().uploaded == len(marked)
+        await pilot.press("H")  # away and back: the results read the audit again
+        await pilot.pause()
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is results)
+        await until(pilot, lambda: results.summary_shown.cleaned is None)
+        assert results.summary_shown.totals == scanned
+        assert "cleaned" not in str(results.query_one("#scan-title").render())
+        assert size_text(scanned.total_size) in _overview(results)
+        await until(pilot, lambda: _row_of(results, top)["copies"] == top["copies"])
+
+
+def _row_of(results, group):
+    index = results.index
+    if index is None:
+        return None
+    return next((g for g in index.groups if g["hash"] == group["hash"]), None)

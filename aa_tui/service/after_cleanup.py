@@ -15,11 +15,11 @@ from typing import Any
 from aa_tui.analysis.remaining import stat_tables
 from aa_tui.model.classify import STALE_AFTER_DAYS
 from aa_tui.model.group_rows import COPIES, HASH, SIZE, WASTED, GroupTable, sort_orders
-from aa_tui.model.insights import InsightSettings
+from aa_tui.model.insights import Insights, InsightSettings
 from aa_tui.model.summary import TABLES, ScanSummary
 from aa_tui.scan.stats import QUICK_WINS
 from aa_tui.service.cleanup import NOTHING_REMOVED, Removed
-from aa_tui.service.insights import insights_of, scan_facts, scan_now, scan_table
+from aa_tui.service.insights import insights_in, insights_of, scan_facts, scan_now, scan_table
 from aa_tui.store.results import ScanResults
 
 __all__ = ["AfterCleanup", "group_after", "group_table_after", "summary_after"]
@@ -35,6 +35,11 @@ class AfterCleanup:
     @property
     def cleaned(self) -> bool:
         return bool(self.removed.ids)
+
+    @property
+    def insights(self) -> Insights:
+        """The insight tables of :attr:`summary` (after cleanup too)."""
+        return insights_in(self.summary)
 
 
 def group_after(group: dict[str, Any], removed: Removed) -> dict[str, Any]:

@@ -35,6 +35,7 @@ __all__ = [
     "file_list_of",
     "files_of",
     "group_changes_of",
+    "insights_in",
     "insights_of",
     "months_of_project",
     "scan_facts",
@@ -116,7 +117,8 @@ def scan_now(summary: ScanSummary) -> datetime:
     return summary.scan.finished() or utc_now()
 
 
-def _saved(summary: ScanSummary) -> Insights:
+def insights_in(summary: ScanSummary) -> Insights:
+    """The insight tables a summary carries, as :class:`Insights`."""
     return Insights(
         settings=summary.insight_settings,
         tables={
@@ -157,9 +159,9 @@ def insights_of(
             scan_table(results, gone), now=scan_now(summary), settings=settings or saved
         )
     if summary.has_insights and (settings is None or settings == saved):
-        return _saved(summary)
+        return insights_in(summary)
     if summary.has_insights and settings is not None and replace(settings, cap=saved.cap) == saved:
-        return _with_cap(_saved(summary), settings)  # only the cap differs: nothing to rebuild
+        return _with_cap(insights_in(summary), settings)  # only the cap differs: nothing to rebuild
     return build_insights(
         scan_table(results), now=scan_now(summary), settings=settings or InsightSettings()
     )

@@ -195,10 +195,10 @@ class PlanRechecked(Message):
 
 @dataclass
 class RemovedRead(Message):
-    """What earlier cleanups removed from the scan's copies (``removed``) and their groups."""
+    """What earlier cleanups removed from the scan's files, and its summary after them."""
 
     removed: Removed
-    groups: frozenset[str]
+    summary: ScanSummary
 
 
 @dataclass

@@ -22,6 +22,7 @@ from aa_tui.memory import (
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import ScanSummary
+from aa_tui.service.after_cleanup import group_after, group_table_after
 from aa_tui.service.errors import StoreError
 from aa_tui.service.workspace import ScanResults
 from aa_tui.tui import format as fmt
@@ -92,6 +93,8 @@ class ResultsScreen(MarkingMixin, AppScreen):
         self.info: ScanInfo | None = None
         self.results: ScanResults | None = None
         self.summary: ScanSummary | None = None
+        #: the figures shown: the saved summary, then the one after cleanup (when read)
+        self.summary_shown: ScanSummary | None = None
         #: the duplicate groups as the list shows them (no locations when read from the
         #: store's group rows); None until loaded
         self.groups: Sequence[dict[str, Any]] | None = None
@@ -141,14 +144,18 @@ class ResultsScreen(MarkingMixin, AppScreen):
                 started_at=head.started_at, finished_at=head.finished_at, status=head.status,
             )  # fmt: skip
         self._title()
-        self.query_one(Overview).show_summary(summary)
         self.query_one(GroupsPane).likely = self.likely
+        self._show_summary(summary)  # as saved; after cleanup once the marks' worker read it
+        self._load_groups()
+        self._start_marks()
+
+    def _show_summary(self, summary: ScanSummary) -> None:
+        self.summary_shown = summary
+        self.query_one(Overview).show_summary(summary)
         for tab in TABLE_FACETS:
             self.query_one(f"#pane-{tab}", BreakdownPane).show_rows(summary.table(tab))
         wins = summary.quick_wins
-        self.query_one("#wins", GroupList).set_view(wins, list(range(len(wins))))
-        self._load_groups()
-        self._start_marks()
+        self.query_one("#wins", GroupList).set_view(wins, list(range(len(wins))), keep=True)
 
     def _title(self) -> None:
         info = self.info
@@ -184,6 +191,8 @@ class ResultsScreen(MarkingMixin, AppScreen):
             table = self.results.group_table(
                 progress=progress, cancelled=lambda: worker.is_cancelled
             )
+            if self.removed is not None:  # copies and waste net of what cleanups removed
+                table = group_table_after(table, self.removed)
             index = GroupIndex.from_table(table, now=self.summary.scan.finished())
             index.order("wasted")  # the first sort happens off the UI thread
             # Out of the collector's sight until this screen goes (on_unmount gives them back).
@@ -279,6 +288,8 @@ class ResultsScreen(MarkingMixin, AppScreen):
             except (StoreError, OSError) as exc:
                 self.app.show_error(exc)
                 return
+        if self.removed is not None:
+            group = group_after(group, self.removed)
         self.app.push_screen(
             GroupDetailScreen(
                 group, self.summary.scan.issue_base, marks=self.marks, likely_scan=self.likely

@@ -19,7 +19,11 @@ TOP_PROJECTS = 8
 BAR_WIDTH = 30
 
 
-def totals_table(totals: Totals, likely: bool) -> Table:
+def _days(days: int) -> str:
+    return "a year" if days == 365 else f"{days:,} days"
+
+
+def totals_table(totals: Totals, likely: bool, stale_days: int = 365) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", min_width=22)
     table.add_column()
@@ -46,7 +50,7 @@ def totals_table(totals: Totals, likely: bool) -> Table:
     table.add_row(
         "Stale",
         f"{size_text(totals.stale_size)} in {fmt.count(totals.stale_files)} "
-        "files on Done issues untouched for a year",
+        f"files on Done issues untouched for {_days(stale_days)}",
     )
     table.add_row(
         "Odd files",
@@ -111,7 +115,18 @@ class Overview(Static):
 
     def show_summary(self, summary: ScanSummary) -> None:
         likely = summary.scan.likely
-        parts: list[Any] = [totals_table(summary.totals, likely)]
+        parts: list[Any] = []
+        if summary.cleaned is not None:
+            parts.append(
+                Text(
+                    f"After cleanup: {fmt.count(summary.cleaned.files)} files removed since the "
+                    f"scan ({size_text(summary.cleaned.freed)} freed); every figure here is "
+                    "net of them.\n",
+                    style="bold green",
+                )
+            )
+        stale_days = summary.insight_settings.stale_days
+        parts.append(totals_table(summary.totals, likely, stale_days))
         if likely:
             parts.append(
                 Text(

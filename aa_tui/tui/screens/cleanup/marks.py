@@ -48,6 +48,12 @@ class MarkingMixin(AppScreen):
         def _title(self) -> None:
             """Show the scan's title (with the bytes freed, once read)."""
 
+        def _show_summary(self, summary: ScanSummary) -> None:
+            """Show the scan's figures (after cleanup, once read)."""
+
+        def _load_groups(self) -> object:
+            """Read the duplicate groups again (net of what is removed): a worker."""
+
     def _init_marks(self) -> None:
         self.marks = Marks()
         self.removed: Removed | None = None  # once read
@@ -73,21 +79,18 @@ class MarkingMixin(AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="removed")
     def _load_removed(self) -> None:
-        """The copies earlier cleanups removed (and which groups held them)."""
-        removed = self.workspace.cleanup().removed(self.scan_id)
-        groups: frozenset[str] = frozenset()
-        if removed.ids and self.results is not None:
-            groups = frozenset(
-                str(g.get("hash"))
-                for g in self.results.groups()
-                if any(str(loc["attachment_id"]) in removed.ids for loc in g.get("locations", ()))
-            )
-        self.post_message(RemovedRead(removed, groups))
+        """What earlier cleanups removed, and the scan's figures after them."""
+        after = self.workspace.after_cleanup(self.scan_id, self.app.settings.insights)
+        self.post_message(RemovedRead(after.removed, after.summary))
 
     def on_removed_read(self, message: RemovedRead) -> None:
+        before = self.removed
         self.removed = message.removed
-        self.removed_groups = message.groups
+        self.removed_groups = frozenset(message.removed.by_group)
         self.marks.forget(message.removed.ids)
+        self._show_summary(message.summary)
+        if message.removed.by_group != (before.by_group if before is not None else {}):
+            self._load_groups()  # each group's copies and waste, counted again
         if self.info is not None:
             self._title()
         self._show_marks()

@@ -84,10 +84,8 @@ class InsightsScreen(AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="insights")
     def _load(self) -> None:
-        results = self.workspace.results(self.scan_id)
-        summary = results.summary()
-        insights = self.workspace.insights(self.scan_id, self.app.settings.insights)
-        self.post_message(InsightsRead(summary, insights))
+        after = self.workspace.after_cleanup(self.scan_id, self.app.settings.insights)
+        self.post_message(InsightsRead(after.summary, after.insights))
 
     def on_insights_read(self, message: InsightsRead) -> None:
         self._show(message.summary, message.insights)
@@ -98,7 +96,8 @@ class InsightsScreen(AppScreen):
         totals = summary.totals
         self.query_one("#insights-title", Static).update(
             f"Insights · {size_text(totals.total_size)} in {fmt.count(totals.total_files)} files"
-            f" · stale after {insights.settings.stale_days} days"
+            + (" after cleanup" if summary.cleaned else "")
+            + f" · stale after {insights.settings.stale_days} days"
             f" · idle after {insights.settings.idle_days} days"
             + (f" · cap {cap_text(insights.settings.cap)}" if insights.settings.cap else "")
         )
