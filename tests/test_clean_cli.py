@@ -13,6 +13,7 @@ from helpers.scanning import fast_governor, run_scan
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.cloud.client import CloudClient
+from aa_tui.model.units import size_text
 from aa_tui.scan.engine import ScanEngine, ScanRequest
 from aa_tui.store.store import Store
 
@@ -98,6 +99,12 @@ def test_yes_applies_archives_comments_and_the_audit_lists_it(server, small_site
     again = aa(["clean", scan_id], data)
     assert f"{small_site.truth.duplicate_files - 6:,} files" in again.stdout
     assert "removed already" in again.stdout
+    # `aa-tui scans` says which scan was cleaned, and what that freed
+    freed = sum(f["size"] for f in doc["files"])
+    scans = aa(["scans"], data)
+    assert scans.returncode == 0 and "CLEANED" in scans.stdout.splitlines()[0]
+    (line,) = [ln for ln in scans.stdout.splitlines() if ln.startswith(scan_id)]
+    assert f" {size_text(freed)} " in line, line
     # Restore: a dry run, then the bytes go back.
     dry = aa(["restore", str(archive / "manifest.jsonl")], data)
     assert dry.returncode == 0 and "Restore to" in dry.stdout and "6 files" in dry.stdout
@@ -108,6 +115,8 @@ def test_yes_applies_archives_comments_and_the_audit_lists_it(server, small_site
     assert server.truth().duplicate_files == small_site.truth.duplicate_files - 6 + 6
     listed = aa(["audit"], data)
     assert listed.stdout.count("restored as") == 6
+    (line,) = [ln for ln in aa(["scans"], data).stdout.splitlines() if ln.startswith(scan_id)]
+    assert f" {size_text(freed)} " not in line and " - " in line  # every file is back
 
 
 def test_read_only_user_gets_one_sentence_and_nothing_is_deleted(server, small_site, tmp_path):

@@ -485,12 +485,21 @@ async def test_the_figures_after_a_cleanup_are_net_of_it_and_back_after_a_restor
         assert "after cleanup" in str(insights.query_one("#insights-title").render())
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is results)
+        # History says which scan was cleaned, and what that freed
+        assert _history_cleaned(app, pilot, site.scan_id) is None
+        await pilot.press("H")
+        await until(pilot, lambda: _history_cleaned(app, pilot, site.scan_id) is not None)
+        assert _history_cleaned(app, pilot, site.scan_id) == size_text(
+            scanned.duplicate_size - net.duplicate_size
+        )
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is results)
         # a restore puts every file back: the figures are the scan's again
         cleanup = app.workspace.cleanup()
         restore = cleanup.restore_plan(archive)
         assert cleanup.restore(restore, site.server.token).run().uploaded == len(marked)
         await pilot.press("H")  # away and back: the results read the audit again
-        await pilot.pause()
+        await until(pilot, lambda: _history_cleaned(app, pilot, site.scan_id) == "-")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is results)
         await until(pilot, lambda: results.summary_shown.cleaned is None)
@@ -505,3 +514,15 @@ def _row_of(results, group):
     if index is None:
         return None
     return next((g for g in index.groups if g["hash"] == group["hash"]), None)
+
+
+def _history_cleaned(app, pilot, scan_id):
+    """History's Cleaned cell of ``scan_id`` (None: History is not open)."""
+    from aa_tui.tui.screens.history import HistoryScreen
+    from aa_tui.tui.widgets.tables import VimDataTable
+
+    if not isinstance(app.screen, HistoryScreen):
+        return None
+    table = app.screen.query_one(VimDataTable)
+    labels = [str(c.label) for c in table.columns.values()]
+    return str(table.get_row(scan_id)[labels.index("Cleaned")])

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from aa_tui.cli.status_line import StatusLine
 from aa_tui.model.enums import Phase, VerifyMode
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.scans import ScanInfo
-from aa_tui.model.summary import ScanSummary
+from aa_tui.model.summary import Cleaned, ScanSummary
 from aa_tui.model.units import size_text
 
 if TYPE_CHECKING:
@@ -97,21 +97,25 @@ def print_summary(out: TextIO, outcome: ScanOutcome) -> None:
             )
 
 
-def format_scans(scans: Sequence[ScanInfo]) -> str:
-    """The stored scans, one line each, under a header."""
+def format_scans(scans: Sequence[ScanInfo], cleaned: Mapping[str, Cleaned] | None = None) -> str:
+    """The stored scans, one line each, under a header; CLEANED is what cleanups made from a
+    scan freed (``-``: never cleaned; its other figures are what the scan saw)."""
     if not scans:
         return "No scans yet: run `aa-tui scan ...` or open the app."
+    cleaned = cleaned or {}
     lines = [
         f"{'ID':<22} {'STARTED':<16} {'STATUS':<11} {'VERIFY':<8} {'FILES':>8} {'SIZE':>10} "
-        f"{'WASTE':>10}  SITE / SCOPE"
+        f"{'WASTE':>10} {'CLEANED':>10}  SITE / SCOPE"
     ]
     for s in scans:
         t = s.totals or {}
         started = (s.started_at or "").replace("T", " ")[:16]
+        done = cleaned.get(s.id)
+        freed = size_text(done.freed) if done else "-"
         lines.append(
             f"{s.id:<22} {started:<16} {s.status:<11} {s.verify:<8} "
             f"{t.get('total_files', 0):>8,} "
-            f"{size_text(t.get('total_size', 0)):>10} {size_text(t.get('duplicate_size', 0)):>10}  "
-            f"{s.site} ({s.scope.describe()})"
+            f"{size_text(t.get('total_size', 0)):>10} {size_text(t.get('duplicate_size', 0)):>10} "
+            f"{freed:>10}  {s.site} ({s.scope.describe()})"
         )
     return "\n".join(lines)

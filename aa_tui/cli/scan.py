@@ -90,5 +90,5 @@ def list_scans(workspace: Workspace) -> int:
     """``aa-tui scans``: one line per stored scan."""
     from aa_tui.cli.progress import format_scans
 
-    print(format_scans(workspace.list_scans()))
+    print(format_scans(workspace.list_scans(), workspace.cleaned_scans()))
     return 0

@@ -33,6 +33,7 @@ from aa_tui.model.insights import (
 )
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
+from aa_tui.model.summary import Cleaned
 from aa_tui.service.after_cleanup import AfterCleanup, summary_after
 from aa_tui.service.cleanup import Cleanup, Removed
 from aa_tui.service.exports import Export, export_results
@@ -261,6 +262,11 @@ class Workspace:
             settings=settings,
             removed=self.removed(scan_id),
         )
+
+    def cleaned_scans(self) -> dict[str, Cleaned]:
+        """Scan id -> the files its cleanups removed and the bytes they freed (restored
+        files are back; a scan never cleaned is absent)."""
+        return self.cleanup().cleaned_scans()
 
     def removed(self, scan_id: str) -> Removed:
         """The scan's files that cleanups removed (restored ones are back)."""

@@ -349,6 +349,30 @@ class Cleanup:
                 freed += row[SIZE]
         return Removed(frozenset(ids), frozenset(deleted), freed, by_group, frozenset(restored))
 
+    def cleaned_scans(self) -> dict[str, Cleaned]:
+        """Scan id -> what the cleanups planned from it removed and freed, net of restores
+        (scans never cleaned are absent): History's and ``aa-tui scans``' column."""
+        rows = [r for r in self._plans.rows() if r.status != "saved"]
+        if not rows:
+            return {}
+        back = set(self._audit.restored())
+        files: dict[str, int] = {}
+        freed: dict[str, int] = {}
+        for row in rows:
+            state = self._audit.state(row.id)
+            if not state.outcomes:
+                continue
+            for d in self._plans.load(row.id).deletions:
+                resolved = state.outcomes.get(d.attachment_id)
+                if resolved is None or not resolved.outcome.removed:
+                    continue
+                if (row.site, d.attachment_id) in back:
+                    continue
+                files[row.scan_id] = files.get(row.scan_id, 0) + 1
+                if resolved.outcome is Outcome.DELETED:
+                    freed[row.scan_id] = freed.get(row.scan_id, 0) + d.size
+        return {scan: Cleaned(n, freed.get(scan, 0)) for scan, n in files.items()}
+
     def removed_section(self, scan_id: str) -> dict[str, Any] | None:
         """The report's additive ``cleanup`` object (``None`` when nothing was removed)."""
         return self.removed(scan_id).section()

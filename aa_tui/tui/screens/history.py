@@ -53,8 +53,8 @@ class HistoryScreen(AppScreen):
         table = self.query_one(VimDataTable)
         # what a scan found first: an 80-column terminal still shows it (site and scope last)
         table.add_columns(
-            " ", "Started", "Status", "Storage", "Wasted", "Files", "Groups", "Verify", "Took",
-            "Scope", "Site",
+            " ", "Started", "Status", "Storage", "Wasted", "Files", "Groups", "Cleaned", "Verify",
+            "Took", "Scope", "Site",
         )  # fmt: skip
         self.reload()
         table.focus()
@@ -67,6 +67,7 @@ class HistoryScreen(AppScreen):
         row = table.cursor_row
         table.clear()
         self.scans = self.workspace.list_scans()
+        cleaned = self.workspace.cleaned_scans()  # freed by cleanups made from each scan
         self.marked = [m for m in self.marked if any(s.id == m for s in self.scans)]
         for scan in self.scans:
             totals = scan.totals or {}
@@ -80,6 +81,10 @@ class HistoryScreen(AppScreen):
                 Text(fmt.count(totals.get("total_files", 0)) if done else "-", justify="right"),
                 Text(
                     fmt.count(totals.get("duplicate_groups", 0)) if done else "-", justify="right"
+                ),
+                Text(
+                    size_text(cleaned[scan.id].freed) if scan.id in cleaned else "-",
+                    justify="right",
                 ),
                 scan.verify,
                 fmt.duration(scan.duration_s),
