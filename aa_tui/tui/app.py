@@ -14,6 +14,7 @@ from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from aa_tui.logs import setup_logging
@@ -23,6 +24,7 @@ from aa_tui.service.workspace import Workspace
 from aa_tui.tui.commands import ScreenCommands
 from aa_tui.tui.config import AppConfig
 from aa_tui.tui.host import HostApp
+from aa_tui.tui.safe import visible
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.screens.error import ErrorScreen
 from aa_tui.tui.screens.help import HelpScreen, collect_keys
@@ -134,6 +136,25 @@ class AATuiApp(HostApp):
         else:
             log.warning("%s: %s", problem.title, problem.message)
         self.push_screen(ErrorScreen(problem.title, problem.message))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """As Textual's, but a notification is always text: it may quote a file name, a key or
+        a path (never markup; control characters made visible), whatever ``markup`` says."""
+        super().notify(
+            visible(message, lines=True),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     async def run_action(
         self,

@@ -16,6 +16,7 @@ from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
 from aa_tui.service.errors import StoreError
 from aa_tui.tui import format as fmt
+from aa_tui.tui.safe import plain, visible
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -115,9 +116,11 @@ class CompareScreen(AppScreen):
         warning.display = bool(differ)
         if differ:
             warning.update(
-                "These scans measure different things (" + "; ".join(differ) + "): the "
-                "differences below are not growth. Compare two scans of the same scope and "
-                "method to see growth."
+                plain(
+                    "These scans measure different things (" + "; ".join(differ) + "): the "
+                    "differences below are not growth. Compare two scans of the same scope and "
+                    "method to see growth."
+                )
             )
         head = Table(box=None, padding=(0, 2), header_style="bold")
         head.add_column("")
@@ -140,7 +143,7 @@ class CompareScreen(AppScreen):
             delta_points(ta.waste_pct, tb.waste_pct),
         )  # fmt: skip
         scopes = f"{old.scan.scope.describe()} → {new.scan.scope.describe()}"
-        title = Text.assemble(("Compare scans", "bold"), f"  ({scopes})\n")
+        title = Text.assemble(("Compare scans", "bold"), f"  ({visible(scopes)})\n")
         self.query_one("#compare-head", Static).update(Group(title, head))
         table = self.query_one(VimDataTable)
         table.add_columns(

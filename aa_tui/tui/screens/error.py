@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from aa_tui.tui.safe import plain
+
 
 class ErrorScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,enter", "close", "Close", id="error.close")]
@@ -26,8 +28,9 @@ class ErrorScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.error_title, id="title", markup=False)
-            yield Static(self.message, id="message", markup=False)
+            # the message may quote Jira (a JQL error quotes the query): text, never markup
+            yield Static(plain(self.error_title), id="title", markup=False)
+            yield Static(plain(self.message, lines=True), id="message", markup=False)
             yield Button("OK", id="ok", variant="primary")
 
     def on_mount(self) -> None:

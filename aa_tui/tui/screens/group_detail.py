@@ -13,6 +13,7 @@ from aa_tui.model.links import issue_url
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.outside import copy_text, open_link
+from aa_tui.tui.safe import visible
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.marks import LIKELY_REFUSED, Marks, MarksPane
 from aa_tui.tui.widgets.tables import VimDataTable
@@ -68,10 +69,10 @@ class GroupDetailScreen(AppScreen):
     def on_mount(self) -> None:
         g = self.group
         head = Text.assemble(
-            (g["file_name"], "bold"),
+            (visible(g["file_name"]), "bold"),
             f"  ·  {size_text(g['size'])} × {fmt.count(g['copies'])} copies  ·  wasted ",
             (size_text(g["wasted_size"]), "bold red"),
-            f"\n{g.get('mime_type') or 'unknown type'}  ·  ",
+            f"\n{visible(g.get('mime_type') or 'unknown type')}  ·  ",
             (LIKELY, "yellow") if g.get("likely") else g["hash"],  # "sha256:<hex>"
         )
         self.query_one("#group-head", Static).update(head)

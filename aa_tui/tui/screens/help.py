@@ -12,6 +12,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from aa_tui.tui.widgets.tables import PlainDataTable
+
 _HIDDEN_ACTIONS = {"app.command_palette"}
 _ROW_TABLE_NOOPS = {"cursor_left", "cursor_right", "page_left", "page_right"}
 _SIDEWAYS = {"scroll_left", "scroll_right", "page_left", "page_right"}
@@ -103,7 +105,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 "Keys (Ctrl+P lists every action as a command; Esc closes)", id="help-title"
             )
-            yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield PlainDataTable(cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -17,6 +17,7 @@ from aa_tui.model.scans import Profile
 from aa_tui.service.errors import Cancelled, Face, UsageError, describe
 from aa_tui.service.scanning import ScanOutcome, ScanRequest, ScanRun
 from aa_tui.tui.messages import ScanFinished, ScanProgressed, ScanStopped
+from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen, ScanForm
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.widgets.scan_stats import Carried, ScanStats, overall_fraction
@@ -75,7 +76,7 @@ class LiveScanScreen(AppScreen):
         verify = self.request.verify.label
         label = self.app.site_label(self.request.site)
         yield Header()
-        yield Static(f"Scanning {label} · {scope} · {verify}", id="title", markup=False)
+        yield Static(plain(f"Scanning {label} · {scope} · {verify}"), id="title", markup=False)
         yield Static("Connecting…", id="phase", markup=False)
         yield ProgressBar(total=None, show_eta=False, id="progress")
         yield ScanStats(id="stats")
@@ -152,7 +153,7 @@ class LiveScanScreen(AppScreen):
         """Display one progress snapshot (also used by tests and screenshots)."""
         self.query_one(ScanStats).update_progress(progress)
         phase = self.query_one("#phase", Static)
-        phase.update(self.query_one(ScanStats).phase_line)
+        phase.update(plain(self.query_one(ScanStats).phase_line))
         bar = self.query_one(ProgressBar)
         if progress.phase is Phase.CONNECTING:
             bar.update(total=None)
@@ -209,7 +210,7 @@ class LiveScanScreen(AppScreen):
         if bar.total is None:
             bar.update(total=1, progress=0)
         phase = self.query_one("#phase", Static)
-        phase.update(f"Stopped. {self.query_one(ScanStats).phase_line}")
+        phase.update(plain(f"Stopped. {self.query_one(ScanStats).phase_line}"))
 
     def _back_to_form(self, error: BaseException) -> bool:
         """Jira refused what was asked (the JQL, a project): nothing to resume, so the form
@@ -229,7 +230,7 @@ class LiveScanScreen(AppScreen):
 
     def _set_state(self, text: str, kind: str = "") -> None:
         state = self.query_one("#state", Static)
-        state.update(text)
+        state.update(plain(text, lines=True))  # it may quote Jira's words
         state.set_class(kind == "bad", "bad")
         state.set_class(kind == "paused", "paused")
 

@@ -25,6 +25,7 @@ from aa_tui.service.errors import CredentialsError, JiraError
 from aa_tui.service.scanning import ScanRequest
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import ProjectsListed
+from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.inputs import TextInput
 
@@ -66,7 +67,7 @@ class NewScanScreen(AppScreen):
     def compose(self) -> ComposeResult:
         label = self.app.site_label(self.profile.site)
         yield Header()
-        yield Static(f"Scan {label} as {self.profile.email}", id="target", markup=False)
+        yield Static(plain(f"Scan {label} as {self.profile.email}"), id="target", markup=False)
         with Horizontal(id="columns"):
             with Vertical(id="scope-box", classes="box"):
                 yield Label("What to scan")
@@ -112,7 +113,7 @@ class NewScanScreen(AppScreen):
             self.call_after_refresh(self.action_start)
 
     def _problem(self, text: str) -> None:
-        self.query_one("#problem", Static).update(text)
+        self.query_one("#problem", Static).update(plain(text, lines=True))  # Jira's words
 
     def show_problem(self, text: str) -> None:
         """What stopped a scan of this form's scope (Jira refused the JQL, say); the field to
@@ -232,13 +233,13 @@ class NewScanScreen(AppScreen):
     def on_projects_listed(self, message: ProjectsListed) -> None:
         note = self.query_one("#projects-note", Static)
         if message.projects is None:
-            note.update(f"Could not list projects: {message.problem}")
+            note.update(plain(f"Could not list projects: {message.problem}", lines=True))
             return
         projects = sorted(message.projects, key=lambda p: p["key"])
         picker = self.query_one("#projects", SelectionList)
         picker.clear_options()
         picker.add_options(
-            Selection(f"{p['key']}  {p.get('name', '')}", p["key"]) for p in projects
+            Selection(plain(f"{p['key']}  {p.get('name', '')}"), p["key"]) for p in projects
         )
         note.update(f"{len(projects)} projects you can browse; Space ticks one.")
 

@@ -28,6 +28,7 @@ from aa_tui.service.workspace import ScanResults
 from aa_tui.tui import format as fmt
 from aa_tui.tui.group_index import GroupFilter, GroupIndex
 from aa_tui.tui.messages import DrillDown, GroupsLoaded, GroupsLoading, SharesCounted
+from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.cleanup.marks import MarkingMixin
 from aa_tui.tui.shares import Drill, Share, share_of
@@ -171,7 +172,7 @@ class ResultsScreen(MarkingMixin, AppScreen):
             parts.append("past scan, read-only")
         if self._removed_title():
             parts.append(self._removed_title())
-        self.query_one("#scan-title", Static).update(" · ".join(parts))
+        self.query_one("#scan-title", Static).update(plain(" · ".join(parts)))
 
     # -- groups ---------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="load-groups")

@@ -15,6 +15,7 @@ from aa_tui.service.errors import CredentialsError, JiraError, StoreError
 from aa_tui.service.sites import normalize_site_url
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import KeyringProbed, SignInTested
+from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.widgets.inputs import TextInput
@@ -152,7 +153,7 @@ class SitesScreen(AppScreen):
             message += " JIRA_API_TOKEN is set: it is used for every site this session."
         elif not usable:
             message += " Meanwhile a token typed below is kept for this session only."
-        banner.update(message)
+        banner.update(plain(message, lines=True))
         banner.set_class(usable, "ok")
 
     def refresh_profiles(self) -> None:
@@ -184,7 +185,7 @@ class SitesScreen(AppScreen):
     def _set_form(self, profile: Profile | None) -> None:
         self.editing = profile
         form = self.query_one("#form")
-        form.border_title = f"Edit {profile.email}" if profile else "Add a site"
+        form.border_title = plain(f"Edit {profile.email}") if profile else "Add a site"
         self.query_one("#site", TextInput).value = profile.site if profile else ""
         self.query_one("#email", TextInput).value = profile.email if profile else ""
         token = self.query_one("#token", TextInput)
@@ -201,7 +202,7 @@ class SitesScreen(AppScreen):
 
     def _status(self, text: str, good: bool | None = None) -> None:
         status = self.query_one("#status", Static)
-        status.update(text)
+        status.update(plain(text, lines=True))  # it may quote what the site answered
         status.set_class(good is True, "good")
         status.set_class(good is False, "bad")
 

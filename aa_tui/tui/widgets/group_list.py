@@ -24,6 +24,7 @@ from aa_tui.model.classify import file_type
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.keys import move_bindings
+from aa_tui.tui.safe import visible
 from aa_tui.tui.shares import Share
 
 
@@ -54,8 +55,8 @@ def _cells(group: dict[str, Any], share: Share | None = None) -> list[str]:
     projects = group.get("projects")  # a group row's (sorted) projects, else from locations
     if projects is None:
         projects = sorted({loc["project_key"] for loc in group.get("locations", ())})
-    shown = ",".join(projects[:3]) + ("…" if len(projects) > 3 else "")
-    name = group["file_name"]
+    shown = visible(",".join(projects[:3]) + ("…" if len(projects) > 3 else ""))
+    name = visible(group["file_name"])  # a line of text: never a control character
     if group.get("likely"):
         name = "≈ " + name
     if share is not None:

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from aa_tui.model.units import size_text
 from aa_tui.tui.group_index import FILTER_WORDS, SORT_LABELS, SORTS, GroupFilter, GroupIndex
 from aa_tui.tui.messages import GroupsLoading
+from aa_tui.tui.safe import plain
 from aa_tui.tui.shares import Drill
 from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.inputs import TextInput
@@ -111,7 +112,7 @@ class GroupsPane(Vertical):
                 f"{shown}{kind} · sorted by {sort}, {direction} · s sort · r reverse · "
                 "/ filter · Enter opens"
             )
-        self.query_one("#groups-status", Static).update(text)
+        self.query_one("#groups-status", Static).update(plain(text))  # a drilled row's name
 
     def _drilled(self) -> bool:
         """The filter still shows the drilled row alone (else the list is a plain filter)."""
@@ -204,5 +205,5 @@ class GroupsPane(Vertical):
                         + (f" (some there are: {known})." if known else ".")
                     )
         problem = self.query_one("#filter-problem", Static)
-        problem.update("\n".join(lines))
+        problem.update(plain("\n".join(lines), lines=True))  # values quoted from the scan
         problem.display = bool(lines)

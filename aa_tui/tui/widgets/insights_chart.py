@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from textual_plotext import PlotextPlot
 
 from aa_tui.model.insights import MonthRow
+from aa_tui.tui.safe import visible
 
 _UNITS = ((2**40, "TiB"), (2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB"), (1, "B"))
 
@@ -37,7 +38,7 @@ class GrowthChart(PlotextPlot):
         wasted = [round(m.wasted_size / factor, 2) for m in known]
         # textual-plotext's stub names the keyword `label`; plotext's stacked_bar takes `labels`
         plt.stacked_bar(labels, [kept, wasted], labels=["kept", "wasted by copies"])  # type: ignore[call-arg]
-        where = f", project {project}" if project else ""
+        where = f", project {visible(project)}" if project else ""  # plotext draws ANSI
         plt.title(f"Uploaded per month{where} ({unit})")
         step = max(1, len(labels) // 8)
         plt.xticks(list(range(1, len(labels) + 1, step)), labels[::step])

@@ -13,6 +13,7 @@ from aa_tui.model.records import StatRow, Totals
 from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
+from aa_tui.tui.safe import plain
 
 TOP_WINS = 5
 TOP_PROJECTS = 8
@@ -81,7 +82,7 @@ def wins_table(wins: list[dict[str, Any]]) -> Table:
             size_text(win["wasted_size"]),
             fmt.count(win["copies"]),
             size_text(win["size"]),
-            ("≈ " if win.get("likely") else "") + win["file_name"],
+            plain(("≈ " if win.get("likely") else "") + win["file_name"]),
         )
     return table
 
@@ -98,7 +99,7 @@ def project_bars(rows: list[StatRow]) -> Table:
         whole = fmt.bar(row.size, largest, BAR_WIDTH)
         waste_cells = len(fmt.bar(row.wasted_size, largest, BAR_WIDTH).rstrip())
         bar = Text(whole[:waste_cells], style="red") + Text(whole[waste_cells:], style="blue")
-        table.add_row(row.key, size_text(row.size), bar, size_text(row.wasted_size))
+        table.add_row(plain(row.key), size_text(row.size), bar, size_text(row.wasted_size))
     if len(rows) > TOP_PROJECTS:
         table.add_row(f"… {len(rows) - TOP_PROJECTS} more", "", "", "")
     return table
@@ -144,6 +145,6 @@ class Overview(Static):
             parts.append(Text("\nProjects", style="bold"))
             parts.append(project_bars(projects))
         for warning in summary.warnings:
-            parts.append(Text(f"\n⚠ {warning}", style="yellow"))
+            parts.append(plain(f"\n⚠ {warning}", "yellow", lines=True))
         self.shown = Group(*parts)
         self.update(self.shown)

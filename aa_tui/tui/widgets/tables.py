@@ -1,17 +1,69 @@
-"""DataTable with vim keys, for the small tables (profiles, breakdowns, history, locations)."""
+"""DataTables whose cells are text, never markup; with vim keys, for the small tables
+(profiles, breakdowns, history, locations)."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text, TextType
 from textual.binding import BindingType
 from textual.widgets import DataTable
-from textual.widgets.data_table import CursorType
+from textual.widgets.data_table import ColumnKey, CursorType, RowKey
 
 from aa_tui.tui.keys import move_bindings
+from aa_tui.tui.safe import plain, plain_text
+
+#: cells wider than this are cut with "…" (a 300-character file name would push every column
+#: after it off the screen)
+CELL_LIMIT = 120
 
 
-class VimDataTable(DataTable[Any]):
+def _cell(value: Any, wrap: bool = False) -> Any:
+    """A ``str`` as plain ``Text`` (DataTable reads a ``str`` as markup: a file named ``[/].txt``
+    would crash it), a ``Text`` with its control characters made visible, the rest as is."""
+    if isinstance(value, str):
+        text = plain(value)
+        text.no_wrap, text.end = not wrap, ""  # as DataTable's own formatter makes a str
+    elif isinstance(value, Text):
+        text = plain_text(value)
+    else:
+        return value
+    if text.cell_len > CELL_LIMIT:
+        text = text.copy()
+        text.truncate(CELL_LIMIT, overflow="ellipsis")
+    return text
+
+
+class PlainDataTable(DataTable[Any]):
+    """A DataTable that shows every cell (and row label) as the text it is."""
+
+    def add_row(
+        self,
+        *cells: Any,
+        height: int | None = 1,
+        key: str | None = None,
+        label: TextType | None = None,
+    ) -> RowKey:
+        wrap = height != 1
+        return super().add_row(
+            *(_cell(c, wrap) for c in cells),
+            height=height,
+            key=key,
+            label=None if label is None else _cell(label, wrap),
+        )
+
+    def update_cell(
+        self,
+        row_key: RowKey | str,
+        column_key: ColumnKey | str,
+        value: Any,
+        *,
+        update_width: bool = False,
+    ) -> None:
+        super().update_cell(row_key, column_key, _cell(value), update_width=update_width)
+
+
+class VimDataTable(PlainDataTable):
     """A row-cursor DataTable that also moves with j/k, g/G and Ctrl+F/B."""
 
     HELP_GROUP = "Tables"

@@ -19,6 +19,7 @@ from aa_tui.model.units import size_text
 from aa_tui.service.errors import Cancelled, Face, describe
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import CleanupEnded, CleanupProgressed
+from aa_tui.tui.safe import plain, visible
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -114,7 +115,7 @@ class CleanApplyScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
-            f"Cleanup of {self.site_label} · plan {self.plan.id} · {self.plan.files:,} files, "
+            f"Cleanup of {visible(self.site_label)} · plan {self.plan.id} · {self.plan.files:,} files, "
             f"{size_text(self.plan.size)}",
             id="apply-title",
             markup=False,
@@ -174,7 +175,7 @@ class CleanApplyScreen(AppScreen):
         self.last = p
         phase = str(p.phase).capitalize()
         line = p.message or (f"{phase}: {p.done:,} of {p.total:,}" if p.total else phase)
-        self.query_one("#apply-phase", Static).update(line)
+        self.query_one("#apply-phase", Static).update(plain(line, lines=True))
         bar = self.query_one(ProgressBar)
         if p.total and p.phase in (CleanupPhase.DELETING, CleanupPhase.COMMENTING):
             bar.update(total=p.total, progress=min(p.done, p.total))
@@ -244,7 +245,7 @@ class CleanApplyScreen(AppScreen):
 
     def _set_state(self, text: str, kind: str = "") -> None:
         state = self.query_one("#apply-state", Static)
-        state.update(text)
+        state.update(plain(text, lines=True))  # it may quote Jira's words or a path
         for name in ("bad", "paused", "good"):
             state.set_class(kind == name, name)
 

@@ -24,6 +24,7 @@ from aa_tui.model.scans import Profile
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import PlanRechecked, PlanReviewed
+from aa_tui.tui.safe import plain, visible
 from aa_tui.tui.screens.base import AppModal, AppScreen
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.tables import VimDataTable
@@ -128,7 +129,9 @@ class CleanReviewScreen(AppScreen):
         assert plan is not None and review is not None
         label = self.site_label or plan.site
         self.query_one("#review-title", Static).update(
-            f"Cleanup review · {label} · scan of {self.scan_date or plan.scan_id} · {KEEP_RULE}"
+            plain(
+                f"Cleanup review · {label} · scan of {self.scan_date or plan.scan_id} · {KEEP_RULE}"
+            )
         )
         done = plan.files - review.files
         totals = Text.assemble(
@@ -167,7 +170,7 @@ class CleanReviewScreen(AppScreen):
                 + "; ".join(reasons[:3])
                 + ("; …" if len(reasons) > 3 else "")
             )
-        self.query_one("#review-notes", Static).update("\n".join(notes))
+        self.query_one("#review-notes", Static).update(plain("\n".join(notes), lines=True))
         projects = self.query_one("#review-projects", VimDataTable)
         projects.clear()
         for total in review.projects:
@@ -185,7 +188,7 @@ class CleanReviewScreen(AppScreen):
                 if d.attachment_id not in pending:
                     continue
                 table.add_row(
-                    Text(d.file_name, style="bold") if first else "",
+                    plain(d.file_name, "bold") if first else "",
                     size_text(d.size),
                     f"{d.issue_key} ({d.project_key})",
                     d.attachment_id,
@@ -330,7 +333,7 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
         with Vertical():
             yield Static(
                 f"Delete {fmt.counted(self.plan.files, 'file')} ({size_text(self.freed)}) from "
-                f"{self.site_label}? Jira Cloud has no trash for attachments: without an "
+                f"{visible(self.site_label)}? Jira Cloud has no trash for attachments: without an "
                 "archive a deleted file is gone for good. Each kept copy is checked right "
                 f"before each delete.\n\nType  {self.phrase}  to confirm.",
                 id="confirm-question",

@@ -14,6 +14,7 @@ from aa_tui.model.links import issue_url
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import FilesListed
+from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -76,7 +77,7 @@ class FilesScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"{self.choice.title}: reading...", id="files-title", markup=False)
+        yield Static(plain(f"{self.choice.title}: reading..."), id="files-title", markup=False)
         yield Input(placeholder="filter: file name, issue, project or uploader", id="files-filter")
         yield VimDataTable(id="files")
         yield Footer()
@@ -121,7 +122,7 @@ class FilesScreen(AppScreen):
         if self.text:
             head += f" · {fmt.count(len(chosen))} matching {self.text!r}"
         self.query_one("#files-title", Static).update(
-            f"{head} · sorted by {self.sort} · o opens the issue"
+            plain(f"{head} · sorted by {self.sort} · o opens the issue")
         )
         table = self.query_one(VimDataTable)
         table.clear()
