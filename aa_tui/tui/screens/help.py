@@ -12,6 +12,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from aa_tui.tui.group_filter import FILTER_HELP
+
 _HIDDEN_ACTIONS = {"app.command_palette"}
 _ROW_TABLE_NOOPS = {"cursor_left", "cursor_right", "page_left", "page_right"}
 _SIDEWAYS = {"scroll_left", "scroll_right", "page_left", "page_right"}
@@ -92,6 +94,7 @@ class HelpScreen(ModalScreen[None]):
     }
     HelpScreen #help-title { text-style: bold; height: auto; }
     HelpScreen DataTable { height: 1fr; }
+    HelpScreen #help-filter { height: auto; color: $text-muted; }
     """
 
     def __init__(self, rows: list[KeyHelp]) -> None:
@@ -104,6 +107,7 @@ class HelpScreen(ModalScreen[None]):
                 "Keys (Ctrl+P lists every action as a command; Esc closes)", id="help-title"
             )
             yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield Static(FILTER_HELP, id="help-filter", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

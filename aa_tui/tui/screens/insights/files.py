@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,6 +14,7 @@ from aa_tui.model.insights import FileList, FileRow
 from aa_tui.model.links import issue_url
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
+from aa_tui.tui.group_filter import GroupFilter
 from aa_tui.tui.messages import FilesListed
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.tables import VimDataTable
@@ -62,11 +64,18 @@ class FilesScreen(AppScreen):
     FilesScreen VimDataTable { height: 1fr; }
     """
 
-    def __init__(self, scan_id: str, choice: FileListChoice, browse_url: str) -> None:
+    def __init__(
+        self,
+        scan_id: str,
+        choice: FileListChoice,
+        browse_url: str,
+        now: datetime | None = None,
+    ) -> None:
         super().__init__()
         self.scan_id = scan_id
         self.choice = choice
         self.browse_url = browse_url
+        self.now = now  # the scan's finish: ages (the age: filter word) count from it
         self.files: list[FileRow] = []
         self.listed = FileList([], 0, 0)
         self.shown: list[FileRow] = []
@@ -77,7 +86,10 @@ class FilesScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"{self.choice.title}: reading...", id="files-title", markup=False)
-        yield Input(placeholder="filter: file name, issue, project or uploader", id="files-filter")
+        yield Input(
+            placeholder="filter: words (name, issue, uploader)  project:KEY  type:pdf  size:>10MB",
+            id="files-filter",
+        )
         yield VimDataTable(id="files")
         yield Footer()
 
@@ -103,15 +115,9 @@ class FilesScreen(AppScreen):
         self.query_one(VimDataTable).focus()
 
     def _refresh(self) -> None:
-        needle = self.text.casefold()
-        chosen = [
-            f
-            for f in self.files
-            if not needle
-            or needle in f.file_name.casefold()
-            or needle in f.issue_key.casefold()
-            or needle in f.author.casefold()
-        ]
+        flt = GroupFilter.parse(self.text)
+        keeps = flt.file_check(self.now)
+        chosen = [f for f in self.files if keeps(f)] if flt.active else list(self.files)
         self.shown = _sorted(chosen, self.sort)
         listed = self.listed
         head = f"{self.choice.title}: {fmt.count(listed.count)} files, {size_text(listed.size)}"
@@ -120,6 +126,8 @@ class FilesScreen(AppScreen):
             head += f" (the {fmt.count(len(self.files))} {first} shown)"
         if self.text:
             head += f" · {fmt.count(len(chosen))} matching {self.text!r}"
+        if flt.problems:
+            head += " · " + " ".join(flt.problems)
         self.query_one("#files-title", Static).update(
             f"{head} · sorted by {self.sort} · o opens the issue"
         )

@@ -320,7 +320,10 @@ class InsightsScreen(AppScreen):
         choices = self.choices.get(table.id or "", [])
         if self.summary is None or not 0 <= row < len(choices):
             return
-        self.app.push_screen(FilesScreen(self.scan_id, choices[row], self.summary.scan.issue_base))
+        scan = self.summary.scan
+        self.app.push_screen(
+            FilesScreen(self.scan_id, choices[row], scan.issue_base, scan.finished())
+        )
 
 
 def _against_cap(room: int) -> str:
