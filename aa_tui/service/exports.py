@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aa_tui.model.insights import InsightSettings
-from aa_tui.reports.csv_tables import write_csv
+from aa_tui.model.insights import FILE_ROW_FIELDS, FileRow, InsightSettings
+from aa_tui.reports.csv_tables import write_csv, write_table_csv
 from aa_tui.reports.html_page import write_html
 from aa_tui.reports.json_file import full_report, write_json
 from aa_tui.service.insights import files_of, insights_of
@@ -66,3 +66,49 @@ def export_results(
         write_html(Path(html_path), report)
         done.html_path = Path(html_path)
     return done
+
+
+@dataclass(frozen=True)
+class FileListExport:
+    """What a list's export wrote: where, how many files and their bytes."""
+
+    path: Path
+    files: int
+    size: int
+
+    def lines(self) -> list[str]:
+        return [f"Wrote {self.files:,} files ({self.size:,} bytes) to {self.path}"]
+
+
+def export_file_list(
+    results: ScanResults,
+    name: str,
+    key: str = "",
+    *,
+    path: Path,
+    kind: str,
+    settings: InsightSettings | None = None,
+    rows: list[FileRow] | None = None,
+) -> FileListExport:
+    """Write list ``name`` (``key``) of a scan as one CSV file (``kind`` "csv": the columns of the report's
+    file lists, formulas made inert) or one JSON object (else: the scan, the list, its count and
+    bytes, and every file as Jira named it); ``rows`` (as a face shows them, filtered or
+    sorted) in place of the whole list, biggest first."""
+    files = files_of(results, name, key, settings=settings) if rows is None else rows
+    size = sum(f.size for f in files)
+    path = Path(path)
+    if kind == "csv":
+        write_table_csv(path, list(FILE_ROW_FIELDS), (f.to_dict() for f in files))
+    else:
+        write_json(
+            path,
+            {
+                "scan_id": results.scan_id,
+                "list": name,
+                "key": key,
+                "files": len(files),
+                "size": size,
+                "rows": [f.to_dict() for f in files],
+            },
+        )
+    return FileListExport(path, len(files), size)

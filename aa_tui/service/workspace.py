@@ -34,7 +34,7 @@ from aa_tui.model.insights import (
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.service.cleanup import Cleanup
-from aa_tui.service.exports import Export, export_results
+from aa_tui.service.exports import Export, FileListExport, export_file_list, export_results
 from aa_tui.service.insights import (
     file_list_of,
     files_of,
@@ -258,6 +258,23 @@ class Workspace:
             html_path=html_path,
             settings=settings,
             cleanup=self.cleanup().removed_section(scan_id),
+        )
+
+    def export_files(
+        self,
+        scan_id: str,
+        name: str,
+        key: str = "",
+        *,
+        path: Path,
+        kind: str,
+        settings: InsightSettings | None = None,
+        rows: list[FileRow] | None = None,
+    ) -> FileListExport:
+        """Write a list of files (:meth:`files`, or ``rows`` as a face shows them) as one CSV
+        or JSON file (``kind``)."""
+        return export_file_list(
+            self.results(scan_id), name, key, path=path, kind=kind, settings=settings, rows=rows
         )
 
     def insights(self, scan_id: str, settings: InsightSettings | None = None) -> Insights:

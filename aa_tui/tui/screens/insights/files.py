@@ -55,6 +55,7 @@ class FilesScreen(AppScreen):
         Binding("slash", "filter", "Filter", id="files.filter"),
         Binding("o", "open_issue", "Open issue", id="files.open"),
         Binding("c", "copy_key", "Copy key", id="files.copy_key"),
+        Binding("x", "export", "Export", id="files.export"),
         Binding("escape,backspace", "back", "Back", id="files.back"),
     ]
     DEFAULT_CSS = """
@@ -180,6 +181,26 @@ class FilesScreen(AppScreen):
         if f:
             self.app.copy_to_clipboard(f.issue_key)
             self.notify(f"Copied {f.issue_key}.")
+
+    def action_export(self) -> None:
+        """Write this list as CSV or JSON: the files in view when a filter narrows them or
+        the whole list is shown, else every file of the list (read again, biggest first)."""
+        from aa_tui.tui.screens.insights.export import FileListExportScreen
+
+        in_view = bool(self.text) or self.listed.complete
+        rows = list(self.shown) if in_view else None
+        count = len(self.shown) if in_view else self.listed.count
+        what = f"{fmt.count(count)} files"
+        if not in_view:
+            what += ", biggest first"
+        elif self.text:
+            what += f" matching {self.text!r}"
+            if not self.listed.complete:
+                what += f" among the {fmt.count(len(self.files))} shown"
+        choice = self.choice
+        self.app.push_screen(
+            FileListExportScreen(self.scan_id, choice.name, choice.key, choice.title, rows, what)
+        )
 
     def action_back(self) -> None:
         box = self.query_one("#files-filter", Input)
