@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aa_tui.model.forecast import Forecast
 from aa_tui.model.insights import FILE_ROW_FIELDS, FileRow, InsightSettings
 from aa_tui.reports.csv_tables import write_csv, write_table_csv
 from aa_tui.reports.html_page import write_html
@@ -44,6 +45,7 @@ def export_results(
     html_path: Path | None = None,
     settings: InsightSettings | None = None,
     cleanup: dict[str, Any] | None = None,
+    forecast: Forecast | None = None,
 ) -> Export:
     """Write the report as JSON, CSV tables and/or HTML; ``settings`` (thresholds, a cap)
     rebuild the insight tables when they differ from the saved ones."""
@@ -56,6 +58,8 @@ def export_results(
         report[name] = [row.to_dict() for row in files_of(results, list_name, settings=settings)]
     if cleanup:  # copies that cleanups removed since the scan (aa_tui.service.cleanup)
         report["cleanup"] = cleanup
+    if forecast is not None:  # when the cap is reached at this rate (aa_tui.service.forecast)
+        report["forecast"] = forecast.to_dict()
     if json_path is not None:
         write_json(Path(json_path), report)
         done.json_path = Path(json_path)

@@ -37,6 +37,7 @@ __all__ = [
     "insights_of",
     "months_of_project",
     "scan_now",
+    "table_and_facts",
 ]
 
 
@@ -80,6 +81,13 @@ _TABLES = _TableCache()
 
 def _table(results: ScanResults) -> FileTable:
     return _TABLES.get(results)
+
+
+def table_and_facts(results: ScanResults, settings: InsightSettings) -> tuple[FileTable, Facts]:
+    """The scan's file table and its facts as of the scan's finish (both kept for the next
+    list)."""
+    table = _table(results)
+    return table, _TABLES.facts(table, scan_now(results.summary()), settings)
 
 
 def scan_now(summary: ScanSummary) -> datetime:

@@ -23,6 +23,7 @@ from aa_tui.locations import data_dir as resolve_data_dir
 from aa_tui.logs import register_secret
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.events import ScanProgress
+from aa_tui.model.forecast import Forecast
 from aa_tui.model.insights import (
     FileList,
     FileRow,
@@ -35,6 +36,7 @@ from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.service.cleanup import Cleanup
 from aa_tui.service.exports import Export, FileListExport, export_file_list, export_results
+from aa_tui.service.forecast import forecast_of
 from aa_tui.service.insights import (
     file_list_of,
     files_of,
@@ -251,14 +253,30 @@ class Workspace:
     ) -> Export:
         """Write a stored scan as the JSON report, a folder of CSV tables and/or one HTML
         page; ``settings`` (thresholds, a storage cap) rebuild its insight tables."""
+        results = results or self.results(scan_id)
         return export_results(
-            results or self.results(scan_id),
+            results,
             json_path=json_path,
             csv_dir=csv_dir,
             html_path=html_path,
             settings=settings,
             cleanup=self.cleanup().removed_section(scan_id),
+            forecast=self.forecast(scan_id, settings, results=results),
         )
+
+    def forecast(
+        self,
+        scan_id: str,
+        settings: InsightSettings | None = None,
+        *,
+        results: ScanResults | None = None,
+    ) -> Forecast:
+        """When the site reaches ``settings.cap`` at its recent rate, net of what cleanups
+        removed since the scan, and how far each what-if step pushes that date."""
+        removed = (
+            self.cleanup().removed(scan_id).ids if self._store.has_results(scan_id) else frozenset()
+        )
+        return forecast_of(results or self.results(scan_id), settings, removed)
 
     def export_files(
         self,
