@@ -190,15 +190,35 @@ def test_each_what_if_row_opens_the_files_it_counts(scanned_store):
     assert workspace.file_list(outcome.info.id, "what_if", "no such step").count == 0
 
 
-def test_hygiene_counts_the_log_files(scanned):
+def _is_log(name: str) -> bool:
+    """The demo's log files, said apart from the patterns table: ``*.log`` and its zipped
+    bundles (``logs.zip``, ``logs-2026-01-01.zip``)."""
+    low = name.lower()
+    return (
+        low.endswith(".log") or low == "logs.zip" or low.startswith("logs-") and low[-4:] == ".zip"
+    )
+
+
+def _is_har(name: str) -> bool:
+    """The demo's HAR captures saved as JSON (``har-7.json``; ``payload.json`` is not one)."""
+    low = name.lower()
+    return low.startswith("har-") and low.endswith(".json")
+
+
+def test_hygiene_counts_the_log_bundles_and_the_har_files(scanned):
     outcome, results, truth = scanned
-    logs = {a for a, name in truth.names.items() if name.lower().endswith(".log")}
-    assert logs
+    logs = {a for a, name in truth.names.items() if _is_log(name)}
+    hars = {a for a, name in truth.names.items() if _is_har(name)}
+    assert logs and hars
+    assert any(truth.names[a].endswith(".zip") for a in logs)  # a zipped bundle is among them
     rows = {h["kind"]: (h["files"], h["size"]) for h in outcome.summary["hygiene"]}
     assert rows["log"] == (len(logs), sum(truth.sizes[a] for a in logs))
-    assert {k for k, v in rows.items() if v[0]} == {"log"}  # the demo makes no other junk
+    assert rows["HAR"] == (len(hars), sum(truth.sizes[a] for a in hars))
+    assert {k for k, v in rows.items() if v[0]} == {"log", "HAR"}  # the demo makes no other junk
     listed = select_files(results.file_table(), "hygiene", "log", now=NOW)
     assert {r.attachment_id for r in listed} == logs
+    listed = select_files(results.file_table(), "hygiene", "HAR", now=NOW)
+    assert {r.attachment_id for r in listed} == hars
 
 
 def test_what_if_adds_up_without_double_counting(scanned):
@@ -217,12 +237,15 @@ def test_what_if_adds_up_without_double_counting(scanned):
     ]
     dup = truth.copies
     stale = truth.stale(NOW_S, 365) - dup
-    logs = {a for a, n in truth.names.items() if n.lower().endswith(".log")} - dup - stale
+    hygiene = {a for a, n in truth.names.items() if _is_log(n) or _is_har(n)} - dup - stale
     idle_keys = set(truth.idle_projects(NOW_S, 30))
     idle = (
-        {r.attachment_id for r in rows.files() if r.project_key in idle_keys} - dup - stale - logs
+        {r.attachment_id for r in rows.files() if r.project_key in idle_keys}
+        - dup
+        - stale
+        - hygiene
     )
-    want = [set(), dup, stale, logs, idle]
+    want = [set(), dup, stale, hygiene, idle]
     freed = 0
     for step, ids in zip(steps, want, strict=True):
         size = sum(truth.sizes[a] for a in ids)

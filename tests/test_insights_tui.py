@@ -115,11 +115,11 @@ async def _cap_journey(app, scanned) -> None:
         await until(pilot, lambda: screen.insights.settings.cap == 2 * 10**9)
         await wait_for_workers(pilot)
         total = screen.summary.totals.total_size
-        assert len(what_if.columns) == 6
+        assert len(what_if.columns) == 7  # the room under the cap, and when it is reached
         assert screen.insights.table("what_if")[0].under_cap == 2 * 10**9 - total
         assert "cap 2 GB" in str(screen.query_one("#insights-title").render())
         # the room is in the cap's own units (decimal GB), never GiB beside "cap 2 GB"
-        room = str(what_if.get_row_at(0)[-1])
+        room = str(what_if.get_row_at(0)[-2])  # (the last column: when the cap is reached)
         assert room == f"{(2 * 10**9 - total) / 10**9:,.1f} GB to spare", room
         assert screen.query_one("#insight-tabs").active == "what_if"
         await pilot.press("c")

@@ -39,6 +39,28 @@ def row(aid, size, *, name="a.png", project="P", updated="2026-10-01T00:00:00.00
         ("catalog.png", ""),
         ("logbook.pdf", ""),
         ("core-values.pdf", ""),
+        # zipped log bundles
+        ("logs-2026-03-01.zip", "log"),
+        ("LOGS_jira.zip", "log"),
+        ("logs.zip", "log"),
+        ("support-logs.zip", "log"),
+        ("server.log.gz", "log"),
+        ("app.log.1.gz", "log"),
+        ("catalog.zip", ""),
+        ("blogs.zip", ""),
+        ("logbook.zip", ""),
+        # HAR files saved as JSON
+        ("network.har.json", "HAR"),
+        ("har-3.json", "HAR"),
+        ("HAR_export.json", "HAR"),
+        ("login-har.json", "HAR"),
+        ("my har capture.json", "HAR"),
+        ("har.json", "HAR"),
+        ("capture.har.gz", "HAR"),
+        ("charter.json", ""),
+        ("sharing.json", ""),
+        ("harbor-plan.json", ""),
+        ("har-notes.txt", ""),
     ],
 )
 def test_hygiene_patterns(name, kind):
@@ -109,7 +131,8 @@ def test_times_in_other_offsets_count_like_utc_ones():
     "name",
     ["a.LOG", "x.log.12", "y.Log.gz", "trace.trace", "Core", "core.12", "~$x.docx", "a.TMP",
      "b~", ".~lock.x#", "Thumbs.DB", "._x", "desktop.ini", "plain.png", "catalog.txt", "corel.cdr",
-     "logs.zip", "partial.pdf", "x.parts", "", "dir/.DS_Store"],
+     "logs.zip", "partial.pdf", "x.parts", "", "dir/.DS_Store", "x-har-y.json", "charter.json",
+     "my_logs.zip", "a.log.zip", "Har_1.JSON"],
 )  # fmt: skip
 def test_the_quick_check_never_hides_a_match(name):
     import re
@@ -178,3 +201,15 @@ def test_a_table_saved_without_update_times_gives_the_same_insights():
     )
     for name in ("heat", "stale", "idle_projects"):
         assert select_files(earlier, name, now=NOW) == select_files(table, name, now=NOW)
+
+
+def test_the_readme_lists_every_hygiene_pattern():
+    """README's table of hygiene patterns is the code's table, kind by kind."""
+    from pathlib import Path
+
+    from aa_tui.analysis.hygiene import HYGIENE_PATTERNS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for kind, patterns in HYGIENE_PATTERNS.items():
+        listed = ", ".join("`" + p.replace("\r", "\\r") + "`" for p in patterns)
+        assert f"| {kind} | {listed} |" in readme, kind

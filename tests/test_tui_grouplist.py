@@ -297,3 +297,55 @@ def test_the_cyclic_gc_is_handled_in_one_place():
     )
     assert users == ["memory.py"]
     assert "gc.unfreeze()" in (package / "memory.py").read_text(encoding="utf-8")
+
+
+def test_size_filter_words_compare_in_the_units_of_a_cap(index):
+    """``size:>10MB`` (decimal, as a cap is written), ``size:<=1KiB``; several hold together;
+    ``-size:`` negates; what is not a size comparison is said."""
+    view = index.view
+    assert names(index, view("name", GroupFilter.parse("size:>1000"))) == ["archive.zip", "notes"]
+    assert names(index, view("name", GroupFilter.parse("size:>=1KB"))) == [
+        "archive.zip",
+        "notes",
+        "report.pdf",
+    ]
+    assert names(index, view("name", GroupFilter.parse("size:<1KiB"))) == ["Logo.PNG", "report.pdf"]
+    both = GroupFilter.parse("size:>50 size:<=1kb")
+    assert names(index, view("name", both)) == ["report.pdf"]
+    assert names(index, view("name", GroupFilter.parse("-size:>50"))) == ["Logo.PNG"]
+    assert names(index, view("name", GroupFilter.parse("size:=5000 project:OPS"))) == ["notes"]
+    flt = GroupFilter.parse("pdf size:>10MB -size:<1MiB")
+    assert flt.size == (">10MB", ">=1MiB") and flt.text == "pdf" and not flt.problems
+    assert GroupFilter.parse(flt.to_query()) == flt
+    cases = {
+        "size:10MB": "size:10MB needs a comparison",
+        "size:>ten": "size:>ten: 'ten' is not a size",
+        "size:": "size: needs a value",
+        "sizes:>1": "sizes: is not a filter word: use project:, type:, uploader:, age:, status:, size:",
+    }
+    for query, said in cases.items():
+        problems = GroupFilter.parse(query).problems
+        assert len(problems) == 1 and said in problems[0], (query, problems)
+
+
+def test_a_file_list_filter_reads_the_same_words():
+    from aa_tui.model.insights import FileRow
+
+    def file(name, size, project="OPS", author="Ana", status="Closed", category="Done"):
+        return FileRow("1", f"{project}-1", project, name, size, "", author, "a", True,
+                       "2023-01-01T00:00:00.000+0000", status, category, "", "", False)  # fmt: skip
+
+    rows = [file("big.zip", 20_000_000), file("small.pdf", 900, "WEB", "Ben"), file("x.log", 0)]
+
+    def kept(query, now=NOW):
+        keeps = GroupFilter.parse(query).file_check(now)
+        return [r.file_name for r in rows if keeps(r)]
+
+    assert kept("size:>10MB") == ["big.zip"]
+    assert kept("size:<1KiB") == ["small.pdf", "x.log"]
+    assert kept("size:<1KiB -type:log") == ["small.pdf"]
+    assert kept("project:WEB") == kept("uploader:be") == ["small.pdf"]
+    assert kept("ops-1 small") == []
+    assert kept("web-1 small") == ["small.pdf"]
+    assert kept('age:"> 2 years" status:closed size:>0') == ["big.zip", "small.pdf"]
+    assert kept("age:'> 2 years'", now=None) == []  # no scan date: no file has a known age

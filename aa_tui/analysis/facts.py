@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from functools import cached_property
+from typing import Any
 
 from aa_tui.analysis.hygiene import hygiene_kind
 from aa_tui.model.classify import UNKNOWN_AGE, age_of_days, file_type
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.file_table import (
+    COPY,
     CREATED,
     I_CATEGORY,
     I_PROJECT,
     I_UPDATED,
     I_UPDATED_S,
+    ISSUE,
     NAME,
     FileTable,
 )
@@ -143,3 +146,13 @@ class Facts:
         if kind is None:
             kind = self._kinds[name] = hygiene_kind(name)
         return kind
+
+    def what_if_step(self, row: list[Any]) -> int:
+        """The what-if step that frees a file (0: none): a redundant copy is a duplicate,
+        else stale, else hygiene, else of an idle project."""
+        if row[COPY]:
+            return 1
+        issue = row[ISSUE]
+        return (
+            2 if self.stale[issue] else 3 if self.kinds[row[NAME]] else 4 if self.idle[issue] else 0
+        )

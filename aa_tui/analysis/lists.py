@@ -164,14 +164,7 @@ def _what_if_files(table: FileTable, facts: Facts, step: str) -> list[int]:
     rows = table.rows
     if wanted == 0:
         return list(range(len(rows)))
-    stale, idle, kinds = facts.stale, facts.idle, facts.kinds
-
-    def step_of(row: list[Any]) -> int:
-        if row[COPY]:
-            return 1
-        issue = row[ISSUE]
-        return 2 if stale[issue] else 3 if kinds[row[NAME]] else 4 if idle[issue] else 0
-
+    step_of = facts.what_if_step
     return [i for i, row in enumerate(rows) if step_of(row) == wanted]
 
 

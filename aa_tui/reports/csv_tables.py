@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,17 @@ def _links(base: str, loc: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def write_table_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -> None:
+    """One table as a CSV file: a header of ``columns``, then each row, formulas made inert."""
+    # Private from the first byte (not chmod-ed after being written world-readable).
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
+    with open(fd, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows({k: csv_safe(v) for k, v in row.items()} for row in rows)
+
+
 def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
     """``totals.csv``, one CSV per table, ``duplicate_groups.csv`` and ``locations.csv``; from
     a ``/2`` report also one per insight table, ``unreadable.csv`` and the file lists."""
@@ -62,13 +74,7 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
 
     def emit(name: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
         path = directory / f"{name}.csv"
-        # Private from the first byte (not chmod-ed after being written world-readable).
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
-        with open(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows({k: csv_safe(v) for k, v in row.items()} for row in rows)
+        write_table_csv(path, columns, rows)
         written.append(path)
 
     totals = {k: v for k, v in report["totals"].items() if not isinstance(v, dict)}

@@ -8,6 +8,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from aa_tui.model.forecast import CapDate, cap_date_text
 from aa_tui.model.insights import cap_text, room_text
 from aa_tui.model.units import size_text
 from aa_tui.reports.html_charts import month_bars, what_if_bars
@@ -89,6 +90,31 @@ def _cleaned(cleanup: dict[str, Any]) -> str:
     )
 
 
+def _forecast_line(forecast: Any) -> list[str]:
+    """The forecast's sentence (when the cap is reached at this rate), when there is one."""
+    if not isinstance(forecast, dict) or not forecast.get("sentence"):
+        return []
+    return [f"<p>{escape(str(forecast['sentence']))}</p>"]
+
+
+def _with_cap_dates(rows: list[dict[str, Any]], forecast: Any) -> list[dict[str, Any]]:
+    """The what-if rows, each with when its step reaches the cap (``cap_reached``)."""
+    steps = forecast.get("steps") if isinstance(forecast, dict) else None
+    if not isinstance(steps, list):
+        return rows
+    dates = {str(d.get("step")): d for d in steps if isinstance(d, dict)}
+    return [{**row, "cap_reached": _cap_date(dates.get(str(row.get("step"))))} for row in rows]
+
+
+def _cap_date(date: dict[str, Any] | None) -> str:
+    if date is None:
+        return ""
+    try:
+        return cap_date_text(CapDate(**date))
+    except (TypeError, ValueError, IndexError):  # a report edited by hand: no date, no crash
+        return ""
+
+
 def render(report: dict[str, Any]) -> str:
     """The report (an ``aa-tui.report/2`` object) as one HTML page."""
     scan = report.get("scan") or {}
@@ -144,8 +170,9 @@ def render(report: dict[str, Any]) -> str:
         month_bars(report.get("uploads_by_month") or [], size),
         "<h2>What if: what each cleanup would free (no file counted twice)</h2>",
         what_if_bars(report.get("what_if") or [], cap, size),
+        *_forecast_line(report.get("forecast")),
         _table(
-            report.get("what_if") or [],
+            _with_cap_dates(report.get("what_if") or [], report.get("forecast")),
             [
                 ("step", "Cleanup", "text"),
                 ("files", "Files", "int"),
@@ -153,6 +180,11 @@ def render(report: dict[str, Any]) -> str:
                 ("cumulative_size", "Freed so far", "size"),
                 ("remaining_size", "Would remain", "size"),
                 *([("under_cap", "Under the cap", "cap")] if cap else []),
+                *(
+                    [("cap_reached", "Cap reached", "text")]
+                    if cap and report.get("forecast")
+                    else []
+                ),
             ],
             "No what-if in this scan (it was saved by an older aa-tui).",
             cap,

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aa_tui.model.insights import InsightSettings
-from aa_tui.reports.csv_tables import write_csv
+from aa_tui.model.forecast import Forecast
+from aa_tui.model.insights import FILE_ROW_FIELDS, FileRow, InsightSettings
+from aa_tui.reports.csv_tables import write_csv, write_table_csv
 from aa_tui.reports.html_page import write_html
 from aa_tui.reports.json_file import full_report, write_json
 from aa_tui.service.after_cleanup import summary_after
@@ -45,6 +46,7 @@ def export_results(
     html_path: Path | None = None,
     settings: InsightSettings | None = None,
     removed: Removed = NOTHING_REMOVED,
+    forecast: Forecast | None = None,
 ) -> Export:
     """Write the report as JSON, CSV tables and/or HTML; ``settings`` (thresholds, a cap)
     rebuild the insight tables when they differ from the saved ones. JSON and CSV keep what
@@ -64,6 +66,8 @@ def export_results(
         section = removed.section()
         if section:  # files that cleanups removed since the scan (aa_tui.service.cleanup)
             report["cleanup"] = section
+        if forecast is not None:  # when the cap is reached at this rate (service.forecast)
+            report["forecast"] = forecast.to_dict()
         if json_path is not None:
             write_json(Path(json_path), report)
             done.json_path = Path(json_path)
@@ -78,6 +82,54 @@ def export_results(
         section = removed.section()
         if section:
             page["cleanup"] = section
+        if forecast is not None:
+            page["forecast"] = forecast.to_dict()
         write_html(Path(html_path), page)
         done.html_path = Path(html_path)
     return done
+
+
+@dataclass(frozen=True)
+class FileListExport:
+    """What a list's export wrote: where, how many files and their bytes."""
+
+    path: Path
+    files: int
+    size: int
+
+    def lines(self) -> list[str]:
+        return [f"Wrote {self.files:,} files ({self.size:,} bytes) to {self.path}"]
+
+
+def export_file_list(
+    results: ScanResults,
+    name: str,
+    key: str = "",
+    *,
+    path: Path,
+    kind: str,
+    settings: InsightSettings | None = None,
+    rows: list[FileRow] | None = None,
+) -> FileListExport:
+    """Write list ``name`` (``key``) of a scan as one CSV file (``kind`` "csv": the columns of the report's
+    file lists, formulas made inert) or one JSON object (else: the scan, the list, its count and
+    bytes, and every file as Jira named it); ``rows`` (as a face shows them, filtered or
+    sorted) in place of the whole list, biggest first."""
+    files = files_of(results, name, key, settings=settings) if rows is None else rows
+    size = sum(f.size for f in files)
+    path = Path(path)
+    if kind == "csv":
+        write_table_csv(path, list(FILE_ROW_FIELDS), (f.to_dict() for f in files))
+    else:
+        write_json(
+            path,
+            {
+                "scan_id": results.scan_id,
+                "list": name,
+                "key": key,
+                "files": len(files),
+                "size": size,
+                "rows": [f.to_dict() for f in files],
+            },
+        )
+    return FileListExport(path, len(files), size)

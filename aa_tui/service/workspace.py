@@ -23,6 +23,7 @@ from aa_tui.locations import data_dir as resolve_data_dir
 from aa_tui.logs import register_secret
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.events import ScanProgress
+from aa_tui.model.forecast import Forecast
 from aa_tui.model.insights import (
     FileList,
     FileRow,
@@ -36,7 +37,8 @@ from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.model.summary import Cleaned
 from aa_tui.service.after_cleanup import AfterCleanup, summary_after
 from aa_tui.service.cleanup import Cleanup, Removed
-from aa_tui.service.exports import Export, export_results
+from aa_tui.service.exports import Export, FileListExport, export_file_list, export_results
+from aa_tui.service.forecast import forecast_of
 from aa_tui.service.insights import (
     file_list_of,
     files_of,
@@ -253,14 +255,47 @@ class Workspace:
     ) -> Export:
         """Write a stored scan as the JSON report, a folder of CSV tables and/or one HTML
         page; ``settings`` (thresholds, a storage cap) rebuild its insight tables. The JSON
-        keeps what the scan saw and adds its totals after cleanup; the HTML is after cleanup."""
+        keeps what the scan saw and adds its totals after cleanup; the HTML is after cleanup;
+        both say when the cap is reached at the site's recent rate (net of cleanups)."""
+        results = results or self.results(scan_id)
+        removed = self.removed(scan_id)
         return export_results(
-            results or self.results(scan_id),
+            results,
             json_path=json_path,
             csv_dir=csv_dir,
             html_path=html_path,
             settings=settings,
-            removed=self.removed(scan_id),
+            removed=removed,
+            forecast=forecast_of(results, settings, removed.ids),
+        )
+
+    def forecast(
+        self,
+        scan_id: str,
+        settings: InsightSettings | None = None,
+        *,
+        results: ScanResults | None = None,
+    ) -> Forecast:
+        """When the site reaches ``settings.cap`` at its recent rate, net of what cleanups
+        removed since the scan, and how far each what-if step pushes that date."""
+        removed = self.removed(scan_id).ids if self._store.has_results(scan_id) else frozenset()
+        return forecast_of(results or self.results(scan_id), settings, removed)
+
+    def export_files(
+        self,
+        scan_id: str,
+        name: str,
+        key: str = "",
+        *,
+        path: Path,
+        kind: str,
+        settings: InsightSettings | None = None,
+        rows: list[FileRow] | None = None,
+    ) -> FileListExport:
+        """Write a list of files (:meth:`files`, or ``rows`` as a face shows them) as one CSV
+        or JSON file (``kind``)."""
+        return export_file_list(
+            self.results(scan_id), name, key, path=path, kind=kind, settings=settings, rows=rows
         )
 
     def cleaned_scans(self) -> dict[str, Cleaned]:

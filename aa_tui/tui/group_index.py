@@ -198,8 +198,8 @@ class GroupIndex:
     def _mask(self, flt: GroupFilter) -> bytearray:
         """1 for each group ``flt`` keeps: a facet matches one of its values, case aside (an
         uploader: part of the name; a status: its category or its name); an excluded value
-        drops the groups having it; the text, when every word is in the group's name, hash or
-        issue keys."""
+        drops the groups having it; each size test holds for one copy's size; the text, when
+        every word is in the group's name, hash or issue keys."""
         count = len(self.rows)
         chosen: list[int] | None = None  # ascending indices kept so far (None: all)
         for name in FACETS:
@@ -214,6 +214,11 @@ class GroupIndex:
                 dropped |= self.members(name, [value])
             base = range(count) if chosen is None else chosen
             chosen = [i for i in base if i not in dropped]
+        if flt.size:
+            rows = self.rows
+            base = range(count) if chosen is None else chosen
+            fits = flt.size_check()
+            chosen = [i for i in base if fits(rows[i][SIZE])]
         if flt.text:
             hay = self._text()
             for word in flt.text.casefold().split():

@@ -10,6 +10,7 @@ from textual.message import Message
 
 from aa_tui.model.cleanup import AuditEntry, CleanupProgress, Plan
 from aa_tui.model.events import ScanProgress
+from aa_tui.model.forecast import Forecast
 from aa_tui.model.insights import FileList, GroupChanges, Insights, MonthRow
 from aa_tui.model.summary import ScanSummary
 
@@ -126,6 +127,7 @@ class InsightsRead(Message):
 
     summary: ScanSummary
     insights: Insights
+    forecast: Forecast | None = None  # when the cap is reached at this rate
 
 
 @dataclass

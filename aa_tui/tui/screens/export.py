@@ -41,33 +41,59 @@ class ExportScreen(AppModal[None]):
     ExportScreen #export-status { height: auto; margin: 1 0; }
     """
 
-    def __init__(self, scan_id: str, results: ScanResults, *, base: Path | None = None) -> None:
+    def __init__(
+        self, scan_id: str, results: ScanResults | None, *, base: Path | None = None
+    ) -> None:
         super().__init__()
         self.scan_id = scan_id
         self.results = results
         self.base = base
 
+    #: what is exported, and the two kinds (the first chosen at first)
+    HEADING = "Export this scan (every table and every duplicate group)"
+    KINDS = (
+        ("json", "JSON: one file, schema aa-tui.report/2"),
+        ("csv", "CSV: a folder with one file per table"),
+    )
+
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Export this scan (every table and every duplicate group)")
+            yield Label(self.heading(), markup=False)
             with RadioSet(id="format"):
-                yield RadioButton("JSON: one file, schema aa-tui.report/2", value=True)
-                yield RadioButton("CSV: a folder with one file per table")
-            yield TextInput(str(default_path(self.scan_id, "json", self.base)), id="path")
+                for n, (_, label) in enumerate(self.KINDS):
+                    yield RadioButton(label, value=n == 0)
+            yield TextInput(str(self.path_for(self.KINDS[0][0])), id="path")
             yield Static(id="export-status", markup=False)
             with Horizontal():
                 yield Button("Export", id="run", variant="success")
                 yield Button("Cancel", id="cancel")
 
+    def heading(self) -> str:
+        return self.HEADING
+
+    def path_for(self, kind: str) -> Path:
+        """Where an export of ``kind`` goes unless another path is typed."""
+        return default_path(self.scan_id, kind, self.base)
+
+    def exists(self, path: Path, kind: str) -> bool:
+        """Whether writing ``path`` would replace something."""
+        return _exists(path, kind)
+
+    def write(self, path: Path, kind: str) -> str:
+        """Write the export (in a thread): what was written, in a sentence."""
+        json_path, csv_dir = (path, None) if kind == "json" else (None, path)
+        done = self.workspace.export(
+            self.scan_id, json_path=json_path, csv_dir=csv_dir, results=self.results
+        )
+        return " · ".join(done.lines())
+
     @property
     def kind(self) -> str:
-        return "csv" if self.query_one(RadioSet).pressed_index == 1 else "json"
+        return self.KINDS[max(self.query_one(RadioSet).pressed_index, 0)][0]
 
     @on(RadioSet.Changed)
     def _kind_changed(self) -> None:
-        self.query_one("#path", TextInput).value = str(
-            default_path(self.scan_id, self.kind, self.base)
-        )
+        self.query_one("#path", TextInput).value = str(self.path_for(self.kind))
 
     @on(Button.Pressed, "#run")
     def _pressed_run(self) -> None:
@@ -87,10 +113,10 @@ class ExportScreen(AppModal[None]):
             self.query_one("#export-status", Static).update("Type where to write the report.")
             return
         path, kind = Path(raw).expanduser(), self.kind
-        if _exists(path, kind):
+        if self.exists(path, kind):
             from aa_tui.tui.screens.confirm import ConfirmScreen
 
-            what = "file" if kind == "json" else "folder's CSV files"
+            what = "folder's CSV files" if path.is_dir() else "file"
             self.app.push_screen(
                 ConfirmScreen(f"{path} exists: replace the {what}?", yes="Replace"),
                 lambda yes: self._start(path, kind) if yes else None,
@@ -104,11 +130,7 @@ class ExportScreen(AppModal[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _write(self, path: Path, kind: str) -> None:
-        json_path, csv_dir = (path, None) if kind == "json" else (None, path)
-        done = self.workspace.export(
-            self.scan_id, json_path=json_path, csv_dir=csv_dir, results=self.results
-        )
-        self.post_message(Exported(" · ".join(done.lines())))
+        self.post_message(Exported(self.write(path, kind)))
 
     def on_exported(self, message: Exported) -> None:
         self.app.notify(message.text, title="Export")

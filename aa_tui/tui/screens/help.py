@@ -12,6 +12,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from aa_tui.tui.group_filter import FILTER_HELP
 from aa_tui.tui.widgets.tables import PlainDataTable
 
 _HIDDEN_ACTIONS = {"app.command_palette"}
@@ -94,6 +95,7 @@ class HelpScreen(ModalScreen[None]):
     }
     HelpScreen #help-title { text-style: bold; height: auto; }
     HelpScreen DataTable { height: 1fr; }
+    HelpScreen #help-filter { height: auto; color: $text-muted; }
     """
 
     def __init__(self, rows: list[KeyHelp]) -> None:
@@ -106,6 +108,7 @@ class HelpScreen(ModalScreen[None]):
                 "Keys (Ctrl+P lists every action as a command; Esc closes)", id="help-title"
             )
             yield PlainDataTable(cursor_type="row", zebra_stripes=True)
+            yield Static(FILTER_HELP, id="help-filter", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,6 +14,7 @@ from aa_tui.model.insights import FileList, FileRow
 from aa_tui.model.links import issue_url
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
+from aa_tui.tui.group_filter import GroupFilter
 from aa_tui.tui.messages import FilesListed
 from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen
@@ -54,6 +56,7 @@ class FilesScreen(AppScreen):
         Binding("slash", "filter", "Filter", id="files.filter"),
         Binding("o", "open_issue", "Open issue", id="files.open"),
         Binding("c", "copy_key", "Copy key", id="files.copy_key"),
+        Binding("x", "export", "Export", id="files.export"),
         Binding("escape,backspace", "back", "Back", id="files.back"),
     ]
     DEFAULT_CSS = """
@@ -63,11 +66,18 @@ class FilesScreen(AppScreen):
     FilesScreen VimDataTable { height: 1fr; }
     """
 
-    def __init__(self, scan_id: str, choice: FileListChoice, browse_url: str) -> None:
+    def __init__(
+        self,
+        scan_id: str,
+        choice: FileListChoice,
+        browse_url: str,
+        now: datetime | None = None,
+    ) -> None:
         super().__init__()
         self.scan_id = scan_id
         self.choice = choice
         self.browse_url = browse_url
+        self.now = now  # the scan's finish: ages (the age: filter word) count from it
         self.files: list[FileRow] = []
         self.listed = FileList([], 0, 0)
         self.shown: list[FileRow] = []
@@ -78,7 +88,10 @@ class FilesScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(plain(f"{self.choice.title}: reading..."), id="files-title", markup=False)
-        yield Input(placeholder="filter: file name, issue, project or uploader", id="files-filter")
+        yield Input(
+            placeholder="filter: words (name, issue, uploader)  project:KEY  type:pdf  size:>10MB",
+            id="files-filter",
+        )
         yield VimDataTable(id="files")
         yield Footer()
 
@@ -104,15 +117,9 @@ class FilesScreen(AppScreen):
         self.query_one(VimDataTable).focus()
 
     def _refresh(self) -> None:
-        needle = self.text.casefold()
-        chosen = [
-            f
-            for f in self.files
-            if not needle
-            or needle in f.file_name.casefold()
-            or needle in f.issue_key.casefold()
-            or needle in f.author.casefold()
-        ]
+        flt = GroupFilter.parse(self.text)
+        keeps = flt.file_check(self.now)
+        chosen = [f for f in self.files if keeps(f)] if flt.active else list(self.files)
         self.shown = _sorted(chosen, self.sort)
         listed = self.listed
         head = f"{self.choice.title}: {fmt.count(listed.count)} files, {size_text(listed.size)}"
@@ -121,6 +128,8 @@ class FilesScreen(AppScreen):
             head += f" (the {fmt.count(len(self.files))} {first} shown)"
         if self.text:
             head += f" · {fmt.count(len(chosen))} matching {self.text!r}"
+        if flt.problems:
+            head += " · " + " ".join(flt.problems)
         self.query_one("#files-title", Static).update(
             plain(f"{head} · sorted by {self.sort} · o opens the issue")
         )
@@ -173,6 +182,26 @@ class FilesScreen(AppScreen):
         if f:
             self.app.copy_to_clipboard(f.issue_key)
             self.notify(f"Copied {f.issue_key}.")
+
+    def action_export(self) -> None:
+        """Write this list as CSV or JSON: the files in view when a filter narrows them or
+        the whole list is shown, else every file of the list (read again, biggest first)."""
+        from aa_tui.tui.screens.insights.export import FileListExportScreen
+
+        in_view = bool(self.text) or self.listed.complete
+        rows = list(self.shown) if in_view else None
+        count = len(self.shown) if in_view else self.listed.count
+        what = f"{fmt.count(count)} files"
+        if not in_view:
+            what += ", biggest first"
+        elif self.text:
+            what += f" matching {self.text!r}"
+            if not self.listed.complete:
+                what += f" among the {fmt.count(len(self.files))} shown"
+        choice = self.choice
+        self.app.push_screen(
+            FileListExportScreen(self.scan_id, choice.name, choice.key, choice.title, rows, what)
+        )
 
     def action_back(self) -> None:
         box = self.query_one("#files-filter", Input)

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from aa_tui.model.forecast import Forecast, cap_date_text, forecast_sentence
 from aa_tui.model.insights import Insights, MonthRow, cap_text, room_text
 from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
@@ -62,6 +63,7 @@ class InsightsScreen(AppScreen):
         self.scan_id = scan_id
         self.summary: ScanSummary | None = None
         self.insights: Insights | None = None
+        self.forecast: Forecast | None = None
         #: per table id: the list of files each row opens, in row order
         self.choices: dict[str, list[FileListChoice]] = {}
         self.project = ""  # the growth tab's project ("": every project)
@@ -76,6 +78,8 @@ class InsightsScreen(AppScreen):
             for tab, title in TABS[1:]:
                 with TabPane(title, id=tab):
                     yield Static(CAPTIONS[tab], classes="caption", markup=False)
+                    if tab == "what_if":  # when the cap is reached at this rate
+                        yield Static("", id="forecast", classes="caption", markup=False)
                     yield VimDataTable(id=f"{tab}-table")
         yield Footer()
 
@@ -85,14 +89,19 @@ class InsightsScreen(AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="insights")
     def _load(self) -> None:
         after = self.workspace.after_cleanup(self.scan_id, self.app.settings.insights)
-        self.post_message(InsightsRead(after.summary, after.insights))
+        forecast = self.workspace.forecast(self.scan_id, self.app.settings.insights)
+        self.post_message(InsightsRead(after.summary, after.insights, forecast))
 
     def on_insights_read(self, message: InsightsRead) -> None:
-        self._show(message.summary, message.insights)
+        self._show(message.summary, message.insights, message.forecast)
 
-    def _show(self, summary: ScanSummary, insights: Insights) -> None:
+    def _show(
+        self, summary: ScanSummary, insights: Insights, forecast: Forecast | None = None
+    ) -> None:
         first = self.insights is None
-        self.summary, self.insights = summary, insights
+        self.summary, self.insights, self.forecast = summary, insights, forecast
+        self.query_one("#forecast", Static).update(forecast_sentence(forecast) if forecast else "")
+        dates = {d.step: cap_date_text(d) for d in forecast.steps} if forecast else {}
         totals = summary.totals
         self.query_one("#insights-title", Static).update(
             f"Insights · {size_text(totals.total_size)} in {fmt.count(totals.total_files)} files"
@@ -107,7 +116,7 @@ class InsightsScreen(AppScreen):
         self._fill(
             "what_if-table",
             ("Cleanup", "Files", "Frees", "Freed so far", "Would remain")
-            + (("Against the cap",) if cap else ()),
+            + (("Against the cap", "Cap reached") if cap else ()),
             [
                 (
                     s.step,
@@ -116,7 +125,7 @@ class InsightsScreen(AppScreen):
                     size_text(s.cumulative_size),
                     size_text(s.remaining_size),
                 )
-                + ((room_text(s.under_cap or 0, cap),) if cap else ())
+                + ((room_text(s.under_cap or 0, cap), dates.get(s.step, "")) if cap else ())
                 for s in steps
             ],  # fmt: skip
             [FileListChoice("what_if", s.step, _what_if_title(s.step)) for s in steps],
@@ -319,7 +328,10 @@ class InsightsScreen(AppScreen):
         choices = self.choices.get(table.id or "", [])
         if self.summary is None or not 0 <= row < len(choices):
             return
-        self.app.push_screen(FilesScreen(self.scan_id, choices[row], self.summary.scan.issue_base))
+        scan = self.summary.scan
+        self.app.push_screen(
+            FilesScreen(self.scan_id, choices[row], scan.issue_base, scan.finished())
+        )
 
 
 CAPTIONS = {
