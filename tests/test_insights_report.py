@@ -11,6 +11,7 @@ import pytest
 from helpers.cli import aa
 from helpers.scanning import run_scan
 
+from aa_tui.analysis.whatif import WHAT_IF_STEPS
 from aa_tui.demo.insights_truth import insight_truth
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.model.insights import InsightSettings, parse_cap, parse_size
@@ -83,7 +84,8 @@ def test_csv_has_one_file_per_insight_table(stored, tmp_path):
     assert {"uploads_by_month", "what_if", "hygiene", "heat", "stale_files"} <= names
     with open(tmp_path / "csv" / "what_if.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert [r["step"] for r in rows][:2] == ["as it is", "duplicates"]
+    # our own labels are written as they are: "+ stale files" is not a formula (issue 19 #12)
+    assert [r["step"] for r in rows] == list(WHAT_IF_STEPS)
     assert oct((tmp_path / "csv" / "what_if.csv").stat().st_mode & 0o777) == "0o600"
 
 

@@ -31,6 +31,12 @@ UNREADABLE_COLUMNS = ["attachment_id", "reason", "issue_key", "project_key", "fi
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: per table, the columns whose text aa-tui writes itself (a what-if step such as
+#: "+ stale files", a hygiene kind): never from Jira, so never a formula to make inert
+OUR_LABELS: dict[str, frozenset[str]] = {
+    "what_if": frozenset({"step"}),
+    "hygiene": frozenset({"kind"}),
+}
 
 
 def csv_safe(value: Any) -> Any:
@@ -68,7 +74,10 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
         with open(fd, "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
-            writer.writerows({k: csv_safe(v) for k, v in row.items()} for row in rows)
+            ours = OUR_LABELS.get(name, frozenset())
+            writer.writerows(
+                {k: v if k in ours else csv_safe(v) for k, v in row.items()} for row in rows
+            )
         written.append(path)
 
     totals = {k: v for k, v in report["totals"].items() if not isinstance(v, dict)}
