@@ -193,3 +193,29 @@ def test_a_scan_saved_before_insights_still_reports_them(stored, small_site, tmp
     for name in ("uploads_by_month", "inactive_uploaders", "hygiene", "heat", "what_if"):
         assert report[name] == fresh[name], name
     assert "<svg" in (tmp_path / "r.html").read_text()
+
+
+def test_the_cap_line_crosses_no_bar_label():
+    """Issue 19 #12: a bar ending just short of the cap had its figure crossed by the cap's
+    dashed line. Every figure's span (7 px a character, generous at font-size 12) keeps clear
+    of the line."""
+    from aa_tui.model.units import size_text
+    from aa_tui.reports.html_charts import what_if_bars
+
+    mib = 1024 * 1024
+    cap = 500 * mib
+    steps = [  # just under the cap (label would start on the line), far under, over it
+        {"step": s, "remaining_size": r}
+        for s, r in (("as it is", 980 * mib), ("duplicates", 497 * mib), ("+ stale", 30 * mib),
+                     ("+ hygiene", 470 * mib))
+    ]  # fmt: skip
+    svg = what_if_bars(steps, cap, size_text)
+    cap_x = float(re.search(r'<line x1="([\d.]+)"', svg).group(1))
+    for step in steps:
+        label = size_text(step["remaining_size"])
+        x, anchor = re.search(
+            rf'<text x="([\d.]+)" y="\d+"(?: text-anchor="(\w+)")?[^>]*>{re.escape(label)}</text>',
+            svg,
+        ).groups()
+        start = float(x) - (7.0 * len(label) if anchor == "end" else 0)
+        assert not start - 2 <= cap_x <= start + 7.0 * len(label) + 2, (label, start, cap_x)
