@@ -138,7 +138,7 @@ def file_list_of(
     summary = results.summary()
     table, now = _table(results), scan_now(summary)
     settings = settings or summary.insight_settings
-    return select_list(
+    listed = select_list(
         table,
         name,
         key,
@@ -148,6 +148,11 @@ def file_list_of(
         limit=limit,
         facts=_TABLES.facts(table, now, settings),
     )
+    if name == "unreadable":
+        listed.reasons = {
+            str(u.get("attachment_id")): str(u.get("reason") or "") for u in summary.unreadable
+        }
+    return listed
 
 
 def files_of(

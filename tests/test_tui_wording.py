@@ -1,0 +1,67 @@
+"""What the app says is true and reads well (issue 19 #12): the unreadable list says why, a
+filter that matches nothing says so, the palette finds what users type, a mark keeps its
+distance from the figure beside it."""
+
+from __future__ import annotations
+
+import asyncio
+
+from helpers.tui import SIZE, until, wait_for_workers
+
+from aa_tui.store.store import Store
+from aa_tui.tui.screens.insights.files import FilesScreen
+from aa_tui.tui.screens.insights.screen import InsightsScreen
+from aa_tui.tui.screens.results import ResultsScreen
+from aa_tui.tui.widgets.tables import VimDataTable
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def _with_unreadable(data_dir, scan_id: str, reasons: dict[str, str]) -> None:
+    """Make the saved scan say Jira refused these files (the small demo scan reads none of
+    its unreadable files: only files that share a size are read)."""
+    import json
+
+    path = data_dir / "scans" / scan_id / "summary.json"
+    doc = json.loads(path.read_text())
+    summary = doc["_default"]["1"]
+    summary["unreadable"] = [{"attachment_id": a, "reason": r} for a, r in reasons.items()]
+    summary["totals"]["unreadable_files"] = len(reasons)
+    path.write_text(json.dumps(doc))
+
+
+def test_the_unreadable_list_says_why_each_file_is_there(app, scanned, data_copy):
+    """The HTML report gave each unreadable file Jira's answer; the app's list showed none."""
+    store = Store(data_copy)
+    ids = [str(a["attachment_id"]) for a in store.load_attachments(scanned.exact_id)[:2]]
+    store.close()
+    reasons = dict(zip(ids, ("HTTP 403", "HTTP 404"), strict=True))
+    _with_unreadable(data_copy, scanned.exact_id, reasons)
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.press("i")
+            await until(pilot, lambda: isinstance(app.screen, InsightsScreen))
+            screen = app.screen
+            await until(pilot, lambda: screen.insights is not None)
+            await wait_for_workers(pilot)
+            await pilot.press("8")
+            names = [c.name for c in screen.choices["lists-table"]]
+            await pilot.press(*["j"] * names.index("unreadable"), "enter")
+            await until(pilot, lambda: isinstance(app.screen, FilesScreen))
+            files = app.screen
+            await until(pilot, lambda: files.listed.count > 0)
+            table = files.query_one(VimDataTable)
+            header = [str(c.label) for c in table.columns.values()]
+            rows = {
+                f.attachment_id: str(table.get_row_at(n)[-1]) for n, f in enumerate(files.shown)
+            }
+            return files.choice.name, header, rows
+
+    name, header, rows = run(journey())
+    assert name == "unreadable" and header[-1] == "Reason"
+    assert rows == reasons
