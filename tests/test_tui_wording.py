@@ -65,3 +65,34 @@ def test_the_unreadable_list_says_why_each_file_is_there(app, scanned, data_copy
     name, header, rows = run(journey())
     assert name == "unreadable" and header[-1] == "Reason"
     assert rows == reasons
+
+
+def test_the_palette_finds_what_users_type(app, scanned):
+    """Issue 19 #12: "delete", "stale" and "scan" found nothing on the results."""
+    from textual.command import CommandPalette
+
+    async def palette(pilot, query: str) -> list[str]:
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*query)
+        await pilot.pause(0.6)  # the palette searches in the background
+        await wait_for_workers(pilot)
+        await pilot.pause(0.2)
+        options = app.screen.query_one("CommandList")
+        found = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, CommandPalette))
+        return found
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.press("2")
+            return {q: await palette(pilot, q) for q in ("delete", "stale", "scan")}
+
+    found = run(journey())
+    assert any("Review the cleanup" in t for t in found["delete"]), found
+    assert any("Cleanup audit" in t for t in found["delete"]), found
+    assert any("Insights" in t for t in found["stale"]), found
+    assert any("Sites and credentials" in t for t in found["scan"]), found
