@@ -96,3 +96,44 @@ def test_the_palette_finds_what_users_type(app, scanned):
     assert any("Cleanup audit" in t for t in found["delete"]), found
     assert any("Insights" in t for t in found["stale"]), found
     assert any("Sites and credentials" in t for t in found["scan"]), found
+
+
+def test_a_mark_keeps_a_space_before_the_first_figure(app, scanned):
+    """Issue 19 #12: "●1011.6 KiB": a ten-cell size filled its column up to the mark."""
+    from aa_tui.tui.widgets.group_list import COLUMNS, layout_row
+
+    cells = ["1011.6 KiB", "2", "1011.6 KiB", "png", "OPS", "image.png"]
+    assert layout_row(cells, 80, COLUMNS).startswith("  1011.6 KiB ")
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.press("2", "space")
+            await pilot.pause()
+            glist = app.screen.query_one("#group-list")
+            return glist.render_line(1).text
+
+    line = run(journey())
+    assert line.startswith("● "), line
+
+
+def test_a_filter_that_matches_nothing_says_so(app, scanned):
+    """Issue 19 #12: "0 of 198 groups" over "No duplicate groups." (there are 198)."""
+    from aa_tui.tui.widgets.inputs import TextInput
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.press("2", "slash")
+            app.screen.query_one("#filter", TextInput).value = "nothing-is-called-this"
+            await pilot.press("enter")
+            await pilot.pause(0.5)  # the filter is debounced
+            glist = app.screen.query_one("#group-list")
+            total = len(app.screen.query_one("GroupsPane").index)
+            return glist.render_line(1).text, total
+
+    line, total = run(journey())
+    assert "No duplicate groups" not in line
+    assert f"No group matches the filter (of {total:,} groups in all)." in line
