@@ -107,7 +107,7 @@ class InsightsScreen(AppScreen):
         cap = insights.settings.cap
         self._fill(
             "what_if-table",
-            ("Cleanup", "Files", "Frees", "Freed so far", "Would remain")
+            ("Cleanup", "Files", "Frees", "So far", "Remains")  # 80 columns hold every cell
             + (("Against the cap",) if cap else ()),
             [
                 (
