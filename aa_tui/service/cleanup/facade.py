@@ -43,6 +43,7 @@ from aa_tui.model.cleanup import (
 )
 from aa_tui.model.dates import stamp
 from aa_tui.model.enums import VerifyMode
+from aa_tui.model.group_rows import HASH, NAME
 from aa_tui.service.cleanup.apply import ApplyOptions, CleanupRun
 from aa_tui.service.cleanup.duplicates import worth_proving
 from aa_tui.service.cleanup.export import plan_document
@@ -54,6 +55,7 @@ from aa_tui.service.cleanup.restore import RestorePlan, RestoreRun, read_restore
 from aa_tui.service.errors import InputError
 from aa_tui.service.wording import SCAN_LIST
 from aa_tui.store.audit import ApplyState, AuditLog
+from aa_tui.store.errors import StoreError
 from aa_tui.store.plans import PlanRow, PlanStore, new_plan_id
 from aa_tui.store.store import Store
 
@@ -74,6 +76,8 @@ class GroupReview:
     keep_file_name: str
     removed: tuple[PlannedDeletion, ...]
     kind: ProofKind = ProofKind.REDUNDANT_COPY
+    #: the group's name as the list of duplicate groups shows it (its oldest copy's)
+    name: str = ""
 
     @property
     def freed(self) -> int:
@@ -221,6 +225,7 @@ class Cleanup:
     def review(self, plan: Plan) -> PlanReview:
         state = self._audit.state(plan.id)
         pending = state.pending(plan)
+        names = self._group_names(plan)
         groups = []
         for digest, removed in plan.by_group():
             first = removed[0]
@@ -233,11 +238,23 @@ class Cleanup:
                     first.keep_file_name,
                     tuple(removed),
                     first.proof.kind,
+                    names.get(digest) or first.keep_file_name or first.file_name,
                 )
             )
         return PlanReview(
             plan, tuple(project_totals(pending)), tuple(groups), tuple(pending), state
         )
+
+    def _group_names(self, plan: Plan) -> dict[str, str]:
+        """The names the scan's list gives the plan's groups (none if the scan is gone)."""
+        wanted = {digest for digest, _ in plan.by_group()}
+        if not wanted or not self._store.has_results(plan.scan_id):
+            return {}
+        try:
+            rows = self._store.results(plan.scan_id).group_table().rows
+        except StoreError:
+            return {}
+        return {str(r[HASH]): str(r[NAME]) for r in rows if r[HASH] in wanted}
 
     def recheck(
         self,
