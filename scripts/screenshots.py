@@ -66,6 +66,7 @@ async def shoot(app: AATuiApp, out: Path) -> list[Path]:
         screen.query_one("#site", TextInput).value = "https://acme.atlassian.net"
         screen.query_one("#email", TextInput).value = "ana@acme.io"
         screen.query_one("#token", TextInput).value = "ATATT3xFfGF0-example-token"
+        screen.query_one("#demo-token").display = False  # a token is never written to a file
         await pilot.pause()
         save("credentials")
         # 2. Live scan, mid-way.

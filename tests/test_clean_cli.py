@@ -183,3 +183,83 @@ def test_prove_cleans_a_metadata_scan_by_bytes(server, small_site, tmp_path):
         group = small_site.truth.group_of(f["attachment_id"])
         assert group is not None and f["keep_id"] in group
     assert deleted_ids(server, small_site) == {f["attachment_id"] for f in files}
+
+
+def _cleaned(server, tmp_path, files: int):
+    """A data dir whose scan had ``files`` copies removed into an archive: (data, scan, archive)."""
+    data, archive = tmp_path / "data", tmp_path / "archive"
+    scan_id = scan_into(server, data)
+    args = ["clean", scan_id, "--limit", str(files), "--yes", "--archive", str(archive)]
+    result = aa([*args, "--quiet"], data, token=server.token)
+    assert result.returncode == 0, result.stderr
+    return data, scan_id, archive
+
+
+def _closed_pipe(args, data_dir):
+    """Run ``aa-tui ARGS`` with its standard output a pipe whose reader has gone away at once
+    (``aa-tui scans | true``); the exit code and what it said on stderr."""
+    import subprocess
+    import sys
+
+    from helpers.cli import cli_env
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aa_tui", *args],
+        env=cli_env(data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    proc.stdout.close()
+    err = proc.stderr.read()
+    return proc.wait(timeout=120), err
+
+
+def test_a_reader_that_goes_away_ends_every_listing_quietly(server, tmp_path):
+    """Issue 19 #9: `aa-tui scans | head -1` said "Broken pipe. Check the path and
+    permissions." and exited 3; every command that prints ends quietly with 0."""
+    data, scan_id, archive = _cleaned(server, tmp_path, 12)
+    for args in (
+        ["scans"],
+        ["audit"],
+        ["clean", scan_id],
+        ["restore", str(archive / "manifest.jsonl")],
+    ):
+        code, err = _closed_pipe(args, data)
+        assert (code, err) == (0, ""), args
+
+
+def test_a_long_listing_cut_by_head_ends_quietly(tmp_path):
+    """More than a pipe holds: the write that fails is in the middle of the listing."""
+    import subprocess
+    import sys
+
+    from helpers.cli import cli_env
+
+    from aa_tui.model.records import Scope
+    from aa_tui.model.scans import ScanInfo
+
+    store = Store(tmp_path / "data")
+    for n in range(1500):  # ~200 KB of lines, more than a pipe's buffer
+        info = ScanInfo(f"s{n:06d}", "https://x.example", "a@b.c", Scope(), status="complete")
+        store.save_scan(info)
+    store.close()
+    aa_tui = subprocess.Popen(
+        [sys.executable, "-m", "aa_tui", "scans"],
+        env=cli_env(tmp_path / "data"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    head = subprocess.run(["head", "-1"], stdin=aa_tui.stdout, capture_output=True, timeout=60)
+    aa_tui.stdout.close()
+    err = aa_tui.stderr.read()
+    assert aa_tui.wait(timeout=60) == 0 and err == b""
+    assert head.stdout.startswith(b"ID ")
+
+
+def test_the_restore_dry_run_says_how_many_more_files(server, tmp_path):
+    """Issue 19 #12: the dry run listed 10 files and never said how many more."""
+    data, _scan_id, archive = _cleaned(server, tmp_path, 12)
+    dry = aa(["restore", str(archive / "manifest.jsonl")], data)
+    assert dry.returncode == 0, dry.stderr
+    assert "12 files" in dry.stdout and "... and 2 more" in dry.stdout

@@ -199,3 +199,29 @@ def test_the_progress_line_tells_the_recent_pace_and_bytes():
     assert "probing heads: 5/100 files |" in heads  # no pace measured yet: none claimed
     assert "40/120 files (3/s), reads 75% ETA at most 1:14 |" in hashing
     assert saving.startswith("saving | 9 files")  # saving counts nothing of its own
+
+
+def test_counts_of_one_are_singular_and_sentences_join_cleanly(tmp_path):
+    """Issue 19 #12: "1 zero-byte files" in the scan's summary, and the missing token said
+    "..., and No usable OS keyring" (a capital in mid-sentence)."""
+    import io
+    from types import SimpleNamespace
+
+    from aa_tui.cli.progress import print_summary
+    from aa_tui.model.records import Scope
+    from aa_tui.model.scans import ScanInfo
+
+    info = ScanInfo("s1", "https://x.example", "a@b.c", Scope(), status="complete")
+    summary = {"totals": {"total_files": 3, "zero_byte_files": 1, "unreadable_files": 1}}
+    outcome = SimpleNamespace(
+        summary=summary, info=info, signed_in_as="", reused_issues=0, reused_hashes=0
+    )
+    out = io.StringIO()
+    print_summary(out, outcome)
+    assert "  1 zero-byte file (no waste" in out.getvalue()
+    assert "  1 attachment could not be read" in out.getvalue()
+
+    # aa() runs with the null keyring backend and no JIRA_API_TOKEN
+    result = aa(["scan", "--site", "https://x.atlassian.net", "--email", "a@b.c"], tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "No API token: JIRA_API_TOKEN is not set. No usable OS keyring" in result.stderr

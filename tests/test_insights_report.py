@@ -11,6 +11,7 @@ import pytest
 from helpers.cli import aa
 from helpers.scanning import run_scan
 
+from aa_tui.analysis.whatif import WHAT_IF_STEPS
 from aa_tui.demo.insights_truth import insight_truth
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.model.insights import InsightSettings, parse_cap, parse_size
@@ -83,7 +84,8 @@ def test_csv_has_one_file_per_insight_table(stored, tmp_path):
     assert {"uploads_by_month", "what_if", "hygiene", "heat", "stale_files"} <= names
     with open(tmp_path / "csv" / "what_if.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert [r["step"] for r in rows][:2] == ["as it is", "duplicates"]
+    # our own labels are written as they are: "+ stale files" is not a formula (issue 19 #12)
+    assert [r["step"] for r in rows] == list(WHAT_IF_STEPS)
     assert oct((tmp_path / "csv" / "what_if.csv").stat().st_mode & 0o777) == "0o600"
 
 
@@ -212,3 +214,29 @@ def test_a_caps_room_is_in_the_caps_decimal_units(room, cap, said):
     from aa_tui.model.insights import room_text
 
     assert room_text(room, cap) == said
+
+
+def test_the_cap_line_crosses_no_bar_label():
+    """Issue 19 #12: a bar ending just short of the cap had its figure crossed by the cap's
+    dashed line. Every figure's span (7 px a character, generous at font-size 12) keeps clear
+    of the line."""
+    from aa_tui.model.units import size_text
+    from aa_tui.reports.html_charts import what_if_bars
+
+    mib = 1024 * 1024
+    cap = 500 * mib
+    steps = [  # just under the cap (label would start on the line), far under, over it
+        {"step": s, "remaining_size": r}
+        for s, r in (("as it is", 980 * mib), ("duplicates", 497 * mib), ("+ stale", 30 * mib),
+                     ("+ hygiene", 470 * mib))
+    ]  # fmt: skip
+    svg = what_if_bars(steps, cap, size_text)
+    cap_x = float(re.search(r'<line x1="([\d.]+)"', svg).group(1))
+    for step in steps:
+        label = size_text(step["remaining_size"])
+        x, anchor = re.search(
+            rf'<text x="([\d.]+)" y="\d+"(?: text-anchor="(\w+)")?[^>]*>{re.escape(label)}</text>',
+            svg,
+        ).groups()
+        start = float(x) - (7.0 * len(label) if anchor == "end" else 0)
+        assert not start - 2 <= cap_x <= start + 7.0 * len(label) + 2, (label, start, cap_x)

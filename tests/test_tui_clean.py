@@ -526,3 +526,22 @@ def _history_cleaned(app, pilot, scan_id):
     table = app.screen.query_one(VimDataTable)
     labels = [str(c.label) for c in table.columns.values()]
     return str(table.get_row(scan_id)[labels.index("Cleaned")])
+
+
+@sync
+async def test_a_recheck_of_one_file_says_one_file(site):
+    """Issue 19 #12: the re-check said "1 files can go"."""
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_results(pilot, site.scan_id, from_history=True)
+        await pilot.press("2", "j", "enter")
+        await until(pilot, lambda: isinstance(app.screen, GroupDetailScreen))
+        await pilot.press("j", "space", "escape")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        screen = await review(pilot)
+        assert screen.plan.files == 1
+        await pilot.press("R")
+        await until(pilot, lambda: screen.rechecked, timeout=30)
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+    assert "Re-checked 2 attachments: 1 file can go." in said, said

@@ -120,3 +120,25 @@ def test_a_gone_demo_site_is_said_to_be_gone(memory_keyring, tmp_path):
     shown = run(journey())
     assert shown.error_title == "Site gone" and "aa-tui demo" in shown.message
     assert gone_demo_note("https://acme.atlassian.net") == ""
+
+
+def test_the_sites_screen_shows_the_demo_token_the_command_line_needs(memory_keyring, tmp_path):
+    """Issue 19 #12: `aa-tui demo` never showed the token the command line needs to reach its
+    site. It is a throwaway in memory: shown on the Sites screen, never written to disk."""
+    token = "demo-Token-0123456789"
+    profile = Profile("http://127.0.0.1:1", "demo@example.com", demo=True)
+    app = make_app(tmp_path / "data", backend=memory_keyring)
+    app.workspace.save_profile(profile)
+    app.workspace.remember_token(profile, token, label="memory (demo)")
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for_workers(pilot)
+            shown = app.screen.query_one("#demo-token")
+            return shown.display, str(shown.render())
+
+    displayed, text = run(journey())
+    assert displayed and token in text and "http://127.0.0.1:1" in text
+    assert "--" not in text  # no command-line flag named in the app
+    on_disk = [p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file()]
+    assert on_disk and not any(token.encode() in b for b in on_disk)

@@ -121,3 +121,151 @@ def test_the_live_scan_and_the_insights_title_fit_80_columns(app, scanned):
     for label in ("Throttled (429)", "Back-off now", "Time left", "Duplicate groups", "Storage"):
         assert label in lines, label
     assert "cap 250 GB" in title and title_height >= 2
+
+
+# -- snapshots at 80x24 (issue 19 #8, #10): nothing cut, every border drawn ------------------------
+def shoot_small(snap_compare, app, *steps) -> bool:
+    """As helpers.tui.shoot, at 80x24."""
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await wait_for_workers(pilot)
+        for step in steps:
+            if isinstance(step, str):
+                await pilot.press(step)
+            else:
+                await step(pilot)
+            await wait_for_workers(pilot)
+        await pilot.pause()
+
+    return snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+def results(scan_id: str):
+    async def step(pilot) -> None:
+        pilot.app.push_screen(ResultsScreen(scan_id))
+        await pilot.pause()
+
+    return step
+
+
+def insights(scan_id: str):
+    async def step(pilot) -> None:
+        from aa_tui.tui.screens.insights.screen import InsightsScreen
+
+        pilot.app.push_screen(InsightsScreen(scan_id))
+        await pilot.pause()
+
+    return step
+
+
+def screen_text(app) -> str:
+    """What the screen shows, as text (for the checks beside the pictures)."""
+    from rich.console import Console
+
+    console = Console(width=SMALL[0], record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text()
+
+
+def test_small_what_if_under_a_cap(snap_compare, app, scanned):
+    """Each what-if row shows its room under the cap whole ("67.8 MiB to spar" was cut)."""
+    steps = (insights(scanned.exact_id), "2", "c", *"500MB", "enter")
+    assert shoot_small(snap_compare, app, *steps)
+
+
+def test_small_what_if_rows_show_whole(app, scanned):
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            from aa_tui.tui.screens.insights.screen import InsightsScreen
+
+            app.push_screen(InsightsScreen(scanned.exact_id))
+            screen = app.screen
+            await until(pilot, lambda: screen.insights is not None)
+            await pilot.press("2", "c", *"500MB", "enter")
+            await wait_for_workers(pilot)
+            await pilot.pause()
+            table = screen.query_one("#what_if-table")
+            return table.virtual_size.width, table.size.width, len(table.rows)
+
+    needed, shown, rows = run(journey())
+    assert rows == 5 and needed <= shown, (needed, shown)
+
+
+def test_small_review_of_every_group(snap_compare, app, scanned):
+    """Every project of the plan is in the per-project table (or it says how many are
+    shown); the kept copy beside each file shows whole."""
+    assert shoot_small(snap_compare, app, results(scanned.exact_id), "2", "M", "D")
+
+
+def test_small_delete_confirmation(snap_compare, app, scanned):
+    """The type-to-confirm dialog keeps its right border at 80 columns."""
+    steps = (results(scanned.exact_id), "2", "space", "space", "D", "a")
+    assert shoot_small(snap_compare, app, *steps)
+
+
+def _review_at(app, scanned, size):
+    """Mark every group (2, M), review it (D) at ``size``: what the review shows."""
+    from aa_tui.tui.screens.cleanup.review import CleanReviewScreen
+
+    async def journey():
+        async with app.run_test(size=size) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.press("2", "M", "D")
+            await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
+            screen = app.screen
+            await until(pilot, lambda: screen.review is not None)
+            await pilot.pause()
+            await pilot.pause()
+            projects = screen.query_one("#review-projects")
+            groups = screen.query_one("#review-groups")
+            return {
+                "projects": projects.row_count,
+                "shown": projects.scrollable_content_region.height - 1,
+                "caption": str(screen.query_one("#review-projects-caption").render()),
+                "names": [str(groups.get_row_at(n)[-1]) for n in range(groups.row_count)],
+                "groups": [(g.group_hash, g.removed) for g in screen.review.groups],
+            }
+
+    return run(journey())
+
+
+def test_the_review_names_each_group_as_the_list_does(app, scanned):
+    """Issue 19 #10: the "Group (file)" column named a removed copy ("image (2).png"), not
+    the group as the list of duplicate groups shows it; and "on 8 projects" stood over a
+    per-project table showing 7."""
+    listed = {g["hash"]: g["file_name"] for g in app.workspace.results(scanned.exact_id).groups()}
+    seen = _review_at(app, scanned, SMALL)
+    assert [n for n in seen["names"] if n] == [listed[h] for h, _ in seen["groups"]]
+    # the case of the issue is in the demo: a removed copy named apart from its group
+    assert any(d.file_name != listed[h] for h, removed in seen["groups"] for d in removed)
+    assert seen["projects"] == seen["shown"] == 8 and seen["caption"] == "Per project"
+
+
+def test_the_review_says_how_many_projects_it_shows(app, scanned):
+    seen = _review_at(app, scanned, (80, 18))
+    shown = seen["shown"]
+    assert 0 < shown < seen["projects"] == 8
+    assert seen["caption"] == f"Per project: {shown} of 8 shown (scroll for the rest)"
+
+
+def test_the_delete_confirmation_fits_80_by_24(app, scanned):
+    from aa_tui.tui.screens.cleanup.review import CleanConfirmScreen
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.press("2", "space", "space", "D")
+            await wait_for_workers(pilot)
+            await pilot.press("a")
+            await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
+            await pilot.pause()
+            dialog = app.screen.query_one("CleanConfirmScreen > Vertical")
+            buttons = [b.region for b in app.screen.query("Button")]
+            return inside(dialog, *SMALL), dialog.region, buttons
+
+    fits, region, buttons = run(journey())
+    assert fits, region  # both borders drawn, the bottom one too
+    assert all(b.bottom <= region.bottom and b.right <= region.right for b in buttons), buttons

@@ -25,7 +25,7 @@ def read_token(args: argparse.Namespace, workspace: Workspace, site: str) -> str
     try:
         token = workspace.token_for(Profile(site, args.email)) or ""
     except CredentialsError as exc:
-        raise InputError(f"No API token: {ENV_TOKEN} is not set, and {exc}") from None
+        raise InputError(f"No API token: {ENV_TOKEN} is not set. {exc}") from None
     if not token:
         raise InputError(
             f"No API token for {args.email} at {site}: set {ENV_TOKEN}, pass --token-stdin, or "

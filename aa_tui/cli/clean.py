@@ -278,6 +278,8 @@ def _print_outcome(outcome: CleanupOutcome) -> None:
     )
     for result in outcome.skipped[:FIRST_ROWS]:
         print(f"  skipped {result.file_name} on {result.issue_key}: {result.reason}")
+    if len(outcome.skipped) > FIRST_ROWS:
+        print(f"  ... and {len(outcome.skipped) - FIRST_ROWS:,} more left alone")
     if outcome.archive is not None:
         print(f"Archive: {outcome.archive} (manifest.jsonl lists every file; see aa-tui restore)")
     if outcome.finished:
@@ -330,6 +332,8 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
     )
     for item in pending[:FIRST_ROWS]:
         print(f"  {size_text(item.size):>10}  {item.file_name} -> {item.issue_key}")
+    if len(pending) > FIRST_ROWS:
+        print(f"  ... and {len(pending) - FIRST_ROWS:,} more")
     for item in plan.problems:
         print(f"  cannot restore {item.file_name} ({item.attachment_id}): {item.problem}")
     if not args.yes:

@@ -15,15 +15,45 @@ if TYPE_CHECKING:
 
 
 class _Redacting:
-    """A text stream that masks every registered secret (``aa_tui.logs``) before writing."""
+    """A text stream that masks every registered secret (``aa_tui.logs``) before writing.
+
+    When the reader of a pipe goes away (``aa-tui scans | head -1``), what is left to print goes
+    to the null device, as Python's documentation advises for ``BrokenPipeError``: the command
+    ends quietly with its own exit code, as ``ls | head`` does.
+    """
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+        self.reader_gone = False
 
     def write(self, text: str) -> int:
         from aa_tui.logs import redact
 
-        return self._stream.write(redact(text))
+        if self.reader_gone:
+            return len(text)
+        try:
+            return self._stream.write(redact(text))
+        except BrokenPipeError:
+            self._discard()
+            return len(text)
+
+    def flush(self) -> None:
+        if self.reader_gone:
+            return
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._discard()
+
+    def _discard(self) -> None:
+        """Point the stream's descriptor at the null device: the exit's flush then succeeds."""
+        self.reader_gone = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # not a real descriptor (a test's capture)
+            pass
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
@@ -42,9 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     # Whatever a message quotes back (a pasted URL, a server's error text), the token is masked.
     register_secret(os.environ.get(ENV_TOKEN, "").strip())
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Redacting(out), _Redacting(err)
+    redacted = _Redacting(out)
+    sys.stdout, sys.stderr = redacted, _Redacting(err)
     try:
-        return _main(args)
+        code = _main(args)
+        redacted.flush()  # a closed pipe is found here, not in the interpreter's exit
+        return code
     finally:
         sys.stdout, sys.stderr = out, err
 

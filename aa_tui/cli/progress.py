@@ -10,7 +10,7 @@ from aa_tui.model.enums import Phase, VerifyMode
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import Cleaned, ScanSummary
-from aa_tui.model.units import size_text
+from aa_tui.model.units import counted, size_text
 
 if TYPE_CHECKING:
     from aa_tui.service.scanning import ScanOutcome
@@ -82,10 +82,11 @@ def print_summary(out: TextIO, outcome: ScanOutcome) -> None:
         f"{t.retries} retries, {t.throttled} throttled\n"
     )
     if t.zero_byte_files:
-        out.write(f"  {t.zero_byte_files} zero-byte files (no waste, not grouped)\n")
+        out.write(f"  {counted(t.zero_byte_files, 'zero-byte file')} (no waste, not grouped)\n")
     if t.unreadable_files:
         out.write(
-            f"  {t.unreadable_files} attachments could not be read (403/404): not in any group\n"
+            f"  {counted(t.unreadable_files, 'attachment')} could not be read (403/404): not in "
+            "any group\n"
         )
     wins = summary.quick_wins[:3]
     if wins:

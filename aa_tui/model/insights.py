@@ -104,6 +104,9 @@ class FileList:
     files: list[FileRow]
     count: int
     size: int
+    #: why each file is in the list, by attachment id, when the list says (unreadable: Jira's
+    #: answer, as the HTML report shows it)
+    reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:

@@ -1,4 +1,5 @@
-"""Sizes as every face writes them: binary units, like du (``1.5 MiB``, ``512 B``, ``0 B``)."""
+"""Sizes and counts as every face writes them: binary units, like du (``1.5 MiB``, ``512 B``,
+``0 B``), and ``1 file`` but ``2 files``."""
 
 from __future__ import annotations
 
@@ -11,3 +12,8 @@ def size_text(n: int | float | None) -> str:
     if abs(n or 0) < 1024:
         return f"{int(n or 0)} B"
     return humanize.naturalsize(n or 0, binary=True, format="%.1f")
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 file``, ``2 files``, ``1,204 groups`` (nouns that take an s)."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

@@ -32,6 +32,12 @@ UNREADABLE_COLUMNS = ["attachment_id", "reason", "issue_key", "project_key", "fi
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: per table, the columns whose text aa-tui writes itself (a what-if step such as
+#: "+ stale files", a hygiene kind): never from Jira, so never a formula to make inert
+OUR_LABELS: dict[str, frozenset[str]] = {
+    "what_if": frozenset({"step"}),
+    "hygiene": frozenset({"kind"}),
+}
 
 
 def csv_safe(value: Any) -> Any:
@@ -54,15 +60,24 @@ def _links(base: str, loc: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def write_table_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -> None:
-    """One table as a CSV file: a header of ``columns``, then each row, formulas made inert."""
+def write_table_csv(
+    path: Path,
+    columns: list[str],
+    rows: Iterable[dict[str, Any]],
+    *,
+    ours: frozenset[str] = frozenset(),
+) -> None:
+    """One table as a CSV file: a header of ``columns``, then each row, formulas made inert
+    (but in the columns of ``ours``: aa-tui's own labels, such as ``+ stale files``)."""
     # Private from the first byte (not chmod-ed after being written world-readable).
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
     with open(fd, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows({k: csv_safe(v) for k, v in row.items()} for row in rows)
+        writer.writerows(
+            {k: v if k in ours else csv_safe(v) for k, v in row.items()} for row in rows
+        )
 
 
 def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
@@ -74,7 +89,7 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
 
     def emit(name: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
         path = directory / f"{name}.csv"
-        write_table_csv(path, columns, rows)
+        write_table_csv(path, columns, rows, ours=OUR_LABELS.get(name, frozenset()))
         written.append(path)
 
     totals = {k: v for k, v in report["totals"].items() if not isinstance(v, dict)}

@@ -72,18 +72,19 @@ def what_if_bars(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="What would remain after each cleanup">'
     ]
+    cap_x = left + plot_w * cap / peak if cap else None
     for i, s in enumerate(steps):
         y = 10 + i * row
         w = plot_w * s["remaining_size"] / peak
+        label = size(s["remaining_size"])
         parts.append(
             f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" font-size="12">'
             f"{escape(str(s['step']))}</text>"
             f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{row - 8}" fill="{FILL}"/>'
-            f'<text x="{left + w + 6:.1f}" y="{y + 16}" font-size="12">'
-            f"{escape(size(s['remaining_size']))}</text>"
+            + _bar_label(label, left + w, left, cap_x, y + 16)
         )
-    if cap:
-        x = left + plot_w * cap / peak
+    if cap and cap_x is not None:
+        x = cap_x
         parts.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="4" y2="{height - 20}" stroke="{CAP}" '
             f'stroke-dasharray="4 3"/><text x="{x:.1f}" y="{height - 6}" text-anchor="middle" '
@@ -91,3 +92,23 @@ def what_if_bars(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+#: a generous width of one character at font-size 12 (digits and units are ~6.7 px)
+CHAR_W = 7.0
+
+
+def _bar_label(text: str, end: float, start: float, cap_x: float | None, y: int) -> str:
+    """A bar's figure after its end, unless the cap line would cross it: then inside the bar's
+    end (white on the bar) when it fits, else just past the cap line."""
+    span = CHAR_W * len(text)
+    x, anchor, fill = end + 6, "start", ""
+    if cap_x is not None and x - 3 <= cap_x <= x + span + 3:
+        if end - start >= span + 12:
+            x, anchor, fill = end - 6, "end", ' fill="#fff"'
+        else:
+            x = cap_x + 6
+    return (
+        f'<text x="{x:.1f}" y="{y}" text-anchor="{anchor}" font-size="12"{fill}>'
+        f"{escape(text)}</text>"
+    )

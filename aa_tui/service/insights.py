@@ -188,7 +188,7 @@ def file_list_of(
     summary = results.summary()
     table, now = scan_table(results, gone), scan_now(summary)
     settings = settings or summary.insight_settings
-    return select_list(
+    listed = select_list(
         table,
         name,
         key,
@@ -198,6 +198,11 @@ def file_list_of(
         limit=limit,
         facts=_TABLES.facts(table, now, settings),
     )
+    if name == "unreadable":
+        listed.reasons = {
+            str(u.get("attachment_id")): str(u.get("reason") or "") for u in summary.unreadable
+        }
+    return listed
 
 
 def files_of(

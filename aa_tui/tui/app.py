@@ -21,7 +21,7 @@ from aa_tui.logs import setup_logging
 from aa_tui.model.scans import Profile
 from aa_tui.service.errors import Face, describe
 from aa_tui.service.workspace import Workspace
-from aa_tui.tui.commands import ScreenCommands
+from aa_tui.tui.commands import AppWords, ScreenCommands
 from aa_tui.tui.config import AppConfig
 from aa_tui.tui.host import HostApp
 from aa_tui.tui.safe import visible
@@ -44,7 +44,7 @@ class AATuiApp(HostApp):
     CSS_PATH = "app.tcss"
     TITLE = "aa-tui"
     SUB_TITLE = "Jira attachment storage"
-    COMMANDS = App.COMMANDS | {ScreenCommands}
+    COMMANDS = App.COMMANDS | {ScreenCommands, AppWords}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("question_mark,f1", "help", "Help", id="app.help"),

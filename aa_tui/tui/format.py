@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aa_tui.model.units import counted as counted  # its home; screens write fmt.counted
 from aa_tui.model.units import size_text
 
 BAR_FULL = "█"
@@ -10,11 +11,6 @@ BAR_PARTS = " ▏▎▍▌▋▊▉"
 
 def count(n: int) -> str:
     return f"{n:,}"
-
-
-def counted(n: int, noun: str) -> str:
-    """``1 file``, ``2 files``, ``1,204 groups`` (nouns that take an s)."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def pct(part: float, whole: float) -> str:

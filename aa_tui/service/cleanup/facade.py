@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from aa_tui.jira.protocol import JiraSite
+from aa_tui.model import group_rows
 from aa_tui.model.cleanup import (
     AuditEntry,
     CleanupProgress,
@@ -57,6 +58,7 @@ from aa_tui.service.errors import InputError
 from aa_tui.service.insights import scan_table
 from aa_tui.service.wording import SCAN_LIST
 from aa_tui.store.audit import ApplyState, AuditLog
+from aa_tui.store.errors import StoreError
 from aa_tui.store.plans import PlanRow, PlanStore, new_plan_id
 from aa_tui.store.store import Store
 
@@ -77,6 +79,8 @@ class GroupReview:
     keep_file_name: str
     removed: tuple[PlannedDeletion, ...]
     kind: ProofKind = ProofKind.REDUNDANT_COPY
+    #: the group's name as the list of duplicate groups shows it (its oldest copy's)
+    name: str = ""
 
     @property
     def freed(self) -> int:
@@ -247,6 +251,7 @@ class Cleanup:
     def review(self, plan: Plan) -> PlanReview:
         state = self._audit.state(plan.id)
         pending = state.pending(plan)
+        names = self._group_names(plan)
         groups = []
         for digest, removed in plan.by_group():
             first = removed[0]
@@ -259,11 +264,24 @@ class Cleanup:
                     first.keep_file_name,
                     tuple(removed),
                     first.proof.kind,
+                    names.get(digest) or first.keep_file_name or first.file_name,
                 )
             )
         return PlanReview(
             plan, tuple(project_totals(pending)), tuple(groups), tuple(pending), state
         )
+
+    def _group_names(self, plan: Plan) -> dict[str, str]:
+        """The names the scan's list gives the plan's groups (none if the scan is gone)."""
+        wanted = {digest for digest, _ in plan.by_group()}
+        if not wanted or not self._store.has_results(plan.scan_id):
+            return {}
+        try:
+            rows = self._store.results(plan.scan_id).group_table().rows
+        except StoreError:
+            return {}
+        key, name = group_rows.HASH, group_rows.NAME
+        return {str(r[key]): str(r[name]) for r in rows if r[key] in wanted}
 
     def recheck(
         self,

@@ -58,6 +58,7 @@ class SitesScreen(AppScreen):
     SitesScreen #keyring.ok { border: none; color: $text-muted; }
     SitesScreen #profiles { height: auto; max-height: 12; margin: 0 1; }
     SitesScreen #empty { padding: 0 2; color: $text-muted; }
+    SitesScreen #demo-token { padding: 0 2; height: auto; color: $text-muted; }
     SitesScreen #form { border: round $primary; height: auto; margin: 0 1; padding: 0 1; }
     SitesScreen .row { height: 3; }
     SitesScreen .row Label { width: 12; padding: 1 0 0 0; }
@@ -82,6 +83,7 @@ class SitesScreen(AppScreen):
         yield Static(
             "No saved sites yet: fill in the form below (Tab moves between fields).", id="empty"
         )
+        yield Static(id="demo-token", markup=False)
         with Vertical(id="form"):
             with Horizontal(classes="row"):
                 yield Label("Site URL")
@@ -175,12 +177,28 @@ class SitesScreen(AppScreen):
             )
         table.display = bool(self.profiles)
         self.query_one("#empty").display = not self.profiles
+        self._show_demo_token()
         if self.profiles:
             table.move_cursor(row=min(max(cursor, 0), len(self.profiles) - 1))
             if not isinstance(self.focused, TextInput):
                 table.focus()
         else:
             self.query_one("#site", TextInput).focus()
+
+    def _show_demo_token(self) -> None:
+        """The demo site's token, which the command line needs to reach it: a throwaway that
+        lives in memory as long as its demo (shown here, never written anywhere)."""
+        lines = []
+        for profile in self.profiles:
+            if profile.demo and self.workspace.in_memory(profile):
+                token = self.workspace.token_for(profile) or ""
+                lines.append(
+                    f"Demo site {self.app.site_label(profile.site)} ({profile.email}): its "
+                    f"throwaway token, for the command line while this demo runs, is {token}"
+                )
+        shown = self.query_one("#demo-token", Static)
+        shown.update("\n".join(lines))
+        shown.display = bool(lines)
 
     def _set_form(self, profile: Profile | None) -> None:
         self.editing = profile

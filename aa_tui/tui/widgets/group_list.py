@@ -27,6 +27,8 @@ from aa_tui.tui.keys import move_bindings
 from aa_tui.tui.safe import visible
 from aa_tui.tui.shares import Share
 
+NO_GROUPS = "No duplicate groups."
+
 
 @dataclass(frozen=True)
 class Column:
@@ -73,16 +75,17 @@ def _cells(group: dict[str, Any], share: Share | None = None) -> list[str]:
 
 
 def layout_row(cells: Sequence[str], width: int, columns: Sequence[Column] = COLUMNS) -> str:
-    """One row of text exactly ``width`` cells wide, columns separated by a space."""
+    """One row of text exactly ``width`` cells wide, columns separated by a space, after a
+    cell for the row's mark and a space (a mark never touches the first figure)."""
     fixed = sum(c.width + 1 for c in columns if c.width)
-    rest = max(4, width - fixed - 1)
+    rest = max(4, width - fixed - 2)
     parts = []
     for column, text in zip(columns, cells, strict=True):
         w = column.width or rest
         if cell_len(text) > w:
             text = set_cell_size(text, w - 1) + "…"
         parts.append(text.rjust(w) if column.right else set_cell_size(text, w))
-    return set_cell_size(" " + " ".join(parts), width)
+    return set_cell_size("  " + " ".join(parts), width)
 
 
 class GroupList(ScrollView, can_focus=True):
@@ -140,7 +143,7 @@ class GroupList(ScrollView, can_focus=True):
         def control(self) -> GroupList:
             return self.group_list
 
-    def __init__(self, *, empty_text: str = "No duplicate groups.", id: str | None = None) -> None:
+    def __init__(self, *, empty_text: str = NO_GROUPS, id: str | None = None) -> None:
         super().__init__(id=id)
         self.groups: Sequence[dict[str, Any]] = ()
         self.view: list[int] = []

@@ -10,11 +10,12 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from aa_tui.model.units import size_text
+from aa_tui.tui import format as fmt
 from aa_tui.tui.group_index import FILTER_WORDS, SORT_LABELS, SORTS, GroupFilter, GroupIndex
 from aa_tui.tui.messages import GroupsLoading
 from aa_tui.tui.safe import plain
 from aa_tui.tui.shares import Drill
-from aa_tui.tui.widgets.group_list import GroupList
+from aa_tui.tui.widgets.group_list import NO_GROUPS, GroupList
 from aa_tui.tui.widgets.inputs import TextInput
 
 FILTER_HINT = (
@@ -96,8 +97,14 @@ class GroupsPane(Vertical):
                 view.sort(key=lambda i: sign * shares[i].wasted if i in shares else 0)
             else:
                 view.sort(key=lambda i: sign * shares[i].copies if i in shares else 0)
-        self.group_list.set_view(self.index.groups, view, keep=keep, shares=shares)
         total = len(self.index)
+        # an empty view of a filtered list is not "no duplicate groups": say what is true
+        self.group_list.empty_text = (
+            f"No group matches the filter (of {fmt.counted(total, 'group')} in all)."
+            if self.filter.active and total
+            else NO_GROUPS
+        )
+        self.group_list.set_view(self.index.groups, view, keep=keep, shares=shares)
         shown = f"{len(view):,} of {total:,} groups" if self.filter.active else f"{total:,} groups"
         direction = "smallest first" if self.reverse else "biggest first"
         if self.sort == "name":

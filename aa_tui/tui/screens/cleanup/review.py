@@ -56,11 +56,11 @@ class CleanReviewScreen(AppScreen):
         Binding("escape,backspace", "app.pop_screen", "Back", id="clean_review.back"),
     ]
     DEFAULT_CSS = """
-    CleanReviewScreen #review-title { padding: 0 1; text-style: bold; height: 1; }
+    CleanReviewScreen #review-title { padding: 0 1; text-style: bold; height: auto; }
     CleanReviewScreen #review-totals { padding: 0 1; height: auto; }
     CleanReviewScreen #review-notes { padding: 0 1; height: auto; color: $warning; }
     CleanReviewScreen .caption { padding: 0 1; height: 1; text-style: bold; }
-    CleanReviewScreen #review-projects { height: auto; max-height: 8; }
+    CleanReviewScreen #review-projects { height: auto; max-height: 45%; }
     CleanReviewScreen #review-groups { height: 1fr; }
     """
 
@@ -91,7 +91,7 @@ class CleanReviewScreen(AppScreen):
         yield Static("Cleanup review", id="review-title", markup=False)
         yield Static("Making the plan…", id="review-totals")
         yield Static(id="review-notes", markup=False)
-        yield Static("Per project", classes="caption")
+        yield Static("Per project", id="review-projects-caption", classes="caption")
         yield VimDataTable(id="review-projects")
         yield Static("Per group: each file to remove, and the copy that stays", classes="caption")
         yield VimDataTable(id="review-groups")
@@ -102,7 +102,8 @@ class CleanReviewScreen(AppScreen):
         projects = self.query_one("#review-projects", VimDataTable)
         projects.add_columns("Project", "Files", "Frees")
         groups = self.query_one("#review-groups", VimDataTable)
-        groups.add_columns("Group (file)", "Size", "Remove copy", "Id", "Kept copy beside it")
+        # the fixed-width cells first, the group's name last (at 80 columns it is what gives)
+        groups.add_columns("Size", "Remove copy", "Kept copy beside it", "Group (file)")
         self._make_plan()
 
     # -- the plan -------------------------------------------------------------------------------
@@ -187,17 +188,18 @@ class CleanReviewScreen(AppScreen):
             for d in group.removed:
                 if d.attachment_id not in pending:
                     continue
+                kept = f"{d.keep_issue_key} · {d.keep_id}"
+                if d.keep_file_name and d.keep_file_name != group.name:
+                    kept += f" · {d.keep_file_name}"
                 table.add_row(
-                    plain(d.file_name, "bold") if first else "",
                     size_text(d.size),
-                    f"{d.issue_key} ({d.project_key})",
-                    d.attachment_id,
-                    Text.assemble(
-                        ("★ ", "bold green"),
-                        f"{d.keep_issue_key} · {d.keep_id} · {d.keep_file_name}",
-                    ),
+                    f"{d.issue_key} · {d.attachment_id}",
+                    Text.assemble(("★ ", "bold green"), kept) if d.keep_id else "",
+                    # the group as the list of duplicate groups names it, not this copy's name
+                    plain(group.name, "bold") if first else "",
                 )
                 first = False
+        self.call_after_refresh(self._say_projects_shown)
         if self.past and not self.rechecked and not self.resumable:
             hint = "R re-checks the files against Jira (nothing is written) · Esc goes back"
         elif self.resumable:
@@ -209,6 +211,20 @@ class CleanReviewScreen(AppScreen):
         self.query_one("#review-hint", Static).update(hint)
         self.refresh_bindings()
         table.focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._say_projects_shown)
+
+    def _say_projects_shown(self) -> None:
+        """The per-project caption says how many rows show when the table cannot show all
+        (a small terminal, many projects)."""
+        table = self.query_one("#review-projects", VimDataTable)
+        rows = table.row_count
+        shown = max(0, table.scrollable_content_region.height - 1)  # the header row aside
+        caption = "Per project"
+        if rows > shown:
+            caption += f": {shown:,} of {rows:,} shown (scroll for the rest)"
+        self.query_one("#review-projects-caption", Static).update(caption)
 
     # -- keys -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -249,7 +265,8 @@ class CleanReviewScreen(AppScreen):
         self.left_out = result.left_out
         self._draw()
         self.notify(
-            f"Re-checked {result.checked:,} attachments: {result.plan.files:,} files can go.",
+            f"Re-checked {fmt.counted(result.checked, 'attachment')}: "
+            f"{fmt.counted(result.plan.files, 'file')} can go.",
             title="Cleanup",
         )
 
@@ -313,7 +330,8 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
     DEFAULT_CSS = """
     CleanConfirmScreen { align: center middle; }
     CleanConfirmScreen > Vertical {
-        width: 80; height: auto; padding: 1 2; border: thick $error; background: $surface;
+        width: 80; max-width: 100%; height: auto; max-height: 100%; overflow-y: auto;
+        padding: 0 2; border: thick $error; background: $surface;
     }
     CleanConfirmScreen #confirm-question { margin-bottom: 1; }
     CleanConfirmScreen #confirm-problem { color: $error; height: auto; }

@@ -97,7 +97,8 @@ class FilesScreen(AppScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(VimDataTable)
-        table.add_columns("Issue", "File name", "Size", "Uploader", "Uploaded", "Updated", "")
+        last = "Reason" if self.choice.name == "unreadable" else ""
+        table.add_columns("Issue", "File name", "Size", "Uploader", "Uploaded", "Updated", last)
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="files")
@@ -143,7 +144,7 @@ class FilesScreen(AppScreen):
                 f.author,
                 fmt.date(f.created),
                 fmt.date(f.issue_updated),
-                "copy" if f.is_copy else "",
+                listed.reasons.get(f.attachment_id) or ("copy" if f.is_copy else ""),
                 key=str(n),
             )
 

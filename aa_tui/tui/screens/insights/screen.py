@@ -23,6 +23,9 @@ from aa_tui.tui.screens.insights.files import FileListChoice
 from aa_tui.tui.widgets.insights_chart import GrowthChart
 from aa_tui.tui.widgets.tables import VimDataTable
 
+#: columns from which the what-if under a cap shows every column (below, the narrow set)
+WIDE_WHAT_IF = 100
+
 TABS = (
     ("growth", "Growth"),
     ("what_if", "What if"),
@@ -64,6 +67,7 @@ class InsightsScreen(AppScreen):
         self.summary: ScanSummary | None = None
         self.insights: Insights | None = None
         self.forecast: Forecast | None = None
+        self._what_if_wide = True
         #: per table id: the list of files each row opens, in row order
         self.choices: dict[str, list[FileListChoice]] = {}
         self.project = ""  # the growth tab's project ("": every project)
@@ -111,25 +115,7 @@ class InsightsScreen(AppScreen):
             + (f" · cap {cap_text(insights.settings.cap)}" if insights.settings.cap else "")
         )
         self._show_growth(insights.table("uploads_by_month"))
-        steps = insights.table("what_if")
-        cap = insights.settings.cap
-        self._fill(
-            "what_if-table",
-            ("Cleanup", "Files", "Frees", "Freed so far", "Would remain")
-            + (("Against the cap", "Cap reached") if cap else ()),
-            [
-                (
-                    s.step,
-                    fmt.count(s.files),
-                    size_text(s.size),
-                    size_text(s.cumulative_size),
-                    size_text(s.remaining_size),
-                )
-                + ((room_text(s.under_cap or 0, cap), dates.get(s.step, "")) if cap else ())
-                for s in steps
-            ],  # fmt: skip
-            [FileListChoice("what_if", s.step, _what_if_title(s.step)) for s in steps],
-        )
+        self._show_what_if(insights, dates)
         idle = insights.table("idle_projects")
         self.query_one("#idle_projects .caption", Static).update(
             f"Projects whose newest issue update is older than {insights.settings.idle_days} "
@@ -237,6 +223,41 @@ class InsightsScreen(AppScreen):
 
     def on_growth_read(self, message: GrowthRead) -> None:
         self._show_growth(message.months)
+
+    def _show_what_if(self, insights: Insights, dates: dict[str, str]) -> None:
+        """The what-if table; under a cap, the room left and the month the cap is reached. Below
+        :data:`WIDE_WHAT_IF` columns the files and the running total ("So far", which the
+        "Remains" column already implies) make way, so every cell shows whole at 80 columns."""
+        steps = insights.table("what_if")
+        cap = insights.settings.cap
+        wide = not cap or self.size.width >= WIDE_WHAT_IF
+        self._what_if_wide = wide
+        self._fill(
+            "what_if-table",
+            ("Cleanup",)
+            + (("Files", "Frees", "So far") if wide else ("Frees",))
+            + ("Remains",)
+            + (("Against the cap", "Cap reached") if cap else ()),
+            [
+                (s.step,)
+                + (
+                    (fmt.count(s.files), size_text(s.size), size_text(s.cumulative_size))
+                    if wide
+                    else (size_text(s.size),)
+                )
+                + (size_text(s.remaining_size),)
+                + ((room_text(s.under_cap or 0, cap), dates.get(s.step, "")) if cap else ())
+                for s in steps
+            ],  # fmt: skip
+            [FileListChoice("what_if", s.step, _what_if_title(s.step)) for s in steps],
+        )
+
+    def on_resize(self) -> None:
+        if self.insights is None or not self.insights.settings.cap:
+            return
+        if (self.size.width >= WIDE_WHAT_IF) != self._what_if_wide:
+            dates = {d.step: cap_date_text(d) for d in self.forecast.steps} if self.forecast else {}
+            self._show_what_if(self.insights, dates)
 
     def _fill_lists(self, summary: ScanSummary, insights: Insights) -> None:
         totals, counts = summary.totals, insights.counts
