@@ -406,3 +406,20 @@ async def test_new_scan_form_jql_error_modal_and_notes_show_text(hostile, tmp_pa
         await until(pilot, lambda: app.screen.query(Toast))
         await pilot.pause()
         assert_safe(app, "Copied [/].txt [link=http://evil.example]x[/link]")
+
+
+# -- the command line ----------------------------------------------------------------------------
+def test_the_command_line_prints_no_control_character_from_a_name(hostile, tmp_path):
+    """What the command line prints (here a cleanup's dry run, which lists the files it would
+    remove) shows a name's escape sequence, carriage return and bidi override as visible
+    characters: none reaches the admin's terminal."""
+    from helpers.cli import aa
+
+    data = shutil.copytree(hostile.root, tmp_path / "data")
+    done = aa(["clean", hostile.scan_id], data)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "First files:" in out
+    assert "\x1b" not in out and "\r" not in out and "\u202e" not in out
+    assert "report␛[31mEVIL.log" in out  # the name, its ESC made visible
+    assert "[link=http://evil.example]click me[/link].png" in out  # literal: no markup here

@@ -9,21 +9,25 @@ import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from aa_tui.cli.parser import build_parser
+from aa_tui.model.text import visible
 
 if TYPE_CHECKING:
     from aa_tui.service.workspace import Workspace
 
 
 class _Redacting:
-    """A text stream that masks every registered secret (``aa_tui.logs``) before writing.
+    """A text stream that masks every registered secret (``aa_tui.logs``) before writing, and
+    shows each control or bidi character of what it writes as a visible one (a file name from
+    Jira may hold an escape sequence), but for the line breaks of ``keep``.
 
     When the reader of a pipe goes away (``aa-tui scans | head -1``), what is left to print goes
     to the null device, as Python's documentation advises for ``BrokenPipeError``: the command
     ends quietly with its own exit code, as ``ls | head`` does.
     """
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, keep: str = "\n") -> None:
         self._stream = stream
+        self._keep = keep
         self.reader_gone = False
 
     def write(self, text: str) -> int:
@@ -32,7 +36,7 @@ class _Redacting:
         if self.reader_gone:
             return len(text)
         try:
-            return self._stream.write(redact(text))
+            return self._stream.write(visible(redact(text), keep=self._keep))
         except BrokenPipeError:
             self._discard()
             return len(text)
@@ -73,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     register_secret(os.environ.get(ENV_TOKEN, "").strip())
     out, err = sys.stdout, sys.stderr
     redacted = _Redacting(out)
-    sys.stdout, sys.stderr = redacted, _Redacting(err)
+    # (stderr keeps \r: the status line rewrites itself; it makes its own text visible)
+    sys.stdout, sys.stderr = redacted, _Redacting(err, keep="\n\r")
     try:
         code = _main(args)
         redacted.flush()  # a closed pipe is found here, not in the interpreter's exit

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
+from aa_tui.model.text import visible
+
 #: seconds between plain lines when the stream is not a terminal (a log file, a pipe)
 PLAIN_EVERY_S = 5.0
 
@@ -24,6 +26,7 @@ class StatusLine:
     def show(self, text: str, *, matters: bool = False) -> None:
         if not self.enabled:
             return
+        text = visible(text)  # a name's own \r or escape sequence never reaches the terminal
         if self.tty:
             self.stream.write("\r" + text + " " * max(0, self._width - len(text)))
             self._width = len(text)
