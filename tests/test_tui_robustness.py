@@ -427,3 +427,25 @@ def test_the_demo_writes_its_log_file_in_its_scratch_dir(monkeypatch):
     assert seen["path"].parent.name.startswith("aa-tui-demo-") and seen["mode"] == 0o600
     assert "signed in with [redacted]" in seen["text"]
     assert not seen["path"].parent.exists() and _file_handlers(seen["path"]) == []
+
+
+def test_a_screen_closed_as_soon_as_it_opens_never_crashes_the_app(app, scanned):
+    """A header's first drawing of its title can come after its screen was closed (Enter and
+    Escape pressed together on a list of files: seen in a real terminal, the app ended with a
+    traceback, NoMatches on HeaderTitle). Opening and closing screens back to back is safe."""
+    from aa_tui.tui.screens.insights.files import FileListChoice, FilesScreen
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(12):
+                app.push_screen(
+                    FilesScreen(scanned.exact_id, FileListChoice("largest", "", "Every file"), "")
+                )
+                app.pop_screen()
+                await asyncio.sleep(0)
+            await pilot.pause()
+            await wait_for_workers(pilot)
+            return app.is_running, app.return_code
+
+    running, code = run(journey())
+    assert running and code is None

@@ -6,13 +6,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from aa_tui.model.cleanup import AuditEntry, Outcome
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import AuditRead
 from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.tables import VimDataTable
 
 STYLE = {Outcome.DELETED: "green", Outcome.ALREADY_GONE: "cyan", Outcome.SKIPPED: "yellow"}
@@ -37,7 +38,7 @@ class AuditScreen(AppScreen):
         self.entries: list[AuditEntry] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static("Reading the audit…", id="audit-head")
         yield VimDataTable(id="audit")
         yield Footer()

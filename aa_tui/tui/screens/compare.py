@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from aa_tui.model.records import StatRow
 from aa_tui.model.summary import ScanSummary
@@ -18,6 +18,7 @@ from aa_tui.service.errors import StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.safe import plain, visible
 from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.tables import VimDataTable
 
 
@@ -89,7 +90,7 @@ class CompareScreen(AppScreen):
         self.newer_id = newer_id
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(id="compare-warning", markup=False)
         yield Static(id="compare-head")
         yield VimDataTable(id="compare-projects")

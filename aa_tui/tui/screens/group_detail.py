@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from aa_tui.model.links import issue_url
 from aa_tui.model.units import size_text
@@ -15,6 +15,7 @@ from aa_tui.tui import format as fmt
 from aa_tui.tui.outside import copy_text, open_link
 from aa_tui.tui.safe import visible
 from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.marks import LIKELY_REFUSED, Marks, MarksPane
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -59,7 +60,7 @@ class GroupDetailScreen(AppScreen):
         self.locations: list[dict[str, Any]] = list(group.get("locations") or [])
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(id="group-head")
         yield VimDataTable(id="locations")
         yield Static(id="group-hint", classes="hint", markup=False)

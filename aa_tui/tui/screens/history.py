@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.model.units import size_text
@@ -13,6 +13,7 @@ from aa_tui.service.errors import CredentialsError, StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
+from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.tables import VimDataTable
 
 STATUS_STYLE = {"complete": "green", "cancelled": "yellow", "failed": "red", "running": "cyan"}
@@ -39,7 +40,7 @@ class HistoryScreen(AppScreen):
         self.marked: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(
             "Enter opens a scan · Space marks two to compare (c) · d deletes · r resumes an "
             "unfinished scan",

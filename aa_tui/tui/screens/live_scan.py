@@ -9,7 +9,7 @@ from dataclasses import replace
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 
 from aa_tui.model.enums import Phase
 from aa_tui.model.events import ScanProgress
@@ -20,6 +20,7 @@ from aa_tui.tui.messages import ScanFinished, ScanProgressed, ScanStopped
 from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen, ScanForm
 from aa_tui.tui.screens.confirm import ConfirmScreen
+from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.scan_stats import Carried, ScanStats, overall_fraction
 
 REFRESH_S = 0.25  # how often the screen draws the latest progress
@@ -75,7 +76,7 @@ class LiveScanScreen(AppScreen):
         scope = self.request.scope.describe()
         verify = self.request.verify.label
         label = self.app.site_label(self.request.site)
-        yield Header()
+        yield AppHeader()
         yield Static(plain(f"Scanning {label} · {scope} · {verify}"), id="title", markup=False)
         yield Static("Connecting…", id="phase", markup=False)
         yield ProgressBar(total=None, show_eta=False, id="progress")

@@ -9,7 +9,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import (
     Button,
     Footer,
-    Header,
     Label,
     RadioButton,
     RadioSet,
@@ -27,6 +26,7 @@ from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import ProjectsListed
 from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.inputs import TextInput
 
 SCOPES = ("site", "projects", "jql")
@@ -66,7 +66,7 @@ class NewScanScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         label = self.app.site_label(self.profile.site)
-        yield Header()
+        yield AppHeader()
         yield Static(plain(f"Scan {label} as {self.profile.email}"), id="target", markup=False)
         with Horizontal(id="columns"):
             with Vertical(id="scope-box", classes="box"):

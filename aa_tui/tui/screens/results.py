@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from aa_tui.memory import (
@@ -35,6 +35,7 @@ from aa_tui.tui.shares import Drill, Share, share_of
 from aa_tui.tui.widgets.breakdown import TABLE_FACETS, BreakdownPane
 from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.groups_pane import GroupsPane
+from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.marks import MarksPane
 from aa_tui.tui.widgets.overview import Overview
 
@@ -109,7 +110,7 @@ class ResultsScreen(MarkingMixin, AppScreen):
         return bool(self.summary and self.summary.scan.likely)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(id="scan-title", markup=False)
         with TabbedContent(id="tabs"):
             with TabPane("Overview", id="overview"), VerticalScroll():

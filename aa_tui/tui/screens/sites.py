@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Button, Footer, Label, Static
 
 from aa_tui.model.scans import Profile
 from aa_tui.service.errors import CredentialsError, JiraError, StoreError
@@ -18,6 +18,7 @@ from aa_tui.tui.messages import KeyringProbed, SignInTested
 from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
+from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -77,7 +78,7 @@ class SitesScreen(AppScreen):
         self.keyring_usable = True
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(id="keyring", markup=False)
         yield VimDataTable(id="profiles", cursor_type="row")
         yield Static(

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 
 from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, ItemResult, Outcome, Plan
 from aa_tui.model.units import size_text
@@ -21,6 +21,7 @@ from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import CleanupEnded, CleanupProgressed
 from aa_tui.tui.safe import plain, visible
 from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.tables import VimDataTable
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ class CleanApplyScreen(AppScreen):
         return self.state in ("starting", "running", "stopping")
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(
             f"Cleanup of {visible(self.site_label)} · plan {self.plan.id} · {self.plan.files:,} files, "
             f"{size_text(self.plan.size)}",

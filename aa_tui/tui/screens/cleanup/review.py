@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Footer, Header, Static
+from textual.widgets import Button, Checkbox, Footer, Static
 
 from aa_tui.model.cleanup import Plan, PlanFilters
 from aa_tui.model.scans import Profile
@@ -26,6 +26,7 @@ from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import PlanRechecked, PlanReviewed
 from aa_tui.tui.safe import plain, visible
 from aa_tui.tui.screens.base import AppModal, AppScreen
+from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -87,7 +88,7 @@ class CleanReviewScreen(AppScreen):
         self.left_out: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static("Cleanup review", id="review-title", markup=False)
         yield Static("Making the plan…", id="review-totals")
         yield Static(id="review-notes", markup=False)

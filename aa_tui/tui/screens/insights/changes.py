@@ -6,13 +6,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from aa_tui.model.insights import GroupChange, GroupChanges
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import GroupChangesRead
 from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.tables import VimDataTable
 
 KINDS = (("grew", "Grew"), ("appeared", "Appeared"), ("disappeared", "Disappeared"))
@@ -48,7 +49,7 @@ class GroupChangesScreen(AppScreen):
         self.changes: GroupChanges | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static("Comparing the duplicate groups...", id="changes-head", markup=False)
         with TabbedContent(id="changes-tabs"):
             for kind, title in KINDS:

@@ -8,7 +8,7 @@ from datetime import datetime
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from aa_tui.model.insights import FileList, FileRow
 from aa_tui.model.links import issue_url
@@ -18,6 +18,7 @@ from aa_tui.tui.group_filter import GroupFilter
 from aa_tui.tui.messages import FilesListed
 from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.tables import VimDataTable
 
 LIMIT = 5000  # files read and shown at most (the biggest first); the title counts them all
@@ -86,7 +87,7 @@ class FilesScreen(AppScreen):
         self.text = ""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(plain(f"{self.choice.title}: reading..."), id="files-title", markup=False)
         yield Input(
             placeholder="filter: words (name, issue, uploader)  project:KEY  type:pdf  size:>10MB",

@@ -10,7 +10,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from aa_tui.model.forecast import Forecast, cap_date_text, forecast_sentence
 from aa_tui.model.insights import Insights, MonthRow, cap_text, room_text
@@ -20,6 +20,7 @@ from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import GrowthRead, InsightsRead
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.insights.files import FileListChoice
+from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.insights_chart import GrowthChart
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -73,7 +74,7 @@ class InsightsScreen(AppScreen):
         self.project = ""  # the growth tab's project ("": every project)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static("Reading the scan's insights...", id="insights-title", markup=False)
         with TabbedContent(id="insight-tabs"):
             with TabPane("Growth", id="growth"):
