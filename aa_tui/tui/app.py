@@ -23,6 +23,7 @@ from aa_tui.service.workspace import Workspace
 from aa_tui.tui.commands import ScreenCommands
 from aa_tui.tui.config import AppConfig
 from aa_tui.tui.host import HostApp
+from aa_tui.tui.keymap import check_keymap
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.screens.error import ErrorScreen
 from aa_tui.tui.screens.help import HelpScreen, collect_keys
@@ -108,13 +109,9 @@ class AATuiApp(HostApp):
         settings = self.settings
         problems = list(settings.problems)
         if settings.keymap:
-            unknown = sorted(set(settings.keymap) - known_binding_ids())
-            if unknown:
-                problems.append(
-                    f"{settings.path}: no key has the binding id {', '.join(unknown)} "
-                    "(? lists every id)."
-                )
-            self.set_keymap({k: v for k, v in settings.keymap.items() if k not in unknown})
+            check = check_keymap(settings.keymap, settings.path)
+            problems += check.problems
+            self.set_keymap(check.usable)
         if settings.theme:
             if settings.theme in self.available_themes:
                 self.theme = settings.theme
@@ -306,33 +303,6 @@ class AATuiApp(HostApp):
         yield SystemCommand(
             "Cleanup audit", "Every file a cleanup deleted, and its kept copy", self.action_audit
         )
-
-
-def known_binding_ids() -> set[str]:
-    """Every binding id of the app's screens and widgets (what a keymap may name)."""
-    import importlib
-    import pkgutil
-
-    from textual.binding import Binding
-    from textual.dom import DOMNode
-
-    from aa_tui.tui import screens, widgets
-
-    for package in (screens, widgets):
-        for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
-            try:
-                importlib.import_module(module.name)
-            except Exception:  # noqa: BLE001 - a broken module must not stop the app here
-                continue
-    ids: set[str] = set()
-    stack: list[type] = [DOMNode]
-    while stack:
-        cls = stack.pop()
-        stack.extend(cls.__subclasses__())
-        for binding in cls.__dict__.get("BINDINGS", ()):
-            if isinstance(binding, Binding) and binding.id:
-                ids.add(binding.id)
-    return ids
 
 
 def _open_workspace(data_dir: str | Path | None, **options: Any) -> Workspace:
