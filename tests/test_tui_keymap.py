@@ -12,6 +12,7 @@ from aa_tui.tui.app import AATuiApp  # noqa: F401 - the app's own keys are known
 from aa_tui.tui.keymap import check_keymap, is_key_name, key_text
 from aa_tui.tui.screens.export import ExportScreen
 from aa_tui.tui.screens.help import HelpScreen, collect_keys
+from aa_tui.tui.screens.insights.screen import InsightsScreen  # noqa: F401 - its keys
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.settings import load_settings
 

@@ -109,6 +109,7 @@ class AATuiApp(HostApp):
         settings = self.settings
         problems = list(settings.problems)
         if settings.keymap:
+            _load_every_binding()
             check = check_keymap(settings.keymap, settings.path)
             problems += check.problems
             self.set_keymap(check.usable)
@@ -303,6 +304,21 @@ class AATuiApp(HostApp):
         yield SystemCommand(
             "Cleanup audit", "Every file a cleanup deleted, and its kept copy", self.action_audit
         )
+
+
+def _load_every_binding() -> None:
+    """Import every screen and widget module, so that every binding id is known."""
+    import importlib
+    import pkgutil
+
+    from aa_tui.tui import screens, widgets
+
+    for package in (screens, widgets):
+        for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
+            try:
+                importlib.import_module(module.name)
+            except Exception:  # noqa: BLE001 - a broken module must not stop the app here
+                continue
 
 
 def _open_workspace(data_dir: str | Path | None, **options: Any) -> Workspace:

@@ -9,8 +9,6 @@ is one sentence, as every other problem of the settings file.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,18 +83,6 @@ def _bound_classes() -> Iterator[type[DOMNode]]:
             yield cls
 
 
-def load_every_binding() -> None:
-    """Import every screen and widget module, so that every binding id is known."""
-    from aa_tui.tui import screens, widgets
-
-    for package in (screens, widgets):
-        for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
-            try:
-                importlib.import_module(module.name)
-            except Exception:  # noqa: BLE001 - a broken module must not stop the app here
-                continue
-
-
 @dataclass
 class KeymapCheck:
     """What of a keymap the app uses, and a sentence per remap it does not."""
@@ -107,8 +93,8 @@ class KeymapCheck:
 
 def check_keymap(keymap: dict[str, str], where: object) -> KeymapCheck:
     """Unknown binding ids, key names no keyboard sends, and keys another action already
-    has where the binding works: each said, and that remap left out (its default stays)."""
-    load_every_binding()
+    has where the binding works: each said, and that remap left out (its default stays).
+    Every class with bindings must be imported first (the app imports every screen)."""
     check = KeymapCheck()
     known = default_keys()
     unknown = sorted(set(keymap) - set(known))

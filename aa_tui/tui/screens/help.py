@@ -52,8 +52,8 @@ def live_bindings(node: DOMNode) -> BindingsMap:
 def collect_keys(screen: Screen[Any]) -> list[KeyHelp]:
     """Every binding that works on ``screen`` now (the app's, the screen's, and those of the
     focused widget and its containers), with the keys the keymap gives them, one row per
-    action (a binding's tooltip, when it has one, is its longer description); keys of hidden
-    tabs and disabled actions are left out, since pressing them would do nothing."""
+    action; keys of hidden tabs and disabled actions are left out, since pressing them would
+    do nothing."""
     active = screen.active_bindings
     nodes: list[DOMNode] = []
     for entry in active.values():
@@ -81,7 +81,7 @@ def collect_keys(screen: Screen[Any]) -> list[KeyHelp]:
                 if display not in keys:
                     keys.append(display)
                 if b.action not in described or (b.id and not described[b.action][1]):
-                    described[b.action] = (b.tooltip or b.description, b.id or "")
+                    described[b.action] = (b.description, b.id or "")
         label = _label(node)
         for action, displays in merged.items():
             if (label, action) in seen:
