@@ -68,13 +68,8 @@ class ResultsScreen(MarkingMixin, AppScreen):
         Binding("H", "app.history", "History", id="results.history"),
         Binding("escape,backspace", "back", "Back", id="results.back"),
         # cleanup (dua's mark, review, commit): the marks pane names these keys
-        Binding(
-            "space",
-            "mark",
-            "Mark for cleanup",
-            show=False,
-            id="results.mark",
-            tooltip="Mark the group's redundant copies for cleanup, then move down (as dua)",
+        Binding(  # as in dua: mark, then on to the next
+            "space", "mark", "Mark for cleanup, then move down", show=False, id="results.mark"
         ),
         Binding(
             "M",
@@ -83,13 +78,8 @@ class ResultsScreen(MarkingMixin, AppScreen):
             show=False,
             id="results.mark_view",
         ),
-        Binding(
-            "U",
-            "clear_marks",
-            "Unmark the groups in view",
-            show=False,
-            id="results.clear_marks",
-            tooltip="Unmark the groups in view (on a tab with no list: every mark); z undoes",
+        Binding(  # on a tab with no list of groups: every mark (the notice says so)
+            "U", "clear_marks", "Unmark the groups in view", show=False, id="results.clear_marks"
         ),
         Binding("z", "undo_unmark", "Undo the unmark", id="results.undo_unmark"),
         Binding("D", "review", "Review the cleanup", show=False, id="results.review"),
