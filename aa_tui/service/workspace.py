@@ -17,7 +17,9 @@ import keyring.backend
 from aa_tui import credentials
 from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.connect import connect
+from aa_tui.jira.errors import JiraError
 from aa_tui.jira.governor import RateGovernor
+from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.protocol import Identity, JiraSite
 from aa_tui.locations import data_dir as resolve_data_dir
 from aa_tui.logs import register_secret
@@ -186,6 +188,15 @@ class Workspace:
         """The projects the account can browse (``key``, ``name``)."""
         with self._client(site, email, token) as client:
             return client.projects()
+
+    def issues_to_scan(self, site: str, email: str, token: str, scope: Scope) -> int | None:
+        """About how many issues (with attachments) a scan of ``scope`` reads: Jira's
+        approximate count, None when it does not say or cannot be asked."""
+        try:
+            with self._client(site, email, token) as client:
+                return client.approximate_count(build_scan_jql(scope.projects, scope.jql))
+        except JiraError:
+            return None
 
     # -- scans ----------------------------------------------------------------------------------
     def list_scans(self) -> list[ScanInfo]:

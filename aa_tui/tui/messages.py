@@ -119,6 +119,13 @@ class ProjectsListed(Message):
     problem: str
 
 
+@dataclass
+class ScanCostCounted(Message):
+    """About how many issues a whole-site scan would read (None: Jira did not say)."""
+
+    issues: int | None
+
+
 # -- insights -----------------------------------------------------------------------------------
 @dataclass
 class InsightsRead(Message):
