@@ -17,7 +17,6 @@ import keyring.backend
 from aa_tui import credentials
 from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.connect import connect
-from aa_tui.jira.errors import JiraError
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.protocol import Identity, JiraSite
@@ -191,12 +190,10 @@ class Workspace:
 
     def issues_to_scan(self, site: str, email: str, token: str, scope: Scope) -> int | None:
         """About how many issues (with attachments) a scan of ``scope`` reads: Jira's
-        approximate count, None when it does not say or cannot be asked."""
-        try:
-            with self._client(site, email, token) as client:
-                return client.approximate_count(build_scan_jql(scope.projects, scope.jql))
-        except JiraError:
-            return None
+        approximate count, None when it does not say (a refused token or an unreachable site
+        raises, as the scan would)."""
+        with self._client(site, email, token) as client:
+            return client.approximate_count(build_scan_jql(scope.projects, scope.jql))
 
     # -- scans ----------------------------------------------------------------------------------
     def list_scans(self) -> list[ScanInfo]:

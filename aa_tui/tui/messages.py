@@ -121,9 +121,11 @@ class ProjectsListed(Message):
 
 @dataclass
 class ScanCostCounted(Message):
-    """About how many issues a whole-site scan would read (None: Jira did not say)."""
+    """About how many issues a whole-site scan would read (None: Jira did not say), or what
+    stopped the question (a refused token, say)."""
 
     issues: int | None
+    error: BaseException | None = None
 
 
 # -- insights -----------------------------------------------------------------------------------

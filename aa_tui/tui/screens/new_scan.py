@@ -279,13 +279,20 @@ class NewScanScreen(AppScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cost")
     def _count_cost(self, token: str) -> None:
-        issues = self.workspace.issues_to_scan(
-            self.profile.site, self.profile.email, token, Scope()
-        )
+        try:
+            issues = self.workspace.issues_to_scan(
+                self.profile.site, self.profile.email, token, Scope()
+            )
+        except Exception as error:  # noqa: BLE001 - said by the form, as the scan's would be
+            self.post_message(ScanCostCounted(None, error))
+            return
         self.post_message(ScanCostCounted(issues))
 
     def on_scan_cost_counted(self, message: ScanCostCounted) -> None:
         self._check_resumable()  # the note it borrowed
+        if message.error is not None:
+            self.app.show_error(message.error)
+            return
         issues = message.issues
         if issues is not None and issues < BIG_SITE_ISSUES:
             self._launch(resume=False)
