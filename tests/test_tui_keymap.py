@@ -15,6 +15,7 @@ from aa_tui.tui.screens.help import HelpScreen, collect_keys
 from aa_tui.tui.screens.insights.screen import InsightsScreen  # noqa: F401 - its keys
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.settings import load_settings
+from aa_tui.tui.widgets.marks import MarksPane
 
 
 def run(coro):
@@ -66,7 +67,7 @@ def test_help_and_footer_follow_the_keymap_and_problems_are_shown(app, scanned, 
         write(
             tmp_path,
             '[keymap]\n"results.export" = "e"\n"results.insights" = "ctrl+banana"\n'
-            '"results.history" = "M"\n',
+            '"results.history" = "M"\n"results.review" = "R"\n',
         )
     )
 
@@ -79,13 +80,17 @@ def test_help_and_footer_follow_the_keymap_and_problems_are_shown(app, scanned, 
             footer = {
                 b.binding.id: key for key, b in app.screen.active_bindings.items() if b.binding.id
             }
+            await pilot.press("space")  # the marks pane names the keys in force
+            marks_line = str(app.screen.query_one(MarksPane).render())
             await pilot.press("question_mark")
             help_open = isinstance(app.screen, HelpScreen)
             await pilot.press("escape", "e")
             exported = isinstance(app.screen, ExportScreen)
-            return rows, footer, help_open, exported, [n.message for n in app._notifications]
+            notes = [n.message for n in app._notifications]
+            return rows, footer, help_open, exported, notes, marks_line
 
-    rows, footer, help_open, exported, notes = run(journey())
+    rows, footer, help_open, exported, notes, marks_line = run(journey())
+    assert "R reviews the cleanup" in marks_line and "D reviews" not in marks_line
     assert help_open and exported
     assert rows["results.export"] == "e"  # not the default x
     assert footer["results.export"] == "e"

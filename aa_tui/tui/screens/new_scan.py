@@ -24,6 +24,7 @@ from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.service.errors import CredentialsError, JiraError
 from aa_tui.service.scanning import ScanRequest
 from aa_tui.tui import format as fmt
+from aa_tui.tui.keymap import key_label
 from aa_tui.tui.messages import ProjectsListed, ScanCostCounted
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
@@ -203,7 +204,8 @@ class NewScanScreen(AppScreen):
         else:
             note.update(
                 f"An unfinished scan of this scope ({found.status}, started "
-                f"{fmt.date(found.started_at)}) can be resumed: Ctrl+R keeps what it already read."
+                f"{fmt.date(found.started_at)}) can be resumed: "
+                f"{key_label(self.app, 'new_scan.resume')} keeps what it already read."
             )
         self.query_one("#resume", Button).display = found is not None
         self.refresh_bindings()
