@@ -421,6 +421,10 @@ def test_the_scan_knows_what_was_removed_and_its_report_stays_as_it_was(site, tm
     old, new = json.loads(before.read_text()), json.loads(after.read_text())
     section = new.pop("cleanup")
     net, scanned = new.pop("totals_after_cleanup"), old.pop("totals_after_cleanup")
+    # the forecast is of the site as it is now: net of the cleanup, and it says so
+    forecast, before = new.pop("forecast"), old.pop("forecast")
+    assert (forecast["removed"], before["removed"]) == (removed.freed + gone.size, 0)
+    assert "net of cleanups" in forecast["sentence"]
     assert new == old  # every aa-tui.report/1 field as it was; the cleanup is additive
     assert scanned == old["totals"]  # nothing removed yet: the same
     truth = site.server.truth()  # after cleanup: what the site holds now

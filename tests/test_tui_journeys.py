@@ -220,7 +220,8 @@ def test_quitting_during_a_scan_asks_first(small_site, memory_keyring, tmp_path)
         async def journey():
             async with app.run_test(size=SIZE) as pilot:
                 await pilot.press("n", "ctrl+s")
-                await pilot.pause()
+                # the form asks Jira how big the site is first (a small site: no question)
+                await until(pilot, lambda: isinstance(app.screen, LiveScanScreen))
                 await pilot.press("ctrl+q")
                 asked = isinstance(app.screen, ConfirmScreen)
                 await pilot.press("n")  # keep scanning

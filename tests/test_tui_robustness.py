@@ -240,9 +240,9 @@ def test_history_refuses_to_resume_or_delete_the_running_scan(small_site, memory
         async def journey():
             async with app.run_test(size=SIZE) as pilot:
                 notes = record_notes(app)
-                await pilot.press("n", "ctrl+s")
+                await pilot.press("n", "ctrl+s")  # (Jira's count of the site is asked first)
+                await until(pilot, lambda: isinstance(app.screen, LiveScanScreen))
                 live = app.screen
-                assert isinstance(live, LiveScanScreen)
                 await until(pilot, lambda: bool(live.scan_id))  # a new scan: once opened
                 await pilot.press("f3")
                 history = app.screen

@@ -23,7 +23,10 @@ class ScanInfo:
     status: ScanStatus = ScanStatus.RUNNING
     duration_s: float = 0.0
     totals: dict[str, Any] = field(default_factory=dict)
-    message: str = ""
+    message: str = ""  # why it stopped (a failed or cancelled scan)
+    #: False when what stopped it would stop a resume too (Jira refused the scope's query):
+    #: never offered for resume; ``message`` says why
+    resumable: bool = True
 
     def __post_init__(self) -> None:
         self.verify = VerifyMode(self.verify)

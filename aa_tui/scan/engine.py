@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from aa_tui.analysis.insights import build_insights, file_table, unreadable_rows
-from aa_tui.jira.errors import JiraError, UsageError
+from aa_tui.jira.errors import JiraError, QueryRejected, UsageError
 from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.parse import ParseResult, parse_issue
 from aa_tui.jira.protocol import JiraSite, Operation, ServerInfo
@@ -30,7 +30,7 @@ from aa_tui.model.records import AttachmentRecord, DuplicateGroup, Scope
 from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.early_heads import EarlyHeads
-from aa_tui.scan.preflight import attachments_warning, visible_projects
+from aa_tui.scan.preflight import attachments_warning, refuse_dead_end, visible_projects
 from aa_tui.scan.read_progress import ReadProgress
 from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.staged import HashBook, StagedHasher, StageProgress, metadata_groups
@@ -174,6 +174,7 @@ class ScanEngine:
             self._fail(info, ScanStatus.CANCELLED, "Cancelled.", previous_duration, run_started)
             raise
         except JiraError as exc:
+            info.resumable = not isinstance(exc, QueryRejected)  # it would be refused again
             self._fail(info, ScanStatus.FAILED, str(exc), previous_duration, run_started)
             raise
         except BaseException as exc:  # keep the scan resumable whatever happened
@@ -234,10 +235,15 @@ class ScanEngine:
     def _resumable(self) -> ScanInfo | None:
         request = self.request
         if not request.resume_id:
-            return self.store.find_resumable(
+            found = self.store.last_unfinished(
                 self.client.site, request.scope, request.verify, email=request.email
             )
+            if found is not None and not found.resumable:
+                refuse_dead_end(found)
+            return found
         found = self.store.get_scan(request.resume_id)
+        if found is not None and found.unfinished and not found.resumable:
+            refuse_dead_end(found)
         if found is None or not found.unfinished or found.site != self.client.site:
             raise UsageError(f"Scan {request.resume_id} of {self.client.site} cannot be resumed.")
         return found

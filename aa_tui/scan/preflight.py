@@ -1,9 +1,11 @@
-"""What a scan checks before it lists anything: the projects asked for, attachments enabled."""
+"""What a scan checks before it lists anything: the projects asked for, attachments enabled,
+a scan to resume that can be."""
 
 from __future__ import annotations
 
-from aa_tui.jira.errors import JiraError, QueryRejected
+from aa_tui.jira.errors import JiraError, QueryRejected, UsageError
 from aa_tui.jira.protocol import JiraSite
+from aa_tui.model.scans import ScanInfo
 
 
 def visible_projects(
@@ -41,3 +43,12 @@ def attachments_warning(client: JiraSite) -> str:
             "nobody can add new ones."
         )
     return ""
+
+
+def refuse_dead_end(info: ScanInfo) -> None:
+    """A scan stopped by what would stop its resume too (Jira refused its query): say why,
+    and what to do instead."""
+    raise UsageError(
+        f"Scan {info.id} cannot be resumed: {info.message} A resume would ask Jira the same; "
+        "start a new scan with a corrected scope."
+    )

@@ -84,15 +84,19 @@ def summary_after(
     results: ScanResults,
     removed: Removed = NOTHING_REMOVED,
     settings: InsightSettings | None = None,
+    *,
+    insights: bool = True,
 ) -> ScanSummary:
     """The scan's summary net of ``removed`` (``cleaned`` says so) under ``settings`` (stale
     files by its ``stale_days``, the insight tables by all of them); the saved summary itself
-    when nothing was removed and the settings are the ones it was saved with."""
+    when nothing was removed and the settings are the ones it was saved with. ``insights``
+    False leaves the insight tables as saved (the results screen shows none of them: it saves
+    reading a big scan's every file again)."""
     summary = results.summary()
     settings = settings or summary.insight_settings
     raw = dict(summary.raw)
     if not removed.ids and settings.stale_days == STALE_AFTER_DAYS:
-        if settings == summary.insight_settings and summary.has_insights:
+        if not insights or (settings == summary.insight_settings and summary.has_insights):
             return summary
         raw.update(insights_of(results, settings).to_summary())  # the saved ones, or rebuilt
         return ScanSummary.from_dict(raw)
@@ -105,7 +109,8 @@ def summary_after(
     for name in TABLES:
         raw[name] = [row.to_dict() for row in tables[name]]
     raw["quick_wins"] = _quick_wins(results, removed) if gone else summary.quick_wins
-    raw.update(insights_of(results, settings, gone).to_summary())
+    if insights:
+        raw.update(insights_of(results, settings, gone).to_summary())
     net = ScanSummary.from_dict(raw)
     net.cleaned = removed.cleaned()
     return net

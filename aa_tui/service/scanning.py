@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from aa_tui.jira.errors import AuthError, QueryRejected
 from aa_tui.jira.jql import validate_project_keys
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.jira.site import normalize_site_url
@@ -86,6 +87,13 @@ class ScanRun:
         """After a failure: whether the store holds this scan's checkpoint to go on from."""
         info = self._store.get_scan(self.scan_id) if self.scan_id else None
         return info is not None and self._store.can_resume(info)
+
+
+def same_run_can_fix(error: BaseException) -> bool:
+    """Whether running the stopped scan again, with the same scope and token, may get past
+    ``error``: not when Jira refused the scope's query (the scan is never resumable then) or
+    the credentials (a new token first; the scan itself stays resumable)."""
+    return not isinstance(error, (QueryRejected, AuthError))
 
 
 def scan_request(

@@ -18,6 +18,7 @@ from aa_tui import credentials
 from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.connect import connect
 from aa_tui.jira.governor import RateGovernor
+from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.protocol import Identity, JiraSite
 from aa_tui.locations import data_dir as resolve_data_dir
 from aa_tui.logs import register_secret
@@ -191,6 +192,13 @@ class Workspace:
         with self._client(site, email, token) as client:
             return client.projects()
 
+    def issues_to_scan(self, site: str, email: str, token: str, scope: Scope) -> int | None:
+        """About how many issues (with attachments) a scan of ``scope`` reads: Jira's
+        approximate count, None when it does not say (a refused token or an unreachable site
+        raises, as the scan would)."""
+        with self._client(site, email, token) as client:
+            return client.approximate_count(build_scan_jql(scope.projects, scope.jql))
+
     # -- scans ----------------------------------------------------------------------------------
     def list_scans(self) -> list[ScanInfo]:
         """Newest first."""
@@ -307,11 +315,15 @@ class Workspace:
         """The scan's files that cleanups removed (restored ones are back)."""
         return self.cleanup().removed(scan_id)
 
-    def after_cleanup(self, scan_id: str, settings: InsightSettings | None = None) -> AfterCleanup:
+    def after_cleanup(
+        self, scan_id: str, settings: InsightSettings | None = None, *, insights: bool = True
+    ) -> AfterCleanup:
         """The scan's summary as it stands after its cleanups (totals, breakdowns, quick
-        wins, insight tables), under ``settings``, and what it is net of."""
+        wins and, unless ``insights`` is False, the insight tables), under ``settings``, and
+        what it is net of."""
         removed = self.removed(scan_id)
-        return AfterCleanup(removed, summary_after(self.results(scan_id), removed, settings))
+        summary = summary_after(self.results(scan_id), removed, settings, insights=insights)
+        return AfterCleanup(removed, summary)
 
     def insights(self, scan_id: str, settings: InsightSettings | None = None) -> Insights:
         """A stored scan's insight tables (rebuilt from its files for other ``settings``),

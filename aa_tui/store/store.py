@@ -169,7 +169,16 @@ class Store:
     def find_resumable(
         self, site: str, scope: Scope, verify: str, email: str | None = None
     ) -> ScanInfo | None:
-        """The newest unfinished scan of this site, scope, verify mode (and account)."""
+        """The newest unfinished scan of this site, scope, verify mode (and account), when it
+        can be resumed."""
+        found = self.last_unfinished(site, scope, verify, email)
+        return found if found is not None and found.resumable else None
+
+    def last_unfinished(
+        self, site: str, scope: Scope, verify: str, email: str | None = None
+    ) -> ScanInfo | None:
+        """The newest unfinished scan of this site, scope, verify mode (and account) with its
+        checkpoint, resumable or not (:attr:`ScanInfo.resumable` says)."""
         for info in self.list_scans():
             if (
                 info.unfinished
@@ -183,8 +192,9 @@ class Store:
         return None
 
     def can_resume(self, info: ScanInfo) -> bool:
-        """The one answer to "can this scan be resumed": unfinished, with its checkpoint."""
-        return info.unfinished and self.has_checkpoint(info.id)
+        """The one answer to "can this scan be resumed": unfinished, not stopped by what would
+        stop a resume too, with its checkpoint."""
+        return info.unfinished and info.resumable and self.has_checkpoint(info.id)
 
     def has_checkpoint(self, scan_id: str) -> bool:
         return self._journal_path(scan_id).exists()

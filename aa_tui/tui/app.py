@@ -24,6 +24,7 @@ from aa_tui.service.workspace import Workspace
 from aa_tui.tui.commands import AppWords, ScreenCommands
 from aa_tui.tui.config import AppConfig
 from aa_tui.tui.host import HostApp
+from aa_tui.tui.keymap import check_keymap
 from aa_tui.tui.safe import visible
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.screens.error import ErrorScreen
@@ -110,13 +111,10 @@ class AATuiApp(HostApp):
         settings = self.settings
         problems = list(settings.problems)
         if settings.keymap:
-            unknown = sorted(set(settings.keymap) - known_binding_ids())
-            if unknown:
-                problems.append(
-                    f"{settings.path}: no key has the binding id {', '.join(unknown)} "
-                    "(? lists every id)."
-                )
-            self.set_keymap({k: v for k, v in settings.keymap.items() if k not in unknown})
+            _load_every_binding()
+            check = check_keymap(settings.keymap, settings.path)
+            problems += check.problems
+            self.set_keymap(check.usable)
         if settings.theme:
             if settings.theme in self.available_themes:
                 self.theme = settings.theme
@@ -329,13 +327,10 @@ class AATuiApp(HostApp):
         )
 
 
-def known_binding_ids() -> set[str]:
-    """Every binding id of the app's screens and widgets (what a keymap may name)."""
+def _load_every_binding() -> None:
+    """Import every screen and widget module, so that every binding id is known."""
     import importlib
     import pkgutil
-
-    from textual.binding import Binding
-    from textual.dom import DOMNode
 
     from aa_tui.tui import screens, widgets
 
@@ -345,15 +340,6 @@ def known_binding_ids() -> set[str]:
                 importlib.import_module(module.name)
             except Exception:  # noqa: BLE001 - a broken module must not stop the app here
                 continue
-    ids: set[str] = set()
-    stack: list[type] = [DOMNode]
-    while stack:
-        cls = stack.pop()
-        stack.extend(cls.__subclasses__())
-        for binding in cls.__dict__.get("BINDINGS", ()):
-            if isinstance(binding, Binding) and binding.id:
-                ids.add(binding.id)
-    return ids
 
 
 def _open_workspace(data_dir: str | Path | None, **options: Any) -> Workspace:

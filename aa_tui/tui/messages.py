@@ -120,6 +120,15 @@ class ProjectsListed(Message):
     problem: str
 
 
+@dataclass
+class ScanCostCounted(Message):
+    """About how many issues a whole-site scan would read (None: Jira did not say), or what
+    stopped the question (a refused token, say)."""
+
+    issues: int | None
+    error: BaseException | None = None
+
+
 # -- insights -----------------------------------------------------------------------------------
 @dataclass
 class InsightsRead(Message):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -43,10 +43,20 @@ def _label(node: DOMNode) -> str:
     return getattr(node, "HELP_GROUP", "") or type(node).__name__
 
 
+def live_bindings(node: DOMNode) -> BindingsMap:
+    """``node``'s bindings with the app's keymap applied (the keys that work, not the
+    defaults)."""
+    bindings = node._bindings.copy()
+    if node.app._keymap:
+        bindings.apply_keymap(node.app._keymap)
+    return bindings
+
+
 def collect_keys(screen: Screen[Any]) -> list[KeyHelp]:
     """Every binding that works on ``screen`` now (the app's, the screen's, and those of the
-    focused widget and its containers), one row per action; keys of hidden tabs and disabled
-    actions are left out, since pressing them would do nothing."""
+    focused widget and its containers), with the keys the keymap gives them, one row per
+    action; keys of hidden tabs and disabled actions are left out, since pressing them would
+    do nothing."""
     active = screen.active_bindings
     nodes: list[DOMNode] = []
     for entry in active.values():
@@ -59,7 +69,7 @@ def collect_keys(screen: Screen[Any]) -> list[KeyHelp]:
     for node in nodes:
         merged: dict[str, list[str]] = {}
         described: dict[str, tuple[str, str]] = {}
-        for bindings in node._bindings.key_to_bindings.values():
+        for bindings in live_bindings(node).key_to_bindings.values():
             for b in bindings:
                 if not b.description or b.action in _HIDDEN_ACTIONS:
                     continue

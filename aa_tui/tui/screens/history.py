@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
@@ -11,6 +12,7 @@ from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.model.units import size_text
 from aa_tui.service.errors import CredentialsError, StoreError
 from aa_tui.tui import format as fmt
+from aa_tui.tui.keymap import key_label
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.widgets.header import AppHeader
@@ -41,14 +43,36 @@ class HistoryScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
-        yield Static(
-            "Enter opens a scan · Space marks two to compare (c) · d deletes · r resumes an "
-            "unfinished scan",
-            id="history-hint",
-            classes="hint",
-        )
+        yield Static(self._keys_hint(), id="history-hint", classes="hint", markup=False)
         yield VimDataTable(id="scans")
         yield Footer()
+
+    def _key(self, name: str) -> str:
+        return key_label(self.app, f"history.{name}")
+
+    def _keys_hint(self) -> str:
+        k = self._key
+        return (
+            f"{k('open')} opens a scan · {k('mark')} marks two to compare ({k('compare')}) · "
+            f"{k('delete')} deletes · {k('resume')} resumes an unfinished scan"
+        )
+
+    @on(VimDataTable.RowHighlighted)
+    def _show_hint(self) -> None:
+        """The keys, or for a scan that stopped: why, and whether a resume can go on."""
+        scan = self.selected()
+        if scan is None:
+            return
+        hint = self._keys_hint()
+        if scan.unfinished and scan.message and not self.app.scan_running(scan.id):
+            hint = f"{scan.status.value.capitalize()}: {scan.message}"
+            if self.workspace.can_resume(scan):
+                hint += f" {self._key('resume')} resumes it."
+            elif not scan.resumable:
+                hint += (
+                    " A resume would be refused the same: start a new scan of a corrected scope."
+                )
+        self.query_one("#history-hint", Static).update(hint)
 
     def on_mount(self) -> None:
         table = self.query_one(VimDataTable)
@@ -99,6 +123,7 @@ class HistoryScreen(AppScreen):
             )
         elif row >= 0:
             table.move_cursor(row=min(row, len(self.scans) - 1))
+            self._show_hint()
 
     def selected(self) -> ScanInfo | None:
         table = self.query_one(VimDataTable)
@@ -129,7 +154,11 @@ class HistoryScreen(AppScreen):
             if self.app.scan_running(scan.id):
                 hint = ": it is running right now."
             else:
-                hint = ": r resumes it." if self.workspace.can_resume(scan) else "."
+                hint = "."
+                if self.workspace.can_resume(scan):
+                    hint = f": {self._key('resume')} resumes it."
+                elif not scan.resumable:
+                    hint = f": {scan.message}"
             self.notify(
                 f"This scan is {scan.status} and has no results yet{hint}", severity="warning"
             )
@@ -193,7 +222,11 @@ class HistoryScreen(AppScreen):
         if scan is None or self._refuse_running(scan, "resumed twice"):
             return
         if not self.workspace.can_resume(scan):
-            self.notify("Only a cancelled or failed scan can be resumed.", severity="warning")
+            if scan.unfinished and not scan.resumable:
+                why = f"A resume would be refused the same ({scan.message}): start a new scan."
+            else:
+                why = "Only a cancelled or failed scan can be resumed."
+            self.notify(why, severity="warning")
             return
         profile = Profile(scan.site, scan.email)
         try:

@@ -9,13 +9,15 @@ from dataclasses import replace
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import ModalScreen
 from textual.widgets import Footer, ProgressBar, Static
 
 from aa_tui.model.enums import Phase
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.scans import Profile
 from aa_tui.service.errors import Cancelled, Face, UsageError, describe
-from aa_tui.service.scanning import ScanOutcome, ScanRequest, ScanRun
+from aa_tui.service.scanning import ScanOutcome, ScanRequest, ScanRun, same_run_can_fix
+from aa_tui.tui.keymap import key_label
 from aa_tui.tui.messages import ScanFinished, ScanProgressed, ScanStopped
 from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen, ScanForm
@@ -38,6 +40,7 @@ class LiveScanScreen(AppScreen):
         Binding("escape", "cancel", "Cancel scan", id="live.cancel"),
         Binding("escape", "back", "Back", id="live.back"),  # once the scan has stopped
         Binding("r", "resume", "Resume", id="live.resume"),
+        Binding("enter", "results", "Results", id="live.results"),  # once it finished
     ]
     DEFAULT_CSS = """
     LiveScanScreen #title { padding: 0 1; text-style: bold; }
@@ -67,6 +70,8 @@ class LiveScanScreen(AppScreen):
         self.state = "starting"  # starting | running | cancelling | cancelled | failed | done
         self._latest: ScanProgress | None = None  # set by the scan's thread
         self._shown: ScanProgress | None = None
+        self.finished_id = ""  # the scan's id once it finished
+        self.can_retry = True  # False: what stopped it would stop its resume (same token) too
 
     @property
     def running(self) -> bool:
@@ -81,7 +86,7 @@ class LiveScanScreen(AppScreen):
         yield Static("Connecting…", id="phase", markup=False)
         yield ProgressBar(total=None, show_eta=False, id="progress")
         yield ScanStats(id="stats")
-        yield Static("Esc cancels; the scan stays resumable.", id="state", markup=False)
+        yield Static(self._running_text(), id="state", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -101,7 +106,7 @@ class LiveScanScreen(AppScreen):
         self.state = "starting"
         self.cancel_event = threading.Event()
         self.query_one(ScanStats).reset(self._carried())
-        self._set_state("Esc cancels; the scan stays resumable.")
+        self._set_state(self._running_text())
         self._run(self.cancel_event)
         self.refresh_bindings()
 
@@ -163,28 +168,56 @@ class LiveScanScreen(AppScreen):
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         self.state = "done"
+        self.finished_id = message.outcome.info.id
         for warning in message.outcome.warnings:
             self.notify(warning, title="Scan", severity="warning", timeout=12)
+        # A question about the running scan (cancel it? quit?) or the help may be open above:
+        # it is moot now. The results replace this screen, so Escape on them goes back to
+        # where the scan was started from, never to a finished scan that says it runs.
+        while self.app.screen is not self and isinstance(self.app.screen, ModalScreen):
+            self.app.pop_screen()
+        results, back = key_label(self.app, "live.results"), key_label(self.app, "live.back")
+        self._set_state(f"Finished: {results} opens the results, {back} goes back.")
+        self.refresh_bindings()
+        if self.app.screen is self:
+            self.action_results()
+        else:  # a screen opened meanwhile (History, say) stays; this one says it finished
+            self.notify(
+                f"The scan finished: {results} on its screen opens the results.", title="Scan"
+            )
+
+    def action_results(self) -> None:
+        """The finished scan's results, in place of this screen."""
+        if self.state != "done" or not self.finished_id:
+            return
         from aa_tui.tui.screens.results import ResultsScreen
 
-        self.app.switch_screen(ResultsScreen(message.outcome.info.id))
+        self.app.switch_screen(ResultsScreen(self.finished_id))
 
     def on_scan_stopped(self, message: ScanStopped) -> None:
         self._stop_pulsing()
         if isinstance(message.error, UsageError) and self._back_to_form(message.error):
             return
+        resume, back = key_label(self.app, "live.resume"), key_label(self.app, "live.back")
         if message.cancelled:
             self.state = "cancelled"
             self._set_state(
-                "Cancelled. Everything read so far is kept: r resumes, Esc goes back.", "paused"
+                f"Cancelled. Everything read so far is kept: {resume} resumes, {back} goes back.",
+                "paused",
             )
         else:
             self.state = "failed"
+            self.can_retry = same_run_can_fix(message.error)
             problem = describe(message.error, Face.APP)
             reason = type(message.error).__name__ if problem.unexpected else problem.message
-            self._set_state(
-                f"The scan stopped: {reason} It stays resumable: r resumes, Esc goes back.", "bad"
-            )
+            if self.can_retry:
+                then = f"It stays resumable: {resume} resumes, {back} goes back."
+            elif isinstance(message.error, UsageError):  # Jira refused the scope's query
+                then = f"A resume would be refused the same: {back} goes back to change the scope."
+            else:
+                sites = key_label(self.app, "app.sites")
+                then = f"A new token first (Sites, {sites}), then resume; {back} goes back."
+            self._set_state(f"The scan stopped: {reason} {then}", "bad")
             self._show_failure(message.error, problem.title)
         self.refresh_bindings()
 
@@ -229,6 +262,9 @@ class LiveScanScreen(AppScreen):
         below.show_problem(describe(error, Face.APP).message)
         return True
 
+    def _running_text(self) -> str:
+        return f"{key_label(self.app, 'live.cancel')} cancels; the scan stays resumable."
+
     def _set_state(self, text: str, kind: str = "") -> None:
         state = self.query_one("#state", Static)
         state.update(plain(text, lines=True))  # it may quote Jira's words
@@ -238,11 +274,13 @@ class LiveScanScreen(AppScreen):
     # -- keys -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
-            return self.state in ("cancelled", "failed")
+            return self.state == "cancelled" or (self.state == "failed" and self.can_retry)
         if action == "cancel":
             return self.running
         if action == "back":
             return not self.running
+        if action == "results":
+            return self.state == "done"
         return True
 
     def action_back(self) -> None:
@@ -274,7 +312,7 @@ class LiveScanScreen(AppScreen):
         )
 
     def action_resume(self) -> None:
-        if self.state not in ("cancelled", "failed"):
+        if not self.check_action("resume", ()):
             return
         # This very scan (once opened), not the newest unfinished one of the same scope.
         self.request = replace(self.request, resume=True, resume_id=self.scan_id)

@@ -23,14 +23,18 @@ from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.service.errors import CredentialsError, JiraError
 from aa_tui.service.scanning import ScanRequest
 from aa_tui.tui import format as fmt
-from aa_tui.tui.messages import ProjectsListed
+from aa_tui.tui.keymap import key_label
+from aa_tui.tui.messages import ProjectsListed, ScanCostCounted
 from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.inputs import TextInput
 
 SCOPES = ("site", "projects", "jql")
 VERIFY = tuple(VerifyMode)
+#: a whole-site exact scan of a site with this many issues (or an untold number) asks first
+BIG_SITE_ISSUES = 5_000
 
 
 class NewScanScreen(AppScreen):
@@ -107,10 +111,11 @@ class NewScanScreen(AppScreen):
                     "set JIRA_API_TOKEN."
                 )
         self._check_resumable()
-        self.query_one("#start", Button).focus()
+        # the first choice has the focus: arrows and Enter pick a scope, never start a scan
+        self.query_one("#scope", RadioSet).focus()
         if self.start_at_once and self.token:
             self.start_at_once = False
-            self.call_after_refresh(self.action_start)
+            self.call_after_refresh(self._launch, False)
 
     def _problem(self, text: str) -> None:
         self.query_one("#problem", Static).update(plain(text, lines=True))  # Jira's words
@@ -200,7 +205,8 @@ class NewScanScreen(AppScreen):
         else:
             note.update(
                 f"An unfinished scan of this scope ({found.status}, started "
-                f"{fmt.date(found.started_at)}) can be resumed: Ctrl+R keeps what it already read."
+                f"{fmt.date(found.started_at)}) can be resumed: "
+                f"{key_label(self.app, 'new_scan.resume')} keeps what it already read."
             )
         self.query_one("#resume", Button).display = found is not None
         self.refresh_bindings()
@@ -266,7 +272,55 @@ class NewScanScreen(AppScreen):
         self.app.push_screen(LiveScanScreen(self.profile, self.token, request))
 
     def action_start(self) -> None:
+        """Start; a whole-site exact scan of a big site says what it reads first."""
+        if self.token and self.scope_kind == "site" and self.verify is VerifyMode.EXACT:
+            self._problem("")
+            self.query_one("#resume-note", Static).update("Asking Jira how big the site is…")
+            self._count_cost(self.token)
+            return
         self._launch(resume=False)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cost")
+    def _count_cost(self, token: str) -> None:
+        try:
+            issues = self.workspace.issues_to_scan(
+                self.profile.site, self.profile.email, token, Scope()
+            )
+        except Exception as error:  # noqa: BLE001 - said by the form, as the scan's would be
+            self.post_message(ScanCostCounted(None, error))
+            return
+        self.post_message(ScanCostCounted(issues))
+
+    def on_scan_cost_counted(self, message: ScanCostCounted) -> None:
+        self._check_resumable()  # the note it borrowed
+        if message.error is not None:
+            self.app.show_error(message.error)
+            return
+        issues = message.issues
+        if issues is not None and issues < BIG_SITE_ISSUES:
+            self._launch(resume=False)
+            return
+        size = (
+            f"Jira counts about {issues:,} issues with attachments"
+            if issues is not None
+            else "Jira does not say how many issues have attachments"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._launch(resume=False)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Scan the whole site, comparing bytes? {size}. Every issue is read, and every "
+                "file whose size matches another's is downloaded (its head and tail, then in "
+                "full while it still matches): on a site this big that takes hours and much "
+                "of the site's API rate. Chosen projects or a JQL filter read less.",
+                yes="Start scan",
+                no="Back",
+            ),
+            answered,
+        )
 
     def action_resume(self) -> None:
         if self.resumable is None:

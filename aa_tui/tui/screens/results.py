@@ -71,7 +71,9 @@ class ResultsScreen(MarkingMixin, AppScreen):
         Binding("H", "app.history", "History", id="results.history"),
         Binding("escape,backspace", "back", "Back", id="results.back"),
         # cleanup (dua's mark, review, commit): the marks pane names these keys
-        Binding("space", "mark", "Mark for cleanup", show=False, id="results.mark"),
+        Binding(  # as in dua: mark, then on to the next
+            "space", "mark", "Mark for cleanup, then move down", show=False, id="results.mark"
+        ),
         Binding(
             "M",
             "mark_view",
@@ -79,7 +81,10 @@ class ResultsScreen(MarkingMixin, AppScreen):
             show=False,
             id="results.mark_view",
         ),
-        Binding("U", "clear_marks", "Clear the marks", show=False, id="results.clear_marks"),
+        Binding(  # on a tab with no list of groups: every mark (the notice says so)
+            "U", "clear_marks", "Unmark the groups in view", show=False, id="results.clear_marks"
+        ),
+        Binding("z", "undo_unmark", "Undo the unmark", id="results.undo_unmark"),
         Binding("D", "review", "Review the cleanup", show=False, id="results.review"),
     ]
     DEFAULT_CSS = """

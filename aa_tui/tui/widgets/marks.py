@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
+from aa_tui.tui.keymap import key_label
 
 MARK = "●"  # a group with every redundant copy marked
 PART = "◐"  # some of them
@@ -127,6 +128,23 @@ class Marks:
         self._groups.clear()
         self._redundant.clear()
 
+    def unmark_groups(self, digests: Iterable[str]) -> int:
+        """Unmark the groups with these hashes (the ones in view); how many files that was."""
+        files = 0
+        for digest in digests:
+            files += len(self._groups.pop(digest, {}))
+            self._redundant.pop(digest, None)
+        return files
+
+    def saved(self) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+        """The marks as they are, for :meth:`restore` (an unmark's undo)."""
+        return {d: dict(ids) for d, ids in self._groups.items()}, dict(self._redundant)
+
+    def restore(self, saved: tuple[dict[str, dict[str, int]], dict[str, int]]) -> None:
+        """The marks as :meth:`saved` had them, less what a cleanup removed meanwhile."""
+        self._groups, self._redundant = saved[0], saved[1]
+        self.forget(())
+
 
 class MarksPane(Static):
     """ "Marked N files (X MiB)": shown while something is marked."""
@@ -145,7 +163,10 @@ class MarksPane(Static):
             self.update("")
             return
         groups = f" in {fmt.counted(marks.groups, 'group')}" if marks.groups > 1 else ""
+        review, mark, clear = (
+            key_label(self.app, f"results.{k}") for k in ("review", "mark", "clear_marks")
+        )
         self.update(
             f"Marked {fmt.counted(marks.files, 'file')} ({size_text(marks.size)}){groups}"
-            " · D reviews the cleanup · Space unmarks · U clears the marks"
+            f" · {review} reviews the cleanup · {mark} unmarks · {clear} unmarks the view"
         )

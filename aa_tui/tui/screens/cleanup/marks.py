@@ -1,9 +1,10 @@
 """Marking copies for cleanup on the results (dua's mark, review, commit): the keys and
 handlers :class:`~aa_tui.tui.screens.results.ResultsScreen` mixes in.
 
-Space marks the redundant copies of the group under the cursor (Duplicates, Quick wins), M
-every group in view, U clears, D opens the review; earlier cleanups' removed copies are read
-in a worker and shown (the title's bytes freed, ``✗`` in the lists).
+Space marks the redundant copies of the group under the cursor and moves down (as dua does;
+Duplicates, Quick wins), M every group in view, U unmarks the groups in view (every mark
+where no list is shown), z undoes that, D opens the review; earlier cleanups' removed
+copies are read in a worker and shown (the title's bytes freed, ``✗`` in the lists).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from textual.widgets import TabbedContent
 
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
+from aa_tui.tui.keymap import key_label
 from aa_tui.tui.messages import RemovedRead, ViewRead
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.group_list import GroupList
@@ -58,6 +60,8 @@ class MarkingMixin(AppScreen):
         self.marks = Marks()
         self.removed: Removed | None = None  # once read
         self.removed_groups: frozenset[str] = frozenset()
+        #: the marks before the last ``U`` (``z`` puts them back); None: nothing to undo
+        self.unmarked: tuple[dict[str, dict[str, int]], dict[str, int]] | None = None
 
     def _start_marks(self) -> None:
         for name in ("#group-list", "#wins"):
@@ -80,7 +84,9 @@ class MarkingMixin(AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="removed")
     def _load_removed(self) -> None:
         """What earlier cleanups removed, and the scan's figures after them."""
-        after = self.workspace.after_cleanup(self.scan_id, self.app.settings.insights)
+        after = self.workspace.after_cleanup(
+            self.scan_id, self.app.settings.insights, insights=False
+        )
         self.post_message(RemovedRead(after.removed, after.summary))
 
     def on_removed_read(self, message: RemovedRead) -> None:
@@ -93,15 +99,19 @@ class MarkingMixin(AppScreen):
             self._load_groups()  # each group's copies and waste, counted again
         if self.info is not None:
             self._title()
-        self._show_marks()
+        self._show_marks(undoable=True)
 
     def on_screen_resume(self) -> None:
         if self.summary is None:  # the first resume comes before on_mount has run
             return
+        self.unmarked = None  # the marks may have changed on the group's screen
         self._show_marks()
         self._load_removed()  # a cleanup may have run meanwhile
 
-    def _show_marks(self) -> None:
+    def _show_marks(self, *, undoable: bool = False) -> None:
+        if not undoable:  # marks changed since the last U: its undo would lose them
+            self.unmarked = None
+            self.refresh_bindings()
         self.query_one(MarksPane).show_marks(self.marks)
         for name in ("#group-list", "#wins"):
             self.query_one(name, GroupList).refresh()
@@ -117,6 +127,8 @@ class MarkingMixin(AppScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("mark", "mark_view"):
             return self._marking_list() is not None
+        if action == "undo_unmark":
+            return self.unmarked is not None
         return True
 
     def _refuse_likely(self) -> bool:
@@ -170,10 +182,40 @@ class MarkingMixin(AppScreen):
         self._show_marks()
 
     def action_clear_marks(self) -> None:
-        if self.marks:
+        """U: unmark the groups in view (as M marks them), or every mark where no list of
+        groups is in view; the notice says which, and ``z`` undoes it."""
+        if not self.marks:
+            return
+        before = self.marks.saved()
+        files = self.marks.files
+        glist = self._marking_list()
+        if glist is None or len(glist.view) >= len(glist.groups):
             self.marks.clear()
-            self._show_marks()
-            self.notify("Marks cleared.")
+            said = f"Every mark cleared ({fmt.counted(files, 'file')})"
+        else:
+            hashes = {str(glist.groups[i].get("hash")) for i in glist.view}
+            unmarked = self.marks.unmark_groups(hashes)
+            if not unmarked:
+                self.notify(
+                    "No marked group is in view: the marks outside it stay.", severity="warning"
+                )
+                return
+            said = (
+                f"Unmarked {fmt.counted(unmarked, 'file')} in view; "
+                f"{fmt.counted(self.marks.files, 'file')} outside it stay marked"
+            )
+        self.unmarked = before
+        self._show_marks(undoable=True)
+        self.refresh_bindings()
+        self.notify(f"{said}. {key_label(self.app, 'results.undo_unmark')} undoes it.")
+
+    def action_undo_unmark(self) -> None:
+        """z: the marks as they were before the last ``U``."""
+        if self.unmarked is None:
+            return
+        self.marks.restore(self.unmarked)
+        self._show_marks()
+        self.notify(f"Marks back: {fmt.counted(self.marks.files, 'file')}.")
 
     def action_review(self) -> None:
         """D: the review of a cleanup of the marked copies (nothing changes there yet)."""

@@ -48,6 +48,21 @@ class InsightsScreen(AppScreen):
             Binding(str(n), f"tab('{tab}')", title, show=False, id=f"insights.tab_{tab}")
             for n, (tab, title) in enumerate(TABS, start=1)
         ),
+        # Tab turns the page, as ] does: the focus stays on the rows the keys act on
+        Binding(
+            "tab,right_square_bracket",
+            "next_tab(1)",
+            "Next tab",
+            show=False,
+            id="insights.next_tab",
+        ),
+        Binding(
+            "shift+tab,left_square_bracket",
+            "next_tab(-1)",
+            "Previous tab",
+            show=False,
+            id="insights.prev_tab",
+        ),  # fmt: skip
         Binding("enter", "open_files", "Files", id="insights.files"),
         Binding("p", "next_project", "Growth of a project", id="insights.project"),
         Binding("c", "set_cap", "Storage cap", id="insights.cap"),
@@ -313,6 +328,11 @@ class InsightsScreen(AppScreen):
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         self.query_one(f"#{tab}-table", VimDataTable).focus()
+
+    def action_next_tab(self, step: int) -> None:
+        ids = [t for t, _ in TABS]
+        current = self.query_one(TabbedContent).active
+        self.action_tab(ids[(ids.index(current) + step) % len(ids)] if current in ids else "growth")
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
