@@ -56,6 +56,15 @@ def test_compare_opens_the_group_changes(app, scanned):
             for kind in ("grew", "appeared", "disappeared"):
                 table = screen.query_one(f"#changes-{kind}", VimDataTable)
                 assert table.row_count == len(getattr(screen.changes, kind))
+            # the heading is in view, not scrolled off by the tabs (found trying the app)
+            await pilot.pause()
+            head = screen.query_one("#changes-head")
+            assert "Duplicate groups from" in str(head.render())
+            assert (
+                head.region.height >= 1
+                and head.region.y < screen.query_one("#changes-tabs").region.y
+            )
+            assert screen.scroll_offset.y == 0 and screen.max_scroll_y == 0
             await pilot.press("escape")
             await until(pilot, lambda: isinstance(app.screen, CompareScreen))
 

@@ -64,7 +64,7 @@ async def _journey(app, scanned) -> None:
         assert files.shown and all(
             "pdf" in (f.file_name + f.issue_key + f.author).casefold() for f in files.shown
         )
-        await pilot.press("enter", "escape")
+        await pilot.press("enter", "escape", "escape")  # the first Escape clears the filter
         await until(pilot, lambda: app.screen is screen)
         # the month row opens exactly that month's uploads
         await pilot.press("1")
@@ -218,3 +218,29 @@ async def _stale_journey(app, scanned) -> None:
             "untouched for 180 days"
         )
         assert said in text, text
+
+
+def test_escape_on_a_filtered_list_of_files_clears_the_filter_first(app, scanned):
+    """Found trying the app: Escape after `/`, a word and Enter left the list (and its
+    filter) at once; the README promises, as the duplicate groups do, that it clears the
+    filter first."""
+    asyncio.run(_escape_journey(app, scanned))
+
+
+async def _escape_journey(app, scanned) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_insights(pilot, scanned.exact_id)
+        await pilot.press("8", "enter")  # every file
+        await until(pilot, lambda: isinstance(app.screen, FilesScreen))
+        files = app.screen
+        await until(pilot, lambda: files.listed.count > 0)
+        every = len(files.shown)
+        word = files.shown[0].file_name.split(".")[0][:6]
+        await pilot.press("slash", *word, "enter")
+        await pilot.pause()
+        assert 0 < len(files.shown) < every
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is files and files.text == "" and len(files.shown) == every
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, InsightsScreen))

@@ -283,6 +283,11 @@ async def test_cancel_stops_after_the_writes_in_flight_and_resumes(small_site, t
             await pilot.press("escape")  # stopped once more: go back, D offers the plan again
             await until(pilot, lambda: apply.state == "stopped", timeout=60)
             assert site.deleted_ids() < marked
+            # the bar is the whole plan's (found trying the app: 54 of 306 files read as 9%),
+            # and the counters say they are this run's
+            share = len(site.deleted_ids()) / len(marked)
+            assert abs(apply.query_one(ProgressBar).percentage - share) <= 1.5 / len(marked)
+            assert "This run: deleted" in str(apply.query_one("#apply-stats").render())
             await pilot.press("escape")
             await until(pilot, lambda: app.screen is results)
             screen = await review(pilot)

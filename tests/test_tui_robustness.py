@@ -185,6 +185,7 @@ def test_a_crash_prints_its_traceback_without_local_variables(tmp_path, memory_k
     assert raised == f"crashed with a token of {len(TOKEN)} characters"
     assert "Traceback" in err and raised in err  # the report is printed ...
     assert TOKEN not in out + err  # ... without the frames' variables
+    assert app_module.exit_code(app, None) == 1  # and the process says it failed (it said 0)
 
 
 def test_compare_with_a_damaged_summary_shows_a_modal(app, scanned, data_copy):

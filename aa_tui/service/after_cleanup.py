@@ -111,6 +111,8 @@ def summary_after(
     raw["quick_wins"] = _quick_wins(results, removed) if gone else summary.quick_wins
     if insights:
         raw.update(insights_of(results, settings, gone).to_summary())
+    else:  # the tables stay as saved; the totals were counted under these settings
+        raw["insight_settings"] = settings.to_dict()
     net = ScanSummary.from_dict(raw)
     net.cleaned = removed.cleaned()
     return net

@@ -363,15 +363,22 @@ def _logging_to(folder: Path) -> Iterator[None]:
             handler.close()
 
 
+def exit_code(app: AATuiApp, result: int | None) -> int:
+    """The process's exit code: what the app exited with, or Textual's own (1) when an
+    unexpected error ended it (found trying the app: a crash still exited 0)."""
+    return app.return_code or int(result or 0)
+
+
 def run_app(data_dir: str | Path | None = None, *, config: AppConfig | None = None) -> int:
     """``aa-tui`` with no arguments: the saved sites, then scans."""
     workspace = _open_workspace(data_dir)
     try:
         with _logging_to(workspace.data_dir):
-            result = AATuiApp(workspace, config=config, settings=load_settings()).run()
+            app = AATuiApp(workspace, config=config, settings=load_settings())
+            result = app.run()
     finally:
         workspace.close()
-    return int(result or 0)
+    return exit_code(app, result)
 
 
 def run_demo(data_dir: str | Path | None = None, issues: int = 3000, seed: int = 7) -> int:
@@ -400,7 +407,7 @@ def run_demo(data_dir: str | Path | None = None, issues: int = 3000, seed: int =
         finally:
             workspace.close()
         print(f"aa-tui demo: {where.farewell}")
-        return int(result or 0)
+        return exit_code(app, result)
     finally:
         if where.scratch:
             shutil.rmtree(where.path, ignore_errors=True)

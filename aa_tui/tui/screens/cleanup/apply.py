@@ -35,10 +35,11 @@ OUTCOME_STYLE = {
 }
 
 
-def stats_text(p: CleanupProgress) -> Text:
-    """The counters of one progress snapshot (also the result's first lines)."""
+def stats_text(p: CleanupProgress, *, resumed: bool = False) -> Text:
+    """The counters of one progress snapshot (also the result's first lines); a ``resumed``
+    run's counters are this run's, and say so (the plan's whole is on the bar and the result)."""
     text = Text.assemble(
-        ("Deleted ", "bold"),
+        ("This run: deleted " if resumed else "Deleted ", "bold"),
         (f"{fmt.count(p.deleted)} files", "bold green"),
         (f" ({size_text(p.freed)} freed)", "bold green"),
         f"  ·  gone already {fmt.count(p.already_gone)}  ·  left alone {fmt.count(p.skipped)}",
@@ -97,6 +98,7 @@ class CleanApplyScreen(AppScreen):
     ) -> None:
         super().__init__()
         self.plan = plan
+        self._resumed = False  # files of the plan were resolved before this run
         self.token = token
         self.options = options
         self.resume = resume
@@ -134,7 +136,7 @@ class CleanApplyScreen(AppScreen):
     def on_mount(self) -> None:
         table = self.query_one("#apply-files", VimDataTable)
         table.add_columns("Outcome", "Size", "File", "Issue", "Kept copy", "Why")
-        self.query_one("#apply-stats", Static).update(stats_text(self.last))
+        self.query_one("#apply-stats", Static).update(stats_text(self.last, resumed=self._resumed))
         if self.autostart:
             self.start()
 
@@ -178,14 +180,20 @@ class CleanApplyScreen(AppScreen):
         line = p.message or (f"{phase}: {p.done:,} of {p.total:,}" if p.total else phase)
         self.query_one("#apply-phase", Static).update(plain(line, lines=True))
         bar = self.query_one(ProgressBar)
-        if p.total and p.phase in (CleanupPhase.DELETING, CleanupPhase.COMMENTING):
+        if p.phase is CleanupPhase.DELETING and p.total:
+            # the whole plan: a resumed run's total is what was left (found trying the app:
+            # 54 of 306 files done read as 9%)
+            before = max(self.plan.files - p.total, 0)
+            self._resumed = self._resumed or before > 0
+            bar.update(total=before + p.total, progress=before + min(p.done, p.total))
+        elif p.total and p.phase is CleanupPhase.COMMENTING:
             bar.update(total=p.total, progress=min(p.done, p.total))
         elif p.phase is CleanupPhase.DONE:  # stopped part-way: the bar stays where it was
-            done = min(p.done, p.total) if p.total else 1
-            bar.update(total=p.total or 1, progress=done)
+            if bar.total is None:
+                bar.update(total=1, progress=1 if p.total and p.done >= p.total else 0)
         else:
             bar.update(total=None)
-        self.query_one("#apply-stats", Static).update(stats_text(p))
+        self.query_one("#apply-stats", Static).update(stats_text(p, resumed=self._resumed))
         if p.last is not None and p.last.attachment_id not in self.listed:
             self.add_result(p.last)
 

@@ -39,6 +39,8 @@ class GroupChangesScreen(AppScreen):
     ]
     DEFAULT_CSS = """
     GroupChangesScreen #changes-head { padding: 0 1; height: auto; }
+    GroupChangesScreen TabbedContent { height: 1fr; }
+    GroupChangesScreen TabPane { padding: 0; }
     GroupChangesScreen VimDataTable { height: 1fr; }
     """
 
@@ -73,8 +75,10 @@ class GroupChangesScreen(AppScreen):
         counts = ", ".join(
             f"{fmt.count(len(getattr(changes, kind)))} {title.lower()}" for kind, title in KINDS
         )
+        same = not any(getattr(changes, kind) for kind, _ in KINDS)
         self.query_one("#changes-head", Static).update(
             f"Duplicate groups from {self.older_id} to {self.newer_id}: {counts}"
+            + (". The two scans hold the same duplicate groups." if same else "")
         )
         for kind, _ in KINDS:
             self._fill(self.query_one(f"#changes-{kind}", VimDataTable), getattr(changes, kind))

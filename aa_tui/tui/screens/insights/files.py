@@ -206,8 +206,14 @@ class FilesScreen(AppScreen):
         )
 
     def action_back(self) -> None:
+        """Escape: leave the filter box, then clear the filter, then leave the list (as the
+        duplicate groups do; README: on a filtered list it first clears the filter)."""
         box = self.query_one("#files-filter", Input)
         if box.has_focus:
             self.query_one(VimDataTable).focus()
+            return
+        if self.text:
+            box.value = ""  # Input.Changed refilters
+            box.remove_class("shown")
             return
         self.app.pop_screen()
