@@ -64,7 +64,7 @@ class BreakdownPane(Vertical):
         Binding("slash", "filter", "Filter", id="breakdown.filter"),
     ]
     DEFAULT_CSS = """
-    BreakdownPane #caption { padding: 0 1; color: $text-muted; height: 1; }
+    BreakdownPane #caption { padding: 0 1; color: $text-muted; height: auto; }
     BreakdownPane #row-filter { display: none; }
     BreakdownPane #row-filter.shown { display: block; }
     BreakdownPane VimDataTable { height: 1fr; }

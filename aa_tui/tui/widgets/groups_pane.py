@@ -45,7 +45,7 @@ class GroupsPane(Vertical):
     ]
     DEFAULT_CSS = """
     GroupsPane FilterInput { margin: 0 0; }
-    GroupsPane #groups-status { padding: 0 1; height: 1; color: $text-muted; }
+    GroupsPane #groups-status { padding: 0 1; height: auto; color: $text-muted; }
     GroupsPane #filter-problem { padding: 0 1; height: auto; color: $error; display: none; }
     """
 

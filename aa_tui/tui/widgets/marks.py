@@ -151,7 +151,7 @@ class MarksPane(Static):
 
     DEFAULT_CSS = """
     MarksPane {
-        height: 1; padding: 0 1; display: none;
+        height: auto; padding: 0 1; display: none;
         background: $warning-muted; color: $foreground; text-style: bold;
     }
     MarksPane.-shown { display: block; }
