@@ -72,8 +72,8 @@ def test_missing_months_count_as_no_uploads():
 
 def test_no_growth_over_the_cap_and_too_little_history():
     flat = forecast({m: 0 for m in history(0)}, now=NOW, stored=10 * GB, cap=20 * GB)
-    assert flat.steps[0].state == NEVER and cap_date_text(flat.steps[0]) == "not at this rate"
-    assert "not reached at this rate" in forecast_sentence(flat)
+    assert flat.steps[0].state == NEVER and cap_date_text(flat.steps[0]) == "not in 100 years"
+    assert "never reached at this rate" in forecast_sentence(flat)
     over = forecast(
         history(GB),
         now=NOW,
@@ -155,3 +155,14 @@ def test_the_app_and_the_html_report_say_when_the_cap_is_reached(app, scanned, t
     written = json.loads(report.read_text())["forecast"]
     assert written["sentence"] == said and written["rate"] == expected.rate
     assert [d["month"] for d in written["steps"]] == [d.month for d in expected.steps]
+
+
+def test_the_months_gained_are_the_calendar_months_between_the_dates_shown():
+    """Found trying the app: 'Jun 2030, +13 mo' after 'Apr 2029' (14 calendar months): the
+    gain was the fractional months between the two moments, not between the months shown."""
+    uploads = {f"2025-{m:02d}": GB for m in range(1, 13)}
+    # at 1 GB a month from 15 January: 0.6 months is early February, 1.4 months late February
+    steps = [("as it is", 100 * GB), ("duplicates", int(99.2 * GB))]
+    f = forecast(uploads, now=NOW, stored=100 * GB, cap=int(100.6 * GB), steps=steps)
+    assert [d.month for d in f.steps] == ["2026-02", "2026-02"]
+    assert cap_date_text(f.steps[1]) == "Feb 2026"  # the same month: no "+1 mo"

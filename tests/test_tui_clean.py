@@ -478,7 +478,7 @@ async def test_the_figures_after_a_cleanup_are_net_of_it_and_back_after_a_restor
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, GroupDetailScreen))
         head = str(app.screen.query_one("#group-head").render())
-        assert "wasted 0 B" in head and "× 1 copies" in head
+        assert "wasted 0 B" in head and "× 1 copy " in head
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is results)
         # the what-if starts from what the site holds now

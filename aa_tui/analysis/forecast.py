@@ -24,7 +24,7 @@ from aa_tui.model.forecast import NEVER, NO_CAP, OVER, REACHED, CapDate, Forecas
 TREND_MONTHS = 12  # the months the rate is drawn from, at most
 MIN_MONTHS = 6  # fewer complete months of history: no trend
 DAYS_A_MONTH = 365.2425 / 12
-HORIZON_MONTHS = 100 * 12  # further than this: "not at this rate"
+HORIZON_MONTHS = 100 * 12  # further than this: "not in 100 years"
 
 
 def _index(month: str) -> int:
@@ -84,10 +84,18 @@ def forecast(
     for step, level in levels:
         date = _cap_date(step, level, rate, cap, now)
         base = dates[0].months if dates and dates[0].state == REACHED else None
+        first = _month_index(dates[0].month) if base is not None else 0
         if dates and base is not None and date.months is not None and date.state == REACHED:
-            date = replace(date, gained=date.months - base)
+            # in the calendar months shown (Apr 2029 -> Jun 2030 is +14, whatever the days)
+            date = replace(date, gained=float(_month_index(date.month) - first))
         dates.append(date)
     return Forecast(rate, tuple(months), stored, removed, cap, tuple(dates))
+
+
+def _month_index(month: str) -> int:
+    """``YYYY-MM`` as a count of months (for calendar differences)."""
+    year, _, number = month.partition("-")
+    return int(year) * 12 + int(number) - 1
 
 
 def _cap_date(step: str, level: int, rate: int, cap: int | None, now: datetime) -> CapDate:

@@ -89,20 +89,20 @@ def forecast_sentence(forecast: Forecast) -> str:
         return f"At {rate} ({trend}); state the plan's cap to see when it is reached."
     cap = cap_text(forecast.cap)
     if forecast.rate <= 0:
-        return f"Storage is not growing ({trend}): the {cap} cap is not reached at this rate."
+        return f"Storage is not growing ({trend}): the {cap} cap is never reached at this rate."
     now = forecast.steps[0] if forecast.steps else None
     if now is None or now.state != REACHED:
         if now is not None and now.state == OVER:
             return f"At {rate} ({trend}), the site is already over its {cap} cap."
-        return f"At {rate} ({trend}), the {cap} cap is not reached at this rate."
+        return f"At {rate} ({trend}), the {cap} cap is not reached within 100 years."
     return f"At {rate} ({trend}), the {cap} cap is reached in {month_name(now.month)}."
 
 
 def cap_date_text(date: CapDate) -> str:
-    """A what-if row's cell: ``Mar 2027``, ``Sep 2027, +6 mo``, ``over now``, ``not at this
-    rate`` (or "" when there is no cap)."""
+    """A what-if row's cell: ``Mar 2027``, ``Sep 2027, +6 mo``, ``over now``, ``not in 100
+    years`` (or "" when there is no cap)."""
     if date.state != REACHED:
-        return {OVER: "over now", NEVER: "not at this rate"}.get(date.state, "")
+        return {OVER: "over now", NEVER: "not in 100 years"}.get(date.state, "")
     text = month_name(date.month, short=True)
     if date.gained:
         text += f", +{date.gained:.0f} mo"

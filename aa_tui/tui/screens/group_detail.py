@@ -71,7 +71,8 @@ class GroupDetailScreen(AppScreen):
         g = self.group
         head = Text.assemble(
             (visible(g["file_name"]), "bold"),
-            f"  ·  {size_text(g['size'])} × {fmt.count(g['copies'])} copies  ·  wasted ",
+            f"  ·  {size_text(g['size'])} × {fmt.count(g['copies'])} "
+            f"{'copy' if g['copies'] == 1 else 'copies'}  ·  wasted ",
             (size_text(g["wasted_size"]), "bold red"),
             f"\n{visible(g.get('mime_type') or 'unknown type')}  ·  ",
             (LIKELY, "yellow") if g.get("likely") else g["hash"],  # "sha256:<hex>"

@@ -200,9 +200,10 @@ class MarkingMixin(AppScreen):
                     "No marked group is in view: the marks outside it stay.", severity="warning"
                 )
                 return
-            said = (
-                f"Unmarked {fmt.counted(unmarked, 'file')} in view; "
-                f"{fmt.counted(self.marks.files, 'file')} outside it stay marked"
+            said = f"Unmarked {fmt.counted(unmarked, 'file')} in view" + (
+                f"; {fmt.counted(self.marks.files, 'file')} outside it stay marked"
+                if self.marks.files
+                else ""
             )
         self.unmarked = before
         self._show_marks(undoable=True)
