@@ -123,9 +123,17 @@ async def until(pilot, predicate, timeout: float = 30.0) -> None:
 async def wait_for_workers(pilot) -> None:
     """Wait for the app's workers, scans aside (pytest-textual-snapshot waits only for
     animations)."""
-    workers = [w for w in pilot.app.workers if w.group != "scan"]
-    if workers:
-        await pilot.app.workers.wait_for_complete(workers)
+    from textual.worker import WorkerCancelled
+
+    for _ in range(5):
+        workers = [w for w in pilot.app.workers if w.group != "scan" and not w.is_finished]
+        if not workers:
+            break
+        try:
+            await pilot.app.workers.wait_for_complete(workers)
+            break
+        except WorkerCancelled:  # a worker a newer one replaced, or whose screen closed: wait on
+            continue
     await pilot.pause()
 
 
