@@ -58,6 +58,7 @@ class GroupsPane(Vertical):
         self.likely = likely
         self._debounce: Timer | None = None
         self._warmed = False
+        self._cleaned = 0  # groups a cleanup left with one copy
         #: the breakdown row this list was drilled into from (its share of each group)
         self.drill: Drill | None = None
 
@@ -81,6 +82,9 @@ class GroupsPane(Vertical):
     def set_index(self, index: GroupIndex) -> None:
         self.index = index
         self._warmed = False
+        # groups a cleanup left with one copy: no longer duplicates (the Overview counts
+        # without them), still listed so that what was removed can be seen
+        self._cleaned = sum(1 for g in index.groups if int(g.get("copies") or 0) < 2)
         self.apply()
 
     def apply(self, *, keep: bool = False) -> None:
@@ -106,6 +110,8 @@ class GroupsPane(Vertical):
         )
         self.group_list.set_view(self.index.groups, view, keep=keep, shares=shares)
         shown = f"{len(view):,} of {total:,} groups" if self.filter.active else f"{total:,} groups"
+        if self._cleaned:
+            shown += f" ({self._cleaned:,} cleaned: one copy left)"
         direction = "smallest first" if self.reverse else "biggest first"
         if self.sort == "name":
             direction = "Z to A" if self.reverse else "A to Z"
