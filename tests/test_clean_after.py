@@ -142,6 +142,16 @@ def test_every_figure_after_a_cleanup_is_net_of_it_and_comes_back_after_a_restor
     assert "Stored after cleanup" in html and f"{len(gone):,} files removed" in html
     assert f"<b>{size_text(truth.total_size)}</b>" in html
     assert f"<b>{size_text(scanned.totals.total_size)}</b>" not in html
+    # the CSV tables too: the scan's totals, and beside them the totals after cleanup
+    import csv
+
+    workspace.export(scan_id, csv_dir=tmp_path / "csv")
+    with open(tmp_path / "csv" / "totals_after_cleanup.csv", encoding="utf-8") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (int(row["total_files"]), int(row["total_size"])) == (
+        truth.total_files,
+        truth.total_size,
+    )
 
     # a restore puts every file back: the figures are the scan's again
     site.restore(tmp_path / "a1")

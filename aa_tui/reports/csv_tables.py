@@ -94,6 +94,10 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
 
     totals = {k: v for k, v in report["totals"].items() if not isinstance(v, dict)}
     emit("totals", list(totals), [totals])
+    after = report.get("totals_after_cleanup")
+    if isinstance(after, dict):  # as in the JSON: what the site holds after its cleanups
+        net = {k: v for k, v in after.items() if not isinstance(v, dict)}
+        emit("totals_after_cleanup", list(net), [net])
     for name in TABLES:
         emit(name, ["key", "files", "size", "duplicate_files", "wasted_size"], report[name])
     group_columns = ["hash", "size", "file_name", "mime_type", "copies", "wasted_size", "likely"]
