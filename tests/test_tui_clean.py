@@ -223,8 +223,10 @@ async def test_mark_all_in_view_follows_the_filter(site):
         pane = results.query_one("#groups-pane")
         # the list says how many of its groups are duplicates no more (found trying the app:
         # "220 groups" over an Overview counting 204)
-        status = str(pane.query_one("#groups-status").render())
-        assert "(1 cleaned: one copy left)" in status, status
+        await until(
+            pilot,
+            lambda: "(1 cleaned: one copy left)" in str(pane.query_one("#groups-status").render()),
+        )
         from aa_tui.tui.group_index import GroupFilter
 
         pane.set_filter(GroupFilter.parse("project:OPS"))
