@@ -450,3 +450,27 @@ def test_a_screen_closed_as_soon_as_it_opens_never_crashes_the_app(app, scanned)
 
     running, code = run(journey())
     assert running and code is None
+
+
+def test_history_shows_a_stopped_scans_reason_as_text(tmp_path, memory_keyring):
+    """A failed scan's reason quotes Jira (its JQL error echoes the query): History's hint line
+    shows it literally, markup and control characters made visible."""
+    store = Store(tmp_path / "data")
+    store.save_scan(
+        ScanInfo(
+            id=new_scan_id(), site="https://acme.atlassian.net", email="ana@acme.io",
+            scope=Scope(jql="x"), started_at="2026-10-01T09:00:00+00:00", status="failed",
+            message="Jira refused the search: [/] near [bold red]x\x1b[31mEVIL",
+        )
+    )  # fmt: skip
+    store.close()
+    app = make_app(tmp_path / "data", backend=memory_keyring)
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(HistoryScreen())
+            await wait_for_workers(pilot)
+            return str(app.screen.query_one("#history-hint").render())
+
+    hint = run(journey())
+    assert "[/] near [bold red]x␛[31mEVIL" in hint and "\x1b" not in hint

@@ -13,6 +13,7 @@ from aa_tui.model.units import size_text
 from aa_tui.service.errors import CredentialsError, StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.keymap import key_label
+from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.widgets.header import AppHeader
@@ -72,7 +73,7 @@ class HistoryScreen(AppScreen):
                 hint += (
                     " A resume would be refused the same: start a new scan of a corrected scope."
                 )
-        self.query_one("#history-hint", Static).update(hint)
+        self.query_one("#history-hint", Static).update(plain(hint, lines=True))  # Jira's words
 
     def on_mount(self) -> None:
         table = self.query_one(VimDataTable)
