@@ -49,6 +49,7 @@ def _modules_containing(needle: str) -> list[str]:
         ("A-Za-z0-9_]", "model/records.py"),  # what a project (and issue) key is
         ("naturalsize(", "model/units.py"),  # how a size is written
         ("ipaddress.ip_address(", "jira/site.py"),  # what loopback is
+        ("os.open(directory", "durable.py"),  # a folder synced (the store's and the archive's)
     ],
 )
 def test_a_helper_has_one_home(needle, home):

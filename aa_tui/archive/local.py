@@ -26,6 +26,7 @@ import orjson
 
 from aa_tui.archive.manifest import MANIFEST, read_manifest
 from aa_tui.archive.protocol import ArchiveKey, Check, HashMismatch, Source, Stored
+from aa_tui.durable import fsync_dir
 from aa_tui.model.records import ISSUE_KEY
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
@@ -51,21 +52,6 @@ def safe_part(text: str, fallback: str) -> str:
 def relative_path(key: ArchiveKey) -> str:
     issue = key.issue_key if ISSUE_KEY.match(key.issue_key) else safe_part(key.issue_key, "issue")
     return f"{issue}/{safe_part(key.attachment_id + '-' + key.file_name, key.attachment_id)}"
-
-
-def _fsync_dir(directory: Path) -> None:
-    # A rename is durable once its folder is synced (store.atomic has the same for the store;
-    # the archive is a sibling layer and does not import it).
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
 
 
 def _sha256_of(path: Path) -> str:
@@ -150,7 +136,7 @@ class LocalArchive:
                 raise HashMismatch(actual)
             os.replace(part, path)
             kept = True
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
         finally:
             if not kept:
                 with contextlib.suppress(FileNotFoundError):

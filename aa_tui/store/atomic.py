@@ -12,6 +12,7 @@ from typing import Any, cast
 import orjson
 from tinydb.storages import Storage
 
+from aa_tui.durable import fsync_dir
 from aa_tui.store.errors import StoreDamagedError
 
 __all__ = ["AtomicJSONStorage", "StoreDamagedError", "read_json_file", "write_atomic"]
@@ -38,19 +39,6 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
-
-
-def fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
 
 
 def read_json_file(path: Path) -> Any:
