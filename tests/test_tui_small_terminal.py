@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers.tui import until, wait_for_workers
+from helpers.tui import shoot, until, wait_for_workers
 from textual.widgets import Footer
 
 from aa_tui.tui.screens.group_detail import GroupDetailScreen
@@ -126,19 +126,7 @@ def test_the_live_scan_and_the_insights_title_fit_80_columns(app, scanned):
 # -- snapshots at 80x24 (issue 19 #8, #10): nothing cut, every border drawn ------------------------
 def shoot_small(snap_compare, app, *steps) -> bool:
     """As helpers.tui.shoot, at 80x24."""
-
-    async def run_before(pilot) -> None:
-        await pilot.pause()
-        await wait_for_workers(pilot)
-        for step in steps:
-            if isinstance(step, str):
-                await pilot.press(step)
-            else:
-                await step(pilot)
-            await wait_for_workers(pilot)
-        await pilot.pause()
-
-    return snap_compare(app, terminal_size=SMALL, run_before=run_before)
+    return shoot(snap_compare, app, *steps, pause_after=True, size=SMALL)
 
 
 def results(scan_id: str):

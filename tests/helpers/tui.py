@@ -213,9 +213,9 @@ def store_synthetic_scan(data_dir: Path, n: int) -> str:
     return info.id
 
 
-def shoot(snap_compare, app, *steps, pause_after: bool = False) -> bool:
+def shoot(snap_compare, app, *steps, pause_after: bool = False, size=SIZE) -> bool:
     """Run ``steps`` (coroutines taking the pilot, or key names) with the workers waited for
-    after each, then compare the app's picture with its snapshot."""
+    after each, then compare the app's picture (``size`` columns and rows) with its snapshot."""
 
     async def run_before(pilot) -> None:
         await pilot.pause()
@@ -229,4 +229,4 @@ def shoot(snap_compare, app, *steps, pause_after: bool = False) -> bool:
         if pause_after:
             await pilot.pause()
 
-    return snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    return snap_compare(app, terminal_size=size, run_before=run_before)
