@@ -282,12 +282,13 @@ class Workspace:
         scan_id: str,
         settings: InsightSettings | None = None,
         *,
-        results: ScanResults | None = None,
+        removed: Removed | None = None,
     ) -> Forecast:
         """When the site reaches ``settings.cap`` at its recent rate, net of what cleanups
-        removed since the scan, and how far each what-if step pushes that date."""
-        removed = self.removed(scan_id).ids if self._store.has_results(scan_id) else frozenset()
-        return forecast_of(results or self.results(scan_id), settings, removed)
+        removed since the scan (``removed``, when the caller has read it already), and how far
+        each what-if step pushes that date."""
+        gone = (removed if removed is not None else self.removed(scan_id)).ids
+        return forecast_of(self.results(scan_id), settings, gone)
 
     def export_files(
         self,

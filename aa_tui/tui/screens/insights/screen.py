@@ -109,7 +109,9 @@ class InsightsScreen(AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="insights")
     def _load(self) -> None:
         after = self.workspace.after_cleanup(self.scan_id, self.app.settings.insights)
-        forecast = self.workspace.forecast(self.scan_id, self.app.settings.insights)
+        forecast = self.workspace.forecast(
+            self.scan_id, self.app.settings.insights, removed=after.removed
+        )
         self.post_message(InsightsRead(after.summary, after.insights, forecast))
 
     def on_insights_read(self, message: InsightsRead) -> None:
