@@ -391,10 +391,6 @@ class Cleanup:
                     freed[row.scan_id] = freed.get(row.scan_id, 0) + d.size
         return {scan: Cleaned(n, freed.get(scan, 0)) for scan, n in files.items()}
 
-    def removed_section(self, scan_id: str) -> dict[str, Any] | None:
-        """The report's additive ``cleanup`` object (``None`` when nothing was removed)."""
-        return self.removed(scan_id).section()
-
     # -- restore --------------------------------------------------------------------------------
     def restore_plan(self, manifest: Path) -> RestorePlan:
         """What restoring ``manifest`` (an archive's manifest file, or its folder) would
