@@ -6,7 +6,7 @@ from __future__ import annotations
 from aa_tui.analysis.forecast import forecast, net_levels, removed_by_month_and_step
 from aa_tui.model.forecast import Forecast
 from aa_tui.model.insights import InsightSettings
-from aa_tui.service.insights import insights_of, scan_now, table_and_facts
+from aa_tui.service.insights import insights_of, scan_facts, scan_now, scan_table
 from aa_tui.store.results import ScanResults
 
 
@@ -24,7 +24,8 @@ def forecast_of(
     by_month: dict[str, int] = {}
     by_step = [0] * 5
     if removed:  # the file table is read only when something was removed
-        table, facts = table_and_facts(results, insights.settings)
+        table = scan_table(results)
+        facts = scan_facts(table, now, insights.settings)
         by_month, by_step = removed_by_month_and_step(table, facts, removed)
     gone = sum(by_step)
     uploads = {

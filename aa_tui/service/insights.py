@@ -41,7 +41,6 @@ __all__ = [
     "scan_facts",
     "scan_now",
     "scan_table",
-    "table_and_facts",
 ]
 
 
@@ -111,13 +110,6 @@ def scan_table(results: ScanResults, gone: frozenset[str] = frozenset()) -> File
 def scan_facts(table: FileTable, now: datetime, settings: InsightSettings) -> Facts:
     """What ``table`` says under ``settings`` (kept with the table)."""
     return _TABLES.facts(table, now, settings)
-
-
-def table_and_facts(results: ScanResults, settings: InsightSettings) -> tuple[FileTable, Facts]:
-    """The scan's file table and its facts as of the scan's finish (both kept for the next
-    list)."""
-    table = scan_table(results)
-    return table, _TABLES.facts(table, scan_now(results.summary()), settings)
 
 
 def scan_now(summary: ScanSummary) -> datetime:
