@@ -46,7 +46,7 @@ def hit():
     return calls[0] == nth
 
 from aa_tui.archive import local
-from aa_tui.jira.cloud import writes
+from aa_tui.jira import writes
 
 def before(cls, name):
     real = getattr(cls, name)
@@ -66,13 +66,13 @@ def after(cls, name):
     setattr(cls, name, patched)
 
 if point == "before-delete":
-    before(writes.CloudWrites, "delete_attachment")
+    before(writes.SiteWrites, "delete_attachment")
 elif point == "after-delete":
-    after(writes.CloudWrites, "delete_attachment")
+    after(writes.SiteWrites, "delete_attachment")
 elif point == "before-manifest":
     before(local.LocalArchive, "append_line")
 elif point == "after-comment":
-    after(writes.CloudWrites, "add_comment")
+    after(writes.SiteWrites, "add_comment")
 
 from aa_tui.cli import main
 sys.exit(main(sys.argv[1:]))

@@ -3,7 +3,7 @@
 The REST v3 calls aa-tui makes, on one ``httpx.Client`` per origin. Requests go through
 :class:`~aa_tui.jira.transport.GovernedTransport` (governor, retries, ``Retry-After``);
 attachment bytes through :class:`~aa_tui.jira.cloud.downloads.Downloads`; a cleanup's calls
-through :class:`~aa_tui.jira.cloud.writes.CloudWrites`. The media origin's client carries no
+through :class:`~aa_tui.jira.writes.SiteWrites`. The media origin's client carries no
 credentials and keeps no cookies.
 """
 
@@ -20,10 +20,10 @@ import httpx
 
 from aa_tui import __version__
 from aa_tui.jira.auth import Auth
+from aa_tui.jira.cloud.adf import adf_text, to_adf
 from aa_tui.jira.cloud.downloads import Downloads
-from aa_tui.jira.cloud.responses import check_auth, error_text, json_of
+from aa_tui.jira.cloud.responses import check_auth
 from aa_tui.jira.cloud.search import id_pages
-from aa_tui.jira.cloud.writes import CloudWrites
 from aa_tui.jira.document import Document
 from aa_tui.jira.errors import NotJiraError, QueryRejected, RequestRejected
 from aa_tui.jira.governor import RateGovernor
@@ -38,8 +38,10 @@ from aa_tui.jira.protocol import (
     ServerInfo,
     Sink,
 )
+from aa_tui.jira.responses import error_text, json_of
 from aa_tui.jira.site import normalize_site_url
 from aa_tui.jira.transport import READ_JSON, Controls, GovernedTransport, NoCookies
+from aa_tui.jira.writes import Dialect, SiteWrites
 from aa_tui.logs import register_secret
 
 log = logging.getLogger(__name__)
@@ -117,7 +119,7 @@ class CloudClient:
             transport=transport(False),
         )
         self._downloads = Downloads(self._api, self._media, self._controls, self.site, email)
-        self._writes: CloudWrites | None = None
+        self._writes: SiteWrites | None = None
         self._writes_lock = threading.Lock()
 
     @property
@@ -290,13 +292,19 @@ class CloudClient:
         """Whether Jira's answers show the endpoints of ``a`` and ``b`` to be two buckets."""
         return self.governor.apart(SCOPE_ENDS[a], SCOPE_ENDS[b])
 
-    # -- a cleanup's calls (aa_tui.jira.cloud.writes) -------------------------------------------
+    # -- a cleanup's calls (aa_tui.jira.writes) -------------------------------------------------
     @property
-    def writes(self) -> CloudWrites:
+    def writes(self) -> SiteWrites:
         """The cleanup's calls, made on first use (they wrap the governor from then on)."""
         with self._writes_lock:
             if self._writes is None:
-                self._writes = CloudWrites(self._api, self._controls, self.site, self.email)
+                dialect = Dialect(
+                    api="/rest/api/3",
+                    comment_body=to_adf,
+                    comment_text=adf_text,
+                    check_auth=lambda response: check_auth(response, self.site, self.email),
+                )
+                self._writes = SiteWrites(self._api, self._controls, self.site, dialect)
             return self._writes
 
     @property

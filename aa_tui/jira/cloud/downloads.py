@@ -12,39 +12,22 @@ governed transport; the retries are :func:`~aa_tui.jira.transport.retrying`'s.
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import httpx
 
+from aa_tui.jira.byte_feed import DOWNLOAD_BACKOFF, ReadState, Sink, feed, range_header
 from aa_tui.jira.cloud.responses import check_auth
 from aa_tui.jira.errors import RequestRejected
 from aa_tui.jira.site import same_origin
-from aa_tui.jira.transport import NO_RETRY, Controls, Retry, retrying, short
-from aa_tui.model.errors import Cancelled
-
-STREAM_CHUNK = 256 * 1024
-#: Waits between download retries are a quarter of the API's: nothing is lost by trying again.
-DOWNLOAD_BACKOFF = 0.25
+from aa_tui.jira.transport import NO_RETRY, Controls, Retry, retrying
 
 #: Media links kept (one per file, the most recently used): a file's head, tail and full reads
 #: come close together, so this many covers every file in flight with room to spare.
 MAX_LINKS = 4096
-
-Sink = Callable[[bytes], None]
-
-
-@dataclass
-class _Read:
-    """Where one ``read`` is: the next byte wanted and the bytes seen on the network."""
-
-    position: int
-    end: int | None
-    network: int = 0
 
 
 class Downloads:
@@ -81,7 +64,7 @@ class Downloads:
     def read(self, attachment_id: str, start: int, end: int | None, sink: Sink) -> int:
         """Feed bytes ``start..end`` (inclusive; ``end=None``: to the end) of an attachment to
         ``sink`` in order, exactly once each; returns the bytes read off the network."""
-        state = _Read(start, end)
+        state = ReadState(start, end)
         retrying(
             self._controls,
             f"reading attachment {attachment_id}",
@@ -90,7 +73,7 @@ class Downloads:
         return state.network
 
     # -- one attempt ----------------------------------------------------------------------------
-    def _attempt(self, attachment_id: str, state: _Read, sink: Sink) -> None:
+    def _attempt(self, attachment_id: str, state: ReadState, sink: Sink) -> None:
         """Read from the file's media link when one is kept; else ask Jira for the bytes with
         the ``Range`` already set (so if Jira serves them itself they are these): a redirect
         gives the link, kept for the file's next reads."""
@@ -117,7 +100,7 @@ class Downloads:
         self._keep(attachment_id, fresh)
         self._read_link(fresh, attachment_id, state, sink)
 
-    def _read_link(self, link: _Link, attachment_id: str, state: _Read, sink: Sink) -> None:
+    def _read_link(self, link: _Link, attachment_id: str, state: ReadState, sink: Sink) -> None:
         answer = self._send(self._media, link.url, state)
         if answer.status_code in (401, 403):
             # The signed link expired (or was refused): ask Jira for a fresh one. A link that
@@ -132,12 +115,8 @@ class Downloads:
         link.served = True
         self._consume(answer, attachment_id, state, sink, media=True)
 
-    def _send(self, client: httpx.Client, url: str, state: _Read) -> httpx.Response:
-        headers = {
-            "Range": f"bytes={state.position}-" + ("" if state.end is None else str(state.end)),
-            # Hash the file's bytes, never a compressed encoding of them.
-            "Accept-Encoding": "identity",
-        }
+    def _send(self, client: httpx.Client, url: str, state: ReadState) -> httpx.Response:
+        headers = range_header(state)
         request = client.build_request("GET", url, headers=headers, extensions={NO_RETRY: True})
         try:
             return client.send(request, stream=True)
@@ -151,7 +130,7 @@ class Downloads:
         self,
         response: httpx.Response,
         attachment_id: str,
-        state: _Read,
+        state: ReadState,
         sink: Sink,
         *,
         media: bool,
@@ -167,50 +146,7 @@ class Downloads:
                 raise RequestRejected(
                     f"Attachment {attachment_id} cannot be read: HTTP {status}.", status
                 )
-            if status not in (200, 206):
-                raise Retry(f"unexpected HTTP {status}", backoff=DOWNLOAD_BACKOFF)
-            start = state.position
-            if status == 206 and _range_start(response) not in (None, start):
-                raise Retry("the server sent another range", backoff=DOWNLOAD_BACKOFF)
-            skip = start if status == 200 else 0
-            remaining = None if state.end is None else state.end - start + 1
-            delivered = got = 0
-            try:
-                for chunk in response.iter_bytes(STREAM_CHUNK):
-                    state.network += len(chunk)
-                    got += len(chunk)
-                    if skip:
-                        if len(chunk) <= skip:
-                            skip -= len(chunk)
-                            continue
-                        chunk = chunk[skip:]
-                        skip = 0
-                    if remaining is not None and len(chunk) >= remaining:
-                        sink(chunk[:remaining])
-                        state.position += remaining
-                        return
-                    sink(chunk)
-                    delivered += len(chunk)
-                    state.position += len(chunk)
-                    if remaining is not None:
-                        remaining -= len(chunk)
-                    if self._controls.cancel.is_set():
-                        raise Cancelled()
-            except (httpx.TransportError, httpx.DecodingError) as exc:
-                raise Retry(
-                    short(exc), progressed=delivered > 0, backoff=DOWNLOAD_BACKOFF
-                ) from None
-            expected = response.headers.get("content-length")
-            if expected is not None and expected.isdigit() and got < int(expected):
-                raise Retry(
-                    "download ended early", progressed=delivered > 0, backoff=DOWNLOAD_BACKOFF
-                )
-            if state.end is not None and state.position <= state.end:
-                raise Retry(
-                    f"answered without all its bytes ({got} read)",
-                    progressed=delivered > 0,
-                    backoff=DOWNLOAD_BACKOFF,
-                )
+            feed(response, state, sink, self._controls.cancel)
 
 
 @dataclass(eq=False)
@@ -227,9 +163,3 @@ def _location(response: httpx.Response) -> str | None:
         response.close()
         return location
     return None
-
-
-def _range_start(response: httpx.Response) -> int | None:
-    """The first byte of a 206's ``Content-Range: bytes a-b/n`` (None when absent or odd)."""
-    match = re.match(r"\s*bytes\s+(\d+)-", response.headers.get("content-range", ""))
-    return int(match.group(1)) if match else None

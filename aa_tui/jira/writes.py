@@ -1,11 +1,13 @@
-"""Jira Cloud's write calls of a cleanup: delete, comment, upload, and the reads that guard them.
+"""A cleanup's calls on a Jira site: delete, comment, upload, and the reads that guard them.
 
-Every request goes through the client's one governed transport (``CloudClient.http``): the
+Jira Cloud (REST v3, comments in ADF) and Data Center (REST v2, comments in wiki markup) make
+the same calls under another API root; :class:`Dialect` holds what differs. Every request goes
+through the client's one governed transport: the
 governor's gate, its feedback, and :func:`~aa_tui.jira.transport.retrying` (the package's only
 retry loop). Writes are sent one attempt at a time (``NO_RETRY``) so that each retry can be
 made safe first:
 
-* ``DELETE /rest/api/3/attachment/{id}``: a 404 after an attempt whose answer was lost (or
+* ``DELETE <api>/attachment/{id}``: a 404 after an attempt whose answer was lost (or
   after a DELETE sent by an earlier run) means the delete happened: :attr:`Deleted.DELETED`.
 * ``POST .../comment`` and ``POST .../attachments`` are not idempotent: before a retry the
   caller's ``already`` check looks for the comment or file the lost attempt may have made.
@@ -22,17 +24,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import httpx
 
-from aa_tui.jira.cloud.adf import adf_text, to_adf
-from aa_tui.jira.cloud.responses import check_auth, error_text, json_of
 from aa_tui.jira.document import Document
 from aa_tui.jira.errors import Forbidden, IssueBusy, NotJiraError, RequestRejected
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.protocol import AttachmentMeta, Comment, Deleted
+from aa_tui.jira.responses import error_text, json_of
 from aa_tui.jira.transport import NO_RETRY, READ_JSON, Controls, Retry, retrying
 
 T = TypeVar("T")
@@ -78,17 +80,28 @@ class ReasonTap:
         return getattr(self._inner, name)
 
 
-class CloudWrites:
+@dataclass(frozen=True)
+class Dialect:
+    """What one deployment's calls differ in."""
+
+    api: str  # the REST root: ``/rest/api/3`` (Cloud) or ``/rest/api/2`` (Data Center)
+    comment_body: Callable[[Document], Any]  # a comment's ``body`` as the site takes it
+    comment_text: Callable[[Any], str]  # the plain text of a comment's ``body`` as it gives it
+    check_auth: Callable[[httpx.Response], None]  # raises when the credentials were refused
+
+
+class SiteWrites:
     """The cleanup's calls on the Jira origin of one client (thread-safe, like the client).
 
     Made on the client's first cleanup call; from then on the client's governor is wrapped in a
     :class:`ReasonTap`."""
 
-    def __init__(self, http: httpx.Client, controls: Controls, site: str, user: str) -> None:
+    def __init__(self, http: httpx.Client, controls: Controls, site: str, dialect: Dialect) -> None:
         self._http = http
         self._controls = controls
         self._site = site
-        self._user = user
+        self._dialect = dialect
+        self._api = dialect.api
         governor: RateGovernor | ReasonTap = controls.governor
         if not isinstance(governor, ReasonTap):
             governor = ReasonTap(governor)
@@ -103,7 +116,7 @@ class CloudWrites:
     # -- reads (retried by the transport) -------------------------------------------------------
     def _read(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         response = self._http.request(method, path, extensions={READ_JSON: True}, **kwargs)
-        check_auth(response, self._site, self._user)
+        self._dialect.check_auth(response)
         return response
 
     def _rejected(self, response: httpx.Response, what: str) -> RequestRejected:
@@ -114,7 +127,7 @@ class CloudWrites:
 
     def attachment(self, attachment_id: str) -> AttachmentMeta | None:
         """The attachment's metadata, or ``None`` when it is gone (404)."""
-        path = f"/rest/api/3/attachment/{attachment_id}"
+        path = f"{self._api}/attachment/{attachment_id}"
         response = self._read("GET", path)
         if response.status_code == 404:
             return None
@@ -129,10 +142,10 @@ class CloudWrites:
         )
 
     def my_permissions(self, project_key: str, keys: tuple[str, ...]) -> dict[str, bool]:
-        """``GET /rest/api/3/mypermissions?projectKey=K&permissions=...``: held or not."""
+        """``GET <api>/mypermissions?projectKey=K&permissions=...``: held or not."""
         response = self._read(
             "GET",
-            "/rest/api/3/mypermissions",
+            f"{self._api}/mypermissions",
             params={"projectKey": project_key, "permissions": ",".join(keys)},
         )
         if response.status_code == 404:
@@ -148,9 +161,9 @@ class CloudWrites:
         }
 
     def comments(self, issue: str) -> Iterator[Comment]:
-        """Every comment of an issue (pages of 100), its ADF body as plain text."""
+        """Every comment of an issue (pages of 100), each body as plain text."""
         start = 0
-        path = f"/rest/api/3/issue/{issue}/comment"
+        path = f"{self._api}/issue/{issue}/comment"
         while True:
             response = self._read(
                 "GET", path, params={"startAt": start, "maxResults": COMMENT_PAGE}
@@ -163,7 +176,7 @@ class CloudWrites:
                 return
             for c in page:
                 if isinstance(c, dict):
-                    yield Comment(str(c.get("id") or ""), adf_text(c.get("body")))
+                    yield Comment(str(c.get("id") or ""), self._dialect.comment_text(c.get("body")))
             start += len(page)
             total = data.get("total")
             if isinstance(total, int) and start >= total:
@@ -177,7 +190,7 @@ class CloudWrites:
         return None
 
     def issue_attachments(self, issue: str) -> list[dict[str, Any]]:
-        path = f"/rest/api/3/issue/{issue}"
+        path = f"{self._api}/issue/{issue}"
         response = self._read("GET", path, params={"fields": "attachment"})
         if response.status_code >= 400:
             raise self._rejected(response, f"GET {path}")
@@ -211,7 +224,7 @@ class CloudWrites:
                 if self._tap.take_reason().startswith(PER_ISSUE):
                     raise IssueBusy(issue, exc.retry_after or ISSUE_WAIT_S) from None
                 raise
-            check_auth(response, self._site, self._user)
+            self._dialect.check_auth(response)
             return answer(response, tries)
 
         return retrying(self._controls, what, attempt)
@@ -219,9 +232,9 @@ class CloudWrites:
     def delete_attachment(
         self, attachment_id: str, issue: str, *, sent_before: bool = False
     ) -> Deleted:
-        """``DELETE /rest/api/3/attachment/{id}``. ``sent_before``: an earlier call (or run) may
+        """``DELETE <api>/attachment/{id}``. ``sent_before``: an earlier call (or run) may
         have sent this DELETE already, so a 404 means it worked."""
-        path = f"/rest/api/3/attachment/{attachment_id}"
+        path = f"{self._api}/attachment/{attachment_id}"
 
         def answer(response: httpx.Response, tries: int) -> Deleted:
             if response.status_code in (200, 204):
@@ -240,8 +253,8 @@ class CloudWrites:
     def add_comment(
         self, issue: str, body: Document, *, already: Callable[[], str | None] | None = None
     ) -> str:
-        """``POST /rest/api/3/issue/{issue}/comment`` with ``body`` in ADF; the comment's id."""
-        path = f"/rest/api/3/issue/{issue}/comment"
+        """``POST <api>/issue/{issue}/comment`` with ``body`` in the site's format; the comment's id."""
+        path = f"{self._api}/issue/{issue}/comment"
 
         def answer(response: httpx.Response, _tries: int) -> str:
             if response.status_code in (200, 201):
@@ -253,7 +266,10 @@ class CloudWrites:
             f"commenting on {issue}",
             issue,
             lambda: self._http.request(
-                "POST", path, json={"body": to_adf(body)}, extensions={NO_RETRY: True}
+                "POST",
+                path,
+                json={"body": self._dialect.comment_body(body)},
+                extensions={NO_RETRY: True},
             ),
             answer,
             already,
@@ -268,9 +284,9 @@ class CloudWrites:
         *,
         already: Callable[[], dict[str, Any] | None] | None = None,
     ) -> dict[str, Any]:
-        """``POST /rest/api/3/issue/{issue}/attachments`` (multipart, ``X-Atlassian-Token:
+        """``POST <api>/issue/{issue}/attachments`` (multipart, ``X-Atlassian-Token:
         no-check``) of one local file; the new attachment as Jira describes it."""
-        url = f"/rest/api/3/issue/{issue}/attachments"
+        url = f"{self._api}/issue/{issue}/attachments"
 
         def send() -> httpx.Response:
             with open(path, "rb") as handle:
