@@ -132,6 +132,7 @@ class MemorySite:
 
     site = "https://memory.example"
     details_batch = 2
+    reads_are_requests = False
 
     def __init__(self) -> None:
         self.governor = RateGovernor()
@@ -182,7 +183,9 @@ class MemorySite:
             issues.append({"id": issue, "key": f"MEM-{issue}", "fields": fields})
         return issues, []
 
-    def read_content(self, attachment_id: str, start: int, end: int | None, sink: Sink) -> int:
+    def read_content(
+        self, attachment_id: str, start: int, end: int | None, sink: Sink, name: str = ""
+    ) -> int:
         self.reads.append((attachment_id, start, end))
         data = FILES[attachment_id][1]
         chunk = data[start : None if end is None else end + 1]

@@ -81,7 +81,10 @@ def parse_issue(issue: object, result: ParseResult | None = None) -> ParseResult
                 size=size,
                 mime_type=_text(item.get("mimeType"), "application/octet-stream"),
                 author=_text(author.get("displayName")) or UNKNOWN_AUTHOR,
-                author_id=_text(author.get("accountId")),
+                # Cloud names an account by accountId; Data Center and Server by key (or name)
+                author_id=_text(author.get("accountId"))
+                or _text(author.get("key"))
+                or _text(author.get("name")),
                 author_active=_active(author),
                 created=_text(item.get("created")),
                 status=status_name,

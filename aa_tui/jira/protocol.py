@@ -108,6 +108,9 @@ class JiraSite(Protocol):
     cancel: threading.Event
     #: most issue ids :meth:`fetch_issues` takes at once
     details_batch: int
+    #: whether each read of bytes is a request to Jira (Data Center); on Cloud one media link
+    #: serves every read of a file while it is valid, so a file costs Jira one request
+    reads_are_requests: bool
 
     def close(self) -> None: ...
 
@@ -151,9 +154,13 @@ class JiraSite(Protocol):
         :func:`aa_tui.jira.parse.parse_issue` reads), and the errors for those not returned."""
         ...
 
-    def read_content(self, attachment_id: str, start: int, end: int | None, sink: Sink) -> int:
+    def read_content(
+        self, attachment_id: str, start: int, end: int | None, sink: Sink, name: str = ""
+    ) -> int:
         """Feed bytes ``start..end`` (inclusive; ``None``: to the end) of an attachment to
-        ``sink`` in order, exactly once each; returns the bytes read off the network."""
+        ``sink`` in order, exactly once each; returns the bytes read off the network.
+        ``name``: the file's name when known (Data Center's download path holds it; without
+        it the file's link is looked up first)."""
         ...
 
     def budgets_apart(self, a: Operation, b: Operation) -> bool:

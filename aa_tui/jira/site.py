@@ -19,11 +19,14 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-def normalize_site_url(raw: str, *, allow_insecure_http: bool = False) -> str:
+def normalize_site_url(
+    raw: str, *, allow_insecure_http: bool = False, keep_path: bool = False
+) -> str:
     """Return ``scheme://host[:port][/ex/jira/<cloudId>]`` without a trailing slash.
 
     A bare host name (``acme.atlassian.net``) gets ``https://``. Plain ``http://`` is refused
     unless the host is a loopback address (the demo site) or the user explicitly allowed it.
+    ``keep_path``: a Data Center site lives under its context path (``/jira``), kept as given.
     """
     text = (raw or "").strip()
     if not text:
@@ -54,6 +57,8 @@ def normalize_site_url(raw: str, *, allow_insecure_http: bool = False) -> str:
                 "For a scoped API token use https://api.atlassian.com/ex/jira/<cloudId>."
             )
         path = "/" + "/".join(segments[:3])
+    elif keep_path:
+        path = "/" + "/".join(s for s in path.split("/") if s) if path else ""
     else:
         path = ""
     netloc = parts.netloc.rsplit("@", 1)[-1]

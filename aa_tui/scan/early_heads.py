@@ -78,7 +78,7 @@ class EarlyHeads:
 
     def _run(self) -> None:
         hasher = self.hasher
-        running: dict[Future[tuple[str, int, str | None]], AttachmentRecord] = {}
+        running: dict[Future[tuple[str, int, str | None, str | None]], AttachmentRecord] = {}
         stopped = False
         with ThreadPoolExecutor(self.workers, thread_name_prefix="aa-early") as pool:
             while True:

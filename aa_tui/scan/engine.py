@@ -33,9 +33,16 @@ from aa_tui.scan.early_heads import EarlyHeads
 from aa_tui.scan.preflight import attachments_warning, refuse_dead_end, visible_projects
 from aa_tui.scan.read_progress import ReadProgress
 from aa_tui.scan.shared_texts import share_texts
-from aa_tui.scan.staged import HashBook, StagedHasher, StageProgress, metadata_groups
+from aa_tui.scan.staged import (
+    HashBook,
+    StagedHasher,
+    StageProgress,
+    metadata_groups,
+    size_candidates,
+)
 from aa_tui.scan.stats import aggregate
 from aa_tui.scan.summarize import build_summary
+from aa_tui.scan.whole_read import WHOLE_READ_MAX
 from aa_tui.store.file_rows import write_file_rows
 from aa_tui.store.journal import Journal
 from aa_tui.store.store import Store, new_scan_id
@@ -92,6 +99,7 @@ class ScanEngine:
         self._last_emit = 0.0
         self._progress = ScanProgress(phase=Phase.CONNECTING)
         self._hasher: StagedHasher | None = None
+        self._names: dict[str, str] = {}  # candidates' file names, where reads need them
         self._server_info: ServerInfo | None = None
         self._carried: dict[str, Any] = {}  # counters of earlier runs of a resumed scan
         self.warnings: list[str] = []
@@ -432,17 +440,25 @@ class ScanEngine:
             self._emit(groups=hasher.tally.groups, wasted=hasher.tally.wasted, **fields)
 
         hasher = StagedHasher(
-            self.client.read_content,
+            self._read,
             workers=self.request.workers,
             cancel=self.client.cancel,
             book=book,
             on_hashes=on_hashes,
             on_progress=on_progress,
+            whole_up_to=WHOLE_READ_MAX if self.client.reads_are_requests else 0,
         )
         self._hasher = hasher
         return hasher
 
+    def _read(self, aid: str, start: int, end: int | None, sink: Callable[[bytes], None]) -> int:
+        """A read of the client's, with the file's name where its path needs it."""
+        return self.client.read_content(aid, start, end, sink, self._names.get(aid, ""))
+
     def _hash(self, hasher: StagedHasher, records: list[AttachmentRecord]) -> list[DuplicateGroup]:
+        if self.client.reads_are_requests:
+            candidates = size_candidates(records).values()
+            self._names = {r.attachment_id: r.file_name for group in candidates for r in group}
         groups = hasher.find_groups(records)
         self._emit(rate_per_s=0.0, eta_s=None)  # the phases after this one measure their own
         return groups

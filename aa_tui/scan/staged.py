@@ -31,6 +31,7 @@ from aa_tui.jira.errors import RequestRejected
 from aa_tui.model.dates import sort_time
 from aa_tui.model.errors import Cancelled
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup
+from aa_tui.scan.whole_read import WholeFile
 
 HEAD_BYTES = 4096
 TAIL_BYTES = 4096
@@ -90,8 +91,9 @@ class HashBook:
         return found
 
 
-#: what one read gives: (its digest, bytes read, the full digest when the read held the whole file)
-_Read = tuple[str, int, str | None]
+#: what one read gives: (its digest, bytes read, the full digest when the read held the whole
+#: file, and the tail digest when it held the tail too)
+_Read = tuple[str, int, str | None, str | None]
 
 
 def canonical_order(records: Iterable[AttachmentRecord]) -> list[AttachmentRecord]:
@@ -164,6 +166,7 @@ class StagedHasher:
         on_hashes: Callable[[str, dict[str, str], dict[str, str]], None] | None = None,
         on_progress: Callable[[StageProgress], None] | None = None,
         batch_size: int = 64,
+        whole_up_to: int = 0,
     ) -> None:
         self.reader = reader
         self.workers = max(1, workers)
@@ -172,6 +175,9 @@ class StagedHasher:
         self.on_hashes = on_hashes or (lambda stage, hashes, unreadable: None)
         self.on_progress = on_progress or (lambda progress: None)
         self.batch_size = batch_size
+        #: where each read is a request (Data Center): files this big at most are read whole
+        #: by their first read, bigger ones get no tail read (see :mod:`.whole_read`)
+        self.whole_up_to = whole_up_to
         self.reports = {stage: StageReport(stage) for stage in STAGES}
         self.tally = _Tally()  # groups proven so far
         self._small_bytes: dict[str, bytes] = {}  # head bytes of files <= HEAD+TAIL
@@ -260,8 +266,10 @@ class StagedHasher:
         aid, size = record.attachment_id, record.size
         book = self.book
         head_now = aid not in book.head
+        if head_now and self._whole(size):
+            return size, 1
         cost, reads = (min(size, HEAD_BYTES), 1) if head_now else (0, 0)
-        if size > HEAD_BYTES and aid not in book.tail:
+        if size > HEAD_BYTES and aid not in book.tail and self._known(aid, size, "tail") is None:
             cost += size - max(HEAD_BYTES, size - TAIL_BYTES)
             reads += 1
         if size > HEAD_BYTES + TAIL_BYTES and aid not in book.full:
@@ -269,11 +277,15 @@ class StagedHasher:
             reads += 1
         return cost, reads
 
+    def _whole(self, size: int) -> bool:
+        """Whether the first read of a file this big reads it whole (see ``whole_up_to``)."""
+        return HEAD_BYTES < size <= self.whole_up_to
+
     def _planned(self, stage: str, record: AttachmentRecord) -> int:
         """The bytes the ``stage`` read of ``record`` takes (see :meth:`_head` and the rest)."""
         size = record.size
         if stage == "head":
-            return min(size, HEAD_BYTES)
+            return size if self._whole(size) else min(size, HEAD_BYTES)
         if stage == "tail":
             return size - max(HEAD_BYTES, size - TAIL_BYTES) if size > HEAD_BYTES else 0
         return size - HEAD_BYTES if record.attachment_id in self._head_states else size
@@ -284,8 +296,10 @@ class StagedHasher:
         return self._known(record.attachment_id, record.size, stage) is None
 
     def _known(self, aid: str, size: int, stage: str) -> str | None:
-        if stage == "tail" and size <= HEAD_BYTES:
-            return ""  # the head read the whole file
+        if stage == "tail" and (
+            size <= HEAD_BYTES or (self.whole_up_to and size > self.whole_up_to)
+        ):
+            return ""  # the head read the whole file, or a tail read costs a request here
         if stage == "full" and size <= HEAD_BYTES:
             return self.book.head.get(aid)
         return self.book.stage(stage).get(aid)
@@ -349,12 +363,15 @@ class StagedHasher:
             self.book.unreadable[aid] = reason
             self._journal.unreadable[aid] = reason
             return
-        digest, read, whole = future.result()
+        digest, read, whole, tail = future.result()
         report = self.reports[stage]
         report.files += 1
         report.bytes_read += read
         self.book.stage(stage)[aid] = digest
         self._journal.add(stage, aid, digest, read)
+        if tail is not None:
+            self.book.tail[aid] = tail
+            self._journal.add("tail", aid, tail, 0)
         if whole is not None:
             self.book.full[aid] = whole
             self._journal.add("full", aid, whole, 0)
@@ -397,6 +414,11 @@ class StagedHasher:
     # Each task returns (stage hash, bytes read, full hash when this read completed the file).
     def _head(self, record: AttachmentRecord) -> _Read:
         aid, size = record.attachment_id, record.size
+        if self._whole(size):
+            whole = WholeFile(size, HEAD_BYTES, TAIL_BYTES)
+            read = self.reader(aid, 0, size - 1, whole)
+            head, tail, full = whole.digests()
+            return head, read, full, tail
         chunks: list[bytes] = []
         read = self.reader(aid, 0, min(size, HEAD_BYTES) - 1, chunks.append)
         data = b"".join(chunks)
@@ -406,7 +428,7 @@ class StagedHasher:
         else:
             self._head_states[aid] = state.copy()
         digest = state.hexdigest()
-        return digest, read, digest if size <= HEAD_BYTES else None
+        return digest, read, digest if size <= HEAD_BYTES else None, None
 
     def _tail(self, record: AttachmentRecord) -> _Read:
         aid, size = record.attachment_id, record.size
@@ -419,7 +441,7 @@ class StagedHasher:
         if head is not None and start == HEAD_BYTES:
             # Head and tail together are the whole file: the full hash costs nothing more.
             whole = hashlib.sha256(head + data).hexdigest()
-        return hashlib.sha256(data).hexdigest(), read, whole
+        return hashlib.sha256(data).hexdigest(), read, whole, None
 
     def _full(self, record: AttachmentRecord) -> _Read:
         aid, size = record.attachment_id, record.size
@@ -429,7 +451,7 @@ class StagedHasher:
             state, start = hashlib.sha256(), 0
         read = self.reader(aid, start, size - 1, state.update)  # type: ignore[attr-defined]
         digest = state.hexdigest()  # type: ignore[attr-defined]
-        return digest, read, digest
+        return digest, read, digest, None
 
 
 @dataclass(eq=False)

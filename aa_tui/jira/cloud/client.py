@@ -66,6 +66,8 @@ class CloudClient:
     """
 
     details_batch = BULKFETCH_MAX
+    #: one media link serves every read of a file: a file costs Jira one request
+    reads_are_requests = False
 
     def __init__(
         self,
@@ -282,6 +284,7 @@ class CloudClient:
         start: int,
         end: int | None,
         sink: Sink,
+        name: str = "",
     ) -> int:
         """Feed bytes ``start..end`` (inclusive; ``end=None`` to the end) of an attachment to
         ``sink`` in order, exactly once each; returns the number of bytes read off the network

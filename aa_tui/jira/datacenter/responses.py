@@ -1,0 +1,33 @@
+"""What a Data Center site's refusal of the credentials means."""
+
+from __future__ import annotations
+
+import httpx
+
+from aa_tui.jira.errors import AuthError
+
+#: what a site that answers with something other than JSON is asked about
+DATA_CENTER_HINT = "is this the address of a Jira Data Center or Server site (with its path)?"
+
+
+def check_auth(response: httpx.Response, site: str, who: str) -> None:
+    """Raise when the site ignored or refused the credentials (a 200 can be anonymous)."""
+    reason = response.headers.get("x-seraph-loginreason", "").upper()
+    if reason.startswith("AUTHENTICATED_FAILED") or reason == "AUTHENTICATION_DENIED":
+        raise AuthError(
+            f"{site} refused {who}: check it in your Jira profile (a personal access token may "
+            "have expired; too many failed sign-ins ask for a CAPTCHA in the browser first)."
+        )
+    if response.status_code == 401:
+        raise AuthError(
+            f"{site} refused {who} (HTTP 401): check that it is current and belongs to this site."
+        )
+    if (
+        response.status_code in (301, 302, 303, 307, 308)
+        and "login" in response.headers.get("location", "").lower()
+    ):
+        raise AuthError(
+            f"{site} sent the request to its login page instead of answering it: this Jira "
+            "version does not take a personal access token there; sign in with a user name "
+            "and password instead."
+        )
