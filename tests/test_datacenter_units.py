@@ -110,3 +110,24 @@ def test_where_reads_are_requests_each_candidate_costs_one_read_and_groups_are_t
     assert all(end == len(big) - 1 for aid, start, end in whole.calls if aid in "45" and start)
     assert len(staged.calls) > len(whole.calls)
     assert len(base) > HEAD_BYTES
+
+
+def test_cloud_plans_hold_what_would_move_after_each_step():
+    from aa_tui.model.cloud_plans import migration_rows, migration_sentence, smallest_plan
+    from aa_tui.model.insights import WhatIfRow
+
+    assert smallest_plan(2 * 10**9) == "Free"
+    assert smallest_plan(2 * 10**9 + 1) == "Standard"
+    assert smallest_plan(250 * 10**9 + 1) == "Premium or Enterprise"
+    rows = migration_rows(
+        [
+            WhatIfRow("as it is", 0, 0, 0, 300 * 10**9),
+            WhatIfRow("duplicates", 10, 40 * 10**9, 40 * 10**9, 260 * 10**9),
+            WhatIfRow("+ stale files", 10, 20 * 10**9, 60 * 10**9, 240 * 10**9),
+        ]
+    )
+    assert [r.plan for r in rows] == ["Premium or Enterprise", "Premium or Enterprise", "Standard"]
+    assert migration_sentence(rows) == (
+        "As it is, 300.0 GB of attachments would move to Jira Cloud (Premium or Enterprise "
+        "holds it: over Standard's 250 GB cap). After stale files, 240.0 GB: Standard holds it."
+    )

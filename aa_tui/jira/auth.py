@@ -97,3 +97,18 @@ class UserPassword:
 
     def httpx_auth(self) -> httpx.Auth:
         return httpx.BasicAuth(self.name, self.password)
+
+
+#: how a Data Center user name is kept where an account is one string (profiles, scans, the
+#: keyring's user): ``user:<name>``; an empty account is a personal access token
+USER_PREFIX = "user:"
+
+
+def auth_for(account: str, secret: str) -> Auth:
+    """The credentials an account string names: an email (Cloud's API token), ``user:NAME``
+    (Data Center's Basic sign-in) or nothing (a Data Center personal access token)."""
+    if not account:
+        return PersonalAccessToken(secret)
+    if account.startswith(USER_PREFIX):
+        return UserPassword(account[len(USER_PREFIX) :], secret)
+    return ApiToken(account, secret)

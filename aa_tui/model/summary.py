@@ -59,6 +59,13 @@ class ScanHeader:
     finished_at: str = ""
     duration_s: float = 0.0
     status: ScanStatus = ScanStatus.COMPLETE
+    #: what the site's serverInfo said: Cloud, DataCenter or Server (older scans: Cloud)
+    deployment: str = "Cloud"
+
+    @property
+    def self_managed(self) -> bool:
+        """A Data Center or Server site (one that may move to Cloud's storage caps)."""
+        return self.deployment in ("DataCenter", "Server")
 
     @property
     def likely(self) -> bool:
@@ -88,6 +95,7 @@ class ScanHeader:
             finished_at=str(data.get("finished_at") or ""),
             duration_s=float(data.get("duration_s") or 0.0),
             status=ScanStatus(data.get("status") or ScanStatus.COMPLETE),
+            deployment=str(data.get("deployment") or "Cloud"),
         )
 
 

@@ -8,7 +8,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from aa_tui.model.forecast import CapDate, cap_date_text
+from aa_tui.model.cloud_plans import CLOUD_PLANS, smallest_plan
+from aa_tui.model.forecast import CapDate, cap_date_text, decimal_size
 from aa_tui.model.insights import cap_text, room_text
 from aa_tui.model.units import size_text
 from aa_tui.reports.html_charts import month_bars, what_if_bars
@@ -65,6 +66,39 @@ def _table(
                 cells.append(f'<td class="n">{value:,}</td>' if isinstance(value, int) else "<td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _migration(report: dict[str, Any]) -> list[str]:
+    """A Data Center or Server scan: the Cloud storage its attachments would take as they are
+    and after each cleanup step, against the Cloud plans' caps."""
+    scan = report.get("scan") or {}
+    if scan.get("deployment") not in ("DataCenter", "Server") or not report.get("what_if"):
+        return []
+    rows = [
+        {
+            "step": str(row.get("step", "")),
+            "remaining": decimal_size(int(row.get("remaining_size") or 0)),
+            "plan": smallest_plan(int(row.get("remaining_size") or 0)),
+        }
+        for row in report.get("what_if") or []
+        if isinstance(row, dict)
+    ]
+    caps = ", ".join(
+        f"{plan} {cap_text(cap)}" if cap else f"{plan} unlimited" for plan, cap in CLOUD_PLANS
+    )
+    return [
+        "<h2>Moving to Jira Cloud: the storage these attachments would take</h2>",
+        f"<p class=muted>Cloud caps attachment storage by plan ({escape(caps)}).</p>",
+        _table(
+            rows,
+            [
+                ("step", "After", "text"),
+                ("remaining", "Would move", "text"),
+                ("plan", "Smallest Cloud plan", "text"),
+            ],
+            "",
+        ),
+    ]
 
 
 def _method(scan: dict[str, Any]) -> str:
@@ -189,6 +223,7 @@ def render(report: dict[str, Any]) -> str:
             "No what-if in this scan (it was saved by an older aa-tui).",
             cap,
         ),
+        *_migration(report),
         "<h2>Quick wins: the groups whose cleanup frees most</h2>",
         _table(
             quick,

@@ -497,6 +497,7 @@ class ScanEngine:
         # Where people browse the site: for a scoped token the API base is api.atlassian.com.
         server = self._server_info
         summary["scan"]["browse_url"] = ((server and server.base_url) or info.site).rstrip("/")
+        summary["scan"]["deployment"] = server.deployment.value if server else "Cloud"
         summary["unreadable"] = unreadable_rows(unreadable, records)
         write_file_rows(self.store.scan_dir(info.id), files)  # before the summary: see save
         del files  # ~100 MB at 531k files: not held while the rest is encoded

@@ -15,7 +15,7 @@ from typing import Any
 import keyring.backend
 
 from aa_tui import credentials
-from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.auth import auth_for
 from aa_tui.jira.connect import connect
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.jql import build_scan_jql
@@ -169,15 +169,16 @@ class Workspace:
         workers: int | None = None,
         allow_insecure_http: bool = False,
     ) -> JiraSite:
-        """Every client aa-tui makes: the only place a governor is built (Jira Cloud's API
-        token: the email and token sign in with HTTP Basic)."""
+        """Every client aa-tui makes: the only place a governor is built. ``email`` is the
+        account as kept with profiles and scans: an email (Jira Cloud's API token),
+        ``user:NAME`` (Data Center, Basic) or empty (Data Center, a personal access token)."""
         if self.governor_factory is not None:
             governor = self.governor_factory()
         else:
             governor = RateGovernor(max_concurrency=workers) if workers else RateGovernor()
         return connect(
             site,
-            ApiToken(email, token),
+            auth_for(email, token),
             governor=governor,
             allow_insecure_http=allow_insecure_http,
         )

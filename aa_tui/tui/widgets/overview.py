@@ -9,6 +9,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from aa_tui.model.cloud_plans import migration_rows, migration_sentence
+from aa_tui.model.forecast import decimal_size
 from aa_tui.model.records import StatRow, Totals
 from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
@@ -105,6 +107,20 @@ def project_bars(rows: list[StatRow]) -> Table:
     return table
 
 
+def migration_table(summary: ScanSummary) -> Table:
+    """A Data Center or Server scan: the Cloud storage its attachments would take as they are
+    and after each cleanup step, and the smallest Cloud plan whose cap holds them."""
+    rows = migration_rows(summary.what_if)
+    table = Table(box=None, padding=(0, 2), show_edge=False)
+    table.add_column("After")
+    table.add_column("Would move", justify="right")
+    table.add_column("Of Standard's 250 GB", justify="right")
+    table.add_column("Smallest Cloud plan")
+    for row in rows:
+        table.add_row(row.step, decimal_size(row.remaining), f"{row.standard_share:.0%}", row.plan)
+    return table
+
+
 class Overview(Static):
     """Renders a scan's summary."""
 
@@ -136,6 +152,10 @@ class Overview(Static):
                     style="yellow",
                 )
             )
+        if summary.scan.self_managed and summary.what_if:
+            parts.append(Text("\nMoving to Jira Cloud", style="bold"))
+            parts.append(Text(migration_sentence(migration_rows(summary.what_if))))
+            parts.append(migration_table(summary))
         wins = summary.quick_wins
         if wins:
             parts.append(Text("\nQuick wins (Enter on the Quick wins tab opens one)", style="bold"))
