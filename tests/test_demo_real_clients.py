@@ -4,7 +4,11 @@ pycontribs ``jira`` 3.10.5 (REST v2: serverInfo at construction, ``/field`` befo
 with fields, the enhanced search under v2) and ``atlassian-python-api`` 5.0.5 (``Jira`` with
 ``cloud=True``, the setting a Cloud site needs, on v2; ``JiraCloud`` on v3). Each connects,
 searches with fields, reads an issue, attachment metadata, downloads one attachment twice
-(303 to the media origin) with equal SHA-256, and lists projects. Nothing leaves 127.0.0.1.
+(303 to the media origin) with equal SHA-256, and lists projects. Against the Data Center mode
+the same clients as a Data Center script sets them up (pycontribs with ``token_auth=`` or
+``basic_auth=``; ``Jira(url, token=..., cloud=False)`` or with username and password) page
+the search by ``startAt``, read an issue, download from ``/secure/attachment``, comment in
+wiki markup and delete. Nothing leaves 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import socket
 
 import pytest
 
-from aa_tui.demo import DemoServer, generate_site
+from aa_tui.demo import DemoOptions, DemoServer, generate_site
 from aa_tui.demo import catalog as cat
 
 JQL = "attachments IS NOT EMPTY"
@@ -205,3 +209,87 @@ def test_atlassian_attachment_meta_and_download_twice(atl, data, server):
 def test_atlassian_lists_projects(atl):
     projects = atl.get_all_projects()
     assert sorted(p["key"] for p in projects) == sorted(p.key for p in cat.PROJECTS)
+
+
+# ---- the Data Center mode -------------------------------------------------------------------
+
+
+@pytest.fixture()
+def dc_server(data):
+    """A fresh site per test: each one deletes a file."""
+    with DemoServer(data, DemoOptions(data_center=True)) as srv:
+        yield srv
+
+
+@pytest.fixture(params=["token_auth", "basic_auth"])
+def pycontribs_dc(request, dc_server):
+    if request.param == "token_auth":
+        client = jira_lib.JIRA(server=dc_server.base_url, token_auth=dc_server.token)
+    else:
+        client = jira_lib.JIRA(server=dc_server.base_url, basic_auth=dc_server.basic_auth)
+    yield client
+    client.close()
+
+
+def test_pycontribs_on_data_center(pycontribs_dc, data, dc_server):
+    assert not pycontribs_dc._is_cloud and pycontribs_dc._version[0] == 9
+    assert pycontribs_dc.myself()["name"] == dc_server.username
+    want = _with_files(data)
+    page = pycontribs_dc.search_issues(JQL, fields="attachment,summary", maxResults=10, startAt=5)
+    assert [int(x.id) - 10000 for x in page] == want[5:15] and page.total == len(want)
+    before = dc_server.stats.snapshot()["requests"].get("GET /rest/api/2/search", 0)
+    everything = pycontribs_dc.search_issues(JQL, fields="id", maxResults=False)
+    assert [int(x.id) - 10000 for x in everything] == want  # startAt pages up to total
+    assert dc_server.stats.snapshot()["requests"]["GET /rest/api/2/search"] - before >= 2
+    i = want[3]
+    issue = pycontribs_dc.issue(data.issue_key(i))
+    assert issue.fields.summary == data.summary(i) and isinstance(issue.fields.description, str)
+    assert pycontribs_dc.user(issue.fields.reporter.name).displayName == (
+        issue.fields.reporter.displayName
+    )
+    j = _readable(data, i)
+    meta = pycontribs_dc.attachment(data.attachment_id(j))
+    assert "/secure/attachment/" in meta.content
+    assert _sha(meta.get()) == _sha(data.read(data.attachment_id(j)))
+    key = data.issue_key(data.att_issue[j])
+    comment = pycontribs_dc.add_comment(key, "Duplicate removed; the kept copy is on *OPS-1*.")
+    assert comment.body == "Duplicate removed; the kept copy is on *OPS-1*."
+    pycontribs_dc.delete_attachment(meta.id)
+    assert data.attachment_id(j) not in {a.id for a in pycontribs_dc.issue(key).fields.attachment}
+    assert dc_server.stats.snapshot()["media_requests"] == 0
+
+
+@pytest.fixture(params=["token", "basic"])
+def atl_dc(request, dc_server):
+    if request.param == "token":
+        client = atlassian.Jira(dc_server.base_url, token=dc_server.token, cloud=False)
+    else:
+        name, password = dc_server.basic_auth
+        client = atlassian.Jira(dc_server.base_url, username=name, password=password, cloud=False)
+    yield client
+    client.close()
+
+
+def test_atlassian_on_data_center(atl_dc, data, dc_server):
+    assert atl_dc.get_server_info()["deploymentType"] == "Server"
+    assert atl_dc.myself()["name"] == dc_server.username
+    want = _with_files(data)
+    page = atl_dc.jql(JQL, fields="summary", start=20, limit=7)
+    assert [int(x["id"]) - 10000 for x in page["issues"]] == want[20:27]
+    assert page["total"] == len(want)
+    everything = atl_dc.jql_get_list_of_tickets(JQL, fields="id")
+    assert [int(x["id"]) - 10000 for x in everything] == want
+    i = want[30]
+    issue = atl_dc.get_issue(data.issue_key(i))
+    assert issue["fields"]["summary"] == data.summary(i)
+    j = _readable(data, i)
+    aid = data.attachment_id(j)
+    assert _sha(atl_dc.get_attachment_content(aid)) == _sha(data.read(aid))
+    key = data.issue_key(data.att_issue[j])
+    assert atl_dc.issue_add_comment(key, "Removed by aa-tui.")["body"] == "Removed by aa-tui."
+    atl_dc.remove_attachment(aid)
+    with pytest.raises(Exception, match="does not exist"):
+        atl_dc.get_attachment(aid)
+    assert sorted(p["key"] for p in atl_dc.get_all_projects()) == sorted(
+        p.key for p in cat.PROJECTS
+    )

@@ -166,7 +166,47 @@ def add_demo_site_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="KEYS",
         help="comma-separated project keys the user cannot browse",
     )
-    g.add_argument("--deployment", choices=("Cloud", "Server"), default="Cloud")
+    g.add_argument(
+        "--deployment",
+        choices=("Cloud", "Server", "DataCenter"),
+        default="",
+        help="deploymentType in serverInfo (default: Cloud, or Server with --data-center)",
+    )
+    dc = parser.add_argument_group("Jira Data Center mode")
+    dc.add_argument(
+        "--data-center",
+        action="store_true",
+        help="speak REST v2 as Jira Data Center 9.x: /rest/api/2/search with startAt, bytes "
+        "from /secure/attachment, a personal access token (Bearer) or Basic username:password, "
+        "the rate limiter per user",
+    )
+    dc.add_argument(
+        "--password",
+        default=None,
+        help="the demo user's password for Basic auth (default: the --token)",
+    )
+    dc.add_argument(
+        "--search-page-cap",
+        type=int,
+        default=DemoOptions.search_page_cap,
+        metavar="N",
+        help="most issues a search page returns (default %(default)s)",
+    )
+    dc.add_argument(
+        "--search-window",
+        type=int,
+        default=DemoOptions.search_window,
+        metavar="N",
+        help="a search asking past N results is a 500, as on OpenSearch-backed sites "
+        "(0: no limit; default %(default)s)",
+    )
+    dc.add_argument(
+        "--ignore-range-share",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="share of files (fixed per file) answered 200 with everything to a Range request",
+    )
 
 
 def options_from_args(args: argparse.Namespace) -> tuple[DemoData, DemoOptions, tuple[int, int]]:
@@ -177,6 +217,17 @@ def options_from_args(args: argparse.Namespace) -> tuple[DemoData, DemoOptions, 
         )
     if args.endpoint_rate and args.rate_scope != "endpoint":
         raise DemoSiteUsageError("--endpoint-rate needs --rate-scope endpoint.")
+    data_center = getattr(args, "data_center", False)
+    if data_center and args.rate_scope == "endpoint":
+        raise DemoSiteUsageError(
+            "--rate-scope endpoint is Jira Cloud's; the Data Center limiter is per user."
+        )
+    if args.search_page_cap < 1 or args.search_window < 0:
+        raise DemoSiteUsageError(
+            "--search-page-cap must be 1 or more and --search-window 0 or more."
+        )
+    if not 0 <= args.ignore_range_share <= 1:
+        raise DemoSiteUsageError("--ignore-range-share must be between 0 and 1.")
     if args.media_token_ttl_s <= 0:
         raise DemoSiteUsageError("--media-token-ttl-s must be above 0 seconds.")
     preset = FAULT_PRESET if args.faults else {}
@@ -202,7 +253,11 @@ def options_from_args(args: argparse.Namespace) -> tuple[DemoData, DemoOptions, 
         delete_permission=args.delete_permission,
         slow_s=args.slow_s,
         ignore_range=args.ignore_range,
+        ignore_range_share=args.ignore_range_share,
         deployment=args.deployment,
+        data_center=data_center,
+        search_page_cap=args.search_page_cap,
+        search_window=args.search_window,
         hidden_projects=tuple(
             k.strip().upper() for k in args.hidden_projects.split(",") if k.strip()
         ),
@@ -231,7 +286,9 @@ def serve_forever(args: argparse.Namespace, stop: threading.Event | None = None)
         )
         server.viewer_email = args.viewer_email
         if args.viewer_token:
-            server.viewer_token = args.viewer_token
+            server.viewer_token = server.viewer_password = args.viewer_token
+        if args.password:
+            server.password = args.password
         try:
             server.start()
         except OSError as e:
@@ -255,6 +312,18 @@ def serve_forever(args: argparse.Namespace, stop: threading.Event | None = None)
 
 def _print_banner(server: DemoServer, seconds: float) -> None:
     truth = server.truth()
+    if server.options.data_center:
+        lines = [
+            f"Demo Jira site: {server.base_url}   (Data Center: REST v2, no media host)",
+            f"  personal access token (Bearer): {server.token}",
+            f"  Basic:         {server.username} (or {server.email}) / {server.password}",
+            f"  read-only:     {server.viewer_username} / {server.viewer_password}  "
+            f"(browse only; Bearer {server.viewer_token})",
+            f"  truth: {truth.summary()}",
+            f"  generated in {seconds:.1f} s; Ctrl-C to stop.",
+        ]
+        print("\n".join(lines), flush=True)
+        return
     lines = [
         f"Demo Jira site: {server.base_url}   (media host {server.media_url})",
         f"  email:         {server.email}",

@@ -13,6 +13,7 @@ import orjson
 
 from aa_tui.demo.media import RangeError, parse_range
 from aa_tui.demo.replies import Reply, errors
+from aa_tui.demo.views import Links
 
 if TYPE_CHECKING:
     from aa_tui.demo.state import SiteState
@@ -39,6 +40,10 @@ class Request:
     def api(self) -> str:
         """The REST version asked for: "2" (also for ``latest``) or "3"."""
         return "3" if self.path.startswith("/rest/api/3/") else "2"
+
+    @property
+    def links(self) -> Links:
+        return self.demo.links(self.api)
 
 
 class QuietServer(ThreadingHTTPServer):
@@ -90,13 +95,13 @@ class BaseHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def send_file(self, j: int, stat: str, headers: dict[str, str]) -> None:
-        """Send attachment ``j`` honouring Range (unless ignore_range), maybe cut mid-body."""
+        """Send attachment ``j`` honouring Range (unless it ignores Range), maybe cut mid-body."""
         demo = self.demo
         size = demo.file_size(j)
         start, end, status = 0, size, 200
         extra = dict(headers)
         rng = self.headers.get("Range")
-        if rng and not demo.options.ignore_range:
+        if rng and not demo.ignores_range(j):
             try:
                 start, end = parse_range(rng, size)
                 status = 206

@@ -128,7 +128,7 @@ def upload_json(
         "created": jira_time(upload.created),
         "size": len(upload.content),
         "mimeType": upload.mime,
-        "content": links.rest(f"attachment/content/{aid}"),
+        "content": links.content(aid, upload.filename),
     }
     return out
 

@@ -13,10 +13,20 @@ import orjson
 from aa_tui.demo import faults
 from aa_tui.demo.endpoints import jira_router
 from aa_tui.demo.http import BaseHandler, Request
-from aa_tui.demo.replies import BAD_JSON, Exchange, Rejected, Reply, errors, throttled
+from aa_tui.demo.replies import (
+    BAD_JSON,
+    Exchange,
+    Rejected,
+    Reply,
+    dc_rate_headers,
+    errors,
+    throttled,
+    throttled_dc,
+)
 from aa_tui.demo.router import Match
 
 ROUTER = jira_router()
+DC_ROUTER = jira_router(data_center=True)
 UNAUTHENTICATED = "Client must be authenticated to access this resource."
 
 
@@ -35,13 +45,16 @@ class JiraHandler(BaseHandler):
     def do_PUT(self) -> None:  # noqa: N802
         self.handle_jira()
 
+    def do_HEAD(self) -> None:  # noqa: N802
+        self.handle_jira()
+
     def handle_jira(self) -> None:
         demo, opts = self.demo, self.demo.options
         raw = self.read_body()
         url = urlsplit(self.path)
         path = url.path.rstrip("/") or "/"
         query = parse_qs(url.query, keep_blank_values=True)
-        match = ROUTER.match(self.command, path)
+        match = (DC_ROUTER if opts.data_center else ROUTER).match(self.command, path)
         key = f"{self.command} {match.name if match else '(no route)'}"
         demo.stats.hit(key)
         demo.dice.begin(f"{self.command} {path} {self.headers.get('Range', '')}")
@@ -111,6 +124,8 @@ class JiraHandler(BaseHandler):
         ``key`` is the endpoint and method ("GET /rest/api/3/search/jql"): the scope of a
         bucket when the site limits per endpoint, as Jira's jira-burst-based limit does."""
         demo, opts = self.demo, self.demo.options
+        if opts.data_center:
+            return self.gate_dc(req, extra, key, public)
         bucket = demo.bucket_for(key)
         limit = bucket.burst if bucket else opts.burst
         if bucket is not None:
@@ -124,6 +139,33 @@ class JiraHandler(BaseHandler):
         burst_left = demo.start_429_burst()
         if burst_left > 0:
             return self.throttle(limit, burst_left, key)
+        return self.fault_5xx() or self.authenticate(req, public)
+
+    def gate_dc(self, req: Request, extra: dict[str, str], key: str, public: bool) -> Reply | None:
+        """Data Center: who is asking first (its limiter keeps a token bucket per user and
+        leaves anonymous requests alone), then that user's bucket, fault bursts, 5xx."""
+        demo, opts = self.demo, self.demo.options
+        refused = self.authenticate_dc(req, public)
+        if refused is not None:
+            return refused
+        rps = opts.rate_limit_rps or 1.0
+        bucket = None if req.anonymous else demo.bucket_for("viewer" if req.viewer else "user")
+        limit = bucket.burst if bucket else opts.burst
+        if bucket is not None:
+            allowed, remaining, wait = bucket.take()
+            if not allowed:
+                demo.stats.throttle("data-center-user", key)
+                return throttled_dc(limit, wait, rps)
+            extra.update(dc_rate_headers(limit, remaining, rps))
+        burst_left = demo.start_429_burst()
+        if burst_left > 0:
+            demo.stats.throttle("data-center-user", key)
+            return throttled_dc(limit, burst_left, rps)
+        return self.fault_5xx()
+
+    def fault_5xx(self) -> Reply | None:
+        """A 500, 502 or 503 (some with Retry-After) when the 5xx fault strikes this request."""
+        demo, opts = self.demo, self.demo.options
         if demo.fault(opts.fault_5xx, "5xx"):
             demo.stats.add("errors_5xx")
             status = demo.dice.choice([500, 502, 503], "5xx-status")
@@ -135,7 +177,7 @@ class JiraHandler(BaseHandler):
                 {"Retry-After": "1"} if status == 503 and demo.fault(0.5, "retry-after") else {}
             )
             return errors(status, "The demo site failed on purpose (fault injection).", **headers)
-        return self.authenticate(req, public)
+        return None
 
     def authenticate(self, req: Request, public: bool) -> Reply | None:
         """Basic ``email:token``; the expired token is anonymous (401 on ``/myself`` only);
@@ -158,6 +200,38 @@ class JiraHandler(BaseHandler):
                 return errors(401, UNAUTHENTICATED)
             req.anonymous = req.login_failed = True
             return None
+        return errors(401, UNAUTHENTICATED)
+
+    def authenticate_dc(self, req: Request, public: bool) -> Reply | None:
+        """Data Center: a personal access token as ``Bearer`` (the expired one is a 401), or
+        Basic ``username:password`` (the email works as the login too, as Cloud clients send
+        it); anything else a 401. No credentials: anonymous on public resources only."""
+        demo = self.demo
+        auth = self.headers.get("Authorization") or ""
+        if not auth and public:
+            req.anonymous = True
+            return None
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() == "bearer":
+            if hmac.compare_digest(value.strip(), demo.token):
+                return None
+            if hmac.compare_digest(value.strip(), demo.viewer_token):
+                req.viewer = True
+                return None
+            return errors(401, UNAUTHENTICATED)
+        if scheme.lower() == "basic":
+            try:
+                login, _, secret = base64.b64decode(value.strip()).decode().partition(":")
+            except (ValueError, UnicodeDecodeError):
+                login, secret = "", ""
+            if login in (demo.username, demo.email) and hmac.compare_digest(secret, demo.password):
+                return None
+            if login in (demo.viewer_username, demo.viewer_email) and hmac.compare_digest(
+                secret, demo.viewer_password
+            ):
+                req.viewer = True
+                return None
+            return errors(401, UNAUTHENTICATED, **{"X-Seraph-LoginReason": "AUTHENTICATED_FAILED"})
         return errors(401, UNAUTHENTICATED)
 
     def throttle(self, limit: int, wait: float, key: str) -> Reply:

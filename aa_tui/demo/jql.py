@@ -2,7 +2,9 @@
 
 Supported: ``attachments IS [NOT] EMPTY``; ``project``, ``status``, ``statusCategory`` and
 ``key``/``issuekey``/``issue``/``id`` with ``= v``, ``!= v``, ``[NOT] IN (a, "b")`` (statuses by name
-or id, categories by key, name or id, issues by key or id); ``created``/``updated`` compared
+or id, categories by key, name or id, issues by key or id); the issue fields also compared
+(``id > 10042`` by id, any number; ``key > OPS-7`` within OPS, by number: the id-range paging a
+Data Center client needs); ``created``/``updated`` compared
 (``= != > >= < <=``) with ``"2025-01-01"``, ``"2025/01/01 10:00"`` or a relative period like
 ``-30d`` / ``-2w`` / ``-12h`` / ``-90m`` (relative to the site's reference date); clauses joined by
 ``AND``, ``OR`` and ``NOT`` with parentheses (AND binds tighter than OR, as in Jira); and
@@ -14,8 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from array import array
-from collections.abc import Callable, Set
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -72,6 +73,7 @@ class Clause:
     op: str  # "empty", "not empty", "in", "not in", or a comparison for dates
     values: frozenset[int] = frozenset()
     epoch: int = 0  # created / updated: the date compared with, in epoch seconds
+    number: int = 0  # "idcmp": the issue id compared with; "keycmp": the issue number
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +126,18 @@ def parse_jql(
     text: str,
     project_index: Callable[[str], int | None],
     issue_index: Callable[[str], int | None] = lambda _: None,
+    data: DemoData | None = None,
 ) -> Query:
     """Parse ``text``. ``project_index`` maps a key, name or id to a visible project and
-    ``issue_index`` a key or id to a visible issue (None: unknown, a 400)."""
-    return _Parser(tokenize(text or ""), project_index, issue_index).parse()
+    ``issue_index`` a key or id to a visible issue (None: unknown, a 400); ``data`` gives an
+    issue's project and number (``key > OPS-7``)."""
+    parser = _Parser(tokenize(text or ""), project_index, issue_index)
+    if data is not None:
+        parser.issue_project, parser.issue_num = (
+            data.issue_project.__getitem__,
+            data.issue_num.__getitem__,
+        )
+    return parser.parse()
 
 
 def parse_date(value: str, field_name: str, now: int = cat.REFERENCE_EPOCH) -> int:
@@ -167,6 +177,8 @@ class _Parser:
         self.i = 0
         self.project_index = project_index
         self.issue_index = issue_index
+        self.issue_project: Callable[[int], int] = lambda _: -1
+        self.issue_num: Callable[[int], int] = lambda _: 0
 
     # -- helpers
     def peek(self) -> Token | None:
@@ -269,10 +281,22 @@ class _Parser:
             raise JqlError(
                 f"Field '{tok.text}' does not exist or you do not have permission to view it."
             )
+        if resolve == self.resolve_issue and self.is_op(self.peek(), ">", ">=", "<", "<="):
+            return self.issue_comparison(tok.text)
         list_op, values = self.list_operator()
         found = frozenset(resolve(v.text, tok.text) for v in values)
         field_name = "key" if resolve == self.resolve_issue else name
         return Clause(field_name, list_op, found)
+
+    def issue_comparison(self, field_name: str) -> Clause:
+        """``id > 10042`` (any number) or ``key >= OPS-7`` (an existing issue: its project,
+        compared by number)."""
+        op = self.take().text
+        value = self.value().text.strip()
+        if value.isdigit():
+            return Clause("idcmp", op, number=int(value))
+        i = self.resolve_issue(value, field_name)
+        return Clause("keycmp", op, frozenset({self.issue_project(i)}), number=self.issue_num(i))
 
     def list_operator(self) -> tuple[str, list[Token]]:
         """``= v`` / ``!= v`` / ``[NOT] IN (a, b)`` -> ("in" | "not in", values)."""
@@ -354,124 +378,3 @@ def _resolve_category(text: str, field_name: str) -> int:
         if low in (key, name.lower(), str(cid)):
             return c
     raise JqlError(f"The value '{text}' does not exist for the field '{field_name}'.")
-
-
-_OPS: dict[str, Callable[[int, int], bool]] = {
-    "=": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-}
-_CATEGORY_KEYS = tuple(cat.STATUS_CATEGORIES)
-
-
-def _compile(
-    node: Node | Clause, data: DemoData, deleted: Set[int] | None, uploaded: Set[int]
-) -> Callable[[int], bool]:
-    """A predicate over issue indices for one node of the tree."""
-    if isinstance(node, Node):
-        parts = [_compile(c, data, deleted, uploaded) for c in node.children]
-        if node.kind == "not":
-            inner = parts[0]
-            return lambda i: not inner(i)
-        if node.kind == "and":
-            return lambda i: all(p(i) for p in parts)
-        return lambda i: any(p(i) for p in parts)
-    f, op, values = node.field, node.op, node.values
-    if f == "attachments":
-        want = op == "not empty"
-        att_start = data.att_start
-        if deleted or uploaded:
-            gone = deleted or set()
-            return lambda i: (
-                (i in uploaded or any(j not in gone for j in range(att_start[i], att_start[i + 1])))
-                == want
-            )
-        return lambda i: (att_start[i + 1] > att_start[i]) == want
-    if f in ("created", "updated"):
-        arr = data.issue_created if f == "created" else data.issue_updated
-        cmp, epoch = _OPS[op], node.epoch
-        return lambda i: cmp(arr[i], epoch)
-    negate = op == "not in"
-    if f == "project":
-        arr = data.issue_project
-        return lambda i: (arr[i] in values) != negate
-    if f == "status":
-        arr = data.issue_status
-        return lambda i: (arr[i] in values) != negate
-    if f == "statuscategory":
-        cats = {_CATEGORY_KEYS[c] for c in values}
-        statuses = {s for s, info in enumerate(cat.STATUSES) if info.category in cats}
-        arr = data.issue_status
-        return lambda i: (arr[i] in statuses) != negate
-    return lambda i: (i in values) != negate  # key
-
-
-def _bounds(node: Node | Clause) -> tuple[set[int] | None, set[int] | None]:
-    """``(projects, issues)`` that can match (None: no bound); a quick pre-filter only."""
-    if isinstance(node, Clause):
-        if node.op == "in" and node.field == "project":
-            return set(node.values), None
-        if node.op == "in" and node.field == "key":
-            return None, set(node.values)
-        return None, None
-    if node.kind == "not":
-        return None, None
-    bounds = [_bounds(c) for c in node.children]
-    out: list[set[int] | None] = []
-    for k in (0, 1):
-        sets = [b[k] for b in bounds]
-        known = [s for s in sets if s is not None]
-        if node.kind == "and":
-            out.append(set.intersection(*known) if known else None)
-        else:
-            out.append(set[int]().union(*known) if len(known) == len(sets) else None)
-    return out[0], out[1]
-
-
-def run_query(
-    data: DemoData,
-    query: Query,
-    hidden: frozenset[int] = frozenset(),
-    deleted: Set[int] | None = None,
-    uploaded: Set[int] | None = None,
-) -> array[int]:
-    """Issue indices matching ``query`` in its order (id ascending by default).
-
-    ``deleted``: attachment indices gone; ``uploaded``: issues with live uploaded files."""
-    projects = set(range(len(cat.PROJECTS))) - set(hidden)
-    issues: set[int] | None = None
-    if query.where is not None:
-        bound_projects, issues = _bounds(query.where)
-        if bound_projects is not None:
-            projects &= bound_projects
-    candidates: range | list[int]
-    if issues is not None:
-        candidates = sorted(i for i in issues if data.issue_project[i] in projects)
-    elif len(projects) == len(cat.PROJECTS):
-        candidates = range(data.issue_count)
-    else:
-        candidates = sorted(i for p in projects for i in data.project_issues[p])
-    out = array("L")
-    if query.where is None:
-        out.extend(candidates)
-    else:
-        test = _compile(query.where, data, deleted, uploaded or set())
-        out.extend(i for i in candidates if test(i))
-    for key, desc in reversed(query.order):
-        out = array("L", sorted(out, key=_sort_key(data, key), reverse=desc))
-    return out
-
-
-def _sort_key(data: DemoData, key: str) -> Callable[[int], int | str | tuple[str, int]]:
-    if key == "created":
-        return data.issue_created.__getitem__
-    if key == "updated":
-        return data.issue_updated.__getitem__
-    if key == "key":
-        return lambda i: (cat.PROJECTS[data.issue_project[i]].key, data.issue_num[i])
-    if key == "project":
-        return lambda i: cat.PROJECTS[data.issue_project[i]].key
-    return int

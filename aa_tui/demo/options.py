@@ -35,7 +35,18 @@ class DemoOptions:
     slow_s: float = 1.0
     ignore_range: bool = False  # media answers 200 with everything to a Range request
     attachments_enabled: bool = True  # reported by /attachment/meta
-    deployment: str = "Cloud"  # "Server" emulates Data Center in serverInfo
+    # serverInfo's deploymentType; "" answers as the mode does ("Cloud", or "Server" as Jira
+    # Data Center 9.x and 10.x say). "Server" on a Cloud site only changes serverInfo.
+    deployment: str = ""
+    # Jira Data Center / Server mode: REST v2 only, /rest/api/2/search with startAt (pages capped
+    # at search_page_cap; asking past search_window results is a 500, as OpenSearch-backed
+    # sites answer), bytes from /secure/attachment/{id}/{filename} on the Jira origin (no media
+    # host), Bearer personal access tokens or Basic username:password, and the Data Center
+    # rate limiter (a token bucket per user; X-RateLimit-Interval-Seconds and -FillRate).
+    data_center: bool = False
+    search_page_cap: int = 1000  # jira.search.views.default.max
+    search_window: int = 10_000  # jira.search.platform.max.result.window (0: no limit)
+    ignore_range_share: float = 0.0  # share of files (fixed per file) served 200 to a Range
     hidden_projects: tuple[str, ...] = ()  # keys the user cannot browse
     fault_seed: int = 1
     media_token_ttl_s: float = 300.0  # media links expire after this (401 from the media host)

@@ -46,6 +46,31 @@ def throttled(limit: int, wait: float, reason: str) -> Reply:
     )
 
 
+def rate_window(rps: float) -> tuple[int, str]:
+    """Data Center's limiter as its headers say it: ``(X-RateLimit-Interval-Seconds,
+    X-RateLimit-FillRate)``, tokens added per interval (a whole second or more)."""
+    interval = 1 if rps >= 1 else math.ceil(1 / rps)
+    return interval, f"{rps * interval:g}"
+
+
+def dc_rate_headers(limit: int, remaining: int, rps: float) -> dict[str, str]:
+    """The headers Jira Data Center's rate limiter puts on every answer to a limited user."""
+    interval, fill = rate_window(rps)
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Interval-Seconds": str(interval),
+        "X-RateLimit-FillRate": fill,
+    }
+
+
+def throttled_dc(limit: int, wait: float, rps: float) -> Reply:
+    """A 429 as Jira Data Center sends it: ``Retry-After`` and its ``X-RateLimit-*`` headers
+    (no reset time, no reason: the limit is the user's)."""
+    headers = dc_rate_headers(limit, 0, rps) | {"Retry-After": str(max(1, math.ceil(wait)))}
+    return errors(429, "Rate limit exceeded.", **headers)
+
+
 class Rejected(Exception):
     """Raised anywhere below an endpoint to answer ``reply`` at once."""
 

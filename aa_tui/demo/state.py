@@ -19,8 +19,9 @@ from aa_tui.demo.content import iter_spec
 from aa_tui.demo.dice import FaultDice
 from aa_tui.demo.generator import DemoData, mix64
 from aa_tui.demo.issue_view import SiteView, Upload
-from aa_tui.demo.jql import Query, parse_jql, run_query
+from aa_tui.demo.jql import Query, parse_jql
 from aa_tui.demo.limits import DemoStats, EndpointBuckets, TokenBucket, WriteLimiter
+from aa_tui.demo.matches import run_query
 from aa_tui.demo.media import MediaSigner
 from aa_tui.demo.options import DemoOptions
 from aa_tui.demo.paging import PageTokens
@@ -51,6 +52,10 @@ class SiteState:
         self.changes = Changes(data)  # deletions, comments and uploads made while running
         self.viewer_email = "viewer@example.com"  # a read-only user (no delete, comment, upload)
         self.viewer_token = token + "-viewer"
+        # Data Center: Basic username:password (the username is the email's local part, and so
+        # is the viewer's); a personal access token is sent as Bearer ``token``.
+        self.password = token
+        self.viewer_password = self.viewer_token
         self._lock = threading.Lock()
         self._query_cache: OrderedDict[tuple[str, int], tuple[Query, Any]] = OrderedDict()
         secret = hashlib.sha256(f"demo:{data.seed}:{time.time_ns()}".encode()).digest()
@@ -61,7 +66,10 @@ class SiteState:
         )
         self.bucket: TokenBucket | None = None  # rate_scope "site"
         self.buckets: EndpointBuckets | None = None  # rate_scope "endpoint"
-        if options.rate_limit_rps and options.rate_scope == "endpoint":
+        self.user_buckets: EndpointBuckets | None = None  # Data Center: one bucket per user
+        if options.rate_limit_rps and options.data_center:
+            self.user_buckets = EndpointBuckets(options.rate_limit_rps, options.burst)
+        elif options.rate_limit_rps and options.rate_scope == "endpoint":
             overrides = {key: (rps, burst) for key, rps, burst in options.endpoint_rates}
             self.buckets = EndpointBuckets(options.rate_limit_rps, options.burst, overrides)
         elif options.rate_limit_rps:
@@ -76,6 +84,20 @@ class SiteState:
     @property
     def auth(self) -> tuple[str, str]:
         return (self.email, self.token)
+
+    @property
+    def username(self) -> str:
+        """The demo user's Data Center login name (``demo``)."""
+        return self.email.split("@")[0]
+
+    @property
+    def viewer_username(self) -> str:
+        return self.viewer_email.split("@")[0]
+
+    @property
+    def basic_auth(self) -> tuple[str, str]:
+        """Data Center's Basic pair: ``(username, password)``."""
+        return (self.username, self.password)
 
     @property
     def deleted(self) -> set[int]:
@@ -117,7 +139,10 @@ class SiteState:
         return 0.0
 
     def bucket_for(self, key: str) -> TokenBucket | None:
-        """The token bucket that request ``key`` ("METHOD template") draws from, if any."""
+        """The token bucket that request ``key`` ("METHOD template") draws from, if any (on
+        a Data Center site ``key`` is the user: its limiter is per user)."""
+        if self.user_buckets is not None:
+            return self.user_buckets.bucket(key)
         return self.buckets.bucket(key) if self.buckets is not None else self.bucket
 
     def check_write(self, issue: int, key: str) -> None:
@@ -146,9 +171,11 @@ class SiteState:
             if hit is not None:
                 self._query_cache.move_to_end(key)
                 return hit
-        q = parse_jql(jql, self._visible_project, self._visible_issue)
+        q = parse_jql(jql, self._visible_project, self._visible_issue, self.data)
         deleted, _comments, uploads = self.changes.snapshot()
-        found = run_query(self.data, q, self.hidden, deleted, set(uploads)) if q.bounded else None
+        # Cloud refuses unbounded JQL (the endpoint says so); Data Center runs it.
+        run = q.bounded or self.options.data_center
+        found = run_query(self.data, q, self.hidden, deleted, set(uploads)) if run else None
         result = (q, found)
         with self._lock:
             self._query_cache[key] = result
@@ -175,8 +202,12 @@ class SiteState:
     def view(self, api: str = "3") -> SiteView:
         """What answers for REST version ``api`` are built from (a snapshot of the changes)."""
         deleted, comments, uploads = self.changes.snapshot()
-        links = Links(self.base_url, api)
+        links = self.links(api)
         return SiteView(self.data, links, self.email, deleted, comments, uploads)
+
+    def links(self, api: str = "3") -> Links:
+        """Links of answers for REST version ``api`` (Data Center's shapes in that mode)."""
+        return Links(self.base_url, api, self.options.data_center)
 
     def is_deleted(self, j: int) -> bool:
         return self.changes.is_deleted(j)
@@ -221,6 +252,14 @@ class SiteState:
             yield upload.content[start:end]
             return
         yield from iter_spec(self.data.spec_at(j), start, end)
+
+    def ignores_range(self, j: int) -> bool:
+        """Whether file ``j`` is served 200 whole to a Range request (the site's
+        ``ignore_range``, or this file's lot under ``ignore_range_share``: fixed per file)."""
+        share = self.options.ignore_range_share
+        return self.options.ignore_range or (
+            share > 0 and mix64(self.data.seed, j, 0x4A2) / float(1 << 64) < share
+        )
 
     def file_uuid(self, j: int) -> str:
         h = f"{mix64(self.data.seed, j, 0xF11E):016x}{mix64(j, self.data.seed):016x}"

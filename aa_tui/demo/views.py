@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from aa_tui.demo import catalog as cat
 from aa_tui.demo.generator import ALL_KINDS, DemoData
@@ -15,13 +16,26 @@ VIEWER_ACCOUNT_ID = "5f0c1d2e3a4b5c006d7e8f91"  # the read-only user
 
 @dataclass(frozen=True, slots=True)
 class Links:
-    """The site's base URL and the REST version (``"2"`` or ``"3"``) an answer is made for."""
+    """The site's base URL and the REST version (``"2"`` or ``"3"``) an answer is made for;
+    ``dc``: answers as Jira Data Center has them (users by name, bytes under ``/secure``)."""
 
     base: str
     api: str = "3"
+    dc: bool = False
 
     def rest(self, path: str) -> str:
         return f"{self.base}/rest/api/{self.api}/{path}"
+
+    def content(self, aid: str, filename: str) -> str:
+        """Where an attachment's bytes are: Cloud's REST link, Data Center's ``/secure`` path."""
+        if self.dc:
+            return f"{self.base}/secure/attachment/{aid}/{quote(filename, safe='')}"
+        return self.rest(f"attachment/content/{aid}")
+
+    def thumbnail(self, aid: str) -> str:
+        if self.dc:
+            return f"{self.base}/secure/thumbnail/{aid}/_thumb_{aid}.png"
+        return self.rest(f"attachment/thumbnail/{aid}")
 
 
 def jira_time(epoch: int | float) -> str:
@@ -45,8 +59,37 @@ def user_index(account_id: str) -> int | None:
     return next((u for u, info in enumerate(cat.USERS) if info.account_id == account_id), None)
 
 
+def user_name(u: int) -> str:
+    """A Data Center user's login name (``mia.krystof``)."""
+    return cat.USERS[u].display_name.lower().replace(" ", ".")
+
+
+def dc_user_json(
+    links: Links, name: str, display: str, email: str | None, key: str
+) -> dict[str, Any]:
+    """A Data Center user: ``name`` and ``key``, no ``accountId``; ``self`` by username."""
+    out: dict[str, Any] = {
+        "self": links.rest(f"user?username={quote(name)}"),
+        "name": name,
+        "key": key,
+    }
+    if email:
+        out["emailAddress"] = email
+    return out | {
+        "avatarUrls": avatar_urls(links.base, "user", key),
+        "displayName": display,
+        "active": True,
+        "timeZone": "Etc/UTC",
+    }
+
+
 def user_json(links: Links, u: int) -> dict[str, Any]:
     info = cat.USERS[u]
+    if links.dc:
+        out = dc_user_json(
+            links, user_name(u), info.display_name, info.email, f"JIRAUSER{10100 + u}"
+        )
+        return out | {"active": info.active}
     out = {
         "self": links.rest(f"user?accountId={info.account_id}"),
         "accountId": info.account_id,
@@ -63,6 +106,10 @@ def user_json(links: Links, u: int) -> dict[str, Any]:
 
 def myself_json(links: Links, email: str, account_id: str = MYSELF_ACCOUNT_ID) -> dict[str, Any]:
     name = email.split("@")[0].replace(".", " ").title()
+    if links.dc:
+        login = email.split("@")[0]
+        key = "JIRAUSER10000" if account_id == MYSELF_ACCOUNT_ID else "JIRAUSER10001"
+        return dc_user_json(links, login, name, email, key) | {"locale": "en_US"}
     return {
         "self": links.rest(f"user?accountId={account_id}"),
         "accountId": account_id,
@@ -134,8 +181,8 @@ def attachment_json(
         "created": jira_time(data.att_created[j]),
         "size": data.attachment_size(j),
         "mimeType": kind.mime,
-        "content": links.rest(f"attachment/content/{aid}"),
+        "content": links.content(aid, data.att_name[j]),
     }
     if kind.mime.startswith("image/"):
-        out["thumbnail"] = links.rest(f"attachment/thumbnail/{aid}")
+        out["thumbnail"] = links.thumbnail(aid)
     return out

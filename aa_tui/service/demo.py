@@ -42,7 +42,8 @@ def serve_child() -> None:
     from aa_tui.demo import DemoOptions, DemoServer, generate_site
 
     issues, seed = int(sys.argv[1]), int(sys.argv[2])
-    server = DemoServer(generate_site(seed=seed, issues=issues), DemoOptions()).start()
+    options = DemoOptions(data_center=sys.argv[3:4] == ["data-center"])
+    server = DemoServer(generate_site(seed=seed, issues=issues), options).start()
     print(json.dumps([server.base_url, server.email, server.token]), flush=True)
     sys.stdin.read()
     server.stop()
@@ -70,12 +71,14 @@ class RemoteServer:
 @dataclass
 class DemoSite:
     """Starts a generated demo site on 127.0.0.1 in a child process (``in_process``: in
-    this one, as tests may want; ``options`` need it); its token lives in memory only."""
+    this one, as tests may want; ``options`` need it); its token lives in memory only.
+    ``data_center``: the site speaks as Jira Data Center (``options`` given: theirs decides)."""
 
     issues: int = 3000
     seed: int = 7
     options: DemoOptions | None = None
     in_process: bool = False
+    data_center: bool = False
 
     def __post_init__(self) -> None:
         self.server: DemoServer | RemoteServer | None = None
@@ -85,12 +88,13 @@ class DemoSite:
             from aa_tui.demo import DemoOptions, DemoServer, generate_site
 
             data = generate_site(seed=self.seed, issues=self.issues)
-            self.server = DemoServer(data, self.options or DemoOptions()).start()
+            options = self.options or DemoOptions(data_center=self.data_center)
+            self.server = DemoServer(data, options).start()
             return self
         # A plain child process (not multiprocessing: that re-imports the main module)
         process = subprocess.Popen(
             [sys.executable, "-c", "from aa_tui.service.demo import serve_child; serve_child()",
-             str(self.issues), str(self.seed)],
+             str(self.issues), str(self.seed), "data-center" if self.data_center else "cloud"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )  # fmt: skip
         assert process.stdout is not None

@@ -10,7 +10,7 @@ from aa_tui.demo.endpoints.permissions import can
 from aa_tui.demo.http import Request
 from aa_tui.demo.issue_view import upload_json
 from aa_tui.demo.replies import Rejected, Reply, errors
-from aa_tui.demo.views import Links, attachment_json
+from aa_tui.demo.views import attachment_json
 
 UPLOAD_LIMIT = 1_073_741_824
 
@@ -40,7 +40,7 @@ def attachment_meta(req: Request) -> Reply:
 
 def attachment_get(req: Request) -> Reply:
     j = find_attachment(req, req.params["id"])
-    links = Links(req.demo.base_url, req.api)
+    links = req.links
     upload = req.demo.upload(j)
     if upload is not None:
         return Reply(200, upload_json(links, req.demo.email, upload, int_id=True))
@@ -90,7 +90,7 @@ def attachments_post(req: Request) -> Reply:
         return errors(400, "No file named 'file' in the multipart request.")
     if any(len(content) > UPLOAD_LIMIT for _, _, content in files):
         return errors(413, "The file is bigger than the attachment size limit.")
-    links = Links(demo.base_url, req.api)
+    links = req.links
     uploads = [demo.changes.add_upload(i, name, mime, content) for name, mime, content in files]
     return Reply(200, [upload_json(links, demo.email, u) for u in uploads])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from aa_tui.demo import catalog as cat
 from aa_tui.demo.http import Request
 from aa_tui.demo.replies import Reply, errors
 from aa_tui.demo.views import (
@@ -14,13 +15,14 @@ from aa_tui.demo.views import (
     myself_json,
     user_index,
     user_json,
+    user_name,
 )
 
 NO_USER = "Specified user does not exist or you do not have required permissions"
 
 
 def _links(req: Request) -> Links:
-    return Links(req.demo.base_url, req.api)
+    return req.links
 
 
 def myself(req: Request) -> Reply:
@@ -34,6 +36,8 @@ def user(req: Request) -> Reply:
     account = (req.query.get("accountId") or [""])[0]
     if req.anonymous:
         return errors(401, "Client must be authenticated to access this resource.")
+    if req.demo.options.data_center:
+        return _user_by_name(req, (req.query.get("username") or [""])[0])
     if account == MYSELF_ACCOUNT_ID:
         return Reply(200, myself_json(_links(req), req.demo.email))
     if account == VIEWER_ACCOUNT_ID:
@@ -44,10 +48,24 @@ def user(req: Request) -> Reply:
     return Reply(200, user_json(_links(req), u) | {"locale": "en_US"})
 
 
+def _user_by_name(req: Request, name: str) -> Reply:
+    """Data Center's ``GET /user?username=``: users have names, not account ids."""
+    demo = req.demo
+    if name == demo.username:
+        return Reply(200, myself_json(req.links, demo.email))
+    if name == demo.viewer_username:
+        return Reply(200, myself_json(req.links, demo.viewer_email, VIEWER_ACCOUNT_ID))
+    u = next((u for u in range(len(cat.USERS)) if user_name(u) == name), None)
+    if u is None:
+        return errors(404, f"The user named '{name}' does not exist")
+    return Reply(200, user_json(req.links, u) | {"locale": "en_US"})
+
+
 def server_info(req: Request) -> Reply:
     """Answered to anyone, credentials or not (as Jira Cloud does)."""
     demo = req.demo
-    cloud = demo.options.deployment.lower() == "cloud"
+    kind = demo.options.deployment or ("Server" if demo.options.data_center else "Cloud")
+    cloud = kind.lower() == "cloud"
     version = "1001.0.0-SNAPSHOT" if cloud else "9.12.15"
     return Reply(
         200,
@@ -56,7 +74,7 @@ def server_info(req: Request) -> Reply:
             "displayUrl": demo.base_url,
             "version": version,
             "versionNumbers": [int(x) for x in version.split("-")[0].split(".")],
-            "deploymentType": "Cloud" if cloud else "Server",
+            "deploymentType": kind,
             "buildNumber": 100270 if cloud else 9120015,
             "buildDate": "2026-10-28T00:00:00.000+0000",
             "serverTime": jira_time(time.time()),  # the wall clock, as Jira's

@@ -20,7 +20,7 @@ from aa_tui.demo.issue_view import (
 )
 from aa_tui.demo.params import INVALID_PAYLOAD, check_body, int_param, list_param
 from aa_tui.demo.replies import Rejected, Reply, errors
-from aa_tui.demo.views import Links, user_json
+from aa_tui.demo.views import user_json
 
 NOT_VISIBLE = "Issue does not exist or you do not have permission to see it."
 BULK_KEYS = {
@@ -125,7 +125,7 @@ def comment_post(req: Request) -> Reply:
 
 def watchers(req: Request) -> Reply:
     i = find_issue(req)
-    links = Links(req.demo.base_url, req.api)
+    links = req.links
     key = req.demo.data.issue_key(i)
     who = user_json(links, req.demo.data.issue_num[i] % 9)
     body = {"self": links.rest(f"issue/{key}/watchers"), "isWatching": False, "watchCount": 1}
@@ -134,7 +134,7 @@ def watchers(req: Request) -> Reply:
 
 def votes(req: Request) -> Reply:
     i = find_issue(req)
-    links = Links(req.demo.base_url, req.api)
+    links = req.links
     key = req.demo.data.issue_key(i)
     body = {"self": links.rest(f"issue/{key}/votes"), "votes": 0, "hasVoted": False}
     return Reply(200, body | {"voters": []})

@@ -21,7 +21,7 @@ from aa_tui.demo.views import Links, status_category_json, status_json
 
 
 def _links(req: Request) -> Links:
-    return Links(req.demo.base_url, req.api)
+    return req.links
 
 
 def fields(req: Request) -> Reply:
@@ -50,6 +50,11 @@ def status(req: Request) -> Reply:
     return errors(404, f"The status with id or name '{req.params['idOrName']}' was not found.")
 
 
+def statuses(req: Request) -> Reply:
+    """Every status (Data Center's status list; Cloud serves it too)."""
+    return Reply(200, [status_json(_links(req), s) for s in range(len(cat.STATUSES))])
+
+
 def priority(req: Request) -> Reply:
     k = next((k for k, (pid, _) in enumerate(PRIORITIES) if pid == req.params["id"]), None)
     if k is None:
@@ -73,6 +78,7 @@ ROUTES = [
     ("GET", "/rest/api/3/field", fields),
     ("GET", "/rest/api/3/statuscategory", status_categories),
     ("GET", "/rest/api/3/statuscategory/{idOrKey}", status_category),
+    ("GET", "/rest/api/3/status", statuses),
     ("GET", "/rest/api/3/status/{idOrName}", status),
     ("GET", "/rest/api/3/priority/{id}", priority),
     ("GET", "/rest/api/3/resolution/{id}", resolution),

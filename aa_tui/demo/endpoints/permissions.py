@@ -40,6 +40,8 @@ def can(req: Request, permission: str) -> bool:
 
 def my_permissions(req: Request) -> Reply:
     wanted = [p.strip().upper() for p in list_param(req.query, "permissions")]
+    if not wanted and req.demo.options.data_center:
+        wanted = list(PERMISSIONS)  # Data Center answers every permission when none is named
     if not wanted:
         return errors(400, "The 'permissions' query parameter is required.")
     unknown = [p for p in wanted if p not in PERMISSIONS]

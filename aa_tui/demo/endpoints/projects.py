@@ -8,7 +8,7 @@ from aa_tui.demo import catalog as cat
 from aa_tui.demo.http import Request
 from aa_tui.demo.params import int_param
 from aa_tui.demo.replies import Reply, errors
-from aa_tui.demo.views import Links, project_json
+from aa_tui.demo.views import project_json
 
 MAX_PROJECT_PAGE = 100
 
@@ -20,7 +20,6 @@ def _visible(req: Request) -> list[int]:
 
 
 def project_search(req: Request) -> Reply:
-    demo = req.demo
     start = int_param(req.query, "startAt", 0)
     size = int_param(req.query, "maxResults", 50)
     if start < 0 or size < 0:
@@ -29,7 +28,7 @@ def project_search(req: Request) -> Reply:
     visible = _visible(req)
     page = visible[start : start + size]
     last = start + len(page) >= len(visible)
-    links = Links(demo.base_url, req.api)
+    links = req.links
     base = links.rest("project/search")
     out: dict[str, Any] = {
         "self": f"{base}?startAt={start}&maxResults={size}",
@@ -45,7 +44,7 @@ def project_search(req: Request) -> Reply:
 
 
 def project_list(req: Request) -> Reply:
-    links = Links(req.demo.base_url, req.api)
+    links = req.links
     return Reply(200, [project_json(links, p, full=True) for p in _visible(req)])
 
 
@@ -54,7 +53,7 @@ def project_get(req: Request) -> Reply:
     p = req.demo.data.project_index(text)
     if p is None or p not in _visible(req):
         return errors(404, f"No project could be found with key '{text}'.")
-    return Reply(200, project_json(Links(req.demo.base_url, req.api), p, full=True))
+    return Reply(200, project_json(req.links, p, full=True))
 
 
 ROUTES = [
