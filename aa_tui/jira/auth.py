@@ -99,15 +99,17 @@ class UserPassword:
         return httpx.BasicAuth(self.name, self.password)
 
 
-#: how a Data Center user name is kept where an account is one string (profiles, scans, the
-#: keyring's user): ``user:<name>``; an empty account is a personal access token
+#: how Data Center sign-ins are kept where an account is one string (profiles, scans, plans,
+#: manifests, the keyring's user): ``user:<name>`` signs in with Basic, ``pat:`` with a
+#: personal access token; anything else is a Jira Cloud email
 USER_PREFIX = "user:"
+PAT_ACCOUNT = "pat:"
 
 
 def auth_for(account: str, secret: str) -> Auth:
     """The credentials an account string names: an email (Cloud's API token), ``user:NAME``
-    (Data Center's Basic sign-in) or nothing (a Data Center personal access token)."""
-    if not account:
+    (Data Center's Basic sign-in) or ``pat:`` (a Data Center personal access token)."""
+    if account == PAT_ACCOUNT:
         return PersonalAccessToken(secret)
     if account.startswith(USER_PREFIX):
         return UserPassword(account[len(USER_PREFIX) :], secret)

@@ -171,7 +171,7 @@ class Workspace:
     ) -> JiraSite:
         """Every client aa-tui makes: the only place a governor is built. ``email`` is the
         account as kept with profiles and scans: an email (Jira Cloud's API token),
-        ``user:NAME`` (Data Center, Basic) or empty (Data Center, a personal access token)."""
+        ``user:NAME`` (Data Center, Basic) or ``pat:`` (Data Center, a personal access token)."""
         if self.governor_factory is not None:
             governor = self.governor_factory()
         else:

@@ -35,13 +35,16 @@ def run_scan(
     listener=None,
     client=None,
     now: datetime = FROZEN_NOW,
+    email: str | None = None,
 ) -> ScanOutcome:
     """One scan of ``server`` into ``store``, its clock stopped at ``now``; the client closed."""
     scope = scope or Scope()
     client = client or make_client(server)
     try:
         request = ScanRequest(
-            site=client.site, email=server.email, scope=scope, verify=verify, resume=resume
+            site=client.site,
+            email=server.email if email is None else email,
+            scope=scope, verify=verify, resume=resume
         )
         engine = ScanEngine(client, store, request, listener=listener, clock=lambda: now)
         return engine.run()
