@@ -73,9 +73,9 @@ def test_sign_in_kinds_and_what_is_refused(dc_server, small_site):
     with dc_client(dc_server) as client:
         assert client.myself().account_id
         assert client.server_info().deployment in (Deployment.DATA_CENTER, Deployment.SERVER)
-    with dc_client(dc_server, PersonalAccessToken("not-a-token")) as client:
-        with pytest.raises(AuthError, match="refused the personal access token"):
-            client.myself()
-    with DemoServer(small_site, DemoOptions()) as cloud, dc_client(cloud) as client:
-        with pytest.raises((NotJiraError, AuthError)):
-            client.server_info()
+    refused = pytest.raises(AuthError, match="refused the personal access token")
+    with dc_client(dc_server, PersonalAccessToken("not-a-token")) as client, refused:
+        client.myself()
+    cloud_site = pytest.raises((NotJiraError, AuthError))
+    with DemoServer(small_site, DemoOptions()) as cloud, dc_client(cloud) as client, cloud_site:
+        client.server_info()
