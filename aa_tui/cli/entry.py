@@ -114,7 +114,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         from aa_tui.tui.app import run_app, run_demo
 
         if command == "demo":
-            return run_demo(data_dir=args.data_dir, issues=args.issues, seed=args.seed)
+            return run_demo(
+                data_dir=args.data_dir,
+                issues=args.issues,
+                seed=args.seed,
+                data_center=args.data_center,
+            )
         return run_app(data_dir=args.data_dir)
     workspace = _open_workspace(args.data_dir)
     try:

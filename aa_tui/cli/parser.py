@@ -28,6 +28,11 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     )
     demo.add_argument("--issues", type=int, default=3000, help="size of the generated demo site")
     demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument(
+        "--data-center",
+        action="store_true",
+        help="the demo site speaks as Jira Data Center (REST v2, a personal access token)",
+    )
 
     site = sub.add_parser("demo-site", help="serve the embedded demo Jira site on 127.0.0.1")
     if argv is None or "demo-site" in argv:

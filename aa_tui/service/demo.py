@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from aa_tui.jira.auth import PAT_ACCOUNT
 from aa_tui.jira.site import is_loopback_host
 from aa_tui.locations import ENV_DATA_DIR
 from aa_tui.model.errors import AaTuiError
@@ -82,6 +83,8 @@ class DemoSite:
 
     def __post_init__(self) -> None:
         self.server: DemoServer | RemoteServer | None = None
+        if self.options is not None and self.options.data_center:
+            self.data_center = True
 
     def start(self) -> DemoSite:
         if self.in_process or self.options is not None:
@@ -121,7 +124,9 @@ class DemoSite:
     @property
     def profile(self) -> Profile:
         assert self.server is not None, "start() the demo first"
-        return Profile(site=self.server.base_url, email=self.server.email, demo=True)
+        # Data Center: the demo's personal access token (the account ``pat:``)
+        account = PAT_ACCOUNT if self.data_center else self.server.email
+        return Profile(site=self.server.base_url, email=account, demo=True)
 
     def sign_in(self, workspace: Workspace) -> Profile:
         """Save the demo's profile in ``workspace`` with its token in memory; the profile.

@@ -381,12 +381,18 @@ def run_app(data_dir: str | Path | None = None, *, config: AppConfig | None = No
     return exit_code(app, result)
 
 
-def run_demo(data_dir: str | Path | None = None, issues: int = 3000, seed: int = 7) -> int:
+def run_demo(
+    data_dir: str | Path | None = None,
+    issues: int = 3000,
+    seed: int = 7,
+    data_center: bool = False,
+) -> int:
     """``aa-tui demo``: the app connected to an embedded demo site, scanning it at once.
 
     The scans go to ``data_dir``, else ``$AA_TUI_DATA_DIR``, else a temporary directory
     removed on exit (so the demo never mixes with real history); the app says which, and so
-    does the last line printed. The demo token stays in memory.
+    does the last line printed. The demo token stays in memory. ``data_center``: the site
+    speaks as Jira Data Center and the app signs in with a personal access token.
     """
     from aa_tui.service.demo import DemoData, DemoSite
 
@@ -394,7 +400,10 @@ def run_demo(data_dir: str | Path | None = None, issues: int = 3000, seed: int =
     try:
         workspace = _open_workspace(where.path)
         try:
-            with _logging_to(workspace.data_dir), DemoSite(issues=issues, seed=seed) as demo:
+            with (
+                _logging_to(workspace.data_dir),
+                DemoSite(issues=issues, seed=seed, data_center=data_center) as demo,
+            ):
                 profile = demo.sign_in(workspace)
                 app = AATuiApp(
                     workspace,
