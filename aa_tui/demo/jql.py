@@ -124,10 +124,14 @@ def parse_jql(
     text: str,
     project_index: Callable[[str], int | None],
     issue_index: Callable[[str], int | None] = lambda _: None,
+    now: int = cat.REFERENCE_EPOCH,
 ) -> Query:
     """Parse ``text``. ``project_index`` maps a key, name or id to a visible project and
-    ``issue_index`` a key or id to a visible issue (None: unknown, a 400)."""
-    return _Parser(tokenize(text or ""), project_index, issue_index).parse()
+    ``issue_index`` a key or id to a visible issue (None: unknown, a 400); relative periods
+    count back from ``now``."""
+    parser = _Parser(tokenize(text or ""), project_index, issue_index)
+    parser.now = now
+    return parser.parse()
 
 
 def parse_date(value: str, field_name: str, now: int = cat.REFERENCE_EPOCH) -> int:
@@ -167,6 +171,7 @@ class _Parser:
         self.i = 0
         self.project_index = project_index
         self.issue_index = issue_index
+        self.now = cat.REFERENCE_EPOCH
 
     # -- helpers
     def peek(self) -> Token | None:
@@ -254,7 +259,7 @@ class _Parser:
             if op.kind != "op" or op.text not in COMPARE_OPS:
                 raise self.unexpected(op, "operator")
             value = self.value()
-            epoch = parse_date(value.text, tok.text)
+            epoch = parse_date(value.text, tok.text, self.now)
             return Clause(DATE_FIELDS[name], op.text, epoch=epoch)
         resolve = {
             "project": self.resolve_project,
@@ -453,7 +458,8 @@ def run_query(
     elif len(projects) == len(cat.PROJECTS):
         candidates = range(data.issue_count)
     else:
-        candidates = sorted(i for p in projects for i in data.project_issues[p])
+        # a moved issue stays listed under its old project too (its old key still finds it)
+        candidates = sorted({i for p in projects for i in data.project_issues[p]})
     out = array("L")
     if query.where is None:
         out.extend(candidates)
