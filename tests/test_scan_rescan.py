@@ -118,8 +118,8 @@ CHANGES = {
         issue_with_files(server)[0], (server.data.issue_status[issue_with_files(server)[0]] + 1) % 3
     ),
     "issue deleted": lambda server, store, base, tmp: server.delete_issue(
-        base.groups[0].locations[0].issue_id and int(base.groups[0].locations[0].issue_id)
-        - cat.ISSUE_ID_BASE
+        base.groups[0].locations[0].issue_id
+        and int(base.groups[0].locations[0].issue_id) - cat.ISSUE_ID_BASE
     ),
 }
 
@@ -136,12 +136,13 @@ def test_a_rescan_after_each_kind_of_change_equals_a_full_scan(
     assert full.rescan is None
     assert_same(store, rescan, full)
     if change != "nothing":  # the change is really there: the site is not what the base saw
-        assert records(store, full) != records(store, base) or group_ids(
-            full.groups
-        ) != group_ids(base.groups)
-    assert rescan.info.totals["rescan"]["reused_issues"] > 0.9 * full.summary["totals"][
-        "issues_scanned"
-    ]
+        assert records(store, full) != records(store, base) or group_ids(full.groups) != group_ids(
+            base.groups
+        )
+    assert (
+        rescan.info.totals["rescan"]["reused_issues"]
+        > 0.9 * full.summary["totals"]["issues_scanned"]
+    )
 
 
 def test_a_rescan_with_no_change_sends_only_the_listing(demo_server, store):
@@ -197,9 +198,10 @@ def test_a_rescan_killed_part_way_resumes_exactly(demo_server, store):
             seen["batches"] += 1
             raise Cancelled()
 
+    before = detail_fetches(demo_server)
     with pytest.raises(Cancelled):
         scan(demo_server, store, listener=kill)
-    fetched = detail_fetches(demo_server)
+    assert detail_fetches(demo_server) > before  # killed part-way, after some details came
     resumed = scan(demo_server, store, resume=True)
     assert resumed.rescan is not None and resumed.rescan.base == base.info.id
     full = scan(demo_server, store, full=True)
@@ -216,3 +218,21 @@ def test_the_changed_listing_is_relative_with_a_margin():
     later = started + timedelta(days=7, seconds=30)
     assert window_minutes(started.isoformat(), later) == 7 * 24 * 60 + 1 + MARGIN_MINUTES
     assert MARGIN_MINUTES >= 60
+
+
+def test_the_command_line_rescans_says_what_it_reused_and_full_reads_all(demo_server, tmp_path):
+    from helpers.cli import aa
+
+    data = tmp_path / "data"
+    site = ["scan", "--site", demo_server.base_url, "--email", demo_server.email]
+    first = aa(site, data, token=demo_server.token)
+    assert first.returncode == 0, first.stderr and "Rescan" not in first.stdout
+    again = aa(site, data, token=demo_server.token)
+    assert again.returncode == 0, again.stderr
+    assert "Rescan from scan " in again.stdout and ": re-read 0 issues, reused " in again.stdout
+    assert "read 0 files, reused " in again.stdout
+    fetched = detail_fetches(demo_server)
+    full = aa([*site, "--full"], data, token=demo_server.token)
+    assert full.returncode == 0, full.stderr
+    assert "Rescan" not in full.stdout
+    assert detail_fetches(demo_server) == 2 * fetched
