@@ -192,13 +192,13 @@ def test_a_rescan_killed_part_way_resumes_exactly(demo_server, store):
     demo_server.touch(changed[1])
 
     seen = {"batches": 0}
+    before = detail_fetches(demo_server)
 
-    def kill(event: ScanProgress) -> None:
-        if event.phase.name == "FETCHING" and event.done:
+    def kill(event: ScanProgress) -> None:  # once some changed issues' details came
+        if event.phase.name != "SAVING" and detail_fetches(demo_server) > before:
             seen["batches"] += 1
             raise Cancelled()
 
-    before = detail_fetches(demo_server)
     with pytest.raises(Cancelled):
         scan(demo_server, store, listener=kill)
     assert detail_fetches(demo_server) > before  # killed part-way, after some details came
