@@ -214,7 +214,7 @@ def test_counts_of_one_are_singular_and_sentences_join_cleanly(tmp_path):
     info = ScanInfo("s1", "https://x.example", "a@b.c", Scope(), status="complete")
     summary = {"totals": {"total_files": 3, "zero_byte_files": 1, "unreadable_files": 1}}
     outcome = SimpleNamespace(
-        summary=summary, info=info, signed_in_as="", reused_issues=0, reused_hashes=0
+        summary=summary, info=info, signed_in_as="", reused_issues=0, reused_hashes=0, rescan=None
     )
     out = io.StringIO()
     print_summary(out, outcome)

@@ -59,6 +59,12 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     scan.add_argument(
         "--resume", action="store_true", help="continue an interrupted scan of this site and scope"
     )
+    scan.add_argument(
+        "--full",
+        action="store_true",
+        help="read everything again (default: a rescan starts from the last complete scan of "
+        "this site and scope and reads only what changed)",
+    )
     scan.add_argument("--json", metavar="FILE", help="also write the report as JSON")
     scan.add_argument("--csv", metavar="DIR", help="also write the report as CSV tables")
     scan.add_argument(

@@ -73,6 +73,8 @@ def print_summary(out: TextIO, outcome: ScanOutcome) -> None:
             f"Resumed: {outcome.reused_issues:,} issues and {outcome.reused_hashes:,} hashes "
             "came from the checkpoint\n"
         )
+    if outcome.rescan is not None:
+        out.write(f"Rescan from scan {outcome.rescan.base}: {outcome.rescan.line()}\n")
     out.write(
         f"Scan {info.id} of {info.site} ({info.scope.describe()}) in {info.duration_s:.1f}s\n"
         f"  {t.total_files:,} files, {size_text(t.total_size)} on {t.issues_scanned:,} issues\n"

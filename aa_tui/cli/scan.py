@@ -27,6 +27,7 @@ def run_scan(args: argparse.Namespace, workspace: Workspace) -> int:
         jql=args.jql,
         verify=args.verify,
         resume=args.resume,
+        full=args.full,
         workers=args.workers,
         allow_insecure_http=args.allow_http,
     )

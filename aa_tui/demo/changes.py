@@ -44,6 +44,11 @@ class Changes:
             self.deleted.add(j)
             self.version += 1
 
+    def bump(self) -> None:
+        """A change to an issue: cached search results are stale."""
+        with self._lock:
+            self.version += 1
+
     def is_deleted(self, j: int) -> bool:
         with self._lock:
             return j in self.deleted

@@ -127,11 +127,13 @@ def parse_jql(
     project_index: Callable[[str], int | None],
     issue_index: Callable[[str], int | None] = lambda _: None,
     data: DemoData | None = None,
+    now: int = cat.REFERENCE_EPOCH,
 ) -> Query:
     """Parse ``text``. ``project_index`` maps a key, name or id to a visible project and
     ``issue_index`` a key or id to a visible issue (None: unknown, a 400); ``data`` gives an
-    issue's project and number (``key > OPS-7``)."""
+    issue's project and number (``key > OPS-7``); relative periods count back from ``now``."""
     parser = _Parser(tokenize(text or ""), project_index, issue_index)
+    parser.now = now
     if data is not None:
         parser.issue_project, parser.issue_num = (
             data.issue_project.__getitem__,
@@ -179,6 +181,7 @@ class _Parser:
         self.issue_index = issue_index
         self.issue_project: Callable[[int], int] = lambda _: -1
         self.issue_num: Callable[[int], int] = lambda _: 0
+        self.now = cat.REFERENCE_EPOCH
 
     # -- helpers
     def peek(self) -> Token | None:
@@ -266,7 +269,7 @@ class _Parser:
             if op.kind != "op" or op.text not in COMPARE_OPS:
                 raise self.unexpected(op, "operator")
             value = self.value()
-            epoch = parse_date(value.text, tok.text)
+            epoch = parse_date(value.text, tok.text, self.now)
             return Clause(DATE_FIELDS[name], op.text, epoch=epoch)
         resolve = {
             "project": self.resolve_project,

@@ -134,7 +134,8 @@ def run_query(
     elif len(projects) == len(cat.PROJECTS):
         candidates = range(min(floor, data.issue_count), data.issue_count)
     else:
-        candidates = sorted(i for p in projects for i in data.project_issues[p] if i >= floor)
+        # a moved issue stays listed under its old project too (its old key still finds it)
+        candidates = sorted({i for p in projects for i in data.project_issues[p] if i >= floor})
     out = array("L")
     if query.where is None:
         out.extend(candidates)

@@ -4,6 +4,7 @@ them."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import threading
 import time
@@ -80,6 +81,13 @@ class SiteState:
         self._burst_until = 0.0
         self.base_url = ""
         self.media_url = ""
+        self._started = time.time()
+        self._own_issues = False  # issue arrays copied before the first change to an issue
+
+    def now(self) -> int:
+        """The site's clock: the reference date when it started, then running with real time
+        (what relative JQL periods count back from, and what a change stamps ``updated`` with)."""
+        return cat.REFERENCE_EPOCH + int(time.time() - self._started)
 
     @property
     def auth(self) -> tuple[str, str]:
@@ -171,7 +179,7 @@ class SiteState:
             if hit is not None:
                 self._query_cache.move_to_end(key)
                 return hit
-        q = parse_jql(jql, self._visible_project, self._visible_issue, self.data)
+        q = parse_jql(jql, self._visible_project, self._visible_issue, self.data, self.now())
         deleted, _comments, uploads = self.changes.snapshot()
         # Cloud refuses unbounded JQL (the endpoint says so); Data Center runs it.
         run = q.bounded or self.options.data_center
@@ -214,6 +222,53 @@ class SiteState:
 
     def delete_attachment(self, j: int) -> None:
         self.changes.delete(j)
+        self.touch(self.attachment_issue(j))
+
+    # ---- changes to issues (as Jira records them: each one sets the issue's ``updated``) ---
+    def _issue_arrays(self) -> None:
+        """Copy the issue arrays before the first change: the generated data may be shared by
+        other sites (a test session's), which must not see this one's changes."""
+        with self._lock:
+            if self._own_issues:
+                return
+            data = copy.copy(self.data)
+            for name in ("issue_updated", "issue_status", "issue_project", "issue_num"):
+                setattr(data, name, copy.copy(getattr(data, name)))
+            data.project_issues = [copy.copy(a) for a in data.project_issues]
+            self.data = data
+            self._own_issues = True
+
+    def touch(self, i: int) -> None:
+        """Set issue ``i``'s ``updated`` to now (a change Jira records on the issue)."""
+        self._issue_arrays()
+        self.data.issue_updated[i] = self.now()
+        self.changes.bump()
+
+    def set_status(self, i: int, status: int) -> None:
+        """Move issue ``i`` to ``status`` (an index of the catalog's statuses)."""
+        self._issue_arrays()
+        self.data.issue_status[i] = status
+        self.touch(i)
+
+    def move_issue(self, i: int, project: int) -> str:
+        """Move issue ``i`` to ``project``: it keeps its id, takes the next key there (its old
+        key still finds it, as in Jira); returns the new key."""
+        self._issue_arrays()
+        data = self.data
+        data.issue_project[i] = project
+        data.project_issues[project].append(i)
+        data.issue_num[i] = len(data.project_issues[project])
+        self.touch(i)
+        return data.issue_key(i)
+
+    def delete_issue(self, i: int) -> None:
+        """Delete issue ``i`` with its attachments: searches stop finding it."""
+        data = self.data
+        for j in range(data.att_start[i], data.att_start[i + 1]):
+            self.changes.delete(j)
+        for j, upload in list(self.changes.uploads.items()):
+            if upload.issue == i:
+                self.changes.delete(j)
 
     # ---- files: generated ones and uploads alike -----------------------------------------
     def upload(self, j: int) -> Upload | None:

@@ -24,6 +24,9 @@ class Checkpoint:
     not_visible: int = 0
     skipped: int = 0  # attachments Jira gave without a usable id or size
     notes: list[str] = field(default_factory=list)  # what enumeration had to say
+    unread: set[str] = field(default_factory=set)  # listed, but their details did not come
+    base: str = ""  # a rescan: the earlier scan it starts from
+    changed: list[str] | None = None  # a rescan: the issues updated since then, once listed
 
     @classmethod
     def replay(cls, entries: Iterable[dict[str, Any]]) -> Checkpoint:
@@ -43,9 +46,14 @@ class Checkpoint:
                 state.done_issues.update(entry.get("ids", []))
                 state.not_visible += int(entry.get("not_visible", 0))
                 state.skipped += int(entry.get("skipped", 0))
+                state.unread.update(entry.get("missing", []))
                 for data in entry.get("records", []):
                     record = AttachmentRecord.from_dict(data)
                     state.records[record.attachment_id] = record
+            elif kind == "base":
+                state.base = str(entry.get("id", ""))
+            elif kind == "changed":
+                state.changed = [str(i) for i in entry.get("ids", [])]
             elif kind == "hash":
                 state.book.stage(entry["stage"]).update(entry.get("hashes", {}))
                 state.book.unreadable.update(entry.get("unreadable", {}))

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from aa_tui.analysis.insights import build_insights, file_table, unreadable_rows
-from aa_tui.jira.errors import JiraError, QueryRejected, UsageError
+from aa_tui.jira.errors import JiraError, QueryRejected
 from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.parse import ParseResult, parse_issue
 from aa_tui.jira.protocol import JiraSite, Operation, ServerInfo
@@ -30,19 +30,25 @@ from aa_tui.model.records import AttachmentRecord, DuplicateGroup, Scope
 from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.early_heads import EarlyHeads
-from aa_tui.scan.preflight import attachments_warning, refuse_dead_end, visible_projects
-from aa_tui.scan.read_progress import ReadProgress
-from aa_tui.scan.shared_texts import share_texts
-from aa_tui.scan.staged import (
-    HashBook,
-    StagedHasher,
-    StageProgress,
-    metadata_groups,
-    size_candidates,
+from aa_tui.scan.preflight import (
+    approximate_count,
+    attachments_warning,
+    listing_warnings,
+    resumable,
+    visible_projects,
 )
+from aa_tui.scan.read_progress import make_hasher
+from aa_tui.scan.rescan import (
+    Base,
+    Reuse,
+    changed_since,
+    save_basis,
+    start_from_base,
+)
+from aa_tui.scan.shared_texts import share_texts
+from aa_tui.scan.staged import StagedHasher, metadata_groups
 from aa_tui.scan.stats import aggregate
-from aa_tui.scan.summarize import build_summary
-from aa_tui.scan.whole_read import WHOLE_READ_MAX
+from aa_tui.scan.summarize import build_summary, site_facts
 from aa_tui.store.file_rows import write_file_rows
 from aa_tui.store.journal import Journal
 from aa_tui.store.store import Store, new_scan_id
@@ -60,6 +66,7 @@ class ScanRequest:
     resume: bool = False
     resume_id: str = ""  # resume exactly this scan (the app's History); else the newest match
     workers: int = 8
+    full: bool = False  # read everything again, even with an earlier complete scan to start from
 
     def __post_init__(self) -> None:
         self.verify = VerifyMode(self.verify)  # a bad mode is a ValueError here
@@ -74,6 +81,7 @@ class ScanOutcome:
     signed_in_as: str = ""
     reused_issues: int = 0  # on resume: issues whose details came from the checkpoint
     reused_hashes: int = 0  # on resume: probe/full hashes that came from the checkpoint
+    rescan: Reuse | None = None  # a rescan: what it reused from the earlier scan
 
 
 class ScanEngine:
@@ -99,9 +107,13 @@ class ScanEngine:
         self._last_emit = 0.0
         self._progress = ScanProgress(phase=Phase.CONNECTING)
         self._hasher: StagedHasher | None = None
-        self._names: dict[str, str] = {}  # candidates' file names, where reads need them
         self._server_info: ServerInfo | None = None
         self._carried: dict[str, Any] = {}  # counters of earlier runs of a resumed scan
+        self._fresh = False  # a new scan, not a resumed one
+        self._base: Base | None = None
+        self._reuse: Reuse | None = None
+        self._listed: list[str] = []  # the scope's listing, and those whose details did not come
+        self._unread: set[str] = set()
         self.warnings: list[str] = []
 
     # -- progress -------------------------------------------------------------------------------
@@ -157,11 +169,19 @@ class ScanEngine:
         self._emit(force=True, message=f"Signed in as {identity.display_name}")
         try:
             reused_hashes = sum(len(checkpoint.book.stage(s)) for s in ("head", "tail", "full"))
+            fresh = self._fresh and not request.full
+            self._base = start_from_base(self.store, info, checkpoint, journal, fresh)
+            self._reuse = Reuse(self._base.scan_id) if self._base else None
             log_to = SerialJournal(journal)  # the listing and the early head reads append
             exact = request.verify is VerifyMode.EXACT
-            hasher = self._hasher_for(log_to, checkpoint.book) if exact else None
+            hasher = (
+                make_hasher(self.client, request.workers, checkpoint.book, log_to, self._emit)
+                if exact
+                else None
+            )
+            self._hasher = hasher
             records, issues = self._collect(log_to, checkpoint, hasher)
-            groups = self._hash(hasher, records) if hasher else metadata_groups(records)
+            groups = hasher.find_groups(records) if hasher else metadata_groups(records)
             # saving measures no rate of its own: the last phase's must not linger
             self._emit(
                 force=True,
@@ -201,12 +221,6 @@ class ScanEngine:
         self._emit(force=True, phase=Phase.DONE)
         return outcome
 
-    def _approximate_count(self) -> int | None:
-        try:
-            return self.client.approximate_count(self.jql)
-        except JiraError:
-            return None
-
     def _check_projects_visible(self) -> None:
         scope = self.request.scope
         kept, warning = visible_projects(self.client, scope.projects, self.request.email)
@@ -217,7 +231,7 @@ class ScanEngine:
     def _open_scan(self) -> tuple[ScanInfo, Checkpoint, Journal]:
         request = self.request
         if request.resume or request.resume_id:
-            found = self._resumable()
+            found = resumable(self.store, self.client.site, request)
             if found is not None:
                 journal = self.store.open_journal(found.id)  # locked: one engine per scan
                 self.on_opened(found.id)
@@ -238,23 +252,8 @@ class ScanEngine:
         journal = self.store.open_journal(info.id)
         self.on_opened(info.id)
         self.store.save_scan(info)
+        self._fresh = True
         return info, Checkpoint(), journal
-
-    def _resumable(self) -> ScanInfo | None:
-        request = self.request
-        if not request.resume_id:
-            found = self.store.last_unfinished(
-                self.client.site, request.scope, request.verify, email=request.email
-            )
-            if found is not None and not found.resumable:
-                refuse_dead_end(found)
-            return found
-        found = self.store.get_scan(request.resume_id)
-        if found is not None and found.unfinished and not found.resumable:
-            refuse_dead_end(found)
-        if found is None or not found.unfinished or found.site != self.client.site:
-            raise UsageError(f"Scan {request.resume_id} of {self.client.site} cannot be resumed.")
-        return found
 
     def _fail(
         self, info: ScanInfo, status: ScanStatus, message: str, previous: float, started: float
@@ -293,6 +292,13 @@ class ScanEngine:
         not_visible = checkpoint.not_visible
         skipped = checkpoint.skipped
         notes: list[str] = list(checkpoint.notes)
+        self._listed, self._unread = ids, set(checkpoint.unread)
+        base, reuse = self._base, self._reuse
+        changed = (
+            changed_since(self.client, self.jql, base, checkpoint, journal, notes, self.clock())
+            if base
+            else set()
+        )
         total_size = sum(r.size for r in records.values())
         texts: dict[str, str] = {}  # one object per repeated text
         # exact: a size seen twice has its heads read at once, beside the listing
@@ -355,6 +361,9 @@ class ScanEngine:
             for future in finished:
                 chunk = pending.pop(future)
                 issues, errors = future.result()
+                came = {str(issue.get("id")) for issue in issues}
+                missing = [i for i in chunk if i not in came]
+                self._unread.update(missing)
                 parsed = ParseResult()
                 for issue in issues:
                     parse_issue(issue, parsed)
@@ -375,6 +384,7 @@ class ScanEngine:
                     records=parsed.records,  # orjson writes a record as to_dict() would
                     not_visible=len(errors),
                     skipped=len(parsed.skipped),
+                    missing=missing,
                 )
                 done.update(chunk)
                 progress(
@@ -383,13 +393,26 @@ class ScanEngine:
 
         with ThreadPoolExecutor(self.request.workers, thread_name_prefix="aa-meta") as pool:
             # The count only feeds the progress total: ask for it beside the first id page.
-            count = None if checkpoint.enumerated else pool.submit(self._approximate_count)
+            skip = checkpoint.enumerated or base
+            count = None if skip else pool.submit(approximate_count, self.client, self.jql)
+            expected = len(base.issues) if base else None
             try:
                 for page in id_pages():
                     if count is not None and count.done():
                         expected, count = count.result(), None
                     for issue_id in page:
                         if issue_id in done or issue_id in queued:
+                            continue
+                        kept = base.reusable(issue_id, changed) if base else None
+                        if kept is not None and reuse is not None:  # as the base scan saw it
+                            for record in kept:
+                                share_texts(record, texts)
+                                total_size += record.size
+                                records[record.attachment_id] = record
+                                if early:
+                                    early.saw(record)
+                            done.add(issue_id)
+                            reuse.reused_issues += 1
                             continue
                         queued.add(issue_id)
                         batch.append(issue_id)
@@ -411,57 +434,13 @@ class ScanEngine:
             finally:
                 if early:
                     early.close()
-        self.warnings.extend(n for n in notes if n not in self.warnings)
-        if skipped:
-            self.warnings.append(
-                f"{skipped} attachments (or issues) were left out: Jira listed them without a "
-                "usable id, size or fields, so they are not counted or compared."
-            )
-        if not_visible:
-            self.warnings.append(
-                f"{not_visible} issues were listed but could not be read (deleted meanwhile, or "
-                "no permission); their attachments are not counted."
-            )
+        self.warnings.extend(listing_warnings(notes, skipped, not_visible, self.warnings))
         return list(records.values()), len(done)
 
     # -- bytes ----------------------------------------------------------------------------------
     def _content_apart(self) -> bool:
         """Whether reading content spends a budget of its own (not the listing's)."""
         return self.client.budgets_apart(Operation.CONTENT_READS, Operation.DETAIL_FETCHES)
-
-    def _hasher_for(self, journal: SerialJournal, book: HashBook) -> StagedHasher:
-        def on_hashes(stage: str, hashes: dict[str, str], unreadable: dict[str, str]) -> None:
-            journal.append("hash", stage=stage, hashes=hashes, unreadable=unreadable)
-
-        reading = ReadProgress()
-
-        def on_progress(p: StageProgress) -> None:
-            fields = reading.fields(p, time.monotonic())
-            self._emit(groups=hasher.tally.groups, wasted=hasher.tally.wasted, **fields)
-
-        hasher = StagedHasher(
-            self._read,
-            workers=self.request.workers,
-            cancel=self.client.cancel,
-            book=book,
-            on_hashes=on_hashes,
-            on_progress=on_progress,
-            whole_up_to=WHOLE_READ_MAX if self.client.reads_are_requests else 0,
-        )
-        self._hasher = hasher
-        return hasher
-
-    def _read(self, aid: str, start: int, end: int | None, sink: Callable[[bytes], None]) -> int:
-        """A read of the client's, with the file's name where its path needs it."""
-        return self.client.read_content(aid, start, end, sink, self._names.get(aid, ""))
-
-    def _hash(self, hasher: StagedHasher, records: list[AttachmentRecord]) -> list[DuplicateGroup]:
-        if self.client.reads_are_requests:
-            candidates = size_candidates(records).values()
-            self._names = {r.attachment_id: r.file_name for group in candidates for r in group}
-        groups = hasher.find_groups(records)
-        self._emit(rate_per_s=0.0, eta_s=None)  # the phases after this one measure their own
-        return groups
 
     # -- results --------------------------------------------------------------------------------
     def _finish(
@@ -481,6 +460,11 @@ class ScanEngine:
         )
         files = file_table(records, groups)
         insights = build_insights(files, now=now)
+        listed = [i for i in self._listed if i not in self._unread]
+        reuse = save_basis(self.store, info.id, listed, checkpoint.book, records, self._base)
+        if reuse is not None and self._reuse is not None:
+            reuse.reused_issues = self._reuse.reused_issues
+            reuse.reread_issues = issues - reuse.reused_issues
         totals = breakdown.totals
         counters = self._counters()
         totals.bytes_read_by_stage = counters["bytes_read_by_stage"]
@@ -494,10 +478,9 @@ class ScanEngine:
         info.duration_s = previous + (time.monotonic() - started)
         summary = build_summary(info, breakdown, insights)
         summary["warnings"] = list(self.warnings)
-        # Where people browse the site: for a scoped token the API base is api.atlassian.com.
-        server = self._server_info
-        summary["scan"]["browse_url"] = ((server and server.base_url) or info.site).rstrip("/")
-        summary["scan"]["deployment"] = server.deployment.value if server else "Cloud"
+        if reuse is not None:
+            summary["rescan"] = reuse.to_dict()
+        summary["scan"].update(site_facts(self._server_info, info.site))
         summary["unreadable"] = unreadable_rows(unreadable, records)
         write_file_rows(self.store.scan_dir(info.id), files)  # before the summary: see save
         del files  # ~100 MB at 531k files: not held while the rest is encoded
@@ -508,6 +491,8 @@ class ScanEngine:
             records,  # orjson encodes each as its to_dict(), without the dict
         )
         info.totals = totals.to_dict()
+        if reuse is not None:
+            info.totals["rescan"] = reuse.to_dict()
         self.store.save_scan(info)
         self._emit(force=True, groups=len(groups), wasted=totals.duplicate_size)
-        return ScanOutcome(info=info, summary=summary, groups=groups, warnings=list(self.warnings))
+        return ScanOutcome(info, summary, groups, warnings=list(self.warnings), rescan=reuse)

@@ -3,9 +3,23 @@ a scan to resume that can be."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from aa_tui.jira.errors import JiraError, QueryRejected, UsageError
 from aa_tui.jira.protocol import JiraSite
+from aa_tui.model.enums import VerifyMode
+from aa_tui.model.records import Scope
 from aa_tui.model.scans import ScanInfo
+from aa_tui.store.store import Store
+
+
+class ScanRequestLike(Protocol):
+    """What a resume is looked up by (the engine's ScanRequest)."""
+
+    scope: Scope
+    verify: VerifyMode
+    email: str
+    resume_id: str
 
 
 def visible_projects(
@@ -52,3 +66,45 @@ def refuse_dead_end(info: ScanInfo) -> None:
         f"Scan {info.id} cannot be resumed: {info.message} A resume would ask Jira the same; "
         "start a new scan with a corrected scope."
     )
+
+
+def resumable(store: Store, site: str, request: ScanRequestLike) -> ScanInfo | None:
+    """The scan a resume continues: ``request.resume_id``, else the newest unfinished scan of
+    the site and scope (``None``: there is none); one that would only fail again is refused."""
+    if not request.resume_id:
+        found = store.last_unfinished(site, request.scope, request.verify, email=request.email)
+        if found is not None and not found.resumable:
+            refuse_dead_end(found)
+        return found
+    found = store.get_scan(request.resume_id)
+    if found is not None and found.unfinished and not found.resumable:
+        refuse_dead_end(found)
+    if found is None or not found.unfinished or found.site != site:
+        raise UsageError(f"Scan {request.resume_id} of {site} cannot be resumed.")
+    return found
+
+
+def listing_warnings(
+    notes: list[str], skipped: int, not_visible: int, said: list[str]
+) -> list[str]:
+    """What the listing and the details had to say that ``said`` does not say yet."""
+    out = [n for n in notes if n not in said]
+    if skipped:
+        out.append(
+            f"{skipped} attachments (or issues) were left out: Jira listed them without a "
+            "usable id, size or fields, so they are not counted or compared."
+        )
+    if not_visible:
+        out.append(
+            f"{not_visible} issues were listed but could not be read (deleted meanwhile, or "
+            "no permission); their attachments are not counted."
+        )
+    return out
+
+
+def approximate_count(client: JiraSite, jql: str) -> int | None:
+    """About how many issues ``jql`` finds, for the progress total (``None``: unknown)."""
+    try:
+        return client.approximate_count(jql)
+    except JiraError:
+        return None

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
+from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.enums import Phase
 from aa_tui.model.events import RecentRate
-from aa_tui.scan.staged import StageProgress
+from aa_tui.scan.checkpoint import SerialJournal
+from aa_tui.scan.staged import HashBook, StagedHasher, StageProgress
+from aa_tui.scan.whole_read import WHOLE_READ_MAX
 
 STAGE_PHASES = {"head": Phase.HEADS, "tail": Phase.TAILS, "full": Phase.HASHING}
 READING = "reading files"  # the three stage phases, as one stretch of work
@@ -47,3 +52,35 @@ class ReadProgress:
             "reads_done": p.reads_done,
             "reads_total": reads,
         }
+
+
+def make_hasher(
+    client: JiraSite,
+    workers: int,
+    book: HashBook,
+    journal: SerialJournal,
+    emit: Callable[..., None],
+) -> StagedHasher:
+    """The scan's hasher: hashes go to ``journal``, progress to ``emit`` as ScanProgress fields."""
+
+    def on_hashes(stage: str, hashes: dict[str, str], unreadable: dict[str, str]) -> None:
+        journal.append("hash", stage=stage, hashes=hashes, unreadable=unreadable)
+
+    reading = ReadProgress()
+
+    def on_progress(p: StageProgress) -> None:
+        fields = reading.fields(p, time.monotonic())
+        emit(groups=hasher.tally.groups, wasted=hasher.tally.wasted, **fields)
+
+    hasher = StagedHasher(
+        client.read_content,
+        workers=workers,
+        cancel=client.cancel,
+        book=book,
+        on_hashes=on_hashes,
+        on_progress=on_progress,
+        # Data Center: each read is a request, and its path holds the file's name
+        whole_up_to=WHOLE_READ_MAX if client.reads_are_requests else 0,
+        named=client.reads_are_requests,
+    )
+    return hasher

@@ -43,8 +43,8 @@ FULL_BATCH_BYTES = 8 * 1024 * 1024
 FLUSH_BYTES = 1024 * 1024
 FLUSH_S = 0.25
 
-# read(attachment_id, start, end_inclusive_or_None, sink) -> bytes read off the network
-Reader = Callable[[str, int, "int | None", Callable[[bytes], None]], int]
+# read(attachment_id, start, end_inclusive_or_None, sink[, file_name]) -> bytes read off the net
+Reader = Callable[..., int]
 
 
 @dataclass
@@ -91,8 +91,7 @@ class HashBook:
         return found
 
 
-#: what one read gives: (its digest, bytes read, the full digest when the read held the whole
-#: file, and the tail digest when it held the tail too)
+#: what one read gives: (its digest, bytes read, the full and tail digests when it held them)
 _Read = tuple[str, int, str | None, str | None]
 
 
@@ -167,6 +166,7 @@ class StagedHasher:
         on_progress: Callable[[StageProgress], None] | None = None,
         batch_size: int = 64,
         whole_up_to: int = 0,
+        named: bool = False,
     ) -> None:
         self.reader = reader
         self.workers = max(1, workers)
@@ -175,9 +175,8 @@ class StagedHasher:
         self.on_hashes = on_hashes or (lambda stage, hashes, unreadable: None)
         self.on_progress = on_progress or (lambda progress: None)
         self.batch_size = batch_size
-        #: where each read is a request (Data Center): files this big at most are read whole
-        #: by their first read, bigger ones get no tail read (see :mod:`.whole_read`)
-        self.whole_up_to = whole_up_to
+        self.whole_up_to = whole_up_to  # where reads are requests: see :mod:`.whole_read`
+        self.named = named  # the reader takes the file's name too (a fifth argument)
         self.reports = {stage: StageReport(stage) for stage in STAGES}
         self.tally = _Tally()  # groups proven so far
         self._small_bytes: dict[str, bytes] = {}  # head bytes of files <= HEAD+TAIL
@@ -411,16 +410,22 @@ class StagedHasher:
             )
         )
 
+    def _read(
+        self, record: AttachmentRecord, start: int, end: int, sink: Callable[..., None]
+    ) -> int:
+        named = (record.file_name,) if self.named else ()
+        return self.reader(record.attachment_id, start, end, sink, *named)
+
     # Each task returns (stage hash, bytes read, full hash when this read completed the file).
     def _head(self, record: AttachmentRecord) -> _Read:
         aid, size = record.attachment_id, record.size
         if self._whole(size):
             whole = WholeFile(size, HEAD_BYTES, TAIL_BYTES)
-            read = self.reader(aid, 0, size - 1, whole)
+            read = self._read(record, 0, size - 1, whole)
             head, tail, full = whole.digests()
             return head, read, full, tail
         chunks: list[bytes] = []
-        read = self.reader(aid, 0, min(size, HEAD_BYTES) - 1, chunks.append)
+        read = self._read(record, 0, min(size, HEAD_BYTES) - 1, chunks.append)
         data = b"".join(chunks)
         state = hashlib.sha256(data)
         if size <= HEAD_BYTES + TAIL_BYTES:
@@ -434,7 +439,7 @@ class StagedHasher:
         aid, size = record.attachment_id, record.size
         start = max(HEAD_BYTES, size - TAIL_BYTES)
         chunks: list[bytes] = []
-        read = self.reader(aid, start, size - 1, chunks.append)
+        read = self._read(record, start, size - 1, chunks.append)
         data = b"".join(chunks)
         head = self._small_bytes.pop(aid, None)
         whole = None
@@ -449,7 +454,7 @@ class StagedHasher:
         start = HEAD_BYTES
         if state is None:  # resumed run: the head state was not kept, read from the start
             state, start = hashlib.sha256(), 0
-        read = self.reader(aid, start, size - 1, state.update)  # type: ignore[attr-defined]
+        read = self._read(record, start, size - 1, state.update)  # type: ignore[attr-defined]
         digest = state.hexdigest()  # type: ignore[attr-defined]
         return digest, read, digest, None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from aa_tui.analysis.insights import Insights
+from aa_tui.jira.protocol import ServerInfo
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import TABLES
 from aa_tui.scan.stats import Breakdown
@@ -46,3 +47,12 @@ def build_summary(
     if insights is not None:
         summary.update(insights.to_summary())
     return summary
+
+
+def site_facts(server: ServerInfo | None, site: str) -> dict[str, str]:
+    """The summary's ``browse_url`` (where people browse the site: for a scoped token the API
+    base is api.atlassian.com) and ``deployment`` (Cloud, DataCenter or Server)."""
+    return {
+        "browse_url": ((server and server.base_url) or site).rstrip("/"),
+        "deployment": server.deployment.value if server else "Cloud",
+    }

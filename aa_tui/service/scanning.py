@@ -107,6 +107,7 @@ def scan_request(
     resume_id: str = "",
     workers: int = 8,
     allow_insecure_http: bool = False,
+    full: bool = False,
 ) -> ScanRequest:
     """A checked :class:`ScanRequest` from what a user typed; an error says what is wrong.
 
@@ -127,4 +128,5 @@ def scan_request(
         resume=resume,
         resume_id=resume_id,
         workers=workers,
+        full=full,
     )

@@ -29,6 +29,7 @@ import orjson
 from tinydb import Query, TinyDB
 
 from aa_tui.memory import gc_paused
+from aa_tui.model.enums import ScanStatus
 from aa_tui.model.group_rows import (
     GROUP_ROW_FIELDS,
     GROUP_SORTS,
@@ -39,6 +40,7 @@ from aa_tui.model.group_rows import (
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.store.atomic import AtomicJSONStorage, write_atomic
+from aa_tui.store.basis import BASIS
 from aa_tui.store.errors import StoreDamagedError, StoreError
 
 __all__ = ["Store", "StoreError"]
@@ -187,6 +189,23 @@ class Store:
                 and info.verify == verify
                 and (email is None or info.email == email)
                 and self.has_checkpoint(info.id)
+            ):
+                return info
+        return None
+
+    def last_complete(
+        self, site: str, scope: Scope, verify: str, email: str | None = None
+    ) -> ScanInfo | None:
+        """The newest complete scan of this site, scope, verify mode (and account) that saved
+        what a rescan starts from."""
+        for info in self.list_scans():
+            if (
+                info.status is ScanStatus.COMPLETE
+                and info.site == site
+                and info.scope == scope
+                and info.verify == verify
+                and (email is None or info.email == email)
+                and (self.scan_dir(info.id) / BASIS).exists()
             ):
                 return info
         return None

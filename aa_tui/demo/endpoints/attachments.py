@@ -92,6 +92,7 @@ def attachments_post(req: Request) -> Reply:
         return errors(413, "The file is bigger than the attachment size limit.")
     links = req.links
     uploads = [demo.changes.add_upload(i, name, mime, content) for name, mime, content in files]
+    demo.touch(i)
     return Reply(200, [upload_json(links, demo.email, u) for u in uploads])
 
 

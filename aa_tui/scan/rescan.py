@@ -1,0 +1,181 @@
+"""A rescan: what an earlier complete scan of the same site, scope and verify mode lets a new
+scan reuse, and the one question it leaves to Jira (which issues changed since then).
+
+Jira cannot replace a file's bytes under its id, so hashes are reused by attachment id. An
+issue whose ``updated`` did not move since the earlier scan started keeps its attachments as
+that scan saw them (an upload, a deletion, a move or a status change sets ``updated``); one
+that is new, changed, or that the earlier scan could not read is fetched again; one that is
+no longer listed is gone. Relative JQL periods (``-90m``) do not depend on the token user's
+time zone; the margin covers the search index's lag and the clocks' difference.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from aa_tui.jira.protocol import JiraSite
+from aa_tui.model.dates import parse_jira_time
+from aa_tui.model.records import AttachmentRecord
+from aa_tui.model.scans import ScanInfo
+from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
+from aa_tui.scan.staged import STAGES, HashBook
+from aa_tui.store.basis import read_basis, write_basis
+from aa_tui.store.journal import Journal
+from aa_tui.store.store import Store
+
+#: minutes added to the time since the earlier scan started: the search index's lag, clocks
+MARGIN_MINUTES = 60
+
+
+@dataclass
+class Base:
+    """The earlier scan a rescan starts from."""
+
+    scan_id: str
+    started_at: str
+    issues: set[str]  # listed and read by the earlier scan
+    by_issue: dict[str, list[AttachmentRecord]]
+    hashes: HashBook = field(default_factory=HashBook)
+
+    def reusable(self, issue_id: str, changed: set[str]) -> list[AttachmentRecord] | None:
+        """The attachments of ``issue_id`` as the earlier scan saw them, when they still hold."""
+        if issue_id in changed or issue_id not in self.issues:
+            return None
+        return self.by_issue.get(issue_id, [])
+
+
+def load_base(store: Store, info: ScanInfo) -> Base | None:
+    """The base that scan ``info`` saved, or ``None`` when its files are gone."""
+    folder = store.scan_dir(info.id)
+    basis = read_basis(folder)
+    if basis is None or not store.has_results(info.id):
+        return None
+    by_issue: dict[str, list[AttachmentRecord]] = defaultdict(list)
+    for row in store.load_attachments(info.id):
+        record = AttachmentRecord.from_dict(row)
+        by_issue[record.issue_id].append(record)
+    book = HashBook(**{s: dict(basis.hashes.get(s) or {}) for s in STAGES})
+    return Base(info.id, info.started_at, set(basis.issues), dict(by_issue), book)
+
+
+def find_base(store: Store, site: str, info: ScanInfo) -> Base | None:
+    """The newest complete scan of ``info``'s site, scope, verify mode and account: an exact
+    rescan needs an exact base (a metadata scan read no hash), a metadata rescan takes a
+    metadata one (so the two kinds of scan stay two lines of history)."""
+    found = store.last_complete(site, info.scope, info.verify, email=info.email)
+    return load_base(store, found) if found is not None else None
+
+
+def window_minutes(base_started_at: str, now: datetime) -> int:
+    """Minutes back from now that ``updated >= -<minutes>m`` must look: since the base scan
+    started its listing, plus the margin."""
+    started = parse_jira_time(base_started_at)
+    elapsed = max(0.0, (now - started).total_seconds()) if started else 0.0
+    return math.ceil(elapsed / 60) + MARGIN_MINUTES
+
+
+def changed_jql(scan_jql: str, minutes: int) -> str:
+    """The scan's JQL narrowed to issues updated in the last ``minutes`` (its clauses are
+    ANDed and any user JQL is parenthesised, so one more AND only narrows it)."""
+    where, sep, order = scan_jql.rpartition(" ORDER BY ")
+    if not sep:
+        where, order = scan_jql, ""
+    narrowed = f"{where} AND updated >= -{minutes}m"
+    return f"{narrowed} ORDER BY {order}" if order else narrowed
+
+
+def save_basis(
+    store: Store,
+    scan_id: str,
+    issues: list[str],
+    book: HashBook,
+    records: list[AttachmentRecord],
+    base: Base | None,
+) -> Reuse | None:
+    """Save what the next rescan starts from (the listed ids that were read, the hashes of the
+    files still there); for a rescan, the files it read and the hashes it reused."""
+    present = {r.attachment_id for r in records}
+    hashes = {s: {a: h for a, h in book.stage(s).items() if a in present} for s in STAGES}
+    write_basis(store.scan_dir(scan_id), issues, hashes)
+    return tally(base, book, present) if base is not None else None
+
+
+@dataclass
+class Reuse:
+    """What a rescan reused and what it read again (for the summary and the progress line)."""
+
+    base: str
+    reread_issues: int = 0
+    reused_issues: int = 0
+    read_files: int = 0
+    reused_hashes: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+    def line(self) -> str:
+        return (
+            f"re-read {self.reread_issues:,} issues, reused {self.reused_issues:,}; "
+            f"read {self.read_files:,} files, reused {self.reused_hashes:,} hashes"
+        )
+
+
+def merge_hashes(book: HashBook, base: Base) -> None:
+    """Put the base's hashes under what this scan's own journal already holds."""
+    for stage in STAGES:
+        known = book.stage(stage)
+        merged = {**base.hashes.stage(stage), **known}
+        known.clear()
+        known.update(merged)
+
+
+def tally(base: Base, book: HashBook, present: set[str]) -> Reuse:
+    """Count the files this scan read and the base's hashes it kept."""
+    reuse = Reuse(base.scan_id)
+    old = base.hashes
+    reuse.read_files = len(
+        {a for s in STAGES for a, h in book.stage(s).items() if old.stage(s).get(a) != h}
+    )
+    reuse.reused_hashes = sum(1 for s in STAGES for a in old.stage(s) if a in present)
+    return reuse
+
+
+def start_from_base(
+    store: Store, info: ScanInfo, checkpoint: Checkpoint, journal: Journal, fresh: bool
+) -> Base | None:
+    """The earlier scan a scan starts from: a resumed rescan's own (its journal names it;
+    ``None`` if it was deleted meanwhile: then everything is read), else for a ``fresh`` scan
+    the newest complete one, named in the journal. Its hashes go into ``checkpoint.book``."""
+    base = None
+    if checkpoint.base:
+        found = store.get_scan(checkpoint.base)
+        base = load_base(store, found) if found is not None else None
+    elif fresh:
+        base = find_base(store, info.site, info)
+        if base is not None:
+            journal.append("base", id=base.scan_id)
+    if base is not None:
+        merge_hashes(checkpoint.book, base)
+    return base
+
+
+def changed_since(
+    client: JiraSite,
+    jql: str,
+    base: Base,
+    checkpoint: Checkpoint,
+    journal: SerialJournal,
+    notes: list[str],
+    now: datetime,
+) -> set[str]:
+    """The ids of the scope's issues updated since ``base`` started (listed once a scan: a
+    resumed rescan reads them from its journal)."""
+    if checkpoint.changed is None:
+        narrowed = changed_jql(jql, window_minutes(base.started_at, now))
+        changed = [i for page in client.iter_issue_id_pages(narrowed, notes) for i in page]
+        journal.append("changed", ids=changed)
+        checkpoint.changed = changed
+    return set(checkpoint.changed)

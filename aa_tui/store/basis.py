@@ -1,0 +1,53 @@
+"""What a later rescan starts from (``basis.json`` beside a finished scan's files): the ids the
+scope's listing found and the hashes read, by attachment id (bytes never change under an id)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from aa_tui.memory import gc_paused
+from aa_tui.store.atomic import write_atomic
+
+BASIS = "basis.json"
+BASIS_FORMAT = "aa-tui.rescan-basis/1"
+HASH_STAGES = ("head", "tail", "full")
+
+
+@dataclass
+class Basis:
+    """The listed issue ids and the hashes known per stage (``{stage: {attachment id: hex}}``)."""
+
+    issues: list[str] = field(default_factory=list)
+    hashes: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def write_basis(folder: Path, issues: Iterable[str], hashes: dict[str, dict[str, str]]) -> None:
+    """Write ``basis.json`` in ``folder`` atomically."""
+    body: dict[str, object] = {"format": BASIS_FORMAT, "issues": list(issues)}
+    body.update({s: hashes.get(s, {}) for s in HASH_STAGES})
+    write_atomic(folder / BASIS, [orjson.dumps(body)])
+
+
+def read_basis(folder: Path) -> Basis | None:
+    """The saved basis; ``None`` when there is none (an older scan) or it cannot be read."""
+    try:
+        with gc_paused():
+            data = orjson.loads((folder / BASIS).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != BASIS_FORMAT:
+        return None
+    issues = data.get("issues")
+    stages: dict[str, dict[str, str]] = {}
+    for stage in HASH_STAGES:
+        hashes = data.get(stage)
+        if not isinstance(hashes, dict):
+            return None
+        stages[stage] = hashes
+    if not isinstance(issues, list):
+        return None
+    return Basis(issues=[str(i) for i in issues], hashes=stages)

@@ -1,0 +1,238 @@
+"""Rescans: a scan with a complete earlier scan of the same site, scope and mode starts from
+it, against the demo site over real HTTP after each kind of change, and equals a full scan."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from helpers.scanning import FROZEN_NOW, group_ids, make_client
+
+from aa_tui.demo import catalog as cat
+from aa_tui.model.errors import Cancelled
+from aa_tui.model.events import ScanProgress
+from aa_tui.model.records import Scope
+from aa_tui.scan.engine import ScanEngine, ScanOutcome, ScanRequest
+from aa_tui.scan.rescan import MARGIN_MINUTES, changed_jql, window_minutes
+
+#: what must be equal between a rescan and a full scan (the rest: requests, bytes, times)
+SAME = (
+    "total_files",
+    "total_size",
+    "zero_byte_files",
+    "duplicate_files",
+    "duplicate_size",
+    "duplicate_groups",
+    "issues_scanned",
+    "unreadable_files",
+)
+
+
+def scan(server, store, *, full=False, verify="exact", listener=None, resume=False):
+    client = make_client(server)
+    try:
+        request = ScanRequest(
+            site=client.site,
+            email=server.email,
+            scope=Scope(),
+            verify=verify,
+            full=full,
+            resume=resume,
+        )
+        engine = ScanEngine(client, store, request, listener=listener, clock=lambda: FROZEN_NOW)
+        return engine.run()
+    finally:
+        client.close()
+
+
+def records(store, outcome: ScanOutcome) -> dict[str, dict]:
+    return {a["attachment_id"]: a for a in store.load_attachments(outcome.info.id)}
+
+
+def assert_same(store, rescan: ScanOutcome, full: ScanOutcome) -> None:
+    assert group_ids(rescan.groups) == group_ids(full.groups)
+    assert [g.hash for g in rescan.groups] == [g.hash for g in full.groups]
+    a, b = rescan.summary["totals"], full.summary["totals"]
+    assert {k: a.get(k) for k in SAME} == {k: b.get(k) for k in SAME}
+    assert records(store, rescan) == records(store, full)
+
+
+def detail_fetches(server) -> int:
+    return sum(n for k, n in server.stats.snapshot()["requests"].items() if "bulkfetch" in k)
+
+
+def issue_with_files(server, count=1) -> list[int]:
+    data = server.data
+    found = [i for i in range(data.issue_count) if data.att_start[i + 1] - data.att_start[i] > 1]
+    return found[:count]
+
+
+def upload_copy(server, tmp_path):
+    """Upload a copy of a file that has no partner yet onto another issue (the REST call)."""
+    base = records_of_site(server)
+    sizes: dict[int, int] = {}
+    for size in base.values():
+        sizes[size] = sizes.get(size, 0) + 1
+    j = next(j for j, size in base.items() if size > 5000 and sizes[size] == 1)
+    path = tmp_path / "copy.bin"
+    path.write_bytes(b"".join(server.iter_file(j, 0, server.file_size(j))))
+    client = make_client(server)
+    try:
+        issue = str(cat.ISSUE_ID_BASE + issue_with_files(server)[0])
+        client.upload(issue, path, "copy.bin", "application/octet-stream")
+    finally:
+        client.close()
+
+
+def records_of_site(server) -> dict[int, int]:
+    data = server.data
+    return {
+        j: data.attachment_size(j)
+        for j in range(data.attachment_count)
+        if not server.is_deleted(j) and data.download_status(j) == 200
+    }
+
+
+def delete_a_grouped_file(server, store, outcome, tmp=None):
+    client = make_client(server)
+    try:
+        loc = outcome.groups[0].locations[-1]
+        client.delete_attachment(loc.attachment_id, loc.issue_key)
+    finally:
+        client.close()
+
+
+def move(server) -> None:
+    i = issue_with_files(server)[0]
+    old = server.data.issue_key(i)
+    new = server.move_issue(i, (server.data.issue_project[i] + 1) % len(cat.PROJECTS))
+    assert new.split("-")[0] != old.split("-")[0]
+
+
+CHANGES = {
+    "nothing": lambda server, store, base, tmp: None,
+    "upload of a copy": lambda server, store, base, tmp: upload_copy(server, tmp),
+    "attachment deleted": delete_a_grouped_file,
+    "issue moved": lambda server, store, base, tmp: move(server),
+    "status changed": lambda server, store, base, tmp: server.set_status(
+        issue_with_files(server)[0], (server.data.issue_status[issue_with_files(server)[0]] + 1) % 3
+    ),
+    "issue deleted": lambda server, store, base, tmp: server.delete_issue(
+        base.groups[0].locations[0].issue_id
+        and int(base.groups[0].locations[0].issue_id) - cat.ISSUE_ID_BASE
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_rescan_after_each_kind_of_change_equals_a_full_scan(
+    demo_server, store, tmp_path, change
+):
+    base = scan(demo_server, store)
+    CHANGES[change](demo_server, store, base, tmp_path)
+    rescan = scan(demo_server, store)
+    full = scan(demo_server, store, full=True)
+    assert rescan.rescan is not None and rescan.rescan.base == base.info.id
+    assert full.rescan is None
+    assert_same(store, rescan, full)
+    if change != "nothing":  # the change is really there: the site is not what the base saw
+        assert records(store, full) != records(store, base) or group_ids(full.groups) != group_ids(
+            base.groups
+        )
+    assert (
+        rescan.info.totals["rescan"]["reused_issues"]
+        > 0.9 * full.summary["totals"]["issues_scanned"]
+    )
+
+
+def test_a_rescan_with_no_change_sends_only_the_listing(demo_server, store):
+    base = scan(demo_server, store)
+    before = demo_server.stats.snapshot()
+    rescan = scan(demo_server, store)
+    after = demo_server.stats.snapshot()
+    sent = {k: n - before["requests"].get(k, 0) for k, n in after["requests"].items()}
+    sent = {k: n for k, n in sent.items() if n}
+    assert not any("bulkfetch" in k or "content" in k for k in sent), sent
+    assert after["media_requests"] == before["media_requests"]
+    searches = sum(n for k, n in sent.items() if "search" in k)
+    assert searches == 2, sent  # the scope's listing and the changed issues' (one page each)
+    assert sum(sent.values()) <= 6, sent  # and the sign-in checks
+    reuse = rescan.rescan
+    assert reuse is not None and reuse.reread_issues == 0 and reuse.read_files == 0
+    assert reuse.reused_issues == base.summary["totals"]["issues_scanned"]
+    assert reuse.reused_hashes > 0
+    assert "re-read 0 issues" in reuse.line()
+
+
+def test_full_reads_everything_again(demo_server, store):
+    scan(demo_server, store)
+    first = detail_fetches(demo_server)
+    scan(demo_server, store, full=True)
+    assert detail_fetches(demo_server) == 2 * first
+
+
+def test_an_exact_rescan_does_not_start_from_a_metadata_scan(demo_server, store):
+    scan(demo_server, store, verify="metadata")
+    exact = scan(demo_server, store)
+    assert exact.rescan is None
+    again = scan(demo_server, store, verify="metadata")
+    assert again.rescan is not None and again.summary["totals"]["bytes_read"] == 0
+
+
+def test_a_rescan_killed_part_way_resumes_exactly(demo_server, store):
+    base = scan(demo_server, store)
+    changed = [i for i in range(demo_server.data.issue_count) if i % 3 == 0][:300]
+    for i in changed:
+        demo_server.set_status(i, (demo_server.data.issue_status[i] + 1) % 3)
+    upload = demo_server.changes.add_upload  # a copy of a grouped file, via the state
+    loc = base.groups[0].locations[0]
+    j = int(loc.attachment_id) - cat.ATTACHMENT_ID_BASE
+    content = b"".join(demo_server.iter_file(j, 0, demo_server.file_size(j)))
+    upload(changed[1], "again.bin", "application/octet-stream", content)
+    demo_server.touch(changed[1])
+
+    seen = {"batches": 0}
+    before = detail_fetches(demo_server)
+
+    def kill(event: ScanProgress) -> None:  # once some changed issues' details came
+        if event.phase.name != "SAVING" and detail_fetches(demo_server) > before:
+            seen["batches"] += 1
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        scan(demo_server, store, listener=kill)
+    assert detail_fetches(demo_server) > before  # killed part-way, after some details came
+    resumed = scan(demo_server, store, resume=True)
+    assert resumed.rescan is not None and resumed.rescan.base == base.info.id
+    full = scan(demo_server, store, full=True)
+    assert_same(store, resumed, full)
+    assert seen["batches"] == 1
+
+
+def test_the_changed_listing_is_relative_with_a_margin():
+    jql = 'attachments IS NOT EMPTY AND (project = "A") ORDER BY id ASC'
+    assert changed_jql(jql, 75) == (
+        'attachments IS NOT EMPTY AND (project = "A") AND updated >= -75m ORDER BY id ASC'
+    )
+    started = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+    later = started + timedelta(days=7, seconds=30)
+    assert window_minutes(started.isoformat(), later) == 7 * 24 * 60 + 1 + MARGIN_MINUTES
+    assert MARGIN_MINUTES >= 60
+
+
+def test_the_command_line_rescans_says_what_it_reused_and_full_reads_all(demo_server, tmp_path):
+    from helpers.cli import aa
+
+    data = tmp_path / "data"
+    site = ["scan", "--site", demo_server.base_url, "--email", demo_server.email]
+    first = aa(site, data, token=demo_server.token)
+    assert first.returncode == 0, first.stderr and "Rescan" not in first.stdout
+    again = aa(site, data, token=demo_server.token)
+    assert again.returncode == 0, again.stderr
+    assert "Rescan from scan " in again.stdout and ": re-read 0 issues, reused " in again.stdout
+    assert "read 0 files, reused " in again.stdout
+    fetched = detail_fetches(demo_server)
+    full = aa([*site, "--full"], data, token=demo_server.token)
+    assert full.returncode == 0, full.stderr
+    assert "Rescan" not in full.stdout
+    assert detail_fetches(demo_server) == 2 * fetched
