@@ -5,8 +5,6 @@ limiter's headers and 429s. The same generated data and truth as the Cloud mode.
 
 from __future__ import annotations
 
-import hashlib
-
 import httpx
 import pytest
 
