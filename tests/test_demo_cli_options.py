@@ -106,6 +106,12 @@ def test_a_malformed_flag_is_refused_in_one_sentence(argv, needle, capsys):
         (["--rate-scope", "endpoint"], "--rate-scope endpoint needs --rate-limit"),
         (["--rate-limit", "5", "--endpoint-rate", f"{CONTENT}=1"], "needs --rate-scope endpoint"),
         (["--media-token-ttl-s", "0"], "--media-token-ttl-s must be above 0"),
+        (
+            ["--data-center", "--rate-limit", "5", "--rate-scope", "endpoint"],
+            "the Data Center limiter is per user",
+        ),
+        (["--data-center", "--search-page-cap", "0"], "--search-page-cap must be 1 or more"),
+        (["--ignore-range-share", "2"], "--ignore-range-share must be between 0 and 1"),
     ],
 )
 def test_a_flag_that_would_be_ignored_is_refused(argv, message, capsys):
@@ -153,3 +159,24 @@ def test_a_served_site_has_the_permission_ttl_and_viewer_asked_for():
         # A link lives more than TTL - 1 s (its expiry is whole seconds), never more than TTL.
         time.sleep(3.5)
         assert httpx.get(link).status_code == 401  # the link outlived --media-token-ttl-s 3
+
+
+def test_a_served_data_center_site():
+    flags = ["--data-center", "--password", "s3cret", "--search-page-cap", "20"]
+    flags += ["--search-window", "50", "--rate-limit", "100", "--burst", "30"]
+    with served(*flags) as (url, banner):
+        assert "Data Center" in banner and "demo (or demo@example.com) / s3cret" in banner
+        pat = {"Authorization": "Bearer demo-token"}
+        info = httpx.get(f"{url}/rest/api/2/serverInfo").json()
+        assert info["deploymentType"] == "Server"
+        with httpx.Client(base_url=url, headers=pat) as c:
+            page = c.get("/rest/api/2/search", params={"maxResults": 100})
+            assert page.json()["maxResults"] == 20 and page.json()["total"] == 60
+            assert page.headers["X-RateLimit-Limit"] == "30"
+            assert page.headers["X-RateLimit-FillRate"] == "100"
+            assert c.get("/rest/api/2/search", params={"startAt": 40}).status_code == 500
+        assert httpx.get(f"{url}/rest/api/2/myself", auth=("demo", "s3cret")).status_code == 200
+        assert httpx.get(f"{url}/rest/api/2/myself", auth=("demo", "demo-token")).status_code == 401
+    _, options, _ = options_from_args(parse("--data-center", "--ignore-range-share", "0.25"))
+    assert options.data_center and options.ignore_range_share == 0.25
+    assert options.search_page_cap == 1000 and options.search_window == 10_000

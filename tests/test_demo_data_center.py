@@ -5,8 +5,6 @@ limiter's headers and 429s. The same generated data and truth as the Cloud mode.
 
 from __future__ import annotations
 
-import hashlib
-
 import httpx
 import pytest
 
@@ -355,3 +353,17 @@ def test_demo_site_option_of_the_service_starts_a_data_center_site():
                 site.server.base_url + "/rest/api/2/search", headers=bearer(site.server.token)
             )
             assert r.json()["total"] == 30
+
+
+def test_faults_reach_the_data_center_mode(data):
+    aid = data.attachment_id(_readable(data)[0])
+    with _serve(data, fault_5xx=1.0) as srv, httpx.Client(headers=bearer(srv.token)) as c:
+        assert c.get(f"{srv.base_url}/rest/api/2/myself").status_code in (500, 502, 503)
+    with _serve(data, fault_429_burst=1.0) as srv, httpx.Client(headers=bearer(srv.token)) as c:
+        r = c.get(f"{srv.base_url}/rest/api/2/myself")
+        assert r.status_code == 429 and r.headers["Retry-After"] == "1"
+        assert "X-RateLimit-Interval-Seconds" in r.headers and "RateLimit-Reason" not in r.headers
+    with _serve(data, fault_cut_download=1.0) as srv, httpx.Client(headers=bearer(srv.token)) as c:
+        with pytest.raises(httpx.HTTPError):
+            c.get(f"{srv.base_url}/secure/attachment/{aid}/f")
+        assert srv.stats.snapshot()["cut_downloads"] == 1
