@@ -44,7 +44,9 @@ def run_scan(
         request = ScanRequest(
             site=client.site,
             email=server.email if email is None else email,
-            scope=scope, verify=verify, resume=resume
+            scope=scope,
+            verify=verify,
+            resume=resume,
         )
         engine = ScanEngine(client, store, request, listener=listener, clock=lambda: now)
         return engine.run()
