@@ -55,8 +55,11 @@ def after_scan(watch: Watch, workspace: Workspace, outcome: ScanOutcome) -> int:
 
     summary = ScanSummary.from_dict(outcome.summary)
     check = watch.cap.check(summary.totals.total_size) if watch.cap else None
-    if check is not None:
-        print(f"aa-tui: {'warning: ' if check.reached else ''}{check.sentence()}", file=sys.stderr)
+    if check is not None:  # under the summary; reached, a warning (what cron mails)
+        if check.reached:
+            print(f"aa-tui: warning: {check.sentence()}", file=sys.stderr)
+        else:
+            print(check.sentence())
     if watch.notify_url:
         previous = previous_scan(workspace.list_scans(), outcome.info)
         payload = scan_notice(outcome.info, summary, previous, check)

@@ -11,7 +11,7 @@ from typing import Any
 from aa_tui.model.insights import cap_text, parse_cap, room_text
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import ScanSummary
-from aa_tui.model.units import size_text
+from aa_tui.model.units import counted, size_text
 from aa_tui.service.errors import InputError
 from aa_tui.service.wording import CAP, WARN_AT
 
@@ -140,8 +140,8 @@ def scan_notice(
     if change is not None:
         files, size = change["files"], change["bytes"]
         lines.append(
-            f"Since the last scan ({change['since'][:10]}): {_signed(files, f'{abs(files):,}')} "
-            f"files, {_signed(size, size_text(abs(size)))}."
+            f"Since the last scan ({change['since'][:10]}): "
+            f"{_signed(files, counted(abs(files), 'file'))}, {_signed(size, size_text(abs(size)))}."
         )
     if cap is not None:
         alert = "WARNING: " if cap.reached else ""
