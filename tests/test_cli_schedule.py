@@ -253,3 +253,38 @@ def test_an_interrupted_then_resumed_scan_notifies_once(small_site, tmp_path):
     (notice,) = hook.notices
     (info,) = stored_scans(data)
     assert notice["scan_id"] == info.id and notice["totals"]["files"] == info.totals["total_files"]
+
+
+def test_an_unreadable_credential_is_one_sentence(tmp_path):
+    creds = tmp_path / "creds"
+    (creds / "jira-api-token").mkdir(parents=True)  # a folder where the file should be
+    site = ["--site", "http://127.0.0.1:9", "--email", "a@b.c"]
+    env = {"CREDENTIALS_DIRECTORY": str(creds)}
+    result = aa(["scan", *site], tmp_path / "data", env=env)
+    assert result.returncode == 2
+    assert "Could not read the systemd credential jira-api-token (IsADirectoryError)." in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_the_notice_text_says_what_shrank():
+    from aa_tui.model.records import Scope
+    from aa_tui.model.scans import ScanInfo
+    from aa_tui.model.summary import ScanSummary
+    from aa_tui.service.watch import previous_scan, scan_notice
+
+    def info(i, files, size, finished, scope=None):
+        totals = {"total_files": files, "total_size": size}
+        return ScanInfo(
+            f"s{i}", "https://a.atlassian.net", "e", scope or Scope(), finished_at=finished,
+            status="complete", totals=totals,
+        )  # fmt: skip
+
+    old = info(1, 10, 5 * 2**20, "2025-01-06T06:00:00+00:00")
+    other = info(2, 1, 1, "2025-01-10T06:00:00+00:00", Scope(projects=("OPS",)))
+    new = info(3, 7, 2 * 2**20, "2025-01-13T06:00:00+00:00")
+    previous = previous_scan([new, other, old], new)
+    assert previous is old
+    text = scan_notice(new, ScanSummary.from_dict({}), previous)["text"]
+    assert "Since the last scan (2025-01-06): -3 files, -3.0 MiB." in text
