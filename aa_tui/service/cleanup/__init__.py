@@ -17,7 +17,7 @@ from aa_tui.service.cleanup.facade import (
     Removed,
 )
 from aa_tui.service.cleanup.permissions import MissingPermission
-from aa_tui.service.cleanup.restore import RestorePlan, RestoreRun
+from aa_tui.service.cleanup.restore import RestorePlan, RestoreRun, RestoreScope
 
 __all__ = [
     "NOTHING_REMOVED",
@@ -33,6 +33,7 @@ __all__ = [
     "Removed",
     "RestorePlan",
     "RestoreRun",
+    "RestoreScope",
     "audit_document",
     "write_audit_csv",
     "write_json",
