@@ -17,7 +17,12 @@ from aa_tui.service.cleanup.facade import (
     Removed,
 )
 from aa_tui.service.cleanup.permissions import MissingPermission
-from aa_tui.service.cleanup.restore import RestorePlan, RestoreRun, RestoreScope
+from aa_tui.service.cleanup.restore import (
+    RestoreOutcome,
+    RestorePlan,
+    RestoreRun,
+    RestoreScope,
+)
 
 __all__ = [
     "NOTHING_REMOVED",
@@ -31,6 +36,7 @@ __all__ = [
     "PlanFilters",
     "PlanReview",
     "Removed",
+    "RestoreOutcome",
     "RestorePlan",
     "RestoreRun",
     "RestoreScope",
