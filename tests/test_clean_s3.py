@@ -213,3 +213,19 @@ def test_open_manifest_reads_a_local_archive_copied_into_s3(site, tmp_path, s3_a
     assert {x["id"] for x in store.lines()} == ids(plan)
     restore = site.cleanup.restore_plan(f"s3://{bucket}/copied")
     assert len(restore.pending) == 2 and not restore.problems
+
+
+def test_clean_on_the_command_line_archives_to_s3(site, small_site, s3_archive, s3_server):
+    """``clean --archive s3://...`` keeps the URL as given (a path would make it s3:/...)."""
+    site.store.close()
+    data = site.store.data_dir
+    args = ["clean", site.scan_id, "--limit", "3", "--yes", "--archive", s3_archive + "/"]
+    done = aa(args, data, token=site.token)
+    assert done.returncode == 0, done.stderr
+    assert f"Archive: {s3_archive} " in done.stdout
+    archive = open_archive(s3_archive)
+    lines = archive.lines()
+    assert len(lines) == 3 and {x["id"] for x in lines} == site.deleted_ids()
+    for line in lines:
+        with archive.open(line["path"]) as body:
+            assert body.read() == small_site.read(line["id"])

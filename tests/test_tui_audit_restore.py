@@ -8,6 +8,7 @@ import pytest
 from helpers.scanning import fast_governor
 from helpers.tui import until
 from test_clean_policies import OnlyCopies
+from test_clean_s3 import uploaded
 from test_tui_clean import Site, sync
 
 from aa_tui.jira.auth import ApiToken
@@ -41,13 +42,6 @@ def offload(site: Site, archive: str, files: int = 5) -> Plan:
         return plan
     finally:
         store.close()
-
-
-def uploads(site: Site) -> dict[tuple[str, str], bytes]:
-    return {
-        (u.filename, site.data.issue_key(u.issue)): u.content
-        for u in site.server.changes.uploads.values()
-    }
 
 
 def said(screen: AuditScreen) -> str:
@@ -85,7 +79,7 @@ async def test_restore_a_file_an_issue_and_the_run_from_the_audit(
         assert "cancelled" in said(screen) and not site.server.changes.uploads
         # r: this file
         await restore(pilot, screen, "r")
-        assert uploads(site) == {
+        assert uploaded(site) == {
             (first.file_name, first.issue_key): small_site.read(first.attachment_id)
         }
         assert "Restored 1 files" in said(screen)
@@ -100,7 +94,7 @@ async def test_restore_a_file_an_issue_and_the_run_from_the_audit(
         # R: the rest of the run
         await restore(pilot, screen, "R")
         assert len(site.server.changes.uploads) == plan.files
-        back = uploads(site)
+        back = uploaded(site)
         for d in plan.deletions:
             assert back[(d.file_name, d.issue_key)] == small_site.read(d.attachment_id)
         await until(pilot, lambda: all(e.restored_as for e in screen.entries))

@@ -237,7 +237,7 @@ def _start(
 
     token = _token(args, workspace, plan.site, plan.email)
     options = ApplyOptions(
-        archive=Path(args.archive) if args.archive else None,
+        archive=args.archive or None,  # a folder or s3://bucket/prefix (Path would mangle it)
         comment=args.comment,
         workers=args.workers,
     )
