@@ -1,7 +1,8 @@
 """API tokens live in the OS keyring (service ``aa-tui``, user ``<email>@<site>``), nowhere else.
 
 ``JIRA_API_TOKEN`` in the environment wins over the keyring (for one session, CI, or a machine
-without a keyring). There is deliberately no file fallback: when no usable keyring exists every
+without a keyring); then a systemd credential named ``jira-api-token`` (``LoadCredential=`` puts
+it in ``$CREDENTIALS_DIRECTORY``), for a scheduled scan on a server without a Secret Service. There is deliberately no file fallback: when no usable keyring exists every
 function says so in a :class:`CredentialsError` whose text explains how to fix it.
 """
 
@@ -18,6 +19,8 @@ from aa_tui.model.errors import EXIT_USAGE, AaTuiError
 
 SERVICE = "aa-tui"
 ENV_TOKEN = "JIRA_API_TOKEN"
+#: the systemd credential a unit passes with ``LoadCredential=jira-api-token:/path/to/file``
+CREDENTIAL_NAME = "jira-api-token"
 FIX_HINT = (
     "aa-tui keeps API tokens only in the OS keyring, never in a file. To fix it, start a "
     "Secret Service (for example gnome-keyring-daemon, or KeePassXC with its Secret Service "
@@ -100,11 +103,12 @@ def _failed(action: str, exc: BaseException) -> CredentialsError:
 def get_token(
     site: str, email: str, *, backend: keyring.backend.KeyringBackend | None = None
 ) -> str | None:
-    """The token for a profile: ``JIRA_API_TOKEN`` first, else the keyring; None if not saved.
+    """The token for a profile: ``JIRA_API_TOKEN`` first, then the systemd credential, else
+    the keyring; None if not saved.
 
     Raises :class:`CredentialsError` when the environment has no token and no keyring is usable.
     """
-    from_env = os.environ.get(ENV_TOKEN, "").strip()
+    from_env = os.environ.get(ENV_TOKEN, "").strip() or token_from_credential()
     if from_env:
         return from_env
     chosen = _require_usable(backend)
@@ -112,6 +116,24 @@ def get_token(
         return chosen.get_password(SERVICE, account(site, email))
     except (keyring.errors.KeyringError, EOFError, OSError) as exc:
         raise _failed("read from", exc) from None
+
+
+def token_from_credential() -> str:
+    """The token systemd passed as the credential :data:`CREDENTIAL_NAME`, or ``""`` when the
+    process has none (no ``$CREDENTIALS_DIRECTORY``, or no such file in it)."""
+    folder = os.environ.get("CREDENTIALS_DIRECTORY", "").strip()
+    if not folder:
+        return ""
+    path = os.path.join(folder, CREDENTIAL_NAME)
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.read().strip()
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CredentialsError(
+            f"Could not read the systemd credential {CREDENTIAL_NAME} ({type(exc).__name__})."
+        ) from None
 
 
 def token_from_env() -> bool:

@@ -15,6 +15,7 @@ import keyring
 import pytest
 from helpers.contract import SPEC_PATH, translate
 from helpers.memory_keyring import MemoryKeyring
+from helpers.s3server import S3Server
 from helpers.tui import ScannedData, make_app
 
 from aa_tui.demo.generator import generate_site
@@ -35,6 +36,24 @@ def small_site():
 def demo_server(small_site):
     with DemoServer(small_site, DemoOptions()) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory) -> Iterator[S3Server]:
+    """A real S3-compatible server (s3rver) on 127.0.0.1, for the session."""
+    server = S3Server(tmp_path_factory.mktemp("s3rver"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_archive(s3_server, monkeypatch) -> str:
+    """``s3://<a fresh bucket>/archive``, the standard AWS variables pointing at the server."""
+    for name, value in s3_server.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return f"s3://{s3_server.new_bucket()}/archive"
 
 
 @pytest.fixture

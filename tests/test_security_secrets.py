@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import pytest
 from helpers.cli import Scan, aa, kinds, wait_for
+from helpers.webhook import Receiver
 
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.store.store import Store
@@ -124,6 +125,40 @@ def test_cli_scan_writes_and_shows_no_token(small_site, tmp_path):
     assert_private(data)
     for path in files_under(exports):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+@pytest.mark.parametrize("source", ["JIRA_API_TOKEN", "systemd credential"])
+def test_a_headless_scan_writes_and_sends_no_token(small_site, tmp_path, source):
+    """A scheduled scan configured by the environment (site, email, token) with exports, a
+    cap and a webhook notice: no form of the token in the store, the log, the exports, the
+    output or anything the webhook received."""
+    token = "tok-" + secrets.token_hex(16)
+    data, exports, creds = tmp_path / "data", tmp_path / "exports", tmp_path / "creds"
+    exports.mkdir()
+    creds.mkdir()
+    (creds / "jira-api-token").write_text(token + "\n")
+    with DemoServer(small_site, DemoOptions(), token=token) as server, Receiver() as hook:
+        env = {"JIRA_URL": server.base_url, "JIRA_EMAIL": server.email}
+        if source == "systemd credential":
+            env["CREDENTIALS_DIRECTORY"] = str(creds)
+        args = ["scan", "--json", str(exports / "r.json"), "--csv", str(exports / "csv")]
+        result = aa(
+            [*args, "--cap", "1MB", "--notify", hook.url],
+            data,
+            token=token if source == "JIRA_API_TOKEN" else None,
+            env=env,
+        )
+    assert result.returncode == 4, result.stderr  # the whole way: exports, cap, notice
+    (received,) = hook.received
+    assert (exports / "r.json").is_file() and "complete" in (data / "aa-tui.log").read_text()
+    searched = assert_no_token(
+        token,
+        data,
+        exports,
+        texts=(result.stdout, result.stderr, received.body.decode(), repr(received.headers)),
+    )
+    assert searched > 10
+    assert_private(data)
 
 
 def test_messages_mask_a_token_quoted_back(tmp_path):

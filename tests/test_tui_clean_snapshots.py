@@ -167,3 +167,34 @@ def test_audit_empty(snap_compare, app):
         await pilot.pause()
 
     assert shoot(snap_compare, app, audit)
+
+
+def test_audit_restoring(snap_compare, app):
+    """The audit of a run with one file restored already, a restore of the run under way."""
+    from aa_tui.model.cleanup import AuditEntry
+    from aa_tui.tui.messages import AuditRead
+
+    def entry(n: int, name: str, size: int, restored: str = "") -> AuditEntry:
+        return AuditEntry(
+            at=f"2026-11-01T09:3{n}:00+00:00", site="https://demo.example", plan_id=PLAN_ID,
+            scan_id="s1", actor="admin@example.com", attachment_id=f"1004{n}",
+            issue_key=f"OPS-{n + 3}", project_key="OPS", file_name=name, size=size, sha256="",
+            keep_id="", keep_issue_key="", outcome=Outcome.DELETED,
+            archive=f"s3://backups/jira/OPS-{n + 3}/1004{n}-{name}", restored_as=restored,
+        )  # fmt: skip
+
+    async def step(pilot) -> None:
+        screen = AuditScreen()
+        pilot.app.push_screen(screen)
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        entries = [
+            entry(1, "server.log", 4_200_000, restored="30211"),
+            entry(2, "heap-2024-03.hprof", 210_000_000),
+            entry(3, "trace.har", 1_300_000),
+        ]
+        screen.on_audit_read(AuditRead(entries))
+        screen._say("Restoring: 1 of 2 files, 1 uploaded (Esc stops after the uploads in flight)")
+        await pilot.pause()
+
+    assert shoot(snap_compare, app, step)

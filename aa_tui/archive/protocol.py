@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, runtime_checkable
 
-from aa_tui.model.errors import AaTuiError
+from aa_tui.model.errors import EXIT_USAGE, AaTuiError
 
 #: A stream of a file's bytes: called with a sink, it calls the sink with each chunk, in order
 #: (``JiraSite.read_content`` bound to one attachment is one).
@@ -59,6 +59,14 @@ class HashMismatch(AaTuiError):
     def __init__(self, actual: str) -> None:
         super().__init__(actual)
         self.actual = actual
+
+
+class ArchiveUnavailable(AaTuiError):
+    """The archive destination cannot be used (no bucket, no credentials, unreachable, access
+    denied): said before anything is deleted, or stops the run before the next delete."""
+
+    title = "Archive unavailable"
+    exit_code = EXIT_USAGE
 
 
 @runtime_checkable

@@ -65,8 +65,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "restore", help="upload archived files back to their issues (a dry run unless --yes)"
     )
     restore.add_argument(
-        "manifest", metavar="MANIFEST", help="an archive's manifest.jsonl (or DIR)"
+        "manifest",
+        metavar="MANIFEST|DEST",
+        help="an archive: its folder or manifest.jsonl, or s3://bucket/prefix",
     )
+    restore.add_argument("--issue", metavar="KEY", default="", help="only this issue's files")
+    restore.add_argument("--file", metavar="ID", default="", help="only this attachment id")
     restore.add_argument("--yes", action="store_true", help="upload (default: dry run)")
     restore.add_argument("--token-stdin", action="store_true")
     restore.add_argument("--quiet", action="store_true", help="no progress line")
@@ -233,7 +237,7 @@ def _start(
 
     token = _token(args, workspace, plan.site, plan.email)
     options = ApplyOptions(
-        archive=Path(args.archive) if args.archive else None,
+        archive=args.archive or None,  # a folder or s3://bucket/prefix (Path would mangle it)
         comment=args.comment,
         workers=args.workers,
     )
@@ -321,10 +325,11 @@ def _audit(args: argparse.Namespace, workspace: Workspace) -> int:
 
 # -- restore ----------------------------------------------------------------------------------
 def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
+    from aa_tui.service.cleanup import RestoreScope
     from aa_tui.service.errors import EXIT_CANCELLED, EXIT_FAILED, Cancelled, describe
 
     cleanup = workspace.cleanup()
-    plan = cleanup.restore_plan(Path(args.manifest))
+    plan = cleanup.restore_plan(args.manifest, RestoreScope(issue=args.issue, file=args.file))
     pending = plan.pending
     print(
         f"Restore to {plan.site}: {len(pending):,} files, {size_text(sum(i.size for i in pending))}"
@@ -347,6 +352,11 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
     outcome, error = _in_thread(job, progress, "restore")
     outcome = outcome or job.outcome
     if outcome is not None:
+        for result in outcome.results:
+            if result.outcome is not Outcome.RESTORED:
+                print(
+                    f"  not restored: {result.file_name} ({result.attachment_id}): {result.reason}"
+                )
         print(f"Restored {outcome.uploaded:,} files; {outcome.pending:,} still to do.")
     if error is not None:
         if isinstance(error, Cancelled):

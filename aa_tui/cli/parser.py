@@ -38,13 +38,21 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     if argv is None or "demo-site" in argv:
         _add_demo_site_arguments(site)
 
-    scan = sub.add_parser("scan", help="scan a site and save the result in the store")
+    scan = sub.add_parser(
+        "scan",
+        help="scan a site and save the result in the store",
+        description="Scan a site and save the result in the store. Exit codes: 0 done; 2 bad "
+        "usage or credentials; 3 failed part-way (resumable); 4 done, and the scanned "
+        "attachments reach --warn-at percent of --cap; 130 cancelled (resumable).",
+    )
     scan.add_argument(
         "--site",
-        required=True,
-        help="https://<name>.atlassian.net or https://api.atlassian.com/ex/jira/<cloudId>",
+        help="https://<name>.atlassian.net or https://api.atlassian.com/ex/jira/<cloudId> "
+        "(default: $JIRA_URL)",
     )
-    scan.add_argument("--email", required=True, help="the Atlassian account email of the API token")
+    scan.add_argument(
+        "--email", help="the Atlassian account email of the API token (default: $JIRA_EMAIL)"
+    )
     scan.add_argument(
         "--token-stdin", action="store_true", help="read the API token from standard input"
     )
@@ -76,6 +84,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         help="allow plain http:// to a non-loopback host (unsafe)",
     )
     scan.add_argument("--quiet", action="store_true", help="no progress line")
+    _add_watch_arguments(scan)
 
     sub.add_parser("scans", help="list past scans in the store")
 
@@ -90,6 +99,23 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     _add_cleanup_parsers(sub)
     _data_dir_after_commands(sub)
     return parser
+
+
+def _add_watch_arguments(scan: argparse.ArgumentParser) -> None:
+    """A scheduled scan's alert: the cap's warning share (exit 4) and the webhook notice."""
+    scan.add_argument("--cap", metavar="SIZE", help="the plan's storage cap, e.g. 250GB")
+    scan.add_argument(
+        "--warn-at",
+        type=float,
+        metavar="PERCENT",
+        help="exit 4 when the scanned attachments reach this share of --cap (default 80)",
+    )
+    scan.add_argument(
+        "--notify",
+        metavar="URL",
+        help="POST a short JSON summary to this webhook (Slack, Teams) after the scan "
+        "(default: $AA_TUI_NOTIFY_URL)",
+    )
 
 
 def _data_dir_after_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aa_tui.cli.api_token import read_token
+from aa_tui.cli.watch import after_scan, from_environment
 
 if TYPE_CHECKING:
     from aa_tui.service.workspace import Workspace
@@ -17,9 +18,10 @@ def run_scan(args: argparse.Namespace, workspace: Workspace) -> int:
     """``aa-tui scan``: the scan in a thread, a progress line, the summary; the exit code."""
     from aa_tui.cli.progress import ProgressLine, print_summary
     from aa_tui.cli.threads import run_in_thread
-    from aa_tui.service.errors import EXIT_CANCELLED, EXIT_OK, Cancelled, UsageError, describe
+    from aa_tui.service.errors import EXIT_CANCELLED, Cancelled, UsageError, describe
     from aa_tui.service.scanning import scan_request
 
+    watch = from_environment(args)
     request = scan_request(
         args.site,
         args.email,
@@ -74,7 +76,7 @@ def run_scan(args: argparse.Namespace, workspace: Workspace) -> int:
         print(f"aa-tui: note: {warning}", file=sys.stderr)
     _export(workspace, outcome.info.id, args.json, args.csv)
     print_summary(sys.stdout, outcome)
-    return EXIT_OK
+    return after_scan(watch, workspace, outcome)
 
 
 def _export(workspace: Workspace, scan_id: str, json_path: str | None, csv_dir: str | None) -> None:

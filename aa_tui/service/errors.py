@@ -28,6 +28,7 @@ by ``tests/test_errors.py``::
     │       └── Forbidden        aa_tui.jira.errors: a 403
     ├── UnknownList              aa_tui.analysis.lists: no such list of files
     ├── HashMismatch             aa_tui.archive.protocol: bytes are not the expected ones
+    ├── ArchiveUnavailable       aa_tui.archive.protocol: a destination that cannot work (2)
     ├── DemoNotStarted           aa_tui.service.demo: the demo site's process failed
     └── InternalError            aa_tui.model.errors: never reaches the user; if it does, a bug
         ├── Retry                aa_tui.jira.transport: try again

@@ -215,8 +215,10 @@ class AuditLog:
         return ApplyState.replay(list(read_journal(self._path(plan_id))))
 
     # -- restores -------------------------------------------------------------------------------
-    def restore_name(self, manifest: Path) -> str:
-        return hashlib.sha256(str(Path(manifest).resolve()).encode()).hexdigest()[:16]
+    def restore_name(self, manifest: str | Path) -> str:
+        """The restore journal's name for a manifest (a local path, resolved, or a URL)."""
+        where = str(manifest) if "://" in str(manifest) else str(Path(manifest).resolve())
+        return hashlib.sha256(where.encode()).hexdigest()[:16]
 
     def _restore_path(self, name: str) -> Path:
         return self.store.data_dir / RESTORES_DIR / f"{name}.jsonl"

@@ -15,7 +15,13 @@ from aa_tui.model.insights import FileList, GroupChanges, Insights, MonthRow
 from aa_tui.model.summary import ScanSummary
 
 if TYPE_CHECKING:
-    from aa_tui.service.cleanup import CleanupOutcome, PlanReview, Removed
+    from aa_tui.service.cleanup import (
+        CleanupOutcome,
+        PlanReview,
+        Removed,
+        RestoreOutcome,
+        RestorePlan,
+    )
     from aa_tui.service.scanning import ScanOutcome
     from aa_tui.service.sites import Identity
     from aa_tui.tui.group_index import GroupIndex
@@ -225,3 +231,19 @@ class AuditRead(Message):
     def __init__(self, entries: list[AuditEntry]) -> None:
         super().__init__()
         self.entries = entries
+
+
+@dataclass
+class RestorePlanned(Message):
+    """What a restore from the Audit screen would put back (archived files checked)."""
+
+    plan: RestorePlan
+    what: str  # "this file", "the files of OPS-7", "the files of plan ..."
+
+
+@dataclass
+class RestoreEnded(Message):
+    """A restore ended: where it stands, and what stopped it, if anything."""
+
+    outcome: RestoreOutcome | None
+    error: BaseException | None

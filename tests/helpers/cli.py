@@ -29,11 +29,13 @@ def cli_env(data_dir, token=None) -> dict[str, str]:
     return env
 
 
-def aa(args, data_dir, token=None, stdin=None, timeout=120):
-    """Run ``aa-tui ARGS`` to the end; the completed process (text stdout and stderr)."""
+def aa(args, data_dir, token=None, stdin=None, timeout=120, env=None):
+    """Run ``aa-tui ARGS`` to the end; the completed process (text stdout and stderr);
+    ``env``: variables added to (or, with None values, removed from) its environment."""
+    environment = {**cli_env(data_dir, token), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "aa_tui", *args],
-        env=cli_env(data_dir, token),
+        env={k: v for k, v in environment.items() if v is not None},
         input=stdin,
         capture_output=True,
         text=True,

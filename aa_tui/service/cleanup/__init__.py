@@ -17,7 +17,12 @@ from aa_tui.service.cleanup.facade import (
     Removed,
 )
 from aa_tui.service.cleanup.permissions import MissingPermission
-from aa_tui.service.cleanup.restore import RestorePlan, RestoreRun
+from aa_tui.service.cleanup.restore import (
+    RestoreOutcome,
+    RestorePlan,
+    RestoreRun,
+    RestoreScope,
+)
 
 __all__ = [
     "NOTHING_REMOVED",
@@ -31,8 +36,10 @@ __all__ = [
     "PlanFilters",
     "PlanReview",
     "Removed",
+    "RestoreOutcome",
     "RestorePlan",
     "RestoreRun",
+    "RestoreScope",
     "audit_document",
     "write_audit_csv",
     "write_json",

@@ -24,7 +24,7 @@ transport.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,12 @@ from aa_tui.service.cleanup.plan import make_plan
 from aa_tui.service.cleanup.policy import CleanupPolicy
 from aa_tui.service.cleanup.prove import prove_groups
 from aa_tui.service.cleanup.recheck import Recheck, recheck_plan
-from aa_tui.service.cleanup.restore import RestorePlan, RestoreRun, read_restore_plan
+from aa_tui.service.cleanup.restore import (
+    RestorePlan,
+    RestoreRun,
+    RestoreScope,
+    read_restore_plan,
+)
 from aa_tui.service.errors import InputError
 from aa_tui.service.insights import scan_table
 from aa_tui.service.wording import SCAN_LIST
@@ -392,10 +397,22 @@ class Cleanup:
         return {scan: Cleaned(n, freed.get(scan, 0)) for scan, n in files.items()}
 
     # -- restore --------------------------------------------------------------------------------
-    def restore_plan(self, manifest: Path) -> RestorePlan:
-        """What restoring ``manifest`` (an archive's manifest file, or its folder) would
-        upload (archived files checked, nothing sent)."""
-        return read_restore_plan(Path(manifest), self._audit, self._plans)
+    def restore_plan(self, manifest: str | Path, scope: RestoreScope | None = None) -> RestorePlan:
+        """What restoring ``manifest`` (an archive's manifest file, its folder, or
+        ``s3://bucket/prefix``) would upload, narrowed by ``scope`` (archived files checked,
+        nothing sent)."""
+        return read_restore_plan(manifest, self._audit, self._plans, scope)
+
+    def audit_restore_plan(self, plan_id: str, scope: RestoreScope) -> RestorePlan:
+        """A restore of what plan ``plan_id`` removed (narrowed by ``scope``), from the
+        archive that plan's run recorded; a plan applied without one cannot be restored."""
+        archive = str(self._audit.state(plan_id).options.get("archive") or "")
+        if not archive:
+            raise InputError(
+                f"Plan {plan_id} was applied without an archive: its files have no copy to "
+                "put back (a removed duplicate's kept copy is still on Jira)."
+            )
+        return read_restore_plan(archive, self._audit, self._plans, replace(scope, plan=plan_id))
 
     def restore(
         self,

@@ -8,11 +8,14 @@ permission "Create attachments" in every project first, then uploads issue by is
 upload journaled before it leaves (with the issue's attachment ids at that moment) and after:
 after a lost answer or a crash, a new attachment with the file's name and size that was not
 there before is the upload, so no file is ever uploaded twice. The new copy has a new id (Jira
-never reuses one); the audit lists it beside the id it replaces.
+never reuses one); it is read back from Jira in full and must hash to the manifest's SHA-256
+(else it is reported, and the archived file stays where it is); the audit lists it beside the
+id it replaces. A restore can be narrowed to one issue's files, one file, or one plan's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from aa_tui.archive import ArchiveStore, Check, open_manifest
+from aa_tui.archive import ArchiveStore, Check, is_s3, open_manifest
 from aa_tui.jira.errors import Forbidden
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, ItemResult, Outcome
@@ -60,9 +63,29 @@ class RestoreItem:
         )
 
 
+@dataclass(frozen=True)
+class RestoreScope:
+    """Which files of an archive a restore puts back (all when empty)."""
+
+    issue: str = ""  # one issue's files (its key, as the manifest names it)
+    file: str = ""  # one file (the deleted attachment's id)
+    plan: str = ""  # the files one plan removed
+
+    def admits(self, line: dict[str, Any]) -> bool:
+        return (
+            (not self.issue or str(line.get("issue") or "").upper() == self.issue.upper())
+            and (not self.file or str(line.get("id")) == self.file)
+            and (not self.plan or str(line.get("plan") or "") == self.plan)
+        )
+
+    def words(self) -> str:
+        named = (("issue", self.issue), ("file", self.file), ("plan", self.plan))
+        return " and ".join(f"{what} {value}" for what, value in named if value)
+
+
 @dataclass
 class RestorePlan:
-    manifest: Path
+    manifest: str  # the manifest file, or where an S3 archive keeps its lines
     name: str  # the restore journal's name in the store
     site: str
     email: str
@@ -93,19 +116,26 @@ class RestoreOutcome:
         return sum(1 for r in self.results if r.outcome is Outcome.RESTORED)
 
 
-def read_restore_plan(manifest: Path, audit: AuditLog, plans: PlanStore) -> RestorePlan:
-    """Every line of ``manifest`` (a file, or the archive folder holding it), checked."""
+def read_restore_plan(
+    manifest: str | Path, audit: AuditLog, plans: PlanStore, scope: RestoreScope | None = None
+) -> RestorePlan:
+    """Every line of ``manifest`` (a file, an archive folder, or ``s3://bucket/prefix``) that
+    ``scope`` admits, checked against the archived bytes (nothing is sent to Jira)."""
+    scope = scope or RestoreScope()
     archive = open_manifest(manifest)
-    manifest = Path(archive.manifest_location)
-    if not manifest.is_file():
-        raise InputError(f"No archive manifest at {manifest}.")
-    lines = archive.lines()
+    where = archive.manifest_location
+    if not is_s3(where) and not Path(where).is_file():
+        raise InputError(f"No archive manifest at {where}.")
+    every = archive.lines()
+    if not every:
+        raise InputError(f"The manifest {where} lists no files.")
+    lines = [line for line in every if scope.admits(line)]
     if not lines:
-        raise InputError(f"The manifest {manifest} lists no files.")
+        raise InputError(f"The manifest {where} lists no file of {scope.words()}.")
     sites = sorted({str(line.get("site") or "") for line in lines})
     if len(sites) != 1 or not sites[0]:
         raise InputError(
-            f"The manifest {manifest} lists files of {len(sites)} sites; restore one site's "
+            f"The manifest {where} lists files of {len(sites)} sites; restore one site's "
             "archive at a time."
         )
     site = sites[0]
@@ -115,7 +145,7 @@ def read_restore_plan(manifest: Path, audit: AuditLog, plans: PlanStore) -> Rest
         email = row.email if row else str(line.get("deleted_by") or "")
         if email:
             break
-    name = audit.restore_name(manifest)
+    name = audit.restore_name(where)
     state = audit.restore_state(name)
     items = []
     seen: set[str] = set()
@@ -145,7 +175,7 @@ def read_restore_plan(manifest: Path, audit: AuditLog, plans: PlanStore) -> Rest
                 where = archive.where(path)
                 item = replace(item, problem=problem.format(path=where, size=item.size))
         items.append(item)
-    return RestorePlan(manifest, name, site, email, items, archive)
+    return RestorePlan(where, name, site, email, items, archive)
 
 
 _PROBLEMS = {
@@ -273,7 +303,6 @@ class RestoreRun:
     ) -> ItemResult:
         if self._stop.is_set():
             raise NotStarted()
-        site = self.plan.site
 
         def ours(before: set[str]) -> dict[str, Any] | None:
             for a in writes.issue_attachments(item.issue_key):
@@ -288,9 +317,8 @@ class RestoreRun:
         if item.attachment_id in state.intents:  # an upload may have left before a stop
             found = ours(set(state.intents[item.attachment_id]))
             if found is not None:
-                journal.restored(item.attachment_id, str(found["id"]), site, how="found")
-                return item.result(
-                    Outcome.RESTORED, "found uploaded after a restart", str(found["id"])
+                return self._verified(
+                    item, writes, journal, str(found["id"]), "found uploaded after a restart"
                 )
         if not item.deleted and item.attachment_id not in state.intents:
             # Archived before its DELETE: restored only if the DELETE did happen.
@@ -311,5 +339,24 @@ class RestoreRun:
                 item.mime_type,
                 already=lambda: ours(before),
             )
-        journal.restored(item.attachment_id, str(new.get("id")), site)
-        return item.result(Outcome.RESTORED, new_id=str(new.get("id")))
+        return self._verified(item, writes, journal, str(new.get("id")), "")
+
+    def _verified(
+        self, item: RestoreItem, writes: JiraSite, journal: RestoreJournal, new_id: str, why: str
+    ) -> ItemResult:
+        """Read the uploaded file back from Jira: it must hash to the manifest's SHA-256. It is
+        journaled as restored either way (never uploaded twice); a mismatch is reported."""
+        digest = hashlib.sha256()
+        size = writes.read_content(new_id, 0, None, digest.update)
+        same = size == item.size and (not item.sha256 or digest.hexdigest() == item.sha256)
+        journal.restored(
+            item.attachment_id, new_id, self.plan.site, how="found" if why else "uploaded"
+        )
+        if not same:
+            return item.result(
+                Outcome.SKIPPED,
+                f"uploaded as {new_id}, but Jira gives back {size:,} bytes that do not hash to "
+                "its SHA-256; compare them with the archived file",
+                new_id,
+            )
+        return item.result(Outcome.RESTORED, why, new_id)

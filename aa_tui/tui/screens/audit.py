@@ -1,6 +1,10 @@
-"""Every file a cleanup of this store deleted (or found gone), newest last, as ``aa-tui audit``."""
+"""Every file a cleanup of this store deleted (or found gone), newest last, as ``aa-tui audit``;
+restore a file, an issue's files or a whole run from the run's archive (a confirmation first,
+then progress and the outcome on the screen)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -8,13 +12,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from aa_tui.model.cleanup import AuditEntry, Outcome
+from aa_tui.model.cleanup import AuditEntry, CleanupProgress, Outcome
+from aa_tui.model.errors import Face
 from aa_tui.model.units import size_text
+from aa_tui.service.cleanup import RestoreScope
+from aa_tui.service.errors import Cancelled, describe
 from aa_tui.tui import format as fmt
-from aa_tui.tui.messages import AuditRead
+from aa_tui.tui.messages import AuditRead, CleanupProgressed, RestoreEnded, RestorePlanned
+from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.screens.cleanup.review import token_for
+from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.tables import VimDataTable
+
+if TYPE_CHECKING:
+    from aa_tui.service.cleanup import RestorePlan, RestoreRun
 
 STYLE = {Outcome.DELETED: "green", Outcome.ALREADY_GONE: "cyan", Outcome.SKIPPED: "yellow"}
 
@@ -25,10 +38,15 @@ class AuditScreen(AppScreen):
     HELP_GROUP = "Audit"
     BINDINGS = [
         Binding("a", "toggle_all", "Also files left alone", id="audit.all"),
-        Binding("escape,backspace", "app.pop_screen", "Back", id="audit.back"),
+        Binding("r", "restore('file')", "Restore file", id="audit.restore_file"),
+        Binding("i", "restore('issue')", "Restore issue", id="audit.restore_issue"),
+        Binding("R", "restore('plan')", "Restore run", id="audit.restore_run"),
+        Binding("escape,backspace", "back", "Back", id="audit.back"),
     ]
     DEFAULT_CSS = """
     AuditScreen #audit-head { padding: 0 1; height: auto; }
+    AuditScreen #audit-restore { padding: 0 1; height: auto; display: none; }
+    AuditScreen #audit-restore.shown { display: block; }
     AuditScreen VimDataTable { height: 1fr; }
     """
 
@@ -36,10 +54,12 @@ class AuditScreen(AppScreen):
         super().__init__()
         self.include_skipped = False
         self.entries: list[AuditEntry] = []
+        self.job: RestoreRun | None = None  # the restore running, if one is
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static("Reading the audit…", id="audit-head")
+        yield Static("", id="audit-restore")
         yield VimDataTable(id="audit")
         yield Footer()
 
@@ -66,7 +86,7 @@ class AuditScreen(AppScreen):
                 Text(size_text(e.size), justify="right"),
                 e.file_name,
                 f"{e.issue_key} ({e.attachment_id})",
-                f"{e.keep_issue_key} ({e.keep_id})",
+                f"{e.keep_issue_key} ({e.keep_id})" if e.keep_id else "only copy: archived",
                 e.actor,
                 e.plan_id,
                 e.reason,
@@ -83,10 +103,18 @@ class AuditScreen(AppScreen):
                 (f"{fmt.count(len(self.entries))} files", "bold"),
                 " touched by cleanups of this store; ",
                 (f"{fmt.count(deleted)} deleted by aa-tui, {size_text(freed)} freed", "bold green"),
-                ". Every file removed has a kept copy with the same bytes (right column).",
+                ". Every file removed has a copy of its bytes: on Jira (Kept copy) or in its "
+                "run's archive.",
             )
         head.append(
-            "  a: " + ("hide" if self.include_skipped else "show") + " the files left alone.",
+            "  a: "
+            + ("hide" if self.include_skipped else "show")
+            + " the files left alone"
+            + (
+                "; r, i, R restore the file, its issue's files, its whole run from the archive."
+                if self.entries
+                else "."
+            ),
             style="dim",
         )
         self.query_one("#audit-head", Static).update(head)
@@ -95,3 +123,118 @@ class AuditScreen(AppScreen):
     def action_toggle_all(self) -> None:
         self.include_skipped = not self.include_skipped
         self._read()
+
+    # -- restore --------------------------------------------------------------------------------
+    def _say(self, text: str) -> None:
+        line = self.query_one("#audit-restore", Static)
+        line.update(plain(text, lines=True))  # it may quote a path or Jira's words
+        line.add_class("shown")
+
+    def action_restore(self, what: str) -> None:
+        if self.job is not None:
+            self.notify("A restore is running; wait for it to end.", severity="warning")
+            return
+        table = self.query_one(VimDataTable)
+        if not self.entries or table.cursor_row >= len(self.entries):
+            return
+        e = self.entries[table.cursor_row]
+        if what == "file":
+            scope, words = RestoreScope(file=e.attachment_id), f"{e.file_name} on {e.issue_key}"
+        elif what == "issue":
+            scope, words = RestoreScope(issue=e.issue_key), f"the files of {e.issue_key}"
+        else:
+            scope, words = RestoreScope(), f"every file of plan {e.plan_id}"
+        self._say(f"Checking the archived copies of {words}…")
+        self._plan(e.plan_id, scope, words)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="restore")
+    def _plan(self, plan_id: str, scope: RestoreScope, words: str) -> None:
+        plan = self.workspace.cleanup().audit_restore_plan(plan_id, scope)
+        self.post_message(RestorePlanned(plan, words))
+
+    def on_restore_planned(self, message: RestorePlanned) -> None:
+        plan = message.plan
+        pending = plan.pending
+        done = f" {len(plan.done):,} are back already." if plan.done else ""
+        bad = (
+            f" {len(plan.problems):,} cannot be restored: {plan.problems[0].problem}."
+            if plan.problems
+            else ""
+        )
+        if not pending:
+            self._say(f"Nothing to restore of {message.what}.{done}{bad}")
+            return
+        size = size_text(sum(i.size for i in pending))
+        self._say(f"Restore {message.what}: {len(pending):,} files, {size}.{done}{bad}")
+        question = (
+            f"Upload {len(pending):,} files ({size}) from the archive back to their issues on "
+            f"{self.app.site_label(plan.site)}? Each gets a new attachment id; its bytes are "
+            f"read back from Jira and checked by SHA-256.{bad}"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._start(plan)
+            else:
+                self._say("Restore cancelled: nothing was uploaded.")
+
+        self.app.push_screen(ConfirmScreen(question, yes="Restore"), answered)
+
+    def _start(self, plan: RestorePlan) -> None:
+        token = token_for(self, plan.site, plan.email)
+        if token is None:
+            self._say("Restore not started: no API token for the site.")
+            return
+
+        def listener(event: CleanupProgress) -> None:
+            self.post_message(CleanupProgressed(event))
+
+        self.job = self.workspace.cleanup().restore(plan, token, listener=listener)
+        self._say(f"Restoring {len(plan.pending):,} files… Esc stops after the uploads in flight.")
+        self._restore(self.job)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="restore")
+    def _restore(self, job: RestoreRun) -> None:
+        try:
+            outcome = job.run()
+        except BaseException as error:  # noqa: BLE001 - every end is a message to the screen
+            self.post_message(RestoreEnded(job.outcome, error))
+            return
+        self.post_message(RestoreEnded(outcome, None))
+
+    def on_cleanup_progressed(self, message: CleanupProgressed) -> None:
+        p = message.progress
+        if self.job is None:
+            return
+        line = p.message or f"Restoring: {p.done:,} of {p.total:,} files, {p.uploaded:,} uploaded"
+        self._say(line + " (Esc stops after the uploads in flight)")
+
+    def on_restore_ended(self, message: RestoreEnded) -> None:
+        self.job = None
+        outcome, error = message.outcome, message.error
+        uploaded = outcome.uploaded if outcome is not None else 0
+        left = outcome.pending if outcome is not None else 0
+        others = (
+            [r for r in outcome.results if r.outcome is not Outcome.RESTORED] if outcome else []
+        )
+        why = f" Not restored: {others[0].file_name} ({others[0].reason})." if others else ""
+        if error is None:
+            self._say(f"Restored {uploaded:,} files, each read back and verified.{why}")
+        elif isinstance(error, Cancelled):
+            self._say(
+                f"Restore stopped: {uploaded:,} restored, {left:,} left; restore again to go on."
+            )
+        else:
+            problem = describe(error, Face.APP)
+            self._say(
+                f"The restore stopped: {problem.message} {uploaded:,} restored, {left:,} left."
+            )
+            self.app.show_error(error)
+        self._read()
+
+    def action_back(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self._say("Stopping after the uploads in flight…")
+            return
+        self.app.pop_screen()

@@ -1,0 +1,69 @@
+"""``aa-tui scan`` headless: site and account from the environment, the cap's warning (exit 4)
+and the webhook notice after a scan."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aa_tui.service.scanning import ScanOutcome
+    from aa_tui.service.watch import CapWatch
+    from aa_tui.service.workspace import Workspace
+
+#: what a scheduled job sets instead of flags (the names container and cron setups use)
+ENV_SITE, ENV_EMAIL, ENV_NOTIFY = "JIRA_URL", "JIRA_EMAIL", "AA_TUI_NOTIFY_URL"
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What to do once the scan is saved: check the cap, send the notice."""
+
+    cap: CapWatch | None
+    notify_url: str | None
+
+
+def from_environment(args: argparse.Namespace) -> Watch:
+    """Fill ``--site`` and ``--email`` from ``JIRA_URL`` and ``JIRA_EMAIL`` where not given
+    (flags win), check the cap and the webhook URL: all before the scan starts."""
+    from aa_tui.service.errors import InputError
+    from aa_tui.service.notify import notice_url
+    from aa_tui.service.watch import cap_watch
+
+    for name, flag, variable in (("site", "--site", ENV_SITE), ("email", "--email", ENV_EMAIL)):
+        value = getattr(args, name) or os.environ.get(variable, "").strip()
+        if not value:
+            raise InputError(f"No {name} given: pass {flag} or set {variable}.")
+        setattr(args, name, value)
+    url = args.notify or os.environ.get(ENV_NOTIFY, "").strip() or None
+    return Watch(
+        cap=cap_watch(args.cap, args.warn_at),
+        notify_url=notice_url(url, allow_insecure_http=args.allow_http) if url else None,
+    )
+
+
+def after_scan(watch: Watch, workspace: Workspace, outcome: ScanOutcome) -> int:
+    """The cap's line and the notice, once the scan is saved and exported; the exit code (a
+    failed notice is a warning and changes nothing)."""
+    from aa_tui.model.summary import ScanSummary
+    from aa_tui.service.errors import EXIT_OK
+    from aa_tui.service.notify import send_notice
+    from aa_tui.service.watch import EXIT_CAP_REACHED, previous_scan, scan_notice
+
+    summary = ScanSummary.from_dict(outcome.summary)
+    check = watch.cap.check(summary.totals.total_size) if watch.cap else None
+    if check is not None:  # under the summary; reached, a warning (what cron mails)
+        if check.reached:
+            print(f"aa-tui: warning: {check.sentence()}", file=sys.stderr)
+        else:
+            print(check.sentence())
+    if watch.notify_url:
+        previous = previous_scan(workspace.list_scans(), outcome.info)
+        payload = scan_notice(outcome.info, summary, previous, check)
+        failed = send_notice(watch.notify_url, payload)
+        if failed:
+            print(f"aa-tui: warning: {failed}", file=sys.stderr)
+    return EXIT_CAP_REACHED if check is not None and check.reached else EXIT_OK
