@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 def read_token(args: argparse.Namespace, workspace: Workspace, site: str) -> str:
     """``--token-stdin`` when asked for; else ``JIRA_API_TOKEN``; else the OS keyring."""
     from aa_tui.logs import register_secret
+    from aa_tui.model.accounts import account_label
     from aa_tui.model.scans import Profile
     from aa_tui.service.errors import ENV_TOKEN, CredentialsError, InputError
 
@@ -28,7 +29,7 @@ def read_token(args: argparse.Namespace, workspace: Workspace, site: str) -> str
         raise InputError(f"No API token: {ENV_TOKEN} is not set. {exc}") from None
     if not token:
         raise InputError(
-            f"No API token for {args.email} at {site}: set {ENV_TOKEN}, pass --token-stdin, or "
+            f"No API token for {account_label(args.email)} at {site}: set {ENV_TOKEN}, pass --token-stdin, or "
             "save the site in the app (aa-tui) so the token is kept in the OS keyring."
         )
     return token

@@ -47,11 +47,19 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     )
     scan.add_argument(
         "--site",
-        help="https://<name>.atlassian.net or https://api.atlassian.com/ex/jira/<cloudId> "
-        "(default: $JIRA_URL)",
+        help="https://<name>.atlassian.net, https://api.atlassian.com/ex/jira/<cloudId>, or a "
+        "Data Center/Server address with its path (default: $JIRA_URL)",
     )
-    scan.add_argument(
-        "--email", help="the Atlassian account email of the API token (default: $JIRA_EMAIL)"
+    account = scan.add_mutually_exclusive_group()
+    account.add_argument(
+        "--email",
+        help="Jira Cloud: the Atlassian account email of the API token (default: $JIRA_EMAIL)",
+    )
+    account.add_argument(
+        "--user",
+        metavar="NAME",
+        help="Jira Data Center/Server: sign in as NAME with its password or token (HTTP Basic). "
+        "With neither --email nor --user the token is a Data Center personal access token",
     )
     scan.add_argument(
         "--token-stdin", action="store_true", help="read the API token from standard input"

@@ -28,16 +28,20 @@ class Watch:
 
 def from_environment(args: argparse.Namespace) -> Watch:
     """Fill ``--site`` and ``--email`` from ``JIRA_URL`` and ``JIRA_EMAIL`` where not given
-    (flags win), check the cap and the webhook URL: all before the scan starts."""
+    (flags win; ``args.email`` becomes the account, see :mod:`aa_tui.model.accounts`), check
+    the cap and the webhook URL: all before the scan starts."""
+    from aa_tui.model.accounts import account_for
     from aa_tui.service.errors import InputError
     from aa_tui.service.notify import notice_url
     from aa_tui.service.watch import cap_watch
 
-    for name, flag, variable in (("site", "--site", ENV_SITE), ("email", "--email", ENV_EMAIL)):
-        value = getattr(args, name) or os.environ.get(variable, "").strip()
-        if not value:
-            raise InputError(f"No {name} given: pass {flag} or set {variable}.")
-        setattr(args, name, value)
+    args.site = args.site or os.environ.get(ENV_SITE, "").strip()
+    if not args.site:
+        raise InputError(f"No site given: pass --site or set {ENV_SITE}.")
+    # The account: an email (Cloud), a user name (Data Center, Basic) or neither (Data Center,
+    # a personal access token); JIRA_EMAIL only where no --user says otherwise.
+    email = args.email or ("" if args.user else os.environ.get(ENV_EMAIL, "").strip())
+    args.email = account_for(email, args.user or "")
     url = args.notify or os.environ.get(ENV_NOTIFY, "").strip() or None
     return Watch(
         cap=cap_watch(args.cap, args.warn_at),

@@ -15,6 +15,8 @@ from typing import Protocol
 
 import httpx
 
+from aa_tui.model.accounts import PAT_ACCOUNT, USER_PREFIX
+
 
 class Auth(Protocol):
     """Credentials for one account on one site."""
@@ -97,13 +99,6 @@ class UserPassword:
 
     def httpx_auth(self) -> httpx.Auth:
         return httpx.BasicAuth(self.name, self.password)
-
-
-#: how Data Center sign-ins are kept where an account is one string (profiles, scans, plans,
-#: manifests, the keyring's user): ``user:<name>`` signs in with Basic, ``pat:`` with a
-#: personal access token; anything else is a Jira Cloud email
-USER_PREFIX = "user:"
-PAT_ACCOUNT = "pat:"
 
 
 def auth_for(account: str, secret: str) -> Auth:

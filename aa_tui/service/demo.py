@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from aa_tui.jira.auth import PAT_ACCOUNT
 from aa_tui.jira.site import is_loopback_host
 from aa_tui.locations import ENV_DATA_DIR
+from aa_tui.model.accounts import PAT_ACCOUNT
 from aa_tui.model.errors import AaTuiError
 from aa_tui.model.scans import Profile
 from aa_tui.service.workspace import Workspace

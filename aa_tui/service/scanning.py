@@ -10,6 +10,7 @@ from aa_tui.jira.errors import AuthError, QueryRejected
 from aa_tui.jira.jql import validate_project_keys
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.jira.site import normalize_site_url
+from aa_tui.model.accounts import is_data_center
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.errors import Cancelled
 from aa_tui.model.events import ScanProgress
@@ -111,7 +112,8 @@ def scan_request(
 ) -> ScanRequest:
     """A checked :class:`ScanRequest` from what a user typed; an error says what is wrong.
 
-    The site URL is normalised (https only, http for loopback), project keys are validated
+    The site URL is normalised (https only, http for loopback; a Data Center account keeps its
+    path, where such sites often live), project keys are validated
     (``KEY,KEY`` or a list), the JQL is kept as typed (the engine parenthesises it).
     """
     if workers < 1:
@@ -121,7 +123,9 @@ def scan_request(
     except ValueError:
         raise InputError(VERIFY, f" must be 'exact' or 'metadata', not {verify!r}.") from None
     return ScanRequest(
-        site=normalize_site_url(site, allow_insecure_http=allow_insecure_http),
+        site=normalize_site_url(
+            site, allow_insecure_http=allow_insecure_http, keep_path=is_data_center(email)
+        ),
         email=email,
         scope=Scope(projects=project_keys(projects), jql=jql.strip()),
         verify=mode,

@@ -27,7 +27,7 @@ from aa_tui.jira.datacenter.responses import DATA_CENTER_HINT, check_auth
 from aa_tui.jira.datacenter.search import id_range_pages
 from aa_tui.jira.datacenter.wiki import to_wiki, wiki_text
 from aa_tui.jira.document import Document
-from aa_tui.jira.errors import NotJiraError, QueryRejected, RequestRejected
+from aa_tui.jira.errors import AuthError, NotJiraError, QueryRejected, RequestRejected
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.protocol import (
     AttachmentMeta,
@@ -163,6 +163,9 @@ class DataCenterClient:
     def myself(self) -> Identity:
         try:
             data = self._json("GET", f"{API}/myself")
+        except AuthError:
+            self._refuse_cloud()  # a Cloud site: the sentence that says how to sign in there
+            raise
         except RequestRejected as exc:
             if exc.status in (404, 405, 410):
                 raise NotJiraError(
@@ -180,16 +183,27 @@ class DataCenterClient:
             email=str(data.get("emailAddress") or ""),
         )
 
+    def _refuse_cloud(self, data: Any = None) -> None:
+        """Raise the sentence for a Jira Cloud site (``data``: its serverInfo; None: ask for it
+        without credentials, as serverInfo answers anyone)."""
+        if data is None:
+            try:
+                answer = self._api.request("GET", f"{API}/serverInfo", auth=None)
+                data = answer.json() if answer.status_code == 200 else {}
+            except (httpx.HTTPError, ValueError):
+                return
+        if isinstance(data, dict) and str(data.get("deploymentType") or "").lower() == "cloud":
+            raise NotJiraError(
+                f"{self.site} is Jira Cloud: sign in with the account's email and an API token "
+                "(a personal access token or a user name is for Data Center and Server)."
+            )
+
     def server_info(self) -> ServerInfo:
         data = self._json("GET", f"{API}/serverInfo")
         if not isinstance(data, dict):
             raise NotJiraError(f"{self.site} did not answer serverInfo like Jira.")
         kind = str(data.get("deploymentType") or "")
-        if kind.lower() == "cloud":
-            raise NotJiraError(
-                f"{self.site} is Jira Cloud: sign in with the account's email and an API token "
-                "(a personal access token or a user name is for Data Center and Server)."
-            )
+        self._refuse_cloud(data)
         version = str(data.get("version") or "")
         numbers = data.get("versionNumbers")
         major = numbers[0] if isinstance(numbers, list) and numbers else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import httpx
 
 from aa_tui.jira.errors import AuthError
@@ -18,6 +20,11 @@ def check_auth(response: httpx.Response, site: str, who: str) -> None:
             f"{site} refused {who}: check it in your Jira profile (a personal access token may "
             "have expired; too many failed sign-ins ask for a CAPTCHA in the browser first)."
         )
+    if response.status_code == 401 and _cloud_host(site):
+        raise AuthError(
+            f"{site} is Jira Cloud, which signs in with the account's email and an API token, "
+            "not with a personal access token or a user name."
+        )
     if response.status_code == 401:
         raise AuthError(
             f"{site} refused {who} (HTTP 401): check that it is current and belongs to this site."
@@ -31,3 +38,8 @@ def check_auth(response: httpx.Response, site: str, who: str) -> None:
             "version does not take a personal access token there; sign in with a user name "
             "and password instead."
         )
+
+
+def _cloud_host(site: str) -> bool:
+    host = (urlsplit(site).hostname or "").lower()
+    return host.endswith(".atlassian.net") or host == "api.atlassian.com"
