@@ -13,6 +13,8 @@ from aa_tui.jira.connect import connect
 from aa_tui.jira.datacenter.client import DataCenterClient
 from aa_tui.jira.errors import AuthError, NotJiraError
 from aa_tui.jira.protocol import Deployment, JiraSite
+from aa_tui.model.enums import Phase
+from aa_tui.model.errors import Cancelled
 from aa_tui.scan.whole_read import WHOLE_READ_MAX
 
 DC = DemoOptions(data_center=True)
@@ -79,3 +81,43 @@ def test_sign_in_kinds_and_what_is_refused(dc_server, small_site):
     cloud_site = pytest.raises((NotJiraError, AuthError))
     with DemoServer(small_site, DemoOptions()) as cloud, dc_client(cloud) as client, cloud_site:
         client.server_info()
+
+
+FAULTS = {
+    "fault_5xx": 0.05,
+    "fault_429_burst": 0.005,
+    "fault_cut_download": 0.05,
+    "fault_slow": 0.05,
+    "slow_s": 0.3,
+    "fault_bad_json": 0.25,
+}
+
+
+def test_a_faulty_data_center_site_gives_exactly_the_truth(store):
+    site = generate_site(seed=5, issues=200)
+    options = DemoOptions(data_center=True, ignore_range_share=0.3, **FAULTS)
+    with DemoServer(site, options) as server:
+        outcome = run_scan(server, store, client=dc_client(server), email="pat:")
+        stats = server.stats.snapshot()
+    assert_matches_truth(outcome, site.truth)
+    assert stats["errors_5xx"] > 0 and stats["cut_downloads"] > 0  # the faults happened
+    assert outcome.summary["totals"]["retries"] > 0
+
+
+@pytest.mark.parametrize("phase", [Phase.FETCHING, Phase.HEADS, Phase.HASHING])
+def test_a_scan_stopped_in_each_phase_resumes_to_exactly_the_truth(
+    dc_server, small_site, store, phase
+):
+    client = dc_client(dc_server)
+    seen: list[Phase] = []
+
+    def stop_there(progress) -> None:
+        seen.append(progress.phase)
+        if progress.phase is phase and (progress.done or phase is Phase.HASHING):
+            client.cancel.set()
+
+    with pytest.raises(Cancelled):
+        run_scan(dc_server, store, client=client, email="pat:", listener=stop_there)
+    assert phase in seen
+    outcome = run_scan(dc_server, store, client=dc_client(dc_server), email="pat:", resume=True)
+    assert_matches_truth(outcome, small_site.truth)
