@@ -17,10 +17,12 @@ from aa_tui.service.cleanup.facade import (
     Removed,
 )
 from aa_tui.service.cleanup.permissions import MissingPermission
+from aa_tui.service.cleanup.registry import POLICY_NAMES, policy_named
 from aa_tui.service.cleanup.restore import RestorePlan, RestoreRun
 
 __all__ = [
     "NOTHING_REMOVED",
+    "POLICY_NAMES",
     "ApplyOptions",
     "Cleanup",
     "CleanupOutcome",
@@ -34,6 +36,7 @@ __all__ = [
     "RestorePlan",
     "RestoreRun",
     "audit_document",
+    "policy_named",
     "write_audit_csv",
     "write_json",
 ]
