@@ -259,3 +259,16 @@ def test_jql_is_resolved_against_jira_when_the_plan_is_made(site):
         site.cleanup.with_jql(site.scan_id, PlanFilters(jql="project ==== x"), site.token)
     message = describe(refused.value).message
     assert message.startswith("--jql: Jira refused") and "\n" not in message
+
+
+def test_the_protection_window_is_a_setting_of_the_app(tmp_path):
+    from aa_tui.tui.settings import load_settings
+
+    path = tmp_path / "config.toml"
+    assert load_settings(path).protect_days == PROTECT_DAYS
+    path.write_text("[thresholds]\nprotect_days = 0\n")
+    assert load_settings(path).protect_days == 0 and not load_settings(path).problems
+    path.write_text("[thresholds]\nprotect_days = -4\n")
+    settings = load_settings(path)
+    assert settings.protect_days == PROTECT_DAYS
+    assert settings.problems == [f"{path}: protect_days must be a whole number, 0 or more."]
