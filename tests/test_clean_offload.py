@@ -272,3 +272,56 @@ def test_the_protection_window_is_a_setting_of_the_app(tmp_path):
     settings = load_settings(path)
     assert settings.protect_days == PROTECT_DAYS
     assert settings.problems == [f"{path}: protect_days must be a whole number, 0 or more."]
+
+
+def test_the_demo_site_can_hold_an_idle_project_and_idle_offloads_it(tmp_path):
+    from array import array
+
+    from aa_tui.demo.catalog import REFERENCE_EPOCH
+    from aa_tui.demo.generator import GenerationOptions, generate_site
+    from aa_tui.demo.insights_truth import insight_truth
+
+    plain = generate_site(seed=11, issues=400)
+    aged = generate_site(seed=11, issues=400, options=GenerationOptions(idle_projects=("LEGAL",)))
+    # Only LEGAL's dates moved: every other issue, and every random draw, is as it was.
+    legal = {i for i in range(aged.issue_count) if aged.issue_key(i).startswith("LEGAL-")}
+    assert legal
+    for name in ("issue_created", "issue_updated"):
+        before, after = getattr(plain, name), getattr(aged, name)
+        assert isinstance(after, array)
+        assert all(before[i] == after[i] for i in range(len(after)) if i not in legal)
+    assert plain.attachment_count == aged.attachment_count
+    truth = insight_truth(aged)
+    assert set(truth.idle_projects(REFERENCE_EPOCH, 180)) == {"LEGAL"}
+    assert not truth.idle_projects(REFERENCE_EPOCH, 180) or not insight_truth(plain).idle_projects(
+        REFERENCE_EPOCH, 180
+    )
+    site = Site(aged, tmp_path)
+    try:
+        plan = site.cleanup.plan(site.scan_id, PlanFilters(), policy="idle")
+        files = truth.idle_projects(REFERENCE_EPOCH, 180)["LEGAL"][0]
+        assert plan.files == files > 0 and {d.project_key for d in plan.deletions} == {"LEGAL"}
+    finally:
+        site.close()
+
+
+def test_demo_site_idle_projects_flag():
+    import argparse
+
+    from aa_tui.demo.cli_options import (
+        DemoSiteUsageError,
+        add_demo_site_arguments,
+        options_from_args,
+    )
+
+    def parse(*argv: str) -> argparse.Namespace:
+        parser = argparse.ArgumentParser(prog="demo-site")
+        add_demo_site_arguments(parser)
+        return parser.parse_args(["--issues", "60", "--seed", "11", *argv])
+
+    data, _, _ = options_from_args(parse("--idle-projects", "legal"))
+    plain, _, _ = options_from_args(parse())
+    legal = [i for i in range(data.issue_count) if data.issue_key(i).startswith("LEGAL-")]
+    assert legal and all(data.issue_updated[i] < plain.issue_updated[i] for i in legal)
+    with pytest.raises(DemoSiteUsageError, match="NOPE is not a demo project"):
+        options_from_args(parse("--idle-projects", "NOPE"))

@@ -311,10 +311,10 @@ def _audit(args: argparse.Namespace, workspace: Workspace) -> int:
         print(f"{'WHEN':<25} {'OUTCOME':<13} {'SIZE':>10}  FILE / ISSUE (KEPT COPY)")
         for e in entries:
             restored = f", restored as {e.restored_as}" if e.restored_as else ""
+            kept = f"kept {e.keep_id} on {e.keep_issue_key}" if e.keep_id else "only copy"
             print(
                 f"{e.at:<25} {e.outcome.value:<13} {size_text(e.size):>10}  {e.file_name} on "
-                f"{e.issue_key} ({e.attachment_id}; kept {e.keep_id} on {e.keep_issue_key}"
-                f"{restored})"
+                f"{e.issue_key} ({e.attachment_id}; {kept}{restored})"
             )
         freed = sum(e.size for e in entries if e.outcome is Outcome.DELETED)
         print(f"{len(entries):,} files, {size_text(freed)} deleted by aa-tui.")
