@@ -22,6 +22,8 @@ from test_clean_offload import LISTS, filters_for
 from test_clean_policies import CheckBeforeDelete
 
 from aa_tui.archive import read_manifest
+from aa_tui.demo.catalog import REFERENCE_EPOCH
+from aa_tui.demo.insights_truth import insight_truth
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.model.cleanup import Outcome, Plan, PlanFilters
 from aa_tui.service.cleanup import MissingPermission
@@ -85,8 +87,9 @@ def test_each_policy_deletes_exactly_its_plan_archived_first_and_commented(
         assert back[(d.file_name, d.issue_key)] == small_site.read(d.attachment_id)
 
 
-def test_an_unwritable_destination_deletes_nothing(site, tmp_path):
-    plan = offload_plan(site, "stale")
+@pytest.mark.parametrize("policy", list(LISTS))
+def test_an_unwritable_destination_deletes_nothing(site, tmp_path, policy):
+    plan = offload_plan(site, policy)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     with pytest.raises(Exception) as refused:  # noqa: PT011 - whatever it is, it is said
@@ -96,10 +99,11 @@ def test_an_unwritable_destination_deletes_nothing(site, tmp_path):
     assert not any(k.startswith("DELETE") for k in site.server.stats.snapshot()["requests"])
 
 
-def test_a_read_only_user_deletes_nothing(small_site, tmp_path):
+@pytest.mark.parametrize("policy", list(LISTS))
+def test_a_read_only_user_deletes_nothing(small_site, tmp_path, policy):
     viewer = Site(small_site, tmp_path, viewer=True)
     try:
-        plan = offload_plan(viewer, "hygiene")
+        plan = offload_plan(viewer, policy)
         plan = viewer.cleanup.save(dataclasses.replace(plan, id=plan.id + "v", email=viewer.email))
         with pytest.raises(MissingPermission):
             apply(viewer, plan, archive=tmp_path / "archive")
@@ -125,10 +129,11 @@ class CommentsGone(httpx.BaseTransport):
         self.inner.close()
 
 
+@pytest.mark.parametrize("policy", list(LISTS))
 def test_an_issue_whose_comments_answer_404_is_reported_and_the_run_finishes(
-    site, small_site, tmp_path
+    site, small_site, tmp_path, policy
 ):
-    plan = offload_plan(site, "stale", files=6)
+    plan = offload_plan(site, policy, files=6)
     issues = sorted({d.issue_key for d in plan.deletions})
     assert len(issues) > 1
     gone = issues[0]
@@ -189,7 +194,25 @@ def test_the_cli_reports_an_issue_that_answers_404_and_exits_0(small_site, tmp_p
         assert len({small_site.attachment_id(j) for j in server.deleted}) == 5
 
 
-def test_a_kill_at_a_few_points_then_resume_is_exact(small_site, tmp_path):
+def idle_threshold(data) -> int:
+    """Days that leave some of the demo's projects idle (the insight truth's middle age)."""
+    last = insight_truth(data).project_last_update.values()
+    ages = sorted((REFERENCE_EPOCH - t) // 86400 for t in last)
+    return int(ages[len(ages) // 2])
+
+
+#: kill points per policy: the first policy gets more, the others a few
+KILLS = {
+    "stale": [("before-manifest", 2), ("before-delete", 2), ("after-delete", 2)],
+    "hygiene": [("before-delete", 2), ("after-delete", 2)],
+    "idle": [("before-manifest", 3)],
+    "inactive": [("after-delete", 3)],
+    "largest": [("before-manifest", 1), ("before-delete", 2)],
+}
+
+
+@pytest.mark.parametrize("policy", list(LISTS))
+def test_a_kill_at_a_few_points_then_resume_is_exact(small_site, tmp_path, policy):
     with DemoServer(small_site, DemoOptions(latency_s=0.01)) as server:
         data = tmp_path / "data"
         store = Store(data)
@@ -198,11 +221,11 @@ def test_a_kill_at_a_few_points_then_resume_is_exact(small_site, tmp_path):
         finally:
             store.close()
         archive = tmp_path / "archive"
-        first = ["--policy", "stale", "--limit", "8", "--archive", str(archive), "--comment"]
+        first = ["--policy", policy, "--limit", "6", "--archive", str(archive), "--comment"]
         first += ["--yes", "--workers", "2", "--quiet"]
-        for n, crash in enumerate(
-            [("before-manifest", 2), ("before-delete", 3), ("after-delete", 5)]
-        ):
+        if policy == "idle":
+            first += ["--idle-days", str(idle_threshold(small_site))]
+        for n, crash in enumerate(KILLS[policy]):
             args = [scan_id, *first] if n == 0 else [scan_id, "--resume", "--yes", "--quiet"]
             run = Clean(server, data, *args, crash=crash)
             run.wait_for_crash_point()
@@ -215,7 +238,7 @@ def test_a_kill_at_a_few_points_then_resume_is_exact(small_site, tmp_path):
         code, out, err = Clean(server, data, scan_id, "--resume", "--yes").wait()
         assert code == 0, err
         plan, state, row = state_of(data)
-        assert plan.policy == "stale" and row.status == "done"
+        assert plan.policy == policy and plan.files == 6 and row.status == "done"
         assert {small_site.attachment_id(j) for j in server.deleted} == ids(plan)
         lines = read_manifest(archive / "manifest.jsonl")
         assert sorted(line["id"] for line in lines) == sorted(ids(plan))
