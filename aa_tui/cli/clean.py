@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aa_tui.cli.api_token import read_token
+from aa_tui.cli.plan_filters import add_filter_arguments, plan_filters
 from aa_tui.cli.status_line import StatusLine
 from aa_tui.cli.threads import run_in_thread
-from aa_tui.model.cleanup import CleanupProgress, KeepRule, Outcome, PlanFilters
+from aa_tui.model.cleanup import CleanupProgress, Outcome, PlanFilters
 from aa_tui.model.units import size_text
 
 if TYPE_CHECKING:
@@ -31,17 +32,14 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     """``clean``, ``audit`` and ``restore`` with their options."""
     clean = sub.add_parser(
         "clean",
-        help="remove proven duplicate copies found by a stored scan (a dry run unless --yes)",
+        help="remove what a cleanup policy selects from a stored scan (default: proven duplicate "
+        "copies; a dry run unless --yes)",
     )
     clean.add_argument("scan_id", metavar="SCAN_ID")
-    clean.add_argument("--keep", choices=("oldest", "newest"), default="oldest",
-                       help="which copy of each group stays (default: oldest, the canonical)")  # fmt: skip
-    clean.add_argument("--projects", default="", help="only copies in these projects (KEY,KEY)")
-    clean.add_argument("--min-size", type=int, default=0, metavar="BYTES",
-                       help="only groups whose file is at least this big")  # fmt: skip
-    clean.add_argument("--limit", type=int, metavar="N", help="at most N files")
-    clean.add_argument("--archive", metavar="DIR",
-                       help="keep each removed file (checked by SHA-256) and a manifest here")  # fmt: skip
+    add_filter_arguments(clean)
+    clean.add_argument("--archive", metavar="DEST",
+                       help="keep each removed file (checked by SHA-256) and a manifest here: a "
+                       "directory (or s3://bucket/prefix)")  # fmt: skip
     clean.add_argument("--comment", action="store_true",
                        help="one comment per touched issue naming what was removed")  # fmt: skip
     clean.add_argument("--yes", action="store_true", help="apply the plan (default: dry run)")
@@ -90,30 +88,18 @@ def _err(text: str) -> None:
 
 
 # -- clean ------------------------------------------------------------------------------------
-def _filters(args: argparse.Namespace) -> PlanFilters:
-    from aa_tui.service.errors import InputError
-    from aa_tui.service.scanning import project_keys
-
-    projects = project_keys(args.projects)
-    if args.limit is not None and args.limit < 0:
-        raise InputError("--limit must be zero or more.")
-    if args.min_size < 0:
-        raise InputError("--min-size must be zero or more bytes.")
-    if args.workers < 1:
-        raise InputError("--workers must be at least 1.")
-    return PlanFilters(
-        keep=KeepRule(args.keep), projects=tuple(projects), min_size=args.min_size, limit=args.limit
-    )
-
-
 def _clean(args: argparse.Namespace, workspace: Workspace) -> int:
+    from aa_tui.service.cleanup import policy_named
     from aa_tui.service.errors import InputError
 
     cleanup = workspace.cleanup()
     info = workspace.get_scan(args.scan_id)
     if info is None:
         raise InputError(f"No scan {args.scan_id!r} in the store (see `aa-tui scans`).")
-    filters = _filters(args)
+    filters = plan_filters(args)
+    policy_named(args.policy)  # an unknown name: one sentence before anything
+    if args.prove and args.policy != "duplicates":
+        raise InputError("--prove proves duplicate groups: it goes with --policy duplicates.")
     unfinished = cleanup.unfinished(info.id)
     if args.resume and unfinished is None:
         # Killed before its plan was even saved, or nothing to go on with: plan anew.
@@ -128,26 +114,42 @@ def _clean(args: argparse.Namespace, workspace: Workspace) -> int:
                 f"The cleanup of scan {info.id} by plan {unfinished.id} was interrupted: finish "
                 "it first with the same command and --resume."
             )
+        if filters.jql:
+            token = _token(args, workspace, info.site, info.email)
+            filters = cleanup.with_jql(info.id, filters, token)
         if args.prove:
             token = _token(args, workspace, info.site, info.email)
             plan = cleanup.prove_and_plan(info.id, filters, token)
         else:
-            plan = cleanup.plan(info.id, filters)
+            plan = cleanup.plan(info.id, filters, policy=args.policy)
         plan = cleanup.save(plan)
         if unfinished is not None:
             _err(
                 f"note: plan {unfinished.id} of this scan was interrupted; --resume goes on with it."
             )
+    if args.yes and plan.only_copies and not args.archive and not cleanup.state(plan).started:
+        raise InputError(
+            f"Plan {plan.id} removes {len(plan.only_copies):,} files that have no other copy "
+            "on Jira: give --archive DEST, where each one is kept and verified before it is "
+            "deleted; nothing was changed."
+        )
     job, progress = _start(args, workspace, cleanup, plan) if args.yes else (None, None)
     review = cleanup.review(plan)
     _print_plan(review, applying=args.yes)
     if job is None or progress is None:
         if args.json:
             _write(args.json, cleanup.document(plan))
-        print(
-            "Dry run: nothing was changed. Apply it with --yes (add --archive DIR to keep a "
-            "copy of every file, --comment to leave a note on each issue)."
-        )
+        if plan.only_copies and not args.archive:
+            print(
+                f"Dry run: nothing was changed. {len(plan.only_copies):,} of these files have "
+                "no other copy on Jira: apply it with --yes --archive DEST (each file is kept "
+                "there and verified before it is deleted; --comment leaves a note on each issue)."
+            )
+        else:
+            print(
+                "Dry run: nothing was changed. Apply it with --yes (add --archive DEST to keep "
+                "a copy of every file, --comment to leave a note on each issue)."
+            )
         return 0
     return _apply(args, cleanup, plan, job, progress)
 
@@ -157,9 +159,11 @@ def _print_plan(review: PlanReview, *, applying: bool) -> None:
     verb = "Applying" if applying else "Plan"
     done = plan.files - review.files
     resumed = f" ({done:,} done before)" if done else ""
+    where = f"in {plan.group_count:,} groups" if plan.policy == "duplicates" else "to offload"
     print(
-        f"{verb} {plan.id} for scan {plan.scan_id} of {plan.site} ({plan.filters.describe()}): "
-        f"{review.files:,} files, {size_text(review.size)} in {plan.group_count:,} groups{resumed}"
+        f"{verb} {plan.id} ({plan.policy}) for scan {plan.scan_id} of {plan.site} "
+        f"({plan.filters.describe()}): {review.files:,} files, {size_text(review.size)} "
+        f"{where}{resumed}"
     )
     for note in plan.notes:
         print(f"  note: {note}")
@@ -168,9 +172,10 @@ def _print_plan(review: PlanReview, *, applying: bool) -> None:
     if review.pending:
         print("First files:")
         for d in review.pending[:FIRST_ROWS]:
+            beside = f"keep {d.keep_issue_key} ({d.keep_id})" if d.keep_id else "archived first"
             print(
                 f"  {size_text(d.size):>10}  {d.file_name}  {d.issue_key} ({d.attachment_id})"
-                f"  keep {d.keep_issue_key} ({d.keep_id})"
+                f"  {beside}"
             )
         if len(review.pending) > FIRST_ROWS:
             print(f"  ... and {len(review.pending) - FIRST_ROWS:,} more")
@@ -284,6 +289,8 @@ def _print_outcome(outcome: CleanupOutcome) -> None:
         print(f"  skipped {result.file_name} on {result.issue_key}: {result.reason}")
     if len(outcome.skipped) > FIRST_ROWS:
         print(f"  ... and {len(outcome.skipped) - FIRST_ROWS:,} more left alone")
+    for issue, why in sorted(outcome.comment_problems.items()):
+        print(f"  no comment on {issue}: {why}")
     if outcome.archive is not None:
         print(f"Archive: {outcome.archive} (manifest.jsonl lists every file; see aa-tui restore)")
     if outcome.finished:
@@ -308,10 +315,10 @@ def _audit(args: argparse.Namespace, workspace: Workspace) -> int:
         print(f"{'WHEN':<25} {'OUTCOME':<13} {'SIZE':>10}  FILE / ISSUE (KEPT COPY)")
         for e in entries:
             restored = f", restored as {e.restored_as}" if e.restored_as else ""
+            kept = f"kept {e.keep_id} on {e.keep_issue_key}" if e.keep_id else "only copy"
             print(
                 f"{e.at:<25} {e.outcome.value:<13} {size_text(e.size):>10}  {e.file_name} on "
-                f"{e.issue_key} ({e.attachment_id}; kept {e.keep_id} on {e.keep_issue_key}"
-                f"{restored})"
+                f"{e.issue_key} ({e.attachment_id}; {kept}{restored})"
             )
         freed = sum(e.size for e in entries if e.outcome is Outcome.DELETED)
         print(f"{len(entries):,} files, {size_text(freed)} deleted by aa-tui.")

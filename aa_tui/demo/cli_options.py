@@ -12,7 +12,8 @@ import sys
 import threading
 import time
 
-from aa_tui.demo.generator import PROFILES, DemoData, generate_site
+from aa_tui.demo.catalog import PROJECTS as PROJECTS_OF_SITE
+from aa_tui.demo.generator import PROFILES, DemoData, GenerationOptions, generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
 
 RATE_SCOPES = ("site", "endpoint")
@@ -207,6 +208,12 @@ def add_demo_site_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SHARE",
         help="share of files (fixed per file) answered 200 with everything to a Range request",
     )
+    g.add_argument(
+        "--idle-projects",
+        default="",
+        metavar="KEY,KEY",
+        help="projects whose issues all date from 400+ days ago (idle; e.g. LEGAL)",
+    )
 
 
 def options_from_args(args: argparse.Namespace) -> tuple[DemoData, DemoOptions, tuple[int, int]]:
@@ -267,7 +274,19 @@ def options_from_args(args: argparse.Namespace) -> tuple[DemoData, DemoOptions, 
         fault_cut_download=fault("fault_cut_download"),
         fault_slow=fault("fault_slow"),
     )
-    data = generate_site(seed=args.seed, issues=args.issues, profile=args.profile)
+    idle = tuple(k.strip().upper() for k in args.idle_projects.split(",") if k.strip())
+    known = {p.key for p in PROJECTS_OF_SITE}
+    if set(idle) - known:
+        raise DemoSiteUsageError(
+            f"--idle-projects: {', '.join(sorted(set(idle) - known))} is not a demo project "
+            f"({', '.join(sorted(known))})."
+        )
+    data = generate_site(
+        seed=args.seed,
+        issues=args.issues,
+        profile=args.profile,
+        options=GenerationOptions(idle_projects=idle),
+    )
     return data, options, (args.port, args.media_port)
 
 

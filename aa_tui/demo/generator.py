@@ -62,6 +62,13 @@ class GenerationOptions:
     zero_byte_share: float = 0.004
     unreadable_share: float = 0.003  # each of 403 and 404
     big_file_share: float = 1 / 5000  # profile "realistic": files of 50-500 MB
+    #: project keys whose every issue (and file) is moved back in time so that its newest
+    #: update is IDLE_GAP_DAYS before the reference date: an idle project (no other issue,
+    #: nor the random draws, changes)
+    idle_projects: tuple[str, ...] = ()
+
+
+IDLE_GAP_DAYS = 400  # idle at the default 180 days, and its Done issues stale at 365
 
 
 def generate_site(
@@ -137,6 +144,7 @@ def _generate_issues(rng: random.Random, n: int, opts: GenerationOptions) -> _Is
         if rand() < share:
             total += bisect(a_cum, rand() * a_total) + 1
     att_start[n] = total
+    _age_projects(opts.idle_projects, issue_project, issue_created, issue_updated, start)
     return (
         issue_project,
         issue_num,
@@ -146,6 +154,26 @@ def _generate_issues(rng: random.Random, n: int, opts: GenerationOptions) -> _Is
         att_start,
         project_issues,
     )
+
+
+def _age_projects(
+    keys: tuple[str, ...],
+    issue_project: array[int],
+    issue_created: array[int],
+    issue_updated: array[int],
+    start: int,
+) -> None:
+    """Squeeze the dates of the projects ``keys`` into the span before the reference date
+    less IDLE_GAP_DAYS (in order: an update stays after its issue's creation)."""
+    chosen = {k for k, p in enumerate(cat.PROJECTS) if p.key in keys}
+    if not chosen:
+        return
+    end = cat.REFERENCE_EPOCH - IDLE_GAP_DAYS * 86400
+    scale = (end - start) / (cat.REFERENCE_EPOCH - start)
+    for i, project in enumerate(issue_project):
+        if project in chosen:
+            issue_created[i] = start + int((issue_created[i] - start) * scale)
+            issue_updated[i] = start + int((issue_updated[i] - start) * scale)
 
 
 def _name(pattern: str, rng: random.Random, ts: int) -> str:

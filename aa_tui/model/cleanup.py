@@ -18,6 +18,8 @@ from aa_tui.model.enums import _Text
 PROVEN_PREFIX = "sha256:"
 #: the first policy's name (a plan without a ``policy`` key is one of its plans)
 DUPLICATES = "duplicates"
+#: days after its last update an issue's files are never selected by a policy beyond duplicates
+PROTECT_DAYS = 30
 
 
 class KeepRule(_Text):
@@ -76,11 +78,26 @@ class PlanFilters:
     file_types: tuple[str, ...] = ()  # extensions as the report names them (pdf, no-extension)
     groups: tuple[str, ...] = ()  # group hashes
     attachment_ids: tuple[str, ...] = ()  # only these copies (the app's marked copies)
+    # The policies beyond duplicates (each written to a plan only when set: older plans and
+    # duplicates plans keep their keys).
+    older_than: int | None = None  # days the file's issue was not updated, at least
+    max_bytes: int | None = None  # bytes at most (``--limit 5GB``)
+    jql: str = ""  # as typed; ``issue_ids``: what Jira matched when the plan was made
+    issue_ids: tuple[str, ...] = ()
+    #: days an issue stays protected after its update (None: PROTECT_DAYS; 0: off)
+    protect_days: int | None = None
+    stale_days: int | None = None  # the insight thresholds (None: the scan's settings)
+    idle_days: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "keep", KeepRule(self.keep))
-        for name in ("projects", "file_types", "groups", "attachment_ids"):
-            object.__setattr__(self, name, tuple(getattr(self, name) or ()))
+        for name in ("projects", "file_types", "groups", "attachment_ids", "issue_ids"):
+            object.__setattr__(self, name, tuple(str(v) for v in getattr(self, name) or ()))
+
+    @property
+    def protect(self) -> int:
+        """The protection window in days (0: none)."""
+        return PROTECT_DAYS if self.protect_days is None else self.protect_days
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +108,7 @@ class PlanFilters:
             "file_types": list(self.file_types),
             "groups": list(self.groups),
             "attachment_ids": list(self.attachment_ids),
+            **{k: _listed(v) for k in _LATER_FILTERS if (v := getattr(self, k)) not in _UNSET},
         }
 
     @classmethod
@@ -112,7 +130,38 @@ class PlanFilters:
             parts.append(f"{len(self.attachment_ids)} marked copies")
         if self.limit is not None:
             parts.append(f"at most {self.limit:,} files")
+        if self.max_bytes is not None:
+            parts.append(f"at most {self.max_bytes:,} bytes")
+        if self.older_than is not None:
+            parts.append(f"issues not updated for {self.older_than:,} days")
+        if self.jql:
+            parts.append(f"JQL {self.jql!r} ({len(self.issue_ids):,} issues)")
+        if self.stale_days is not None:
+            parts.append(f"stale after {self.stale_days:,} days")
+        if self.idle_days is not None:
+            parts.append(f"idle after {self.idle_days:,} days")
+        if self.protect_days is not None:
+            parts.append(f"protecting issues updated within {self.protect_days:,} days")
         return ", ".join(parts)
+
+
+#: the filters a plan file holds only when they are set (older plans have none of them)
+_LATER_FILTERS = (
+    "older_than",
+    "max_bytes",
+    "jql",
+    "issue_ids",
+    "protect_days",
+    "stale_days",
+    "idle_days",
+)
+
+
+_UNSET: tuple[Any, ...] = (None, "", ())
+
+
+def _listed(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
 
 
 class ProofKind(_Text):

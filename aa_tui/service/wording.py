@@ -12,6 +12,7 @@ VERIFY = Option("--verify", "How to prove a duplicate")
 VERIFY_METADATA = Option("--verify metadata", "a metadata scan")
 LIMIT = Option("--limit", "The file limit")
 MIN_SIZE = Option("--min-size", "The minimum size")
+JQL = Option("--jql", "The JQL filter")
 PROJECTS = Option("--projects", "Projects")
 PROJECTS_OUT = Option("leave those projects out (--projects)", "leave those projects' files out")
 PROVE_OR_EXACT = Option(

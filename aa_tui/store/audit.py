@@ -10,7 +10,8 @@ plan). The order of a deletion's lines is the rule that makes a crash harmless::
 
 A kill between ``intent`` and ``outcome`` leaves an intent: the next run re-checks that file,
 and if it is gone records it as deleted, so a delete Jira accepted is never unrecorded.
-Comments follow the same pattern (``comment_intent`` / ``commented``), and so do uploads of a
+Comments follow the same pattern (``comment_intent`` / ``commented``; ``comment_failed``: the
+issue answered 404, reported once and not tried again), and so do uploads of a
 restore (``restores/<name>.jsonl``: ``upload_intent`` / ``restored``).
 """
 
@@ -67,6 +68,10 @@ class AuditJournal:
     def commented(self, issue_key: str, comment_id: str) -> None:
         self._append("commented", issue=issue_key, comment=comment_id, at=self.now())
 
+    def comment_failed(self, issue_key: str, reason: str) -> None:
+        """The issue cannot take the comment (gone, hidden): reported, never tried again."""
+        self._append("comment_failed", issue=issue_key, reason=reason, at=self.now())
+
     def finish(self) -> str:
         at = self.now()
         self._append("finish", at=at)
@@ -95,6 +100,7 @@ class ApplyState:
     archived: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> path, sha256
     comment_intents: set[str] = field(default_factory=set)
     commented: dict[str, str] = field(default_factory=dict)  # issue key -> comment id
+    comment_failed: dict[str, str] = field(default_factory=dict)  # issue key -> why
     finished_at: str = ""
 
     @classmethod
@@ -128,6 +134,8 @@ class ApplyState:
                 state.comment_intents.add(str(entry["issue"]))
             elif kind == "commented":
                 state.commented[str(entry["issue"])] = str(entry.get("comment") or "")
+            elif kind == "comment_failed":
+                state.comment_failed[str(entry["issue"])] = str(entry.get("reason") or "")
             elif kind == "finish":
                 state.finished_at = str(entry.get("at") or "")
         return state

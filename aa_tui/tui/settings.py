@@ -14,6 +14,8 @@
     idle_days = 180
     clutter_copies = 10
     cap = "250GB"             # the plan's storage cap (optional)
+    protect_days = 30         # cleanups beyond duplicates never select files on issues
+                              # updated within this many days (0: off)
 
 A file that cannot be used is never fatal: each problem is one sentence the app shows, and
 the app starts with the defaults for what was wrong. It holds no secret (the API token is never
@@ -30,6 +32,7 @@ from typing import Any
 
 import platformdirs
 
+from aa_tui.model.cleanup import PROTECT_DAYS
 from aa_tui.model.insights import InsightSettings, parse_cap
 
 ENV_CONFIG = "AA_TUI_CONFIG"
@@ -52,6 +55,8 @@ class Settings:
     theme: str = ""
     keymap: dict[str, str] = field(default_factory=dict)
     insights: InsightSettings = field(default_factory=InsightSettings)
+    #: the cleanup policies' protection window in days (PlanFilters.protect_days)
+    protect_days: int = PROTECT_DAYS
     problems: list[str] = field(default_factory=list)
 
 
@@ -109,7 +114,14 @@ def _read(data: dict[str, Any], settings: Settings) -> None:
     changes: dict[str, Any] = {}
     names = {f.name for f in fields(InsightSettings)}
     for name, value in thresholds.items():
-        if name == "cap":
+        if name == "protect_days":
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                settings.protect_days = value
+            else:
+                settings.problems.append(
+                    f"{where}: protect_days must be a whole number, 0 or more."
+                )
+        elif name == "cap":
             try:
                 changes["cap"] = parse_cap(value if isinstance(value, str) else repr(value))
             except ValueError as e:
@@ -121,6 +133,7 @@ def _read(data: dict[str, Any], settings: Settings) -> None:
                 settings.problems.append(f"{where}: {name} must be a whole number above 0.")
         else:
             settings.problems.append(
-                f"{where}: unknown threshold {name!r} (known: {', '.join(THRESHOLDS)}, cap)."
+                f"{where}: unknown threshold {name!r} (known: {', '.join(THRESHOLDS)}, cap, "
+                "protect_days)."
             )
     settings.insights = replace(settings.insights, **changes)

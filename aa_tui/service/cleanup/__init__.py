@@ -17,6 +17,7 @@ from aa_tui.service.cleanup.facade import (
     Removed,
 )
 from aa_tui.service.cleanup.permissions import MissingPermission
+from aa_tui.service.cleanup.registry import POLICY_NAMES, policy_named
 from aa_tui.service.cleanup.restore import (
     RestoreOutcome,
     RestorePlan,
@@ -26,6 +27,7 @@ from aa_tui.service.cleanup.restore import (
 
 __all__ = [
     "NOTHING_REMOVED",
+    "POLICY_NAMES",
     "ApplyOptions",
     "Cleanup",
     "CleanupOutcome",
@@ -41,6 +43,7 @@ __all__ = [
     "RestoreRun",
     "RestoreScope",
     "audit_document",
+    "policy_named",
     "write_audit_csv",
     "write_json",
 ]

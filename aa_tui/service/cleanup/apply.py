@@ -94,6 +94,8 @@ class CleanupOutcome:
     freed_total: int = 0  # bytes the plan deleted over every run
     pending: int = 0  # files still to do
     comments: int = 0  # comments posted in this run
+    #: issue key -> why it has no comment (it answered 404: gone, or hidden)
+    comment_problems: dict[str, str] = field(default_factory=dict)
     archive: str | None = None  # where the archive is (its location), when there is one
     finished: bool = False
     resumed: bool = False
@@ -303,6 +305,7 @@ class CleanupRun:
                     stopping=self._stop.is_set,
                     on_done=commented,
                     on_tick=lambda waiting: self._emit(waiting_issues=waiting),
+                    on_failed=outcome.comment_problems.__setitem__,
                 )
             except Forbidden as exc:
                 error = self._forbidden(exc, identity)

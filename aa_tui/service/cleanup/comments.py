@@ -7,9 +7,11 @@ ends with a marker naming the plan: before posting again after a lost answer or 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from aa_tui.jira.document import Bullets, Document, Paragraph, Text
+from aa_tui.jira.errors import RequestRejected
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.cleanup import Outcome, Plan, PlannedDeletion
 from aa_tui.model.links import issue_url
@@ -22,17 +24,27 @@ def marker(plan: Plan) -> str:
     return f"aa-tui cleanup {plan.id}"
 
 
-def comment_body(plan: Plan, removed: list[PlannedDeletion]) -> Document:
-    """The comment for one issue's ``removed`` files (the site renders it in its format)."""
+def comment_body(
+    plan: Plan,
+    removed: list[PlannedDeletion],
+    archived: Mapping[str, Mapping[str, str]] | None = None,
+) -> Document:
+    """The comment for one issue's ``removed`` files (the site renders it in its format).
+    ``archived``: attachment id -> its archived copy's ``path`` (where it is, as the archive
+    names it: a folder's file, ``s3://bucket/prefix/...``) and ``sha256``, from the journal."""
     count = len(removed)
     files = "file" if count == 1 else "files"
     items: list[Paragraph] = []
     for d in removed:
         size = size_text(d.size)
         if d.redundant is None:
+            kept = (archived or {}).get(d.attachment_id) or {}
+            digest = kept.get("sha256") or d.sha256
+            where = kept.get("path") or "the cleanup's archive"
             only = (
-                f"{d.file_name} ({size}, attachment {d.attachment_id}): no other copy was on "
-                "Jira; it is kept in the cleanup's archive, its bytes verified by SHA-256."
+                f"{d.file_name} ({size}, {d.size:,} bytes, attachment {d.attachment_id}, "
+                f"SHA-256 {digest}): no other copy was on Jira; its copy is archived at {where}, "
+                "its bytes verified by SHA-256 before it was removed."
             )
             items.append(Paragraph((Text(only),)))
             continue
@@ -68,9 +80,19 @@ def issues_to_comment(plan: Plan, state: ApplyState) -> dict[str, list[PlannedDe
     out: dict[str, list[PlannedDeletion]] = {}
     for d in plan.deletions:
         resolved = state.outcomes.get(d.attachment_id)
-        if resolved and resolved.outcome is Outcome.DELETED and d.issue_key not in state.commented:
+        if (
+            resolved
+            and resolved.outcome is Outcome.DELETED
+            and d.issue_key not in state.commented
+            and d.issue_key not in state.comment_failed
+        ):
             out.setdefault(d.issue_key, []).append(d)
     return out
+
+
+@dataclass(frozen=True)
+class _Unreachable:
+    reason: str
 
 
 def post_comments(
@@ -83,14 +105,15 @@ def post_comments(
     stopping: Callable[[], bool],
     on_done: Callable[[str, str], None],
     on_tick: Callable[[int], None],
+    on_failed: Callable[[str, str], None] = lambda issue, reason: None,
 ) -> None:
-    """One comment on each issue of :func:`issues_to_comment`, journaled before and after."""
+    """One comment on each issue of :func:`issues_to_comment`, journaled before and after.
+    An issue Jira answers 404 for (gone, or hidden from this account) gets no comment: it is
+    journaled with the reason and reported (``on_failed``), and the others go on."""
     issues = issues_to_comment(plan, state)
     tag = marker(plan)
 
-    def work(issue: str) -> str:
-        if stopping():
-            raise NotStarted()
+    def post(issue: str) -> str:
         if issue in state.comment_intents:  # a run stopped after posting, maybe
             found = writes.find_comment(issue, tag)
             if found is not None:
@@ -99,15 +122,34 @@ def post_comments(
         journal.comment_intent(issue)
         comment_id = writes.add_comment(
             issue,
-            comment_body(plan, issues[issue]),
+            comment_body(plan, issues[issue], state.archived),
             already=lambda: writes.find_comment(issue, tag),
         )
         journal.commented(issue, comment_id)
         return comment_id
 
-    def done(issue: str, comment_id: str) -> None:
-        state.commented[issue] = comment_id
-        on_done(issue, comment_id)
+    def work(issue: str) -> str | _Unreachable:
+        if stopping():
+            raise NotStarted()
+        try:
+            return post(issue)
+        except RequestRejected as exc:
+            if exc.status != 404:
+                raise
+            reason = (
+                f"Jira answered 404 for {issue} (the issue is gone, or hidden from this "
+                "account), so it has no comment"
+            )
+            journal.comment_failed(issue, reason)
+            return _Unreachable(reason)
+
+    def done(issue: str, result: str | _Unreachable) -> None:
+        if isinstance(result, _Unreachable):
+            state.comment_failed[issue] = result.reason
+            on_failed(issue, result.reason)
+            return
+        state.commented[issue] = result
+        on_done(issue, result)
 
     run_by_issue(
         list(issues),

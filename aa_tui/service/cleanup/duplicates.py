@@ -13,6 +13,7 @@ Each deletion carries a :class:`~aa_tui.model.cleanup.RedundantCopy` proof.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -27,8 +28,11 @@ from aa_tui.model.cleanup import (
 )
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.enums import VerifyMode
+from aa_tui.model.file_table import HASH
+from aa_tui.service.cleanup.offload import narrow
 from aa_tui.service.cleanup.policy import Selection, planned, scan_records
 from aa_tui.service.errors import InputError
+from aa_tui.service.insights import scan_table
 from aa_tui.service.wording import PROVE_OR_EXACT, VERIFY_METADATA
 from aa_tui.store.results import ScanResults
 
@@ -87,6 +91,9 @@ class Duplicates:
             key=lambda g: (-int(g.get("wasted_size") or 0), str(g.get("hash"))),
         )
         chosen: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = []  # loc, kept, group
+        allowed = _allowed(results, filters, gone)
+        taken = 0
+        capped = False
         unproven = already = marked_kept = 0
         limited = False
         for group in groups:
@@ -122,9 +129,16 @@ class Duplicates:
                     continue
                 if marked and str(loc["attachment_id"]) not in marked:
                     continue
+                if allowed is not None and str(loc["attachment_id"]) not in allowed:
+                    continue
                 if filters.limit is not None and len(chosen) >= filters.limit:
                     limited = True
                     break
+                if filters.max_bytes is not None:
+                    if taken + int(group["size"]) > filters.max_bytes:
+                        capped = True  # a smaller copy further on may still fit
+                        continue
+                    taken += int(group["size"])
                 chosen.append((loc, kept, group))
         records = scan_records(results, (str(loc["attachment_id"]) for loc, _, _ in chosen))
         deletions = [
@@ -155,9 +169,25 @@ class Duplicates:
             notes.append(
                 f"In {marked_kept:,} group(s) every copy was marked: one copy of each stays."
             )
+        if capped:
+            notes.append(f"Stopped at the limit of {filters.max_bytes:,} bytes.")
         if limited:
             notes.append(f"Stopped at the limit of {filters.limit:,} files.")
         return Selection(deletions, notes, groups)
+
+
+def _allowed(results: ScanResults, filters: PlanFilters, gone: set[str]) -> set[str] | None:
+    """The copies on issues not updated for ``older_than`` days and among the issues the JQL
+    matched (None: neither filter is set). The protection window is not the duplicates
+    policy's: a redundant copy's bytes stay on Jira in its kept copy."""
+    if filters.older_than is None and not filters.jql:
+        return None
+    removed = frozenset(gone)
+    table = scan_table(results, removed)
+    grouped = table.files(i for i, row in enumerate(table.rows) if row[HASH])
+    loose = replace(filters, limit=None, max_bytes=None, attachment_ids=())
+    kept = narrow(results, grouped, loose, removed, protect=False)
+    return {f.attachment_id for f in kept.files}
 
 
 def worth_proving(group: dict[str, Any], filters: PlanFilters, removed: dict[str, Any]) -> bool:

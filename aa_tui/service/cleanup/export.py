@@ -38,6 +38,7 @@ def plan_document(plan: Plan, state: ApplyState) -> dict[str, Any]:
             }
         )
     del body["deletions"]
+    body["policy"] = plan.policy  # in every document (a plan file leaves out duplicates)
     return {
         "schema": PLAN_SCHEMA,
         "plan": body,
@@ -46,6 +47,7 @@ def plan_document(plan: Plan, state: ApplyState) -> dict[str, Any]:
         "actor": state.actor,
         "files": files,
         "comments": dict(state.commented),
+        "comment_problems": dict(state.comment_failed),
     }
 
 

@@ -29,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from aa_tui.jira.errors import QueryRejected
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.model import group_rows
 from aa_tui.model.cleanup import (
@@ -53,6 +54,7 @@ from aa_tui.service.cleanup.plan import make_plan
 from aa_tui.service.cleanup.policy import CleanupPolicy
 from aa_tui.service.cleanup.prove import prove_groups
 from aa_tui.service.cleanup.recheck import Recheck, recheck_plan
+from aa_tui.service.cleanup.registry import policy_named
 from aa_tui.service.cleanup.restore import (
     RestorePlan,
     RestoreRun,
@@ -61,7 +63,7 @@ from aa_tui.service.cleanup.restore import (
 )
 from aa_tui.service.errors import InputError
 from aa_tui.service.insights import scan_table
-from aa_tui.service.wording import SCAN_LIST
+from aa_tui.service.wording import JQL, SCAN_LIST
 from aa_tui.store.audit import ApplyState, AuditLog
 from aa_tui.store.errors import StoreError
 from aa_tui.store.plans import PlanRow, PlanStore, new_plan_id
@@ -168,10 +170,13 @@ class Cleanup:
         self,
         scan_id: str,
         filters: PlanFilters | None = None,
-        policy: CleanupPolicy | None = None,
+        policy: CleanupPolicy | str | None = None,
     ) -> Plan:
-        """A new plan from a stored scan (not saved yet) by ``policy`` (default: duplicates);
-        files already removed are left out."""
+        """A new plan from a stored scan (not saved yet) by ``policy`` (a policy or its name,
+        :data:`~.registry.POLICY_NAMES`; default: duplicates); files already removed are left
+        out. A JQL filter needs its issues resolved first (:meth:`with_jql`)."""
+        if isinstance(policy, str):
+            policy = policy_named(policy)
         info = self._store.get_scan(scan_id)
         if info is None:
             raise InputError(f"No scan {scan_id!r} in the store (see ", SCAN_LIST, ").")
@@ -234,6 +239,23 @@ class Cleanup:
             groups=proven,
             notes=[note + "."],
         )
+
+    def with_jql(self, scan_id: str, filters: PlanFilters, token: str) -> PlanFilters:
+        """``filters`` with the ids of the issues its JQL matches on Jira now (the plan keeps
+        them: applying it later asks nothing again); a JQL Jira refuses is one sentence."""
+        if not filters.jql.strip():
+            return filters
+        info = self._store.get_scan(scan_id)
+        if info is None:
+            raise InputError(f"No scan {scan_id!r} in the store (see ", SCAN_LIST, ").")
+        client = self._connect(info.site, info.email, token)
+        try:
+            ids = [i for page in client.iter_issue_id_pages(filters.jql.strip()) for i in page]
+        except QueryRejected as exc:
+            raise InputError(JQL, f": {exc}") from None
+        finally:
+            client.close()
+        return replace(filters, jql=filters.jql.strip(), issue_ids=tuple(ids))
 
     def save(self, plan: Plan) -> Plan:
         self._plans.save(plan)

@@ -103,6 +103,11 @@ class Remover:
             line["sha256"] = sha256
         self.archive.append_line(line)
 
+    def _archived(self, d: PlannedDeletion, location: str, sha256: str) -> None:
+        """Journaled, and known to this run's state (its comments name where it is)."""
+        self.journal.archived(d.attachment_id, location, sha256)
+        self.state.archived[d.attachment_id] = {"path": location, "sha256": sha256}
+
     def _delete(self, d: PlannedDeletion, sent: bool) -> Deleted:
         if self.stopping():
             raise NotStarted()
@@ -180,7 +185,7 @@ class Remover:
                     )
                     self.stopper.stop(d.group_hash, why)
                     return self._resolve(d, Outcome.SKIPPED, why)
-                self.journal.archived(d.attachment_id, stored.location, stored.sha256)
+                self._archived(d, stored.location, stored.sha256)
         if self._delete(d, sent) is Deleted.DELETED:
             result = self._resolve(d, Outcome.DELETED)
             if archive is not None:
@@ -246,7 +251,7 @@ class Remover:
                     f"its archived copy did not read back as written ({check.value}), so it "
                     "is not deleted",
                 )
-            self.journal.archived(d.attachment_id, stored.location, stored.sha256)
+            self._archived(d, stored.location, stored.sha256)
             digest = stored.sha256
         if d.attachment_id in archive.ids():  # an earlier run's line: it must name these bytes
             line = next((x for x in archive.lines() if str(x.get("id")) == d.attachment_id), {})

@@ -1,0 +1,135 @@
+"""``aa-tui clean --policy ...`` as a user runs it: real subprocesses, the demo site."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from helpers.cli import aa
+from test_clean_cli import deleted_ids, scan_into
+
+from aa_tui.archive import read_manifest
+from aa_tui.demo.server import DemoOptions, DemoServer
+
+
+@pytest.fixture
+def server(small_site):
+    with DemoServer(small_site, DemoOptions()) as srv:
+        yield srv
+
+
+def test_a_stale_dry_run_says_what_is_archived_first_and_changes_nothing(server, tmp_path):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    out = tmp_path / "plan.json"
+    result = aa(["clean", scan_id, "--policy", "stale", "--json", str(out)], data)
+    assert result.returncode == 0, result.stderr
+    assert "(stale)" in result.stdout and "archived first" in result.stdout
+    assert "no other copy on Jira: apply it with --yes --archive DEST" in result.stdout
+    doc = json.loads(out.read_text())
+    assert doc["plan"]["policy"] == "stale" and doc["applied"] is False
+    assert doc["plan"]["filters"]["keep"] == "oldest"
+    assert {f["outcome"] for f in doc["files"]} == {"planned"}
+    assert any(f.get("proof") == "only copy" for f in doc["files"])
+    assert not server.deleted
+    # The duplicates document names its policy too.
+    dup = aa(["clean", scan_id, "--json", str(out)], data)
+    assert dup.returncode == 0 and json.loads(out.read_text())["plan"]["policy"] == "duplicates"
+
+
+def test_only_copies_without_an_archive_are_refused_in_one_sentence_before_anything(
+    server, tmp_path
+):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    # No token is given: the refusal comes before one is even asked for.
+    result = aa(["clean", scan_id, "--policy", "hygiene", "--yes"], data)
+    assert result.returncode == 2, result.stdout + result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert "--archive DEST" in line and "nothing was changed" in line
+    assert not server.deleted
+    assert not any(k.startswith("DELETE") for k in server.stats.snapshot()["requests"])
+
+
+def test_an_offload_with_an_archive_deletes_exactly_the_plan_and_comments_name_the_archive(
+    server, small_site, tmp_path
+):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    archive = tmp_path / "arch"
+    out = tmp_path / "done.json"
+    args = ["clean", scan_id, "--policy", "stale", "--limit", "6", "--archive", str(archive)]
+    result = aa([*args, "--comment", "--yes", "--json", str(out), "--quiet"], data, server.token)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(out.read_text())
+    planned = {f["attachment_id"] for f in doc["files"]}
+    assert len(planned) == 6 and {f["outcome"] for f in doc["files"]} == {"deleted"}
+    assert deleted_ids(server, small_site) == planned
+    lines = {line["id"]: line for line in read_manifest(archive / "manifest.jsonl")}
+    only = [f for f in doc["files"] if f.get("proof") == "only copy"]
+    assert only
+    for f in only:
+        body = (archive / lines[f["attachment_id"]]["path"]).read_bytes()
+        assert body == small_site.read(f["attachment_id"])
+        assert lines[f["attachment_id"]]["sha256"] == hashlib.sha256(body).hexdigest()
+    # Each touched issue's comment names each only copy's archived place and SHA-256.
+    texts = [c.text for posted in server.changes.comments.values() for c in posted]
+    for f in only:
+        line = lines[f["attachment_id"]]
+        where = str(archive / line["path"])
+        assert any(where in t and line["sha256"] in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--policy", "everything"], "no cleanup policy called 'everything'"),
+        (["--limit", "lots"], "--limit is a number of files or a size"),
+        (["--limit", "-3"], "--limit must be zero or more"),
+        (["--min-size", "5XB"], "--min-size:"),
+        (["--older-than", "-1"], "--older-than must be 0 or more days"),
+        (["--protect-days", "-2"], "--protect-days must be 0 or more days"),
+        (["--policy", "largest"], "would take every file of the site: give --limit"),
+        (["--policy", "stale", "--prove"], "--prove proves duplicate groups"),
+    ],
+)
+def test_bad_input_is_one_sentence_and_exit_2(server, tmp_path, args, words):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    result = aa(["clean", scan_id, *args], data)
+    assert result.returncode == 2, result.stdout + result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert words in line and "Traceback" not in result.stderr
+
+
+def test_limit_takes_a_size_and_min_size_takes_units(server, tmp_path):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    out = tmp_path / "plan.json"
+    args = ["clean", scan_id, "--policy", "largest", "--limit", "5MB", "--min-size", "100KB"]
+    result = aa([*args, "--protect-days", "0", "--json", str(out)], data)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(out.read_text())
+    filters = doc["plan"]["filters"]
+    assert filters["max_bytes"] == 5_000_000 and filters["limit"] is None
+    assert filters["min_size"] == 100_000 and filters["protect_days"] == 0
+    sizes = [f["size"] for f in doc["files"]]
+    assert sizes and sum(sizes) <= 5_000_000 and min(sizes) >= 100_000
+
+
+def test_jql_is_asked_of_jira_when_the_plan_is_made(server, tmp_path):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    out = tmp_path / "plan.json"
+    args = ["clean", scan_id, "--policy", "stale", "--jql", "project = OPS", "--json", str(out)]
+    result = aa(args, data, server.token)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(out.read_text())
+    assert doc["plan"]["filters"]["jql"] == "project = OPS"
+    assert doc["plan"]["filters"]["issue_ids"]
+    assert doc["files"] and {f["project_key"] for f in doc["files"]} == {"OPS"}
+    bad = aa(["clean", scan_id, "--policy", "stale", "--jql", "project ==== x"], data, server.token)
+    assert bad.returncode == 2
+    (line,) = bad.stderr.strip().splitlines()
+    assert line.startswith("aa-tui: --jql: Jira refused")
