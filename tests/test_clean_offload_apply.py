@@ -152,10 +152,10 @@ def test_an_issue_whose_comments_answer_404_is_reported_and_the_run_finishes(
 
 GONE_WRAPPER = r"""
 import sys, threading
-from aa_tui.jira.cloud import writes
+from aa_tui.jira import writes
 from aa_tui.jira.errors import RequestRejected
 
-real = writes.CloudWrites.add_comment
+real = writes.SiteWrites.add_comment
 first = []
 lock = threading.Lock()
 
@@ -166,7 +166,7 @@ def add_comment(self, issue, body, **kw):
         raise RequestRejected(f"POST comment of {issue}: HTTP 404 (Issue does not exist)", 404)
     return real(self, issue, body, **kw)
 
-writes.CloudWrites.add_comment = add_comment
+writes.SiteWrites.add_comment = add_comment
 from aa_tui.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -256,3 +256,61 @@ def test_planning_a_policy_sends_nothing(site):
         site.cleanup.plan(site.scan_id, filters_for(site, policy, limit=3), policy=policy)
     assert site.server.stats.snapshot()["requests"] == before
     assert PlanFilters().protect == 30
+
+
+def test_a_moved_issue_keeps_its_file_and_a_deleted_issue_means_already_gone(site):
+    """Right before each DELETE the only copy is looked up on its issue by the issue's id: an
+    issue moved to another project since the scan (a new key) still holds it, so it is
+    archived and deleted; an issue deleted since the scan took its file with it."""
+    from aa_tui.demo import catalog as cat
+
+    plan = offload_plan(site, "stale", files=4)
+    moved, deleted = (
+        plan.deletions[0],
+        next(d for d in plan.deletions[1:] if d.issue_id != plan.deletions[0].issue_id),
+    )
+    i = int(moved.issue_id) - cat.ISSUE_ID_BASE
+    new_key = site.server.move_issue(i, (site.data.issue_project[i] + 1) % len(cat.PROJECTS))
+    assert new_key != moved.issue_key
+    site.server.delete_issue(int(deleted.issue_id) - cat.ISSUE_ID_BASE)
+    _, outcome = apply(site, plan, archive=site.store.data_dir.parent / "archive")
+    by_id = {r.attachment_id: r for r in outcome.results}
+    assert by_id[moved.attachment_id].outcome is Outcome.DELETED
+    assert by_id[deleted.attachment_id].outcome is Outcome.ALREADY_GONE
+
+
+class NotOnItsIssue(httpx.BaseTransport):
+    """The issue's attachment list answers without one file (the file is not on its issue any
+    more), while that file's own metadata still answers."""
+
+    def __init__(self, inner, attachment_id: str) -> None:
+        self.inner, self.attachment_id = inner, attachment_id
+
+    def handle_request(self, request):
+        response = self.inner.handle_request(request)
+        if (
+            request.method == "GET"
+            and "/issue/" in request.url.path
+            and response.status_code == 200
+        ):
+            data = httpx.Response(200, content=response.read()).json()
+            fields = data.get("fields") or {}
+            fields["attachment"] = [
+                a for a in fields.get("attachment") or [] if str(a.get("id")) != self.attachment_id
+            ]
+            return httpx.Response(200, json=data, headers={"content-type": "application/json"})
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_file_no_longer_on_its_issue_is_not_deleted(site, tmp_path):
+    plan = offload_plan(site, "stale", files=2)
+    gone = plan.deletions[0]
+    site.wraps = [lambda inner: NotOnItsIssue(inner, gone.attachment_id)]
+    _, outcome = apply(site, plan, archive=tmp_path / "archive")
+    by_id = {r.attachment_id: r for r in outcome.results}
+    assert by_id[gone.attachment_id].outcome is Outcome.ALREADY_GONE
+    assert gone.attachment_id not in site.deleted_ids()
+    assert by_id[plan.deletions[1].attachment_id].outcome is Outcome.DELETED

@@ -10,7 +10,8 @@ A redundant copy (:class:`~aa_tui.model.cleanup.RedundantCopy`)::
 
 An only copy (:class:`~aa_tui.model.cleanup.OnlyCopy`), never without an archive::
 
-    GET the file: gone -> "already gone" / "deleted"; another size -> skipped
+    GET the file's issue, by its id (a move keeps it, under a new key): the file is not on it
+        (or the issue is gone) -> "already gone" / "deleted"; another size -> skipped
     full read from Jira into the archive (SHA-256 of what Jira sent; the scan's, when known,
         must match) -> read back from the archive and verified against that SHA-256
         -> journal "archived" -> manifest line (fsynced, ``deleted_at`` empty)
@@ -26,8 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from aa_tui.archive import ArchiveKey, ArchiveStore, Check, HashMismatch, Source, manifest_line
-from aa_tui.jira.errors import Forbidden
-from aa_tui.jira.protocol import Deleted, Identity, JiraSite
+from aa_tui.jira.errors import Forbidden, RequestRejected
+from aa_tui.jira.protocol import AttachmentMeta, Deleted, Identity, JiraSite
 from aa_tui.model.cleanup import ItemResult, Outcome, Plan, PlannedDeletion
 from aa_tui.model.errors import Cancelled
 from aa_tui.service.cleanup.permissions import MissingPermission
@@ -201,7 +202,7 @@ class Remover:
             raise NotStarted()
         sent = d.attachment_id in self.intents
         try:
-            target = self.writes.attachment(d.attachment_id)
+            target = self._on_its_issue(d)
         except Forbidden:
             return self._resolve(d, Outcome.SKIPPED, "this account cannot see it")
         if target is None:
@@ -267,6 +268,21 @@ class Remover:
         if self._delete(d, sent) is Deleted.DELETED:
             return self._resolve(d, Outcome.DELETED)
         return self._resolve(d, Outcome.ALREADY_GONE, "gone before aa-tui's DELETE reached it")
+
+    def _on_its_issue(self, d: PlannedDeletion) -> AttachmentMeta | None:
+        """The file as its issue lists it now, asked by the issue's id (which a move to another
+        project keeps, under a new key); None when the issue or the file is gone from it."""
+        try:
+            listed = self.writes.issue_attachments(d.issue_id or d.issue_key)
+        except RequestRejected as exc:
+            if exc.status == 404:
+                return None
+            raise
+        for item in listed:
+            size = item.get("size")
+            if str(item.get("id")) == d.attachment_id and isinstance(size, int):
+                return AttachmentMeta(d.attachment_id, size, str(item.get("filename") or ""))
+        return None
 
     def _present(self, d: PlannedDeletion) -> bool:
         """The file is archived already (a run before this one checked its bytes)."""
