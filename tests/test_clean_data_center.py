@@ -107,3 +107,22 @@ def test_cancel_then_resume_deletes_exactly_the_plan(dc):
     assert 3 <= len(first) < plan.files
     outcome = dc.cleanup.apply(plan, dc.token, ApplyOptions(), resume=True).run()
     assert outcome.finished and dc.deleted_ids() == {d.attachment_id for d in plan.deletions}
+
+
+@pytest.mark.parametrize("policy", ["stale", "hygiene", "inactive"])
+def test_an_offload_policy_archives_then_deletes_exactly_its_plan(dc, small_site, tmp_path, policy):
+    plan = dc.cleanup.save(dc.cleanup.plan(dc.scan_id, PlanFilters(limit=3), policy=policy))
+    assert plan.files == 3 and plan.only_copies
+    archive = tmp_path / "archive"
+    outcome = dc.cleanup.apply(plan, dc.token, ApplyOptions(archive=archive, comment=True)).run()
+    assert outcome.finished and outcome.counts[Outcome.DELETED] == 3
+    assert dc.deleted_ids() == {d.attachment_id for d in plan.deletions}
+    lines = {line["id"]: line for line in read_manifest(archive / "manifest.jsonl")}
+    for d in plan.only_copies:
+        content = (archive / lines[d.attachment_id]["path"]).read_bytes()
+        assert content == small_site.read(d.attachment_id)
+    # an only copy's comment names where its archived copy is (a redundant one, its kept copy)
+    only = {small_site.issue_index(d.issue_key) for d in plan.only_copies}
+    assert only
+    for issue in only:
+        assert str(archive) in wiki_text(dc.server.changes.comments[issue][0].text)
