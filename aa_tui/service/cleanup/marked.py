@@ -55,12 +55,12 @@ class Marked:
         marked = list(dict.fromkeys(filters.attachment_ids))
         wanted = set(marked) - removed
         group_of: dict[str, dict[str, Any]] = {}
-        for group in results.groups():
-            if not is_proven(str(group.get("hash") or "")) or group.get("likely"):
+        for proven in results.groups():
+            if not is_proven(str(proven.get("hash") or "")) or proven.get("likely"):
                 continue
-            for loc in group.get("locations") or ():
-                if str(loc["attachment_id"]) in wanted:
-                    group_of[str(loc["attachment_id"])] = group
+            for where in proven.get("locations") or ():
+                if str(where["attachment_id"]) in wanted:
+                    group_of[str(where["attachment_id"])] = proven
         records = scan_records(results, wanted)
         deletions: list[PlannedDeletion] = []
         groups: dict[str, dict[str, Any]] = {}
