@@ -250,6 +250,17 @@ class Cleanup:
         """The newest plan of this scan that was applied and did not finish."""
         return next((row for row in self._plans.rows(scan_id) if row.unfinished), None)
 
+    def planned(self, scan_id: str) -> dict[str, int]:
+        """The scan's files that a saved or an unfinished plan still deletes (id -> size)."""
+        out: dict[str, int] = {}
+        for row in self._plans.rows(scan_id):
+            if row.status == "done":
+                continue
+            plan = self._plans.load(row.id)
+            for d in self._audit.state(plan.id).pending(plan):
+                out[d.attachment_id] = d.size
+        return out
+
     def state(self, plan: Plan) -> ApplyState:
         return self._audit.state(plan.id)
 

@@ -117,9 +117,10 @@ class Marked:
             )
         recent = recent_files(results, deletions, self.now, self.recent_days)
         if recent:
+            sits = "file sits" if recent == 1 else "files sit"
             notes.append(
-                f"{recent:,} marked files sit on issues updated in the last {self.recent_days} "
-                "days; they stay in the plan because you marked them (unmark them to keep them)."
+                f"{recent:,} marked {sits} on issues updated in the last {self.recent_days} "
+                "days: kept in the plan because you marked them (unmark them to keep them)."
             )
         if already:
             notes.append(f"{already:,} marked files were removed already by an earlier cleanup.")

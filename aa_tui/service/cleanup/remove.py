@@ -72,6 +72,16 @@ class Remover:
     def __post_init__(self) -> None:
         self.stopper = GroupStop()
         self.intents = set(self.state.intents)  # a DELETE may have been sent for these
+        #: files and bytes this run put in the archive and checked (the progress shows them)
+        self.archived_files = self.archived_size = 0
+        self._counting = threading.Lock()
+
+    def _archived(self, d: PlannedDeletion, location: str, sha256: str) -> None:
+        """Journal "archived" (the bytes are in the archive and checked), and count it."""
+        self.journal.archived(d.attachment_id, location, sha256)
+        with self._counting:
+            self.archived_files += 1
+            self.archived_size += d.size
 
     # -- shared steps ---------------------------------------------------------------------------
     def _resolve(self, d: PlannedDeletion, outcome: Outcome, reason: str = "") -> ItemResult:
@@ -180,7 +190,7 @@ class Remover:
                     )
                     self.stopper.stop(d.group_hash, why)
                     return self._resolve(d, Outcome.SKIPPED, why)
-                self.journal.archived(d.attachment_id, stored.location, stored.sha256)
+                self._archived(d, stored.location, stored.sha256)
         if self._delete(d, sent) is Deleted.DELETED:
             result = self._resolve(d, Outcome.DELETED)
             if archive is not None:
@@ -246,7 +256,7 @@ class Remover:
                     f"its archived copy did not read back as written ({check.value}), so it "
                     "is not deleted",
                 )
-            self.journal.archived(d.attachment_id, stored.location, stored.sha256)
+            self._archived(d, stored.location, stored.sha256)
             digest = stored.sha256
         if d.attachment_id in archive.ids():  # an earlier run's line: it must name these bytes
             line = next((x for x in archive.lines() if str(x.get("id")) == d.attachment_id), {})

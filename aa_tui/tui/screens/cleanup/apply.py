@@ -44,6 +44,14 @@ def stats_text(p: CleanupProgress, *, resumed: bool = False) -> Text:
         (f" ({size_text(p.freed)} freed)", "bold green"),
         f"  ·  gone already {fmt.count(p.already_gone)}  ·  left alone {fmt.count(p.skipped)}",
     )
+    if p.archived:
+        text.append_text(
+            Text.assemble(
+                "\nArchived and verified ",
+                (f"{fmt.counted(p.archived, 'file')} ({size_text(p.archived_size)})", "bold"),
+                " · each read back and checked by SHA-256 before its delete",
+            )
+        )
     if p.phase is CleanupPhase.DELETING and p.total:
         text.append(f"  ·  {fmt.count(p.done)} of {fmt.count(p.total)} resolved")
     if p.comments:
@@ -200,7 +208,9 @@ class CleanApplyScreen(AppScreen):
     def add_result(self, r: ItemResult) -> None:
         self.listed.add(r.attachment_id)
         d = self._planned.get(r.attachment_id)
-        kept = f"★ {d.keep_issue_key} ({d.keep_id})" if d is not None else ""
+        kept = ""
+        if d is not None:
+            kept = f"★ {d.keep_issue_key} ({d.keep_id})" if d.keep_id else "archived first"
         table = self.query_one("#apply-files", VimDataTable)
         table.add_row(
             Text(str(r.outcome), style=OUTCOME_STYLE.get(r.outcome, "")),
