@@ -81,7 +81,7 @@ async def test_marks_from_two_lists_make_one_plan_archived_before_each_delete(si
         only = {d.attachment_id for d in plan.only_copies}
         assert only and stale <= only
         totals = str(review.query_one("#review-totals").render())
-        assert f"Archived first: {len(only)} files" in totals
+        assert f"Archived first (no other copy): {len(only)} files" in totals
         table = review.query_one("#review-groups", VimDataTable)
         kept = [str(table.get_cell_at((n, 2))) for n in range(table.row_count)]
         assert kept.count("archived first (no other copy)") == len(only)

@@ -109,18 +109,12 @@ class Marked:
         unknown: int,
     ) -> list[str]:
         notes = []
-        only = sum(d.redundant is None for d in deletions)
-        if only:
-            notes.append(
-                f"{only:,} marked files have no other copy on Jira: each is archived, read "
-                "back and verified by SHA-256 before it is deleted."
-            )
         recent = recent_files(results, deletions, self.now, self.recent_days)
         if recent:
             sits = "file sits" if recent == 1 else "files sit"
             notes.append(
                 f"{recent:,} marked {sits} on issues updated in the last {self.recent_days} "
-                "days: kept in the plan because you marked them (unmark them to keep them)."
+                "days: kept in the plan, as marked by hand (unmark what should stay)."
             )
         if already:
             notes.append(f"{already:,} marked files were removed already by an earlier cleanup.")

@@ -44,6 +44,10 @@ def stats_text(p: CleanupProgress, *, resumed: bool = False) -> Text:
         (f" ({size_text(p.freed)} freed)", "bold green"),
         f"  ·  gone already {fmt.count(p.already_gone)}  ·  left alone {fmt.count(p.skipped)}",
     )
+    if p.phase is CleanupPhase.DELETING and p.total:
+        text.append(f"  ·  {fmt.count(p.done)} of {fmt.count(p.total)} resolved")
+    if p.comments:
+        text.append(f"  ·  {fmt.count(p.comments)} comments")
     if p.archived:
         text.append_text(
             Text.assemble(
@@ -52,10 +56,6 @@ def stats_text(p: CleanupProgress, *, resumed: bool = False) -> Text:
                 " · each read back and checked by SHA-256 before its delete",
             )
         )
-    if p.phase is CleanupPhase.DELETING and p.total:
-        text.append(f"  ·  {fmt.count(p.done)} of {fmt.count(p.total)} resolved")
-    if p.comments:
-        text.append(f"  ·  {fmt.count(p.comments)} comments")
     throttle = Text.assemble(
         f"\nRequests {fmt.count(p.requests)}  ·  throttled (429/503) {fmt.count(p.throttled)}"
         f"  ·  per-issue write limits {fmt.count(p.issue_throttled)}  ·  retries "

@@ -98,7 +98,9 @@ class FileMarking(AppScreen):
             files = {r.attachment_id: r.size for r in rows if isinstance(r, MarkableFile)}
             self.on_files_to_mark(FilesToMark(files, how, what))
             return
-        self.notify(f"Reading the files of {what}…", timeout=3)
+        pane = self.query_one(MarksPane)
+        pane.set_class(True, "-shown")
+        pane.update(f"Reading the files of {what}…")
         self._read_rows(rows, how, what)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mark-files")

@@ -152,10 +152,9 @@ class CleanReviewScreen(AppScreen):
         if only:
             totals.append_text(
                 Text.assemble(
-                    "Archived first: ",
+                    "Archived first (no other copy): ",
                     (fmt.counted(len(only), "file"), "bold"),
-                    f" ({size_text(sum(d.size for d in only))}) with no other copy on Jira, "
-                    "each read back and verified before its delete. ",
+                    f" ({size_text(sum(d.size for d in only))}), each verified before its delete. ",
                 )
             )
         if self.resumable:
@@ -385,9 +384,7 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
             yield TextInput(placeholder=self.phrase, id="confirm-phrase")
             if self.only:
                 yield Static(
-                    f"{fmt.counted(self.only, 'file')} of this plan have no other copy on Jira: "
-                    "an archive is required (each file is read back and verified there before "
-                    "its delete).",
+                    f"{fmt.counted(self.only, 'file')} have no other copy: an archive is required.",
                     id="confirm-required",
                     markup=False,
                 )
