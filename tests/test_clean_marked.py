@@ -5,16 +5,25 @@ with equal bytes and the kept copies stay."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
 from test_clean_apply import Site, apply, ids
 
 from aa_tui.archive import read_manifest
-from aa_tui.model.cleanup import OnlyCopy, Outcome, PlanFilters, RedundantCopy, sha256_hex
+from aa_tui.model.cleanup import (
+    OnlyCopy,
+    Outcome,
+    PlanFilters,
+    ProofKind,
+    RedundantCopy,
+    sha256_hex,
+)
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.service.cleanup.apply import ArchiveRequired
 from aa_tui.service.cleanup.marked import Marked
+from aa_tui.service.cleanup.policy import Selection, planned
 
 
 @pytest.fixture
@@ -97,3 +106,51 @@ def test_marked_only_copies_need_an_archive_and_are_archived_with_equal_bytes(
     lines = {line["id"]: line for line in read_manifest(archive / "manifest.jsonl")}
     for aid in every + singles:
         assert (archive / lines[aid]["path"]).read_bytes() == small_site.read(aid)
+
+
+def test_a_marked_file_the_scan_could_not_read_is_left_out_saying_so(site):
+    *_, singles = pick(site)
+    results = site.store.results(site.scan_id)
+    summary = results.summary()
+    unreadable = singles[:1]  # as if the scan had been refused its bytes
+    said = dataclasses.replace(summary, unreadable=[{"attachment_id": unreadable[0]}])
+    results.summary = lambda: said
+    filters = PlanFilters(attachment_ids=tuple(singles))
+    selection = Marked().select(results, filters, set())
+    assert {d.attachment_id for d in selection.deletions} == set(singles[1:])
+    assert any("1 marked files could not be read" in n for n in selection.notes)
+
+
+class WithUnreadable:
+    """Only copies that include files Jira will not send (as a plan made before they broke)."""
+
+    name = "test-unreadable"
+    proofs = frozenset({ProofKind.ONLY_COPY})
+
+    def __init__(self, chosen: list[str]) -> None:
+        self.chosen = chosen
+
+    def admit(self, results) -> None:
+        pass
+
+    def select(self, results, filters, removed):
+        records = {str(r["attachment_id"]): r for r in results.attachments()}
+        return Selection(
+            [
+                planned(records[a], records[a], records[a]["size"], "", OnlyCopy(why="test"))
+                for a in self.chosen
+            ]
+        )
+
+
+def test_a_file_jira_will_not_send_is_skipped_and_the_run_goes_on(site, tmp_path):
+    *_, singles = pick(site)
+    unreadable = sorted(site.data.truth.unreadable_403)[:1]
+    plan = site.cleanup.save(
+        site.cleanup.plan(site.scan_id, policy=WithUnreadable(unreadable + singles))
+    )
+    _, outcome = apply(site, plan, archive=tmp_path / "archive")
+    assert outcome.finished
+    assert site.deleted_ids() == set(singles)
+    (skipped,) = outcome.skipped
+    assert skipped.attachment_id == unreadable[0] and "would not send" in skipped.reason

@@ -53,6 +53,10 @@ class Marked:
 
     def select(self, results: ScanResults, filters: PlanFilters, removed: set[str]) -> Selection:
         marked = list(dict.fromkeys(filters.attachment_ids))
+        # a file the scan could not read cannot be archived: it is left out, saying so
+        unreadable = {str(u.get("attachment_id")) for u in results.summary().unreadable}
+        unread = [aid for aid in marked if aid in unreadable and aid not in removed]
+        marked = [aid for aid in marked if aid not in unreadable]
         wanted = set(marked) - removed
         group_of: dict[str, dict[str, Any]] = {}
         for proven in results.groups():
@@ -99,6 +103,11 @@ class Marked:
             if filters.limit is not None and len(deletions) >= filters.limit:
                 break
         notes = self._notes(results, deletions, len(marked) - len(wanted), unknown)
+        if unread:
+            notes.append(
+                f"{len(unread):,} marked files could not be read by the scan (Jira refused "
+                "their bytes): they cannot be archived, so they were left out."
+            )
         return Selection(deletions, notes, list(groups.values()))
 
     def _notes(

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from aa_tui.archive import ArchiveKey, ArchiveStore, Check, HashMismatch, Source, manifest_line
-from aa_tui.jira.errors import Forbidden
+from aa_tui.jira.errors import Forbidden, RequestRejected
 from aa_tui.jira.protocol import Deleted, Identity, JiraSite
 from aa_tui.model.cleanup import ItemResult, Outcome, Plan, PlannedDeletion
 from aa_tui.model.errors import Cancelled
@@ -190,6 +190,8 @@ class Remover:
                     )
                     self.stopper.stop(d.group_hash, why)
                     return self._resolve(d, Outcome.SKIPPED, why)
+                except RequestRejected as exc:  # this file's answer: the run goes on
+                    return self._resolve(d, Outcome.SKIPPED, _unsent(exc))
                 self._archived(d, stored.location, stored.sha256)
         if self._delete(d, sent) is Deleted.DELETED:
             result = self._resolve(d, Outcome.DELETED)
@@ -242,6 +244,8 @@ class Remover:
                     f"its bytes hash to sha256:{exc.actual[:12]}..., not the SHA-256 the scan "
                     "read, so it is not deleted",
                 )
+            except RequestRejected as exc:  # this file's answer: the run goes on
+                return self._resolve(d, Outcome.SKIPPED, _unsent(exc))
             if stored.size != d.size:
                 return self._resolve(
                     d,
@@ -293,3 +297,7 @@ class Remover:
                 d = by_id.get(aid)
                 if d is not None and self._present(d):
                     self._record(d, resolved.at)
+
+
+def _unsent(exc: RequestRejected) -> str:
+    return f"Jira would not send its bytes ({exc}), so it is not archived or deleted"
