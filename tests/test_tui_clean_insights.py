@@ -5,6 +5,8 @@ destination per site; the apply archives each only copy with equal bytes before 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from helpers.tui import until
 from test_tui_clean import Site, open_results, sync
@@ -165,3 +167,27 @@ async def test_what_if_rows_say_how_much_a_saved_plan_deletes(site):
         await pilot.press("space")
         want = {f.attachment_id for f in app.workspace.files(site.scan_id, "what_if", steps[row])}
         await until(pilot, lambda: set(screen.marks.ids()) == want)
+
+
+@sync
+async def test_space_on_two_rows_in_a_row_marks_both(site):
+    """Each Space moves down at once and each row's read is applied (the second key once
+    cancelled the first read, and the cursor moved when a read ended, not at the key)."""
+    app = site.app()
+    files = app.workspace.files
+
+    def slow_files(*args, **kwargs):  # a big site's read: the next key comes first
+        time.sleep(0.5)
+        return files(*args, **kwargs)
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        insights = await open_insights(pilot, results)
+        app.workspace.files = slow_files
+        await pilot.press("2", "j", "space", "space")
+        steps = [s.step for s in insights.insights.table("what_if")]
+        want = set()
+        for step in steps[1:3]:
+            want |= {f.attachment_id for f in app.workspace.files(site.scan_id, "what_if", step)}
+        await until(pilot, lambda: set(results.marks.ids()) == want)
+        assert insights.query_one("#what_if-table", VimDataTable).cursor_row == 3

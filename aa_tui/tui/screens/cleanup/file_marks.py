@@ -94,6 +94,9 @@ class FileMarking(AppScreen):
         rows, what = self._rows(view)
         if self.marks is None or not rows:
             return
+        table = self._marks_table()
+        if how == "toggle" and table is not None:
+            table.action_cursor_down()  # as in dua: mark, then on to the next (keys may follow)
         if all(isinstance(r, MarkableFile) for r in rows):
             files = {r.attachment_id: r.size for r in rows if isinstance(r, MarkableFile)}
             self.on_files_to_mark(FilesToMark(files, how, what))
@@ -103,7 +106,8 @@ class FileMarking(AppScreen):
         pane.update(f"Reading the files of {what}…")
         self._read_rows(rows, how, what)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mark-files")
+    # not exclusive: each key's read is applied (Space on two rows in a row marks both)
+    @work(thread=True, exit_on_error=False, group="mark-files")
     def _read_rows(self, rows: Rows, how: str, what: str) -> None:
         settings = self.app.settings.insights
         files: dict[str, int] = {}
@@ -143,9 +147,6 @@ class FileMarking(AppScreen):
             else:
                 added = marks.mark_files(files)
                 self.notify(f"Marked {fmt.counted(added, 'more file')} of {message.what}.")
-            table = self._marks_table()
-            if message.how == "toggle" and table is not None:
-                table.action_cursor_down()
         self.refresh_bindings()
         self._show_marks()
         self._marks_changed()

@@ -444,6 +444,7 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
                 "other copy on Jira, and none is deleted without one (a folder or "
                 "s3://bucket/prefix)."
             )
+            self.query_one("#confirm-archive", TextInput).focus()
             return
         if archive and "://" not in archive:
             path = Path(archive).expanduser()
