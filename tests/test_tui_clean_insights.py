@@ -109,7 +109,7 @@ async def test_marks_from_two_lists_make_one_plan_archived_before_each_delete(si
         await until(pilot, lambda: apply.state == "done", timeout=90)
         assert site.deleted_ids() == marked  # exactly the plan, the site says
         stats = str(apply.query_one("#apply-stats").render())
-        assert f"Archived and verified {len(marked)} files" in stats
+        assert f"Archived and verified {len(marked)} files" in stats, stats
         lines = {line["id"]: line for line in read_manifest(archive / "manifest.jsonl")}
         for aid in marked:
             assert (archive / lines[aid]["path"]).read_bytes() == site.data.read(aid)
@@ -191,3 +191,34 @@ async def test_space_on_two_rows_in_a_row_marks_both(site):
             want |= {f.attachment_id for f in app.workspace.files(site.scan_id, "what_if", step)}
         await until(pilot, lambda: set(results.marks.ids()) == want)
         assert insights.query_one("#what_if-table", VimDataTable).cursor_row == 3
+
+
+@sync
+async def test_back_on_insights_after_a_cleanup_the_figures_are_after_it(site, tmp_path):
+    """Found trying the app: after applying from Insights, Escape came back to the figures
+    from before the cleanup."""
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        insights = await open_insights(pilot, results)
+        before = insights.summary.totals.total_files
+        await pilot.press("6", "space")
+        await until(pilot, lambda: bool(results.marks))
+        files = results.marks.files
+        await pilot.press("D")
+        await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
+        review = app.screen
+        await until(pilot, lambda: review.review is not None)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
+        modal = app.screen
+        modal.query_one("#confirm-phrase", TextInput).value = review.plan.confirmation
+        modal.query_one("#confirm-archive", TextInput).value = str(tmp_path / "archive")
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CleanApplyScreen))
+        apply = app.screen
+        await until(pilot, lambda: apply.state == "done", timeout=90)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is insights)
+        await until(pilot, lambda: insights.summary.totals.total_files == before - files)

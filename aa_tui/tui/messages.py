@@ -139,6 +139,13 @@ class InsightsRead(Message):
     forecast: Forecast | None = None  # when the cap is reached at this rate
     #: per what-if step, the bytes a saved or unfinished plan of this scan deletes already
     planned: dict[str, int] = field(default_factory=dict)
+    #: how many of the scan's files cleanups had removed when these figures were read
+    removed: int = 0
+
+
+@dataclass
+class InsightsStale(Message):
+    """A cleanup removed files since the insights were read: read them again."""
 
 
 @dataclass

@@ -17,7 +17,7 @@ from aa_tui.model.insights import Insights, MonthRow, cap_text, room_text
 from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
-from aa_tui.tui.messages import GrowthRead, InsightsRead
+from aa_tui.tui.messages import GrowthRead, InsightsRead, InsightsStale
 from aa_tui.tui.screens.cleanup.file_marks import FileMarking, Rows, mark_bindings
 from aa_tui.tui.screens.insights.files import FileListChoice
 from aa_tui.tui.widgets.header import AppHeader
@@ -96,6 +96,7 @@ class InsightsScreen(FileMarking):
         self.mark_rows: dict[str, Rows] = {}
         #: per what-if step, the bytes a saved or unfinished plan of this scan deletes
         self.planned: dict[str, int] = {}
+        self.removed = 0  # the scan's files removed by cleanups when the figures were read
         self.summary: ScanSummary | None = None
         self.insights: Insights | None = None
         self.forecast: Forecast | None = None
@@ -134,10 +135,13 @@ class InsightsScreen(FileMarking):
         )
         steps = [s.step for s in after.insights.table("what_if")]
         planned = self.workspace.what_if_planned(self.scan_id, steps, self.app.settings.insights)
-        self.post_message(InsightsRead(after.summary, after.insights, forecast, planned))
+        self.post_message(
+            InsightsRead(after.summary, after.insights, forecast, planned, after.removed.files)
+        )
 
     def on_insights_read(self, message: InsightsRead) -> None:
         self.planned = message.planned
+        self.removed = message.removed
         self._show(message.summary, message.insights, message.forecast)
 
     def _show(
@@ -431,6 +435,17 @@ class InsightsScreen(FileMarking):
 
     def on_screen_resume(self) -> None:
         self._show_marks()  # marked or unmarked on a list of files meanwhile
+        if self.insights is not None:
+            self._check_removed()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="insights-removed")
+    def _check_removed(self) -> None:
+        """A cleanup applied from here (D): the figures again, after it."""
+        if self.workspace.removed(self.scan_id).files != self.removed:
+            self.post_message(InsightsStale())
+
+    def on_insights_stale(self, message: InsightsStale) -> None:
+        self._load()
 
 
 CAPTIONS = {
