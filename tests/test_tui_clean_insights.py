@@ -222,3 +222,30 @@ async def test_back_on_insights_after_a_cleanup_the_figures_are_after_it(site, t
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is insights)
         await until(pilot, lambda: insights.summary.totals.total_files == before - files)
+
+
+@sync
+async def test_m_marks_the_rows_in_view_and_the_files_in_view(site):
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        insights = await open_insights(pilot, results)
+        await pilot.press("6", "M")  # every hygiene kind
+        every = set()
+        for row in insights.insights.table("hygiene"):
+            every |= {
+                f.attachment_id for f in app.workspace.files(site.scan_id, "hygiene", row.kind)
+            }
+        await until(pilot, lambda: set(results.marks.ids()) == every)
+        await pilot.press("U")
+        await until(pilot, lambda: not results.marks)
+        # a list of files filtered: M marks the files in view only
+        await pilot.press("8", "enter")  # every file, largest first
+        await until(pilot, lambda: isinstance(app.screen, FilesScreen) and app.screen.shown)
+        files = app.screen
+        await pilot.press("slash", *"type:pdf", "enter")
+        await until(pilot, lambda: files.text == "type:pdf")
+        shown = {f.attachment_id for f in files.shown}
+        assert 0 < len(shown) < len(files.files)
+        await pilot.press("M")
+        await until(pilot, lambda: set(results.marks.ids()) == shown)
