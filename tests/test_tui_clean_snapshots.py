@@ -198,3 +198,75 @@ def test_audit_restoring(snap_compare, app):
         await pilot.pause()
 
     assert shoot(snap_compare, app, step)
+
+
+# -- marks from the insight lists (issue 16: files with no other copy are archived first) ------
+#: a duplicate group's copies, then every file of the first hygiene kind (only copies)
+BOTH_KINDS = ("2", "space", "i", "6", "space")
+
+
+def test_insight_list_with_marks(snap_compare, app, scanned):
+    """A list of files (the stale files) with two files marked (● before the issue) and the
+    marks pane counting them."""
+    steps = ("i", "8", "j", "j", "enter", "space", "space")
+    assert shoot(snap_compare, app, results(scanned.exact_id), *steps)
+
+
+def test_review_with_redundant_and_only_copies(snap_compare, app, scanned):
+    """Redundant copies beside their kept copy, only copies "archived first", and the
+    totals saying how much is archived first."""
+    assert shoot(snap_compare, app, results(scanned.exact_id), *BOTH_KINDS, "D")
+
+
+async def _type_confirmation(pilot) -> None:
+    modal = pilot.app.screen
+    modal.query_one("#confirm-phrase", TextInput).value = modal.phrase
+    modal.query_one("#confirm-archive", TextInput).value = "s3://acme-jira-archive/offload"
+    await pilot.pause()
+
+
+def test_confirm_requires_an_archive_for_only_copies(snap_compare, app, scanned):
+    """The dialog says an archive is required and holds the destination typed."""
+    steps = (*BOTH_KINDS, "D", "a", _type_confirmation)
+    assert shoot(snap_compare, app, results(scanned.exact_id), *steps)
+
+
+def _marked_plan(app, scanned):
+    workspace = app.workspace
+    kind = workspace.insights(scanned.exact_id).table("hygiene")[0].kind
+    ids = [f.attachment_id for f in workspace.files(scanned.exact_id, "hygiene", kind)][:6]
+    cleanup = workspace.cleanup()
+    filters = PlanFilters(attachment_ids=tuple(ids))
+    return replace(cleanup.plan(scanned.exact_id, filters, policy=cleanup.marked()), id=PLAN_ID)
+
+
+def test_apply_mid_archive(snap_compare, app, scanned):
+    """Only copies being offloaded: files and bytes archived and verified beside the
+    deletions; each deleted file's kept-copy cell says it was archived first."""
+
+    async def step(pilot) -> None:
+        plan = _marked_plan(pilot.app, scanned)
+        screen = CleanApplyScreen(plan, "token", start=False, site_label=SITE_LABEL)
+        pilot.app.push_screen(screen)
+        await pilot.pause()
+        screen.state = "running"
+        done = _results(plan, [(Outcome.DELETED, "")] * 3)
+        for n, result in enumerate(done, start=1):
+            screen.show(
+                CleanupProgress(
+                    phase=CleanupPhase.DELETING,
+                    done=n,
+                    total=plan.files,
+                    deleted=n,
+                    freed=sum(r.size for r in done[:n]),
+                    archived=n + 1,
+                    archived_size=sum(d.size for d in plan.deletions[: n + 1]),
+                    elapsed_s=3.1,
+                    requests=24,
+                    last=result,
+                )
+            )
+        screen.refresh_bindings()
+        await pilot.pause()
+
+    assert shoot(snap_compare, app, step)

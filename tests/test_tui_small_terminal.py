@@ -257,3 +257,15 @@ def test_the_delete_confirmation_fits_80_by_24(app, scanned):
     fits, region, buttons = run(journey())
     assert fits, region  # both borders drawn, the bottom one too
     assert all(b.bottom <= region.bottom and b.right <= region.right for b in buttons), buttons
+
+
+def test_small_review_with_only_copies(snap_compare, app, scanned):
+    """At 80 columns an only copy's "archived first" shows beside it, as a kept copy does."""
+    steps = (results(scanned.exact_id), "2", "space", "i", "6", "space", "D")
+    assert shoot_small(snap_compare, app, *steps)
+
+
+def test_small_confirmation_requiring_an_archive(snap_compare, app, scanned):
+    """The dialog with its "an archive is required" line keeps its buttons on screen."""
+    steps = (results(scanned.exact_id), "2", "space", "i", "6", "space", "D", "a")
+    assert shoot_small(snap_compare, app, *steps)

@@ -426,6 +426,8 @@ class CleanupProgress:
     already_gone: int = 0
     skipped: int = 0
     freed: int = 0  # bytes deleted in this run
+    archived: int = 0  # files this run put in the archive, checked by SHA-256
+    archived_size: int = 0  # their bytes
     comments: int = 0
     uploaded: int = 0  # restore
     elapsed_s: float = 0.0

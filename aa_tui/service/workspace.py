@@ -54,6 +54,10 @@ from aa_tui.store.store import Store
 __all__ = ["ScanResults", "Workspace"]
 
 
+#: the index table of per-site settings (rows keyed by the site's URL)
+SITE_SETTINGS = "site_settings"
+
+
 class Workspace:
     """A store (the data dir) plus where tokens come from: memory (the demo site), the
     ``JIRA_API_TOKEN`` environment variable, or the OS keyring.
@@ -350,6 +354,35 @@ class Workspace:
         """:meth:`files`, the first ``limit`` of them, with the whole list's count and bytes."""
         gone = self.removed(scan_id).ids
         return file_list_of(self.results(scan_id), name, key, settings, limit, gone)
+
+    def what_if_planned(
+        self, scan_id: str, steps: list[str], settings: InsightSettings | None = None
+    ) -> dict[str, int]:
+        """Per what-if step, the bytes of its files that a saved or unfinished cleanup plan of
+        this scan deletes already (steps with none are left out)."""
+        planned = self.cleanup().planned(scan_id)
+        if not planned:
+            return {}
+        out: dict[str, int] = {}
+        for step in steps:
+            size = sum(
+                planned.get(f.attachment_id, 0)
+                for f in self.files(scan_id, "what_if", step, settings)
+            )
+            if size:
+                out[step] = size
+        return out
+
+    # -- settings of a site (never a secret) ----------------------------------------------------
+    def archive_destination(self, site: str) -> str:
+        """The archive destination last confirmed for ``site`` ("" when none)."""
+        row = self._store.index_table(SITE_SETTINGS).get(site)
+        return str((row or {}).get("archive") or "")
+
+    def remember_archive_destination(self, site: str, destination: str) -> None:
+        """Keep ``destination`` (a folder or an ``s3://`` location, never a credential) as the
+        archive the app offers for ``site`` next time."""
+        self._store.index_table(SITE_SETTINGS).upsert({"id": site, "archive": destination})
 
     def uploads_by_month(self, scan_id: str, project: str = "") -> list[MonthRow]:
         """Bytes and files uploaded per month, of one project when ``project`` is given

@@ -3,7 +3,7 @@ thing a worker does with the UI), and what widgets tell their screens."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
@@ -143,6 +143,15 @@ class InsightsRead(Message):
     summary: ScanSummary
     insights: Insights
     forecast: Forecast | None = None  # when the cap is reached at this rate
+    #: per what-if step, the bytes a saved or unfinished plan of this scan deletes already
+    planned: dict[str, int] = field(default_factory=dict)
+    #: how many of the scan's files cleanups had removed when these figures were read
+    removed: int = 0
+
+
+@dataclass
+class InsightsStale(Message):
+    """A cleanup removed files since the insights were read: read them again."""
 
 
 @dataclass
@@ -150,6 +159,16 @@ class GrowthRead(Message):
     """Uploads by month, of the whole scan or of one project (the growth tab)."""
 
     months: list[MonthRow]
+
+
+@dataclass
+class FilesToMark(Message):
+    """The files of the rows a mark key acted on (attachment id -> size), read: ``how`` is
+    ``toggle`` (Space), ``mark`` (M) or ``unmark`` (U); ``what``: the rows, as said."""
+
+    files: dict[str, int]
+    how: str
+    what: str
 
 
 @dataclass

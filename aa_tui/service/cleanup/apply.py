@@ -135,6 +135,7 @@ class CleanupRun:
         self._last_emit = 0.0
         self._progress = CleanupProgress(phase=CleanupPhase.CONNECTING)
         self._writes: JiraSite | None = None
+        self._remover: Remover | None = None
         #: where the plan stood when :meth:`run` raised (partial results for the faces)
         self.outcome: CleanupOutcome | None = None
 
@@ -162,6 +163,9 @@ class CleanupRun:
             }
         if self._writes is not None:
             extra["issue_throttled"] = self._writes.issue_throttled
+        if self._remover is not None:
+            extra["archived"] = self._remover.archived_files
+            extra["archived_size"] = self._remover.archived_size
         self._progress = replace(
             self._progress, **changes, **extra, elapsed_s=time.monotonic() - self._started
         )
@@ -252,6 +256,7 @@ class CleanupRun:
             stopping=self._stop.is_set,
             deleted_so_far=lambda: self._progress.deleted,
         )
+        self._remover = remover
         remover.record_missing_manifest_lines()
         by_id = {d.attachment_id: d for d in plan.deletions}
 

@@ -54,7 +54,7 @@ def _newest(locations: list[dict[str, Any]]) -> dict[str, Any]:
     )
 
 
-def _kept(locations: list[dict[str, Any]], keep: KeepRule) -> dict[str, Any]:
+def kept_copy(locations: list[dict[str, Any]], keep: KeepRule) -> dict[str, Any]:
     # The report lists a group's copies oldest first (ties: lowest id): the canonical copy.
     return locations[0] if keep is KeepRule.OLDEST else _newest(locations)
 
@@ -119,7 +119,7 @@ class Duplicates:
                 pool = unmarked or locations
                 if not unmarked and any(str(loc["attachment_id"]) in marked for loc in locations):
                     marked_kept += 1
-            kept = _kept(pool, filters.keep)
+            kept = kept_copy(pool, filters.keep)
             for loc in locations:
                 if loc is kept:
                     continue

@@ -50,6 +50,7 @@ from aa_tui.model.summary import Cleaned
 from aa_tui.service.cleanup.apply import ApplyOptions, CleanupRun
 from aa_tui.service.cleanup.duplicates import worth_proving
 from aa_tui.service.cleanup.export import plan_document
+from aa_tui.service.cleanup.marked import Marked
 from aa_tui.service.cleanup.plan import make_plan
 from aa_tui.service.cleanup.policy import CleanupPolicy
 from aa_tui.service.cleanup.prove import prove_groups
@@ -194,6 +195,10 @@ class Cleanup:
             policy=policy,
         )
 
+    def marked(self) -> Marked:
+        """The app's policy: the files a person marked, each with its strongest proof."""
+        return Marked(now=self._clock() if self._clock else None)
+
     def prove_and_plan(
         self,
         scan_id: str,
@@ -271,6 +276,17 @@ class Cleanup:
     def unfinished(self, scan_id: str) -> PlanRow | None:
         """The newest plan of this scan that was applied and did not finish."""
         return next((row for row in self._plans.rows(scan_id) if row.unfinished), None)
+
+    def planned(self, scan_id: str) -> dict[str, int]:
+        """The scan's files that a saved or an unfinished plan still deletes (id -> size)."""
+        out: dict[str, int] = {}
+        for row in self._plans.rows(scan_id):
+            if row.status == "done":
+                continue
+            plan = self._plans.load(row.id)
+            for d in self._audit.state(plan.id).pending(plan):
+                out[d.attachment_id] = d.size
+        return out
 
     def state(self, plan: Plan) -> ApplyState:
         return self._audit.state(plan.id)

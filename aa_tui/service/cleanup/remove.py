@@ -73,6 +73,18 @@ class Remover:
     def __post_init__(self) -> None:
         self.stopper = GroupStop()
         self.intents = set(self.state.intents)  # a DELETE may have been sent for these
+        #: files and bytes this run put in the archive and checked (the progress shows them)
+        self.archived_files = self.archived_size = 0
+        self._counting = threading.Lock()
+
+    def _archived(self, d: PlannedDeletion, location: str, sha256: str) -> None:
+        """Journal "archived" (the bytes are in the archive and checked), known to this run's
+        state (its comments name where it is), and count it."""
+        self.journal.archived(d.attachment_id, location, sha256)
+        with self._counting:
+            self.state.archived[d.attachment_id] = {"path": location, "sha256": sha256}
+            self.archived_files += 1
+            self.archived_size += d.size
 
     # -- shared steps ---------------------------------------------------------------------------
     def _resolve(self, d: PlannedDeletion, outcome: Outcome, reason: str = "") -> ItemResult:
@@ -103,11 +115,6 @@ class Remover:
         if sha256:
             line["sha256"] = sha256
         self.archive.append_line(line)
-
-    def _archived(self, d: PlannedDeletion, location: str, sha256: str) -> None:
-        """Journaled, and known to this run's state (its comments name where it is)."""
-        self.journal.archived(d.attachment_id, location, sha256)
-        self.state.archived[d.attachment_id] = {"path": location, "sha256": sha256}
 
     def _delete(self, d: PlannedDeletion, sent: bool) -> Deleted:
         if self.stopping():
@@ -186,6 +193,8 @@ class Remover:
                     )
                     self.stopper.stop(d.group_hash, why)
                     return self._resolve(d, Outcome.SKIPPED, why)
+                except RequestRejected as exc:  # this file's answer: the run goes on
+                    return self._resolve(d, Outcome.SKIPPED, _unsent(exc))
                 self._archived(d, stored.location, stored.sha256)
         if self._delete(d, sent) is Deleted.DELETED:
             result = self._resolve(d, Outcome.DELETED)
@@ -238,6 +247,8 @@ class Remover:
                     f"its bytes hash to sha256:{exc.actual[:12]}..., not the SHA-256 the scan "
                     "read, so it is not deleted",
                 )
+            except RequestRejected as exc:  # this file's answer: the run goes on
+                return self._resolve(d, Outcome.SKIPPED, _unsent(exc))
             if stored.size != d.size:
                 return self._resolve(
                     d,
@@ -304,3 +315,7 @@ class Remover:
                 d = by_id.get(aid)
                 if d is not None and self._present(d):
                     self._record(d, resolved.at)
+
+
+def _unsent(exc: RequestRejected) -> str:
+    return f"Jira would not send its bytes ({exc}), so it is not archived or deleted"

@@ -323,7 +323,9 @@ class ResultsScreen(MarkingMixin, AppScreen):
     def action_insights(self) -> None:
         from aa_tui.tui.screens.insights.screen import InsightsScreen
 
-        self.app.push_screen(InsightsScreen(self.scan_id))
+        self.app.push_screen(
+            InsightsScreen(self.scan_id, marks=self.marks, review=self.action_review)
+        )
 
     def action_export(self) -> None:
         from aa_tui.tui.screens.export import ExportScreen

@@ -1,14 +1,15 @@
 """Marked copies (dua's mark, review, commit): the set, and the pane "Marked N files (size)".
 
-A mark is an attachment id of a redundant copy. Marking a group marks its redundant copies
-(every copy but the kept one, by the keep rule ``oldest``: the canonical copy the report lists
-first); the kept copy is never marked, nor a copy a cleanup removed already.
+A mark is an attachment id. Marking a group marks its redundant copies (every copy but the
+kept one, by the keep rule ``oldest``: the canonical copy the report lists first); the kept
+copy is never marked, nor a copy a cleanup removed already. Files marked in an insight list or
+a what-if row are marked by themselves (any file: the plan archives an only copy first).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from textual.widgets import Static
 
@@ -24,36 +25,54 @@ LIKELY_REFUSED = (
 )
 
 
+class SavedMarks(NamedTuple):
+    """The marks at one moment (:meth:`Marks.saved`), for an unmark's undo."""
+
+    groups: dict[str, dict[str, int]]
+    redundant: dict[str, int]
+    files: dict[str, int]
+
+
 class Marks:
-    """Marked copies per group: ``group hash -> {attachment id: size}``."""
+    """Marked copies per group (``group hash -> {attachment id: size}``) and files marked by
+    themselves in the lists of files (``attachment id -> size``)."""
 
     def __init__(self, removed: Iterable[str] = ()) -> None:
         self._groups: dict[str, dict[str, int]] = {}
         #: redundant copies per marked group (how many a whole-group mark holds)
         self._redundant: dict[str, int] = {}
+        self._files: dict[str, int] = {}
         self.removed: frozenset[str] = frozenset(removed)
 
     # -- reading --------------------------------------------------------------------------------
+    def _sizes(self) -> dict[str, int]:
+        """Every marked file once, with its size."""
+        sizes = {aid: size for ids in self._groups.values() for aid, size in ids.items()}
+        sizes.update(self._files)
+        return sizes
+
     @property
     def files(self) -> int:
-        return sum(len(ids) for ids in self._groups.values())
+        return len(self._sizes())
 
     @property
     def size(self) -> int:
-        return sum(sum(ids.values()) for ids in self._groups.values())
+        return sum(self._sizes().values())
 
     @property
     def groups(self) -> int:
         return len(self._groups)
 
     def __bool__(self) -> bool:
-        return bool(self._groups)
+        return bool(self._groups) or bool(self._files)
 
     def ids(self) -> list[str]:
-        return [aid for ids in self._groups.values() for aid in ids]
+        return list(self._sizes())
 
     def is_marked(self, attachment_id: str) -> bool:
-        return any(attachment_id in ids for ids in self._groups.values())
+        return attachment_id in self._files or any(
+            attachment_id in ids for ids in self._groups.values()
+        )
 
     def symbol(self, group: dict[str, Any]) -> str:
         """``●`` every redundant copy marked, ``◐`` some, ``""`` none (a list row's first cell)."""
@@ -113,9 +132,42 @@ class Marks:
         ids[aid] = int(group.get("size") or 0)
         return True
 
+    def toggle_files(self, files: dict[str, int]) -> bool:
+        """Mark ``files`` (attachment id -> size), or unmark them if every one was marked;
+        a removed file is never marked. Returns True when they end up marked."""
+        files = {aid: size for aid, size in files.items() if aid not in self.removed}
+        if files and all(self.is_marked(aid) for aid in files):
+            self.unmark_files(files)
+            return False
+        self._files.update(files)
+        return bool(files)
+
+    def mark_files(self, files: dict[str, int]) -> int:
+        """Mark ``files`` (attachment id -> size); how many were not marked before."""
+        new = {a: n for a, n in files.items() if a not in self.removed and not self.is_marked(a)}
+        self._files.update(new)
+        return len(new)
+
+    def unmark_files(self, ids: Iterable[str]) -> int:
+        """Unmark these files, however they were marked; how many were marked."""
+        wanted = set(ids)
+        count = len(wanted & set(self._sizes()))
+        for aid in wanted:
+            self._files.pop(aid, None)
+        for digest in list(self._groups):
+            group = self._groups[digest]
+            for aid in wanted & set(group):
+                del group[aid]
+            if not group:
+                del self._groups[digest]
+                self._redundant.pop(digest, None)
+        return count
+
     def forget(self, removed: Iterable[str]) -> None:
         """Copies a cleanup removed: no longer marked, and never marked again."""
         self.removed = self.removed | frozenset(removed)
+        for aid in [a for a in self._files if a in self.removed]:
+            del self._files[aid]
         for digest in list(self._groups):
             ids = self._groups[digest]
             for aid in [a for a in ids if a in self.removed]:
@@ -127,6 +179,7 @@ class Marks:
     def clear(self) -> None:
         self._groups.clear()
         self._redundant.clear()
+        self._files.clear()
 
     def unmark_groups(self, digests: Iterable[str]) -> int:
         """Unmark the groups with these hashes (the ones in view); how many files that was."""
@@ -136,18 +189,24 @@ class Marks:
             self._redundant.pop(digest, None)
         return files
 
-    def saved(self) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    def saved(self) -> SavedMarks:
         """The marks as they are, for :meth:`restore` (an unmark's undo)."""
-        return {d: dict(ids) for d, ids in self._groups.items()}, dict(self._redundant)
+        return SavedMarks(
+            {d: dict(ids) for d, ids in self._groups.items()},
+            dict(self._redundant),
+            dict(self._files),
+        )
 
-    def restore(self, saved: tuple[dict[str, dict[str, int]], dict[str, int]]) -> None:
+    def restore(self, saved: SavedMarks) -> None:
         """The marks as :meth:`saved` had them, less what a cleanup removed meanwhile."""
-        self._groups, self._redundant = saved[0], saved[1]
+        self._groups = {d: dict(ids) for d, ids in saved.groups.items()}
+        self._redundant, self._files = dict(saved.redundant), dict(saved.files)
         self.forget(())
 
 
 class MarksPane(Static):
-    """ "Marked N files (X MiB)": shown while something is marked."""
+    """ "Marked N files (X MiB)": shown while something is marked; ``keys``: the screen whose
+    bindings (``<keys>.review``, ``.mark``, ``.clear_marks``) the line names."""
 
     DEFAULT_CSS = """
     MarksPane {
@@ -157,6 +216,8 @@ class MarksPane(Static):
     MarksPane.-shown { display: block; }
     """
 
+    keys = "results"
+
     def show_marks(self, marks: Marks) -> None:
         self.set_class(bool(marks), "-shown")
         if not marks:
@@ -164,7 +225,7 @@ class MarksPane(Static):
             return
         groups = f" in {fmt.counted(marks.groups, 'group')}" if marks.groups > 1 else ""
         review, mark, clear = (
-            key_label(self.app, f"results.{k}") for k in ("review", "mark", "clear_marks")
+            key_label(self.app, f"{self.keys}.{k}") for k in ("review", "mark", "clear_marks")
         )
         self.update(
             f"Marked {fmt.counted(marks.files, 'file')} ({size_text(marks.size)}){groups}"

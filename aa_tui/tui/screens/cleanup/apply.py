@@ -48,6 +48,14 @@ def stats_text(p: CleanupProgress, *, resumed: bool = False) -> Text:
         text.append(f"  ·  {fmt.count(p.done)} of {fmt.count(p.total)} resolved")
     if p.comments:
         text.append(f"  ·  {fmt.count(p.comments)} comments")
+    if p.archived:
+        text.append_text(
+            Text.assemble(
+                "\nArchived and verified ",
+                (f"{fmt.counted(p.archived, 'file')} ({size_text(p.archived_size)})", "bold"),
+                ", checked by SHA-256 before its delete",
+            )
+        )
     throttle = Text.assemble(
         f"\nRequests {fmt.count(p.requests)}  ·  throttled (429/503) {fmt.count(p.throttled)}"
         f"  ·  per-issue write limits {fmt.count(p.issue_throttled)}  ·  retries "
@@ -200,7 +208,9 @@ class CleanApplyScreen(AppScreen):
     def add_result(self, r: ItemResult) -> None:
         self.listed.add(r.attachment_id)
         d = self._planned.get(r.attachment_id)
-        kept = f"★ {d.keep_issue_key} ({d.keep_id})" if d is not None else ""
+        kept = ""
+        if d is not None:
+            kept = f"★ {d.keep_issue_key} ({d.keep_id})" if d.keep_id else "archived first"
         table = self.query_one("#apply-files", VimDataTable)
         table.add_row(
             Text(str(r.outcome), style=OUTCOME_STYLE.get(r.outcome, "")),

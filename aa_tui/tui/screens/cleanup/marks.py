@@ -20,7 +20,7 @@ from aa_tui.tui.keymap import key_label
 from aa_tui.tui.messages import RemovedRead, ViewRead
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.group_list import GroupList
-from aa_tui.tui.widgets.marks import LIKELY_REFUSED, Marks, MarksPane
+from aa_tui.tui.widgets.marks import LIKELY_REFUSED, Marks, MarksPane, SavedMarks
 
 if TYPE_CHECKING:
     from aa_tui.model.scans import ScanInfo
@@ -61,7 +61,7 @@ class MarkingMixin(AppScreen):
         self.removed: Removed | None = None  # once read
         self.removed_groups: frozenset[str] = frozenset()
         #: the marks before the last ``U`` (``z`` puts them back); None: nothing to undo
-        self.unmarked: tuple[dict[str, dict[str, int]], dict[str, int]] | None = None
+        self.unmarked: SavedMarks | None = None
 
     def _start_marks(self) -> None:
         for name in ("#group-list", "#wins"):

@@ -20,8 +20,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Footer, Static
 
 from aa_tui.model.cleanup import Plan, PlanFilters
+from aa_tui.model.errors import AaTuiError
 from aa_tui.model.scans import Profile
 from aa_tui.model.units import size_text
+from aa_tui.service.errors import Face, describe
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import PlanRechecked, PlanReviewed
 from aa_tui.tui.safe import plain, visible
@@ -117,7 +119,9 @@ class CleanReviewScreen(AppScreen):
             reviewed = PlanReviewed(plan, cleanup.review(plan), resumable=True)
         else:
             plan = cleanup.plan(
-                self.scan_id, PlanFilters(attachment_ids=tuple(self.attachment_ids))
+                self.scan_id,
+                PlanFilters(attachment_ids=tuple(self.attachment_ids)),
+                policy=cleanup.marked(),
             )
             reviewed = PlanReviewed(plan, cleanup.review(plan))
         self.post_message(reviewed)
@@ -144,6 +148,15 @@ class CleanReviewScreen(AppScreen):
             f", in {fmt.counted(len(review.groups), 'group')} on "
             f"{fmt.counted(len(review.projects), 'project')}. ",
         )
+        only = [d for d in review.pending if d.redundant is None]
+        if only:
+            totals.append_text(
+                Text.assemble(
+                    "Archived first (no other copy): ",
+                    (fmt.counted(len(only), "file"), "bold"),
+                    f" ({size_text(sum(d.size for d in only))}), each verified before its delete. ",
+                )
+            )
         if self.resumable:
             totals.append(
                 f"Plan {plan.id} was interrupted with {fmt.count(done)} files done: a resumes it "
@@ -195,7 +208,9 @@ class CleanReviewScreen(AppScreen):
                 table.add_row(
                     size_text(d.size),
                     f"{d.issue_key} · {d.attachment_id}",
-                    Text.assemble(("★ ", "bold green"), kept) if d.keep_id else "",
+                    Text.assemble(("★ ", "bold green"), kept)
+                    if d.keep_id
+                    else Text("archived first (no other copy)", style="bold yellow"),
                     # the group as the list of duplicate groups names it, not this copy's name
                     plain(group.name, "bold") if first else "",
                 )
@@ -293,7 +308,10 @@ class CleanReviewScreen(AppScreen):
                 return
             self._start(plan, options, resume=False)
 
-        self.app.push_screen(CleanConfirmScreen(plan, review.size, self.site_label), answered)
+        remembered = self.workspace.archive_destination(plan.site)
+        self.app.push_screen(
+            CleanConfirmScreen(plan, review.size, self.site_label, remembered), answered
+        )
 
     def _resume(self, plan: Plan, review: PlanReview) -> None:
         from aa_tui.service.cleanup import ApplyOptions
@@ -336,17 +354,22 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
     }
     CleanConfirmScreen #confirm-question { margin-bottom: 1; }
     CleanConfirmScreen #confirm-problem { color: $error; height: auto; }
+    CleanConfirmScreen #confirm-required { color: $warning; height: auto; }
     CleanConfirmScreen TextInput { margin-bottom: 1; }
     CleanConfirmScreen Horizontal { height: auto; align-horizontal: right; }
     CleanConfirmScreen Button { margin-left: 2; }
     """
 
-    def __init__(self, plan: Plan, size: int, site_label: str = "") -> None:
+    def __init__(self, plan: Plan, size: int, site_label: str = "", archive: str = "") -> None:
         super().__init__()
         self.plan = plan
         self.freed = size
         self.site_label = site_label or plan.site
         self.phrase = plan.confirmation
+        #: the destination last confirmed for this site (offered again)
+        self.archive = archive
+        #: files no copy of survives: they need an archive
+        self.only = len(plan.only_copies)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -359,8 +382,19 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
                 markup=False,
             )
             yield TextInput(placeholder=self.phrase, id="confirm-phrase")
+            if self.only:
+                yield Static(
+                    f"{fmt.counted(self.only, 'file')} have no other copy: an archive is required.",
+                    id="confirm-required",
+                    markup=False,
+                )
             yield TextInput(
-                placeholder="Archive folder (optional): a copy of every file, SHA-256 checked",
+                value=self.archive,
+                placeholder=(
+                    "Archive (required): a folder or s3://bucket/prefix"
+                    if self.only
+                    else "Archive (optional): a folder or s3://bucket/prefix, SHA-256 checked"
+                ),
                 id="confirm-archive",
             )
             yield Checkbox("Leave one comment on each touched issue", id="confirm-comment")
@@ -402,13 +436,30 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
     def _done(self) -> None:
         from aa_tui.service.cleanup import ApplyOptions
 
+        problem = self.query_one("#confirm-problem", Static)
         archive = self.query_one("#confirm-archive", TextInput).value.strip()
-        path = Path(archive).expanduser() if archive else None
-        if path is not None and path.exists() and not path.is_dir():
-            self.query_one("#confirm-problem", Static).update(f"{path} is a file, not a folder.")
+        if not archive and self.only:
+            problem.update(
+                f"Name an archive first: {fmt.counted(self.only, 'file')} of this plan have no "
+                "other copy on Jira, and none is deleted without one (a folder or "
+                "s3://bucket/prefix)."
+            )
+            self.query_one("#confirm-archive", TextInput).focus()
             return
+        if archive and "://" not in archive:
+            path = Path(archive).expanduser()
+            if path.exists() and not path.is_dir():
+                problem.update(f"{path} is a file, not a folder.")
+                return
         comment = self.query_one("#confirm-comment", Checkbox).value
-        self.dismiss(ApplyOptions(archive=path, comment=comment))
+        try:
+            options = ApplyOptions(archive=archive or None, comment=comment)
+        except AaTuiError as exc:
+            problem.update(describe(exc, Face.APP).message)
+            return
+        if archive:
+            self.workspace.remember_archive_destination(self.plan.site, archive)
+        self.dismiss(options)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,8 +18,9 @@ from aa_tui.tui import format as fmt
 from aa_tui.tui.group_filter import GroupFilter
 from aa_tui.tui.messages import FilesListed
 from aa_tui.tui.safe import plain
-from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.screens.cleanup.file_marks import FileMarking, Rows, mark_bindings
 from aa_tui.tui.widgets.header import AppHeader
+from aa_tui.tui.widgets.marks import MARK, Marks, MarksPane
 from aa_tui.tui.widgets.tables import VimDataTable
 
 LIMIT = 5000  # files read and shown at most (the biggest first); the title counts them all
@@ -48,8 +50,9 @@ class FileListChoice:
     title: str
 
 
-class FilesScreen(AppScreen):
-    """One list of files (``Workspace.files``), biggest first."""
+class FilesScreen(FileMarking):
+    """One list of files (``Workspace.files``), biggest first; files can be marked for
+    cleanup (``marks``: the scan's, from its results)."""
 
     HELP_GROUP = "Files"
     BINDINGS = [
@@ -59,6 +62,7 @@ class FilesScreen(AppScreen):
         Binding("c", "copy_key", "Copy key", id="files.copy_key"),
         Binding("x", "export", "Export", id="files.export"),
         Binding("escape,backspace", "back", "Back", id="files.back"),
+        *mark_bindings("files"),
     ]
     DEFAULT_CSS = """
     FilesScreen #files-title { padding: 0 1; text-style: bold; height: auto; }
@@ -73,9 +77,14 @@ class FilesScreen(AppScreen):
         choice: FileListChoice,
         browse_url: str,
         now: datetime | None = None,
+        *,
+        marks: Marks | None = None,
+        review: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.scan_id = scan_id
+        self.marks = marks
+        self.review = review
         self.choice = choice
         self.browse_url = browse_url
         self.now = now  # the scan's finish: ages (the age: filter word) count from it
@@ -94,12 +103,16 @@ class FilesScreen(AppScreen):
             id="files-filter",
         )
         yield VimDataTable(id="files")
+        pane = MarksPane(markup=False)
+        pane.keys = "files"
+        yield pane
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(VimDataTable)
         last = "Reason" if self.choice.name == "unreadable" else ""
         table.add_columns("Issue", "File name", "Size", "Uploader", "Uploaded", "Updated", last)
+        self._show_marks()
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="files")
@@ -139,7 +152,7 @@ class FilesScreen(AppScreen):
         table.clear()
         for n, f in enumerate(self.shown):
             table.add_row(
-                f.issue_key,
+                self._issue_cell(f),
                 f.file_name,
                 size_text(f.size),
                 f.author,
@@ -148,6 +161,31 @@ class FilesScreen(AppScreen):
                 listed.reasons.get(f.attachment_id) or ("copy" if f.is_copy else ""),
                 key=str(n),
             )
+
+    def _issue_cell(self, f: FileRow) -> str:
+        """The issue key, after ``●`` when the file is marked."""
+        marked = self.marks is not None and self.marks.is_marked(f.attachment_id)
+        return f"{MARK} {f.issue_key}" if marked else f.issue_key
+
+    # -- marks ----------------------------------------------------------------------------------
+    def _rows(self, view: bool) -> tuple[Rows, str]:
+        if not view:
+            f = self.selected()
+            return ([f] if f else []), (f.file_name if f else "")
+        if self.text or self.listed.complete:
+            return list(self.shown), f"the {fmt.count(len(self.shown))} files in view"
+        # the whole list, beyond the files shown
+        choice = self.choice
+        return [choice], f"{choice.title} ({fmt.count(self.listed.count)} files)"
+
+    def _marks_table(self) -> VimDataTable:
+        return self.query_one(VimDataTable)
+
+    def _marks_changed(self) -> None:
+        table = self.query_one(VimDataTable)
+        column = next(iter(table.columns))
+        for n, f in enumerate(self.shown):
+            table.update_cell(str(n), column, self._issue_cell(f))
 
     def action_cycle_sort(self) -> None:
         self.sort = self.sorts[(self.sorts.index(self.sort) + 1) % len(self.sorts)]

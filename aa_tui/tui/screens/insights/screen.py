@@ -3,7 +3,7 @@ hygiene, heat and the lists of files behind every number. Enter opens a row's fi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -17,11 +17,12 @@ from aa_tui.model.insights import Insights, MonthRow, cap_text, room_text
 from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
-from aa_tui.tui.messages import GrowthRead, InsightsRead
-from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.messages import GrowthRead, InsightsRead, InsightsStale
+from aa_tui.tui.screens.cleanup.file_marks import FileMarking, Rows, mark_bindings
 from aa_tui.tui.screens.insights.files import FileListChoice
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.insights_chart import GrowthChart
+from aa_tui.tui.widgets.marks import Marks, MarksPane
 from aa_tui.tui.widgets.tables import VimDataTable
 
 #: columns from which the what-if under a cap shows every column (below, the narrow set)
@@ -39,8 +40,9 @@ TABS = (
 )
 
 
-class InsightsScreen(AppScreen):
-    """Read-only views of a stored scan; every row opens the files it counts."""
+class InsightsScreen(FileMarking):
+    """Views of a stored scan; every row opens the files it counts, and can mark them for
+    cleanup (``marks``: the scan's, from its results)."""
 
     HELP_GROUP = "Insights"
     BINDINGS = [
@@ -67,6 +69,7 @@ class InsightsScreen(AppScreen):
         Binding("p", "next_project", "Growth of a project", id="insights.project"),
         Binding("c", "set_cap", "Storage cap", id="insights.cap"),
         Binding("escape,backspace", "app.pop_screen", "Back", id="insights.back"),
+        *mark_bindings("insights"),
     ]
     DEFAULT_CSS = """
     InsightsScreen #insights-title { padding: 0 1; text-style: bold; height: auto; }
@@ -77,9 +80,23 @@ class InsightsScreen(AppScreen):
     InsightsScreen VimDataTable { height: 1fr; }
     """
 
-    def __init__(self, scan_id: str) -> None:
+    def __init__(
+        self,
+        scan_id: str,
+        *,
+        marks: Marks | None = None,
+        review: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self.scan_id = scan_id
+        self.marks = marks
+        self.review = review
+        #: per table id, what a mark key takes of each row when it is not the row's list of
+        #: files (the heat list's rows are files)
+        self.mark_rows: dict[str, Rows] = {}
+        #: per what-if step, the bytes a saved or unfinished plan of this scan deletes
+        self.planned: dict[str, int] = {}
+        self.removed = 0  # the scan's files removed by cleanups when the figures were read
         self.summary: ScanSummary | None = None
         self.insights: Insights | None = None
         self.forecast: Forecast | None = None
@@ -101,9 +118,13 @@ class InsightsScreen(AppScreen):
                     if tab == "what_if":  # when the cap is reached at this rate
                         yield Static("", id="forecast", classes="caption", markup=False)
                     yield VimDataTable(id=f"{tab}-table")
+        pane = MarksPane(markup=False)
+        pane.keys = "insights"
+        yield pane
         yield Footer()
 
     def on_mount(self) -> None:
+        self._show_marks()
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="insights")
@@ -112,9 +133,15 @@ class InsightsScreen(AppScreen):
         forecast = self.workspace.forecast(
             self.scan_id, self.app.settings.insights, removed=after.removed
         )
-        self.post_message(InsightsRead(after.summary, after.insights, forecast))
+        steps = [s.step for s in after.insights.table("what_if")]
+        planned = self.workspace.what_if_planned(self.scan_id, steps, self.app.settings.insights)
+        self.post_message(
+            InsightsRead(after.summary, after.insights, forecast, planned, after.removed.files)
+        )
 
     def on_insights_read(self, message: InsightsRead) -> None:
+        self.planned = message.planned
+        self.removed = message.removed
         self._show(message.summary, message.insights, message.forecast)
 
     def _show(
@@ -200,6 +227,7 @@ class InsightsScreen(AppScreen):
             ],  # fmt: skip
             [FileListChoice("heat", "", "Big and forgotten: size x days idle")] * len(heat),
         )
+        self.mark_rows["heat-table"] = list(heat)
         self._fill_lists(summary, insights)
         if first:  # Enter and the moving keys act on the rows of the tab in view
             self.action_tab(self.query_one(TabbedContent).active or "growth")
@@ -250,11 +278,13 @@ class InsightsScreen(AppScreen):
         cap = insights.settings.cap
         wide = not cap or self.size.width >= WIDE_WHAT_IF
         self._what_if_wide = wide
+        planned = self.planned  # a column only while a plan of this scan holds some
         self._fill(
             "what_if-table",
             ("Cleanup",)
             + (("Files", "Frees", "So far") if wide else ("Frees",))
             + ("Remains",)
+            + (("Planned",) if planned else ())
             + (("Against the cap", "Cap reached") if cap else ()),
             [
                 (s.step,)
@@ -264,6 +294,7 @@ class InsightsScreen(AppScreen):
                     else (size_text(s.size),)
                 )
                 + (size_text(s.remaining_size),)
+                + ((_planned_text(planned.get(s.step, 0), s.size),) if planned else ())
                 + ((room_text(s.under_cap or 0, cap), dates.get(s.step, "")) if cap else ())
                 for s in steps
             ],  # fmt: skip
@@ -374,8 +405,47 @@ class InsightsScreen(AppScreen):
             return
         scan = self.summary.scan
         self.app.push_screen(
-            FilesScreen(self.scan_id, choices[row], scan.issue_base, scan.finished())
+            FilesScreen(
+                self.scan_id,
+                choices[row],
+                scan.issue_base,
+                scan.finished(),
+                marks=self.marks,
+                review=self.review,
+            )
         )
+
+    # -- marks ----------------------------------------------------------------------------------
+    def _rows(self, view: bool) -> tuple[Rows, str]:
+        table = self.focused
+        if not isinstance(table, VimDataTable) or self.summary is None:
+            return [], ""
+        choices = self.choices.get(table.id or "", [])
+        rows: Rows = self.mark_rows.get(table.id or "") or list(choices)
+        if view:
+            tab = dict(TABS).get(str(table.id).removesuffix("-table"), "")
+            return rows, f"the {fmt.count(len(rows))} rows of {tab}"
+        row = table.cursor_row
+        if not 0 <= row < len(rows):
+            return [], ""
+        return [rows[row]], choices[row].title if row < len(choices) else ""
+
+    def _marks_table(self) -> VimDataTable | None:
+        return self.focused if isinstance(self.focused, VimDataTable) else None
+
+    def on_screen_resume(self) -> None:
+        self._show_marks()  # marked or unmarked on a list of files meanwhile
+        if self.insights is not None:
+            self._check_removed()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="insights-removed")
+    def _check_removed(self) -> None:
+        """A cleanup applied from here (D): the figures again, after it."""
+        if self.workspace.removed(self.scan_id).files != self.removed:
+            self.post_message(InsightsStale())
+
+    def on_insights_stale(self, message: InsightsStale) -> None:
+        self._load()
 
 
 CAPTIONS = {
@@ -388,6 +458,14 @@ CAPTIONS = {
     "heat": "Big and forgotten: size x days since the issue was last updated.",
     "lists": "Every number of the scan: Enter lists its files.",
 }
+
+
+def _planned_text(planned: int, size: int) -> str:
+    """How much of a what-if row's bytes a plan deletes already ("" for none)."""
+    if not planned:
+        return ""
+    share = f" ({planned * 100 // size}%)" if size else ""
+    return f"{size_text(planned)}{share}"
 
 
 def _what_if_title(step: str) -> str:
