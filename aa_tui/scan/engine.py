@@ -373,7 +373,10 @@ class ScanEngine:
                     Phase.FETCHING, issues=len(done), files=len(records), total_size=total_size
                 )
 
-        with ThreadPoolExecutor(self.request.workers, thread_name_prefix="aa-meta") as pool:
+        # A thread for each request the governor may let out at once (more while the burst
+        # lasts); it holds them to the rate.
+        threads = max(self.request.workers, self.client.governor.burst_concurrency)
+        with ThreadPoolExecutor(threads, thread_name_prefix="aa-meta") as pool:
             # The count only feeds the progress total: ask for it beside the first id page.
             count = None if checkpoint.enumerated else pool.submit(self._approximate_count)
             try:
@@ -389,7 +392,7 @@ class ScanEngine:
                             pending[pool.submit(self.client.fetch_issues, batch)] = batch
                             batch = []
                     drain(block=False)
-                    while len(pending) > self.request.workers * 2:
+                    while len(pending) > threads * 2:
                         drain(block=True)
                     progress(Phase.ENUMERATING if not done else Phase.FETCHING)
                 if batch:
