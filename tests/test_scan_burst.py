@@ -1,16 +1,27 @@
-"""The burst while it lasts, on real HTTP against the demo site's token bucket: more requests
-in flight while the bucket has room, back to the rate when it drains, never a 429; a scan's
-result is the same with or without it."""
+"""The listing at its floor, on real HTTP against the demo site: the burst while it lasts
+(more requests in flight while the token bucket has room, back to the rate when it drains,
+never a 429; a scan's result the same with or without it), and the first id page asked for
+beside the sign-in checks when nothing they find can change its JQL."""
 
 from __future__ import annotations
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
+import pytest
 from helpers.scanning import FAST_RETRIES, assert_matches_truth, make_client, run_scan
 
 from aa_tui.demo.generator import generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.jira.auth import ApiToken
+from aa_tui.jira.cloud.client import CloudClient
+from aa_tui.jira.errors import AuthError
 from aa_tui.jira.governor import RateGovernor
+from aa_tui.model.enums import Phase
+from aa_tui.model.errors import Cancelled
+from aa_tui.model.records import Scope
 from aa_tui.store.store import Store
 
 
@@ -69,4 +80,78 @@ def test_an_exact_scan_with_the_burst_on_a_rate_limited_site_matches_the_truth(s
     with DemoServer(small_site, options) as server:
         outcome = run_scan(server, store, client=make_client(server, governor=governor))
         assert server.stats.snapshot()["throttled"] == 0
+    assert_matches_truth(outcome, small_site.truth)
+
+
+class TimedClient(CloudClient):
+    """The real client, noting when each JSON call was sent and answered."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.log: list[tuple[str, str, float]] = []
+        self._log_lock = threading.Lock()
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        self._note("sent", path)
+        try:
+            return super()._json(method, path, **kwargs)
+        finally:
+            self._note("answered", path)
+
+    def _note(self, what: str, path: str) -> None:
+        with self._log_lock:
+            self.log.append((what, path.rsplit("/rest/api/3/", 1)[-1], time.monotonic()))
+
+    def when(self, what: str, path: str) -> float:
+        return next(t for w, p, t in self.log if w == what and p == path)
+
+
+def timed_client(server) -> TimedClient:
+    auth = ApiToken(server.email, server.token)
+    return TimedClient(server.base_url, auth, governor=RateGovernor(policy=FAST_RETRIES))
+
+
+def test_a_whole_site_scan_asks_for_its_first_id_page_beside_the_checks(small_site, store):
+    with DemoServer(small_site, DemoOptions(latency_s=0.1)) as server:
+        client = timed_client(server)
+        outcome = run_scan(server, store, client=client)
+    assert client.when("sent", "search/jql") < client.when("answered", "myself")
+    assert_matches_truth(outcome, small_site.truth)
+
+
+def test_a_scope_naming_projects_lists_after_the_project_check(small_site, store):
+    scope = Scope(projects=("OPS", "NOPE"))  # NOPE is no project: the JQL loses it
+    with DemoServer(small_site, DemoOptions(latency_s=0.05)) as server:
+        client = timed_client(server)
+        outcome = run_scan(server, store, client=client, scope=scope, verify="metadata")
+    assert client.when("sent", "search/jql") > client.when("answered", "project/search")
+    assert any("NOPE" in w for w in outcome.warnings)
+    assert outcome.summary["totals"]["total_files"] > 0
+
+
+def test_a_refused_token_fails_on_myself_though_the_listing_began(small_site, store):
+    """The first id page is refused too (the same token); the scan fails as a refused
+    sign-in does, and leaves nothing behind."""
+    with DemoServer(small_site, DemoOptions(latency_s=0.05)) as server:
+        client = make_client(server, token="wrong")
+        with pytest.raises(AuthError):
+            run_scan(server, store, client=client)
+        assert server.stats.snapshot()["requests"].get("POST /rest/api/3/search/jql") == 1
+    assert store.list_scans() == []  # errors at sign-in leave no scan behind
+
+
+def test_a_resumed_scan_whose_listing_was_done_asks_for_no_id_page(small_site, store):
+    """A resumed scan may hold its whole listing: no page is asked for before it is read."""
+    with DemoServer(small_site, DemoOptions()) as server:
+        client = make_client(server)
+
+        def listener(event):
+            if event.phase == Phase.HEADS and event.done >= 1:
+                client.cancel.set()
+
+        with pytest.raises(Cancelled):
+            run_scan(server, store, listener=listener, client=client)
+        searched = server.stats.snapshot()["requests"]["POST /rest/api/3/search/jql"]
+        outcome = run_scan(server, store, resume=True)
+        assert server.stats.snapshot()["requests"]["POST /rest/api/3/search/jql"] == searched
     assert_matches_truth(outcome, small_site.truth)

@@ -30,6 +30,7 @@ from aa_tui.model.records import AttachmentRecord, DuplicateGroup, Scope
 from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.early_heads import EarlyHeads
+from aa_tui.scan.listing import EarlyListing, approximate_count, begin_listing, id_pages_of
 from aa_tui.scan.preflight import attachments_warning, refuse_dead_end, visible_projects
 from aa_tui.scan.read_progress import ReadProgress
 from aa_tui.scan.shared_texts import share_texts
@@ -93,6 +94,7 @@ class ScanEngine:
         self._progress = ScanProgress(phase=Phase.CONNECTING)
         self._hasher: StagedHasher | None = None
         self._server_info: ServerInfo | None = None
+        self._early: EarlyListing | None = None  # the listing begun beside the checks
         self._carried: dict[str, Any] = {}  # counters of earlier runs of a resumed scan
         self.warnings: list[str] = []
 
@@ -126,6 +128,8 @@ class ScanEngine:
     def run(self) -> ScanOutcome:
         request = self.request
         self._emit(force=True, phase=Phase.CONNECTING, message=f"Signing in to {self.client.site}")
+        resumed = request.resume or bool(request.resume_id)
+        self._early = begin_listing(self.client, self.jql, request.scope.projects, resumed)
         # Three independent checks, one latency instead of three; myself's error comes first.
         with ThreadPoolExecutor(2, thread_name_prefix="aa-check") as checks:
             server = checks.submit(self.client.server_info)
@@ -192,12 +196,6 @@ class ScanEngine:
         log.info("scan %s complete: %s", info.id, outcome.info.totals)
         self._emit(force=True, phase=Phase.DONE)
         return outcome
-
-    def _approximate_count(self) -> int | None:
-        try:
-            return self.client.approximate_count(self.jql)
-        except JiraError:
-            return None
 
     def _check_projects_visible(self) -> None:
         scope = self.request.scope
@@ -325,7 +323,7 @@ class ScanEngine:
             if checkpoint.enumerated:
                 yield ids
                 return
-            for page in self.client.iter_issue_id_pages(self.jql, notes=notes):
+            for page in id_pages_of(self._early, self.client, self.jql, notes):
                 fresh = [i for i in page if i not in known]
                 known.update(fresh)
                 ids.extend(fresh)
@@ -373,12 +371,12 @@ class ScanEngine:
                     Phase.FETCHING, issues=len(done), files=len(records), total_size=total_size
                 )
 
-        # A thread for each request the governor may let out at once (more while the burst
-        # lasts); it holds them to the rate.
+        # a thread for each request the governor may let out at once (more during a burst)
         threads = max(self.request.workers, self.client.governor.burst_concurrency)
         with ThreadPoolExecutor(threads, thread_name_prefix="aa-meta") as pool:
             # The count only feeds the progress total: ask for it beside the first id page.
-            count = None if checkpoint.enumerated else pool.submit(self._approximate_count)
+            ask = not checkpoint.enumerated
+            count = pool.submit(approximate_count, self.client, self.jql) if ask else None
             try:
                 for page in id_pages():
                     if count is not None and count.done():
