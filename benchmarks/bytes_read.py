@@ -33,7 +33,8 @@ import _common as c
 from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.jira.governor import RateGovernor
-from aa_tui.scan.engine import ScanEngine, ScanRequest
+from aa_tui.scan.engine import ScanEngine
+from aa_tui.scan.request import ScanRequest
 from aa_tui.scan.staged import HEAD_BYTES
 from aa_tui.store.store import Store
 

@@ -37,7 +37,8 @@ from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.model.cleanup import Outcome
-from aa_tui.scan.engine import ScanEngine, ScanRequest
+from aa_tui.scan.engine import ScanEngine
+from aa_tui.scan.request import ScanRequest
 from aa_tui.service.cleanup import ApplyOptions, Cleanup
 from aa_tui.store.store import Store
 

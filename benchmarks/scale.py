@@ -44,7 +44,8 @@ def scan(site: c.Site, data_dir: str, workers: int) -> dict:
     from aa_tui.jira.auth import ApiToken
     from aa_tui.jira.cloud.client import CloudClient
     from aa_tui.jira.governor import RateGovernor
-    from aa_tui.scan.engine import ScanEngine, ScanRequest
+    from aa_tui.scan.engine import ScanEngine
+    from aa_tui.scan.request import ScanRequest
     from aa_tui.store.store import Store
 
     phases: list[tuple[str, float]] = []

@@ -32,7 +32,8 @@ from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.cloud.client import BULKFETCH_MAX, ISSUE_FIELDS, SEARCH_PAGE_SIZE, CloudClient
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.governor import parse_retry_after as _retry_after
-from aa_tui.scan.engine import ScanEngine, ScanRequest
+from aa_tui.scan.engine import ScanEngine
+from aa_tui.scan.request import ScanRequest
 from aa_tui.store.store import Store
 
 RATE = 20.0

@@ -14,7 +14,8 @@ from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.model.units import size_text
-from aa_tui.scan.engine import ScanEngine, ScanRequest
+from aa_tui.scan.engine import ScanEngine
+from aa_tui.scan.request import ScanRequest
 from aa_tui.store.store import Store
 
 

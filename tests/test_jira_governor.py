@@ -129,3 +129,97 @@ def test_the_refill_rate_is_learned_and_paces_a_draining_bucket(monkeypatch):
     assert 8 <= budget.refill <= 12
     assert 0.09 <= budget.min_interval <= 0.13
     assert gov._budget(BULK).min_interval == 0
+
+
+# -- the burst while it lasts ------------------------------------------------------------------
+def bucket(remaining: int, ceiling: int = 40) -> dict[str, str]:
+    return {"x-ratelimit-limit": str(ceiling), "x-ratelimit-remaining": str(remaining)}
+
+
+def started(governor: RateGovernor, scope: str, tries: int) -> int:
+    """How many requests of ``scope`` start at once (none released): each try waits 50 ms."""
+    count = 0
+    for _ in range(tries):
+        cancel = threading.Event()
+        timer = threading.Timer(0.05, cancel.set)
+        timer.start()
+        try:
+            governor.acquire(cancel, scope)
+        except Exception:
+            return count
+        finally:
+            timer.cancel()
+        count += 1
+    return count
+
+
+def test_without_word_of_the_bucket_max_concurrency_holds():
+    gov = RateGovernor(max_concurrency=8)
+    gov.on_response(200, {}, BULK)  # no X-RateLimit headers: nothing to spend
+    assert started(gov, BULK, 40) == 8
+
+
+def test_the_burst_spends_what_the_bucket_spares_less_a_reserve():
+    gov = RateGovernor(max_concurrency=8)
+    gov.on_response(200, bucket(20), BULK)
+    # 20 tokens, a reserve of 4 (a tenth of 40): 16 start at once, twice max_concurrency
+    assert started(gov, BULK, 40) == 16
+    assert gov.stats.peak_in_flight == 16
+
+
+def test_the_burst_never_lets_more_than_burst_concurrency_out():
+    gov = RateGovernor(max_concurrency=8)
+    assert gov.burst_concurrency == 32  # 4x, 32 at most
+    gov.on_response(200, bucket(100, 100), BULK)
+    assert started(gov, BULK, 60) == 32
+    small = RateGovernor(max_concurrency=2)
+    small.on_response(200, bucket(100, 100), BULK)
+    assert small.burst_concurrency == 8 and started(small, BULK, 20) == 8
+    # the cap is over every scope: the media host's requests count against it too
+    assert started(small, MEDIA, 5) == 0
+
+
+def test_a_scope_never_answered_goes_by_its_origins_bucket():
+    gov = RateGovernor(max_concurrency=4)
+    gov.on_response(200, bucket(12), CONTENT)  # site-wide, perhaps: 12 left, reserve 4
+    assert started(gov, BULK, 20) == 8
+    # one bucket for the site, perhaps: another endpoint's answer says it is nearly empty,
+    # so this endpoint's own word (plenty) does not start a burst
+    for _ in range(8):
+        gov.release(BULK)
+    gov.on_response(200, bucket(40), BULK)
+    gov.on_response(200, bucket(5), CONTENT)
+    assert started(gov, BULK, 20) == 4
+    other = RateGovernor(max_concurrency=4)
+    other.on_response(200, bucket(12), CONTENT)
+    assert started(other, MEDIA, 20) == 4  # another origin: no word of its bucket
+
+
+def test_after_the_burst_the_rate_holds_again():
+    """A burst of 16, then every answer says the bucket is nearly empty: from then on no more
+    than max_concurrency start, however many release."""
+    gov = RateGovernor(max_concurrency=4)
+    gov.on_response(200, bucket(40), BULK)
+    assert started(gov, BULK, 40) == 16
+    for _ in range(16):
+        gov.on_response(200, bucket(1), BULK)
+        gov.release(BULK)
+    assert 1 <= started(gov, BULK, 40) <= 4
+    # the burst's own answers did not count as signs to slow down: only the last few did
+    assert gov._budget(BULK).limit > 1.5  # 16 such answers would have brought it to 1
+
+
+def test_a_429_ends_the_burst_and_retry_after_holds_even_a_full_bucket():
+    gov = RateGovernor(max_concurrency=8)
+    gov.on_response(200, bucket(40), BULK)
+    gov.on_response(503, {"retry-after": "0.4"}, BULK)  # says nothing of the bucket
+    assert not starts_within(gov, BULK, 0.2)  # paused although 36 tokens are spare
+    time.sleep(0.25)
+    assert started(gov, BULK, 40) == 32
+    for _ in range(32):
+        gov.release(BULK)
+    gov.on_response(200, bucket(40), BULK)
+    gov.on_response(429, throttle("jira-burst-based", "0.3"), BULK)
+    assert not starts_within(gov, BULK, 0.15)
+    time.sleep(0.2)
+    assert started(gov, BULK, 40) <= 4  # the limit halved, no burst until word of tokens

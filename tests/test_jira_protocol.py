@@ -32,7 +32,8 @@ from aa_tui.jira.protocol import (
     Sink,
 )
 from aa_tui.model.records import Scope
-from aa_tui.scan.engine import ScanEngine, ScanRequest
+from aa_tui.scan.engine import ScanEngine
+from aa_tui.scan.request import ScanRequest
 from aa_tui.store.store import Store
 
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)

@@ -12,7 +12,8 @@ from aa_tui.demo import catalog as cat
 from aa_tui.model.errors import Cancelled
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.records import Scope
-from aa_tui.scan.engine import ScanEngine, ScanOutcome, ScanRequest
+from aa_tui.scan.engine import ScanEngine
+from aa_tui.scan.request import ScanOutcome, ScanRequest
 from aa_tui.scan.rescan import MARGIN_MINUTES, changed_jql, window_minutes
 
 #: what must be equal between a rescan and a full scan (the rest: requests, bytes, times)

@@ -12,7 +12,7 @@ from aa_tui.jira.errors import AuthError
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile
-from aa_tui.scan.engine import ScanRequest
+from aa_tui.scan.request import ScanRequest
 from aa_tui.tui.screens.compare import CompareScreen
 from aa_tui.tui.screens.live_scan import LiveScanScreen
 from aa_tui.tui.screens.new_scan import NewScanScreen

@@ -84,7 +84,11 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     scan.add_argument("--json", metavar="FILE", help="also write the report as JSON")
     scan.add_argument("--csv", metavar="DIR", help="also write the report as CSV tables")
     scan.add_argument(
-        "--workers", type=int, default=8, help="requests in flight at most (default 8)"
+        "--workers",
+        type=int,
+        default=8,
+        help="requests in flight at the site's rate limit (default 8); while Jira's burst "
+        "allowance has room, the listing sends up to 4x that at once (32 at most)",
     )
     scan.add_argument(
         "--allow-http",

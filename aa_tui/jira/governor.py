@@ -12,6 +12,10 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+#: While Jira's bucket has room, up to this many times ``max_concurrency`` in flight ...
+BURST_FACTOR = 4
+#: ... and at most this many (the connection pool's size), unless ``max_concurrency`` is more.
+BURST_MAX = 32
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,26 @@ class GovernorStats:
     retries: int = 0
     errors: int = 0
     in_flight: int = 0
+    peak_in_flight: int = 0  # the most requests in the air at once
     limit: float = 0.0  # requests in flight allowed in the scope that answered last
     paused_until: float = 0.0
     statuses: dict[int, int] = field(default_factory=dict)
     throttled_by: dict[str, int] = field(default_factory=dict)  # 429s per scope
+
+
+@dataclass
+class _Bucket:
+    """What Jira's last answer said of its token bucket: the tokens left for requests not yet
+    sent (``X-RateLimit-Remaining`` minus the requests in the air then and started since)."""
+
+    spare: float
+    ceiling: int
+
+    @property
+    def room(self) -> bool:
+        """Whether one more request leaves a reserve (a tenth of the bucket, 2 at least) for
+        what the estimate cannot see: other clients of the token, a late refill."""
+        return self.spare - 1 >= max(2.0, 0.1 * self.ceiling)
 
 
 @dataclass
@@ -78,6 +98,7 @@ class _Budget:
     sample_remaining: int = 0
     answered: int = 0
     ceiling: int = 0  # the last X-RateLimit-Limit it answered with (0: never said)
+    bucket: _Bucket | None = None  # None: its endpoint never said how much it has left
 
 
 #: ``RateLimit-Reason`` values that Jira scopes to one endpoint + method (or one issue, for
@@ -103,6 +124,13 @@ class RateGovernor:
     * ``X-RateLimit-NearLimit: true`` (or few ``X-RateLimit-Remaining``) trims a scope before
       Jira starts refusing; plenty remaining lifts its pacing at once, so the burst Jira
       allows is spent instead of starting slow.
+    * **The burst while it lasts**: while Jira's answers say the scope's bucket has tokens to
+      spare (``X-RateLimit-Remaining``, less the requests sent since and a reserve), more
+      requests start at once, up to ``burst_concurrency`` (4x ``max_concurrency``, 32 at
+      most), without pacing; once it has drained, ``max_concurrency`` and the pacing above
+      hold the scope to the rate. The origin's estimate (every answer, every start) must have
+      room too, in case Jira keeps one bucket for the site; no answer with those headers (or
+      a 429) means no burst.
     """
 
     def __init__(
@@ -110,9 +138,13 @@ class RateGovernor:
         max_concurrency: int = 8,
         initial_concurrency: int | None = None,
         policy: RetryPolicy | None = None,
+        burst_concurrency: int | None = None,
     ) -> None:
         self.policy = policy or RetryPolicy()
         self.max_concurrency = max(1, max_concurrency)
+        burst = burst_concurrency or min(BURST_MAX, BURST_FACTOR * self.max_concurrency)
+        self.burst_concurrency = max(self.max_concurrency, burst)
+        self._origin_bucket: dict[str, _Bucket] = {}  # for a scope never answered yet
         self._initial = float(initial_concurrency or self.max_concurrency)
         self._budgets: dict[str, _Budget] = {}
         self._origin_paused: dict[str, float] = {}
@@ -139,18 +171,32 @@ class RateGovernor:
 
                     raise Cancelled()
                 now = time.monotonic()
-                paused = max(budget.paused_until, self._origin_paused.get(origin, 0.0))
-                wait = max(paused - now, budget.next_start - now)
-                if (
+                paused = max(budget.paused_until, self._origin_paused.get(origin, 0.0)) - now
+                wait = max(paused, budget.next_start - now)
+                # Its endpoint's bucket and the origin's (one bucket, if Jira keeps one for
+                # the site): both must have room for a burst.
+                buckets = [b for b in (budget.bucket, self._origin_bucket.get(origin)) if b]
+                paced = (
                     wait <= 0
                     and budget.in_flight < max(1, int(budget.limit))
                     and self._in_flight < self.max_concurrency
-                ):
+                )
+                burst = (
+                    paused <= 0
+                    and bool(buckets)
+                    and all(b.room for b in buckets)
+                    and budget.in_flight < self.burst_concurrency
+                    and self._in_flight < self.burst_concurrency
+                )
+                if paced or burst:
                     budget.in_flight += 1
                     self._in_flight += 1
                     budget.next_start = max(now, budget.next_start) + budget.min_interval
+                    for spent in buckets:  # one token fewer, whichever bucket it is
+                        spent.spare -= 1
                     self.stats.requests += 1
                     self.stats.in_flight = self._in_flight
+                    self.stats.peak_in_flight = max(self.stats.peak_in_flight, self._in_flight)
                     return
                 self._cond.wait(timeout=min(0.25, wait) if wait > 0 else 0.25)
 
@@ -171,14 +217,19 @@ class RateGovernor:
             self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
             reason = headers.get("ratelimit-reason", "").strip().lower()
             scoped = reason.startswith(SCOPED_REASONS)
+            origin = origin_of(scope)
             if status == 429:
                 self.stats.throttled += 1
                 self.stats.throttled_by[scope] = self.stats.throttled_by.get(scope, 0) + 1
                 budget.limit = max(1.0, budget.limit / 2)
                 # Space request starts a little more each time Jira refuses one.
                 budget.min_interval = min(1.0, max(0.01, budget.min_interval * 1.5 or 0.02))
+                # An empty bucket: no burst until an answer says it has filled again.
+                budget.bucket = _Bucket(0.0, budget.ceiling)
+                if not scoped:
+                    self._origin_bucket[origin] = _Bucket(0.0, budget.ceiling)
             elif status < 400:
-                self._learn(budget, headers)
+                self._learn(budget, headers, origin)
             if status in (429, 503):
                 retry_after = parse_retry_after(headers.get("retry-after"))
                 if retry_after:
@@ -186,7 +237,6 @@ class RateGovernor:
                     if scoped:
                         budget.paused_until = max(budget.paused_until, until)
                     else:
-                        origin = origin_of(scope)
                         self._origin_paused[origin] = max(
                             self._origin_paused.get(origin, 0.0), until
                         )
@@ -194,7 +244,7 @@ class RateGovernor:
             self.stats.limit = budget.limit
             self._cond.notify_all()
 
-    def _learn(self, budget: _Budget, headers: Mapping[str, str]) -> None:
+    def _learn(self, budget: _Budget, headers: Mapping[str, str], origin: str) -> None:
         remaining = _int(headers.get("x-ratelimit-remaining"))
         ceiling = _int(headers.get("x-ratelimit-limit"))
         near = headers.get("x-ratelimit-nearlimit", "").lower() == "true"
@@ -203,6 +253,15 @@ class RateGovernor:
             return
         budget.ceiling = ceiling
         self._measure_refill(budget, remaining, ceiling)
+        # The other requests in the air may not have been counted yet: take them off too.
+        others = max(0, budget.in_flight - 1)
+        budget.bucket = _Bucket(remaining - others, ceiling)
+        in_origin = sum(b.in_flight for s, b in self._budgets.items() if origin_of(s) == origin)
+        self._origin_bucket[origin] = _Bucket(remaining - max(0, in_origin - 1), ceiling)
+        if budget.in_flight > max(1, int(budget.limit)):
+            # Answers to a burst still in the air: a low bucket is what spending it meant,
+            # not a sign to slow the paced requests that follow (the burst has stopped).
+            return
         left = remaining - budget.in_flight  # what the requests still in the air will leave
         if budget.refill and left < 0.5 * ceiling:
             # The bucket is going down: start requests at the rate it refills (a little

@@ -12,7 +12,6 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,10 +25,11 @@ from aa_tui.model.dates import stamp, utc_now
 from aa_tui.model.enums import Phase, ScanStatus, VerifyMode
 from aa_tui.model.errors import Cancelled
 from aa_tui.model.events import RecentRate, ScanProgress
-from aa_tui.model.records import AttachmentRecord, DuplicateGroup, Scope
+from aa_tui.model.records import AttachmentRecord, DuplicateGroup
 from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.early_heads import EarlyHeads
+from aa_tui.scan.listing import EarlyListing, begin_listing, id_pages_of
 from aa_tui.scan.preflight import (
     approximate_count,
     attachments_warning,
@@ -38,6 +38,7 @@ from aa_tui.scan.preflight import (
     visible_projects,
 )
 from aa_tui.scan.read_progress import make_hasher
+from aa_tui.scan.request import ScanOutcome, ScanRequest
 from aa_tui.scan.rescan import (
     Base,
     Reuse,
@@ -55,33 +56,6 @@ from aa_tui.store.store import Store, new_scan_id
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 0.1
-
-
-@dataclass
-class ScanRequest:
-    site: str
-    email: str
-    scope: Scope = field(default_factory=Scope)
-    verify: VerifyMode = VerifyMode.EXACT
-    resume: bool = False
-    resume_id: str = ""  # resume exactly this scan (the app's History); else the newest match
-    workers: int = 8
-    full: bool = False  # read everything again, even with an earlier complete scan to start from
-
-    def __post_init__(self) -> None:
-        self.verify = VerifyMode(self.verify)  # a bad mode is a ValueError here
-
-
-@dataclass
-class ScanOutcome:
-    info: ScanInfo
-    summary: dict[str, Any]
-    groups: list[DuplicateGroup]
-    warnings: list[str] = field(default_factory=list)
-    signed_in_as: str = ""
-    reused_issues: int = 0  # on resume: issues whose details came from the checkpoint
-    reused_hashes: int = 0  # on resume: probe/full hashes that came from the checkpoint
-    rescan: Reuse | None = None  # a rescan: what it reused from the earlier scan
 
 
 class ScanEngine:
@@ -108,6 +82,7 @@ class ScanEngine:
         self._progress = ScanProgress(phase=Phase.CONNECTING)
         self._hasher: StagedHasher | None = None
         self._server_info: ServerInfo | None = None
+        self._early: EarlyListing | None = None  # the listing begun beside the checks
         self._carried: dict[str, Any] = {}  # counters of earlier runs of a resumed scan
         self._fresh = False  # a new scan, not a resumed one
         self._base: Base | None = None
@@ -146,6 +121,8 @@ class ScanEngine:
     def run(self) -> ScanOutcome:
         request = self.request
         self._emit(force=True, phase=Phase.CONNECTING, message=f"Signing in to {self.client.site}")
+        resumed = request.resume or bool(request.resume_id)
+        self._early = begin_listing(self.client, self.jql, request.scope.projects, resumed)
         # Three independent checks, one latency instead of three; myself's error comes first.
         with ThreadPoolExecutor(2, thread_name_prefix="aa-check") as checks:
             server = checks.submit(self.client.server_info)
@@ -339,7 +316,7 @@ class ScanEngine:
             if checkpoint.enumerated:
                 yield ids
                 return
-            for page in self.client.iter_issue_id_pages(self.jql, notes=notes):
+            for page in id_pages_of(self._early, self.client, self.jql, notes):
                 fresh = [i for i in page if i not in known]
                 known.update(fresh)
                 ids.extend(fresh)
@@ -391,7 +368,9 @@ class ScanEngine:
                     Phase.FETCHING, issues=len(done), files=len(records), total_size=total_size
                 )
 
-        with ThreadPoolExecutor(self.request.workers, thread_name_prefix="aa-meta") as pool:
+        # a thread for each request the governor may let out at once (more during a burst)
+        threads = max(self.request.workers, self.client.governor.burst_concurrency)
+        with ThreadPoolExecutor(threads, thread_name_prefix="aa-meta") as pool:
             # The count only feeds the progress total: ask for it beside the first id page.
             skip = checkpoint.enumerated or base
             count = None if skip else pool.submit(approximate_count, self.client, self.jql)
@@ -420,7 +399,7 @@ class ScanEngine:
                             pending[pool.submit(self.client.fetch_issues, batch)] = batch
                             batch = []
                     drain(block=False)
-                    while len(pending) > self.request.workers * 2:
+                    while len(pending) > threads * 2:
                         drain(block=True)
                     progress(Phase.ENUMERATING if not done else Phase.FETCHING)
                 if batch:

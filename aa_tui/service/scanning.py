@@ -15,7 +15,8 @@ from aa_tui.model.enums import VerifyMode
 from aa_tui.model.errors import Cancelled
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.records import Scope
-from aa_tui.scan.engine import ScanEngine, ScanOutcome, ScanRequest
+from aa_tui.scan.engine import ScanEngine
+from aa_tui.scan.request import ScanOutcome, ScanRequest
 from aa_tui.service.errors import InputError
 from aa_tui.service.wording import VERIFY, WORKERS
 from aa_tui.store.store import Store

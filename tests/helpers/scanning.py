@@ -8,7 +8,8 @@ from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.jira.governor import RateGovernor, RetryPolicy
 from aa_tui.model.records import Scope
-from aa_tui.scan.engine import ScanEngine, ScanOutcome, ScanRequest
+from aa_tui.scan.engine import ScanEngine
+from aa_tui.scan.request import ScanOutcome, ScanRequest
 
 FROZEN_NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 FAST_RETRIES = RetryPolicy(max_tries=8, base_delay_s=0.05, max_delay_s=0.5)

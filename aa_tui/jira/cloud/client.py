@@ -85,7 +85,9 @@ class CloudClient:
         self._controls = Controls(governor or RateGovernor(), cancel or threading.Event())
         register_secret(auth.secret)
         timeout = httpx.Timeout(timeout_s, connect=10.0)
-        limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+        # A connection for each request the governor may let out at once (32 by default).
+        pool = max(32, self._controls.governor.burst_concurrency)
+        limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
 
         # One TLS context for both origins: loading the CA bundle is ~30 ms each time.
         context = httpx.create_ssl_context(verify)
