@@ -20,6 +20,7 @@ from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.records import AttachmentRecord
 from aa_tui.model.scans import ScanInfo
+from aa_tui.model.summary import RescanNote
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.staged import STAGES, HashBook
 from aa_tui.store.basis import read_basis, write_basis
@@ -116,11 +117,9 @@ class Reuse:
     def to_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
 
-    def line(self) -> str:
-        return (
-            f"re-read {self.reread_issues:,} issues, reused {self.reused_issues:,}; "
-            f"read {self.read_files:,} files, reused {self.reused_hashes:,} hashes"
-        )
+    def line(self, files: bool = True) -> str:
+        """What it re-read and reused; ``files=False``: the issues alone (before the reads)."""
+        return RescanNote(**self.__dict__).line(files)
 
 
 def merge_hashes(book: HashBook, base: Base) -> None:
@@ -165,14 +164,16 @@ def start_from_base(
 def changed_since(
     client: JiraSite,
     jql: str,
-    base: Base,
+    base: Base | None,
     checkpoint: Checkpoint,
     journal: SerialJournal,
     notes: list[str],
     now: datetime,
 ) -> set[str]:
     """The ids of the scope's issues updated since ``base`` started (listed once a scan: a
-    resumed rescan reads them from its journal)."""
+    resumed rescan reads them from its journal); none without a base."""
+    if base is None:
+        return set()
     if checkpoint.changed is None:
         narrowed = changed_jql(jql, window_minutes(base.started_at, now))
         changed = [i for page in client.iter_issue_id_pages(narrowed, notes) for i in page]
