@@ -121,7 +121,11 @@ class Overview(Static):
         note = summary.rescan
         if note is not None:
             parts.append(
-                plain(f"Rescan of the scan of {rescan_of or note.base}: {note.line()}.\n", "dim")
+                plain(
+                    f"Rescan of the scan of {rescan_of or note.base}: {note.line()}.\n",
+                    "dim",
+                    lines=True,
+                )
             )
         if summary.cleaned is not None:
             parts.append(
