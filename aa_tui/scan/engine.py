@@ -41,6 +41,7 @@ from aa_tui.scan.read_progress import make_hasher
 from aa_tui.scan.rescan import (
     Base,
     Reuse,
+    after_listing,
     changed_since,
     save_basis,
     start_from_base,
@@ -430,9 +431,8 @@ class ScanEngine:
             finally:
                 if early:
                     early.close()
-        if reuse is not None:  # what the listing let it reuse: said before the files are read
-            reuse.reread_issues = len(done) - reuse.reused_issues
-            self._emit(force=True, rescan=reuse.line(files=False))
+        if base is not None and reuse is not None:  # said before the files are read
+            self._emit(force=True, rescan=after_listing(base, reuse, len(done)))
         self.warnings.extend(listing_warnings(notes, skipped, not_visible, self.warnings))
         return list(records.values()), len(done)
 

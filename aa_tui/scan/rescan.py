@@ -141,6 +141,16 @@ class Reuse:
         return RescanNote(**self.__dict__).line(files)
 
 
+def after_listing(base: Base, reuse: Reuse, done: int) -> str:
+    """Count what the listing re-read and reused, and let go of the base's records and ids
+    (the scan holds the records it kept; only the hashes are needed from here): the line the
+    progress shows until the files are counted."""
+    reuse.reread_issues = done - reuse.reused_issues
+    base.by_issue.clear()
+    base.issues.clear()
+    return reuse.line(files=False)
+
+
 def merge_hashes(book: HashBook, base: Base) -> None:
     """Put the base's hashes under what this scan's own journal already holds."""
     for stage in STAGES:
