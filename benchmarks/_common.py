@@ -69,12 +69,54 @@ def _serve(
             command = conn.recv()
             if command == "stats":
                 conn.send(server.stats.snapshot())
+            elif isinstance(command, tuple) and command[0] == "change":
+                conn.send(change_issues(server, *command[1:]))
             elif command == "stop":
                 break
     except EOFError:
         pass
     finally:
         server.stop()
+
+
+def change_issues(server: Any, share: float, seed: int) -> dict[str, int]:
+    """Change ``share`` of the issues that have attachments, as people do between two scans
+    (each change sets the issue's ``updated``, as Jira does): a quarter get a copy of another
+    issue's file (a new duplicate: its bytes must be read), a quarter lose an attachment, a
+    quarter change status, a quarter move to another project; one in a hundred is deleted."""
+    import random
+
+    from aa_tui.demo import catalog as cat
+
+    data = server.data
+    rng = random.Random(seed)
+    with_files = [i for i in range(data.issue_count) if data.att_start[i + 1] > data.att_start[i]]
+    chosen = rng.sample(with_files, max(1, round(share * len(with_files))))
+    done = {"uploads": 0, "deleted_files": 0, "status": 0, "moved": 0, "deleted_issues": 0}
+    for n, i in enumerate(chosen):
+        if n % 100 == 99:
+            server.delete_issue(i)
+            done["deleted_issues"] += 1
+        elif n % 4 == 0:
+            other = rng.choice(with_files)
+            j = data.att_start[other]
+            if server.file_size(j) <= 0 or data.download_status(j) != 200:
+                j = next(k for k in range(data.attachment_count) if server.file_size(k) > 0)
+            content = b"".join(server.iter_file(j, 0, server.file_size(j)))
+            server.changes.add_upload(i, f"copy-{j}.bin", "application/octet-stream", content)
+            server.touch(i)
+            done["uploads"] += 1
+        elif n % 4 == 1:
+            server.delete_attachment(data.att_start[i])
+            done["deleted_files"] += 1
+        elif n % 4 == 2:
+            server.set_status(i, (data.issue_status[i] + 1) % len(cat.STATUSES))
+            done["status"] += 1
+        else:
+            server.move_issue(i, (data.issue_project[i] + 1) % len(cat.PROJECTS))
+            done["moved"] += 1
+    done["issues"] = len(chosen)
+    return done
 
 
 def _sizes(data: Any) -> dict[str, int]:
@@ -100,6 +142,11 @@ class Site:
 
     def stats(self) -> dict:
         self.conn.send("stats")
+        return self.conn.recv()
+
+    def change(self, share: float, seed: int = 1) -> dict[str, int]:
+        """Change ``share`` of the site's issues with attachments (see ``change_issues``)."""
+        self.conn.send(("change", share, seed))
         return self.conn.recv()
 
     def stop(self) -> None:

@@ -5,6 +5,8 @@ Update with ``pytest tests/test_tui_snapshots.py --snapshot-update`` and look at
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from helpers.tui import make_app, shoot
 from keyring.backends import fail
 
@@ -136,6 +138,23 @@ def test_live_scan(snap_compare, app, scanned):
         Profile(scanned.site, scanned.email), "token", request, runner=_waiting_runner
     )
     assert shoot(snap_compare, app, push(screen), feed_live)
+
+
+def test_live_rescan(snap_compare, app, scanned):
+    """A rescan says which scan it starts from and, once the listing is done, what it reused."""
+    request = ScanRequest(site=scanned.site, email=scanned.email, scope=Scope())
+    screen = lambda: LiveScanScreen(  # noqa: E731
+        Profile(scanned.site, scanned.email), "token", request, runner=_waiting_runner
+    )
+
+    async def feed(pilot) -> None:
+        for event in LIVE_EVENTS:
+            pilot.app.screen.show(
+                replace(event, rescan_of=scanned.exact_id, rescan="re-read 12 issues, reused 388")
+            )
+        await pilot.pause()
+
+    assert shoot(snap_compare, app, push(screen), feed)
 
 
 def test_live_scan_cancel_question(snap_compare, app, scanned):

@@ -45,6 +45,9 @@ class ScanProgress:
     #: while reading files: reads that ended, of at most this many (every stage)
     reads_done: int = 0
     reads_total: int = 0
+    #: a rescan: the scan it starts from; then what it re-read and reused, once counted
+    rescan_of: str = ""
+    rescan: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.phase, Phase):

@@ -125,6 +125,31 @@ class Cleaned:
 
 
 @dataclass
+class RescanNote:
+    """What a rescan reused from the complete scan it started from (``base``)."""
+
+    base: str
+    reread_issues: int = 0
+    reused_issues: int = 0
+    read_files: int = 0
+    reused_hashes: int = 0
+
+    @classmethod
+    def from_dict(cls, data: Any) -> RescanNote | None:
+        if not isinstance(data, dict) or not data.get("base"):
+            return None
+        counts = {f.name: int(data.get(f.name) or 0) for f in fields(cls) if f.name != "base"}
+        return cls(base=str(data["base"]), **counts)
+
+    def line(self, files: bool = True) -> str:
+        """What it re-read and reused; ``files=False``: the issues alone (before the reads)."""
+        issues = f"re-read {self.reread_issues:,} issues, reused {self.reused_issues:,}"
+        if not files:
+            return issues
+        return f"{issues}; read {self.read_files:,} files, reused {self.reused_hashes:,} hashes"
+
+
+@dataclass
 class ScanSummary:
     """Totals, breakdown tables, quick wins (report-format groups), warnings, unreadable."""
 
@@ -156,6 +181,11 @@ class ScanSummary:
 
     def table(self, name: str) -> list[StatRow]:
         return self.tables.get(name, [])
+
+    @property
+    def rescan(self) -> RescanNote | None:
+        """A rescan's note (what it reused, from which scan); ``None`` for a full scan."""
+        return RescanNote.from_dict(self.raw.get("rescan"))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ScanSummary:

@@ -42,6 +42,7 @@ from aa_tui.scan.request import ScanOutcome, ScanRequest
 from aa_tui.scan.rescan import (
     Base,
     Reuse,
+    after_listing,
     changed_since,
     save_basis,
     start_from_base,
@@ -151,11 +152,8 @@ class ScanEngine:
             self._reuse = Reuse(self._base.scan_id) if self._base else None
             log_to = SerialJournal(journal)  # the listing and the early head reads append
             exact = request.verify is VerifyMode.EXACT
-            hasher = (
-                make_hasher(self.client, request.workers, checkpoint.book, log_to, self._emit)
-                if exact
-                else None
-            )
+            book, workers = checkpoint.book, request.workers
+            hasher = make_hasher(self.client, workers, book, log_to, self._emit) if exact else None
             self._hasher = hasher
             records, issues = self._collect(log_to, checkpoint, hasher)
             groups = hasher.find_groups(records) if hasher else metadata_groups(records)
@@ -271,10 +269,8 @@ class ScanEngine:
         notes: list[str] = list(checkpoint.notes)
         self._listed, self._unread = ids, set(checkpoint.unread)
         base, reuse = self._base, self._reuse
-        changed = (
-            changed_since(self.client, self.jql, base, checkpoint, journal, notes, self.clock())
-            if base
-            else set()
+        changed = changed_since(
+            self.client, self.jql, base, checkpoint, journal, notes, self.clock()
         )
         total_size = sum(r.size for r in records.values())
         texts: dict[str, str] = {}  # one object per repeated text
@@ -310,6 +306,7 @@ class ScanEngine:
             issues=len(done),
             files=len(records),
             total_size=total_size,
+            rescan_of=base.scan_id if base else "",
         )
 
         def id_pages() -> Iterable[list[str]]:
@@ -413,6 +410,8 @@ class ScanEngine:
             finally:
                 if early:
                     early.close()
+        if base is not None and reuse is not None:  # said before the files are read
+            self._emit(force=True, rescan=after_listing(base, reuse, len(done)))
         self.warnings.extend(listing_warnings(notes, skipped, not_visible, self.warnings))
         return list(records.values()), len(done)
 
@@ -473,5 +472,6 @@ class ScanEngine:
         if reuse is not None:
             info.totals["rescan"] = reuse.to_dict()
         self.store.save_scan(info)
-        self._emit(force=True, groups=len(groups), wasted=totals.duplicate_size)
+        line = reuse.line() if reuse is not None else ""
+        self._emit(force=True, groups=len(groups), wasted=totals.duplicate_size, rescan=line)
         return ScanOutcome(info, summary, groups, warnings=list(self.warnings), rescan=reuse)

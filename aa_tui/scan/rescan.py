@@ -13,18 +13,24 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from aa_tui.jira.protocol import JiraSite
+from aa_tui.memory import gc_paused
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.records import AttachmentRecord
 from aa_tui.model.scans import ScanInfo
+from aa_tui.model.summary import RescanNote
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
+from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.staged import STAGES, HashBook
 from aa_tui.store.basis import read_basis, write_basis
 from aa_tui.store.journal import Journal
 from aa_tui.store.store import Store
+from aa_tui.store.table_reader import UnexpectedLayout
 
 #: minutes added to the time since the earlier scan started: the search index's lag, clocks
 MARGIN_MINUTES = 60
@@ -53,12 +59,26 @@ def load_base(store: Store, info: ScanInfo) -> Base | None:
     basis = read_basis(folder)
     if basis is None or not store.has_results(info.id):
         return None
-    by_issue: dict[str, list[AttachmentRecord]] = defaultdict(list)
-    for row in store.load_attachments(info.id):
-        record = AttachmentRecord.from_dict(row)
-        by_issue[record.issue_id].append(record)
+    try:
+        by_issue = _records_by_issue(store.iter_attachments(info.id))
+    except (UnexpectedLayout, ValueError):  # a layout the one-at-a-time reader does not know
+        by_issue = _records_by_issue(store.load_attachments(info.id))
     book = HashBook(**{s: dict(basis.hashes.get(s) or {}) for s in STAGES})
-    return Base(info.id, info.started_at, set(basis.issues), dict(by_issue), book)
+    return Base(info.id, info.started_at, set(basis.issues), by_issue, book)
+
+
+def _records_by_issue(rows: Iterable[dict[str, Any]]) -> dict[str, list[AttachmentRecord]]:
+    """The base's records by issue id, built a row at a time (a 200,000-issue scan's rows
+    parsed at once peaked at 322 MiB, one at a time 139 MiB), their repeated texts shared as a
+    scan's own records' are."""
+    by_issue: dict[str, list[AttachmentRecord]] = defaultdict(list)
+    texts: dict[str, str] = {}
+    with gc_paused():  # ~100,000s of new objects: collections would walk them all
+        for row in rows:
+            record = AttachmentRecord.from_dict(row)
+            share_texts(record, texts)
+            by_issue[record.issue_id].append(record)
+    return dict(by_issue)
 
 
 def find_base(store: Store, site: str, info: ScanInfo) -> Base | None:
@@ -116,11 +136,19 @@ class Reuse:
     def to_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
 
-    def line(self) -> str:
-        return (
-            f"re-read {self.reread_issues:,} issues, reused {self.reused_issues:,}; "
-            f"read {self.read_files:,} files, reused {self.reused_hashes:,} hashes"
-        )
+    def line(self, files: bool = True) -> str:
+        """What it re-read and reused; ``files=False``: the issues alone (before the reads)."""
+        return RescanNote(**self.__dict__).line(files)
+
+
+def after_listing(base: Base, reuse: Reuse, done: int) -> str:
+    """Count what the listing re-read and reused, and let go of the base's records and ids
+    (the scan holds the records it kept; only the hashes are needed from here): the line the
+    progress shows until the files are counted."""
+    reuse.reread_issues = done - reuse.reused_issues
+    base.by_issue.clear()
+    base.issues.clear()
+    return reuse.line(files=False)
 
 
 def merge_hashes(book: HashBook, base: Base) -> None:
@@ -165,14 +193,16 @@ def start_from_base(
 def changed_since(
     client: JiraSite,
     jql: str,
-    base: Base,
+    base: Base | None,
     checkpoint: Checkpoint,
     journal: SerialJournal,
     notes: list[str],
     now: datetime,
 ) -> set[str]:
     """The ids of the scope's issues updated since ``base`` started (listed once a scan: a
-    resumed rescan reads them from its journal)."""
+    resumed rescan reads them from its journal); none without a base."""
+    if base is None:
+        return set()
     if checkpoint.changed is None:
         narrowed = changed_jql(jql, window_minutes(base.started_at, now))
         changed = [i for page in client.iter_issue_id_pages(narrowed, notes) for i in page]

@@ -231,6 +231,13 @@ class Workspace:
         """The newest unfinished scan of this site, scope, method (and account)."""
         return self._store.find_resumable(site, scope, VerifyMode(verify), email=email)
 
+    def rescan_base(
+        self, site: str, scope: Scope, verify: VerifyMode | str, email: str | None = None
+    ) -> ScanInfo | None:
+        """The complete scan a new scan of this site, scope, method (and account) starts from
+        (it then reads only what changed); ``None``: it reads everything."""
+        return self._store.last_complete(site, scope, VerifyMode(verify), email=email)
+
     def scan(
         self,
         request: ScanRequest,

@@ -20,7 +20,7 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +47,7 @@ __all__ = ["Store", "StoreError"]
 from aa_tui.store.journal import Journal, JournalBusyError, read_journal
 from aa_tui.store.results import ScanResults
 from aa_tui.store.scan_files import GROUP_ROWS_FORMAT, RowCollector, write_table_atomic
+from aa_tui.store.table_reader import iter_table
 
 if TYPE_CHECKING:
     from aa_tui.store.tables import IndexTable
@@ -306,6 +307,15 @@ class Store:
 
     def load_attachments(self, scan_id: str) -> list[dict[str, Any]]:
         return self._load_table(scan_id, "attachments")
+
+    def iter_attachments(self, scan_id: str) -> Iterator[dict[str, Any]]:
+        """A finished scan's attachment rows parsed one at a time (a rescan's base: never every
+        row's dict at once). ``UnexpectedLayout`` or ``ValueError``, even part-way: read
+        :meth:`load_attachments` instead."""
+        path = self.scan_dir(scan_id) / "attachments.json"
+        if not path.exists():
+            raise StoreError(f"Scan {scan_id} has no saved attachments ({path} is missing).")
+        return iter_table(path)
 
     def load_group_rows(self, scan_id: str) -> GroupTable | None:
         """One row per duplicate group (:data:`GROUP_ROW_FIELDS`), in groups.json's order, with

@@ -17,6 +17,7 @@ from aa_tui.model.events import ScanProgress
 from aa_tui.model.scans import Profile
 from aa_tui.service.errors import Cancelled, Face, UsageError, describe
 from aa_tui.service.scanning import ScanOutcome, ScanRequest, ScanRun, same_run_can_fix
+from aa_tui.tui import format as fmt
 from aa_tui.tui.keymap import key_label
 from aa_tui.tui.messages import ScanFinished, ScanProgressed, ScanStopped
 from aa_tui.tui.safe import plain
@@ -44,6 +45,7 @@ class LiveScanScreen(AppScreen):
     ]
     DEFAULT_CSS = """
     LiveScanScreen #title { padding: 0 1; text-style: bold; }
+    LiveScanScreen #rescan { padding: 0 1; height: auto; color: $text-muted; }
     LiveScanScreen #phase { padding: 1 1 0 1; }
     LiveScanScreen ProgressBar { padding: 0 1; }
     LiveScanScreen ProgressBar Bar { width: 1fr; }
@@ -72,6 +74,7 @@ class LiveScanScreen(AppScreen):
         self._shown: ScanProgress | None = None
         self.finished_id = ""  # the scan's id once it finished
         self.can_retry = True  # False: what stopped it would stop its resume (same token) too
+        self._rescan_of: tuple[str, str] = ("", "")  # the base scan's id and how it is named
 
     @property
     def running(self) -> bool:
@@ -83,6 +86,7 @@ class LiveScanScreen(AppScreen):
         label = self.app.site_label(self.request.site)
         yield AppHeader()
         yield Static(plain(f"Scanning {label} · {scope} · {verify}"), id="title", markup=False)
+        yield Static(id="rescan", markup=False)
         yield Static("Connecting…", id="phase", markup=False)
         yield ProgressBar(total=None, show_eta=False, id="progress")
         yield ScanStats(id="stats")
@@ -90,6 +94,7 @@ class LiveScanScreen(AppScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#rescan").display = False  # until the scan says it is a rescan
         self.set_interval(REFRESH_S, self._refresh)
         self.start()
 
@@ -158,6 +163,7 @@ class LiveScanScreen(AppScreen):
     def show(self, progress: ScanProgress) -> None:
         """Display one progress snapshot (also used by tests and screenshots)."""
         self.query_one(ScanStats).update_progress(progress)
+        self._show_rescan(progress)
         phase = self.query_one("#phase", Static)
         phase.update(plain(self.query_one(ScanStats).phase_line))
         bar = self.query_one(ProgressBar)
@@ -165,6 +171,19 @@ class LiveScanScreen(AppScreen):
             bar.update(total=None)
         else:  # one bar for the whole scan, not one per phase
             bar.update(total=1000, progress=round(1000 * overall_fraction(progress)))
+
+    def _show_rescan(self, progress: ScanProgress) -> None:
+        """A rescan says which scan it starts from, then what it re-read and reused."""
+        line = self.query_one("#rescan", Static)
+        line.display = bool(progress.rescan_of)
+        if not progress.rescan_of:
+            return
+        if self._rescan_of[0] != progress.rescan_of:
+            base = self.workspace.get_scan(progress.rescan_of)
+            when = fmt.date(base.started_at) if base is not None else progress.rescan_of
+            self._rescan_of = (progress.rescan_of, when)
+        done = progress.rescan or "reads only the issues changed since"
+        line.update(plain(f"Rescan of the scan of {self._rescan_of[1]}: {done}."))
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         self.state = "done"

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import (
     Button,
+    Checkbox,
     Footer,
     Label,
     RadioButton,
@@ -55,6 +56,7 @@ class NewScanScreen(AppScreen):
     NewScanScreen RadioSet { width: 100%; }
     NewScanScreen #projects { height: 1fr; min-height: 4; }
     NewScanScreen #projects-note, NewScanScreen #verify-note { color: $text-muted; height: auto; }
+    NewScanScreen #full-note { color: $text-muted; height: auto; }
     NewScanScreen #resume-note { padding: 0 1; height: auto; color: $warning; }
     NewScanScreen #problem { padding: 0 1; height: auto; color: $error; }
     NewScanScreen #buttons { height: 3; padding: 0 1; }
@@ -67,6 +69,8 @@ class NewScanScreen(AppScreen):
         self.start_at_once = start_at_once  # the demo: scan the whole site without asking
         self.token: str | None = None
         self.resumable: ScanInfo | None = None
+        #: the complete scan a new scan of the chosen scope starts from (a rescan), if any
+        self.rescan_base: ScanInfo | None = None
 
     def compose(self) -> ComposeResult:
         label = self.app.site_label(self.profile.site)
@@ -88,6 +92,8 @@ class NewScanScreen(AppScreen):
                     yield RadioButton("Exact: compare the bytes", value=True, id="verify-exact")
                     yield RadioButton("Metadata: same name and size", id="verify-metadata")
                 yield Static(id="verify-note")
+                yield Checkbox("Read everything again", id="full")
+                yield Static(id="full-note")
         yield Static(id="resume-note", markup=False)
         yield Static(id="problem", markup=False)
         with Horizontal(id="buttons"):
@@ -198,6 +204,7 @@ class NewScanScreen(AppScreen):
             found = self.workspace.find_resumable(
                 self.profile.site, scope, self.verify, email=self.profile.email
             )
+        self._check_rescan(scope)
         self.resumable = found
         note = self.query_one("#resume-note", Static)
         if found is None:
@@ -210,6 +217,40 @@ class NewScanScreen(AppScreen):
             )
         self.query_one("#resume", Button).display = found is not None
         self.refresh_bindings()
+
+    def _check_rescan(self, scope: Scope | None) -> None:
+        """Whether a new scan of ``scope`` is a rescan (a complete earlier scan of it is kept):
+        then "Read everything again" can be ticked; else it is off and says why."""
+        base = None
+        if scope is not None:
+            base = self.workspace.rescan_base(
+                self.profile.site, scope, self.verify, email=self.profile.email
+            )
+        self.rescan_base = base
+        full = self.query_one("#full", Checkbox)
+        full.disabled = base is None
+        if base is None:
+            full.value = False
+        self._full_changed()
+
+    @on(Checkbox.Changed, "#full")
+    def _full_changed(self) -> None:
+        base = self.rescan_base
+        if base is None:
+            note = "No complete earlier scan of this scope: this scan reads everything."
+        elif self.read_everything:
+            note = "Reads every issue and file again, as a first scan does."
+        else:
+            note = (
+                f"A rescan: starts from the complete scan of {fmt.date(base.started_at)} and "
+                "reads only the issues changed since."
+            )
+        self.query_one("#full-note", Static).update(note)
+
+    @property
+    def read_everything(self) -> bool:
+        """A new scan reads everything: asked to, or nothing to start from."""
+        return self.rescan_base is None or self.query_one("#full", Checkbox).value
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
@@ -268,12 +309,19 @@ class NewScanScreen(AppScreen):
             resume=resume,
             # the scan named above, not whichever unfinished one is newest when it starts
             resume_id=self.resumable.id if resume and self.resumable else "",
+            full=self.query_one("#full", Checkbox).value,
         )
         self.app.push_screen(LiveScanScreen(self.profile, self.token, request))
 
     def action_start(self) -> None:
-        """Start; a whole-site exact scan of a big site says what it reads first."""
-        if self.token and self.scope_kind == "site" and self.verify is VerifyMode.EXACT:
+        """Start; a whole-site exact scan of a big site that reads everything (not a rescan)
+        says what it reads first."""
+        if (
+            self.token
+            and self.scope_kind == "site"
+            and self.verify is VerifyMode.EXACT
+            and self.read_everything
+        ):
             self._problem("")
             self.query_one("#resume-note", Static).update("Asking Jira how big the site is…")
             self._count_cost(self.token)

@@ -158,11 +158,17 @@ class ResultsScreen(MarkingMixin, AppScreen):
 
     def _show_summary(self, summary: ScanSummary) -> None:
         self.summary_shown = summary
-        self.query_one(Overview).show_summary(summary)
+        self.query_one(Overview).show_summary(summary, self._rescan_of(summary))
         for tab in TABLE_FACETS:
             self.query_one(f"#pane-{tab}", BreakdownPane).show_rows(summary.table(tab))
         wins = summary.quick_wins
         self.query_one("#wins", GroupList).set_view(wins, list(range(len(wins))), keep=True)
+
+    def _rescan_of(self, summary: ScanSummary) -> str:
+        """How the scan a rescan started from is named: its date, or its id once deleted."""
+        note = summary.rescan
+        base = self.workspace.get_scan(note.base) if note is not None else None
+        return fmt.date(base.started_at) if base is not None else ""
 
     def _title(self) -> None:
         info = self.info

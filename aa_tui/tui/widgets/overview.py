@@ -130,9 +130,19 @@ class Overview(Static):
 
     shown: Group | None = None
 
-    def show_summary(self, summary: ScanSummary) -> None:
+    def show_summary(self, summary: ScanSummary, rescan_of: str = "") -> None:
+        """Draw ``summary``; ``rescan_of`` names the scan a rescan started from."""
         likely = summary.scan.likely
         parts: list[Any] = []
+        note = summary.rescan
+        if note is not None:
+            parts.append(
+                plain(
+                    f"Rescan of the scan of {rescan_of or note.base}: {note.line()}.\n",
+                    "dim",
+                    lines=True,
+                )
+            )
         if summary.cleaned is not None:
             parts.append(
                 Text(

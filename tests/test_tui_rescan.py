@@ -1,0 +1,175 @@
+"""Rescans in the app (issue 17): the New scan form's "Read everything again", the live scan's
+line saying what a rescan reused, and the overview naming the scan it started from. Keys are
+pressed on the real app, against the demo site over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+from helpers.scanning import run_scan
+from helpers.tui import SIZE, make_app, saved_site, until, wait_for_workers
+from rich.console import Console
+from textual.widgets import Checkbox
+
+from aa_tui.model.enums import Phase
+from aa_tui.model.events import ScanProgress
+from aa_tui.model.records import Scope
+from aa_tui.model.scans import Profile
+from aa_tui.scan.engine import ScanRequest
+from aa_tui.tui.screens.live_scan import LiveScanScreen
+from aa_tui.tui.screens.new_scan import NewScanScreen
+from aa_tui.tui.screens.results import ResultsScreen
+from aa_tui.tui.widgets.overview import Overview
+
+
+def details_fetched(server) -> int:
+    return sum(n for k, n in server.stats.snapshot()["requests"].items() if "bulkfetch" in k)
+
+
+def overview_text(app) -> str:
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(app.screen.query_one(Overview).shown)
+    return console.export_text()
+
+
+def test_a_second_scan_from_the_form_is_a_rescan_and_read_everything_again_reads_all(
+    demo_server, memory_keyring, tmp_path, monkeypatch
+):
+    data = saved_site(demo_server, tmp_path, memory_keyring)
+    app = make_app(data, backend=memory_keyring, sites=[demo_server.base_url])
+    drawn: list[str] = []  # what the live scan's rescan line said, each time it was drawn
+    original = LiveScanScreen._show_rescan
+
+    def recording(screen, progress):
+        original(screen, progress)
+        line = screen.query_one("#rescan")
+        if line.display:
+            drawn.append(str(line.render()))
+
+    monkeypatch.setattr(LiveScanScreen, "_show_rescan", recording)
+
+    async def scan_from_form(pilot, *keys: str) -> tuple[bool, str, bool, str]:
+        """On the form: the note and the checkbox as drawn; then ``keys``, and a scan to its
+        results; returns whether the box was ticked, the form's note, whether the box could be ticked, the overview."""
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NewScanScreen))
+        form = app.screen
+        await pilot.pause()
+        note = str(form.query_one("#full-note").render())
+        enabled = not form.query_one("#full", Checkbox).disabled
+        await pilot.press(*keys)
+        ticked = form.query_one("#full", Checkbox).value
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await wait_for_workers(pilot)
+        overview = overview_text(app)
+        await pilot.press("escape")  # back to the form, then to Sites
+        await until(pilot, lambda: app.screen is form)
+        await pilot.press("escape")
+        await pilot.pause()
+        return ticked, note, enabled, overview
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            first = await scan_from_form(pilot)
+            first_details = before = details_fetched(demo_server)
+            site = demo_server.data
+            i = next(
+                i for i in range(site.issue_count) if site.att_start[i + 1] > site.att_start[i]
+            )
+            demo_server.set_status(i, (site.issue_status[i] + 1) % 3)
+            second = await scan_from_form(pilot)
+            rescan_details = details_fetched(demo_server) - before
+            before = details_fetched(demo_server)
+            # the box is the next stop after the verify choice: tick it, then start
+            third = await scan_from_form(pilot, "tab", "tab", "space")
+            full_details = details_fetched(demo_server) - before
+            return first, second, third, (first_details, rescan_details, full_details)
+
+    first, second, third, (first_details, rescan_details, full_details) = asyncio.run(journey())
+    scans = sorted(app.workspace.list_scans(), key=lambda s: s.started_at)
+    assert len(scans) == 3
+    first_date = scans[0].started_at.replace("T", " ")[:16]
+
+    # no earlier scan: the box cannot be ticked and says the scan reads everything
+    _, note, enabled, overview = first
+    assert not enabled and "reads everything" in note
+    assert "Rescan" not in overview
+    # then the form says the next scan is a rescan of that one, which reads one changed issue
+    _, note, enabled, overview = second
+    assert enabled and "A rescan" in note and first_date in note
+    assert rescan_details == 1
+    assert f"Rescan of the scan of {first_date}: re-read 1 issues, reused " in overview
+    said = next(row.strip() for row in overview.splitlines() if "Rescan" in row)
+    assert said.endswith(" hashes.") and "files, reused" in said  # one line, nothing after
+    # the live screen said so while it ran: which scan, then what it reused
+    assert any(f"Rescan of the scan of {first_date}: re-read 1 issues" in d for d in drawn)
+    assert any("hashes." in d for d in drawn)  # the whole line, once the files were counted
+    # ticked, the scan reads everything again and is no rescan
+    ticked, note, enabled, overview = third
+    assert enabled and ticked and "A rescan" in note
+    assert full_details == first_details > 1 and "Rescan" not in overview
+
+
+def test_the_live_screen_names_the_base_scan_then_what_the_rescan_reused(app, scanned, monkeypatch):
+    request = ScanRequest(site=scanned.site, email=scanned.email, scope=Scope())
+
+    def runner(listener, cancel):
+        cancel.wait(30)
+        from aa_tui.model.errors import Cancelled
+
+        raise Cancelled()
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            screen = LiveScanScreen(
+                Profile(scanned.site, scanned.email), "t", request, runner=runner
+            )
+            app.push_screen(screen)
+            await pilot.pause()
+            line = screen.query_one("#rescan")
+            seen = [line.display]
+            screen.show(ScanProgress(phase=Phase.ENUMERATING, rescan_of=scanned.exact_id))
+            seen += [line.display, str(line.render())]
+            screen.show(
+                ScanProgress(
+                    phase=Phase.FETCHING,
+                    rescan_of=scanned.exact_id,
+                    rescan="re-read 3 issues, reused 397",
+                )
+            )
+            seen.append(str(line.render()))
+            screen.request_cancel()
+            await wait_for_workers(pilot)
+            return seen
+
+    hidden, shown, starting, counted = asyncio.run(journey())
+    base = app.workspace.get_scan(scanned.exact_id)
+    when = base.started_at.replace("T", " ")[:16]
+    assert hidden is False and shown is True
+    assert starting == f"Rescan of the scan of {when}: reads only the issues changed since."
+    assert counted == f"Rescan of the scan of {when}: re-read 3 issues, reused 397."
+
+
+def test_the_engine_tells_the_listener_the_base_then_the_issues_then_the_whole_line(
+    demo_server, store
+):
+    """What the live screen draws comes from the engine's events: the base scan's id from the
+    listing on, what the listing reused before any file is read, the whole line at the end."""
+    first = run_scan(demo_server, store)
+    site = demo_server.data
+    i = next(i for i in range(site.issue_count) if site.att_start[i + 1] > site.att_start[i])
+    demo_server.set_status(i, (site.issue_status[i] + 1) % 3)
+    events: list[ScanProgress] = []
+    second = run_scan(demo_server, store, listener=events.append)
+    assert second.rescan is not None
+    issues_only = second.rescan.line(files=False)
+    assert issues_only.startswith("re-read 1 issues, reused ")
+    listing = [e for e in events if e.phase is Phase.ENUMERATING]
+    assert listing and all(e.rescan_of == first.info.id for e in listing)
+    reading = [e.rescan for e in events if e.phase in (Phase.HEADS, Phase.TAILS, Phase.HASHING)]
+    saving = [e.rescan for e in events if e.phase is Phase.SAVING]
+    assert saving[0] == issues_only and (not reading or set(reading) == {issues_only})
+    assert events[-1].phase is Phase.DONE and events[-1].rescan == second.rescan.line()
+    assert "hashes" in events[-1].rescan
