@@ -16,7 +16,7 @@ from aa_tui.model.enums import Phase
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile
-from aa_tui.scan.engine import ScanRequest
+from aa_tui.scan.request import ScanRequest
 from aa_tui.tui.screens.live_scan import LiveScanScreen
 from aa_tui.tui.screens.new_scan import NewScanScreen
 from aa_tui.tui.screens.results import ResultsScreen
