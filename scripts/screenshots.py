@@ -1,9 +1,12 @@
 """Regenerate ``screenshots/*.svg`` from the embedded demo site (120x36, headless).
 
     python scripts/screenshots.py [--out screenshots] [--issues 3000] [--seed 7]
+                                  [--only cloud|data-center]
 
 The demo site runs in this process with a little latency so the live scan is caught mid-way;
-scans go to a temporary data dir; the clock is frozen so ages and dates do not drift.
+scans go to a temporary data dir; the clock is frozen so ages and dates do not drift. The
+Data Center pictures come from the demo's Data Center mode, signed in with its personal access
+token: the overview of its scan, with what the files would take on Jira Cloud.
 """
 
 from __future__ import annotations
@@ -119,15 +122,22 @@ async def shoot(app: AATuiApp, out: Path) -> list[Path]:
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent.parent / "screenshots")
-    parser.add_argument("--issues", type=int, default=3000)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
+async def shoot_data_center(app: AATuiApp, out: Path) -> list[Path]:
+    """The overview of a Data Center scan (the app opens on New scan of the demo's site)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await until(pilot, lambda: any(p.index is not None for p in app.screen.query(GroupsPane)))
+        await settle(pilot)
+        return [Path(app.save_screenshot("data-center-overview.svg", str(out)))]
+
+
+def run_demo(args: argparse.Namespace, shots, *, data_center: bool) -> list[Path]:
+    """``shots`` run against a fresh demo site (Cloud, or its Data Center mode)."""
+    options = DemoOptions(latency_s=0.03, data_center=data_center)
     with tempfile.TemporaryDirectory(prefix="aa-tui-shots-") as scratch:
-        demo = DemoSite(issues=args.issues, seed=args.seed, options=DemoOptions(latency_s=0.03))
+        demo = DemoSite(issues=args.issues, seed=args.seed, options=options)
         with demo:
             config = AppConfig(cursor_blink=False, site_names={demo.profile.site: SITE_LABEL})
             workspace = Workspace.open(
@@ -135,8 +145,26 @@ def main(argv: list[str] | None = None) -> int:
             )
             profile = demo.sign_in(workspace)
             app = AATuiApp(workspace, config=config, start_profile=profile)
-            written = asyncio.run(shoot(app, args.out))
+            written: list[Path] = asyncio.run(shots(app, args.out))
             workspace.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent.parent / "screenshots")
+    parser.add_argument("--issues", type=int, default=3000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--only", choices=("cloud", "data-center"), help="shoot one demo site's pictures only"
+    )
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    if args.only != "data-center":
+        written += run_demo(args, shoot, data_center=False)
+    if args.only != "cloud":
+        written += run_demo(args, shoot_data_center, data_center=True)
     for path in written:
         print(path)
     return 0

@@ -27,7 +27,7 @@ def text_of(widget) -> str:
 
 def token_cells(screen) -> list[str]:
     table = screen.query_one("#profiles", VimDataTable)
-    return [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+    return [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
 
 
 def fill(screen, site: str, email: str, token: str = "") -> None:

@@ -63,6 +63,30 @@ def test_sites_without_keyring(snap_compare, tmp_path, monkeypatch):
     assert shoot(snap_compare, bare, fill)
 
 
+def _data_center_form(steps: int, site: str, user: str):
+    """The Add a site form on the Data Center choice ``steps`` right of Jira Cloud, filled in."""
+
+    async def fill(pilot) -> None:
+        await pilot.press("a")
+        pilot.app.screen.query_one("#site", TextInput).value = site
+        await pilot.press("tab", *["right"] * steps, "enter")
+        pilot.app.screen.query_one("#email", TextInput).value = user
+        pilot.app.screen.query_one("#token", TextInput).value = "secret-token"
+        await pilot.pause()
+
+    return fill
+
+
+def test_sites_form_personal_access_token(snap_compare, app):
+    assert shoot(snap_compare, app, _data_center_form(1, "https://jira.example.com/jira", ""))
+
+
+def test_sites_form_user_password(snap_compare, app):
+    assert shoot(
+        snap_compare, app, _data_center_form(2, "https://jira.example.com/jira", "ana.admin")
+    )
+
+
 # -- new scan and live scan ----------------------------------------------------------------------
 def test_new_scan(snap_compare, app, scanned):
     assert shoot(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aa_tui.jira.protocol import Identity
+from aa_tui.jira.protocol import Deployment, Identity, ServerInfo
 from aa_tui.jira.site import normalize_site_url
 
-__all__ = ["Identity", "normalize_site_url"]
+__all__ = ["Deployment", "Identity", "ServerInfo", "normalize_site_url"]

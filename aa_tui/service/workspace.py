@@ -19,7 +19,7 @@ from aa_tui.jira.auth import auth_for
 from aa_tui.jira.connect import connect
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.jql import build_scan_jql
-from aa_tui.jira.protocol import Identity, JiraSite
+from aa_tui.jira.protocol import Identity, JiraSite, ServerInfo
 from aa_tui.locations import data_dir as resolve_data_dir
 from aa_tui.logs import register_secret
 from aa_tui.model.enums import VerifyMode
@@ -191,6 +191,13 @@ class Workspace:
         """Who the token signs in as (the connection test)."""
         with self._client(site, email, token) as client:
             return client.myself()
+
+    def test_connection(self, site: str, email: str, token: str) -> tuple[Identity, ServerInfo]:
+        """The Sites form's test: what the site is (its ``serverInfo``, refused with a sentence
+        where the account's kind cannot serve it: Cloud against Data Center, or a version too
+        old) and who the token signs in as."""
+        with self._client(site, email, token) as client:
+            return client.myself(), client.server_info()
 
     def projects(self, site: str, email: str, token: str) -> list[dict[str, Any]]:
         """The projects the account can browse (``key``, ``name``)."""

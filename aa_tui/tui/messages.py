@@ -116,6 +116,7 @@ class SignInTested(Message):
 
     identity: Identity | None
     problem: str
+    site: str = ""  # what the site is: "Jira Cloud", "Jira Data Center 9.12.4"
 
 
 @dataclass

@@ -18,6 +18,7 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
+from aa_tui.model.accounts import PAT_ACCOUNT, account_label
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
@@ -75,7 +76,9 @@ class NewScanScreen(AppScreen):
     def compose(self) -> ComposeResult:
         label = self.app.site_label(self.profile.site)
         yield AppHeader()
-        yield Static(plain(f"Scan {label} as {self.profile.email}"), id="target", markup=False)
+        account = self.profile.email
+        who = f"{'with' if account == PAT_ACCOUNT else 'as'} {account_label(account)}"
+        yield Static(plain(f"Scan {label} {who}"), id="target", markup=False)
         with Horizontal(id="columns"):
             with Vertical(id="scope-box", classes="box"):
                 yield Label("What to scan")

@@ -8,8 +8,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Footer, Label, RadioButton, RadioSet, Static
 
+from aa_tui.model.accounts import account_label
 from aa_tui.model.scans import Profile
 from aa_tui.service.errors import CredentialsError, JiraError, StoreError
 from aa_tui.service.sites import normalize_site_url
@@ -18,12 +19,11 @@ from aa_tui.tui.messages import KeyringProbed, SignInTested
 from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
+from aa_tui.tui.sign_in import CLOUD, KINDS, SignInKind, kind_of, site_kind, typed_account
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.tables import VimDataTable
 
-SITE_HINT = "https://acme.atlassian.net  or  https://api.atlassian.com/ex/jira/<cloudId>"
-TOKEN_HINT = "create one at id.atlassian.com › Security › API tokens"
 #: keys that act on the selected row: inside the form they would fire from a button and
 #: replace what was typed, so they work from the list only
 LIST_ACTIONS = {"scan", "add", "edit", "delete", "test_selected"}
@@ -35,7 +35,7 @@ FIELDS = ("site", "email", "token")
 @dataclass(frozen=True)
 class FormValues:
     site: str
-    email: str
+    account: str  # as saved: an email, ``user:NAME`` or ``pat:`` (aa_tui.model.accounts)
     token: str
 
 
@@ -63,6 +63,7 @@ class SitesScreen(AppScreen):
     SitesScreen #form { border: round $primary; height: auto; margin: 0 1; padding: 0 1; }
     SitesScreen .row { height: 3; }
     SitesScreen .row Label { width: 12; padding: 1 0 0 0; }
+    SitesScreen #kind { layout: horizontal; width: 1fr; }
     SitesScreen .row TextInput { width: 1fr; }
     SitesScreen #buttons { height: 3; }
     SitesScreen #buttons Button { margin-right: 2; }
@@ -88,13 +89,18 @@ class SitesScreen(AppScreen):
         with Vertical(id="form"):
             with Horizontal(classes="row"):
                 yield Label("Site URL")
-                yield TextInput(placeholder=SITE_HINT, id="site")
+                yield TextInput(placeholder=CLOUD.site_hint, id="site")
             with Horizontal(classes="row"):
-                yield Label("Email")
-                yield TextInput(placeholder="you@example.com", id="email")
+                yield Label("Sign in")
+                with RadioSet(id="kind"):
+                    for kind in KINDS:
+                        yield RadioButton(kind.choice, value=kind is CLOUD, id=f"kind-{kind.name}")
+            with Horizontal(classes="row", id="account-row"):
+                yield Label(CLOUD.account_label, id="account-label")
+                yield TextInput(placeholder=CLOUD.account_hint, id="email")
             with Horizontal(classes="row"):
-                yield Label("API token")
-                yield TextInput(placeholder=TOKEN_HINT, password=True, id="token")
+                yield Label(CLOUD.secret_label, id="token-label")
+                yield TextInput(placeholder=CLOUD.secret_hint, password=True, id="token")
             with Horizontal(id="buttons"):
                 yield Button("Test connection", id="test", variant="primary")
                 yield Button("Save", id="save", variant="success")
@@ -104,7 +110,7 @@ class SitesScreen(AppScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#profiles", VimDataTable)
-        table.add_columns("Site", "Email", "Token", "Last scan")
+        table.add_columns("Site", "Kind", "Account", "Token", "Last scan")
         looking = self.query_one("#keyring", Static)
         looking.update("Looking for the OS keyring…")
         looking.set_class(True, "ok")
@@ -136,10 +142,30 @@ class SitesScreen(AppScreen):
 
     def _typed(self) -> bool:
         if self.editing is not None:
-            edited = (self.editing.site, self.editing.email, "")
+            edited = (self.editing.site, typed_account(self.editing.email), "")
         else:
             edited = ("", "", "")
-        return tuple(self.query_one(f"#{n}", TextInput).value for n in FIELDS) != edited
+        kind = kind_of(self.editing.email) if self.editing else CLOUD
+        typed = tuple(self.query_one(f"#{n}", TextInput).value for n in FIELDS)
+        return typed != edited or self.kind() is not kind
+
+    def kind(self) -> SignInKind:
+        """The way to sign in chosen on the form."""
+        return KINDS[max(self.query_one("#kind", RadioSet).pressed_index, 0)]
+
+    def _show_kind(self, kind: SignInKind) -> None:
+        """Name the form's fields for ``kind`` (a personal access token has no account field)."""
+        self.query_one("#kind-" + kind.name, RadioButton).value = True
+        self.query_one("#site", TextInput).placeholder = kind.site_hint
+        self.query_one("#account-row").display = bool(kind.account_label)
+        self.query_one("#account-label", Label).update(kind.account_label)
+        self.query_one("#email", TextInput).placeholder = kind.account_hint
+        self.query_one("#token-label", Label).update(kind.secret_label)
+        self.query_one("#token", TextInput).placeholder = self._token_hint(self.editing)
+
+    @on(RadioSet.Changed, "#kind")
+    def _kind_changed(self) -> None:
+        self._show_kind(self.kind())
 
     def _in_form(self) -> bool:
         focused = self.focused
@@ -171,7 +197,8 @@ class SitesScreen(AppScreen):
             token = self.workspace.token_source(profile, keyring_usable=self.keyring_usable)
             table.add_row(
                 self.app.site_label(profile.site),
-                profile.email,
+                kind_of(profile.email).short,
+                account_label(profile.email),
                 token,
                 fmt.date(last.get(profile.key, "")) or "never",
                 key=profile.key,
@@ -194,7 +221,8 @@ class SitesScreen(AppScreen):
             if profile.demo and self.workspace.in_memory(profile):
                 token = self.workspace.token_for(profile) or ""
                 lines.append(
-                    f"Demo site {self.app.site_label(profile.site)} ({profile.email}): its "
+                    f"Demo site {self.app.site_label(profile.site)} "
+                    f"({account_label(profile.email)}): its "
                     f"throwaway token, for the command line while this demo runs, is {token}"
                 )
         shown = self.query_one("#demo-token", Static)
@@ -204,12 +232,13 @@ class SitesScreen(AppScreen):
     def _set_form(self, profile: Profile | None) -> None:
         self.editing = profile
         form = self.query_one("#form")
-        form.border_title = plain(f"Edit {profile.email}") if profile else "Add a site"
+        form.border_title = (
+            plain(f"Edit {account_label(profile.email)}") if profile else "Add a site"
+        )
         self.query_one("#site", TextInput).value = profile.site if profile else ""
-        self.query_one("#email", TextInput).value = profile.email if profile else ""
-        token = self.query_one("#token", TextInput)
-        token.value = ""
-        token.placeholder = self._token_hint(profile)
+        self.query_one("#email", TextInput).value = typed_account(profile.email) if profile else ""
+        self.query_one("#token", TextInput).value = ""
+        self._show_kind(kind_of(profile.email) if profile else CLOUD)
         self._status("")
 
     def _token_hint(self, profile: Profile | None) -> str:
@@ -217,7 +246,10 @@ class SitesScreen(AppScreen):
             return "optional: JIRA_API_TOKEN is set and used for every site this session"
         if not self.keyring_usable:
             return "kept in memory for this session only (no OS keyring)"
-        return "leave empty to keep the saved token" if profile else TOKEN_HINT
+        kind = self.kind()
+        if profile is not None and kind_of(profile.email) is kind:
+            return f"leave empty to keep the saved {kind.secret_noun}"
+        return kind.secret_hint
 
     def _status(self, text: str, good: bool | None = None) -> None:
         status = self.query_one("#status", Static)
@@ -233,29 +265,32 @@ class SitesScreen(AppScreen):
 
     def _form(self) -> FormValues | None:
         """The form's values with a normalised site URL, or None after saying what is wrong."""
+        kind = self.kind()
         raw_site = self.query_one("#site", TextInput).value
-        email = self.query_one("#email", TextInput).value.strip()
+        typed = self.query_one("#email", TextInput).value.strip() if kind.account_label else ""
         token = self.query_one("#token", TextInput).value.strip()
         try:
-            site = normalize_site_url(raw_site)
+            site = normalize_site_url(raw_site, keep_path=kind.keep_path)
         except JiraError as exc:
             self._status(str(exc), good=False)
             return None
-        if "@" not in email:
-            self._status("Enter the email of the Atlassian account the token belongs to.", False)
+        problem = kind.account_problem(typed)
+        if problem:
+            self._status(problem, False)
             return None
-        return FormValues(site, email, token)
+        return FormValues(site, kind.account(typed), token)
 
     def _token_for_form(self, values: FormValues) -> str | None:
         if values.token:
             return values.token
         try:
-            saved = self.workspace.token_for(Profile(values.site, values.email))
+            saved = self.workspace.token_for(Profile(values.site, values.account))
         except CredentialsError as exc:
             self._status(str(exc), good=False)
             return None
         if not saved:
-            self._status("Paste the API token first (nothing is saved for this site yet).", False)
+            noun = kind_of(values.account).secret_noun
+            self._status(f"Paste the {noun} first (nothing is saved for this site yet).", False)
         return saved
 
     def _where_saved(self, profile: Profile, typed: bool) -> str:
@@ -315,13 +350,16 @@ class SitesScreen(AppScreen):
             if self.editing == profile:
                 self._set_form(None)
             self.refresh_profiles()
-            self.notify(f"Deleted {profile.email} on {self.app.site_label(profile.site)}.")
+            self.notify(
+                f"Deleted {account_label(profile.email)} on {self.app.site_label(profile.site)}."
+            )
 
         source = self.workspace.token_source(profile, keyring_usable=self.keyring_usable)
         token = {"OS keyring": " and its token in the OS keyring"}.get(source, "")
         self.app.push_screen(
             ConfirmScreen(
-                f"Delete the site {self.app.site_label(profile.site)} ({profile.email})"
+                f"Delete the site {self.app.site_label(profile.site)} "
+                f"({account_label(profile.email)})"
                 f"{token}? Past scans stay in History.",
                 yes="Delete",
             ),
@@ -343,13 +381,13 @@ class SitesScreen(AppScreen):
         if not token:
             return
         self._status(f"Connecting to {self.app.site_label(values.site)}…")
-        self._test(values.site, values.email, token)
+        self._test(values.site, values.account, token)
 
     def action_save(self) -> None:
         values = self._form()
         if values is None:
             return
-        profile = Profile(values.site, values.email)
+        profile = Profile(values.site, values.account)
         if values.token and not self.keyring_usable and not self.workspace.in_memory(profile):
             self.workspace.remember_token(profile, values.token)  # no keyring: this session
         elif values.token:
@@ -363,7 +401,8 @@ class SitesScreen(AppScreen):
         ):
             where = "the OS keyring, nowhere else" if self.keyring_usable else (
                 "memory for this session only (no OS keyring)")  # fmt: skip
-            self._status(f"Paste the API token: it is kept in {where}.", False)
+            noun = kind_of(profile.email).secret_noun
+            self._status(f"Paste the {noun}: it is kept in {where}.", False)
             return
         renamed = self.editing if self.editing and self.editing.key != profile.key else None
         if renamed:
@@ -388,7 +427,7 @@ class SitesScreen(AppScreen):
         self.refresh_profiles()
         self._set_form(None)
         self._status(
-            f"Saved {profile.email} on {self.app.site_label(profile.site)}; "
+            f"Saved {account_label(profile.email)} on {self.app.site_label(profile.site)}; "
             f"{self._where_saved(profile, bool(values.token))}.",
             good=True,
         )
@@ -413,17 +452,20 @@ class SitesScreen(AppScreen):
 
     # -- the connection test --------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="test-connection")
-    def _test(self, site: str, email: str, token: str) -> None:
+    def _test(self, site: str, account: str, token: str) -> None:
         try:
-            who = self.workspace.sign_in(site, email, token)
+            who, info = self.workspace.test_connection(site, account, token)
         except (JiraError, CredentialsError) as exc:  # said on the form, not in a modal
             self.post_message(SignInTested(None, str(exc)))
             return
-        self.post_message(SignInTested(who, ""))
+        self.post_message(SignInTested(who, "", site_kind(info)))
 
     def on_sign_in_tested(self, message: SignInTested) -> None:
         who = message.identity
         if who is not None:
-            self._status(f"Connected: signed in as {who.display_name} ({who.email}).", good=True)
+            email = f" ({who.email})" if who.email else ""  # Data Center may not show it
+            self._status(
+                f"Connected: signed in as {who.display_name}{email} on {message.site}.", good=True
+            )
         else:
             self._status(message.problem, good=False)
