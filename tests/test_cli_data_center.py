@@ -73,3 +73,14 @@ def test_user_signs_in_with_basic_and_a_cleanup_archives_then_deletes(
     assert report.returncode == 0, report.stderr
     html = page.read_text()
     assert "Moving to Jira Cloud" in html and "Smallest Cloud plan" in html
+
+
+def test_an_email_on_a_data_center_site_says_how_it_signs_in(dc_site, tmp_path):
+    result = aa(
+        ["scan", "--site", dc_site.base_url, "--email", dc_site.email],
+        tmp_path / "data",
+        token=dc_site.token + "-wrong",
+    )
+    assert result.returncode == 2, result.stderr
+    assert "signs in with a personal access token (no email)" in result.stderr
+    assert "Traceback" not in result.stderr

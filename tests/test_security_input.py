@@ -89,7 +89,10 @@ def test_unreachable_host_is_said_at_once(tmp_path):
     [
         (DemoOptions(not_jira="html"), ["answered /rest/api/3/myself with an HTML page"]),
         (DemoOptions(not_jira="html404"), ["has no Jira Cloud REST API", "HTTP 404"]),
-        (DemoOptions(deployment="Server"), ["is Jira Server (Data Center/Server), not Jira Cloud"]),
+        (
+            DemoOptions(deployment="Server"),
+            ["is Jira Server (Data Center/Server), which signs in with a personal access token"],
+        ),
     ],
     ids=["html-page", "html-404", "data-center"],
 )

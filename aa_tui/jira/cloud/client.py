@@ -25,7 +25,7 @@ from aa_tui.jira.cloud.downloads import Downloads
 from aa_tui.jira.cloud.responses import check_auth
 from aa_tui.jira.cloud.search import id_pages
 from aa_tui.jira.document import Document
-from aa_tui.jira.errors import NotJiraError, QueryRejected, RequestRejected
+from aa_tui.jira.errors import AuthError, NotJiraError, QueryRejected, RequestRejected
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.protocol import (
     AttachmentMeta,
@@ -180,8 +180,12 @@ class CloudClient:
         """Validate the credentials: ``GET /rest/api/3/myself``."""
         try:
             data = self._json("GET", "/rest/api/3/myself")
+        except AuthError:
+            self._refuse_self_managed()  # a Data Center site: say how to sign in there
+            raise
         except RequestRejected as exc:
             if exc.status in (404, 405, 410):
+                self._refuse_self_managed()
                 raise NotJiraError(
                     f"{self.site} has no Jira Cloud REST API (GET /rest/api/3/myself answered "
                     f"HTTP {exc.status}): is this the address of a Jira Cloud site "
@@ -199,16 +203,28 @@ class CloudClient:
             email=str(data.get("emailAddress") or self.email),
         )
 
+    def _refuse_self_managed(self, data: Any = None) -> None:
+        """Raise the sentence for a Data Center or Server site (``data``: its serverInfo;
+        None: ask for it without credentials, as serverInfo answers anyone)."""
+        if data is None:
+            try:
+                answer = self._api.request("GET", "/rest/api/2/serverInfo", auth=None)
+                data = answer.json() if answer.status_code == 200 else {}
+            except (httpx.HTTPError, ValueError):
+                return
+        deployment = str(data.get("deploymentType") or "") if isinstance(data, dict) else ""
+        if deployment and deployment.lower() != "cloud":
+            raise NotJiraError(
+                f"{self.site} is Jira {deployment} (Data Center/Server), which signs in with a "
+                "personal access token (no email) or a user name and password, not with an "
+                "email and API token."
+            )
+
     def server_info(self) -> ServerInfo:
         data = self._json("GET", "/rest/api/3/serverInfo")
         if not isinstance(data, dict):
             raise NotJiraError(f"{self.site} did not answer serverInfo like Jira.")
-        deployment = str(data.get("deploymentType") or "")
-        if deployment and deployment.lower() != "cloud":
-            raise NotJiraError(
-                f"{self.site} is Jira {deployment} (Data Center/Server), not Jira Cloud: aa-tui "
-                "speaks the Cloud API only for now."
-            )
+        self._refuse_self_managed(data)
         return ServerInfo(
             base_url=str(data.get("baseUrl") or ""),
             deployment=Deployment.CLOUD,
