@@ -131,6 +131,22 @@ def test_the_refill_rate_is_learned_and_paces_a_draining_bucket(monkeypatch):
     assert gov._budget(BULK).min_interval == 0
 
 
+def test_a_data_center_bucket_says_its_fill_rate_and_paces_at_once():
+    """Data Center's limiter states its refill (FillRate tokens every Interval-Seconds): the
+    first answer of a half-empty bucket paces starts at that rate, nothing to measure."""
+    gov = RateGovernor()
+    headers = {
+        "x-ratelimit-limit": "100",
+        "x-ratelimit-remaining": "30",
+        "x-ratelimit-interval-seconds": "2",
+        "x-ratelimit-fillrate": "100",
+    }
+    gov.on_response(200, headers, CONTENT)
+    budget = gov._budget(CONTENT)
+    assert budget.refill == 50.0
+    assert 0.019 <= budget.min_interval <= 0.021
+
+
 # -- the burst while it lasts ------------------------------------------------------------------
 def bucket(remaining: int, ceiling: int = 40) -> dict[str, str]:
     return {"x-ratelimit-limit": str(ceiling), "x-ratelimit-remaining": str(remaining)}

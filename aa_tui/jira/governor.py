@@ -252,7 +252,11 @@ class RateGovernor:
             self._adapt(budget, near, plenty=False)
             return
         budget.ceiling = ceiling
-        self._measure_refill(budget, remaining, ceiling)
+        stated = _stated_refill(headers)
+        if stated:  # Data Center says its fill rate: no need to measure it
+            budget.refill = stated
+        else:
+            self._measure_refill(budget, remaining, ceiling)
         # The other requests in the air may not have been counted yet: take them off too.
         others = max(0, budget.in_flight - 1)
         budget.bucket = _Bucket(remaining - others, ceiling)
@@ -334,6 +338,14 @@ class RateGovernor:
         if retry_after is not None:
             return min(retry_after, self.policy.max_retry_after_s)
         return self.policy.backoff(attempt, self._rng)
+
+
+def _stated_refill(headers: Mapping[str, str]) -> float | None:
+    """Tokens a second the site says its bucket refills (Data Center's rate limiter:
+    ``X-RateLimit-FillRate`` tokens every ``X-RateLimit-Interval-Seconds``), else None."""
+    fill = _int(headers.get("x-ratelimit-fillrate"))
+    interval = _int(headers.get("x-ratelimit-interval-seconds"))
+    return fill / interval if fill and interval and fill > 0 and interval > 0 else None
 
 
 def _int(value: str | None) -> int | None:
