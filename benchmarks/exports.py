@@ -99,7 +99,9 @@ def commands(code: Path, site: c.Site, work: Path, name: str) -> tuple[list[Run]
         )
     ]
     scan_id = last_scan_id(code, data, site.token)
-    runs.append(run(code, work / f"{name}-plain", site.token, [*scan, "--quiet"], "scan --verify metadata"))
+    runs.append(
+        run(code, work / f"{name}-plain", site.token, [*scan, "--quiet"], "scan --verify metadata")
+    )
     runs.append(
         run(
             code,
@@ -126,7 +128,9 @@ def main() -> int:
     parser.add_argument("--issues", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--baseline", default=BASELINE, help="a git commit to compare with, or 'none'"
+        "--baseline",
+        default=BASELINE,
+        help="a git commit to compare with, a folder holding an aa_tui/ tree, or 'none'",
     )
     parser.add_argument("--keep", metavar="DIR", help="keep stores and outputs in DIR")
     args = parser.parse_args()
@@ -139,7 +143,9 @@ def main() -> int:
     results: dict[str, list[Run]] = {}
     try:
         codes = {"this": c.ROOT}
-        if args.baseline != "none":
+        if Path(args.baseline).is_dir():  # a copy of an aa-tui tree: its aa_tui/ is run
+            codes = {"baseline": Path(args.baseline), "this": c.ROOT}
+        elif args.baseline != "none":
             base = work_dir / "baseline-code"
             base.mkdir()
             archive = subprocess.run(
@@ -147,17 +153,23 @@ def main() -> int:
                 check=True, capture_output=True,
             )  # fmt: skip
             subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
-            codes = {f"baseline {args.baseline}": base, "this": c.ROOT}
+            codes = {"baseline": base, "this": c.ROOT}
         scan_id = ""
         for name, code in codes.items():
             results[name], scan_id = commands(code, site, work_dir, name.split()[0])
         if len(codes) == 2:
             # both codes write the same stored scan (this code's): the same bytes?
             data = work_dir / "this-store"
-            base_code = codes[f"baseline {args.baseline}"]
+            base_code = codes["baseline"]
             again = work_dir / "baseline-again"
             again.mkdir()
-            run(base_code, data, site.token, ["report", scan_id, "--json", str(again / "r.json")], "")
+            run(
+                base_code,
+                data,
+                site.token,
+                ["report", scan_id, "--json", str(again / "r.json")],
+                "",
+            )
             run(base_code, data, site.token, ["report", scan_id, "--csv", str(again / "csv")], "")
             ours = work_dir / "this-out"
             same_json = filecmp.cmp(again / "r.json", ours / "report.json", shallow=False)
