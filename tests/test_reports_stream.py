@@ -17,6 +17,7 @@ from helpers.cli import aa
 from helpers.scanning import run_scan
 
 from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.model.file_table import I_PROJECT
 from aa_tui.reports.csv_tables import LOCATION_COLUMNS, csv_safe
 from aa_tui.reports.json_file import write_json
 from aa_tui.reports.rows import Rows
@@ -24,7 +25,7 @@ from aa_tui.service.after_cleanup import summary_after
 from aa_tui.service.cleanup import NOTHING_REMOVED
 from aa_tui.service.insights import files_of, insights_of
 from aa_tui.service.workspace import Workspace
-from aa_tui.store import atomic, table_reader
+from aa_tui.store import atomic, file_rows, table_reader
 from aa_tui.store.scan_files import write_table_atomic
 from aa_tui.store.store import Store
 
@@ -198,3 +199,32 @@ def test_a_full_disk_leaves_the_old_files_and_no_half_written_one(stored, tmp_pa
     assert (out / "csv" / "locations.csv").read_bytes() == b"the old locations"
     left = [p.name for p in out.rglob("*")]
     assert not [name for name in left if name.endswith(".tmp")], left
+
+
+def test_the_file_table_reads_back_a_slice_at_a_time(stored, tmp_path, monkeypatch):
+    data, scan_id = stored
+    folder = Store(data).scan_dir(scan_id)
+    saved = (folder / "files.json").read_bytes()
+    whole = orjson.loads(saved)  # one JSON document, as before: one item a line
+    assert saved.count(b"\n") == len(whole["rows"]) + len(whole["issues"]) + 2
+    monkeypatch.setattr(file_rows, "_BLOCK", 64)  # many blocks, items cut anywhere
+    table = file_rows.read_file_rows(folder)
+    assert table is not None
+    assert (table.rows, table.issues, table.people, table.mimes) == (
+        whole["rows"],
+        whole["issues"],
+        whole["people"],
+        whole["mimes"],
+    )
+    # what many issues share is kept once
+    projects = {id(issue[I_PROJECT]) for issue in table.issues}
+    assert len(projects) == len({issue[I_PROJECT] for issue in table.issues}) < len(table.issues)
+    # a table an earlier aa-tui wrote on one line still reads
+    other = tmp_path / "old"
+    other.mkdir()
+    (other / "files.json").write_bytes(orjson.dumps(whole))
+    again = file_rows.read_file_rows(other)
+    assert again is not None and again.rows == whole["rows"]
+    # one cut short is rebuilt (None), never half read
+    (other / "files.json").write_bytes(saved[: len(saved) // 2])
+    assert file_rows.read_file_rows(other) is None
