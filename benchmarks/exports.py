@@ -128,6 +128,12 @@ def main() -> int:
     parser.add_argument("--issues", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--attachment-share",
+        type=float,
+        help="share of issues with attachments (the generator's default: 1/3; 0.5 gives "
+        "~810,000 files on 1,000,000 issues, the size of issue 17's figures)",
+    )
+    parser.add_argument(
         "--baseline",
         default=BASELINE,
         help="a git commit to compare with, a folder holding an aa_tui/ tree, or 'none'",
@@ -136,7 +142,10 @@ def main() -> int:
     args = parser.parse_args()
 
     print(f"exports benchmark on {c.machine()}, load {c.machine_load()} at the start")
-    site = c.start_site(seed=args.seed, issues=args.issues, generation=GENERATION)
+    generation = dict(GENERATION)
+    if args.attachment_share is not None:
+        generation["attachment_share"] = args.attachment_share
+    site = c.start_site(seed=args.seed, issues=args.issues, generation=generation)
     print(f"site: {site.truth['summary']}")
     work_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="aa-tui-bench-"))
     work_dir.mkdir(parents=True, exist_ok=True)
