@@ -17,7 +17,8 @@ from helpers.cli import aa
 from helpers.scanning import run_scan
 
 from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.model.file_table import I_PROJECT
+from aa_tui.model.file_table import I_PROJECT, FileTable
+from aa_tui.model.insights import FileRow
 from aa_tui.reports.csv_tables import LOCATION_COLUMNS, csv_safe
 from aa_tui.reports.json_file import write_json
 from aa_tui.reports.rows import Rows
@@ -228,3 +229,22 @@ def test_the_file_table_reads_back_a_slice_at_a_time(stored, tmp_path, monkeypat
     # one cut short is rebuilt (None), never half read
     (other / "files.json").write_bytes(saved[: len(saved) // 2])
     assert file_rows.read_file_rows(other) is None
+
+
+def test_the_file_table_is_written_without_a_buffer_per_row(tmp_path):
+    table = FileTable.of(
+        FileRow(str(n), f"P-{n}", "P", f"file-{n}.png", n, "image/png", "Ann", "a1", True,
+                "2024-01-15T20:46:02.000+0000", "Done", "Done", "2024-02-05T06:13:28.000+0000")
+        for n in range(20_000)
+    )  # fmt: skip
+    assert not table._issue_index  # sealed: the look-ups for adding are let go
+    tracemalloc.start()
+    try:
+        file_rows.write_file_rows(tmp_path, table)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # orjson keeps a 4 KB buffer per encoded row until joined: 20,000 at once would be 80 MB
+    assert peak < 4_000_000
+    again = file_rows.read_file_rows(tmp_path)
+    assert again is not None and again.rows == table.rows and again.issues == table.issues

@@ -19,7 +19,7 @@ from aa_tui.store.atomic import read_json_file, write_atomic
 
 FILE_ROWS = "files.json"
 FILE_ROWS_FORMAT = "aa-tui.file-table/1"
-_SLICE = 5000
+_LINE_SLICE = 200
 _BLOCK = 4 << 20  # bytes read at a time
 
 
@@ -29,8 +29,9 @@ _ROWS_OPEN = b'],"rows":[\n'
 
 def _lines(items: list[list[Any]]) -> Iterator[bytes]:
     """``items`` one a line (JSON strings hold no raw newline), a slice of lines a chunk."""
-    for start in range(0, len(items), _SLICE):
-        part = items[start : start + _SLICE]
+    # Each orjson result keeps its whole 4 KB output buffer until joined: short slices.
+    for start in range(0, len(items), _LINE_SLICE):
+        part = items[start : start + _LINE_SLICE]
         yield (b",\n" if start else b"") + b",\n".join(orjson.dumps(item) for item in part)
 
 
