@@ -7,6 +7,7 @@ import csv
 import errno
 import io
 import os
+import shutil
 import tracemalloc
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +28,7 @@ from aa_tui.service.cleanup import NOTHING_REMOVED
 from aa_tui.service.insights import files_of, insights_of
 from aa_tui.service.workspace import Workspace
 from aa_tui.store import atomic, file_rows, table_reader
+from aa_tui.store.errors import StoreError
 from aa_tui.store.scan_files import write_table_atomic
 from aa_tui.store.store import Store
 
@@ -248,3 +250,22 @@ def test_the_file_table_is_written_without_a_buffer_per_row(tmp_path):
     assert peak < 4_000_000
     again = file_rows.read_file_rows(tmp_path)
     assert again is not None and again.rows == table.rows and again.issues == table.issues
+
+
+def test_a_damaged_groups_file_stops_the_export_in_one_sentence(stored, tmp_path):
+    data, scan_id = stored
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    groups = Store(copy).scan_dir(scan_id) / "groups.json"
+    raw = groups.read_bytes()
+    groups.write_bytes(raw[: len(raw) * 2 // 3])  # cut short: the first groups read, not the rest
+    workspace = Workspace.open(copy)
+    try:
+        with pytest.raises(StoreError, match="is damaged"):
+            workspace.export(scan_id, json_path=tmp_path / "r.json")
+    finally:
+        workspace.close()
+    assert not (tmp_path / "r.json").exists()
+    done = aa(["report", scan_id, "--json", str(tmp_path / "r.json")], copy)
+    assert done.returncode != 0 and "is damaged" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "r.json").exists()

@@ -132,9 +132,10 @@ class ScanResults:
         yield first
         try:
             yield from documents
-        except ValueError as exc:
+        except ValueError:
             raise StoreError(
-                f"The store file {path} is damaged ({exc}); run the scan again."
+                f"The store file {path} is damaged (cut short, or not what aa-tui wrote); run "
+                "the scan again."
             ) from None
 
     def attachments(self) -> list[dict[str, Any]]:
