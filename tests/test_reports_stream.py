@@ -269,3 +269,23 @@ def test_a_damaged_groups_file_stops_the_export_in_one_sentence(stored, tmp_path
     done = aa(["report", scan_id, "--json", str(tmp_path / "r.json")], copy)
     assert done.returncode != 0 and "is damaged" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "r.json").exists()
+
+
+def test_a_list_of_files_is_written_as_the_whole_list_encoded_at_once(stored, tmp_path):
+    data, scan_id = stored
+    workspace = Workspace.open(data)
+    try:
+        done = workspace.export_files(scan_id, "stale", path=tmp_path / "s.json", kind="json")
+        files = workspace.files(scan_id, "stale")
+    finally:
+        workspace.close()
+    expected = {
+        "scan_id": scan_id,
+        "list": "stale",
+        "key": "",
+        "files": len(files),
+        "size": sum(f.size for f in files),
+        "rows": [f.to_dict() for f in files],
+    }
+    assert done.files == len(files) > 0
+    assert (tmp_path / "s.json").read_bytes() == orjson.dumps(expected, option=orjson.OPT_INDENT_2)

@@ -140,7 +140,7 @@ def export_file_list(
                 "key": key,
                 "files": len(files),
                 "size": size,
-                "rows": [f.to_dict() for f in files],
+                "rows": Rows(lambda: (f.to_dict() for f in files)),  # streamed, see write_json
             },
         )
     return FileListExport(path, len(files), size)
