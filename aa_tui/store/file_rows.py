@@ -6,14 +6,14 @@ aa-tui has none, and its table is rebuilt from ``attachments.json`` and ``groups
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
 
 from aa_tui.memory import gc_paused
-from aa_tui.model.file_table import HASH, I_CATEGORY, I_PROJECT, I_STATUS, FileTable
+from aa_tui.model.file_table import I_CATEGORY, I_PROJECT, I_STATUS, FileTable
 from aa_tui.model.insights import FileRow
 from aa_tui.store.atomic import read_json_file, write_atomic
 
@@ -83,8 +83,7 @@ def read_file_rows(folder: Path) -> FileTable | None:
 def _read_lines(path: Path) -> FileTable | None:
     """A table written one item a line, parsed a few megabytes of lines at a time:
     ``orjson.loads`` of the whole (80 MB at 531,000 files) builds a parse tree of twice that
-    beside it. Texts that many issues or files share (project, status, category, a group's
-    hash) are kept once. ``None`` when the file is not laid out so."""
+    beside it. Texts that many issues share (project, status, category) are kept once. ``None`` when the file is not laid out so."""
     with open(path, "rb") as handle:
         head = handle.readline()
         if not head.endswith(_ISSUES_OPEN):
@@ -92,31 +91,46 @@ def _read_lines(path: Path) -> FileTable | None:
         header = orjson.loads(head[: -len(_ISSUES_OPEN) - 1] + b"}")
         if not isinstance(header, dict) or header.get("format") != FILE_ROWS_FORMAT:
             return None
-        shared: dict[str, str] = {}
-        issues, rest = _read_items(
-            handle, b"", b"\n" + _ROWS_OPEN, shared, (I_PROJECT, I_STATUS, I_CATEGORY)
-        )
-        rows, rest = _read_items(handle, rest, b"\n]}", shared, (HASH,))
+        share = _Shared()
+        issues, rest = _read_items(handle, b"", b"\n" + _ROWS_OPEN, share.issues)
+        rows, rest = _read_items(handle, rest, b"\n]}", share.rows)
     if rest.strip():
         raise ValueError("more after the table")
     return FileTable(rows=rows, issues=issues, people=header["people"], mimes=header["mimes"])
 
 
+class _Shared:
+    """One object per text that many items repeat (a loop per column: no call per item)."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+
+    def issues(self, items: list[list[Any]]) -> None:
+        keep = self.texts.setdefault
+        for item in items:
+            project, status, category = item[I_PROJECT], item[I_STATUS], item[I_CATEGORY]
+            item[I_PROJECT] = keep(project, project)
+            item[I_STATUS] = keep(status, status)
+            item[I_CATEGORY] = keep(category, category)
+
+    @staticmethod
+    def rows(items: list[list[Any]]) -> None:
+        """Files' texts are left as read: a group's hash repeats only across its copies (~18
+        MB at 531,000 files), not worth a pass over every file when a list first opens."""
+
+
 def _read_items(
-    handle: BinaryIO, data: bytes, end: bytes, shared: dict[str, str], columns: tuple[int, ...]
+    handle: BinaryIO, data: bytes, end: bytes, share: Callable[[list[list[Any]]], None]
 ) -> tuple[list[list[Any]], bytes]:
-    """The items up to ``end`` (``data``: what was read past the last section) and what
-    follows ``end``."""
+    """The items up to ``end`` (``data``: what was read past the last section), their shared
+    texts kept once by ``share``, and what follows ``end``."""
     items: list[list[Any]] = []
 
     def parse(part: bytes) -> None:
-        if not part:
-            return
-        for item in orjson.loads(b"[" + part + b"]"):
-            for column in columns:
-                text = item[column]
-                item[column] = shared.setdefault(text, text)
-            items.append(item)
+        if part:
+            loaded = orjson.loads(b"[" + part + b"]")
+            share(loaded)
+            items.extend(loaded)
 
     while True:
         found = data.find(end)
