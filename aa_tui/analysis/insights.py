@@ -81,7 +81,7 @@ def _file_table(records: Iterable[AttachmentRecord], groups: Sequence[DuplicateG
             r.created,
             *member.get(r.attachment_id, none),
         )
-    return table
+    return table.seal()
 
 
 def months_of(table: FileTable, project: str = "") -> list[MonthRow]:

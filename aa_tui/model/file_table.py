@@ -101,6 +101,15 @@ class FileTable:
             self.mimes.append(mime_type)
         self.rows.append([attachment_id, i, file_name, size, m, p, created, digest, is_copy])
 
+    def seal(self) -> FileTable:
+        """The table, its look-ups for :meth:`add` dropped once it is whole: a key tuple and
+        a slot per issue, ~45 MB at 531,000 files, that nothing reads afterwards (a sealed
+        table is not added to)."""
+        self._issue_index = {}
+        self._person_index = {}
+        self._mime_index = {}
+        return self
+
     @classmethod
     def of(cls, files: Iterable[FileRow]) -> FileTable:
         """The table of ``files`` (in their order)."""
@@ -117,4 +126,4 @@ class FileTable:
                 f.hash,
                 f.is_copy,
             )
-        return table
+        return table.seal()

@@ -4,8 +4,8 @@ with text a spreadsheet would run as a formula made inert."""
 from __future__ import annotations
 
 import csv
-import os
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from aa_tui.jira.links import attachment_content_url
 from aa_tui.model.insights import FILE_ROW_FIELDS, INSIGHT_TABLES
 from aa_tui.model.links import issue_url
 from aa_tui.model.summary import TABLES
+from aa_tui.store.atomic import write_atomic
 
 LOCATION_COLUMNS = (
     "attachment_id",
@@ -31,6 +32,7 @@ LOCATION_COLUMNS = (
 UNREADABLE_COLUMNS = ["attachment_id", "reason", "issue_key", "project_key", "file_name", "size"]
 
 
+_SLICE_ROWS = 2000  # rows encoded before a chunk goes to the file
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: per table, the columns whose text aa-tui writes itself (a what-if step such as
 #: "+ stale files", a hygiene kind): never from Jira, so never a formula to make inert
@@ -60,6 +62,21 @@ def _links(base: str, loc: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _csv_chunks(
+    columns: list[str], rows: Iterable[dict[str, Any]], ours: frozenset[str]
+) -> Iterator[bytes]:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for number, row in enumerate(rows, 1):
+        writer.writerow({k: v if k in ours else csv_safe(v) for k, v in row.items()})
+        if number % _SLICE_ROWS == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
 def write_table_csv(
     path: Path,
     columns: list[str],
@@ -68,16 +85,9 @@ def write_table_csv(
     ours: frozenset[str] = frozenset(),
 ) -> None:
     """One table as a CSV file: a header of ``columns``, then each row, formulas made inert
-    (but in the columns of ``ours``: aa-tui's own labels, such as ``+ stale files``)."""
-    # Private from the first byte (not chmod-ed after being written world-readable).
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
-    with open(fd, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(
-            {k: v if k in ours else csv_safe(v) for k, v in row.items()} for row in rows
-        )
+    (but in the columns of ``ours``: aa-tui's own labels, such as ``+ stale files``). Streamed
+    to a private temp file (mode 0600 from its first byte) renamed over ``path`` when whole."""
+    write_atomic(Path(path), _csv_chunks(columns, rows, ours))
 
 
 def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
@@ -87,7 +97,7 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
-    def emit(name: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    def emit(name: str, columns: list[str], rows: Iterable[dict[str, Any]]) -> None:
         path = directory / f"{name}.csv"
         write_table_csv(path, columns, rows, ours=OUR_LABELS.get(name, frozenset()))
         written.append(path)
@@ -108,11 +118,11 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
     emit(
         "locations",
         ["hash", "size", *LOCATION_COLUMNS, "issue_url", "attachment_url"],
-        [
+        (
             {"hash": g["hash"], "size": g["size"], **loc, **_links(base, loc)}
             for g in report["duplicate_groups"]
             for loc in g["locations"]
-        ],
+        ),
     )
     for name, row_type in INSIGHT_TABLES.items():
         if name in report:

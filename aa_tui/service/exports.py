@@ -3,14 +3,17 @@ faces)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aa_tui.model.forecast import Forecast
 from aa_tui.model.insights import FILE_ROW_FIELDS, FileRow, InsightSettings
 from aa_tui.reports.csv_tables import write_csv, write_table_csv
 from aa_tui.reports.html_page import write_html
 from aa_tui.reports.json_file import full_report, write_json
+from aa_tui.reports.rows import Rows
 from aa_tui.service.after_cleanup import summary_after
 from aa_tui.service.cleanup import NOTHING_REMOVED, Removed
 from aa_tui.service.insights import files_of, insights_of
@@ -57,11 +60,12 @@ def export_results(
         return done
     after = summary_after(results, removed, settings)
     if json_path is not None or csv_dir is not None:
-        report = full_report(results.summary().to_dict(), results.groups())
+        # The long tables are streams (Rows): each writer reads them as it writes, so neither
+        # the groups nor the file lists, nor the encoded report, sit in memory whole.
+        report = full_report(results.summary().to_dict(), Rows(results.iter_groups))
         report.update(insights_of(results, settings).to_summary())
         for name, list_name in (("stale_files", "stale"), ("empty_files", "empty")):
-            files = files_of(results, list_name, settings=settings)
-            report[name] = [row.to_dict() for row in files]
+            report[name] = _file_rows(results, list_name, settings)
         report["totals_after_cleanup"] = after.totals.to_dict()
         section = removed.section()
         if section:  # files that cleanups removed since the scan (aa_tui.service.cleanup)
@@ -87,6 +91,13 @@ def export_results(
         write_html(Path(html_path), page)
         done.html_path = Path(html_path)
     return done
+
+
+def _file_rows(results: ScanResults, name: str, settings: InsightSettings | None) -> Rows:
+    def make() -> Iterator[dict[str, Any]]:
+        return (row.to_dict() for row in files_of(results, name, settings=settings))
+
+    return Rows(make)
 
 
 @dataclass(frozen=True)
@@ -129,7 +140,7 @@ def export_file_list(
                 "key": key,
                 "files": len(files),
                 "size": size,
-                "rows": [f.to_dict() for f in files],
+                "rows": Rows(lambda: (f.to_dict() for f in files)),  # streamed, see write_json
             },
         )
     return FileListExport(path, len(files), size)

@@ -6,33 +6,51 @@ aa-tui has none, and its table is rebuilt from ``attachments.json`` and ``groups
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
 from aa_tui.memory import gc_paused
-from aa_tui.model.file_table import FileTable
+from aa_tui.model.file_table import I_CATEGORY, I_PROJECT, I_STATUS, FileTable
 from aa_tui.model.insights import FileRow
 from aa_tui.store.atomic import read_json_file, write_atomic
 
 FILE_ROWS = "files.json"
 FILE_ROWS_FORMAT = "aa-tui.file-table/1"
-_SLICE = 5000
+_LINE_SLICE = 200
+_BLOCK = 4 << 20  # bytes read at a time
+
+
+_ISSUES_OPEN = b'"issues":[\n'
+_ROWS_OPEN = b'],"rows":[\n'
+
+
+def _lines(items: list[list[Any]]) -> Iterator[bytes]:
+    """``items`` one a line (JSON strings hold no raw newline), a slice of lines a chunk."""
+    # Each orjson result keeps its whole 4 KB output buffer until joined: short slices.
+    for start in range(0, len(items), _LINE_SLICE):
+        part = items[start : start + _LINE_SLICE]
+        yield (b",\n" if start else b"") + b",\n".join(orjson.dumps(item) for item in part)
 
 
 def _chunks(table: FileTable) -> Iterator[bytes]:
-    yield b'{"format":%s,"mimes":%s,"people":%s,"issues":%s,"rows":[' % (
-        orjson.dumps(FILE_ROWS_FORMAT),
-        orjson.dumps(table.mimes),
-        orjson.dumps(table.people),
-        orjson.dumps(table.issues),
+    # One issue and one file a line: the same JSON document (a newline is white space), which
+    # read_file_rows parses a slice of lines at a time.
+    yield (
+        b'{"format":%s,"mimes":%s,"people":%s,'
+        % (
+            orjson.dumps(FILE_ROWS_FORMAT),
+            orjson.dumps(table.mimes),
+            orjson.dumps(table.people),
+        )
+        + _ISSUES_OPEN
     )
-    rows = table.rows
-    for start in range(0, len(rows), _SLICE):
-        yield (b"," if start else b"") + orjson.dumps(rows[start : start + _SLICE])[1:-1]
-    yield b"]}"
+    yield from _lines(table.issues)
+    yield b"\n" + _ROWS_OPEN
+    yield from _lines(table.rows)
+    yield b"\n]}"
 
 
 def write_file_rows(folder: Path, table: FileTable) -> None:
@@ -49,7 +67,10 @@ def read_file_rows(folder: Path) -> FileTable | None:
         return None
     try:
         with gc_paused():
-            data = read_json_file(path)
+            table = _read_lines(path)
+            if table is not None:
+                return table
+            data = read_json_file(path)  # a table written on one line, by an older aa-tui
             if not isinstance(data, dict) or data.get("format") != FILE_ROWS_FORMAT:
                 return None
             return FileTable(
@@ -57,6 +78,73 @@ def read_file_rows(folder: Path) -> FileTable | None:
             )
     except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
         return None
+
+
+def _read_lines(path: Path) -> FileTable | None:
+    """A table written one item a line, parsed a few megabytes of lines at a time:
+    ``orjson.loads`` of the whole (80 MB at 531,000 files) builds a parse tree of twice that
+    beside it. Texts that many issues share (project, status, category) are kept once. ``None`` when the file is not laid out so."""
+    with open(path, "rb") as handle:
+        head = handle.readline()
+        if not head.endswith(_ISSUES_OPEN):
+            return None
+        header = orjson.loads(head[: -len(_ISSUES_OPEN) - 1] + b"}")
+        if not isinstance(header, dict) or header.get("format") != FILE_ROWS_FORMAT:
+            return None
+        share = _Shared()
+        issues, rest = _read_items(handle, b"", b"\n" + _ROWS_OPEN, share.issues)
+        rows, rest = _read_items(handle, rest, b"\n]}", share.rows)
+    if rest.strip():
+        raise ValueError("more after the table")
+    return FileTable(rows=rows, issues=issues, people=header["people"], mimes=header["mimes"])
+
+
+class _Shared:
+    """One object per text that many items repeat (a loop per column: no call per item)."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+
+    def issues(self, items: list[list[Any]]) -> None:
+        keep = self.texts.setdefault
+        for item in items:
+            project, status, category = item[I_PROJECT], item[I_STATUS], item[I_CATEGORY]
+            item[I_PROJECT] = keep(project, project)
+            item[I_STATUS] = keep(status, status)
+            item[I_CATEGORY] = keep(category, category)
+
+    @staticmethod
+    def rows(items: list[list[Any]]) -> None:
+        """Files' texts are left as read: a group's hash repeats only across its copies (~18
+        MB at 531,000 files), not worth a pass over every file when a list first opens."""
+
+
+def _read_items(
+    handle: BinaryIO, data: bytes, end: bytes, share: Callable[[list[list[Any]]], None]
+) -> tuple[list[list[Any]], bytes]:
+    """The items up to ``end`` (``data``: what was read past the last section), their shared
+    texts kept once by ``share``, and what follows ``end``."""
+    items: list[list[Any]] = []
+
+    def parse(part: bytes) -> None:
+        if part:
+            loaded = orjson.loads(b"[" + part + b"]")
+            share(loaded)
+            items.extend(loaded)
+
+    while True:
+        found = data.find(end)
+        if found >= 0:
+            parse(data[:found])
+            return items, data[found + len(end) :]
+        cut = data.rfind(b",\n")
+        if cut >= 0:
+            parse(data[:cut])
+            data = data[cut + 2 :]
+        block = handle.read(_BLOCK)
+        if not block:
+            raise ValueError("the file ends early")
+        data += block
 
 
 def rows_from_saved(

@@ -7,7 +7,7 @@ file name, an offset or TinyDB's layout.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -15,6 +15,7 @@ from aa_tui.memory import gc_paused
 from aa_tui.model.file_table import FileTable
 from aa_tui.model.group_rows import GroupTable, group_row, sort_orders
 from aa_tui.model.summary import ScanSummary
+from aa_tui.store.errors import StoreError
 from aa_tui.store.file_rows import read_file_rows, rows_from_saved
 from aa_tui.store.table_reader import UnexpectedLayout, iter_table
 
@@ -110,6 +111,32 @@ class ScanResults:
         if self._groups is not None:
             return self._groups
         return self._store.load_groups(self.scan_id)
+
+    def iter_groups(self) -> Iterator[dict[str, Any]]:
+        """Every group with every location, in the table's order, read from the file one at a
+        time (an export streams them: 100,000 groups never sit in memory together)."""
+        if self._groups is not None:
+            yield from self._groups
+            return
+        path = self._store.scan_dir(self.scan_id) / "groups.json"
+        documents = iter_table(path) if path.exists() else iter(())
+        try:
+            first = next(documents, None)
+        except (OSError, ValueError):  # not one table (or missing): the store reads it
+            yield from self._store.load_groups(self.scan_id)
+            return
+        if first is None:
+            if not path.exists():
+                yield from self._store.load_groups(self.scan_id)  # raises the store's error
+            return
+        yield first
+        try:
+            yield from documents
+        except ValueError:
+            raise StoreError(
+                f"The store file {path} is damaged (cut short, or not what aa-tui wrote); run "
+                "the scan again."
+            ) from None
 
     def attachments(self) -> list[dict[str, Any]]:
         """Every attachment record the scan saw, as saved."""

@@ -1,13 +1,16 @@
-"""Read a scan's duplicate groups a few at a time, so a UI thread beside the reader runs.
+"""Read a scan's tables a document at a time, from a file read a block at a time.
 
 ``json.loads`` or ``orjson.loads`` of a 100,000-group file (~120 MB) is one C call that holds
-the GIL for seconds, so the UI thread stalls even when the load runs in a worker thread. This
-reader walks the store's table one group at a time (``JSONDecoder.raw_decode``): the same
-result, in small slices that let the UI thread run between them.
+the GIL for seconds, so the UI thread stalls even when the load runs in a worker thread; and
+the whole file, then every document, sit in memory at once. This reader walks the store's
+table one document at a time (``JSONDecoder.raw_decode`` over a window of the file): the same
+documents, in small slices that let the UI thread run between them, and only the window (about
+a megabyte) and the document being read in memory; an export streams them on to its file.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterator
@@ -19,41 +22,78 @@ from aa_tui.model.errors import InternalError
 _SPACE = re.compile(r"\s*")
 _DECODER = json.JSONDecoder()
 TABLE = "_default"  # TinyDB's default table, as Store.save_results writes it
+BLOCK = 1 << 20  # bytes read at a time
 
 
 class UnexpectedLayout(InternalError, ValueError):
     """The file is not a one-table TinyDB document: let the store read it."""
 
 
-def _skip(text: str, at: int) -> int:
-    match = _SPACE.match(text, at)
-    return match.end() if match else at
+class _Window:
+    """The part of a file not parsed yet, as text, filled a block at a time."""
 
+    def __init__(self, handle: Any) -> None:
+        self._handle = handle
+        self._decode = codecs.getincrementaldecoder("utf-8")().decode
+        self.text = ""
+        self.at = 0
+        self.ended = False
 
-def _expect(text: str, at: int, char: str) -> int:
-    at = _skip(text, at)
-    if text[at : at + 1] != char:
-        raise UnexpectedLayout(f"expected {char!r} at {at}")
-    return at + 1
+    def more(self) -> bool:
+        """Read the next block (dropping what was parsed); False at the end of the file."""
+        if self.ended:
+            return False
+        block = self._handle.read(BLOCK)
+        self.ended = not block
+        self.text = self.text[self.at :] + self._decode(block, final=self.ended)
+        self.at = 0
+        return not self.ended or bool(self.text)
+
+    def skip(self) -> str:
+        """Skip white space; the next character ("" at the end of the file)."""
+        while True:
+            match = _SPACE.match(self.text, self.at)
+            self.at = match.end() if match else self.at
+            if self.at < len(self.text) or not self.more():
+                return self.text[self.at : self.at + 1]
+
+    def expect(self, char: str) -> None:
+        if self.skip() != char:
+            raise UnexpectedLayout(f"expected {char!r}")
+        self.at += 1
+
+    def value(self) -> Any:
+        """The next JSON value (an object or a string: a number could end at the window's
+        edge and still go on); a block more at a time while it runs past the window."""
+        self.skip()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.text, self.at)
+            except json.JSONDecodeError:
+                if self.ended or not self.more():
+                    raise
+                continue
+            self.at = end
+            return value
 
 
 def iter_table(path: Path, table: str = TABLE) -> Iterator[dict[str, Any]]:
-    """The documents of one TinyDB table, in stored order, parsed one at a time."""
-    text = Path(path).read_bytes().decode("utf-8")
-    at = _expect(text, 0, "{")
-    name, at = _DECODER.raw_decode(text, _skip(text, at))
-    if name != table:
-        raise UnexpectedLayout(f"first table is {name!r}, not {table!r}")
-    at = _expect(text, at, ":")
-    at = _expect(text, at, "{")
-    while True:
-        at = _skip(text, at)
-        if text[at : at + 1] == "}":
-            return
-        _key, at = _DECODER.raw_decode(text, at)
-        at = _expect(text, at, ":")
-        document, at = _DECODER.raw_decode(text, _skip(text, at))
-        yield document
-        at = _skip(text, at)
-        if text[at : at + 1] == ",":
-            at += 1
+    """The documents of one TinyDB table, in stored order, parsed one at a time. Raises
+    :class:`UnexpectedLayout` before the first document when the file is not one such table,
+    ``ValueError`` when it is damaged further on."""
+    with open(path, "rb") as handle:
+        window = _Window(handle)
+        window.expect("{")
+        name = window.value()
+        if name != table:
+            raise UnexpectedLayout(f"first table is {name!r}, not {table!r}")
+        window.expect(":")
+        window.expect("{")
+        while True:
+            if window.skip() == "}":
+                return
+            window.value()  # the document's number
+            window.expect(":")
+            yield window.value()
+            if window.skip() == ",":
+                window.at += 1
