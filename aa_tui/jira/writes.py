@@ -307,3 +307,62 @@ class SiteWrites:
             raise self._rejected(response, f"POST {url}")
 
         return self._write(f"uploading {file_name} to {issue}", issue, send, answer, already)
+
+
+class CleanupCalls:
+    """A client's cleanup calls, each passed to its :class:`SiteWrites` (made on first use:
+    from then on they wrap the client's governor). Both deployments' clients mix it in and
+    say how their writes are made (``_new_writes``)."""
+
+    _writes: SiteWrites | None  # set to None by the client's __init__, with its own lock
+    _writes_lock: threading.Lock
+
+    def _new_writes(self) -> SiteWrites:
+        raise NotImplementedError
+
+    @property
+    def writes(self) -> SiteWrites:
+        with self._writes_lock:
+            if self._writes is None:
+                self._writes = self._new_writes()
+            return self._writes
+
+    @property
+    def issue_throttled(self) -> int:
+        return self._writes.issue_throttled if self._writes is not None else 0
+
+    def attachment(self, attachment_id: str) -> AttachmentMeta | None:
+        return self.writes.attachment(attachment_id)
+
+    def my_permissions(self, project_key: str, keys: tuple[str, ...]) -> dict[str, bool]:
+        return self.writes.my_permissions(project_key, keys)
+
+    def comments(self, issue: str) -> Iterator[Comment]:
+        return self.writes.comments(issue)
+
+    def find_comment(self, issue: str, marker: str) -> str | None:
+        return self.writes.find_comment(issue, marker)
+
+    def add_comment(
+        self, issue: str, body: Document, *, already: Callable[[], str | None] | None = None
+    ) -> str:
+        return self.writes.add_comment(issue, body, already=already)
+
+    def issue_attachments(self, issue: str) -> list[dict[str, Any]]:
+        return self.writes.issue_attachments(issue)
+
+    def delete_attachment(
+        self, attachment_id: str, issue: str, *, sent_before: bool = False
+    ) -> Deleted:
+        return self.writes.delete_attachment(attachment_id, issue, sent_before=sent_before)
+
+    def upload(
+        self,
+        issue: str,
+        path: Path,
+        file_name: str,
+        mime_type: str,
+        *,
+        already: Callable[[], dict[str, Any] | None] | None = None,
+    ) -> dict[str, Any]:
+        return self.writes.upload(issue, path, file_name, mime_type, already=already)

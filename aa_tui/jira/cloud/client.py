@@ -12,8 +12,7 @@ from __future__ import annotations
 import logging
 import ssl
 import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -24,14 +23,10 @@ from aa_tui.jira.cloud.adf import adf_text, to_adf
 from aa_tui.jira.cloud.downloads import Downloads
 from aa_tui.jira.cloud.responses import check_auth
 from aa_tui.jira.cloud.search import id_pages
-from aa_tui.jira.document import Document
 from aa_tui.jira.errors import AuthError, NotJiraError, QueryRejected, RequestRejected
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.protocol import (
-    AttachmentMeta,
     AttachmentSettings,
-    Comment,
-    Deleted,
     Deployment,
     Identity,
     Operation,
@@ -41,7 +36,7 @@ from aa_tui.jira.protocol import (
 from aa_tui.jira.responses import error_text, json_of
 from aa_tui.jira.site import normalize_site_url
 from aa_tui.jira.transport import READ_JSON, Controls, GovernedTransport, NoCookies
-from aa_tui.jira.writes import Dialect, SiteWrites
+from aa_tui.jira.writes import CleanupCalls, Dialect, SiteWrites
 from aa_tui.logs import register_secret
 
 log = logging.getLogger(__name__)
@@ -57,7 +52,7 @@ SCOPE_ENDS = {
 }
 
 
-class CloudClient:
+class CloudClient(CleanupCalls):
     """Thread-safe Jira Cloud client; every request goes through one :class:`RateGovernor`.
 
     ``site`` is ``https://<site>.atlassian.net`` (classic token) or
@@ -124,7 +119,7 @@ class CloudClient:
         )
         self._downloads = Downloads(self._api, self._media, self._controls, self.site, email)
         self._writes: SiteWrites | None = None
-        self._writes_lock = threading.Lock()
+        self._writes_lock = threading.Lock()  # one client's writes are made once
 
     @property
     def governor(self) -> RateGovernor:
@@ -314,59 +309,14 @@ class CloudClient:
         return self.governor.apart(SCOPE_ENDS[a], SCOPE_ENDS[b])
 
     # -- a cleanup's calls (aa_tui.jira.writes) -------------------------------------------------
-    @property
-    def writes(self) -> SiteWrites:
-        """The cleanup's calls, made on first use (they wrap the governor from then on)."""
-        with self._writes_lock:
-            if self._writes is None:
-                dialect = Dialect(
-                    api="/rest/api/3",
-                    comment_body=to_adf,
-                    comment_text=adf_text,
-                    check_auth=lambda response: check_auth(response, self.site, self.email),
-                )
-                self._writes = SiteWrites(self._api, self._controls, self.site, dialect)
-            return self._writes
-
-    @property
-    def issue_throttled(self) -> int:
-        return self._writes.issue_throttled if self._writes is not None else 0
-
-    def attachment(self, attachment_id: str) -> AttachmentMeta | None:
-        return self.writes.attachment(attachment_id)
-
-    def my_permissions(self, project_key: str, keys: tuple[str, ...]) -> dict[str, bool]:
-        return self.writes.my_permissions(project_key, keys)
-
-    def comments(self, issue: str) -> Iterator[Comment]:
-        return self.writes.comments(issue)
-
-    def find_comment(self, issue: str, marker: str) -> str | None:
-        return self.writes.find_comment(issue, marker)
-
-    def add_comment(
-        self, issue: str, body: Document, *, already: Callable[[], str | None] | None = None
-    ) -> str:
-        return self.writes.add_comment(issue, body, already=already)
-
-    def issue_attachments(self, issue: str) -> list[dict[str, Any]]:
-        return self.writes.issue_attachments(issue)
-
-    def delete_attachment(
-        self, attachment_id: str, issue: str, *, sent_before: bool = False
-    ) -> Deleted:
-        return self.writes.delete_attachment(attachment_id, issue, sent_before=sent_before)
-
-    def upload(
-        self,
-        issue: str,
-        path: Path,
-        file_name: str,
-        mime_type: str,
-        *,
-        already: Callable[[], dict[str, Any] | None] | None = None,
-    ) -> dict[str, Any]:
-        return self.writes.upload(issue, path, file_name, mime_type, already=already)
+    def _new_writes(self) -> SiteWrites:
+        dialect = Dialect(
+            api="/rest/api/3",
+            comment_body=to_adf,
+            comment_text=adf_text,
+            check_auth=lambda response: check_auth(response, self.site, self.email),
+        )
+        return SiteWrites(self._api, self._controls, self.site, dialect)
 
 
 def _after_status(message: str) -> str:

@@ -14,8 +14,7 @@ from __future__ import annotations
 import logging
 import ssl
 import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -26,14 +25,10 @@ from aa_tui.jira.datacenter.downloads import SameOriginDownloads
 from aa_tui.jira.datacenter.responses import DATA_CENTER_HINT, check_auth
 from aa_tui.jira.datacenter.search import id_range_pages
 from aa_tui.jira.datacenter.wiki import to_wiki, wiki_text
-from aa_tui.jira.document import Document
 from aa_tui.jira.errors import AuthError, NotJiraError, QueryRejected, RequestRejected
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.protocol import (
-    AttachmentMeta,
     AttachmentSettings,
-    Comment,
-    Deleted,
     Deployment,
     Identity,
     Operation,
@@ -43,7 +38,7 @@ from aa_tui.jira.protocol import (
 from aa_tui.jira.responses import error_text, json_of
 from aa_tui.jira.site import normalize_site_url
 from aa_tui.jira.transport import READ_JSON, Controls, GovernedTransport, NoCookies
-from aa_tui.jira.writes import Dialect, SiteWrites
+from aa_tui.jira.writes import CleanupCalls, Dialect, SiteWrites
 from aa_tui.logs import register_secret
 
 log = logging.getLogger(__name__)
@@ -59,7 +54,7 @@ ISSUE_FIELDS = ["attachment", "status", "project", "updated", "created"]
 MIN_MAJOR = 8
 
 
-class DataCenterClient:
+class DataCenterClient(CleanupCalls):
     """Thread-safe Jira Data Center / Server client; every request through one governor.
 
     ``auth`` is a :class:`~aa_tui.jira.auth.PersonalAccessToken` (Bearer) or a
@@ -109,7 +104,7 @@ class DataCenterClient:
         )
         self._downloads = SameOriginDownloads(self._api, self._controls, self.site, self._check)
         self._writes: SiteWrites | None = None
-        self._writes_lock = threading.Lock()
+        self._writes_lock = threading.Lock()  # one client's writes are made once
 
     # -- what the engine swaps on a live client ----------------------------------------------
     @property
@@ -297,55 +292,11 @@ class DataCenterClient:
         return False  # one bucket per user for the whole site
 
     # -- a cleanup's calls --------------------------------------------------------------------
-    @property
-    def writes(self) -> SiteWrites:
-        with self._writes_lock:
-            if self._writes is None:
-                dialect = Dialect(
-                    api=API, comment_body=to_wiki, comment_text=wiki_text, check_auth=self._check
-                )
-                self._writes = SiteWrites(self._api, self._controls, self.site, dialect)
-            return self._writes
-
-    @property
-    def issue_throttled(self) -> int:
-        return self._writes.issue_throttled if self._writes is not None else 0
-
-    def attachment(self, attachment_id: str) -> AttachmentMeta | None:
-        return self.writes.attachment(attachment_id)
-
-    def my_permissions(self, project_key: str, keys: tuple[str, ...]) -> dict[str, bool]:
-        return self.writes.my_permissions(project_key, keys)
-
-    def comments(self, issue: str) -> Iterator[Comment]:
-        return self.writes.comments(issue)
-
-    def find_comment(self, issue: str, marker: str) -> str | None:
-        return self.writes.find_comment(issue, marker)
-
-    def add_comment(
-        self, issue: str, body: Document, *, already: Callable[[], str | None] | None = None
-    ) -> str:
-        return self.writes.add_comment(issue, body, already=already)
-
-    def issue_attachments(self, issue: str) -> list[dict[str, Any]]:
-        return self.writes.issue_attachments(issue)
-
-    def delete_attachment(
-        self, attachment_id: str, issue: str, *, sent_before: bool = False
-    ) -> Deleted:
-        return self.writes.delete_attachment(attachment_id, issue, sent_before=sent_before)
-
-    def upload(
-        self,
-        issue: str,
-        path: Path,
-        file_name: str,
-        mime_type: str,
-        *,
-        already: Callable[[], dict[str, Any] | None] | None = None,
-    ) -> dict[str, Any]:
-        return self.writes.upload(issue, path, file_name, mime_type, already=already)
+    def _new_writes(self) -> SiteWrites:
+        dialect = Dialect(
+            api=API, comment_body=to_wiki, comment_text=wiki_text, check_auth=self._check
+        )
+        return SiteWrites(self._api, self._controls, self.site, dialect)
 
 
 def error_text_of(exc: RequestRejected) -> str:
