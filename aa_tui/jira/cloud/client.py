@@ -24,6 +24,7 @@ from aa_tui.jira.cloud.downloads import Downloads
 from aa_tui.jira.cloud.responses import check_auth
 from aa_tui.jira.cloud.search import id_pages
 from aa_tui.jira.errors import AuthError, NotJiraError, QueryRejected, RequestRejected
+from aa_tui.jira.governed import Governed
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.protocol import (
     AttachmentSettings,
@@ -52,7 +53,7 @@ SCOPE_ENDS = {
 }
 
 
-class CloudClient(CleanupCalls):
+class CloudClient(Governed, CleanupCalls):
     """Thread-safe Jira Cloud client; every request goes through one :class:`RateGovernor`.
 
     ``site`` is ``https://<site>.atlassian.net`` (classic token) or
@@ -120,33 +121,6 @@ class CloudClient(CleanupCalls):
         self._downloads = Downloads(self._api, self._media, self._controls, self.site, email)
         self._writes: SiteWrites | None = None
         self._writes_lock = threading.Lock()  # one client's writes are made once
-
-    @property
-    def governor(self) -> RateGovernor:
-        return self._controls.governor
-
-    @governor.setter
-    def governor(self, governor: RateGovernor) -> None:
-        self._controls.governor = governor
-
-    @property
-    def cancel(self) -> threading.Event:
-        return self._controls.cancel
-
-    @cancel.setter
-    def cancel(self, cancel: threading.Event) -> None:
-        self._controls.cancel = cancel
-
-    # -- the same governed path, for tests and tools that wrap it --------------------------------
-    @property
-    def http(self) -> httpx.Client:
-        """The Jira origin's client (credentials, the governed transport)."""
-        return self._api
-
-    @property
-    def controls(self) -> Controls:
-        """What every request consults (governor, cancel): for :func:`retrying` loops."""
-        return self._controls
 
     def close(self) -> None:
         self._api.close()

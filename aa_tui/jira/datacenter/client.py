@@ -26,6 +26,7 @@ from aa_tui.jira.datacenter.responses import DATA_CENTER_HINT, check_auth
 from aa_tui.jira.datacenter.search import id_range_pages
 from aa_tui.jira.datacenter.wiki import to_wiki, wiki_text
 from aa_tui.jira.errors import AuthError, NotJiraError, QueryRejected, RequestRejected
+from aa_tui.jira.governed import Governed
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.protocol import (
     AttachmentSettings,
@@ -54,7 +55,7 @@ ISSUE_FIELDS = ["attachment", "status", "project", "updated", "created"]
 MIN_MAJOR = 8
 
 
-class DataCenterClient(CleanupCalls):
+class DataCenterClient(Governed, CleanupCalls):
     """Thread-safe Jira Data Center / Server client; every request through one governor.
 
     ``auth`` is a :class:`~aa_tui.jira.auth.PersonalAccessToken` (Bearer) or a
@@ -105,31 +106,6 @@ class DataCenterClient(CleanupCalls):
         self._downloads = SameOriginDownloads(self._api, self._controls, self.site, self._check)
         self._writes: SiteWrites | None = None
         self._writes_lock = threading.Lock()  # one client's writes are made once
-
-    # -- what the engine swaps on a live client ----------------------------------------------
-    @property
-    def governor(self) -> RateGovernor:
-        return self._controls.governor
-
-    @governor.setter
-    def governor(self, governor: RateGovernor) -> None:
-        self._controls.governor = governor
-
-    @property
-    def cancel(self) -> threading.Event:
-        return self._controls.cancel
-
-    @cancel.setter
-    def cancel(self, cancel: threading.Event) -> None:
-        self._controls.cancel = cancel
-
-    @property
-    def http(self) -> httpx.Client:
-        return self._api
-
-    @property
-    def controls(self) -> Controls:
-        return self._controls
 
     def close(self) -> None:
         self._api.close()
