@@ -114,7 +114,12 @@ def place_stale_files(data: Any, files: tuple[tuple[str, int], ...]) -> list[dic
             data.att_name[j] = name
             data.c_size[cid] = size
             chosen.append(
-                {"id": data.attachment_id(j), "issue": data.issue_key(i), "name": name, "size": size}
+                {
+                    "id": data.attachment_id(j),
+                    "issue": data.issue_key(i),
+                    "name": name,
+                    "size": size,
+                }
             )
     if len(chosen) < len(files):
         raise RuntimeError(f"the site has only {len(chosen)} stale files to make big")

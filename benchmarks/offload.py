@@ -30,7 +30,8 @@ Every figure is of the whole command as users run it, a new process each time (t
 
 2. **Memory.** Another site (no limits) where two stale only copies are given the sizes of
    ``--memory`` (:func:`_common.place_stale_files`), a metadata scan, then one ``clean --policy
-   stale --types EXT --archive DEST --yes`` per file and destination: peak RSS of the whole
+   stale --types EXT --archive DEST --yes`` per file and destination (5, 50 and 500 MB by
+   default): peak RSS of the whole
    command should not grow with the file (each file streams: Jira -> hash -> archive, read
    back in pieces).
 """
@@ -210,7 +211,9 @@ def throughput(args: argparse.Namespace, kind: str, dests: Destinations) -> bool
             data_dir = Path(tmp) / "data"
             scanned = time.perf_counter()
             scan_id = scan(site, data_dir, "exact")
-            print(f"site: {site.truth['summary']}; exact scan {time.perf_counter() - scanned:.1f} s")
+            print(
+                f"site: {site.truth['summary']}; exact scan {time.perf_counter() - scanned:.1f} s"
+            )
             dest, env = dests.new(kind)
             plan_json = Path(tmp) / "plan.json"
             argv = ["clean", scan_id, "--policy", "stale", "--limit", str(args.files),
@@ -257,35 +260,37 @@ def throughput(args: argparse.Namespace, kind: str, dests: Destinations) -> bool
 
 def memory(args: argparse.Namespace, kinds: list[str], dests: Destinations) -> bool:
     sizes = [parse_size(s) for s in args.memory.split(",")]
-    big = tuple((f"offload-probe-{n}.probe{n}", size) for n, size in enumerate(sizes))
+    # one stale file per destination and size (a file offloaded once is gone from the site);
+    # each its own extension, so that ``--types`` plans exactly it
+    wanted = [(kind, n, size) for kind in kinds for n, size in enumerate(sizes)]
+    big = tuple((f"offload-probe.{kind}{n}", size) for kind, n, size in wanted)
     print(f"\n[memory] {', '.join(c.mb(s) for s in sizes)} stale files, {', '.join(kinds)}")
     site = c.start_site(seed=args.seed, issues=args.issues, big_files=big)
     ok = True
     try:
         placed = site.extra["big_files"]
-        print("placed: " + ", ".join(f"{p['name']} on {p['issue']} ({c.mb(p['size'])})"
-                                     for p in placed))  # fmt: skip
         with c.temp_store_dir("offload-memory") as tmp:
             data_dir = Path(tmp) / "data"
             scan_id = scan(site, data_dir, "metadata")
             base = aa_tui(site, data_dir, "scans")["peak_rss"]
             print(f"start-up alone (aa-tui scans): peak RSS {base / 2**20:.0f} MiB")
-            for kind in kinds:
-                peaks = []
-                for n, p in enumerate(placed):
-                    dest, env = dests.new(kind)
-                    run = aa_tui(site, data_dir, "clean", scan_id, "--policy", "stale",
-                                 "--types", f"probe{n}", "--archive", dest, "--yes", "--quiet",
-                                 env=env)  # fmt: skip
-                    deleted = "Deleted 1 files" in run["stdout"]
-                    ok &= deleted
-                    peaks.append(run["peak_rss"])
-                    print(
-                        f"[{kind}] {c.mb(p['size'])} file: {run['wall_s']:.2f} s "
-                        f"({c.mb(p['size'] / run['wall_s'])}/s), peak RSS "
-                        f"{run['peak_rss'] / 2**20:.0f} MiB{'' if deleted else ' NOT DELETED'}"
-                    )
-                growth = max(peaks) - min(peaks)
+            peaks: dict[str, list[int]] = {}
+            for (kind, n, size), p in zip(wanted, placed, strict=True):
+                dest, env = dests.new(kind)
+                run = aa_tui(site, data_dir, "clean", scan_id, "--policy", "stale",
+                             "--types", f"{kind}{n}", "--archive", dest, "--yes", "--quiet",
+                             env=env)  # fmt: skip
+                deleted = "Deleted 1 files" in run["stdout"]
+                ok &= deleted
+                peaks.setdefault(kind, []).append(run["peak_rss"])
+                print(
+                    f"[{kind}] {c.mb(size)} file ({p['issue']}): {run['wall_s']:.2f} s "
+                    f"({c.mb(size / run['wall_s'])}/s), peak RSS "
+                    f"{run['peak_rss'] / 2**20:.0f} MiB"
+                )
+                print(c.verdict(deleted, f"[{kind}] the {c.mb(size)} file archived and deleted"))
+            for kind, found in peaks.items():
+                growth = max(found) - min(found)
                 good = growth <= MEMORY_GROWTH
                 ok &= good
                 print(c.verdict(good, f"[{kind}] peak RSS constant in file size: "
@@ -304,7 +309,7 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=200, help="--limit of the offload")
     parser.add_argument("--workers", type=int, default=4, help="the command's default: 4")
     parser.add_argument("--comment", action="store_true", help="offload with --comment")
-    parser.add_argument("--memory", default="5MB,500MB", help="file sizes ('' skips it)")
+    parser.add_argument("--memory", default="5MB,50MB,500MB", help="file sizes ('' skips it)")
     parser.add_argument("--skip-throughput", action="store_true")
     args = parser.parse_args()
     kinds = [k for k in args.dest.split(",") if k]
