@@ -24,7 +24,10 @@ Every figure is of the whole command as users run it, a new process each time (t
        floor = max( max over buckets b of (n_b - BURST) / RATE,
                     max over issues i of (ceil(w_i / ISSUE_WRITES) - 1) * ISSUE_WINDOW_S )
 
-   with n_b the requests in bucket b and w_i the writes to issue i. The ratio wall / floor is
+   with n_b the requests in bucket b and w_i the writes to issue i; for S3, also the plan's
+   bytes put once and read back once at the rates the S3 server itself gives boto3 (measured
+   beside the run: s3rver is a single Node process on the same loaded cores). The ratio
+   wall / floor is
    printed; beside it, the time latency alone takes with the command's files in flight
    (each file's requests go one after another: FILES x requests x LATENCY_S / workers).
 
@@ -39,6 +42,7 @@ Every figure is of the whole command as users run it, a new process each time (t
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import os
 import subprocess
@@ -159,6 +163,24 @@ class Destinations:
             return str(self.root / f"archive-{self.count}"), {}
         return f"s3://{self.bucket}/run-{self.count}", self.s3.env()
 
+    def s3_rates(self, size: int = 64 * 2**20) -> tuple[float, float]:
+        """Bytes/s the S3 server takes and gives (one object of ``size``, boto3, 8 MiB parts):
+        what the archive side allows, whoever the client is."""
+        from boto3.s3.transfer import TransferConfig
+
+        client = self.s3.client()
+        config = TransferConfig(multipart_chunksize=8 * 2**20)
+        body = os.urandom(size)
+        started = time.perf_counter()
+        client.upload_fileobj(io.BytesIO(body), self.bucket, "probe/rate", Config=config)
+        put = size / (time.perf_counter() - started)
+        started = time.perf_counter()
+        sink = io.BytesIO()
+        client.download_fileobj(self.bucket, "probe/rate", sink, Config=config)
+        get = size / (time.perf_counter() - started)
+        client.delete_object(Bucket=self.bucket, Key="probe/rate")
+        return put, get
+
     def stop(self) -> None:
         if self.s3 is not None:
             self.s3.stop()
@@ -233,6 +255,12 @@ def throughput(args: argparse.Namespace, kind: str, dests: Destinations) -> bool
     size = sum(f["size"] for f in files)
     buckets, writes, hops = needed(files, args.comment)
     floor, parts = floor_s(buckets, writes)
+    if kind == "s3":
+        # the archive side: every byte put once and read back once, at the server's own rates
+        put, get = dests.s3_rates()
+        parts["S3 server: put + read back"] = size / put + size / get
+        floor = max(parts.values())
+        print(f"S3 server alone (boto3, one 64 MiB object): put {c.mb(put)}/s, get {c.mb(get)}/s")
     latency = len(files) * (sum(buckets.values()) / len(files) + 1) * LATENCY_S / args.workers
     print(
         f"plan: {len(files)} files ({only} only copies, {len(files) - only} redundant copies), "
