@@ -12,6 +12,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ def _serve(
     server_options: dict,
     generation: dict | None,
     truth: str,
+    big_files: tuple[tuple[str, int], ...] = (),
 ) -> None:
     """Child process: generate the site, serve it, answer 'stats' and 'stop' on ``conn``."""
     from aa_tui.demo.generator import GenerationOptions, generate_site
@@ -37,6 +39,7 @@ def _serve(
     started = time.perf_counter()
     gen = GenerationOptions(**generation) if generation else None
     data = generate_site(seed=seed, issues=issues, profile=profile, options=gen)
+    placed = place_stale_files(data, big_files)
     site_truth = data.truth
     generated_s = time.perf_counter() - started
     server = DemoServer(data, DemoOptions(**server_options)).start()
@@ -58,6 +61,7 @@ def _serve(
         "token": server.token,
         "generated_s": generated_s,
         "truth": summary,
+        "big_files": placed,
     }
     if truth == "full":
         payload["groups"] = site_truth.groups
@@ -77,6 +81,49 @@ def _serve(
         pass
     finally:
         server.stop()
+
+
+def place_stale_files(data: Any, files: tuple[tuple[str, int], ...]) -> list[dict[str, Any]]:
+    """Give each ``(name, size)`` of ``files`` to one stale only copy of the site: a readable
+    file whose bytes no other attachment shares, on an issue in the Done category not updated
+    for 800 days (stale at the default 365 days, far outside any protection window). Its bytes
+    stay made on the fly (a 500 MB file costs the server no memory). Returns each file's id,
+    issue key, name and size, in order."""
+    from aa_tui.demo import catalog as cat
+
+    if not files:
+        return []
+    shared = Counter(data.att_content[j] for j in range(data.attachment_count))
+    cut = cat.REFERENCE_EPOCH - 800 * 86400
+    chosen: list[dict[str, Any]] = []
+    for j in range(data.attachment_count):
+        if len(chosen) == len(files):
+            break
+        i = data.att_issue[j]
+        cid = data.att_content[j]
+        if (
+            cat.STATUSES[data.issue_status[i]].category == "done"
+            and data.issue_updated[i] < cut
+            and shared[cid] == 1
+            and data.att_flag[j] == 0
+            and data.c_size[cid] > 0
+            and cid not in data.c_mut
+            and all(c["issue"] != data.issue_key(i) for c in chosen)
+        ):
+            name, size = files[len(chosen)]
+            data.att_name[j] = name
+            data.c_size[cid] = size
+            chosen.append(
+                {
+                    "id": data.attachment_id(j),
+                    "issue": data.issue_key(i),
+                    "name": name,
+                    "size": size,
+                }
+            )
+    if len(chosen) < len(files):
+        raise RuntimeError(f"the site has only {len(chosen)} stale files to make big")
+    return chosen
 
 
 def change_issues(server: Any, share: float, seed: int) -> dict[str, int]:
@@ -174,20 +221,25 @@ def start_site(
     server_options: dict | None = None,
     generation: dict | None = None,
     truth: str = "summary",
+    big_files: tuple[tuple[str, int], ...] = (),
 ) -> Site:
-    """Start a demo site in a child process; returns when it is listening."""
+    """Start a demo site in a child process; returns when it is listening. ``big_files``:
+    ``(name, size)`` given to stale only copies (:func:`place_stale_files`; their ids are in
+    ``extra["big_files"]``)."""
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
     process = ctx.Process(
         target=_serve,
-        args=(child, seed, issues, profile, server_options or {}, generation, truth),
+        args=(child, seed, issues, profile, server_options or {}, generation, truth, big_files),
         daemon=True,
         name="demo-site",
     )
     process.start()
     child.close()
     payload = parent.recv()
-    extra = {k: v for k, v in payload.items() if k in ("groups", "unreadable_ids", "sizes")}
+    extra = {
+        k: v for k, v in payload.items() if k in ("groups", "unreadable_ids", "sizes", "big_files")
+    }
     return Site(
         process,
         parent,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import sys
 import tempfile
 import time
@@ -38,6 +39,8 @@ from helpers.memory_keyring import MemoryKeyring  # noqa: E402
 SIZE = (120, 36)
 NOW = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)
 SITE_LABEL = "http://127.0.0.1:8080"
+#: the offload's archive folder, named as the pictures show it (emptied before and after)
+ARCHIVE = Path(tempfile.gettempdir()) / "aa-tui-screenshots-archive"
 
 
 async def until(pilot, predicate, timeout: float = 120.0) -> None:
@@ -115,11 +118,55 @@ async def shoot(app: AATuiApp, out: Path) -> list[Path]:
         save("clean-apply")
         await pilot.press("escape")
         await settle(pilot)
+        # 3c. Beyond duplicates: mark insight lists, review (only copies archived first),
+        # offload to an archive folder, caught mid-way.
+        await shoot_offload(pilot, save)
         # 4. History.
         app.push_screen(HistoryScreen())
         await settle(pilot)
         save("history")
     return written
+
+
+async def shoot_offload(pilot, save) -> None:
+    """From the results: every hygiene kind and the biggest departed uploader's files marked on
+    Insights, the review of them, then the apply screen while it archives and deletes."""
+    app = pilot.app
+    results = app.screen
+    await pilot.press("i")
+    await until(pilot, lambda: type(app.screen).__name__ == "InsightsScreen")
+    insights = app.screen
+    await until(pilot, lambda: insights.insights is not None)
+    await settle(pilot)
+    await pilot.press("6", "M")  # every hygiene kind: logs, dumps, HAR, temp, OS junk
+    await until(pilot, lambda: bool(results.marks))
+    await settle(pilot)
+    await pilot.press("4", "space")  # the first departed uploader's files
+    await settle(pilot)
+    await pilot.press("D")
+    await until(pilot, lambda: getattr(app.screen, "review", None) is not None)
+    await settle(pilot)
+    save("offload-review")
+    review = app.screen
+    await pilot.press("a")
+    await pilot.pause()
+    modal = app.screen
+    modal.query_one("#confirm-phrase", TextInput).value = review.plan.confirmation
+    modal.query_one("#confirm-archive", TextInput).value = str(ARCHIVE)
+    await pilot.pause()
+    await pilot.press("enter")
+    await until(pilot, lambda: type(app.screen).__name__ == "CleanApplyScreen")
+    apply = app.screen
+    # mid-way: a third of the files archived, verified and deleted, the rest in flight
+    await until(pilot, lambda: apply.last.archived >= apply.plan.files // 3)
+    await pilot.pause()
+    save("offload-apply")
+    await until(pilot, lambda: apply.state == "done")
+    await settle(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
+    await pilot.press("escape")  # Insights -> results
+    await settle(pilot)
 
 
 async def shoot_data_center(app: AATuiApp, out: Path) -> list[Path]:
@@ -162,7 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     if args.only != "data-center":
-        written += run_demo(args, shoot, data_center=False)
+        shutil.rmtree(ARCHIVE, ignore_errors=True)
+        try:
+            written += run_demo(args, shoot, data_center=False)
+        finally:
+            shutil.rmtree(ARCHIVE, ignore_errors=True)
     if args.only != "cloud":
         written += run_demo(args, shoot_data_center, data_center=True)
     for path in written:
