@@ -17,7 +17,7 @@ from aa_tui.cli.plan_filters import add_filter_arguments, plan_filters
 from aa_tui.cli.status_line import StatusLine
 from aa_tui.cli.threads import run_in_thread
 from aa_tui.model.cleanup import CleanupProgress, Outcome, PlanFilters
-from aa_tui.model.units import size_text
+from aa_tui.model.units import counted, size_text
 
 if TYPE_CHECKING:
     from aa_tui.cli.threads import Job
@@ -51,7 +51,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     clean.add_argument("--json", metavar="FILE", help="write the plan and each file's outcome")
     clean.add_argument("--token-stdin", action="store_true",
                        help="read the API token from standard input")  # fmt: skip
-    clean.add_argument("--workers", type=int, default=4, help="files in flight (default 4)")
+    clean.add_argument(
+        "--workers", type=int, default=8, help="files in flight, one per issue (default 8)"
+    )
     clean.add_argument("--quiet", action="store_true", help="no progress line")
 
     audit = sub.add_parser("audit", help="every deletion ever made from this store")
@@ -279,7 +281,8 @@ def _apply(
 def _print_outcome(outcome: CleanupOutcome) -> None:
     counts = outcome.counts
     print(
-        f"Deleted {counts.get(Outcome.DELETED, 0):,} files ({size_text(outcome.freed_total)} freed), "
+        f"Deleted {counted(counts.get(Outcome.DELETED, 0), 'file')} "
+        f"({size_text(outcome.freed_total)} freed), "
         f"{counts.get(Outcome.ALREADY_GONE, 0):,} were gone already, "
         f"{counts.get(Outcome.SKIPPED, 0):,} left alone, {outcome.pending:,} still to do"
         + (f"; {outcome.comments:,} comments posted" if outcome.comments else "")

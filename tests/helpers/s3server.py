@@ -1,5 +1,5 @@
-"""A real S3-compatible server on 127.0.0.1 for the S3 archive's tests: s3rver (npm), which
-``.ci/run`` installs into ``.s3rver/`` of the checkout. It answers the S3 REST API over HTTP
+"""A real S3-compatible server on 127.0.0.1 for the S3 archive's tests: s3rver (npm), which the
+fixture installs into ``.s3rver/`` of the checkout on first use. It answers the S3 REST API over HTTP
 (put, multipart, get, list, delete) and refuses an access key it does not know."""
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ class ApplyOptions:
 
     archive: ArchiveStore | Path | str | None = None
     comment: bool = False  # one comment per touched issue
-    workers: int = 4  # files in flight at most (one per issue)
+    workers: int = 8  # files in flight at most (one per issue)
 
     def __post_init__(self) -> None:
         if isinstance(self.archive, (Path, str)):

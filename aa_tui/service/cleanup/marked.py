@@ -28,6 +28,7 @@ from aa_tui.model.cleanup import (
     sha256_hex,
 )
 from aa_tui.model.file_table import AID, I_UPDATED_S, ISSUE
+from aa_tui.model.units import counted
 from aa_tui.service.cleanup.duplicates import kept_copy
 from aa_tui.service.cleanup.policy import Selection, planned, scan_records
 from aa_tui.service.insights import scan_table
@@ -105,8 +106,8 @@ class Marked:
         notes = self._notes(results, deletions, len(marked) - len(wanted), unknown)
         if unread:
             notes.append(
-                f"{len(unread):,} marked files could not be read by the scan (Jira refused "
-                "their bytes): they cannot be archived, so they were left out."
+                f"{counted(len(unread), 'marked file')} could not be read by the scan (Jira "
+                "refused the bytes): not archivable, so left out."
             )
         return Selection(deletions, notes, list(groups.values()))
 

@@ -53,7 +53,7 @@ def stats_text(p: CleanupProgress, *, resumed: bool = False) -> Text:
             Text.assemble(
                 "\nArchived and verified ",
                 (f"{fmt.counted(p.archived, 'file')} ({size_text(p.archived_size)})", "bold"),
-                ", checked by SHA-256 before its delete",
+                ", each checked by SHA-256 before its delete",
             )
         )
     throttle = Text.assemble(
