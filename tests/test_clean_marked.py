@@ -118,7 +118,7 @@ def test_a_marked_file_the_scan_could_not_read_is_left_out_saying_so(site):
     filters = PlanFilters(attachment_ids=tuple(singles))
     selection = Marked().select(results, filters, set())
     assert {d.attachment_id for d in selection.deletions} == set(singles[1:])
-    assert any("1 marked files could not be read" in n for n in selection.notes)
+    assert any("1 marked file could not be read" in n for n in selection.notes)
 
 
 class WithUnreadable:
