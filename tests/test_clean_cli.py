@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import subprocess
+import sys
 
 import pytest
-from helpers.cli import aa
+from helpers.cli import aa, cli_env
 from helpers.scanning import fast_governor, run_scan
 
 from aa_tui.demo.server import DemoOptions, DemoServer
@@ -264,3 +266,55 @@ def test_the_restore_dry_run_says_how_many_more_files(server, tmp_path):
     dry = aa(["restore", str(archive / "manifest.jsonl")], data)
     assert dry.returncode == 0, dry.stderr
     assert "12 files" in dry.stdout and "... and 2 more" in dry.stdout
+
+
+def test_resume_with_nothing_to_resume_applies_nothing_new(server, small_site, tmp_path):
+    """A finished plan and ``--resume --yes``: "finish what was started" never starts a new
+    plan (a tester's run deleted 310 more files that way)."""
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    first = aa(["clean", scan_id, "--limit", "2", "--yes"], data, token=server.token)
+    assert first.returncode == 0, first.stderr
+    again = aa(["clean", scan_id, "--resume", "--yes"], data, token=server.token)
+    assert again.returncode == 0, again.stderr
+    assert "Nothing to resume" in again.stdout and "Traceback" not in again.stderr
+    assert len(deleted_ids(server, small_site)) == 2
+
+
+def test_a_relative_archive_is_kept_as_an_absolute_folder(server, small_site, tmp_path):
+    """The journal, the manifest's readers and the comments on Jira name the folder: a
+    relative path would mean another folder from another directory."""
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    here = tmp_path / "here"
+    here.mkdir()
+    args = ["clean", scan_id, "--policy", "stale", "--limit", "1", "--yes", "--archive", "rel"]
+    args.append("--comment")
+    result = subprocess.run(
+        [sys.executable, "-m", "aa_tui", *args],
+        env=cli_env(data, server.token),
+        cwd=here,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    (posted,) = [c for cs in server.changes.comments.values() for c in cs]
+    assert str(here / "rel") in posted.text  # where its only copy is archived
+
+
+def test_an_archive_folder_that_cannot_be_used_is_one_sentence_and_exit_2(
+    server, small_site, tmp_path
+):
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = aa(
+        ["clean", scan_id, "--limit", "1", "--yes", "--archive", str(blocker)],
+        data,
+        token=server.token,
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"The archive folder {blocker} cannot be used" in result.stderr
+    assert not deleted_ids(server, small_site)

@@ -225,14 +225,16 @@ def test_sigkill_at_random_moments_until_done(crash_site, small_site, tmp_path):
 
 def test_resume_after_a_finished_cleanup_deletes_nothing_more(crash_site, small_site, tmp_path):
     """What a kill between the end of the work and the exit leaves: the same --resume command
-    again finds no interrupted plan, plans anew, and that plan is empty (every copy is gone)."""
+    again finds no interrupted plan and a finished one: it says so and starts nothing new."""
     server, data, scan_id = crash_site
     archive = tmp_path / "archive"
     args = [scan_id, "--resume", "--yes", "--archive", str(archive), "--comment", "--quiet"]
-    for _ in range(2):
-        code, _, err = Clean(server, data, *args).wait()
-        assert code == 0, err
-    assert "no interrupted cleanup; planning anew" in err
+    code, _, err = Clean(server, data, *args).wait()
+    assert code == 0, err
+    assert "no interrupted cleanup; planning anew" in err  # killed before its plan was saved
+    code, out, err = Clean(server, data, *args).wait()
+    assert code == 0, err
+    assert "Nothing to resume" in out
     check_end(server, small_site, data, archive)
 
 

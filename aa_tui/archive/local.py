@@ -25,7 +25,14 @@ from typing import Any, BinaryIO
 import orjson
 
 from aa_tui.archive.manifest import MANIFEST, read_manifest
-from aa_tui.archive.protocol import ArchiveKey, Check, HashMismatch, Source, Stored
+from aa_tui.archive.protocol import (
+    ArchiveKey,
+    ArchiveUnavailable,
+    Check,
+    HashMismatch,
+    Source,
+    Stored,
+)
 from aa_tui.durable import fsync_dir
 from aa_tui.model.records import ISSUE_KEY
 
@@ -66,7 +73,9 @@ class LocalArchive:
     """An archive in a local folder (``--archive DIR``)."""
 
     def __init__(self, root: Path | str, manifest: str = MANIFEST) -> None:
-        self.root = Path(root).expanduser()
+        # Absolute from the start: the journal, the manifest's readers and the comments on
+        # Jira name it, and a relative path means another folder from another directory.
+        self.root = Path(root).expanduser().absolute()
         self.manifest = self.root / manifest
         self._lock = threading.Lock()
         self._ids: set[str] | None = None
@@ -86,10 +95,19 @@ class LocalArchive:
         return Path(location).expanduser().resolve() == self.root.resolve()
 
     def prepare(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        probe = self.root / f".aa-tui-probe-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        """Make the folder and prove it takes a file; a folder that cannot be used is one
+        sentence (:class:`ArchiveUnavailable`) before anything is deleted."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            probe = self.root / f".aa-tui-probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise ArchiveUnavailable(
+                f"The archive folder {self.root} cannot be used ({reason}): choose a folder "
+                "this account can write."
+            ) from None
         self._repair_manifest()
 
     # -- files ----------------------------------------------------------------------------------

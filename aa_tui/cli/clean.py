@@ -92,7 +92,7 @@ def _err(text: str) -> None:
 # -- clean ------------------------------------------------------------------------------------
 def _clean(args: argparse.Namespace, workspace: Workspace) -> int:
     from aa_tui.service.cleanup import policy_named
-    from aa_tui.service.errors import InputError
+    from aa_tui.service.errors import EXIT_OK, InputError
 
     cleanup = workspace.cleanup()
     info = workspace.get_scan(args.scan_id)
@@ -104,7 +104,16 @@ def _clean(args: argparse.Namespace, workspace: Workspace) -> int:
         raise InputError("--prove proves duplicate groups: it goes with --policy duplicates.")
     unfinished = cleanup.unfinished(info.id)
     if args.resume and unfinished is None:
-        # Killed before its plan was even saved, or nothing to go on with: plan anew.
+        done = [row for row in cleanup.plans(info.id) if row.status == "done"]
+        if done:
+            # "Finish what was started", never "start a new plan": that one is finished (a
+            # run killed after its last file asks again, and hears so).
+            print(
+                f"Nothing to resume: plan {done[0].id} of scan {info.id} is done. Leave out "
+                "--resume to plan a new cleanup."
+            )
+            return EXIT_OK
+        # Killed before its plan was even saved: plan anew (the same plan, from the scan).
         _err(f"note: scan {info.id} has no interrupted cleanup; planning anew.")
     if args.resume and unfinished is not None:
         plan = cleanup.load(unfinished.id)
