@@ -176,7 +176,13 @@ def test_cancel_then_resume_a_scan(small_site, memory_keyring, tmp_path):
         async def journey():
             async with app.run_test(size=SIZE) as pilot:
                 await pilot.press("n", "ctrl+s")  # (Jira's count of the site is asked first)
-                await until(pilot, lambda: isinstance(app.screen, LiveScanScreen))
+                # the live screen, once composed (a busy machine may show it a frame early)
+                await until(
+                    pilot,
+                    lambda: (
+                        isinstance(app.screen, LiveScanScreen) and bool(app.screen.query(ScanStats))
+                    ),
+                )
                 live = app.screen
                 stats = live.query_one(ScanStats)
                 await until(pilot, lambda: live.state == "running" and stats.progress.files > 0)
