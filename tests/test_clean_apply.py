@@ -474,3 +474,20 @@ def test_a_site_that_fails_mid_run_leaves_a_resumable_plan(site):
     site.wraps = []
     _, outcome = apply(site, plan, resume=True)
     assert outcome.finished and site.deleted_ids() == ids(plan)
+
+
+def test_a_copy_of_a_restored_archive_restores_nothing_again(site, small_site, tmp_path):
+    """The audit knows which files went back, whichever archive they came from: a copy of the
+    archive (or the same files synced to S3) uploads nothing a second time."""
+    import shutil
+
+    plan = site.cleanup.save(site.cleanup.plan(site.scan_id, PlanFilters(limit=3)))
+    archive = tmp_path / "archive"
+    apply(site, plan, archive=archive)
+    assert site.cleanup.restore(site.cleanup.restore_plan(archive), site.token).run().uploaded == 3
+    copy = tmp_path / "copy"
+    shutil.copytree(archive, copy)
+    again = site.cleanup.restore_plan(copy)
+    assert not again.pending and len(again.done) == 3
+    assert site.cleanup.restore(again, site.token).run().uploaded == 0
+    assert len(site.server.changes.uploads) == 3

@@ -147,6 +147,8 @@ def read_restore_plan(
             break
     name = audit.restore_name(where)
     state = audit.restore_state(name)
+    # Restored from any archive (a copy of this one, the same files synced to S3): done too.
+    everywhere = audit.restored()
     items = []
     seen: set[str] = set()
     for line in lines:
@@ -167,8 +169,9 @@ def read_restore_plan(
             deleted=bool(line.get("deleted_at")),
         )
         done = state.restored.get(aid)
-        if done:
-            item = replace(item, restored_as=done["new_id"])
+        new_id = done["new_id"] if done else everywhere.get((site, aid), "")
+        if new_id:
+            item = replace(item, restored_as=new_id)
         else:
             problem = _PROBLEMS.get(archive.verify(path, item.sha256, item.size), "")
             if problem:
