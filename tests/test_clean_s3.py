@@ -182,7 +182,7 @@ def test_restore_on_the_command_line_from_s3_by_issue_and_file(
     }
     assert f"Restored {len(want)} files" in issue.stdout
     none = aa(["restore", s3_archive, "--issue", "NOPE-1"], data)
-    assert none.returncode == 2 and "lists no file of issue NOPE-1" in none.stderr
+    assert none.returncode == 2 and "lists no file for issue NOPE-1" in none.stderr
     assert "Traceback" not in none.stderr
     audit = aa(["audit"], data)
     assert audit.stdout.count("restored as") == 1 + len(want)

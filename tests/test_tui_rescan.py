@@ -100,11 +100,11 @@ def test_a_second_scan_from_the_form_is_a_rescan_and_read_everything_again_reads
     _, note, enabled, overview = second
     assert enabled and "A rescan" in note and first_date in note
     assert rescan_details == 1
-    assert f"Rescan of the scan of {first_date}: re-read 1 issues, reused " in overview
+    assert f"Rescan of the scan of {first_date}: re-read 1 issue, reused " in overview
     said = next(row.strip() for row in overview.splitlines() if "Rescan" in row)
     assert said.endswith(" hashes.") and "files, reused" in said  # one line, nothing after
     # the live screen said so while it ran: which scan, then what it reused
-    assert any(f"Rescan of the scan of {first_date}: re-read 1 issues" in d for d in drawn)
+    assert any(f"Rescan of the scan of {first_date}: re-read 1 issue" in d for d in drawn)
     assert any("hashes." in d for d in drawn)  # the whole line, once the files were counted
     # ticked, the scan reads everything again and is no rescan
     ticked, note, enabled, overview = third
@@ -165,7 +165,7 @@ def test_the_engine_tells_the_listener_the_base_then_the_issues_then_the_whole_l
     second = run_scan(demo_server, store, listener=events.append)
     assert second.rescan is not None
     issues_only = second.rescan.line(files=False)
-    assert issues_only.startswith("re-read 1 issues, reused ")
+    assert issues_only.startswith("re-read 1 issue, reused ")
     listing = [e for e in events if e.phase is Phase.ENUMERATING]
     assert listing and all(e.rescan_of == first.info.id for e in listing)
     reading = [e.rescan for e in events if e.phase in (Phase.HEADS, Phase.TAILS, Phase.HASHING)]

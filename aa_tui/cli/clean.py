@@ -294,7 +294,7 @@ def _print_outcome(outcome: CleanupOutcome) -> None:
         f"({size_text(outcome.freed_total)} freed), "
         f"{counts.get(Outcome.ALREADY_GONE, 0):,} were gone already, "
         f"{counts.get(Outcome.SKIPPED, 0):,} left alone, {outcome.pending:,} still to do"
-        + (f"; {outcome.comments:,} comments posted" if outcome.comments else "")
+        + (f"; {counted(outcome.comments, 'comment')} posted" if outcome.comments else "")
         + "."
     )
     for result in outcome.skipped[:FIRST_ROWS]:

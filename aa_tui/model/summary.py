@@ -28,6 +28,7 @@ from aa_tui.model.insights import (
     load_insight_tables,
 )
 from aa_tui.model.records import STATUS_CATEGORIES, Scope, StatRow, Totals
+from aa_tui.model.units import counted
 
 #: the breakdown tables of a summary, in the order screens and exports show them
 TABLES = ("projects", "file_types", "uploaders", "age_brackets", "status_categories")
@@ -143,10 +144,11 @@ class RescanNote:
 
     def line(self, files: bool = True) -> str:
         """What it re-read and reused; ``files=False``: the issues alone (before the reads)."""
-        issues = f"re-read {self.reread_issues:,} issues, reused {self.reused_issues:,}"
+        issues = f"re-read {counted(self.reread_issues, 'issue')}, reused {self.reused_issues:,}"
         if not files:
             return issues
-        return f"{issues}; read {self.read_files:,} files, reused {self.reused_hashes:,} hashes"
+        reads = counted(self.read_files, "file")
+        return f"{issues}; read {reads}, reused {counted(self.reused_hashes, 'hash', 'hashes')}"
 
 
 @dataclass

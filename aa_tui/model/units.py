@@ -14,6 +14,7 @@ def size_text(n: int | float | None) -> str:
     return humanize.naturalsize(n or 0, binary=True, format="%.1f")
 
 
-def counted(n: int, noun: str) -> str:
-    """``1 file``, ``2 files``, ``1,204 groups`` (nouns that take an s)."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+def counted(n: int, noun: str, plural: str = "") -> str:
+    """``1 file``, ``2 files``, ``1,204 groups`` (``plural`` for nouns that take more than an
+    s: ``counted(2, "hash", "hashes")``)."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural or noun + 's'}"

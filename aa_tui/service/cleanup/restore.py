@@ -79,7 +79,7 @@ class RestoreScope:
         )
 
     def words(self) -> str:
-        named = (("issue", self.issue), ("file", self.file), ("plan", self.plan))
+        named = (("issue", self.issue), ("attachment", self.file), ("plan", self.plan))
         return " and ".join(f"{what} {value}" for what, value in named if value)
 
 
@@ -131,7 +131,7 @@ def read_restore_plan(
         raise InputError(f"The manifest {where} lists no files.")
     lines = [line for line in every if scope.admits(line)]
     if not lines:
-        raise InputError(f"The manifest {where} lists no file of {scope.words()}.")
+        raise InputError(f"The manifest {where} lists no file for {scope.words()}.")
     sites = sorted({str(line.get("site") or "") for line in lines})
     if len(sites) != 1 or not sites[0]:
         raise InputError(
