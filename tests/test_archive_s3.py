@@ -50,6 +50,9 @@ def test_open_archive_takes_a_folder_or_an_s3_url(tmp_path):
         assert open_manifest(manifest).location == "s3://b/p"
     with pytest.raises(ArchiveUnavailable, match="names no bucket"):
         open_archive("s3:///prefix")
+    for bare in ("s3://", "s3:///manifest.jsonl"):  # a restore of no bucket says so too
+        with pytest.raises(ArchiveUnavailable, match="names no bucket"):
+            open_manifest(bare)
 
 
 def test_put_reads_back_and_verifies_in_the_local_layout(s3_archive, s3_server, tmp_path):

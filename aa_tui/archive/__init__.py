@@ -64,7 +64,7 @@ def open_manifest(manifest: str | Path) -> ArchiveStore:
         for tail in ("/manifest.d", "/" + MANIFEST):
             if text.endswith(tail):
                 text = text[: -len(tail)]
-        return open_archive(text)
+        return open_archive(text if is_s3(text) else "s3://")  # "s3://" alone: no bucket
     path = Path(manifest).expanduser()
     if path.is_dir():
         return LocalArchive(path)
