@@ -71,9 +71,8 @@ class MarkingMixin(AppScreen):
     def _removed_title(self) -> str:
         if self.removed is None or not self.removed.ids:
             return ""
-        return (
-            f"cleaned: {self.removed.files:,} copies removed, {size_text(self.removed.freed)} freed"
-        )
+        removed = fmt.counted(self.removed.files, "file")
+        return f"cleaned: {removed} removed, {size_text(self.removed.freed)} freed"
 
     def _marker(self, group: dict[str, Any]) -> str:
         mark = self.marks.symbol(group)
