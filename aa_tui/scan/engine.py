@@ -339,8 +339,9 @@ class ScanEngine:
                 came, parsed, errors = future.result()
                 missing = [i for i in chunk if i not in came]
                 self._unread.update(missing)
+                listed = {i: i for i in chunk}
                 for record in parsed.records:
-                    share_texts(record, texts)
+                    share_texts(record, texts, listed.get(record.issue_id))
                     if record.attachment_id not in records:
                         total_size += record.size
                         if early:
@@ -380,7 +381,7 @@ class ScanEngine:
                         kept = base.reusable(issue_id, changed) if base else None
                         if kept is not None and reuse is not None:  # as the base scan saw it
                             for record in kept:
-                                share_texts(record, texts)
+                                share_texts(record, texts, issue_id)
                                 total_size += record.size
                                 records[record.attachment_id] = record
                                 if early:
