@@ -1,14 +1,21 @@
-"""The cyclic garbage collector, out of the way while millions of objects are built or kept.
+"""The cyclic garbage collector, out of the way while millions of objects are built or kept;
+the C allocator told to give large blocks back.
 
 A utility below every layer: the store pauses it while it parses, a screen keeps a loaded
-scan out of its sight while the screen is open.
+scan out of its sight while the screen is open, a scan gives freed answers back.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
+import sys
 from collections.abc import Iterator
+
+#: glibc's ``mallopt`` parameter, and its default before it starts raising it by itself
+M_MMAP_THRESHOLD = -3
+LARGE_BLOCK = 128 * 1024
 
 
 @contextlib.contextmanager
@@ -44,3 +51,20 @@ def keep_out_of_collections() -> None:
 
 def release_to_collections() -> None:
     gc.unfreeze()
+
+
+def return_large_blocks() -> None:
+    """Have glibc's ``malloc`` map each block of 128 KiB or more apart, so that freeing it
+    gives its memory back to the system (nothing elsewhere, where this does nothing).
+
+    By default glibc raises that threshold to the size of each large block freed, up to
+    32 MiB: a scan's Jira answers (~0.1-1 MB each, thousands of them) then come from the heap,
+    and the small objects kept between them pin the freed space (~75 MB of 84 at 160,000
+    files, ~0.45 KiB a file that the scan's peak carried to its end)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError):  # not glibc (musl has no mallopt)
+        return
+    mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)

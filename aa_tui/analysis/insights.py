@@ -65,8 +65,9 @@ def file_table(records: Iterable[AttachmentRecord], groups: Sequence[DuplicateGr
 def _file_table(records: Iterable[AttachmentRecord], groups: Sequence[DuplicateGroup]) -> FileTable:
     member: dict[str, tuple[str, bool]] = {}
     for group in groups:
+        kept, copy = (group.hash, False), (group.hash, True)  # one pair per group, not per file
         for i, loc in enumerate(group.locations):
-            member[loc.attachment_id] = (group.hash, i > 0)
+            member[loc.attachment_id] = copy if i else kept
     none = ("", False)
     table = FileTable()
     add = table.add

@@ -34,7 +34,10 @@ class FileTable:
     people: list[list[Any]] = field(default_factory=list)
     mimes: list[str] = field(default_factory=list)
     # where add() finds what is already kept (empty for a table read back: it is not added to)
-    _issue_index: dict[tuple[str, ...], int] = field(
+    # issues by key (the key's text is in the issue's row: no key tuple kept per issue, ~40 MB
+    # at 500,000 issues); an issue whose key an issue with other values has: by all its values
+    _issue_index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _issue_others: dict[tuple[str, ...], int] = field(
         default_factory=dict, repr=False, compare=False
     )
     _person_index: dict[tuple[str, str, bool | None], int] = field(
@@ -86,9 +89,13 @@ class FileTable:
     ) -> None:
         """Append one file; ``issue`` is (key, project, status, category, updated) and
         ``person`` (name, account id, active), each kept once however many files share it."""
-        i = self._issue_index.get(issue)
+        i = self._issue_at(issue)
         if i is None:
-            i = self._issue_index[issue] = len(self.issues)
+            i = len(self.issues)
+            if issue[I_KEY] in self._issue_index:
+                self._issue_others[issue] = i
+            else:
+                self._issue_index[issue[I_KEY]] = i
             when = parse_jira_time(issue[I_UPDATED])
             self.issues.append([*issue, when.timestamp() if when else None])
         p = self._person_index.get(person)
@@ -101,11 +108,27 @@ class FileTable:
             self.mimes.append(mime_type)
         self.rows.append([attachment_id, i, file_name, size, m, p, created, digest, is_copy])
 
+    def _issue_at(self, issue: tuple[str, str, str, str, str]) -> int | None:
+        """The index of the issue with exactly these values, if one was added."""
+        i = self._issue_index.get(issue[I_KEY])
+        if i is None:
+            return None
+        kept = self.issues[i]
+        if (
+            kept[I_PROJECT] == issue[I_PROJECT]
+            and kept[I_STATUS] == issue[I_STATUS]
+            and kept[I_CATEGORY] == issue[I_CATEGORY]
+            and kept[I_UPDATED] == issue[I_UPDATED]
+        ):
+            return i
+        return self._issue_others.get(issue)
+
     def seal(self) -> FileTable:
         """The table, its look-ups for :meth:`add` dropped once it is whole: a key tuple and
         a slot per issue, ~45 MB at 531,000 files, that nothing reads afterwards (a sealed
         table is not added to)."""
         self._issue_index = {}
+        self._issue_others = {}
         self._person_index = {}
         self._mime_index = {}
         return self

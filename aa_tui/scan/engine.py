@@ -21,6 +21,7 @@ from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.parse import ParseResult, parse_issue
 from aa_tui.jira.protocol import JiraSite, Operation, ServerInfo
 from aa_tui.logs import redact
+from aa_tui.memory import return_large_blocks
 from aa_tui.model.dates import stamp, utc_now
 from aa_tui.model.enums import Phase, ScanStatus, VerifyMode
 from aa_tui.model.errors import Cancelled
@@ -121,6 +122,7 @@ class ScanEngine:
     # -- the scan -------------------------------------------------------------------------------
     def run(self) -> ScanOutcome:
         request = self.request
+        return_large_blocks()  # the answers' memory goes back once parsed: see memory
         self._emit(force=True, phase=Phase.CONNECTING, message=f"Signing in to {self.client.site}")
         resumed = request.resume or bool(request.resume_id)
         self._early = begin_listing(self.client, self.jql, request.scope.projects, resumed)
@@ -321,7 +323,7 @@ class ScanEngine:
                 yield page
             journal.append("enumerated", notes=notes)
 
-        pending: dict[Future[tuple[list[dict[str, Any]], list[Any]]], list[str]] = {}
+        pending: dict[Future[tuple[set[str], ParseResult, int]], list[str]] = {}
         batch: list[str] = []
         queued: set[str] = set()
 
@@ -334,21 +336,18 @@ class ScanEngine:
             )
             for future in finished:
                 chunk = pending.pop(future)
-                issues, errors = future.result()
-                came = {str(issue.get("id")) for issue in issues}
+                came, parsed, errors = future.result()
                 missing = [i for i in chunk if i not in came]
                 self._unread.update(missing)
-                parsed = ParseResult()
-                for issue in issues:
-                    parse_issue(issue, parsed)
+                listed = {i: i for i in chunk}
                 for record in parsed.records:
-                    share_texts(record, texts)
+                    share_texts(record, texts, listed.get(record.issue_id))
                     if record.attachment_id not in records:
                         total_size += record.size
                         if early:
                             early.saw(record)
                     records[record.attachment_id] = record
-                not_visible += len(errors)
+                not_visible += errors
                 skipped += len(parsed.skipped)
                 for reason in parsed.skipped[:3]:
                     log.warning("attachment left out: %s", reason)
@@ -356,7 +355,7 @@ class ScanEngine:
                     "issues",
                     ids=chunk,
                     records=parsed.records,  # orjson writes a record as to_dict() would
-                    not_visible=len(errors),
+                    not_visible=errors,
                     skipped=len(parsed.skipped),
                     missing=missing,
                 )
@@ -382,7 +381,7 @@ class ScanEngine:
                         kept = base.reusable(issue_id, changed) if base else None
                         if kept is not None and reuse is not None:  # as the base scan saw it
                             for record in kept:
-                                share_texts(record, texts)
+                                share_texts(record, texts, issue_id)
                                 total_size += record.size
                                 records[record.attachment_id] = record
                                 if early:
@@ -393,14 +392,14 @@ class ScanEngine:
                         queued.add(issue_id)
                         batch.append(issue_id)
                         if len(batch) == self.client.details_batch:
-                            pending[pool.submit(self.client.fetch_issues, batch)] = batch
+                            pending[pool.submit(self._fetch_parsed, batch)] = batch
                             batch = []
                     drain(block=False)
                     while len(pending) > threads * 2:
                         drain(block=True)
                     progress(Phase.ENUMERATING if not done else Phase.FETCHING)
                 if batch:
-                    pending[pool.submit(self.client.fetch_issues, batch)] = batch
+                    pending[pool.submit(self._fetch_parsed, batch)] = batch
                 while pending:
                     drain(block=True)
             except BaseException:
@@ -414,6 +413,16 @@ class ScanEngine:
             self._emit(force=True, rescan=after_listing(base, reuse, len(done)))
         self.warnings.extend(listing_warnings(notes, skipped, not_visible, self.warnings))
         return list(records.values()), len(done)
+
+    def _fetch_parsed(self, batch: list[str]) -> tuple[set[str], ParseResult, int]:
+        """The details of ``batch`` parsed in the request's thread: the ids that came, their
+        records, and how many Jira refused. Jira's answer is let go at once, not kept while
+        it waits for the listing's thread (up to 64 answers, and the memory they leave)."""
+        issues, errors = self.client.fetch_issues(batch)
+        parsed = ParseResult()
+        for issue in issues:
+            parse_issue(issue, parsed)
+        return {str(issue.get("id")) for issue in issues}, parsed, len(errors)
 
     # -- bytes ----------------------------------------------------------------------------------
     def _content_apart(self) -> bool:

@@ -9,10 +9,15 @@ from aa_tui.model.records import AttachmentRecord
 SHARED_TEXTS = ("project_key", "status", "status_category", "mime_type", "author", "author_id")
 
 
-def share_texts(record: AttachmentRecord, texts: dict[str, str]) -> None:
-    """Point ``record``'s repeated texts at one object per value (equal values, no copies).
+def share_texts(
+    record: AttachmentRecord, texts: dict[str, str], issue_id: str | None = None
+) -> None:
+    """Point ``record``'s repeated texts at one object per value (equal values, no copies),
+    and its issue's id at ``issue_id`` when equal (the listing's text of it, kept anyway).
 
     The record is frozen for its users; this runs once, before anyone else sees it."""
+    if issue_id is not None and issue_id == record.issue_id:
+        object.__setattr__(record, "issue_id", issue_id)
     for name in SHARED_TEXTS:
         value = getattr(record, name)
         shared = texts.setdefault(value, value)
