@@ -8,6 +8,7 @@ with "ValueError: Document with ID 3 already exists", and two writers lost each 
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -25,7 +26,8 @@ from aa_tui.model.records import Scope
 from aa_tui.model.scans import ScanInfo
 from aa_tui.service.errors import describe
 from aa_tui.service.workspace import Workspace
-from aa_tui.store.errors import StoreBusyError
+from aa_tui.store import atomic
+from aa_tui.store.errors import StoreBusyError, StoreError
 from aa_tui.store.lock import LOCK_FILE
 from aa_tui.store.plans import PlanStore
 from aa_tui.store.store import Store
@@ -193,3 +195,30 @@ def test_a_store_held_by_another_process_is_one_sentence_not_a_hang(tmp_path):
     assert problem.message.count(". ") == 0 and not problem.unexpected and problem.exit_code == 2
     store.save_scan(scan_info("s2"))  # once the holder is gone the store is whole and writable
     assert {s.id for s in Store(data).list_scans()} == {"s1", "s2"}
+
+
+def test_a_full_disk_is_one_sentence_and_leaves_the_index_as_it_was(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    store = Store(data)
+    store.save_scan(scan_info("s1"))
+    before = store.index_path.read_bytes()
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomic.os, "replace", no_space)  # the rename that ends every write
+    with pytest.raises(StoreError) as caught:
+        store.save_scan(scan_info("s2"))
+    with pytest.raises(StoreError):
+        PlanStore(store).save(plan("p1"))
+    monkeypatch.undo()
+    problem = describe(caught.value)
+    assert problem.message == (
+        f"aa-tui could not save to its store {data} (No space left on device); free some disk "
+        "space or make the folder writable, then try again."
+    )
+    assert problem.exit_code == 2 and not problem.unexpected
+    assert store.index_path.read_bytes() == before  # never half-written
+    assert not list(data.rglob("*.tmp"))
+    store.save_scan(scan_info("s2"))  # space again: the same store goes on
+    assert {s.id for s in store.list_scans()} == {"s1", "s2"}

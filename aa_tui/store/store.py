@@ -104,7 +104,13 @@ class Store:
         """Hold the index (re-entrant): no other thread or aa-tui process writes it meanwhile.
         A read-then-write of the index (saved already? then save) goes inside one hold."""
         with self._lock.held():
-            yield
+            try:
+                yield
+            except OSError as exc:  # disk full, a folder made read-only: the user can act
+                raise StoreError(
+                    f"aa-tui could not save to its store {self.data_dir} ({exc.strerror or exc}); "
+                    "free some disk space or make the folder writable, then try again."
+                ) from None
 
     def _table(self, name: str) -> Table:
         """A table of the index as the file holds it now (call with the lock held): a fresh
