@@ -11,7 +11,8 @@ by ``tests/test_errors.py``::
     ├── CredentialsError         aa_tui.credentials: no usable OS keyring          (2)
     ├── StoreError               aa_tui.store.errors: saved data missing, damaged  (2)
     │   ├── StoreDamagedError    a store file that cannot be read
-    │   └── JournalBusyError     another process holds the journal
+    │   ├── JournalBusyError     another process holds the journal
+    │   └── StoreBusyError       aa_tui.store.errors: another process holds the index
     ├── JiraError                aa_tui.jira.errors: the site or the network       (3)
     │   ├── UsageError           a request that cannot work                        (2)
     │   │   ├── InsecureURLError http:// to a host that is not loopback

@@ -24,3 +24,7 @@ class StoreDamagedError(StoreError):
 
 class JournalBusyError(StoreError):
     """Another process (or window) holds this journal: its scan (or cleanup) is running."""
+
+
+class StoreBusyError(StoreError):
+    """Another aa-tui process held the store's lock for longer than any write takes."""

@@ -77,7 +77,12 @@ class PlanStore:
         return self.root / plan_id
 
     def save(self, plan: Plan) -> None:
-        """Write the plan's file, then its index row (a row always has its file)."""
+        """Write the plan's file, then its index row (a row always has its file); one hold
+        of the store's lock, so no other process saves the same plan in between."""
+        with self.store.locked():
+            self._save(plan)
+
+    def _save(self, plan: Plan) -> None:
         if self._table.get(plan.id) is not None:
             raise StoreError(f"Plan {plan.id} is saved already; plans never change.")
         self.root.mkdir(mode=0o700, exist_ok=True)

@@ -11,22 +11,26 @@ Layout under the data dir (every file 0600, every dir 0700)::
     scans/<id>/journal.jsonl    checkpoint of a scan that has not finished
 
 One lock guards every TinyDB call: TinyDB itself has none, and a writer thread beside a reader
-thread corrupts a file within seconds.
+thread corrupts a file within seconds. The lock also holds across processes
+(:mod:`aa_tui.store.lock`: a cron scan or a command-line ``clean`` beside the app), and each
+call reads the index afresh: TinyDB's ``Table`` caches the next document id, which another
+process's insert makes stale ("Document with ID 3 already exists").
 """
 
 from __future__ import annotations
 
 import secrets
 import shutil
-import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from tinydb import Query, TinyDB
+from tinydb import Query
+from tinydb.table import Table
 
 from aa_tui.memory import gc_paused
 from aa_tui.model.enums import ScanStatus
@@ -45,6 +49,8 @@ from aa_tui.store.errors import StoreDamagedError, StoreError
 
 __all__ = ["Store", "StoreError"]
 from aa_tui.store.journal import Journal, JournalBusyError, read_journal
+from aa_tui.store.lock import LOCK_FILE, StoreLock
+from aa_tui.store.lock import TIMEOUT as LOCK_TIMEOUT
 from aa_tui.store.results import ScanResults
 from aa_tui.store.scan_files import GROUP_ROWS_FORMAT, RowCollector, write_table_atomic
 from aa_tui.store.table_reader import iter_table
@@ -80,18 +86,38 @@ def new_scan_id() -> str:
 
 
 class Store:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.scans_dir = self.data_dir / "scans"
         self.scans_dir.mkdir(exist_ok=True, mode=0o700)
         self.index_path = self.data_dir / INDEX_FILE
-        self._lock = threading.RLock()
+        self._lock = StoreLock(self.data_dir / LOCK_FILE, lock_timeout)
         self.warnings: list[str] = []
-        self._db = self._open_index()
+        self._storage = AtomicJSONStorage(self.index_path)
+        with self.locked():
+            self._open_index()
 
     # -- index file -----------------------------------------------------------------------------
-    def _open_index(self) -> TinyDB:
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the index (re-entrant): no other thread or aa-tui process writes it meanwhile.
+        A read-then-write of the index (saved already? then save) goes inside one hold."""
+        with self._lock.held():
+            try:
+                yield
+            except OSError as exc:  # disk full, a folder made read-only: the user can act
+                raise StoreError(
+                    f"aa-tui could not save to its store {self.data_dir} ({exc.strerror or exc}); "
+                    "free some disk space or make the folder writable, then try again."
+                ) from None
+
+    def _table(self, name: str) -> Table:
+        """A table of the index as the file holds it now (call with the lock held): a fresh
+        ``Table`` each time, since its cached next id goes stale when another process writes."""
+        return Table(self._storage, name)
+
+    def _open_index(self) -> None:
         try:
             data = AtomicJSONStorage(self.index_path).read()
             # A newer aa-tui's index may look "wrong" to this one: refuse it before judging it.
@@ -110,11 +136,9 @@ class Store:
                 "was started; past scans in it are not listed. Restore a backup over the new "
                 "file to get them back."
             )
-        db = TinyDB(self.index_path, storage=AtomicJSONStorage)
-        meta = db.table("meta")
+        meta = self._table("meta")
         if meta.get(doc_id=1) is None:
             meta.insert({"schema": SCHEMA_VERSION})
-        return db
 
     def _refuse_other_schema(self, data: object) -> None:
         meta = data.get("meta") if isinstance(data, dict) else None
@@ -127,13 +151,12 @@ class Store:
             )
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        """Nothing stays open between calls (kept for callers that close what they open)."""
 
     # -- profiles -------------------------------------------------------------------------------
     def list_profiles(self) -> list[Profile]:
-        with self._lock:
-            rows = self._db.table("profiles").all()
+        with self.locked():
+            rows = self._table("profiles").all()
         return sorted(
             (Profile(r["site"], r["email"], bool(r.get("demo"))) for r in rows),
             key=lambda p: (p.site, p.email),
@@ -141,30 +164,30 @@ class Store:
 
     def save_profile(self, profile: Profile) -> None:
         q = Query()
-        with self._lock:
-            self._db.table("profiles").upsert(
+        with self.locked():
+            self._table("profiles").upsert(
                 asdict(profile), (q.site == profile.site) & (q.email == profile.email)
             )
 
     def delete_profile(self, site: str, email: str) -> None:
         q = Query()
-        with self._lock:
-            self._db.table("profiles").remove((q.site == site) & (q.email == email))
+        with self.locked():
+            self._table("profiles").remove((q.site == site) & (q.email == email))
 
     # -- scans index ----------------------------------------------------------------------------
     def save_scan(self, info: ScanInfo) -> None:
-        with self._lock:
-            self._db.table("scans").upsert(info.to_dict(), Query().id == info.id)
+        with self.locked():
+            self._table("scans").upsert(info.to_dict(), Query().id == info.id)
 
     def get_scan(self, scan_id: str) -> ScanInfo | None:
-        with self._lock:
-            row = self._db.table("scans").get(Query().id == scan_id)
+        with self.locked():
+            row = self._table("scans").get(Query().id == scan_id)
         return ScanInfo.from_dict(row) if row else None
 
     def list_scans(self) -> list[ScanInfo]:
         """Newest first."""
-        with self._lock:
-            rows = self._db.table("scans").all()
+        with self.locked():
+            rows = self._table("scans").all()
         return sorted(
             (ScanInfo.from_dict(r) for r in rows), key=lambda s: s.started_at, reverse=True
         )
@@ -220,8 +243,8 @@ class Store:
         return self._journal_path(scan_id).exists()
 
     def delete_scan(self, scan_id: str) -> None:
-        with self._lock:
-            self._db.table("scans").remove(Query().id == scan_id)
+        with self.locked():
+            self._table("scans").remove(Query().id == scan_id)
         shutil.rmtree(self.scan_dir(scan_id), ignore_errors=True)
 
     # -- results --------------------------------------------------------------------------------
@@ -407,4 +430,4 @@ class Store:
 
         if name in ("meta", "scans", "profiles", "_default"):
             raise ValueError(f"{name!r} is the store's own table")
-        return IndexTable(self._db.table(name), self._lock)
+        return IndexTable(lambda: self._table(name), self.locked)

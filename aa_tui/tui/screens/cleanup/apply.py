@@ -161,10 +161,15 @@ class CleanApplyScreen(AppScreen):
         def listener(event: CleanupProgress) -> None:
             self.post_message(CleanupProgressed(event))
 
-        self.job = cleanup.apply(
-            self.plan, self.token, self.options, resume=self.resume, listener=listener
-        )
-        self._run(self.job)
+        try:  # saves the plan and marks it: the store may be busy or full
+            job = cleanup.apply(
+                self.plan, self.token, self.options, resume=self.resume, listener=listener
+            )
+        except Exception as error:  # noqa: BLE001 - every end is a message to the screen
+            self.post_message(CleanupEnded(None, error))
+            return
+        self.job = job
+        self._run(job)
         self.refresh_bindings()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup")
