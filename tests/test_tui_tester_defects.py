@@ -6,11 +6,19 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers.tui import wait_for_workers
+import pytest
+from helpers.scanning import fast_governor, run_scan
+from helpers.tui import make_app, wait_for_workers
 from rich.console import Console
 
+from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.jira.auth import PersonalAccessToken
+from aa_tui.jira.connect import connect
 from aa_tui.model.scans import Profile
+from aa_tui.store.store import Store
 from aa_tui.tui.screens.new_scan import NewScanScreen
+from aa_tui.tui.screens.results import ResultsScreen
+from aa_tui.tui.widgets.overview import Overview
 
 SMALL = (80, 24)
 
@@ -42,3 +50,44 @@ def test_the_rescan_note_shows_at_80_by_24(app, scanned):
     flat = " ".join(shown.split())  # the note wraps inside its pane
     assert "Read everything again" in flat
     assert "A rescan" in flat and "changed since" in flat, shown
+
+
+# -- 2. the overview takes the moving keys when it is the shown tab ---------------------------------
+@pytest.fixture
+def dc_scan(small_site, tmp_path):
+    """A data dir holding one scan of the demo's Data Center mode, and its id."""
+    data = tmp_path / "data"
+    store = Store(data)
+    with DemoServer(small_site, DemoOptions(data_center=True)) as server:
+        client = connect(
+            server.base_url, PersonalAccessToken(server.token), governor=fast_governor()
+        )
+        scan_id = run_scan(server, store, client=client).info.id
+    store.close()
+    return data, scan_id
+
+
+def test_the_overview_scrolls_with_the_keys_at_once(dc_scan):
+    data, scan_id = dc_scan
+    app = make_app(data)
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            app.push_screen(ResultsScreen(scan_id))
+            await wait_for_workers(pilot)
+            await pilot.pause()
+            scroll = app.screen.query_one(Overview).parent
+            tall = scroll.max_scroll_y
+            at: dict[str, float] = {}
+            for key in ("j", "down", "pagedown", "k", "G", "g"):
+                await pilot.press(key)
+                await pilot.pause()
+                at[key] = scroll.scroll_y
+            return tall, at, screen_text(app)
+
+    tall, at, shown = run(journey())
+    assert tall > 10  # the overview is taller than the screen
+    assert at["j"] == 1 and at["down"] == 2 and at["pagedown"] > 10
+    assert at["k"] == at["pagedown"] - 1 and at["G"] == tall and at["g"] == 0
+    assert "Moving to Jira Cloud" in shown
+    assert "Share of 250 GB" in shown  # the column header on one line
