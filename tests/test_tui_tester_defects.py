@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 from helpers.scanning import fast_governor, run_scan
-from helpers.tui import make_app, wait_for_workers
+from helpers.tui import make_app, until, wait_for_workers
 from rich.console import Console
 
 from aa_tui.demo.server import DemoOptions, DemoServer
@@ -91,3 +91,34 @@ def test_the_overview_scrolls_with_the_keys_at_once(dc_scan):
     assert at["k"] == at["pagedown"] - 1 and at["G"] == tall and at["g"] == 0
     assert "Moving to Jira Cloud" in shown
     assert "Share of 250 GB" in shown  # the column header on one line
+
+
+# -- 4. the review's per-project count follows the table's height ----------------------------------
+def test_the_review_counts_the_project_rows_the_table_shows(app, scanned):
+    from aa_tui.tui.screens.cleanup.review import CleanReviewScreen
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.press("2", "M", "D")
+            await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
+            screen = app.screen
+            await until(pilot, lambda: screen.review is not None)
+            caption = screen.query_one("#review-projects-caption")
+            table = screen.query_one("#review-projects")
+            await until(pilot, lambda: table.size.height > 1)
+            await pilot.pause()
+            whole = str(caption.render())
+            table.styles.max_height = 5  # the table gets shorter, the terminal stays as it is
+            await until(pilot, lambda: table.size.height == 5)
+            await pilot.pause()
+            short = str(caption.render())
+            table.styles.max_height = None
+            await until(pilot, lambda: table.size.height > 5)
+            await pilot.pause()
+            return whole, short, str(caption.render())
+
+    whole, short, again = run(journey())
+    assert whole == again == "Per project"
+    assert short == "Per project: 4 of 8 shown (scroll for the rest)"
