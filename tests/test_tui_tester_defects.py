@@ -14,6 +14,7 @@ from rich.console import Console
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.auth import PersonalAccessToken
 from aa_tui.jira.connect import connect
+from aa_tui.model.enums import Phase
 from aa_tui.model.scans import Profile
 from aa_tui.store.store import Store
 from aa_tui.tui.screens.new_scan import NewScanScreen
@@ -122,3 +123,13 @@ def test_the_review_counts_the_project_rows_the_table_shows(app, scanned):
     whole, short, again = run(journey())
     assert whole == again == "Per project"
     assert short == "Per project: 4 of 8 shown (scroll for the rest)"
+
+
+# -- 6. the sign-in message is said while signing in, not after -----------------------------------
+def test_the_sign_in_message_does_not_stick_to_later_phases(demo_server, store):
+    seen = []
+    run_scan(demo_server, store, listener=seen.append)
+    signed = [p for p in seen if p.message.startswith("Signed in as")]
+    assert signed and all(p.phase is Phase.CONNECTING for p in signed)
+    later = [p for p in seen if p.phase is not Phase.CONNECTING]
+    assert later and not any(p.message for p in later)
