@@ -10,6 +10,7 @@ import pytest
 from helpers.scanning import fast_governor, run_scan
 from helpers.tui import make_app, until, wait_for_workers
 from rich.console import Console
+from textual.widgets import RadioButton
 
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.auth import PersonalAccessToken
@@ -19,6 +20,7 @@ from aa_tui.model.scans import Profile
 from aa_tui.store.store import Store
 from aa_tui.tui.screens.new_scan import NewScanScreen
 from aa_tui.tui.screens.results import ResultsScreen
+from aa_tui.tui.screens.sites import SitesScreen
 from aa_tui.tui.widgets.overview import Overview
 
 SMALL = (80, 24)
@@ -133,3 +135,24 @@ def test_the_sign_in_message_does_not_stick_to_later_phases(demo_server, store):
     assert signed and all(p.phase is Phase.CONNECTING for p in signed)
     later = [p for p in seen if p.phase is not Phase.CONNECTING]
     assert later and not any(p.message for p in later)
+
+
+# -- 7. the Sites sign-in choices show whole at 80 columns ----------------------------------------
+def test_the_sign_in_choices_fit_80_columns(tmp_path):
+    app = make_app(tmp_path / "data")
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, SitesScreen))
+            await pilot.pause()
+            kinds = app.screen.query_one("#kind")
+            buttons = list(app.screen.query(RadioButton))
+            # each choice as drawn: its label whole, not cut with "…"
+            drawn = [(b.label.plain, b.region, b.render_line(0).text) for b in buttons]
+            return kinds.content_region, drawn
+
+    room, drawn = run(journey())
+    assert len(drawn) == 3
+    for label, region, line in drawn:
+        assert region.right <= room.right <= SMALL[0], (label, region, room)
+        assert label in line and "…" not in line, (label, line, drawn, room)
