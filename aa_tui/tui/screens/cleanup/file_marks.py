@@ -71,8 +71,9 @@ class FileMarking(AppScreen):
     review: Callable[[], None] | None
     #: the marks before the last change (Space, M or U here; z puts them back)
     unmarked: SavedMarks | None = None
-    #: the marks just after that change (changed since elsewhere: z would lose that)
-    _marks_after: SavedMarks | None = None
+    #: how many files and bytes were marked just after that change (changed since on another
+    #: screen: z would lose that)
+    _marks_after: tuple[int, int] | None = None
 
     def _rows(self, view: bool) -> tuple[Rows, str]:
         """The row under the cursor (``view`` False) or every row in view, and how to say it."""
@@ -125,7 +126,7 @@ class FileMarking(AppScreen):
         if marks is None:
             return
         files = message.files
-        before = marks.saved()
+        before, counted = marks.saved(), (marks.files, marks.size)
         if message.how == "unmark":
             count = marks.unmark_files(files)
             if not count:
@@ -146,15 +147,17 @@ class FileMarking(AppScreen):
             else:
                 added = marks.mark_files(files)
                 self.notify(f"Marked {fmt.counted(added, 'more file')} of {message.what}.")
-        if marks.saved() != before:  # z puts the marks back as they were
-            self.unmarked, self._marks_after = before, marks.saved()
+        after = (marks.files, marks.size)
+        if after != counted:  # a change adds or removes files: z puts the marks back
+            self.unmarked, self._marks_after = before, after
         self.refresh_bindings()
         self._show_marks()
         self._marks_changed()
 
     def _forget_undo_if_changed(self) -> None:
         """Back from another screen: an undo that would lose marks changed there goes."""
-        if self.marks is not None and self.marks.saved() != self._marks_after:
+        marks = self.marks
+        if marks is not None and (marks.files, marks.size) != self._marks_after:
             self.unmarked = None
 
     def _marks_changed(self) -> None:
