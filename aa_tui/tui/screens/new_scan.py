@@ -186,8 +186,7 @@ class NewScanScreen(AppScreen):
     @on(RadioSet.Changed, "#verify")
     def _verify_changed(self) -> None:
         note = (
-            "Compares the bytes of files of equal size (head, tail, then the whole): proven "
-            "copies."
+            "Compares the bytes of files of equal size (head, tail, then the whole): proven copies."
             if self.verify is VerifyMode.EXACT
             else "Reads no file: same name and size count as likely copies (fast, not proof)."
         )
