@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers.scanning import fast_governor, run_scan
 from helpers.tui import make_app, until
-from textual.widgets import ProgressBar
+from textual.widgets import Checkbox, ProgressBar
 
 from aa_tui.demo.catalog import ATTACHMENT_ID_BASE
 from aa_tui.demo.server import DemoOptions, DemoServer
@@ -556,3 +556,29 @@ async def test_a_recheck_of_one_file_says_one_file(site):
         await pilot.pause()
         said = [n.message for n in app._notifications]
     assert "Re-checked 2 attachments: 1 file can go." in said, said
+
+
+@sync
+async def test_a_run_that_posted_comments_ends_at_100_percent(site):
+    """Found trying the app: "Finished." over a full bar read "0%" when comments were posted
+    (their count has no total): the figure agrees with the bar."""
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_results(pilot, site.scan_id)
+        await pilot.press("2", "space", "space")
+        screen = await review(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
+        modal = app.screen
+        modal.query_one("#confirm-phrase", TextInput).value = screen.plan.confirmation
+        modal.query_one("#confirm-comment", Checkbox).value = True
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CleanApplyScreen))
+        apply = app.screen
+        await until(pilot, lambda: apply.state == "done", timeout=60)
+        await pilot.pause()
+        assert apply.outcome.comments > 0
+        assert str(apply.query_one("#apply-phase").render()) == "Finished."
+        assert apply.query_one(ProgressBar).percentage == 1
+        assert str(apply.query_one("#percentage").render()) == "100%"

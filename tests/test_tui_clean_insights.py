@@ -249,3 +249,46 @@ async def test_m_marks_the_rows_in_view_and_the_files_in_view(site):
         assert 0 < len(shown) < len(files.files)
         await pilot.press("M")
         await until(pilot, lambda: set(results.marks.ids()) == shown)
+
+
+@sync
+async def test_z_undoes_the_last_mark_change_and_help_lists_it(site):
+    """Found trying the app: on Insights z undid only U (after M it did nothing, silently),
+    and ? did not list it."""
+    from aa_tui.tui.screens.help import HelpScreen
+
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        insights = await open_insights(pilot, results)
+        await pilot.press("6")  # hygiene: a row per kind
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        listed = {row.binding_id: row.keys for row in app.screen.rows}
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is insights)
+        assert listed.get("insights.undo_unmark") == "z"
+        # M, then z: no mark
+        await pilot.press("M")
+        await until(pilot, lambda: bool(results.marks))
+        every = set(results.marks.ids())
+        await pilot.press("z")
+        assert not results.marks
+        # Space, then z: no mark
+        await pilot.press("space")
+        await until(pilot, lambda: bool(results.marks))
+        one = set(results.marks.ids())
+        assert one < every
+        await pilot.press("z")
+        assert not results.marks
+        # M, U, then z: the marks of M again
+        await pilot.press("M")
+        await until(pilot, lambda: set(results.marks.ids()) == every)
+        await pilot.press("U")
+        await until(pilot, lambda: not results.marks)
+        await pilot.press("z")
+        assert set(results.marks.ids()) == every
+        # z once more: nothing left to undo, and it says so
+        await pilot.press("z")
+        assert set(results.marks.ids()) == every
+        assert any("Nothing to undo" in n.message for n in app._notifications)

@@ -63,7 +63,7 @@ def test_add_a_site_with_a_personal_access_token_test_it_and_scan_it(
             await wait_for_workers(pilot)
             assert screen.query_one("#site", TextInput).has_focus  # no saved site yet
             await type_text(pilot, dc_site.base_url)
-            await choose_kind(pilot, 1)  # Data Center: access token
+            await choose_kind(pilot, 1)  # DC: access token
             account_shown = screen.query_one("#account-row").display
             await pilot.press("tab")  # no account field: straight to the token
             assert app.focused is screen.query_one("#token", TextInput)
@@ -122,7 +122,7 @@ def test_a_user_name_and_password_site_keeps_its_path_and_signs_in(
             screen = app.screen
             await wait_for_workers(pilot)
             await type_text(pilot, "https://jira.example.com/tools/jira/")
-            await choose_kind(pilot, 2)  # Data Center: user + password
+            await choose_kind(pilot, 2)  # DC: password
             label = text_of(screen.query_one("#account-label"))
             await pilot.press("tab", "tab")  # past the empty user name, to the password
             await type_text(pilot, "pw")

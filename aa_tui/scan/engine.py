@@ -111,6 +111,8 @@ class ScanEngine:
             fields["phase_bytes_done"] = fields["phase_bytes_total"] = 0
             fields["reads_done"] = fields["reads_total"] = 0
             fields["bytes_per_s"] = 0.0
+        if phase_changed and "message" not in changes:  # "Signed in as…" is said once
+            fields["message"] = ""
         if phase_changed:
             log.info("phase %s (%s requests so far)", fields["phase"], gov.requests)
         self._progress = ScanProgress(**fields)

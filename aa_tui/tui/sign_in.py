@@ -58,7 +58,7 @@ CLOUD = SignInKind(
 )
 PERSONAL_TOKEN = SignInKind(
     name="pat",
-    choice="Data Center: access token",
+    choice="DC: access token",  # DC: Data Center or Server; short to fit 80 columns
     short="Data Center",
     account_label="",
     account_hint="",
@@ -70,7 +70,7 @@ PERSONAL_TOKEN = SignInKind(
 )
 USER_PASSWORD = SignInKind(
     name="basic",
-    choice="Data Center: user + password",
+    choice="DC: password",
     short="Data Center",
     account_label="User name",
     account_hint="your Jira user name",

@@ -95,7 +95,8 @@ class NewScanScreen(AppScreen):
                     yield RadioButton("Exact: compare the bytes", value=True, id="verify-exact")
                     yield RadioButton("Metadata: same name and size", id="verify-metadata")
                 yield Static(id="verify-note")
-                yield Checkbox("Read everything again", id="full")
+                # one line (no border): at 80x24 the note below it shows too
+                yield Checkbox("Read everything again", id="full", compact=True)
                 yield Static(id="full-note")
         yield Static(id="resume-note", markup=False)
         yield Static(id="problem", markup=False)
@@ -185,11 +186,9 @@ class NewScanScreen(AppScreen):
     @on(RadioSet.Changed, "#verify")
     def _verify_changed(self) -> None:
         note = (
-            "Reads a small head and tail of every file whose size matches another's, and "
-            "hashes in full only what still matches: proven copies."
+            "Compares the bytes of files of equal size (head, tail, then the whole): proven copies."
             if self.verify is VerifyMode.EXACT
-            else "Reads no file: same size and name are reported as likely copies (fast, but "
-            "not proof)."
+            else "Reads no file: same name and size count as likely copies (fast, not proof)."
         )
         self.query_one("#verify-note", Static).update(note)
         self._check_resumable()
@@ -245,8 +244,8 @@ class NewScanScreen(AppScreen):
             note = "Reads every issue and file again, as a first scan does."
         else:
             note = (
-                f"A rescan: starts from the complete scan of {fmt.date(base.started_at)} and "
-                "reads only the issues changed since."
+                f"A rescan: starts from the scan of {fmt.date(base.started_at)}, reads only "
+                "the issues changed since."
             )
         self.query_one("#full-note", Static).update(note)
 

@@ -9,7 +9,6 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
@@ -37,7 +36,7 @@ from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.groups_pane import GroupsPane
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.marks import MarksPane
-from aa_tui.tui.widgets.overview import Overview
+from aa_tui.tui.widgets.overview import Overview, OverviewScroll
 
 TABS = (
     ("overview", "Overview"),
@@ -118,7 +117,7 @@ class ResultsScreen(MarkingMixin, AppScreen):
         yield AppHeader()
         yield Static(id="scan-title", markup=False)
         with TabbedContent(id="tabs"):
-            with TabPane("Overview", id="overview"), VerticalScroll():
+            with TabPane("Overview", id="overview"), OverviewScroll(id="overview-scroll"):
                 yield Overview()
             with TabPane("Duplicates", id="groups"):
                 yield GroupsPane(id="groups-pane")
@@ -153,6 +152,7 @@ class ResultsScreen(MarkingMixin, AppScreen):
         self._title()
         self.query_one(GroupsPane).likely = self.likely
         self._show_summary(summary)  # as saved; after cleanup once the marks' worker read it
+        self._focus_tab(self.query_one(TabbedContent).active)  # the overview scrolls at once
         self._load_groups()
         self._start_marks()
 
@@ -248,7 +248,9 @@ class ResultsScreen(MarkingMixin, AppScreen):
             self.call_after_refresh(self._focus_tab, event.pane.id)
 
     def _focus_tab(self, tab: str) -> None:
-        if tab == "groups":
+        if tab == "overview":
+            self.query_one(OverviewScroll).focus()
+        elif tab == "groups":
             self.query_one("#group-list", GroupList).focus()
         elif tab == "quick_wins":
             self.query_one("#wins", GroupList).focus()

@@ -64,6 +64,7 @@ class SitesScreen(AppScreen):
     SitesScreen .row { height: 3; }
     SitesScreen .row Label { width: 12; padding: 1 0 0 0; }
     SitesScreen #kind { layout: horizontal; width: 1fr; }
+    SitesScreen #kind > RadioButton { width: auto; margin-right: 2; }
     SitesScreen .row TextInput { width: 1fr; }
     SitesScreen #buttons { height: 3; }
     SitesScreen #buttons Button { margin-right: 2; }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from aa_tui.model.cloud_plans import migration_rows, migration_sentence
@@ -15,6 +17,7 @@ from aa_tui.model.records import StatRow, Totals
 from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
+from aa_tui.tui.keys import move_bindings
 from aa_tui.tui.safe import plain
 
 TOP_WINS = 5
@@ -114,11 +117,26 @@ def migration_table(summary: ScanSummary) -> Table:
     table = Table(box=None, padding=(0, 2), show_edge=False)
     table.add_column("After")
     table.add_column("Would move", justify="right")
-    table.add_column("Of Standard's 250 GB", justify="right")
+    table.add_column("Share of 250 GB", justify="right")  # Standard's cap; one line at 80
     table.add_column("Smallest Cloud plan")
     for row in rows:
         table.add_row(row.step, decimal_size(row.remaining), f"{row.standard_share:.0%}", row.plan)
     return table
+
+
+class OverviewScroll(VerticalScroll):
+    """The overview tab's pane: it takes the moving keys (vim keys beside the arrows) while
+    its tab is shown."""
+
+    HELP_GROUP = "Overview"
+    BINDINGS: ClassVar[list[BindingType]] = move_bindings(
+        "overview",
+        {
+            "up": "scroll_up", "down": "scroll_down", "page_up": "page_up",
+            "page_down": "page_down", "first": "scroll_home", "last": "scroll_end",
+        },
+        arrows=False,  # VerticalScroll binds the arrows, Page Up/Down, Home and End itself
+    )  # fmt: skip
 
 
 class Overview(Static):

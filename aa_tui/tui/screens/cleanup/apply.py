@@ -263,6 +263,8 @@ class CleanApplyScreen(AppScreen):
                 "bad",
             )
             self.app.show_error(error)
+        if self.state == "done":  # e.g. after the comments, whose count has no total
+            bar.update(total=bar.total or 1, progress=bar.total or 1)
         phase = self.query_one("#apply-phase", Static)
         phase.update("Finished." if self.state == "done" else "Stopped.")
         self.refresh_bindings()

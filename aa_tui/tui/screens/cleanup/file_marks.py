@@ -1,6 +1,6 @@
 """Marking files in the insight lists and the what-if (the duplicate list's keys): Space marks
 the files of the row under the cursor (a file, or every file a row counts) and moves down, M
-the files of every row in view, U unmarks them, z undoes that, D opens the review.
+the files of every row in view, U unmarks them, z undoes the last of these, D opens the review.
 
 The marks are the results screen's :class:`~aa_tui.tui.widgets.marks.Marks`: marks from every
 list of a scan make one plan (``Cleanup.marked()``: an only copy is archived first).
@@ -56,7 +56,8 @@ def mark_bindings(screen: str) -> list[Binding]:
                 id=f"{screen}.mark_view"),
         Binding("U", "clear_marks", "Unmark the files in view", show=False,
                 id=f"{screen}.clear_marks"),
-        Binding("z", "undo_unmark", "Undo the unmark", show=False, id=f"{screen}.undo_unmark"),
+        Binding("z", "undo_unmark", "Undo the last mark change", show=False,
+                id=f"{screen}.undo_unmark"),
         Binding("D", "review", "Review the cleanup", id=f"{screen}.review"),
     ]  # fmt: skip
 
@@ -68,8 +69,11 @@ class FileMarking(AppScreen):
     scan_id: str
     marks: Marks | None
     review: Callable[[], None] | None
-    #: the marks before the last U (z puts them back)
+    #: the marks before the last change (Space, M or U here; z puts them back)
     unmarked: SavedMarks | None = None
+    #: how many files and bytes were marked just after that change (changed since on another
+    #: screen: z would lose that)
+    _marks_after: tuple[int, int] | None = None
 
     def _rows(self, view: bool) -> tuple[Rows, str]:
         """The row under the cursor (``view`` False) or every row in view, and how to say it."""
@@ -84,10 +88,8 @@ class FileMarking(AppScreen):
             self.query_one(MarksPane).show_marks(self.marks)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("mark", "mark_view", "clear_marks", "review"):
+        if action in ("mark", "mark_view", "clear_marks", "undo_unmark", "review"):
             return self.marks is not None
-        if action == "undo_unmark":
-            return self.marks is not None and self.unmarked is not None
         return True
 
     def _act(self, how: str, view: bool) -> None:
@@ -124,20 +126,18 @@ class FileMarking(AppScreen):
         if marks is None:
             return
         files = message.files
+        before, counted = marks.saved(), (marks.files, marks.size)
         if message.how == "unmark":
-            before = marks.saved()
             count = marks.unmark_files(files)
             if not count:
                 self.notify("No marked file is in view: the marks outside it stay.",
                             severity="warning")  # fmt: skip
                 return
-            self.unmarked = before
             self.notify(
                 f"Unmarked {fmt.counted(count, 'file')} of {message.what}. "
                 f"{key_label(self.app, self._key('undo_unmark'))} undoes it."
             )
         else:
-            self.unmarked = None
             if message.how == "toggle":
                 marked = marks.toggle_files(files)
                 if not files:
@@ -147,9 +147,18 @@ class FileMarking(AppScreen):
             else:
                 added = marks.mark_files(files)
                 self.notify(f"Marked {fmt.counted(added, 'more file')} of {message.what}.")
+        after = (marks.files, marks.size)
+        if after != counted:  # a change adds or removes files: z puts the marks back
+            self.unmarked, self._marks_after = before, after
         self.refresh_bindings()
         self._show_marks()
         self._marks_changed()
+
+    def _forget_undo_if_changed(self) -> None:
+        """Back from another screen: an undo that would lose marks changed there goes."""
+        marks = self.marks
+        if marks is not None and (marks.files, marks.size) != self._marks_after:
+            self.unmarked = None
 
     def _marks_changed(self) -> None:
         """Draw the marks where the screen shows them (its rows' first cell)."""
@@ -171,8 +180,16 @@ class FileMarking(AppScreen):
             self._act("unmark", view=True)
 
     def action_undo_unmark(self) -> None:
-        """z: the marks as they were before the last U."""
-        if self.marks is None or self.unmarked is None:
+        """z: the marks as they were before the last change (Space, M or U)."""
+        if self.marks is None:
+            return
+        if self.unmarked is None:
+            keys = [key_label(self.app, self._key(a)) for a in ("mark", "mark_view", "clear_marks")]
+            self.notify(
+                f"Nothing to undo: {key_label(self.app, self._key('undo_unmark'))} puts back the "
+                f"marks as they were before the last {keys[0]}, {keys[1]} or {keys[2]} here.",
+                severity="warning",
+            )
             return
         self.marks.restore(self.unmarked)
         self.unmarked = None

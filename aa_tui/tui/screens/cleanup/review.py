@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, Checkbox, Footer, Static
 
 from aa_tui.model.cleanup import Plan, PlanFilters
@@ -47,6 +48,17 @@ def token_for(screen: AppScreen, site: str, email: str) -> str | None:
         note = gone_demo_note(site) or "No API token saved for this site: add it on Sites (F2)."
         screen.notify(note, severity="error", timeout=12)
     return token or None
+
+
+class ProjectTotals(VimDataTable):
+    """The per-project table; says when its height changes (its caption counts the rows it
+    shows, known only once the table has its height)."""
+
+    class Resized(Message):
+        pass
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
 
 
 class CleanReviewScreen(AppScreen):
@@ -95,7 +107,7 @@ class CleanReviewScreen(AppScreen):
         yield Static("Making the plan…", id="review-totals")
         yield Static(id="review-notes", markup=False)
         yield Static("Per project", id="review-projects-caption", classes="caption")
-        yield VimDataTable(id="review-projects")
+        yield ProjectTotals(id="review-projects")
         yield Static("Per group: each file to remove, and the copy that stays", classes="caption")
         yield VimDataTable(id="review-groups")
         yield Static(id="review-hint", classes="hint", markup=False)
@@ -228,8 +240,8 @@ class CleanReviewScreen(AppScreen):
         self.refresh_bindings()
         table.focus()
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._say_projects_shown)
+    def on_project_totals_resized(self) -> None:
+        self._say_projects_shown()
 
     def _say_projects_shown(self) -> None:
         """The per-project caption says how many rows show when the table cannot show all

@@ -434,6 +434,7 @@ class InsightsScreen(FileMarking):
         return self.focused if isinstance(self.focused, VimDataTable) else None
 
     def on_screen_resume(self) -> None:
+        self._forget_undo_if_changed()  # marks may have changed on a list of files
         self._show_marks()  # marked or unmarked on a list of files meanwhile
         if self.insights is not None:
             self._check_removed()
