@@ -129,7 +129,9 @@ def check_keymap(keymap: dict[str, str], where: object) -> KeymapCheck:
 def _clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     """(remapped id, the other binding (id and description), key) for each key a remap gives
     to a binding that another action already has where both work."""
-    classes = list(_bound_classes())
+    # In a fixed order (not the order the modules were imported in): the clash named first is
+    # the same every time.
+    classes = sorted(_bound_classes(), key=lambda c: (c.__module__, c.__qualname__))
     app_bindings = [b for cls in classes if issubclass(cls, App) for b in _bindings_of(cls)]
     found: dict[str, tuple[str, str, str]] = {}
     for cls in classes:
