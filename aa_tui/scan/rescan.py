@@ -21,10 +21,12 @@ from typing import Any
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.memory import gc_paused
 from aa_tui.model.dates import parse_jira_time
-from aa_tui.model.records import AttachmentRecord
+from aa_tui.model.enums import VerifyMode
+from aa_tui.model.records import AttachmentRecord, Scope
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import RescanNote
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
+from aa_tui.scan.listing import EarlyListing, narrowed, range_cuts
 from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.staged import STAGES, HashBook
 from aa_tui.store.basis import read_basis, write_basis
@@ -100,11 +102,35 @@ def window_minutes(base_started_at: str, now: datetime) -> int:
 def changed_jql(scan_jql: str, minutes: int) -> str:
     """The scan's JQL narrowed to issues updated in the last ``minutes`` (its clauses are
     ANDed and any user JQL is parenthesised, so one more AND only narrows it)."""
-    where, sep, order = scan_jql.rpartition(" ORDER BY ")
-    if not sep:
-        where, order = scan_jql, ""
-    narrowed = f"{where} AND updated >= -{minutes}m"
-    return f"{narrowed} ORDER BY {order}" if order else narrowed
+    return narrowed(scan_jql, f"updated >= -{minutes}m")
+
+
+@dataclass
+class EarlyRescan:
+    """What a fresh rescan can begin beside the sign-in checks, before its base is read: the
+    id ranges of its listing (cut from the base's listed ids) and the changed ids' listing."""
+
+    base: str  # the base scan's id
+    cuts: list[int] | None
+    changed: EarlyListing | None = None
+
+
+def begin_rescan(
+    client: JiraSite, store: Store, like: tuple[Scope, VerifyMode, str], jql: str, now: datetime
+) -> EarlyRescan | None:
+    """The newest complete scan a fresh scan of ``client``'s site and ``like`` (scope, verify
+    mode, account) would start from, its listing's ranges, and (when the JQL is known now: no
+    projects named) the changed ids' listing begun; ``None`` without such a scan."""
+    scope, verify, email = like
+    found = store.last_complete(client.site, scope, verify, email=email)
+    basis = read_basis(store.scan_dir(found.id)) if found is not None else None
+    if found is None or basis is None:
+        return None
+    early = EarlyRescan(found.id, range_cuts(basis.issues))
+    if not scope.projects:
+        minutes = window_minutes(found.started_at, now)
+        early.changed = EarlyListing(client, changed_jql(jql, minutes))
+    return early
 
 
 def save_basis(
@@ -198,14 +224,32 @@ def changed_since(
     journal: SerialJournal,
     notes: list[str],
     now: datetime,
+    early: EarlyRescan | None = None,
 ) -> set[str]:
     """The ids of the scope's issues updated since ``base`` started (listed once a scan: a
-    resumed rescan reads them from its journal); none without a base."""
+    resumed rescan reads them from its journal; ``early``'s listing when begun for that
+    base); none without a base."""
+    listing = early.changed if early is not None else None
+    if (
+        base is None
+        or checkpoint.changed is not None
+        or early is None
+        or early.base != base.scan_id
+    ):
+        if listing is not None:
+            listing.close()
+        listing = None
     if base is None:
         return set()
     if checkpoint.changed is None:
-        narrowed = changed_jql(jql, window_minutes(base.started_at, now))
-        changed = [i for page in client.iter_issue_id_pages(narrowed, notes) for i in page]
+        if listing is not None:
+            pages: Iterable[list[str]] = listing.pages()
+        else:
+            query = changed_jql(jql, window_minutes(base.started_at, now))
+            pages = client.iter_issue_id_pages(query, notes)
+        changed = [i for page in pages for i in page]
+        if listing is not None:
+            notes.extend(n for n in listing.notes if n not in notes)
         journal.append("changed", ids=changed)
         checkpoint.changed = changed
     return set(checkpoint.changed)
