@@ -155,7 +155,8 @@ class ScanEngine:
         try:
             reused_hashes = sum(len(checkpoint.book.stage(s)) for s in ("head", "tail", "full"))
             fresh = self._fresh and not request.full
-            self._base = start_from_base(self.store, info, checkpoint, journal, fresh)
+            early = self._early_rescan
+            self._base = start_from_base(self.store, info, checkpoint, journal, fresh, early)
             self._reuse = Reuse(self._base.scan_id) if self._base else None
             log_to = SerialJournal(journal)  # the listing and the early head reads append
             exact = request.verify is VerifyMode.EXACT

@@ -12,8 +12,10 @@ time zone; the margin covers the search index's lag and the clocks' difference.
 from __future__ import annotations
 
 import math
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,7 +31,7 @@ from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.listing import EarlyListing, narrowed, range_cuts
 from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.staged import STAGES, HashBook
-from aa_tui.store.basis import read_basis, write_basis
+from aa_tui.store.basis import Basis, read_basis, write_basis
 from aa_tui.store.journal import Journal
 from aa_tui.store.store import Store
 from aa_tui.store.table_reader import UnexpectedLayout
@@ -55,10 +57,10 @@ class Base:
         return self.by_issue.get(issue_id, [])
 
 
-def load_base(store: Store, info: ScanInfo) -> Base | None:
-    """The base that scan ``info`` saved, or ``None`` when its files are gone."""
-    folder = store.scan_dir(info.id)
-    basis = read_basis(folder)
+def load_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base | None:
+    """The base that scan ``info`` saved (``basis``: its basis, read already), or ``None``
+    when its files are gone."""
+    basis = basis or read_basis(store.scan_dir(info.id))
     if basis is None or not store.has_results(info.id):
         return None
     try:
@@ -107,12 +109,27 @@ def changed_jql(scan_jql: str, minutes: int) -> str:
 
 @dataclass
 class EarlyRescan:
-    """What a fresh rescan can begin beside the sign-in checks, before its base is read: the
-    id ranges of its listing (cut from the base's listed ids) and the changed ids' listing."""
+    """What a fresh rescan begins beside the sign-in checks: reading its base back, the id
+    ranges of its listing (cut from the base's listed ids) and the changed ids' listing."""
 
     base: str  # the base scan's id
     cuts: list[int] | None
+    loading: Future[Base | None]
     changed: EarlyListing | None = None
+
+
+def _load_apart(store: Store, info: ScanInfo, basis: Basis) -> Future[Base | None]:
+    """:func:`load_base` in a thread of its own (its answer, or its error, in the future)."""
+    loading: Future[Base | None] = Future()
+
+    def load() -> None:
+        try:
+            loading.set_result(load_base(store, info, basis))
+        except BaseException as exc:  # raised where the base is taken
+            loading.set_exception(exc)
+
+    threading.Thread(target=load, name="aa-base", daemon=True).start()
+    return loading
 
 
 def begin_rescan(
@@ -126,7 +143,7 @@ def begin_rescan(
     basis = read_basis(store.scan_dir(found.id)) if found is not None else None
     if found is None or basis is None:
         return None
-    early = EarlyRescan(found.id, range_cuts(basis.issues))
+    early = EarlyRescan(found.id, range_cuts(basis.issues), _load_apart(store, found, basis))
     if not scope.projects:
         minutes = window_minutes(found.started_at, now)
         early.changed = EarlyListing(client, changed_jql(jql, minutes))
@@ -198,17 +215,23 @@ def tally(base: Base, book: HashBook, present: set[str]) -> Reuse:
 
 
 def start_from_base(
-    store: Store, info: ScanInfo, checkpoint: Checkpoint, journal: Journal, fresh: bool
+    store: Store,
+    info: ScanInfo,
+    checkpoint: Checkpoint,
+    journal: Journal,
+    fresh: bool,
+    early: EarlyRescan | None = None,
 ) -> Base | None:
     """The earlier scan a scan starts from: a resumed rescan's own (its journal names it;
     ``None`` if it was deleted meanwhile: then everything is read), else for a ``fresh`` scan
-    the newest complete one, named in the journal. Its hashes go into ``checkpoint.book``."""
+    the newest complete one (``early``'s, being read already), named in the journal. Its
+    hashes go into ``checkpoint.book``."""
     base = None
     if checkpoint.base:
         found = store.get_scan(checkpoint.base)
         base = load_base(store, found) if found is not None else None
     elif fresh:
-        base = find_base(store, info.site, info)
+        base = early.loading.result() if early else find_base(store, info.site, info)
         if base is not None:
             journal.append("base", id=base.scan_id)
     if base is not None:
