@@ -79,7 +79,10 @@ def _records_by_issue(rows: Iterable[dict[str, Any]]) -> dict[str, list[Attachme
     texts: dict[str, str] = {}
     with gc_paused():  # ~100,000s of new objects: collections would walk them all
         for row in rows:
-            record = AttachmentRecord.from_dict(row)
+            try:
+                record = AttachmentRecord(**row)  # the fields as this version saves them
+            except TypeError:  # a field it does not know: the ones it knows
+                record = AttachmentRecord.from_dict(row)
             share_texts(record, texts)
             by_issue[record.issue_id].append(record)
     return dict(by_issue)
