@@ -8,20 +8,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers.scanning import make_client
-from test_scan_rescan import assert_same, move, scan
+from helpers.scanning import FROZEN_NOW, fast_governor, group_ids, make_client
+from test_scan_rescan import SAME, assert_same, move, scan
 
+from aa_tui.demo import DemoOptions, DemoServer
 from aa_tui.demo import catalog as cat
+from aa_tui.jira.auth import PersonalAccessToken
+from aa_tui.jira.connect import connect
 from aa_tui.jira.errors import JiraError
 from aa_tui.jira.jql import build_scan_jql
+from aa_tui.model.records import Scope
 from aa_tui.scan import listing
+from aa_tui.scan.engine import ScanEngine
 from aa_tui.scan.listing import RangeListing, range_cuts, range_queries
+from aa_tui.scan.request import ScanRequest
+from aa_tui.store.basis import read_basis
+from aa_tui.store.store import Store
 
 JQL = build_scan_jql()
 
 
 def searches(server) -> int:
-    return sum(n for k, n in server.stats.snapshot()["requests"].items() if "search" in k)
+    """Issue searches sent so far (not project/search)."""
+    requests = server.stats.snapshot()["requests"].items()
+    return sum(n for k, n in requests if "search" in k and "project/search" not in k)
 
 
 def single_listing(server) -> list[str]:
@@ -143,3 +153,52 @@ def test_a_rescan_listed_by_ranges_equals_a_full_scan(demo_server, store, monkey
     assert rescan.rescan is not None and rescan.rescan.base == base.info.id
     assert 0 < rescan.rescan.reread_issues < 10
     assert_same(store, rescan, full)
+
+
+def engine_scan(server, store, client, scope: Scope, *, full: bool = False):
+    try:
+        request = ScanRequest(
+            site=client.site, email=server.email, scope=scope, verify="exact", full=full
+        )
+        return ScanEngine(client, store, request, clock=lambda: FROZEN_NOW).run()
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("kind", ["data center, whole site", "cloud, projects named"])
+def test_a_rescan_by_ranges_of_a_data_center_site_or_of_projects_equals_a_full_scan(
+    small_site, tmp_path, monkeypatch, kind
+):
+    dc = kind.startswith("data center")
+    scope = Scope() if dc else Scope(projects=tuple(p.key for p in cat.PROJECTS[:3]))
+    with DemoServer(small_site, DemoOptions(data_center=dc)) as server:
+
+        def client():
+            if dc:
+                token = PersonalAccessToken(server.token)
+                return connect(server.base_url, token, governor=fast_governor())
+            return make_client(server)
+
+        store = Store(tmp_path / "data")
+        try:
+            base = engine_scan(server, store, client(), scope)
+            monkeypatch.setattr(listing, "RANGE_IDS", 20)
+            move(server)
+            server.set_status(5, (server.data.issue_status[5] + 1) % 3)
+            sent = searches(server)
+            rescan = engine_scan(server, store, client(), scope)
+            ranged = searches(server) - sent
+            full = engine_scan(server, store, client(), scope, full=True)
+            assert rescan.rescan is not None and rescan.rescan.base == base.info.id
+            assert group_ids(rescan.groups) == group_ids(full.groups)
+            a, b = rescan.summary["totals"], full.summary["totals"]
+            assert {k: a.get(k) for k in SAME} == {k: b.get(k) for k in SAME}
+            cuts = range_cuts(read_basis(store.scan_dir(base.info.id)).issues)  # type: ignore[union-attr]
+            assert cuts is not None and len(cuts) >= 3
+            # the ranges, one page each, and the changed ids (Data Center: and the details)
+            assert (ranged == len(cuts) + 2) if not dc else (ranged >= len(cuts) + 2), (
+                ranged,
+                cuts,
+            )
+        finally:
+            store.close()
