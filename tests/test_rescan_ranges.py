@@ -60,20 +60,29 @@ def add_file(server, i: int) -> None:
     server.touch(i)
 
 
-def test_the_cuts_split_the_ids_evenly_and_the_ranges_cover_every_id():
+def test_the_cuts_give_each_range_whole_pages_and_the_ranges_cover_every_id():
     ids = [str(10_000 + 3 * n) for n in range(1000)]
-    assert range_cuts(ids, per_range=1000) is None  # one range would do
-    cuts = range_cuts(ids, per_range=100)
-    assert cuts is not None and len(cuts) == 9 and cuts == sorted(cuts)
+    assert range_cuts(ids, per_range=1100) is None  # one range would do
+    cuts = range_cuts(ids, per_range=100)  # pages of 98 ids: 11 pages, 11 ranges
+    assert cuts is not None and len(cuts) == 10 and cuts == sorted(cuts)
     numbers = [int(i) for i in ids]
     bounds = [numbers[0] - 1, *cuts, numbers[-1] + 1]
     counts = [
         sum(1 for n in numbers if lo <= n < hi)
         for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
     ]
-    assert max(counts) - min(counts) <= 1 and sum(counts) == len(ids)
-    many = range_cuts([str(n) for n in range(100_000)], per_range=10)
-    assert many is not None and len(many) == listing.MAX_RANGES - 1
+    assert counts[:-1] == [98] * 10 and sum(counts) == len(ids)
+    # more pages than ranges: each range a whole number of pages, no more pages than one listing
+    many = [str(n) for n in range(33_224)]
+    cuts = range_cuts(many, per_range=500)
+    assert cuts is not None and len(cuts) == listing.MAX_RANGES - 1
+    bounds = [-1, *cuts, 10**9]
+    counts = [
+        sum(1 for n in range(33_224) if lo <= n < hi)
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
+    assert all(c % 490 == 0 for c in counts[:-1]) and sum(counts) == 33_224
+    assert sum(-(-c // 490) for c in counts) == -(-33_224 // 490)  # 68 pages either way
     queries = range_queries("a AND (b) ORDER BY id ASC", [20, 30])
     assert queries == [
         "a AND (b) AND id < 20 ORDER BY id ASC",  # open below

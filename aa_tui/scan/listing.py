@@ -54,15 +54,19 @@ def narrowed(jql: str, clause: str) -> str:
 
 
 def range_cuts(ids: Iterable[str], per_range: int = 0) -> list[int] | None:
-    """The ids where the ranges meet, cut so each range holds about the same count of ``ids``
-    (at most ``per_range``, :data:`RANGE_IDS` unless given, in :data:`MAX_RANGES` ranges at
-    most); ``None`` when one range would do."""
+    """The ids where the ranges meet (``None`` when one range would do): the sorted ``ids`` as
+    pages of ``per_range`` (:data:`RANGE_IDS` unless given) less 2% (room for issues that
+    enter a range), the pages shared out over :data:`MAX_RANGES` ranges at most, each range
+    a whole number of pages, so the ranges ask for no more pages than one listing would (an
+    even split of 332,239 ids over 16 ranges asked for 80 pages instead of 67)."""
     numbers = sorted({int(i) for i in ids if i.isdigit()})
-    count = min(MAX_RANGES, math.ceil(len(numbers) / max(1, per_range or RANGE_IDS)))
+    fill = max(1, (per_range or RANGE_IDS) * 49 // 50)
+    pages = math.ceil(len(numbers) / fill)
+    count = min(MAX_RANGES, pages)
     if count <= 1:
         return None
-    cuts = sorted({numbers[k * len(numbers) // count] for k in range(1, count)})
-    return cuts or None
+    ends = [fill * (pages * k // count) for k in range(1, count)]  # pages before each cut
+    return sorted({numbers[end] for end in ends if end < len(numbers)}) or None
 
 
 def range_queries(jql: str, cuts: list[int]) -> list[str]:
