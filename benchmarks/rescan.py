@@ -14,8 +14,9 @@ totals against the full scan of the same changed site.
   ``exact_floor.py``); target: the rescan sends at most 5% of the first full scan's requests.
 * ``large``: 200,000 issues, ``--verify metadata``, 120 ms a request, 2 ms per issue, 20
   requests/s burst 40 (as ``throughput.py``); the rescan against its floor: the scope's id
-  pages, the changed ids' page and their details, at the rate (the id pages are sequential:
-  their latency is printed too); its peak RSS against the full scan's.
+  pages, the changed ids' page and their details, at the rate (a rescan lists id ranges side
+  by side: the latency of one page per range, and what the id pages would take one after
+  another, are printed too); its peak RSS against the full scan's.
 """
 
 from __future__ import annotations
@@ -194,12 +195,16 @@ def measure(name: str, issues: int, share: float, seed: int) -> bool:
         reread = int(note.get("reread_issues") or 0)
         floor_requests = id_pages + 1 + math.ceil(reread / BULKFETCH_MAX)
         floor_s = floor_requests / RATE
-        per_page = case["site"]["latency_s"] + SEARCH_PAGE_SIZE * case["site"]["per_id_s"]
+        site_options = case["site"]
+        per_page = site_options["latency_s"] + SEARCH_PAGE_SIZE * site_options["per_id_s"]
         listing_s = (id_pages + 1) * per_page
+        per_fetch = site_options["latency_s"] + BULKFETCH_MAX * site_options["per_issue_s"]
+        chain_s = site_options["latency_s"] + per_page + per_fetch  # checks, a page, a fetch
         print(
             f"    floor: {id_pages} id pages + 1 changed page + {math.ceil(reread / BULKFETCH_MAX)}"
-            f" bulkfetch = {floor_requests} requests = {floor_s:.1f} s at {RATE:g}/s; the id "
-            f"pages one after another take {listing_s:.1f} s of latency"
+            f" bulkfetch = {floor_requests} requests = {floor_s:.2f} s at {RATE:g}/s; one after"
+            f" another the id pages would take {listing_s:.1f} s of latency; the shortest chain"
+            f" (sign-in, one id page, one bulkfetch) {chain_s:.2f} s"
         )
         ratio = rescan["wall_s"] / floor_s
         print(f"    rescan wall = {ratio:.2f}x the rate floor, {rescan['wall_s'] / listing_s:.2f}x "

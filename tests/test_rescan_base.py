@@ -4,6 +4,7 @@ dict at once), the same records whichever way the file is laid out."""
 from __future__ import annotations
 
 import orjson
+import pytest
 from helpers.scanning import run_scan
 
 from aa_tui.scan.rescan import load_base
@@ -27,3 +28,36 @@ def test_the_base_is_read_a_row_at_a_time_and_equals_the_saved_records(demo_serv
     again = load_base(store, first.info)
     assert again is not None
     assert {r.attachment_id: r.to_dict() for rs in again.by_issue.values() for r in rs} == saved
+
+
+HOSTILE = ['a},"7":{"x":1', "b\\", 'c"},"8":{', "d},", "é ☃ \n}", '},"9":{}}']
+
+
+def test_the_slices_reader_cuts_only_between_documents(tmp_path, monkeypatch):
+    from aa_tui.store import table_reader
+    from aa_tui.store.scan_files import write_table_atomic
+
+    rows = [
+        {"attachment_id": str(n), "file_name": HOSTILE[n % len(HOSTILE)] * (1 + n % 3), "size": n}
+        for n in range(400)
+    ]
+    path = tmp_path / "attachments.json"
+    write_table_atomic(path, rows)
+    for block in (64, 333, 4096, 1 << 22):  # documents across blocks, longer than a block
+        monkeypatch.setattr(table_reader, "SLICE_BLOCK", block)
+        slices = list(table_reader.iter_table_slices(path))
+        assert [r for s in slices for r in s] == rows == list(table_reader.iter_table(path))
+        assert len(slices) > 1 or block == 1 << 22
+
+    whole = path.read_bytes()
+    for damaged, error in [
+        (whole.replace(b'"2":{', b'"3":{', 1), ValueError),  # a document number skipped
+        (whole[:-5], ValueError),  # cut short
+        (b'{"other":{},' + whole[1:], table_reader.UnexpectedLayout),
+    ]:
+        path.write_bytes(damaged)
+        with pytest.raises(error):
+            list(table_reader.iter_table_slices(path))
+    empty = tmp_path / "empty.json"
+    write_table_atomic(empty, [])
+    assert list(table_reader.iter_table_slices(empty)) == []

@@ -51,6 +51,9 @@ class QuietServer(ThreadingHTTPServer):
     the site its handlers answer for (set by the server that starts it)."""
 
     daemon_threads = True
+    #: socketserver's default backlog of 5 dropped connections opened side by side (a
+    #: client's retry of the SYN waits a second): a real site accepts them
+    request_queue_size = 128
     demo: SiteState
 
     def handle_error(self, request: Any, client_address: Any) -> None:

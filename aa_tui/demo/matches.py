@@ -111,6 +111,20 @@ def _id_floor(node: Node | Clause) -> int:
     return 0
 
 
+def _id_ceiling(node: Node | Clause, count: int) -> int:
+    """One past the highest issue index an ``id <``/``id <=`` bound lets match (``count``:
+    none): id-range queries listed side by side each test their own range alone."""
+    if isinstance(node, Clause):
+        if node.field == "idcmp" and node.op in ("<", "<="):
+            return max(0, min(count, node.number - cat.ISSUE_ID_BASE + (node.op == "<=")))
+        return count
+    if node.kind == "and":
+        return min(_id_ceiling(c, count) for c in node.children)
+    if node.kind == "or":
+        return max(_id_ceiling(c, count) for c in node.children)
+    return count
+
+
 def run_query(
     data: DemoData,
     query: Query,
@@ -128,14 +142,20 @@ def run_query(
         if bound_projects is not None:
             projects &= bound_projects
     candidates: range | list[int]
+    count = data.issue_count
     floor = _id_floor(query.where) if query.where is not None else 0
+    top = _id_ceiling(query.where, count) if query.where is not None else count
     if issues is not None:
-        candidates = sorted(i for i in issues if data.issue_project[i] in projects and i >= floor)
+        candidates = sorted(
+            i for i in issues if data.issue_project[i] in projects and floor <= i < top
+        )
     elif len(projects) == len(cat.PROJECTS):
-        candidates = range(min(floor, data.issue_count), data.issue_count)
+        candidates = range(min(floor, count), max(min(floor, count), top))
     else:
         # a moved issue stays listed under its old project too (its old key still finds it)
-        candidates = sorted({i for p in projects for i in data.project_issues[p] if i >= floor})
+        candidates = sorted(
+            {i for p in projects for i in data.project_issues[p] if floor <= i < top}
+        )
     out = array("L")
     if query.where is None:
         out.extend(candidates)

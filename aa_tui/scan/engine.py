@@ -30,7 +30,7 @@ from aa_tui.model.records import AttachmentRecord, DuplicateGroup
 from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.early_heads import EarlyHeads
-from aa_tui.scan.listing import EarlyListing, begin_listing, id_pages_of
+from aa_tui.scan.listing import EarlyListing, RangeListing, begin_listing, id_pages_of, range_cuts
 from aa_tui.scan.preflight import (
     approximate_count,
     attachments_warning,
@@ -42,8 +42,10 @@ from aa_tui.scan.read_progress import make_hasher
 from aa_tui.scan.request import ScanOutcome, ScanRequest
 from aa_tui.scan.rescan import (
     Base,
+    EarlyRescan,
     Reuse,
     after_listing,
+    begin_rescan,
     changed_since,
     save_basis,
     start_from_base,
@@ -84,7 +86,8 @@ class ScanEngine:
         self._progress = ScanProgress(phase=Phase.CONNECTING)
         self._hasher: StagedHasher | None = None
         self._server_info: ServerInfo | None = None
-        self._early: EarlyListing | None = None  # the listing begun beside the checks
+        self._early: EarlyListing | RangeListing | None = None  # begun beside the checks
+        self._early_rescan: EarlyRescan | None = None
         self._carried: dict[str, Any] = {}  # counters of earlier runs of a resumed scan
         self._fresh = False  # a new scan, not a resumed one
         self._base: Base | None = None
@@ -127,7 +130,11 @@ class ScanEngine:
         return_large_blocks()  # the answers' memory goes back once parsed: see memory
         self._emit(force=True, phase=Phase.CONNECTING, message=f"Signing in to {self.client.site}")
         resumed = request.resume or bool(request.resume_id)
-        self._early = begin_listing(self.client, self.jql, request.scope.projects, resumed)
+        if not (resumed or request.full):  # a rescan's listings begin now too
+            like = (request.scope, request.verify, request.email)
+            self._early_rescan = begin_rescan(self.client, self.store, like, self.jql, self.clock())
+        cuts = self._early_rescan.cuts if self._early_rescan else None
+        self._early = begin_listing(self.client, self.jql, request.scope.projects, resumed, cuts)
         # Three independent checks, one latency instead of three; myself's error comes first.
         with ThreadPoolExecutor(2, thread_name_prefix="aa-check") as checks:
             server = checks.submit(self.client.server_info)
@@ -152,7 +159,8 @@ class ScanEngine:
         try:
             reused_hashes = sum(len(checkpoint.book.stage(s)) for s in ("head", "tail", "full"))
             fresh = self._fresh and not request.full
-            self._base = start_from_base(self.store, info, checkpoint, journal, fresh)
+            early = self._early_rescan
+            self._base = start_from_base(self.store, info, checkpoint, journal, fresh, early)
             self._reuse = Reuse(self._base.scan_id) if self._base else None
             log_to = SerialJournal(journal)  # the listing and the early head reads append
             exact = request.verify is VerifyMode.EXACT
@@ -273,8 +281,17 @@ class ScanEngine:
         notes: list[str] = list(checkpoint.notes)
         self._listed, self._unread = ids, set(checkpoint.unread)
         base, reuse = self._base, self._reuse
+        if self._early is None and base is not None and not checkpoint.enumerated:
+            self._early = begin_listing(self.client, self.jql, (), False, range_cuts(base.issues))
         changed = changed_since(
-            self.client, self.jql, base, checkpoint, journal, notes, self.clock()
+            self.client,
+            self.jql,
+            base,
+            checkpoint,
+            journal,
+            notes,
+            self.clock(),
+            self._early_rescan,
         )
         total_size = sum(r.size for r in records.values())
         texts: dict[str, str] = {}  # one object per repeated text

@@ -1,32 +1,148 @@
-"""The listing started beside the sign-in checks when its JQL is already known.
+"""The listing started beside the sign-in checks when its JQL is already known, and a
+rescan's listing as disjoint id ranges in parallel.
 
 A scan of the whole site (or of a JQL filter alone) lists with the same JQL whatever the
 checks find, so its first id page can be on its way while ``myself``, ``serverInfo`` and
 ``attachment/meta`` are answered: the details calls start one round trip sooner. A scope that
 names projects waits for the project check, which may drop some from the JQL.
+
+``nextPageToken`` paging is sequential (each token comes with the page before), so one listing
+of 14 pages costs 14 round trips. A rescan knows roughly where the scope's ids lie (its base's
+sorted ids): it lists them as K queries over disjoint id ranges (``(scope) AND id >= A AND
+id < B``), the first open below and the last open above (issues created since), all at once,
+each paging on its own. The ranges cover every id, so their union is the single listing's.
 """
 
 from __future__ import annotations
 
+import math
+import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from aa_tui.jira.protocol import JiraSite
 
+#: ids a range is cut to hold (Cloud's largest id page: one page per range)
+RANGE_IDS = 5000
+#: ranges listed at once at most (the governor lets 32 requests out during a burst)
+MAX_RANGES = 16
+
 
 def begin_listing(
-    client: JiraSite, jql: str, projects: tuple[str, ...], resumed: bool
-) -> EarlyListing | None:
+    client: JiraSite,
+    jql: str,
+    projects: tuple[str, ...],
+    resumed: bool,
+    cuts: list[int] | None = None,
+) -> EarlyListing | RangeListing | None:
     """The listing begun now, unless projects are named (the project check may drop some
-    from the JQL) or the scan is resumed (its checkpoint may hold the whole listing)."""
-    return None if projects or resumed else EarlyListing(client, jql)
+    from the JQL) or the scan is resumed (its checkpoint may hold the whole listing); by id
+    ranges when ``cuts`` are given (see :func:`range_cuts`)."""
+    if projects or resumed:
+        return None
+    return RangeListing(client, jql, cuts) if cuts else EarlyListing(client, jql)
+
+
+def narrowed(jql: str, clause: str) -> str:
+    """``jql`` with ``AND clause`` (a scan's JQL ANDs its clauses and parenthesises any user
+    JQL, so one more AND only narrows it), its ``ORDER BY`` kept last."""
+    where, sep, order = jql.rpartition(" ORDER BY ")
+    if not sep:
+        where, order = jql, ""
+    out = f"{where} AND {clause}"
+    return f"{out} ORDER BY {order}" if order else out
+
+
+def range_cuts(ids: Iterable[str], per_range: int = 0) -> list[int] | None:
+    """The ids where the ranges meet (``None`` when one range would do): the sorted ``ids`` as
+    pages of ``per_range`` (:data:`RANGE_IDS` unless given) less 2% (room for issues that
+    enter a range), the pages shared out over :data:`MAX_RANGES` ranges at most, each range
+    a whole number of pages, so the ranges ask for no more pages than one listing would (an
+    even split of 332,239 ids over 16 ranges asked for 80 pages instead of 67)."""
+    numbers = sorted({int(i) for i in ids if i.isdigit()})
+    fill = max(1, (per_range or RANGE_IDS) * 49 // 50)
+    pages = math.ceil(len(numbers) / fill)
+    count = min(MAX_RANGES, pages)
+    if count <= 1:
+        return None
+    ends = [fill * (pages * k // count) for k in range(1, count)]  # pages before each cut
+    return sorted({numbers[end] for end in ends if end < len(numbers)}) or None
+
+
+def range_queries(jql: str, cuts: list[int]) -> list[str]:
+    """One query per range: below the first cut, between two cuts, from the last cut up."""
+    lows: list[int | None] = [None, *cuts]
+    highs: list[int | None] = [*cuts, None]
+    out = []
+    for low, high in zip(lows, highs, strict=True):
+        bounds = [f"id >= {low}"] if low is not None else []
+        bounds += [f"id < {high}"] if high is not None else []
+        out.append(narrowed(jql, " AND ".join(bounds)))
+    return out
+
+
+class _Ended:
+    """A range's paging ended: with ``error`` when a page failed (never taken for its end)."""
+
+    def __init__(self, error: BaseException | None = None) -> None:
+        self.error = error
+
+
+class RangeListing:
+    """``jql``'s ids as one listing per id range, all paging at once in threads; :meth:`pages`
+    hands the pages on as they come (any order) and raises the first failure; :meth:`close`
+    stops the ranges after the pages in the air."""
+
+    def __init__(self, client: JiraSite, jql: str, cuts: list[int]) -> None:
+        self.jql = jql
+        self.notes: list[str] = []
+        self._client = client
+        self._queue: queue.SimpleQueue[list[str] | _Ended] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._queries = range_queries(jql, cuts)
+        for n, query in enumerate(self._queries):
+            name = f"aa-range-{n}"
+            threading.Thread(target=self._list, args=(query,), name=name, daemon=True).start()
+
+    def _list(self, query: str) -> None:
+        pages = iter(self._client.iter_issue_id_pages(query, notes=self.notes))
+        ended = _Ended()
+        try:
+            for page in pages:
+                self._queue.put(page)
+                if self._stop.is_set():
+                    break
+        except BaseException as exc:  # raised where the pages are read
+            ended = _Ended(exc)
+        finally:
+            close = getattr(pages, "close", None)
+            if close is not None:
+                close()
+            self._queue.put(ended)
+
+    def pages(self) -> Iterator[list[str]]:
+        running = len(self._queries)
+        try:
+            while running:
+                item = self._queue.get()
+                if isinstance(item, _Ended):
+                    if item.error is not None:
+                        raise item.error
+                    running -= 1
+                    continue
+                yield item
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._stop.set()
 
 
 def id_pages_of(
-    early: EarlyListing | None, client: JiraSite, jql: str, notes: list[str]
+    early: EarlyListing | RangeListing | None, client: JiraSite, jql: str, notes: list[str]
 ) -> Iterator[list[str]]:
-    """The id pages of ``jql``: the early listing's when it lists that JQL, else a listing
-    begun now; ``notes`` gets the paging's warnings either way."""
+    """The id pages of ``jql``: the early (or range) listing's when it lists that JQL, else a
+    listing begun now; ``notes`` gets the paging's warnings either way."""
     if early is None or early.jql != jql:
         if early is not None:
             early.close()

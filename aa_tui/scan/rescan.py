@@ -12,8 +12,10 @@ time zone; the margin covers the search index's lag and the clocks' difference.
 from __future__ import annotations
 
 import math
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,13 +23,15 @@ from typing import Any
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.memory import gc_paused
 from aa_tui.model.dates import parse_jira_time
-from aa_tui.model.records import AttachmentRecord
+from aa_tui.model.enums import VerifyMode
+from aa_tui.model.records import AttachmentRecord, Scope
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import RescanNote
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
+from aa_tui.scan.listing import EarlyListing, narrowed, range_cuts
 from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.staged import STAGES, HashBook
-from aa_tui.store.basis import read_basis, write_basis
+from aa_tui.store.basis import Basis, read_basis, write_basis
 from aa_tui.store.journal import Journal
 from aa_tui.store.store import Store
 from aa_tui.store.table_reader import UnexpectedLayout
@@ -53,10 +57,10 @@ class Base:
         return self.by_issue.get(issue_id, [])
 
 
-def load_base(store: Store, info: ScanInfo) -> Base | None:
-    """The base that scan ``info`` saved, or ``None`` when its files are gone."""
-    folder = store.scan_dir(info.id)
-    basis = read_basis(folder)
+def load_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base | None:
+    """The base that scan ``info`` saved (``basis``: its basis, read already), or ``None``
+    when its files are gone."""
+    basis = basis or read_basis(store.scan_dir(info.id))
     if basis is None or not store.has_results(info.id):
         return None
     try:
@@ -75,7 +79,10 @@ def _records_by_issue(rows: Iterable[dict[str, Any]]) -> dict[str, list[Attachme
     texts: dict[str, str] = {}
     with gc_paused():  # ~100,000s of new objects: collections would walk them all
         for row in rows:
-            record = AttachmentRecord.from_dict(row)
+            try:
+                record = AttachmentRecord(**row)  # the fields as this version saves them
+            except TypeError:  # a field it does not know: the ones it knows
+                record = AttachmentRecord.from_dict(row)
             share_texts(record, texts)
             by_issue[record.issue_id].append(record)
     return dict(by_issue)
@@ -100,11 +107,50 @@ def window_minutes(base_started_at: str, now: datetime) -> int:
 def changed_jql(scan_jql: str, minutes: int) -> str:
     """The scan's JQL narrowed to issues updated in the last ``minutes`` (its clauses are
     ANDed and any user JQL is parenthesised, so one more AND only narrows it)."""
-    where, sep, order = scan_jql.rpartition(" ORDER BY ")
-    if not sep:
-        where, order = scan_jql, ""
-    narrowed = f"{where} AND updated >= -{minutes}m"
-    return f"{narrowed} ORDER BY {order}" if order else narrowed
+    return narrowed(scan_jql, f"updated >= -{minutes}m")
+
+
+@dataclass
+class EarlyRescan:
+    """What a fresh rescan begins beside the sign-in checks: reading its base back, the id
+    ranges of its listing (cut from the base's listed ids) and the changed ids' listing."""
+
+    base: str  # the base scan's id
+    cuts: list[int] | None
+    loading: Future[Base | None]
+    changed: EarlyListing | None = None
+
+
+def _load_apart(store: Store, info: ScanInfo, basis: Basis) -> Future[Base | None]:
+    """:func:`load_base` in a thread of its own (its answer, or its error, in the future)."""
+    loading: Future[Base | None] = Future()
+
+    def load() -> None:
+        try:
+            loading.set_result(load_base(store, info, basis))
+        except BaseException as exc:  # raised where the base is taken
+            loading.set_exception(exc)
+
+    threading.Thread(target=load, name="aa-base", daemon=True).start()
+    return loading
+
+
+def begin_rescan(
+    client: JiraSite, store: Store, like: tuple[Scope, VerifyMode, str], jql: str, now: datetime
+) -> EarlyRescan | None:
+    """The newest complete scan a fresh scan of ``client``'s site and ``like`` (scope, verify
+    mode, account) would start from, its listing's ranges, and (when the JQL is known now: no
+    projects named) the changed ids' listing begun; ``None`` without such a scan."""
+    scope, verify, email = like
+    found = store.last_complete(client.site, scope, verify, email=email)
+    basis = read_basis(store.scan_dir(found.id)) if found is not None else None
+    if found is None or basis is None:
+        return None
+    early = EarlyRescan(found.id, range_cuts(basis.issues), _load_apart(store, found, basis))
+    if not scope.projects:
+        minutes = window_minutes(found.started_at, now)
+        early.changed = EarlyListing(client, changed_jql(jql, minutes))
+    return early
 
 
 def save_basis(
@@ -177,17 +223,23 @@ def tally(base: Base, book: HashBook, present: set[str]) -> Reuse:
 
 
 def start_from_base(
-    store: Store, info: ScanInfo, checkpoint: Checkpoint, journal: Journal, fresh: bool
+    store: Store,
+    info: ScanInfo,
+    checkpoint: Checkpoint,
+    journal: Journal,
+    fresh: bool,
+    early: EarlyRescan | None = None,
 ) -> Base | None:
     """The earlier scan a scan starts from: a resumed rescan's own (its journal names it;
     ``None`` if it was deleted meanwhile: then everything is read), else for a ``fresh`` scan
-    the newest complete one, named in the journal. Its hashes go into ``checkpoint.book``."""
+    the newest complete one (``early``'s, being read already), named in the journal. Its
+    hashes go into ``checkpoint.book``."""
     base = None
     if checkpoint.base:
         found = store.get_scan(checkpoint.base)
         base = load_base(store, found) if found is not None else None
     elif fresh:
-        base = find_base(store, info.site, info)
+        base = early.loading.result() if early else find_base(store, info.site, info)
         if base is not None:
             journal.append("base", id=base.scan_id)
     if base is not None:
@@ -203,14 +255,32 @@ def changed_since(
     journal: SerialJournal,
     notes: list[str],
     now: datetime,
+    early: EarlyRescan | None = None,
 ) -> set[str]:
     """The ids of the scope's issues updated since ``base`` started (listed once a scan: a
-    resumed rescan reads them from its journal); none without a base."""
+    resumed rescan reads them from its journal; ``early``'s listing when begun for that
+    base); none without a base."""
+    listing = early.changed if early is not None else None
+    if (
+        base is None
+        or checkpoint.changed is not None
+        or early is None
+        or early.base != base.scan_id
+    ):
+        if listing is not None:
+            listing.close()
+        listing = None
     if base is None:
         return set()
     if checkpoint.changed is None:
-        narrowed = changed_jql(jql, window_minutes(base.started_at, now))
-        changed = [i for page in client.iter_issue_id_pages(narrowed, notes) for i in page]
+        if listing is not None:
+            pages: Iterable[list[str]] = listing.pages()
+        else:
+            query = changed_jql(jql, window_minutes(base.started_at, now))
+            pages = client.iter_issue_id_pages(query, notes)
+        changed = [i for page in pages for i in page]
+        if listing is not None:
+            notes.extend(n for n in listing.notes if n not in notes)
         journal.append("changed", ids=changed)
         checkpoint.changed = changed
     return set(checkpoint.changed)

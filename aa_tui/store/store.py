@@ -53,7 +53,7 @@ from aa_tui.store.lock import LOCK_FILE, StoreLock
 from aa_tui.store.lock import TIMEOUT as LOCK_TIMEOUT
 from aa_tui.store.results import ScanResults
 from aa_tui.store.scan_files import GROUP_ROWS_FORMAT, RowCollector, write_table_atomic
-from aa_tui.store.table_reader import iter_table
+from aa_tui.store.table_reader import iter_table_slices
 
 if TYPE_CHECKING:
     from aa_tui.store.tables import IndexTable
@@ -332,13 +332,13 @@ class Store:
         return self._load_table(scan_id, "attachments")
 
     def iter_attachments(self, scan_id: str) -> Iterator[dict[str, Any]]:
-        """A finished scan's attachment rows parsed one at a time (a rescan's base: never every
-        row's dict at once). ``UnexpectedLayout`` or ``ValueError``, even part-way: read
+        """A finished scan's attachment rows parsed a slice at a time (a rescan's base: never
+        every row's dict at once). ``UnexpectedLayout`` or ``ValueError``, even part-way: read
         :meth:`load_attachments` instead."""
         path = self.scan_dir(scan_id) / "attachments.json"
         if not path.exists():
             raise StoreError(f"Scan {scan_id} has no saved attachments ({path} is missing).")
-        return iter_table(path)
+        return (row for rows in iter_table_slices(path) for row in rows)
 
     def load_group_rows(self, scan_id: str) -> GroupTable | None:
         """One row per duplicate group (:data:`GROUP_ROW_FIELDS`), in groups.json's order, with
