@@ -38,7 +38,7 @@ from aa_tui.scan.preflight import (
     resumable,
     visible_projects,
 )
-from aa_tui.scan.read_progress import make_hasher
+from aa_tui.scan.read_progress import make_hasher, run_counters
 from aa_tui.scan.request import ScanOutcome, ScanRequest
 from aa_tui.scan.rescan import (
     Base,
@@ -255,17 +255,7 @@ class ScanEngine:
 
     def _counters(self) -> dict[str, Any]:
         """Requests, retries, throttles and bytes read, over every run of this scan."""
-        gov = self.client.governor.stats
-        stages = {s: r.bytes_read for s, r in self._hasher.reports.items()} if self._hasher else {}
-        before = self._carried
-        earlier = before.get("bytes_read_by_stage") or {}
-        by_stage = {s: stages.get(s, 0) + earlier.get(s, 0) for s in ("head", "tail", "full")}
-        return {
-            "requests": gov.requests + before.get("requests", 0),
-            "retries": gov.retries + before.get("retries", 0),
-            "throttled": gov.throttled + before.get("throttled", 0),
-            "bytes_read_by_stage": by_stage if any(by_stage.values()) else {},
-        }
+        return run_counters(self.client.governor.stats, self._hasher, self._carried)
 
     # -- metadata: ids, then details in parallel ------------------------------------------------
     def _collect(

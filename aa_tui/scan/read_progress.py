@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from aa_tui.jira.governor import GovernorStats
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.enums import Phase
 from aa_tui.model.events import RecentRate
@@ -84,3 +85,19 @@ def make_hasher(
         named=client.reads_are_requests,
     )
     return hasher
+
+
+def run_counters(
+    gov: GovernorStats, hasher: StagedHasher | None, before: dict[str, Any]
+) -> dict[str, Any]:
+    """Requests, retries, throttles and bytes read, over every run of a scan (``before``: what
+    its earlier runs carried)."""
+    stages = {s: r.bytes_read for s, r in hasher.reports.items()} if hasher else {}
+    earlier = before.get("bytes_read_by_stage") or {}
+    by_stage = {s: stages.get(s, 0) + earlier.get(s, 0) for s in ("head", "tail", "full")}
+    return {
+        "requests": gov.requests + before.get("requests", 0),
+        "retries": gov.retries + before.get("retries", 0),
+        "throttled": gov.throttled + before.get("throttled", 0),
+        "bytes_read_by_stage": by_stage if any(by_stage.values()) else {},
+    }
