@@ -13,7 +13,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     out (they import the demo site's generator: a third of a second at every start)."""
     parser = argparse.ArgumentParser(
         prog="aa-tui",
-        description="Find the storage that Jira Cloud attachments waste. "
+        description="Find the storage that Jira attachments waste (Cloud, Data Center, Server). "
         "With no command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"aa-tui {__version__}")
