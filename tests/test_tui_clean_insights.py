@@ -10,11 +10,13 @@ import time
 import pytest
 from helpers.tui import until
 from test_tui_clean import Site, open_results, sync
+from textual.widgets import Static
 
 from aa_tui.archive import read_manifest
 from aa_tui.model.cleanup import PlanFilters
 from aa_tui.tui.screens.cleanup.apply import CleanApplyScreen
 from aa_tui.tui.screens.cleanup.review import CleanConfirmScreen, CleanReviewScreen
+from aa_tui.tui.screens.error import ErrorScreen
 from aa_tui.tui.screens.insights.files import FilesScreen
 from aa_tui.tui.screens.insights.screen import InsightsScreen
 from aa_tui.tui.widgets.inputs import TextInput
@@ -292,3 +294,40 @@ async def test_z_undoes_the_last_mark_change_and_help_lists_it(site):
         await pilot.press("z")
         assert set(results.marks.ids()) == every
         assert any("Nothing to undo" in n.message for n in app._notifications)
+
+
+@sync
+async def test_a_destination_that_failed_is_not_offered_next_time(site, tmp_path, s3_archive,
+                                                                  monkeypatch):  # fmt: skip
+    """Found trying the app: an S3 archive with no credentials failed, and the next
+    confirmation offered it again; a destination is kept only once a run has prepared it."""
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    app = site.app()
+    kept = str(tmp_path / "kept")
+    app.workspace.remember_archive_destination(site.server.base_url, kept)
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        await open_insights(pilot, results)
+        await pilot.press("6", "space")
+        await until(pilot, lambda: bool(results.marks))
+        await pilot.press("D")
+        await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
+        review = app.screen
+        await until(pilot, lambda: review.review is not None)
+        plan = review.plan
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
+        modal = app.screen
+        modal.query_one("#confirm-archive", TextInput).value = s3_archive
+        modal.query_one("#confirm-phrase", TextInput).value = plan.confirmation
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ErrorScreen), timeout=60)
+        said = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "No AWS credentials" in said, said
+        assert not site.server.deleted
+        assert app.workspace.archive_destination(plan.site) == kept

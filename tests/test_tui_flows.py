@@ -253,3 +253,35 @@ def test_a_refused_query_is_not_offered_for_resume_anywhere(demo_server, memory_
     assert not resumed and any("A resume would be refused the same" in n for n in notes)
     assert not can_resume and "r resumes" not in state
     assert "A resume would be refused the same" in state
+
+
+def test_z_on_the_duplicate_list_undoes_space_and_m_too_and_help_lists_it(app, scanned):
+    """Found trying the app: the duplicate list's z undid only U (after Space or M it did
+    nothing, silently) and ? listed it only after a U; Insights' z undoes the last of the three."""
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            results = await open_results(pilot, scanned.exact_id)
+            await pilot.press("2")
+            help_rows = {k.binding_id for k in collect_keys(results)}
+            await pilot.press("space")
+            one = results.marks.files
+            await pilot.press("z")
+            after_space_z = results.marks.files
+            await pilot.press("space")
+            second = results.marks.files
+            await pilot.press("M")
+            every = len(results.index)
+            await until(pilot, lambda: results.marks.groups == every)
+            await pilot.press("z")
+            after_m_z = results.marks.files
+            await pilot.press("z")  # nothing left to undo: it says so
+            after_twice = results.marks.files
+            notes = [n.message for n in app._notifications]
+            return help_rows, one, after_space_z, second, after_m_z, after_twice, notes
+
+    help_rows, one, after_space_z, second, after_m_z, after_twice, notes = run(journey())
+    assert "results.undo_unmark" in help_rows
+    assert one > 0 and after_space_z == 0  # Space, then z: no mark
+    assert 0 < second == after_m_z == after_twice  # M, then z: the Space's marks before M
+    assert any("Nothing to undo" in n for n in notes)

@@ -269,3 +269,25 @@ def test_small_confirmation_requiring_an_archive(snap_compare, app, scanned):
     """The dialog with its "an archive is required" line keeps its buttons on screen."""
     steps = (results(scanned.exact_id), "2", "space", "i", "6", "space", "D", "a")
     assert shoot_small(snap_compare, app, *steps)
+
+
+def test_the_new_scan_forms_choices_show_whole_at_80_by_24(app, scanned):
+    """Found trying the app: at 80 columns the verify choices were cut ("Exact: compare the")."""
+    from textual.widgets import RadioButton
+
+    from aa_tui.model.scans import Profile
+    from aa_tui.tui.screens.new_scan import NewScanScreen
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            app.push_screen(NewScanScreen(Profile(scanned.site, scanned.email)))
+            await until(pilot, lambda: isinstance(app.screen, NewScanScreen))
+            await wait_for_workers(pilot)
+            await pilot.pause()
+            labels = [str(b.label) for b in app.screen.query(RadioButton)]
+            return labels, screen_text(app)
+
+    labels, text = run(journey())
+    assert len(labels) == 5
+    for label in labels:
+        assert label in text, (label, text)

@@ -389,7 +389,7 @@ class Workspace:
 
     # -- settings of a site (never a secret) ----------------------------------------------------
     def archive_destination(self, site: str) -> str:
-        """The archive destination last confirmed for ``site`` ("" when none)."""
+        """The archive destination a run of ``site`` last prepared ("" when none)."""
         row = self._store.index_table(SITE_SETTINGS).get(site)
         return str((row or {}).get("archive") or "")
 

@@ -52,8 +52,8 @@ class NewScanScreen(AppScreen):
     NewScanScreen #target { padding: 0 1; text-style: bold; }
     NewScanScreen #columns { height: 1fr; }
     NewScanScreen .box { border: round $primary; padding: 0 1; height: 1fr; }
-    NewScanScreen #scope-box { width: 3fr; }
-    NewScanScreen #verify-box { width: 2fr; }
+    NewScanScreen #scope-box { width: 5fr; }
+    NewScanScreen #verify-box { width: 4fr; }  /* 80 columns: its choices whole */
     NewScanScreen RadioSet { width: 100%; }
     NewScanScreen #projects { height: 1fr; min-height: 4; }
     NewScanScreen #projects-note, NewScanScreen #verify-note { color: $text-muted; height: auto; }
@@ -92,8 +92,8 @@ class NewScanScreen(AppScreen):
             with Vertical(id="verify-box", classes="box"):
                 yield Label("How to prove a duplicate")
                 with RadioSet(id="verify"):
-                    yield RadioButton("Exact: compare the bytes", value=True, id="verify-exact")
-                    yield RadioButton("Metadata: same name and size", id="verify-metadata")
+                    yield RadioButton("Exact: same bytes", value=True, id="verify-exact")
+                    yield RadioButton("Metadata: name, size", id="verify-metadata")
                 yield Static(id="verify-note")
                 # one line (no border): at 80x24 the note below it shows too
                 yield Checkbox("Read everything again", id="full", compact=True)

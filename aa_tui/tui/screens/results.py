@@ -83,7 +83,9 @@ class ResultsScreen(MarkingMixin, AppScreen):
         Binding(  # on a tab with no list of groups: every mark (the notice says so)
             "U", "clear_marks", "Unmark the groups in view", show=False, id="results.clear_marks"
         ),
-        Binding("z", "undo_unmark", "Undo the unmark", id="results.undo_unmark"),
+        Binding(
+            "z", "undo_unmark", "Undo the last mark change", show=False, id="results.undo_unmark"
+        ),
         Binding("D", "review", "Review the cleanup", show=False, id="results.review"),
     ]
     DEFAULT_CSS = """

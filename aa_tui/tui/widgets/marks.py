@@ -9,13 +9,16 @@ a what-if row are marked by themselves (any file: the plan archives an only copy
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual.widgets import Static
 
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.keymap import key_label
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 MARK = "●"  # a group with every redundant copy marked
 PART = "◐"  # some of them
@@ -202,6 +205,46 @@ class Marks:
         self._groups = {d: dict(ids) for d, ids in saved.groups.items()}
         self._redundant, self._files = dict(saved.redundant), dict(saved.files)
         self.forget(())
+
+
+class MarkUndo:
+    """``z``: the marks before the last change (Space, M or U), shared by every marking screen.
+
+    A change is told by the marked files and bytes; back from another screen, an undo that
+    would lose marks changed there is forgotten (:meth:`forget_if_changed`)."""
+
+    def __init__(self) -> None:
+        self.saved: SavedMarks | None = None
+        #: how many files and bytes were marked just after that change
+        self._after: tuple[int, int] | None = None
+
+    def changed(self, marks: Marks, before: SavedMarks, counted: tuple[int, int]) -> None:
+        """Record ``before`` (the marks, and their files and bytes, ahead of a key) when the
+        key added or removed files."""
+        after = (marks.files, marks.size)
+        if after != counted:
+            self.saved, self._after = before, after
+
+    def forget_if_changed(self, marks: Marks) -> None:
+        if (marks.files, marks.size) != self._after:
+            self.saved = None
+
+    def undo(self, marks: Marks) -> bool:
+        """Put the saved marks back; False: nothing to undo."""
+        if self.saved is None:
+            return False
+        marks.restore(self.saved)
+        self.saved = None
+        return True
+
+
+def nothing_to_undo(app: App[Any], screen: str) -> str:
+    """The notice of a ``z`` with nothing to undo (``screen``: the bindings' prefix)."""
+    keys = [key_label(app, f"{screen}.{a}") for a in ("mark", "mark_view", "clear_marks")]
+    return (
+        f"Nothing to undo: {key_label(app, f'{screen}.undo_unmark')} puts back the marks as "
+        f"they were before the last {keys[0]}, {keys[1]} or {keys[2]} here."
+    )
 
 
 class MarksPane(Static):

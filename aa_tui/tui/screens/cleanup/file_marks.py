@@ -18,7 +18,7 @@ from aa_tui.tui import format as fmt
 from aa_tui.tui.keymap import key_label
 from aa_tui.tui.messages import FilesToMark
 from aa_tui.tui.screens.base import AppScreen
-from aa_tui.tui.widgets.marks import Marks, MarksPane, SavedMarks
+from aa_tui.tui.widgets.marks import Marks, MarksPane, MarkUndo, nothing_to_undo
 from aa_tui.tui.widgets.tables import VimDataTable
 
 
@@ -70,10 +70,13 @@ class FileMarking(AppScreen):
     marks: Marks | None
     review: Callable[[], None] | None
     #: the marks before the last change (Space, M or U here; z puts them back)
-    unmarked: SavedMarks | None = None
-    #: how many files and bytes were marked just after that change (changed since on another
-    #: screen: z would lose that)
-    _marks_after: tuple[int, int] | None = None
+    _undo: MarkUndo | None = None
+
+    @property
+    def mark_undo(self) -> MarkUndo:
+        if self._undo is None:
+            self._undo = MarkUndo()
+        return self._undo
 
     def _rows(self, view: bool) -> tuple[Rows, str]:
         """The row under the cursor (``view`` False) or every row in view, and how to say it."""
@@ -147,18 +150,15 @@ class FileMarking(AppScreen):
             else:
                 added = marks.mark_files(files)
                 self.notify(f"Marked {fmt.counted(added, 'more file')} of {message.what}.")
-        after = (marks.files, marks.size)
-        if after != counted:  # a change adds or removes files: z puts the marks back
-            self.unmarked, self._marks_after = before, after
+        self.mark_undo.changed(marks, before, counted)
         self.refresh_bindings()
         self._show_marks()
         self._marks_changed()
 
     def _forget_undo_if_changed(self) -> None:
         """Back from another screen: an undo that would lose marks changed there goes."""
-        marks = self.marks
-        if marks is not None and (marks.files, marks.size) != self._marks_after:
-            self.unmarked = None
+        if self.marks is not None:
+            self.mark_undo.forget_if_changed(self.marks)
 
     def _marks_changed(self) -> None:
         """Draw the marks where the screen shows them (its rows' first cell)."""
@@ -183,16 +183,10 @@ class FileMarking(AppScreen):
         """z: the marks as they were before the last change (Space, M or U)."""
         if self.marks is None:
             return
-        if self.unmarked is None:
-            keys = [key_label(self.app, self._key(a)) for a in ("mark", "mark_view", "clear_marks")]
-            self.notify(
-                f"Nothing to undo: {key_label(self.app, self._key('undo_unmark'))} puts back the "
-                f"marks as they were before the last {keys[0]}, {keys[1]} or {keys[2]} here.",
-                severity="warning",
-            )
+        if not self.mark_undo.undo(self.marks):
+            keys = self.query_one(MarksPane).keys
+            self.notify(nothing_to_undo(self.app, keys), severity="warning")
             return
-        self.marks.restore(self.unmarked)
-        self.unmarked = None
         self.refresh_bindings()
         self._show_marks()
         self._marks_changed()

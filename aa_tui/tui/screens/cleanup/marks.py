@@ -3,7 +3,7 @@ handlers :class:`~aa_tui.tui.screens.results.ResultsScreen` mixes in.
 
 Space marks the redundant copies of the group under the cursor and moves down (as dua does;
 Duplicates, Quick wins), M every group in view, U unmarks the groups in view (every mark
-where no list is shown), z undoes that, D opens the review; earlier cleanups' removed
+where no list is shown), z undoes the last of these, D opens the review; earlier cleanups' removed
 copies are read in a worker and shown (the title's bytes freed, ``✗`` in the lists).
 """
 
@@ -20,7 +20,13 @@ from aa_tui.tui.keymap import key_label
 from aa_tui.tui.messages import RemovedRead, ViewRead
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.group_list import GroupList
-from aa_tui.tui.widgets.marks import LIKELY_REFUSED, Marks, MarksPane, SavedMarks
+from aa_tui.tui.widgets.marks import (
+    LIKELY_REFUSED,
+    Marks,
+    MarksPane,
+    MarkUndo,
+    nothing_to_undo,
+)
 
 if TYPE_CHECKING:
     from aa_tui.model.scans import ScanInfo
@@ -60,8 +66,8 @@ class MarkingMixin(AppScreen):
         self.marks = Marks()
         self.removed: Removed | None = None  # once read
         self.removed_groups: frozenset[str] = frozenset()
-        #: the marks before the last ``U`` (``z`` puts them back); None: nothing to undo
-        self.unmarked: SavedMarks | None = None
+        #: the marks before the last Space, M or U (``z`` puts them back)
+        self.mark_undo = MarkUndo()
 
     def _start_marks(self) -> None:
         for name in ("#group-list", "#wins"):
@@ -98,19 +104,16 @@ class MarkingMixin(AppScreen):
             self._load_groups()  # each group's copies and waste, counted again
         if self.info is not None:
             self._title()
-        self._show_marks(undoable=True)
+        self._show_marks()
 
     def on_screen_resume(self) -> None:
         if self.summary is None:  # the first resume comes before on_mount has run
             return
-        self.unmarked = None  # the marks may have changed on the group's screen
+        self.mark_undo.forget_if_changed(self.marks)  # changed on the group's screen: z goes
         self._show_marks()
         self._load_removed()  # a cleanup may have run meanwhile
 
-    def _show_marks(self, *, undoable: bool = False) -> None:
-        if not undoable:  # marks changed since the last U: its undo would lose them
-            self.unmarked = None
-            self.refresh_bindings()
+    def _show_marks(self) -> None:
         self.query_one(MarksPane).show_marks(self.marks)
         for name in ("#group-list", "#wins"):
             self.query_one(name, GroupList).refresh()
@@ -126,8 +129,6 @@ class MarkingMixin(AppScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("mark", "mark_view"):
             return self._marking_list() is not None
-        if action == "undo_unmark":
-            return self.unmarked is not None
         return True
 
     def _refuse_likely(self) -> bool:
@@ -146,9 +147,11 @@ class MarkingMixin(AppScreen):
         group = glist.groups[index]
         if "locations" not in group:  # a group row: its copies are read by themselves
             group = self.results.group(index)
+        before, counted = self.marks.saved(), (self.marks.files, self.marks.size)
         if self.marks.toggle_group(group) is False and not self.marks.redundant(group):
             self.notify("Nothing to mark here: this group has one copy left.", severity="warning")
             return  # the cursor stays on the group it was about
+        self.mark_undo.changed(self.marks, before, counted)
         self._show_marks()
         glist.action_cursor(1)  # as in dua: mark, then on to the next
 
@@ -158,9 +161,7 @@ class MarkingMixin(AppScreen):
         if glist is None or self._refuse_likely() or not glist.view:
             return
         if glist.id == "wins":
-            for i in glist.view:
-                self.marks.mark_group(glist.groups[i])
-            self._show_marks()
+            self._mark_groups([glist.groups[i] for i in glist.view])
             return
         self.query_one(MarksPane).update(f"Marking {len(glist.view):,} groups…")
         self._read_view(list(glist.view))
@@ -176,8 +177,13 @@ class MarkingMixin(AppScreen):
         self.post_message(ViewRead(groups))
 
     def on_view_read(self, message: ViewRead) -> None:
-        for group in message.groups:
+        self._mark_groups(message.groups)
+
+    def _mark_groups(self, groups: list[dict[str, Any]]) -> None:
+        before, counted = self.marks.saved(), (self.marks.files, self.marks.size)
+        for group in groups:
             self.marks.mark_group(group)
+        self.mark_undo.changed(self.marks, before, counted)
         self._show_marks()
 
     def action_clear_marks(self) -> None:
@@ -185,7 +191,7 @@ class MarkingMixin(AppScreen):
         groups is in view; the notice says which, and ``z`` undoes it."""
         if not self.marks:
             return
-        before = self.marks.saved()
+        before, counted = self.marks.saved(), (self.marks.files, self.marks.size)
         files = self.marks.files
         glist = self._marking_list()
         if glist is None or len(glist.view) >= len(glist.groups):
@@ -204,16 +210,15 @@ class MarkingMixin(AppScreen):
                 if self.marks.files
                 else ""
             )
-        self.unmarked = before
-        self._show_marks(undoable=True)
-        self.refresh_bindings()
+        self.mark_undo.changed(self.marks, before, counted)
+        self._show_marks()
         self.notify(f"{said}. {key_label(self.app, 'results.undo_unmark')} undoes it.")
 
     def action_undo_unmark(self) -> None:
-        """z: the marks as they were before the last ``U``."""
-        if self.unmarked is None:
+        """z: the marks as they were before the last change (Space, M or U)."""
+        if not self.mark_undo.undo(self.marks):
+            self.notify(nothing_to_undo(self.app, "results"), severity="warning")
             return
-        self.marks.restore(self.unmarked)
         self._show_marks()
         self.notify(f"Marks back: {fmt.counted(self.marks.files, 'file')}.")
 

@@ -469,9 +469,7 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
         except AaTuiError as exc:
             problem.update(describe(exc, Face.APP).message)
             return
-        if archive:
-            self.workspace.remember_archive_destination(self.plan.site, archive)
-        self.dismiss(options)
+        self.dismiss(options)  # the archive is remembered once the run has prepared it
 
     def action_cancel(self) -> None:
         self.dismiss(None)
