@@ -47,6 +47,7 @@ from aa_tui.tui.screens.new_scan import NewScanScreen
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.inputs import TextInput
+from aa_tui.tui.widgets.marks import Marks, MarksPane
 from aa_tui.tui.widgets.tables import CELL_LIMIT, PlainDataTable, VimDataTable
 
 SIZE = (200, 50)  # wide enough that most names are whole on screen
@@ -313,6 +314,30 @@ async def test_insights_tabs_and_file_lists_show_hostile_names_as_text(hostile, 
         assert {shown_in_cell(f.file_name) for f in files.shown} <= set(shown)
         assert {shown_in_cell(f.author) for f in files.shown if f.author} <= set(shown)
         assert shown_in_cell(files.choice.title)[:60] in text
+
+
+@sync
+async def test_marking_a_departed_uploaders_files_names_them_as_text(hostile, tmp_path):
+    """Space on a Departed row reads that uploader's files: the marks line names the row
+    (\"Uploaded by [/]Former Contractor\") as text while it reads."""
+    app = hostile.app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(InsightsScreen(hostile.scan_id, marks=Marks()))  # as Results opens it
+        await until(pilot, lambda: isinstance(app.screen, InsightsScreen))
+        insights = app.screen
+        await until(pilot, lambda: insights.insights is not None)
+        await wait_for_workers(pilot)
+        table = insights.query_one("#inactive_uploaders-table", VimDataTable)
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.pause()
+        insights.action_mark()  # Space: the row's files are read in a worker
+        reading = insights.query_one(MarksPane).render()  # before the read has come back
+        assert "Uploaded by [/]Former Contractor" in str(reading)
+        await pilot.pause()
+        assert_safe(app)
+        await wait_for_workers(pilot)
+        assert_safe(app)
 
 
 @sync
