@@ -23,14 +23,13 @@ from aa_tui.model.cleanup import (
     KeepRule,
     PlanFilters,
     ProofKind,
-    RedundantCopy,
     is_proven,
 )
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.file_table import HASH
 from aa_tui.service.cleanup.offload import narrow
-from aa_tui.service.cleanup.policy import Selection, planned, scan_records
+from aa_tui.service.cleanup.policy import Selection, planned, redundant_copy, scan_records
 from aa_tui.service.errors import InputError
 from aa_tui.service.insights import scan_table
 from aa_tui.service.wording import PROVE_OR_EXACT, VERIFY_METADATA
@@ -147,13 +146,7 @@ class Duplicates:
                 records.get(str(loc["attachment_id"]), {}),
                 int(group["size"]),
                 str(group.get("mime_type") or ""),
-                RedundantCopy(
-                    group_hash=str(group["hash"]),
-                    keep_id=str(kept["attachment_id"]),
-                    keep_issue_key=str(kept["issue_key"]),
-                    keep_project_key=str(kept["project_key"]),
-                    keep_file_name=str(kept.get("file_name") or ""),
-                ),
+                redundant_copy(str(group["hash"]), kept),
             )
             for loc, kept, group in chosen
         ]

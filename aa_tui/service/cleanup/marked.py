@@ -30,7 +30,13 @@ from aa_tui.model.cleanup import (
 from aa_tui.model.file_table import AID, I_UPDATED_S, ISSUE
 from aa_tui.model.units import counted
 from aa_tui.service.cleanup.duplicates import kept_copy
-from aa_tui.service.cleanup.policy import Selection, planned, scan_records
+from aa_tui.service.cleanup.policy import (
+    Selection,
+    copies_that_stay,
+    planned,
+    redundant_copy,
+    scan_records,
+)
 from aa_tui.service.insights import scan_table
 from aa_tui.store.results import ScanResults
 
@@ -81,18 +87,10 @@ class Marked:
             proof: RedundantCopy | OnlyCopy = OnlyCopy(why="marked in the app")
             loc: dict[str, Any] = record
             if group is not None:
-                here = [x for x in group["locations"] if str(x["attachment_id"]) not in removed]
-                loc = next(x for x in here if str(x["attachment_id"]) == aid)
-                unmarked = [x for x in here if str(x["attachment_id"]) not in wanted]
+                loc = next(x for x in group["locations"] if str(x["attachment_id"]) == aid)
+                unmarked = copies_that_stay(group, wanted, removed)
                 if unmarked:
-                    kept = kept_copy(unmarked, filters.keep)
-                    proof = RedundantCopy(
-                        group_hash=str(group["hash"]),
-                        keep_id=str(kept["attachment_id"]),
-                        keep_issue_key=str(kept["issue_key"]),
-                        keep_project_key=str(kept["project_key"]),
-                        keep_file_name=str(kept.get("file_name") or ""),
-                    )
+                    proof = redundant_copy(str(group["hash"]), kept_copy(unmarked, filters.keep))
                     groups[str(group["hash"])] = group
                 else:
                     proof = OnlyCopy(

@@ -38,7 +38,13 @@ from aa_tui.model.cleanup import (
 from aa_tui.model.file_table import I_KEY
 from aa_tui.model.insights import FileRow, InsightSettings
 from aa_tui.model.units import counted, size_text
-from aa_tui.service.cleanup.policy import Selection, planned, scan_records
+from aa_tui.service.cleanup.policy import (
+    Selection,
+    copies_that_stay,
+    planned,
+    redundant_copy,
+    scan_records,
+)
 from aa_tui.service.errors import InputError
 from aa_tui.service.insights import file_list_of, scan_facts, scan_now, scan_table
 from aa_tui.service.wording import LIMIT
@@ -207,21 +213,11 @@ class ListPolicy:
             record = records.get(f.attachment_id, {})
             loc = f.to_dict()
             group = by_hash.get(f.hash)
-            stays = [
-                k
-                for k in (group or {}).get("locations") or ()
-                if str(k["attachment_id"]) not in chosen and str(k["attachment_id"]) not in gone
-            ]
+            stays = copies_that_stay(group, chosen, gone) if group is not None else []
             if group is not None and stays:
-                keep = stays[0]  # the report lists a group's copies oldest first
                 used[f.hash] = group
-                proof: RedundantCopy | OnlyCopy = RedundantCopy(
-                    group_hash=f.hash,
-                    keep_id=str(keep["attachment_id"]),
-                    keep_issue_key=str(keep["issue_key"]),
-                    keep_project_key=str(keep["project_key"]),
-                    keep_file_name=str(keep.get("file_name") or ""),
-                )
+                # the report lists a group's copies oldest first: the oldest that stays is kept
+                proof: RedundantCopy | OnlyCopy = redundant_copy(f.hash, stays[0])
             else:
                 proof = OnlyCopy(
                     sha256=sha256_hex(f.hash) if group is not None else "",

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from aa_tui.model.cleanup import PlanFilters, PlannedDeletion, Proof, ProofKind
+from aa_tui.model.cleanup import PlanFilters, PlannedDeletion, Proof, ProofKind, RedundantCopy
 from aa_tui.store.results import ScanResults
 
 
@@ -81,4 +81,27 @@ def planned(
         author_id=str(record.get("author_id") or ""),
         created=str(loc.get("created") or ""),
         proof=proof,
+    )
+
+
+def copies_that_stay(
+    group: dict[str, Any], chosen: set[str] | frozenset[str], gone: set[str] | frozenset[str]
+) -> list[dict[str, Any]]:
+    """The copies of a proven ``group`` (its report locations, oldest first) that neither this
+    plan removes (``chosen``) nor are gone from the site (``gone``)."""
+    return [
+        loc
+        for loc in group.get("locations") or ()
+        if str(loc["attachment_id"]) not in chosen and str(loc["attachment_id"]) not in gone
+    ]
+
+
+def redundant_copy(group_hash: str, kept: dict[str, Any]) -> RedundantCopy:
+    """The proof of a copy whose group keeps ``kept`` (a report location) on Jira."""
+    return RedundantCopy(
+        group_hash=group_hash,
+        keep_id=str(kept["attachment_id"]),
+        keep_issue_key=str(kept["issue_key"]),
+        keep_project_key=str(kept["project_key"]),
+        keep_file_name=str(kept.get("file_name") or ""),
     )
