@@ -7,9 +7,9 @@ import hashlib
 
 import pytest
 from helpers.scanning import fast_governor, run_scan
+from test_clean_apply import Site
 
 from aa_tui.archive import read_manifest
-from aa_tui.demo.catalog import ATTACHMENT_ID_BASE
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.auth import auth_for
 from aa_tui.jira.connect import connect
@@ -35,12 +35,7 @@ class DataCenterSite:
     def connect(self, site, account, token):
         return connect(site, auth_for(account, token), governor=fast_governor())
 
-    def deleted_ids(self) -> set[str]:
-        count = self.data.attachment_count
-        return {
-            self.data.attachment_id(j) if j < count else str(ATTACHMENT_ID_BASE + j)
-            for j in self.server.deleted
-        }
+    deleted_ids = Site.deleted_ids  # the same site truth as the Cloud cleanup tests read
 
     def close(self) -> None:
         self.store.close()
