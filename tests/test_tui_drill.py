@@ -11,7 +11,7 @@ from textual.widgets import TabbedContent
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.breakdown import BreakdownPane
 from aa_tui.tui.widgets.group_list import GroupList
-from aa_tui.tui.widgets.groups_pane import GroupsPane
+from aa_tui.tui.widgets.groups_pane import FilterInput, GroupsPane
 
 
 def run(coro):
@@ -92,6 +92,26 @@ def test_escape_in_a_filtered_list_clears_the_filter_first(app, scanned):
     assert isinstance(after[0], ResultsScreen) and not after[1] and after[2] == every
     assert after[3] == "groups"
     assert not isinstance(last, ResultsScreen)
+
+
+def test_the_filter_has_the_focus_as_soon_as_the_slash_is_handled(app, scanned):
+    """Focus moves to the box within "/"'s own handling, not a turn later (Widget.focus): a key
+    the app takes next goes to the box, never to the list's bindings ("i" opens Insights)."""
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_results(app, pilot, scanned.exact_id)
+            await pilot.press("2")
+            await pilot.pause()
+            pane = screen.query_one(GroupsPane)
+            pane.action_filter()
+            focused_at_once = app.focused
+            await pilot.press(*"file")
+            return focused_at_once, app.screen is screen, pane.query_one(FilterInput).value
+
+    focused_at_once, same_screen, typed = run(journey())
+    assert isinstance(focused_at_once, FilterInput)
+    assert same_screen and typed == "file"
 
 
 def test_a_drilled_list_adds_up_to_its_row(app, scanned):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timezone
 
 import pytest
@@ -148,19 +147,19 @@ def test_facet_values_most_common_first(index):
     assert set(index.values("file_type")) == {"pdf", "png", "zip", "no-extension"}
 
 
-def test_100k_groups_sort_and_filter_fast():
+def test_100k_groups_sort_and_filter():
+    """Every sort keeps all 100,000 groups, filters narrow them (benchmarks/big_list.py times it)."""
     groups = [
         group(n, f"file-{n % 977}.{('pdf', 'png', 'zip')[n % 3]}", 1000 + n % 5000, 2 + n % 4)
         for n in range(100_000)
     ]
     index = GroupIndex(groups, now=NOW)
-    started = time.perf_counter()
     for sort in SORTS:
         assert len(index.view(sort)) == 100_000
-    index.view("wasted", GroupFilter(text="file-12"))
-    index.view("wasted", GroupFilter(file_type="pdf", project="OPS"))
-    index.view("copies", GroupFilter(file_type="pdf"), reverse=True)
-    assert time.perf_counter() - started < 5.0  # measured ~0.6 s on a 2-core machine
+    assert 0 < len(index.view("wasted", GroupFilter(text="file-12"))) < 100_000
+    assert 0 < len(index.view("wasted", GroupFilter(file_type="pdf", project="OPS"))) < 100_000
+    pdf = index.view("copies", GroupFilter(file_type="pdf"), reverse=True)
+    assert 0 < len(pdf) < 100_000
 
 
 def keeps(g: dict, flt: GroupFilter) -> bool:

@@ -147,7 +147,7 @@ class BreakdownPane(Vertical):
     def action_filter(self) -> None:
         box = self.query_one(RowFilter)
         box.add_class("shown")
-        box.focus()
+        self.screen.set_focus(box)  # now: keys queued behind the slash go to the box
 
     @on(Input.Changed, "#row-filter")
     def _typed(self, event: Input.Changed) -> None:

@@ -161,7 +161,9 @@ class GroupsPane(Vertical):
 
     # -- keys -----------------------------------------------------------------------------------
     def action_filter(self) -> None:
-        self.query_one(FilterInput).focus()
+        # Focus now, not on the next turn (Widget.focus): keys typed or pasted right behind
+        # the slash are already queued and must reach the box, not the list's bindings.
+        self.screen.set_focus(self.query_one(FilterInput))
         if self.index is not None and not self._warmed:
             # Build the text index while the user types (sorts and facets are cheap enough
             # on first use). Not earlier: a thread competes with drawing for the GIL.

@@ -194,7 +194,7 @@ class FilesScreen(FileMarking):
     def action_filter(self) -> None:
         box = self.query_one("#files-filter", Input)
         box.add_class("shown")
-        box.focus()
+        self.screen.set_focus(box)  # now: keys queued behind the slash go to the box
 
     @on(Input.Changed, "#files-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
