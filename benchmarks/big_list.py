@@ -6,8 +6,8 @@ The same journey as ``tests/test_tui_big_scan.py`` (which checks what each step 
 here: the app runs headless (Textual's ``run_test``) on a store holding one synthetic scan of
 100,000 groups, and each step is timed from its key press to the app being idle again. Then the
 list's index alone (``GroupIndex``): every sort and three filters of the same 100,000 groups.
-Targets: the list shown under 1 s (README, "Where the time went"), no stall of the interface over
-0.5 s while it opens, and every later step under 1 s.
+Targets: the results screen and then the list each shown under 1 s (README, "Where the time
+went"), no stall of the interface over 0.5 s while the list opens, every later step under 1 s.
 """
 
 from __future__ import annotations
@@ -41,10 +41,14 @@ async def journey(app, scan_id: str) -> dict[str, float]:
         await pilot.pause(0.05)
         started = time.perf_counter()
         app.push_screen(ResultsScreen(scan_id))
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await pilot.pause()
+        timings["results screen (overview)"] = time.perf_counter() - started
+        started = time.perf_counter()
         await pilot.press("2")
         await until(pilot, lambda: app.screen.query_one(GroupsPane).index is not None)
         await pilot.pause()
-        timings["open (load + index + first draw)"] = time.perf_counter() - started
+        timings["open the list (load + index + first draw)"] = time.perf_counter() - started
         timings["longest stall while opening"] = max(
             b - a for a, b in zip(ticks, ticks[1:], strict=False) if a >= started
         )
@@ -114,13 +118,13 @@ def main() -> int:
     missed = 0
     for label, seconds in timings.items():
         target = (
-            TARGETS["open"] if label.startswith("open (")
+            TARGETS["open"] if label.startswith(("open the list", "results"))
             else TARGETS["stall"] if label.startswith("longest")
             else TARGETS["step"]
         )  # fmt: skip
-        mark = "ok" if seconds < target else "MISSED"
-        missed += mark == "MISSED"
-        print(f"  {label:38} {seconds * 1000:8.0f} ms   (target < {target * 1000:.0f} ms) {mark}")
+        mark = "PASS" if seconds < target else "FAIL"
+        missed += mark == "FAIL"
+        print(f"{mark}  {label:42} {seconds * 1000:8.0f} ms   (target < {target * 1000:.0f} ms)")
     return 1 if missed else 0
 
 
