@@ -528,7 +528,7 @@ def test_fault_injection(data):
 
 
 def test_latency_overlaps_and_keepalive_is_fast(data):
-    with _serve(data, latency_s=0.2) as srv:
+    with _serve(data, latency_s=0.5) as srv:
         started = time.perf_counter()
         with ThreadPoolExecutor(8) as pool:
             codes = list(
@@ -539,14 +539,14 @@ def test_latency_overlaps_and_keepalive_is_fast(data):
                     range(8),
                 )
             )
-        # One after another they would take 8 x 0.2 s = 1.6 s; overlapped, one latency and the
+        # One after another they would take 8 x 0.5 s = 4 s; overlapped, one latency and the
         # cost of eight clients (generous: the machine may be busy)
-        assert codes == [200] * 8 and time.perf_counter() - started < 1.2
+        assert codes == [200] * 8 and time.perf_counter() - started < 2.5
     with _serve(data) as srv, httpx.Client(base_url=srv.base_url, auth=srv.auth) as c:
         started = time.perf_counter()
-        for _ in range(50):
+        for _ in range(100):
             c.post(SEARCH, json={"jql": JQL, "maxResults": 5})
-        assert time.perf_counter() - started < 2.0  # a 44 ms Nagle stall each would add 2.2 s
+        assert time.perf_counter() - started < 4.0  # a 44 ms Nagle stall each would add 4.4 s
 
 
 def test_hidden_projects_and_project_search(data):

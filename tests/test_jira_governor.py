@@ -106,7 +106,7 @@ def test_through_the_transport_a_429_on_content_does_not_hold_bulkfetch():
         client.post("/rest/api/3/issue/bulkfetch", json={})
         bulk_s = time.monotonic() - started
         reader.join(5)
-    assert bulk_s < 0.5
+    assert bulk_s < 0.9  # held behind the content's Retry-After it would take >= 1 s
     assert len(content_calls) == 2 and content_calls[1] - content_calls[0] >= 0.95
     assert controls.governor.stats.throttled_by == {CONTENT: 1}
 

@@ -51,7 +51,7 @@ def test_a_reader_that_stops_early_does_not_wait_for_the_page_ahead():
     assert next(pages) == ["1"]
     started = time.monotonic()
     pages.close()
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 3  # waiting for the page ahead would take 5 s
     release.set()
 
 
