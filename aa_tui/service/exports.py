@@ -79,10 +79,9 @@ def export_results(
             done.csv_files = write_csv(Path(csv_dir), report)
             done.csv_dir = Path(csv_dir)
     if html_path is not None:
+        # The page counts stale and empty files from the totals; it lists none of them (their
+        # lists were built here and never read: 468,028 dicts at 1,000,000 issues).
         page = full_report(after.to_dict(), [])
-        for name, list_name in (("stale_files", "stale"), ("empty_files", "empty")):
-            files = files_of(results, list_name, settings=settings, gone=removed.ids)
-            page[name] = [row.to_dict() for row in files]
         section = removed.section()
         if section:
             page["cleanup"] = section
