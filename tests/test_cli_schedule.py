@@ -4,6 +4,7 @@ against the demo site, notices to a real HTTP receiver on 127.0.0.1."""
 
 from __future__ import annotations
 
+import json
 import signal
 
 import pytest
@@ -106,6 +107,9 @@ def test_exit_4_exactly_at_the_warning_share_after_saving_and_exporting(demo_ser
     assert "aa-tui: warning: The scanned attachments fill 50% of the" in at.stderr
     assert "the warning is at 50%." in at.stderr
     assert report.is_file() and len(stored_scans(data)) == 2  # saved and exported first
+    exported = json.loads(report.read_text())  # its what-if counts the room under that cap
+    assert exported["insight_settings"]["cap"] == used * 2
+    assert exported["what_if"][0]["under_cap"] == used * 2 - used
     below = scan(demo_server, data, "--cap", cap, "--warn-at", "50.1")
     assert below.returncode == 0, below.stderr
     assert "fill 50% of the" in below.stdout and "warning" not in below.stderr

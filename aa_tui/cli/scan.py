@@ -77,16 +77,27 @@ def run_scan(args: argparse.Namespace, workspace: Workspace) -> int:
     # The groups are in the store now, where the export reads them one at a time: this copy
     # (every grouped file's record, ~130 MB at 1,000,000 issues) is not kept beside it.
     outcome.groups.clear()
-    _export(workspace, outcome.info.id, args.json, args.csv)
+    _export(workspace, outcome.info.id, args.json, args.csv, watch.cap.cap if watch.cap else None)
     print_summary(sys.stdout, outcome)
     return after_scan(watch, workspace, outcome)
 
 
-def _export(workspace: Workspace, scan_id: str, json_path: str | None, csv_dir: str | None) -> None:
+def _export(
+    workspace: Workspace,
+    scan_id: str,
+    json_path: str | None,
+    csv_dir: str | None,
+    cap: int | None,
+) -> None:
+    """The scan's JSON and CSV; with ``--cap``, their what-if counts the room under it (as
+    ``report --cap`` does)."""
+    from aa_tui.model.insights import InsightSettings
+
     done = workspace.export(
         scan_id,
         json_path=Path(json_path) if json_path else None,
         csv_dir=Path(csv_dir) if csv_dir else None,
+        settings=InsightSettings(cap=cap) if cap is not None and (json_path or csv_dir) else None,
     )
     for line in done.lines():
         print(line, file=sys.stderr)
