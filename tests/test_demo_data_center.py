@@ -320,6 +320,12 @@ def test_rate_headers_on_every_answer_and_429_with_retry_after_per_user(data):
             assert ok.headers["X-RateLimit-Remaining"] == "4"
             assert ok.headers["X-RateLimit-Interval-Seconds"] == "1"
             assert ok.headers["X-RateLimit-FillRate"] == "2"
+            # a file's bytes too: a streamed answer, on the same user's bucket
+            aid = 30_000 + _readable(data)[0]
+            file = c.get(f"/secure/attachment/{aid}/x", headers={"Range": "bytes=0-3"})
+            assert file.status_code == 206, file.status_code
+            assert file.headers["X-RateLimit-Remaining"] == "3"
+            assert file.headers["X-RateLimit-FillRate"] == "2"
             answers = [c.get("/rest/api/2/field") for _ in range(12)]
             throttled = [r for r in answers if r.status_code == 429]
             assert throttled, [r.status_code for r in answers]

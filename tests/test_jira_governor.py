@@ -147,6 +147,44 @@ def test_a_data_center_bucket_says_its_fill_rate_and_paces_at_once():
     assert 0.019 <= budget.min_interval <= 0.021
 
 
+def test_answers_without_a_count_pace_by_the_estimate_of_the_bucket():
+    """Some answers carry no X-RateLimit count (a Data Center site's downloads, on the demo as
+    it was): once earlier answers said the bucket and its refill, every start since took a token
+    from it, so a bucket spent down to a few tokens paces at the refill rate; without the
+    estimate the pacing decayed to none and the scan ran into 429s."""
+    scope = "https://jira.example.com:443 GET *"
+    gov = RateGovernor(max_concurrency=8, burst_concurrency=64)
+    said = {
+        "x-ratelimit-limit": "50",
+        "x-ratelimit-remaining": "49",
+        "x-ratelimit-interval-seconds": "1",
+        "x-ratelimit-fillrate": "50",
+    }
+    gov.acquire(None, scope)
+    gov.on_response(200, said, scope)
+    gov.release(scope)
+    assert gov._budget(scope).min_interval == 0.0  # plenty left: spend the burst
+    for _ in range(44):  # the burst: 44 of the 49 tokens, no answer counts them
+        gov.acquire(None, scope)
+    for _ in range(44):
+        gov.on_response(206, {}, scope)
+        gov.release(scope)
+    budget = gov._budget(scope)
+    assert budget.bucket is not None and budget.bucket.spare < 10
+    assert 0.024 <= budget.min_interval <= 0.026  # 1.25 / 50: nearly empty, a little slower
+
+
+def test_answers_without_a_count_and_no_word_of_a_bucket_change_nothing_new():
+    """No bucket ever said: the pacing is what it was (adaptive concurrency only)."""
+    scope = "https://jira.example.com:443 GET *"
+    gov = RateGovernor()
+    gov.acquire(None, scope)
+    gov.on_response(206, {}, scope)
+    gov.release(scope)
+    budget = gov._budget(scope)
+    assert budget.bucket is None and budget.min_interval == 0.0
+
+
 # -- the burst while it lasts ------------------------------------------------------------------
 def bucket(remaining: int, ceiling: int = 40) -> dict[str, str]:
     return {"x-ratelimit-limit": str(ceiling), "x-ratelimit-remaining": str(remaining)}

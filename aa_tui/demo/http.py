@@ -69,6 +69,8 @@ class BaseHandler(BaseHTTPRequestHandler):
     server_version = "demo-jira"
     sys_version = ""
     streamed_status = 0  # the status of an answer sent by send_file
+    #: headers every answer to this request carries (a rate limiter's), streamed files too
+    answer_headers: dict[str, str] = {}  # noqa: RUF012 - replaced per request, never mutated
     server: QuietServer  # (socketserver's annotation names any BaseServer)
 
     @property
@@ -102,7 +104,7 @@ class BaseHandler(BaseHTTPRequestHandler):
         demo = self.demo
         size = demo.file_size(j)
         start, end, status = 0, size, 200
-        extra = dict(headers)
+        extra = {**self.answer_headers, **headers}
         rng = self.headers.get("Range")
         if rng and not demo.ignores_range(j):
             try:

@@ -78,6 +78,7 @@ class JiraHandler(BaseHandler):
         req = Request(self, demo, self.command, path, {}, query, body, raw)
         extra: dict[str, str] = {}
         reply = self.gate(req, extra, key, public=bool(match and match.route.public))
+        self.answer_headers = extra  # a streamed file carries the limiter's headers too
         if reply is None:
             try:
                 reply = self.dispatch(req, match)

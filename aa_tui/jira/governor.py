@@ -74,6 +74,7 @@ class _Bucket:
 
     spare: float
     ceiling: int
+    at: float = field(default_factory=time.monotonic)  # when ``spare`` was last said
 
     @property
     def room(self) -> bool:
@@ -249,7 +250,15 @@ class RateGovernor:
         ceiling = _int(headers.get("x-ratelimit-limit"))
         near = headers.get("x-ratelimit-nearlimit", "").lower() == "true"
         if remaining is None or not ceiling:
-            self._adapt(budget, near, plenty=False)
+            estimate = _refilled(budget.bucket, budget.refill, time.monotonic())
+            if estimate is None:
+                self._adapt(budget, near, plenty=False)
+                return
+            # No count on this answer (a download, on some sites), but earlier ones said the
+            # bucket and its refill: pace by the estimate (every start since took a token).
+            budget.bucket = estimate
+            spare, ceiling = estimate.spare, estimate.ceiling
+            self._pace(budget, spare, ceiling, near or spare < 0.2 * ceiling)
             return
         budget.ceiling = ceiling
         stated = _stated_refill(headers)
@@ -259,21 +268,27 @@ class RateGovernor:
             self._measure_refill(budget, remaining, ceiling)
         # The other requests in the air may not have been counted yet: take them off too.
         others = max(0, budget.in_flight - 1)
-        budget.bucket = _Bucket(remaining - others, ceiling)
+        now = time.monotonic()
+        budget.bucket = _Bucket(remaining - others, ceiling, now)
         in_origin = sum(b.in_flight for s, b in self._budgets.items() if origin_of(s) == origin)
-        self._origin_bucket[origin] = _Bucket(remaining - max(0, in_origin - 1), ceiling)
+        self._origin_bucket[origin] = _Bucket(remaining - max(0, in_origin - 1), ceiling, now)
         if budget.in_flight > max(1, int(budget.limit)):
             # Answers to a burst still in the air: a low bucket is what spending it meant,
             # not a sign to slow the paced requests that follow (the burst has stopped).
             return
-        left = remaining - budget.in_flight  # what the requests still in the air will leave
+        # what the requests still in the air will leave
+        self._pace(budget, remaining - budget.in_flight, ceiling, near or remaining < 0.2 * ceiling)
+
+    def _pace(self, budget: _Budget, left: float, ceiling: int, near: bool) -> None:
+        """Pacing and concurrency for ``left`` tokens of ``ceiling`` once the answers in the
+        air are counted (``near``: the bucket is nearly empty)."""
         if budget.refill and left < 0.5 * ceiling:
             # The bucket is going down: start requests at the rate it refills (a little
             # slower when it is nearly empty), keeping the concurrency latency needs.
             budget.min_interval = (1.25 if left < 0.2 * ceiling else 1.0) / budget.refill
             budget.limit = min(float(self.max_concurrency), budget.limit + 1 / budget.limit)
             return
-        self._adapt(budget, near or remaining < 0.2 * ceiling, plenty=left >= 0.5 * ceiling)
+        self._adapt(budget, near, plenty=left >= 0.5 * ceiling)
 
     def _adapt(self, budget: _Budget, near: bool, plenty: bool) -> None:
         if near:
@@ -346,6 +361,15 @@ def _stated_refill(headers: Mapping[str, str]) -> float | None:
     fill = _int(headers.get("x-ratelimit-fillrate"))
     interval = _int(headers.get("x-ratelimit-interval-seconds"))
     return fill / interval if fill and interval and fill > 0 and interval > 0 else None
+
+
+def _refilled(bucket: _Bucket | None, refill: float, now: float) -> _Bucket | None:
+    """``bucket`` as ``refill`` tokens a second have filled it since it was last said (at most
+    full); ``None`` when either is unknown."""
+    if bucket is None or not bucket.ceiling or refill <= 0:
+        return None
+    spare = min(float(bucket.ceiling), bucket.spare + refill * (now - bucket.at))
+    return _Bucket(spare, bucket.ceiling, now)
 
 
 def _int(value: str | None) -> int | None:
