@@ -142,3 +142,46 @@ def test_the_sites_screen_shows_the_demo_token_the_command_line_needs(memory_key
     assert "--" not in text  # no command-line flag named in the app
     on_disk = [p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file()]
     assert on_disk and not any(token.encode() in b for b in on_disk)
+
+
+def newest_update(demo: DemoSite, project: str) -> int:
+    """The newest ``updated`` of ``project``'s issues, as the running demo site serves them."""
+    import httpx
+
+    from aa_tui.model.dates import parse_jira_time
+
+    server = demo.server
+    assert server is not None
+    answer = httpx.post(
+        f"{server.base_url}/rest/api/3/search/jql",
+        json={"jql": f"project = {project} ORDER BY updated DESC", "fields": ["updated"],
+              "maxResults": 1},
+        auth=(server.email, server.token),
+    )  # fmt: skip
+    answer.raise_for_status()
+    (issue,) = answer.json()["issues"]
+    when = parse_jira_time(issue["fields"]["updated"])
+    assert when is not None
+    return int(when.timestamp())
+
+
+def test_the_demo_can_hold_an_idle_project(tmp_path):
+    """``aa-tui demo --idle-projects LEGAL``: the demo site (its own process) serves LEGAL with
+    no update in the last 400 days, the other projects as they were."""
+    from aa_tui.demo.catalog import REFERENCE_EPOCH
+
+    idle_before = REFERENCE_EPOCH - 400 * 86400
+    with DemoSite(issues=400, seed=11, idle_projects=("LEGAL",)) as aged:
+        assert newest_update(aged, "LEGAL") <= idle_before
+        assert newest_update(aged, "OPS") > idle_before
+    with DemoSite(issues=400, seed=11) as plain:
+        assert newest_update(plain, "LEGAL") > idle_before
+
+
+def test_an_idle_project_the_demo_does_not_have_is_one_sentence(tmp_path):
+    from helpers.cli import aa
+
+    result = aa(["demo", "--idle-projects", "legal,NOPE"], tmp_path / "data", timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith("aa-tui: --idle-projects: NOPE is not a project of the demo")
+    assert "LEGAL" in result.stderr and "Traceback" not in result.stderr

@@ -114,11 +114,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         from aa_tui.tui.app import run_app, run_demo
 
         if command == "demo":
+            from aa_tui.service.demo import idle_projects
+
             return run_demo(
                 data_dir=args.data_dir,
                 issues=args.issues,
                 seed=args.seed,
                 data_center=args.data_center,
+                idle_projects=idle_projects(args.idle_projects) if args.idle_projects else (),
             )
         return run_app(data_dir=args.data_dir)
     workspace = _open_workspace(args.data_dir)

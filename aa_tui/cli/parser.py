@@ -33,6 +33,12 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="the demo site speaks as Jira Data Center (REST v2, a personal access token)",
     )
+    demo.add_argument(
+        "--idle-projects",
+        default="",
+        metavar="KEY,KEY",
+        help="demo projects whose issues all date from 400+ days ago (idle; e.g. LEGAL)",
+    )
 
     site = sub.add_parser("demo-site", help="serve the embedded demo Jira site on 127.0.0.1")
     if argv is None or "demo-site" in argv:

@@ -28,6 +28,23 @@ if TYPE_CHECKING:  # the demo is imported when it starts (its start-up cost is t
     from aa_tui.demo import DemoOptions, DemoServer
 
 
+def idle_projects(text: str) -> tuple[str, ...]:
+    """The demo projects named in ``text`` (``KEY,KEY``) to generate as idle; a name that is
+    not a demo project is an :class:`InputError` that lists them."""
+    from aa_tui.demo.catalog import PROJECTS
+    from aa_tui.service.errors import InputError
+
+    keys = tuple(dict.fromkeys(k.strip().upper() for k in text.split(",") if k.strip()))
+    known = [p.key for p in PROJECTS]
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise InputError(
+            f"--idle-projects: {', '.join(unknown)} is not a project of the demo site "
+            f"({', '.join(known)})."
+        )
+    return keys
+
+
 class DemoNotStarted(AaTuiError):
     """The demo site's process did not say where it serves."""
 
@@ -41,10 +58,13 @@ def serve_child() -> None:
     import sys
 
     from aa_tui.demo import DemoOptions, DemoServer, generate_site
+    from aa_tui.demo.generator import GenerationOptions
 
     issues, seed = int(sys.argv[1]), int(sys.argv[2])
     options = DemoOptions(data_center=sys.argv[3:4] == ["data-center"])
-    server = DemoServer(generate_site(seed=seed, issues=issues), options).start()
+    idle = tuple(k for k in (sys.argv[4] if len(sys.argv) > 4 else "").split(",") if k)
+    data = generate_site(seed=seed, issues=issues, options=GenerationOptions(idle_projects=idle))
+    server = DemoServer(data, options).start()
     print(json.dumps([server.base_url, server.email, server.token]), flush=True)
     sys.stdin.read()
     server.stop()
@@ -73,13 +93,15 @@ class RemoteServer:
 class DemoSite:
     """Starts a generated demo site on 127.0.0.1 in a child process (``in_process``: in
     this one, as tests may want; ``options`` need it); its token lives in memory only.
-    ``data_center``: the site speaks as Jira Data Center (``options`` given: theirs decides)."""
+    ``data_center``: the site speaks as Jira Data Center (``options`` given: theirs decides);
+    ``idle_projects``: demo projects whose every issue and file dates from 400+ days ago."""
 
     issues: int = 3000
     seed: int = 7
     options: DemoOptions | None = None
     in_process: bool = False
     data_center: bool = False
+    idle_projects: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.server: DemoServer | RemoteServer | None = None
@@ -89,15 +111,18 @@ class DemoSite:
     def start(self) -> DemoSite:
         if self.in_process or self.options is not None:
             from aa_tui.demo import DemoOptions, DemoServer, generate_site
+            from aa_tui.demo.generator import GenerationOptions
 
-            data = generate_site(seed=self.seed, issues=self.issues)
+            generation = GenerationOptions(idle_projects=self.idle_projects)
+            data = generate_site(seed=self.seed, issues=self.issues, options=generation)
             options = self.options or DemoOptions(data_center=self.data_center)
             self.server = DemoServer(data, options).start()
             return self
         # A plain child process (not multiprocessing: that re-imports the main module)
         process = subprocess.Popen(
             [sys.executable, "-c", "from aa_tui.service.demo import serve_child; serve_child()",
-             str(self.issues), str(self.seed), "data-center" if self.data_center else "cloud"],
+             str(self.issues), str(self.seed), "data-center" if self.data_center else "cloud",
+             ",".join(self.idle_projects)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )  # fmt: skip
         assert process.stdout is not None

@@ -386,13 +386,15 @@ def run_demo(
     issues: int = 3000,
     seed: int = 7,
     data_center: bool = False,
+    idle_projects: tuple[str, ...] = (),
 ) -> int:
     """``aa-tui demo``: the app connected to an embedded demo site, scanning it at once.
 
     The scans go to ``data_dir``, else ``$AA_TUI_DATA_DIR``, else a temporary directory
     removed on exit (so the demo never mixes with real history); the app says which, and so
     does the last line printed. The demo token stays in memory. ``data_center``: the site
-    speaks as Jira Data Center and the app signs in with a personal access token.
+    speaks as Jira Data Center and the app signs in with a personal access token;
+    ``idle_projects``: demo projects generated idle (every update 400+ days ago).
     """
     from aa_tui.service.demo import DemoData, DemoSite
 
@@ -402,7 +404,9 @@ def run_demo(
         try:
             with (
                 _logging_to(workspace.data_dir),
-                DemoSite(issues=issues, seed=seed, data_center=data_center) as demo,
+                DemoSite(
+                    issues=issues, seed=seed, data_center=data_center, idle_projects=idle_projects
+                ) as demo,
             ):
                 profile = demo.sign_in(workspace)
                 app = AATuiApp(
