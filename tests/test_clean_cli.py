@@ -78,6 +78,13 @@ def test_yes_applies_archives_comments_and_the_audit_lists_it(server, small_site
     result = aa([*args, "--json", str(run_json)], data, token=server.token)
     assert result.returncode == 0, result.stderr
     assert "Deleted 6 files" in result.stdout and "is done" in result.stdout
+    # stderr is a pipe here, as in a cron job's log: its last progress line is where the run
+    # ended, not the first tick's "0/6"
+    phases = [ln.split(" | ")[0] for ln in result.stderr.splitlines() if " | deleted " in ln]
+    assert phases == ["deleting: 0/6", "commenting: 0/6 issues", "done"], result.stderr
+    last = result.stderr.splitlines()[-2]  # before "Wrote run.json"
+    assert last.startswith("done | deleted 6 (") and last.endswith(", 6 comments"), last
+    assert ", archived 6 (" in last
     doc = json.loads(run_json.read_text())
     planned = {f["attachment_id"] for f in doc["files"]}
     assert len(planned) == 6 and {f["outcome"] for f in doc["files"]} == {"deleted"}

@@ -16,7 +16,7 @@ from aa_tui.cli.api_token import read_token
 from aa_tui.cli.plan_filters import add_filter_arguments, plan_filters
 from aa_tui.cli.status_line import StatusLine
 from aa_tui.cli.threads import run_in_thread
-from aa_tui.model.cleanup import CleanupProgress, Outcome, PlanFilters
+from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, Outcome, PlanFilters
 from aa_tui.model.units import counted, size_text
 
 if TYPE_CHECKING:
@@ -197,14 +197,23 @@ class _Progress:
 
     def __init__(self, enabled: bool) -> None:
         self.line = StatusLine(sys.stderr, enabled)
+        self._phase: CleanupPhase | None = None
 
     def update(self, p: CleanupProgress) -> None:
         if not self.line.enabled:
             return
+        if p.phase is CleanupPhase.DONE:
+            where = f"{p.phase}"
+        elif p.phase is CleanupPhase.COMMENTING:
+            where = f"{p.phase}: {p.done:,}/{p.total:,} issues"
+        else:
+            where = f"{p.phase}: {p.done:,}/{p.total:,}"
         text = (
-            f"{p.phase}: {p.done:,}/{p.total:,} | deleted {p.deleted:,} ({size_text(p.freed)}), "
+            f"{where} | deleted {p.deleted:,} ({size_text(p.freed)}), "
             f"gone {p.already_gone:,}, skipped {p.skipped:,}"
         )
+        if p.archived:
+            text += f", archived {p.archived:,} ({size_text(p.archived_size)})"
         if p.comments:
             text += f", {p.comments:,} comments"
         if p.uploaded:
@@ -215,7 +224,9 @@ class _Progress:
             text += f", {p.waiting_issues} issues waiting"
         if p.message:
             text = p.message
-        self.line.show(text, matters=p.last is None)
+        # A new phase is a line of its own in a log; the rest at most every few seconds.
+        new_phase, self._phase = p.phase != self._phase, p.phase
+        self.line.show(text, matters=new_phase)
 
     def finish(self) -> None:
         self.line.finish()

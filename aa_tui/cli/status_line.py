@@ -22,6 +22,7 @@ class StatusLine:
         self.tty = stream.isatty()
         self._width = 0
         self._last_plain = 0.0
+        self._unwritten = ""  # the newest plain line not written yet (written at the end)
 
     def show(self, text: str, *, matters: bool = False) -> None:
         if not self.enabled:
@@ -35,11 +36,19 @@ class StatusLine:
             if matters or now - self._last_plain > PLAIN_EVERY_S:
                 self.stream.write(text + "\n")
                 self._last_plain = now
+                self._unwritten = ""
+            else:
+                self._unwritten = text
         self.stream.flush()
 
     def finish(self) -> None:
-        """End the rewritten line (the next output starts on a line of its own)."""
+        """End the rewritten line (the next output starts on a line of its own); elsewhere,
+        write the newest line if it was held back, so a log ends with where the run ended."""
         if self.enabled and self.tty and self._width:
             self.stream.write("\n")
             self._width = 0
+            self.stream.flush()
+        elif self.enabled and not self.tty and self._unwritten:
+            self.stream.write(self._unwritten + "\n")
+            self._unwritten = ""
             self.stream.flush()
