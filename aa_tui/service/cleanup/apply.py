@@ -295,8 +295,8 @@ class CleanupRun:
         left = state.pending(plan)
         if error is None and not left and not self._stop.is_set() and commenting:
             try:
-                to_comment = len(issues_to_comment(self.plan, state))
-                self._emit(force=True, phase=CleanupPhase.COMMENTING, done=0, total=to_comment)
+                issues = len(issues_to_comment(self.plan, state))
+                self._emit(force=True, phase=CleanupPhase.COMMENTING, done=0, total=issues)
 
                 def commented(issue: str, comment_id: str) -> None:
                     outcome.comments += 1
