@@ -320,7 +320,9 @@ def test_demo_site_idle_projects_flag():
         return parser.parse_args(["--issues", "60", "--seed", "11", *argv])
 
     data, _, _ = options_from_args(parse("--idle-projects", "legal"))
-    plain, _, _ = options_from_args(parse())
+    plain, _, _ = options_from_args(parse("--idle-projects", ""))
+    default, _, _ = options_from_args(parse())  # LEGAL is idle unless told otherwise
+    assert list(default.issue_updated) == list(data.issue_updated)
     legal = [i for i in range(data.issue_count) if data.issue_key(i).startswith("LEGAL-")]
     assert legal and all(data.issue_updated[i] < plain.issue_updated[i] for i in legal)
     with pytest.raises(DemoSiteUsageError, match="NOPE is not a demo project"):

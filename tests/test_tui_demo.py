@@ -166,16 +166,19 @@ def newest_update(demo: DemoSite, project: str) -> int:
 
 
 def test_the_demo_can_hold_an_idle_project(tmp_path):
-    """``aa-tui demo --idle-projects LEGAL``: the demo site (its own process) serves LEGAL with
-    no update in the last 400 days, the other projects as they were."""
+    """``aa-tui demo --idle-projects LEGAL`` (and by default): the demo site (its own process)
+    serves LEGAL with no update in the last 400 days, the other projects as they were;
+    ``--idle-projects ''`` serves none idle."""
     from aa_tui.demo.catalog import REFERENCE_EPOCH
 
     idle_before = REFERENCE_EPOCH - 400 * 86400
     with DemoSite(issues=400, seed=11, idle_projects=("LEGAL",)) as aged:
         assert newest_update(aged, "LEGAL") <= idle_before
         assert newest_update(aged, "OPS") > idle_before
-    with DemoSite(issues=400, seed=11) as plain:
+    with DemoSite(issues=400, seed=11, idle_projects=()) as plain:
         assert newest_update(plain, "LEGAL") > idle_before
+    with DemoSite(issues=400, seed=11) as default:  # LEGAL is idle unless told otherwise
+        assert newest_update(default, "LEGAL") <= idle_before
 
 
 def test_an_idle_project_the_demo_does_not_have_is_one_sentence(tmp_path):

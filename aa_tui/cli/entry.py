@@ -121,7 +121,9 @@ def _dispatch(args: argparse.Namespace) -> int:
                 issues=args.issues,
                 seed=args.seed,
                 data_center=args.data_center,
-                idle_projects=idle_projects(args.idle_projects) if args.idle_projects else (),
+                idle_projects=(
+                    None if args.idle_projects is None else idle_projects(args.idle_projects)
+                ),
             )
         return run_app(data_dir=args.data_dir)
     workspace = _open_workspace(args.data_dir)

@@ -35,9 +35,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--idle-projects",
-        default="",
+        default=None,
         metavar="KEY,KEY",
-        help="demo projects whose issues all date from 400+ days ago (idle; e.g. LEGAL)",
+        help="demo projects whose issues all date from 400+ days ago (default LEGAL; '' for none)",
     )
 
     site = sub.add_parser("demo-site", help="serve the embedded demo Jira site on 127.0.0.1")

@@ -32,6 +32,11 @@ PROJECTS: tuple[ProjectInfo, ...] = (
 )
 
 
+#: the projects ``aa-tui demo`` and ``aa-tui demo-site`` serve idle unless told otherwise
+#: (``--idle-projects``), so that every insight list and cleanup policy has files to show
+IDLE_BY_DEFAULT = ("LEGAL",)
+
+
 @dataclass(frozen=True, slots=True)
 class StatusInfo:
     id: str

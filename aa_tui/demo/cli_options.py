@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 
+from aa_tui.demo.catalog import IDLE_BY_DEFAULT
 from aa_tui.demo.catalog import PROJECTS as PROJECTS_OF_SITE
 from aa_tui.demo.generator import PROFILES, DemoData, GenerationOptions, generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
@@ -210,9 +211,10 @@ def add_demo_site_arguments(parser: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--idle-projects",
-        default="",
+        default=",".join(IDLE_BY_DEFAULT),
         metavar="KEY,KEY",
-        help="projects whose issues all date from 400+ days ago (idle; e.g. LEGAL)",
+        help="projects whose issues all date from 400+ days ago (idle; default "
+        f"{','.join(IDLE_BY_DEFAULT)}; '' for none)",
     )
 
 

@@ -45,6 +45,19 @@ def idle_projects(text: str) -> tuple[str, ...]:
     return keys
 
 
+#: what the child process is given for "the demo's default idle projects"
+DEFAULT_IDLE = "default"
+
+
+def _idle_or_default(keys: str | None) -> tuple[str, ...]:
+    """``KEY,KEY`` as given (empty: none), or the demo's default idle projects (``None``)."""
+    if keys is None or keys == DEFAULT_IDLE:
+        from aa_tui.demo.catalog import IDLE_BY_DEFAULT
+
+        return IDLE_BY_DEFAULT
+    return tuple(k for k in keys.split(",") if k)
+
+
 class DemoNotStarted(AaTuiError):
     """The demo site's process did not say where it serves."""
 
@@ -62,7 +75,7 @@ def serve_child() -> None:
 
     issues, seed = int(sys.argv[1]), int(sys.argv[2])
     options = DemoOptions(data_center=sys.argv[3:4] == ["data-center"])
-    idle = tuple(k for k in (sys.argv[4] if len(sys.argv) > 4 else "").split(",") if k)
+    idle = _idle_or_default(sys.argv[4] if len(sys.argv) > 4 else None)
     data = generate_site(seed=seed, issues=issues, options=GenerationOptions(idle_projects=idle))
     server = DemoServer(data, options).start()
     print(json.dumps([server.base_url, server.email, server.token]), flush=True)
@@ -94,14 +107,15 @@ class DemoSite:
     """Starts a generated demo site on 127.0.0.1 in a child process (``in_process``: in
     this one, as tests may want; ``options`` need it); its token lives in memory only.
     ``data_center``: the site speaks as Jira Data Center (``options`` given: theirs decides);
-    ``idle_projects``: demo projects whose every issue and file dates from 400+ days ago."""
+    ``idle_projects``: demo projects whose every issue and file dates from 400+ days ago
+    (``None``: the demo's default, ``IDLE_BY_DEFAULT``; ``()``: none)."""
 
     issues: int = 3000
     seed: int = 7
     options: DemoOptions | None = None
     in_process: bool = False
     data_center: bool = False
-    idle_projects: tuple[str, ...] = ()
+    idle_projects: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         self.server: DemoServer | RemoteServer | None = None
@@ -113,7 +127,10 @@ class DemoSite:
             from aa_tui.demo import DemoOptions, DemoServer, generate_site
             from aa_tui.demo.generator import GenerationOptions
 
-            generation = GenerationOptions(idle_projects=self.idle_projects)
+            idle = self.idle_projects
+            generation = GenerationOptions(
+                idle_projects=_idle_or_default(None) if idle is None else idle
+            )
             data = generate_site(seed=self.seed, issues=self.issues, options=generation)
             options = self.options or DemoOptions(data_center=self.data_center)
             self.server = DemoServer(data, options).start()
@@ -122,7 +139,7 @@ class DemoSite:
         process = subprocess.Popen(
             [sys.executable, "-c", "from aa_tui.service.demo import serve_child; serve_child()",
              str(self.issues), str(self.seed), "data-center" if self.data_center else "cloud",
-             ",".join(self.idle_projects)],
+             DEFAULT_IDLE if self.idle_projects is None else ",".join(self.idle_projects)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )  # fmt: skip
         assert process.stdout is not None

@@ -386,7 +386,7 @@ def run_demo(
     issues: int = 3000,
     seed: int = 7,
     data_center: bool = False,
-    idle_projects: tuple[str, ...] = (),
+    idle_projects: tuple[str, ...] | None = None,
 ) -> int:
     """``aa-tui demo``: the app connected to an embedded demo site, scanning it at once.
 
@@ -394,7 +394,8 @@ def run_demo(
     removed on exit (so the demo never mixes with real history); the app says which, and so
     does the last line printed. The demo token stays in memory. ``data_center``: the site
     speaks as Jira Data Center and the app signs in with a personal access token;
-    ``idle_projects``: demo projects generated idle (every update 400+ days ago).
+    ``idle_projects``: demo projects generated idle (every update 400+ days ago; ``None``:
+    the demo's default).
     """
     from aa_tui.service.demo import DemoData, DemoSite
 
