@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers.tui import SIZE, wait_for_workers
+from helpers.tui import SIZE, until, wait_for_workers
 from textual.widgets import TabbedContent
 
 from aa_tui.tui.screens.results import ResultsScreen
@@ -111,6 +111,28 @@ def test_the_filter_has_the_focus_as_soon_as_the_slash_is_handled(app, scanned):
 
     focused_at_once, same_screen, typed = run(journey())
     assert isinstance(focused_at_once, FilterInput)
+    assert same_screen and typed == "file"
+
+
+def test_a_late_focus_of_the_tab_leaves_the_filter_box_alone(app, scanned):
+    """The results screen focuses a tab's list again a refresh after the tab opens; a loaded
+    machine ran that after "/" had focused the filter box, which took the focus back and sent
+    the typed text to the list's keys (CI: "i" opened Insights). It leaves a focus inside the
+    tab where it is."""
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_results(app, pilot, scanned.exact_id)
+            await pilot.press("2", "slash")
+            await until(pilot, lambda: isinstance(app.focused, FilterInput))
+            screen._focus_tab("groups")  # as the deferred call after the tab's activation
+            await pilot.pause()
+            kept = app.focused
+            await pilot.press(*"file")
+            return kept, app.screen is screen, screen.query_one(FilterInput).value
+
+    kept, same_screen, typed = run(journey())
+    assert isinstance(kept, FilterInput)
     assert same_screen and typed == "file"
 
 

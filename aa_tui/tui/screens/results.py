@@ -250,6 +250,12 @@ class ResultsScreen(MarkingMixin, AppScreen):
             self.call_after_refresh(self._focus_tab, event.pane.id)
 
     def _focus_tab(self, tab: str) -> None:
+        """Focus the tab's list or table, unless the focus is in that tab already: this also
+        runs a refresh after the tab's activation, and by then a key may have moved the focus
+        on (``/`` to the filter box; taking it back sent the typed text to the list's keys)."""
+        focused = self.focused
+        if focused is not None and tab in {w.id for w in focused.ancestors_with_self}:
+            return
         if tab == "overview":
             self.query_one(OverviewScroll).focus()
         elif tab == "groups":
