@@ -26,6 +26,7 @@ class CapScreen(ModalScreen[CapChoice | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cap.cancel")]
     DEFAULT_CLASSES = "dialog"  # the frame and the buttons' row: app.tcss
+    AUTO_FOCUS = "Input"
     DEFAULT_CSS = """
     CapScreen > Vertical { width: 72; border: thick $accent; }
     CapScreen #cap-problem { color: $error; height: auto; }
@@ -60,9 +61,6 @@ class CapScreen(ModalScreen[CapChoice | None]):
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button("Set cap", id="set", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

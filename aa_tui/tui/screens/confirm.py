@@ -19,6 +19,7 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
     DEFAULT_CLASSES = "dialog"  # the frame and the buttons' row: app.tcss
+    AUTO_FOCUS = "#no"  # the safe answer has the focus when the screen shows
     DEFAULT_CSS = """
     ConfirmScreen > Vertical { width: 64; border: thick $warning; }
     ConfirmScreen #question { margin-bottom: 1; }
@@ -36,9 +37,6 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal():
                 yield Button(self.yes_label, id="yes", variant="error")
                 yield Button(self.no_label, id="no", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

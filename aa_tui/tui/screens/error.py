@@ -13,6 +13,9 @@ from aa_tui.tui.safe import plain
 
 class ErrorScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,enter", "close", "Close", id="error.close")]
+    # Focused when the screen shows (a query in on_mount raised NoMatches once in CI, the
+    # screen closed before its Mount was handled: a crash to report an error)
+    AUTO_FOCUS = "#ok"
     DEFAULT_CLASSES = "dialog"  # the frame: app.tcss
     DEFAULT_CSS = """
     ErrorScreen > Vertical { width: 80; border: thick $error; }
@@ -32,9 +35,6 @@ class ErrorScreen(ModalScreen[None]):
             yield Static(plain(self.error_title), id="title", markup=False)
             yield Static(plain(self.message, lines=True), id="message", markup=False)
             yield Button("OK", id="ok", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one(Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

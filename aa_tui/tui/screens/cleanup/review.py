@@ -357,6 +357,7 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
     """Type ``delete N`` to confirm; archive and comment options. Dismisses with the
     :class:`ApplyOptions`, or None (the default: Escape, Cancel)."""
 
+    AUTO_FOCUS = "#confirm-phrase"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="clean_confirm.cancel")]
     DEFAULT_CSS = """
     CleanConfirmScreen { align: center middle; }
@@ -414,9 +415,6 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
             with Horizontal():
                 yield Button("Delete", id="delete", variant="error", disabled=True)
                 yield Button("Cancel", id="cancel", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-phrase", TextInput).focus()
 
     @on(TextInput.Changed, "#confirm-phrase")
     def _typed(self, event: TextInput.Changed) -> None:
