@@ -7,7 +7,9 @@ import orjson
 import pytest
 from helpers.scanning import run_scan
 
+from aa_tui.model.records import AttachmentRecord
 from aa_tui.scan.rescan import load_base
+from aa_tui.store.basis import read_basis, write_basis
 
 
 def test_the_base_is_read_a_row_at_a_time_and_equals_the_saved_records(demo_server, store):
@@ -15,11 +17,18 @@ def test_the_base_is_read_a_row_at_a_time_and_equals_the_saved_records(demo_serv
     base = load_base(store, first.info)
     assert base is not None
     saved = {a["attachment_id"]: a for a in store.load_attachments(first.info.id)}
-    got = {r.attachment_id: r.to_dict() for rs in base.by_issue.values() for r in rs}
+    got = {r.attachment_id: r.to_dict() for r in base.records()}
     assert got == saved and len(saved) > 100
     # repeated texts are one object each, as in a scan's own records
-    statuses = {id(r.status) for rs in base.by_issue.values() for r in rs}
-    assert len(statuses) == len({r.status for rs in base.by_issue.values() for r in rs})
+    statuses = {id(r.status) for r in base.records()}
+    assert len(statuses) == len({r.status for r in base.records()})
+    # and the texts of one issue are one object for all its files, as in a Jira answer
+    assert any(
+        not isinstance(kept, AttachmentRecord) and len(kept) > 1 for kept in base.by_issue.values()
+    )
+    for name in ("issue_id", "issue_key", "issue_updated"):
+        ids = {id(getattr(r, name)) for r in base.records()}
+        assert len(ids) == len({r.issue_id for r in base.records()}), name
 
     # a layout the one-at-a-time reader refuses (another table first): read whole, same records
     path = store.scan_dir(first.info.id) / "attachments.json"
@@ -27,7 +36,32 @@ def test_the_base_is_read_a_row_at_a_time_and_equals_the_saved_records(demo_serv
     path.write_bytes(orjson.dumps({"other": {}, "_default": table}))
     again = load_base(store, first.info)
     assert again is not None
-    assert {r.attachment_id: r.to_dict() for rs in again.by_issue.values() for r in rs} == saved
+    assert {r.attachment_id: r.to_dict() for r in again.records()} == saved
+
+
+def test_the_base_reuses_only_the_issues_its_basis_lists(demo_server, store):
+    """An issue the earlier scan did not list and read (its rows or not) is never reused; one
+    it read with no file is reused as no file."""
+    first = run_scan(demo_server, store, verify="metadata")
+    folder = store.scan_dir(first.info.id)
+    basis = read_basis(folder)
+    assert basis is not None
+    rows = store.load_attachments(first.info.id)
+    with_files = sorted({r["issue_id"] for r in rows})
+    dropped, kept = with_files[0], with_files[1]
+    listed = [i for i in basis.issues if i != dropped] + ["99999999"]  # read, no file
+    write_basis(folder, listed, basis.hashes)
+    base = load_base(store, first.info)
+    assert base is not None
+    assert base.reusable(dropped, set()) is None
+    assert base.reusable("99999999", set()) == ()
+    assert base.reusable("99999998", set()) is None  # never listed
+    assert base.reusable(kept, {kept}) is None  # changed since
+    assert {r.attachment_id for r in base.reusable(kept, set()) or ()} == {
+        r["attachment_id"] for r in rows if r["issue_id"] == kept
+    }
+    assert {r.issue_id for r in base.records()} == set(with_files) - {dropped}
+    assert len(base.issues) == len(listed)
 
 
 HOSTILE = ['a},"7":{"x":1', "b\\", 'c"},"8":{', "d},", "é ☃ \n}", '},"9":{}}']

@@ -325,6 +325,7 @@ class ScanEngine:
                 yield ids
                 return
             for page in id_pages_of(self._early, self.client, self.jql, notes):
+                page = base.own_ids(page) if base else page  # see Base.own_ids
                 fresh = [i for i in page if i not in known]
                 known.update(fresh)
                 ids.extend(fresh)

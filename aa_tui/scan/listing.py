@@ -59,14 +59,17 @@ def range_cuts(ids: Iterable[str], per_range: int = 0) -> list[int] | None:
     enter a range), the pages shared out over :data:`MAX_RANGES` ranges at most, each range
     a whole number of pages, so the ranges ask for no more pages than one listing would (an
     even split of 332,239 ids over 16 ranges asked for 80 pages instead of 67)."""
-    numbers = sorted({int(i) for i in ids if i.isdigit()})
+    # sorted as texts, then by length (stable): numeric order, without an int per id (~10 MB
+    # of them at 332,239 ids, let go at once, holes the rest of a rescan fills slowly)
+    numbers = sorted({i for i in ids if i.isascii() and i.isdigit() and (i == "0" or i[0] != "0")})
+    numbers.sort(key=len)
     fill = max(1, (per_range or RANGE_IDS) * 49 // 50)
     pages = math.ceil(len(numbers) / fill)
     count = min(MAX_RANGES, pages)
     if count <= 1:
         return None
     ends = [fill * (pages * k // count) for k in range(1, count)]  # pages before each cut
-    return sorted({numbers[end] for end in ends if end < len(numbers)}) or None
+    return sorted({int(numbers[end]) for end in ends if end < len(numbers)}) or None
 
 
 def range_queries(jql: str, cuts: list[int]) -> list[str]:
