@@ -7,6 +7,7 @@ aa-tui has none, and its table is rebuilt from ``attachments.json`` and ``groups
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -15,7 +16,7 @@ import orjson
 from aa_tui.memory import gc_paused
 from aa_tui.model.file_table import I_CATEGORY, I_PROJECT, I_STATUS, FileTable
 from aa_tui.model.insights import FileRow
-from aa_tui.store.atomic import read_json_file, write_atomic
+from aa_tui.store.atomic import atomic_writer, read_json_file, write_atomic
 
 FILE_ROWS = "files.json"
 FILE_ROWS_FORMAT = "aa-tui.file-table/1"
@@ -25,19 +26,27 @@ _BLOCK = 4 << 20  # bytes read at a time
 
 _ISSUES_OPEN = b'"issues":[\n'
 _ROWS_OPEN = b'],"rows":[\n'
+_END = b"\n]}"
 
 
-def _lines(items: list[list[Any]]) -> Iterator[bytes]:
+def _lines(items: Iterable[list[Any]]) -> Iterator[bytes]:
     """``items`` one a line (JSON strings hold no raw newline), a slice of lines a chunk."""
     # Each orjson result keeps its whole 4 KB output buffer until joined: short slices.
-    for start in range(0, len(items), _LINE_SLICE):
-        part = items[start : start + _LINE_SLICE]
-        yield (b",\n" if start else b"") + b",\n".join(orjson.dumps(item) for item in part)
+    at = iter(items)
+    first = True
+    while part := list(islice(at, _LINE_SLICE)):
+        yield _joined(part, first)
+        first = False
 
 
-def _chunks(table: FileTable) -> Iterator[bytes]:
-    # One issue and one file a line: the same JSON document (a newline is white space), which
-    # read_file_rows parses a slice of lines at a time.
+def _joined(part: list[list[Any]], first: bool) -> bytes:
+    return (b"" if first else b",\n") + b",\n".join(map(orjson.dumps, part))
+
+
+def _head(table: FileTable) -> Iterator[bytes]:
+    """The table up to its first row: one issue and one file a line make the same JSON
+    document (a newline is white space), which read_file_rows parses a slice of lines at a
+    time."""
     yield (
         b'{"format":%s,"mimes":%s,"people":%s,'
         % (
@@ -49,14 +58,37 @@ def _chunks(table: FileTable) -> Iterator[bytes]:
     )
     yield from _lines(table.issues)
     yield b"\n" + _ROWS_OPEN
-    yield from _lines(table.rows)
-    yield b"\n]}"
 
 
 def write_file_rows(folder: Path, table: FileTable) -> None:
     """Write ``files.json`` in ``folder`` atomically, a slice of rows at a time."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_atomic(folder / FILE_ROWS, _chunks(table))
+    write_atomic(folder / FILE_ROWS, chain(_head(table), _lines(table.rows), (_END,)))
+
+
+def writing_file_rows(
+    folder: Path, table: FileTable, rows: Iterable[list[Any]]
+) -> Iterator[list[Any]]:
+    """``rows`` (``table``'s, which holds none) passed on one at a time, each written to
+    ``files.json`` in ``folder`` as it goes by: the file is in place, as
+    :func:`write_file_rows` writes it, once the last row has been taken, and never if the
+    stream is left before its end."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with atomic_writer(folder / FILE_ROWS) as handle:
+        for chunk in _head(table):
+            handle.write(chunk)
+        part: list[list[Any]] = []
+        first = True
+        for row in rows:
+            yield row
+            part.append(row)
+            if len(part) == _LINE_SLICE:
+                handle.write(_joined(part, first))
+                part.clear()
+                first = False
+        if part:
+            handle.write(_joined(part, first))
+        handle.write(_END)
 
 
 def read_file_rows(folder: Path) -> FileTable | None:
