@@ -12,13 +12,18 @@ from datetime import datetime, timezone
 
 import pytest
 
-from aa_tui.analysis.insights import build_insights, file_table, file_table_stream
+from aa_tui.analysis.insights import FileRows, build_insights, file_table
 from aa_tui.model.file_table import ISSUE, FileTable
 from aa_tui.model.insights import InsightSettings
 from aa_tui.model.records import AttachmentRecord
+from aa_tui.scan import save_files as save_files_module
 from aa_tui.scan.likely import metadata_groups
+from aa_tui.scan.save_files import save_files
 from aa_tui.scan.shared_texts import share_texts
-from aa_tui.store.file_rows import write_file_rows, writing_file_rows
+from aa_tui.store import file_rows as file_rows_module
+from aa_tui.store.file_rows import RowSpill, write_file_rows
+from aa_tui.store.scan_files import write_table_atomic
+from aa_tui.store.store import Store
 
 
 def issue(key: str, status: str = "Open", updated: str = "2026-01-01T00:00:00.000+0000"):
@@ -137,28 +142,27 @@ def many_records(n: int, seed: int = 5) -> list[AttachmentRecord]:
     return out
 
 
-def test_the_streamed_file_table_is_the_held_one_and_counts_the_same(tmp_path) -> None:
-    """files.json written as its rows are made, and the insights counted from that one
-    stream, equal the held table's file and insights byte for byte and field for field; the
-    largest files and the clutter's originals are what the rules say (biggest, then lowest id;
-    a group's first original file, by the table's order)."""
+def test_saved_files_are_the_held_tables_bytes_and_count_the_same(tmp_path) -> None:
+    """attachments.json and files.json written in one pass that lets each record go, and the
+    insights counted from the rows read back, equal what the held records and table give,
+    byte for byte and field for field; the largest files and the clutter's originals are what
+    the rules say (biggest, then lowest id; a group's first original in the table's order)."""
     records = many_records(3_000)
     groups = metadata_groups(records)
     settings = InsightSettings(top=7, clutter_copies=3)
     held = file_table(records, groups)
     held_insights = build_insights(held, now=NOW, settings=settings)
     write_file_rows(tmp_path / "held", held)
-    table, rows = file_table_stream(records, groups)
-    assert table.rows == []  # the rows are made as they are read, not held
-    streamed = build_insights(
-        table,
-        now=NOW,
-        settings=settings,
-        rows=writing_file_rows(tmp_path / "streamed", table, rows),
-    )
-    assert (tmp_path / "streamed" / "files.json").read_bytes() == (
-        tmp_path / "held" / "files.json"
-    ).read_bytes()
+    write_table_atomic(tmp_path / "held" / "attachments.json", records)
+    store = Store(tmp_path / "store")
+    taken = list(records)
+    with monkeypatch_settings(settings):
+        streamed = save_files(store, "s1", taken, groups, NOW)
+    assert taken == []  # each record let go once written (but those the groups hold)
+    saved = store.scan_dir("s1")
+    for name in ("files.json", "attachments.json"):
+        assert (saved / name).read_bytes() == (tmp_path / "held" / name).read_bytes()
+    assert sorted(p.name for p in saved.iterdir()) == ["attachments.json", "files.json"]
     assert streamed == held_insights
     files = held.files()
     biggest = sorted(files, key=lambda f: (-f.size, f.attachment_id))[:7]
@@ -174,37 +178,88 @@ def test_the_streamed_file_table_is_the_held_one_and_counts_the_same(tmp_path) -
     assert any(next(f for f in files if f.hash == c.hash).is_copy for c in clutter)
 
 
-def test_a_file_table_stream_left_before_its_end_leaves_no_file(tmp_path) -> None:
-    records = many_records(1_000)
-    table, rows = file_table_stream(records, [])
-    stream = writing_file_rows(tmp_path, table, rows)
-    for _, _ in zip(range(300), stream, strict=False):
-        pass
-    stream.close()
-    assert list(tmp_path.iterdir()) == []  # neither files.json nor its temporary file
+class monkeypatch_settings:  # noqa: N801 - used as a context
+    """build_insights as save_files calls it, with ``settings``."""
+
+    def __init__(self, settings: InsightSettings) -> None:
+        self.settings = settings
+
+    def __enter__(self) -> None:
+        self.saved = save_files_module.build_insights
+        settings = self.settings
+
+        def build(table, *, now, rows):
+            return self.saved(table, now=now, rows=rows, settings=settings)
+
+        save_files_module.build_insights = build
+
+    def __exit__(self, *_: object) -> None:
+        save_files_module.build_insights = self.saved
 
 
-def test_streamed_rows_are_not_held_while_written_and_counted(tmp_path) -> None:
-    """Counting and writing the stream holds a few rows at a time: a traced peak well under
-    what the same work holds when the rows are kept (~0.13 KiB a file)."""
-    records = many_records(30_000)
-    groups = metadata_groups(records)
+def test_a_pass_stopped_part_way_leaves_no_file(tmp_path, monkeypatch) -> None:
+    """A scan's files are written atomically: a pass that fails part-way leaves neither
+    attachments.json nor files.json, nor a temporary file; one that fails while files.json
+    is written leaves attachments.json whole and no files.json."""
+    made = []
+    row = FileRows.row
 
-    def peak(keep: bool) -> int:
-        table, rows = file_table_stream(records, groups)
+    def failing(self, record):
+        if len(made) == 700:
+            raise RuntimeError("stopped")
+        made.append(record)
+        return row(self, record)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(FileRows, "row", failing)
+        store = Store(tmp_path / "a")
+        with pytest.raises(RuntimeError):
+            save_files(store, "s1", many_records(1_000), [], NOW)
+        assert list(store.scan_dir("s1").iterdir()) == []
+
+    def copy_part(source, target, length):
+        target.write(source.read(1000))
+        raise OSError("disk full")
+
+    monkeypatch.setattr(file_rows_module.shutil, "copyfileobj", copy_part)
+    store = Store(tmp_path / "b")
+    with pytest.raises(OSError):
+        save_files(store, "s1", many_records(1_000), [], NOW)
+    assert [p.name for p in store.scan_dir("s1").iterdir()] == ["attachments.json"]
+
+
+def test_saving_lets_each_record_go_and_holds_no_row(tmp_path, monkeypatch) -> None:
+    """Saving 30,000 files ends holding far less than their records (~0.5 KiB each), and
+    at no moment holds their rows: a traced peak well under that of the same pass keeping
+    the rows it makes (~0.13 KiB a file)."""
+
+    def run(keep_rows: bool) -> tuple[int, int, int]:
+        kept: list[list] = []
+        if keep_rows:
+            add = RowSpill.add
+            monkeypatch.setattr(RowSpill, "add", lambda self, r: (kept.append(r), add(self, r)))
         tracemalloc.start()
         try:
-            made = list(rows) if keep else rows
-            build_insights(
-                table, now=NOW, rows=writing_file_rows(tmp_path / str(keep), table, made)
-            )
-            return tracemalloc.get_traced_memory()[1]
+            records = [
+                AttachmentRecord(str(10**6 + n), str(n // 2), f"P-{n // 2}", "P",
+                                 f"file {n}.bin", 1000 + n, "x", "Ann",
+                                 f"2025-01-01T00:00:{n % 60:02d}.{n % 1000:03d}+0000",
+                                 "Open", "To Do", "2025-01-01T00:00:00.000+0000")
+                for n in range(30_000)
+            ]  # fmt: skip
+            before = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            save_files(Store(tmp_path / str(keep_rows)), "s", records, [], NOW)
+            after, peak = tracemalloc.get_traced_memory()
+            return before, after, peak
         finally:
             tracemalloc.stop()
+            monkeypatch.undo()
 
-    held, streamed = peak(True), peak(False)
-    assert held > 30_000 * 100  # the test tells the two apart
-    assert streamed < held / 2
+    before, after, peak = run(keep_rows=False)
+    assert after < before / 3  # the records are gone
+    _, _, held_peak = run(keep_rows=True)
+    assert held_peak > peak + 30_000 * 100  # the test tells holding rows apart
 
 
 def test_likely_groups_give_no_key_to_a_file_whose_size_is_its_own() -> None:

@@ -8,7 +8,7 @@ again on a stored table with other :class:`InsightSettings` (thresholds, a stora
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -49,8 +49,8 @@ __all__ = [
     "Facts",
     "Insights",
     "build_insights",
+    "FileRows",
     "file_table",
-    "file_table_stream",
     "month_of",
     "months_of",
     "unreadable_rows",
@@ -60,56 +60,46 @@ __all__ = [
 def file_table(records: Iterable[AttachmentRecord], groups: Sequence[DuplicateGroup]) -> FileTable:
     """Every record as a file that knows its group and whether it is a redundant copy."""
     with gc_paused():
-        table, rows = file_table_stream(list(records), groups)
-        table.rows.extend(rows)
-        return table
+        rows = FileRows(groups)
+        rows.table.rows.extend(map(rows.row, records))
+        return rows.done()
 
 
-def file_table_stream(
-    records: Sequence[AttachmentRecord], groups: Sequence[DuplicateGroup]
-) -> tuple[FileTable, Iterator[list[Any]]]:
-    """The file table of ``records`` without its rows (issues, people, file types: whole
-    now), and its rows one at a time, made as they are read (in the order of ``records``,
-    each equal to :func:`file_table`'s), so that a scan's rows (~0.13 KiB a file) are not
-    held beside its records while they are written and counted."""
-    member: dict[str, tuple[str, bool]] = {}
-    for group in groups:
-        kept, copy = (group.hash, False), (group.hash, True)  # one pair per group, not per file
-        for i, loc in enumerate(group.locations):
-            member[loc.attachment_id] = copy if i else kept
-    table = FileTable()
-    issue_index, person_index, mime_index = table.issue_index, table.person_index, table.mime_index
-    issue_of = []
-    for r in records:
-        issue_of.append(
-            issue_index((r.issue_key, r.project_key, r.status, r.status_category, r.issue_updated))
-        )
-        person_index((r.author, r.author_id, r.author_active))
-        mime_index(r.mime_type)
-    table.seal_issues()
-    return table, _rows(table, records, issue_of, member)
+class FileRows:
+    """A file table made one row at a time, without holding the rows: :meth:`row` gives
+    a record's row (its issue, uploader and file type added to :attr:`table`, which holds no
+    rows), :meth:`done` the table once the last row is made. What a scan saves its files
+    through (rows are written as they are made: ~0.13 KiB a file not held)."""
 
+    def __init__(self, groups: Sequence[DuplicateGroup]) -> None:
+        self.table = FileTable()
+        self._member: dict[str, tuple[str, bool]] = {}
+        for group in groups:
+            kept, copy = (group.hash, False), (group.hash, True)  # a pair per group, not file
+            for i, loc in enumerate(group.locations):
+                self._member[loc.attachment_id] = copy if i else kept
 
-def _rows(
-    table: FileTable,
-    records: Sequence[AttachmentRecord],
-    issue_of: list[int],
-    member: dict[str, tuple[str, bool]],
-) -> Iterator[list[Any]]:
-    none = ("", False)
-    person_index, mime_index = table.person_index, table.mime_index
-    for r, i in zip(records, issue_of, strict=True):
-        yield [
+    def row(self, r: AttachmentRecord) -> list[Any]:
+        table = self.table
+        return [
             r.attachment_id,
-            i,
+            table.issue_index(
+                (r.issue_key, r.project_key, r.status, r.status_category, r.issue_updated)
+            ),
             r.file_name,
             r.size,
-            mime_index(r.mime_type),
-            person_index((r.author, r.author_id, r.author_active)),
+            table.mime_index(r.mime_type),
+            table.person_index((r.author, r.author_id, r.author_active)),
             r.created,
-            *member.get(r.attachment_id, none),
+            *self._member.get(r.attachment_id, _NO_GROUP),
         ]
-    table.seal()
+
+    def done(self) -> FileTable:
+        self._member = {}
+        return self.table.seal()
+
+
+_NO_GROUP = ("", False)
 
 
 def months_of(table: FileTable, project: str = "") -> list[MonthRow]:
@@ -136,7 +126,7 @@ def build_insights(
     rows: Iterable[list[Any]] | None = None,
 ) -> Insights:
     """Every insight of ``table`` as of ``now`` (the scan's finish); ``rows``: the table's
-    rows as a stream read once (:func:`file_table_stream`), when ``table`` does not hold them."""
+    rows as a stream read once, when ``table`` does not hold them (:class:`FileRows`)."""
     with gc_paused():  # millions of rows alive: collections would walk them all (see memory)
         return _build(
             table, table.rows if rows is None else rows, now, settings or InsightSettings()

@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import Any
 
-from aa_tui.analysis.insights import build_insights, file_table_stream, unreadable_rows
+from aa_tui.analysis.insights import unreadable_rows
 from aa_tui.jira.errors import JiraError, QueryRejected
 from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.parse import ParseResult, parse_issue
@@ -51,11 +51,11 @@ from aa_tui.scan.rescan import (
     save_basis,
     start_from_base,
 )
+from aa_tui.scan.save_files import save_files
 from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.staged import StagedHasher
 from aa_tui.scan.stats import aggregate
 from aa_tui.scan.summarize import build_summary, site_facts
-from aa_tui.store.file_rows import writing_file_rows
 from aa_tui.store.journal import Journal
 from aa_tui.store.store import Store, new_scan_id
 
@@ -459,11 +459,9 @@ class ScanEngine:
         breakdown = aggregate(
             records, groups, now=now, issues_scanned=issues, unreadable=len(unreadable)
         )
-        # files.json is written as its rows are made and counted: they are never all held
-        table, rows = file_table_stream(records, groups)
-        folder = self.store.scan_dir(info.id)  # written before the summary: see save_results
-        insights = build_insights(table, now=now, rows=writing_file_rows(folder, table, rows))
-        del table, rows
+        unread = unreadable_rows(unreadable, records)
+        # before the summary (see save_results); ``records`` is emptied as they are written
+        insights = save_files(self.store, info.id, records, groups, now)
         if reuse is not None and self._reuse is not None:
             reuse.reused_issues = self._reuse.reused_issues
             reuse.reread_issues = issues - reuse.reused_issues
@@ -483,12 +481,12 @@ class ScanEngine:
         if reuse is not None:
             summary["rescan"] = reuse.to_dict()
         summary["scan"].update(site_facts(self._server_info, info.site))
-        summary["unreadable"] = unreadable_rows(unreadable, records)
+        summary["unreadable"] = unread
         self.store.save_results(
             info.id,
             summary,
             (g.to_dict() for g in groups),  # generators: the store streams them to disk
-            records,  # orjson encodes each as its to_dict(), without the dict
+            None,  # written by save_files
         )
         info.totals = totals.to_dict()
         if reuse is not None:

@@ -6,6 +6,8 @@ aa-tui has none, and its table is rebuilt from ``attachments.json`` and ``groups
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
@@ -22,6 +24,8 @@ FILE_ROWS = "files.json"
 FILE_ROWS_FORMAT = "aa-tui.file-table/1"
 _LINE_SLICE = 200
 _BLOCK = 4 << 20  # bytes read at a time
+#: a spill's rows read back at a time: orjson's parse of a block takes ~8 times its size
+_SPILL_BLOCK = 512 << 10
 
 
 _ISSUES_OPEN = b'"issues":[\n'
@@ -66,29 +70,60 @@ def write_file_rows(folder: Path, table: FileTable) -> None:
     write_atomic(folder / FILE_ROWS, chain(_head(table), _lines(table.rows), (_END,)))
 
 
-def writing_file_rows(
-    folder: Path, table: FileTable, rows: Iterable[list[Any]]
-) -> Iterator[list[Any]]:
-    """``rows`` (``table``'s, which holds none) passed on one at a time, each written to
-    ``files.json`` in ``folder`` as it goes by: the file is in place, as
-    :func:`write_file_rows` writes it, once the last row has been taken, and never if the
-    stream is left before its end."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with atomic_writer(folder / FILE_ROWS) as handle:
-        for chunk in _head(table):
-            handle.write(chunk)
-        part: list[list[Any]] = []
-        first = True
-        for row in rows:
-            yield row
-            part.append(row)
-            if len(part) == _LINE_SLICE:
-                handle.write(_joined(part, first))
-                part.clear()
-                first = False
-        if part:
-            handle.write(_joined(part, first))
-        handle.write(_END)
+class RowSpill:
+    """A file table's rows written to an unnamed temporary file in ``folder`` as they are
+    made (:meth:`add`), read back a few megabytes at a time (:meth:`rows`), and written out
+    as ``files.json`` behind the table's head once the table is whole (:meth:`write`): the
+    head (issues, people, file types) is only known after the last row, and the rows of a
+    scan are not held meanwhile. The same bytes as :func:`write_file_rows`."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.folder = folder
+        self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed by __exit__
+        self._part: list[list[Any]] = []
+        self._first = True
+
+    def __enter__(self) -> RowSpill:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._file.close()
+
+    def add(self, row: list[Any]) -> None:
+        self._part.append(row)
+        if len(self._part) == _LINE_SLICE:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._part:
+            self._file.write(_joined(self._part, self._first))
+            self._part.clear()
+            self._first = False
+
+    def rows(self) -> Iterator[list[Any]]:
+        """The rows added, in order (each an equal new list)."""
+        self._flush()
+        self._file.seek(0)
+        data = b""
+        while block := self._file.read(_SPILL_BLOCK):
+            data += block
+            cut = data.rfind(b",\n")  # a row's JSON holds no raw newline
+            if cut >= 0:
+                yield from orjson.loads(b"[" + data[:cut] + b"]")
+                data = data[cut + 2 :]
+        if data:
+            yield from orjson.loads(b"[" + data + b"]")
+
+    def write(self, table: FileTable) -> None:
+        """``files.json``: ``table``'s head (it holds no rows), then the rows added."""
+        self._flush()
+        self._file.seek(0)
+        with atomic_writer(self.folder / FILE_ROWS) as handle:
+            for chunk in _head(table):
+                handle.write(chunk)
+            shutil.copyfileobj(self._file, handle, _BLOCK)
+            handle.write(_END)
 
 
 def read_file_rows(folder: Path) -> FileTable | None:
