@@ -1,5 +1,7 @@
 """What keeps a scan's peak memory down, without changing a result (issue 17: under 700 MiB at
-1,000,000 issues): the file table's issue look-up, the shared issue ids, glibc's threshold."""
+1,000,000 issues): the file table's issue look-up, the shared issue ids, glibc's threshold, the
+files saved in one pass that lets each record go (rows spilled, not held), likely groups keyed
+only where sizes repeat."""
 
 from __future__ import annotations
 
