@@ -7,7 +7,8 @@ import os
 import threading
 
 from aa_tui.model.records import AttachmentRecord
-from aa_tui.scan.staged import HEAD_BYTES, TAIL_BYTES, HashBook, StagedHasher, metadata_groups
+from aa_tui.scan.likely import metadata_groups
+from aa_tui.scan.staged import HEAD_BYTES, TAIL_BYTES, HashBook, StagedHasher
 
 
 def record(aid: str, size: int, name: str = "f.bin", created: str = "2025-01-01T00:00:00.000+0000"):

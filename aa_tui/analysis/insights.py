@@ -49,6 +49,7 @@ __all__ = [
     "Facts",
     "Insights",
     "build_insights",
+    "FileRows",
     "file_table",
     "month_of",
     "months_of",
@@ -59,30 +60,46 @@ __all__ = [
 def file_table(records: Iterable[AttachmentRecord], groups: Sequence[DuplicateGroup]) -> FileTable:
     """Every record as a file that knows its group and whether it is a redundant copy."""
     with gc_paused():
-        return _file_table(records, groups)
+        rows = FileRows(groups)
+        rows.table.rows.extend(map(rows.row, records))
+        return rows.done()
 
 
-def _file_table(records: Iterable[AttachmentRecord], groups: Sequence[DuplicateGroup]) -> FileTable:
-    member: dict[str, tuple[str, bool]] = {}
-    for group in groups:
-        kept, copy = (group.hash, False), (group.hash, True)  # one pair per group, not per file
-        for i, loc in enumerate(group.locations):
-            member[loc.attachment_id] = copy if i else kept
-    none = ("", False)
-    table = FileTable()
-    add = table.add
-    for r in records:
-        add(
+class FileRows:
+    """A file table made one row at a time, without holding the rows: :meth:`row` gives
+    a record's row (its issue, uploader and file type added to :attr:`table`, which holds no
+    rows), :meth:`done` the table once the last row is made. What a scan saves its files
+    through (rows are written as they are made: ~0.13 KiB a file not held)."""
+
+    def __init__(self, groups: Sequence[DuplicateGroup]) -> None:
+        self.table = FileTable()
+        self._member: dict[str, tuple[str, bool]] = {}
+        for group in groups:
+            kept, copy = (group.hash, False), (group.hash, True)  # a pair per group, not file
+            for i, loc in enumerate(group.locations):
+                self._member[loc.attachment_id] = copy if i else kept
+
+    def row(self, r: AttachmentRecord) -> list[Any]:
+        table = self.table
+        return [
             r.attachment_id,
-            (r.issue_key, r.project_key, r.status, r.status_category, r.issue_updated),
+            table.issue_index(
+                (r.issue_key, r.project_key, r.status, r.status_category, r.issue_updated)
+            ),
             r.file_name,
             r.size,
-            r.mime_type,
-            (r.author, r.author_id, r.author_active),
+            table.mime_index(r.mime_type),
+            table.person_index((r.author, r.author_id, r.author_active)),
             r.created,
-            *member.get(r.attachment_id, none),
-        )
-    return table.seal()
+            *self._member.get(r.attachment_id, _NO_GROUP),
+        ]
+
+    def done(self) -> FileTable:
+        self._member = {}
+        return self.table.seal()
+
+
+_NO_GROUP = ("", False)
 
 
 def months_of(table: FileTable, project: str = "") -> list[MonthRow]:
@@ -102,27 +119,54 @@ def months_of(table: FileTable, project: str = "") -> list[MonthRow]:
 
 
 def build_insights(
-    table: FileTable, *, now: datetime, settings: InsightSettings | None = None
+    table: FileTable,
+    *,
+    now: datetime,
+    settings: InsightSettings | None = None,
+    rows: Iterable[list[Any]] | None = None,
 ) -> Insights:
-    """Every insight of ``table`` as of ``now`` (the scan's finish)."""
+    """Every insight of ``table`` as of ``now`` (the scan's finish); ``rows``: the table's
+    rows as a stream read once, when ``table`` does not hold them (:class:`FileRows`)."""
     with gc_paused():  # millions of rows alive: collections would walk them all (see memory)
-        return _build(table, now, settings or InsightSettings())
+        return _build(
+            table, table.rows if rows is None else rows, now, settings or InsightSettings()
+        )
 
 
-def _build(table: FileTable, now: datetime, settings: InsightSettings) -> Insights:
+class _Before:
+    """A row ordered before another by the largest size, then the lowest id (then the
+    first seen): the root of a heap of these is the last of the largest kept so far."""
+
+    __slots__ = ("key", "row")
+
+    def __init__(self, key: tuple[int, str, int], row: list[Any]) -> None:
+        self.key, self.row = key, row
+
+    def __lt__(self, other: _Before) -> bool:
+        return self.key > other.key
+
+
+def _build(
+    table: FileTable, rows: Iterable[list[Any]], now: datetime, settings: InsightSettings
+) -> Insights:
+    # One pass over the rows, keeping none of them but the few the tables show: a table
+    # whose rows are streamed (a scan being saved) is never held whole.
     facts = Facts(table, now, settings)
     issues, people = table.issues, table.people
     months: dict[str, MonthRow] = {}
     idle: dict[str, IdleProject] = {}
     departed: dict[int, InactiveUploader] = {}
     hygiene = {kind: HygieneRow(kind) for kind in HYGIENE_KINDS}
-    clutter: dict[str, list[int]] = {}
-    heat: list[tuple[int, int, tuple[int, ...], int]] = []
+    # per group: its first kept file's name and size (else its first file's), whether that
+    # one is kept, then the issue of each of its files
+    clutter: dict[str, list[Any]] = {}
+    heat: list[tuple[int, int, tuple[int, ...], int, list[Any]]] = []
+    largest: list[_Before] = []
     steps = [[0, 0] for _ in range(5)]  # what-if: kept, copies, stale, hygiene, idle
     stale_files = stale_size = empty = 0
     top = settings.top
     stale_of, idle_of, days_of, kind_of = facts.stale, facts.idle, facts.days, facts.hygiene
-    for index, row in enumerate(table.rows):
+    for index, row in enumerate(rows):
         size = row[SIZE]
         issue = row[ISSUE]
         month = month_of(row[CREATED])
@@ -154,8 +198,19 @@ def _build(table: FileTable, now: datetime, settings: InsightSettings) -> Insigh
         if kind:
             hygiene[kind].files += 1
             hygiene[kind].size += size
-        if row[HASH]:
-            clutter.setdefault(row[HASH], []).append(index)
+        digest = row[HASH]
+        if digest:
+            group = clutter.get(digest)
+            if group is None:
+                clutter[digest] = [row[NAME], size, not row[COPY], issue]
+            else:
+                if not group[2] and not row[COPY]:
+                    group[0], group[1], group[2] = row[NAME], size, True
+                group.append(issue)
+        if len(largest) < top:
+            heapq.heappush(largest, _Before((-size, row[AID], index), row))
+        elif top and (-size, row[AID], index) < largest[0].key:
+            heapq.heapreplace(largest, _Before((-size, row[AID], index), row))
         if is_stale:
             stale_files += 1
             stale_size += size
@@ -164,7 +219,7 @@ def _build(table: FileTable, now: datetime, settings: InsightSettings) -> Insigh
             continue
         days = days_of[issue]
         if days is not None and (len(heat) < top or (size * days, size) >= heat[0][:2]):
-            item = (size * days, size, _neg(row[AID]), index)
+            item = (size * days, size, _neg(row[AID]), index, row)
             if len(heat) < top:
                 heapq.heappush(heat, item)
             elif item > heat[0]:
@@ -175,11 +230,9 @@ def _build(table: FileTable, now: datetime, settings: InsightSettings) -> Insigh
         "inactive_uploaders": sorted(departed.values(), key=lambda u: (-u.size, u.name)),
         "clutter": _clutter(table, clutter, settings.clutter_copies),
         "hygiene": list(hygiene.values()),
-        "heat": [_heat(table, i, facts) for *_, i in sorted(heat, reverse=True)],
+        "heat": [_heat(table, item[4], facts) for item in sorted(heat, reverse=True)],
         "what_if": what_if(steps, cap=settings.cap),
     }
-    rows = table.rows
-    largest = heapq.nsmallest(top, range(len(rows)), key=lambda i: (-rows[i][SIZE], rows[i][AID]))
     counts = {
         "stale_files": stale_files,
         "stale_size": stale_size,
@@ -192,7 +245,8 @@ def _build(table: FileTable, now: datetime, settings: InsightSettings) -> Insigh
         "inactive_files": sum(u.files for u in tables["inactive_uploaders"]),
         "inactive_size": sum(u.size for u in tables["inactive_uploaders"]),
     }
-    return Insights(settings=settings, tables=tables, largest=table.files(largest), counts=counts)
+    largest_rows = [table.file_of(b.row) for b in sorted(largest, key=lambda b: b.key)]
+    return Insights(settings=settings, tables=tables, largest=largest_rows, counts=counts)
 
 
 def _neg(text: str) -> tuple[int, ...]:
@@ -200,8 +254,7 @@ def _neg(text: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in text)
 
 
-def _heat(table: FileTable, index: int, facts: Facts) -> HeatRow:
-    row = table.rows[index]
+def _heat(table: FileTable, row: list[Any], facts: Facts) -> HeatRow:
     issue = table.issues[row[ISSUE]]
     days = facts.days[row[ISSUE]] or 0
     return HeatRow(
@@ -216,22 +269,22 @@ def _heat(table: FileTable, index: int, facts: Facts) -> HeatRow:
     )
 
 
-def _clutter(table: FileTable, by_hash: dict[str, list[int]], min_copies: int) -> list[ClutterRow]:
-    rows, issues = table.rows, table.issues
+def _clutter(table: FileTable, by_hash: dict[str, list[Any]], min_copies: int) -> list[ClutterRow]:
+    issues = table.issues
     out = []
-    for digest, members in by_hash.items():
-        if len(members) < min_copies:
+    for digest, group in by_hash.items():
+        if len(group) - 3 < min_copies:
             continue
-        canonical = rows[next((m for m in members if not rows[m][COPY]), members[0])]
+        name, size, members = group[0], group[1], group[3:]
         out.append(
             ClutterRow(
                 hash=digest,
-                file_name=canonical[NAME],
-                size=canonical[SIZE],
+                file_name=name,
+                size=size,
                 copies=len(members),
-                issues=len({rows[m][ISSUE] for m in members}),
-                projects=len({issues[rows[m][ISSUE]][I_PROJECT] for m in members}),
-                wasted_size=(len(members) - 1) * canonical[SIZE],
+                issues=len(set(members)),
+                projects=len({issues[m][I_PROJECT] for m in members}),
+                wasted_size=(len(members) - 1) * size,
             )
         )
     out.sort(key=lambda c: (-c.copies, -c.wasted_size, c.hash))

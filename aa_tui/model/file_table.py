@@ -50,7 +50,10 @@ class FileTable:
 
     def file(self, index: int) -> FileRow:
         """File ``index`` as a :class:`FileRow`."""
-        r = self.rows[index]
+        return self.file_of(self.rows[index])
+
+    def file_of(self, r: list[Any]) -> FileRow:
+        """A row of this table (held or not) as a :class:`FileRow`."""
         issue = self.issues[r[ISSUE]]
         person = self.people[r[PERSON]]
         return FileRow(
@@ -89,6 +92,12 @@ class FileTable:
     ) -> None:
         """Append one file; ``issue`` is (key, project, status, category, updated) and
         ``person`` (name, account id, active), each kept once however many files share it."""
+        i = self.issue_index(issue)
+        p, m = self.person_index(person), self.mime_index(mime_type)
+        self.rows.append([attachment_id, i, file_name, size, m, p, created, digest, is_copy])
+
+    def issue_index(self, issue: tuple[str, str, str, str, str]) -> int:
+        """The index of ``issue`` (key, project, status, category, updated), added if new."""
         i = self._issue_at(issue)
         if i is None:
             i = len(self.issues)
@@ -98,15 +107,23 @@ class FileTable:
                 self._issue_index[issue[I_KEY]] = i
             when = parse_jira_time(issue[I_UPDATED])
             self.issues.append([*issue, when.timestamp() if when else None])
+        return i
+
+    def person_index(self, person: tuple[str, str, bool | None]) -> int:
+        """The index of ``person`` (name, account id, active), added if new."""
         p = self._person_index.get(person)
         if p is None:
             p = self._person_index[person] = len(self.people)
             self.people.append(list(person))
+        return p
+
+    def mime_index(self, mime_type: str) -> int:
+        """The index of ``mime_type``, added if new."""
         m = self._mime_index.get(mime_type)
         if m is None:
             m = self._mime_index[mime_type] = len(self.mimes)
             self.mimes.append(mime_type)
-        self.rows.append([attachment_id, i, file_name, size, m, p, created, digest, is_copy])
+        return m
 
     def _issue_at(self, issue: tuple[str, str, str, str, str]) -> int | None:
         """The index of the issue with exactly these values, if one was added."""
@@ -123,12 +140,16 @@ class FileTable:
             return i
         return self._issue_others.get(issue)
 
+    def seal_issues(self) -> None:
+        """Drop the issue look-up once every issue is in (see :meth:`seal`)."""
+        self._issue_index = {}
+        self._issue_others = {}
+
     def seal(self) -> FileTable:
         """The table, its look-ups for :meth:`add` dropped once it is whole: a key tuple and
         a slot per issue, ~45 MB at 531,000 files, that nothing reads afterwards (a sealed
         table is not added to)."""
-        self._issue_index = {}
-        self._issue_others = {}
+        self.seal_issues()
         self._person_index = {}
         self._mime_index = {}
         return self

@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import Any
 
-from aa_tui.analysis.insights import build_insights, file_table, unreadable_rows
+from aa_tui.analysis.insights import unreadable_rows
 from aa_tui.jira.errors import JiraError, QueryRejected
 from aa_tui.jira.jql import build_scan_jql
 from aa_tui.jira.parse import ParseResult, parse_issue
@@ -30,6 +30,7 @@ from aa_tui.model.records import AttachmentRecord, DuplicateGroup
 from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.early_heads import EarlyHeads
+from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.listing import EarlyListing, RangeListing, begin_listing, id_pages_of, range_cuts
 from aa_tui.scan.preflight import (
     approximate_count,
@@ -50,11 +51,11 @@ from aa_tui.scan.rescan import (
     save_basis,
     start_from_base,
 )
+from aa_tui.scan.save_files import save_files
 from aa_tui.scan.shared_texts import share_texts
-from aa_tui.scan.staged import StagedHasher, metadata_groups
+from aa_tui.scan.staged import StagedHasher
 from aa_tui.scan.stats import aggregate
 from aa_tui.scan.summarize import build_summary, site_facts
-from aa_tui.store.file_rows import write_file_rows
 from aa_tui.store.journal import Journal
 from aa_tui.store.store import Store, new_scan_id
 
@@ -450,15 +451,18 @@ class ScanEngine:
         previous: float,
         started: float,
     ) -> ScanOutcome:
+        listed = [i for i in self._listed if i not in self._unread]
+        reuse = save_basis(self.store, info.id, listed, checkpoint.book, records, self._base)
+        # the listing's ids are in the basis now: not held while the tables are built
+        self._listed, listed = [], []
         unreadable = checkpoint.book.unreadable
         now = self.clock()
         breakdown = aggregate(
             records, groups, now=now, issues_scanned=issues, unreadable=len(unreadable)
         )
-        files = file_table(records, groups)
-        insights = build_insights(files, now=now)
-        listed = [i for i in self._listed if i not in self._unread]
-        reuse = save_basis(self.store, info.id, listed, checkpoint.book, records, self._base)
+        unread = unreadable_rows(unreadable, records)
+        # before the summary (see save_results); ``records`` is emptied as they are written
+        insights = save_files(self.store, info.id, records, groups, now)
         if reuse is not None and self._reuse is not None:
             reuse.reused_issues = self._reuse.reused_issues
             reuse.reread_issues = issues - reuse.reused_issues
@@ -478,14 +482,12 @@ class ScanEngine:
         if reuse is not None:
             summary["rescan"] = reuse.to_dict()
         summary["scan"].update(site_facts(self._server_info, info.site))
-        summary["unreadable"] = unreadable_rows(unreadable, records)
-        write_file_rows(self.store.scan_dir(info.id), files)  # before the summary: see save
-        del files  # ~100 MB at 531k files: not held while the rest is encoded
+        summary["unreadable"] = unread
         self.store.save_results(
             info.id,
             summary,
             (g.to_dict() for g in groups),  # generators: the store streams them to disk
-            records,  # orjson encodes each as its to_dict(), without the dict
+            None,  # written by save_files
         )
         info.totals = totals.to_dict()
         if reuse is not None:

@@ -114,28 +114,6 @@ def size_candidates(records: Iterable[AttachmentRecord]) -> dict[int, list[Attac
     return {size: group for size, group in by_size.items() if len(group) > 1}
 
 
-def metadata_groups(records: Iterable[AttachmentRecord]) -> list[DuplicateGroup]:
-    """The fast ``--verify metadata`` mode: equal size and case-folded name, no bytes read.
-
-    Such groups are only *likely* duplicates and are labelled so.
-    """
-    by_key: dict[tuple[int, str], list[AttachmentRecord]] = defaultdict(list)
-    for record in records:
-        if record.size > 0:
-            by_key[(record.size, record.file_name.casefold())].append(record)
-    groups = [
-        DuplicateGroup(
-            hash=f"likely:{size}:{hashlib.sha256(name.encode()).hexdigest()[:16]}",
-            size=size,
-            locations=canonical_order(members),
-            likely=True,
-        )
-        for (size, name), members in by_key.items()
-        if len(members) > 1
-    ]
-    return sorted_groups(groups)
-
-
 def sorted_groups(groups: list[DuplicateGroup]) -> list[DuplicateGroup]:
     return sorted(groups, key=lambda g: (-g.wasted_size, -g.copies, g.file_name, g.hash))
 

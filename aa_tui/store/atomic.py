@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 
 import orjson
 from tinydb.storages import Storage
@@ -15,7 +15,13 @@ from tinydb.storages import Storage
 from aa_tui.durable import fsync_dir
 from aa_tui.store.errors import StoreDamagedError
 
-__all__ = ["AtomicJSONStorage", "StoreDamagedError", "read_json_file", "write_atomic"]
+__all__ = [
+    "AtomicJSONStorage",
+    "StoreDamagedError",
+    "atomic_writer",
+    "read_json_file",
+    "write_atomic",
+]
 
 PRIVATE = 0o600
 
@@ -23,14 +29,22 @@ PRIVATE = 0o600
 def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write ``data`` (bytes, or chunks streamed in order) to ``path`` so that a crash
     leaves either the old or the new file: temp file, fsync, rename, fsync the directory."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     chunks = (data,) if isinstance(data, bytes) else data
+    with atomic_writer(path) as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """A file to write ``path`` through, as :func:`write_atomic` does: in place once the
+    block ends, never if it ends by an exception (or a generator holding it is closed)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, PRIVATE)
         with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
-            for chunk in chunks:
-                handle.write(chunk)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

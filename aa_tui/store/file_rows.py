@@ -6,7 +6,10 @@ aa-tui has none, and its table is rebuilt from ``attachments.json`` and ``groups
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -15,29 +18,39 @@ import orjson
 from aa_tui.memory import gc_paused
 from aa_tui.model.file_table import I_CATEGORY, I_PROJECT, I_STATUS, FileTable
 from aa_tui.model.insights import FileRow
-from aa_tui.store.atomic import read_json_file, write_atomic
+from aa_tui.store.atomic import atomic_writer, read_json_file, write_atomic
 
 FILE_ROWS = "files.json"
 FILE_ROWS_FORMAT = "aa-tui.file-table/1"
 _LINE_SLICE = 200
 _BLOCK = 4 << 20  # bytes read at a time
+#: a spill's rows read back at a time: orjson's parse of a block takes ~8 times its size
+_SPILL_BLOCK = 512 << 10
 
 
 _ISSUES_OPEN = b'"issues":[\n'
 _ROWS_OPEN = b'],"rows":[\n'
+_END = b"\n]}"
 
 
-def _lines(items: list[list[Any]]) -> Iterator[bytes]:
+def _lines(items: Iterable[list[Any]]) -> Iterator[bytes]:
     """``items`` one a line (JSON strings hold no raw newline), a slice of lines a chunk."""
     # Each orjson result keeps its whole 4 KB output buffer until joined: short slices.
-    for start in range(0, len(items), _LINE_SLICE):
-        part = items[start : start + _LINE_SLICE]
-        yield (b",\n" if start else b"") + b",\n".join(orjson.dumps(item) for item in part)
+    at = iter(items)
+    first = True
+    while part := list(islice(at, _LINE_SLICE)):
+        yield _joined(part, first)
+        first = False
 
 
-def _chunks(table: FileTable) -> Iterator[bytes]:
-    # One issue and one file a line: the same JSON document (a newline is white space), which
-    # read_file_rows parses a slice of lines at a time.
+def _joined(part: list[list[Any]], first: bool) -> bytes:
+    return (b"" if first else b",\n") + b",\n".join(map(orjson.dumps, part))
+
+
+def _head(table: FileTable) -> Iterator[bytes]:
+    """The table up to its first row: one issue and one file a line make the same JSON
+    document (a newline is white space), which read_file_rows parses a slice of lines at a
+    time."""
     yield (
         b'{"format":%s,"mimes":%s,"people":%s,'
         % (
@@ -49,14 +62,68 @@ def _chunks(table: FileTable) -> Iterator[bytes]:
     )
     yield from _lines(table.issues)
     yield b"\n" + _ROWS_OPEN
-    yield from _lines(table.rows)
-    yield b"\n]}"
 
 
 def write_file_rows(folder: Path, table: FileTable) -> None:
     """Write ``files.json`` in ``folder`` atomically, a slice of rows at a time."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_atomic(folder / FILE_ROWS, _chunks(table))
+    write_atomic(folder / FILE_ROWS, chain(_head(table), _lines(table.rows), (_END,)))
+
+
+class RowSpill:
+    """A file table's rows written to an unnamed temporary file in ``folder`` as they are
+    made (:meth:`add`), read back a few megabytes at a time (:meth:`rows`), and written out
+    as ``files.json`` behind the table's head once the table is whole (:meth:`write`): the
+    head (issues, people, file types) is only known after the last row, and the rows of a
+    scan are not held meanwhile. The same bytes as :func:`write_file_rows`."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.folder = folder
+        self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed by __exit__
+        self._part: list[list[Any]] = []
+        self._first = True
+
+    def __enter__(self) -> RowSpill:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._file.close()
+
+    def add(self, row: list[Any]) -> None:
+        self._part.append(row)
+        if len(self._part) == _LINE_SLICE:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._part:
+            self._file.write(_joined(self._part, self._first))
+            self._part.clear()
+            self._first = False
+
+    def rows(self) -> Iterator[list[Any]]:
+        """The rows added, in order (each an equal new list)."""
+        self._flush()
+        self._file.seek(0)
+        data = b""
+        while block := self._file.read(_SPILL_BLOCK):
+            data += block
+            cut = data.rfind(b",\n")  # a row's JSON holds no raw newline
+            if cut >= 0:
+                yield from orjson.loads(b"[" + data[:cut] + b"]")
+                data = data[cut + 2 :]
+        if data:
+            yield from orjson.loads(b"[" + data + b"]")
+
+    def write(self, table: FileTable) -> None:
+        """``files.json``: ``table``'s head (it holds no rows), then the rows added."""
+        self._flush()
+        self._file.seek(0)
+        with atomic_writer(self.folder / FILE_ROWS) as handle:
+            for chunk in _head(table):
+                handle.write(chunk)
+            shutil.copyfileobj(self._file, handle, _BLOCK)
+            handle.write(_END)
 
 
 def read_file_rows(folder: Path) -> FileTable | None:

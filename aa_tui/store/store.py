@@ -258,9 +258,10 @@ class Store:
         scan_id: str,
         summary: dict[str, Any],
         groups: Iterable[dict[str, Any]],
-        attachments: Iterable[Any],
+        attachments: Iterable[Any] | None,
     ) -> None:
         """Write the bulk first and the summary last: a scan whose summary exists is whole.
+        ``attachments`` ``None``: written already (:meth:`save_attachments`).
 
         ``attachments`` are dicts or dataclass records (orjson writes a dataclass as the dict
         of its fields, in order: the same bytes, without making the dicts).
@@ -271,7 +272,8 @@ class Store:
         """
         folder = self.scan_dir(scan_id)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_table_atomic(folder / "attachments.json", attachments)
+        if attachments is not None:
+            self.save_attachments(scan_id, attachments)
         # The rows describe one groups.json: drop the old ones first, so a crash between the
         # two writes leaves no rows rather than rows of other groups (readers fall back).
         rows_path = folder / "group_rows.json"
@@ -287,6 +289,13 @@ class Store:
             finally:
                 collector.clear()
         write_table_atomic(folder / "summary.json", [summary])
+
+    def save_attachments(self, scan_id: str, attachments: Iterable[Any]) -> None:
+        """Write a scan's ``attachments.json`` (dicts or records, streamed a slice at a time)
+        ahead of :meth:`save_results`."""
+        folder = self.scan_dir(scan_id)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_table_atomic(folder / "attachments.json", attachments)
 
     def _load_table(self, scan_id: str, name: str) -> list[dict[str, Any]]:
         path = self.scan_dir(scan_id) / f"{name}.json"
