@@ -10,7 +10,10 @@ from helpers.cli import aa
 from test_clean_cli import deleted_ids, scan_into
 
 from aa_tui.archive import read_manifest
+from aa_tui.demo.generator import GenerationOptions, generate_site
+from aa_tui.demo.insights_truth import insight_truth
 from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.store.store import Store
 
 
 @pytest.fixture
@@ -133,3 +136,55 @@ def test_jql_is_asked_of_jira_when_the_plan_is_made(server, tmp_path):
     assert bad.returncode == 2
     (line,) = bad.stderr.strip().splitlines()
     assert line.startswith("aa-tui: --jql: Jira refused")
+
+
+def test_no_policy_plans_an_empty_file_and_the_notes_say_how_many_were_left_out(
+    server, small_site, tmp_path
+):
+    """A byte cap is filled biggest first: without the rule, the 0-byte files always fit
+    (the tester's `largest --limit 100MB` planned .gitkeep and placeholder.txt)."""
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    empty = {a for a, size in insight_truth(small_site).sizes.items() if size == 0}
+    assert empty  # the demo has empty files to leave out
+    out = tmp_path / "plan.json"
+    for policy in ("largest", "idle", "stale", "hygiene", "inactive"):
+        args = ["clean", scan_id, "--policy", policy, "--protect-days", "0"]
+        if policy == "largest":
+            args += ["--limit", "100MB"]
+        result = aa([*args, "--json", str(out)], data)
+        assert result.returncode == 0, result.stderr
+        files = json.loads(out.read_text())["files"]
+        assert all(f["size"] > 0 for f in files), policy
+        assert not {f["attachment_id"] for f in files} & empty, policy
+    # largest: every empty file of the site is on its list, and the note says so
+    assert (
+        f"note: {len(empty)} empty files (0 bytes) left out"
+        in aa(["clean", scan_id, "--policy", "largest", "--limit", "100MB"], data).stdout
+    )
+
+
+def test_a_file_the_scan_could_not_read_is_left_out_of_the_plan_saying_how_many(tmp_path):
+    """The scan knew the file answered 403: planning it only to skip it at apply is a plan
+    that cannot be kept, so it is left out (as the app's review leaves it out)."""
+    site = generate_site(seed=11, issues=400, options=GenerationOptions(unreadable_share=0.05))
+    with DemoServer(site, DemoOptions()) as srv:
+        data = tmp_path / "data"
+        scan_id = scan_into(srv, data)
+    store = Store(data)
+    unreadable = {str(u["attachment_id"]) for u in store.results(scan_id).summary().unreadable}
+    store.close()
+    assert unreadable  # the scan was refused some bytes
+    out = tmp_path / "plan.json"
+    result = aa(
+        ["clean", scan_id, "--policy", "largest", "--limit", "100000", "--protect-days", "0",
+         "--json", str(out)],
+        data,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    planned = {f["attachment_id"] for f in json.loads(out.read_text())["files"]}
+    assert planned and not planned & unreadable
+    n = len(unreadable)
+    assert f"note: {n} files could not be read by the scan (Jira refused the bytes)" in (
+        result.stdout
+    )

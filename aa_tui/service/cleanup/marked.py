@@ -30,6 +30,7 @@ from aa_tui.model.cleanup import (
 from aa_tui.model.file_table import AID, I_UPDATED_S, ISSUE
 from aa_tui.model.units import counted
 from aa_tui.service.cleanup.duplicates import kept_copy
+from aa_tui.service.cleanup.offload import unread_note
 from aa_tui.service.cleanup.policy import (
     Selection,
     copies_that_stay,
@@ -75,7 +76,7 @@ class Marked:
         records = scan_records(results, wanted)
         deletions: list[PlannedDeletion] = []
         groups: dict[str, dict[str, Any]] = {}
-        unknown = 0
+        unknown = empty = 0
         for aid in marked:
             if aid in removed:
                 continue
@@ -98,14 +99,19 @@ class Marked:
                         why="marked in the app with every copy of its group",
                     )
             size = int(record.get("size") or 0)
+            if not size:
+                empty += 1
+                continue
             deletions.append(planned(loc, record, size, str(record.get("mime_type") or ""), proof))
             if filters.limit is not None and len(deletions) >= filters.limit:
                 break
         notes = self._notes(results, deletions, len(marked) - len(wanted), unknown)
         if unread:
+            notes.append(unread_note(len(unread), "marked file"))
+        if empty:
             notes.append(
-                f"{counted(len(unread), 'marked file')} could not be read by the scan (Jira "
-                "refused the bytes): not archivable, so left out."
+                f"{counted(empty, 'marked file')} of 0 bytes left out: deleting an empty file "
+                "frees nothing."
             )
         return Selection(deletions, notes, list(groups.values()))
 

@@ -4,7 +4,8 @@
 default), and checks the finished plan with :func:`check_plan`, which holds every proof to its
 rules whatever the policy:
 
-* every file is planned once, and none that is gone from the site already;
+* every file is planned once, and none that is gone from the site already, and none that is
+  empty (deleting a 0-byte file frees nothing: risk for no gain);
 * a redundant copy: its group is proven by bytes (``sha256:``) and holds it; the group has one
   kept copy, which is not gone and never planned (in no group, under no proof), and at least
   one copy of the group is not planned: never the last copy of any content;
@@ -120,6 +121,8 @@ def check_plan(
             raise PlanRuleBroken(f"{d.attachment_id} is gone from the site already")
         if d.attachment_id in kept:
             raise PlanRuleBroken(f"{d.attachment_id} is a kept copy")
+        if d.size <= 0:
+            raise PlanRuleBroken(f"{d.attachment_id} is empty: deleting it frees nothing")
         if isinstance(d.proof, OnlyCopy):
             if d.proof.sha256 and not _HEX64.match(d.proof.sha256):
                 raise PlanRuleBroken(f"{d.attachment_id} has no SHA-256 but {d.proof.sha256!r}")
