@@ -278,10 +278,12 @@ class Cleanup:
         return next((row for row in self._plans.rows(scan_id) if row.unfinished), None)
 
     def planned(self, scan_id: str) -> dict[str, int]:
-        """The scan's files that a saved or an unfinished plan still deletes (id -> size)."""
+        """The scan's files that a confirmed plan still deletes (id -> size): one applied
+        (``--yes``, the app's typed confirmation) and not finished. A plan only saved (every
+        dry run saves one; a review not confirmed) is a preview: it plans nothing yet."""
         out: dict[str, int] = {}
         for row in self._plans.rows(scan_id):
-            if row.status == "done":
+            if not row.unfinished:
                 continue
             plan = self._plans.load(row.id)
             for d in self._audit.state(plan.id).pending(plan):
