@@ -184,13 +184,18 @@ class Cleanup:
         if not self._store.has_results(scan_id):
             raise InputError(f"Scan {scan_id} did not finish ({info.status}): nothing to clean.")
         results = self._store.results(scan_id)
-        removed = self._audit.removed(results.summary().scan.site or info.site)
+        site = results.summary().scan.site or info.site
+        removed = self._audit.removed(site)
+        restored = frozenset(aid for where, aid in self._audit.restored() if where == site)
+        if isinstance(policy, Marked):
+            policy.restored = restored
         return make_plan(
             results,
             filters or PlanFilters(),
             plan_id=new_plan_id(),
             email=info.email,
             removed=removed,
+            restored=restored,
             now=self._clock,
             policy=policy,
         )

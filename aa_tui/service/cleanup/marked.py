@@ -55,6 +55,9 @@ class Marked:
     def __init__(self, now: datetime | None = None, recent_days: int = RECENT_DAYS) -> None:
         self.now = now
         self.recent_days = recent_days
+        #: removed ids a restore put back (set by ``Cleanup.plan``): not "removed already";
+        #: the plan's notes say they are back under new ids
+        self.restored: frozenset[str] = frozenset()
 
     def admit(self, results: ScanResults) -> None:
         """Any finished scan: a file with no proven copy is archived first."""
@@ -105,7 +108,8 @@ class Marked:
             deletions.append(planned(loc, record, size, str(record.get("mime_type") or ""), proof))
             if filters.limit is not None and len(deletions) >= filters.limit:
                 break
-        notes = self._notes(results, deletions, len(marked) - len(wanted), unknown)
+        already = sum(1 for aid in marked if aid in removed and aid not in self.restored)
+        notes = self._notes(results, deletions, already, unknown)
         if unread:
             notes.append(unread_note(len(unread), "marked file"))
         if empty:
@@ -131,9 +135,13 @@ class Marked:
                 "days: kept in the plan, as marked by hand (unmark what should stay)."
             )
         if already:
-            notes.append(f"{already:,} marked files were removed already by an earlier cleanup.")
+            was = "was" if already == 1 else "were"
+            notes.append(
+                f"{counted(already, 'marked file')} {was} removed already by an earlier cleanup."
+            )
         if unknown:
-            notes.append(f"{unknown:,} marked files are not in this scan and were left out.")
+            are = "is" if unknown == 1 else "are"
+            notes.append(f"{counted(unknown, 'marked file')} {are} not in this scan and left out.")
         return notes
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +39,7 @@ from aa_tui.service.wording import LIMIT, MIN_SIZE, PROJECTS
 from aa_tui.store.results import ScanResults
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_NO_LIMIT = 2**62  # a count limit no scan reaches (a policy that needs a limit gets one)
 
 
 def make_plan(
@@ -47,14 +49,16 @@ def make_plan(
     plan_id: str,
     email: str,
     removed: Iterable[str] = (),
+    restored: Collection[str] = (),
     now: Callable[[], datetime] | None = None,
     policy: CleanupPolicy | None = None,
     groups: list[dict[str, Any]] | None = None,
     notes: list[str] | None = None,
 ) -> Plan:
     """The plan of ``policy`` (default: duplicates) for ``filters``. ``removed``: ids already
-    gone from the site. ``groups``: for duplicates, groups proven since the scan
-    (:mod:`.prove`), instead of the scan's own."""
+    gone from the site; ``restored``: those of them a restore put back (under new ids the scan
+    does not know: the notes say how many the policy would have chosen). ``groups``: for
+    duplicates, groups proven since the scan (:mod:`.prove`), instead of the scan's own."""
     policy = policy or Duplicates(groups)
     summary = results.summary()
     header = summary.scan
@@ -75,6 +79,13 @@ def make_plan(
             f"(its projects: {', '.join(sorted(known)) or 'none'}).",
         )
     selection = policy.select(results, filters, gone)
+    back = restored_left_out(policy, results, filters, gone, restored)
+    if back:
+        is_are = (
+            "file restored since the scan is" if back == 1 else "files restored since the scan are"
+        )
+        new_ids = "a new id: a rescan lists it" if back == 1 else "new ids: a rescan lists them"
+        selection.notes.append(f"{back:,} {is_are} back under {new_ids}.")
     plan = Plan(
         id=plan_id,
         scan_id=results.scan_id,
@@ -89,6 +100,24 @@ def make_plan(
     )
     check_plan(plan, selection.groups, gone, proofs=policy.proofs)
     return plan
+
+
+def restored_left_out(
+    policy: CleanupPolicy,
+    results: ScanResults,
+    filters: PlanFilters,
+    gone: set[str],
+    restored: Collection[str],
+) -> int:
+    """How many restored files ``policy`` would choose (uncapped) were their old ids still on
+    the site: a plan cannot act on them (they are back under ids the scan does not know)."""
+    back = set(restored) & gone
+    if not back:
+        return 0
+    capped = filters.limit is not None or filters.max_bytes is not None
+    uncapped = replace(filters, limit=_NO_LIMIT if capped else None, max_bytes=None)
+    again = policy.select(results, uncapped, gone - back)
+    return sum(1 for d in again.deletions if d.attachment_id in back)
 
 
 class PlanRuleBroken(InternalError, AssertionError):
