@@ -188,3 +188,20 @@ def test_a_file_the_scan_could_not_read_is_left_out_of_the_plan_saying_how_many(
     assert f"note: {n} files could not be read by the scan (Jira refused the bytes)" in (
         result.stdout
     )
+
+
+def test_one_file_is_said_in_the_singular(server, tmp_path):
+    """The tester read `WEB 1 files` and `... 1 files that have no other copy`."""
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    args = ["clean", scan_id, "--policy", "largest", "--limit", "1", "--protect-days", "0"]
+    dry = aa(args, data)
+    assert dry.returncode == 0, dry.stderr
+    assert "at most 1 file, no protection window" in dry.stdout  # 0 turns it off: said so
+    assert "within 0 days" not in dry.stdout and "note: Stopped at the limit: 1 file." in dry.stdout
+    assert "): 1 file, " in dry.stdout
+    (project,) = [line for line in dry.stdout.splitlines() if line.endswith(("B", "iB"))][:1]
+    assert " 1 file " in project and "files" not in project, dry.stdout
+    refused = aa([*args, "--yes"], data)
+    assert refused.returncode == 2
+    assert "removes 1 file that has no other copy on Jira" in refused.stderr

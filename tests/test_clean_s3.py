@@ -166,11 +166,11 @@ def test_restore_on_the_command_line_from_s3_by_issue_and_file(
     d0, d1 = plan.deletions[0], plan.deletions[1]
     dry = aa(["restore", s3_archive, "--file", d0.attachment_id], data)
     assert dry.returncode == 0, dry.stderr
-    assert "1 files" in dry.stdout and d0.file_name in dry.stdout and "Dry run" in dry.stdout
+    assert ": 1 file, " in dry.stdout and d0.file_name in dry.stdout and "Dry run" in dry.stdout
     assert not site.server.changes.uploads
     one = aa(["restore", s3_archive, "--file", d0.attachment_id, "--yes"], data, token=site.token)
     assert one.returncode == 0, one.stderr
-    assert "Restored 1 files" in one.stdout
+    assert "Restored 1 file;" in one.stdout
     issue = aa(
         ["restore", s3_archive + "/manifest.d/", "--issue", d1.issue_key.lower(), "--yes"],
         data,

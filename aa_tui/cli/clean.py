@@ -140,8 +140,8 @@ def _clean(args: argparse.Namespace, workspace: Workspace) -> int:
             )
     if args.yes and plan.only_copies and not args.archive and not cleanup.state(plan).started:
         raise InputError(
-            f"Plan {plan.id} removes {len(plan.only_copies):,} files that have no other copy "
-            "on Jira: give --archive DEST, where each one is kept and verified before it is "
+            f"Plan {plan.id} removes {counted(len(plan.only_copies), 'file')} that "
+            f"{'has' if len(plan.only_copies) == 1 else 'have'} no other copy on Jira: give --archive DEST, where each one is kept and verified before it is "
             "deleted; nothing was changed."
         )
     job, progress = _start(args, workspace, cleanup, plan) if args.yes else (None, None)
@@ -173,13 +173,14 @@ def _print_plan(review: PlanReview, *, applying: bool) -> None:
     where = f"in {plan.group_count:,} groups" if plan.policy == "duplicates" else "to offload"
     print(
         f"{verb} {plan.id} ({plan.policy}) for scan {plan.scan_id} of {plan.site} "
-        f"({plan.filters.describe()}): {review.files:,} files, {size_text(review.size)} "
+        f"({plan.filters.describe()}): {counted(review.files, 'file')}, {size_text(review.size)} "
         f"{where}{resumed}"
     )
     for note in plan.notes:
         print(f"  note: {note}")
     for total in review.projects:
-        print(f"  {total.key:<12} {total.files:>7,} files {size_text(total.size):>11}")
+        files = "file " if total.files == 1 else "files"
+        print(f"  {total.key:<12} {total.files:>7,} {files} {size_text(total.size):>11}")
     if review.pending:
         print("First files:")
         for d in review.pending[:FIRST_ROWS]:
@@ -344,7 +345,7 @@ def _audit(args: argparse.Namespace, workspace: Workspace) -> int:
                 f"{e.issue_key} ({e.attachment_id}; {kept}{restored})"
             )
         freed = sum(e.size for e in entries if e.outcome is Outcome.DELETED)
-        print(f"{len(entries):,} files, {size_text(freed)} deleted by aa-tui.")
+        print(f"{counted(len(entries), 'file')}, {size_text(freed)} deleted by aa-tui.")
     if args.json:
         _write(args.json, audit_document(entries))
     if args.csv:
@@ -362,7 +363,8 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
     plan = cleanup.restore_plan(args.manifest, RestoreScope(issue=args.issue, file=args.file))
     pending = plan.pending
     print(
-        f"Restore to {plan.site}: {len(pending):,} files, {size_text(sum(i.size for i in pending))}"
+        f"Restore to {plan.site}: {counted(len(pending), 'file')}, "
+        f"{size_text(sum(i.size for i in pending))}"
         + (f"; {len(plan.done):,} restored already" if plan.done else "")
     )
     for item in pending[:FIRST_ROWS]:
@@ -387,7 +389,7 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
                 print(
                     f"  not restored: {result.file_name} ({result.attachment_id}): {result.reason}"
                 )
-        print(f"Restored {outcome.uploaded:,} files; {outcome.pending:,} still to do.")
+        print(f"Restored {counted(outcome.uploaded, 'file')}; {outcome.pending:,} still to do.")
     if error is not None:
         if isinstance(error, Cancelled):
             _err(str(error) or "restore cancelled; run the same command again to go on.")

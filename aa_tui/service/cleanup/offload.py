@@ -195,7 +195,7 @@ class ListPolicy:
         if kept.held_files:
             notes.append(
                 f"{counted(kept.held_files, 'file')} ({size_text(kept.held_size)}) held back: "
-                f"on issues updated within {filters.protect:,} days of the scan."
+                f"on issues updated within {counted(filters.protect, 'day')} of the scan."
             )
         if kept.limited:
             notes.append("Stopped at the limit: " + _limits(filters) + ".")
@@ -253,7 +253,7 @@ def unread_note(files: int, what: str = "file") -> str:
 def _limits(filters: PlanFilters) -> str:
     parts = []
     if filters.limit is not None:
-        parts.append(f"{filters.limit:,} files")
+        parts.append(counted(filters.limit, "file"))
     if filters.max_bytes is not None:
         parts.append(f"{size_text(filters.max_bytes)}")
     return " and ".join(parts)
