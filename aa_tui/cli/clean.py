@@ -333,9 +333,10 @@ def _audit(args: argparse.Namespace, workspace: Workspace) -> int:
     from aa_tui.service.cleanup import audit_document, write_audit_csv
 
     entries = workspace.cleanup().audit(include_skipped=args.all)
+    exporting = bool(args.json or args.csv)  # then only the "Wrote" lines, as other exports
     if not entries:
         print("No deletions yet: see `aa-tui clean SCAN_ID`.")
-    else:
+    elif not exporting:
         print(f"{'WHEN':<25} {'OUTCOME':<13} {'SIZE':>10}  FILE / ISSUE (KEPT COPY)")
         for e in entries:
             restored = f", restored as {e.restored_as}" if e.restored_as else ""
