@@ -378,7 +378,7 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
         print("Dry run: nothing was uploaded. Upload with --yes.")
         return 0
     if not pending:
-        return 0 if not plan.problems else EXIT_FAILED
+        return _restore_problems(plan.problems)
     token = _token(args, workspace, plan.site, plan.email)
     progress = _Progress(not args.quiet)
     job = cleanup.restore(plan, token, listener=progress.update)
@@ -398,4 +398,18 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
         problem = describe(error)
         _err(problem.message if not problem.unexpected else f"the restore failed ({error}).")
         return problem.exit_code if not problem.unexpected else EXIT_FAILED
-    return 0 if not plan.problems else EXIT_FAILED
+    return _restore_problems(plan.problems)
+
+
+def _restore_problems(problems: list[Any]) -> int:
+    """The exit code of a restore that did what it could: 3 when some files cannot be
+    restored (listed above as "cannot restore"), said in one closing sentence."""
+    from aa_tui.service.errors import EXIT_FAILED
+
+    if not problems:
+        return 0
+    _err(
+        f'{counted(len(problems), "file")} of the archive cannot be restored (the "cannot '
+        f'restore" lines above say why): that is why the exit code is {EXIT_FAILED}.'
+    )
+    return EXIT_FAILED
