@@ -95,6 +95,8 @@ def test_an_offload_with_an_archive_deletes_exactly_the_plan_and_comments_name_t
         (["--protect-days", "-2"], "--protect-days must be 0 or more days"),
         (["--policy", "largest"], "would take every file of the site: give --limit"),
         (["--policy", "stale", "--prove"], "--prove proves duplicate groups"),
+        (["--idle-days", "5"], "--idle-days says when a project is idle: it goes with --policy"),
+        (["--policy", "stale", "--idle-days", "5"], "it goes with --policy idle"),
     ],
 )
 def test_bad_input_is_one_sentence_and_exit_2(server, tmp_path, args, words):

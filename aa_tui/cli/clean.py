@@ -102,6 +102,8 @@ def _clean(args: argparse.Namespace, workspace: Workspace) -> int:
     policy_named(args.policy)  # an unknown name: one sentence before anything
     if args.prove and args.policy != "duplicates":
         raise InputError("--prove proves duplicate groups: it goes with --policy duplicates.")
+    if args.idle_days is not None and args.policy != "idle":
+        raise InputError("--idle-days says when a project is idle: it goes with --policy idle.")
     unfinished = cleanup.unfinished(info.id)
     if args.resume and unfinished is None:
         done = [row for row in cleanup.plans(info.id) if row.status == "done"]
