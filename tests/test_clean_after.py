@@ -180,3 +180,37 @@ def test_the_stale_threshold_of_the_settings_counts_the_stale_files(site):
     saved = workspace.results(scan_id).summary()
     assert summary.totals.stale_files > saved.totals.stale_files  # a month finds more
     assert workspace.after_cleanup(scan_id).summary == saved  # nothing to count again
+
+
+def test_a_plan_after_a_restore_says_its_restored_files_are_back_under_new_ids(site, tmp_path):
+    """Restored files are back (the figures count them) under ids the scan does not know, so
+    no plan can act on them: a policy whose list leaves them out says how many, and a marked
+    restored file is said to be restored, not 'removed already'."""
+    from aa_tui.model.cleanup import PlanFilters
+
+    cleanup, scan_id = site.cleanup, site.scan_id
+    filters = PlanFilters(limit=3, protect_days=0)
+    plan = cleanup.save(cleanup.plan(scan_id, filters, policy="largest"))
+    run = cleanup.apply(plan, site.server.token, ApplyOptions(archive=tmp_path / "arch"))
+    assert run.run().finished
+    gone = [d.attachment_id for d in plan.deletions]
+    before = cleanup.plan(scan_id, filters, policy="largest")
+    assert not [n for n in before.notes if "restored" in n]  # removed, not restored: no note
+    site.restore(tmp_path / "arch")
+    assert site.workspace.removed(scan_id).ids == frozenset()  # the figures count them back
+    again = cleanup.plan(scan_id, filters, policy="largest")
+    assert not set(gone) & {d.attachment_id for d in again.deletions}
+    assert "3 files restored since the scan are back under new ids: a rescan lists them." in (
+        again.notes
+    )
+    # a policy counts only its own list's restored files (the figures' lists count them back)
+    listed = {f.attachment_id for f in site.workspace.files(scan_id, "hygiene")}
+    assert not set(gone) & listed  # the three largest are no hygiene files
+    hygiene = cleanup.plan(scan_id, PlanFilters(protect_days=0), policy="hygiene")
+    assert hygiene.files and not [n for n in hygiene.notes if "restored" in n]
+    # the app's review of a marked restored file
+    marked = cleanup.plan(scan_id, PlanFilters(attachment_ids=(gone[0],)), cleanup.marked())
+    assert not marked.deletions
+    assert marked.notes == [
+        "1 file restored since the scan is back under a new id: a rescan lists it."
+    ]

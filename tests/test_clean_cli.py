@@ -104,7 +104,10 @@ def test_yes_applies_archives_comments_and_the_audit_lists_it(server, small_site
     assert all(e["outcome"] == "deleted" and e["actor"] == server.email for e in entries)
     rows = list(csv.DictReader(audit_csv.open(encoding="utf-8")))
     assert {r["attachment_id"] for r in rows} == planned
-    assert "6 files" in listed.stdout
+    # exporting writes the files and says so, as the other exports: no table as well
+    assert listed.stdout == "" and f"Wrote {audit_csv}" in listed.stderr
+    table = aa(["audit"], data)
+    assert "6 files, " in table.stdout and table.stdout.count(" deleted ") == 6 + 1  # + total
     # The next plan of the same scan leaves out what is gone.
     again = aa(["clean", scan_id], data)
     assert f"{small_site.truth.duplicate_files - 6:,} files" in again.stdout
@@ -122,6 +125,7 @@ def test_yes_applies_archives_comments_and_the_audit_lists_it(server, small_site
     back = aa(["restore", str(archive), "--yes"], data, token=server.token)
     assert back.returncode == 0, back.stderr
     assert "Restored 6 files" in back.stdout
+    assert back.stderr.count("Signing in to") <= 1, back.stderr  # said once, not per phase
     assert server.truth().duplicate_files == small_site.truth.duplicate_files - 6 + 6
     listed = aa(["audit"], data)
     assert listed.stdout.count("restored as") == 6
@@ -325,3 +329,21 @@ def test_an_archive_folder_that_cannot_be_used_is_one_sentence_and_exit_2(
     assert result.returncode == 2, result.stderr
     assert f"The archive folder {blocker} cannot be used" in result.stderr
     assert not deleted_ids(server, small_site)
+
+
+def test_a_restore_that_exits_3_ends_with_a_sentence_saying_why(server, tmp_path):
+    """It ended on "cannot restore" lines (and "0 files ...; N restored already") with no
+    closing word on why the exit code was 3."""
+    data, _scan_id, archive = _cleaned(server, tmp_path, 3)
+    (bad,) = [p for p in archive.rglob("*") if p.is_file() and p.name != "manifest.jsonl"][:1]
+    bad.write_bytes(b"x" * bad.stat().st_size)  # damaged: its SHA-256 no longer matches
+    closing = (
+        'aa-tui: 1 file of the archive cannot be restored (the "cannot restore" lines above '
+        "say why): that is why the exit code is 3."
+    )
+    for _ in range(2):  # the other two go back, then nothing is left but the damaged one
+        back = aa(["restore", str(archive), "--yes", "--quiet"], data, token=server.token)
+        assert back.returncode == 3, back.stdout + back.stderr
+        assert "cannot restore" in back.stdout
+        assert back.stderr.strip().splitlines()[-1] == closing, back.stderr
+    assert "0 files, " in back.stdout and "2 restored already" in back.stdout

@@ -121,6 +121,20 @@ def test_a_marked_file_the_scan_could_not_read_is_left_out_saying_so(site):
     assert any("1 marked file could not be read" in n for n in selection.notes)
 
 
+def test_a_marked_empty_file_is_left_out_saying_so(site):
+    """An empty file frees nothing: marked or not, no plan holds one."""
+    *_, singles = pick(site)
+    results = site.store.results(site.scan_id)
+    empty = [str(r["attachment_id"]) for r in results.attachments() if not r.get("size")]
+    assert empty
+    filters = PlanFilters(attachment_ids=tuple(empty[:1] + singles))
+    plan = site.cleanup.plan(site.scan_id, filters, policy=site.cleanup.marked())
+    assert {d.attachment_id for d in plan.deletions} == set(singles)
+    assert "1 marked file of 0 bytes left out: deleting an empty file frees nothing." in (
+        plan.notes
+    )
+
+
 class WithUnreadable:
     """Only copies that include files Jira will not send (as a plan made before they broke)."""
 

@@ -92,11 +92,16 @@ def test_the_registry_names_every_policy_and_duplicates_stays_the_default():
 def test_each_policy_selects_exactly_what_its_insight_list_shows(site, policy):
     filters = filters_for(site, policy, protect_days=0)
     plan = site.cleanup.plan(site.scan_id, filters, policy=policy)
-    files = listed(site, policy, filters)
+    every = listed(site, policy, filters)
+    files = [f for f in every if f.size]  # an empty file frees nothing: never selected
     assert files, f"the demo site has no {policy} files"
     assert plan.policy == policy
     assert [d.attachment_id for d in plan.deletions] == [f.attachment_id for f in files]
     assert [d.size for d in plan.deletions] == [f.size for f in files]
+    empty = len(every) - len(files)
+    said = [n for n in plan.notes if "empty" in n]
+    assert said == ([f"{empty:,} empty files (0 bytes) left out: deleting an empty file "
+                     "frees nothing."] if empty else [])  # fmt: skip
 
 
 @pytest.mark.parametrize("policy", list(LISTS))
@@ -108,10 +113,11 @@ def test_nothing_inside_the_protection_window_is_selected_and_the_notes_say_what
     plan = site.cleanup.plan(site.scan_id, filters, policy=policy)
     now_s = scan_now(site.store.results(site.scan_id).summary()).timestamp()
     when = updates(site)
-    inside = [f for f in listed(site, policy, filters) if when[f.issue_key] >= now_s - 30 * DAY]
+    files = [f for f in listed(site, policy, filters) if f.size]
+    inside = [f for f in files if when[f.issue_key] >= now_s - 30 * DAY]
     assert all(when[d.issue_key] < now_s - 30 * DAY for d in plan.deletions)
     assert {d.attachment_id for d in plan.deletions}.isdisjoint(f.attachment_id for f in inside)
-    assert plan.files == len(listed(site, policy, filters)) - len(inside)
+    assert plan.files == len(files) - len(inside)
     held = [n for n in plan.notes if "held back" in n]
     if inside:
         assert held and held[0].startswith(f"{len(inside):,} file")
@@ -300,7 +306,11 @@ def test_the_demo_site_can_hold_an_idle_project_and_idle_offloads_it(tmp_path):
     try:
         plan = site.cleanup.plan(site.scan_id, PlanFilters(), policy="idle")
         files = truth.idle_projects(REFERENCE_EPOCH, 180)["LEGAL"][0]
-        assert plan.files == files > 0 and {d.project_key for d in plan.deletions} == {"LEGAL"}
+        records = site.store.results(site.scan_id).attachments()
+        # an empty file frees nothing: never selected
+        empty = sum(1 for r in records if r["project_key"] == "LEGAL" and not r["size"])
+        assert plan.files == files - empty > 0
+        assert {d.project_key for d in plan.deletions} == {"LEGAL"}
     finally:
         site.close()
 

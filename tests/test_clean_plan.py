@@ -215,6 +215,10 @@ def test_check_plan_refuses_a_plan_that_breaks_a_rule(workspace, scanned):
     with pytest.raises(PlanRuleBroken):  # the kept copy is gone already: nothing may go
         check_plan(plan, groups, {d.keep_id})
     assert others
+    # An empty file frees nothing: no plan holds one, whatever its proof.
+    empty = type(d).from_dict({**d.to_dict(), "size": 0})
+    with pytest.raises(PlanRuleBroken, match="empty"):
+        check_plan(Plan(**{**plan.__dict__, "deletions": [empty]}), groups, set())
 
 
 def test_prove_reads_both_sides_of_likely_groups_and_plans_only_what_bytes_prove(

@@ -18,6 +18,7 @@ from test_clean_policies import OnlyCopies
 from aa_tui.archive import ArchiveUnavailable, open_archive, open_manifest
 from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.model.cleanup import Outcome, Plan
+from aa_tui.model.units import counted
 from aa_tui.service.cleanup import RestoreScope
 from aa_tui.service.errors import describe
 from aa_tui.store.audit import AuditLog
@@ -166,11 +167,11 @@ def test_restore_on_the_command_line_from_s3_by_issue_and_file(
     d0, d1 = plan.deletions[0], plan.deletions[1]
     dry = aa(["restore", s3_archive, "--file", d0.attachment_id], data)
     assert dry.returncode == 0, dry.stderr
-    assert "1 files" in dry.stdout and d0.file_name in dry.stdout and "Dry run" in dry.stdout
+    assert ": 1 file, " in dry.stdout and d0.file_name in dry.stdout and "Dry run" in dry.stdout
     assert not site.server.changes.uploads
     one = aa(["restore", s3_archive, "--file", d0.attachment_id, "--yes"], data, token=site.token)
     assert one.returncode == 0, one.stderr
-    assert "Restored 1 files" in one.stdout
+    assert "Restored 1 file;" in one.stdout
     issue = aa(
         ["restore", s3_archive + "/manifest.d/", "--issue", d1.issue_key.lower(), "--yes"],
         data,
@@ -180,7 +181,7 @@ def test_restore_on_the_command_line_from_s3_by_issue_and_file(
     want = {d.attachment_id for d in plan.deletions if d.issue_key == d1.issue_key} - {
         d0.attachment_id
     }
-    assert f"Restored {len(want)} files" in issue.stdout
+    assert f"Restored {counted(len(want), 'file')};" in issue.stdout
     none = aa(["restore", s3_archive, "--issue", "NOPE-1"], data)
     assert none.returncode == 2 and "lists no file for issue NOPE-1" in none.stderr
     assert "Traceback" not in none.stderr

@@ -40,6 +40,11 @@ def test_no_email_signs_in_with_a_personal_access_token(dc_site, tmp_path):
     wrong = aa(["scan", "--site", dc_site.base_url, "--token-stdin"], data, stdin="nope\n")
     assert wrong.returncode == 2
     assert "refused the personal access token" in wrong.stderr and "Traceback" not in wrong.stderr
+    # Basic with a wrong password: the user name or the password, not a token, was refused
+    basic = aa(["scan", "--site", dc_site.base_url, "--user", dc_site.username], data, token="no")
+    assert basic.returncode == 2, basic.stderr
+    assert f"refused the user name {dc_site.username} or its password" in basic.stderr
+    assert "token" not in basic.stderr and "Traceback" not in basic.stderr
 
 
 def test_user_signs_in_with_basic_and_a_cleanup_archives_then_deletes(

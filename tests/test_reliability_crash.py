@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers.cli import SLOW, WORKERS, Scan, kinds, wait_for
+from helpers.cli import SLOW, WORKERS, Scan, aa, kinds, wait_for
 
 from aa_tui.demo.limits import DemoStats
 from aa_tui.demo.server import DemoServer
@@ -228,7 +228,8 @@ def test_sigkill_while_the_store_is_written(crash_server, small_site, tmp_path):
         assert_store_readable(data)
         store = Store(data)
         (info,) = store.list_scans()
-        assert info.status == "running"  # the index never said "complete" before the crash
+        # the index never said "complete" before the crash; no process holds it: interrupted
+        assert info.status == "interrupted"
         store.close()
     after = resume_and_check(crash_server, data, small_site)
     assert after == {"search": 0, "bulk": 0, "bytes": 0}
@@ -258,6 +259,36 @@ def test_sigkill_at_random_moments_until_done(crash_server, small_site, tmp_path
     info, groups = stored_result(data)
     assert groups == small_site.truth.groups
     assert info.totals["duplicate_size"] == small_site.truth.duplicate_size
+    take_stats(crash_server)
+
+
+def test_a_killed_scan_is_listed_as_interrupted_not_running_and_resumes(
+    crash_server, small_site, tmp_path
+):
+    """A scan killed with SIGKILL never writes its end: its index row still says "running".
+    It is listed as running only while a live process holds it, then as interrupted (by
+    ``aa-tui scans``, and in the app's History, which reads the same list), and resumes."""
+    data = tmp_path / "data"
+    take_stats(crash_server)
+    scan = Scan(crash_server, data)
+    wait_for(scan, lambda: "hash:head" in kinds(data), "hashing")
+    store = Store(data)
+    (live,) = store.list_scans()
+    assert live.status == "running" and store.get_scan(live.id).status == "running"
+    listed = aa(["scans"], data)
+    assert f"{live.id}" in listed.stdout and " running " in listed.stdout, listed.stdout
+    scan.kill()
+    (killed,) = store.list_scans()
+    assert killed.status == "interrupted" and store.get_scan(killed.id).status == "interrupted"
+    assert store.can_resume(killed)
+    store.close()
+    listed = aa(["scans"], data)
+    assert " interrupted " in listed.stdout and " running " not in listed.stdout, listed.stdout
+    resume_and_check(crash_server, data, small_site)
+    store = Store(data)
+    (done,) = store.list_scans()
+    assert done.id == killed.id and done.status == "complete"
+    store.close()
     take_stats(crash_server)
 
 

@@ -14,6 +14,7 @@ from test_tui_clean import Site, sync
 from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.model.cleanup import Plan
+from aa_tui.model.units import counted
 from aa_tui.service.cleanup import ApplyOptions, Cleanup
 from aa_tui.store.store import Store
 from aa_tui.tui.screens.audit import AuditScreen
@@ -48,14 +49,17 @@ def said(screen: AuditScreen) -> str:
     return str(screen.query_one("#audit-restore").render())
 
 
-async def restore(pilot, screen: AuditScreen, key: str, answer: str = "y") -> None:
+async def restore(pilot, screen: AuditScreen, key: str, answer: str = "y") -> str:
+    """Press ``key``, answer the question (returned) with ``answer``."""
     await pilot.press(key)
     await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), timeout=30)
+    question = pilot.app.screen.question
     await pilot.press(answer)
     await until(pilot, lambda: pilot.app.screen is screen)
     if answer == "y":
         await until(pilot, lambda: said(screen).startswith("Restored"), timeout=60)
         await until(pilot, lambda: screen.job is None)
+    return question
 
 
 @pytest.mark.parametrize("where", ["folder", "s3"])
@@ -75,14 +79,15 @@ async def test_restore_a_file_an_issue_and_the_run_from_the_audit(
         await until(pilot, lambda: len(screen.entries) == plan.files)
         first = by_id[screen.entries[0].attachment_id]
         # n (the default) uploads nothing
-        await restore(pilot, screen, "r", answer="n")
+        question = await restore(pilot, screen, "r", answer="n")
+        assert question.startswith("Upload 1 file (")
         assert "cancelled" in said(screen) and not site.server.changes.uploads
         # r: this file
         await restore(pilot, screen, "r")
         assert uploaded(site) == {
             (first.file_name, first.issue_key): small_site.read(first.attachment_id)
         }
-        assert "Restored 1 files" in said(screen)
+        assert "Restored 1 file, each read back and verified." in said(screen)
         await until(pilot, lambda: screen.entries and screen.entries[0].restored_as)
         # i: the files of the issue under the cursor (the restored one is not sent again)
         second = next(e for e in screen.entries if e.issue_key != first.issue_key)
@@ -90,7 +95,7 @@ async def test_restore_a_file_an_issue_and_the_run_from_the_audit(
         await pilot.pause()
         await restore(pilot, screen, "i")
         same_issue = [d for d in plan.deletions if d.issue_key == second.issue_key]
-        assert f"Restored {len(same_issue)} files" in said(screen)
+        assert f"Restored {counted(len(same_issue), 'file')}," in said(screen)
         # R: the rest of the run
         await restore(pilot, screen, "R")
         assert len(site.server.changes.uploads) == plan.files

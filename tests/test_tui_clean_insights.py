@@ -145,12 +145,21 @@ async def test_the_confirmation_offers_the_sites_last_destination(site, tmp_path
 
 
 @sync
-async def test_what_if_rows_say_how_much_a_saved_plan_deletes(site):
+async def test_what_if_rows_say_how_much_a_confirmed_plan_deletes(site):
+    """Planned: what a confirmed plan (applied, unfinished) still deletes; a dry run's saved
+    plan is a preview and plans nothing (a few dry runs once read as the whole site)."""
     app = site.app()
     cleanup = app.workspace.cleanup()
     results = app.workspace.results(site.scan_id)
     ids = [str(loc["attachment_id"]) for g in results.groups()[:3] for loc in g["locations"][1:]]
+    for _ in range(2):  # dry runs: each saves a plan, none is confirmed
+        cleanup.save(cleanup.plan(site.scan_id, PlanFilters()))
+    steps = [s.step for s in app.workspace.insights(site.scan_id).table("what_if")]
+    assert app.workspace.what_if_planned(site.scan_id, steps) == {}
     plan = cleanup.save(cleanup.plan(site.scan_id, PlanFilters(attachment_ids=tuple(ids))))
+    cleanup.apply(plan, site.server.token)  # confirmed; the run is not started: unfinished
+    planned = app.workspace.what_if_planned(site.scan_id, steps)
+    assert planned[steps[0]] == plan.size > 0  # "as it is": every file
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_results(pilot, site.scan_id)
         insights = await open_insights(pilot, screen)
@@ -161,7 +170,7 @@ async def test_what_if_rows_say_how_much_a_saved_plan_deletes(site):
         column = labels.index("Planned")
         steps = [s.step for s in insights.insights.table("what_if")]
         cells = {steps[n]: str(table.get_cell_at((n, column))) for n in range(table.row_count)}
-        assert sum(insights.planned.values()) >= plan.size
+        assert insights.planned == planned
         assert any(cell for cell in cells.values())
         # Space on a what-if row marks every file of it
         row = next(n for n, s in enumerate(steps) if s != "as it is")

@@ -102,10 +102,10 @@ def test_a_second_scan_from_the_form_is_a_rescan_and_read_everything_again_reads
     assert rescan_details == 1
     assert f"Rescan of the scan of {first_date}: re-read 1 issue, reused " in overview
     said = next(row.strip() for row in overview.splitlines() if "Rescan" in row)
-    assert said.endswith(" hashes.") and "files, reused" in said  # one line, nothing after
+    assert said.endswith(" files.") and "files, reused the hashes of" in said  # one line
     # the live screen said so while it ran: which scan, then what it reused
     assert any(f"Rescan of the scan of {first_date}: re-read 1 issue" in d for d in drawn)
-    assert any("hashes." in d for d in drawn)  # the whole line, once the files were counted
+    assert any("reused the hashes of" in d for d in drawn)  # the whole line, once counted
     # ticked, the scan reads everything again and is no rescan
     ticked, note, enabled, overview = third
     assert enabled and ticked and "A rescan" in note
@@ -172,4 +172,4 @@ def test_the_engine_tells_the_listener_the_base_then_the_issues_then_the_whole_l
     saving = [e.rescan for e in events if e.phase is Phase.SAVING]
     assert saving[0] == issues_only and (not reading or set(reading) == {issues_only})
     assert events[-1].phase is Phase.DONE and events[-1].rescan == second.rescan.line()
-    assert "hashes" in events[-1].rescan
+    assert "reused the hashes of" in events[-1].rescan

@@ -137,3 +137,27 @@ def test_a_filter_that_matches_nothing_says_so(app, scanned):
     line, total = run(journey())
     assert "No duplicate groups" not in line
     assert f"No group matches the filter (of {total:,} groups in all)." in line
+
+
+def test_one_is_said_in_the_singular():
+    """The tester read "Deleted 1 files", "82.9 KiB in 1 files" and "1 file have no other
+    copy": what the app renders of one thing is singular, of two plural."""
+    from rich.console import Console
+
+    from aa_tui.model.cleanup import CleanupPhase, CleanupProgress
+    from aa_tui.model.records import Totals
+    from aa_tui.tui.screens.cleanup.apply import stats_text
+
+    one = CleanupProgress(CleanupPhase.DELETING, deleted=1, freed=12_345, comments=1)
+    assert str(stats_text(one)).startswith("Deleted 1 file (12.1 KiB freed)")
+    assert " 1 comment" in str(stats_text(one)) and "1 comments" not in str(stats_text(one))
+    two = CleanupProgress(CleanupPhase.DELETING, deleted=2, freed=24_690, comments=2)
+    assert str(stats_text(two)).startswith("Deleted 2 files (") and "2 comments" in str(
+        stats_text(two)
+    )
+    from aa_tui.tui.widgets.overview import totals_table
+
+    console = Console(width=200, record=True)
+    console.print(totals_table(Totals(total_files=1, total_size=84_890, issues_scanned=1), False))
+    text = console.export_text()
+    assert "82.9 KiB in 1 file on 1 issue" in text and "1 files" not in text

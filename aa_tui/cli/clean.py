@@ -102,6 +102,8 @@ def _clean(args: argparse.Namespace, workspace: Workspace) -> int:
     policy_named(args.policy)  # an unknown name: one sentence before anything
     if args.prove and args.policy != "duplicates":
         raise InputError("--prove proves duplicate groups: it goes with --policy duplicates.")
+    if args.idle_days is not None and args.policy != "idle":
+        raise InputError("--idle-days says when a project is idle: it goes with --policy idle.")
     unfinished = cleanup.unfinished(info.id)
     if args.resume and unfinished is None:
         done = [row for row in cleanup.plans(info.id) if row.status == "done"]
@@ -140,8 +142,8 @@ def _clean(args: argparse.Namespace, workspace: Workspace) -> int:
             )
     if args.yes and plan.only_copies and not args.archive and not cleanup.state(plan).started:
         raise InputError(
-            f"Plan {plan.id} removes {len(plan.only_copies):,} files that have no other copy "
-            "on Jira: give --archive DEST, where each one is kept and verified before it is "
+            f"Plan {plan.id} removes {counted(len(plan.only_copies), 'file')} that "
+            f"{'has' if len(plan.only_copies) == 1 else 'have'} no other copy on Jira: give --archive DEST, where each one is kept and verified before it is "
             "deleted; nothing was changed."
         )
     job, progress = _start(args, workspace, cleanup, plan) if args.yes else (None, None)
@@ -173,13 +175,14 @@ def _print_plan(review: PlanReview, *, applying: bool) -> None:
     where = f"in {plan.group_count:,} groups" if plan.policy == "duplicates" else "to offload"
     print(
         f"{verb} {plan.id} ({plan.policy}) for scan {plan.scan_id} of {plan.site} "
-        f"({plan.filters.describe()}): {review.files:,} files, {size_text(review.size)} "
+        f"({plan.filters.describe()}): {counted(review.files, 'file')}, {size_text(review.size)} "
         f"{where}{resumed}"
     )
     for note in plan.notes:
         print(f"  note: {note}")
     for total in review.projects:
-        print(f"  {total.key:<12} {total.files:>7,} files {size_text(total.size):>11}")
+        files = "file " if total.files == 1 else "files"
+        print(f"  {total.key:<12} {total.files:>7,} {files} {size_text(total.size):>11}")
     if review.pending:
         print("First files:")
         for d in review.pending[:FIRST_ROWS]:
@@ -332,9 +335,10 @@ def _audit(args: argparse.Namespace, workspace: Workspace) -> int:
     from aa_tui.service.cleanup import audit_document, write_audit_csv
 
     entries = workspace.cleanup().audit(include_skipped=args.all)
+    exporting = bool(args.json or args.csv)  # then only the "Wrote" lines, as other exports
     if not entries:
         print("No deletions yet: see `aa-tui clean SCAN_ID`.")
-    else:
+    elif not exporting:
         print(f"{'WHEN':<25} {'OUTCOME':<13} {'SIZE':>10}  FILE / ISSUE (KEPT COPY)")
         for e in entries:
             restored = f", restored as {e.restored_as}" if e.restored_as else ""
@@ -344,7 +348,7 @@ def _audit(args: argparse.Namespace, workspace: Workspace) -> int:
                 f"{e.issue_key} ({e.attachment_id}; {kept}{restored})"
             )
         freed = sum(e.size for e in entries if e.outcome is Outcome.DELETED)
-        print(f"{len(entries):,} files, {size_text(freed)} deleted by aa-tui.")
+        print(f"{counted(len(entries), 'file')}, {size_text(freed)} deleted by aa-tui.")
     if args.json:
         _write(args.json, audit_document(entries))
     if args.csv:
@@ -362,7 +366,8 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
     plan = cleanup.restore_plan(args.manifest, RestoreScope(issue=args.issue, file=args.file))
     pending = plan.pending
     print(
-        f"Restore to {plan.site}: {len(pending):,} files, {size_text(sum(i.size for i in pending))}"
+        f"Restore to {plan.site}: {counted(len(pending), 'file')}, "
+        f"{size_text(sum(i.size for i in pending))}"
         + (f"; {len(plan.done):,} restored already" if plan.done else "")
     )
     for item in pending[:FIRST_ROWS]:
@@ -375,7 +380,7 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
         print("Dry run: nothing was uploaded. Upload with --yes.")
         return 0
     if not pending:
-        return 0 if not plan.problems else EXIT_FAILED
+        return _restore_problems(plan.problems)
     token = _token(args, workspace, plan.site, plan.email)
     progress = _Progress(not args.quiet)
     job = cleanup.restore(plan, token, listener=progress.update)
@@ -387,7 +392,7 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
                 print(
                     f"  not restored: {result.file_name} ({result.attachment_id}): {result.reason}"
                 )
-        print(f"Restored {outcome.uploaded:,} files; {outcome.pending:,} still to do.")
+        print(f"Restored {counted(outcome.uploaded, 'file')}; {outcome.pending:,} still to do.")
     if error is not None:
         if isinstance(error, Cancelled):
             _err(str(error) or "restore cancelled; run the same command again to go on.")
@@ -395,4 +400,18 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
         problem = describe(error)
         _err(problem.message if not problem.unexpected else f"the restore failed ({error}).")
         return problem.exit_code if not problem.unexpected else EXIT_FAILED
-    return 0 if not plan.problems else EXIT_FAILED
+    return _restore_problems(plan.problems)
+
+
+def _restore_problems(problems: list[Any]) -> int:
+    """The exit code of a restore that did what it could: 3 when some files cannot be
+    restored (listed above as "cannot restore"), said in one closing sentence."""
+    from aa_tui.service.errors import EXIT_FAILED
+
+    if not problems:
+        return 0
+    _err(
+        f'{counted(len(problems), "file")} of the archive cannot be restored (the "cannot '
+        f'restore" lines above say why): that is why the exit code is {EXIT_FAILED}.'
+    )
+    return EXIT_FAILED

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from aa_tui.model.enums import _Text
+from aa_tui.model.units import counted
 
 #: the prefix of a group hash that proves equal bytes (a metadata group's is ``likely:``)
 PROVEN_PREFIX = "sha256:"
@@ -125,23 +126,25 @@ class PlanFilters:
         if self.file_types:
             parts.append("types " + ",".join(self.file_types))
         if self.groups:
-            parts.append(f"{len(self.groups)} chosen groups")
+            parts.append(f"{counted(len(self.groups), 'chosen group')}")
         if self.attachment_ids:
-            parts.append(f"{len(self.attachment_ids)} marked copies")
+            parts.append(f"{counted(len(self.attachment_ids), 'marked copy', 'marked copies')}")
         if self.limit is not None:
-            parts.append(f"at most {self.limit:,} files")
+            parts.append(f"at most {counted(self.limit, 'file')}")
         if self.max_bytes is not None:
-            parts.append(f"at most {self.max_bytes:,} bytes")
+            parts.append(f"at most {counted(self.max_bytes, 'byte')}")
         if self.older_than is not None:
-            parts.append(f"issues not updated for {self.older_than:,} days")
+            parts.append(f"issues not updated for {counted(self.older_than, 'day')}")
         if self.jql:
-            parts.append(f"JQL {self.jql!r} ({len(self.issue_ids):,} issues)")
+            parts.append(f"JQL {self.jql!r} ({counted(len(self.issue_ids), 'issue')})")
         if self.stale_days is not None:
-            parts.append(f"stale after {self.stale_days:,} days")
+            parts.append(f"stale after {counted(self.stale_days, 'day')}")
         if self.idle_days is not None:
-            parts.append(f"idle after {self.idle_days:,} days")
-        if self.protect_days is not None:
-            parts.append(f"protecting issues updated within {self.protect_days:,} days")
+            parts.append(f"idle after {counted(self.idle_days, 'day')}")
+        if self.protect_days == 0:
+            parts.append("no protection window (recently updated issues included)")
+        elif self.protect_days is not None:
+            parts.append(f"protecting issues updated within {counted(self.protect_days, 'day')}")
         return ", ".join(parts)
 
 

@@ -133,7 +133,7 @@ class RescanNote:
     reread_issues: int = 0
     reused_issues: int = 0
     read_files: int = 0
-    reused_hashes: int = 0
+    reused_hashes: int = 0  # files whose hashes came from the base (the name is the store's)
 
     @classmethod
     def from_dict(cls, data: Any) -> RescanNote | None:
@@ -148,7 +148,7 @@ class RescanNote:
         if not files:
             return issues
         reads = counted(self.read_files, "file")
-        return f"{issues}; read {reads}, reused {counted(self.reused_hashes, 'hash', 'hashes')}"
+        return f"{issues}; read {reads}, reused the hashes of {counted(self.reused_hashes, 'file')}"
 
 
 @dataclass

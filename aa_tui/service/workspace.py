@@ -372,8 +372,8 @@ class Workspace:
     def what_if_planned(
         self, scan_id: str, steps: list[str], settings: InsightSettings | None = None
     ) -> dict[str, int]:
-        """Per what-if step, the bytes of its files that a saved or unfinished cleanup plan of
-        this scan deletes already (steps with none are left out)."""
+        """Per what-if step, the bytes of its files that a confirmed, unfinished cleanup plan
+        of this scan still deletes (:meth:`Cleanup.planned`; steps with none are left out)."""
         planned = self.cleanup().planned(scan_id)
         if not planned:
             return {}

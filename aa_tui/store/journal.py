@@ -21,7 +21,7 @@ import orjson
 from aa_tui.store.atomic import PRIVATE
 from aa_tui.store.errors import JournalBusyError
 
-__all__ = ["Journal", "JournalBusyError", "read_journal"]
+__all__ = ["Journal", "JournalBusyError", "journal_held", "read_journal"]
 
 
 class Journal:
@@ -62,6 +62,26 @@ class Journal:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+
+def journal_held(path: Path) -> bool:
+    """Whether a live process holds the journal at ``path`` open (its engine's lock). A
+    killed process holds nothing: the system releases its locks. Without ``fcntl`` (Windows)
+    this cannot be told, and the answer is True."""
+    if fcntl is None:  # pragma: no cover - Windows
+        return True
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        # A lock of another open file (this process's own engine's too) blocks this one.
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # releases the probe's lock, if it got one
+    return False
 
 
 def read_journal(path: Path) -> Iterator[dict[str, Any]]:

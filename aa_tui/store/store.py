@@ -48,7 +48,7 @@ from aa_tui.store.basis import BASIS
 from aa_tui.store.errors import StoreDamagedError, StoreError
 
 __all__ = ["Store", "StoreError"]
-from aa_tui.store.journal import Journal, JournalBusyError, read_journal
+from aa_tui.store.journal import Journal, JournalBusyError, journal_held, read_journal
 from aa_tui.store.lock import LOCK_FILE, StoreLock
 from aa_tui.store.lock import TIMEOUT as LOCK_TIMEOUT
 from aa_tui.store.results import ScanResults
@@ -182,15 +182,25 @@ class Store:
     def get_scan(self, scan_id: str) -> ScanInfo | None:
         with self.locked():
             row = self._table("scans").get(Query().id == scan_id)
-        return ScanInfo.from_dict(row) if row else None
+        return self._as_seen(ScanInfo.from_dict(row)) if row else None
 
     def list_scans(self) -> list[ScanInfo]:
         """Newest first."""
         with self.locked():
             rows = self._table("scans").all()
         return sorted(
-            (ScanInfo.from_dict(r) for r in rows), key=lambda s: s.started_at, reverse=True
+            (self._as_seen(ScanInfo.from_dict(r)) for r in rows),
+            key=lambda s: s.started_at,
+            reverse=True,
         )
+
+    def _as_seen(self, info: ScanInfo) -> ScanInfo:
+        """``info``, "interrupted" when it says "running" but no live process holds its
+        journal (a killed scan never wrote its end; ``--resume`` goes on with it). The index
+        row stays as written: a resume says "running" again."""
+        if info.status is ScanStatus.RUNNING and not journal_held(self._journal_path(info.id)):
+            info.status = ScanStatus.INTERRUPTED
+        return info
 
     def find_resumable(
         self, site: str, scope: Scope, verify: str, email: str | None = None

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from aa_tui import __version__
-from aa_tui.jira.auth import Auth
+from aa_tui.jira.auth import Auth, UserPassword
 from aa_tui.jira.datacenter.downloads import SameOriginDownloads
 from aa_tui.jira.datacenter.responses import DATA_CENTER_HINT, check_auth
 from aa_tui.jira.datacenter.search import id_range_pages
@@ -81,6 +81,7 @@ class DataCenterClient(Governed, CleanupCalls):
             site, allow_insecure_http=allow_insecure_http, keep_path=True
         )
         self.who = auth.user
+        self._basic = isinstance(auth, UserPassword)
         self._controls = Controls(governor or RateGovernor(), cancel or threading.Event())
         register_secret(auth.secret)
         inner = httpx.HTTPTransport(
@@ -117,7 +118,7 @@ class DataCenterClient(Governed, CleanupCalls):
         self.close()
 
     def _check(self, response: httpx.Response) -> None:
-        check_auth(response, self.site, self.who)
+        check_auth(response, self.site, self.who, basic=self._basic)
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self._api.request(method, path, extensions={READ_JSON: True}, **kwargs)

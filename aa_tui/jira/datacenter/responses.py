@@ -12,10 +12,16 @@ from aa_tui.jira.errors import AuthError
 DATA_CENTER_HINT = "is this the address of a Jira Data Center or Server site (with its path)?"
 
 
-def check_auth(response: httpx.Response, site: str, who: str) -> None:
-    """Raise when the site ignored or refused the credentials (a 200 can be anonymous)."""
+def check_auth(response: httpx.Response, site: str, who: str, *, basic: bool = False) -> None:
+    """Raise when the site ignored or refused the credentials (a 200 can be anonymous);
+    ``basic``: a user name and password (``who`` is the name), else a personal access token."""
     reason = response.headers.get("x-seraph-loginreason", "").upper()
     if reason.startswith("AUTHENTICATED_FAILED") or reason == "AUTHENTICATION_DENIED":
+        if basic:
+            raise AuthError(
+                f"{site} refused the user name {who} or its password: check both (too many "
+                "failed sign-ins ask for a CAPTCHA in the browser first)."
+            )
         raise AuthError(
             f"{site} refused {who}: check it in your Jira profile (a personal access token may "
             "have expired; too many failed sign-ins ask for a CAPTCHA in the browser first)."

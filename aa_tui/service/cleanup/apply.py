@@ -41,6 +41,7 @@ from aa_tui.model.cleanup import (
 )
 from aa_tui.model.dates import stamp
 from aa_tui.model.errors import Cancelled
+from aa_tui.model.units import counted
 from aa_tui.service.cleanup.comments import issues_to_comment, post_comments
 from aa_tui.service.cleanup.permissions import MissingPermission, check_delete_permissions
 from aa_tui.service.cleanup.remove import Remover
@@ -218,7 +219,8 @@ class CleanupRun:
         only = [d for d in pending if d.redundant is None]
         if only and archive is None:
             raise ArchiveRequired(
-                f"Plan {plan.id} deletes {len(only):,} files that have no other copy on Jira: "
+                f"Plan {plan.id} deletes {counted(len(only), 'file')} that "
+                f"{'has' if len(only) == 1 else 'have'} no other copy on Jira: "
                 "it is applied only with an archive, where each file's bytes are verified "
                 "before it is deleted; nothing was changed."
             )

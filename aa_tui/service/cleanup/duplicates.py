@@ -28,6 +28,7 @@ from aa_tui.model.cleanup import (
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.file_table import HASH
+from aa_tui.model.units import counted
 from aa_tui.service.cleanup.offload import narrow
 from aa_tui.service.cleanup.policy import Selection, planned, redundant_copy, scan_records
 from aa_tui.service.errors import InputError
@@ -157,15 +158,18 @@ class Duplicates:
                 "out: aa-tui deletes only copies proven equal by a full SHA-256."
             )
         if already:
-            notes.append(f"{already:,} copies were removed already by an earlier cleanup.")
+            was = "was" if already == 1 else "were"
+            notes.append(
+                f"{counted(already, 'copy', 'copies')} {was} removed already by an earlier cleanup."
+            )
         if marked_kept:
             notes.append(
                 f"In {marked_kept:,} group(s) every copy was marked: one copy of each stays."
             )
-        if capped:
-            notes.append(f"Stopped at the limit of {filters.max_bytes:,} bytes.")
-        if limited:
-            notes.append(f"Stopped at the limit of {filters.limit:,} files.")
+        if capped and filters.max_bytes is not None:
+            notes.append(f"Stopped at the limit of {counted(filters.max_bytes, 'byte')}.")
+        if limited and filters.limit is not None:
+            notes.append(f"Stopped at the limit of {counted(filters.limit, 'file')}.")
         return Selection(deletions, notes, groups)
 
 

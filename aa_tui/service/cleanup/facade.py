@@ -184,13 +184,18 @@ class Cleanup:
         if not self._store.has_results(scan_id):
             raise InputError(f"Scan {scan_id} did not finish ({info.status}): nothing to clean.")
         results = self._store.results(scan_id)
-        removed = self._audit.removed(results.summary().scan.site or info.site)
+        site = results.summary().scan.site or info.site
+        removed = self._audit.removed(site)
+        restored = frozenset(aid for where, aid in self._audit.restored() if where == site)
+        if isinstance(policy, Marked):
+            policy.restored = restored
         return make_plan(
             results,
             filters or PlanFilters(),
             plan_id=new_plan_id(),
             email=info.email,
             removed=removed,
+            restored=restored,
             now=self._clock,
             policy=policy,
         )
@@ -278,10 +283,12 @@ class Cleanup:
         return next((row for row in self._plans.rows(scan_id) if row.unfinished), None)
 
     def planned(self, scan_id: str) -> dict[str, int]:
-        """The scan's files that a saved or an unfinished plan still deletes (id -> size)."""
+        """The scan's files that a confirmed plan still deletes (id -> size): one applied
+        (``--yes``, the app's typed confirmation) and not finished. A plan only saved (every
+        dry run saves one; a review not confirmed) is a preview: it plans nothing yet."""
         out: dict[str, int] = {}
         for row in self._plans.rows(scan_id):
-            if row.status == "done":
+            if not row.unfinished:
                 continue
             plan = self._plans.load(row.id)
             for d in self._audit.state(plan.id).pending(plan):

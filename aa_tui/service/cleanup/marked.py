@@ -30,6 +30,7 @@ from aa_tui.model.cleanup import (
 from aa_tui.model.file_table import AID, I_UPDATED_S, ISSUE
 from aa_tui.model.units import counted
 from aa_tui.service.cleanup.duplicates import kept_copy
+from aa_tui.service.cleanup.offload import unread_note
 from aa_tui.service.cleanup.policy import (
     Selection,
     copies_that_stay,
@@ -54,6 +55,9 @@ class Marked:
     def __init__(self, now: datetime | None = None, recent_days: int = RECENT_DAYS) -> None:
         self.now = now
         self.recent_days = recent_days
+        #: removed ids a restore put back (set by ``Cleanup.plan``): not "removed already";
+        #: the plan's notes say they are back under new ids
+        self.restored: frozenset[str] = frozenset()
 
     def admit(self, results: ScanResults) -> None:
         """Any finished scan: a file with no proven copy is archived first."""
@@ -75,7 +79,7 @@ class Marked:
         records = scan_records(results, wanted)
         deletions: list[PlannedDeletion] = []
         groups: dict[str, dict[str, Any]] = {}
-        unknown = 0
+        unknown = empty = 0
         for aid in marked:
             if aid in removed:
                 continue
@@ -98,14 +102,20 @@ class Marked:
                         why="marked in the app with every copy of its group",
                     )
             size = int(record.get("size") or 0)
+            if not size:
+                empty += 1
+                continue
             deletions.append(planned(loc, record, size, str(record.get("mime_type") or ""), proof))
             if filters.limit is not None and len(deletions) >= filters.limit:
                 break
-        notes = self._notes(results, deletions, len(marked) - len(wanted), unknown)
+        already = sum(1 for aid in marked if aid in removed and aid not in self.restored)
+        notes = self._notes(results, deletions, already, unknown)
         if unread:
+            notes.append(unread_note(len(unread), "marked file"))
+        if empty:
             notes.append(
-                f"{counted(len(unread), 'marked file')} could not be read by the scan (Jira "
-                "refused the bytes): not archivable, so left out."
+                f"{counted(empty, 'marked file')} of 0 bytes left out: deleting an empty file "
+                "frees nothing."
             )
         return Selection(deletions, notes, list(groups.values()))
 
@@ -125,9 +135,13 @@ class Marked:
                 "days: kept in the plan, as marked by hand (unmark what should stay)."
             )
         if already:
-            notes.append(f"{already:,} marked files were removed already by an earlier cleanup.")
+            was = "was" if already == 1 else "were"
+            notes.append(
+                f"{counted(already, 'marked file')} {was} removed already by an earlier cleanup."
+            )
         if unknown:
-            notes.append(f"{unknown:,} marked files are not in this scan and were left out.")
+            are = "is" if unknown == 1 else "are"
+            notes.append(f"{counted(unknown, 'marked file')} {are} not in this scan and left out.")
         return notes
 
 

@@ -3,7 +3,9 @@
 Each policy selects exactly the files of one insight list (:mod:`aa_tui.analysis.lists`, read
 through :func:`~aa_tui.service.insights.file_list_of` as the Insights screen reads it) under
 the scan's thresholds or the plan's (``stale_days``, ``idle_days``; ``older_than`` replaces
-``stale_days`` for ``stale``), without the files cleanups removed already, then narrows them
+``stale_days`` for ``stale``), without the files cleanups removed already, the empty files
+(deleting one frees nothing) and the files the scan could not read (they cannot be archived;
+the notes say how many of each), then narrows them
 by the filters (:func:`narrow`): projects, file types, minimum size, issue age, the issues a
 JQL matched, marked files, and the protection window (files on issues updated within
 ``protect_days`` of the scan are never selected; the notes say how many were held back), and
@@ -171,16 +173,29 @@ class ListPolicy:
         settings = settings_for(self.name, results, filters)
         gone = frozenset(removed)
         listed = self.listed(results, filters, removed)
-        kept = narrow(results, listed, filters, gone)
+        unreadable = {str(u.get("attachment_id")) for u in results.summary().unreadable}
+        # An empty file frees nothing (deleting it is risk for no gain); a file the scan could
+        # not read cannot be archived: neither is a candidate, before the filters and the cap.
+        empty = sum(1 for f in listed if not f.size)
+        unread = sum(1 for f in listed if f.size and f.attachment_id in unreadable)
+        candidates = [f for f in listed if f.size and f.attachment_id not in unreadable]
+        kept = narrow(results, candidates, filters, gone)
         deletions, groups = self._proofs(results, kept.files, gone, settings)
         notes = [
             f"The {self.name} list holds {counted(len(listed), 'file')} "
             f"({size_text(sum(f.size for f in listed))})."
         ]
+        if empty:
+            notes.append(
+                f"{counted(empty, 'empty file')} (0 bytes) left out: deleting an empty file "
+                "frees nothing."
+            )
+        if unread:
+            notes.append(unread_note(unread))
         if kept.held_files:
             notes.append(
                 f"{counted(kept.held_files, 'file')} ({size_text(kept.held_size)}) held back: "
-                f"on issues updated within {filters.protect:,} days of the scan."
+                f"on issues updated within {counted(filters.protect, 'day')} of the scan."
             )
         if kept.limited:
             notes.append("Stopped at the limit: " + _limits(filters) + ".")
@@ -227,10 +242,18 @@ class ListPolicy:
         return deletions, list(used.values())
 
 
+def unread_note(files: int, what: str = "file") -> str:
+    """The note for ``files`` the scan could not read (Jira refused their bytes), left out."""
+    return (
+        f"{counted(files, what)} could not be read by the scan (Jira refused the bytes): not "
+        "archivable, so left out."
+    )
+
+
 def _limits(filters: PlanFilters) -> str:
     parts = []
     if filters.limit is not None:
-        parts.append(f"{filters.limit:,} files")
+        parts.append(counted(filters.limit, "file"))
     if filters.max_bytes is not None:
         parts.append(f"{size_text(filters.max_bytes)}")
     return " and ".join(parts)

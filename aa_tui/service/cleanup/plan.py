@@ -4,7 +4,8 @@
 default), and checks the finished plan with :func:`check_plan`, which holds every proof to its
 rules whatever the policy:
 
-* every file is planned once, and none that is gone from the site already;
+* every file is planned once, and none that is gone from the site already, and none that is
+  empty (deleting a 0-byte file frees nothing: risk for no gain);
 * a redundant copy: its group is proven by bytes (``sha256:``) and holds it; the group has one
   kept copy, which is not gone and never planned (in no group, under no proof), and at least
   one copy of the group is not planned: never the last copy of any content;
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +39,7 @@ from aa_tui.service.wording import LIMIT, MIN_SIZE, PROJECTS
 from aa_tui.store.results import ScanResults
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_NO_LIMIT = 2**62  # a count limit no scan reaches (a policy that needs a limit gets one)
 
 
 def make_plan(
@@ -46,14 +49,16 @@ def make_plan(
     plan_id: str,
     email: str,
     removed: Iterable[str] = (),
+    restored: Collection[str] = (),
     now: Callable[[], datetime] | None = None,
     policy: CleanupPolicy | None = None,
     groups: list[dict[str, Any]] | None = None,
     notes: list[str] | None = None,
 ) -> Plan:
     """The plan of ``policy`` (default: duplicates) for ``filters``. ``removed``: ids already
-    gone from the site. ``groups``: for duplicates, groups proven since the scan
-    (:mod:`.prove`), instead of the scan's own."""
+    gone from the site; ``restored``: those of them a restore put back (under new ids the scan
+    does not know: the notes say how many the policy would have chosen). ``groups``: for
+    duplicates, groups proven since the scan (:mod:`.prove`), instead of the scan's own."""
     policy = policy or Duplicates(groups)
     summary = results.summary()
     header = summary.scan
@@ -74,6 +79,13 @@ def make_plan(
             f"(its projects: {', '.join(sorted(known)) or 'none'}).",
         )
     selection = policy.select(results, filters, gone)
+    back = restored_left_out(policy, results, filters, gone, restored)
+    if back:
+        is_are = (
+            "file restored since the scan is" if back == 1 else "files restored since the scan are"
+        )
+        new_ids = "a new id: a rescan lists it" if back == 1 else "new ids: a rescan lists them"
+        selection.notes.append(f"{back:,} {is_are} back under {new_ids}.")
     plan = Plan(
         id=plan_id,
         scan_id=results.scan_id,
@@ -88,6 +100,24 @@ def make_plan(
     )
     check_plan(plan, selection.groups, gone, proofs=policy.proofs)
     return plan
+
+
+def restored_left_out(
+    policy: CleanupPolicy,
+    results: ScanResults,
+    filters: PlanFilters,
+    gone: set[str],
+    restored: Collection[str],
+) -> int:
+    """How many restored files ``policy`` would choose (uncapped) were their old ids still on
+    the site: a plan cannot act on them (they are back under ids the scan does not know)."""
+    back = set(restored) & gone
+    if not back:
+        return 0
+    capped = filters.limit is not None or filters.max_bytes is not None
+    uncapped = replace(filters, limit=_NO_LIMIT if capped else None, max_bytes=None)
+    again = policy.select(results, uncapped, gone - back)
+    return sum(1 for d in again.deletions if d.attachment_id in back)
 
 
 class PlanRuleBroken(InternalError, AssertionError):
@@ -120,6 +150,8 @@ def check_plan(
             raise PlanRuleBroken(f"{d.attachment_id} is gone from the site already")
         if d.attachment_id in kept:
             raise PlanRuleBroken(f"{d.attachment_id} is a kept copy")
+        if d.size <= 0:
+            raise PlanRuleBroken(f"{d.attachment_id} is empty: deleting it frees nothing")
         if isinstance(d.proof, OnlyCopy):
             if d.proof.sha256 and not _HEX64.match(d.proof.sha256):
                 raise PlanRuleBroken(f"{d.attachment_id} has no SHA-256 but {d.proof.sha256!r}")

@@ -247,7 +247,8 @@ class RestoreRun:
         state = self._audit.restore_state(plan.name)
         pending = [i for i in plan.pending if i.attachment_id not in state.restored]
         outcome = RestoreOutcome(plan)
-        self._emit(phase=CleanupPhase.PERMISSIONS, total=len(pending))
+        # signed in: the sign-in message is done (kept, every later line repeated it)
+        self._emit(phase=CleanupPhase.PERMISSIONS, total=len(pending), message="")
         missing = [
             project
             for project in sorted({i.project_key for i in pending})

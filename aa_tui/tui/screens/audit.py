@@ -155,7 +155,8 @@ class AuditScreen(AppScreen):
     def on_restore_planned(self, message: RestorePlanned) -> None:
         plan = message.plan
         pending = plan.pending
-        done = f" {len(plan.done):,} are back already." if plan.done else ""
+        back = "is" if len(plan.done) == 1 else "are"
+        done = f" {len(plan.done):,} {back} back already." if plan.done else ""
         bad = (
             f" {len(plan.problems):,} cannot be restored: {plan.problems[0].problem}."
             if plan.problems
@@ -165,9 +166,11 @@ class AuditScreen(AppScreen):
             self._say(f"Nothing to restore of {message.what}.{done}{bad}")
             return
         size = size_text(sum(i.size for i in pending))
-        self._say(f"Restore {message.what}: {len(pending):,} files, {size}.{done}{bad}")
+        self._say(
+            f"Restore {message.what}: {fmt.counted(len(pending), 'file')}, {size}.{done}{bad}"
+        )
         question = (
-            f"Upload {len(pending):,} files ({size}) from the archive back to their issues on "
+            f"Upload {fmt.counted(len(pending), 'file')} ({size}) from the archive back to their issues on "
             f"{self.app.site_label(plan.site)}? Each gets a new attachment id; its bytes are "
             f"read back from Jira and checked by SHA-256.{bad}"
         )
@@ -190,7 +193,9 @@ class AuditScreen(AppScreen):
             self.post_message(CleanupProgressed(event))
 
         self.job = self.workspace.cleanup().restore(plan, token, listener=listener)
-        self._say(f"Restoring {len(plan.pending):,} files… Esc stops after the uploads in flight.")
+        self._say(
+            f"Restoring {fmt.counted(len(plan.pending), 'file')}… Esc stops after the uploads in flight."
+        )
         self._restore(self.job)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="restore")
@@ -219,7 +224,9 @@ class AuditScreen(AppScreen):
         )
         why = f" Not restored: {others[0].file_name} ({others[0].reason})." if others else ""
         if error is None:
-            self._say(f"Restored {uploaded:,} files, each read back and verified.{why}")
+            self._say(
+                f"Restored {fmt.counted(uploaded, 'file')}, each read back and verified.{why}"
+            )
         elif isinstance(error, Cancelled):
             self._say(
                 f"Restore stopped: {uploaded:,} restored, {left:,} left; restore again to go on."

@@ -38,8 +38,8 @@ def totals_table(totals: Totals, likely: bool, stale_days: int = 365) -> Table:
     copies = "likely copies" if likely else "copies"
     table.add_row(
         "Attachment storage",
-        f"{size_text(total_size)} in {fmt.count(totals.total_files)} files on "
-        f"{fmt.count(totals.issues_scanned)} issues",
+        f"{size_text(total_size)} in {fmt.counted(totals.total_files, 'file')} on "
+        f"{fmt.counted(totals.issues_scanned, 'issue')}",
     )
     table.add_row(
         Text("Wasted by copies", style="bold red"),
@@ -51,7 +51,7 @@ def totals_table(totals: Totals, likely: bool, stale_days: int = 365) -> Table:
     )
     table.add_row(
         "Kept if deduplicated",
-        f"{size_text(total_size - wasted)} in {fmt.count(totals.canonical_files)} files",
+        f"{size_text(total_size - wasted)} in {fmt.counted(totals.canonical_files, 'file')}",
     )
     table.add_row(
         "Stale",

@@ -40,14 +40,14 @@ def stats_text(p: CleanupProgress, *, resumed: bool = False) -> Text:
     run's counters are this run's, and say so (the plan's whole is on the bar and the result)."""
     text = Text.assemble(
         ("This run: deleted " if resumed else "Deleted ", "bold"),
-        (f"{fmt.count(p.deleted)} files", "bold green"),
+        (fmt.counted(p.deleted, "file"), "bold green"),
         (f" ({size_text(p.freed)} freed)", "bold green"),
         f"  ·  gone already {fmt.count(p.already_gone)}  ·  left alone {fmt.count(p.skipped)}",
     )
     if p.phase is CleanupPhase.DELETING and p.total:
         text.append(f"  ·  {fmt.count(p.done)} of {fmt.count(p.total)} resolved")
     if p.comments:
-        text.append(f"  ·  {fmt.count(p.comments)} comments")
+        text.append(f"  ·  {fmt.counted(p.comments, 'comment')}")
     if p.archived:
         text.append_text(
             Text.assemble(

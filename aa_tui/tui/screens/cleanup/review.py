@@ -397,7 +397,8 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
             yield TextInput(placeholder=self.phrase, id="confirm-phrase")
             if self.only:
                 yield Static(
-                    f"{fmt.counted(self.only, 'file')} have no other copy: an archive is required.",
+                    f"{fmt.counted(self.only, 'file')} {'has' if self.only == 1 else 'have'} no other "
+                    "copy: an archive is required.",
                     id="confirm-required",
                     markup=False,
                 )

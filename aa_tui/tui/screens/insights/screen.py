@@ -153,7 +153,7 @@ class InsightsScreen(FileMarking):
         dates = {d.step: cap_date_text(d) for d in forecast.steps} if forecast else {}
         totals = summary.totals
         self.query_one("#insights-title", Static).update(
-            f"Insights · {size_text(totals.total_size)} in {fmt.count(totals.total_files)} files"
+            f"Insights · {size_text(totals.total_size)} in {fmt.counted(totals.total_files, 'file')}"
             + (" after cleanup" if summary.cleaned else "")
             + f" · stale after {insights.settings.stale_days} days"
             f" · idle after {insights.settings.idle_days} days"
