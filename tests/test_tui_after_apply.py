@@ -1,0 +1,112 @@
+"""Defects a tester found driving the app through a cleanup (round 22): what the screens under
+an apply show once it ends, the Data Center migration table, the Clutter marks, the review of an
+interrupted plan, the wording and the footers. Keys pressed on the real app, on real HTTP
+against the demo site (Cloud and Data Center modes)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from helpers.scanning import fast_governor, run_scan
+from helpers.tui import make_app, until
+from rich.console import Console
+from test_tui_clean import Site, open_results, review, sync
+
+from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.jira.auth import auth_for
+from aa_tui.jira.connect import connect
+from aa_tui.model.cloud_plans import migration_rows
+from aa_tui.model.forecast import decimal_size
+from aa_tui.store.store import Store
+from aa_tui.tui.screens.cleanup.apply import CleanApplyScreen
+from aa_tui.tui.screens.cleanup.review import CleanConfirmScreen
+from aa_tui.tui.widgets.inputs import TextInput
+from aa_tui.tui.widgets.overview import Overview
+
+
+def rendered(renderable, width: int = 116) -> str:
+    """A Rich renderable as the plain text it draws."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+class DataCenterSite:
+    """A fresh Data Center demo server, scanned with a personal access token."""
+
+    def __init__(self, data, tmp_path) -> None:
+        self.server = DemoServer(data, DemoOptions(data_center=True)).start()
+        self.root = tmp_path / "data"
+        store = Store(self.root)
+        client = connect(
+            self.server.base_url, auth_for("pat:", self.server.token), governor=fast_governor()
+        )
+        self.scan_id = run_scan(self.server, store, client=client, email="pat:").info.id
+        store.close()
+
+    def app(self):
+        return make_app(
+            self.root, memory_tokens={f"pat:@{self.server.base_url}": self.server.token}
+        )
+
+    def close(self) -> None:
+        self.server.stop()
+
+
+@pytest.fixture
+def site(small_site, tmp_path):
+    s = Site(small_site, tmp_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def dc_site(small_site, tmp_path):
+    s = DataCenterSite(small_site, tmp_path)
+    yield s
+    s.close()
+
+
+async def apply_marked(pilot, archive=None) -> CleanApplyScreen:
+    """From a screen with marks: D, a, the typed phrase (and an archive), Enter; waits for
+    the run to end."""
+    app = pilot.app
+    screen = await review(pilot)
+    await pilot.press("a")
+    await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
+    modal = app.screen
+    modal.query_one("#confirm-phrase", TextInput).value = screen.plan.confirmation
+    if archive is not None:
+        modal.query_one("#confirm-archive", TextInput).value = str(archive)
+    await pilot.pause()
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, CleanApplyScreen))
+    apply = app.screen
+    await until(pilot, lambda: apply.state == "done", timeout=90)
+    return apply
+
+
+# -- 1. the Data Center "Moving to Jira Cloud" table is net of a cleanup ---------------------------
+@sync
+async def test_the_migration_table_is_net_of_a_cleanup(dc_site):
+    app = dc_site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, dc_site.scan_id)
+        before = migration_rows(results.summary_shown.what_if)[0].remaining
+        await pilot.press("2", "M")
+        await until(pilot, lambda: bool(results.marks))
+        freed = results.marks.size
+        await apply_marked(pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is results)
+        await until(pilot, lambda: results.summary_shown.cleaned is not None)
+        await pilot.press("1")
+        await pilot.pause()
+        shown = rendered(results.query_one(Overview).shown)
+        html = app.workspace.after_cleanup(dc_site.scan_id, app.settings.insights).summary
+    net = migration_rows(html.what_if)[0].remaining
+    assert net == before - freed  # as the HTML report says
+    flat = " ".join(shown.split())
+    assert f"As it is, {decimal_size(net)} of attachments" in flat
+    assert f"as it is {decimal_size(net)}" in flat  # the table's first row
