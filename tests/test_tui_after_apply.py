@@ -6,6 +6,7 @@ against the demo site (Cloud and Data Center modes)."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 from helpers.scanning import fast_governor, run_scan
@@ -16,11 +17,13 @@ from test_tui_clean import Site, open_results, review, sync
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.auth import auth_for
 from aa_tui.jira.connect import connect
+from aa_tui.model.cleanup import ProofKind
 from aa_tui.model.cloud_plans import migration_rows
 from aa_tui.model.forecast import decimal_size
 from aa_tui.store.store import Store
 from aa_tui.tui.screens.cleanup.apply import CleanApplyScreen
 from aa_tui.tui.screens.cleanup.review import CleanConfirmScreen
+from aa_tui.tui.screens.insights.screen import InsightsScreen
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.overview import Overview
 
@@ -68,6 +71,21 @@ def dc_site(small_site, tmp_path):
     s.close()
 
 
+def screen_text(app, width: int = 120) -> str:
+    """What the screen shows now, as text."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text()
+
+
+async def open_insights(pilot) -> InsightsScreen:
+    await pilot.press("i")
+    await until(pilot, lambda: isinstance(pilot.app.screen, InsightsScreen))
+    screen = pilot.app.screen
+    await until(pilot, lambda: screen.insights is not None)
+    return screen
+
+
 async def apply_marked(pilot, archive=None) -> CleanApplyScreen:
     """From a screen with marks: D, a, the typed phrase (and an archive), Enter; waits for
     the run to end."""
@@ -110,3 +128,36 @@ async def test_the_migration_table_is_net_of_a_cleanup(dc_site):
     flat = " ".join(shown.split())
     assert f"As it is, {decimal_size(net)} of attachments" in flat
     assert f"as it is {decimal_size(net)}" in flat  # the table's first row
+
+
+# -- 2. Space on a Clutter row marks the group's redundant copies, never its kept copy -------------
+@sync
+async def test_space_on_a_clutter_row_marks_its_redundant_copies_and_keeps_one(site):
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        # the small demo site's biggest groups have 5 copies
+        app.settings.insights = replace(app.settings.insights, clutter_copies=4)
+        results = await open_results(pilot, site.scan_id)
+        insights = await open_insights(pilot)
+        await pilot.press("5")  # clutter
+        group = insights.insights.table("clutter")[0]
+        every = app.workspace.files(site.scan_id, "clutter", group.hash)
+        copies = {f.attachment_id for f in every if f.is_copy}
+        kept = {f.attachment_id for f in every} - copies
+        assert len(kept) == 1 and len(copies) == group.copies - 1
+        await pilot.press("space")
+        await until(pilot, lambda: bool(results.marks))
+        assert set(results.marks.ids()) == copies
+        screen = await review(pilot)
+        plan, said = screen.plan, screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is insights)
+        # U on the row unmarks every copy of it, the kept one too if it was marked on its list
+        results.marks.mark_files({next(iter(kept)): 1})
+        await pilot.press("up", "U")
+        await until(pilot, lambda: not results.marks)
+    assert {d.attachment_id for d in plan.deletions} == copies
+    assert all(d.proof.kind == ProofKind.REDUNDANT_COPY for d in plan.deletions)
+    assert {d.proof.keep_id for d in plan.deletions} == kept
+    assert f"Remove {len(copies)} files" in said and "in 1 group " in said
+    assert "archived first" not in said

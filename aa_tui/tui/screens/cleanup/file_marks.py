@@ -1,6 +1,7 @@
 """Marking files in the insight lists and the what-if (the duplicate list's keys): Space marks
-the files of the row under the cursor (a file, or every file a row counts) and moves down, M
-the files of every row in view, U unmarks them, z undoes the last of these, D opens the review.
+the files of the row under the cursor (a file, or every file a row counts; a group of copies,
+its redundant ones) and moves down, M the files of every row in view, U unmarks them, z undoes
+the last of these, D opens the review.
 
 The marks are the results screen's :class:`~aa_tui.tui.widgets.marks.Marks`: marks from every
 list of a scan make one plan (``Cleanup.marked()``: an only copy is archived first).
@@ -9,6 +10,7 @@ list of a scan make one plan (``Cleanup.marked()``: an only copy is archived fir
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from textual import work
@@ -41,6 +43,17 @@ class NamedList(Protocol):
 
     @property
     def key(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class GroupCopies:
+    """A row that is a group of copies (Clutter): Space and M take its redundant copies, as
+    on a duplicate group and the what-if's duplicates step (the kept copy, ★, stays: the
+    plan names it beside each); U unmarks every copy of it."""
+
+    name: str
+    key: str
+    title: str
 
 
 #: what the rows a key acts on stand for: files (known), or lists of files to read
@@ -120,8 +133,10 @@ class FileMarking(AppScreen):
             if isinstance(row, MarkableFile):
                 files[row.attachment_id] = row.size
                 continue
+            copies = isinstance(row, GroupCopies) and how != "unmark"
             for f in self.workspace.files(self.scan_id, row.name, row.key, settings):
-                files[f.attachment_id] = f.size
+                if f.is_copy or not copies:
+                    files[f.attachment_id] = f.size
         self.post_message(FilesToMark(files, how, what))
 
     def on_files_to_mark(self, message: FilesToMark) -> None:

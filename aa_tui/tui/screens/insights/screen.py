@@ -18,7 +18,12 @@ from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import GrowthRead, InsightsRead, InsightsStale
-from aa_tui.tui.screens.cleanup.file_marks import FileMarking, Rows, mark_bindings
+from aa_tui.tui.screens.cleanup.file_marks import (
+    FileMarking,
+    GroupCopies,
+    Rows,
+    mark_bindings,
+)
 from aa_tui.tui.screens.insights.files import FileListChoice
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.insights_chart import GrowthChart
@@ -204,6 +209,10 @@ class InsightsScreen(FileMarking):
             ],  # fmt: skip
             [FileListChoice("clutter", c.hash, f"Every copy of {c.file_name}") for c in clutter],
         )
+        self.mark_rows["clutter-table"] = [
+            GroupCopies("clutter", c.hash, f"the redundant copies of {c.file_name}")
+            for c in clutter
+        ]
         hygiene = insights.table("hygiene")
         self._fill(
             "hygiene-table",
@@ -428,7 +437,10 @@ class InsightsScreen(FileMarking):
         row = table.cursor_row
         if not 0 <= row < len(rows):
             return [], ""
-        return [rows[row]], choices[row].title if row < len(choices) else ""
+        one = rows[row]
+        if isinstance(one, GroupCopies):
+            return [one], one.title
+        return [one], choices[row].title if row < len(choices) else ""
 
     def _marks_table(self) -> VimDataTable | None:
         return self.focused if isinstance(self.focused, VimDataTable) else None
