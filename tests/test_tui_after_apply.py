@@ -23,9 +23,12 @@ from aa_tui.model.forecast import decimal_size
 from aa_tui.store.store import Store
 from aa_tui.tui.screens.cleanup.apply import CleanApplyScreen
 from aa_tui.tui.screens.cleanup.review import CleanConfirmScreen
+from aa_tui.tui.screens.insights.files import FilesScreen
 from aa_tui.tui.screens.insights.screen import InsightsScreen
 from aa_tui.tui.widgets.inputs import TextInput
+from aa_tui.tui.widgets.marks import MARK, MarksPane
 from aa_tui.tui.widgets.overview import Overview
+from aa_tui.tui.widgets.tables import VimDataTable
 
 
 def rendered(renderable, width: int = 116) -> str:
@@ -161,3 +164,54 @@ async def test_space_on_a_clutter_row_marks_its_redundant_copies_and_keeps_one(s
     assert {d.proof.keep_id for d in plan.deletions} == kept
     assert f"Remove {len(copies)} files" in said and "in 1 group " in said
     assert "archived first" not in said
+
+
+# -- 3. back from an apply, the marks and the lists underneath are net of it ----------------------
+@sync
+async def test_back_from_an_apply_the_marks_and_lists_underneath_lose_the_removed_files(
+    site, tmp_path
+):
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        insights = await open_insights(pilot)
+        await pilot.press("6", "space")  # every file of the first hygiene kind
+        await until(pilot, lambda: bool(results.marks))
+        marked = set(results.marks.ids())
+        await pilot.press("up", "enter")  # that kind's files
+        await until(pilot, lambda: isinstance(app.screen, FilesScreen) and app.screen.shown)
+        files = app.screen
+        table = files.query_one(VimDataTable)
+        assert all(str(table.get_cell_at((n, 0))).startswith(MARK) for n in range(len(marked)))
+        await apply_marked(pilot, archive=tmp_path / "archive")
+        assert site.deleted_ids() == marked
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is files)
+        await until(pilot, lambda: not files.shown)  # every file of the list was removed
+        assert not results.marks and not files.query_one(MarksPane).display
+        assert "0 files" in str(files.query_one("#files-title").render())
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is insights)
+        await until(pilot, lambda: insights.summary.cleaned is not None)
+        await pilot.pause()
+        pane = str(insights.query_one(MarksPane).render())
+        shown = insights.query_one(MarksPane).display
+    assert "Marked" not in pane and not shown
+
+
+@sync
+async def test_back_on_insights_from_an_apply_its_marks_are_gone(site, tmp_path):
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        insights = await open_insights(pilot)
+        await pilot.press("6", "space")
+        await until(pilot, lambda: bool(results.marks))
+        await apply_marked(pilot, archive=tmp_path / "archive")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is insights)
+        await until(pilot, lambda: insights.summary.cleaned is not None)  # read again
+        await pilot.pause()
+        pane = insights.query_one(MarksPane)
+        said, shown = str(pane.render()), pane.display
+    assert not results.marks and "Marked" not in said and not shown

@@ -18,7 +18,7 @@ from textual.binding import Binding
 
 from aa_tui.tui import format as fmt
 from aa_tui.tui.keymap import key_label
-from aa_tui.tui.messages import FilesToMark
+from aa_tui.tui.messages import FilesToMark, RemovedChecked
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.marks import Marks, MarksPane, MarkUndo, nothing_to_undo
 from aa_tui.tui.widgets.tables import VimDataTable
@@ -84,6 +84,8 @@ class FileMarking(AppScreen):
     review: Callable[[], None] | None
     #: the marks before the last change (Space, M or U here; z puts them back)
     _undo: MarkUndo | None = None
+    #: how many of the scan's files cleanups had removed when the rows were read (-1: not yet)
+    removed_files: int = -1
 
     @property
     def mark_undo(self) -> MarkUndo:
@@ -174,6 +176,36 @@ class FileMarking(AppScreen):
         """Back from another screen: an undo that would lose marks changed there goes."""
         if self.marks is not None:
             self.mark_undo.forget_if_changed(self.marks)
+
+    def on_screen_resume(self) -> None:
+        self._forget_undo_if_changed()
+        self._show_marks()  # marked or unmarked on another screen meanwhile
+        self._marks_changed()
+        if self.removed_files >= 0:
+            self._check_removed()  # a cleanup may have run from here meanwhile
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="marks-removed")
+    def _check_removed(self) -> None:
+        self.post_message(RemovedChecked(self.workspace.removed(self.scan_id)))
+
+    def on_removed_checked(self, message: RemovedChecked) -> None:
+        """A cleanup ran: the files it removed leave the marks (and never come back to them),
+        and the rows are read again without them."""
+        removed = message.removed
+        marks = self.marks
+        if marks is not None and removed.ids:
+            counted = (marks.files, marks.size)
+            marks.forget(removed.ids)
+            if (marks.files, marks.size) != counted:
+                self.mark_undo.forget_if_changed(marks)  # an undo would mark them again
+                self.refresh_bindings()
+                self._show_marks()
+                self._marks_changed()
+        if removed.files != self.removed_files:
+            self._rows_stale()
+
+    def _rows_stale(self) -> None:
+        """Cleanups removed files since the rows were read: read them again."""
 
     def _marks_changed(self) -> None:
         """Draw the marks where the screen shows them (its rows' first cell)."""

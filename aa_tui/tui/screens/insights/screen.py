@@ -17,7 +17,7 @@ from aa_tui.model.insights import Insights, MonthRow, cap_text, room_text
 from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
-from aa_tui.tui.messages import GrowthRead, InsightsRead, InsightsStale
+from aa_tui.tui.messages import GrowthRead, InsightsRead
 from aa_tui.tui.screens.cleanup.file_marks import (
     FileMarking,
     GroupCopies,
@@ -101,7 +101,6 @@ class InsightsScreen(FileMarking):
         self.mark_rows: dict[str, Rows] = {}
         #: per what-if step, the bytes a saved or unfinished plan of this scan deletes
         self.planned: dict[str, int] = {}
-        self.removed = 0  # the scan's files removed by cleanups when the figures were read
         self.summary: ScanSummary | None = None
         self.insights: Insights | None = None
         self.forecast: Forecast | None = None
@@ -146,7 +145,7 @@ class InsightsScreen(FileMarking):
 
     def on_insights_read(self, message: InsightsRead) -> None:
         self.planned = message.planned
-        self.removed = message.removed
+        self.removed_files = message.removed
         self._show(message.summary, message.insights, message.forecast)
 
     def _show(
@@ -445,20 +444,8 @@ class InsightsScreen(FileMarking):
     def _marks_table(self) -> VimDataTable | None:
         return self.focused if isinstance(self.focused, VimDataTable) else None
 
-    def on_screen_resume(self) -> None:
-        self._forget_undo_if_changed()  # marks may have changed on a list of files
-        self._show_marks()  # marked or unmarked on a list of files meanwhile
-        if self.insights is not None:
-            self._check_removed()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="insights-removed")
-    def _check_removed(self) -> None:
-        """A cleanup applied from here (D): the figures again, after it."""
-        if self.workspace.removed(self.scan_id).files != self.removed:
-            self.post_message(InsightsStale())
-
-    def on_insights_stale(self, message: InsightsStale) -> None:
-        self._load()
+    def _rows_stale(self) -> None:
+        self._load()  # a cleanup applied from here (D): the figures again, after it
 
 
 CAPTIONS = {
