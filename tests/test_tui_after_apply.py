@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 from helpers.scanning import fast_governor, run_scan
-from helpers.tui import make_app, until
+from helpers.tui import make_app, until, wait_for_workers
 from rich.console import Console
 from test_tui_clean import Site, open_results, review, sync
 
@@ -20,12 +20,14 @@ from aa_tui.jira.connect import connect
 from aa_tui.model.cleanup import ProofKind
 from aa_tui.model.cloud_plans import migration_rows
 from aa_tui.model.forecast import decimal_size
+from aa_tui.model.units import size_text
 from aa_tui.store.store import Store
 from aa_tui.tui.screens.cleanup.apply import CleanApplyScreen
 from aa_tui.tui.screens.cleanup.review import CleanConfirmScreen
 from aa_tui.tui.screens.insights.files import FilesScreen
 from aa_tui.tui.screens.insights.screen import InsightsScreen
 from aa_tui.tui.widgets.inputs import TextInput
+from aa_tui.tui.widgets.insights_chart import GrowthChart
 from aa_tui.tui.widgets.marks import MARK, MarksPane
 from aa_tui.tui.widgets.overview import Overview
 from aa_tui.tui.widgets.tables import VimDataTable
@@ -215,3 +217,30 @@ async def test_back_on_insights_from_an_apply_its_marks_are_gone(site, tmp_path)
         pane = insights.query_one(MarksPane)
         said, shown = str(pane.render()), pane.display
     assert not results.marks and "Marked" not in said and not shown
+
+
+# -- 4. the growth chart's title and bars stay one project's after a cleanup -----------------------
+@sync
+async def test_the_growth_of_a_project_stays_that_projects_after_a_cleanup(site, tmp_path):
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        insights = await open_insights(pilot)
+        await pilot.press("6", "space")
+        await until(pilot, lambda: bool(results.marks))
+        await pilot.press("p")  # the growth of the biggest project
+        project = insights.project
+        chart, table = insights.query_one(GrowthChart), insights.query_one("#growth-table")
+        await until(pilot, lambda: f"project {project}" in chart.heading)
+        await apply_marked(pilot, archive=tmp_path / "archive")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is insights)
+        await until(pilot, lambda: insights.summary.cleaned is not None)
+        await wait_for_workers(pilot)
+        heading = chart.heading
+        shown = [str(table.get_row_at(n)[2]) for n in range(table.row_count)]
+        titles = [c.title for c in insights.choices["growth-table"]]
+    months = app.workspace.uploads_by_month(site.scan_id, project)
+    assert project and f"project {project}" in heading
+    assert shown == [size_text(m.size) for m in months]  # its months, after the cleanup
+    assert all(t.endswith(f" in {project}") for t in titles)

@@ -163,6 +163,7 @@ class GrowthRead(Message):
     """Uploads by month, of the whole scan or of one project (the growth tab)."""
 
     months: list[MonthRow]
+    project: str = ""  # "": the whole scan's
 
 
 @dataclass

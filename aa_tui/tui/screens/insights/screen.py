@@ -163,7 +163,10 @@ class InsightsScreen(FileMarking):
             f" · idle after {insights.settings.idle_days} days"
             + (f" · cap {cap_text(insights.settings.cap)}" if insights.settings.cap else "")
         )
-        self._show_growth(insights.table("uploads_by_month"))
+        if self.project:  # the project in view: its months again, after any cleanup
+            self._load_growth(self.project)
+        else:
+            self._show_growth(insights.table("uploads_by_month"), "")
         self._show_what_if(insights, dates)
         idle = insights.table("idle_projects")
         self.query_one("#idle_projects .caption", Static).update(
@@ -240,8 +243,8 @@ class InsightsScreen(FileMarking):
         if first:  # Enter and the moving keys act on the rows of the tab in view
             self.action_tab(self.query_one(TabbedContent).active or "growth")
 
-    def _show_growth(self, months: list[MonthRow]) -> None:
-        project = self.project
+    def _show_growth(self, months: list[MonthRow], project: str) -> None:
+        """The months of ``project`` ("": of every project), the chart's title naming it."""
         where = f" in {project}" if project else ""
         self.query_one(GrowthChart).show_months(months, project)
         self._fill(
@@ -273,10 +276,11 @@ class InsightsScreen(FileMarking):
     @work(thread=True, exclusive=True, exit_on_error=False, group="growth")
     def _load_growth(self, project: str) -> None:
         months = self.workspace.uploads_by_month(self.scan_id, project)
-        self.post_message(GrowthRead(months))
+        self.post_message(GrowthRead(months, project))
 
     def on_growth_read(self, message: GrowthRead) -> None:
-        self._show_growth(message.months)
+        if message.project == self.project:  # not a read that another p overtook
+            self._show_growth(message.months, message.project)
 
     def _show_what_if(self, insights: Insights, dates: dict[str, str]) -> None:
         """The what-if table; under a cap, the room left and the month the cap is reached. Below
