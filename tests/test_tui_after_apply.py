@@ -244,3 +244,33 @@ async def test_the_growth_of_a_project_stays_that_projects_after_a_cleanup(site,
     assert project and f"project {project}" in heading
     assert shown == [size_text(m.size) for m in months]  # its months, after the cleanup
     assert all(t.endswith(f" in {project}") for t in titles)
+
+
+# -- 5. the delete confirmation names the site's product ------------------------------------------
+async def confirmation_text(pilot) -> str:
+    await review(pilot)
+    await pilot.press("a")
+    await until(pilot, lambda: isinstance(pilot.app.screen, CleanConfirmScreen))
+    return str(pilot.app.screen.query_one("#confirm-question").render())
+
+
+@sync
+async def test_the_confirmation_of_a_data_center_cleanup_says_jira(dc_site):
+    app = dc_site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, dc_site.scan_id)
+        await pilot.press("2", "space")
+        await until(pilot, lambda: bool(results.marks))
+        said = " ".join((await confirmation_text(pilot)).split())
+    assert "Jira has no trash for attachments" in said and "Cloud" not in said
+
+
+@sync
+async def test_the_confirmation_of_a_cloud_cleanup_says_jira_cloud(site):
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        await pilot.press("2", "space")
+        await until(pilot, lambda: bool(results.marks))
+        said = " ".join((await confirmation_text(pilot)).split())
+    assert "Jira Cloud has no trash for attachments" in said
