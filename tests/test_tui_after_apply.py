@@ -274,3 +274,40 @@ async def test_the_confirmation_of_a_cloud_cleanup_says_jira_cloud(site):
         await until(pilot, lambda: bool(results.marks))
         said = " ".join((await confirmation_text(pilot)).split())
     assert "Jira Cloud has no trash for attachments" in said
+
+
+# -- 6. the review of an interrupted plan counts the groups left ----------------------------------
+@sync
+async def test_the_review_of_an_interrupted_plan_counts_the_groups_left(small_site, tmp_path):
+    site = Site(small_site, tmp_path, DemoOptions(latency_s=0.05))
+    try:
+        app = site.app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            results = await open_results(pilot, site.scan_id)
+            await pilot.press("2", "M")
+            await until(pilot, lambda: results.marks.groups == len(results.index))
+            groups = results.marks.groups
+            screen = await review(pilot)
+            await pilot.press("a")
+            await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
+            app.screen.query_one("#confirm-phrase", TextInput).value = screen.plan.confirmation
+            await pilot.pause()
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, CleanApplyScreen))
+            apply = app.screen
+            await until(pilot, lambda: len(apply.listed) >= 4, timeout=60)
+            await pilot.press("escape")  # stop after the writes in flight
+            await until(pilot, lambda: apply.state == "stopped", timeout=60)
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is results)
+            screen = await review(pilot)
+            plan, left = screen.plan, screen.review.pending
+            said = str(screen.query_one("#review-totals").render())
+            rows = screen.query_one("#review-groups", VimDataTable).row_count
+    finally:
+        site.close()
+    deleted = site.deleted_ids()
+    assert screen.resumable and 0 < len(deleted) < plan.files and rows == len(left)
+    hashes = {d.proof.group_hash for d in left}  # every one a redundant copy
+    assert len(hashes) < groups  # whole groups are done
+    assert f"Remove {len(left)} files" in said and f"in {len(hashes)} groups" in said, said

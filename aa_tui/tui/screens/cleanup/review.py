@@ -158,7 +158,7 @@ class CleanReviewScreen(AppScreen):
             (fmt.counted(review.files, "file"), "bold"),
             ", freeing ",
             (size_text(review.size), "bold red"),
-            f", in {fmt.counted(len(review.groups), 'group')} on "
+            f", in {fmt.counted(len(review.groups_left), 'group')} on "
             f"{fmt.counted(len(review.projects), 'project')}. ",
         )
         only = [d for d in review.pending if d.redundant is None]
@@ -210,7 +210,7 @@ class CleanReviewScreen(AppScreen):
         table = self.query_one("#review-groups", VimDataTable)
         table.clear()
         pending = {d.attachment_id for d in review.pending}
-        for group in review.groups:
+        for group in review.groups_left:
             first = True
             for d in group.removed:
                 if d.attachment_id not in pending:
