@@ -5,6 +5,7 @@ against the demo site (Cloud and Data Center modes)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import replace
 
@@ -26,11 +27,16 @@ from aa_tui.tui.screens.cleanup.apply import CleanApplyScreen
 from aa_tui.tui.screens.cleanup.review import CleanConfirmScreen
 from aa_tui.tui.screens.insights.files import FilesScreen
 from aa_tui.tui.screens.insights.screen import InsightsScreen
+from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.insights_chart import GrowthChart
 from aa_tui.tui.widgets.marks import MARK, MarksPane
 from aa_tui.tui.widgets.overview import Overview
 from aa_tui.tui.widgets.tables import VimDataTable
+
+
+def run(coro):
+    return asyncio.run(coro)
 
 
 def rendered(renderable, width: int = 116) -> str:
@@ -311,3 +317,48 @@ async def test_the_review_of_an_interrupted_plan_counts_the_groups_left(small_si
     hashes = {d.proof.group_hash for d in left}  # every one a redundant copy
     assert len(hashes) < groups  # whole groups are done
     assert f"Remove {len(left)} files" in said and f"in {len(hashes)} groups" in said, said
+
+
+# -- 7. the footers show the keys they have room for ----------------------------------------------
+def footer_line(app, width: int) -> str:
+    return screen_text(app, width).rstrip("\n").split("\n")[-1]
+
+
+def test_the_footers_show_insights_the_marks_and_the_audit_at_120_columns(app, scanned):
+    from aa_tui.tui.screens.help import HelpScreen
+    from aa_tui.tui.screens.history import HistoryScreen
+
+    async def journey():
+        footers: dict[str, str] = {}
+        async with app.run_test(size=(120, 36)) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            for key, tab in (("1", "overview"), ("2", "duplicates"), ("8", "quick wins")):
+                await pilot.press(key)
+                await pilot.pause()
+                footers[tab] = footer_line(app, 120)
+            await pilot.press("i")
+            await until(pilot, lambda: isinstance(app.screen, InsightsScreen))
+            await wait_for_workers(pilot)
+            footers["insights"] = footer_line(app, 120)
+            await pilot.press("question_mark")
+            await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+            await pilot.pause()
+            help_text = {row.binding_id: row.description for row in app.screen.rows}
+            await pilot.press("escape", "escape", "H")
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+            await wait_for_workers(pilot)
+            footers["history"] = footer_line(app, 120)
+        return footers, help_text
+
+    footers, help_text = run(journey())
+    for tab in ("overview", "duplicates", "quick wins"):
+        assert "i Insights" in footers[tab] and "D Review" in footers[tab], footers[tab]
+        assert "? Help" in footers[tab] and "^p palette" in footers[tab], footers[tab]
+    for tab in ("duplicates", "quick wins", "insights"):
+        assert "space Mark" in footers[tab], footers[tab]
+    assert "D Review" in footers["insights"] and "? Help" in footers["insights"]
+    assert "A Audit" in footers["history"] and "? Help" in footers["history"]
+    # Help says each key in full (the footer's word is short)
+    assert help_text["insights.mark"] == "Mark for cleanup, then move down"
+    assert help_text["insights.review"] == "Review the cleanup"

@@ -63,7 +63,7 @@ Rows = list[MarkableFile | NamedList]
 def mark_bindings(screen: str) -> list[Binding]:
     """The mark keys of ``screen`` (binding ids ``<screen>.mark`` ...), as the results' are."""
     return [
-        Binding("space", "mark", "Mark for cleanup, then move down", show=False,
+        Binding("space", "mark", "Mark", tooltip="Mark for cleanup, then move down",
                 id=f"{screen}.mark"),
         Binding("M", "mark_view", "Mark every file in view", show=False,
                 id=f"{screen}.mark_view"),
@@ -71,7 +71,7 @@ def mark_bindings(screen: str) -> list[Binding]:
                 id=f"{screen}.clear_marks"),
         Binding("z", "undo_unmark", "Undo the last mark change", show=False,
                 id=f"{screen}.undo_unmark"),
-        Binding("D", "review", "Review the cleanup", id=f"{screen}.review"),
+        Binding("D", "review", "Review", tooltip="Review the cleanup", id=f"{screen}.review"),
     ]  # fmt: skip
 
 
