@@ -362,3 +362,39 @@ def test_the_footers_show_insights_the_marks_and_the_audit_at_120_columns(app, s
     # Help says each key in full (the footer's word is short)
     assert help_text["insights.mark"] == "Mark for cleanup, then move down"
     assert help_text["insights.review"] == "Review the cleanup"
+
+
+# -- 8. what a width rule can keep whole ----------------------------------------------------------
+def test_history_shows_the_whole_site_at_120_columns(app, scanned):
+    from aa_tui.tui.screens.history import HistoryScreen
+
+    async def journey():
+        async with app.run_test(size=(120, 36)) as pilot:
+            app.push_screen(HistoryScreen())
+            await wait_for_workers(pilot)
+            await pilot.pause()
+            return screen_text(app, 120).split("\n")
+
+    lines = run(journey())
+    rows = [line for line in lines if "complete" in line]
+    assert len(rows) == 3 and all(row.rstrip().endswith("127.0.0.1:8080") for row in rows), rows
+
+
+@sync
+async def test_at_80_by_24_the_apply_title_and_the_insights_footer_are_whole(site):
+    app = site.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        await pilot.press("2", "space")
+        await until(pilot, lambda: bool(results.marks))
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, InsightsScreen))
+        await wait_for_workers(pilot)
+        footer = footer_line(app, 80)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is results)
+        apply = await apply_marked(pilot)
+        title = screen_text(app, 80).split("\n")[1]
+        plan = apply.plan
+    assert "D Review" in footer and footer.rstrip().endswith("? Help"), footer
+    assert f"Cleanup of {plan.files} file" in title and f"{size_text(plan.size)} on" in title

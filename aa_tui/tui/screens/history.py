@@ -115,7 +115,7 @@ class HistoryScreen(AppScreen):
                 scan.verify,
                 fmt.duration(scan.duration_s),
                 scan.scope.describe(),
-                self.app.site_label(scan.site),
+                fmt.host(self.app.site_label(scan.site)),  # the last column: what fits
                 key=scan.id,
             )
         if not self.scans:
