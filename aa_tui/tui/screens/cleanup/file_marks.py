@@ -180,7 +180,6 @@ class FileMarking(AppScreen):
     def on_screen_resume(self) -> None:
         self._forget_undo_if_changed()
         self._show_marks()  # marked or unmarked on another screen meanwhile
-        self._marks_changed()
         if self.removed_files >= 0:
             self._check_removed()  # a cleanup may have run from here meanwhile
 
