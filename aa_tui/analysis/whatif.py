@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aa_tui.analysis.facts import Facts
+from aa_tui.model.file_table import SIZE
 from aa_tui.model.insights import WhatIfRow
 
 #: the cleanup steps, in the order they add up
@@ -21,6 +23,18 @@ def what_if(steps: Sequence[Sequence[int]], *, cap: int | None = None) -> list[W
         cumulative += size
         out.append(_row(name, files, size, cumulative, total - cumulative, cap))
     return out
+
+
+def what_if_of(facts: Facts, *, cap: int | None = None) -> list[WhatIfRow]:
+    """The what-if of ``facts``' table alone (as :func:`aa_tui.analysis.insights.build_insights`
+    counts it, without building the other insight tables)."""
+    steps = [[0, 0] for _ in WHAT_IF_STEPS]
+    step_of = facts.what_if_step
+    for row in facts.table.rows:
+        step = steps[step_of(row)]
+        step[0] += 1
+        step[1] += row[SIZE]
+    return what_if(steps, cap=cap)
 
 
 def _row(

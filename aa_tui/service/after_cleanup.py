@@ -9,10 +9,11 @@ ones (:func:`aa_tui.analysis.remaining.remaining_table`). The faces render what 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from aa_tui.analysis.remaining import stat_tables
+from aa_tui.analysis.whatif import what_if_of
 from aa_tui.model.classify import STALE_AFTER_DAYS
 from aa_tui.model.group_rows import COPIES, HASH, SIZE, WASTED, GroupTable, sort_orders
 from aa_tui.model.insights import Insights, InsightSettings
@@ -91,7 +92,8 @@ def summary_after(
     files by its ``stale_days``, the insight tables by all of them); the saved summary itself
     when nothing was removed and the settings are the ones it was saved with. ``insights``
     False leaves the insight tables as saved (the results screen shows none of them: it saves
-    reading a big scan's every file again)."""
+    reading a big scan's every file again), but for the what-if of a Data Center or Server
+    scan, whose overview shows what would move to Cloud."""
     summary = results.summary()
     settings = settings or summary.insight_settings
     raw = dict(summary.raw)
@@ -102,9 +104,8 @@ def summary_after(
         return ScanSummary.from_dict(raw)
     gone = removed.ids
     table = scan_table(results, gone)
-    totals, tables = stat_tables(
-        table, scan_facts(table, scan_now(summary), settings), summary.totals
-    )
+    facts = scan_facts(table, scan_now(summary), settings)
+    totals, tables = stat_tables(table, facts, summary.totals)
     raw["totals"] = totals.to_dict()
     for name in TABLES:
         raw[name] = [row.to_dict() for row in tables[name]]
@@ -113,6 +114,8 @@ def summary_after(
         raw.update(insights_of(results, settings, gone).to_summary())
     else:  # the tables stay as saved; the totals were counted under these settings
         raw["insight_settings"] = settings.to_dict()
+        if summary.scan.self_managed:  # its overview shows the move to Cloud: net, as the rest
+            raw["what_if"] = [asdict(row) for row in what_if_of(facts, cap=settings.cap)]
     net = ScanSummary.from_dict(raw)
     net.cleaned = removed.cleaned()
     return net

@@ -54,7 +54,7 @@ class ScreenCommands(Provider):
             binding = active.binding
             if not binding.description or binding.action in _SKIP or not active.enabled:
                 continue
-            title = binding.description
+            title = binding.tooltip or binding.description  # a footer's word, said in full
             if title in seen:
                 continue
             seen.add(title)

@@ -37,6 +37,12 @@ def date(iso: str) -> str:
     return text[:16]
 
 
+def host(site: str) -> str:
+    """A site as a narrow column shows it: its address without the scheme and the trailing
+    slash (``acme.atlassian.net``, ``jira.example.com/jira``)."""
+    return site.split("://", 1)[-1].rstrip("/")
+
+
 def bar(value: float, largest: float, width: int) -> str:
     """A bar ``width`` cells wide at most, relative to ``largest`` (eighths of a cell)."""
     if width <= 0 or largest <= 0 or value <= 0:

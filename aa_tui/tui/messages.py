@@ -151,8 +151,11 @@ class InsightsRead(Message):
 
 
 @dataclass
-class InsightsStale(Message):
-    """A cleanup removed files since the insights were read: read them again."""
+class RemovedChecked(Message):
+    """What cleanups have removed from the scan's files, read again on a screen's return (a
+    cleanup applied from it: its marks and rows change)."""
+
+    removed: Removed
 
 
 @dataclass
@@ -160,6 +163,7 @@ class GrowthRead(Message):
     """Uploads by month, of the whole scan or of one project (the growth tab)."""
 
     months: list[MonthRow]
+    project: str = ""  # "": the whole scan's
 
 
 @dataclass
@@ -177,6 +181,8 @@ class FilesListed(Message):
     """The files behind one number (the files screen)."""
 
     listed: FileList
+    #: how many of the scan's files cleanups had removed when the list was read
+    removed: int = 0
 
 
 @dataclass

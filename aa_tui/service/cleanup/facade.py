@@ -113,6 +113,12 @@ class PlanReview:
     def size(self) -> int:
         return sum(d.size for d in self.pending)
 
+    @property
+    def groups_left(self) -> tuple[GroupReview, ...]:
+        """The groups with a file still to remove (every group, if the plan never ran)."""
+        left = {d.attachment_id for d in self.pending}
+        return tuple(g for g in self.groups if any(d.attachment_id in left for d in g.removed))
+
 
 @dataclass(frozen=True)
 class Removed:

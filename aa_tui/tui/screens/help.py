@@ -84,7 +84,8 @@ def collect_keys(screen: Screen[Any]) -> list[KeyHelp]:
                 if display not in keys:
                     keys.append(display)
                 if b.action not in described or (b.id and not described[b.action][1]):
-                    described[b.action] = (b.description, b.id or "")
+                    # the footer's short word, else its tooltip says it in full
+                    described[b.action] = (b.tooltip or b.description, b.id or "")
         label = _label(node)
         for action, displays in merged.items():
             if (label, action) in seen:

@@ -30,7 +30,7 @@ class HistoryScreen(AppScreen):
         Binding("c", "compare", "Compare", id="history.compare"),
         Binding("d", "delete", "Delete", id="history.delete"),
         Binding("r", "resume", "Resume", id="history.resume"),
-        Binding("A", "app.audit", "Cleanup audit", show=False, id="history.audit"),
+        Binding("A", "app.audit", "Audit", tooltip="Cleanup audit", id="history.audit"),
         Binding("escape,backspace", "app.pop_screen", "Back", id="history.back"),
     ]
     DEFAULT_CSS = """
@@ -115,7 +115,7 @@ class HistoryScreen(AppScreen):
                 scan.verify,
                 fmt.duration(scan.duration_s),
                 scan.scope.describe(),
-                self.app.site_label(scan.site),
+                fmt.host(self.app.site_label(scan.site)),  # the last column: what fits
                 key=scan.id,
             )
         if not self.scans:

@@ -66,12 +66,13 @@ class ResultsScreen(MarkingMixin, AppScreen):
             "left_square_bracket", "next_tab(-1)", "Previous tab", show=False, id="results.prev_tab"
         ),
         Binding("x", "export", "Export", id="results.export"),
-        Binding("i", "insights", "Insights", show=False, id="results.insights"),
+        Binding("i", "insights", "Insights", id="results.insights"),
         Binding("H", "app.history", "History", id="results.history"),
         Binding("escape,backspace", "back", "Back", id="results.back"),
-        # cleanup (dua's mark, review, commit): the marks pane names these keys
+        # cleanup (dua's mark, review, commit): the marks pane names these keys; the footer
+        # shows the first and the last (a tooltip is the key's line in Help and the palette)
         Binding(  # as in dua: mark, then on to the next
-            "space", "mark", "Mark for cleanup, then move down", show=False, id="results.mark"
+            "space", "mark", "Mark", tooltip="Mark for cleanup, then move down", id="results.mark"
         ),
         Binding(
             "M",
@@ -86,7 +87,7 @@ class ResultsScreen(MarkingMixin, AppScreen):
         Binding(
             "z", "undo_unmark", "Undo the last mark change", show=False, id="results.undo_unmark"
         ),
-        Binding("D", "review", "Review the cleanup", show=False, id="results.review"),
+        Binding("D", "review", "Review", tooltip="Review the cleanup", id="results.review"),
     ]
     DEFAULT_CSS = """
     ResultsScreen #scan-title { padding: 0 1; text-style: bold; height: auto; }

@@ -39,9 +39,11 @@ class GroupsPane(Vertical):
     HELP_GROUP = "Duplicate groups"
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="groups.filter"),
-        Binding("s", "cycle_sort", "Sort", id="groups.sort"),
-        Binding("r", "reverse", "Reverse", id="groups.reverse"),
-        Binding("ctrl+l", "clear_filter", "Clear filter", id="groups.clear_filter"),
+        # the list's status line names s and r, and Esc clears a filter: the footer has the
+        # room for the marks and Insights at 120 columns
+        Binding("s", "cycle_sort", "Sort", show=False, id="groups.sort"),
+        Binding("r", "reverse", "Reverse", show=False, id="groups.reverse"),
+        Binding("ctrl+l", "clear_filter", "Clear filter", show=False, id="groups.clear_filter"),
     ]
     DEFAULT_CSS = """
     GroupsPane FilterInput { margin: 0 0; }

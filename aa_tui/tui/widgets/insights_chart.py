@@ -22,6 +22,9 @@ class GrowthChart(PlotextPlot):
 
     DEFAULT_CSS = "GrowthChart { height: 1fr; min-height: 12; }"
 
+    #: the title drawn last
+    heading = ""
+
     def show_months(self, months: Sequence[MonthRow], project: str = "") -> None:
         """Draw ``months`` (of ``project``, named in the title, when given)."""
         plt = self.plt
@@ -29,7 +32,8 @@ class GrowthChart(PlotextPlot):
         plt.clear_figure()
         known = [m for m in months if m.month != "unknown"]
         if not known:
-            plt.title("No uploads with a readable date.")
+            self.heading = "No uploads with a readable date."
+            plt.title(self.heading)
             self.refresh()
             return
         factor, unit = unit_for(max(m.size for m in known))
@@ -39,7 +43,8 @@ class GrowthChart(PlotextPlot):
         # textual-plotext's stub names the keyword `label`; plotext's stacked_bar takes `labels`
         plt.stacked_bar(labels, [kept, wasted], labels=["kept", "wasted by copies"])  # type: ignore[call-arg]
         where = f", project {visible(project)}" if project else ""  # plotext draws ANSI
-        plt.title(f"Uploaded per month{where} ({unit})")
+        self.heading = f"Uploaded per month{where} ({unit})"
+        plt.title(self.heading)
         step = max(1, len(labels) // 8)
         plt.xticks(list(range(1, len(labels) + 1, step)), labels[::step])
         self.refresh()

@@ -126,9 +126,9 @@ class CleanApplyScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
-        yield Static(
-            f"Cleanup of {visible(self.site_label)} · plan {self.plan.id} · {self.plan.files:,} files, "
-            f"{size_text(self.plan.size)}",
+        yield Static(  # one line: the figures first, what a narrow terminal cuts last
+            f"Cleanup of {fmt.counted(self.plan.files, 'file')}, {size_text(self.plan.size)} on "
+            f"{fmt.host(visible(self.site_label))} · plan {self.plan.id}",
             id="apply-title",
             markup=False,
         )

@@ -1,6 +1,7 @@
 """Marking files in the insight lists and the what-if (the duplicate list's keys): Space marks
-the files of the row under the cursor (a file, or every file a row counts) and moves down, M
-the files of every row in view, U unmarks them, z undoes the last of these, D opens the review.
+the files of the row under the cursor (a file, or every file a row counts; a group of copies,
+its redundant ones) and moves down, M the files of every row in view, U unmarks them, z undoes
+the last of these, D opens the review.
 
 The marks are the results screen's :class:`~aa_tui.tui.widgets.marks.Marks`: marks from every
 list of a scan make one plan (``Cleanup.marked()``: an only copy is archived first).
@@ -9,6 +10,7 @@ list of a scan make one plan (``Cleanup.marked()``: an only copy is archived fir
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from textual import work
@@ -16,7 +18,7 @@ from textual.binding import Binding
 
 from aa_tui.tui import format as fmt
 from aa_tui.tui.keymap import key_label
-from aa_tui.tui.messages import FilesToMark
+from aa_tui.tui.messages import FilesToMark, RemovedChecked
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.marks import Marks, MarksPane, MarkUndo, nothing_to_undo
 from aa_tui.tui.widgets.tables import VimDataTable
@@ -43,6 +45,17 @@ class NamedList(Protocol):
     def key(self) -> str: ...
 
 
+@dataclass(frozen=True)
+class GroupCopies:
+    """A row that is a group of copies (Clutter): Space and M take its redundant copies, as
+    on a duplicate group and the what-if's duplicates step (the kept copy, ★, stays: the
+    plan names it beside each); U unmarks every copy of it."""
+
+    name: str
+    key: str
+    title: str
+
+
 #: what the rows a key acts on stand for: files (known), or lists of files to read
 Rows = list[MarkableFile | NamedList]
 
@@ -50,7 +63,7 @@ Rows = list[MarkableFile | NamedList]
 def mark_bindings(screen: str) -> list[Binding]:
     """The mark keys of ``screen`` (binding ids ``<screen>.mark`` ...), as the results' are."""
     return [
-        Binding("space", "mark", "Mark for cleanup, then move down", show=False,
+        Binding("space", "mark", "Mark", tooltip="Mark for cleanup, then move down",
                 id=f"{screen}.mark"),
         Binding("M", "mark_view", "Mark every file in view", show=False,
                 id=f"{screen}.mark_view"),
@@ -58,7 +71,7 @@ def mark_bindings(screen: str) -> list[Binding]:
                 id=f"{screen}.clear_marks"),
         Binding("z", "undo_unmark", "Undo the last mark change", show=False,
                 id=f"{screen}.undo_unmark"),
-        Binding("D", "review", "Review the cleanup", id=f"{screen}.review"),
+        Binding("D", "review", "Review", tooltip="Review the cleanup", id=f"{screen}.review"),
     ]  # fmt: skip
 
 
@@ -71,6 +84,8 @@ class FileMarking(AppScreen):
     review: Callable[[], None] | None
     #: the marks before the last change (Space, M or U here; z puts them back)
     _undo: MarkUndo | None = None
+    #: how many of the scan's files cleanups had removed when the rows were read (-1: not yet)
+    removed_files: int = -1
 
     @property
     def mark_undo(self) -> MarkUndo:
@@ -120,8 +135,10 @@ class FileMarking(AppScreen):
             if isinstance(row, MarkableFile):
                 files[row.attachment_id] = row.size
                 continue
+            copies = isinstance(row, GroupCopies) and how != "unmark"
             for f in self.workspace.files(self.scan_id, row.name, row.key, settings):
-                files[f.attachment_id] = f.size
+                if f.is_copy or not copies:
+                    files[f.attachment_id] = f.size
         self.post_message(FilesToMark(files, how, what))
 
     def on_files_to_mark(self, message: FilesToMark) -> None:
@@ -159,6 +176,35 @@ class FileMarking(AppScreen):
         """Back from another screen: an undo that would lose marks changed there goes."""
         if self.marks is not None:
             self.mark_undo.forget_if_changed(self.marks)
+
+    def on_screen_resume(self) -> None:
+        self._forget_undo_if_changed()
+        self._show_marks()  # marked or unmarked on another screen meanwhile
+        if self.removed_files >= 0:
+            self._check_removed()  # a cleanup may have run from here meanwhile
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="marks-removed")
+    def _check_removed(self) -> None:
+        self.post_message(RemovedChecked(self.workspace.removed(self.scan_id)))
+
+    def on_removed_checked(self, message: RemovedChecked) -> None:
+        """A cleanup ran: the files it removed leave the marks (and never come back to them),
+        and the rows are read again without them."""
+        removed = message.removed
+        marks = self.marks
+        if marks is not None and removed.ids:
+            counted = (marks.files, marks.size)
+            marks.forget(removed.ids)
+            if (marks.files, marks.size) != counted:
+                self.mark_undo.forget_if_changed(marks)  # an undo would mark them again
+                self.refresh_bindings()
+                self._show_marks()
+                self._marks_changed()
+        if removed.files != self.removed_files:
+            self._rows_stale()
+
+    def _rows_stale(self) -> None:
+        """Cleanups removed files since the rows were read: read them again."""
 
     def _marks_changed(self) -> None:
         """Draw the marks where the screen shows them (its rows' first cell)."""

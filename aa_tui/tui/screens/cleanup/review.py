@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Footer, Static
 
+from aa_tui.model.accounts import is_data_center
 from aa_tui.model.cleanup import Plan, PlanFilters
 from aa_tui.model.errors import AaTuiError
 from aa_tui.model.scans import Profile
@@ -157,7 +158,7 @@ class CleanReviewScreen(AppScreen):
             (fmt.counted(review.files, "file"), "bold"),
             ", freeing ",
             (size_text(review.size), "bold red"),
-            f", in {fmt.counted(len(review.groups), 'group')} on "
+            f", in {fmt.counted(len(review.groups_left), 'group')} on "
             f"{fmt.counted(len(review.projects), 'project')}. ",
         )
         only = [d for d in review.pending if d.redundant is None]
@@ -209,7 +210,7 @@ class CleanReviewScreen(AppScreen):
         table = self.query_one("#review-groups", VimDataTable)
         table.clear()
         pending = {d.attachment_id for d in review.pending}
-        for group in review.groups:
+        for group in review.groups_left:
             first = True
             for d in group.removed:
                 if d.attachment_id not in pending:
@@ -383,12 +384,14 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
         self.archive = archive
         #: files no copy of survives: they need an archive
         self.only = len(plan.only_copies)
+        #: the product the plan's site runs (its account says which kind of sign-in it took)
+        self.kind = "Jira" if is_data_center(plan.email) else "Jira Cloud"
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
                 f"Delete {fmt.counted(self.plan.files, 'file')} ({size_text(self.freed)}) from "
-                f"{visible(self.site_label)}? Jira Cloud has no trash for attachments: without an "
+                f"{visible(self.site_label)}? {self.kind} has no trash for attachments: without an "
                 "archive a deleted file is gone for good. Each kept copy is checked right "
                 f"before each delete.\n\nType  {self.phrase}  to confirm.",
                 id="confirm-question",

@@ -117,13 +117,18 @@ class FilesScreen(FileMarking):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="files")
     def _load(self) -> None:
+        removed = self.workspace.removed(self.scan_id).files
         listed = self.workspace.file_list(
             self.scan_id, self.choice.name, self.choice.key, limit=LIMIT
         )
-        self.post_message(FilesListed(listed))
+        self.post_message(FilesListed(listed, removed))
 
     def on_files_listed(self, message: FilesListed) -> None:
+        self.removed_files = message.removed
         self._loaded(message.listed)
+
+    def _rows_stale(self) -> None:
+        self._load()  # a cleanup applied from here: its files leave the list
 
     def _loaded(self, listed: FileList) -> None:
         self.listed = listed
@@ -137,7 +142,7 @@ class FilesScreen(FileMarking):
         chosen = [f for f in self.files if keeps(f)] if flt.active else list(self.files)
         self.shown = _sorted(chosen, self.sort)
         listed = self.listed
-        head = f"{self.choice.title}: {fmt.count(listed.count)} files, {size_text(listed.size)}"
+        head = f"{self.choice.title}: {fmt.counted(listed.count, 'file')}, {size_text(listed.size)}"
         if not listed.complete:
             first = "hottest" if self.choice.name == "heat" else "biggest"
             head += f" (the {fmt.count(len(self.files))} {first} shown)"

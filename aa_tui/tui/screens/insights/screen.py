@@ -17,8 +17,13 @@ from aa_tui.model.insights import Insights, MonthRow, cap_text, room_text
 from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
-from aa_tui.tui.messages import GrowthRead, InsightsRead, InsightsStale
-from aa_tui.tui.screens.cleanup.file_marks import FileMarking, Rows, mark_bindings
+from aa_tui.tui.messages import GrowthRead, InsightsRead
+from aa_tui.tui.screens.cleanup.file_marks import (
+    FileMarking,
+    GroupCopies,
+    Rows,
+    mark_bindings,
+)
 from aa_tui.tui.screens.insights.files import FileListChoice
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.insights_chart import GrowthChart
@@ -96,7 +101,6 @@ class InsightsScreen(FileMarking):
         self.mark_rows: dict[str, Rows] = {}
         #: per what-if step, the bytes a saved or unfinished plan of this scan deletes
         self.planned: dict[str, int] = {}
-        self.removed = 0  # the scan's files removed by cleanups when the figures were read
         self.summary: ScanSummary | None = None
         self.insights: Insights | None = None
         self.forecast: Forecast | None = None
@@ -141,7 +145,7 @@ class InsightsScreen(FileMarking):
 
     def on_insights_read(self, message: InsightsRead) -> None:
         self.planned = message.planned
-        self.removed = message.removed
+        self.removed_files = message.removed
         self._show(message.summary, message.insights, message.forecast)
 
     def _show(
@@ -159,7 +163,10 @@ class InsightsScreen(FileMarking):
             f" · idle after {insights.settings.idle_days} days"
             + (f" · cap {cap_text(insights.settings.cap)}" if insights.settings.cap else "")
         )
-        self._show_growth(insights.table("uploads_by_month"))
+        if self.project:  # the project in view: its months again, after any cleanup
+            self._load_growth(self.project)
+        else:
+            self._show_growth(insights.table("uploads_by_month"), "")
         self._show_what_if(insights, dates)
         idle = insights.table("idle_projects")
         self.query_one("#idle_projects .caption", Static).update(
@@ -204,6 +211,10 @@ class InsightsScreen(FileMarking):
             ],  # fmt: skip
             [FileListChoice("clutter", c.hash, f"Every copy of {c.file_name}") for c in clutter],
         )
+        self.mark_rows["clutter-table"] = [
+            GroupCopies("clutter", c.hash, f"the redundant copies of {c.file_name}")
+            for c in clutter
+        ]
         hygiene = insights.table("hygiene")
         self._fill(
             "hygiene-table",
@@ -232,8 +243,8 @@ class InsightsScreen(FileMarking):
         if first:  # Enter and the moving keys act on the rows of the tab in view
             self.action_tab(self.query_one(TabbedContent).active or "growth")
 
-    def _show_growth(self, months: list[MonthRow]) -> None:
-        project = self.project
+    def _show_growth(self, months: list[MonthRow], project: str) -> None:
+        """The months of ``project`` ("": of every project), the chart's title naming it."""
         where = f" in {project}" if project else ""
         self.query_one(GrowthChart).show_months(months, project)
         self._fill(
@@ -265,10 +276,11 @@ class InsightsScreen(FileMarking):
     @work(thread=True, exclusive=True, exit_on_error=False, group="growth")
     def _load_growth(self, project: str) -> None:
         months = self.workspace.uploads_by_month(self.scan_id, project)
-        self.post_message(GrowthRead(months))
+        self.post_message(GrowthRead(months, project))
 
     def on_growth_read(self, message: GrowthRead) -> None:
-        self._show_growth(message.months)
+        if message.project == self.project:  # not a read that another p overtook
+            self._show_growth(message.months, message.project)
 
     def _show_what_if(self, insights: Insights, dates: dict[str, str]) -> None:
         """The what-if table; under a cap, the room left and the month the cap is reached. Below
@@ -428,25 +440,16 @@ class InsightsScreen(FileMarking):
         row = table.cursor_row
         if not 0 <= row < len(rows):
             return [], ""
-        return [rows[row]], choices[row].title if row < len(choices) else ""
+        one = rows[row]
+        if isinstance(one, GroupCopies):
+            return [one], one.title
+        return [one], choices[row].title if row < len(choices) else ""
 
     def _marks_table(self) -> VimDataTable | None:
         return self.focused if isinstance(self.focused, VimDataTable) else None
 
-    def on_screen_resume(self) -> None:
-        self._forget_undo_if_changed()  # marks may have changed on a list of files
-        self._show_marks()  # marked or unmarked on a list of files meanwhile
-        if self.insights is not None:
-            self._check_removed()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="insights-removed")
-    def _check_removed(self) -> None:
-        """A cleanup applied from here (D): the figures again, after it."""
-        if self.workspace.removed(self.scan_id).files != self.removed:
-            self.post_message(InsightsStale())
-
-    def on_insights_stale(self, message: InsightsStale) -> None:
-        self._load()
+    def _rows_stale(self) -> None:
+        self._load()  # a cleanup applied from here (D): the figures again, after it
 
 
 CAPTIONS = {
