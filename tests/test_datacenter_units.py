@@ -131,3 +131,15 @@ def test_cloud_plans_hold_what_would_move_after_each_step():
         "As it is, 300.0 GB of attachments would move to Jira Cloud (Premium or Enterprise "
         "holds it: over Standard's 250 GB cap). After stale files, 240.0 GB: Standard holds it."
     )
+    assert [r.share_text for r in rows] == ["120%", "104%", "96%"]
+
+
+def test_a_small_share_of_standards_cap_is_not_zero():
+    """A 1 GB site is 0.4% of Standard's 250 GB: "<1%", not "0%" (which reads as nothing)."""
+    from aa_tui.model.cloud_plans import migration_rows
+    from aa_tui.model.insights import WhatIfRow
+
+    rows = migration_rows(
+        [WhatIfRow("as it is", 0, 0, 0, 10**9), WhatIfRow("duplicates", 0, 10**9, 10**9, 0)]
+    )
+    assert [r.share_text for r in rows] == ["<1%", "0%"]

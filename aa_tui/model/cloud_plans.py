@@ -40,6 +40,14 @@ class MigrationRow:
     plan: str  # the smallest plan whose cap holds them
     standard_share: float  # of Standard's 250 GB cap (1.0 = full)
 
+    @property
+    def share_text(self) -> str:
+        """The share of Standard's cap in whole percent; a share that rounds to 0 but is not
+        nothing reads ``<1%`` (a 1 GB site read 0% on every row)."""
+        if 0 < self.standard_share < 0.005:
+            return "<1%"
+        return f"{self.standard_share:.0%}"
+
 
 def migration_sentence(rows: list[MigrationRow]) -> str:
     """``As it is, 1.1 GB would move: Jira Cloud Free holds it.`` and, when a cleanup step

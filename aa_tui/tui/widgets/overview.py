@@ -120,7 +120,7 @@ def migration_table(summary: ScanSummary) -> Table:
     table.add_column("Share of 250 GB", justify="right")  # Standard's cap; one line at 80
     table.add_column("Smallest Cloud plan")
     for row in rows:
-        table.add_row(row.step, decimal_size(row.remaining), f"{row.standard_share:.0%}", row.plan)
+        table.add_row(row.step, decimal_size(row.remaining), row.share_text, row.plan)
     return table
 
 
