@@ -185,6 +185,8 @@ def test_one_notice_per_scan_with_the_documented_fields(demo_server, tmp_path):
         "since": one["finished_at"],
         "files": 1,
         "bytes": 1234,
+        "cleaned_files": 0,
+        "cleaned_bytes": 0,
     }
     assert two["cap"] == {
         "bytes": 10**12,
@@ -294,3 +296,30 @@ def test_the_notice_text_says_what_shrank():
     assert previous is old
     text = scan_notice(new, ScanSummary.from_dict({}), previous)["text"]
     assert "Since the last scan (2025-01-06): -3 files, -3.0 MiB." in text
+
+
+def test_the_notice_says_what_aa_tuis_own_cleanups_removed(demo_server, tmp_path):
+    """A weekly notice after a cleanup: the change since the last scan is mostly aa-tui's own
+    deletions; it says how many, and how the site changed besides them."""
+    data = tmp_path / "data"
+    first = scan(demo_server, data, "--verify", "exact")
+    assert first.returncode == 0, first.stderr
+    (info,) = stored_scans(data)
+    run = tmp_path / "run.json"
+    cleaned = aa(
+        ["clean", info.id, "--limit", "3", "--yes", "--quiet", "--json", str(run)],
+        data,
+        token=demo_server.token,
+    )
+    assert cleaned.returncode == 0, cleaned.stderr
+    freed = sum(f["size"] for f in json.loads(run.read_text())["files"])
+    demo_server.changes.add_upload(1, "new.bin", "application/octet-stream", b"x" * 1234)
+    with Receiver() as hook:
+        second = scan(demo_server, data, "--verify", "exact", "--notify", hook.url)
+        assert second.returncode == 0, second.stderr
+    (notice,) = hook.notices
+    change = notice["change"]
+    assert change["cleaned_files"] == 3 and change["cleaned_bytes"] == freed > 0
+    assert change["files"] == 1 - 3 and change["bytes"] == 1234 - freed
+    assert "aa-tui's cleanups removed 3 files" in notice["text"], notice["text"]
+    assert "so the rest changed by +1 file, +1.2 KiB." in notice["text"], notice["text"]

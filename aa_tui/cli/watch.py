@@ -66,7 +66,9 @@ def after_scan(watch: Watch, workspace: Workspace, outcome: ScanOutcome) -> int:
             print(check.sentence())
     if watch.notify_url:
         previous = previous_scan(workspace.list_scans(), outcome.info)
-        payload = scan_notice(outcome.info, summary, previous, check)
+        removed = workspace.removed(previous.id) if previous is not None else None
+        cleaned = (len(removed.deleted), removed.freed) if removed is not None else (0, 0)
+        payload = scan_notice(outcome.info, summary, previous, check, cleaned)
         failed = send_notice(watch.notify_url, payload)
         if failed:
             print(f"aa-tui: warning: {failed}", file=sys.stderr)

@@ -103,7 +103,9 @@ def previous_scan(scans: list[ScanInfo], info: ScanInfo) -> ScanInfo | None:
     return max(earlier, key=lambda s: s.finished_at, default=None)
 
 
-def _change(info: ScanInfo, previous: ScanInfo | None) -> dict[str, Any] | None:
+def _change(
+    info: ScanInfo, previous: ScanInfo | None, cleaned: tuple[int, int]
+) -> dict[str, Any] | None:
     if previous is None:
         return None
     now, then = info.totals, previous.totals
@@ -112,7 +114,29 @@ def _change(info: ScanInfo, previous: ScanInfo | None) -> dict[str, Any] | None:
         "since": previous.finished_at,
         "files": int(now.get("total_files", 0)) - int(then.get("total_files", 0)),
         "bytes": int(now.get("total_size", 0)) - int(then.get("total_size", 0)),
+        "cleaned_files": cleaned[0],
+        "cleaned_bytes": cleaned[1],
     }
+
+
+def _change_line(change: dict[str, Any]) -> str:
+    """``Since the last scan (DATE): -59 files, -160.4 MiB.``, and when aa-tui's cleanups
+    removed some of the last scan's files, what changed besides them."""
+    files, size = change["files"], change["bytes"]
+    line = (
+        f"Since the last scan ({change['since'][:10]}): "
+        f"{_signed(files, counted(abs(files), 'file'))}, {_signed(size, size_text(abs(size)))}"
+    )
+    cleaned_files, cleaned_bytes = change["cleaned_files"], change["cleaned_bytes"]
+    if cleaned_files:
+        rest_files, rest_size = files + cleaned_files, size + cleaned_bytes
+        line += (
+            f"; aa-tui's cleanups removed {counted(cleaned_files, 'file')} "
+            f"({size_text(cleaned_bytes)}) of its files, so the rest changed by "
+            f"{_signed(rest_files, counted(abs(rest_files), 'file'))}, "
+            f"{_signed(rest_size, size_text(abs(rest_size)))}"
+        )
+    return line + "."
 
 
 def _signed(n: int, text: str) -> str:
@@ -124,12 +148,14 @@ def scan_notice(
     summary: ScanSummary,
     previous: ScanInfo | None = None,
     cap: CapCheck | None = None,
+    cleaned: tuple[int, int] = (0, 0),
 ) -> dict[str, Any]:
     """The JSON a webhook receives after a scan: ``text`` (what Slack and Teams show) and the
-    figures behind it (README, "Scheduled scans")."""
+    figures behind it (README, "Scheduled scans"); ``cleaned``: the files (and bytes) of
+    ``previous`` that aa-tui's cleanups deleted since, net of restores."""
     t = summary.totals
     likely = summary.scan.likely
-    change = _change(info, previous)
+    change = _change(info, previous, cleaned)
     lines = [
         f"aa-tui scan of {info.site} ({info.scope.describe()}): {t.total_files:,} files, "
         f"{size_text(t.total_size)}.",
@@ -138,11 +164,7 @@ def scan_notice(
         f"{size_text(t.stale_size)}.",
     ]
     if change is not None:
-        files, size = change["files"], change["bytes"]
-        lines.append(
-            f"Since the last scan ({change['since'][:10]}): "
-            f"{_signed(files, counted(abs(files), 'file'))}, {_signed(size, size_text(abs(size)))}."
-        )
+        lines.append(_change_line(change))
     if cap is not None:
         alert = "WARNING: " if cap.reached else ""
         lines.append(alert + cap.sentence())
