@@ -5,22 +5,26 @@ Update with ``pytest tests/test_insights_snapshots.py --snapshot-update`` and lo
 
 from __future__ import annotations
 
-from helpers.tui import SIZE, wait_for_workers
+from helpers.tui import SIZE, until, wait_for_workers
 
 from aa_tui.tui.screens.insights.screen import InsightsScreen
 
 
-def shoot(snap_compare, app, scan_id: str, *keys: str) -> bool:
-    """Open the insights of ``scan_id``, press ``keys`` (workers waited for), compare."""
+def shoot(snap_compare, app, scan_id: str, *keys: str, ready=None) -> bool:
+    """Open the insights of ``scan_id``, press ``keys`` (workers waited for), wait until
+    ``ready(screen)`` when given (a worker's answer is a message still to be shown), compare."""
 
     async def run_before(pilot) -> None:
         await pilot.pause()
-        pilot.app.push_screen(InsightsScreen(scan_id))
+        screen = InsightsScreen(scan_id)
+        pilot.app.push_screen(screen)
         await pilot.pause()
         await wait_for_workers(pilot)
         for key in keys:
             await pilot.press(key)
             await wait_for_workers(pilot)
+        if ready is not None:
+            await until(pilot, lambda: ready(screen))
         await pilot.pause()
 
     return snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -76,4 +80,10 @@ def test_insights_storage_cap_dialog(snap_compare, app, scanned):
 
 
 def test_insights_what_if_under_a_cap(snap_compare, app, scanned):
-    assert shoot(snap_compare, app, scanned.exact_id, "2", "c", *"20MB", "enter")
+    def counted_under_the_cap(screen) -> bool:  # the figures read again with the cap shown
+        return screen.insights is not None and screen.insights.settings.cap == 20 * 10**6
+
+    assert shoot(
+        snap_compare, app, scanned.exact_id, "2", "c", *"20MB", "enter",
+        ready=counted_under_the_cap,
+    )  # fmt: skip

@@ -47,7 +47,8 @@ class ProgressLine:
             counts = f": {p.done:,} {unit}{pace}"
         text = (
             f"{p.phase}{counts} | "
-            f"{p.files:,} files {size_text(p.total_size)} | read {size_text(p.bytes_read)} | "
+            f"{counted(p.files, 'file')} {size_text(p.total_size)} | "
+            f"read {size_text(p.bytes_read)} | "
             f"{p.requests:,} requests, {p.throttled} throttled"
         )
         if p.backoff_s > 0.05:
@@ -77,7 +78,8 @@ def print_summary(out: TextIO, outcome: ScanOutcome) -> None:
         out.write(f"Rescan from scan {outcome.rescan.base}: {outcome.rescan.line()}\n")
     out.write(
         f"Scan {info.id} of {info.site} ({info.scope.describe()}) in {info.duration_s:.1f}s\n"
-        f"  {t.total_files:,} files, {size_text(t.total_size)} on {t.issues_scanned:,} issues\n"
+        f"  {counted(t.total_files, 'file')}, {size_text(t.total_size)} "
+        f"on {t.issues_scanned:,} issues\n"
         f"  {t.duplicate_groups:,} duplicate groups{likely}: {t.duplicate_files:,} extra copies "
         f"waste {size_text(t.duplicate_size)} ({t.waste_pct:.1f}%)\n"
         f"  read {size_text(t.bytes_read)} to prove it; {t.requests:,} requests, "

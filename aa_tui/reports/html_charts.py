@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 from aa_tui.model.insights import cap_text
+from aa_tui.model.units import counted
 
 FILL = "#4f7cac"
 WASTE = "#d9534f"
@@ -39,7 +40,7 @@ def month_bars(months: Sequence[dict[str, Any]], size: Callable[[int], str]) -> 
         h = plot_h * m["size"] / peak
         w = plot_h * m["wasted_size"] / peak
         tip = (
-            f"{m['month']}: {m['files']:,} files, {size(m['size'])} "
+            f"{m['month']}: {counted(m['files'], 'file')}, {size(m['size'])} "
             f"({size(m['wasted_size'])} wasted)"
         )
         parts.append(

@@ -11,7 +11,7 @@ from typing import Any
 from aa_tui.model.cloud_plans import CLOUD_PLANS, smallest_plan
 from aa_tui.model.forecast import CapDate, cap_date_text, decimal_size
 from aa_tui.model.insights import cap_text, room_text
-from aa_tui.model.units import size_text
+from aa_tui.model.units import counted, size_text
 from aa_tui.reports.html_charts import month_bars, what_if_bars
 from aa_tui.store.atomic import write_atomic
 
@@ -118,9 +118,9 @@ def _cleaned(cleanup: dict[str, Any]) -> str:
     if not cleanup:
         return ""
     return (
-        f"<p><b>After cleanup:</b> {cleanup.get('removed_files', 0):,} files removed since "
-        f"the scan ({escape(size(cleanup.get('freed_size', 0)))} freed); every figure on "
-        "this page is net of them.</p>"
+        f"<p><b>After cleanup:</b> {counted(cleanup.get('removed_files', 0), 'file')} "
+        f"removed since the scan ({escape(size(cleanup.get('freed_size', 0)))} freed); "
+        "every figure on this page is net of them.</p>"
     )
 
 
@@ -163,18 +163,22 @@ def render(report: dict[str, Any]) -> str:
         (
             "Stored" + after,
             size(totals.get("total_size", 0)),
-            f"{totals.get('total_files', 0):,} files",
+            f"{counted(totals.get('total_files', 0), 'file')}",
         ),
         (
             "Wasted by duplicates",
             size(totals.get("duplicate_size", 0)),
             f"{totals.get('waste_pct', 0)}% in {totals.get('duplicate_groups', 0):,} groups",
         ),
-        ("Stale", size(totals.get("stale_size", 0)), f"{totals.get('stale_files', 0):,} files"),
+        (
+            "Stale",
+            size(totals.get("stale_size", 0)),
+            f"{counted(totals.get('stale_files', 0), 'file')}",
+        ),
         (
             "Hygiene",
             size(counts.get("hygiene_size", 0)),
-            f"{counts.get('hygiene_files', 0):,} files",
+            f"{counted(counts.get('hygiene_files', 0), 'file')}",
         ),
     ]
     if cap:

@@ -10,6 +10,7 @@ from typing import Any
 
 from aa_tui.model.forecast import Forecast
 from aa_tui.model.insights import FILE_ROW_FIELDS, FileRow, InsightSettings
+from aa_tui.model.units import counted
 from aa_tui.reports.csv_tables import write_csv, write_table_csv
 from aa_tui.reports.html_page import write_html
 from aa_tui.reports.json_file import full_report, write_json
@@ -108,7 +109,7 @@ class FileListExport:
     size: int
 
     def lines(self) -> list[str]:
-        return [f"Wrote {self.files:,} files ({self.size:,} bytes) to {self.path}"]
+        return [f"Wrote {counted(self.files, 'file')} ({self.size:,} bytes) to {self.path}"]
 
 
 def export_file_list(

@@ -157,10 +157,11 @@ def scan_notice(
     likely = summary.scan.likely
     change = _change(info, previous, cleaned)
     lines = [
-        f"aa-tui scan of {info.site} ({info.scope.describe()}): {t.total_files:,} files, "
+        f"aa-tui scan of {info.site} ({info.scope.describe()}): {counted(t.total_files, 'file')}, "
         f"{size_text(t.total_size)}.",
         f"Duplicates{' (likely)' if likely else ''}: {t.duplicate_files:,} extra copies waste "
-        f"{size_text(t.duplicate_size)} ({t.waste_pct:.1f}%); stale: {t.stale_files:,} files, "
+        f"{size_text(t.duplicate_size)} ({t.waste_pct:.1f}%); "
+        f"stale: {counted(t.stale_files, 'file')}, "
         f"{size_text(t.stale_size)}.",
     ]
     if change is not None:

@@ -338,9 +338,10 @@ class CleanupRun:
             raise error
         if self._stop.is_set() and not outcome.finished:
             self.outcome = outcome
+            files_left = counted(outcome.pending, "file")
+            verb = "is" if outcome.pending == 1 else "are"
             raise Cancelled(
-                f"Cleanup stopped: {outcome.pending:,} files of plan {plan.id} are left; "
-                "continue with ",
+                f"Cleanup stopped: {files_left} of plan {plan.id} {verb} left; continue with ",
                 RESUME,
                 ".",
             )

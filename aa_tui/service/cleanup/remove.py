@@ -31,6 +31,7 @@ from aa_tui.jira.errors import Forbidden, RequestRejected
 from aa_tui.jira.protocol import AttachmentMeta, Deleted, Identity, JiraSite
 from aa_tui.model.cleanup import ItemResult, Outcome, Plan, PlannedDeletion
 from aa_tui.model.errors import Cancelled
+from aa_tui.model.units import counted
 from aa_tui.service.cleanup.permissions import MissingPermission
 from aa_tui.service.cleanup.schedule import NotStarted
 from aa_tui.service.wording import RESUME
@@ -128,8 +129,9 @@ class Remover:
             raise MissingPermission(
                 f"Jira refused to delete {d.file_name} on {d.issue_key} (HTTP 403): the account "
                 f'{self.identity.email} lacks "Delete all attachments" in project '
-                f"{d.project_key} now, so the run stopped with {self.deleted_so_far():,} files "
-                "deleted and the rest still planned: continue with ",
+                f"{d.project_key} now, so the run stopped with "
+                f"{counted(self.deleted_so_far(), 'file')} deleted and the rest still planned: "
+                "continue with ",
                 RESUME,
                 " once it is granted.",
             ) from None

@@ -28,6 +28,7 @@ from aa_tui.jira.errors import Forbidden
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, ItemResult, Outcome
 from aa_tui.model.errors import Cancelled
+from aa_tui.model.units import counted
 from aa_tui.service.cleanup.permissions import MissingPermission, permission_sentence
 from aa_tui.service.cleanup.schedule import NotStarted, run_by_issue
 from aa_tui.service.errors import InputError
@@ -296,9 +297,10 @@ class RestoreRun:
         if error is not None:
             raise error
         if self._stop.is_set() and outcome.pending:
+            left = counted(outcome.pending, "file")
+            verb = "is" if outcome.pending == 1 else "are"
             raise Cancelled(
-                f"Restore stopped: {outcome.pending:,} files are left; run the same command "
-                "again to go on."
+                f"Restore stopped: {left} {verb} left; run the same command again to go on."
             )
         return outcome
 

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 
 from aa_tui.model.cleanup import AuditEntry, CleanupProgress, Outcome
 from aa_tui.model.errors import Face
-from aa_tui.model.units import size_text
+from aa_tui.model.units import counted, size_text
 from aa_tui.service.cleanup import RestoreScope
 from aa_tui.service.errors import Cancelled, describe
 from aa_tui.tui import format as fmt
@@ -211,7 +211,10 @@ class AuditScreen(AppScreen):
         p = message.progress
         if self.job is None:
             return
-        line = p.message or f"Restoring: {p.done:,} of {p.total:,} files, {p.uploaded:,} uploaded"
+        line = (
+            p.message
+            or f"Restoring: {p.done:,} of {counted(p.total, 'file')}, {p.uploaded:,} uploaded"
+        )
         self._say(line + " (Esc stops after the uploads in flight)")
 
     def on_restore_ended(self, message: RestoreEnded) -> None:

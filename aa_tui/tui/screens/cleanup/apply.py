@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, ProgressBar, Static
 
 from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, ItemResult, Outcome, Plan
-from aa_tui.model.units import size_text
+from aa_tui.model.units import counted, size_text
 from aa_tui.service.errors import Cancelled, Face, describe
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import CleanupEnded, CleanupProgressed
@@ -260,7 +260,8 @@ class CleanApplyScreen(AppScreen):
         elif error is None or isinstance(error, Cancelled):
             self.state = "stopped"
             self._set_state(
-                f"Stopped after the writes in flight: {freed} freed, {pending:,} files left"
+                f"Stopped after the writes in flight: {freed} freed, "
+                f"{counted(pending, 'file')} left"
                 f"{why}. r resumes (exactly what is left), Esc goes back.",
                 "paused",
             )
@@ -269,7 +270,7 @@ class CleanApplyScreen(AppScreen):
             problem = describe(error, Face.APP)
             reason = type(error).__name__ if problem.unexpected else problem.message
             self._set_state(
-                f"The cleanup stopped: {reason} {freed} freed, {pending:,} files left. "
+                f"The cleanup stopped: {reason} {freed} freed, {counted(pending, 'file')} left. "
                 "r resumes, Esc goes back.",
                 "bad",
             )

@@ -24,7 +24,7 @@ from aa_tui.model.accounts import is_data_center
 from aa_tui.model.cleanup import Plan, PlanFilters
 from aa_tui.model.errors import AaTuiError
 from aa_tui.model.scans import Profile
-from aa_tui.model.units import size_text
+from aa_tui.model.units import counted, size_text
 from aa_tui.service.errors import Face, describe
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import PlanRechecked, PlanReviewed
@@ -194,7 +194,7 @@ class CleanReviewScreen(AppScreen):
         if self.left_out:
             reasons = sorted(set(self.left_out.values()))
             notes.append(
-                f"Re-check left out {len(self.left_out):,} files: "
+                f"Re-check left out {counted(len(self.left_out), 'file')}: "
                 + "; ".join(reasons[:3])
                 + ("; …" if len(reasons) > 3 else "")
             )
@@ -269,7 +269,7 @@ class CleanReviewScreen(AppScreen):
         if token is None:
             return
         self.query_one("#review-hint", Static).update(
-            f"Re-checking {plan.files:,} files and their kept copies against Jira…"
+            f"Re-checking {counted(plan.files, 'file')} and their kept copies against Jira…"
         )
         self._recheck(plan, token)
 
@@ -280,7 +280,7 @@ class CleanReviewScreen(AppScreen):
         present = set(result.present)
         kept = [d for d in plan.deletions if d.attachment_id in present]
         note = (
-            f"Re-checked against Jira: {len(kept):,} of {plan.files:,} files and their kept "
+            f"Re-checked against Jira: {len(kept):,} of {counted(plan.files, 'file')} and their kept "
             "copies are there as scanned."
         )
         checked = replace(plan, deletions=kept, notes=[*plan.notes, note])
