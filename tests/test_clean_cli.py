@@ -126,6 +126,13 @@ def test_yes_applies_archives_comments_and_the_audit_lists_it(server, small_site
     assert back.returncode == 0, back.stderr
     assert "Restored 6 files" in back.stdout
     assert back.stderr.count("Signing in to") <= 1, back.stderr  # said once, not per phase
+    # its progress counts uploads (stderr is a pipe: a log), never deletions
+    assert "uploading: 0/6 | uploaded 0" in back.stderr and "done | uploaded 6" in back.stderr
+    assert "deleted" not in back.stderr, back.stderr
+    again_back = aa(["restore", str(archive), "--yes"], data, token=server.token)
+    assert again_back.returncode == 0, again_back.stderr
+    assert "6 restored already." in again_back.stdout
+    assert "Nothing to upload: every file of it is back on Jira already." in again_back.stdout
     assert server.truth().duplicate_files == small_site.truth.duplicate_files - 6 + 6
     listed = aa(["audit"], data)
     assert listed.stdout.count("restored as") == 6

@@ -322,4 +322,4 @@ def test_the_notice_says_what_aa_tuis_own_cleanups_removed(demo_server, tmp_path
     assert change["cleaned_files"] == 3 and change["cleaned_bytes"] == freed > 0
     assert change["files"] == 1 - 3 and change["bytes"] == 1234 - freed
     assert "aa-tui's cleanups removed 3 files" in notice["text"], notice["text"]
-    assert "so the rest changed by +1 file, +1.2 KiB." in notice["text"], notice["text"]
+    assert "so besides them the site changed by +1 file, +1.2 KiB." in notice["text"]

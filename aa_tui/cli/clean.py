@@ -154,8 +154,8 @@ def _clean(args: argparse.Namespace, workspace: Workspace) -> int:
             _write(args.json, cleanup.document(plan))
         if plan.only_copies and not args.archive:
             print(
-                f"Dry run: nothing was changed. {len(plan.only_copies):,} of these files have "
-                "no other copy on Jira: apply it with --yes --archive DEST (each file is kept "
+                f"Dry run: nothing was changed. {len(plan.only_copies):,} of these files "
+                f"{'has' if len(plan.only_copies) == 1 else 'have'} no other copy on Jira: apply it with --yes --archive DEST (each file is kept "
                 "there and verified before it is deleted; --comment leaves a note on each issue)."
             )
         else:
@@ -172,7 +172,9 @@ def _print_plan(review: PlanReview, *, applying: bool) -> None:
     verb = "Applying" if applying else "Plan"
     done = plan.files - review.files
     resumed = f" ({done:,} done before)" if done else ""
-    where = f"in {plan.group_count:,} groups" if plan.policy == "duplicates" else "to offload"
+    where = (
+        f"in {counted(plan.group_count, 'group')}" if plan.policy == "duplicates" else "to offload"
+    )
     print(
         f"{verb} {plan.id} ({plan.policy}) for scan {plan.scan_id} of {plan.site} "
         f"({plan.filters.describe()}): {counted(review.files, 'file')}, {size_text(review.size)} "
@@ -198,9 +200,10 @@ def _print_plan(review: PlanReview, *, applying: bool) -> None:
 class _Progress:
     """A cleanup's (or a restore's) progress on one status line (stderr)."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, restore: bool = False) -> None:
         self.line = StatusLine(sys.stderr, enabled)
         self._phase: CleanupPhase | None = None
+        self._restore = restore  # a restore counts uploads, not deletions
 
     def update(self, p: CleanupProgress) -> None:
         if not self.line.enabled:
@@ -219,8 +222,8 @@ class _Progress:
             text += f", archived {p.archived:,} ({size_text(p.archived_size)})"
         if p.comments:
             text += f", {p.comments:,} comments"
-        if p.uploaded:
-            text = f"{p.phase}: {p.done:,}/{p.total:,} uploaded"
+        if self._restore:
+            text = f"{where} | uploaded {p.uploaded:,}"
         if p.throttled or p.issue_throttled:
             text += f" | throttled {p.throttled + p.issue_throttled}"
         if p.waiting_issues:
@@ -369,6 +372,7 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
         f"Restore to {plan.site}: {counted(len(pending), 'file')}, "
         f"{size_text(sum(i.size for i in pending))}"
         + (f"; {len(plan.done):,} restored already" if plan.done else "")
+        + "."
     )
     for item in pending[:FIRST_ROWS]:
         print(f"  {size_text(item.size):>10}  {item.file_name} -> {item.issue_key}")
@@ -376,13 +380,15 @@ def _restore(args: argparse.Namespace, workspace: Workspace) -> int:
         print(f"  ... and {len(pending) - FIRST_ROWS:,} more")
     for item in plan.problems:
         print(f"  cannot restore {item.file_name} ({item.attachment_id}): {item.problem}")
+    if not pending:
+        if not plan.problems:
+            print("Nothing to upload: every file of it is back on Jira already.")
+        return _restore_problems(plan.problems) if args.yes else 0
     if not args.yes:
         print("Dry run: nothing was uploaded. Upload with --yes.")
         return 0
-    if not pending:
-        return _restore_problems(plan.problems)
     token = _token(args, workspace, plan.site, plan.email)
-    progress = _Progress(not args.quiet)
+    progress = _Progress(not args.quiet, restore=True)
     job = cleanup.restore(plan, token, listener=progress.update)
     outcome, error = _in_thread(job, progress, "restore")
     outcome = outcome or job.outcome

@@ -131,8 +131,8 @@ def _change_line(change: dict[str, Any]) -> str:
     if cleaned_files:
         rest_files, rest_size = files + cleaned_files, size + cleaned_bytes
         line += (
-            f"; aa-tui's cleanups removed {counted(cleaned_files, 'file')} "
-            f"({size_text(cleaned_bytes)}) of its files, so the rest changed by "
+            f"; aa-tui's cleanups removed {counted(cleaned_files, 'file')} of that scan "
+            f"({size_text(cleaned_bytes)}), so besides them the site changed by "
             f"{_signed(rest_files, counted(abs(rest_files), 'file'))}, "
             f"{_signed(rest_size, size_text(abs(rest_size)))}"
         )
