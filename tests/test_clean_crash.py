@@ -111,6 +111,22 @@ class Clean:
                 pytest.fail("the crash point was never reached")
             time.sleep(0.005)
 
+    def reaches_crash_point(self, timeout: float = 60) -> bool:
+        """Whether the run stopped at its crash point (``False``: it ended first, exit 0: with
+        two files in flight the other worker can finish what was left before the nth point)."""
+        deadline = time.monotonic() + timeout
+        while not any("CRASH-POINT" in line for line in self.lines):
+            code = self.proc.poll()
+            if code is not None:
+                if code != 0:
+                    pytest.fail(f"failed before the crash point: {''.join(self.lines)[-2000:]}")
+                self._reader.join(5)
+                return False
+            if time.monotonic() > deadline:
+                pytest.fail("the crash point was never reached")
+            time.sleep(0.005)
+        return True
+
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
