@@ -32,6 +32,14 @@ PROJECTS: tuple[ProjectInfo, ...] = (
 )
 
 
+def project_keys(text: str) -> tuple[tuple[str, ...], list[str]]:
+    """The project keys named in ``text`` (``KEY,KEY``: upper-cased, each once), and those of
+    them the demo site does not have."""
+    keys = tuple(dict.fromkeys(k.strip().upper() for k in text.split(",") if k.strip()))
+    known = {p.key for p in PROJECTS}
+    return keys, [k for k in keys if k not in known]
+
+
 #: the projects ``aa-tui demo`` and ``aa-tui demo-site`` serve idle unless told otherwise
 #: (``--idle-projects``), so that every insight list and cleanup policy has files to show
 IDLE_BY_DEFAULT = ("LEGAL",)

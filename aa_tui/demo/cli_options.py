@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 
-from aa_tui.demo.catalog import IDLE_BY_DEFAULT
+from aa_tui.demo.catalog import IDLE_BY_DEFAULT, project_keys
 from aa_tui.demo.catalog import PROJECTS as PROJECTS_OF_SITE
 from aa_tui.demo.generator import PROFILES, DemoData, GenerationOptions, generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
@@ -276,12 +276,12 @@ def options_from_args(args: argparse.Namespace) -> tuple[DemoData, DemoOptions, 
         fault_cut_download=fault("fault_cut_download"),
         fault_slow=fault("fault_slow"),
     )
-    idle = tuple(k.strip().upper() for k in args.idle_projects.split(",") if k.strip())
-    known = {p.key for p in PROJECTS_OF_SITE}
-    if set(idle) - known:
+    idle, unknown = project_keys(args.idle_projects)
+    if unknown:
+        known = sorted(p.key for p in PROJECTS_OF_SITE)
         raise DemoSiteUsageError(
-            f"--idle-projects: {', '.join(sorted(set(idle) - known))} is not a demo project "
-            f"({', '.join(sorted(known))})."
+            f"--idle-projects: {', '.join(sorted(unknown))} is not a demo project "
+            f"({', '.join(known)})."
         )
     data = generate_site(
         seed=args.seed,
