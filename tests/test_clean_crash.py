@@ -103,13 +103,8 @@ class Clean:
             self.lines.append(line)
 
     def wait_for_crash_point(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while not any("CRASH-POINT" in line for line in self.lines):
-            if self.proc.poll() is not None:
-                pytest.fail(f"ended before the crash point: {''.join(self.lines)[-2000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail("the crash point was never reached")
-            time.sleep(0.005)
+        if not self.reaches_crash_point(timeout):
+            pytest.fail(f"ended before the crash point: {''.join(self.lines)[-2000:]}")
 
     def reaches_crash_point(self, timeout: float = 60) -> bool:
         """Whether the run stopped at its crash point (``False``: it ended first, exit 0: with

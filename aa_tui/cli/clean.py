@@ -214,16 +214,17 @@ class _Progress:
             where = f"{p.phase}: {p.done:,}/{p.total:,} issues"
         else:
             where = f"{p.phase}: {p.done:,}/{p.total:,}"
-        text = (
-            f"{where} | deleted {p.deleted:,} ({size_text(p.freed)}), "
-            f"gone {p.already_gone:,}, skipped {p.skipped:,}"
-        )
-        if p.archived:
-            text += f", archived {p.archived:,} ({size_text(p.archived_size)})"
-        if p.comments:
-            text += f", {p.comments:,} comments"
         if self._restore:
             text = f"{where} | uploaded {p.uploaded:,}"
+        else:
+            text = (
+                f"{where} | deleted {p.deleted:,} ({size_text(p.freed)}), "
+                f"gone {p.already_gone:,}, skipped {p.skipped:,}"
+            )
+            if p.archived:
+                text += f", archived {p.archived:,} ({size_text(p.archived_size)})"
+            if p.comments:
+                text += f", {p.comments:,} comments"
         if p.throttled or p.issue_throttled:
             text += f" | throttled {p.throttled + p.issue_throttled}"
         if p.waiting_issues:
