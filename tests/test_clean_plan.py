@@ -201,6 +201,32 @@ def test_copies_removed_by_an_earlier_cleanup_are_not_planned_again(workspace, s
     assert removed.freed == sum(d.size for d in first.deletions)
 
 
+def test_removed_already_counts_only_the_plans_projects(workspace, scanned):
+    """The note about copies an earlier cleanup removed counts the ones this plan could have
+    chosen: a plan for one project does not count another project's."""
+    from aa_tui.service.cleanup.duplicates import Duplicates
+
+    _, scan_id, _ = scanned
+    results = workspace.results(scan_id)
+    copies = [
+        loc
+        for g in results.groups()
+        if str(g["hash"]).startswith("sha256:")
+        for loc in g["locations"][1:]
+    ]
+    projects = sorted({loc["project_key"] for loc in copies})
+    assert len(projects) >= 2
+    here, there = projects[0], projects[1]
+    removed = {str(loc["attachment_id"]) for loc in copies if loc["project_key"] == there}
+
+    def note(project: str) -> str:
+        selection = Duplicates().select(results, PlanFilters(projects=(project,)), removed)
+        return " ".join(n for n in selection.notes if "removed already" in n)
+
+    assert note(here) == ""
+    assert note(there).startswith(f"{len(removed):,} cop")
+
+
 def test_check_plan_refuses_a_plan_that_breaks_a_rule(workspace, scanned):
     _, scan_id, _ = scanned
     plan = workspace.cleanup().plan(scan_id)

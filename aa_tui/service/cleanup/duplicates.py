@@ -109,7 +109,12 @@ class Duplicates:
                 continue
             all_locations = list(group.get("locations") or ())
             locations = [loc for loc in all_locations if str(loc["attachment_id"]) not in gone]
-            already += len(all_locations) - len(locations)
+            # the removed copies this plan could have chosen (its projects and types)
+            already += sum(
+                1
+                for loc in all_locations
+                if str(loc["attachment_id"]) in gone and _in_scope(loc, projects, types)
+            )
             if len(locations) < 2:
                 continue  # one copy left: it is the last one
             pool = locations
@@ -123,9 +128,7 @@ class Duplicates:
             for loc in locations:
                 if loc is kept:
                     continue
-                if projects and str(loc.get("project_key", "")).upper() not in projects:
-                    continue
-                if types and file_type(str(loc.get("file_name") or "")) not in types:
+                if not _in_scope(loc, projects, types):
                     continue
                 if marked and str(loc["attachment_id"]) not in marked:
                     continue
@@ -154,8 +157,10 @@ class Duplicates:
         notes = []
         if unproven:
             notes.append(
-                f"{unproven:,} group(s) are not proven by bytes (likely copies) and were left "
-                "out: aa-tui deletes only copies proven equal by a full SHA-256."
+                f"{counted(unproven, 'group')} {'is' if unproven == 1 else 'are'} not proven by"
+                " bytes (likely copies) and "
+                f"{'was' if unproven == 1 else 'were'} left out: aa-tui deletes only copies"
+                " proven equal by a full SHA-256."
             )
         if already:
             was = "was" if already == 1 else "were"
@@ -164,7 +169,8 @@ class Duplicates:
             )
         if marked_kept:
             notes.append(
-                f"In {marked_kept:,} group(s) every copy was marked: one copy of each stays."
+                f"In {counted(marked_kept, 'group')} every copy was marked: one copy of"
+                f" {'it' if marked_kept == 1 else 'each'} stays."
             )
         if capped and filters.max_bytes is not None:
             notes.append(f"Stopped at the limit of {counted(filters.max_bytes, 'byte')}.")
@@ -205,3 +211,10 @@ def worth_proving(group: dict[str, Any], filters: PlanFilters, removed: dict[str
         and (not marked or str(loc["attachment_id"]) in marked)
         for loc in locations
     )
+
+
+def _in_scope(loc: dict[str, Any], projects: set[str], types: set[str]) -> bool:
+    """Whether a copy is in the plan's projects and file types (all when none are named)."""
+    if projects and str(loc.get("project_key", "")).upper() not in projects:
+        return False
+    return not types or file_type(str(loc.get("file_name") or "")) in types
