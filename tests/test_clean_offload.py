@@ -337,3 +337,26 @@ def test_demo_site_idle_projects_flag():
     assert legal and all(data.issue_updated[i] < plain.issue_updated[i] for i in legal)
     with pytest.raises(DemoSiteUsageError, match="NOPE is not a demo project"):
         options_from_args(parse("--idle-projects", "NOPE"))
+
+
+def test_demo_and_demo_site_word_an_unknown_idle_project_alike():
+    """``aa-tui demo`` and ``aa-tui demo-site`` say the same sentence for keys they lack."""
+    import argparse
+
+    from aa_tui.demo.cli_options import (
+        DemoSiteUsageError,
+        add_demo_site_arguments,
+        options_from_args,
+    )
+    from aa_tui.service.demo import idle_projects
+    from aa_tui.service.errors import InputError
+
+    parser = argparse.ArgumentParser(prog="demo-site")
+    add_demo_site_arguments(parser)
+    args = parser.parse_args(["--issues", "60", "--idle-projects", "nope,LEGAL,zz"])
+    with pytest.raises(DemoSiteUsageError) as site:
+        options_from_args(args)
+    with pytest.raises(InputError) as demo:
+        idle_projects("nope,LEGAL,zz")
+    assert str(site.value) == str(demo.value)
+    assert str(demo.value).startswith("--idle-projects: NOPE, ZZ are not demo projects (DATA,")

@@ -40,6 +40,13 @@ def project_keys(text: str) -> tuple[tuple[str, ...], list[str]]:
     return keys, [k for k in keys if k not in known]
 
 
+def unknown_projects(unknown: list[str]) -> str:
+    """The sentence for ``--idle-projects`` keys the demo site does not have."""
+    verb = "is not a demo project" if len(unknown) == 1 else "are not demo projects"
+    known = ", ".join(sorted(p.key for p in PROJECTS))
+    return f"--idle-projects: {', '.join(sorted(unknown))} {verb} ({known})."
+
+
 #: the projects ``aa-tui demo`` and ``aa-tui demo-site`` serve idle unless told otherwise
 #: (``--idle-projects``), so that every insight list and cleanup policy has files to show
 IDLE_BY_DEFAULT = ("LEGAL",)

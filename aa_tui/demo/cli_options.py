@@ -12,8 +12,7 @@ import sys
 import threading
 import time
 
-from aa_tui.demo.catalog import IDLE_BY_DEFAULT, project_keys
-from aa_tui.demo.catalog import PROJECTS as PROJECTS_OF_SITE
+from aa_tui.demo.catalog import IDLE_BY_DEFAULT, project_keys, unknown_projects
 from aa_tui.demo.generator import PROFILES, DemoData, GenerationOptions, generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
 
@@ -278,11 +277,7 @@ def options_from_args(args: argparse.Namespace) -> tuple[DemoData, DemoOptions, 
     )
     idle, unknown = project_keys(args.idle_projects)
     if unknown:
-        known = sorted(p.key for p in PROJECTS_OF_SITE)
-        raise DemoSiteUsageError(
-            f"--idle-projects: {', '.join(sorted(unknown))} is not a demo project "
-            f"({', '.join(known)})."
-        )
+        raise DemoSiteUsageError(unknown_projects(unknown))
     data = generate_site(
         seed=args.seed,
         issues=args.issues,

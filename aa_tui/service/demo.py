@@ -31,16 +31,12 @@ if TYPE_CHECKING:  # the demo is imported when it starts (its start-up cost is t
 def idle_projects(text: str) -> tuple[str, ...]:
     """The demo projects named in ``text`` (``KEY,KEY``) to generate as idle; a name that is
     not a demo project is an :class:`InputError` that lists them."""
-    from aa_tui.demo.catalog import PROJECTS, project_keys
+    from aa_tui.demo.catalog import project_keys, unknown_projects
     from aa_tui.service.errors import InputError
 
     keys, unknown = project_keys(text)
     if unknown:
-        known = [p.key for p in PROJECTS]
-        raise InputError(
-            f"--idle-projects: {', '.join(unknown)} is not a project of the demo site "
-            f"({', '.join(known)})."
-        )
+        raise InputError(unknown_projects(unknown))
     return keys
 
 
