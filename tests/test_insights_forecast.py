@@ -120,6 +120,31 @@ def test_the_demo_scan_forecast_is_net_of_what_cleanups_removed(scanned, data_co
     assert "net of cleanups" in forecast_sentence(after)
 
 
+def test_each_step_date_follows_its_what_if_row_after_a_kept_copy_is_removed(scanned, data_copy):
+    """A removed kept copy makes its twin the group's kept copy, no longer a duplicate: each
+    step's level (and so its date) is the what-if row's "remains" after the cleanup, not the
+    scan's what-if less the bytes removed (the dates said Jan 2028 beside 402.6 MB to spare
+    that, at the rate shown, last until Dec 2027)."""
+    from dataclasses import replace
+
+    from aa_tui.service.forecast import forecast_of
+    from aa_tui.service.insights import insights_of
+    from aa_tui.store.store import Store
+
+    results = Store(data_copy).results(scanned.exact_id)
+    summary = results.summary()
+    settings = replace(summary.insight_settings, cap=summary.totals.total_size + 10**6)
+    kept = [f for f in results.file_table().files() if f.hash and not f.is_copy][:3]
+    assert len(kept) == 3
+    gone = frozenset(f.attachment_id for f in kept)
+    before, after = forecast_of(results, settings), forecast_of(results, settings, gone)
+    rows = insights_of(results, settings, gone).table("what_if")
+    assert [(d.step, d.stored) for d in after.steps] == [(r.step, r.remaining_size) for r in rows]
+    # the twins of the removed kept copies are kept now: what duplicates leave is as before
+    assert after.steps[1].stored == before.steps[1].stored
+    assert after.stored == before.stored - sum(f.size for f in kept)
+
+
 def test_the_app_and_the_html_report_say_when_the_cap_is_reached(app, scanned, tmp_path):
     from dataclasses import replace
 

@@ -15,10 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
-from aa_tui.analysis.facts import Facts, month_of
-from aa_tui.model.file_table import AID, CREATED, SIZE, FileTable
 from aa_tui.model.forecast import NEVER, NO_CAP, OVER, REACHED, CapDate, Forecast
 
 TREND_MONTHS = 12  # the months the rate is drawn from, at most
@@ -108,30 +105,3 @@ def _cap_date(step: str, level: int, rate: int, cap: int | None, now: datetime) 
         return CapDate(step, level, NEVER)
     when = now + timedelta(days=months * DAYS_A_MONTH)
     return CapDate(step, level, REACHED, months, when.strftime("%Y-%m"))
-
-
-def removed_by_month_and_step(
-    table: FileTable, facts: Facts, ids: frozenset[str]
-) -> tuple[dict[str, int], list[int]]:
-    """The bytes of files ``ids`` (removed by cleanups) per upload month, and per what-if step
-    (as the what-if counts them: 0 kept, 1 copies, 2 stale, 3 hygiene, 4 idle)."""
-    by_month: dict[str, int] = {}
-    by_step = [0] * 5
-    if not ids:
-        return by_month, by_step
-    for row in table.rows:
-        if row[AID] in ids:
-            month = month_of(row[CREATED])
-            by_month[month] = by_month.get(month, 0) + row[SIZE]
-            by_step[facts.what_if_step(row)] += row[SIZE]
-    return by_month, by_step
-
-
-def net_levels(remaining: Sequence[tuple[str, int]], removed_by_step: Sequence[int]) -> list[Any]:
-    """Each what-if step's remaining bytes less what cleanups removed that the step had not
-    freed yet (a removed copy is already out of "duplicates" and every step after it)."""
-    out = []
-    for n, (step, level) in enumerate(remaining):
-        not_freed = sum(size for k, size in enumerate(removed_by_step) if k == 0 or k > n)
-        out.append((step, level - not_freed))
-    return out
