@@ -191,3 +191,40 @@ def test_the_months_gained_are_the_calendar_months_between_the_dates_shown():
     f = forecast(uploads, now=NOW, stored=100 * GB, cap=int(100.6 * GB), steps=steps)
     assert [d.month for d in f.steps] == ["2026-02", "2026-02"]
     assert cap_date_text(f.steps[1]) == "Feb 2026"  # the same month: no "+1 mo"
+
+
+def test_the_what_if_says_which_copies_became_kept_ones_after_a_cleanup(app, scanned):
+    """A cleanup that removed a group's kept copy leaves another copy as the kept one, a
+    duplicate no more: what-if "remains" can rise after it, and the what-if tab says why
+    (a tester read the rise as a bug)."""
+    from aa_tui.model.cleanup import Outcome, PlanFilters
+    from aa_tui.model.insights import kept_anew_sentence
+    from aa_tui.store.audit import AuditLog
+    from aa_tui.store.store import Store
+    from aa_tui.tui.screens.insights.screen import InsightsScreen
+
+    workspace = app.workspace
+    results = workspace.results(scanned.exact_id)
+    files = results.file_table().files()
+    kept = [f for f in files if f.hash and not f.is_copy][:2]
+    assert len(kept) == 2
+    cleanup = workspace.cleanup()
+    plan = cleanup.save(cleanup.plan(scanned.exact_id, PlanFilters(limit=1)))
+    journal = AuditLog(Store(workspace.data_dir)).open(plan.id)  # what an apply records
+    for f in kept:  # as a stale cleanup removes a kept copy whose twin stays
+        journal.intent(f.attachment_id)
+        journal.outcome(f.attachment_id, Outcome.DELETED)
+    journal.close()
+    assert workspace.kept_anew(scanned.exact_id) == (2, sum(f.size for f in kept))
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(InsightsScreen(scanned.exact_id))
+            screen = app.screen
+            await until(pilot, lambda: screen.insights is not None)
+            await wait_for_workers(pilot)
+            await pilot.press("2")
+            return str(screen.query_one("#forecast").render())
+
+    said = asyncio.run(journey())
+    assert said.endswith(kept_anew_sentence(2, sum(f.size for f in kept)))

@@ -27,7 +27,7 @@ from aa_tui.model.file_table import (
 from aa_tui.model.records import StatRow, Totals
 from aa_tui.model.summary import TABLES, ordered_rows
 
-__all__ = ["remaining_table", "stat_tables"]
+__all__ = ["kept_anew", "remaining_table", "stat_tables"]
 
 
 def _upload_order(row: list[Any]) -> tuple[int, int, str]:
@@ -116,3 +116,24 @@ def stat_tables(
         bytes_read_by_stage=dict(scanned.bytes_read_by_stage),
     )
     return totals, {name: ordered_rows(name, rows[name]) for name in TABLES}
+
+
+def kept_anew(table: FileTable, gone: Collection[str]) -> tuple[int, int]:
+    """The files that are their group's kept copy only because cleanups removed the one that
+    was (one per such group with copies left: a duplicate no more, so what-if figures that
+    counted it as one can rise after the cleanup), and their bytes."""
+    if not gone:
+        return 0, 0
+    kept_gone: set[str] = set()
+    left: dict[str, int] = {}  # group -> the size of its copies that are left
+    for row in table.rows:
+        digest = row[HASH]
+        if not digest:
+            continue
+        if row[AID] in gone:
+            if not row[COPY]:
+                kept_gone.add(digest)
+        else:
+            left[digest] = row[SIZE]
+    sizes = [left[d] for d in kept_gone if d in left]
+    return len(sizes), sum(sizes)

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from aa_tui.model.classify import STALE_AFTER_DAYS
+from aa_tui.model.units import counted, size_text
 
 IDLE_AFTER_DAYS = 180
 CLUTTER_MIN_COPIES = 10
@@ -331,6 +332,17 @@ def room_text(room: int, cap: int) -> str:
     unit, factor = next(((u, f) for u, f in units if amount >= f), ("B", 1))
     text = f"{amount:,} B" if factor == 1 else f"{amount / factor:,.1f} {unit}"
     return f"over by {text}" if room < 0 else f"{text} to spare"
+
+
+def kept_anew_sentence(files: int, size: int) -> str:
+    """Why what-if figures can rise after a cleanup: ``files`` (of ``size`` bytes) became
+    their group's kept copy when a cleanup removed the one that was."""
+    one = files == 1
+    return (
+        f"{counted(files, 'file')} ({size_text(size)}) {'is a kept copy' if one else 'are kept copies'}"
+        f" now: a cleanup removed {'its' if one else 'their'} group's kept copy, so"
+        f" {'it counts as a duplicate' if one else 'they count as duplicates'} no more."
+    )
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from typing import Any
 import keyring.backend
 
 from aa_tui import credentials
+from aa_tui.analysis.remaining import kept_anew
 from aa_tui.jira.auth import auth_for
 from aa_tui.jira.connect import connect
 from aa_tui.jira.governor import RateGovernor
@@ -46,6 +47,7 @@ from aa_tui.service.insights import (
     group_changes_of,
     insights_of,
     months_of_project,
+    scan_table,
 )
 from aa_tui.service.scanning import ScanRequest, ScanRun
 from aa_tui.store.results import ScanResults
@@ -344,6 +346,12 @@ class Workspace:
         removed = self.removed(scan_id)
         summary = summary_after(self.results(scan_id), removed, settings, insights=insights)
         return AfterCleanup(removed, summary)
+
+    def kept_anew(self, scan_id: str, removed: Removed | None = None) -> tuple[int, int]:
+        """The files (and bytes) that became their group's kept copy when cleanups removed
+        the one that was (``removed``: when the caller has read it already)."""
+        gone = (removed if removed is not None else self.removed(scan_id)).ids
+        return kept_anew(scan_table(self.results(scan_id)), gone) if gone else (0, 0)
 
     def insights(self, scan_id: str, settings: InsightSettings | None = None) -> Insights:
         """A stored scan's insight tables (rebuilt from its files for other ``settings``),

@@ -148,6 +148,8 @@ class InsightsRead(Message):
     planned: dict[str, int] = field(default_factory=dict)
     #: how many of the scan's files cleanups had removed when these figures were read
     removed: int = 0
+    #: files (and bytes) that became their group's kept copy when a cleanup removed it
+    kept_anew: tuple[int, int] = (0, 0)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from aa_tui.model.forecast import Forecast, cap_date_text, forecast_sentence
-from aa_tui.model.insights import Insights, MonthRow, cap_text, room_text
+from aa_tui.model.insights import Insights, MonthRow, cap_text, kept_anew_sentence, room_text
 from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
@@ -104,6 +104,7 @@ class InsightsScreen(FileMarking):
         self.summary: ScanSummary | None = None
         self.insights: Insights | None = None
         self.forecast: Forecast | None = None
+        self.kept_anew = (0, 0)  # see InsightsRead
         self._what_if_wide = True
         #: per table id: the list of files each row opens, in row order
         self.choices: dict[str, list[FileListChoice]] = {}
@@ -139,13 +140,17 @@ class InsightsScreen(FileMarking):
         )
         steps = [s.step for s in after.insights.table("what_if")]
         planned = self.workspace.what_if_planned(self.scan_id, steps, self.app.settings.insights)
+        kept = self.workspace.kept_anew(self.scan_id, after.removed)
         self.post_message(
-            InsightsRead(after.summary, after.insights, forecast, planned, after.removed.files)
+            InsightsRead(
+                after.summary, after.insights, forecast, planned, after.removed.files, kept
+            )
         )
 
     def on_insights_read(self, message: InsightsRead) -> None:
         self.planned = message.planned
         self.removed_files = message.removed
+        self.kept_anew = message.kept_anew
         self._show(message.summary, message.insights, message.forecast)
 
     def _show(
@@ -153,7 +158,9 @@ class InsightsScreen(FileMarking):
     ) -> None:
         first = self.insights is None
         self.summary, self.insights, self.forecast = summary, insights, forecast
-        self.query_one("#forecast", Static).update(forecast_sentence(forecast) if forecast else "")
+        said = [forecast_sentence(forecast)] if forecast else []
+        said += [kept_anew_sentence(*self.kept_anew)] if self.kept_anew[0] else []
+        self.query_one("#forecast", Static).update(" ".join(said))
         dates = {d.step: cap_date_text(d) for d in forecast.steps} if forecast else {}
         totals = summary.totals
         self.query_one("#insights-title", Static).update(
