@@ -186,5 +186,5 @@ def test_an_idle_project_the_demo_does_not_have_is_one_sentence(tmp_path):
 
     result = aa(["demo", "--idle-projects", "legal,NOPE"], tmp_path / "data", timeout=60)
     assert result.returncode == 2
-    assert result.stderr.startswith("aa-tui: --idle-projects: NOPE is not a project of the demo")
+    assert result.stderr.startswith("aa-tui: --idle-projects: NOPE is not a demo project (")
     assert "LEGAL" in result.stderr and "Traceback" not in result.stderr
