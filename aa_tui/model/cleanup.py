@@ -228,6 +228,9 @@ class PlannedDeletion:
     author_id: str
     created: str
     proof: Proof
+    #: the issue's last update as the plan's scan saw it, before this cleanup touched it (a
+    #: later scan counts the issue's files by it: see aa_tui.scan.own_updates)
+    issue_updated: str = ""
 
     @property
     def redundant(self) -> RedundantCopy | None:
@@ -272,7 +275,10 @@ class PlannedDeletion:
     def to_dict(self) -> dict[str, Any]:
         """A redundant copy's keys are the ones every earlier plan has; an only copy's add
         ``proof`` (its kind) and leave out the kept copy."""
-        return {**{f: getattr(self, f) for f in _DELETION_FIELDS}, **self.proof.to_dict()}
+        body = {**{f: getattr(self, f) for f in _DELETION_FIELDS}, **self.proof.to_dict()}
+        if self.issue_updated:
+            body["issue_updated"] = self.issue_updated
+        return body
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PlannedDeletion:
@@ -282,10 +288,16 @@ class PlannedDeletion:
             proof = RedundantCopy(**{f: data[f] for f in _REDUNDANT_FIELDS})
         else:
             proof = OnlyCopy(sha256=str(data.get("sha256") or ""), why=str(data.get("why") or ""))
-        return cls(**{f: data[f] for f in _DELETION_FIELDS}, proof=proof)
+        return cls(
+            **{f: data[f] for f in _DELETION_FIELDS},
+            proof=proof,
+            issue_updated=str(data.get("issue_updated") or ""),  # earlier plans have none
+        )
 
 
-_DELETION_FIELDS = tuple(f.name for f in fields(PlannedDeletion) if f.name != "proof")
+_DELETION_FIELDS = tuple(
+    f.name for f in fields(PlannedDeletion) if f.name not in ("proof", "issue_updated")
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.early_heads import EarlyHeads
 from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.listing import EarlyListing, RangeListing, begin_listing, id_pages_of, range_cuts
+from aa_tui.scan.own_updates import discounted, own_updates
 from aa_tui.scan.preflight import (
     approximate_count,
     attachments_warning,
@@ -96,6 +97,7 @@ class ScanEngine:
         self._listed: list[str] = []  # the scope's listing, and those whose details did not come
         self._unread: set[str] = set()
         self.warnings: list[str] = []
+        self._own_updates = own_updates(store, client.site)  # cleanups' updates, not people's
 
     # -- progress -------------------------------------------------------------------------------
     def _emit(self, force: bool = False, **changes: Any) -> None:
@@ -433,9 +435,9 @@ class ScanEngine:
         parsed = ParseResult()
         for issue in issues:
             parse_issue(issue, parsed)
+        parsed.records = discounted(parsed.records, self._own_updates)  # see own_updates
         return {str(issue.get("id")) for issue in issues}, parsed, len(errors)
 
-    # -- bytes ----------------------------------------------------------------------------------
     def _content_apart(self) -> bool:
         """Whether reading content spends a budget of its own (not the listing's)."""
         return self.client.budgets_apart(Operation.CONTENT_READS, Operation.DETAIL_FETCHES)

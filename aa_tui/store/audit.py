@@ -72,6 +72,11 @@ class AuditJournal:
         """The issue cannot take the comment (gone, hidden): reported, never tried again."""
         self._append("comment_failed", issue=issue_key, reason=reason, at=self.now())
 
+    def updated_after(self, issue_id: str, updated: str) -> None:
+        """The issue's ``updated`` as Jira says once this run acted on it: a later scan that
+        finds that very value knows the update was this cleanup's, not a person's."""
+        self._append("updated", issue=issue_id, updated=updated, at=self.now())
+
     def finish(self) -> str:
         at = self.now()
         self._append("finish", at=at)
@@ -100,6 +105,8 @@ class ApplyState:
     archived: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> path, sha256
     comment_intents: set[str] = field(default_factory=set)
     commented: dict[str, str] = field(default_factory=dict)  # issue key -> comment id
+    #: issue id -> its ``updated`` as Jira said after this plan's runs acted on it
+    updated_after: dict[str, str] = field(default_factory=dict)
     comment_failed: dict[str, str] = field(default_factory=dict)  # issue key -> why
     finished_at: str = ""
 
@@ -136,6 +143,8 @@ class ApplyState:
                 state.commented[str(entry["issue"])] = str(entry.get("comment") or "")
             elif kind == "comment_failed":
                 state.comment_failed[str(entry["issue"])] = str(entry.get("reason") or "")
+            elif kind == "updated":
+                state.updated_after[str(entry["issue"])] = str(entry.get("updated") or "")
             elif kind == "finish":
                 state.finished_at = str(entry.get("at") or "")
         return state

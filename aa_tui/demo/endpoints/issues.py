@@ -120,6 +120,7 @@ def comment_post(req: Request) -> Reply:
     if not text.strip():
         return errors(400, "Comment body can not be empty!")
     record = demo.changes.add_comment(i, text, doc)
+    demo.touch(i)  # a comment updates its issue, as in Jira
     return Reply(201, comment_json(demo.view(req.api), i, record))
 
 

@@ -43,6 +43,7 @@ from aa_tui.model.dates import stamp
 from aa_tui.model.errors import Cancelled
 from aa_tui.model.units import counted
 from aa_tui.service.cleanup.comments import issues_to_comment, post_comments
+from aa_tui.service.cleanup.own_updates import record_updated_after
 from aa_tui.service.cleanup.permissions import MissingPermission, check_delete_permissions
 from aa_tui.service.cleanup.remove import Remover
 from aa_tui.service.cleanup.schedule import run_by_issue
@@ -319,6 +320,8 @@ class CleanupRun:
                 error = self._forbidden(exc, identity)
             except BaseException as exc:  # noqa: BLE001
                 error = exc
+        if error is None and not self._stop.is_set():  # see own_updates
+            record_updated_after(plan, writes, journal, state)
         outcome.pending = len(state.pending(plan))
         outcome.counts = _counts(plan, state)
         outcome.freed_total = sum(

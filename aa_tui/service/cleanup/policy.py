@@ -81,6 +81,7 @@ def planned(
         author_id=str(record.get("author_id") or ""),
         created=str(loc.get("created") or ""),
         proof=proof,
+        issue_updated=str(record.get("issue_updated") or loc.get("issue_updated") or ""),
     )
 
 
