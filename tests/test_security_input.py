@@ -84,6 +84,16 @@ def test_unreachable_host_is_said_at_once(tmp_path):
     assert took < 10, took  # no minute of retries against a closed port
 
 
+def test_https_to_a_plain_http_port_says_so(small_site, tmp_path):
+    """TLS spoken to a port that answers plain HTTP: one sentence that names the cause, not
+    the TLS library's '[SSL: WRONG_VERSION_NUMBER]'."""
+    with DemoServer(small_site, DemoOptions(), token=TOKEN) as server:
+        site = server.base_url.replace("http://", "https://")
+        result = aa(scan_args(site), tmp_path, token=TOKEN)
+    said = one_sentence(result, 2, "it answers plain HTTP, not HTTPS", token=TOKEN)
+    assert "WRONG_VERSION_NUMBER" not in said
+
+
 @pytest.mark.parametrize(
     ("options", "needles"),
     [

@@ -189,6 +189,11 @@ class GovernedTransport(httpx.BaseTransport):
                     "system's CA bundle (SSL_CERT_FILE)."
                 ) from None
             if self._fail_fast and not self._answered:
+                if "WRONG_VERSION_NUMBER" in str(exc):  # TLS spoken to a plain-HTTP port
+                    raise UnreachableError(
+                        f"Could not connect to {self.site}: it answers plain HTTP, not HTTPS; "
+                        "check the address (http:// for a site served without TLS)."
+                    ) from None
                 raise UnreachableError(
                     f"Could not connect to {self.site} ({short(exc)}): check the address, "
                     "and that this machine can reach it."
