@@ -88,3 +88,25 @@ def test_a_later_change_by_anyone_counts_again(cleaned):
     again = records_by_issue(store, run_scan(server, store).info.id)
     assert again[issue_id] == now
     assert records_by_issue(store, full_scan(server, store))[issue_id] == now
+
+
+def test_a_run_records_only_the_issues_it_acted_on(cleaned):
+    """A resumed run does not record an issue only an earlier run touched: a person may have
+    changed it since, and that update is theirs."""
+    from aa_tui.service.cleanup.own_updates import ActedOn, record_updated_after
+    from aa_tui.store.audit import AuditLog
+
+    server, store, _, plan = cleaned
+    audit = AuditLog(store)
+    state = audit.state(plan.id)
+    touched = {d.issue_id for d in plan.deletions}
+    assert set(state.updated_after) == touched  # the run recorded each issue it touched
+    client = make_client(server)
+    journal = audit.open(plan.id)
+    try:
+        assert record_updated_after(plan, client, journal, state, ActedOn.of(state)) == 0
+        nothing = ActedOn(frozenset(), frozenset())
+        assert record_updated_after(plan, client, journal, state, nothing) == len(touched)
+    finally:
+        journal.close()
+        client.close()

@@ -43,7 +43,7 @@ from aa_tui.model.dates import stamp
 from aa_tui.model.errors import Cancelled
 from aa_tui.model.units import counted
 from aa_tui.service.cleanup.comments import issues_to_comment, post_comments
-from aa_tui.service.cleanup.own_updates import record_updated_after
+from aa_tui.service.cleanup.own_updates import ActedOn, record_updated_after
 from aa_tui.service.cleanup.permissions import MissingPermission, check_delete_permissions
 from aa_tui.service.cleanup.remove import Remover
 from aa_tui.service.cleanup.schedule import run_by_issue
@@ -227,6 +227,7 @@ class CleanupRun:
             )
         outcome = CleanupOutcome(plan=plan, archive=archive.location if archive else None)
         outcome.resumed = state.started
+        earlier = ActedOn.of(state)  # what earlier runs did: not this run's own updates
         commenting = options.comment
         to_comment = issues_to_comment(self.plan, state) if commenting else {}
         self._emit(
@@ -321,7 +322,7 @@ class CleanupRun:
             except BaseException as exc:  # noqa: BLE001
                 error = exc
         if error is None and not self._stop.is_set():  # see own_updates
-            record_updated_after(plan, writes, journal, state)
+            record_updated_after(plan, writes, journal, state, earlier)
         outcome.pending = len(state.pending(plan))
         outcome.counts = _counts(plan, state)
         outcome.freed_total = sum(
