@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from typing import TextIO
 
@@ -29,7 +31,11 @@ class StatusLine:
             return
         text = visible(text)  # a name's own \r or escape sequence never reaches the terminal
         if self.tty:
-            self.stream.write("\r" + text + " " * max(0, self._width - len(text)))
+            # a line wider than the terminal wraps, and "\r" rewrites only its last row: cut it
+            room = self._columns() - 1
+            if len(text) > room:
+                text = text[: max(0, room - 1)] + "…"
+            self.stream.write("\r" + text + " " * max(0, min(self._width, room) - len(text)))
             self._width = len(text)
         else:
             now = time.monotonic()
@@ -40,6 +46,13 @@ class StatusLine:
             else:
                 self._unwritten = text
         self.stream.flush()
+
+    def _columns(self) -> int:
+        """The terminal's width now (it may change while the line is shown)."""
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns or 80
+        except (AttributeError, OSError, ValueError):
+            return shutil.get_terminal_size().columns
 
     def finish(self) -> None:
         """End the rewritten line (the next output starts on a line of its own); elsewhere,
