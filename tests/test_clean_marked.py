@@ -67,6 +67,14 @@ def test_each_marked_file_gets_the_proof_its_bytes_allow(site):
         assert isinstance(proofs[aid], OnlyCopy) and proofs[aid].sha256 == ""
     assert kept not in ids(plan)
     assert len(plan.only_copies) == len(every) + len(singles)
+    # the review says that no copy of the whole group stays on Jira (a tester marked a
+    # duplicate group and a stale row holding its kept copy, and lost every copy unwarned)
+    said = [n for n in plan.notes if n.startswith("Every copy of 1 group is marked")]
+    assert said and "no copy of it stays on Jira" in said[0]
+    fewer = site.cleanup.plan(
+        site.scan_id, PlanFilters(attachment_ids=tuple(copies)), policy=site.cleanup.marked()
+    )
+    assert not any(n.startswith("Every copy of") for n in fewer.notes)
 
 
 def test_marked_files_on_recently_updated_issues_are_counted_not_held_back(site):

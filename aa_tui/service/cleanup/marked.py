@@ -80,6 +80,7 @@ class Marked:
         deletions: list[PlannedDeletion] = []
         groups: dict[str, dict[str, Any]] = {}
         unknown = empty = 0
+        whole: set[str] = set()  # groups every copy of which is marked
         for aid in marked:
             if aid in removed:
                 continue
@@ -101,6 +102,7 @@ class Marked:
                         sha256=sha256_hex(str(group["hash"])),
                         why="marked in the app with every copy of its group",
                     )
+                    whole.add(str(group["hash"]))
             size = int(record.get("size") or 0)
             if not size:
                 empty += 1
@@ -110,6 +112,13 @@ class Marked:
                 break
         already = sum(1 for aid in marked if aid in removed and aid not in self.restored)
         notes = self._notes(results, deletions, already, unknown)
+        if whole:
+            notes.append(
+                f"Every copy of {counted(len(whole), 'group')} is marked (a duplicate marked"
+                " with a stale file, say): no copy of "
+                f"{'it' if len(whole) == 1 else 'them'} stays on Jira; each is archived first."
+                " Unmark one copy to keep it there."
+            )
         if unread:
             notes.append(unread_note(len(unread), "marked file"))
         if empty:
