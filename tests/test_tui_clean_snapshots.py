@@ -270,3 +270,26 @@ def test_apply_mid_archive(snap_compare, app, scanned):
         await pilot.pause()
 
     assert shoot(snap_compare, app, step)
+
+
+def test_the_review_title_names_the_copy_each_group_keeps():
+    """The duplicates policy keeps its rule's copy; a plan of other files (marked, stale)
+    keeps the rule's copy among those it leaves, which need not be the group's oldest."""
+    from dataclasses import replace
+
+    from aa_tui.model.cleanup import KeepRule, Plan, PlanFilters
+    from aa_tui.tui.screens.cleanup.review import keep_rule
+
+    plan = Plan(
+        id="p1",
+        scan_id="s1",
+        site="https://x.atlassian.net",
+        email="a@b.c",
+        created_at="2026-12-06T08:00:00+00:00",
+        filters=PlanFilters(),
+        deletions=[],
+    )
+    assert keep_rule(plan) == "each group keeps its oldest copy (★)"
+    newest = replace(plan, filters=PlanFilters(keep=KeepRule.NEWEST))
+    assert keep_rule(newest) == "each group keeps its newest copy (★)"
+    assert keep_rule(replace(plan, policy="stale")) == "★ kept: the oldest copy not in this plan"

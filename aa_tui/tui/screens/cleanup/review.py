@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Footer, Static
 
 from aa_tui.model.accounts import is_data_center
-from aa_tui.model.cleanup import Plan, PlanFilters
+from aa_tui.model.cleanup import DUPLICATES, KeepRule, Plan, PlanFilters
 from aa_tui.model.errors import AaTuiError
 from aa_tui.model.scans import Profile
 from aa_tui.model.units import counted, size_text
@@ -37,7 +37,14 @@ from aa_tui.tui.widgets.tables import VimDataTable
 if TYPE_CHECKING:
     from aa_tui.service.cleanup import ApplyOptions, PlanReview
 
-KEEP_RULE = "each group keeps its oldest copy (★)"
+
+def keep_rule(plan: Plan) -> str:
+    """Which copy of a group stays (★): the duplicates policy's rule, or for a plan of other
+    files (marked, stale, ...) the copy the plan leaves, which need not be the oldest."""
+    which = "newest" if plan.filters.keep is KeepRule.NEWEST else "oldest"
+    if plan.policy == DUPLICATES:
+        return f"each group keeps its {which} copy (★)"
+    return f"★ kept: the {which} copy not in this plan"
 
 
 def token_for(screen: AppScreen, site: str, email: str) -> str | None:
@@ -149,7 +156,8 @@ class CleanReviewScreen(AppScreen):
         label = self.site_label or plan.site
         self.query_one("#review-title", Static).update(
             plain(
-                f"Cleanup review · {label} · scan of {self.scan_date or plan.scan_id} · {KEEP_RULE}"
+                f"Cleanup review · {label} · scan of {self.scan_date or plan.scan_id}"
+                f" · {keep_rule(plan)}"
             )
         )
         done = plan.files - review.files
