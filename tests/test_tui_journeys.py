@@ -410,3 +410,11 @@ def test_palette_offers_every_key_of_the_screen(app, scanned):
     titles = run(journey())
     for title in ("Export", "Filter", "Sort", "Reverse", "Open group", "Help", "Quit"):
         assert title in titles
+
+
+def test_why_a_scan_stopped_is_said_once():
+    """History said "Cancelled: Cancelled." for a scan cancelled in the app."""
+    from aa_tui.tui.screens.history import why_stopped
+
+    assert why_stopped("cancelled", "Cancelled.") == "Cancelled."
+    assert why_stopped("failed", "HTTP 500 from Jira.") == "Failed: HTTP 500 from Jira."

@@ -252,10 +252,13 @@ def _in_thread(job: Job, progress: _Progress, what: str) -> tuple[Any, BaseExcep
 
     def interrupted(count: int) -> None:
         progress.finish()
-        _err(
-            f"stopping (Ctrl-C): the {what} ends after the writes in flight"
-            + ("; Ctrl-C again stops them too." if count == 1 else ".")
-        )
+        if count == 1:
+            _err(
+                f"stopping (Ctrl-C): the {what} ends after the writes in flight; "
+                "Ctrl-C again stops them too."
+            )
+        else:
+            _err("stopping now (Ctrl-C again): the writes in flight are stopped too.")
 
     outcome, error, _finished = run_in_thread(job, name=f"aa-{what}", on_interrupt=interrupted)
     progress.finish()

@@ -66,7 +66,7 @@ class HistoryScreen(AppScreen):
             return
         hint = self._keys_hint()
         if scan.unfinished and scan.message and not self.app.scan_running(scan.id):
-            hint = f"{scan.status.value.capitalize()}: {scan.message}"
+            hint = why_stopped(scan.status.value, scan.message)
             if self.workspace.can_resume(scan):
                 hint += f" {self._key('resume')} resumes it."
             elif not scan.resumable:
@@ -252,3 +252,11 @@ class HistoryScreen(AppScreen):
             resume_id=scan.id,  # this scan, not the newest unfinished one of its scope
         )  # fmt: skip
         self.app.push_screen(LiveScanScreen(profile, token, request))
+
+
+def why_stopped(status: str, message: str) -> str:
+    """``Failed: <why>``; a message that only names the status is said once ("Cancelled.",
+    not "Cancelled: Cancelled.")."""
+    if message.rstrip(".").casefold() == status.casefold():
+        return message
+    return f"{status.capitalize()}: {message}"

@@ -166,8 +166,7 @@ class CleanReviewScreen(AppScreen):
             (fmt.counted(review.files, "file"), "bold"),
             ", freeing ",
             (size_text(review.size), "bold red"),
-            f", in {fmt.counted(len(review.groups_left), 'group')} on "
-            f"{fmt.counted(len(review.projects), 'project')}. ",
+            _where(review),
         )
         only = [d for d in review.pending if d.redundant is None]
         if only:
@@ -345,7 +344,7 @@ class CleanReviewScreen(AppScreen):
         self.app.push_screen(
             ConfirmScreen(
                 f"Resume plan {plan.id}? It deletes what is left of it ({review.files:,} "
-                "files), as it was confirmed, with its first run's archive and comments.",
+                "files), as it was confirmed, with its first run's choices of archive and comments.",
                 yes="Resume",
             ),
             answered,
@@ -483,3 +482,16 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _where(review: PlanReview) -> str:
+    """ ", in 16 groups on 8 projects. ": an only copy is no group (a stale plan's 540 files
+    were "in 540 groups"), so a plan with only copies counts its groups of copies apart."""
+    left = review.groups_left
+    groups = [g for g in left if g.keep_id]  # copies removed beside a kept copy
+    projects = fmt.counted(len(review.projects), "project")
+    if groups and len(groups) == len(left):
+        return f", in {fmt.counted(len(groups), 'group')} on {projects}. "
+    copies = sum(len(g.removed) for g in groups)
+    of = f" ({fmt.counted(copies, 'copy', 'copies')} in {fmt.counted(len(groups), 'group')})"
+    return f", on {projects}{of if groups else ''}. "
