@@ -50,7 +50,7 @@ class ExportScreen(AppModal[None]):
         self.base = base
 
     #: what is exported, and the two kinds (the first chosen at first)
-    HEADING = "Export this scan (every table and every duplicate group)"
+    HEADING = "Export this scan as it was scanned: every table and every duplicate group"
     KINDS = (
         ("json", "JSON: one file, schema aa-tui.report/2"),
         ("csv", "CSV: a folder with one file per table"),
