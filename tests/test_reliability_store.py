@@ -151,3 +151,20 @@ def test_garbled_journal_line_resumes_from_what_came_before(demo_server, small_s
         frozenset(x["attachment_id"] for x in g["locations"]) for g in report["duplicate_groups"]
     }
     assert groups == small_site.truth.groups
+
+
+def test_a_file_that_cannot_be_written_is_named_as_asked_not_as_its_temp_file():
+    """A tester's `report --html /proc/x.html` said '/proc/.x.html.73uh0snk.tmp'."""
+    from pathlib import Path
+
+    import pytest
+
+    from aa_tui.service.errors import describe
+    from aa_tui.store.atomic import write_atomic
+
+    target = Path("/proc/aa-tui-report.html")  # no file can be made there, even by root
+    with pytest.raises(OSError) as raised:
+        write_atomic(target, b"<html>")
+    assert raised.value.filename == str(target)
+    said = describe(raised.value).message
+    assert "(/proc/aa-tui-report.html)" in said and ".tmp" not in said

@@ -40,7 +40,10 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """A file to write ``path`` through, as :func:`write_atomic` does: in place once the
     block ends, never if it ends by an exception (or a generator holding it is closed)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # named as the file asked for, not the temp file's random name
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         os.fchmod(fd, PRIVATE)
         with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
