@@ -278,7 +278,7 @@ def test_the_review_title_names_the_copy_each_group_keeps():
     from dataclasses import replace
 
     from aa_tui.model.cleanup import KeepRule, Plan, PlanFilters
-    from aa_tui.tui.screens.cleanup.review import keep_rule
+    from aa_tui.tui.screens.cleanup.review_text import keep_rule
 
     plan = Plan(
         id="p1",

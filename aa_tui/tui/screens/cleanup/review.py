@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Footer, Static
 
 from aa_tui.model.accounts import is_data_center
-from aa_tui.model.cleanup import DUPLICATES, KeepRule, Plan, PlanFilters
+from aa_tui.model.cleanup import Plan, PlanFilters
 from aa_tui.model.errors import AaTuiError
 from aa_tui.model.scans import Profile
 from aa_tui.model.units import counted, size_text
@@ -30,21 +30,13 @@ from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import PlanRechecked, PlanReviewed
 from aa_tui.tui.safe import plain, visible
 from aa_tui.tui.screens.base import AppModal, AppScreen
+from aa_tui.tui.screens.cleanup.review_text import keep_rule, where_text
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.tables import VimDataTable
 
 if TYPE_CHECKING:
     from aa_tui.service.cleanup import ApplyOptions, PlanReview
-
-
-def keep_rule(plan: Plan) -> str:
-    """Which copy of a group stays (★): the duplicates policy's rule, or for a plan of other
-    files (marked, stale, ...) the copy the plan leaves, which need not be the oldest."""
-    which = "newest" if plan.filters.keep is KeepRule.NEWEST else "oldest"
-    if plan.policy == DUPLICATES:
-        return f"each group keeps its {which} copy (★)"
-    return f"★ kept: the {which} copy not in this plan"
 
 
 def token_for(screen: AppScreen, site: str, email: str) -> str | None:
@@ -166,7 +158,7 @@ class CleanReviewScreen(AppScreen):
             (fmt.counted(review.files, "file"), "bold"),
             ", freeing ",
             (size_text(review.size), "bold red"),
-            _where(review),
+            where_text(review),
         )
         only = [d for d in review.pending if d.redundant is None]
         if only:
@@ -283,7 +275,13 @@ class CleanReviewScreen(AppScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="clean-recheck")
     def _recheck(self, plan: Plan, token: str) -> None:
         cleanup = self.workspace.cleanup()
-        result = cleanup.recheck(plan, token)
+        hint = self.query_one("#review-hint", Static)
+
+        def progress(done: int, total: int) -> None:  # ~85 s for 535 files said nothing
+            text = f"Re-checking against Jira: {done:,} of {counted(total, 'file')}…"
+            self.app.call_from_thread(hint.update, text)
+
+        result = cleanup.recheck(plan, token, progress=progress)
         present = set(result.present)
         kept = [d for d in plan.deletions if d.attachment_id in present]
         note = (
@@ -482,16 +480,3 @@ class CleanConfirmScreen(AppModal["ApplyOptions | None"]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def _where(review: PlanReview) -> str:
-    """ ", in 16 groups on 8 projects. ": an only copy is no group (a stale plan's 540 files
-    were "in 540 groups"), so a plan with only copies counts its groups of copies apart."""
-    left = review.groups_left
-    groups = [g for g in left if g.keep_id]  # copies removed beside a kept copy
-    projects = fmt.counted(len(review.projects), "project")
-    if groups and len(groups) == len(left):
-        return f", in {fmt.counted(len(groups), 'group')} on {projects}. "
-    copies = sum(len(g.removed) for g in groups)
-    of = f" ({fmt.counted(copies, 'copy', 'copies')} in {fmt.counted(len(groups), 'group')})"
-    return f", on {projects}{of if groups else ''}. "
