@@ -340,3 +340,23 @@ async def test_a_destination_that_failed_is_not_offered_next_time(site, tmp_path
         assert "No AWS credentials" in said, said
         assert not site.server.deleted
         assert app.workspace.archive_destination(plan.site) == kept
+
+
+def test_the_marks_pane_counts_groups_apart_from_files_marked_by_themselves():
+    """'Marked 542 files in 2 groups' when 537 of them were a stale row's files."""
+    from aa_tui.tui.widgets.marks import Marks
+
+    group = {
+        "hash": "sha256:aa",
+        "size": 10,
+        "locations": [
+            {"attachment_id": "1", "is_canonical": True},
+            {"attachment_id": "2"},
+            {"attachment_id": "3"},
+        ],
+    }
+    marks = Marks()
+    marks.mark_group(group)
+    assert (marks.groups, marks.loose) == (1, 0)
+    marks.mark_files({"7": 5, "8": 5, "2": 10})  # "2" is one of the group's marked copies
+    assert (marks.files, marks.groups, marks.loose) == (4, 1, 2)

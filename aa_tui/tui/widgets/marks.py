@@ -66,6 +66,12 @@ class Marks:
     def groups(self) -> int:
         return len(self._groups)
 
+    @property
+    def loose(self) -> int:
+        """Files marked by themselves (in a list of files), not as a group's copies."""
+        grouped = {aid for ids in self._groups.values() for aid in ids}
+        return len(set(self._files) - grouped)
+
     def __bool__(self) -> bool:
         return bool(self._groups) or bool(self._files)
 
@@ -266,7 +272,11 @@ class MarksPane(Static):
         if not marks:
             self.update("")
             return
-        groups = f" in {fmt.counted(marks.groups, 'group')}" if marks.groups > 1 else ""
+        groups = ""
+        if marks.groups and marks.loose:  # 537 stale files were "in 2 groups"
+            groups = f" (copies in {fmt.counted(marks.groups, 'group')}, {marks.loose:,} other)"
+        elif marks.groups > 1:
+            groups = f" in {fmt.counted(marks.groups, 'group')}"
         review, mark, clear = (
             key_label(self.app, f"{self.keys}.{k}") for k in ("review", "mark", "clear_marks")
         )
