@@ -274,7 +274,7 @@ class MarksPane(Static):
             return
         groups = ""
         if marks.groups and marks.loose:  # 537 stale files were "in 2 groups"
-            groups = f" (copies in {fmt.counted(marks.groups, 'group')}, {marks.loose:,} other)"
+            groups = f": copies in {fmt.counted(marks.groups, 'group')}, {marks.loose:,} other"
         elif marks.groups > 1:
             groups = f" in {fmt.counted(marks.groups, 'group')}"
         review, mark, clear = (
