@@ -398,3 +398,12 @@ async def test_at_80_by_24_the_apply_title_and_the_insights_footer_are_whole(sit
         plan = apply.plan
     assert "D Review" in footer and footer.rstrip().endswith("? Help"), footer
     assert f"Cleanup of {plan.files} file" in title and f"{size_text(plan.size)} on" in title
+
+
+def test_the_duplicates_list_says_which_cleaned_groups_kept_no_copy():
+    """'220 groups (116 cleaned: one copy left)' while 2 of them showed 0 copies."""
+    from aa_tui.tui.widgets.groups_pane import cleaned_text
+
+    assert cleaned_text(116, 0) == "116 cleaned: one copy left"
+    assert cleaned_text(116, 2) == "116 cleaned: one copy left, none in 2"
+    assert cleaned_text(3, 3) == "3 cleaned: no copy left"

@@ -60,7 +60,8 @@ class GroupsPane(Vertical):
         self.likely = likely
         self._debounce: Timer | None = None
         self._warmed = False
-        self._cleaned = 0  # groups a cleanup left with one copy
+        self._cleaned = 0  # groups a cleanup left with one copy (or none)
+        self._emptied = 0  # groups a cleanup left with no copy
         #: the breakdown row this list was drilled into from (its share of each group)
         self.drill: Drill | None = None
 
@@ -86,7 +87,9 @@ class GroupsPane(Vertical):
         self._warmed = False
         # groups a cleanup left with one copy: no longer duplicates (the Overview counts
         # without them), still listed so that what was removed can be seen
-        self._cleaned = sum(1 for g in index.groups if int(g.get("copies") or 0) < 2)
+        copies = [int(g.get("copies") or 0) for g in index.groups]
+        self._cleaned = sum(1 for n in copies if n < 2)
+        self._emptied = sum(1 for n in copies if n == 0)  # every copy removed (archived)
         self.apply()
 
     def apply(self, *, keep: bool = False) -> None:
@@ -113,7 +116,7 @@ class GroupsPane(Vertical):
         self.group_list.set_view(self.index.groups, view, keep=keep, shares=shares)
         shown = f"{len(view):,} of {total:,} groups" if self.filter.active else f"{total:,} groups"
         if self._cleaned:
-            shown += f" ({self._cleaned:,} cleaned: one copy left)"
+            shown += f" ({cleaned_text(self._cleaned, self._emptied)})"
         direction = "smallest first" if self.reverse else "biggest first"
         if self.sort == "name":
             direction = "Z to A" if self.reverse else "A to Z"
@@ -224,3 +227,12 @@ class GroupsPane(Vertical):
         problem = self.query_one("#filter-problem", Static)
         problem.update(plain("\n".join(lines), lines=True))  # values quoted from the scan
         problem.display = bool(lines)
+
+
+def cleaned_text(cleaned: int, emptied: int) -> str:
+    """ "116 cleaned: one copy left", or with groups none of whose copies is left (every copy
+    marked and archived) "116 cleaned: one copy left, none in 2"."""
+    text = f"{cleaned:,} cleaned: one copy left"
+    if emptied == cleaned:
+        return f"{cleaned:,} cleaned: no copy left"
+    return text + (f", none in {emptied:,}" if emptied else "")
