@@ -37,6 +37,12 @@ def date(iso: str) -> str:
     return text[:16]
 
 
+def day(iso: str) -> str:
+    """``2026-10-31`` from an ISO-8601 timestamp (a list of files: the day is what matters,
+    and the hours pushed its last column off a 120-column screen)."""
+    return iso[:10]
+
+
 def host(site: str) -> str:
     """A site as a narrow column shows it: its address without the scheme and the trailing
     slash (``acme.atlassian.net``, ``jira.example.com/jira``)."""

@@ -161,8 +161,8 @@ class FilesScreen(FileMarking):
                 f.file_name,
                 size_text(f.size),
                 f.author,
-                fmt.date(f.created),
-                fmt.date(f.issue_updated),
+                fmt.day(f.created),
+                fmt.day(f.issue_updated),
                 listed.reasons.get(f.attachment_id) or ("copy" if f.is_copy else ""),
                 key=str(n),
             )
