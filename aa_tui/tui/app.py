@@ -127,13 +127,15 @@ class AATuiApp(HostApp):
             self.notify(problem, title="Settings", severity="warning", timeout=15)
 
     # -- errors ---------------------------------------------------------------------------------
-    def show_error(self, error: BaseException) -> None:
+    def show_error(self, error: BaseException, hint: str = "") -> None:
+        """The error in a modal (``hint``: what to do here, after its own sentence)."""
         problem = describe(error, Face.APP)  # a token quoted back by whatever failed is masked
         if problem.unexpected:  # a bug: its traceback goes to the log file (never its locals)
             log.error("unexpected error", exc_info=error)
         else:
             log.warning("%s: %s", problem.title, problem.message)
-        self.push_screen(ErrorScreen(problem.title, problem.message))
+        message = f"{problem.message} {hint}" if hint else problem.message
+        self.push_screen(ErrorScreen(problem.title, message))
 
     def notify(
         self,

@@ -25,8 +25,9 @@ class HostApp(App[int]):
         """How a site is shown (tests and screenshots give demo sites one stable name)."""
         raise NotImplementedError
 
-    def show_error(self, error: BaseException) -> None:
-        """The error modal for ``error``, worded for the app (its traceback to the log)."""
+    def show_error(self, error: BaseException, hint: str = "") -> None:
+        """The error modal for ``error``, worded for the app (its traceback to the log);
+        ``hint``: what to do here, after its own sentence."""
         raise NotImplementedError
 
     def scan_running(self, scan_id: str = "") -> bool:

@@ -232,8 +232,10 @@ class HistoryScreen(AppScreen):
         profile = Profile(scan.site, scan.email)
         try:
             token = self.workspace.token_for(profile)
-        except CredentialsError as exc:
-            self.app.show_error(exc)
+        except CredentialsError as exc:  # no keyring: a token typed on Sites lasts the session
+            self.app.show_error(
+                exc, hint="Or type the token on Sites (F2): it is kept for this session."
+            )
             return
         if not token:
             from aa_tui.service.demo import gone_demo_note
