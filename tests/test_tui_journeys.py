@@ -418,3 +418,32 @@ def test_why_a_scan_stopped_is_said_once():
 
     assert why_stopped("cancelled", "Cancelled.") == "Cancelled."
     assert why_stopped("failed", "HTTP 500 from Jira.") == "Failed: HTTP 500 from Jira."
+
+
+def test_compare_says_what_aa_tuis_cleanups_took_from_the_change(app, scanned):
+    """A tester compared a scan with its rescan after a cleanup: -371.9 MiB, unexplained."""
+    from aa_tui.model.cleanup import Outcome, PlanFilters
+    from aa_tui.store.audit import AuditLog
+    from aa_tui.store.store import Store
+
+    cleanup = app.workspace.cleanup()
+    plan = cleanup.save(cleanup.plan(scanned.exact_id, PlanFilters(limit=2)))
+    journal = AuditLog(Store(app.workspace.data_dir)).open(plan.id)
+    for d in plan.deletions:
+        journal.intent(d.attachment_id)
+        journal.outcome(d.attachment_id, Outcome.DELETED)
+    journal.close()
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f3", "space", "j", "j", "space", "c")
+            compared = app.screen
+            assert isinstance(compared, CompareScreen)
+            from textual.widgets import Static
+
+            return compared.query_one("#compare-head", Static).content
+
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(run(journey()))
+    head = console.export_text()
+    assert "aa-tui's cleanups deleted 2 files (" in head and "of the earlier scan's" in head

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 
 from aa_tui.model.records import StatRow
 from aa_tui.model.summary import ScanSummary
-from aa_tui.model.units import size_text
+from aa_tui.model.units import counted, size_text
 from aa_tui.service.errors import StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.safe import plain, visible
@@ -145,6 +145,14 @@ class CompareScreen(AppScreen):
         )  # fmt: skip
         scopes = f"{old.scan.scope.describe()} → {new.scan.scope.describe()}"
         title = Text.assemble(("Compare scans", "bold"), f"  ({visible(scopes)})\n")
+        cleaned = self.workspace.removed(self.older_id)
+        if cleaned.deleted:  # a change the site did not make by itself
+            title.append(
+                f"aa-tui's cleanups deleted {counted(len(cleaned.deleted), 'file')} "
+                f"({size_text(cleaned.freed)}) of the earlier scan's since it ran: part of "
+                "the change below.\n",
+                style="italic",
+            )
         self.query_one("#compare-head", Static).update(Group(title, head))
         table = self.query_one(VimDataTable)
         table.add_columns(
