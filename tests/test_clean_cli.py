@@ -81,9 +81,9 @@ def test_yes_applies_archives_comments_and_the_audit_lists_it(server, small_site
     # stderr is a pipe here, as in a cron job's log: its last progress line is where the run
     # ended, not the first tick's "0/6"
     phases = [ln.split(" | ")[0] for ln in result.stderr.splitlines() if " | deleted " in ln]
-    assert phases == ["deleting: 0/6", "commenting: 0/6 issues", "done"], result.stderr
+    assert phases == ["deleting: 0/6", "commenting: 0/6 issues", "this run"], result.stderr
     last = result.stderr.splitlines()[-2]  # before "Wrote run.json"
-    assert last.startswith("done | deleted 6 (") and last.endswith(", 6 comments"), last
+    assert last.startswith("this run | deleted 6 (") and last.endswith(", 6 comments"), last
     assert ", archived 6 (" in last
     doc = json.loads(run_json.read_text())
     planned = {f["attachment_id"] for f in doc["files"]}
@@ -127,7 +127,7 @@ def test_yes_applies_archives_comments_and_the_audit_lists_it(server, small_site
     assert "Restored 6 files" in back.stdout
     assert back.stderr.count("Signing in to") <= 1, back.stderr  # said once, not per phase
     # its progress counts uploads (stderr is a pipe: a log), never deletions
-    assert "uploading: 0/6 | uploaded 0" in back.stderr and "done | uploaded 6" in back.stderr
+    assert "uploading: 0/6 | uploaded 0" in back.stderr and "this run | uploaded 6" in back.stderr
     assert "deleted" not in back.stderr, back.stderr
     again_back = aa(["restore", str(archive), "--yes"], data, token=server.token)
     assert again_back.returncode == 0, again_back.stderr

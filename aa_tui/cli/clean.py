@@ -208,8 +208,8 @@ class _Progress:
     def update(self, p: CleanupProgress) -> None:
         if not self.line.enabled:
             return
-        if p.phase is CleanupPhase.DONE:
-            where = f"{p.phase}"
+        if p.phase is CleanupPhase.DONE:  # finished or stopped: the summary says which
+            where = "this run"
         elif p.phase is CleanupPhase.COMMENTING:
             where = f"{p.phase}: {p.done:,}/{p.total:,} issues"
         else:

@@ -336,12 +336,13 @@ def room_text(room: int, cap: int) -> str:
 
 def kept_anew_sentence(files: int, size: int) -> str:
     """Why what-if figures can rise after a cleanup: ``files`` (of ``size`` bytes) became
-    their group's kept copy when a cleanup removed the one that was."""
+    their group's kept copy when a cleanup removed the one the figures kept (its oldest)."""
     one = files == 1
     return (
-        f"{counted(files, 'file')} ({size_text(size)}) {'is a kept copy' if one else 'are kept copies'}"
-        f" now: a cleanup removed {'its' if one else 'their'} group's kept copy, so"
-        f" {'it counts as a duplicate' if one else 'they count as duplicates'} no more."
+        f"{counted(files, 'file')} ({size_text(size)}) {'is a kept copy' if one else 'are kept'}"
+        f"{'' if one else ' copies'} now: a cleanup removed the oldest copy of"
+        f" {'its group' if one else 'their groups'} (the one these figures keep), so"
+        f" {'it is a duplicate' if one else 'they are duplicates'} no more."
     )
 
 

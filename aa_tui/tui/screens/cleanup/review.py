@@ -239,6 +239,9 @@ class CleanReviewScreen(AppScreen):
         self.query_one("#review-hint", Static).update(hint)
         self.refresh_bindings()
         table.focus()
+        # when the texts overflow a small screen, focusing the table scrolled the screen and
+        # hid the title (the ★ legend): the top stays in view, the table keeps the focus
+        self.call_after_refresh(self.scroll_home, animate=False)
 
     def on_project_totals_resized(self) -> None:
         self._say_projects_shown()
