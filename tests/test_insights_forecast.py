@@ -228,3 +228,6 @@ def test_the_what_if_says_which_copies_became_kept_ones_after_a_cleanup(app, sca
 
     said = asyncio.run(journey())
     assert said.endswith(kept_anew_sentence(2, sum(f.size for f in kept)))
+    page = workspace.data_dir.parent / "after.html"  # the HTML report, after cleanup, says it
+    workspace.export(scanned.exact_id, html_path=page)
+    assert kept_anew_sentence(2, sum(f.size for f in kept)) in page.read_text()

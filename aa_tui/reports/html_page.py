@@ -209,6 +209,7 @@ def render(report: dict[str, Any]) -> str:
         "<h2>What if: what each cleanup would free (no file counted twice)</h2>",
         what_if_bars(report.get("what_if") or [], cap, size),
         *_forecast_line(report.get("forecast")),
+        *([f"<p>{escape(str(report['kept_anew']))}</p>"] if report.get("kept_anew") else []),
         _table(
             _with_cap_dates(report.get("what_if") or [], report.get("forecast")),
             [
