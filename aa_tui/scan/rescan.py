@@ -295,6 +295,21 @@ def start_from_base(
     return base
 
 
+def changed_ahead(
+    early: EarlyRescan | None, checkpoint: Checkpoint, journal: SerialJournal
+) -> list[str]:
+    """The changed ids whose details can be asked for before the base is read back: a fresh
+    rescan's changed listing (begun beside the checks, listed and journaled now, as
+    :func:`changed_since` would), a resumed one's journal's; those not read yet."""
+    if checkpoint.changed is None and early is not None and early.changed is not None:
+        listing = early.changed
+        checkpoint.changed = [i for page in listing.pages() for i in page]
+        checkpoint.notes.extend(n for n in listing.notes if n not in checkpoint.notes)
+        journal.append("changed", ids=checkpoint.changed)
+    done = checkpoint.done_issues
+    return [i for i in checkpoint.changed or () if i not in done]
+
+
 def changed_since(
     client: JiraSite,
     jql: str,
