@@ -95,3 +95,30 @@ def test_the_slices_reader_cuts_only_between_documents(tmp_path, monkeypatch):
     empty = tmp_path / "empty.json"
     write_table_atomic(empty, [])
     assert list(table_reader.iter_table_slices(empty)) == []
+
+
+def test_rows_of_another_version_are_read_as_by_name(demo_server, store):
+    """Rows made by position when they hold every field: an older aa-tui's rows (no uploader
+    id or activity: the defaults), a later one's (a field this one does not know: left out),
+    fields in another order: each record as ``AttachmentRecord`` by name would make it."""
+    from aa_tui.store.scan_files import write_table_atomic
+
+    first = run_scan(demo_server, store, verify="metadata")
+    rows = store.load_attachments(first.info.id)
+    assert len(rows) > 30
+    for n, row in enumerate(rows):
+        if n % 3 == 0:
+            del row["author_id"], row["author_active"]
+        elif n % 3 == 1:
+            row["later_field"] = n
+        else:
+            rows[n] = dict(reversed(row.items()))
+    write_table_atomic(store.scan_dir(first.info.id) / "attachments.json", rows)
+    base = load_base(store, first.info)
+    assert base is not None
+    known = AttachmentRecord.__dataclass_fields__
+    want = {
+        r["attachment_id"]: AttachmentRecord(**{k: r[k] for k in r if k in known}) for r in rows
+    }
+    assert {r.attachment_id: r for r in base.records()} == want
+    assert {r.author_id for r in base.records()} >= {""}  # the older rows' default
