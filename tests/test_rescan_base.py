@@ -122,3 +122,28 @@ def test_rows_of_another_version_are_read_as_by_name(demo_server, store):
     }
     assert {r.attachment_id: r for r in base.records()} == want
     assert {r.author_id for r in base.records()} >= {""}  # the older rows' default
+
+
+def test_a_rescans_records_share_each_text_with_its_bases(demo_server, store, monkeypatch):
+    """The base's records keep the texts they were read with (no sharing again, one object per
+    value): the records fetched again point at the same objects, the listing's ids too."""
+    from test_scan_rescan import CHANGES, scan
+
+    from aa_tui.scan import engine
+
+    scan(demo_server, store, verify="metadata")
+    CHANGES["status changed"](demo_server, store, None, None)
+    seen: list = []
+    real = engine.save_files
+
+    def keep(store_, scan_id, records, groups, now):
+        seen.extend(records)
+        return real(store_, scan_id, records, groups, now)
+
+    monkeypatch.setattr(engine, "save_files", keep)
+    again = scan(demo_server, store, verify="metadata")
+    assert again.rescan is not None and again.rescan.reread_issues >= 1
+    assert again.rescan.reused_issues > 50
+    for name in ("project_key", "status", "status_category", "mime_type", "author"):
+        values = [getattr(r, name) for r in seen]
+        assert len({id(v) for v in values}) == len(set(values)), name

@@ -294,7 +294,8 @@ class ScanEngine:
             self._early_rescan,
         )
         total_size = sum(r.size for r in records.values())
-        texts: dict[str, str] = {}  # one object per repeated text
+        # one object per repeated text: the base's already are (its records need no sharing)
+        texts: dict[str, str] = base.texts if base else {}
         # exact: a size seen twice has its heads read at once, beside the listing
         early = (
             EarlyHeads(hasher, self._content_apart, self.request.workers // 2) if hasher else None
@@ -399,8 +400,9 @@ class ScanEngine:
                             continue
                         kept = base.reusable(issue_id, changed) if base else None
                         if kept is not None and reuse is not None:  # as the base scan saw it
-                            for record in kept:
-                                share_texts(record, texts, issue_id)
+                            for record in kept:  # their texts are the base's, shared
+                                if record.issue_id is not issue_id:  # see Base.own_ids
+                                    share_texts(record, texts, issue_id)
                                 total_size += record.size
                                 records[record.attachment_id] = record
                                 if early:

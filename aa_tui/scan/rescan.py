@@ -54,6 +54,9 @@ class Base:
     #: every issue listed and read by the earlier scan, with what it saw on it
     by_issue: dict[str, Kept]
     hashes: HashBook = field(default_factory=HashBook)
+    #: one object per repeated text of its records: a rescan's own records share them, and
+    #: the base's records need no sharing again
+    texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def issues(self) -> KeysView[str]:
@@ -94,25 +97,28 @@ def load_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base 
     basis = basis or read_basis(store.scan_dir(info.id))
     if basis is None or not store.has_results(info.id):
         return None
+    texts: dict[str, str] = {}
     try:
-        by_issue = _records_by_issue(basis.issues, store.iter_attachments(info.id))
+        by_issue = _records_by_issue(basis.issues, store.iter_attachments(info.id), texts)
     except (UnexpectedLayout, ValueError):  # a layout the one-at-a-time reader does not know
-        by_issue = _records_by_issue(basis.issues, store.load_attachments(info.id))
+        by_issue = _records_by_issue(basis.issues, store.load_attachments(info.id), texts)
     book = HashBook(**{s: dict(basis.hashes.get(s) or {}) for s in STAGES})
-    return Base(info.id, info.started_at, by_issue, book)
+    return Base(info.id, info.started_at, by_issue, book, texts)
 
 
-def _records_by_issue(issues: list[str], rows: Iterable[dict[str, Any]]) -> dict[str, Kept]:
+def _records_by_issue(
+    issues: list[str], rows: Iterable[dict[str, Any]], texts: dict[str, str]
+) -> dict[str, Kept]:
     """The base's records by issue id for each of ``issues`` (the rows of other issues are
-    never reused), built a row at a time (a 200,000-issue scan's rows parsed at once peaked
-    at 322 MiB, one at a time 139 MiB), their repeated texts shared as a scan's own records'
-    are, and the texts of one issue shared by its records as in a Jira answer.
+        never reused), built a row at a time (a 200,000-issue scan's rows parsed at once peaked
+        at 322 MiB, one at a time 139 MiB), their repeated texts shared as a scan's own records'
+        are (``texts``: one object per text), and the texts of one issue shared by its records as
+    in a Jira answer.
 
-    The texts are shared in each row before its record is made (a frozen record's fields set
-    again one by one were most of the reading: 531,473 rows)."""
+        The texts are shared in each row before its record is made (a frozen record's fields set
+        again one by one were most of the reading: 531,473 rows)."""
     # an issue with no row met yet maps to its own id: the text its records then point at
     by_issue: dict[str, Kept | str] = {i: i for i in issues}
-    texts: dict[str, str] = {}  # one object per repeated text
     share = texts.setdefault
     with gc_paused():  # ~100,000s of new objects: collections would walk them all
         for row in rows:
@@ -267,6 +273,7 @@ def after_listing(base: Base, reuse: Reuse, done: int) -> str:
     progress shows until the files are counted."""
     reuse.reread_issues = done - reuse.reused_issues
     base.by_issue.clear()
+    base.texts = {}
     return reuse.line(files=False)
 
 
