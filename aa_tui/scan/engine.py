@@ -340,9 +340,9 @@ class ScanEngine:
                 fresh = [i for i in page if i not in known]
                 known.update(fresh)
                 ids.extend(fresh)
-                journal.append("ids", ids=fresh)
+                journal.listed(fresh)
                 yield page
-            journal.append("enumerated", notes=notes)
+            journal.end_listing(notes)
 
         pending = details.pending  # and the changed issues' calls, asked for already
         batch: list[str] = []
