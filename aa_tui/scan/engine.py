@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from contextlib import ExitStack
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -63,8 +63,6 @@ from aa_tui.store.store import Store, new_scan_id
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 0.1
-#: the saving phase's progress: it measures no rate of its own (the last phase's must not linger)
-_SAVING: dict[str, Any] = dict(phase=Phase.SAVING, rate_per_s=0.0, eta_s=None, done=0, total=0)
 
 
 class ScanEngine:
@@ -168,11 +166,8 @@ class ScanEngine:
             early = self._early_rescan
             log_to = SerialJournal(journal)  # the listing and the early head reads append
             # no collection while a base's ~2 million objects are alive and no bytes are read:
-            # each full one walks them all and finds nothing (2.5 s of 16 at 1,000,000 issues);
-            # none from the listing to the saving, or the first one after walks them all again
-            with ExitStack() as paused:
-                if early or checkpoint.base:
-                    paused.enter_context(gc_paused())
+            # each full one walks them all and finds nothing (2.5 s of 16 at 1,000,000 issues)
+            with gc_paused() if early or checkpoint.base else nullcontext():
                 # the changed issues' details, asked for while the base is read back
                 details.ahead(changed_ahead(early if fresh else None, checkpoint, log_to))
                 self._base = start_from_base(self.store, info, checkpoint, journal, fresh, early)
@@ -180,12 +175,19 @@ class ScanEngine:
                 book = checkpoint.book
                 self._hasher = hasher = make_hasher(self.client, request, book, log_to, self._emit)
                 records, issues = self._collect(log_to, checkpoint, hasher, details)
-                if hasher is not None:  # bytes are read: collections go on meanwhile
-                    paused.close()
-                found = hasher.find_groups(records) if hasher else None
-                paused.enter_context(gc_paused())
+            found = hasher.find_groups(records) if hasher else None
+            with gc_paused():
                 groups = metadata_groups(records) if found is None else found
-                self._emit(force=True, groups=len(groups), **_SAVING)
+                # saving measures no rate of its own: the last phase's must not linger
+                self._emit(
+                    force=True,
+                    phase=Phase.SAVING,
+                    groups=len(groups),
+                    rate_per_s=0.0,
+                    eta_s=None,
+                    done=0,
+                    total=0,
+                )
                 outcome = self._finish(
                     info, records, groups, issues, checkpoint, previous_duration, run_started
                 )
