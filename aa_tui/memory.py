@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import gc
 import sys
+import threading
 from collections.abc import Iterator
 
 #: glibc's ``mallopt`` parameter, and its default before it starts raising it by itself
@@ -18,21 +19,33 @@ M_MMAP_THRESHOLD = -3
 LARGE_BLOCK = 128 * 1024
 
 
+_pauses = 0  # gc_paused blocks open, in every thread
+_resume = False  # whether the collector was on when the first of them began
+_pausing = threading.Lock()
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic GC while parsing or building millions of objects.
 
     Every few thousand new containers trigger a collection, and the full ones walk every object
-    alive: they find nothing here and can double a load's time (and stall a UI thread). Nests:
-    only the outermost pause switches collection back on.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
+    alive: they find nothing here and can double a load's time (and stall a UI thread). Nests,
+    in one thread or several (a rescan's base is read in a thread of its own while the scan's
+    thread pauses too): collection comes back on when the last pause open ends, and only if
+    it was on when the first began."""
+    global _pauses, _resume
+    with _pausing:
+        if not _pauses:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        if collecting:
-            gc.enable()
+        with _pausing:
+            _pauses -= 1
+            if not _pauses and _resume:
+                gc.enable()
 
 
 def free_garbage() -> None:

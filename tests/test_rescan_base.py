@@ -95,3 +95,55 @@ def test_the_slices_reader_cuts_only_between_documents(tmp_path, monkeypatch):
     empty = tmp_path / "empty.json"
     write_table_atomic(empty, [])
     assert list(table_reader.iter_table_slices(empty)) == []
+
+
+def test_rows_of_another_version_are_read_as_by_name(demo_server, store):
+    """Rows made by position when they hold every field: an older aa-tui's rows (no uploader
+    id or activity: the defaults), a later one's (a field this one does not know: left out),
+    fields in another order: each record as ``AttachmentRecord`` by name would make it."""
+    from aa_tui.store.scan_files import write_table_atomic
+
+    first = run_scan(demo_server, store, verify="metadata")
+    rows = store.load_attachments(first.info.id)
+    assert len(rows) > 30
+    for n, row in enumerate(rows):
+        if n % 3 == 0:
+            del row["author_id"], row["author_active"]
+        elif n % 3 == 1:
+            row["later_field"] = n
+        else:
+            rows[n] = dict(reversed(row.items()))
+    write_table_atomic(store.scan_dir(first.info.id) / "attachments.json", rows)
+    base = load_base(store, first.info)
+    assert base is not None
+    known = AttachmentRecord.__dataclass_fields__
+    want = {
+        r["attachment_id"]: AttachmentRecord(**{k: r[k] for k in r if k in known}) for r in rows
+    }
+    assert {r.attachment_id: r for r in base.records()} == want
+    assert {r.author_id for r in base.records()} >= {""}  # the older rows' default
+
+
+def test_a_rescans_records_share_each_text_with_its_bases(demo_server, store, monkeypatch):
+    """The base's records keep the texts they were read with (no sharing again, one object per
+    value): the records fetched again point at the same objects, the listing's ids too."""
+    from test_scan_rescan import CHANGES, scan
+
+    from aa_tui.scan import engine
+
+    scan(demo_server, store, verify="metadata")
+    CHANGES["status changed"](demo_server, store, None, None)
+    seen: list = []
+    real = engine.save_files
+
+    def keep(store_, scan_id, records, groups, now):
+        seen.extend(records)
+        return real(store_, scan_id, records, groups, now)
+
+    monkeypatch.setattr(engine, "save_files", keep)
+    again = scan(demo_server, store, verify="metadata")
+    assert again.rescan is not None and again.rescan.reread_issues >= 1
+    assert again.rescan.reused_issues > 50
+    for name in ("project_key", "status", "status_category", "mime_type", "author"):
+        values = [getattr(r, name) for r in seen]
+        assert len({id(v) for v in values}) == len(set(values)), name

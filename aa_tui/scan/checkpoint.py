@@ -60,6 +60,10 @@ class Checkpoint:
         return state
 
 
+#: listed ids journaled in one ``ids`` entry (the first page's go at once)
+IDS_PER_ENTRY = 50_000
+
+
 class SerialJournal:
     """A journal that two threads may append to (the listing, and the head reads that run
     beside it): one entry at a time, each a whole line."""
@@ -67,7 +71,31 @@ class SerialJournal:
     def __init__(self, journal: Journal) -> None:
         self._journal = journal
         self._lock = threading.Lock()
+        self._ids: list[str] = []  # listed, not journaled yet
+        self._ids_entries = 0
 
     def append(self, kind: str, **payload: Any) -> None:
         with self._lock:
             self._journal.append(kind, **payload)
+
+    def listed(self, ids: list[str]) -> None:
+        """Journal ``ids`` as listed: the first page's at once (the journal says the listing
+        began), then :data:`IDS_PER_ENTRY` at a time, the rest by :meth:`end_listing`. A
+        scan killed before its listing ended lists again when resumed, so ids not journaled
+        yet cost nothing; an entry a page (and its fsync) cost the listing's thread a wait for
+        the interpreter's lock each time, behind the threads that parse (0.8 s at 332,239
+        ids under py-spy)."""
+        self._ids.extend(ids)
+        if len(self._ids) >= IDS_PER_ENTRY or not self._ids_entries:
+            self._write_ids()
+
+    def end_listing(self, notes: list[str]) -> None:
+        """The listed ids not journaled yet, then the ``enumerated`` entry."""
+        self._write_ids()
+        self.append("enumerated", notes=notes)
+
+    def _write_ids(self) -> None:
+        if self._ids:
+            self.append("ids", ids=self._ids)
+            self._ids = []
+            self._ids_entries += 1

@@ -11,28 +11,28 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import Any
 
 from aa_tui.analysis.insights import unreadable_rows
 from aa_tui.jira.errors import JiraError, QueryRejected
 from aa_tui.jira.jql import build_scan_jql
-from aa_tui.jira.parse import ParseResult, parse_issue
 from aa_tui.jira.protocol import JiraSite, Operation, ServerInfo
 from aa_tui.logs import redact
-from aa_tui.memory import return_large_blocks
+from aa_tui.memory import gc_paused, return_large_blocks
 from aa_tui.model.dates import stamp, utc_now
-from aa_tui.model.enums import Phase, ScanStatus, VerifyMode
+from aa_tui.model.enums import Phase, ScanStatus
 from aa_tui.model.errors import Cancelled
 from aa_tui.model.events import RecentRate, ScanProgress
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup
 from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
+from aa_tui.scan.details import DetailCalls, drop_unlisted
 from aa_tui.scan.early_heads import EarlyHeads
 from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.listing import EarlyListing, RangeListing, begin_listing, id_pages_of, range_cuts
-from aa_tui.scan.own_updates import discounted, own_updates
+from aa_tui.scan.own_updates import own_updates
 from aa_tui.scan.preflight import (
     approximate_count,
     attachments_warning,
@@ -40,7 +40,7 @@ from aa_tui.scan.preflight import (
     resumable,
     visible_projects,
 )
-from aa_tui.scan.read_progress import make_hasher, run_counters
+from aa_tui.scan.read_progress import count_into, make_hasher, run_counters
 from aa_tui.scan.request import ScanOutcome, ScanRequest
 from aa_tui.scan.rescan import (
     Base,
@@ -48,6 +48,7 @@ from aa_tui.scan.rescan import (
     Reuse,
     after_listing,
     begin_rescan,
+    changed_ahead,
     changed_since,
     save_basis,
     start_from_base,
@@ -159,32 +160,37 @@ class ScanEngine:
         run_started = time.monotonic()
         previous_duration = info.duration_s
         self._emit(force=True, message=f"Signed in as {identity.display_name}")
+        details = DetailCalls(self.client, request.workers, self._own_updates)
         try:
             reused_hashes = sum(len(checkpoint.book.stage(s)) for s in ("head", "tail", "full"))
             fresh = self._fresh and not request.full
             early = self._early_rescan
+            log_to = SerialJournal(journal)  # the listing and the early head reads append
+            # the changed issues' details, asked for while the base is read back
+            details.ahead(changed_ahead(early if fresh else None, checkpoint, log_to))
             self._base = start_from_base(self.store, info, checkpoint, journal, fresh, early)
             self._reuse = Reuse(self._base.scan_id) if self._base else None
-            log_to = SerialJournal(journal)  # the listing and the early head reads append
-            exact = request.verify is VerifyMode.EXACT
-            book, workers = checkpoint.book, request.workers
-            hasher = make_hasher(self.client, workers, book, log_to, self._emit) if exact else None
-            self._hasher = hasher
-            records, issues = self._collect(log_to, checkpoint, hasher)
-            groups = hasher.find_groups(records) if hasher else metadata_groups(records)
-            # saving measures no rate of its own: the last phase's must not linger
-            self._emit(
-                force=True,
-                phase=Phase.SAVING,
-                groups=len(groups),
-                rate_per_s=0.0,
-                eta_s=None,
-                done=0,
-                total=0,
-            )
-            outcome = self._finish(
-                info, records, groups, issues, checkpoint, previous_duration, run_started
-            )
+            book = checkpoint.book
+            self._hasher = hasher = make_hasher(self.client, request, book, log_to, self._emit)
+            records, issues = self._collect(log_to, checkpoint, hasher, details)
+            found = hasher.find_groups(records) if hasher else None
+            # no collection while saving: each full one walked every record (and a rescan's
+            # base) and found nothing (1.5-2.5 s of 16 at 1,000,000 issues)
+            with gc_paused():
+                groups = metadata_groups(records) if found is None else found
+                # saving measures no rate of its own: the last phase's must not linger
+                self._emit(
+                    force=True,
+                    phase=Phase.SAVING,
+                    groups=len(groups),
+                    rate_per_s=0.0,
+                    eta_s=None,
+                    done=0,
+                    total=0,
+                )
+                outcome = self._finish(
+                    info, records, groups, issues, checkpoint, previous_duration, run_started
+                )
             outcome.signed_in_as = f"{identity.display_name} <{identity.email}>"
             outcome.reused_issues = len(checkpoint.done_issues)
             outcome.reused_hashes = reused_hashes
@@ -205,6 +211,7 @@ class ScanEngine:
             )
             raise
         finally:
+            details.close()
             journal.close()
         self.store.drop_journal(info.id)
         log.info("scan %s complete: %s", info.id, outcome.info.totals)
@@ -262,7 +269,11 @@ class ScanEngine:
 
     # -- metadata: ids, then details in parallel ------------------------------------------------
     def _collect(
-        self, journal: SerialJournal, checkpoint: Checkpoint, hasher: StagedHasher | None
+        self,
+        journal: SerialJournal,
+        checkpoint: Checkpoint,
+        hasher: StagedHasher | None,
+        details: DetailCalls,
     ) -> tuple[list[AttachmentRecord], int]:
         records = dict(checkpoint.records)
         done = set(checkpoint.done_issues)
@@ -287,7 +298,8 @@ class ScanEngine:
             self._early_rescan,
         )
         total_size = sum(r.size for r in records.values())
-        texts: dict[str, str] = {}  # one object per repeated text
+        # one object per repeated text: the base's already are (its records need no sharing)
+        texts: dict[str, str] = base.texts if base else {}
         # exact: a size seen twice has its heads read at once, beside the listing
         early = (
             EarlyHeads(hasher, self._content_apart, self.request.workers // 2) if hasher else None
@@ -332,13 +344,13 @@ class ScanEngine:
                 fresh = [i for i in page if i not in known]
                 known.update(fresh)
                 ids.extend(fresh)
-                journal.append("ids", ids=fresh)
+                journal.listed(fresh)
                 yield page
-            journal.append("enumerated", notes=notes)
+            journal.end_listing(notes)
 
-        pending: dict[Future[tuple[set[str], ParseResult, int]], list[str]] = {}
+        pending = details.pending  # and the changed issues' calls, asked for already
         batch: list[str] = []
-        queued: set[str] = set()
+        queued: set[str] = set(details.early)
 
         def drain(block: bool) -> None:
             nonlocal not_visible, total_size, skipped
@@ -377,12 +389,11 @@ class ScanEngine:
                     Phase.FETCHING, issues=len(done), files=len(records), total_size=total_size
                 )
 
-        # a thread for each request the governor may let out at once (more during a burst)
-        threads = max(self.request.workers, self.client.governor.burst_concurrency)
-        with ThreadPoolExecutor(threads, thread_name_prefix="aa-meta") as pool:
+        threads = details.threads
+        with details:
             # The count only feeds the progress total: ask for it beside the first id page.
             skip = checkpoint.enumerated or base
-            count = None if skip else pool.submit(approximate_count, self.client, self.jql)
+            count = None if skip else details.pool.submit(approximate_count, self.client, self.jql)
             expected = len(base.issues) if base else None
             try:
                 for page in id_pages():
@@ -393,8 +404,9 @@ class ScanEngine:
                             continue
                         kept = base.reusable(issue_id, changed) if base else None
                         if kept is not None and reuse is not None:  # as the base scan saw it
-                            for record in kept:
-                                share_texts(record, texts, issue_id)
+                            for record in kept:  # their texts are the base's, shared
+                                if record.issue_id is not issue_id:  # see Base.own_ids
+                                    share_texts(record, texts, issue_id)
                                 total_size += record.size
                                 records[record.attachment_id] = record
                                 if early:
@@ -405,14 +417,14 @@ class ScanEngine:
                         queued.add(issue_id)
                         batch.append(issue_id)
                         if len(batch) == self.client.details_batch:
-                            pending[pool.submit(self._fetch_parsed, batch)] = batch
+                            details.submit(batch)
                             batch = []
                     drain(block=False)
                     while len(pending) > threads * 2:
                         drain(block=True)
                     progress(Phase.ENUMERATING if not done else Phase.FETCHING)
                 if batch:
-                    pending[pool.submit(self._fetch_parsed, batch)] = batch
+                    details.submit(batch)
                 while pending:
                     drain(block=True)
             except BaseException:
@@ -422,21 +434,11 @@ class ScanEngine:
             finally:
                 if early:
                     early.close()
+        drop_unlisted(records, done, self._unread, known)
         if base is not None and reuse is not None:  # said before the files are read
             self._emit(force=True, rescan=after_listing(base, reuse, len(done)))
         self.warnings.extend(listing_warnings(notes, skipped, not_visible, self.warnings))
         return list(records.values()), len(done)
-
-    def _fetch_parsed(self, batch: list[str]) -> tuple[set[str], ParseResult, int]:
-        """The details of ``batch`` parsed in the request's thread: the ids that came, their
-        records, and how many Jira refused. Jira's answer is let go at once, not kept while
-        it waits for the listing's thread (up to 64 answers, and the memory they leave)."""
-        issues, errors = self.client.fetch_issues(batch)
-        parsed = ParseResult()
-        for issue in issues:
-            parse_issue(issue, parsed)
-        parsed.records = discounted(parsed.records, self._own_updates)  # see own_updates
-        return {str(issue.get("id")) for issue in issues}, parsed, len(errors)
 
     def _content_apart(self) -> bool:
         """Whether reading content spends a budget of its own (not the listing's)."""
@@ -469,12 +471,7 @@ class ScanEngine:
             reuse.reused_issues = self._reuse.reused_issues
             reuse.reread_issues = issues - reuse.reused_issues
         totals = breakdown.totals
-        counters = self._counters()
-        totals.bytes_read_by_stage = counters["bytes_read_by_stage"]
-        totals.bytes_read = sum(totals.bytes_read_by_stage.values())
-        totals.requests = counters["requests"]
-        totals.retries = counters["retries"]
-        totals.throttled = counters["throttled"]
+        count_into(totals, self._counters())
         info.status = ScanStatus.COMPLETE
         info.message = ""
         info.finished_at = stamp(self.clock)

@@ -8,9 +8,11 @@ from typing import Any
 
 from aa_tui.jira.governor import GovernorStats
 from aa_tui.jira.protocol import JiraSite
-from aa_tui.model.enums import Phase
+from aa_tui.model.enums import Phase, VerifyMode
 from aa_tui.model.events import RecentRate
+from aa_tui.model.records import Totals
 from aa_tui.scan.checkpoint import SerialJournal
+from aa_tui.scan.request import ScanRequest
 from aa_tui.scan.staged import HashBook, StagedHasher, StageProgress
 from aa_tui.scan.whole_read import WHOLE_READ_MAX
 
@@ -57,12 +59,15 @@ class ReadProgress:
 
 def make_hasher(
     client: JiraSite,
-    workers: int,
+    request: ScanRequest,
     book: HashBook,
     journal: SerialJournal,
     emit: Callable[..., None],
-) -> StagedHasher:
-    """The scan's hasher: hashes go to ``journal``, progress to ``emit`` as ScanProgress fields."""
+) -> StagedHasher | None:
+    """The scan's hasher (``None``: a metadata scan reads no bytes): hashes go to ``journal``,
+    progress to ``emit`` as ScanProgress fields."""
+    if request.verify is not VerifyMode.EXACT:
+        return None
 
     def on_hashes(stage: str, hashes: dict[str, str], unreadable: dict[str, str]) -> None:
         journal.append("hash", stage=stage, hashes=hashes, unreadable=unreadable)
@@ -75,7 +80,7 @@ def make_hasher(
 
     hasher = StagedHasher(
         client.read_content,
-        workers=workers,
+        workers=request.workers,
         cancel=client.cancel,
         book=book,
         on_hashes=on_hashes,
@@ -101,3 +106,12 @@ def run_counters(
         "throttled": gov.throttled + before.get("throttled", 0),
         "bytes_read_by_stage": by_stage if any(by_stage.values()) else {},
     }
+
+
+def count_into(totals: Totals, counters: dict[str, Any]) -> None:
+    """Put :func:`run_counters`' figures into a scan's ``totals``."""
+    totals.bytes_read_by_stage = counters["bytes_read_by_stage"]
+    totals.bytes_read = sum(totals.bytes_read_by_stage.values())
+    totals.requests = counters["requests"]
+    totals.retries = counters["retries"]
+    totals.throttled = counters["throttled"]

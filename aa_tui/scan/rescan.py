@@ -12,6 +12,7 @@ time zone; the margin covers the search index's lag and the clocks' difference.
 from __future__ import annotations
 
 import math
+import operator
 import threading
 from collections.abc import Iterable, Iterator, KeysView, Sequence
 from concurrent.futures import Future
@@ -28,7 +29,7 @@ from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import RescanNote
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.listing import EarlyListing, narrowed, range_cuts
-from aa_tui.scan.shared_texts import share_issue_texts, share_texts
+from aa_tui.scan.shared_texts import ISSUE_TEXTS, SHARED_TEXTS
 from aa_tui.scan.staged import STAGES, HashBook
 from aa_tui.store.basis import Basis, read_basis, write_basis
 from aa_tui.store.journal import Journal
@@ -53,6 +54,9 @@ class Base:
     #: every issue listed and read by the earlier scan, with what it saw on it
     by_issue: dict[str, Kept]
     hashes: HashBook = field(default_factory=HashBook)
+    #: one object per repeated text of its records: a rescan's own records share them, and
+    #: the base's records need no sharing again
+    texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def issues(self) -> KeysView[str]:
@@ -93,46 +97,70 @@ def load_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base 
     basis = basis or read_basis(store.scan_dir(info.id))
     if basis is None or not store.has_results(info.id):
         return None
+    texts: dict[str, str] = {}
     try:
-        by_issue = _records_by_issue(basis.issues, store.iter_attachments(info.id))
+        by_issue = _records_by_issue(basis.issues, store.iter_attachments(info.id), texts)
     except (UnexpectedLayout, ValueError):  # a layout the one-at-a-time reader does not know
-        by_issue = _records_by_issue(basis.issues, store.load_attachments(info.id))
+        by_issue = _records_by_issue(basis.issues, store.load_attachments(info.id), texts)
     book = HashBook(**{s: dict(basis.hashes.get(s) or {}) for s in STAGES})
-    return Base(info.id, info.started_at, by_issue, book)
+    return Base(info.id, info.started_at, by_issue, book, texts)
 
 
-def _records_by_issue(issues: list[str], rows: Iterable[dict[str, Any]]) -> dict[str, Kept]:
+def _records_by_issue(
+    issues: list[str], rows: Iterable[dict[str, Any]], texts: dict[str, str]
+) -> dict[str, Kept]:
     """The base's records by issue id for each of ``issues`` (the rows of other issues are
-    never reused), built a row at a time (a 200,000-issue scan's rows parsed at once peaked
-    at 322 MiB, one at a time 139 MiB), their repeated texts shared as a scan's own records'
-    are, and the texts of one issue shared by its records as in a Jira answer."""
+        never reused), built a row at a time (a 200,000-issue scan's rows parsed at once peaked
+        at 322 MiB, one at a time 139 MiB), their repeated texts shared as a scan's own records'
+        are (``texts``: one object per text), and the texts of one issue shared by its records as
+    in a Jira answer.
+
+        The texts are shared in each row before its record is made (a frozen record's fields set
+        again one by one were most of the reading: 531,473 rows)."""
     # an issue with no row met yet maps to its own id: the text its records then point at
     by_issue: dict[str, Kept | str] = {i: i for i in issues}
-    texts: dict[str, str] = {}
+    share = texts.setdefault
     with gc_paused():  # ~100,000s of new objects: collections would walk them all
         for row in rows:
-            try:
-                record = AttachmentRecord(**row)  # the fields as this version saves them
-            except TypeError:  # a field it does not know: the ones it knows
-                record = AttachmentRecord.from_dict(row)
-            kept = by_issue.get(record.issue_id)
+            kept = by_issue.get(row["issue_id"])
             if kept is None:
                 continue
-            share_texts(record, texts)
+            for name in SHARED_TEXTS:
+                if name in row:
+                    value = row[name]
+                    row[name] = share(value, value)
             if isinstance(kept, str):
-                object.__setattr__(record, "issue_id", kept)
+                row["issue_id"] = kept
+            else:
+                first = kept if isinstance(kept, AttachmentRecord) else kept[0]
+                for name in ISSUE_TEXTS:
+                    if row.get(name) == (shared := getattr(first, name)):
+                        row[name] = shared
+            try:  # the fields as this version saves them, by position: 2x faster than by name
+                record = AttachmentRecord(*_fields_of(row))
+            except KeyError:  # one it does not have: the defaults, as by name
+                record = _by_name(row)
+            if isinstance(kept, str):
                 by_issue[kept] = record
             elif isinstance(kept, AttachmentRecord):
-                share_issue_texts(record, kept)
                 by_issue[kept.issue_id] = (kept, record)
             else:
-                share_issue_texts(record, kept[0])
                 by_issue[kept[0].issue_id] = (*kept, record)
     found = cast(dict[str, Kept], by_issue)
     for issue_id, kept in by_issue.items():
         if isinstance(kept, str):
             found[issue_id] = ()  # read, with no file
     return found
+
+
+_fields_of = operator.itemgetter(*AttachmentRecord.__dataclass_fields__)
+
+
+def _by_name(row: dict[str, Any]) -> AttachmentRecord:
+    try:
+        return AttachmentRecord(**row)
+    except TypeError:  # a field it does not know: the ones it knows
+        return AttachmentRecord.from_dict(row)
 
 
 def find_base(store: Store, site: str, info: ScanInfo) -> Base | None:
@@ -245,6 +273,7 @@ def after_listing(base: Base, reuse: Reuse, done: int) -> str:
     progress shows until the files are counted."""
     reuse.reread_issues = done - reuse.reused_issues
     base.by_issue.clear()
+    base.texts = {}
     return reuse.line(files=False)
 
 
@@ -293,6 +322,21 @@ def start_from_base(
     if base is not None:
         merge_hashes(checkpoint.book, base)
     return base
+
+
+def changed_ahead(
+    early: EarlyRescan | None, checkpoint: Checkpoint, journal: SerialJournal
+) -> list[str]:
+    """The changed ids whose details can be asked for before the base is read back: a fresh
+    rescan's changed listing (begun beside the checks, listed and journaled now, as
+    :func:`changed_since` would), a resumed one's journal's; those not read yet."""
+    if checkpoint.changed is None and early is not None and early.changed is not None:
+        listing = early.changed
+        checkpoint.changed = [i for page in listing.pages() for i in page]
+        checkpoint.notes.extend(n for n in listing.notes if n not in checkpoint.notes)
+        journal.append("changed", ids=checkpoint.changed)
+    done = checkpoint.done_issues
+    return [i for i in checkpoint.changed or () if i not in done]
 
 
 def changed_since(

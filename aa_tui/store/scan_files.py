@@ -4,6 +4,7 @@ group rows (with their sort orders) collected while groups.json is written."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,9 @@ def _table_chunks(
 ) -> Iterable[bytes]:
     """``{"_default": {"1": row, ...}}`` in slices; ``on_row(row, offset, length)`` learns
     where each row's JSON object lies in the file."""
+    if on_row is None:
+        yield from _whole_slices(rows)
+        return
     yield _TABLE_HEAD
     at = len(_TABLE_HEAD)
     number = 0
@@ -42,6 +46,21 @@ def _table_chunks(
             parts.clear()
     if parts:
         yield (b"," if number > len(parts) else b"") + b",".join(parts)
+    yield b"}}"
+
+
+def _whole_slices(rows: Iterable[dict[str, Any]]) -> Iterable[bytes]:
+    """The same bytes as :func:`_table_chunks` without ``on_row``, one orjson call a slice
+    (its rows under their numbers, the braces cut), not one a row: 531,473 attachments were
+    ~1.5 s of per-row Python."""
+    yield _TABLE_HEAD
+    number = 0
+    rows = iter(rows)
+    while part := list(islice(rows, _WRITE_SLICE)):
+        numbered = dict(zip(range(number + 1, number + 1 + len(part)), part, strict=True))
+        body = orjson.dumps(numbered, option=orjson.OPT_NON_STR_KEYS)
+        yield (b"," if number else b"") + body[1:-1]
+        number += len(part)
     yield b"}}"
 
 

@@ -1,0 +1,82 @@
+"""A rescan asks for its changed issues' details as soon as their ids are listed, while its
+base is still read back, over real HTTP against the demo site; the scan's issues stay its
+listing's (an issue asked for early that the scope's listing does not hold is dropped)."""
+
+from __future__ import annotations
+
+import time
+
+from test_scan_rescan import assert_same, detail_fetches, issue_with_files, scan
+
+from aa_tui.demo import catalog as cat
+from aa_tui.scan import details, rescan
+
+#: how long the gate below waits for a details call before letting the base load anyway
+#: (only a broken engine waits it out: a working one asks at once)
+GATE_S = 30
+
+
+def change_statuses(server, count: int) -> list[int]:
+    changed = issue_with_files(server, count)
+    for i in changed:
+        server.set_status(i, (server.data.issue_status[i] + 1) % 3)
+    return changed
+
+
+def test_the_changed_issues_details_are_asked_for_before_the_base_is_read(
+    demo_server, store, monkeypatch
+):
+    base = scan(demo_server, store)
+    changed = change_statuses(demo_server, 3)
+    before = detail_fetches(demo_server)
+    real = rescan.load_base
+    seen: list[int] = []
+
+    def gated(*args, **kwargs):
+        """The base is read back only once a details call reached the site (or never)."""
+        deadline = time.monotonic() + GATE_S
+        while detail_fetches(demo_server) == before and time.monotonic() < deadline:
+            time.sleep(0.005)
+        seen.append(detail_fetches(demo_server) - before)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rescan, "load_base", gated)
+    again = scan(demo_server, store)
+    assert seen == [1]  # the changed issues' one batch reached the site before the base loaded
+    assert again.rescan is not None and again.rescan.base == base.info.id
+    assert again.rescan.reread_issues == len(changed)
+    assert detail_fetches(demo_server) == before + 1  # and nothing asked for twice
+    full = scan(demo_server, store, full=True)
+    assert_same(store, again, full)
+
+
+def test_an_issue_asked_for_early_that_the_listing_does_not_hold_is_not_scanned(
+    demo_server, store, monkeypatch
+):
+    """The changed listing holds an issue the scope's listing does not (as when it leaves
+    the scope between the two listings): its details are asked for early, then dropped."""
+    scan(demo_server, store)
+    change_statuses(demo_server, 2)
+    data = demo_server.data
+    empty = next(i for i in range(data.issue_count) if data.att_start[i + 1] == data.att_start[i])
+    outside = cat.ISSUE_ID_BASE + empty  # an issue with no file: outside the scope
+    real = rescan.changed_jql
+
+    def with_outsider(jql: str, minutes: int) -> str:
+        where, _, order = real(jql, minutes).rpartition(" ORDER BY ")
+        return f"({where}) OR id = {outside} ORDER BY {order}"
+
+    monkeypatch.setattr(rescan, "changed_jql", with_outsider)
+    asked: list[str] = []
+    real_fetch = details.fetch_parsed
+
+    def fetch(client, batch, own=None):
+        asked.extend(batch)
+        return real_fetch(client, batch, own)
+
+    monkeypatch.setattr(details, "fetch_parsed", fetch)
+    again = scan(demo_server, store)
+    assert str(outside) in asked  # the outsider's details were asked for and came
+    assert again.rescan is not None and again.rescan.reread_issues == 2
+    full = scan(demo_server, store, full=True)
+    assert_same(store, again, full)  # issues_scanned included: the outsider is not counted
