@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from aa_tui.analysis.remaining import kept_anew
-from aa_tui.model.forecast import Forecast
 from aa_tui.model.insights import FILE_ROW_FIELDS, FileRow, InsightSettings, kept_anew_sentence
 from aa_tui.model.units import counted
 from aa_tui.reports.csv_tables import write_csv, write_table_csv
@@ -18,7 +17,8 @@ from aa_tui.reports.json_file import full_report, write_json
 from aa_tui.reports.rows import Rows
 from aa_tui.service.after_cleanup import summary_after
 from aa_tui.service.cleanup import NOTHING_REMOVED, Removed
-from aa_tui.service.insights import files_of, insights_of, scan_table
+from aa_tui.service.forecast import forecast_of
+from aa_tui.service.insights import files_of, insights_in, insights_of, scan_table
 from aa_tui.store.results import ScanResults
 
 
@@ -51,16 +51,20 @@ def export_results(
     html_path: Path | None = None,
     settings: InsightSettings | None = None,
     removed: Removed = NOTHING_REMOVED,
-    forecast: Forecast | None = None,
+    with_forecast: bool = False,
 ) -> Export:
     """Write the report as JSON, CSV tables and/or HTML; ``settings`` (thresholds, a cap)
     rebuild the insight tables when they differ from the saved ones. JSON and CSV keep what
     the scan saw and add ``totals_after_cleanup`` (and the ``cleanup`` done since); the HTML
-    page, read by people, is after cleanup (net of ``removed``) and says so."""
+    page, read by people, is after cleanup (net of ``removed``) and says so. ``with_forecast``:
+    both say when the cap is reached at the site's recent rate, net of cleanups."""
     done = Export()
     if json_path is None and csv_dir is None and html_path is None:
         return done
     after = summary_after(results, removed, settings)
+    forecast = (  # from the insights after cleanup just counted, not counted again
+        forecast_of(results, settings, removed.ids, insights_in(after)) if with_forecast else None
+    )
     if json_path is not None or csv_dir is not None:
         # The long tables are streams (Rows): each writer reads them as it writes, so neither
         # the groups nor the file lists, nor the encoded report, sit in memory whole.

@@ -295,7 +295,7 @@ class Workspace:
             html_path=html_path,
             settings=settings,
             removed=removed,
-            forecast=forecast_of(results, settings, removed.ids),
+            with_forecast=True,
         )
 
     def forecast(
@@ -304,12 +304,14 @@ class Workspace:
         settings: InsightSettings | None = None,
         *,
         removed: Removed | None = None,
+        insights: Insights | None = None,
     ) -> Forecast:
         """When the site reaches ``settings.cap`` at its recent rate, net of what cleanups
         removed since the scan (``removed``, when the caller has read it already), and how far
-        each what-if step pushes that date."""
+        each what-if step pushes that date (``insights``: the scan's after those cleanups
+        under ``settings``, when the caller has them)."""
         gone = (removed if removed is not None else self.removed(scan_id)).ids
-        return forecast_of(self.results(scan_id), settings, gone)
+        return forecast_of(self.results(scan_id), settings, gone, insights)
 
     def export_files(
         self,

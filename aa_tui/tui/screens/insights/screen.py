@@ -136,7 +136,7 @@ class InsightsScreen(FileMarking):
     def _load(self) -> None:
         after = self.workspace.after_cleanup(self.scan_id, self.app.settings.insights)
         forecast = self.workspace.forecast(
-            self.scan_id, self.app.settings.insights, removed=after.removed
+            self.scan_id, self.app.settings.insights, removed=after.removed, insights=after.insights
         )
         steps = [s.step for s in after.insights.table("what_if")]
         planned = self.workspace.what_if_planned(self.scan_id, steps, self.app.settings.insights)
