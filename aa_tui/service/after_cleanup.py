@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from aa_tui.analysis.remaining import stat_tables
+from aa_tui.analysis.remaining import kept_anew, stat_tables
 from aa_tui.analysis.whatif import what_if_of
 from aa_tui.model.classify import STALE_AFTER_DAYS
 from aa_tui.model.group_rows import COPIES, HASH, SIZE, WASTED, GroupTable, sort_orders
@@ -23,7 +23,7 @@ from aa_tui.service.cleanup import NOTHING_REMOVED, Removed
 from aa_tui.service.insights import insights_in, insights_of, scan_facts, scan_now, scan_table
 from aa_tui.store.results import ScanResults
 
-__all__ = ["AfterCleanup", "group_after", "group_table_after", "summary_after"]
+__all__ = ["AfterCleanup", "group_after", "group_table_after", "kept_anew_of", "summary_after"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,13 @@ def group_table_after(table: GroupTable, removed: Removed) -> GroupTable:
             row[WASTED] = max(0, row[COPIES] - 1) * row[SIZE]
         rows.append(row)
     return GroupTable(rows=rows, orders=sort_orders(rows))
+
+
+def kept_anew_of(results: ScanResults, gone: frozenset[str]) -> tuple[int, int]:
+    """The files (and bytes) of the scan that became their group's kept copy when cleanups
+    removed ``gone`` (:func:`~aa_tui.analysis.remaining.kept_anew`; the file table is read
+    only when something was removed)."""
+    return kept_anew(scan_table(results), gone) if gone else (0, 0)
 
 
 def _quick_wins(results: ScanResults, removed: Removed) -> list[dict[str, Any]]:

@@ -8,17 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aa_tui.analysis.remaining import kept_anew
 from aa_tui.model.insights import FILE_ROW_FIELDS, FileRow, InsightSettings, kept_anew_sentence
 from aa_tui.model.units import counted
 from aa_tui.reports.csv_tables import write_csv, write_table_csv
 from aa_tui.reports.html_page import write_html
 from aa_tui.reports.json_file import full_report, write_json
 from aa_tui.reports.rows import Rows
-from aa_tui.service.after_cleanup import summary_after
+from aa_tui.service.after_cleanup import kept_anew_of, summary_after
 from aa_tui.service.cleanup import NOTHING_REMOVED, Removed
 from aa_tui.service.forecast import forecast_of
-from aa_tui.service.insights import files_of, insights_in, insights_of, scan_table
+from aa_tui.service.insights import files_of, insights_in, insights_of
 from aa_tui.store.results import ScanResults
 
 
@@ -93,7 +92,7 @@ def export_results(
             page["cleanup"] = section
         if forecast is not None:
             page["forecast"] = forecast.to_dict()
-        kept = kept_anew(scan_table(results), removed.ids) if removed.ids else (0, 0)
+        kept = kept_anew_of(results, removed.ids)
         if kept[0]:  # why a what-if figure can be higher than before the cleanup
             page["kept_anew"] = kept_anew_sentence(*kept)
         write_html(Path(html_path), page)

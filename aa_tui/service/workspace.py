@@ -15,7 +15,6 @@ from typing import Any
 import keyring.backend
 
 from aa_tui import credentials
-from aa_tui.analysis.remaining import kept_anew
 from aa_tui.jira.auth import auth_for
 from aa_tui.jira.connect import connect
 from aa_tui.jira.governor import RateGovernor
@@ -37,7 +36,7 @@ from aa_tui.model.insights import (
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.model.summary import Cleaned
-from aa_tui.service.after_cleanup import AfterCleanup, summary_after
+from aa_tui.service.after_cleanup import AfterCleanup, kept_anew_of, summary_after
 from aa_tui.service.cleanup import Cleanup, Removed
 from aa_tui.service.exports import Export, FileListExport, export_file_list, export_results
 from aa_tui.service.forecast import forecast_of
@@ -47,7 +46,6 @@ from aa_tui.service.insights import (
     group_changes_of,
     insights_of,
     months_of_project,
-    scan_table,
 )
 from aa_tui.service.scanning import ScanRequest, ScanRun
 from aa_tui.store.results import ScanResults
@@ -353,7 +351,7 @@ class Workspace:
         """The files (and bytes) that became their group's kept copy when cleanups removed
         the one that was (``removed``: when the caller has read it already)."""
         gone = (removed if removed is not None else self.removed(scan_id)).ids
-        return kept_anew(scan_table(self.results(scan_id)), gone) if gone else (0, 0)
+        return kept_anew_of(self.results(scan_id), gone)
 
     def insights(self, scan_id: str, settings: InsightSettings | None = None) -> Insights:
         """A stored scan's insight tables (rebuilt from its files for other ``settings``),
