@@ -29,7 +29,7 @@ from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import RescanNote
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.listing import EarlyListing, narrowed, range_cuts
-from aa_tui.scan.shared_texts import ISSUE_TEXTS, SHARED_TEXTS
+from aa_tui.scan.shared_texts import share_row_texts
 from aa_tui.scan.staged import STAGES, HashBook
 from aa_tui.store.basis import Basis, read_basis, write_basis
 from aa_tui.store.journal import Journal
@@ -110,32 +110,22 @@ def _records_by_issue(
     issues: list[str], rows: Iterable[dict[str, Any]], texts: dict[str, str]
 ) -> dict[str, Kept]:
     """The base's records by issue id for each of ``issues`` (the rows of other issues are
-        never reused), built a row at a time (a 200,000-issue scan's rows parsed at once peaked
-        at 322 MiB, one at a time 139 MiB), their repeated texts shared as a scan's own records'
-        are (``texts``: one object per text), and the texts of one issue shared by its records as
-    in a Jira answer.
-
-        The texts are shared in each row before its record is made (a frozen record's fields set
-        again one by one were most of the reading: 531,473 rows)."""
+    never reused), built a row at a time (a 200,000-issue scan's rows parsed at once peaked
+    at 322 MiB, one at a time 139 MiB), their repeated texts shared as a scan's own records'
+    are (``texts``: one object per text), and the texts of one issue shared by its records as
+    in a Jira answer (each row's, before its record is made: :func:`share_row_texts`)."""
     # an issue with no row met yet maps to its own id: the text its records then point at
     by_issue: dict[str, Kept | str] = {i: i for i in issues}
-    share = texts.setdefault
     with gc_paused():  # ~100,000s of new objects: collections would walk them all
         for row in rows:
             kept = by_issue.get(row["issue_id"])
             if kept is None:
                 continue
-            for name in SHARED_TEXTS:
-                if name in row:
-                    value = row[name]
-                    row[name] = share(value, value)
             if isinstance(kept, str):
                 row["issue_id"] = kept
+                share_row_texts(row, texts)
             else:
-                first = kept if isinstance(kept, AttachmentRecord) else kept[0]
-                for name in ISSUE_TEXTS:
-                    if row.get(name) == (shared := getattr(first, name)):
-                        row[name] = shared
+                share_row_texts(row, texts, kept if isinstance(kept, AttachmentRecord) else kept[0])
             try:  # the fields as this version saves them, by position: 2x faster than by name
                 record = AttachmentRecord(*_fields_of(row))
             except KeyError:  # one it does not have: the defaults, as by name
@@ -331,9 +321,7 @@ def changed_ahead(
     rescan's changed listing (begun beside the checks, listed and journaled now, as
     :func:`changed_since` would), a resumed one's journal's; those not read yet."""
     if checkpoint.changed is None and early is not None and early.changed is not None:
-        listing = early.changed
-        checkpoint.changed = [i for page in listing.pages() for i in page]
-        checkpoint.notes.extend(n for n in listing.notes if n not in checkpoint.notes)
+        checkpoint.changed = _listed(early.changed.pages(), early.changed, checkpoint.notes)
         journal.append("changed", ids=checkpoint.changed)
     done = checkpoint.done_issues
     return [i for i in checkpoint.changed or () if i not in done]
@@ -370,9 +358,18 @@ def changed_since(
         else:
             query = changed_jql(jql, window_minutes(base.started_at, now))
             pages = client.iter_issue_id_pages(query, notes)
-        changed = [i for page in pages for i in page]
-        if listing is not None:
-            notes.extend(n for n in listing.notes if n not in notes)
+        changed = _listed(pages, listing, notes)
         journal.append("changed", ids=changed)
         checkpoint.changed = changed
     return set(checkpoint.changed)
+
+
+def _listed(
+    pages: Iterable[list[str]], listing: EarlyListing | None, notes: list[str]
+) -> list[str]:
+    """Every id of ``pages``; the notes of ``listing`` (when they came from one) added to
+    ``notes``, each once."""
+    ids = [i for page in pages for i in page]
+    if listing is not None:
+        notes.extend(n for n in listing.notes if n not in notes)
+    return ids

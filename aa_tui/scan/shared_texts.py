@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aa_tui.model.records import AttachmentRecord
 
 #: Texts many records repeat (a project's key, a status, a file type, an uploader): each JSON
@@ -37,3 +39,20 @@ def share_issue_texts(record: AttachmentRecord, other: AttachmentRecord) -> None
         value, shared = getattr(record, name), getattr(other, name)
         if value == shared and value is not shared:
             object.__setattr__(record, name, shared)
+
+
+def share_row_texts(
+    row: dict[str, Any], texts: dict[str, str], first: AttachmentRecord | None = None
+) -> None:
+    """:func:`share_texts` and :func:`share_issue_texts` on a saved row before its record is
+    made (a frozen record's fields set again one by one were most of reading a base back:
+    531,473 rows): its repeated texts at ``texts``' objects, its issue's texts at those of
+    ``first``, a record of the same issue made before it."""
+    for name in SHARED_TEXTS:
+        if name in row:
+            value = row[name]
+            row[name] = texts.setdefault(value, value)
+    if first is not None:
+        for name in ISSUE_TEXTS:
+            if row.get(name) == (shared := getattr(first, name)):
+                row[name] = shared
