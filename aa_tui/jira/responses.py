@@ -14,9 +14,14 @@ CLOUD_HINT = "is this the address of a Jira Cloud site (https://<name>.atlassian
 
 
 def json_of(response: httpx.Response, site: str, hint: str = CLOUD_HINT) -> Any:
-    """The parsed body of a 2xx answer (the transport parsed it already when it could)."""
+    """The parsed body of a 2xx answer (the transport parsed it already when it could).
+
+    The parsed body is taken out of the answer: httpx's client leaves each answer in a
+    reference cycle (its stream points back at it), so what the answer holds lives until a
+    garbage collection; while a rescan reads its base back with collection paused, the
+    listing's 67 id pages (5,000 parsed ids each) held ~80 MB of a 1,000,000-issue site."""
     if PARSED in response.extensions:
-        return response.extensions[PARSED]
+        return response.extensions.pop(PARSED)
     content_type = response.headers.get("content-type", "")
     parsed = parse_json_body(response.content, content_type)
     if not is_not_json(parsed):
