@@ -4,6 +4,7 @@ listing's (an issue asked for early that the scope's listing does not hold is dr
 
 from __future__ import annotations
 
+import threading
 import time
 
 from test_scan_rescan import assert_same, detail_fetches, issue_with_files, scan
@@ -29,7 +30,7 @@ def test_the_changed_issues_details_are_asked_for_before_the_base_is_read(
     base = scan(demo_server, store)
     changed = change_statuses(demo_server, 3)
     before = detail_fetches(demo_server)
-    real = rescan.load_base
+    real = rescan.read_rows
     seen: list[int] = []
 
     def gated(*args, **kwargs):
@@ -40,7 +41,7 @@ def test_the_changed_issues_details_are_asked_for_before_the_base_is_read(
         seen.append(detail_fetches(demo_server) - before)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(rescan, "load_base", gated)
+    monkeypatch.setattr(rescan, "read_rows", gated)
     again = scan(demo_server, store)
     assert seen == [1]  # the changed issues' one batch reached the site before the base loaded
     assert again.rescan is not None and again.rescan.base == base.info.id
@@ -80,3 +81,33 @@ def test_an_issue_asked_for_early_that_the_listing_does_not_hold_is_not_scanned(
     assert again.rescan is not None and again.rescan.reread_issues == 2
     full = scan(demo_server, store, full=True)
     assert_same(store, again, full)  # issues_scanned included: the outsider is not counted
+
+
+def test_the_listing_ends_before_the_base_files_are_waited_for(demo_server, store, monkeypatch):
+    """The listing needs only the issues the base read (its basis): it goes on while the
+    base's files are read back, here held back until the engine first waits for them."""
+    first = scan(demo_server, store)
+    change_statuses(demo_server, 2)
+    waiting = threading.Event()
+    journal_then: list[str] = []
+    real_read, real_rows = rescan.Base.read, rescan.read_rows
+
+    def read(self):
+        if not waiting.is_set():
+            running = next(s for s in store.list_scans() if s.id != first.info.id)
+            journal_then.extend(e.get("k") for e in store.read_journal(running.id))
+            waiting.set()
+        return real_read(self)
+
+    def rows(*args, **kwargs):
+        waiting.wait(GATE_S)
+        return real_rows(*args, **kwargs)
+
+    monkeypatch.setattr(rescan.Base, "read", read)
+    monkeypatch.setattr(rescan, "read_rows", rows)
+    again = scan(demo_server, store)
+    assert "enumerated" in journal_then  # listed to the end before the files were asked for
+    assert journal_then.count("issues") == 1  # and the changed issues' details were read
+    assert again.rescan is not None and again.rescan.reread_issues == 2
+    full = scan(demo_server, store, full=True)
+    assert_same(store, again, full)

@@ -50,6 +50,7 @@ from aa_tui.scan.rescan import (
     begin_rescan,
     changed_ahead,
     changed_since,
+    kept_files,
     save_basis,
     start_from_base,
 )
@@ -348,6 +349,10 @@ class ScanEngine:
                 yield page
             journal.end_listing(notes)
 
+        # the listed issues the base read that did not change since: the base's files, taken
+        # once the listing ends (the base's rows are read back meanwhile)
+        reused: list[str] = []
+        reusable = base.by_issue if base is not None else {}
         pending = details.pending  # and the changed issues' calls, asked for already
         batch: list[str] = []
         queued: set[str] = set(details.early)
@@ -402,15 +407,8 @@ class ScanEngine:
                     for issue_id in page:
                         if issue_id in done or issue_id in queued:
                             continue
-                        kept = base.reusable(issue_id, changed) if base else None
-                        if kept is not None and reuse is not None:  # as the base scan saw it
-                            for record in kept:  # their texts are the base's, shared
-                                if record.issue_id is not issue_id:  # see Base.own_ids
-                                    share_texts(record, texts, issue_id)
-                                total_size += record.size
-                                records[record.attachment_id] = record
-                                if early:
-                                    early.saw(record)
+                        if reuse and issue_id in reusable and issue_id not in changed:
+                            reused.append(issue_id)
                             done.add(issue_id)
                             reuse.reused_issues += 1
                             continue
@@ -427,6 +425,7 @@ class ScanEngine:
                     details.submit(batch)
                 while pending:
                     drain(block=True)
+                kept = kept_files(base, reused, texts, early.saw if early else None)
             except BaseException:
                 for future in pending:
                     future.cancel()
@@ -435,10 +434,13 @@ class ScanEngine:
                 if early:
                     early.close()
         drop_unlisted(records, done, self._unread, known)
+        kept.extend(records.values())
         if base is not None and reuse is not None:  # said before the files are read
-            self._emit(force=True, rescan=after_listing(base, reuse, len(done)))
+            total_size = sum(r.size for r in kept)
+            line = after_listing(base, reuse, len(done))
+            self._emit(force=True, rescan=line, files=len(kept), total_size=total_size)
         self.warnings.extend(listing_warnings(notes, skipped, not_visible, self.warnings))
-        return list(records.values()), len(done)
+        return kept, len(done)
 
     def _content_apart(self) -> bool:
         """Whether reading content spends a budget of its own (not the listing's)."""

@@ -14,11 +14,11 @@ from __future__ import annotations
 import math
 import operator
 import threading
-from collections.abc import Iterable, Iterator, KeysView, Sequence
+from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.memory import gc_paused
@@ -29,7 +29,7 @@ from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import RescanNote
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.listing import EarlyListing, narrowed, range_cuts
-from aa_tui.scan.shared_texts import share_row_texts
+from aa_tui.scan.shared_texts import share_row_texts, share_texts
 from aa_tui.scan.staged import STAGES, HashBook
 from aa_tui.store.basis import Basis, read_basis, write_basis
 from aa_tui.store.journal import Journal
@@ -47,43 +47,63 @@ Kept = AttachmentRecord | tuple[AttachmentRecord, ...]
 
 @dataclass
 class Base:
-    """The earlier scan a rescan starts from."""
+    """The earlier scan a rescan starts from. Its issues and hashes are known at once (its
+    basis); its files are read back from its rows meanwhile (:func:`read_apart`): the listing
+    needs only to know which issues it read, the files are taken once the listing ends."""
 
     scan_id: str
     started_at: str
-    #: every issue listed and read by the earlier scan, with what it saw on it
-    by_issue: dict[str, Kept]
+    #: every issue listed and read by the earlier scan: what it saw on it once its rows are
+    #: read, until then its own id (the text its records then point at)
+    by_issue: dict[str, Kept | str]
     hashes: HashBook = field(default_factory=HashBook)
     #: one object per repeated text of its records: a rescan's own records share them, and
     #: the base's records need no sharing again
     texts: dict[str, str] = field(default_factory=dict)
+    #: the rows being read back in a thread of their own (``None``: read, or not begun)
+    loading: Future[None] | None = None
 
     @property
     def issues(self) -> KeysView[str]:
         """The issues listed and read by the earlier scan."""
         return self.by_issue.keys()
 
+    def read(self) -> None:
+        """Wait until the rows are read back (raising what reading them raised)."""
+        if self.loading is not None:
+            self.loading.result()
+
+    def kept(self, issue_id: str) -> Sequence[AttachmentRecord]:
+        """The attachments the earlier scan saw on ``issue_id``, one of its issues (once
+        :meth:`read`)."""
+        kept = self.by_issue[issue_id]
+        if isinstance(kept, AttachmentRecord):
+            return (kept,)
+        return () if isinstance(kept, str) else kept
+
     def reusable(self, issue_id: str, changed: set[str]) -> Sequence[AttachmentRecord] | None:
-        """The attachments of ``issue_id`` as the earlier scan saw them, when they still hold."""
-        if issue_id in changed:
+        """The attachments of ``issue_id`` as the earlier scan saw them, when they still hold
+        (once :meth:`read`)."""
+        if issue_id in changed or issue_id not in self.by_issue:
             return None
-        kept = self.by_issue.get(issue_id)
-        return (kept,) if isinstance(kept, AttachmentRecord) else kept
+        return self.kept(issue_id)
 
     def records(self) -> Iterator[AttachmentRecord]:
-        """Every attachment the base holds."""
-        for kept in self.by_issue.values():
-            yield from (kept,) if isinstance(kept, AttachmentRecord) else kept
+        """Every attachment the base holds (once :meth:`read`)."""
+        for issue_id in self.by_issue:
+            yield from self.kept(issue_id)
 
     def own_ids(self, page: list[str]) -> list[str]:
-        """``page`` with each id of an issue the base holds files of as the base's own text of
-        it (the one its records hold): the scan keeps the listing's ids, and the base's texts
-        of them, let go after the listing, would leave ~20 MB of holes in the heap at
+        """``page`` with each id of an issue the base holds as the base's own text of it (the
+        one its records hold, read or not): the scan keeps the listing's ids, and the base's
+        texts of them, let go after the listing, would leave ~20 MB of holes in the heap at
         332,239 issues, taken back by nothing until the scan's end."""
         own = []
         for issue_id in page:
             kept = self.by_issue.get(issue_id)
-            if isinstance(kept, AttachmentRecord):
+            if isinstance(kept, str):
+                issue_id = kept
+            elif isinstance(kept, AttachmentRecord):
                 issue_id = kept.issue_id
             elif kept:
                 issue_id = kept[0].issue_id
@@ -91,31 +111,64 @@ class Base:
         return own
 
 
-def load_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base | None:
-    """The base that scan ``info`` saved (``basis``: its basis, read already), or ``None``
-    when its files are gone."""
+def open_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base | None:
+    """The base that scan ``info`` saved (``basis``: its basis, read already), its rows not
+    read yet; ``None`` when its files are gone."""
     basis = basis or read_basis(store.scan_dir(info.id))
     if basis is None or not store.has_results(info.id):
         return None
-    texts: dict[str, str] = {}
-    try:
-        by_issue = _records_by_issue(basis.issues, store.iter_attachments(info.id), texts)
-    except (UnexpectedLayout, ValueError):  # a layout the one-at-a-time reader does not know
-        by_issue = _records_by_issue(basis.issues, store.load_attachments(info.id), texts)
     book = HashBook(**{s: dict(basis.hashes.get(s) or {}) for s in STAGES})
-    return Base(info.id, info.started_at, by_issue, book, texts)
+    by_issue: dict[str, Kept | str] = {i: i for i in basis.issues}
+    return Base(info.id, info.started_at, by_issue, book)
+
+
+def read_rows(store: Store, base: Base) -> None:
+    """Read ``base``'s rows back into its ``by_issue``."""
+    try:
+        _records_by_issue(base.by_issue, store.iter_attachments(base.scan_id), base.texts)
+    except (UnexpectedLayout, ValueError):  # a layout the one-at-a-time reader does not know
+        for issue_id in base.by_issue:  # from the start again (the keys are the ids' texts)
+            base.by_issue[issue_id] = issue_id
+        _records_by_issue(base.by_issue, store.load_attachments(base.scan_id), base.texts)
+
+
+def load_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base | None:
+    """The base that scan ``info`` saved, its rows read back; ``None`` when its files are
+    gone."""
+    base = open_base(store, info, basis)
+    if base is not None:
+        read_rows(store, base)
+    return base
+
+
+def read_apart(store: Store, base: Base | None) -> Base | None:
+    """Begin reading ``base``'s rows back in a thread of its own (:meth:`Base.read` waits)."""
+    if base is None:
+        return None
+    loading: Future[None] = Future()
+
+    def load() -> None:
+        try:
+            read_rows(store, base)
+            loading.set_result(None)
+        except BaseException as exc:  # raised where the rows are waited for
+            loading.set_exception(exc)
+
+    base.loading = loading
+    threading.Thread(target=load, name="aa-base", daemon=True).start()
+    return base
 
 
 def _records_by_issue(
-    issues: list[str], rows: Iterable[dict[str, Any]], texts: dict[str, str]
-) -> dict[str, Kept]:
-    """The base's records by issue id for each of ``issues`` (the rows of other issues are
-    never reused), built a row at a time (a 200,000-issue scan's rows parsed at once peaked
-    at 322 MiB, one at a time 139 MiB), their repeated texts shared as a scan's own records'
-    are (``texts``: one object per text), and the texts of one issue shared by its records as
-    in a Jira answer (each row's, before its record is made: :func:`share_row_texts`)."""
-    # an issue with no row met yet maps to its own id: the text its records then point at
-    by_issue: dict[str, Kept | str] = {i: i for i in issues}
+    by_issue: dict[str, Kept | str], rows: Iterable[dict[str, Any]], texts: dict[str, str]
+) -> None:
+    """Fill ``by_issue`` (each issue's own id until then) with the records of its issues (the
+    rows of other issues are never reused), built a row at a time (a 200,000-issue scan's
+    rows parsed at once peaked at 322 MiB, one at a time 139 MiB), their repeated texts
+    shared as a scan's own records' are (``texts``: one object per text), and the texts of
+    one issue shared by its records as in a Jira answer (each row's, before its record is
+    made: :func:`share_row_texts`). Its keys never change: the listing looks them up
+    meanwhile."""
     with gc_paused():  # ~100,000s of new objects: collections would walk them all
         for row in rows:
             kept = by_issue.get(row["issue_id"])
@@ -136,11 +189,6 @@ def _records_by_issue(
                 by_issue[kept.issue_id] = (kept, record)
             else:
                 by_issue[kept[0].issue_id] = (*kept, record)
-    found = cast(dict[str, Kept], by_issue)
-    for issue_id, kept in by_issue.items():
-        if isinstance(kept, str):
-            found[issue_id] = ()  # read, with no file
-    return found
 
 
 _fields_of = operator.itemgetter(*AttachmentRecord.__dataclass_fields__)
@@ -158,7 +206,7 @@ def find_base(store: Store, site: str, info: ScanInfo) -> Base | None:
     rescan needs an exact base (a metadata scan read no hash), a metadata rescan takes a
     metadata one (so the two kinds of scan stay two lines of history)."""
     found = store.last_complete(site, info.scope, info.verify, email=info.email)
-    return load_base(store, found) if found is not None else None
+    return read_apart(store, open_base(store, found)) if found is not None else None
 
 
 def window_minutes(base_started_at: str, now: datetime) -> int:
@@ -180,24 +228,9 @@ class EarlyRescan:
     """What a fresh rescan begins beside the sign-in checks: reading its base back, the id
     ranges of its listing (cut from the base's listed ids) and the changed ids' listing."""
 
-    base: str  # the base scan's id
+    base: Base  # its rows being read back
     cuts: list[int] | None
-    loading: Future[Base | None]
     changed: EarlyListing | None = None
-
-
-def _load_apart(store: Store, info: ScanInfo, basis: Basis) -> Future[Base | None]:
-    """:func:`load_base` in a thread of its own (its answer, or its error, in the future)."""
-    loading: Future[Base | None] = Future()
-
-    def load() -> None:
-        try:
-            loading.set_result(load_base(store, info, basis))
-        except BaseException as exc:  # raised where the base is taken
-            loading.set_exception(exc)
-
-    threading.Thread(target=load, name="aa-base", daemon=True).start()
-    return loading
 
 
 def begin_rescan(
@@ -208,10 +241,11 @@ def begin_rescan(
     projects named) the changed ids' listing begun; ``None`` without such a scan."""
     scope, verify, email = like
     found = store.last_complete(client.site, scope, verify, email=email)
-    basis = read_basis(store.scan_dir(found.id)) if found is not None else None
-    if found is None or basis is None:
+    base = open_base(store, found) if found is not None else None
+    if found is None or base is None:
         return None
-    early = EarlyRescan(found.id, range_cuts(basis.issues), _load_apart(store, found, basis))
+    early = EarlyRescan(base, range_cuts(base.issues))
+    read_apart(store, base)
     if not scope.projects:
         minutes = window_minutes(found.started_at, now)
         early.changed = EarlyListing(client, changed_jql(jql, minutes))
@@ -257,6 +291,28 @@ class Reuse:
         return RescanNote(**self.__dict__).line(files)
 
 
+def kept_files(
+    base: Base | None,
+    reused: list[str],
+    texts: dict[str, str],
+    saw: Callable[[AttachmentRecord], None] | None = None,
+) -> list[AttachmentRecord]:
+    """The files of the ``reused`` issues as ``base`` saw them, once its rows are read back
+    (each told to ``saw``)."""
+    if base is None:
+        return []
+    base.read()
+    kept: list[AttachmentRecord] = []
+    for issue_id in reused:
+        for record in base.kept(issue_id):  # their texts are the base's, shared
+            if record.issue_id is not issue_id:  # see Base.own_ids
+                share_texts(record, texts, issue_id)
+            kept.append(record)
+            if saw is not None:
+                saw(record)
+    return kept
+
+
 def after_listing(base: Base, reuse: Reuse, done: int) -> str:
     """Count what the listing re-read and reused, and let go of the base's records and ids
     (the scan holds the records it kept; only the hashes are needed from here): the line the
@@ -299,14 +355,14 @@ def start_from_base(
 ) -> Base | None:
     """The earlier scan a scan starts from: a resumed rescan's own (its journal names it;
     ``None`` if it was deleted meanwhile: then everything is read), else for a ``fresh`` scan
-    the newest complete one (``early``'s, being read already), named in the journal. Its
-    hashes go into ``checkpoint.book``."""
+    the newest complete one (``early``'s), named in the journal; its rows being read back
+    (:meth:`Base.read` waits for them). Its hashes go into ``checkpoint.book``."""
     base = None
     if checkpoint.base:
         found = store.get_scan(checkpoint.base)
-        base = load_base(store, found) if found is not None else None
+        base = read_apart(store, open_base(store, found)) if found is not None else None
     elif fresh:
-        base = early.loading.result() if early else find_base(store, info.site, info)
+        base = early.base if early else find_base(store, info.site, info)
         if base is not None:
             journal.append("base", id=base.scan_id)
     if base is not None:
@@ -341,12 +397,7 @@ def changed_since(
     resumed rescan reads them from its journal; ``early``'s listing when begun for that
     base); none without a base."""
     listing = early.changed if early is not None else None
-    if (
-        base is None
-        or checkpoint.changed is not None
-        or early is None
-        or early.base != base.scan_id
-    ):
+    if base is None or checkpoint.changed is not None or early is None or early.base is not base:
         if listing is not None:
             listing.close()
         listing = None
