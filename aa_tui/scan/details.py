@@ -83,12 +83,27 @@ class DetailCalls:
         self.close()
 
 
+def listed_anew(
+    page: list[str], prior: set[str], unlisted: set[str], done: set[str], queued: set[str]
+) -> list[str]:
+    """The ids of ``page`` the listing holds anew: not listed by an earlier run (``prior``)
+    nor by an earlier page (then ``done`` or ``queued``), unless read or asked for before any
+    page held them (``unlisted``: they leave it). No set of every listed id is kept: it took
+    16 MB at 332,239 issues, at a rescan's peak."""
+    fresh = [
+        i for i in page if i not in prior and (i in unlisted or (i not in done and i not in queued))
+    ]
+    unlisted.difference_update(fresh)
+    return fresh
+
+
 def drop_unlisted(
-    records: dict[str, AttachmentRecord], done: set[str], unread: set[str], listed: set[str]
+    records: dict[str, AttachmentRecord], done: set[str], unread: set[str], unlisted: set[str]
 ) -> None:
-    """Drop the issues read that the listing does not hold (asked for early: see the module),
-    and their files."""
-    extra = done - listed
+    """Drop the issues read that the listing does not hold (``unlisted``: those read before
+    it could hold them, asked for early: see the module, that no page then held), and their
+    files."""
+    extra = done & unlisted
     if not extra:
         return
     done -= extra

@@ -28,7 +28,7 @@ from aa_tui.model.events import RecentRate, ScanProgress
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup
 from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
-from aa_tui.scan.details import DetailCalls, drop_unlisted
+from aa_tui.scan.details import DetailCalls, drop_unlisted, listed_anew
 from aa_tui.scan.early_heads import EarlyHeads
 from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.listing import EarlyListing, RangeListing, begin_listing, id_pages_of, range_cuts
@@ -280,7 +280,7 @@ class ScanEngine:
         done = set(checkpoint.done_issues)
         expected: int | None = None
         ids: list[str] = list(checkpoint.ids)
-        known = set(ids)
+        prior = set(ids)  # listed by an earlier run of this scan
         not_visible = checkpoint.not_visible
         skipped = checkpoint.skipped
         notes: list[str] = list(checkpoint.notes)
@@ -342,8 +342,7 @@ class ScanEngine:
                 return
             for page in id_pages_of(self._early, self.client, self.jql, notes):
                 page = base.own_ids(page) if base else page  # see Base.own_ids
-                fresh = [i for i in page if i not in known]
-                known.update(fresh)
+                fresh = listed_anew(page, prior, unlisted, done, queued)
                 ids.extend(fresh)
                 journal.listed(fresh)
                 yield page
@@ -356,6 +355,7 @@ class ScanEngine:
         pending = details.pending  # and the changed issues' calls, asked for already
         batch: list[str] = []
         queued: set[str] = set(details.early)
+        unlisted = (done | queued) - prior  # read or asked for before any page held them
 
         def drain(block: bool) -> None:
             nonlocal not_visible, total_size, skipped
@@ -433,7 +433,7 @@ class ScanEngine:
             finally:
                 if early:
                     early.close()
-        drop_unlisted(records, done, self._unread, known)
+        drop_unlisted(records, done, self._unread, unlisted)
         kept.extend(records.values())
         if base is not None and reuse is not None:  # said before the files are read
             total_size = sum(r.size for r in kept)
