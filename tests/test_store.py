@@ -38,6 +38,17 @@ def test_scans_and_profiles_round_trip(tmp_path):
     assert again.list_profiles() == []
 
 
+def test_of_scans_started_in_the_same_second_the_one_saved_last_lists_first(tmp_path):
+    store = Store(tmp_path)
+    for scan_id in ("b-first", "a-second", "c-third"):
+        store.save_scan(info(scan_id))
+    later = info("d-later")
+    later.started_at = "2026-01-01T00:00:01+00:00"
+    store.save_scan(later)
+    store.save_scan(info("b-first", status="complete"))  # saved again: keeps its place
+    assert [s.id for s in store.list_scans()] == ["d-later", "c-third", "a-second", "b-first"]
+
+
 def test_results_round_trip_and_files_are_private(tmp_path):
     store = Store(tmp_path)
     store.save_scan(info())

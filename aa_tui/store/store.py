@@ -185,14 +185,12 @@ class Store:
         return self._as_seen(ScanInfo.from_dict(row)) if row else None
 
     def list_scans(self) -> list[ScanInfo]:
-        """Newest first."""
+        """Newest first (of two started in the same second, the one saved last)."""
         with self.locked():
             rows = self._table("scans").all()
-        return sorted(
-            (self._as_seen(ScanInfo.from_dict(r)) for r in rows),
-            key=lambda s: s.started_at,
-            reverse=True,
-        )
+        scans = [self._as_seen(ScanInfo.from_dict(r)) for r in rows]
+        order = sorted(range(len(scans)), key=lambda i: (scans[i].started_at, i), reverse=True)
+        return [scans[i] for i in order]
 
     def _as_seen(self, info: ScanInfo) -> ScanInfo:
         """``info``, "interrupted" when it says "running" but no live process holds its
