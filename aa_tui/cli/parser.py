@@ -134,6 +134,13 @@ def _add_watch_arguments(scan: argparse.ArgumentParser) -> None:
         help="POST a short JSON summary to this webhook (Slack, Teams) after the scan "
         "(default: $AA_TUI_NOTIFY_URL)",
     )
+    scan.add_argument(
+        "--keep-scans",
+        type=int,
+        metavar="N",
+        help="then delete this site and scope's older complete scans past the newest N "
+        "(not those cleanup plans were made from)",
+    )
 
 
 def _data_dir_after_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

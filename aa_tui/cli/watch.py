@@ -24,6 +24,7 @@ class Watch:
 
     cap: CapWatch | None
     notify_url: str | None
+    keep_scans: int | None = None  # the complete scans of this line kept (the newest N)
 
 
 def from_environment(args: argparse.Namespace) -> Watch:
@@ -43,9 +44,15 @@ def from_environment(args: argparse.Namespace) -> Watch:
     email = args.email or ("" if args.user else os.environ.get(ENV_EMAIL, "").strip())
     args.email = account_for(email, args.user or "")
     url = args.notify or os.environ.get(ENV_NOTIFY, "").strip() or None
+    if args.keep_scans is not None and args.keep_scans < 1:
+        raise InputError(
+            f"--keep-scans {args.keep_scans}: keep at least 1 scan (the newest is what the "
+            "next rescan starts from)."
+        )
     return Watch(
         cap=cap_watch(args.cap, args.warn_at),
         notify_url=notice_url(url, allow_insecure_http=args.allow_http) if url else None,
+        keep_scans=args.keep_scans,
     )
 
 
@@ -72,4 +79,20 @@ def after_scan(watch: Watch, workspace: Workspace, outcome: ScanOutcome) -> int:
         failed = send_notice(watch.notify_url, payload)
         if failed:
             print(f"aa-tui: warning: {failed}", file=sys.stderr)
+    if watch.keep_scans:  # after the notice: it compares with the scan before this one
+        _prune(workspace, outcome, watch.keep_scans)
     return EXIT_CAP_REACHED if check is not None and check.reached else EXIT_OK
+
+
+def _prune(workspace: Workspace, outcome: ScanOutcome, keep: int) -> None:
+    """Delete the older scans past the newest ``keep``; a failure is a warning (the scan
+    is saved)."""
+    from aa_tui.model.errors import AaTuiError
+
+    try:
+        pruned = workspace.prune_scans(outcome.info, keep)
+    except (AaTuiError, OSError) as exc:
+        print(f"aa-tui: warning: older scans were not deleted: {exc}", file=sys.stderr)
+        return
+    if line := pruned.sentence():
+        print(line)

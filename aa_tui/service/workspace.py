@@ -47,6 +47,7 @@ from aa_tui.service.insights import (
     insights_of,
     months_of_project,
 )
+from aa_tui.service.retention import Pruned, prune_line
 from aa_tui.service.scanning import ScanRequest, ScanRun
 from aa_tui.store.results import ScanResults
 from aa_tui.store.store import Store
@@ -222,6 +223,12 @@ class Workspace:
     def delete_scan(self, scan_id: str) -> None:
         """The scan and its saved results (Jira is not touched)."""
         self._store.delete_scan(scan_id)
+
+    def prune_scans(self, info: ScanInfo, keep: int) -> Pruned:
+        """Delete the complete scans of ``info``'s site, scope, verify mode and account past
+        the newest ``keep``, but those cleanup plans were made from (:mod:`retention`)."""
+        planned = {p.scan_id for p in self.cleanup().plans()}
+        return prune_line(self._store, info, keep, planned)
 
     def has_results(self, scan_id: str) -> bool:
         return self._store.has_results(scan_id)
