@@ -6,6 +6,7 @@ Update with ``pytest tests/test_tui_clean_snapshots.py --snapshot-update``.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from helpers.tui import SITE_LABEL
@@ -25,6 +26,11 @@ from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.inputs import TextInput
 
 PLAN_ID = "p20261101-093000-demo"
+#: longer than the list's cells (cut at 120 characters): the line under the list has it whole
+LONG_REASON = (
+    "Jira would not send its bytes (Attachment 30661 cannot be read: HTTP 404.), so it is not "
+    "archived or deleted: it stays on Jira, and the rest of the plan goes on without it"
+)
 
 
 def shoot(snap_compare, app, *steps) -> bool:
@@ -122,8 +128,7 @@ def _mid_run(screen, plan) -> None:
 def _finished(screen, plan) -> None:
     outcomes = [(Outcome.DELETED, "")] * (plan.files - 2) + [
         (Outcome.ALREADY_GONE, "gone before aa-tui deleted it"),
-        (Outcome.SKIPPED, "the kept copy 10001 on OPS-3 is gone, so no other copy of its "
-                          "group is removed"),
+        (Outcome.SKIPPED, LONG_REASON),
     ]  # fmt: skip
     results = _results(plan, outcomes)
     freed = sum(r.size for r in results if r.outcome is Outcome.DELETED)
@@ -159,6 +164,29 @@ def test_apply_mid_run(snap_compare, app, scanned):
 
 def test_apply_result(snap_compare, app, scanned):
     assert shoot(snap_compare, app, apply_screen(scanned, _finished))
+
+
+def test_the_highlighted_files_whole_reason_is_under_the_list(app, scanned):
+    asyncio.run(_whole_reason(app, scanned))
+
+
+async def _whole_reason(app, scanned) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await apply_screen(scanned, _finished)(pilot)
+        screen = app.screen
+        table = screen.query_one("#apply-files")
+
+        def why() -> str:
+            return " ".join(str(screen.query_one("#apply-why").render()).split())
+
+        assert table.cursor_row == table.row_count - 1  # the last file, left alone
+        assert why() == f"{table.row_count}: {LONG_REASON}"
+        await pilot.press("k")
+        await pilot.pause()
+        assert why() == f"{table.row_count - 1}: gone before aa-tui deleted it"
+        await pilot.press("k")
+        await pilot.pause()
+        assert why() == ""  # deleted: no reason
 
 
 def test_audit_empty(snap_compare, app):

@@ -92,6 +92,7 @@ class CleanApplyScreen(AppScreen):
     CleanApplyScreen #apply-state.good { color: $success; }
     CleanApplyScreen .caption { padding: 0 1; height: 1; text-style: bold; }
     CleanApplyScreen VimDataTable { height: 1fr; }
+    CleanApplyScreen #apply-why { padding: 0 1; height: auto; max-height: 3; }
     """
 
     def __init__(
@@ -119,6 +120,7 @@ class CleanApplyScreen(AppScreen):
         self.listed: set[str] = set()  # files in the list (a snapshot repeats its last one)
         self._archive_kept = False  # the archive is remembered for the site (once it works)
         self._planned = {d.attachment_id: d for d in plan.deletions}
+        self._reasons: dict[str, str] = {}  # the list's "Why", by attachment id: cut at 120
 
     @property
     def running(self) -> bool:
@@ -140,6 +142,7 @@ class CleanApplyScreen(AppScreen):
         )
         yield Static("Files (newest last)", classes="caption")
         yield VimDataTable(id="apply-files")
+        yield Static("", id="apply-why", markup=False)  # the highlighted file's reason, whole
         yield Footer()
 
     def on_mount(self) -> None:
@@ -228,6 +231,7 @@ class CleanApplyScreen(AppScreen):
         if d is not None:
             kept = f"★ {d.keep_issue_key} ({d.keep_id})" if d.keep_id else "archived first"
         table = self.query_one("#apply-files", VimDataTable)
+        self._reasons[r.attachment_id] = r.reason
         table.add_row(
             Text(str(r.outcome), style=OUTCOME_STYLE.get(r.outcome, "")),
             size_text(r.size),
@@ -235,8 +239,15 @@ class CleanApplyScreen(AppScreen):
             r.issue_key,
             kept,
             r.reason,
+            key=r.attachment_id,
         )
         table.move_cursor(row=table.row_count - 1)
+
+    def on_data_table_row_highlighted(self, event: VimDataTable.RowHighlighted) -> None:
+        """The highlighted file's reason in full under the list (the column cuts it)."""
+        reason = self._reasons.get(str(event.row_key.value), "")
+        why = self.query_one("#apply-why", Static)
+        why.update(plain(f"{event.cursor_row + 1:,}: {reason}" if reason else "", lines=True))
 
     def on_cleanup_ended(self, message: CleanupEnded) -> None:
         self.outcome = outcome = message.outcome
