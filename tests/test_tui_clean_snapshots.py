@@ -189,6 +189,40 @@ async def _whole_reason(app, scanned) -> None:
         assert why() == ""  # deleted: no reason
 
 
+def test_the_audit_shows_the_highlighted_files_whole_reason(app):
+    asyncio.run(_audit_reason(app))
+
+
+async def _audit_reason(app) -> None:
+    from aa_tui.model.cleanup import AuditEntry
+    from aa_tui.tui.messages import AuditRead
+
+    def entry(n: int, outcome: Outcome, reason: str) -> AuditEntry:
+        return AuditEntry(
+            at=f"2026-11-01T09:3{n}:00+00:00", site="https://demo.example", plan_id=PLAN_ID,
+            scan_id="s1", actor="admin@example.com", attachment_id=f"1004{n}",
+            issue_key=f"OPS-{n}", project_key="OPS", file_name=f"f{n}.log", size=10, sha256="",
+            keep_id="", keep_issue_key="", outcome=outcome, reason=reason,
+        )  # fmt: skip
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = AuditScreen()
+        app.push_screen(screen)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        entries = [entry(1, Outcome.DELETED, ""), entry(2, Outcome.SKIPPED, LONG_REASON)]
+        screen.on_audit_read(AuditRead(entries))
+        await pilot.pause()
+
+        def why() -> str:
+            return " ".join(str(screen.query_one("#audit-why").render()).split())
+
+        assert why() == ""  # the first file: deleted, no reason
+        await pilot.press("j")
+        await pilot.pause()
+        assert why() == f"2: {LONG_REASON}"
+
+
 def test_audit_empty(snap_compare, app):
     async def audit(pilot) -> None:
         pilot.app.push_screen(AuditScreen())

@@ -48,6 +48,7 @@ class AuditScreen(AppScreen):
     AuditScreen #audit-restore { padding: 0 1; height: auto; display: none; }
     AuditScreen #audit-restore.shown { display: block; }
     AuditScreen VimDataTable { height: 1fr; }
+    AuditScreen #audit-why { padding: 0 1; height: auto; max-height: 3; }
     """
 
     def __init__(self) -> None:
@@ -61,6 +62,7 @@ class AuditScreen(AppScreen):
         yield Static("Reading the audit…", id="audit-head")
         yield Static("", id="audit-restore")
         yield VimDataTable(id="audit")
+        yield Static("", id="audit-why", markup=False)  # the highlighted file's reason, whole
         yield Footer()
 
     def on_mount(self) -> None:
@@ -73,6 +75,13 @@ class AuditScreen(AppScreen):
     def _read(self) -> None:
         entries = self.workspace.cleanup().audit(include_skipped=self.include_skipped)
         self.post_message(AuditRead(entries))
+
+    def on_data_table_row_highlighted(self, event: VimDataTable.RowHighlighted) -> None:
+        """The highlighted file's reason in full under the list (the column cuts it)."""
+        row = event.cursor_row
+        reason = self.entries[row].reason if 0 <= row < len(self.entries) else ""
+        why = self.query_one("#audit-why", Static)
+        why.update(plain(f"{row + 1:,}: {reason}" if reason else "", lines=True))
 
     def on_audit_read(self, message: AuditRead) -> None:
         self.entries = message.entries
