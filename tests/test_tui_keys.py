@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 
 from helpers.tui import SIZE, wait_for_workers
-
 from aa_tui.tui.screens.help import HelpScreen, collect_keys
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.breakdown import BreakdownPane
@@ -56,6 +55,20 @@ def test_breakdown_reverse_filter_home_end(app, scanned):
     assert len(filtered) < len(first) or len(first) == 1
     assert focused.__class__.__name__ == "VimDataTable"
     assert priority == "renderable"  # the cursor row's colour does not blank the bar
+
+
+def test_help_is_not_covered_by_a_notice(app, scanned):
+    async def journey():
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            app.notify("Demo scans are kept in a folder of their own.", timeout=60)
+            await pilot.pause(0.2)
+            shown = len(app.screen.query("Toast"))
+            await pilot.press("question_mark")
+            await pilot.pause(0.2)
+            return shown, isinstance(app.screen, HelpScreen), len(app.screen.query("Toast"))
+
+    shown, opened, over_help = run(journey())
+    assert shown == 1 and opened and over_help == 0
 
 
 def test_help_lists_only_keys_that_work_here(app, scanned):
