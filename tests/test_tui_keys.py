@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from helpers.tui import SIZE, wait_for_workers
+
 from aa_tui.tui.screens.help import HelpScreen, collect_keys
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.breakdown import BreakdownPane
