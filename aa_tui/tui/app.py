@@ -226,7 +226,6 @@ class AATuiApp(HostApp):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.clear_notifications()  # a notice in the corner covered the help's last lines
         self.push_screen(HelpScreen(collect_keys(self.screen)))
 
     def action_toggle_theme(self) -> None:

@@ -118,8 +118,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 "Keys (Ctrl+P lists every action as a command; Esc closes)", id="help-title"
             )
-            yield PlainDataTable(cursor_type="row", zebra_stripes=True)
+            # above the keys: notices show in the bottom corner, over the last lines
             yield Static(FILTER_HELP, id="help-filter", markup=False)
+            yield PlainDataTable(cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
