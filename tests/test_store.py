@@ -49,6 +49,16 @@ def test_of_scans_started_in_the_same_second_the_one_saved_last_lists_first(tmp_
     assert [s.id for s in store.list_scans()] == ["d-later", "c-third", "a-second", "b-first"]
 
 
+def test_the_results_of_a_deleted_scan_say_it_was_deleted(tmp_path):
+    store = Store(tmp_path)
+    store.save_scan(info("s1"))
+    with pytest.raises(StoreError, match="has no saved results .it did not finish"):
+        store.results("s1")
+    store.delete_scan("s1")
+    with pytest.raises(StoreError, match="s1 is no longer in the store: it was deleted"):
+        store.results("s1")
+
+
 def test_results_round_trip_and_files_are_private(tmp_path):
     store = Store(tmp_path)
     store.save_scan(info())

@@ -12,6 +12,7 @@ from helpers.tui import SIZE, until, wait_for_workers
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile
 from aa_tui.service.scanning import ScanOutcome, ScanRequest
+from aa_tui.store.store import Store
 from aa_tui.tui.group_index import GroupFilter
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.screens.help import collect_keys
@@ -285,3 +286,27 @@ def test_z_on_the_duplicate_list_undoes_space_and_m_too_and_help_lists_it(app, s
     assert one > 0 and after_space_z == 0  # Space, then z: no mark
     assert 0 < second == after_m_z == after_twice  # M, then z: the Space's marks before M
     assert any("Nothing to undo" in n for n in notes)
+
+
+def test_a_scan_deleted_by_another_aa_tui_closes_its_results_with_one_notice(
+    app, scanned, data_copy
+):
+    """A scheduled scan keeping only the newest scans (another process) deletes the scan open
+    here: going back to its results closes them with a notice, not an error at each return."""
+
+    async def journey():
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await open_results(pilot, scanned.exact_id)
+            other = Store(data_copy)  # another aa-tui on the same store
+            other.delete_scan(scanned.exact_id)
+            other.close()
+            await pilot.press("question_mark", "escape")
+            await until(pilot, lambda: not isinstance(app.screen, ResultsScreen))
+            await pilot.pause(0.3)
+            stack = [type(s).__name__ for s in app.screen_stack]
+            said = [n.message for n in app._notifications]
+            return stack, said
+
+    stack, said = run(journey())
+    assert "ResultsScreen" not in stack and "ErrorScreen" not in stack
+    assert any(f"Scan {scanned.exact_id} was deleted meanwhile" in s for s in said)

@@ -330,6 +330,8 @@ class Store:
         """A finished scan's results (:class:`ScanResults`); a :class:`StoreError` when the
         scan has none (unfinished, or its files are gone)."""
         if not self.has_results(scan_id):
+            if self.get_scan(scan_id) is None:
+                raise StoreError(f"Scan {scan_id} is no longer in the store: it was deleted.")
             raise StoreError(f"Scan {scan_id} has no saved results (it did not finish).")
         return ScanResults(self, scan_id)
 
