@@ -4,9 +4,12 @@ plan was made from. Real ``aa-tui`` subprocesses against the demo site, a real s
 
 from __future__ import annotations
 
-from helpers.cli import aa
+import signal
+
+from helpers.cli import Scan, aa, kinds, wait_for
 
 from aa_tui.demo import catalog as cat
+from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.store.store import Store
 
 
@@ -67,3 +70,22 @@ def test_keeping_no_scan_is_refused_before_the_scan(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "--keep-scans 0: keep at least 1 scan" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_scan_an_interrupted_rescan_started_from_is_kept(small_site, tmp_path):
+    data = tmp_path / "data"
+    slow = DemoOptions(latency_s=0.004, per_id_s=0.004, per_issue_s=0.004, id_page_size=50)
+    with DemoServer(small_site, slow) as server:
+        for _ in range(2):
+            assert scan(server, data).returncode == 0
+        (newer, *_), (older, *_) = stored(data)
+        running = Scan(server, data, "--verify", "metadata")  # a rescan of the newer one
+        wait_for(running, lambda: "base" in kinds(data), "the rescan to name its base")
+        running.proc.send_signal(signal.SIGINT)
+        assert running.wait() == 130, running.stderr
+        result = scan(server, data, "--keep-scans", "1")  # a fresh scan, from the newer one
+    assert result.returncode == 0, result.stderr
+    assert "Deleted 1 older scan of this site and scope" in result.stdout
+    assert "Kept 1 older scan that an interrupted scan resumes from." in result.stdout
+    ids = [s for s, *_ in stored(data)]
+    assert newer in ids and older not in ids

@@ -5,7 +5,8 @@ every week. Only one line of history is pruned: the complete scans of the same s
 verify mode and account as the scan just saved, newest first, past the first ``keep``. The
 newest is what the next rescan starts from and the one before it what a notice compares with:
 at least one is kept. Never pruned: a scan a cleanup plan was made from (its review and audit
-name it), and anything unfinished (it may be resumed).
+name it), anything unfinished (it may be resumed), and the scan an unfinished rescan started
+from (resumed, it starts from it again; without it, it would read everything).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Pruned:
     freed: int = 0  # bytes of the deleted scans' folders
     #: older scans kept because a cleanup plan was made from them
     with_plans: list[ScanInfo] = field(default_factory=list)
+    #: older scans kept because an unfinished rescan started from them
+    resumed_from: list[ScanInfo] = field(default_factory=list)
 
     def sentence(self) -> str:
         """One line for the command's output (empty when there was nothing to prune)."""
@@ -44,6 +47,12 @@ class Pruned:
             parts.append(
                 f"Kept {count} older scan{'s' if count != 1 else ''} that cleanup plans were "
                 "made from."
+            )
+        if self.resumed_from:
+            count = len(self.resumed_from)
+            parts.append(
+                f"Kept {count} older scan{'s' if count != 1 else ''} that an interrupted scan "
+                "resumes from."
             )
         return " ".join(parts)
 
@@ -67,17 +76,35 @@ def prune_line(store: Store, info: ScanInfo, keep: int, planned: set[str]) -> Pr
     if keep < 1:
         raise ValueError("keep at least the newest scan")
     pruned = Pruned(keep)
+    scans = store.list_scans()
     # newest first, the scan just saved ahead of any that started in the same second
-    older = [s for s in store.list_scans() if same_line(info, s) and s.id != info.id]
+    older = [s for s in scans if same_line(info, s) and s.id != info.id]
+    bases = resumed_bases(store, scans) if older[keep - 1 :] else set()
     for old in older[keep - 1 :]:
         if old.id in planned:
             pruned.with_plans.append(old)
+            continue
+        if old.id in bases:
+            pruned.resumed_from.append(old)
             continue
         size = folder_size(store.scan_dir(old.id))
         store.delete_scan(old.id)
         pruned.deleted.append(old)
         pruned.freed += size
     return pruned
+
+
+def resumed_bases(store: Store, scans: list[ScanInfo]) -> set[str]:
+    """The scans that the unfinished rescans among ``scans`` started from (their journals
+    name them)."""
+    bases = set()
+    for scan in scans:
+        if scan.unfinished and store.has_checkpoint(scan.id):
+            for entry in store.read_journal(scan.id):
+                if entry.get("k") == "base":
+                    bases.add(str(entry.get("id", "")))
+                    break
+    return bases
 
 
 def folder_size(folder: Path) -> int:
