@@ -31,8 +31,10 @@ class ProgressLine:
     def __init__(self, stream: TextIO, enabled: bool = True) -> None:
         self.line = StatusLine(stream, enabled)
         self._phase: Phase | None = None
+        self.phase: Phase | None = None  # the scan's phase now (shown or not)
 
     def update(self, p: ScanProgress) -> None:
+        self.phase = p.phase
         if not self.line.enabled:
             return
         rate = p.rate_per_s  # the recent pace of this phase, not the scan's average

@@ -18,6 +18,7 @@ def run_scan(args: argparse.Namespace, workspace: Workspace) -> int:
     """``aa-tui scan``: the scan in a thread, a progress line, the summary; the exit code."""
     from aa_tui.cli.progress import ProgressLine, print_summary
     from aa_tui.cli.threads import run_in_thread
+    from aa_tui.model.enums import Phase
     from aa_tui.service.errors import EXIT_CANCELLED, Cancelled, UsageError, describe
     from aa_tui.service.scanning import scan_request
 
@@ -39,9 +40,17 @@ def run_scan(args: argparse.Namespace, workspace: Workspace) -> int:
         request, token, listener=progress.update, allow_insecure_http=args.allow_http
     )
 
+    stopped: list[Phase | None] = []  # the phase Ctrl-C came in
+
     def interrupted(count: int) -> None:
         progress.finish()
-        if count == 1:
+        stopped.append(progress.phase)
+        if count == 1 and progress.phase is Phase.SAVING:  # nothing left to stop
+            print(
+                "aa-tui: Ctrl-C: the scan is saving its results; it ends once saved.",
+                file=sys.stderr,
+            )
+        elif count == 1:
             print(
                 "aa-tui: stopping (Ctrl-C); the scan stays resumable with --resume.",
                 file=sys.stderr,
@@ -72,6 +81,8 @@ def run_scan(args: argparse.Namespace, workspace: Workspace) -> int:
                 message += " The scan can be continued with --resume."
         print(f"aa-tui: {message}", file=sys.stderr)
         return problem.exit_code
+    if stopped and stopped[0] is not Phase.SAVING:  # it had read everything when stopped
+        print("aa-tui: note: the scan had finished its reads: it is saved whole.", file=sys.stderr)
     for warning in outcome.warnings:
         print(f"aa-tui: note: {warning}", file=sys.stderr)
     # The groups are in the store now, where the export reads them one at a time: this copy
