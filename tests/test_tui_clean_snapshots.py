@@ -221,6 +221,9 @@ async def _audit_reason(app) -> None:
         await pilot.press("j")
         await pilot.pause()
         assert why() == f"2: {LONG_REASON}"
+        table = screen.query_one("#audit")
+        kept = [str(table.get_row_at(i)[5]) for i in range(2)]
+        assert kept == ["only copy: archived", "only copy: left on Jira"]  # not archived
 
 
 def test_audit_empty(snap_compare, app):

@@ -310,3 +310,25 @@ def test_a_scan_deleted_by_another_aa_tui_closes_its_results_with_one_notice(
     stack, said = run(journey())
     assert "ResultsScreen" not in stack and "ErrorScreen" not in stack
     assert any(f"Scan {scanned.exact_id} was deleted meanwhile" in s for s in said)
+
+
+def test_opening_a_scan_another_aa_tui_deleted_says_so_in_history(app, scanned, data_copy):
+    async def journey():
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            app.push_screen(HistoryScreen())
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+            history = app.screen
+            await until(pilot, lambda: bool(history.scans))
+            row = next(i for i, s in enumerate(history.scans) if s.id == scanned.exact_id)
+            history.query_one(VimDataTable).move_cursor(row=row)
+            other = Store(data_copy)  # another aa-tui on the same store
+            other.delete_scan(scanned.exact_id)
+            other.close()
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            said = [n.message for n in app._notifications]
+            return type(app.screen).__name__, [s.id for s in history.scans], said
+
+    screen, listed, said = run(journey())
+    assert screen == "HistoryScreen" and scanned.exact_id not in listed
+    assert any(f"Scan {scanned.exact_id} was deleted meanwhile" in s for s in said)

@@ -95,7 +95,7 @@ class AuditScreen(AppScreen):
                 Text(size_text(e.size), justify="right"),
                 e.file_name,
                 f"{e.issue_key} ({e.attachment_id})",
-                f"{e.keep_issue_key} ({e.keep_id})" if e.keep_id else "only copy: archived",
+                f"{e.keep_issue_key} ({e.keep_id})" if e.keep_id else _only_copy(e),
                 e.actor,
                 e.plan_id,
                 e.reason,
@@ -257,3 +257,12 @@ class AuditScreen(AppScreen):
             self._say("Stopping after the uploads in flight…")
             return
         self.app.pop_screen()
+
+
+def _only_copy(entry: AuditEntry) -> str:
+    """Where the bytes of a file that had no other copy are: its archive, or still on Jira."""
+    if entry.archive or entry.outcome is Outcome.DELETED:
+        return "only copy: archived"
+    if entry.outcome is Outcome.SKIPPED:
+        return "only copy: left on Jira"
+    return "only copy"

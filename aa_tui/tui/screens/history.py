@@ -152,6 +152,14 @@ class HistoryScreen(AppScreen):
         if scan is None:
             return
         if not self.workspace.has_results(scan.id):
+            if self.workspace.get_scan(scan.id) is None:  # deleted by another aa-tui
+                self.reload()
+                self.notify(
+                    f"Scan {scan.id} was deleted meanwhile (by another aa-tui: its History, or "
+                    "a scheduled scan that keeps only the newest scans).",
+                    severity="warning",
+                )
+                return
             if self.app.scan_running(scan.id):
                 hint = ": it is running right now."
             else:
