@@ -89,6 +89,20 @@ def test_resumable_scan_is_found_by_site_scope_and_verify(tmp_path):
     assert store.find_resumable("https://a.atlassian.net", Scope(("OPS",)), "metadata") is None
 
 
+def test_a_scope_is_one_whatever_order_its_projects_were_named_in(tmp_path):
+    store = Store(tmp_path)
+    scan = info("s1")
+    scan.scope = Scope(("OPS", "HR", "OPS"))
+    store.save_scan(scan)
+    store.close()
+    index = tmp_path / "aa-tui.json"  # as an older aa-tui saved it: in the order typed
+    index.write_bytes(index.read_bytes().replace(b'["HR","OPS"]', b'["OPS","HR"]'))
+    again = Store(tmp_path)
+    assert b'["OPS","HR"]' in index.read_bytes()
+    assert again.get_scan("s1").scope == Scope(("HR", "OPS")) == Scope(("OPS", "HR"))
+    assert Scope(("OPS", "HR")).describe() == "projects HR, OPS"
+
+
 @pytest.mark.parametrize("damage", [b'{"scans": {"1": {"id": ', b"not json at all", b"[1, 2]"])
 def test_damaged_index_is_kept_aside_with_a_clear_warning(tmp_path, damage):
     (tmp_path / "aa-tui.json").write_bytes(damage)

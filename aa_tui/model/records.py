@@ -59,6 +59,11 @@ class Scope:
     projects: tuple[str, ...] = ()
     jql: str = ""
 
+    def __post_init__(self) -> None:
+        # one scope whatever order its projects were named in (HR,OPS is OPS,HR): a rescan
+        # starts from it and --keep-scans prunes it, saved before this rule or after
+        object.__setattr__(self, "projects", tuple(sorted(dict.fromkeys(self.projects))))
+
     def describe(self) -> str:
         parts = []
         if self.projects:
