@@ -7,10 +7,15 @@ from __future__ import annotations
 import threading
 import time
 
+from helpers.scanning import FROZEN_NOW, make_client
 from test_scan_rescan import assert_same, detail_fetches, issue_with_files, scan
 
 from aa_tui.demo import catalog as cat
+from aa_tui.model.errors import Cancelled
+from aa_tui.model.records import Scope
 from aa_tui.scan import details, rescan
+from aa_tui.scan.engine import ScanEngine
+from aa_tui.scan.request import ScanRequest
 
 #: how long the gate below waits for a details call before letting the base load anyway
 #: (only a broken engine waits it out: a working one asks at once)
@@ -92,12 +97,12 @@ def test_the_listing_ends_before_the_base_files_are_waited_for(demo_server, stor
     journal_then: list[str] = []
     real_read, real_rows = rescan.Base.read, rescan.read_rows
 
-    def read(self):
+    def read(self, cancel=None):
         if not waiting.is_set():
             running = next(s for s in store.list_scans() if s.id != first.info.id)
             journal_then.extend(e.get("k") for e in store.read_journal(running.id))
             waiting.set()
-        return real_read(self)
+        return real_read(self, cancel)
 
     def rows(*args, **kwargs):
         waiting.wait(GATE_S)
@@ -111,3 +116,53 @@ def test_the_listing_ends_before_the_base_files_are_waited_for(demo_server, stor
     assert again.rescan is not None and again.rescan.reread_issues == 2
     full = scan(demo_server, store, full=True)
     assert_same(store, again, full)
+
+
+def test_a_rescan_cancelled_while_its_base_is_read_back_stops_reading_it(
+    demo_server, store, monkeypatch
+):
+    """Cancelled while it waits for its base's files (read back slowly here, without end),
+    a rescan ends at once, stops reading them, and resumes to a full scan's result."""
+    scan(demo_server, store)
+    change_statuses(demo_server, 2)
+    real = type(store).iter_attachments
+    filler = threading.Event()  # the base's real rows are read: an endless tail of others
+
+    def slow(self, scan_id):
+        yield from real(self, scan_id)
+        filler.set()
+        n = 0
+        while True:  # rows of no listed issue, 4,096 every ~0.1 s
+            n += 1
+            if not n % 512:
+                time.sleep(0.01)
+            yield {"issue_id": "none"}
+
+    monkeypatch.setattr(type(store), "iter_attachments", slow)
+    client = make_client(demo_server)
+    request = ScanRequest(site=client.site, email=demo_server.email, scope=Scope())
+    engine = ScanEngine(client, store, request, clock=lambda: FROZEN_NOW)
+    ended: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            engine.run()
+        except BaseException as exc:  # noqa: BLE001 - what the run ended with, looked at below
+            ended.append(exc)
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    assert filler.wait(GATE_S)
+    time.sleep(0.3)  # the listing has ended (a few pages): the engine waits for the files
+    client.cancel.set()
+    runner.join(GATE_S)
+    assert not runner.is_alive() and isinstance(ended[0], Cancelled)
+    deadline = time.monotonic() + GATE_S
+    while any(t.name == "aa-base" for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the base is still read back"
+        time.sleep(0.05)
+    client.close()
+    monkeypatch.setattr(type(store), "iter_attachments", real)
+    resumed = scan(demo_server, store, resume=True)
+    full = scan(demo_server, store, full=True)
+    assert_same(store, resumed, full)

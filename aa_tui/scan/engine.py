@@ -203,17 +203,14 @@ class ScanEngine:
             self._fail(info, ScanStatus.FAILED, str(exc), previous_duration, run_started)
             raise
         except BaseException as exc:  # keep the scan resumable whatever happened
-            self._fail(
-                info,
-                ScanStatus.FAILED,
-                f"{type(exc).__name__}: {exc}",
-                previous_duration,
-                run_started,
-            )
+            failed = f"{type(exc).__name__}: {exc}"
+            self._fail(info, ScanStatus.FAILED, failed, previous_duration, run_started)
             raise
         finally:
             details.close()
             journal.close()
+            if self._base is not None:  # done with it, or ended before it took its files
+                self._base.stop()
         self.store.drop_journal(info.id)
         log.info("scan %s complete: %s", info.id, outcome.info.totals)
         self._emit(force=True, phase=Phase.DONE)
@@ -425,7 +422,8 @@ class ScanEngine:
                     details.submit(batch)
                 while pending:
                     drain(block=True)
-                kept = kept_files(base, reused, texts, early.saw if early else None)
+                saw = early.saw if early else None
+                kept = kept_files(base, reused, texts, saw, self.client.cancel)
             except BaseException:
                 for future in pending:
                     future.cancel()

@@ -16,6 +16,7 @@ import operator
 import threading
 from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as WaitedTooLong
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,7 @@ from aa_tui.jira.protocol import JiraSite
 from aa_tui.memory import gc_paused
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.enums import VerifyMode
+from aa_tui.model.errors import Cancelled
 from aa_tui.model.records import AttachmentRecord, Scope
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import RescanNote
@@ -62,16 +64,30 @@ class Base:
     texts: dict[str, str] = field(default_factory=dict)
     #: the rows being read back in a thread of their own (``None``: read, or not begun)
     loading: Future[None] | None = None
+    #: set when the scan ends before it takes the rows: their reading stops
+    stopped: threading.Event = field(default_factory=threading.Event)
 
     @property
     def issues(self) -> KeysView[str]:
         """The issues listed and read by the earlier scan."""
         return self.by_issue.keys()
 
-    def read(self) -> None:
-        """Wait until the rows are read back (raising what reading them raised)."""
-        if self.loading is not None:
-            self.loading.result()
+    def read(self, cancel: threading.Event | None = None) -> None:
+        """Wait until the rows are read back (raising what reading them raised); once
+        ``cancel`` is set, stop them and raise :class:`Cancelled`."""
+        while self.loading is not None:
+            try:
+                self.loading.result(timeout=0.1)
+                return
+            except WaitedTooLong:  # (not the built-in before Python 3.11)
+                if cancel is not None and cancel.is_set():
+                    self.stop()
+                    raise Cancelled() from None
+
+    def stop(self) -> None:
+        """Stop reading the rows back (the scan ended without them): :meth:`read` then raises
+        :class:`Cancelled`."""
+        self.stopped.set()
 
     def kept(self, issue_id: str) -> Sequence[AttachmentRecord]:
         """The attachments the earlier scan saw on ``issue_id``, one of its issues (once
@@ -125,11 +141,13 @@ def open_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base 
 def read_rows(store: Store, base: Base) -> None:
     """Read ``base``'s rows back into its ``by_issue``."""
     try:
-        _records_by_issue(base.by_issue, store.iter_attachments(base.scan_id), base.texts)
+        rows: Iterable[dict[str, Any]] = store.iter_attachments(base.scan_id)
+        _records_by_issue(base.by_issue, rows, base.texts, base.stopped)
     except (UnexpectedLayout, ValueError):  # a layout the one-at-a-time reader does not know
         for issue_id in base.by_issue:  # from the start again (the keys are the ids' texts)
             base.by_issue[issue_id] = issue_id
-        _records_by_issue(base.by_issue, store.load_attachments(base.scan_id), base.texts)
+        rows = store.load_attachments(base.scan_id)
+        _records_by_issue(base.by_issue, rows, base.texts, base.stopped)
 
 
 def load_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base | None:
@@ -160,7 +178,10 @@ def read_apart(store: Store, base: Base | None) -> Base | None:
 
 
 def _records_by_issue(
-    by_issue: dict[str, Kept | str], rows: Iterable[dict[str, Any]], texts: dict[str, str]
+    by_issue: dict[str, Kept | str],
+    rows: Iterable[dict[str, Any]],
+    texts: dict[str, str],
+    stopped: threading.Event | None = None,
 ) -> None:
     """Fill ``by_issue`` (each issue's own id until then) with the records of its issues (the
     rows of other issues are never reused), built a row at a time (a 200,000-issue scan's
@@ -168,9 +189,11 @@ def _records_by_issue(
     shared as a scan's own records' are (``texts``: one object per text), and the texts of
     one issue shared by its records as in a Jira answer (each row's, before its record is
     made: :func:`share_row_texts`). Its keys never change: the listing looks them up
-    meanwhile."""
+    meanwhile. :class:`Cancelled` once ``stopped`` is set (looked at every 4,096 rows)."""
     with gc_paused():  # ~100,000s of new objects: collections would walk them all
-        for row in rows:
+        for n, row in enumerate(rows):
+            if not n & 4095 and stopped is not None and stopped.is_set():
+                raise Cancelled("the scan ended before it took its base's files")
             kept = by_issue.get(row["issue_id"])
             if kept is None:
                 continue
@@ -296,12 +319,13 @@ def kept_files(
     reused: list[str],
     texts: dict[str, str],
     saw: Callable[[AttachmentRecord], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[AttachmentRecord]:
     """The files of the ``reused`` issues as ``base`` saw them, once its rows are read back
-    (each told to ``saw``)."""
+    (each told to ``saw``; :class:`Cancelled` once ``cancel`` is set meanwhile)."""
     if base is None:
         return []
-    base.read()
+    base.read(cancel)
     kept: list[AttachmentRecord] = []
     for issue_id in reused:
         for record in base.kept(issue_id):  # their texts are the base's, shared
