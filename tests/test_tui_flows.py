@@ -332,3 +332,32 @@ def test_opening_a_scan_another_aa_tui_deleted_says_so_in_history(app, scanned, 
     screen, listed, said = run(journey())
     assert screen == "HistoryScreen" and scanned.exact_id not in listed
     assert any(f"Scan {scanned.exact_id} was deleted meanwhile" in s for s in said)
+
+
+def test_a_marked_scan_another_aa_tui_deleted_is_unmarked_with_a_notice(app, scanned, data_copy):
+    async def journey():
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            app.push_screen(HistoryScreen())
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+            history = app.screen
+            await until(pilot, lambda: bool(history.scans))
+            table = history.query_one(VimDataTable)
+            for scan_id in (scanned.exact_id, scanned.later_id):
+                table.move_cursor(row=[s.id for s in history.scans].index(scan_id))
+                await pilot.press("space")
+            marked = list(history.marked)
+            other = Store(data_copy)  # another aa-tui on the same store
+            other.delete_scan(scanned.exact_id)
+            other.close()
+            await pilot.press("c")
+            await pilot.pause(0.2)
+            said = [n.message for n in app._notifications]
+            return type(app.screen).__name__, marked, list(history.marked), said
+
+    screen, marked, after, said = run(journey())
+    assert sorted(marked) == sorted([scanned.exact_id, scanned.later_id])
+    assert screen == "HistoryScreen" and after == [scanned.later_id]  # no comparison opened
+    assert any(
+        f"Scan {scanned.exact_id} was deleted meanwhile" in s and "no longer marked" in s
+        for s in said
+    )

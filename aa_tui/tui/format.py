@@ -66,3 +66,11 @@ def rate(amount: float, seconds: float, unit: str = "") -> str:
     if unit == "B":
         return f"{size_text(per)}/s"
     return f"{per:,.0f} {unit}/s".replace(" /s", "/s")
+
+
+def deleted_meanwhile(scan_id: str) -> str:
+    """What the app says of a scan that another aa-tui deleted while it was shown."""
+    return (
+        f"Scan {scan_id} was deleted meanwhile (by another aa-tui: its History, or a scheduled "
+        "scan that keeps only the newest scans)."
+    )

@@ -94,7 +94,12 @@ class HistoryScreen(AppScreen):
         table.clear()
         self.scans = self.workspace.list_scans()
         cleaned = self.workspace.cleaned_scans()  # freed by cleanups made from each scan
-        self.marked = [m for m in self.marked if any(s.id == m for s in self.scans)]
+        listed = {s.id for s in self.scans}
+        for gone in [m for m in self.marked if m not in listed]:  # deleted by another aa-tui
+            self.notify(
+                fmt.deleted_meanwhile(gone) + " It is no longer marked.", severity="warning"
+            )
+        self.marked = [m for m in self.marked if m in listed]
         for scan in self.scans:
             totals = scan.totals or {}
             done = bool(totals)
@@ -152,13 +157,7 @@ class HistoryScreen(AppScreen):
         if scan is None:
             return
         if not self.workspace.has_results(scan.id):
-            if self.workspace.get_scan(scan.id) is None:  # deleted by another aa-tui
-                self.reload()
-                self.notify(
-                    f"Scan {scan.id} was deleted meanwhile (by another aa-tui: its History, or "
-                    "a scheduled scan that keeps only the newest scans).",
-                    severity="warning",
-                )
+            if self._deleted_meanwhile(scan.id):
                 return
             if self.app.scan_running(scan.id):
                 hint = ": it is running right now."
@@ -176,6 +175,17 @@ class HistoryScreen(AppScreen):
 
         self.app.push_screen(ResultsScreen(scan.id, from_history=True))
 
+    def _deleted_meanwhile(self, scan_id: str) -> bool:
+        """Whether another aa-tui deleted scan ``scan_id`` since the list was read: then the
+        list is read again, and a notice says so."""
+        if self.workspace.get_scan(scan_id) is not None:
+            return False
+        marked = scan_id in self.marked  # reload says so of a marked one
+        self.reload()
+        if not marked:
+            self.notify(fmt.deleted_meanwhile(scan_id), severity="warning")
+        return True
+
     def action_mark(self) -> None:
         scan = self.selected()
         if scan is None:
@@ -184,12 +194,15 @@ class HistoryScreen(AppScreen):
             self.marked.remove(scan.id)
         else:
             if not self.workspace.has_results(scan.id):
-                self.notify("Only finished scans can be compared.", severity="warning")
+                if not self._deleted_meanwhile(scan.id):
+                    self.notify("Only finished scans can be compared.", severity="warning")
                 return
             self.marked = (self.marked + [scan.id])[-2:]
         self.reload()
 
     def action_compare(self) -> None:
+        if any(self._deleted_meanwhile(m) for m in list(self.marked)):
+            return  # the notice said which
         if len(self.marked) != 2:
             self.notify("Mark two finished scans with Space first.", severity="warning")
             return

@@ -112,11 +112,7 @@ class MarkingMixin(AppScreen):
         if not self.workspace.has_results(self.scan_id):  # deleted by another aa-tui
             if len(self.app.screen_stack) > 1:
                 self.app.pop_screen()  # its lists cannot be read again: no error at each return
-            self.app.notify(
-                f"Scan {self.scan_id} was deleted meanwhile (by another aa-tui: its History, "
-                "or a scheduled scan that keeps only the newest scans).",
-                severity="warning",
-            )
+            self.app.notify(fmt.deleted_meanwhile(self.scan_id), severity="warning")
             return
         self.mark_undo.forget_if_changed(self.marks)  # changed on the group's screen: z goes
         self._show_marks()
