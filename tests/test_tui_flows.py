@@ -288,6 +288,26 @@ def test_z_on_the_duplicate_list_undoes_space_and_m_too_and_help_lists_it(app, s
     assert any("Nothing to undo" in n for n in notes)
 
 
+async def open_history(pilot) -> HistoryScreen:
+    pilot.app.push_screen(HistoryScreen())
+    await until(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen))
+    history = pilot.app.screen
+    await until(pilot, lambda: bool(history.scans))
+    return history
+
+
+def delete_elsewhere(data_dir, scan_id: str) -> None:
+    """Delete ``scan_id`` as another aa-tui on the same store would."""
+    other = Store(data_dir)
+    other.delete_scan(scan_id)
+    other.close()
+
+
+def to_row(history: HistoryScreen, scan_id: str) -> None:
+    rows = [s.id for s in history.scans]
+    history.query_one(VimDataTable).move_cursor(row=rows.index(scan_id))
+
+
 def test_a_scan_deleted_by_another_aa_tui_closes_its_results_with_one_notice(
     app, scanned, data_copy
 ):
@@ -297,9 +317,7 @@ def test_a_scan_deleted_by_another_aa_tui_closes_its_results_with_one_notice(
     async def journey():
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await open_results(pilot, scanned.exact_id)
-            other = Store(data_copy)  # another aa-tui on the same store
-            other.delete_scan(scanned.exact_id)
-            other.close()
+            delete_elsewhere(data_copy, scanned.exact_id)
             await pilot.press("question_mark", "escape")
             await until(pilot, lambda: not isinstance(app.screen, ResultsScreen))
             await pilot.pause(0.3)
@@ -315,15 +333,9 @@ def test_a_scan_deleted_by_another_aa_tui_closes_its_results_with_one_notice(
 def test_opening_a_scan_another_aa_tui_deleted_says_so_in_history(app, scanned, data_copy):
     async def journey():
         async with app.run_test(size=SIZE, notifications=True) as pilot:
-            app.push_screen(HistoryScreen())
-            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
-            history = app.screen
-            await until(pilot, lambda: bool(history.scans))
-            row = next(i for i, s in enumerate(history.scans) if s.id == scanned.exact_id)
-            history.query_one(VimDataTable).move_cursor(row=row)
-            other = Store(data_copy)  # another aa-tui on the same store
-            other.delete_scan(scanned.exact_id)
-            other.close()
+            history = await open_history(pilot)
+            to_row(history, scanned.exact_id)
+            delete_elsewhere(data_copy, scanned.exact_id)
             await pilot.press("enter")
             await pilot.pause(0.2)
             said = [n.message for n in app._notifications]
@@ -337,18 +349,12 @@ def test_opening_a_scan_another_aa_tui_deleted_says_so_in_history(app, scanned, 
 def test_a_marked_scan_another_aa_tui_deleted_is_unmarked_with_a_notice(app, scanned, data_copy):
     async def journey():
         async with app.run_test(size=SIZE, notifications=True) as pilot:
-            app.push_screen(HistoryScreen())
-            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
-            history = app.screen
-            await until(pilot, lambda: bool(history.scans))
-            table = history.query_one(VimDataTable)
+            history = await open_history(pilot)
             for scan_id in (scanned.exact_id, scanned.later_id):
-                table.move_cursor(row=[s.id for s in history.scans].index(scan_id))
+                to_row(history, scan_id)
                 await pilot.press("space")
             marked = list(history.marked)
-            other = Store(data_copy)  # another aa-tui on the same store
-            other.delete_scan(scanned.exact_id)
-            other.close()
+            delete_elsewhere(data_copy, scanned.exact_id)
             await pilot.press("c")
             await pilot.pause(0.2)
             said = [n.message for n in app._notifications]
