@@ -7,7 +7,7 @@ import asyncio
 import json
 from datetime import datetime, timezone
 
-from helpers.tui import SIZE, until, wait_for_workers
+from helpers.tui import SIZE, open_insights
 
 from aa_tui.analysis.forecast import forecast, monthly_rate, trend_window
 from aa_tui.model.forecast import NEVER, OVER, REACHED, cap_date_text, forecast_sentence
@@ -149,16 +149,12 @@ def test_the_app_and_the_html_report_say_when_the_cap_is_reached(app, scanned, t
     from dataclasses import replace
 
     from aa_tui.service.workspace import Workspace
-    from aa_tui.tui.screens.insights.screen import InsightsScreen
     from aa_tui.tui.widgets.tables import VimDataTable
 
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
             app.settings.insights = replace(app.settings.insights, cap=2 * 10**9)
-            app.push_screen(InsightsScreen(scanned.exact_id))
-            screen = app.screen
-            await until(pilot, lambda: screen.insights is not None)
-            await wait_for_workers(pilot)
+            screen = await open_insights(pilot, scanned.exact_id)
             await pilot.press("2")
             said = str(screen.query_one("#forecast").render())
             table = screen.query_one("#what_if-table", VimDataTable)
@@ -201,7 +197,6 @@ def test_the_what_if_says_which_copies_became_kept_ones_after_a_cleanup(app, sca
     from aa_tui.model.insights import kept_anew_sentence
     from aa_tui.store.audit import AuditLog
     from aa_tui.store.store import Store
-    from aa_tui.tui.screens.insights.screen import InsightsScreen
 
     workspace = app.workspace
     results = workspace.results(scanned.exact_id)
@@ -219,10 +214,7 @@ def test_the_what_if_says_which_copies_became_kept_ones_after_a_cleanup(app, sca
 
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
-            app.push_screen(InsightsScreen(scanned.exact_id))
-            screen = app.screen
-            await until(pilot, lambda: screen.insights is not None)
-            await wait_for_workers(pilot)
+            screen = await open_insights(pilot, scanned.exact_id)
             await pilot.press("2")
             return str(screen.query_one("#forecast").render())
 

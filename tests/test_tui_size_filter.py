@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers.tui import SIZE, until, wait_for_workers
+from helpers.tui import SIZE, open_insights, until, wait_for_workers
 
 from aa_tui.tui.screens.insights.files import FilesScreen
-from aa_tui.tui.screens.insights.screen import InsightsScreen
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.groups_pane import GroupsPane
 from aa_tui.tui.widgets.tables import VimDataTable
@@ -42,10 +41,7 @@ def test_the_groups_filter_keeps_groups_by_size(app, scanned):
 def test_a_file_list_filters_by_size(app, scanned):
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
-            app.push_screen(InsightsScreen(scanned.exact_id))
-            screen = app.screen
-            await until(pilot, lambda: screen.insights is not None)
-            await wait_for_workers(pilot)
+            await open_insights(pilot, scanned.exact_id)
             await pilot.press("8", "enter")  # the Files tab: every file, largest first
             await until(pilot, lambda: isinstance(app.screen, FilesScreen))
             files = app.screen

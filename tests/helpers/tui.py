@@ -120,6 +120,17 @@ async def until(pilot, predicate, timeout: float = 30.0) -> None:
         await pilot.pause(0.05)
 
 
+async def open_insights(pilot, scan_id: str):
+    """The insights of ``scan_id`` pushed, once their tables are shown and the workers done."""
+    from aa_tui.tui.screens.insights.screen import InsightsScreen
+
+    pilot.app.push_screen(InsightsScreen(scan_id))
+    screen = pilot.app.screen
+    await until(pilot, lambda: screen.insights is not None)
+    await wait_for_workers(pilot)
+    return screen
+
+
 async def wait_for_workers(pilot) -> None:
     """Wait for the app's workers, scans aside (pytest-textual-snapshot waits only for
     animations)."""
