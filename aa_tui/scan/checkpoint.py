@@ -12,6 +12,18 @@ from aa_tui.scan.staged import HashBook
 from aa_tui.store.journal import Journal
 
 
+def journaled_base(entries: Iterable[dict[str, Any]]) -> str:
+    """The earlier scan a rescan's journal names ("" for another scan), read only as far as
+    needed: a rescan journals its base before its listing's first ids and issues."""
+    for entry in entries:
+        kind = entry.get("k")
+        if kind == "base":
+            return str(entry.get("id", ""))
+        if kind in ("ids", "issues", "enumerated", "hash"):
+            return ""
+    return ""
+
+
 @dataclass
 class Checkpoint:
     """What a journal says was already done."""

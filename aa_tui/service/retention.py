@@ -18,6 +18,7 @@ from pathlib import Path
 from aa_tui.model.enums import ScanStatus
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.units import size_text
+from aa_tui.scan.checkpoint import journaled_base
 from aa_tui.store.store import Store
 
 
@@ -97,14 +98,13 @@ def prune_line(store: Store, info: ScanInfo, keep: int, planned: set[str]) -> Pr
 def resumed_bases(store: Store, scans: list[ScanInfo]) -> set[str]:
     """The scans that the unfinished rescans among ``scans`` started from (their journals
     name them)."""
-    bases = set()
-    for scan in scans:
-        if scan.unfinished and store.has_checkpoint(scan.id):
-            for entry in store.read_journal(scan.id):
-                if entry.get("k") == "base":
-                    bases.add(str(entry.get("id", "")))
-                    break
-    return bases
+    return {
+        base
+        for scan in scans
+        if scan.unfinished
+        and store.has_checkpoint(scan.id)
+        and (base := journaled_base(store.iter_journal(scan.id)))
+    }
 
 
 def folder_size(folder: Path) -> int:

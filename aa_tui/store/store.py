@@ -437,7 +437,12 @@ class Store:
             ) from None
 
     def read_journal(self, scan_id: str) -> list[dict[str, Any]]:
-        return list(read_journal(self._journal_path(scan_id)))
+        return list(self.iter_journal(scan_id))
+
+    def iter_journal(self, scan_id: str) -> Iterator[dict[str, Any]]:
+        """A scan's journal entries, read one at a time (an interrupted big scan's journal
+        holds every record it fetched: hundreds of MB)."""
+        return read_journal(self._journal_path(scan_id))
 
     def drop_journal(self, scan_id: str) -> None:
         self._journal_path(scan_id).unlink(missing_ok=True)
