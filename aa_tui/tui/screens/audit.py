@@ -24,6 +24,7 @@ from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.screens.cleanup.review import token_for
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.widgets.header import AppHeader
+from aa_tui.tui.widgets.reason_line import ReasonLine
 from aa_tui.tui.widgets.tables import VimDataTable
 
 if TYPE_CHECKING:
@@ -48,7 +49,6 @@ class AuditScreen(AppScreen):
     AuditScreen #audit-restore { padding: 0 1; height: auto; display: none; }
     AuditScreen #audit-restore.shown { display: block; }
     AuditScreen VimDataTable { height: 1fr; }
-    AuditScreen #audit-why { padding: 0 1; height: auto; max-height: 3; }
     """
 
     def __init__(self) -> None:
@@ -62,7 +62,7 @@ class AuditScreen(AppScreen):
         yield Static("Reading the audit…", id="audit-head")
         yield Static("", id="audit-restore")
         yield VimDataTable(id="audit")
-        yield Static("", id="audit-why", markup=False)  # the highlighted file's reason, whole
+        yield ReasonLine(id="audit-why")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -80,8 +80,7 @@ class AuditScreen(AppScreen):
         """The highlighted file's reason in full under the list (the column cuts it)."""
         row = event.cursor_row
         reason = self.entries[row].reason if 0 <= row < len(self.entries) else ""
-        why = self.query_one("#audit-why", Static)
-        why.update(plain(f"{row + 1:,}: {reason}" if reason else "", lines=True))
+        self.query_one("#audit-why", ReasonLine).show(row, reason)
 
     def on_audit_read(self, message: AuditRead) -> None:
         self.entries = message.entries

@@ -22,6 +22,7 @@ from aa_tui.tui.messages import CleanupEnded, CleanupProgressed
 from aa_tui.tui.safe import plain, visible
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.header import AppHeader
+from aa_tui.tui.widgets.reason_line import ReasonLine
 from aa_tui.tui.widgets.tables import VimDataTable
 
 if TYPE_CHECKING:
@@ -92,7 +93,6 @@ class CleanApplyScreen(AppScreen):
     CleanApplyScreen #apply-state.good { color: $success; }
     CleanApplyScreen .caption { padding: 0 1; height: 1; text-style: bold; }
     CleanApplyScreen VimDataTable { height: 1fr; }
-    CleanApplyScreen #apply-why { padding: 0 1; height: auto; max-height: 3; }
     """
 
     def __init__(
@@ -142,7 +142,7 @@ class CleanApplyScreen(AppScreen):
         )
         yield Static("Files (newest last)", classes="caption")
         yield VimDataTable(id="apply-files")
-        yield Static("", id="apply-why", markup=False)  # the highlighted file's reason, whole
+        yield ReasonLine(id="apply-why")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -246,8 +246,7 @@ class CleanApplyScreen(AppScreen):
     def on_data_table_row_highlighted(self, event: VimDataTable.RowHighlighted) -> None:
         """The highlighted file's reason in full under the list (the column cuts it)."""
         reason = self._reasons.get(str(event.row_key.value), "")
-        why = self.query_one("#apply-why", Static)
-        why.update(plain(f"{event.cursor_row + 1:,}: {reason}" if reason else "", lines=True))
+        self.query_one("#apply-why", ReasonLine).show(event.cursor_row, reason)
 
     def on_cleanup_ended(self, message: CleanupEnded) -> None:
         self.outcome = outcome = message.outcome
