@@ -9,6 +9,7 @@ import pytest
 from helpers.scanning import FROZEN_NOW, group_ids, make_client
 
 from aa_tui.demo import catalog as cat
+from aa_tui.model.enums import Phase
 from aa_tui.model.errors import Cancelled
 from aa_tui.model.events import ScanProgress
 from aa_tui.model.records import Scope
@@ -170,6 +171,26 @@ def test_a_rescan_with_no_change_sends_only_the_listing(demo_server, store):
     assert reuse.reused_hashes == len(files) < hashes  # nothing changed: every file's
     assert "re-read 0 issues" in reuse.line()
     assert f"reused the hashes of {reuse.reused_hashes:,} files" in reuse.line()
+
+
+def test_a_rescans_progress_counts_the_listing_then_only_the_issues_it_fetches(
+    demo_server, store
+):
+    """Reused issues are listed, not fetched: the progress never says "fetching details" of
+    more issues than changed (it once counted every reused issue as fetched)."""
+    base = scan(demo_server, store)
+    listed = base.summary["totals"]["issues_scanned"]
+    changed = issue_with_files(demo_server, 3)
+    for i in changed:
+        demo_server.touch(i)
+    events: list[ScanProgress] = []
+    rescan = scan(demo_server, store, listener=events.append)
+    assert rescan.rescan is not None and rescan.rescan.reread_issues == len(changed)
+    fetching = [e for e in events if e.phase is Phase.FETCHING]
+    assert all(e.done <= e.total <= len(changed) for e in fetching), fetching
+    listing = [e for e in events if e.phase is Phase.ENUMERATING and e.total]
+    assert listing and all(e.done <= e.total == listed for e in listing)
+    assert max(e.done for e in listing) > len(changed)  # the reused issues count as listed
 
 
 def test_full_reads_everything_again(demo_server, store):

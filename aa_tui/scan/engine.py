@@ -30,6 +30,7 @@ from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.details import DetailCalls, drop_unlisted, listed_anew
 from aa_tui.scan.early_heads import EarlyHeads
+from aa_tui.scan.emitter import ProgressEmitter
 from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.listing import EarlyListing, RangeListing, begin_listing, id_pages_of, range_cuts
 from aa_tui.scan.own_updates import own_updates
@@ -63,7 +64,6 @@ from aa_tui.store.journal import Journal
 from aa_tui.store.store import Store, new_scan_id
 
 log = logging.getLogger(__name__)
-PROGRESS_EVERY_S = 0.1
 
 
 class ScanEngine:
@@ -85,9 +85,7 @@ class ScanEngine:
         #: told the scan's id once its journal is locked: from then on the scan is this engine's
         self.on_opened = on_opened or (lambda scan_id: None)
         self.jql = build_scan_jql(request.scope.projects, request.scope.jql)
-        self._started = time.monotonic()
-        self._last_emit = 0.0
-        self._progress = ScanProgress(phase=Phase.CONNECTING)
+        self._emit = ProgressEmitter(client, self.listener)
         self._hasher: StagedHasher | None = None
         self._server_info: ServerInfo | None = None
         self._early: EarlyListing | RangeListing | None = None  # begun beside the checks
@@ -100,34 +98,6 @@ class ScanEngine:
         self._unread: set[str] = set()
         self.warnings: list[str] = []
         self._own_updates = own_updates(store, client.site)  # cleanups' updates, not people's
-
-    # -- progress -------------------------------------------------------------------------------
-    def _emit(self, force: bool = False, **changes: Any) -> None:
-        gov = self.client.governor.stats
-        fields = {
-            **{k: getattr(self._progress, k) for k in ScanProgress.__dataclass_fields__},
-            **changes,
-            "elapsed_s": time.monotonic() - self._started,
-            "requests": gov.requests,
-            "throttled": gov.throttled,
-            "retries": gov.retries,
-            "errors": gov.errors,
-            "backoff_s": self.client.governor.backoff_remaining(),
-        }
-        phase_changed = fields["phase"] != self._progress.phase
-        if phase_changed and "phase_bytes_total" not in changes:  # the reads' own, not carried
-            fields["phase_bytes_done"] = fields["phase_bytes_total"] = 0
-            fields["reads_done"] = fields["reads_total"] = 0
-            fields["bytes_per_s"] = 0.0
-        if phase_changed and "message" not in changes:  # "Signed in as…" is said once
-            fields["message"] = ""
-        if phase_changed:
-            log.info("phase %s (%s requests so far)", fields["phase"], gov.requests)
-        self._progress = ScanProgress(**fields)
-        now = time.monotonic()
-        if force or phase_changed or now - self._last_emit >= PROGRESS_EVERY_S:
-            self._last_emit = now
-            self.listener(self._progress)
 
     # -- the scan -------------------------------------------------------------------------------
     def run(self) -> ScanOutcome:
@@ -309,12 +279,17 @@ class ScanEngine:
         window = RecentRate()  # issues per second over the recent seconds, per phase
 
         def progress(phase: Phase, **changes: Any) -> None:
-            total = max(len(ids), expected or 0)
-            rate, eta = window.update(phase, len(done), total, time.monotonic())
+            count, total = len(done), max(len(ids), expected or 0)
+            if reuse is not None:  # a rescan's listing counts issues; then only its fetches
+                if listing:
+                    phase = Phase.ENUMERATING
+                else:
+                    count, total = fetched, len(queued)
+            rate, eta = window.update(phase, count, total, time.monotonic())
             read = sum(r.bytes_read for r in hasher.reports.values()) if hasher else 0
             self._emit(
                 phase=phase,
-                done=len(done),
+                done=count,
                 total=total,
                 rate_per_s=rate,
                 eta_s=eta,
@@ -354,8 +329,11 @@ class ScanEngine:
         queued: set[str] = set(details.early)
         unlisted = (done | queued) - prior  # read or asked for before any page held them
 
+        listing = True  # id pages still come
+        fetched = 0  # issues whose details came in this run
+
         def drain(block: bool) -> None:
-            nonlocal not_visible, total_size, skipped
+            nonlocal not_visible, total_size, skipped, fetched
             if not pending:
                 return
             finished, _ = wait(
@@ -387,6 +365,7 @@ class ScanEngine:
                     missing=missing,
                 )
                 done.update(chunk)
+                fetched += len(chunk)
                 progress(
                     Phase.FETCHING, issues=len(done), files=len(records), total_size=total_size
                 )
@@ -419,6 +398,7 @@ class ScanEngine:
                     while len(pending) > threads * 2:
                         drain(block=True)
                     progress(Phase.ENUMERATING if not done else Phase.FETCHING)
+                listing = False
                 if batch:
                     details.submit(batch)
                 while pending:
