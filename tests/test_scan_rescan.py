@@ -173,9 +173,7 @@ def test_a_rescan_with_no_change_sends_only_the_listing(demo_server, store):
     assert f"reused the hashes of {reuse.reused_hashes:,} files" in reuse.line()
 
 
-def test_a_rescans_progress_counts_the_listing_then_only_the_issues_it_fetches(
-    demo_server, store
-):
+def test_a_rescans_progress_counts_the_listing_then_only_the_issues_it_fetches(demo_server, store):
     """Reused issues are listed, not fetched: the progress never says "fetching details" of
     more issues than changed (it once counted every reused issue as fetched)."""
     base = scan(demo_server, store)
