@@ -53,11 +53,12 @@ def test_the_base_reuses_only_the_issues_its_basis_lists(demo_server, store):
     write_basis(folder, listed, basis.hashes)
     base = load_base(store, first.info)
     assert base is not None
-    assert base.reusable(dropped, set()) is None
-    assert base.reusable("99999999", set()) == ()
-    assert base.reusable("99999998", set()) is None  # never listed
-    assert base.reusable(kept, {kept}) is None  # changed since
-    assert {r.attachment_id for r in base.reusable(kept, set()) or ()} == {
+    assert not base.unchanged(dropped, set())
+    assert base.unchanged("99999999", set()) and base.kept("99999999") == ()
+    assert not base.unchanged("99999998", set())  # never listed
+    assert not base.unchanged(kept, {kept})  # changed since
+    assert base.unchanged(kept, set())
+    assert {r.attachment_id for r in base.kept(kept)} == {
         r["attachment_id"] for r in rows if r["issue_id"] == kept
     }
     assert {r.issue_id for r in base.records()} == set(with_files) - {dropped}

@@ -323,7 +323,6 @@ class ScanEngine:
         # the listed issues the base read that did not change since: the base's files, taken
         # once the listing ends (the base's rows are read back meanwhile)
         reused: list[str] = []
-        base_issues = base.by_issue if base is not None else {}  # its keys: known at once
         pending = details.pending  # and the changed issues' calls, asked for already
         batch: list[str] = []
         queued: set[str] = set(details.early)
@@ -383,8 +382,8 @@ class ScanEngine:
                     for issue_id in page:
                         if issue_id in done or issue_id in queued:
                             continue
-                        unchanged = issue_id in base_issues and issue_id not in changed
-                        if reuse is not None and unchanged:
+                        in_base = base is not None and base.unchanged(issue_id, changed)
+                        if reuse is not None and in_base:
                             reused.append(issue_id)
                             done.add(issue_id)
                             reuse.reused_issues += 1

@@ -97,12 +97,10 @@ class Base:
             return (kept,)
         return () if isinstance(kept, str) else kept
 
-    def reusable(self, issue_id: str, changed: set[str]) -> Sequence[AttachmentRecord] | None:
-        """The attachments of ``issue_id`` as the earlier scan saw them, when they still hold
-        (once :meth:`read`)."""
-        if issue_id in changed or issue_id not in self.by_issue:
-            return None
-        return self.kept(issue_id)
+    def unchanged(self, issue_id: str, changed: set[str]) -> bool:
+        """Whether the earlier scan read ``issue_id`` and it did not change since (not in
+        ``changed``): what it saw there holds (its files: :meth:`kept`, once :meth:`read`)."""
+        return issue_id in self.by_issue and issue_id not in changed
 
     def records(self) -> Iterator[AttachmentRecord]:
         """Every attachment the base holds (once :meth:`read`)."""
