@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from aa_tui.model.insights import cap_text, parse_cap
+from aa_tui.tui.widgets.inputs import TextInput
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class CapScreen(ModalScreen[CapChoice | None]):
                 " caps in decimal units. Empty: no cap.",
                 markup=False,
             )
-            yield Input(
+            yield TextInput(
                 value=cap_text(self.cap) if self.cap else "",
                 placeholder="250GB",
                 id="cap-input",

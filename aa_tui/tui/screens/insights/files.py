@@ -20,6 +20,7 @@ from aa_tui.tui.messages import FilesListed
 from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.cleanup.file_marks import FileMarking, Rows, mark_bindings
 from aa_tui.tui.widgets.header import AppHeader
+from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.marks import MARK, Marks, MarksPane
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -98,7 +99,7 @@ class FilesScreen(FileMarking):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(plain(f"{self.choice.title}: reading..."), id="files-title", markup=False)
-        yield Input(
+        yield TextInput(
             placeholder="filter: words (name, issue, uploader)  project:KEY  type:pdf  size:>10MB",
             id="files-filter",
         )
