@@ -15,6 +15,7 @@ from aa_tui.analysis.whatif import WHAT_IF_STEPS
 from aa_tui.demo.insights_truth import insight_truth
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.model.insights import InsightSettings, parse_cap, parse_size
+from aa_tui.reports.csv_tables import write_csv
 from aa_tui.reports.html_page import render
 from aa_tui.service.workspace import Workspace
 from aa_tui.store.store import Store
@@ -87,6 +88,30 @@ def test_csv_has_one_file_per_insight_table(stored, tmp_path):
     # our own labels are written as they are: "+ stale files" is not a formula (issue 19 #12)
     assert [r["step"] for r in rows] == list(WHAT_IF_STEPS)
     assert oct((tmp_path / "csv" / "what_if.csv").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_csv_folder_holds_only_the_tables_of_the_last_export(stored, tmp_path):
+    """A weekly export into one folder: a table the newer report has none of leaves no file
+    of an older export behind (``unreadable.csv`` of a scan that found none is a header)."""
+    data, scan_id = stored
+    workspace = Workspace.open(data)
+    try:
+        workspace.export(scan_id, json_path=tmp_path / "report.json")
+    finally:
+        workspace.close()
+    older = json.loads((tmp_path / "report.json").read_text())
+    assert older["unreadable"] == [] and "totals_after_cleanup" in older
+    report = {k: v for k, v in older.items() if k != "totals_after_cleanup"}  # as a /1 one
+    # an earlier week's export found a file unreadable
+    older["unreadable"] = [{"attachment_id": "1", "reason": "HTTP 404", "file_name": "gone.bin"}]
+    folder = tmp_path / "csv"
+    write_csv(folder, older)
+    assert (folder / "totals_after_cleanup.csv").exists()
+    written = write_csv(folder, report)
+    with open(folder / "unreadable.csv", newline="") as handle:
+        assert list(csv.DictReader(handle)) == []
+    assert not (folder / "totals_after_cleanup.csv").exists()
+    assert {p.name for p in folder.iterdir()} == {p.name for p in written}
 
 
 def test_html_report_is_self_contained(stored, small_site, tmp_path):

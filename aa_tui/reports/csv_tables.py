@@ -92,7 +92,8 @@ def write_table_csv(
 
 def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
     """``totals.csv``, one CSV per table, ``duplicate_groups.csv`` and ``locations.csv``; from
-    a ``/2`` report also one per insight table, ``unreadable.csv`` and the file lists."""
+    a ``/2`` report also one per insight table, ``unreadable.csv`` and the file lists. A table
+    the report has none of leaves no file of its name from an earlier export in ``directory``."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -102,12 +103,18 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
         write_table_csv(path, columns, rows, ours=OUR_LABELS.get(name, frozenset()))
         written.append(path)
 
+    def skip(name: str) -> None:
+        # none in this report: no file of that name left from an earlier export beside it
+        (directory / f"{name}.csv").unlink(missing_ok=True)
+
     totals = {k: v for k, v in report["totals"].items() if not isinstance(v, dict)}
     emit("totals", list(totals), [totals])
     after = report.get("totals_after_cleanup")
     if isinstance(after, dict):  # as in the JSON: what the site holds after its cleanups
         net = {k: v for k, v in after.items() if not isinstance(v, dict)}
         emit("totals_after_cleanup", list(net), [net])
+    else:
+        skip("totals_after_cleanup")
     for name in TABLES:
         emit(name, ["key", "files", "size", "duplicate_files", "wasted_size"], report[name])
     group_columns = ["hash", "size", "file_name", "mime_type", "copies", "wasted_size", "likely"]
@@ -127,9 +134,15 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
     for name, row_type in INSIGHT_TABLES.items():
         if name in report:
             emit(name, [f.name for f in fields(row_type)], report[name])
+        else:
+            skip(name)
     for name in ("largest_files", "stale_files", "empty_files"):
         if name in report:
             emit(name, list(FILE_ROW_FIELDS), report[name])
-    if report.get("unreadable"):
+        else:
+            skip(name)
+    if "unreadable" in report:  # a header alone when the scan found none
         emit("unreadable", UNREADABLE_COLUMNS, report["unreadable"])
+    else:
+        skip("unreadable")
     return written
