@@ -4,7 +4,9 @@ command's module, turn any error into one sentence and an exit code."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -63,11 +65,19 @@ class _Redacting:
         return getattr(self._stream, name)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run ``aa-tui`` with ``argv`` (default: the process's arguments); the exit code."""
+def main(argv: list[str] | None = None, *, held: list[int] | None = None) -> int:
+    """Run ``aa-tui`` with ``argv`` (default: the process's arguments); the exit code.
+    ``held``: the Ctrl-Cs held back while the modules load (see :mod:`aa_tui.launch`), let
+    through once the command's modules have loaded."""
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    if held is not None:
+        _load(args.command)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if held:
+            print("aa-tui: interrupted.", file=sys.stderr)
+            return 130
     if args.command in (None, "demo"):  # the app owns the terminal
         return _main(args)
     from aa_tui.logs import register_secret
@@ -85,6 +95,28 @@ def main(argv: list[str] | None = None) -> int:
         return code
     finally:
         sys.stdout, sys.stderr = out, err
+
+
+#: what each command imports on its way (its module, the service's and the store's)
+_MODULES = {
+    "scan": "aa_tui.cli.scan",
+    "scans": "aa_tui.cli.scan",
+    "clean": "aa_tui.cli.clean",
+    "audit": "aa_tui.cli.clean",
+    "restore": "aa_tui.cli.clean",
+    "report": "aa_tui.cli.report",
+    "demo-site": "aa_tui.demo.cli_options",
+    "demo": "aa_tui.tui.app",
+    None: "aa_tui.tui.app",
+}
+
+
+def _load(command: str | None) -> None:
+    """Import what ``command`` runs (a Ctrl-C meanwhile is held back by the caller)."""
+    for name in ("aa_tui.logs", "aa_tui.service.errors", "aa_tui.service.workspace"):
+        importlib.import_module(name)
+    if command in _MODULES:
+        importlib.import_module(_MODULES[command])
 
 
 def _main(args: argparse.Namespace) -> int:
