@@ -225,3 +225,23 @@ def test_counts_of_one_are_singular_and_sentences_join_cleanly(tmp_path):
     result = aa(["scan", "--site", "https://x.atlassian.net", "--email", "a@b.c"], tmp_path)
     assert result.returncode == 2, result.stderr
     assert "No API token: JIRA_API_TOKEN is not set. No usable OS keyring" in result.stderr
+
+
+def test_an_export_that_fails_names_the_path_given_and_says_the_scan_is_saved(
+    demo_server, tmp_path
+):
+    """--json onto a folder: the sentence names that folder (not a temp file's name), says
+    what to do, and that the scan is saved and can be exported from the store."""
+    data = tmp_path / "data"
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    args = ["scan", "--site", demo_server.base_url, "--email", demo_server.email, "--quiet"]
+    result = aa([*args, "--verify", "metadata", "--json", str(folder)], data, demo_server.token)
+    assert result.returncode == 3
+    (line,) = result.stderr.splitlines()
+    assert f"Is a directory ({folder}). Give a file's path, not a folder's." in line
+    assert ".tmp" not in line and list(folder.iterdir()) == []
+    scan_id = line.split("Scan ")[1].split()[0]
+    assert f"`aa-tui report {scan_id}`" in line
+    again = aa(["report", scan_id, "--json", str(folder / "r.json")], data)
+    assert again.returncode == 0 and json.loads((folder / "r.json").read_text())

@@ -168,3 +168,35 @@ def test_a_file_that_cannot_be_written_is_named_as_asked_not_as_its_temp_file():
     assert raised.value.filename == str(target)
     said = describe(raised.value).message
     assert "(/proc/aa-tui-report.html)" in said and ".tmp" not in said
+
+
+def test_a_full_disk_while_writing_names_the_file_asked_for_and_says_to_free_space(tmp_path):
+    """A write or fsync that fails (a full disk: its error names no file) is said of the file
+    asked for, with what to do; no temp file is left."""
+    import errno
+
+    import pytest
+
+    from aa_tui.service.errors import describe
+    from aa_tui.store.atomic import atomic_writer
+
+    target = tmp_path / "report.json"
+    with pytest.raises(OSError) as raised, atomic_writer(target) as handle:
+        handle.write(b"{")
+        raise OSError(errno.ENOSPC, "No space left on device")  # as handle.write would
+    said = describe(raised.value).message
+    assert said == (
+        f"No space left on device ({target}). Free some space there (or choose another place) "
+        "and try again."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_error_of_another_file_inside_the_block_keeps_its_own_name(tmp_path):
+    import pytest
+
+    from aa_tui.store.atomic import atomic_writer
+
+    with pytest.raises(FileNotFoundError) as raised, atomic_writer(tmp_path / "out.json"):
+        open(tmp_path / "the-source.json", "rb")  # noqa: SIM115 - it fails
+    assert raised.value.filename == str(tmp_path / "the-source.json")

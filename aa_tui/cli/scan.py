@@ -88,7 +88,22 @@ def run_scan(args: argparse.Namespace, workspace: Workspace) -> int:
     # The groups are in the store now, where the export reads them one at a time: this copy
     # (every grouped file's record, ~130 MB at 1,000,000 issues) is not kept beside it.
     outcome.groups.clear()
-    _export(workspace, outcome.info.id, args.json, args.csv, watch.cap.cap if watch.cap else None)
+    scan_id = outcome.info.id
+    try:
+        _export(workspace, scan_id, args.json, args.csv, watch.cap.cap if watch.cap else None)
+    except (KeyboardInterrupt, Exception) as exc:  # the scan is saved: say how to export it
+        problem = describe(exc)
+        said = f"the exports were not all written: {problem.message}"
+        if isinstance(exc, KeyboardInterrupt):
+            said = "interrupted while writing the exports."
+        elif problem.unexpected:
+            said = f"the exports failed: unexpected error: {type(exc).__name__}: {exc}."
+        print(
+            f"aa-tui: {said} Scan {scan_id} is saved whole: `aa-tui report {scan_id}` with "
+            "--json/--csv writes them from the store.",
+            file=sys.stderr,
+        )
+        return problem.exit_code
     print_summary(sys.stdout, outcome)
     return after_scan(watch, workspace, outcome)
 

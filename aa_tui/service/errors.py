@@ -45,6 +45,7 @@ traceback goes to the log file.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 from aa_tui.credentials import ENV_TOKEN, CredentialsError
@@ -113,6 +114,14 @@ def describe(error: BaseException, face: Face = Face.CLI) -> Problem:
     return Problem(title, redact(message), code)
 
 
+#: what to do about a file error, where it is not the path or its permissions
+_FILE_ADVICE = {
+    errno.ENOSPC: "Free some space there (or choose another place) and try again.",
+    errno.EDQUOT: "Free some space there (or choose another place) and try again.",
+    errno.EISDIR: "Give a file's path, not a folder's.",
+}
+
+
 def _classify(error: BaseException, face: Face) -> tuple[str, str, int]:
     if isinstance(error, KeyboardInterrupt):
         return Cancelled.title, CANCELLED_DEFAULT, Cancelled.exit_code
@@ -123,11 +132,8 @@ def _classify(error: BaseException, face: Face) -> tuple[str, str, int]:
         return error.title, message, error.exit_code
     if isinstance(error, OSError):
         where = f" ({error.filename})" if error.filename else ""
-        return (
-            "File error",
-            f"{error.strerror or error}{where}. Check the path and permissions.",
-            EXIT_FAILED,
-        )
+        advice = _FILE_ADVICE.get(error.errno or 0, "Check the path and permissions.")
+        return "File error", f"{error.strerror or error}{where}. {advice}", EXIT_FAILED
     return (
         UNEXPECTED,
         f"{type(error).__name__}: {error}. This is a bug in aa-tui: please report it with the "
