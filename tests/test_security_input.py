@@ -113,6 +113,60 @@ def test_sites_that_are_not_jira_cloud(small_site, tmp_path, options, needles):
     assert "--resume" not in result.stderr
 
 
+class OtherServer:
+    """A web server on 127.0.0.1 that is not Jira: ``kind`` "post-only" answers GET with 501
+    (http.server's own answer to a method it lacks); "json" answers every path with one JSON
+    object that has an account in it."""
+
+    def __init__(self, kind: str) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        body = json.dumps({"accountId": "x", "displayName": "X", "emailAddress": "a@b.c"})
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body.encode())
+
+            if kind == "json":
+                do_GET = do_POST
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def __enter__(self) -> OtherServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "needles"),
+    [
+        ("post-only", ["has no Jira Cloud REST API", "HTTP 501"]),
+        ("json", ["did not answer serverInfo like Jira"]),
+    ],
+)
+def test_web_servers_that_are_not_jira_are_refused_before_a_scan(tmp_path, kind, needles):
+    """A tester's webhook receiver (GET: 501) read as "Jira refused", exit 3 (resumable, with
+    nothing begun); a server answering one JSON object everywhere was scanned as an empty
+    site, exit 0."""
+    with OtherServer(kind) as server:
+        result = aa(scan_args(server.url), tmp_path, token=TOKEN)
+    one_sentence(result, 2, *needles, token=TOKEN)
+    assert Store(tmp_path).list_scans() == []
+
+
 # -- TLS ------------------------------------------------------------------------------------------
 def self_signed(folder: Path) -> tuple[Path, Path]:
     """A certificate for 127.0.0.1 signed by nobody anyone trusts (made now, for this test)."""

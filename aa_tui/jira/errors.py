@@ -54,6 +54,12 @@ class ExpiredTokenError(AuthError):
     """The token was accepted once and has expired (or was revoked)."""
 
 
+#: what a server that has no such REST API answers (Jira answers none of them to its own paths)
+NO_SUCH_API = frozenset({404, 405, 410, 501})
+#: fields that Jira's serverInfo always holds (an answer with none of them is not Jira's)
+SERVER_INFO_FIELDS = ("baseUrl", "version", "deploymentType")
+
+
 class NotJiraError(JiraError):
     """The site answered, but not like Jira Cloud."""
 

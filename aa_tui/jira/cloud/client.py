@@ -23,7 +23,14 @@ from aa_tui.jira.cloud.adf import adf_text, to_adf
 from aa_tui.jira.cloud.downloads import Downloads
 from aa_tui.jira.cloud.responses import check_auth
 from aa_tui.jira.cloud.search import id_pages
-from aa_tui.jira.errors import AuthError, NotJiraError, QueryRejected, RequestRejected
+from aa_tui.jira.errors import (
+    NO_SUCH_API,
+    SERVER_INFO_FIELDS,
+    AuthError,
+    NotJiraError,
+    QueryRejected,
+    RequestRejected,
+)
 from aa_tui.jira.governed import Governed
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.protocol import (
@@ -153,7 +160,7 @@ class CloudClient(Governed, CleanupCalls):
             self._refuse_self_managed()  # a Data Center site: say how to sign in there
             raise
         except RequestRejected as exc:
-            if exc.status in (404, 405, 410):
+            if exc.status in NO_SUCH_API:
                 self._refuse_self_managed()
                 raise NotJiraError(
                     f"{self.site} has no Jira Cloud REST API (GET /rest/api/3/myself answered "
@@ -191,7 +198,7 @@ class CloudClient(Governed, CleanupCalls):
 
     def server_info(self) -> ServerInfo:
         data = self._json("GET", "/rest/api/3/serverInfo")
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or not any(data.get(k) for k in SERVER_INFO_FIELDS):
             raise NotJiraError(f"{self.site} did not answer serverInfo like Jira.")
         self._refuse_self_managed(data)
         return ServerInfo(

@@ -25,7 +25,14 @@ from aa_tui.jira.datacenter.downloads import SameOriginDownloads
 from aa_tui.jira.datacenter.responses import DATA_CENTER_HINT, check_auth
 from aa_tui.jira.datacenter.search import id_range_pages
 from aa_tui.jira.datacenter.wiki import to_wiki, wiki_text
-from aa_tui.jira.errors import AuthError, NotJiraError, QueryRejected, RequestRejected
+from aa_tui.jira.errors import (
+    NO_SUCH_API,
+    SERVER_INFO_FIELDS,
+    AuthError,
+    NotJiraError,
+    QueryRejected,
+    RequestRejected,
+)
 from aa_tui.jira.governed import Governed
 from aa_tui.jira.governor import RateGovernor
 from aa_tui.jira.protocol import (
@@ -139,7 +146,7 @@ class DataCenterClient(Governed, CleanupCalls):
             self._refuse_cloud()  # a Cloud site: the sentence that says how to sign in there
             raise
         except RequestRejected as exc:
-            if exc.status in (404, 405, 410):
+            if exc.status in NO_SUCH_API:
                 raise NotJiraError(
                     f"{self.site} has no Jira REST API (GET {API}/myself answered HTTP "
                     f"{exc.status}): is this the address of a Jira Data Center or Server site, "
@@ -172,7 +179,7 @@ class DataCenterClient(Governed, CleanupCalls):
 
     def server_info(self) -> ServerInfo:
         data = self._json("GET", f"{API}/serverInfo")
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or not any(data.get(k) for k in SERVER_INFO_FIELDS):
             raise NotJiraError(f"{self.site} did not answer serverInfo like Jira.")
         kind = str(data.get("deploymentType") or "")
         self._refuse_cloud(data)
