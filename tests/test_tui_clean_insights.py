@@ -119,6 +119,29 @@ async def test_marks_from_two_lists_make_one_plan_archived_before_each_delete(si
 
 
 @sync
+async def test_the_review_counts_marked_files_on_recent_issues_by_the_settings_window(site):
+    """protect_days in the settings file is the app's window too (it was read, then the
+    review counted by a fixed 30 days)."""
+    app = site.app()
+    app.settings.protect_days = 100_000  # every issue of the demo was updated within it
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        await open_insights(pilot, results)
+        await pilot.press("6", "space")
+        await until(pilot, lambda: bool(results.marks))
+        await pilot.press("D")
+        await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
+        review = app.screen
+        await until(pilot, lambda: review.review is not None)
+        files = len(review.plan.deletions)
+        said = [n for n in review.plan.notes if "updated in the last" in n]
+        assert said == [
+            f"{files:,} marked files sit on issues updated in the last 100000 days: kept in "
+            "the plan, as marked by hand (unmark what should stay)."
+        ]
+
+
+@sync
 async def test_the_confirmation_offers_the_sites_last_destination(site, tmp_path):
     app = site.app()
     app.workspace.remember_archive_destination(site.server.base_url, str(tmp_path / "kept"))

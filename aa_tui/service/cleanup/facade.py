@@ -50,7 +50,7 @@ from aa_tui.model.summary import Cleaned
 from aa_tui.service.cleanup.apply import ApplyOptions, CleanupRun
 from aa_tui.service.cleanup.duplicates import worth_proving
 from aa_tui.service.cleanup.export import plan_document
-from aa_tui.service.cleanup.marked import Marked
+from aa_tui.service.cleanup.marked import RECENT_DAYS, Marked
 from aa_tui.service.cleanup.plan import make_plan
 from aa_tui.service.cleanup.policy import CleanupPolicy
 from aa_tui.service.cleanup.prove import prove_groups
@@ -206,9 +206,10 @@ class Cleanup:
             policy=policy,
         )
 
-    def marked(self) -> Marked:
-        """The app's policy: the files a person marked, each with its strongest proof."""
-        return Marked(now=self._clock() if self._clock else None)
+    def marked(self, recent_days: int = RECENT_DAYS) -> Marked:
+        """The app's policy: the files a person marked, each with its strongest proof; its
+        notes count those on issues updated within ``recent_days`` of the scan."""
+        return Marked(now=self._clock() if self._clock else None, recent_days=recent_days)
 
     def prove_and_plan(
         self,

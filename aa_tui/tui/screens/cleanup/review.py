@@ -133,7 +133,7 @@ class CleanReviewScreen(AppScreen):
             plan = cleanup.plan(
                 self.scan_id,
                 PlanFilters(attachment_ids=tuple(self.attachment_ids)),
-                policy=cleanup.marked(),
+                policy=cleanup.marked(recent_days=self.app.settings.protect_days),
             )
             reviewed = PlanReviewed(plan, cleanup.review(plan))
         self.post_message(reviewed)
