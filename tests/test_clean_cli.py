@@ -354,3 +354,21 @@ def test_a_restore_that_exits_3_ends_with_a_sentence_saying_why(server, tmp_path
         assert "cannot restore" in back.stdout
         assert back.stderr.strip().splitlines()[-1] == closing, back.stderr
     assert "0 files, " in back.stdout and "2 restored already" in back.stdout
+
+
+def test_the_archive_a_command_line_run_wrote_to_is_offered_by_the_app(server, tmp_path):
+    """The app offers the archive a run of the site last reached and wrote to: the command
+    line's runs too (only the app's runs were remembered)."""
+    from aa_tui.service.workspace import Workspace
+
+    data = tmp_path / "data"
+    scan_id = scan_into(server, data)
+    archive = tmp_path / "archive"
+    args = ["clean", scan_id, "--policy", "stale", "--limit", "1", "--yes"]
+    result = aa([*args, "--archive", str(archive)], data, token=server.token)
+    assert result.returncode == 0, result.stderr
+    workspace = Workspace.open(data)
+    try:
+        assert workspace.archive_destination(server.base_url) == str(archive)
+    finally:
+        workspace.close()

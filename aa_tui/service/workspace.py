@@ -431,4 +431,5 @@ class Workspace:
                 site, email, token, allow_insecure_http=allow_insecure_http
             ),
             clock=self.clock,
+            remember_archive=self.remember_archive_destination,
         )

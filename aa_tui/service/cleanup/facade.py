@@ -56,6 +56,7 @@ from aa_tui.service.cleanup.policy import CleanupPolicy
 from aa_tui.service.cleanup.prove import prove_groups
 from aa_tui.service.cleanup.recheck import Recheck, recheck_plan
 from aa_tui.service.cleanup.registry import policy_named
+from aa_tui.service.cleanup.remembered import keeping_archive
 from aa_tui.service.cleanup.restore import (
     RestorePlan,
     RestoreRun,
@@ -165,10 +166,13 @@ class Cleanup:
         connect: Connect,
         *,
         clock: Callable[[], datetime] | None = None,
+        remember_archive: Callable[[str, str], None] | None = None,
     ) -> None:
         self._store = store
         self._connect = connect
         self._clock = clock
+        #: told (site, destination) once a run's archive is prepared: offered next time
+        self._remember_archive = remember_archive
         self._plans = PlanStore(store)
         self._audit = AuditLog(store, clock)
 
@@ -381,7 +385,7 @@ class Cleanup:
             lambda: self._connect(plan.site, plan.email, token),
             options,
             resume=resume,
-            listener=listener,
+            listener=keeping_archive(plan.site, options, listener, self._remember_archive),
             clock=self._clock,
         )
 

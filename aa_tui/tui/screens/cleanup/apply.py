@@ -118,7 +118,6 @@ class CleanApplyScreen(AppScreen):
         self.outcome: CleanupOutcome | None = None
         self.last = CleanupProgress(phase=CleanupPhase.CONNECTING)
         self.listed: set[str] = set()  # files in the list (a snapshot repeats its last one)
-        self._archive_kept = False  # the archive is remembered for the site (once it works)
         self._planned = {d.attachment_id: d for d in plan.deletions}
         self._reasons: dict[str, str] = {}  # the list's "Why", by attachment id: cut at 120
 
@@ -188,17 +187,7 @@ class CleanApplyScreen(AppScreen):
     def on_cleanup_progressed(self, message: CleanupProgressed) -> None:
         if self.state == "starting":
             self.state = "running"
-        if message.progress.phase is CleanupPhase.DELETING and not self._archive_kept:
-            self._keep_archive()
         self.show(message.progress)
-
-    def _keep_archive(self) -> None:
-        """The run deletes: its archive was prepared (reached, written, read back), so the
-        app offers it for the site next time; one that failed is never offered."""
-        self._archive_kept = True
-        archive = self.options.store if self.options is not None else None
-        if archive is not None:
-            self.workspace.remember_archive_destination(self.plan.site, archive.location)
 
     def show(self, p: CleanupProgress) -> None:
         """Display one progress snapshot (also used by tests and screenshots)."""
