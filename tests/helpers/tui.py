@@ -129,6 +129,13 @@ def sync(test):
     return run
 
 
+def write_config(tmp_path: Path, text: str) -> Path:
+    """``text`` as ``config.toml`` in ``tmp_path`` (the app's settings file)."""
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 async def until(pilot, predicate, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
