@@ -7,34 +7,23 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers.scanning import fast_governor, run_scan
+from helpers.scanning import fast_governor
+from helpers.sites import DemoSite
 
 from aa_tui.analysis.remaining import remaining_table, stat_tables
-from aa_tui.demo.server import DemoServer
-from aa_tui.jira.auth import ApiToken
-from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.model.insights import InsightSettings
 from aa_tui.service.after_cleanup import group_table_after
 from aa_tui.service.cleanup import ApplyOptions
 from aa_tui.service.insights import scan_facts, scan_now, scan_table
 from aa_tui.service.workspace import Workspace
-from aa_tui.store.store import Store
 
 
-class Site:
-    """A fresh demo server (deletions change it), scanned into a fresh workspace."""
+class Site(DemoSite):
+    """A fresh demo site (deletions change it), scanned into a fresh workspace."""
 
     def __init__(self, data, tmp_path) -> None:
-        self.data = data
-        self.server = DemoServer(data).start()
-        self.workspace = Workspace(Store(tmp_path / "data"), governor_factory=fast_governor)
-        client = CloudClient(
-            self.server.base_url,
-            ApiToken(self.server.email, self.server.token),
-            governor=fast_governor(),
-        )
-        store = self.workspace._store
-        self.scan_id = run_scan(self.server, store, client=client).info.id
+        super().__init__(data, tmp_path)
+        self.workspace = Workspace(self.store, governor_factory=fast_governor)
         self.cleanup = self.workspace.cleanup()
 
     def clean(self, archive, **filters):
@@ -49,16 +38,11 @@ class Site:
         plan = self.cleanup.restore_plan(archive)
         assert self.cleanup.restore(plan, self.server.token).run().uploaded == len(plan.pending)
 
-    def close(self) -> None:
-        self.workspace.close()
-        self.server.stop()
-
 
 @pytest.fixture
 def site(small_site, tmp_path):
-    s = Site(small_site, tmp_path)
-    yield s
-    s.close()
+    with Site(small_site, tmp_path) as s:
+        yield s
 
 
 def assert_totals_are_the_sites(totals, truth) -> None:

@@ -11,75 +11,25 @@ import time
 
 import httpx
 import pytest
-from helpers.scanning import fast_governor, run_scan
+from helpers.sites import CleanupSite
 
 from aa_tui.archive import read_manifest
-from aa_tui.demo.catalog import ATTACHMENT_ID_BASE
-from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.jira.auth import ApiToken
-from aa_tui.jira.cloud.client import CloudClient
+from aa_tui.demo.server import DemoOptions
 from aa_tui.model.cleanup import Outcome, Plan, PlanFilters
-from aa_tui.service.cleanup import ApplyOptions, Cleanup, MissingPermission
+from aa_tui.service.cleanup import ApplyOptions, MissingPermission
 from aa_tui.service.errors import Cancelled, describe
 from aa_tui.store.audit import AuditLog
-from aa_tui.store.store import Store
 
 XSRF = {"X-Atlassian-Token": "no-check"}
 
 
-class Site:
-    """A fresh demo server (deletions change it), scanned into a fresh store."""
-
-    def __init__(self, data, tmp_path, options=DemoOptions(), *, viewer=False, before=None):  # noqa: B008
-        self.data = data
-        self.server = DemoServer(data, options).start()
-        self.email = self.server.viewer_email if viewer else self.server.email
-        self.token = self.server.viewer_token if viewer else self.server.token
-        if before is not None:
-            before(self)
-        self.store = Store(tmp_path / "data")
-        client = CloudClient(
-            self.server.base_url, ApiToken(self.email, self.token), governor=fast_governor()
-        )
-        self.scan_id = run_scan(self.server, self.store, client=client).info.id
-        self.wraps: list = []
-        self.cleanup = Cleanup(self.store, self.connect)
-
-    def connect(self, site, email, token) -> CloudClient:
-        client = CloudClient(site, ApiToken(email, token), governor=fast_governor())
-        for wrap in self.wraps:
-            transport = client.http._transport  # the GovernedTransport
-            transport.inner = wrap(transport.inner)
-        return client
-
-    def http(self) -> httpx.Client:
-        return httpx.Client(base_url=self.server.base_url, auth=self.server.auth, timeout=10)
-
-    def deleted_ids(self) -> set[str]:
-        """Ids deleted on the site (generated files and uploads alike)."""
-        count = self.data.attachment_count
-        return {
-            self.data.attachment_id(j) if j < count else str(ATTACHMENT_ID_BASE + j)
-            for j in self.server.deleted
-        }
-
-    def exists(self, attachment_id: str) -> bool:
-        with self.http() as c:
-            return c.get(f"/rest/api/3/attachment/{attachment_id}").status_code == 200
-
-    def close(self) -> None:
-        self.store.close()
-        self.server.stop()
-
-
 @pytest.fixture
 def site(small_site, tmp_path):
-    s = Site(small_site, tmp_path)
-    yield s
-    s.close()
+    with CleanupSite(small_site, tmp_path) as s:
+        yield s
 
 
-def apply(site: Site, plan: Plan, **options):
+def apply(site: CleanupSite, plan: Plan, **options):
     resume = options.pop("resume", False)
     listener = options.pop("listener", None)
     run = site.cleanup.apply(
@@ -165,7 +115,7 @@ def test_planning_and_reviewing_send_nothing(site):
 @pytest.mark.parametrize("who", ["viewer", "no-delete"])
 def test_missing_permission_is_one_sentence_and_nothing_is_deleted(small_site, tmp_path, who):
     options = DemoOptions(delete_permission="none" if who == "no-delete" else "all")
-    site = Site(small_site, tmp_path, options, viewer=who == "viewer")
+    site = CleanupSite(small_site, tmp_path, options, viewer=who == "viewer")
     try:
         plan = dataclasses.replace(site.cleanup.plan(site.scan_id), email=site.email)
         with pytest.raises(MissingPermission) as refused:
@@ -281,7 +231,7 @@ def test_429_and_per_issue_write_limits_are_honoured(small_site, tmp_path):
     content = small_site.read(sorted(sorted(g) for g in small_site.truth.groups)[0][0])
     issue = small_site.issue_key(0)
 
-    def upload_copies(s: Site) -> None:
+    def upload_copies(s: CleanupSite) -> None:
         limiter, s.server.writes = s.server.writes, None  # setting up: not what is tested
         with s.http() as c:
             for n in range(6):
@@ -298,7 +248,7 @@ def test_429_and_per_issue_write_limits_are_honoured(small_site, tmp_path):
         s.server.writes = limiter
 
     options = DemoOptions(issue_write_limit=(1, 1.0), fault_429_burst=0.01, fault_seed=5)
-    site = Site(small_site, tmp_path, options, before=upload_copies)
+    site = CleanupSite(small_site, tmp_path, options, before=upload_copies)
     try:
         plan = site.cleanup.plan(site.scan_id)
         on_issue = [d for d in plan.deletions if d.issue_key == issue]

@@ -6,47 +6,20 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from helpers.scanning import fast_governor, run_scan
-from test_clean_apply import Site
+from helpers.sites import CleanupSite
 
 from aa_tui.archive import read_manifest
-from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.jira.auth import auth_for
-from aa_tui.jira.connect import connect
 from aa_tui.jira.datacenter.wiki import wiki_text
 from aa_tui.model.cleanup import Outcome, PlanFilters
-from aa_tui.service.cleanup import ApplyOptions, Cleanup
+from aa_tui.service.cleanup import ApplyOptions
 from aa_tui.service.errors import Cancelled
-from aa_tui.store.store import Store
-
-
-class DataCenterSite:
-    """A fresh Data Center demo server, scanned with a personal access token."""
-
-    def __init__(self, data, tmp_path) -> None:
-        self.data = data
-        self.server = DemoServer(data, DemoOptions(data_center=True)).start()
-        self.token = self.server.token
-        self.store = Store(tmp_path / "data")
-        client = self.connect(self.server.base_url, "pat:", self.token)
-        self.scan_id = run_scan(self.server, self.store, client=client, email="pat:").info.id
-        self.cleanup = Cleanup(self.store, self.connect)
-
-    def connect(self, site, account, token):
-        return connect(site, auth_for(account, token), governor=fast_governor())
-
-    deleted_ids = Site.deleted_ids  # the same site truth as the Cloud cleanup tests read
-
-    def close(self) -> None:
-        self.store.close()
-        self.server.stop()
 
 
 @pytest.fixture
 def dc(small_site, tmp_path):
-    site = DataCenterSite(small_site, tmp_path)
-    yield site
-    site.close()
+    """A fresh Data Center demo server, scanned with a personal access token."""
+    with CleanupSite(small_site, tmp_path, data_center=True) as site:
+        yield site
 
 
 def test_exactly_the_plan_is_deleted_archived_and_commented_in_wiki_markup(

@@ -9,7 +9,8 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
-from test_clean_apply import Site, apply, ids
+from helpers.sites import CleanupSite
+from test_clean_apply import apply, ids
 
 from aa_tui.archive import read_manifest
 from aa_tui.model.cleanup import (
@@ -28,12 +29,11 @@ from aa_tui.service.cleanup.policy import Selection, planned
 
 @pytest.fixture
 def site(small_site, tmp_path):
-    s = Site(small_site, tmp_path)
-    yield s
-    s.close()
+    with CleanupSite(small_site, tmp_path) as s:
+        yield s
 
 
-def pick(site: Site):
+def pick(site: CleanupSite):
     """A proven group (its two copies after the first), a group with every copy, and two
     files in no group."""
     results = site.store.results(site.scan_id)

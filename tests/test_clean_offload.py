@@ -8,7 +8,7 @@ import dataclasses
 
 import orjson
 import pytest
-from test_clean_apply import Site
+from helpers.sites import CleanupSite
 
 from aa_tui.analysis.facts import Facts
 from aa_tui.model.classify import file_type
@@ -43,12 +43,11 @@ DAY = 86400
 
 @pytest.fixture(scope="module")
 def site(small_site, tmp_path_factory):
-    s = Site(small_site, tmp_path_factory.mktemp("offload"))
-    yield s
-    s.close()
+    with CleanupSite(small_site, tmp_path_factory.mktemp("offload")) as s:
+        yield s
 
 
-def idle_days(site: Site) -> int:
+def idle_days(site: CleanupSite) -> int:
     """A threshold that leaves some of the demo's projects idle and some not."""
     results = site.store.results(site.scan_id)
     table = results.file_table()
@@ -60,20 +59,20 @@ def idle_days(site: Site) -> int:
     return ages[len(ages) // 2]
 
 
-def filters_for(site: Site, policy: str, **more) -> PlanFilters:
+def filters_for(site: CleanupSite, policy: str, **more) -> PlanFilters:
     base: dict = {"limit": 100_000} if policy == "largest" else {}
     if policy == "idle":
         base["idle_days"] = idle_days(site)
     return PlanFilters(**{**base, **more})
 
 
-def listed(site: Site, policy: str, filters: PlanFilters):
+def listed(site: CleanupSite, policy: str, filters: PlanFilters):
     results = site.store.results(site.scan_id)
     settings = settings_for(policy, results, filters)
     return file_list_of(results, LISTS[policy], "", settings).files
 
 
-def updates(site: Site) -> dict[str, float]:
+def updates(site: CleanupSite) -> dict[str, float]:
     results = site.store.results(site.scan_id)
     table = results.file_table()
     facts = Facts(table, scan_now(results.summary()), InsightSettings())
@@ -302,7 +301,7 @@ def test_the_demo_site_can_hold_an_idle_project_and_idle_offloads_it(tmp_path):
     assert not truth.idle_projects(REFERENCE_EPOCH, 180) or not insight_truth(plain).idle_projects(
         REFERENCE_EPOCH, 180
     )
-    site = Site(aged, tmp_path)
+    site = CleanupSite(aged, tmp_path)
     try:
         plan = site.cleanup.plan(site.scan_id, PlanFilters(), policy="idle")
         files = truth.idle_projects(REFERENCE_EPOCH, 180)["LEGAL"][0]

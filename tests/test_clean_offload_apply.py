@@ -16,7 +16,8 @@ import httpx
 import pytest
 from helpers.cli import cli_env
 from helpers.scanning import run_scan
-from test_clean_apply import Site, apply, ids
+from helpers.sites import CleanupSite
+from test_clean_apply import apply, ids
 from test_clean_crash import Clean, state_of
 from test_clean_offload import LISTS, filters_for
 from test_clean_policies import CheckBeforeDelete
@@ -35,12 +36,11 @@ FILES = 4  # per policy: a few files keep the suite short
 
 @pytest.fixture
 def site(small_site, tmp_path):
-    s = Site(small_site, tmp_path)
-    yield s
-    s.close()
+    with CleanupSite(small_site, tmp_path) as s:
+        yield s
 
 
-def offload_plan(site: Site, policy: str, files: int = FILES) -> Plan:
+def offload_plan(site: CleanupSite, policy: str, files: int = FILES) -> Plan:
     plan = site.cleanup.plan(site.scan_id, filters_for(site, policy, limit=files), policy=policy)
     assert plan.files == files and plan.only_copies
     return site.cleanup.save(plan)
@@ -101,7 +101,7 @@ def test_an_unwritable_destination_deletes_nothing(site, tmp_path, policy):
 
 @pytest.mark.parametrize("policy", list(LISTS))
 def test_a_read_only_user_deletes_nothing(small_site, tmp_path, policy):
-    viewer = Site(small_site, tmp_path, viewer=True)
+    viewer = CleanupSite(small_site, tmp_path, viewer=True)
     try:
         plan = offload_plan(viewer, policy)
         plan = viewer.cleanup.save(dataclasses.replace(plan, id=plan.id + "v", email=viewer.email))

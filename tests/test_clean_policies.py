@@ -12,7 +12,8 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
-from test_clean_apply import Site, apply, ids
+from helpers.sites import CleanupSite
+from test_clean_apply import apply, ids
 
 from aa_tui.archive import Check, LocalArchive, read_manifest
 from aa_tui.model.cleanup import (
@@ -60,12 +61,11 @@ class OnlyCopies:
 
 @pytest.fixture
 def site(small_site, tmp_path):
-    s = Site(small_site, tmp_path)
-    yield s
-    s.close()
+    with CleanupSite(small_site, tmp_path) as s:
+        yield s
 
 
-def only_plan(site: Site, files: int = 4) -> Plan:
+def only_plan(site: CleanupSite, files: int = 4) -> Plan:
     plan = site.cleanup.plan(site.scan_id, policy=OnlyCopies(files))
     assert plan.files == files and plan.policy == "test-only-copies"
     assert all(d.redundant is None and d.keep_id == "" for d in plan.deletions)

@@ -12,7 +12,8 @@ import httpx
 import pytest
 from helpers.cli import aa
 from helpers.s3server import free_port
-from test_clean_apply import Site, apply, ids
+from helpers.sites import CleanupSite
+from test_clean_apply import apply, ids
 from test_clean_policies import OnlyCopies
 
 from aa_tui.archive import ArchiveUnavailable, open_archive, open_manifest
@@ -26,12 +27,11 @@ from aa_tui.store.audit import AuditLog
 
 @pytest.fixture
 def site(small_site, tmp_path):
-    s = Site(small_site, tmp_path)
-    yield s
-    s.close()
+    with CleanupSite(small_site, tmp_path) as s:
+        yield s
 
 
-def only_plan(site: Site, files: int = 6) -> Plan:
+def only_plan(site: CleanupSite, files: int = 6) -> Plan:
     return site.cleanup.save(site.cleanup.plan(site.scan_id, policy=OnlyCopies(files)))
 
 
@@ -57,7 +57,7 @@ class BucketAtDelete(httpx.BaseTransport):
         self.inner.close()
 
 
-def uploaded(site: Site) -> dict[tuple[str, str], bytes]:
+def uploaded(site: CleanupSite) -> dict[tuple[str, str], bytes]:
     """(file name, issue key) -> bytes of every upload the site took."""
     return {
         (u.filename, site.data.issue_key(u.issue)): u.content

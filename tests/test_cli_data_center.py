@@ -5,24 +5,15 @@ and the HTML report's Cloud storage section."""
 from __future__ import annotations
 
 import pytest
-from helpers.cli import aa
+from helpers.cli import aa, stored_scans
 
 from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.store.store import Store
 
 
 @pytest.fixture
 def dc_site(small_site):
     with DemoServer(small_site, DemoOptions(data_center=True)) as server:
         yield server
-
-
-def stored_scans(data):
-    store = Store(data)
-    try:
-        return store.list_scans()
-    finally:
-        store.close()
 
 
 def test_no_email_signs_in_with_a_personal_access_token(dc_site, tmp_path):

@@ -8,13 +8,12 @@ import json
 import signal
 
 import pytest
-from helpers.cli import Scan, aa, kinds, wait_for
+from helpers.cli import Scan, aa, kinds, stored_scans, wait_for
 from helpers.webhook import Receiver, closed_port_url
 
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.service.notify import send_notice
 from aa_tui.service.watch import CapCheck
-from aa_tui.store.store import Store
 
 NOTICE_FIELDS = {
     "format", "text", "scan_id", "site", "scope", "verify", "finished_at", "totals", "waste",
@@ -26,14 +25,6 @@ def scan(server, data, *extra, env=None, token="default"):
     """``aa-tui scan`` of the demo site (metadata: fast) with flags for site and email."""
     args = ["scan", "--site", server.base_url, "--email", server.email, "--verify", "metadata"]
     return aa([*args, *extra], data, token=server.token if token == "default" else token, env=env)
-
-
-def stored_scans(data):
-    store = Store(data)
-    try:
-        return store.list_scans()
-    finally:
-        store.close()
 
 
 # -- configuration by environment ----------------------------------------------------------------

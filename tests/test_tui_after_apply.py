@@ -5,24 +5,20 @@ against the demo site (Cloud and Data Center modes)."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 from dataclasses import replace
 
 import pytest
-from helpers.scanning import fast_governor, run_scan
-from helpers.tui import make_app, until, wait_for_workers
+from helpers.sites import AppSite
+from helpers.tui import run, sync, until, wait_for_workers
 from rich.console import Console
-from test_tui_clean import Site, open_results, review, sync
+from test_tui_clean import open_results, review
 
-from aa_tui.demo.server import DemoOptions, DemoServer
-from aa_tui.jira.auth import auth_for
-from aa_tui.jira.connect import connect
+from aa_tui.demo.server import DemoOptions
 from aa_tui.model.cleanup import ProofKind
 from aa_tui.model.cloud_plans import migration_rows
 from aa_tui.model.forecast import decimal_size
 from aa_tui.model.units import size_text
-from aa_tui.store.store import Store
 from aa_tui.tui.screens.cleanup.apply import CleanApplyScreen
 from aa_tui.tui.screens.cleanup.review import CleanConfirmScreen
 from aa_tui.tui.screens.insights.files import FilesScreen
@@ -35,10 +31,6 @@ from aa_tui.tui.widgets.overview import Overview
 from aa_tui.tui.widgets.tables import VimDataTable
 
 
-def run(coro):
-    return asyncio.run(coro)
-
-
 def rendered(renderable, width: int = 116) -> str:
     """A Rich renderable as the plain text it draws."""
     console = Console(width=width, record=True, file=io.StringIO())
@@ -46,40 +38,17 @@ def rendered(renderable, width: int = 116) -> str:
     return console.export_text()
 
 
-class DataCenterSite:
-    """A fresh Data Center demo server, scanned with a personal access token."""
-
-    def __init__(self, data, tmp_path) -> None:
-        self.server = DemoServer(data, DemoOptions(data_center=True)).start()
-        self.root = tmp_path / "data"
-        store = Store(self.root)
-        client = connect(
-            self.server.base_url, auth_for("pat:", self.server.token), governor=fast_governor()
-        )
-        self.scan_id = run_scan(self.server, store, client=client, email="pat:").info.id
-        store.close()
-
-    def app(self):
-        return make_app(
-            self.root, memory_tokens={f"pat:@{self.server.base_url}": self.server.token}
-        )
-
-    def close(self) -> None:
-        self.server.stop()
-
-
 @pytest.fixture
 def site(small_site, tmp_path):
-    s = Site(small_site, tmp_path)
-    yield s
-    s.close()
+    with AppSite(small_site, tmp_path) as s:
+        yield s
 
 
 @pytest.fixture
 def dc_site(small_site, tmp_path):
-    s = DataCenterSite(small_site, tmp_path)
-    yield s
-    s.close()
+    """A fresh Data Center demo server, scanned with a personal access token."""
+    with AppSite(small_site, tmp_path, data_center=True) as s:
+        yield s
 
 
 def screen_text(app, width: int = 120) -> str:
@@ -285,7 +254,7 @@ async def test_the_confirmation_of_a_cloud_cleanup_says_jira_cloud(site):
 # -- 6. the review of an interrupted plan counts the groups left ----------------------------------
 @sync
 async def test_the_review_of_an_interrupted_plan_counts_the_groups_left(small_site, tmp_path):
-    site = Site(small_site, tmp_path, DemoOptions(latency_s=0.05))
+    site = AppSite(small_site, tmp_path, DemoOptions(latency_s=0.05))
     try:
         app = site.app()
         async with app.run_test(size=(120, 36)) as pilot:

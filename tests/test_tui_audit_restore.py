@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 from helpers.scanning import fast_governor
-from helpers.tui import until
+from helpers.sites import AppSite
+from helpers.tui import sync, until
 from test_clean_policies import OnlyCopies
 from test_clean_s3 import uploaded
-from test_tui_clean import Site, sync
 
 from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.cloud.client import CloudClient
@@ -23,12 +23,11 @@ from aa_tui.tui.screens.confirm import ConfirmScreen
 
 @pytest.fixture
 def site(small_site, tmp_path):
-    s = Site(small_site, tmp_path)
-    yield s
-    s.close()
+    with AppSite(small_site, tmp_path) as s:
+        yield s
 
 
-def offload(site: Site, archive: str, files: int = 5) -> Plan:
+def offload(site: AppSite, archive: str, files: int = 5) -> Plan:
     """An only-copy plan applied with ``archive``, through the service (as the CLI would)."""
     store = Store(site.root)
     try:

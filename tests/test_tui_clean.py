@@ -4,17 +4,15 @@ metadata scan refuses marks, a past scan is read-only until re-checked against J
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from pathlib import Path
 
 import pytest
-from helpers.scanning import fast_governor, run_scan
-from helpers.tui import make_app, until
+from helpers.scanning import fast_governor
+from helpers.sites import AppSite
+from helpers.tui import sync, until
 from textual.widgets import Checkbox, ProgressBar
 
-from aa_tui.demo.catalog import ATTACHMENT_ID_BASE
-from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.demo.server import DemoOptions
 from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.model.cleanup import Outcome
@@ -28,16 +26,6 @@ from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.marks import Marks, MarksPane
-
-
-def sync(test):
-    """Run an async test (its fixtures as arguments) in its own event loop."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 # -- the marked set ------------------------------------------------------------------------------
@@ -91,39 +79,11 @@ def test_some_copies_marked_show_half_a_mark():
 
 
 # -- the app on a live demo site -----------------------------------------------------------------
-class Site:
-    """A fresh demo site (cleanups delete from it), scanned into a fresh data dir."""
-
-    def __init__(self, data, tmp_path, options=DemoOptions(), verify="exact") -> None:  # noqa: B008
-        self.data = data
-        self.server = DemoServer(data, options).start()
-        self.root = tmp_path / "data"
-        store = Store(self.root)
-        auth = ApiToken(self.server.email, self.server.token)
-        client = CloudClient(self.server.base_url, auth, governor=fast_governor())
-        self.scan_id = run_scan(self.server, store, client=client, verify=verify).info.id
-        store.close()
-
-    def app(self):
-        key = f"{self.server.email}@{self.server.base_url}"
-        return make_app(self.root, memory_tokens={key: self.server.token})
-
-    def deleted_ids(self) -> set[str]:
-        count = self.data.attachment_count
-        return {
-            self.data.attachment_id(j) if j < count else str(ATTACHMENT_ID_BASE + j)
-            for j in self.server.deleted
-        }
-
-    def close(self) -> None:
-        self.server.stop()
-
-
 @pytest.fixture
 def site(small_site, tmp_path):
-    s = Site(small_site, tmp_path)
-    yield s
-    s.close()
+    """A fresh demo site (cleanups delete from it), scanned into a fresh data dir."""
+    with AppSite(small_site, tmp_path) as s:
+        yield s
 
 
 async def open_results(pilot, scan_id: str, **kw) -> ResultsScreen:
@@ -259,7 +219,7 @@ async def test_detail_marks_one_copy_never_the_kept_one(site):
 
 @sync
 async def test_cancel_stops_after_the_writes_in_flight_and_resumes(small_site, tmp_path):
-    site = Site(small_site, tmp_path, DemoOptions(latency_s=0.05))
+    site = AppSite(small_site, tmp_path, DemoOptions(latency_s=0.05))
     try:
         app = site.app()
         async with app.run_test(size=(120, 36)) as pilot:
@@ -336,7 +296,7 @@ async def test_a_past_scan_is_read_only_until_rechecked(site):
 
 @sync
 async def test_a_metadata_scan_says_cleanup_needs_an_exact_scan(small_site, tmp_path):
-    site = Site(small_site, tmp_path, verify="metadata")
+    site = AppSite(small_site, tmp_path, verify="metadata")
     try:
         app = site.app()
         async with app.run_test(size=(120, 36)) as pilot:
@@ -421,7 +381,7 @@ def test_recheck_asks_about_several_files_at_once(site):
 async def test_missing_delete_permission_is_said_and_nothing_is_deleted(small_site, tmp_path):
     from aa_tui.tui.screens.error import ErrorScreen
 
-    site = Site(small_site, tmp_path, DemoOptions(delete_permission="none"))
+    site = AppSite(small_site, tmp_path, DemoOptions(delete_permission="none"))
     try:
         app = site.app()
         async with app.run_test(size=(120, 36)) as pilot:

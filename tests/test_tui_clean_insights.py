@@ -8,8 +8,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from helpers.tui import until
-from test_tui_clean import Site, open_results, sync
+from helpers.sites import AppSite
+from helpers.tui import sync, until
+from test_tui_clean import open_results
 from textual.widgets import Static
 
 from aa_tui.archive import read_manifest
@@ -26,9 +27,8 @@ from aa_tui.tui.widgets.tables import VimDataTable
 
 @pytest.fixture
 def site(small_site, tmp_path):
-    s = Site(small_site, tmp_path)
-    yield s
-    s.close()
+    with AppSite(small_site, tmp_path) as s:
+        yield s
 
 
 async def open_insights(pilot, results) -> InsightsScreen:
@@ -39,7 +39,7 @@ async def open_insights(pilot, results) -> InsightsScreen:
     return screen
 
 
-async def mark_two_lists(pilot, results, site: Site) -> tuple[set[str], set[str]]:
+async def mark_two_lists(pilot, results, site: AppSite) -> tuple[set[str], set[str]]:
     """Space on the first hygiene row (every file of that kind), then Space on the first
     file of the stale files; returns (the hygiene kind's files, the stale file)."""
     app = pilot.app

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from helpers.tui import SIZE, wait_for_workers
+from helpers.tui import SIZE, run, wait_for_workers
 
 from aa_tui.tui.screens.compare import CompareScreen
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 def shown(app, older: str, newer: str) -> tuple[bool, str, list[str]]:

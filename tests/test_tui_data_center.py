@@ -4,11 +4,10 @@ Data Center mode, kept in the keyring under the account, and scanned from the ap
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
-from helpers.tui import SITE_LABEL, SIZE, make_app, until, wait_for_workers
+from helpers.tui import SITE_LABEL, SIZE, make_app, run, until, wait_for_workers
 
 from aa_tui import credentials
 from aa_tui.demo.server import DemoOptions, DemoServer
@@ -23,10 +22,6 @@ from aa_tui.tui.widgets.tables import VimDataTable
 def dc_site(small_site):
     with DemoServer(small_site, DemoOptions(data_center=True)) as server:
         yield server
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 def text_of(widget) -> str:

@@ -3,10 +3,9 @@ one demo profile, and a demo site that is gone is said to be gone (issue 12, B6)
 
 from __future__ import annotations
 
-import asyncio
 import socket
 
-from helpers.tui import SIZE, make_app, until, wait_for_workers
+from helpers.tui import SIZE, make_app, run, until, wait_for_workers
 
 from aa_tui.demo.generator import generate_site
 from aa_tui.demo.server import DemoOptions, DemoServer
@@ -18,10 +17,6 @@ from aa_tui.service.workspace import Workspace
 from aa_tui.tui.screens.error import ErrorScreen
 from aa_tui.tui.screens.live_scan import LiveScanScreen
 from aa_tui.tui.screens.results import ResultsScreen
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 def test_demo_data_goes_where_it_is_told_and_says_so(tmp_path, monkeypatch):

@@ -3,19 +3,13 @@ row and back, and a drilled list whose subtotal is the row's (issue 12, B2-B4)."
 
 from __future__ import annotations
 
-import asyncio
-
-from helpers.tui import SIZE, until, wait_for_workers
+from helpers.tui import SIZE, run, until, wait_for_workers
 from textual.widgets import TabbedContent
 
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.breakdown import BreakdownPane
 from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.groups_pane import FilterInput, GroupsPane
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 async def open_results(app, pilot, scan_id: str) -> ResultsScreen:

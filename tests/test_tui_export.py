@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from helpers.tui import SIZE, wait_for_workers
+from helpers.tui import SIZE, run, wait_for_workers
 
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.screens.export import ExportScreen
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.inputs import TextInput
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 def test_export_asks_before_replacing(app, scanned, tmp_path):

@@ -4,10 +4,9 @@ to where it was started (defect 11)."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 
-from helpers.tui import SIZE, until, wait_for_workers
+from helpers.tui import SIZE, run, until, wait_for_workers
 
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile
@@ -22,10 +21,6 @@ from aa_tui.tui.screens.live_scan import LiveScanScreen
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.marks import MarksPane
 from aa_tui.tui.widgets.tables import VimDataTable
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 async def open_results(pilot, scan_id: str) -> ResultsScreen:

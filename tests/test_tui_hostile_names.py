@@ -12,15 +12,14 @@ and no escape sequence from them.
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import io
 import shutil
 from collections import defaultdict
 from dataclasses import replace
 
 import pytest
-from helpers.tui import EARLIER, make_app, scan, until, wait_for_workers
+from helpers.sites import AppSite
+from helpers.tui import EARLIER, sync, until, wait_for_workers
 from rich.console import Console
 from rich.text import Text
 from textual.app import App
@@ -28,10 +27,8 @@ from textual.widgets._toast import Toast
 
 from aa_tui.demo import catalog as cat
 from aa_tui.demo.generator import generate_site
-from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.errors import QueryRejected
 from aa_tui.model.scans import Profile
-from aa_tui.store.store import Store
 from aa_tui.tui.safe import plain, visible
 from aa_tui.tui.screens.audit import AuditScreen
 from aa_tui.tui.screens.cleanup.apply import CleanApplyScreen
@@ -102,24 +99,22 @@ def rename_biggest_groups(data) -> list[str]:
     return list(FILES)
 
 
-class HostileSite:
+class HostileSite(AppSite):
     """The demo site with hostile names everywhere, served and scanned into a data dir."""
 
-    def __init__(self, root) -> None:
-        self.root = root
-        self.data = generate_site(seed=23, issues=300)
-        rename_biggest_groups(self.data)
-        self.server = DemoServer(self.data, DemoOptions()).start()
-        store = Store(root)
-        self.scan_id = scan(self.server, store, EARLIER)
-        self.later_id = scan(self.server, store, EARLIER.replace(day=3))
+    when = EARLIER
+
+    def __init__(self, tmp_path) -> None:
+        data = generate_site(seed=23, issues=300)
+        rename_biggest_groups(data)
+        super().__init__(data, tmp_path)
+
+    def scanned(self, store) -> None:
+        self.later_id = self.scan(store, EARLIER.replace(day=3))
         store.save_profile(Profile(self.server.base_url, self.server.email))
-        store.close()
 
     def app(self, tmp_path):
-        data = shutil.copytree(self.root, tmp_path / "data")
-        key = f"{self.server.email}@{self.server.base_url}"
-        return make_app(data, memory_tokens={key: self.server.token})
+        return super().app(shutil.copytree(self.root, tmp_path / "data"))
 
 
 @pytest.fixture(scope="module")
@@ -128,17 +123,8 @@ def hostile(tmp_path_factory):
         patch.setattr(cat, "USERS", wrap(cat.USERS, "display_name"))
         patch.setattr(cat, "STATUSES", wrap(cat.STATUSES, "name"))
         patch.setattr(cat, "PROJECTS", wrap(cat.PROJECTS, "name"))
-        site = HostileSite(tmp_path_factory.mktemp("hostile") / "data")
-        yield site
-        site.server.stop()
-
-
-def sync(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
+        with HostileSite(tmp_path_factory.mktemp("hostile")) as site:
+            yield site
 
 
 # -- what reaches the terminal -------------------------------------------------------------------

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import time
 from pathlib import Path
 
 import pytest
-from helpers.tui import SIZE, make_app, saved_site, until, wait_for_workers
+from helpers.tui import SIZE, make_app, run, saved_site, until, wait_for_workers
 from keyring.backends import fail
 from rich.console import Console
 
@@ -30,10 +29,6 @@ from aa_tui.tui.widgets.groups_pane import GroupsPane
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.overview import Overview
 from aa_tui.tui.widgets.scan_stats import ScanStats
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 def text_of(widget) -> str:

@@ -4,10 +4,9 @@ that takes another action's key, or names a key no keyboard sends, is said and n
 
 from __future__ import annotations
 
-import asyncio
 import re
 
-from helpers.tui import SIZE, wait_for_workers
+from helpers.tui import SIZE, run, wait_for_workers, write_config
 
 from aa_tui.tui.app import AATuiApp  # noqa: F401 - the app's own keys are known
 from aa_tui.tui.keymap import check_keymap, is_key_name, key_text
@@ -17,16 +16,6 @@ from aa_tui.tui.screens.insights.screen import InsightsScreen  # noqa: F401 - it
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.settings import load_settings
 from aa_tui.tui.widgets.marks import MarksPane
-
-
-def run(coro):
-    return asyncio.run(coro)
-
-
-def write(tmp_path, text: str):
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_key_names_are_checked():
@@ -67,7 +56,7 @@ def test_bad_names_and_clashes_are_said_and_left_out():
 
 def test_help_and_footer_follow_the_keymap_and_problems_are_shown(app, scanned, tmp_path):
     app.settings = load_settings(
-        write(
+        write_config(
             tmp_path,
             '[keymap]\n"results.export" = "e"\n"results.insights" = "ctrl+banana"\n'
             '"results.history" = "M"\n"results.review" = "R"\n',

@@ -4,17 +4,11 @@ bar keeps its colours on the cursor row (issue 12, B15)."""
 
 from __future__ import annotations
 
-import asyncio
-
-from helpers.tui import SIZE, wait_for_workers
+from helpers.tui import SIZE, run, wait_for_workers
 
 from aa_tui.tui.screens.help import HelpScreen, collect_keys
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.breakdown import BreakdownPane
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 def keys_of(pane: BreakdownPane) -> list[str]:

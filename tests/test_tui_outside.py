@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from helpers.tui import SIZE, wait_for_workers
+from helpers.tui import SIZE, run, wait_for_workers
 
 from aa_tui.tui.screens.group_detail import GroupDetailScreen
 from aa_tui.tui.screens.results import ResultsScreen
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 def notes(app) -> list[str]:

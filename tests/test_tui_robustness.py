@@ -9,7 +9,7 @@ import logging
 import weakref
 from pathlib import Path
 
-from helpers.tui import SIZE, make_app, saved_site, until, wait_for_workers
+from helpers.tui import SIZE, make_app, run, saved_site, until, wait_for_workers
 
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.logs import LOG_FILE, register_secret
@@ -31,10 +31,6 @@ from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.inputs import TextInput
 
 TOKEN = "tok-Never-Print-Me-4242"
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 def text_of(widget) -> str:

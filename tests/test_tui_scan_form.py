@@ -3,19 +3,13 @@ Jira's own message and leaves no empty failed scan behind (issue 12, B9)."""
 
 from __future__ import annotations
 
-import asyncio
-
-from helpers.tui import SIZE, make_app, saved_site, until
+from helpers.tui import SIZE, make_app, run, saved_site, until
 from textual.widgets import RadioButton
 
 from aa_tui.tui.screens.error import ErrorScreen
 from aa_tui.tui.screens.live_scan import LiveScanScreen
 from aa_tui.tui.screens.new_scan import NewScanScreen
 from aa_tui.tui.widgets.inputs import TextInput
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 def test_bad_jql_returns_to_the_form_with_jiras_message(demo_server, memory_keyring, tmp_path):

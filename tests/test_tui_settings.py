@@ -3,27 +3,15 @@ said, never fatal (issue 12, B16)."""
 
 from __future__ import annotations
 
-import asyncio
-
-from helpers.tui import SIZE, wait_for_workers
+from helpers.tui import SIZE, run, wait_for_workers, write_config
 
 from aa_tui.tui.screens.export import ExportScreen
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.settings import config_path, load_settings
 
 
-def run(coro):
-    return asyncio.run(coro)
-
-
-def write(tmp_path, text: str):
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_the_file_is_read(tmp_path, monkeypatch):
-    path = write(
+    path = write_config(
         tmp_path,
         'theme = "textual-light"\n[keymap]\n"results.export" = "e"\n'
         '[thresholds]\nstale_days = 200\nidle_days = 90\ncap = "250GB"\n',
@@ -36,14 +24,14 @@ def test_the_file_is_read(tmp_path, monkeypatch):
     monkeypatch.setenv("AA_TUI_CONFIG", str(path))
     assert config_path() == path
     assert load_settings(tmp_path / "none.toml").problems == []  # no file: the defaults
-    binary = load_settings(write(tmp_path, '[thresholds]\ncap = "2 GiB"\n'))
+    binary = load_settings(write_config(tmp_path, '[thresholds]\ncap = "2 GiB"\n'))
     assert binary.insights.cap == 2 * 2**30 and binary.problems == []
 
 
 def test_a_bad_file_is_said_line_by_line(tmp_path):
-    assert "not valid TOML" in load_settings(write(tmp_path, "theme = = 1")).problems[0]
+    assert "not valid TOML" in load_settings(write_config(tmp_path, "theme = = 1")).problems[0]
     settings = load_settings(
-        write(
+        write_config(
             tmp_path,
             'colour = 1\n[keymap]\n"a.b" = 3\n[thresholds]\nstale_days = -1\nfoo = 2\n'
             'cap = "lots"\n',
@@ -57,7 +45,7 @@ def test_a_bad_file_is_said_line_by_line(tmp_path):
 
 def test_the_app_follows_the_keymap_and_theme(app, scanned, tmp_path):
     app.settings = load_settings(
-        write(
+        write_config(
             tmp_path,
             'theme = "textual-light"\n[keymap]\n"results.export" = "e"\n"nope.nothing" = "z"\n',
         )

@@ -3,9 +3,7 @@ the list only, and the focus when coming back (issue 12, B1 and B5)."""
 
 from __future__ import annotations
 
-import asyncio
-
-from helpers.tui import SIZE, make_app, wait_for_workers
+from helpers.tui import SIZE, make_app, run, wait_for_workers
 from keyring.backends import fail
 from textual.widgets import Button
 
@@ -15,10 +13,6 @@ from aa_tui.tui.screens.new_scan import NewScanScreen
 from aa_tui.tui.screens.sites import SitesScreen
 from aa_tui.tui.widgets.inputs import TextInput
 from aa_tui.tui.widgets.tables import VimDataTable
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 def text_of(widget) -> str:

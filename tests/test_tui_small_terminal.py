@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from helpers.tui import shoot, until, wait_for_workers
+from helpers.tui import run, shoot, until, wait_for_workers
 from textual.widgets import Footer
 
 from aa_tui.tui.screens.group_detail import GroupDetailScreen
@@ -14,10 +12,6 @@ from aa_tui.tui.screens.history import HistoryScreen
 from aa_tui.tui.screens.results import ResultsScreen
 
 SMALL = (80, 24)
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 def inside(widget, width: int, height: int) -> bool:

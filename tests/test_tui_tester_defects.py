@@ -4,11 +4,9 @@ keys pressed on the real app, scans of the demo site over real HTTP."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from helpers.scanning import fast_governor, run_scan
-from helpers.tui import make_app, until, wait_for_workers
+from helpers.tui import make_app, run, until, wait_for_workers
 from rich.console import Console
 from textual.widgets import RadioButton
 
@@ -24,10 +22,6 @@ from aa_tui.tui.screens.sites import SitesScreen
 from aa_tui.tui.widgets.overview import Overview
 
 SMALL = (80, 24)
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 def screen_text(app) -> str:

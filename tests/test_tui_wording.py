@@ -4,19 +4,13 @@ distance from the figure beside it."""
 
 from __future__ import annotations
 
-import asyncio
-
-from helpers.tui import SIZE, until, wait_for_workers
+from helpers.tui import SIZE, run, until, wait_for_workers
 
 from aa_tui.store.store import Store
 from aa_tui.tui.screens.insights.files import FilesScreen
 from aa_tui.tui.screens.insights.screen import InsightsScreen
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.tables import VimDataTable
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 def _with_unreadable(data_dir, scan_id: str, reasons: dict[str, str]) -> None:

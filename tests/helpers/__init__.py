@@ -9,5 +9,8 @@ mode; ``tests/`` has no ``__init__.py``), so ``python -m pytest`` from the repo 
 - :mod:`helpers.scanning`: demo-site clients and scans through the real engine, truth checks.
 - :mod:`helpers.cli`: ``aa-tui`` as a subprocess (one-shot runs and watched scans).
 - :mod:`helpers.contract`: Atlassian's OpenAPI subset as JSON Schema validators.
-- :mod:`helpers.tui`: a stable app on scanned demo data, Pilot waits, synthetic big scans.
+- :mod:`helpers.tui`: a stable app on scanned demo data, Pilot waits, synthetic big scans,
+  async tests and journeys run in their own event loop (``sync``, ``run``).
+- :mod:`helpers.sites`: a fresh demo site (Cloud or Data Center) scanned into a fresh data dir,
+  for the tests that change the site (cleanups, restores) or open the app on it.
 """

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from aa_tui.demo.server import DemoOptions
+from aa_tui.store.store import Store
 
 WORKERS = "2"
 #: Slow enough that each phase lasts long enough to be hit, fast enough for CI: ~3 s a scan.
@@ -91,6 +92,15 @@ def wait_for(scan: Scan, predicate, what: str, timeout: float = 30) -> None:
             pytest.fail(f"the scan ended before {what}: {scan.stderr[-2000:]}")
         time.sleep(0.005)
     pytest.fail(f"timed out waiting for {what}: {scan.stderr[-2000:]}")
+
+
+def stored_scans(data_dir: Path) -> list:
+    """The scans a run of ``aa-tui`` left in ``data_dir``."""
+    store = Store(data_dir)
+    try:
+        return store.list_scans()
+    finally:
+        store.close()
 
 
 def journal(data_dir: Path) -> list[dict]:

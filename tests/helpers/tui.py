@@ -6,6 +6,8 @@ loading Textual into every test process.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import shutil
 import time
 from datetime import datetime, timezone
@@ -110,6 +112,28 @@ def saved_site(server, tmp_path, keyring_backend) -> Path:
     store.close()
     keyring_backend.set_password("aa-tui", f"{server.email}@{server.base_url}", server.token)
     return data
+
+
+def run(coro):
+    """Run ``coro`` (a journey through the app) in its own event loop: its result."""
+    return asyncio.run(coro)
+
+
+def sync(test):
+    """Run an async test (its fixtures as arguments) in its own event loop."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+def write_config(tmp_path: Path, text: str) -> Path:
+    """``text`` as ``config.toml`` in ``tmp_path`` (the app's settings file)."""
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 async def until(pilot, predicate, timeout: float = 30.0) -> None:

@@ -1,0 +1,148 @@
+"""A fresh demo site, Jira Cloud or Data Center, served on real HTTP and scanned into a fresh
+data dir: what the cleanup, after-cleanup and TUI tests start from (deletions and uploads change
+the site, so a test that writes gets its own).
+
+- :class:`DemoSite`: the server, its data, the account and token, the data dir and its store
+  (kept open, or closed once scanned: :attr:`DemoSite.keep_store`), the scan's id and the
+  site's own truth (:meth:`~DemoSite.deleted_ids`, :meth:`~DemoSite.exists`).
+- :class:`CleanupSite`: the same with a :class:`~aa_tui.service.cleanup.Cleanup` on its store.
+- :class:`AppSite`: the store closed once scanned, and the app on the data dir.
+
+Each is a context manager (``with AppSite(data, tmp_path) as site:``): a fixture is
+``with ...: yield site``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from aa_tui.demo.catalog import ATTACHMENT_ID_BASE
+from aa_tui.demo.server import DemoOptions, DemoServer
+from aa_tui.jira.auth import auth_for
+from aa_tui.jira.connect import connect
+from aa_tui.model.accounts import PAT_ACCOUNT
+from aa_tui.service.cleanup import Cleanup
+from aa_tui.store.store import Store
+from helpers.scanning import FROZEN_NOW, fast_governor, run_scan
+from helpers.tui import make_app
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from aa_tui.tui.app import AATuiApp
+
+
+class DemoSite:
+    """A fresh demo server (Data Center mode with ``data_center``), scanned into
+    ``tmp_path / "data"``.
+
+    It signs in as the site's own account (``viewer``: its read-only one) with the site's
+    token; on Data Center the account is ``pat:`` (a personal access token). The scan is
+    recorded under the site's own account either way. ``before(site)`` runs once the server is
+    up, before the scan.
+    """
+
+    #: whether :attr:`store` stays open after the scan (else it is ``None``: use :attr:`root`)
+    keep_store = True
+    #: the scans' clock
+    when: datetime = FROZEN_NOW
+
+    def __init__(
+        self,
+        data,
+        tmp_path: Path,
+        options: DemoOptions = DemoOptions(),  # noqa: B008 - frozen dataclass
+        *,
+        data_center: bool = False,
+        viewer: bool = False,
+        before: Callable[[Any], None] | None = None,
+        verify: str = "exact",
+    ) -> None:
+        self.data = data
+        if data_center:
+            options = replace(options, data_center=True)
+        self.server = DemoServer(data, options).start()
+        self.owner = PAT_ACCOUNT if data_center else self.server.email  # the scans' account
+        self.email = self.server.viewer_email if viewer else self.owner
+        self.token = self.server.viewer_token if viewer else self.server.token
+        self.wraps: list = []  # transport wrappers put around each client :meth:`connect` makes
+        if before is not None:
+            before(self)
+        self.root = tmp_path / "data"
+        self.store: Store | None = Store(self.root)
+        self.scan_id = self.scan(self.store, verify=verify)
+        self.scanned(self.store)
+        if not self.keep_store:
+            self.store.close()
+            self.store = None
+
+    def scan(self, store: Store, when: datetime | None = None, **request) -> str:
+        """The id of a finished scan of the site into ``store``, dated ``when``."""
+        client = self.connect(self.server.base_url, self.email, self.token)
+        now = self.when if when is None else when
+        return run_scan(
+            self.server, store, client=client, email=self.owner, now=now, **request
+        ).info.id
+
+    def scanned(self, store: Store) -> None:
+        """Called once the first scan is in ``store`` (before it is closed): more to put there."""
+
+    def connect(self, site: str, account: str, token: str):
+        """A client of ``site`` (Cloud for an email, Data Center for ``pat:``), fast retries."""
+        client = connect(site, auth_for(account, token), governor=fast_governor())
+        for wrap in self.wraps:
+            transport = client.http._transport  # the GovernedTransport
+            transport.inner = wrap(transport.inner)
+        return client
+
+    def http(self) -> httpx.Client:
+        """Plain HTTP to the site as its own account (setting up, asking what it holds)."""
+        return httpx.Client(base_url=self.server.base_url, auth=self.server.auth, timeout=10)
+
+    def deleted_ids(self) -> set[str]:
+        """Ids deleted on the site (generated files and uploads alike)."""
+        count = self.data.attachment_count
+        return {
+            self.data.attachment_id(j) if j < count else str(ATTACHMENT_ID_BASE + j)
+            for j in self.server.deleted
+        }
+
+    def exists(self, attachment_id: str) -> bool:
+        with self.http() as c:
+            return c.get(f"/rest/api/3/attachment/{attachment_id}").status_code == 200
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+        self.server.stop()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class CleanupSite(DemoSite):
+    """A :class:`DemoSite` with its store kept open and a cleanup service on it."""
+
+    def __init__(self, *args, **kw) -> None:
+        super().__init__(*args, **kw)
+        self.cleanup = Cleanup(self.store, self.connect)
+
+
+class AppSite(DemoSite):
+    """A :class:`DemoSite` whose data dir is closed once scanned, for the app to open."""
+
+    keep_store = False
+
+    def app(self, data_dir: Path | None = None) -> AATuiApp:
+        """The app on ``data_dir`` (the site's own data dir unless given), the site's token
+        kept in memory."""
+        key = f"{self.email}@{self.server.base_url}"
+        return make_app(data_dir or self.root, memory_tokens={key: self.token})
