@@ -372,3 +372,29 @@ def test_the_archive_a_command_line_run_wrote_to_is_offered_by_the_app(server, t
         assert workspace.archive_destination(server.base_url) == str(archive)
     finally:
         workspace.close()
+
+
+def test_resume_on_another_scan_names_the_interrupted_plan_and_starts_nothing(
+    server, small_site, tmp_path
+):
+    """A tester's `clean NEWER --resume --yes`, meant for the interrupted plan of an older
+    scan, planned anew and deleted 205 files without a review."""
+    from aa_tui.service.workspace import Workspace
+
+    data = tmp_path / "data"
+    older = scan_into(server, data)
+    newer = scan_into(server, data)
+    workspace = Workspace.open(data)
+    try:
+        cleanup = workspace.cleanup()
+        plan = cleanup.save(cleanup.plan(older))
+        cleanup.apply(plan, server.token)  # counted as being applied: killed before a write
+    finally:
+        workspace.close()
+    again = aa(["clean", newer, "--resume", "--yes"], data, token=server.token)
+    assert again.returncode == 2, again.stderr
+    assert f"the interrupted cleanup of this site is plan {plan.id}, of scan {older}" in (
+        again.stderr
+    )
+    assert f"`aa-tui clean {older} --resume`" in again.stderr
+    assert not deleted_ids(server, small_site)

@@ -115,6 +115,15 @@ def _clean(args: argparse.Namespace, workspace: Workspace) -> int:
                 "--resume to plan a new cleanup."
             )
             return EXIT_OK
+        elsewhere = [r for r in cleanup.plans() if r.unfinished and r.site == info.site]
+        if elsewhere:  # the one meant, most likely: never a new plan in its place
+            row = elsewhere[0]
+            raise InputError(
+                f"Nothing to resume for scan {info.id}: the interrupted cleanup of this site is "
+                f"plan {row.id}, of scan {row.scan_id}. Resume it with `aa-tui clean "
+                f"{row.scan_id} --resume`; leave out --resume to plan a new cleanup of "
+                f"{info.id}."
+            )
         # Killed before its plan was even saved: plan anew (the same plan, from the scan).
         _err(f"note: scan {info.id} has no interrupted cleanup; planning anew.")
     if args.resume and unfinished is not None:
