@@ -155,7 +155,7 @@ async def test_mark_review_confirm_apply_and_see_it_removed(site):
         assert results.removed.ids == marked and results.removed.freed == plan.size
         assert not results.marks  # removed copies are no longer marked
         title = str(results.query_one("#scan-title").render())
-        assert f"cleaned: {len(marked)} files removed" in title
+        assert f"since the scan: {len(marked)} files removed" in title
         # the group detail shows them removed, and refuses to mark them (a cleaned group
         # wastes nothing now: it sorts last)
         await pilot.press("G", "enter")

@@ -78,7 +78,8 @@ class MarkingMixin(AppScreen):
         if self.removed is None or not self.removed.ids:
             return ""
         removed = fmt.counted(self.removed.files, "file")
-        return f"cleaned: {removed} removed, {size_text(self.removed.freed)} freed"
+        # "since the scan", by any cleanup of the site: History's Cleaned counts its own plans
+        return f"since the scan: {removed} removed, {size_text(self.removed.freed)} freed"
 
     def _marker(self, group: dict[str, Any]) -> str:
         mark = self.marks.symbol(group)
