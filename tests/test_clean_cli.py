@@ -398,3 +398,19 @@ def test_resume_on_another_scan_names_the_interrupted_plan_and_starts_nothing(
     )
     assert f"`aa-tui clean {older} --resume`" in again.stderr
     assert not deleted_ids(server, small_site)
+
+
+def test_the_audit_totals_say_how_much_a_restore_put_back(server, tmp_path):
+    """After every deleted file was restored the audit still ended "2 files, N deleted by
+    aa-tui", while every other figure was net of the restore."""
+    data, _scan_id, archive = _cleaned(server, tmp_path, 2)
+    before = aa(["audit"], data).stdout.splitlines()[-1]
+    assert before.startswith("2 files, ") and before.endswith(" deleted by aa-tui.")
+    back = aa(["restore", str(archive), "--yes"], data, token=server.token)
+    assert back.returncode == 0, back.stderr
+    after = aa(["audit"], data).stdout.splitlines()[-1]
+    freed = before.split(", ")[1].split(" deleted")[0]
+    assert (
+        after
+        == f"2 files, {freed} deleted by aa-tui; 2 files restored since ({freed} back on Jira)."
+    )

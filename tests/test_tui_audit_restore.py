@@ -102,6 +102,9 @@ async def test_restore_a_file_an_issue_and_the_run_from_the_audit(
         for d in plan.deletions:
             assert back[(d.file_name, d.issue_key)] == small_site.read(d.attachment_id)
         await until(pilot, lambda: all(e.restored_as for e in screen.entries))
+        # the totals say it: every file deleted came back
+        head = str(screen.query_one("#audit-head").render())
+        assert f"; {counted(plan.files, 'file')} restored since (" in head, head
         # everything is back: R again says so and asks nothing
         await pilot.press("R")
         await until(pilot, lambda: said(screen).startswith("Nothing to restore"))

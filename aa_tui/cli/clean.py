@@ -16,6 +16,7 @@ from aa_tui.cli.api_token import read_token
 from aa_tui.cli.plan_filters import add_filter_arguments, plan_filters
 from aa_tui.cli.status_line import StatusLine
 from aa_tui.cli.threads import run_in_thread
+from aa_tui.model.audit_totals import AuditTotals
 from aa_tui.model.cleanup import CleanupPhase, CleanupProgress, Outcome, PlanFilters
 from aa_tui.model.units import counted, size_text
 
@@ -363,8 +364,11 @@ def _audit(args: argparse.Namespace, workspace: Workspace) -> int:
                 f"{e.at:<25} {e.outcome.value:<13} {size_text(e.size):>10}  {e.file_name} on "
                 f"{e.issue_key} ({e.attachment_id}; {kept}{restored})"
             )
-        freed = sum(e.size for e in entries if e.outcome is Outcome.DELETED)
-        print(f"{counted(len(entries), 'file')}, {size_text(freed)} deleted by aa-tui.")
+        totals = AuditTotals.of(entries)
+        print(
+            f"{counted(len(entries), 'file')}, {size_text(totals.freed)} deleted by aa-tui"
+            f"{totals.restores()}."
+        )
     if args.json:
         _write(args.json, audit_document(entries))
     if args.csv:

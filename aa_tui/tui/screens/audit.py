@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
+from aa_tui.model.audit_totals import AuditTotals
 from aa_tui.model.cleanup import AuditEntry, CleanupProgress, Outcome
 from aa_tui.model.errors import Face
 from aa_tui.model.units import counted, size_text
@@ -99,8 +100,7 @@ class AuditScreen(AppScreen):
                 e.plan_id,
                 e.reason,
             )
-        freed = sum(e.size for e in self.entries if e.outcome is Outcome.DELETED)
-        deleted = sum(1 for e in self.entries if e.outcome is Outcome.DELETED)
+        totals = AuditTotals.of(self.entries)
         if not self.entries:
             head = Text(
                 "No deletions yet: mark copies in a scan's results (Space), then D reviews them.",
@@ -110,8 +110,12 @@ class AuditScreen(AppScreen):
             head = Text.assemble(
                 (f"{fmt.count(len(self.entries))} files", "bold"),
                 " touched by cleanups of this store; ",
-                (f"{fmt.count(deleted)} deleted by aa-tui, {size_text(freed)} freed", "bold green"),
-                ". Every file removed has a copy of its bytes: on Jira (Kept copy) or in its "
+                (
+                    f"{fmt.count(totals.deleted)} deleted by aa-tui, "
+                    f"{size_text(totals.freed)} freed",
+                    "bold green",
+                ),
+                f"{totals.restores()}. Every file removed has a copy of its bytes: on Jira (Kept copy) or in its "
                 "run's archive.",
             )
         head.append(
