@@ -23,6 +23,7 @@ from aa_tui.model.cleanup import (
 )
 from aa_tui.model.file_table import I_KEY
 from aa_tui.model.insights import InsightSettings
+from aa_tui.model.units import counted
 from aa_tui.service.cleanup.offload import settings_for
 from aa_tui.service.cleanup.plan import check_plan
 from aa_tui.service.cleanup.registry import POLICY_NAMES, policy_named
@@ -101,6 +102,24 @@ def test_each_policy_selects_exactly_what_its_insight_list_shows(site, policy):
     said = [n for n in plan.notes if "empty" in n]
     assert said == ([f"{empty:,} empty files (0 bytes) left out: deleting an empty file "
                      "frees nothing."] if empty else [])  # fmt: skip
+
+
+def test_the_notes_count_only_the_empty_files_the_filters_would_have_chosen(site):
+    """`--projects OPS --types pdf` said "1 empty file left out": DATA-90's placeholder.txt."""
+    policy = next(p for p in LISTS if any(not f.size for f in listed(site, p, PlanFilters())))
+    every = listed(site, policy, filters_for(site, policy, protect_days=0))
+    empty_in = {f.project_key for f in every if not f.size}
+    other = next(f.project_key for f in every if f.size and f.project_key not in empty_in)
+    elsewhere = filters_for(site, policy, protect_days=0, projects=(other,))
+    plan = site.cleanup.plan(site.scan_id, elsewhere, policy=policy)
+    assert plan.deletions and not [n for n in plan.notes if "empty" in n]
+    project = sorted(empty_in)[0]
+    there = filters_for(site, policy, protect_days=0, projects=(project,))
+    plan = site.cleanup.plan(site.scan_id, there, policy=policy)
+    empty = sum(1 for f in every if not f.size and f.project_key == project)
+    assert [n for n in plan.notes if "empty" in n] == [
+        f"{counted(empty, 'empty file')} (0 bytes) left out: deleting an empty file frees nothing."
+    ]
 
 
 @pytest.mark.parametrize("policy", list(LISTS))

@@ -176,9 +176,13 @@ class ListPolicy:
         unreadable = {str(u.get("attachment_id")) for u in results.summary().unreadable}
         # An empty file frees nothing (deleting it is risk for no gain); a file the scan could
         # not read cannot be archived: neither is a candidate, before the filters and the cap.
-        empty = sum(1 for f in listed if not f.size)
-        unread = sum(1 for f in listed if f.size and f.attachment_id in unreadable)
         candidates = [f for f in listed if f.size and f.attachment_id not in unreadable]
+        # the notes count those the filters would have chosen, not the whole list's
+        left_out = [f for f in listed if not f.size or f.attachment_id in unreadable]
+        unlimited = replace(filters, limit=None, max_bytes=None)
+        chosen = narrow(results, left_out, unlimited, gone).files if left_out else []
+        empty = sum(1 for f in chosen if not f.size)
+        unread = len(chosen) - empty
         kept = narrow(results, candidates, filters, gone)
         deletions, groups = self._proofs(results, kept.files, gone, settings)
         notes = [
