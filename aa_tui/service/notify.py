@@ -61,6 +61,11 @@ def send_notice(
             response = client.post(url, json=payload)
     except httpx.TimeoutException:
         return f"the notice to {host} timed out after {timeout_s:g} s; the scan itself is saved."
+    except httpx.ConnectError:
+        return (
+            f"the notice to {host} could not be sent: nothing took the connection there (is "
+            "the webhook's address right, and its server up?); the scan itself is saved."
+        )
     except httpx.HTTPError as exc:
         return f"the notice to {host} failed ({type(exc).__name__}); the scan itself is saved."
     if not response.is_success:
