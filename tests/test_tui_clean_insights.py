@@ -329,6 +329,35 @@ async def test_z_undoes_the_last_mark_change_and_help_lists_it(site):
 
 
 @sync
+async def test_z_undoes_a_mark_made_in_a_file_list_after_leaving_it(site):
+    """An M in a list, then Escape (the reflex after a wrong M) and z: the marks come back
+    (z said "Nothing to undo" once the list was left, and only U, unmarking everything,
+    was left)."""
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        insights = await open_insights(pilot, results)
+        await pilot.press("6", "space")  # a mark of one's own first
+        await until(pilot, lambda: bool(results.marks))
+        before = set(results.marks.ids())
+        await pilot.press("8")
+        table = insights.query_one("#lists-table", VimDataTable)
+        table.move_cursor(row=0)  # every file, largest first
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FilesScreen) and app.screen.shown)
+        await pilot.press("M")
+        await until(pilot, lambda: set(results.marks.ids()) > before)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is insights)
+        await pilot.press("z")
+        assert set(results.marks.ids()) == before
+        await pilot.press("escape")  # and from the results, after a change in the insights
+        await until(pilot, lambda: app.screen is results)
+        await pilot.press("z")
+        assert any("Nothing to undo" in n.message for n in app._notifications)  # undone once
+
+
+@sync
 async def test_a_destination_that_failed_is_not_offered_next_time(site, tmp_path, s3_archive,
                                                                   monkeypatch):  # fmt: skip
     """Found trying the app: an S3 archive with no credentials failed, and the next

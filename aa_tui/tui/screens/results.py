@@ -341,7 +341,9 @@ class ResultsScreen(MarkingMixin, AppScreen):
         from aa_tui.tui.screens.insights.screen import InsightsScreen
 
         self.app.push_screen(
-            InsightsScreen(self.scan_id, marks=self.marks, review=self.action_review)
+            InsightsScreen(
+                self.scan_id, marks=self.marks, review=self.action_review, undo=self.mark_undo
+            )
         )
 
     def action_export(self) -> None:

@@ -249,7 +249,7 @@ def nothing_to_undo(app: App[Any], screen: str) -> str:
     keys = [key_label(app, f"{screen}.{a}") for a in ("mark", "mark_view", "clear_marks")]
     return (
         f"Nothing to undo: {key_label(app, f'{screen}.undo_unmark')} puts back the marks as "
-        f"they were before the last {keys[0]}, {keys[1]} or {keys[2]} here."
+        f"they were before the last {keys[0]}, {keys[1]} or {keys[2]} of these results."
     )
 
 

@@ -21,7 +21,7 @@ from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.cleanup.file_marks import FileMarking, Rows, mark_bindings
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.inputs import TextInput
-from aa_tui.tui.widgets.marks import MARK, Marks, MarksPane
+from aa_tui.tui.widgets.marks import MARK, Marks, MarksPane, MarkUndo
 from aa_tui.tui.widgets.tables import VimDataTable
 
 LIMIT = 5000  # files read and shown at most (the biggest first); the title counts them all
@@ -81,9 +81,11 @@ class FilesScreen(FileMarking):
         *,
         marks: Marks | None = None,
         review: Callable[[], None] | None = None,
+        undo: MarkUndo | None = None,
     ) -> None:
         super().__init__()
         self.scan_id = scan_id
+        self._undo = undo  # the results' own: z undoes a change made on any of its screens
         self.marks = marks
         self.review = review
         self.choice = choice

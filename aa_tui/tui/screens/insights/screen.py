@@ -27,7 +27,7 @@ from aa_tui.tui.screens.cleanup.file_marks import (
 from aa_tui.tui.screens.insights.files import FileListChoice
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.insights_chart import GrowthChart
-from aa_tui.tui.widgets.marks import Marks, MarksPane
+from aa_tui.tui.widgets.marks import Marks, MarksPane, MarkUndo
 from aa_tui.tui.widgets.tables import VimDataTable
 
 #: columns from which the what-if under a cap shows every column (below, the narrow set)
@@ -91,9 +91,11 @@ class InsightsScreen(FileMarking):
         *,
         marks: Marks | None = None,
         review: Callable[[], None] | None = None,
+        undo: MarkUndo | None = None,
     ) -> None:
         super().__init__()
         self.scan_id = scan_id
+        self._undo = undo  # the results' own: z undoes a change made on any of its screens
         self.marks = marks
         self.review = review
         #: per table id, what a mark key takes of each row when it is not the row's list of
@@ -431,6 +433,7 @@ class InsightsScreen(FileMarking):
                 scan.finished(),
                 marks=self.marks,
                 review=self.review,
+                undo=self.mark_undo,
             )
         )
 
