@@ -290,6 +290,10 @@ async def test_a_past_scan_is_read_only_until_rechecked(site):
         await until(pilot, lambda: screen.rechecked, timeout=30)
         assert screen.plan.files == files - 1
         assert gone.attachment_id in screen.left_out
+        # the note stays with the plan (a resumed run's review shows it): it says when
+        (note,) = [n for n in screen.plan.notes if n.startswith("Re-checked against Jira on ")]
+        assert note.endswith(f"UTC: {files - 1:,} of {files:,} files and their kept copies were "
+                             "there as scanned.")  # fmt: skip
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
 

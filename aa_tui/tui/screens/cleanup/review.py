@@ -22,6 +22,7 @@ from textual.widgets import Button, Checkbox, Footer, Static
 
 from aa_tui.model.accounts import is_data_center
 from aa_tui.model.cleanup import Plan, PlanFilters
+from aa_tui.model.dates import stamp
 from aa_tui.model.errors import AaTuiError
 from aa_tui.model.scans import Profile
 from aa_tui.model.units import counted, size_text
@@ -287,9 +288,10 @@ class CleanReviewScreen(AppScreen):
         result = cleanup.recheck(plan, token, progress=progress)
         present = set(result.present)
         kept = [d for d in plan.deletions if d.attachment_id in present]
+        # dated: the note stays with the plan, and a resumed run's review shows it later
         note = (
-            f"Re-checked against Jira: {len(kept):,} of {counted(plan.files, 'file')} and their kept "
-            "copies are there as scanned."
+            f"Re-checked against Jira on {fmt.date(stamp())} UTC: {len(kept):,} of "
+            f"{counted(plan.files, 'file')} and their kept copies were there as scanned."
         )
         checked = replace(plan, deletions=kept, notes=[*plan.notes, note])
         self.post_message(
