@@ -93,3 +93,23 @@ def test_help_lists_only_keys_that_work_here(app, scanned):
     groups_ids = {k.binding_id for k in on_groups}
     assert "groups.open" in groups_ids and "breakdown.reverse" not in groups_ids
     assert palette.count("Keys") == 1
+
+
+def test_the_arrows_move_between_a_questions_buttons(app):
+    """A tester's Left then Enter on a restore's question answered No: the arrows moved
+    nothing, only Shift+Tab reached the other button."""
+    from aa_tui.tui.screens.confirm import ConfirmScreen
+
+    answers: list[bool | None] = []
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            for keys in (["left", "enter"], ["left", "right", "enter"]):
+                app.push_screen(ConfirmScreen("Restore 4 files?"), answers.append)
+                await pilot.pause()
+                assert app.focused is not None and app.focused.id == "no"  # the safe answer
+                await pilot.press(*keys)
+                await pilot.pause()
+
+    run(journey())
+    assert answers == [True, False]

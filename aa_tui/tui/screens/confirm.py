@@ -17,6 +17,9 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        # the buttons sit side by side: the arrows move between them, as Tab does
+        Binding("left", "app.focus_previous", "Previous button", show=False),
+        Binding("right", "app.focus_next", "Next button", show=False),
     ]
     DEFAULT_CLASSES = "dialog"  # the frame and the buttons' row: app.tcss
     AUTO_FOCUS = "#no"  # the safe answer has the focus when the screen shows
