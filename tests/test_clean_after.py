@@ -4,6 +4,7 @@ reports, checked against the demo site's own truth and the audit."""
 
 from __future__ import annotations
 
+from csv import DictReader
 import json
 
 import pytest
@@ -120,6 +121,12 @@ def test_every_figure_after_a_cleanup_is_net_of_it_and_comes_back_after_a_restor
     assert report["totals_after_cleanup"] == net.totals.to_dict()
     assert set(report["totals_after_cleanup"]) == set(report["totals"])
     assert report["cleanup"]["removed_files"] == len(gone)
+    # the what-if after cleanup beside the scan's: the forecast is net of cleanups too
+    assert report["what_if"][0]["remaining_size"] == scanned.totals.total_size
+    assert report["what_if_after_cleanup"][0]["remaining_size"] == truth.total_size
+    workspace.export(scan_id, csv_dir=tmp_path / "csv-after")
+    with open(tmp_path / "csv-after" / "what_if_after_cleanup.csv", encoding="utf-8") as handle:
+        assert int(next(DictReader(handle))["remaining_size"]) == truth.total_size
     html = html_path.read_text()
     from aa_tui.model.units import size_text
 
@@ -151,6 +158,7 @@ def test_every_figure_after_a_cleanup_is_net_of_it_and_comes_back_after_a_restor
     workspace.export(scan_id, json_path=json_path)
     report = json.loads(json_path.read_text())
     assert "cleanup" not in report and report["totals_after_cleanup"] == report["totals"]
+    assert "what_if_after_cleanup" not in report
 
 
 def test_the_stale_threshold_of_the_settings_counts_the_stale_files(site):

@@ -115,6 +115,11 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
         emit("totals_after_cleanup", list(net), [net])
     else:
         skip("totals_after_cleanup")
+    if "what_if_after_cleanup" in report:
+        columns = [f.name for f in fields(INSIGHT_TABLES["what_if"])]
+        emit("what_if_after_cleanup", columns, report["what_if_after_cleanup"])
+    else:
+        skip("what_if_after_cleanup")
     for name in TABLES:
         emit(name, ["key", "files", "size", "duplicate_files", "wasted_size"], report[name])
     group_columns = ["hash", "size", "file_name", "mime_type", "copies", "wasted_size", "likely"]

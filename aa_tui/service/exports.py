@@ -4,7 +4,7 @@ faces)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,9 @@ def export_results(
         section = removed.section()
         if section:  # files that cleanups removed since the scan (aa_tui.service.cleanup)
             report["cleanup"] = section
+            # what_if is the scan's; beside the forecast (net of cleanups), the one after them
+            after_what_if = insights_in(after).table("what_if")
+            report["what_if_after_cleanup"] = [asdict(row) for row in after_what_if]
         if forecast is not None:  # when the cap is reached at this rate (service.forecast)
             report["forecast"] = forecast.to_dict()
         if json_path is not None:
