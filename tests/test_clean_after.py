@@ -4,8 +4,8 @@ reports, checked against the demo site's own truth and the audit."""
 
 from __future__ import annotations
 
-from csv import DictReader
 import json
+from csv import DictReader
 
 import pytest
 from helpers.scanning import fast_governor
