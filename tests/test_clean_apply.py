@@ -369,7 +369,10 @@ def test_the_scan_knows_what_was_removed_and_its_report_stays_as_it_was(site, tm
     after = tmp_path / "after.json"
     workspace.export(site.scan_id, json_path=after)
     old, new = json.loads(before.read_text()), json.loads(after.read_text())
-    section = new.pop("cleanup")
+    section, net_what_if = new.pop("cleanup"), new.pop("what_if_after_cleanup")
+    assert net_what_if[0]["remaining_size"] == new["what_if"][0]["remaining_size"] - (
+        removed.freed + gone.size
+    )
     net, scanned = new.pop("totals_after_cleanup"), old.pop("totals_after_cleanup")
     # the forecast is of the site as it is now: net of the cleanup, and it says so
     forecast, before = new.pop("forecast"), old.pop("forecast")

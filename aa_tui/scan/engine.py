@@ -245,7 +245,6 @@ class ScanEngine:
     ) -> tuple[list[AttachmentRecord], int]:
         records = dict(checkpoint.records)
         done = set(checkpoint.done_issues)
-        expected: int | None = None
         ids: list[str] = list(checkpoint.ids)
         prior = set(ids)  # listed by an earlier run of this scan
         not_visible = checkpoint.not_visible
@@ -265,6 +264,7 @@ class ScanEngine:
             self.clock(),
             self._early_rescan,
         )
+        expected: int | None = len(base.issues) if base else None  # a rescan: known at once
         total_size = sum(r.size for r in records.values())
         # one object per repeated text: the base's already are (its records need no sharing)
         texts: dict[str, str] = base.texts if base else {}
@@ -374,7 +374,6 @@ class ScanEngine:
             # The count only feeds the progress total: ask for it beside the first id page.
             skip = checkpoint.enumerated or base
             count = None if skip else details.pool.submit(approximate_count, self.client, self.jql)
-            expected = len(base.issues) if base else None
             try:
                 for page in id_pages():
                     if count is not None and count.done():
