@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers.tui import shoot, until, wait_for_workers
+from helpers.tui import open_insights, shoot, until, wait_for_workers
 from textual.widgets import Footer
 
 from aa_tui.tui.screens.group_detail import GroupDetailScreen
@@ -291,3 +291,43 @@ def test_the_new_scan_forms_choices_show_whole_at_80_by_24(app, scanned):
     assert len(labels) == 5
     for label in labels:
         assert label in text, (label, text)
+
+
+def test_the_export_dialogs_fit_80_by_24(app, scanned):
+    """Tester 26b: at 80 columns the export dialog (x on the results, x on a list of files in
+    Insights) lost its right border and read "Canc" for Cancel."""
+    from aa_tui.tui.screens.export import ExportScreen
+    from aa_tui.tui.screens.insights.files import FilesScreen
+
+    def seen(screen) -> tuple[bool, list]:
+        dialog = screen.query_one("ExportScreen > Vertical")
+        buttons = [(str(b.label), b.region) for b in screen.query("Button")]
+        inner = dialog.region.shrink(dialog.styles.border.spacing)
+        whole = all(inner.contains_region(r) for _, r in buttons)
+        return inside(dialog, *SMALL) and whole, buttons
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            found = {}
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.press("x")
+            await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+            await pilot.pause()
+            found["results"] = seen(app.screen)
+            found["results text"] = screen_text(app)
+            await pilot.press("escape", "escape")
+            await open_insights(pilot, scanned.exact_id)
+            await pilot.press("8", "down", "down", "enter")
+            await until(pilot, lambda: isinstance(app.screen, FilesScreen))
+            await wait_for_workers(pilot)
+            await pilot.press("x")
+            await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+            await pilot.pause()
+            found["file list"] = seen(app.screen)
+            return found
+
+    found = run(journey())
+    assert found["results"][0], found["results"]
+    assert found["file list"][0], found["file list"]
+    assert "Cancel" in found["results text"]
