@@ -331,3 +331,41 @@ def test_the_export_dialogs_fit_80_by_24(app, scanned):
     assert found["results"][0], found["results"]
     assert found["file list"][0], found["file list"]
     assert "Cancel" in found["results text"]
+
+
+def test_compare_scrolls_as_one_page_at_80_by_24(app, scanned):
+    """Tester 26b: at 80x24 Compare opened with its warning's first line cut off, and no key
+    brought it back (the table took the keys). Now the keys scroll the page: the warning from
+    its start, every project's row, the table's last column."""
+    from aa_tui.tui.screens.compare import CompareScreen
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            seen = {}
+            app.push_screen(CompareScreen(scanned.exact_id, scanned.metadata_id))
+            await until(pilot, lambda: isinstance(app.screen, CompareScreen))
+            await pilot.pause()
+            seen["opened"] = screen_text(app)
+            table = app.screen.query_one("#compare-projects")
+            seen["last"] = str(table.get_row_at(table.row_count - 1)[0])
+            await pilot.press("end")
+            await pilot.pause()
+            seen["end"] = screen_text(app)
+            await pilot.press(*["right"] * 30)
+            await pilot.pause()
+            seen["right"] = screen_text(app)
+            await pilot.press("home")
+            await pilot.pause()
+            seen["home"] = screen_text(app)
+            await pilot.press("pagedown", "pageup")
+            await pilot.pause()
+            seen["page up"] = screen_text(app)
+            return seen
+
+    seen = run(journey())
+    start = "These scans measure different things (method"
+    assert start in seen["opened"], seen["opened"]
+    assert f"\n {seen['last']} " in seen["end"], seen["end"]
+    assert "Waste difference" in seen["right"], seen["right"]
+    assert "Compare scans" not in seen["end"]  # it scrolled: it does not all fit
+    assert start in seen["home"] and start in seen["page up"], seen["home"]
