@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers.tui import open_insights, shoot, until, wait_for_workers
+from helpers.tui import make_app, open_insights, shoot, until, wait_for_workers
 from textual.widgets import Footer
 
 from aa_tui.tui.screens.group_detail import GroupDetailScreen
@@ -369,3 +369,75 @@ def test_compare_scrolls_as_one_page_at_80_by_24(app, scanned):
     assert "Waste difference" in seen["right"], seen["right"]
     assert "Compare scans" not in seen["end"]  # it scrolled: it does not all fit
     assert start in seen["home"] and start in seen["page up"], seen["home"]
+
+
+def test_the_sites_form_answer_shows_at_80_by_24(demo_server, tmp_path, monkeypatch):
+    """Tester 26b: with no OS keyring (its warning on top) and no saved site, Ctrl+R on the
+    token field answered under the buttons, below the fold: seen only by Tab-ing on. The
+    answer is scrolled into view as it comes, a longer one whole."""
+    from keyring.backends import fail
+
+    from aa_tui.tui.widgets.inputs import TextInput
+
+    monkeypatch.delenv("JIRA_API_TOKEN", raising=False)
+    bare = make_app(tmp_path / "data", backend=fail.Keyring())
+
+    async def journey():
+        async with bare.run_test(size=SMALL) as pilot:
+            seen = {}
+            screen = bare.screen
+            await wait_for_workers(pilot)
+            await pilot.press(*demo_server.base_url, "tab", "tab", *demo_server.email, "tab")
+            assert bare.focused is screen.query_one("#token", TextInput)
+            await pilot.press(*"not-the-token", "ctrl+r")
+            await wait_for_workers(pilot)
+            await pilot.pause()
+            seen["refused"] = screen_text(bare)
+            screen.query_one("#token", TextInput).value = ""
+            await pilot.press(*demo_server.token, "ctrl+r")
+            await wait_for_workers(pilot)
+            await pilot.pause()
+            seen["connected"] = screen_text(bare)
+            seen["token shown"] = inside(screen.query_one("#token"), *SMALL)
+            return seen
+
+    seen = run(journey())
+    assert "Connected: signed in as" in seen["connected"], seen["connected"]
+    assert seen["token shown"]  # the field typed in stays in view too
+    refused = " ".join(line.strip(" │") for line in seen["refused"].splitlines())
+    assert "check the email, and that the token is current." in refused, seen["refused"]
+
+
+def test_the_sites_footer_says_what_each_test_key_tests(app):
+    """Tester 26b: at 80 columns the Sites footer read "t Test ^s Save site ^r Test": t tests
+    the chosen saved site, Ctrl+R what the form holds."""
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            await wait_for_workers(pilot)
+            assert app.focused is app.screen.query_one("#profiles")
+            return screen_text(app).splitlines()[-1]
+
+    footer = run(journey())
+    assert "t Test site" in footer and "^r Test form" in footer, footer
+
+
+def test_a_screen_shown_again_keeps_its_compact_footer(app, scanned):
+    """Sites, under the results when the terminal narrowed, came back (F2) with its wide
+    footer: "^r Test ▏^p palette" cut the keys."""
+    from helpers.tui import SIZE
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.resize_terminal(*SMALL)
+            await pilot.pause()
+            await pilot.press("f2")
+            await wait_for_workers(pilot)
+            await pilot.pause()
+            footer = app.screen.query_one(Footer)
+            return footer.compact, footer.show_command_palette, screen_text(app).splitlines()[-1]
+
+    compact, palette, line = run(journey())
+    assert compact and not palette and "^r Test form" in line, line
