@@ -441,3 +441,28 @@ def test_a_screen_shown_again_keeps_its_compact_footer(app, scanned):
 
     compact, palette, line = run(journey())
     assert compact and not palette and "^r Test form" in line, line
+
+
+def test_the_heat_tab_shows_every_figure_whole_at_80_by_24(app, scanned):
+    """Tester 26b: at 80 columns the "Size x days" column was cut ("12.7 GiB·day" beside
+    "7.9 GiB·days"). The figures come before the file's name, their unit in the header: each
+    row's figures show whole, only a long name runs past the edge."""
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await open_insights(pilot, scanned.exact_id)
+            await pilot.press("7")
+            await pilot.pause()
+            table = screen.query_one("#heat-table")
+            labels = [str(c.label) for c in table.columns.values()]
+            rows = [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+            shown = table.scrollable_content_region.height - 1  # the header's line aside
+            return labels, rows[:shown], screen_text(app).splitlines()
+
+    labels, rows, lines = run(journey())
+    assert labels[-1] == "File" and "Size x days" in labels
+    top = next(n for n, line in enumerate(lines) if "Size x days" in line)
+    assert lines[top].strip().startswith("Issue")
+    for row, line in zip(rows, lines[top + 1 :], strict=False):  # the rows in view, in order
+        assert line.startswith(f" {row[0]} ") and all(c in line for c in row[:-1]), (row, line)
+        assert not row[3].endswith("days"), row  # a size: the header says "x days"
