@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from helpers.tui import run, shoot, until, wait_for_workers
+from helpers.tui import make_app, open_insights, run, shoot, until, wait_for_workers
 from textual.widgets import Footer
 
 from aa_tui.tui.screens.group_detail import GroupDetailScreen
@@ -285,3 +285,178 @@ def test_the_new_scan_forms_choices_show_whole_at_80_by_24(app, scanned):
     assert len(labels) == 5
     for label in labels:
         assert label in text, (label, text)
+
+
+def test_the_export_dialogs_fit_80_by_24(app, scanned):
+    """Tester 26b: at 80 columns the export dialog (x on the results, x on a list of files in
+    Insights) lost its right border and read "Canc" for Cancel."""
+    from aa_tui.tui.screens.export import ExportScreen
+    from aa_tui.tui.screens.insights.files import FilesScreen
+
+    def seen(screen) -> tuple[bool, list]:
+        dialog = screen.query_one("ExportScreen > Vertical")
+        buttons = [(str(b.label), b.region) for b in screen.query("Button")]
+        inner = dialog.region.shrink(dialog.styles.border.spacing)
+        whole = all(inner.contains_region(r) for _, r in buttons)
+        return inside(dialog, *SMALL) and whole, buttons
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            found = {}
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.press("x")
+            await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+            await pilot.pause()
+            found["results"] = seen(app.screen)
+            found["results text"] = screen_text(app)
+            await pilot.press("escape", "escape")
+            await open_insights(pilot, scanned.exact_id)
+            await pilot.press("8", "down", "down", "enter")
+            await until(pilot, lambda: isinstance(app.screen, FilesScreen))
+            await wait_for_workers(pilot)
+            await pilot.press("x")
+            await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+            await pilot.pause()
+            found["file list"] = seen(app.screen)
+            return found
+
+    found = run(journey())
+    assert found["results"][0], found["results"]
+    assert found["file list"][0], found["file list"]
+    assert "Cancel" in found["results text"]
+
+
+def test_compare_scrolls_as_one_page_at_80_by_24(app, scanned):
+    """Tester 26b: at 80x24 Compare opened with its warning's first line cut off, and no key
+    brought it back (the table took the keys). Now the keys scroll the page: the warning from
+    its start, every project's row, the table's last column."""
+    from aa_tui.tui.screens.compare import CompareScreen
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            seen = {}
+            app.push_screen(CompareScreen(scanned.exact_id, scanned.metadata_id))
+            await until(pilot, lambda: isinstance(app.screen, CompareScreen))
+            await pilot.pause()
+            seen["opened"] = screen_text(app)
+            table = app.screen.query_one("#compare-projects")
+            seen["last"] = str(table.get_row_at(table.row_count - 1)[0])
+            await pilot.press("end")
+            await pilot.pause()
+            seen["end"] = screen_text(app)
+            await pilot.press(*["right"] * 30)
+            await pilot.pause()
+            seen["right"] = screen_text(app)
+            await pilot.press("home")
+            await pilot.pause()
+            seen["home"] = screen_text(app)
+            await pilot.press("pagedown", "pageup")
+            await pilot.pause()
+            seen["page up"] = screen_text(app)
+            return seen
+
+    seen = run(journey())
+    start = "These scans measure different things (method"
+    assert start in seen["opened"], seen["opened"]
+    assert f"\n {seen['last']} " in seen["end"], seen["end"]
+    assert "Waste difference" in seen["right"], seen["right"]
+    assert "Compare scans" not in seen["end"]  # it scrolled: it does not all fit
+    assert start in seen["home"] and start in seen["page up"], seen["home"]
+
+
+def test_the_sites_form_answer_shows_at_80_by_24(demo_server, tmp_path, monkeypatch):
+    """Tester 26b: with no OS keyring (its warning on top) and no saved site, Ctrl+R on the
+    token field answered under the buttons, below the fold: seen only by Tab-ing on. The
+    answer is scrolled into view as it comes, a longer one whole."""
+    from keyring.backends import fail
+
+    from aa_tui.tui.widgets.inputs import TextInput
+
+    monkeypatch.delenv("JIRA_API_TOKEN", raising=False)
+    bare = make_app(tmp_path / "data", backend=fail.Keyring())
+
+    async def journey():
+        async with bare.run_test(size=SMALL) as pilot:
+            seen = {}
+            screen = bare.screen
+            await wait_for_workers(pilot)
+            await pilot.press(*demo_server.base_url, "tab", "tab", *demo_server.email, "tab")
+            assert bare.focused is screen.query_one("#token", TextInput)
+            await pilot.press(*"not-the-token", "ctrl+r")
+            await wait_for_workers(pilot)
+            await pilot.pause()
+            seen["refused"] = screen_text(bare)
+            screen.query_one("#token", TextInput).value = ""
+            await pilot.press(*demo_server.token, "ctrl+r")
+            await wait_for_workers(pilot)
+            await pilot.pause()
+            seen["connected"] = screen_text(bare)
+            seen["token shown"] = inside(screen.query_one("#token"), *SMALL)
+            return seen
+
+    seen = run(journey())
+    assert "Connected: signed in as" in seen["connected"], seen["connected"]
+    assert seen["token shown"]  # the field typed in stays in view too
+    refused = " ".join(line.strip(" │") for line in seen["refused"].splitlines())
+    assert "check the email, and that the token is current." in refused, seen["refused"]
+
+
+def test_the_sites_footer_says_what_each_test_key_tests(app):
+    """Tester 26b: at 80 columns the Sites footer read "t Test ^s Save site ^r Test": t tests
+    the chosen saved site, Ctrl+R what the form holds."""
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            await wait_for_workers(pilot)
+            assert app.focused is app.screen.query_one("#profiles")
+            return screen_text(app).splitlines()[-1]
+
+    footer = run(journey())
+    assert "t Test site" in footer and "^r Test form" in footer, footer
+
+
+def test_a_screen_shown_again_keeps_its_compact_footer(app, scanned):
+    """Sites, under the results when the terminal narrowed, came back (F2) with its wide
+    footer: "^r Test ▏^p palette" cut the keys."""
+    from helpers.tui import SIZE
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await wait_for_workers(pilot)
+            await pilot.resize_terminal(*SMALL)
+            await pilot.pause()
+            await pilot.press("f2")
+            await wait_for_workers(pilot)
+            await pilot.pause()
+            footer = app.screen.query_one(Footer)
+            return footer.compact, footer.show_command_palette, screen_text(app).splitlines()[-1]
+
+    compact, palette, line = run(journey())
+    assert compact and not palette and "^r Test form" in line, line
+
+
+def test_the_heat_tab_shows_every_figure_whole_at_80_by_24(app, scanned):
+    """Tester 26b: at 80 columns the "Size x days" column was cut ("12.7 GiB·day" beside
+    "7.9 GiB·days"). The figures come before the file's name, their unit in the header: each
+    row's figures show whole, only a long name runs past the edge."""
+
+    async def journey():
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await open_insights(pilot, scanned.exact_id)
+            await pilot.press("7")
+            await pilot.pause()
+            table = screen.query_one("#heat-table")
+            labels = [str(c.label) for c in table.columns.values()]
+            rows = [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+            shown = table.scrollable_content_region.height - 1  # the header's line aside
+            return labels, rows[:shown], screen_text(app).splitlines()
+
+    labels, rows, lines = run(journey())
+    assert labels[-1] == "File" and "Size x days" in labels
+    top = next(n for n, line in enumerate(lines) if "Size x days" in line)
+    assert lines[top].strip().startswith("Issue")
+    for row, line in zip(rows, lines[top + 1 :], strict=False):  # the rows in view, in order
+        assert line.startswith(f" {row[0]} ") and all(c in line for c in row[:-1]), (row, line)
+        assert not row[3].endswith("days"), row  # a size: the header says "x days"

@@ -104,7 +104,9 @@ class AATuiApp(HostApp):
         narrow = self.size.width < NARROW
         for footer in self.screen.query(Footer):
             footer.compact = narrow
-            footer.show_command_palette = not narrow
+            if footer.show_command_palette == narrow:
+                footer.show_command_palette = not narrow
+                footer.refresh(recompose=True)  # Textual's Footer reads it only as it composes
 
     def _apply_settings(self) -> None:
         """The settings file's keymap and theme; each problem is said, none is fatal."""

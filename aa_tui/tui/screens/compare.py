@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from aa_tui.model.records import StatRow
@@ -16,6 +18,7 @@ from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import counted, size_text
 from aa_tui.service.errors import StoreError
 from aa_tui.tui import format as fmt
+from aa_tui.tui.keys import move_bindings
 from aa_tui.tui.safe import plain, visible
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.header import AppHeader
@@ -72,6 +75,28 @@ def differences(old: ScanSummary, new: ScanSummary, label: Callable[[str], str] 
     return found
 
 
+class CompareScroll(VerticalScroll):
+    """The whole comparison as one page: the moving keys scroll it from the warning's first
+    line to the table's last row, Left/Right the table sideways (at 80x24 the table took the
+    focus and what was above it could be scrolled out of reach)."""
+
+    HELP_GROUP = "Compare"
+    BINDINGS: ClassVar[list[BindingType]] = move_bindings(
+        "compare",
+        {
+            "up": "scroll_up", "down": "scroll_down", "page_up": "page_up",
+            "page_down": "page_down", "first": "scroll_home", "last": "scroll_end",
+        },
+        arrows=False,  # VerticalScroll binds the arrows, Page Up/Down, Home and End itself
+    )  # fmt: skip
+
+    def action_scroll_left(self) -> None:
+        self.query_one(VimDataTable).action_scroll_left()
+
+    def action_scroll_right(self) -> None:
+        self.query_one(VimDataTable).action_scroll_right()
+
+
 class CompareScreen(AppScreen):
     HELP_GROUP = "Compare"
     BINDINGS = [
@@ -79,9 +104,9 @@ class CompareScreen(AppScreen):
         Binding("c", "group_changes", "Group changes", show=False, id="compare.groups"),
     ]
     DEFAULT_CSS = """
-    CompareScreen #compare-head { padding: 1 2; height: auto; }
-    CompareScreen #compare-warning { padding: 0 2; height: auto; color: $warning; }
-    CompareScreen VimDataTable { height: 1fr; }
+    CompareScreen #compare-head { padding: 1 2; height: auto; width: 100%; }
+    CompareScreen #compare-warning { padding: 0 2; height: auto; width: 100%; color: $warning; }
+    CompareScreen VimDataTable { height: auto; }
     """
 
     def __init__(self, older_id: str, newer_id: str) -> None:
@@ -91,9 +116,10 @@ class CompareScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
-        yield Static(id="compare-warning", markup=False)
-        yield Static(id="compare-head")
-        yield VimDataTable(id="compare-projects")
+        with CompareScroll(id="compare-scroll"):
+            yield Static(id="compare-warning", markup=False)
+            yield Static(id="compare-head")
+            yield VimDataTable(id="compare-projects")
         yield Footer()
 
     def action_group_changes(self) -> None:
@@ -155,6 +181,8 @@ class CompareScreen(AppScreen):
             )
         self.query_one("#compare-head", Static).update(Group(title, head))
         table = self.query_one(VimDataTable)
+        table.can_focus = table.show_cursor = False  # the page scrolls: no row to choose
+        table.styles.max_height = None  # every row on the page (Textual caps a table at 100%)
         table.add_columns(
             "Project", "Storage before", "Storage after", growth, "Wasted before", "Wasted after",
             f"Waste {growth.lower()}",
@@ -169,4 +197,4 @@ class CompareScreen(AppScreen):
                 Text(size_text(b.wasted_size), justify="right"),
                 delta_size(a.wasted_size, b.wasted_size),
             )
-        table.focus()
+        self.query_one(CompareScroll).focus()

@@ -36,7 +36,7 @@ class ExportScreen(AppModal[None]):
     ]
     DEFAULT_CLASSES = "dialog"  # the frame and the buttons' row: app.tcss
     DEFAULT_CSS = """
-    ExportScreen > Vertical { width: 90; border: thick $primary; }
+    ExportScreen > Vertical { width: 90; max-width: 100%; border: thick $primary; }
     ExportScreen RadioSet { width: 100%; margin-bottom: 1; }
     ExportScreen #export-status { height: auto; margin: 1 0; }
     """

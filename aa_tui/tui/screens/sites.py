@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -39,6 +39,21 @@ class FormValues:
     token: str
 
 
+class FormAnswer(Static):
+    """The form's answer, under its buttons: kept in view as it is said and as it grows (on a
+    short screen it fell below the fold, seen only by Tab-ing to scroll)."""
+
+    def say(self, text: str) -> None:
+        self.update(plain(text, lines=True))  # it may quote what the site answered
+        self.set_class(bool(text), "said")
+        if text:
+            self.call_after_refresh(self.scroll_visible, animate=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.has_class("said"):
+            self.scroll_visible(animate=False)
+
+
 class SitesScreen(AppScreen):
     """The start screen: pick a site to scan, or add one (its token goes to the OS keyring)."""
 
@@ -48,10 +63,10 @@ class SitesScreen(AppScreen):
         Binding("a", "add", "Add site", id="sites.add"),
         Binding("e", "edit", "Edit", id="sites.edit"),
         Binding("d", "delete", "Delete", id="sites.delete"),
-        Binding("t", "test_selected", "Test", id="sites.test"),
+        Binding("t", "test_selected", "Test site", id="sites.test"),
         Binding("H", "app.history", "History", show=False, id="sites.history"),
         Binding("ctrl+s", "save", "Save site", id="sites.save"),
-        Binding("ctrl+r", "test_form", "Test connection", id="sites.test_form"),
+        Binding("ctrl+r", "test_form", "Test form", id="sites.test_form"),
         Binding("escape", "leave_form", "Back to list", show=False, id="sites.leave_form"),
     ]
     DEFAULT_CSS = """
@@ -106,7 +121,7 @@ class SitesScreen(AppScreen):
                 yield Button("Test connection", id="test", variant="primary")
                 yield Button("Save", id="save", variant="success")
                 yield Button("Clear", id="clear")
-            yield Static(id="status", markup=False)
+            yield FormAnswer(id="status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -253,8 +268,8 @@ class SitesScreen(AppScreen):
         return kind.secret_hint
 
     def _status(self, text: str, good: bool | None = None) -> None:
-        status = self.query_one("#status", Static)
-        status.update(plain(text, lines=True))  # it may quote what the site answered
+        status = self.query_one("#status", FormAnswer)
+        status.say(text)
         status.set_class(good is True, "good")
         status.set_class(good is False, "bad")
 

@@ -234,14 +234,16 @@ class InsightsScreen(FileMarking):
         heat = insights.table("heat")
         self._fill(
             "heat-table",
-            ("Issue", "File", "Size", "Days idle", "Size x days"),
+            # the figures before the name, their unit in the header: at 80 columns a long name
+            # pushed "Size x days" past the edge ("12.7 GiB·day" beside "7.9 GiB·days")
+            ("Issue", "Size", "Days idle", "Size x days", "File"),
             [
                 (
                     h.issue_key,
-                    h.file_name,
                     size_text(h.size),
                     fmt.count(h.days_idle),
-                    f"{size_text(h.heat)}·days",
+                    size_text(h.heat),
+                    h.file_name,
                 )
                 for h in heat
             ],  # fmt: skip
