@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widgets import Input
 
 from aa_tui.logs import setup_logging
 from aa_tui.model.scans import Profile
@@ -52,7 +53,30 @@ class AATuiApp(HostApp):
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
         Binding("f2", "sites", "Sites", show=False, id="app.sites"),
         Binding("f3", "history", "History", show=False, id="app.history"),
+        # In a form, Tab moves on here, before the app hands the keys after it to a field:
+        # else a burst (a paste of keys, autotype, a slow link) typed them into the field
+        # left behind, a token into a visible one (as Textual #6605 for Backspace).
+        Binding("tab", "next_field", "Next field", show=False, priority=True, id="app.next_field"),
+        Binding(
+            "shift+tab",
+            "previous_field",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="app.previous_field",
+        ),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next_field", "previous_field"):  # elsewhere Tab is the screen's
+            return isinstance(self.focused, Input)
+        return super().check_action(action, parameters)
+
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.screen.focus_previous()
 
     def __init__(
         self,
