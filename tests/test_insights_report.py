@@ -114,6 +114,33 @@ def test_a_csv_folder_holds_only_the_tables_of_the_last_export(stored, tmp_path)
     assert {p.name for p in folder.iterdir()} == {p.name for p in written}
 
 
+def test_a_csv_export_that_fails_part_way_leaves_the_folder_as_it_was(stored, tmp_path):
+    """A full disk part-way left 7 of 21 new tables beside 14 of an older export, and nothing
+    said the folder held a mix."""
+    import errno
+
+    data, scan_id = stored
+    workspace = Workspace.open(data)
+    try:
+        workspace.export(scan_id, json_path=tmp_path / "report.json")
+    finally:
+        workspace.close()
+    report = json.loads((tmp_path / "report.json").read_text())
+    folder = tmp_path / "csv"
+    write_csv(folder, report)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def full_disk():
+        yield report["stale_files"][0]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    newer = {**report, "totals": {**report["totals"], "total_files": 1}, "stale_files": full_disk()}
+    with pytest.raises(OSError) as raised:
+        write_csv(folder, newer)
+    assert raised.value.filename == str(folder / "stale_files.csv")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no hidden folder
+
+
 def test_html_report_is_self_contained(stored, small_site, tmp_path):
     data, scan_id = stored
     page = tmp_path / "report.html"

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from aa_tui.durable import fsync_dir
 from aa_tui.jira.links import attachment_content_url
 from aa_tui.model.insights import FILE_ROW_FIELDS, INSIGHT_TABLES
 from aa_tui.model.links import issue_url
@@ -93,19 +97,46 @@ def write_table_csv(
 def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
     """``totals.csv``, one CSV per table, ``duplicate_groups.csv`` and ``locations.csv``; from
     a ``/2`` report also one per insight table, ``unreadable.csv`` and the file lists. A table
-    the report has none of leaves no file of its name from an earlier export in ``directory``."""
+    the report has none of leaves no file of its name from an earlier export in ``directory``.
+
+    The tables are written in a hidden folder inside ``directory`` and moved in once all are
+    whole: a failure part-way (a full disk) leaves ``directory`` as it was, not a mix of two
+    exports that nothing marks as such."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    staging = Path(tempfile.mkdtemp(prefix=".aa-tui-csv-", dir=directory))
+    try:
+        names, absent = _write_tables(staging, report)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError) and exc.filename:  # named as the file asked for
+            named = str(directory / Path(exc.filename).name)
+            raise OSError(exc.errno, exc.strerror, named) from None
+        raise
+    written = []
+    for name in names:
+        os.replace(staging / name, directory / name)
+        written.append(directory / name)
+    for name in absent:
+        (directory / name).unlink(missing_ok=True)
+    staging.rmdir()
+    fsync_dir(directory)
+    return written
+
+
+def _write_tables(folder: Path, report: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Write ``report``'s tables in ``folder``: the names written, and those of the tables the
+    report has none of (no file of their name may stay from an earlier export)."""
+    written: list[str] = []
+    absent: list[str] = []
 
     def emit(name: str, columns: list[str], rows: Iterable[dict[str, Any]]) -> None:
-        path = directory / f"{name}.csv"
+        path = folder / f"{name}.csv"
         write_table_csv(path, columns, rows, ours=OUR_LABELS.get(name, frozenset()))
-        written.append(path)
+        written.append(path.name)
 
     def skip(name: str) -> None:
-        # none in this report: no file of that name left from an earlier export beside it
-        (directory / f"{name}.csv").unlink(missing_ok=True)
+        absent.append(f"{name}.csv")
 
     totals = {k: v for k, v in report["totals"].items() if not isinstance(v, dict)}
     emit("totals", list(totals), [totals])
@@ -150,4 +181,4 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
         emit("unreadable", UNREADABLE_COLUMNS, report["unreadable"])
     else:
         skip("unreadable")
-    return written
+    return written, absent
