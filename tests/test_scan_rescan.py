@@ -191,6 +191,24 @@ def test_a_rescans_progress_counts_the_listing_then_only_the_issues_it_fetches(d
     assert listing and all(e.done <= e.total == listed for e in listing)
 
 
+def test_a_rescans_listing_ends_at_what_it_listed(demo_server, store):
+    """An issue whose only file was deleted is listed no more: the listing's last count is
+    of what it listed ("931/992 issues" stood at the end, never whole)."""
+    base = scan(demo_server, store)
+    listed = base.summary["totals"]["issues_scanned"]
+    data = demo_server.data
+    i = next(i for i in range(data.issue_count) if data.att_start[i + 1] - data.att_start[i] == 1)
+    client = make_client(demo_server)
+    try:
+        client.delete_attachment(data.attachment_id(data.att_start[i]), data.issue_key(i))
+    finally:
+        client.close()
+    events: list[ScanProgress] = []
+    scan(demo_server, store, listener=events.append)
+    last = [e for e in events if e.phase is Phase.ENUMERATING][-1]
+    assert (last.done, last.total) == (listed - 1, listed - 1)
+
+
 def test_full_reads_everything_again(demo_server, store):
     scan(demo_server, store)
     first = detail_fetches(demo_server)

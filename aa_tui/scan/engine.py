@@ -397,6 +397,9 @@ class ScanEngine:
                         drain(block=True)
                     progress(Phase.ENUMERATING if not done else Phase.FETCHING)
                 listing = False
+                expected = len(ids)  # what the listing found: no longer the base's or an estimate
+                if reuse is not None:  # (the base's count still stood: 931/992 when issues left)
+                    self._emit(force=True, phase=Phase.ENUMERATING, done=len(done), total=len(ids))
                 if batch:
                     details.submit(batch)
                 while pending:
