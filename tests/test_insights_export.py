@@ -99,3 +99,32 @@ def test_x_on_a_filtered_list_writes_the_files_in_view(app, scanned, tmp_path):
     assert [r["attachment_id"] for r in rows] == shown and shown
     assert all(int(r["size"]) > 100_000 for r in rows)
     assert f"{len(shown)} files matching 'size:>100KB'" in heading
+
+
+def test_a_filter_looks_through_the_whole_list_not_only_the_files_shown(app, scanned, monkeypatch):
+    """A tester's 'type:txt' on every file of a 1,000,000-issue scan said "0 matching": it
+    looked only among the 5,000 biggest shown (20,431 .txt files in the list)."""
+    from aa_tui.model.classify import file_type
+    from aa_tui.tui.screens.insights import files as files_screen
+
+    monkeypatch.setattr(files_screen, "LIMIT", 20)  # a list longer than it shows
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            files = await _open_list(pilot, scanned.exact_id, "8")  # every file
+            every = app.workspace.files(scanned.exact_id, "all")
+            assert not files.listed.complete and len(files.files) == 20
+            small = sorted({file_type(f.file_name) for f in every if f not in files.files})
+            kind = next(
+                k for k in small if not any(file_type(f.file_name) == k for f in files.files)
+            )
+            await pilot.press("slash", *f"type:{kind}", "enter")
+            await until(pilot, lambda: files.matching is not None)
+            title = str(files.query_one("#files-title").render())
+            return every, kind, files.matching[1], [f.attachment_id for f in files.shown], title
+
+    every, kind, matching, shown, title = asyncio.run(journey())
+    wanted = [f for f in every if file_type(f.file_name) == kind]
+    assert wanted and matching.count == len(wanted) and matching.size == sum(f.size for f in wanted)
+    assert set(shown) <= {f.attachment_id for f in wanted} and len(shown) == min(20, len(wanted))
+    assert f"{len(wanted):,} matching 'type:{kind}'" in title

@@ -83,17 +83,19 @@ def select_list(
     unreadable: Collection[str] = (),
     limit: int | None = None,
     facts: Facts | None = None,
+    keep: Callable[[FileRow], bool] | None = None,
 ) -> FileList:
     """:func:`select_files` with the whole list's count and bytes (a UI shows the first
     ``limit`` files of a list of 500,000 without building them all). ``facts`` (of this
     table, ``now`` and ``settings``) may be kept from an earlier list: what it worked out is
-    not worked out again."""
+    not worked out again. ``keep``: only the files it keeps (a filter over the whole list,
+    not over the first ``limit``), counted and summed as a list of their own."""
     if name not in FILE_LISTS:
         raise UnknownList(f"There is no list of files called {name!r}.")
     if facts is None or facts.table is not table:
         facts = Facts(table, now, settings or InsightSettings())
     with gc_paused():  # millions of rows alive: collections would walk them all (see memory)
-        return _select(table, name, key, facts, set(unreadable), limit)
+        return _select(table, name, key, facts, set(unreadable), limit, keep)
 
 
 def _select(
@@ -103,6 +105,7 @@ def _select(
     facts: Facts,
     unreadable: set[str],
     limit: int | None,
+    keep: Callable[[FileRow], bool] | None = None,
 ) -> FileList:
     rows = table.rows
     # The lists that test a worked-out fact of each file: no call per file.
@@ -124,6 +127,9 @@ def _select(
     else:
         test = _test(table, name, key, facts, unreadable)
         chosen = [i for i, row in enumerate(rows) if test(row)]
+    if keep is not None:  # a file at a time: the filter reads files, not rows
+        file = table.file
+        chosen = [i for i in chosen if keep(file(i))]
     if isinstance(chosen, range):  # every file: no index to follow
         sizes = [row[SIZE] for row in rows]
     else:

@@ -7,6 +7,7 @@ stale or idle threshold, a storage cap) rebuild them from the scan's file rows.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -174,9 +175,10 @@ def file_list_of(
     settings: InsightSettings | None = None,
     limit: int | None = None,
     gone: frozenset[str] = frozenset(),
+    keep: Callable[[FileRow], bool] | None = None,
 ) -> FileList:
     """The first ``limit`` files of list ``name`` and the whole list's count and bytes
-    (files in ``gone`` left out)."""
+    (files in ``gone`` left out; ``keep``: only the files it keeps, a filter)."""
     summary = results.summary()
     table, now = scan_table(results, gone), scan_now(summary)
     settings = settings or summary.insight_settings
@@ -189,6 +191,7 @@ def file_list_of(
         unreadable=[str(u.get("attachment_id")) for u in summary.unreadable],
         limit=limit,
         facts=_TABLES.facts(table, now, settings),
+        keep=keep,
     )
     if name == "unreadable":
         listed.reasons = {

@@ -379,10 +379,12 @@ class Workspace:
         key: str = "",
         settings: InsightSettings | None = None,
         limit: int | None = None,
+        keep: Callable[[FileRow], bool] | None = None,
     ) -> FileList:
-        """:meth:`files`, the first ``limit`` of them, with the whole list's count and bytes."""
+        """:meth:`files`, the first ``limit`` of them, with the whole list's count and bytes;
+        ``keep``: only the files it keeps (a filter over the whole list)."""
         gone = self.removed(scan_id).ids
-        return file_list_of(self.results(scan_id), name, key, settings, limit, gone)
+        return file_list_of(self.results(scan_id), name, key, settings, limit, gone, keep)
 
     def what_if_planned(
         self, scan_id: str, steps: list[str], settings: InsightSettings | None = None

@@ -188,6 +188,15 @@ class FilesListed(Message):
 
 
 @dataclass
+class FilesFiltered(Message):
+    """The files of a whole list that a filter keeps (the files screen, a list longer than
+    it shows): ``text`` is the filter they answer."""
+
+    text: str
+    listed: FileList
+
+
+@dataclass
 class GroupChangesRead(Message):
     """The duplicate groups that changed between two scans."""
 

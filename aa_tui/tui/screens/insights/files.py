@@ -16,7 +16,7 @@ from aa_tui.model.links import issue_url
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.group_filter import GroupFilter
-from aa_tui.tui.messages import FilesListed
+from aa_tui.tui.messages import FilesFiltered, FilesListed
 from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.cleanup.file_marks import FileMarking, Rows, mark_bindings
 from aa_tui.tui.widgets.header import AppHeader
@@ -97,6 +97,8 @@ class FilesScreen(FileMarking):
         self.sorts = HEAT_SORTS if choice.name == "heat" else SORTS
         self.sort = self.sorts[0]
         self.text = ""
+        #: a list longer than it shows, filtered whole: the filter's text and its files
+        self.matching: tuple[str, FileList] | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -136,28 +138,64 @@ class FilesScreen(FileMarking):
     def _loaded(self, listed: FileList) -> None:
         self.listed = listed
         self.files = listed.files
+        self.matching = None  # (read again after a cleanup: so is any filter's answer)
         self._refresh()
         self.query_one(VimDataTable).focus()
 
     def _refresh(self) -> None:
         flt = GroupFilter.parse(self.text)
+        if flt.active and not self.listed.complete:  # the filter goes over the whole list
+            if self.matching is not None and self.matching[0] == self.text:
+                self._show(self.matching[1].files, flt, self.matching[1])
+            else:
+                self._say(f"{self._head()} · looking through them all for {self.text!r}…")
+                self._filter_whole(self.text, flt.file_check(self.now))
+            return
         keeps = flt.file_check(self.now)
         chosen = [f for f in self.files if keeps(f)] if flt.active else list(self.files)
-        self.shown = _sorted(chosen, self.sort)
+        self._show(chosen, flt)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="files-filter")
+    def _filter_whole(self, text: str, keep: Callable[[FileRow], bool]) -> None:
+        choice = self.choice
+        listed = self.workspace.file_list(
+            self.scan_id, choice.name, choice.key, limit=LIMIT, keep=keep
+        )
+        self.post_message(FilesFiltered(text, listed))
+
+    def on_files_filtered(self, message: FilesFiltered) -> None:
+        if message.text != self.text:
+            return  # typed on meanwhile: its own answer comes
+        self.matching = (message.text, message.listed)
+        self._refresh()
+
+    def _head(self) -> str:
         listed = self.listed
-        head = f"{self.choice.title}: {fmt.counted(listed.count, 'file')}, {size_text(listed.size)}"
-        if not listed.complete:
-            first = "hottest" if self.choice.name == "heat" else "biggest"
-            head += f" (the {fmt.count(len(self.files))} {first} shown)"
-        if self.text:
-            head += f" · {fmt.count(len(chosen))} matching {self.text!r}"
+        return f"{self.choice.title}: {fmt.counted(listed.count, 'file')}, {size_text(listed.size)}"
+
+    def _show(
+        self, chosen: list[FileRow], flt: GroupFilter, matching: FileList | None = None
+    ) -> None:
+        """``chosen`` in the sort's order, under a title that says how many and of what
+        (``matching``: the whole list's files that the filter keeps)."""
+        self.shown = _sorted(chosen, self.sort)
+        first = "hottest" if self.choice.name == "heat" else "biggest"
+        head = self._head()
+        if matching is not None:
+            head += f" · {fmt.count(matching.count)} matching {self.text!r}"
+            if not matching.complete:
+                head += f" (the {fmt.count(len(matching.files))} {first} shown)"
+        else:
+            if not self.listed.complete:
+                head += f" (the {fmt.count(len(self.files))} {first} shown)"
+            if self.text:
+                head += f" · {fmt.count(len(chosen))} matching {self.text!r}"
         if flt.problems:
             head += " · " + " ".join(flt.problems)
-        self.query_one("#files-title", Static).update(
-            plain(f"{head} · sorted by {self.sort} · o opens the issue")
-        )
+        self._say(f"{head} · sorted by {self.sort} · o opens the issue")
         table = self.query_one(VimDataTable)
         table.clear()
+        reasons = self.listed.reasons
         for n, f in enumerate(self.shown):
             table.add_row(
                 self._issue_cell(f),
@@ -166,9 +204,12 @@ class FilesScreen(FileMarking):
                 f.author,
                 fmt.day(f.created),
                 fmt.day(f.issue_updated),
-                listed.reasons.get(f.attachment_id) or ("copy" if f.is_copy else ""),
+                reasons.get(f.attachment_id) or ("copy" if f.is_copy else ""),
                 key=str(n),
             )
+
+    def _say(self, title: str) -> None:
+        self.query_one("#files-title", Static).update(plain(title))
 
     def _issue_cell(self, f: FileRow) -> str:
         """The issue key, after ``●`` when the file is marked."""
@@ -244,8 +285,9 @@ class FilesScreen(FileMarking):
             what += ", biggest first"
         elif self.text:
             what += f" matching {self.text!r}"
-            if not self.listed.complete:
-                what += f" among the {fmt.count(len(self.files))} shown"
+            matching = self.matching[1] if self.matching is not None else None
+            if matching is not None and not matching.complete:
+                what += f", the biggest of {fmt.count(matching.count)}"
         choice = self.choice
         self.app.push_screen(
             FileListExportScreen(self.scan_id, choice.name, choice.key, choice.title, rows, what)
