@@ -39,6 +39,18 @@ async def open_insights(pilot, results) -> InsightsScreen:
     return screen
 
 
+async def review_a_hygiene_row(pilot, results) -> CleanReviewScreen:
+    """Space on the first hygiene row of the insights shown (every file of that kind), then
+    D: the review, once its plan is made."""
+    await pilot.press("6", "space")
+    await until(pilot, lambda: bool(results.marks))
+    await pilot.press("D")
+    await until(pilot, lambda: isinstance(pilot.app.screen, CleanReviewScreen))
+    review = pilot.app.screen
+    await until(pilot, lambda: review.review is not None)
+    return review
+
+
 async def mark_two_lists(pilot, results, site: AppSite) -> tuple[set[str], set[str]]:
     """Space on the first hygiene row (every file of that kind), then Space on the first
     file of the stale files; returns (the hygiene kind's files, the stale file)."""
@@ -127,12 +139,7 @@ async def test_the_review_counts_marked_files_on_recent_issues_by_the_settings_w
     async with app.run_test(size=(120, 36)) as pilot:
         results = await open_results(pilot, site.scan_id)
         await open_insights(pilot, results)
-        await pilot.press("6", "space")
-        await until(pilot, lambda: bool(results.marks))
-        await pilot.press("D")
-        await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
-        review = app.screen
-        await until(pilot, lambda: review.review is not None)
+        review = await review_a_hygiene_row(pilot, results)
         files = len(review.plan.deletions)
         said = [n for n in review.plan.notes if "updated in the last" in n]
         assert said == [
@@ -148,11 +155,7 @@ async def test_the_confirmation_offers_the_sites_last_destination(site, tmp_path
     async with app.run_test(size=(120, 36)) as pilot:
         results = await open_results(pilot, site.scan_id)
         insights = await open_insights(pilot, results)
-        await pilot.press("6", "space")
-        await until(pilot, lambda: bool(results.marks))
-        await pilot.press("D")
-        await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
-        await until(pilot, lambda: app.screen.review is not None)
+        await review_a_hygiene_row(pilot, results)
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
         field = app.screen.query_one("#confirm-archive", TextInput)
@@ -236,13 +239,8 @@ async def test_back_on_insights_after_a_cleanup_the_figures_are_after_it(site, t
         results = await open_results(pilot, site.scan_id)
         insights = await open_insights(pilot, results)
         before = insights.summary.totals.total_files
-        await pilot.press("6", "space")
-        await until(pilot, lambda: bool(results.marks))
-        files = results.marks.files
-        await pilot.press("D")
-        await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
-        review = app.screen
-        await until(pilot, lambda: review.review is not None)
+        review = await review_a_hygiene_row(pilot, results)
+        files = results.marks.files  # what the review plans to delete
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
         modal = app.screen
@@ -373,12 +371,7 @@ async def test_a_destination_that_failed_is_not_offered_next_time(site, tmp_path
     async with app.run_test(size=(120, 36)) as pilot:
         results = await open_results(pilot, site.scan_id)
         await open_insights(pilot, results)
-        await pilot.press("6", "space")
-        await until(pilot, lambda: bool(results.marks))
-        await pilot.press("D")
-        await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
-        review = app.screen
-        await until(pilot, lambda: review.review is not None)
+        review = await review_a_hygiene_row(pilot, results)
         plan = review.plan
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
