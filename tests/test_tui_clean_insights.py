@@ -10,7 +10,7 @@ import time
 import pytest
 from helpers.sites import AppSite
 from helpers.tui import sync, until
-from test_tui_clean import open_results
+from test_tui_clean import confirm, open_results
 from textual.widgets import Static
 
 from aa_tui.archive import read_manifest
@@ -385,6 +385,23 @@ async def test_a_destination_that_failed_is_not_offered_next_time(site, tmp_path
         assert "No AWS credentials" in said, said
         assert not site.server.deleted
         assert app.workspace.archive_destination(plan.site) == kept
+
+
+@sync
+async def test_the_closing_line_of_an_s3_archive_names_what_lists_its_files(site, s3_archive):
+    """The app's closing line said "(manifest.jsonl)" of an S3 archive too, whose files are
+    listed under its manifest.d/: the rule was mended in the command line's line only."""
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        await open_insights(pilot, results)
+        review = await review_a_hygiene_row(pilot, results)
+        await confirm(pilot, review.plan.confirmation, s3_archive)
+        await until(pilot, lambda: isinstance(app.screen, CleanApplyScreen))
+        apply = app.screen
+        await until(pilot, lambda: apply.state == "done", timeout=90)
+        done = str(apply.query_one("#apply-state").render())
+        assert f"A copy of every deleted file is in {s3_archive} (manifest.d/)." in done, done
 
 
 def test_the_marks_pane_counts_groups_apart_from_files_marked_by_themselves():

@@ -335,8 +335,7 @@ def _print_outcome(outcome: CleanupOutcome) -> None:
     for issue, why in sorted(outcome.comment_problems.items()):
         print(f"  no comment on {issue}: {why}")
     if outcome.archive is not None:
-        # a folder's manifest.jsonl, an S3 prefix's manifest.d/ (one object a file)
-        listed = "manifest.d/" if outcome.archive.startswith("s3://") else "manifest.jsonl"
+        listed = outcome.archive_manifest
         print(f"Archive: {outcome.archive} ({listed} lists every file; see aa-tui restore)")
     if outcome.finished:
         print(f"Plan {outcome.plan.id} is done.")
