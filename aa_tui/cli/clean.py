@@ -116,9 +116,8 @@ def _clean(args: argparse.Namespace, workspace: Workspace) -> int:
                 "--resume to plan a new cleanup."
             )
             return EXIT_OK
-        elsewhere = [r for r in cleanup.plans() if r.unfinished and r.site == info.site]
-        if elsewhere:  # the one meant, most likely: never a new plan in its place
-            row = elsewhere[0]
+        row = cleanup.interrupted_on_site(info.site)
+        if row is not None:  # the one meant, most likely: never a new plan in its place
             raise InputError(
                 f"Nothing to resume for scan {info.id}: the interrupted cleanup of this site is "
                 f"plan {row.id}, of scan {row.scan_id}. Resume it with `aa-tui clean "
