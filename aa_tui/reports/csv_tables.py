@@ -103,7 +103,7 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
         write_table_csv(path, columns, rows, ours=OUR_LABELS.get(name, frozenset()))
         written.append(path)
 
-    def skip(name: str) -> None:
+    def remove_earlier(name: str) -> None:
         # none in this report: no file of that name left from an earlier export beside it
         (directory / f"{name}.csv").unlink(missing_ok=True)
 
@@ -114,12 +114,12 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
         net = {k: v for k, v in after.items() if not isinstance(v, dict)}
         emit("totals_after_cleanup", list(net), [net])
     else:
-        skip("totals_after_cleanup")
+        remove_earlier("totals_after_cleanup")
     if "what_if_after_cleanup" in report:
         columns = [f.name for f in fields(INSIGHT_TABLES["what_if"])]
         emit("what_if_after_cleanup", columns, report["what_if_after_cleanup"])
     else:
-        skip("what_if_after_cleanup")
+        remove_earlier("what_if_after_cleanup")
     for name in TABLES:
         emit(name, ["key", "files", "size", "duplicate_files", "wasted_size"], report[name])
     group_columns = ["hash", "size", "file_name", "mime_type", "copies", "wasted_size", "likely"]
@@ -140,14 +140,14 @@ def write_csv(directory: Path, report: dict[str, Any]) -> list[Path]:
         if name in report:
             emit(name, [f.name for f in fields(row_type)], report[name])
         else:
-            skip(name)
+            remove_earlier(name)
     for name in ("largest_files", "stale_files", "empty_files"):
         if name in report:
             emit(name, list(FILE_ROW_FIELDS), report[name])
         else:
-            skip(name)
+            remove_earlier(name)
     if "unreadable" in report:  # a header alone when the scan found none
         emit("unreadable", UNREADABLE_COLUMNS, report["unreadable"])
     else:
-        skip("unreadable")
+        remove_earlier("unreadable")
     return written
