@@ -367,7 +367,7 @@ def _audit(args: argparse.Namespace, workspace: Workspace) -> int:
         totals = AuditTotals.of(entries)
         print(
             f"{counted(len(entries), 'file')}, {size_text(totals.freed)} deleted by aa-tui"
-            f"{totals.restores()}."
+            f"{totals.restored_since()}."
         )
     if args.json:
         _write(args.json, audit_document(entries))
