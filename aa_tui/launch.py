@@ -32,5 +32,6 @@ def run() -> int:
 
 
 def main() -> int:
+    """``aa-tui``: Ctrl-C held back from the start, then the command line (its exit code)."""
     hold()
     return run()

@@ -59,3 +59,16 @@ def test_once_loaded_a_ctrl_c_interrupts_again(tmp_path):
         timeout=60,
     )
     assert (result.returncode, result.stderr) == (130, "aa-tui: interrupted.\n")
+
+
+def test_every_command_has_its_modules_loaded_while_ctrl_c_is_held():
+    """ARCHITECTURE's rule for a new command: its module in entry._MODULES (else a Ctrl-C
+    while it loads is the traceback again)."""
+    import argparse
+
+    from aa_tui.cli.entry import _MODULES
+    from aa_tui.cli.parser import build_parser
+
+    parser = build_parser([])
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert {*commands.choices, None} == set(_MODULES)

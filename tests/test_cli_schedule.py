@@ -226,6 +226,30 @@ def test_an_unreachable_receiver_is_a_warning(demo_server, tmp_path):
     assert len(stored_scans(tmp_path / "data")) == 1
 
 
+def test_a_receiver_that_took_the_connection_is_not_said_to_be_missing(tmp_path):
+    """A webhook whose certificate does not verify, or that speaks plain HTTP to https://,
+    took the connection: 'nothing took the connection there' sent one looking for a server
+    that was up."""
+    import ssl
+
+    from test_security_input import self_signed
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*self_signed(tmp_path))
+    with Receiver(tls=context) as hook:
+        untrusted = send_notice(hook.url, {"text": "hi"})
+    assert untrusted is not None and untrusted.startswith(
+        "the notice to 127.0.0.1 could not be sent: its TLS certificate did not verify ("
+    ), untrusted
+    with Receiver() as hook:
+        plain = send_notice(hook.url.replace("http://", "https://"), {"text": "hi"})
+    assert plain == (
+        "the notice to 127.0.0.1 could not be sent: it answers plain HTTP, not HTTPS (check the "
+        "webhook's address); the scan itself is saved."
+    )
+    assert not hook.received
+
+
 def test_a_slow_receiver_times_out_as_a_warning():
     with Receiver(delay_s=1.0) as hook:
         warning = send_notice(hook.url, {"text": "hi"}, timeout_s=0.2)

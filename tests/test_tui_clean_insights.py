@@ -10,7 +10,7 @@ import time
 import pytest
 from helpers.sites import AppSite
 from helpers.tui import sync, until
-from test_tui_clean import open_results
+from test_tui_clean import confirm, open_results
 from textual.widgets import Static
 
 from aa_tui.archive import read_manifest
@@ -37,6 +37,18 @@ async def open_insights(pilot, results) -> InsightsScreen:
     screen = pilot.app.screen
     await until(pilot, lambda: screen.insights is not None)
     return screen
+
+
+async def review_a_hygiene_row(pilot, results) -> CleanReviewScreen:
+    """Space on the first hygiene row of the insights shown (every file of that kind), then
+    D: the review, once its plan is made."""
+    await pilot.press("6", "space")
+    await until(pilot, lambda: bool(results.marks))
+    await pilot.press("D")
+    await until(pilot, lambda: isinstance(pilot.app.screen, CleanReviewScreen))
+    review = pilot.app.screen
+    await until(pilot, lambda: review.review is not None)
+    return review
 
 
 async def mark_two_lists(pilot, results, site: AppSite) -> tuple[set[str], set[str]]:
@@ -127,12 +139,7 @@ async def test_the_review_counts_marked_files_on_recent_issues_by_the_settings_w
     async with app.run_test(size=(120, 36)) as pilot:
         results = await open_results(pilot, site.scan_id)
         await open_insights(pilot, results)
-        await pilot.press("6", "space")
-        await until(pilot, lambda: bool(results.marks))
-        await pilot.press("D")
-        await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
-        review = app.screen
-        await until(pilot, lambda: review.review is not None)
+        review = await review_a_hygiene_row(pilot, results)
         files = len(review.plan.deletions)
         said = [n for n in review.plan.notes if "updated in the last" in n]
         assert said == [
@@ -148,11 +155,7 @@ async def test_the_confirmation_offers_the_sites_last_destination(site, tmp_path
     async with app.run_test(size=(120, 36)) as pilot:
         results = await open_results(pilot, site.scan_id)
         insights = await open_insights(pilot, results)
-        await pilot.press("6", "space")
-        await until(pilot, lambda: bool(results.marks))
-        await pilot.press("D")
-        await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
-        await until(pilot, lambda: app.screen.review is not None)
+        await review_a_hygiene_row(pilot, results)
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
         field = app.screen.query_one("#confirm-archive", TextInput)
@@ -236,13 +239,8 @@ async def test_back_on_insights_after_a_cleanup_the_figures_are_after_it(site, t
         results = await open_results(pilot, site.scan_id)
         insights = await open_insights(pilot, results)
         before = insights.summary.totals.total_files
-        await pilot.press("6", "space")
-        await until(pilot, lambda: bool(results.marks))
-        files = results.marks.files
-        await pilot.press("D")
-        await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
-        review = app.screen
-        await until(pilot, lambda: review.review is not None)
+        review = await review_a_hygiene_row(pilot, results)
+        files = results.marks.files  # what the review plans to delete
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
         modal = app.screen
@@ -373,12 +371,7 @@ async def test_a_destination_that_failed_is_not_offered_next_time(site, tmp_path
     async with app.run_test(size=(120, 36)) as pilot:
         results = await open_results(pilot, site.scan_id)
         await open_insights(pilot, results)
-        await pilot.press("6", "space")
-        await until(pilot, lambda: bool(results.marks))
-        await pilot.press("D")
-        await until(pilot, lambda: isinstance(app.screen, CleanReviewScreen))
-        review = app.screen
-        await until(pilot, lambda: review.review is not None)
+        review = await review_a_hygiene_row(pilot, results)
         plan = review.plan
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, CleanConfirmScreen))
@@ -392,6 +385,23 @@ async def test_a_destination_that_failed_is_not_offered_next_time(site, tmp_path
         assert "No AWS credentials" in said, said
         assert not site.server.deleted
         assert app.workspace.archive_destination(plan.site) == kept
+
+
+@sync
+async def test_the_closing_line_of_an_s3_archive_names_what_lists_its_files(site, s3_archive):
+    """The app's closing line said "(manifest.jsonl)" of an S3 archive too, whose files are
+    listed under its manifest.d/: the rule was mended in the command line's line only."""
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        results = await open_results(pilot, site.scan_id)
+        await open_insights(pilot, results)
+        review = await review_a_hygiene_row(pilot, results)
+        await confirm(pilot, review.plan.confirmation, s3_archive)
+        await until(pilot, lambda: isinstance(app.screen, CleanApplyScreen))
+        apply = app.screen
+        await until(pilot, lambda: apply.state == "done", timeout=90)
+        done = str(apply.query_one("#apply-state").render())
+        assert f"A copy of every deleted file is in {s3_archive} (manifest.d/)." in done, done
 
 
 def test_the_marks_pane_counts_groups_apart_from_files_marked_by_themselves():

@@ -35,6 +35,7 @@ __all__ = [
     "Stored",
     "manifest_line",
     "is_s3",
+    "manifest_name",
     "open_archive",
     "open_manifest",
     "read_manifest",
@@ -44,6 +45,12 @@ __all__ = [
 def is_s3(destination: str | Path) -> bool:
     """``destination`` names S3-compatible object storage (``s3://bucket/prefix``)."""
     return str(destination).lower().startswith("s3://")
+
+
+def manifest_name(destination: str | Path) -> str:
+    """What lists the files of the archive at ``destination``, as one finds it there: a
+    folder's ``manifest.jsonl``, an S3 prefix's ``manifest.d/`` (one object a file)."""
+    return "manifest.d/" if is_s3(destination) else MANIFEST
 
 
 def open_archive(destination: str | Path) -> ArchiveStore:

@@ -116,9 +116,8 @@ def _clean(args: argparse.Namespace, workspace: Workspace) -> int:
                 "--resume to plan a new cleanup."
             )
             return EXIT_OK
-        elsewhere = [r for r in cleanup.plans() if r.unfinished and r.site == info.site]
-        if elsewhere:  # the one meant, most likely: never a new plan in its place
-            row = elsewhere[0]
+        row = cleanup.interrupted_on_site(info.site)
+        if row is not None:  # the one meant, most likely: never a new plan in its place
             raise InputError(
                 f"Nothing to resume for scan {info.id}: the interrupted cleanup of this site is "
                 f"plan {row.id}, of scan {row.scan_id}. Resume it with `aa-tui clean "
@@ -335,8 +334,7 @@ def _print_outcome(outcome: CleanupOutcome) -> None:
     for issue, why in sorted(outcome.comment_problems.items()):
         print(f"  no comment on {issue}: {why}")
     if outcome.archive is not None:
-        # a folder's manifest.jsonl, an S3 prefix's manifest.d/ (one object a file)
-        listed = "manifest.d/" if outcome.archive.startswith("s3://") else "manifest.jsonl"
+        listed = outcome.archive_manifest
         print(f"Archive: {outcome.archive} ({listed} lists every file; see aa-tui restore)")
     if outcome.finished:
         print(f"Plan {outcome.plan.id} is done.")
@@ -369,7 +367,7 @@ def _audit(args: argparse.Namespace, workspace: Workspace) -> int:
         totals = AuditTotals.of(entries)
         print(
             f"{counted(len(entries), 'file')}, {size_text(totals.freed)} deleted by aa-tui"
-            f"{totals.restores()}."
+            f"{totals.restored_since()}."
         )
     if args.json:
         _write(args.json, audit_document(entries))

@@ -56,8 +56,6 @@ class ExpiredTokenError(AuthError):
 
 #: what a server that has no such REST API answers (Jira answers none of them to its own paths)
 NO_SUCH_API = frozenset({404, 405, 410, 501})
-#: fields that Jira's serverInfo always holds (an answer with none of them is not Jira's)
-SERVER_INFO_FIELDS = ("baseUrl", "version", "deploymentType")
 
 
 class NotJiraError(JiraError):

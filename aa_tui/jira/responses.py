@@ -47,3 +47,15 @@ def error_text(response: httpx.Response) -> str:
     if isinstance(errors, dict):
         messages += [f"{k}: {v}" for k, v in errors.items()]
     return "; ".join(str(m) for m in messages)[:300]
+
+
+#: fields that Jira's serverInfo always holds (an answer with none of them is not Jira's)
+SERVER_INFO_FIELDS = ("baseUrl", "version", "deploymentType")
+
+
+def server_info_of(data: Any, site: str) -> dict[str, Any]:
+    """``data``, a serverInfo answer, when it is Jira's: a JSON object holding one of
+    :data:`SERVER_INFO_FIELDS` (a server answering one object to every path holds none)."""
+    if not isinstance(data, dict) or not any(data.get(k) for k in SERVER_INFO_FIELDS):
+        raise NotJiraError(f"{site} did not answer serverInfo like Jira.")
+    return data

@@ -182,14 +182,14 @@ class GovernedTransport(httpx.BaseTransport):
         except httpx.TimeoutException:
             raise Retry("timed out") from None
         except httpx.ConnectError as exc:
-            if _is_tls_failure(exc):
+            if is_tls_failure(exc):
                 raise TLSVerifyError(
-                    f"The TLS certificate of {self.site} did not verify ({_tls_reason(exc)}). "
+                    f"The TLS certificate of {self.site} did not verify ({tls_reason(exc)}). "
                     "aa-tui never turns verification off; fix the certificate or the "
                     "system's CA bundle (SSL_CERT_FILE)."
                 ) from None
             if self._fail_fast and not self._answered:
-                if "WRONG_VERSION_NUMBER" in str(exc):  # TLS spoken to a plain-HTTP port
+                if answers_plain_http(exc):
                     raise UnreachableError(
                         f"Could not connect to {self.site}: it answers plain HTTP, not HTTPS; "
                         "check the address (http:// for a site served without TLS)."
@@ -291,7 +291,8 @@ class _ReleasingStream(httpx.SyncByteStream):
             self._release()
 
 
-def _is_tls_failure(exc: BaseException) -> bool:
+def is_tls_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` (a failed connection) is a TLS certificate that did not verify."""
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, ssl.SSLCertVerificationError):
@@ -302,7 +303,13 @@ def _is_tls_failure(exc: BaseException) -> bool:
     return False
 
 
-def _tls_reason(exc: BaseException) -> str:
+def answers_plain_http(exc: BaseException) -> bool:
+    """Whether ``exc`` (a failed connection) is TLS spoken to a port that speaks plain HTTP."""
+    return "WRONG_VERSION_NUMBER" in str(exc)
+
+
+def tls_reason(exc: BaseException) -> str:
+    """Why the certificate of ``exc`` (see :func:`is_tls_failure`) did not verify."""
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, ssl.SSLCertVerificationError):

@@ -12,6 +12,9 @@ from aa_tui.model.units import counted, size_text
 
 @dataclass(frozen=True)
 class AuditTotals:
+    """The files aa-tui deleted and the bytes that freed; of those, the files a restore put
+    back and their bytes."""
+
     deleted: int = 0
     freed: int = 0
     restored: int = 0
@@ -29,8 +32,9 @@ class AuditTotals:
                     restored_size += e.size
         return cls(deleted, freed, restored, restored_size)
 
-    def restores(self) -> str:
-        """ "; 3 restored since (1.2 MiB back on Jira)", or "" when none was."""
+    def restored_since(self) -> str:
+        """The words said after the deleted and freed figures: "; 3 files restored since
+        (1.2 MiB back on Jira)", or "" when none was."""
         if not self.restored:
             return ""
         back = size_text(self.restored_size)

@@ -135,7 +135,9 @@ def _write_tables(folder: Path, report: dict[str, Any]) -> tuple[list[str], list
         write_table_csv(path, columns, rows, ours=OUR_LABELS.get(name, frozenset()))
         written.append(path.name)
 
-    def skip(name: str) -> None:
+    def remove_earlier(name: str) -> None:
+        # none in this report: the file of that name an earlier export left goes, once the
+        # new set is in
         absent.append(f"{name}.csv")
 
     totals = {k: v for k, v in report["totals"].items() if not isinstance(v, dict)}
@@ -145,12 +147,12 @@ def _write_tables(folder: Path, report: dict[str, Any]) -> tuple[list[str], list
         net = {k: v for k, v in after.items() if not isinstance(v, dict)}
         emit("totals_after_cleanup", list(net), [net])
     else:
-        skip("totals_after_cleanup")
+        remove_earlier("totals_after_cleanup")
     if "what_if_after_cleanup" in report:
         columns = [f.name for f in fields(INSIGHT_TABLES["what_if"])]
         emit("what_if_after_cleanup", columns, report["what_if_after_cleanup"])
     else:
-        skip("what_if_after_cleanup")
+        remove_earlier("what_if_after_cleanup")
     for name in TABLES:
         emit(name, ["key", "files", "size", "duplicate_files", "wasted_size"], report[name])
     group_columns = ["hash", "size", "file_name", "mime_type", "copies", "wasted_size", "likely"]
@@ -171,14 +173,14 @@ def _write_tables(folder: Path, report: dict[str, Any]) -> tuple[list[str], list
         if name in report:
             emit(name, [f.name for f in fields(row_type)], report[name])
         else:
-            skip(name)
+            remove_earlier(name)
     for name in ("largest_files", "stale_files", "empty_files"):
         if name in report:
             emit(name, list(FILE_ROW_FIELDS), report[name])
         else:
-            skip(name)
+            remove_earlier(name)
     if "unreadable" in report:  # a header alone when the scan found none
         emit("unreadable", UNREADABLE_COLUMNS, report["unreadable"])
     else:
-        skip("unreadable")
+        remove_earlier("unreadable")
     return written, absent

@@ -114,10 +114,11 @@ def describe(error: BaseException, face: Face = Face.CLI) -> Problem:
     return Problem(title, redact(message), code)
 
 
+_FREE_SPACE = "Free some space there (or choose another place) and try again."
 #: what to do about a file error, where it is not the path or its permissions
 _FILE_ADVICE = {
-    errno.ENOSPC: "Free some space there (or choose another place) and try again.",
-    errno.EDQUOT: "Free some space there (or choose another place) and try again.",
+    errno.ENOSPC: _FREE_SPACE,  # the disk is full
+    errno.EDQUOT: _FREE_SPACE,  # the user's quota is
     errno.EISDIR: "Give a file's path, not a folder's.",
 }
 

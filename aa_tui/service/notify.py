@@ -16,6 +16,7 @@ import httpx
 
 from aa_tui import __version__
 from aa_tui.jira.site import is_loopback_host
+from aa_tui.jira.transport import answers_plain_http, is_tls_failure, tls_reason
 from aa_tui.logs import register_secret
 from aa_tui.service.errors import InputError
 from aa_tui.service.wording import NOTIFY
@@ -61,11 +62,9 @@ def send_notice(
             response = client.post(url, json=payload)
     except httpx.TimeoutException:
         return f"the notice to {host} timed out after {timeout_s:g} s; the scan itself is saved."
-    except httpx.ConnectError:
-        return (
-            f"the notice to {host} could not be sent: nothing took the connection there (is "
-            "the webhook's address right, and its server up?); the scan itself is saved."
-        )
+    except httpx.ConnectError as exc:
+        why = _not_connected(exc)
+        return f"the notice to {host} could not be sent: {why}; the scan itself is saved."
     except httpx.HTTPError as exc:
         return f"the notice to {host} failed ({type(exc).__name__}); the scan itself is saved."
     if not response.is_success:
@@ -74,3 +73,13 @@ def send_notice(
             "is saved."
         )
     return None
+
+
+def _not_connected(exc: httpx.ConnectError) -> str:
+    """Why a connection to the webhook failed: a certificate or TLS to a plain-HTTP port (a
+    server took the connection), else nothing there took it."""
+    if is_tls_failure(exc):
+        return f"its TLS certificate did not verify ({tls_reason(exc)})"
+    if answers_plain_http(exc):
+        return "it answers plain HTTP, not HTTPS (check the webhook's address)"
+    return "nothing took the connection there (is the webhook's address right, and its server up?)"

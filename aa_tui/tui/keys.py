@@ -26,3 +26,16 @@ def move_bindings(prefix: str, actions: dict[str, str], *, arrows: bool) -> list
             Binding(keys, actions[move], description, show=False, id=f"{prefix}.{move}")
         )
     return bindings
+
+
+#: the moves as a scrolled page takes them
+PAGE_SCROLLS = {
+    "up": "scroll_up", "down": "scroll_down", "page_up": "page_up",
+    "page_down": "page_down", "first": "scroll_home", "last": "scroll_end",
+}  # fmt: skip
+
+
+def page_bindings(prefix: str) -> list[BindingType]:
+    """The moving keys of a ``VerticalScroll`` page (its vim keys: it binds the arrows, Page
+    Up/Down, Home and End itself)."""
+    return move_bindings(prefix, PAGE_SCROLLS, arrows=False)

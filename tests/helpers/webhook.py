@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -22,9 +23,12 @@ class Received:
 
 
 class Receiver:
-    """``status``: what it answers; ``delay_s``: how long it waits before answering."""
+    """``status``: what it answers; ``delay_s``: how long it waits before answering; with
+    ``tls``, it speaks HTTPS with that context's certificate."""
 
-    def __init__(self, status: int = 200, delay_s: float = 0.0) -> None:
+    def __init__(
+        self, status: int = 200, delay_s: float = 0.0, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.status = status
         self.delay_s = delay_s
         self.received: list[Received] = []
@@ -48,7 +52,12 @@ class Receiver:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hooks/T000/B000/secret"
+        self._server.handle_error = lambda *args: None  # a client that hung up: not a failure
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        scheme = "https" if tls is not None else "http"
+        port = self._server.server_address[1]
+        self.url = f"{scheme}://127.0.0.1:{port}/hooks/T000/B000/secret"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self) -> Receiver:

@@ -25,7 +25,6 @@ from aa_tui.jira.cloud.responses import check_auth
 from aa_tui.jira.cloud.search import id_pages
 from aa_tui.jira.errors import (
     NO_SUCH_API,
-    SERVER_INFO_FIELDS,
     AuthError,
     NotJiraError,
     QueryRejected,
@@ -41,7 +40,7 @@ from aa_tui.jira.protocol import (
     ServerInfo,
     Sink,
 )
-from aa_tui.jira.responses import error_text, json_of
+from aa_tui.jira.responses import error_text, json_of, server_info_of
 from aa_tui.jira.site import normalize_site_url
 from aa_tui.jira.transport import READ_JSON, Controls, GovernedTransport, NoCookies
 from aa_tui.jira.writes import CleanupCalls, Dialect, SiteWrites
@@ -197,9 +196,7 @@ class CloudClient(Governed, CleanupCalls):
             )
 
     def server_info(self) -> ServerInfo:
-        data = self._json("GET", "/rest/api/3/serverInfo")
-        if not isinstance(data, dict) or not any(data.get(k) for k in SERVER_INFO_FIELDS):
-            raise NotJiraError(f"{self.site} did not answer serverInfo like Jira.")
+        data = server_info_of(self._json("GET", "/rest/api/3/serverInfo"), self.site)
         self._refuse_self_managed(data)
         return ServerInfo(
             base_url=str(data.get("baseUrl") or ""),

@@ -27,7 +27,6 @@ from aa_tui.jira.datacenter.search import id_range_pages
 from aa_tui.jira.datacenter.wiki import to_wiki, wiki_text
 from aa_tui.jira.errors import (
     NO_SUCH_API,
-    SERVER_INFO_FIELDS,
     AuthError,
     NotJiraError,
     QueryRejected,
@@ -43,7 +42,7 @@ from aa_tui.jira.protocol import (
     ServerInfo,
     Sink,
 )
-from aa_tui.jira.responses import error_text, json_of
+from aa_tui.jira.responses import error_text, json_of, server_info_of
 from aa_tui.jira.site import normalize_site_url
 from aa_tui.jira.transport import READ_JSON, Controls, GovernedTransport, NoCookies
 from aa_tui.jira.writes import CleanupCalls, Dialect, SiteWrites
@@ -178,9 +177,7 @@ class DataCenterClient(Governed, CleanupCalls):
             )
 
     def server_info(self) -> ServerInfo:
-        data = self._json("GET", f"{API}/serverInfo")
-        if not isinstance(data, dict) or not any(data.get(k) for k in SERVER_INFO_FIELDS):
-            raise NotJiraError(f"{self.site} did not answer serverInfo like Jira.")
+        data = server_info_of(self._json("GET", f"{API}/serverInfo"), self.site)
         kind = str(data.get("deploymentType") or "")
         self._refuse_cloud(data)
         version = str(data.get("version") or "")

@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from aa_tui.archive import ArchiveStore, open_archive
+from aa_tui.archive import ArchiveStore, manifest_name, open_archive
 from aa_tui.jira.errors import Forbidden
 from aa_tui.jira.protocol import Identity, JiraSite
 from aa_tui.model.cleanup import (
@@ -106,6 +106,11 @@ class CleanupOutcome:
     @property
     def skipped(self) -> list[ItemResult]:
         return [r for r in self.results if r.outcome is Outcome.SKIPPED]
+
+    @property
+    def archive_manifest(self) -> str | None:
+        """What lists the archive's files (``manifest.jsonl``, on S3 ``manifest.d/``)."""
+        return manifest_name(self.archive) if self.archive is not None else None
 
 
 class CleanupRun:

@@ -293,6 +293,10 @@ class Cleanup:
         """The newest plan of this scan that was applied and did not finish."""
         return next((row for row in self._plans.rows(scan_id) if row.unfinished), None)
 
+    def interrupted_on_site(self, site: str) -> PlanRow | None:
+        """The newest plan of any scan of ``site`` that was applied and did not finish."""
+        return next((r for r in self._plans.rows() if r.unfinished and r.site == site), None)
+
     def planned(self, scan_id: str) -> dict[str, int]:
         """The scan's files that a confirmed plan still deletes (id -> size): one applied
         (``--yes``, the app's typed confirmation) and not finished. A plan only saved (every

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from aa_tui.jira.errors import Forbidden
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.model.cleanup import Plan
+from aa_tui.model.units import counted
 
 #: attachments asked about at once
 RECHECK_WORKERS = 8
@@ -32,6 +33,18 @@ class Recheck:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def narrowed(self, plan: Plan, at: str) -> Plan:
+        """``plan`` with only its files found there as scanned, and a note saying so, dated
+        ``at`` (a stored time): the note stays with the plan, and a resumed run's review shows
+        it later."""
+        present = set(self.present)
+        kept = [d for d in plan.deletions if d.attachment_id in present]
+        note = (
+            f"Re-checked against Jira on {at[:16].replace('T', ' ')} UTC: {len(kept):,} of "
+            f"{counted(plan.files, 'file')} and their kept copies were there as scanned."
+        )
+        return replace(plan, deletions=kept, notes=[*plan.notes, note])
 
 
 def recheck_plan(

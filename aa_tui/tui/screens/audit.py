@@ -115,8 +115,8 @@ class AuditScreen(AppScreen):
                     f"{size_text(totals.freed)} freed",
                     "bold green",
                 ),
-                f"{totals.restores()}. Every file removed has a copy of its bytes: on Jira (Kept copy) or in its "
-                "run's archive.",
+                f"{totals.restored_since()}. Every file removed has a copy of its bytes: on Jira "
+                "(Kept copy) or in its run's archive.",
             )
         head.append(
             "  a: "

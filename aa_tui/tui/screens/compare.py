@@ -18,7 +18,7 @@ from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import counted, size_text
 from aa_tui.service.errors import StoreError
 from aa_tui.tui import format as fmt
-from aa_tui.tui.keys import move_bindings
+from aa_tui.tui.keys import page_bindings
 from aa_tui.tui.safe import plain, visible
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.header import AppHeader
@@ -81,14 +81,7 @@ class CompareScroll(VerticalScroll):
     focus and what was above it could be scrolled out of reach)."""
 
     HELP_GROUP = "Compare"
-    BINDINGS: ClassVar[list[BindingType]] = move_bindings(
-        "compare",
-        {
-            "up": "scroll_up", "down": "scroll_down", "page_up": "page_up",
-            "page_down": "page_down", "first": "scroll_home", "last": "scroll_end",
-        },
-        arrows=False,  # VerticalScroll binds the arrows, Page Up/Down, Home and End itself
-    )  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = page_bindings("compare")
 
     def action_scroll_left(self) -> None:
         self.query_one(VimDataTable).action_scroll_left()

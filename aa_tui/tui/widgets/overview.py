@@ -17,7 +17,7 @@ from aa_tui.model.records import StatRow, Totals
 from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
-from aa_tui.tui.keys import move_bindings
+from aa_tui.tui.keys import page_bindings
 from aa_tui.tui.safe import plain
 
 TOP_WINS = 5
@@ -129,14 +129,7 @@ class OverviewScroll(VerticalScroll):
     its tab is shown."""
 
     HELP_GROUP = "Overview"
-    BINDINGS: ClassVar[list[BindingType]] = move_bindings(
-        "overview",
-        {
-            "up": "scroll_up", "down": "scroll_down", "page_up": "page_up",
-            "page_down": "page_down", "first": "scroll_home", "last": "scroll_end",
-        },
-        arrows=False,  # VerticalScroll binds the arrows, Page Up/Down, Home and End itself
-    )  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = page_bindings("overview")
 
 
 class Overview(Static):

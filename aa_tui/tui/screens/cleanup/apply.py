@@ -248,7 +248,8 @@ class CleanApplyScreen(AppScreen):
         pending = outcome.pending if outcome is not None else self.plan.files
         why = f"; {skipped:,} left alone (why: see the list)" if skipped else ""
         archive = outcome.archive if outcome is not None else None
-        kept = f" A copy of every deleted file is in {archive} (manifest.jsonl)." if archive else ""
+        listed = outcome.archive_manifest if outcome is not None else None
+        kept = f" A copy of every deleted file is in {archive} ({listed})." if archive else ""
         if error is None and outcome is not None and outcome.finished:
             self.state = "done"
             self._set_state(

@@ -8,7 +8,6 @@ or changed leaves the plan.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -286,14 +285,7 @@ class CleanReviewScreen(AppScreen):
             self.app.call_from_thread(hint.update, text)
 
         result = cleanup.recheck(plan, token, progress=progress)
-        present = set(result.present)
-        kept = [d for d in plan.deletions if d.attachment_id in present]
-        # dated: the note stays with the plan, and a resumed run's review shows it later
-        note = (
-            f"Re-checked against Jira on {fmt.date(stamp())} UTC: {len(kept):,} of "
-            f"{counted(plan.files, 'file')} and their kept copies were there as scanned."
-        )
-        checked = replace(plan, deletions=kept, notes=[*plan.notes, note])
+        checked = result.narrowed(plan, stamp(self.workspace.clock))
         self.post_message(
             PlanRechecked(checked, cleanup.review(checked), result.checked, dict(result.problems))
         )

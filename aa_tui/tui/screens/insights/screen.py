@@ -25,6 +25,13 @@ from aa_tui.tui.screens.cleanup.file_marks import (
     mark_bindings,
 )
 from aa_tui.tui.screens.insights.files import FileListChoice
+from aa_tui.tui.screens.insights.texts import (
+    BREAKDOWN_NOUNS,
+    CAPTIONS,
+    TABS,
+    planned_text,
+    what_if_title,
+)
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.insights_chart import GrowthChart
 from aa_tui.tui.widgets.marks import Marks, MarksPane, MarkUndo
@@ -32,17 +39,6 @@ from aa_tui.tui.widgets.tables import VimDataTable
 
 #: columns from which the what-if under a cap shows every column (below, the narrow set)
 WIDE_WHAT_IF = 100
-
-TABS = (
-    ("growth", "Growth"),
-    ("what_if", "What if"),
-    ("idle_projects", "Idle projects"),
-    ("inactive_uploaders", "Departed"),
-    ("clutter", "Clutter"),
-    ("hygiene", "Hygiene"),
-    ("heat", "Heat"),
-    ("lists", "Files"),
-)
 
 
 class InsightsScreen(FileMarking):
@@ -317,11 +313,11 @@ class InsightsScreen(FileMarking):
                     else (size_text(s.size),)
                 )
                 + (size_text(s.remaining_size),)
-                + ((_planned_text(planned.get(s.step, 0), s.size),) if planned else ())
+                + ((planned_text(planned.get(s.step, 0), s.size),) if planned else ())
                 + ((room_text(s.under_cap or 0, cap), dates.get(s.step, "")) if cap else ())
                 for s in steps
             ],  # fmt: skip
-            [FileListChoice("what_if", s.step, _what_if_title(s.step)) for s in steps],
+            [FileListChoice("what_if", s.step, what_if_title(s.step)) for s in steps],
         )
 
     def on_resize(self) -> None:
@@ -462,38 +458,3 @@ class InsightsScreen(FileMarking):
 
     def _rows_stale(self) -> None:
         self._load()  # a cleanup applied from here (D): the figures again, after it
-
-
-CAPTIONS = {
-    "what_if": "What each cleanup would free, no file counted twice: Enter lists its files;"
-    " c states the plan's storage cap (the room under it gets a column).",
-    "idle_projects": "Projects whose newest issue update is older than the idle threshold.",
-    "inactive_uploaders": "Files uploaded by accounts that are no longer active.",
-    "clutter": "Groups with many copies (signatures, logos, templates), most copies first.",
-    "hygiene": "Files that rarely need keeping: logs, dumps, HAR, temp and OS junk.",
-    "heat": "Big and forgotten: size x days since the issue was last updated.",
-    "lists": "Every number of the scan: Enter lists its files.",
-}
-
-
-def _planned_text(planned: int, size: int) -> str:
-    """How much of a what-if row's bytes a plan deletes already ("" for none)."""
-    if not planned:
-        return ""
-    share = f" ({planned * 100 // size}%)" if size else ""
-    return f"{size_text(planned)}{share}"
-
-
-def _what_if_title(step: str) -> str:
-    if step == "as it is":
-        return "Every file, as it is"
-    return f"What-if {step.removeprefix('+ ')}: the files it frees beyond the steps before"
-
-
-BREAKDOWN_NOUNS = {
-    "projects": "Project",
-    "file_types": "Type",
-    "uploaders": "Uploader",
-    "age_brackets": "Age",
-    "status_categories": "Status",
-}
