@@ -377,6 +377,31 @@ def test_reopen_a_past_scan_from_history(app, scanned):
     assert summary == Store(scanned.root).load_summary(scanned.exact_id)
 
 
+def test_f3_goes_back_to_the_open_history_and_lets_the_scan_go(app, scanned):
+    """F3 on a scan opened from History pushed a new History on top: every scan opened that
+    way stayed alive (~120 MB each at 1,000,000 issues; 849 -> 1,362 MB in six opens)."""
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f3")
+            history = app.screen
+            depth = len(app.screen_stack)
+            seen = []
+            for _ in range(3):
+                await pilot.press("enter")
+                await wait_for_workers(pilot)
+                opened = app.screen
+                await pilot.press("f3")
+                await pilot.pause()
+                seen.append(
+                    (app.screen is history, len(app.screen_stack), opened in app.screen_stack)
+                )
+            return depth, seen
+
+    depth, seen = run(journey())
+    assert seen == [(True, depth, False)] * 3
+
+
 def test_compare_two_scans_and_delete_one(app, scanned):
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
