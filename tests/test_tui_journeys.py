@@ -402,6 +402,29 @@ def test_f3_goes_back_to_the_open_history_and_lets_the_scan_go(app, scanned):
     assert seen == [(True, depth, False)] * 3
 
 
+@pytest.mark.parametrize("burst", ["yd", "dy"])
+def test_a_y_typed_with_the_key_that_asks_does_not_answer(app, scanned, burst):
+    """Stray keys in one burst on History ("yd", "dy": fast typing, a paste) deleted a scan
+    with the question never seen: the 'y' reached the app's bindings after 'd' had asked."""
+    from textual import events
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f3")
+            await wait_for_workers(pilot)
+            for key in burst:
+                app.post_message(events.Key(key, key))
+            for _ in range(4):
+                await pilot.pause()
+            asked = isinstance(app.screen, ConfirmScreen)
+            await pilot.press("y")  # typed once the question is shown: it answers
+            await pilot.pause()
+            return asked, [s.id for s in app.workspace.list_scans()]
+
+    asked, left = run(journey())
+    assert asked and len(left) == 2  # asked, and only the answer typed after it deleted
+
+
 def test_compare_two_scans_and_delete_one(app, scanned):
     async def journey():
         async with app.run_test(size=SIZE) as pilot:

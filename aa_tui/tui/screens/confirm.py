@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -33,6 +34,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.question = question
         self.yes_label = yes
         self.no_label = no
+        self._typed_here = ""  # the last key typed while the question was shown
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -41,9 +43,18 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button(self.yes_label, id="yes", variant="error")
                 yield Button(self.no_label, id="no", variant="primary")
 
+    def on_key(self, event: events.Key) -> None:
+        # A key typed while the question is shown reaches this screen first; one typed before
+        # it (in one burst with the key that asked: fast typing, a paste) reaches the app's
+        # bindings through the screen below, and is then taken for an answer. A "y" answers
+        # only when it came this way ("yd" on History deleted a scan, the question unseen).
+        self._typed_here = event.key
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id == "yes")
 
     def action_answer(self, yes: bool) -> None:
+        if yes and self._typed_here != "y":
+            return  # typed before the question: not an answer to it
         self.dismiss(yes)
