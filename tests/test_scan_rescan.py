@@ -209,6 +209,19 @@ def test_a_rescans_listing_ends_at_what_it_listed(demo_server, store):
     assert (last.done, last.total) == (listed - 1, listed - 1)
 
 
+def test_the_saving_phase_says_the_waste_with_the_groups(demo_server, store):
+    """While a scan saved, the live screen showed its groups beside "Wasted 0 B", and its
+    Elapsed stood still (a 1,000,000-issue rescan saves for ~7 s)."""
+    events: list[ScanProgress] = []  # metadata: no reading said the waste before
+    outcome = scan(demo_server, store, listener=events.append, verify="metadata")
+    first = next(e for e in events if e.phase is Phase.SAVING)
+    wasted = outcome.summary["totals"]["duplicate_size"]
+    assert (first.groups, first.wasted) == (len(outcome.groups), wasted) and wasted > 0
+    saving = [e for e in events if e.phase is Phase.SAVING]
+    assert len(saving) >= 4  # and the time moves on while it saves (Elapsed stood for ~8 s)
+    assert [e.elapsed_s for e in saving] == sorted(e.elapsed_s for e in saving)
+
+
 def test_full_reads_everything_again(demo_server, store):
     scan(demo_server, store)
     first = detail_fetches(demo_server)

@@ -154,6 +154,7 @@ class ScanEngine:
                     force=True,
                     phase=Phase.SAVING,
                     groups=len(groups),
+                    wasted=sum(g.wasted_size for g in groups),  # (it said 0 B while saving)
                     rate_per_s=0.0,
                     eta_s=None,
                     done=0,
@@ -443,12 +444,15 @@ class ScanEngine:
         self._listed, listed = [], []
         unreadable = checkpoint.book.unreadable
         now = self.clock()
+        self._emit(force=True)  # saving takes seconds at 1,000,000 issues: the time moves on
         breakdown = aggregate(
             records, groups, now=now, issues_scanned=issues, unreadable=len(unreadable)
         )
+        self._emit(force=True)
         unread = unreadable_rows(unreadable, records)
         # before the summary (see save_results); ``records`` is emptied as they are written
         insights = save_files(self.store, info.id, records, groups, now)
+        self._emit(force=True)
         if reuse is not None and self._reuse is not None:
             reuse.reused_issues = self._reuse.reused_issues
             reuse.reread_issues = issues - reuse.reused_issues
