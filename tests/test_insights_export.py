@@ -128,3 +128,21 @@ def test_a_filter_looks_through_the_whole_list_not_only_the_files_shown(app, sca
     assert wanted and matching.count == len(wanted) and matching.size == sum(f.size for f in wanted)
     assert set(shown) <= {f.attachment_id for f in wanted} and len(shown) == min(20, len(wanted))
     assert f"{len(wanted):,} matching 'type:{kind}'" in title
+
+
+def test_a_burst_after_the_filter_key_lands_in_the_filter(app, scanned):
+    """'/' then the filter's words in one burst (fast typing, a slow link): the words went to
+    the list that '/' was leaving (tried on a 1,000,000-issue scan); and a '/' typed in the
+    filter box is text."""
+    from textual import events
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            files = await _open_list(pilot, scanned.exact_id, "8")  # every file
+            for key in ["slash", *"size:>100KB", "slash", *"x"]:
+                app.post_message(events.Key(key, "/" if key == "slash" else key))
+            for _ in range(4):
+                await pilot.pause()
+            return files.text
+
+    assert asyncio.run(journey()) == "size:>100KB/x"

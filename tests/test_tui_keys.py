@@ -4,7 +4,7 @@ bar keeps its colours on the cursor row (issue 12, B15)."""
 
 from __future__ import annotations
 
-from helpers.tui import SIZE, run, wait_for_workers
+from helpers.tui import SIZE, run, until, wait_for_workers
 
 from aa_tui.tui.screens.help import HelpScreen, collect_keys
 from aa_tui.tui.screens.results import ResultsScreen
@@ -113,3 +113,26 @@ def test_the_arrows_move_between_a_questions_buttons(app):
 
     run(journey())
     assert answers == [True, False]
+
+
+def test_a_burst_after_slash_lands_in_the_groups_filter(app, scanned):
+    """'/' then words in one burst on the duplicate groups: the words reached the list '/'
+    was leaving (its keys: 'g', 'j'... moved the cursor) before the filter box took the
+    focus."""
+    from textual import events
+
+    from aa_tui.tui.widgets.groups_pane import FilterInput, GroupsPane
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(ResultsScreen(scanned.exact_id))
+            await pilot.press("2")
+            await until(pilot, lambda: app.screen.query_one(GroupsPane).index is not None)
+            await pilot.pause()
+            for key in ["slash", *"logs"]:
+                app.post_message(events.Key(key, "/" if key == "slash" else key))
+            for _ in range(4):
+                await pilot.pause()
+            return app.screen.query_one(FilterInput).value
+
+    assert run(journey()) == "logs"

@@ -13,7 +13,7 @@ from aa_tui.model.records import StatRow
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import DrillDown
-from aa_tui.tui.widgets.inputs import TextInput
+from aa_tui.tui.widgets.inputs import TextInput, typing_in_a_field
 from aa_tui.tui.widgets.tables import VimDataTable
 
 #: summary table -> (facet of the group filter, what a row is called)
@@ -61,7 +61,7 @@ class BreakdownPane(Vertical):
     BINDINGS = [
         Binding("s", "cycle_sort", "Sort", id="breakdown.sort"),
         Binding("r", "reverse", "Reverse", id="breakdown.reverse"),
-        Binding("slash", "filter", "Filter", id="breakdown.filter"),
+        Binding("slash", "filter", "Filter", id="breakdown.filter", priority=True),
     ]
     DEFAULT_CSS = """
     BreakdownPane #caption { padding: 0 1; color: $text-muted; height: auto; }
@@ -143,6 +143,11 @@ class BreakdownPane(Vertical):
     def action_reverse(self) -> None:
         self.reverse = not self.reverse
         self._fill()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter":
+            return not typing_in_a_field(self)
+        return super().check_action(action, parameters)
 
     def action_filter(self) -> None:
         box = self.query_one(RowFilter)

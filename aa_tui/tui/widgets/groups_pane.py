@@ -16,7 +16,7 @@ from aa_tui.tui.messages import GroupsLoading
 from aa_tui.tui.safe import plain
 from aa_tui.tui.shares import Drill
 from aa_tui.tui.widgets.group_list import NO_GROUPS, GroupList
-from aa_tui.tui.widgets.inputs import TextInput
+from aa_tui.tui.widgets.inputs import TextInput, typing_in_a_field
 
 FILTER_HINT = (
     'Filter: words  project:KEY,KEY  -type:log  uploader:ana  age:"> 2 years"  status:Done'
@@ -38,7 +38,7 @@ class GroupsPane(Vertical):
 
     HELP_GROUP = "Duplicate groups"
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="groups.filter"),
+        Binding("slash", "filter", "Filter", id="groups.filter", priority=True),
         # the list's status line names s and r, and Esc clears a filter: the footer has the
         # room for the marks and Insights at 120 columns
         Binding("s", "cycle_sort", "Sort", show=False, id="groups.sort"),
@@ -165,6 +165,11 @@ class GroupsPane(Vertical):
         self._show_problems(flt)
 
     # -- keys -----------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter":
+            return not typing_in_a_field(self)
+        return super().check_action(action, parameters)
+
     def action_filter(self) -> None:
         # Focus now, not on the next turn (Widget.focus): keys typed or pasted right behind
         # the slash are already queued and must reach the box, not the list's bindings.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import events
+from textual.dom import DOMNode
 from textual.widgets import Input
 
 
@@ -31,3 +32,10 @@ class TextInput(Input):
             if not binding.priority and await self.app.run_action(binding.action, self):
                 return True
         return False
+
+
+def typing_in_a_field(node: DOMNode) -> bool:
+    """Whether the focus is in a text field: there "/" is text, not the filter's key (which is
+    a priority binding, taken in the order typed: the words typed right after it go to the
+    filter, not to the list it leaves; as Textual #6605)."""
+    return isinstance(node.app.focused, Input)

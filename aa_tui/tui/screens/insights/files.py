@@ -20,7 +20,7 @@ from aa_tui.tui.messages import FilesFiltered, FilesListed
 from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.cleanup.file_marks import FileMarking, Rows, mark_bindings
 from aa_tui.tui.widgets.header import AppHeader
-from aa_tui.tui.widgets.inputs import TextInput
+from aa_tui.tui.widgets.inputs import TextInput, typing_in_a_field
 from aa_tui.tui.widgets.marks import MARK, Marks, MarksPane, MarkUndo
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -58,7 +58,7 @@ class FilesScreen(FileMarking):
     HELP_GROUP = "Files"
     BINDINGS = [
         Binding("s", "cycle_sort", "Sort", id="files.sort"),
-        Binding("slash", "filter", "Filter", id="files.filter"),
+        Binding("slash", "filter", "Filter", id="files.filter", priority=True),
         Binding("o", "open_issue", "Open issue", id="files.open"),
         Binding("c", "copy_key", "Copy key", id="files.copy_key"),
         Binding("x", "export", "Export", id="files.export"),
@@ -239,6 +239,11 @@ class FilesScreen(FileMarking):
     def action_cycle_sort(self) -> None:
         self.sort = self.sorts[(self.sorts.index(self.sort) + 1) % len(self.sorts)]
         self._refresh()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter":
+            return not typing_in_a_field(self)
+        return super().check_action(action, parameters)
 
     def action_filter(self) -> None:
         box = self.query_one("#files-filter", Input)
