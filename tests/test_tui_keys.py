@@ -121,14 +121,17 @@ def test_a_burst_after_slash_lands_in_the_groups_filter(app, scanned):
     focus."""
     from textual import events
 
+    from aa_tui.tui.widgets.group_list import GroupList
     from aa_tui.tui.widgets.groups_pane import FilterInput, GroupsPane
 
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
             app.push_screen(ResultsScreen(scanned.exact_id))
+            await pilot.pause()
+            await wait_for_workers(pilot)  # the results read: "2" then shows the groups' list
             await pilot.press("2")
             await until(pilot, lambda: app.screen.query_one(GroupsPane).index is not None)
-            await pilot.pause()
+            await until(pilot, lambda: isinstance(app.focused, GroupList))  # the list in view
             for key in ["slash", *"logs"]:
                 app.post_message(events.Key(key, "/" if key == "slash" else key))
             for _ in range(4):
