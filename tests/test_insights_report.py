@@ -90,16 +90,21 @@ def test_csv_has_one_file_per_insight_table(stored, tmp_path):
     assert oct((tmp_path / "csv" / "what_if.csv").stat().st_mode & 0o777) == "0o600"
 
 
-def test_a_csv_folder_holds_only_the_tables_of_the_last_export(stored, tmp_path):
-    """A weekly export into one folder: a table the newer report has none of leaves no file
-    of an older export behind (``unreadable.csv`` of a scan that found none is a header)."""
+def exported_report(stored, tmp_path) -> dict:
+    """The stored scan's report, written by the workspace as JSON and read back."""
     data, scan_id = stored
     workspace = Workspace.open(data)
     try:
         workspace.export(scan_id, json_path=tmp_path / "report.json")
     finally:
         workspace.close()
-    older = json.loads((tmp_path / "report.json").read_text())
+    return json.loads((tmp_path / "report.json").read_text())
+
+
+def test_a_csv_folder_holds_only_the_tables_of_the_last_export(stored, tmp_path):
+    """A weekly export into one folder: a table the newer report has none of leaves no file
+    of an older export behind (``unreadable.csv`` of a scan that found none is a header)."""
+    older = exported_report(stored, tmp_path)
     assert older["unreadable"] == [] and "totals_after_cleanup" in older
     report = {k: v for k, v in older.items() if k != "totals_after_cleanup"}  # as a /1 one
     # an earlier week's export found a file unreadable
@@ -119,13 +124,7 @@ def test_a_csv_export_that_fails_part_way_leaves_the_folder_as_it_was(stored, tm
     said the folder held a mix."""
     import errno
 
-    data, scan_id = stored
-    workspace = Workspace.open(data)
-    try:
-        workspace.export(scan_id, json_path=tmp_path / "report.json")
-    finally:
-        workspace.close()
-    report = json.loads((tmp_path / "report.json").read_text())
+    report = exported_report(stored, tmp_path)
     folder = tmp_path / "csv"
     write_csv(folder, report)
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
