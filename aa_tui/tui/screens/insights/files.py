@@ -9,6 +9,7 @@ from datetime import datetime
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from aa_tui.model.insights import FileList, FileRow
@@ -19,6 +20,7 @@ from aa_tui.tui.group_filter import GroupFilter
 from aa_tui.tui.messages import FilesFiltered, FilesListed
 from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.cleanup.file_marks import FileMarking, Rows, mark_bindings
+from aa_tui.tui.widgets.groups_pane import DEBOUNCE_S
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.inputs import TextInput, typing_in_a_field
 from aa_tui.tui.widgets.marks import MARK, Marks, MarksPane, MarkUndo
@@ -99,6 +101,7 @@ class FilesScreen(FileMarking):
         self.text = ""
         #: a list longer than it shows, filtered whole: the filter's text and its files
         self.matching: tuple[str, FileList] | None = None
+        self._typing: Timer | None = None  # the whole list's filter, once typing pauses
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -149,7 +152,12 @@ class FilesScreen(FileMarking):
                 self._show(self.matching[1].files, flt, self.matching[1])
             else:
                 self._say(f"{self._head()} · looking through them all for {self.text!r}…")
-                self._filter_whole(self.text, flt.file_check(self.now))
+                # a read of the whole list a key, while typing, kept both cores busy: the
+                # words once typing pauses, as the groups' filter takes them
+                if self._typing is not None:
+                    self._typing.stop()
+                text, keep = self.text, flt.file_check(self.now)
+                self._typing = self.set_timer(DEBOUNCE_S, lambda: self._filter_whole(text, keep))
             return
         keeps = flt.file_check(self.now)
         chosen = [f for f in self.files if keeps(f)] if flt.active else list(self.files)
