@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from helpers.scanning import FROZEN_NOW, group_ids, make_client
+from helpers.scanning import FROZEN_NOW, assert_reads_same, group_ids, make_client
 
 from aa_tui.demo import catalog as cat
 from aa_tui.model.enums import Phase
@@ -57,6 +57,7 @@ def assert_same(store, rescan: ScanOutcome, full: ScanOutcome) -> None:
     a, b = rescan.summary["totals"], full.summary["totals"]
     assert {k: a.get(k) for k in SAME} == {k: b.get(k) for k in SAME}
     assert records(store, rescan) == records(store, full)
+    assert_reads_same(store, rescan.info.id, full.info.id)
 
 
 def detail_fetches(server) -> int:
@@ -136,6 +137,8 @@ def test_a_rescan_after_each_kind_of_change_equals_a_full_scan(
     full = scan(demo_server, store, full=True)
     assert rescan.rescan is not None and rescan.rescan.base == base.info.id
     assert full.rescan is None
+    layer = store.layer(rescan.info.id)  # saved as what changed on the base's files
+    assert layer is not None and layer.root == base.info.id and store.layer(full.info.id) is None
     assert_same(store, rescan, full)
     if change != "nothing":  # the change is really there: the site is not what the base saw
         assert records(store, full) != records(store, base) or group_ids(full.groups) != group_ids(

@@ -31,6 +31,7 @@ from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.details import DetailCalls, drop_unlisted, listed_anew
 from aa_tui.scan.early_heads import EarlyHeads
 from aa_tui.scan.emitter import ProgressEmitter
+from aa_tui.scan.layering import LayerPlan, plan_layer, save_layer, save_whole
 from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.listing import EarlyListing, RangeListing, begin_listing, id_pages_of, range_cuts
 from aa_tui.scan.own_updates import own_updates
@@ -96,6 +97,7 @@ class ScanEngine:
         self._reuse: Reuse | None = None
         self._listed: list[str] = []  # the scope's listing, and those whose details did not come
         self._unread: set[str] = set()
+        self._layer: LayerPlan | None = None  # a rescan's, once its listing ended
         self.warnings: list[str] = []
         self._own_updates = own_updates(store, client.site)  # cleanups' updates, not people's
 
@@ -407,6 +409,11 @@ class ScanEngine:
                     drain(block=True)
                 saw = early.saw if early else None
                 kept = kept_files(base, reused, texts, saw, self.client.cancel)
+                if base is not None and reuse is not None:  # before it lets go of its records
+                    # the base's issues not reused: gone, or fetched (no set of every reused one)
+                    read_again = queued.union(checkpoint.done_issues).intersection(base.by_issue)
+                    left = read_again.union(base.by_issue.keys() - done)
+                    self._layer = plan_layer(self.store, base, left, len(kept))
             except BaseException:
                 for future in pending:
                     future.cancel()
@@ -450,8 +457,13 @@ class ScanEngine:
         )
         self._emit(force=True)
         unread = unreadable_rows(unreadable, records)
-        # before the summary (see save_results); ``records`` is emptied as they are written
-        insights = save_files(self.store, info.id, records, groups, now)
+        # before the summary (see save_results); ``records`` is emptied as they are written.
+        # A rescan's files are a layer on its base's; its insights are counted when read.
+        plan, self._layer = self._layer, None
+        insights = None
+        if plan is None or not save_layer(self.store, info.id, records, groups, plan):
+            save_whole(self.store, info.id)
+            insights = save_files(self.store, info.id, records, groups, now)
         self._emit(force=True)
         if reuse is not None and self._reuse is not None:
             reuse.reused_issues = self._reuse.reused_issues

@@ -66,6 +66,8 @@ class Base:
     loading: Future[None] | None = None
     #: set when the scan ends before it takes the rows: their reading stops
     stopped: threading.Event = field(default_factory=threading.Event)
+    #: the attachment rows it saved (its own, of any issue), once read
+    rows: int = 0
 
     @property
     def issues(self) -> KeysView[str]:
@@ -140,12 +142,12 @@ def read_rows(store: Store, base: Base) -> None:
     """Read ``base``'s rows back into its ``by_issue``."""
     try:
         rows: Iterable[dict[str, Any]] = store.iter_attachments(base.scan_id)
-        _records_by_issue(base.by_issue, rows, base.texts, base.stopped)
+        base.rows = _records_by_issue(base.by_issue, rows, base.texts, base.stopped)
     except (UnexpectedLayout, ValueError):  # a layout the one-at-a-time reader does not know
         for issue_id in base.by_issue:  # from the start again (the keys are the ids' texts)
             base.by_issue[issue_id] = issue_id
         rows = store.load_attachments(base.scan_id)
-        _records_by_issue(base.by_issue, rows, base.texts, base.stopped)
+        base.rows = _records_by_issue(base.by_issue, rows, base.texts, base.stopped)
 
 
 def load_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base | None:
@@ -180,14 +182,16 @@ def _records_by_issue(
     rows: Iterable[dict[str, Any]],
     texts: dict[str, str],
     stopped: threading.Event | None = None,
-) -> None:
+) -> int:
     """Fill ``by_issue`` (each issue's own id until then) with the records of its issues (the
     rows of other issues are never reused), built a row at a time (a 200,000-issue scan's
     rows parsed at once peaked at 322 MiB, one at a time 139 MiB), their repeated texts
     shared as a scan's own records' are (``texts``: one object per text), and the texts of
     one issue shared by its records as in a Jira answer (each row's, before its record is
     made: :func:`share_row_texts`). Its keys never change: the listing looks them up
-    meanwhile. :class:`Cancelled` once ``stopped`` is set (looked at every 4,096 rows)."""
+    meanwhile. :class:`Cancelled` once ``stopped`` is set (looked at every 4,096 rows). The
+    number of rows read."""
+    n = -1
     with gc_paused():  # ~100,000s of new objects: collections would walk them all
         for n, row in enumerate(rows):
             if not n & 4095 and stopped is not None and stopped.is_set():
@@ -210,6 +214,7 @@ def _records_by_issue(
                 by_issue[kept.issue_id] = (kept, record)
             else:
                 by_issue[kept[0].issue_id] = (*kept, record)
+    return n + 1
 
 
 _fields_of = operator.itemgetter(*AttachmentRecord.__dataclass_fields__)

@@ -108,9 +108,11 @@ def resumed_bases(store: Store, scans: list[ScanInfo]) -> set[str]:
 
 
 def folder_size(folder: Path) -> int:
-    """Bytes of the files in ``folder`` (0 when it is gone)."""
+    """Bytes that deleting ``folder`` frees (0 when it is gone): its files but those linked
+    from elsewhere too (a rescan's layer links its root's files: they stay)."""
     try:
         with os.scandir(folder) as entries:
-            return sum(e.stat().st_size for e in entries if e.is_file(follow_symlinks=False))
+            stats = [e.stat() for e in entries if e.is_file(follow_symlinks=False)]
+            return sum(s.st_size for s in stats if s.st_nlink == 1)
     except FileNotFoundError:
         return 0

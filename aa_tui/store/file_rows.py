@@ -19,6 +19,7 @@ from aa_tui.memory import gc_paused
 from aa_tui.model.file_table import I_CATEGORY, I_PROJECT, I_STATUS, FileTable
 from aa_tui.model.insights import FileRow
 from aa_tui.store.atomic import atomic_writer, read_json_file, write_atomic
+from aa_tui.store.layer import DELTA_FILES, ROOT_FILES, Layer, merged_table, read_layer
 
 FILE_ROWS = "files.json"
 FILE_ROWS_FORMAT = "aa-tui.file-table/1"
@@ -64,10 +65,11 @@ def _head(table: FileTable) -> Iterator[bytes]:
     yield b"\n" + _ROWS_OPEN
 
 
-def write_file_rows(folder: Path, table: FileTable) -> None:
-    """Write ``files.json`` in ``folder`` atomically, a slice of rows at a time."""
+def write_file_rows(folder: Path, table: FileTable, name: str = FILE_ROWS) -> None:
+    """Write ``files.json`` (or ``name``) in ``folder`` atomically, a slice of rows at a
+    time."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_atomic(folder / FILE_ROWS, chain(_head(table), _lines(table.rows), (_END,)))
+    write_atomic(folder / name, chain(_head(table), _lines(table.rows), (_END,)))
 
 
 class RowSpill:
@@ -129,6 +131,9 @@ class RowSpill:
 def read_file_rows(folder: Path) -> FileTable | None:
     """The saved table, or ``None`` when there is none (an older scan), or it is of another
     format or damaged (callers rebuild it)."""
+    layer = read_layer(folder)
+    if layer is not None:
+        return _layer_rows(folder, layer)
     path = folder / FILE_ROWS
     if not path.exists():
         return None
@@ -143,6 +148,20 @@ def read_file_rows(folder: Path) -> FileTable | None:
             return FileTable(
                 rows=data["rows"], issues=data["issues"], people=data["people"], mimes=data["mimes"]
             )
+    except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
+        return None
+
+
+def _layer_rows(folder: Path, layer: Layer) -> FileTable | None:
+    """A layer's table: its root's and its delta's merged (``None`` when either cannot be
+    read: callers rebuild it from the attachments and groups, which the store merges)."""
+    try:
+        with gc_paused():
+            root = _read_lines(folder / ROOT_FILES)
+            delta = _read_lines(folder / DELTA_FILES)
+            if root is None or delta is None:
+                return None
+            return merged_table(root, layer, delta)
     except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
         return None
 

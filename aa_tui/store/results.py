@@ -146,10 +146,13 @@ class ScanResults:
         """What tells this scan's saved files apart from any other's (its folder and when its
         file table was written): a cache of the table is valid while this is unchanged."""
         folder = self._store.scan_dir(self.scan_id)
-        try:
-            stamp = (folder / "files.json").stat().st_mtime_ns
-        except OSError:
-            stamp = 0
+        stamp = 0
+        for name in ("layer.json", "files.json"):  # a layer's own file: its root's is older
+            try:
+                stamp = (folder / name).stat().st_mtime_ns
+                break
+            except OSError:
+                continue
         return f"{folder}:{stamp}"
 
     def file_table(self) -> FileTable:

@@ -8,6 +8,10 @@ Layout under the data dir (every file 0600, every dir 0700)::
     scans/<id>/group_rows.json  one short row per group: what a list, its sorts and filters need,
                                 and where the group sits in groups.json (one opens by itself)
     scans/<id>/attachments.json every attachment record (loaded on demand)
+    scans/<id>/files.json       every file as a short row (what the insight lists open)
+    scans/<id>/layer.json       a rescan saved as a layer: its root's attachments and files
+                                hard-linked (root.*.json) and what changed (delta.*.json),
+                                merged by the readers here (see aa_tui.store.layer)
     scans/<id>/journal.jsonl    checkpoint of a scan that has not finished
 
 One lock guards every TinyDB call: TinyDB itself has none, and a writer thread beside a reader
@@ -46,6 +50,13 @@ from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.store.atomic import AtomicJSONStorage, write_atomic
 from aa_tui.store.basis import BASIS
 from aa_tui.store.errors import StoreDamagedError, StoreError
+from aa_tui.store.layer import (
+    DELTA_ATTACHMENTS,
+    ROOT_ATTACHMENTS,
+    Layer,
+    merged_rows,
+    read_layer,
+)
 
 __all__ = ["Store", "StoreError"]
 from aa_tui.store.journal import Journal, JournalBusyError, journal_held, read_journal
@@ -298,12 +309,14 @@ class Store:
                 collector.clear()
         write_table_atomic(folder / "summary.json", [summary])
 
-    def save_attachments(self, scan_id: str, attachments: Iterable[Any]) -> None:
-        """Write a scan's ``attachments.json`` (dicts or records, streamed a slice at a time)
-        ahead of :meth:`save_results`."""
+    def save_attachments(
+        self, scan_id: str, attachments: Iterable[Any], name: str = "attachments.json"
+    ) -> None:
+        """Write a scan's ``attachments.json`` (or a layer's delta, ``name``: dicts or records,
+        streamed a slice at a time) ahead of :meth:`save_results`."""
         folder = self.scan_dir(scan_id)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_table_atomic(folder / "attachments.json", attachments)
+        write_table_atomic(folder / name, attachments)
 
     def _load_table(self, scan_id: str, name: str) -> list[dict[str, Any]]:
         path = self.scan_dir(scan_id) / f"{name}.json"
@@ -348,16 +361,33 @@ class Store:
         return self._load_table(scan_id, "groups")
 
     def load_attachments(self, scan_id: str) -> list[dict[str, Any]]:
-        return self._load_table(scan_id, "attachments")
+        layer = read_layer(self.scan_dir(scan_id))
+        if layer is None:
+            return self._load_table(scan_id, "attachments")
+        root = self._load_table(scan_id, ROOT_ATTACHMENTS.removesuffix(".json"))
+        delta = self._load_table(scan_id, DELTA_ATTACHMENTS.removesuffix(".json"))
+        return list(merged_rows(root, layer, delta))
 
     def iter_attachments(self, scan_id: str) -> Iterator[dict[str, Any]]:
         """A finished scan's attachment rows parsed a slice at a time (a rescan's base: never
         every row's dict at once). ``UnexpectedLayout`` or ``ValueError``, even part-way: read
         :meth:`load_attachments` instead."""
-        path = self.scan_dir(scan_id) / "attachments.json"
+        folder = self.scan_dir(scan_id)
+        layer = read_layer(folder)
+        if layer is None:
+            return self._iter_table(scan_id, folder / "attachments.json")
+        root = self._iter_table(scan_id, folder / ROOT_ATTACHMENTS)
+        delta = self._iter_table(scan_id, folder / DELTA_ATTACHMENTS)
+        return merged_rows(root, layer, delta)
+
+    def _iter_table(self, scan_id: str, path: Path) -> Iterator[dict[str, Any]]:
         if not path.exists():
             raise StoreError(f"Scan {scan_id} has no saved attachments ({path} is missing).")
         return (row for rows in iter_table_slices(path) for row in rows)
+
+    def layer(self, scan_id: str) -> Layer | None:
+        """What a scan saved as a layer holds beside its root's files; ``None``: saved whole."""
+        return read_layer(self.scan_dir(scan_id))
 
     def load_group_rows(self, scan_id: str) -> GroupTable | None:
         """One row per duplicate group (:data:`GROUP_ROW_FIELDS`), in groups.json's order, with

@@ -1,0 +1,98 @@
+"""A rescan's files saved as a layer on its base's (:mod:`aa_tui.store.layer`): what the scan
+knows once its listing ends, and the save itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import islice
+
+from aa_tui.analysis.insights import FileRows
+from aa_tui.model.records import AttachmentRecord, DuplicateGroup
+from aa_tui.scan.rescan import Base
+from aa_tui.store.file_rows import FILE_ROWS, write_file_rows
+from aa_tui.store.layer import (
+    DELTA_ATTACHMENTS,
+    DELTA_FILES,
+    WHOLE_ATTACHMENTS,
+    Layer,
+    drop_layer_files,
+    link_root,
+    worth_a_layer,
+    write_layer,
+)
+from aa_tui.store.store import Store
+
+
+@dataclass
+class LayerPlan:
+    """What a rescan's layer is made of, known once its listing ends."""
+
+    base: str  # the scan it started from
+    root: str  # the whole scan whose files the layer links: the base, or the base's root
+    root_files: int  # rows in the root's attachments
+    #: root attachment ids the scan does not hold: the base's dropped ones, and those of the
+    #: base's issues that changed or left
+    dropped: set[str] = field(default_factory=set)
+    #: the base's own delta (kept where its issues did not change)
+    base_delta: frozenset[str] = frozenset()
+    #: the scan's records list starts with this many of the base's, kept
+    from_base: int = 0
+
+
+def plan_layer(store: Store, base: Base, left: set[str], from_base: int) -> LayerPlan:
+    """The layer a rescan from ``base`` makes: the files of the base's issues in ``left``
+    (changed, or no longer listed) dropped, the rest's kept (the scan's first ``from_base``
+    records). Called before the base lets go of its records."""
+    layer = store.layer(base.scan_id)
+    if layer is None:
+        plan = LayerPlan(base.scan_id, base.scan_id, base.rows)
+    else:
+        plan = LayerPlan(base.scan_id, layer.root, layer.root_files, set(layer.dropped))
+        plan.base_delta = layer.delta
+    for issue_id in left:
+        plan.dropped.update(r.attachment_id for r in base.kept(issue_id))
+    plan.from_base = from_base
+    return plan
+
+
+def save_layer(
+    store: Store,
+    scan_id: str,
+    records: list[AttachmentRecord],
+    groups: list[DuplicateGroup],
+    plan: LayerPlan,
+) -> bool:
+    """Save ``records`` as a layer on ``plan``'s root (the list is emptied); ``False``, and
+    nothing saved, when a layer is not worth it (:func:`worth_a_layer`) or its root's files
+    cannot be linked: then save them whole."""
+    delta: list[AttachmentRecord] = []
+    if plan.base_delta:  # the base's own delta, where its issues did not change
+        kept = islice(records, plan.from_base)
+        delta = [r for r in kept if r.attachment_id in plan.base_delta]
+    delta += records[plan.from_base :]
+    if not worth_a_layer(plan.root_files, len(plan.dropped), len(delta)):
+        return False
+    folder = store.scan_dir(scan_id)
+    if not link_root(store.scan_dir(plan.base), folder):
+        return False
+    for name in (WHOLE_ATTACHMENTS, FILE_ROWS):  # a resumed scan's earlier try
+        (folder / name).unlink(missing_ok=True)
+    store.save_attachments(scan_id, delta, name=DELTA_ATTACHMENTS)
+    rows = FileRows(groups)
+    rows.table.rows.extend(map(rows.row, delta))
+    write_file_rows(folder, rows.done(), name=DELTA_FILES)
+    layer = Layer(
+        root=plan.root,
+        root_files=plan.root_files,
+        dropped=frozenset(plan.dropped),
+        delta=frozenset(r.attachment_id for r in delta),
+        groups=[(g.hash, [r.attachment_id for r in g.locations]) for g in groups],
+    )
+    write_layer(folder, layer)
+    records.clear()
+    return True
+
+
+def save_whole(store: Store, scan_id: str) -> None:
+    """Before a scan's files are saved whole: no layer of an earlier try may stay."""
+    drop_layer_files(store.scan_dir(scan_id))

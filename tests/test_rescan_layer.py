@@ -1,0 +1,116 @@
+"""A rescan saved as a layer on its base's files (hard links, plus what changed), against the
+demo site over real HTTP and a real store: every reader sees what a full scan of the same site
+saves, over a chain of rescans, after its root is deleted, and whole files when a layer is not
+worth it or its root's files cannot be linked."""
+
+from __future__ import annotations
+
+import os
+
+from helpers.scanning import assert_reads_same, run_scan
+
+from aa_tui.store.layer import ROOT_ATTACHMENTS, ROOT_FILES, Layer, link_root, worth_a_layer
+
+
+def change_some(server, share: float, salt: int) -> int:
+    """Move the status of ``share`` of the issues that hold files (their ``updated`` moves)."""
+    data = server.data
+    holding = [i for i in range(data.issue_count) if data.att_start[i + 1] > data.att_start[i]]
+    step = max(1, round(1 / share))
+    changed = holding[salt % step :: step]
+    for i in changed:
+        server.set_status(i, (data.issue_status[i] + 1) % 3)
+    return len(changed)
+
+
+def same_file(a, b) -> bool:
+    return os.stat(a).st_ino == os.stat(b).st_ino
+
+
+def test_a_chain_of_rescans_links_one_root_and_reads_as_a_full_scan(demo_server, store):
+    root = run_scan(demo_server, store)
+    root_dir = store.scan_dir(root.info.id)
+    change_some(demo_server, 0.05, 0)
+    first = run_scan(demo_server, store)
+    change_some(demo_server, 0.05, 7)
+    upload_of = demo_server.changes.add_upload  # a copy of a file on another issue
+    loc = root.groups[0].locations[0]
+    issue = int(root.groups[-1].locations[-1].issue_id) - 10000
+    upload_of(issue, "again.bin", "application/octet-stream", b"x" * 10)
+    demo_server.touch(issue)
+    second = run_scan(demo_server, store)
+    full = run_scan(demo_server, store, full=True)
+
+    layers = [store.layer(s.info.id) for s in (first, second)]
+    assert all(isinstance(layer, Layer) and layer.root == root.info.id for layer in layers)
+    assert layers[1] is not None and layers[1].dropped > layers[0].dropped  # carried forward
+    for scan in (first, second):  # the root's bytes, never written again
+        folder = store.scan_dir(scan.info.id)
+        assert same_file(folder / ROOT_ATTACHMENTS, root_dir / "attachments.json")
+        assert same_file(folder / ROOT_FILES, root_dir / "files.json")
+        assert not (folder / "attachments.json").exists()
+    assert_reads_same(store, second.info.id, full.info.id)
+    assert loc.attachment_id in {a["attachment_id"] for a in store.iter_attachments(second.info.id)}
+
+    store.delete_scan(root.info.id)  # (--keep-scans 1): the layers keep its files alive
+    store.delete_scan(first.info.id)
+    assert_reads_same(store, second.info.id, full.info.id)
+    third = run_scan(demo_server, store)  # a rescan of a layer whose root is gone
+    assert store.layer(third.info.id) is not None
+    assert_reads_same(store, third.info.id, full.info.id)
+
+
+def test_a_rescan_that_changed_much_is_saved_whole(demo_server, store):
+    run_scan(demo_server, store)
+    change_some(demo_server, 0.5, 0)
+    rescan = run_scan(demo_server, store)
+    full = run_scan(demo_server, store, full=True)
+    assert rescan.rescan is not None and rescan.rescan.reread_issues > 0
+    assert store.layer(rescan.info.id) is None
+    assert (store.scan_dir(rescan.info.id) / "attachments.json").exists()
+    assert_reads_same(store, rescan.info.id, full.info.id)
+
+
+def test_a_base_without_a_file_table_gives_a_whole_rescan(demo_server, store):
+    """A base saved by an aa-tui that wrote no files.json has nothing to link: the rescan is
+    saved whole (its table rebuilt from the attachments and groups)."""
+    base = run_scan(demo_server, store)
+    (store.scan_dir(base.info.id) / "files.json").unlink()
+    change_some(demo_server, 0.05, 0)
+    rescan = run_scan(demo_server, store)
+    full = run_scan(demo_server, store, full=True)
+    assert rescan.rescan is not None and store.layer(rescan.info.id) is None
+    assert not list(store.scan_dir(rescan.info.id).glob("root.*"))  # none left half-linked
+    assert_reads_same(store, rescan.info.id, full.info.id)
+
+
+def test_link_root_refuses_what_it_cannot_link(tmp_path):
+    base, folder = tmp_path / "base", tmp_path / "layer"
+    base.mkdir()
+    (base / "attachments.json").write_text("{}")
+    assert not link_root(base, folder)  # no files.json
+    assert not list(folder.iterdir())
+    (base / "files.json").write_text("{}")
+    assert link_root(base, folder)
+    assert same_file(folder / ROOT_FILES, base / "files.json")
+
+
+def test_a_layer_is_worth_it_while_small():
+    assert worth_a_layer(1000, 100, 150)
+    assert not worth_a_layer(1000, 200, 51)
+    assert not worth_a_layer(0, 0, 0)
+
+
+def test_deleting_a_root_frees_only_what_no_layer_links(tmp_path):
+    from aa_tui.service.retention import folder_size
+
+    root, layer = tmp_path / "root", tmp_path / "layer"
+    root.mkdir()
+    (root / "attachments.json").write_bytes(b"a" * 1000)
+    (root / "files.json").write_bytes(b"f" * 300)
+    (root / "summary.json").write_bytes(b"s" * 20)
+    assert folder_size(root) == 1320
+    assert link_root(root, layer)
+    assert folder_size(root) == 20  # the linked files stay for the layer
+    assert folder_size(layer) == 0
+    assert folder_size(tmp_path / "gone") == 0
