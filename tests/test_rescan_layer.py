@@ -114,3 +114,20 @@ def test_deleting_a_root_frees_only_what_no_layer_links(tmp_path):
     assert folder_size(root) == 20  # the linked files stay for the layer
     assert folder_size(layer) == 0
     assert folder_size(tmp_path / "gone") == 0
+
+
+def test_a_layers_insights_are_counted_when_first_read_then_kept(demo_server, store):
+    from aa_tui.service.insights import insights_of
+
+    run_scan(demo_server, store)
+    change_some(demo_server, 0.05, 0)
+    rescan = run_scan(demo_server, store)
+    assert store.layer(rescan.info.id) is not None
+    assert "what_if" not in store.load_summary(rescan.info.id)  # not counted while saving
+    counted = insights_of(store.results(rescan.info.id)).to_summary()
+    saved = store.load_summary(rescan.info.id)
+    assert {k: saved[k] for k in counted} == counted  # kept for the next reader
+    assert saved["totals"] == rescan.summary["totals"]  # and the rest as it was
+    reopened = store.results(rescan.info.id)
+    assert reopened.summary().has_insights
+    assert insights_of(reopened).to_summary() == counted

@@ -163,9 +163,12 @@ def insights_of(
         return insights_in(summary)
     if summary.has_insights and settings is not None and replace(settings, cap=saved.cap) == saved:
         return _with_cap(insights_in(summary), settings)  # only the cap differs: nothing to rebuild
-    return build_insights(
+    insights = build_insights(
         scan_table(results), now=scan_now(summary), settings=settings or InsightSettings()
     )
+    if not summary.has_insights:  # a layered rescan's, counted when first read: kept
+        results.keep_in_summary(insights.to_summary())
+    return insights
 
 
 def file_list_of(

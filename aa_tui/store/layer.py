@@ -30,7 +30,7 @@ from typing import Any
 import orjson
 
 from aa_tui.memory import gc_paused
-from aa_tui.model.file_table import AID, COPY, HASH, ISSUE, MIME, PERSON, FileTable
+from aa_tui.model.file_table import AID, COPY, HASH, I_KEY, ISSUE, MIME, PERSON, FileTable
 from aa_tui.store.atomic import write_atomic
 from aa_tui.store.errors import StoreError
 
@@ -162,36 +162,49 @@ def merged_table(root: FileTable, layer: Layer, delta: FileTable) -> FileTable:
     """A layer's file table: the root's rows it still holds, then the delta's, each in the
     group the layer names (or none). Issues, uploaders and file types are kept once by value
     and only while a row points at them (a moved issue's old project must not keep that project
-    alive), as a table saved whole would hold them. The rows read are reused."""
+    alive), as a table saved whole would hold them. The rows read are reused.
+
+    Passes over the root's rows that each do one thing, not one Python loop doing everything
+    per row: at 531,000 files that loop took 0.8 s, as long as reading the table."""
+    dropped = layer.dropped
+    rows = [r for r in root.rows if r[AID] not in dropped] if dropped else root.rows
     member = layer.membership()
-    merged = FileTable()
-    issues: dict[tuple[Any, ...], int] = {}
-    people: dict[tuple[Any, ...], int] = {}
-    mimes: dict[str, int] = {}
-    for table, dropped in ((root, layer.dropped), (delta, frozenset[str]())):
-        issue_at: dict[int, int] = {}
-        person_at: dict[int, int] = {}
-        mime_at: dict[int, int] = {}
-        for row in table.rows:
-            attachment_id = row[AID]
-            if attachment_id in dropped:
-                continue
-            i = issue_at.get(row[ISSUE])
-            if i is None:
-                issue = table.issues[row[ISSUE]]
-                i = issue_at[row[ISSUE]] = _kept(issues, tuple(issue[:5]), merged.issues, issue)
-            p = person_at.get(row[PERSON])
-            if p is None:
-                person = table.people[row[PERSON]]
-                p = person_at[row[PERSON]] = _kept(people, tuple(person), merged.people, person)
-            m = mime_at.get(row[MIME])
-            if m is None:
-                mime = table.mimes[row[MIME]]
-                m = mime_at[row[MIME]] = _kept(mimes, mime, merged.mimes, mime)
-            row[ISSUE], row[PERSON], row[MIME] = i, p, m
-            row[HASH], row[COPY] = member.get(attachment_id, _NO_GROUP)
-            merged.rows.append(row)
+    for r in [r for r in rows if r[HASH] or r[AID] in member]:  # a group then or now
+        r[HASH], r[COPY] = member.get(r[AID], _NO_GROUP)
+    merged = FileTable(rows=rows)
+    merged.issues = _still_pointed_at(rows, ISSUE, root.issues)
+    merged.people = _still_pointed_at(rows, PERSON, root.people)
+    merged.mimes = _still_pointed_at(rows, MIME, root.mimes)
+    keys = {issue[I_KEY] for issue in delta.issues}  # (few): the root's issues of their keys
+    issues = {tuple(i[:5]): n for n, i in enumerate(merged.issues) if i[I_KEY] in keys}
+    people = {tuple(person): n for n, person in enumerate(merged.people)}
+    mimes = {mime: n for n, mime in enumerate(merged.mimes)}
+    for r in delta.rows:  # into the merged lists, each kept once by value
+        issue, person = delta.issues[r[ISSUE]], delta.people[r[PERSON]]
+        r[ISSUE] = _kept(issues, tuple(issue[:5]), merged.issues, issue)
+        r[PERSON] = _kept(people, tuple(person), merged.people, person)
+        mime = delta.mimes[r[MIME]]
+        r[MIME] = _kept(mimes, mime, merged.mimes, mime)
+        r[HASH], r[COPY] = member.get(r[AID], _NO_GROUP)
+        rows.append(r)
     return merged.seal()
+
+
+def _still_pointed_at(rows: list[list[Any]], column: int, items: list[Any]) -> list[Any]:
+    """``items`` without those no row points at by ``column``: the last ones pointed at move
+    into the holes, and only their rows are pointed anew (not every row)."""
+    used = {r[column] for r in rows}
+    if len(used) == len(items):
+        return items
+    size = len(used)
+    holes = sorted(i for i in range(size) if i not in used)
+    moved = dict(zip(sorted(i for i in used if i >= size), holes, strict=True))
+    kept = items[:size]
+    for old, new in moved.items():
+        kept[new] = items[old]
+    for r in [r for r in rows if r[column] >= size]:
+        r[column] = moved[r[column]]
+    return kept
 
 
 def _kept(index: dict[Any, int], key: Any, items: list[Any], item: Any) -> int:

@@ -28,6 +28,8 @@ class ScanFiles(Protocol):
 
     def load_summary(self, scan_id: str) -> dict[str, Any]: ...
 
+    def add_to_summary(self, scan_id: str, fields: dict[str, Any]) -> None: ...
+
     def load_groups(self, scan_id: str) -> list[dict[str, Any]]: ...
 
     def load_attachments(self, scan_id: str) -> list[dict[str, Any]]: ...
@@ -60,6 +62,16 @@ class ScanResults:
         if self._summary is None:
             self._summary = ScanSummary.from_dict(self._store.load_summary(self.scan_id))
         return self._summary
+
+    def keep_in_summary(self, fields: dict[str, Any]) -> None:
+        """Save ``fields`` into the scan's summary (tables counted when first read, as a
+        layered rescan's insights are: the next reader finds them); a summary that cannot be
+        written is left as it is (they are counted again)."""
+        try:
+            self._store.add_to_summary(self.scan_id, fields)
+        except (OSError, StoreError):
+            return
+        self._summary = None
 
     def group_table(
         self,

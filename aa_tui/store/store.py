@@ -351,6 +351,13 @@ class Store:
     def has_results(self, scan_id: str) -> bool:
         return (self.scan_dir(scan_id) / "summary.json").exists()
 
+    def add_to_summary(self, scan_id: str, fields: dict[str, Any]) -> None:
+        """Add ``fields`` counted after a scan ended (a layered rescan's insights) to its saved
+        summary, rewritten atomically; what it held is kept."""
+        summary = self.load_summary(scan_id)
+        summary.update((k, v) for k, v in fields.items() if k not in summary)
+        write_table_atomic(self.scan_dir(scan_id) / "summary.json", [summary])
+
     def load_summary(self, scan_id: str) -> dict[str, Any]:
         rows = self._load_table(scan_id, "summary")
         if not rows:
