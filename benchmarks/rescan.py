@@ -64,6 +64,14 @@ SAME = (
 )
 
 
+def own_and_linked(folder: Path) -> tuple[int, int]:
+    """Bytes of ``folder``'s files that are its own, and of those hard-linked from elsewhere
+    (a rescan saved as a layer links its root's attachments and file table)."""
+    stats = [p.stat() for p in folder.iterdir() if p.is_file()]
+    own = sum(s.st_size for s in stats if s.st_nlink == 1)
+    return own, sum(s.st_size for s in stats) - own
+
+
 def run(site: c.Site, data_dir: Path, verify: str, *extra: str) -> dict:
     """One ``aa-tui scan`` command: its wall time, peak RSS, Jira requests and scan id."""
     env = {k: v for k, v in os.environ.items() if k != "JIRA_API_TOKEN"}
@@ -163,6 +171,7 @@ def measure(name: str, issues: int, share: float, seed: int) -> bool:
             a_totals, a_groups, note, basis_size = results(data_dir, rescan["scan_id"])
             b_totals, b_groups, _, _ = results(data_dir, again["scan_id"])
             store_size = c.dir_size(scan_dir(data_dir, full["scan_id"]))
+            own, linked = own_and_linked(scan_dir(data_dir, rescan["scan_id"]))
     finally:
         site.stop()
     print(line("full scan", full))
@@ -171,6 +180,7 @@ def measure(name: str, issues: int, share: float, seed: int) -> bool:
     print(f"    rescan by endpoint: {dict(sorted(rescan['by_endpoint'].items()))}")
     print(f"    rescan says: {[s for s in rescan['stdout'].splitlines() if 'Rescan' in s]}")
     print(f"    basis.json {c.mb(basis_size)}; the first scan's folder {c.mb(store_size)}")
+    print(f"    the rescan's folder: {c.mb(own)} of its own, {c.mb(linked)} linked from its root")
     req_ratio = rescan["jira_requests"] / full["jira_requests"]
     wall_ratio = rescan["wall_s"] / full["wall_s"]
     print(

@@ -148,3 +148,17 @@ def test_a_rescans_records_share_each_text_with_its_bases(demo_server, store, mo
     for name in ("project_key", "status", "status_category", "mime_type", "author"):
         values = [getattr(r, name) for r in seen]
         assert len({id(v) for v in values}) == len(set(values)), name
+
+
+def test_records_are_equal_and_hashed_by_value():
+    """Records are not frozen (for speed) but keep a frozen one's value semantics: sets and
+    dict keys of records see two records of the same fields as one."""
+    from dataclasses import replace
+
+    from aa_tui.model.records import AttachmentRecord
+
+    one = AttachmentRecord("1", "2", "A-1", "A", "a.txt", 3, "text/plain", "x", "", "", "", "")
+    same = replace(one)
+    assert one == same and one is not same and hash(one) == hash(same)
+    assert len({one, same}) == 1
+    assert replace(one, size=4) != one
