@@ -416,13 +416,16 @@ def test_a_y_typed_with_the_key_that_asks_does_not_answer(app, scanned, burst):
                 app.post_message(events.Key(key, key))
             for _ in range(4):
                 await pilot.pause()
-            asked = isinstance(app.screen, ConfirmScreen)
+            asked = isinstance(app.screen, ConfirmScreen) and app.screen.question
             await pilot.press("y")  # typed once the question is shown: it answers
             await pilot.pause()
             return asked, [s.id for s in app.workspace.list_scans()]
 
     asked, left = run(journey())
     assert asked and len(left) == 2  # asked, and only the answer typed after it deleted
+    # which scan, by id: two started in the same minute read alike by site, scope and minute
+    (deleted,) = {scanned.exact_id, scanned.later_id, scanned.metadata_id} - set(left)
+    assert f"Delete scan {deleted} of " in asked
 
 
 def test_compare_two_scans_and_delete_one(app, scanned):

@@ -231,7 +231,8 @@ class HistoryScreen(AppScreen):
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Delete the scan of {self.app.site_label(scan.site)} "
+                # its id too: two scans started in the same minute read alike otherwise
+                f"Delete scan {scan.id} of {self.app.site_label(scan.site)} "
                 f"({scan.scope.describe()}, {fmt.date(scan.started_at)}) and its saved results? "
                 "Jira is not touched.",
                 yes="Delete",
