@@ -131,3 +131,21 @@ def test_a_layers_insights_are_counted_when_first_read_then_kept(demo_server, st
     reopened = store.results(rescan.info.id)
     assert reopened.summary().has_insights
     assert insights_of(reopened).to_summary() == counted
+
+
+def test_a_layer_first_read_with_other_thresholds_keeps_its_own(demo_server, store):
+    """A report with --stale-days 100 --idle-days 30 --cap (or the app with such settings)
+    read a layer first: the insights it counted were kept as the scan's own, and every later
+    reader (the overview, `clean --policy idle`'s list) got 100 and 30 days (tester27)."""
+    from aa_tui.model.insights import InsightSettings
+    from aa_tui.service.insights import insights_of
+
+    run_scan(demo_server, store)
+    change_some(demo_server, 0.05, 0)
+    rescan = run_scan(demo_server, store)
+    full = run_scan(demo_server, store, full=True)
+    other = InsightSettings(stale_days=100, idle_days=30, cap=10**9)
+    first = insights_of(store.results(rescan.info.id), other)
+    assert first.settings == other  # what that reader asked for
+    assert store.results(rescan.info.id).summary().insight_settings == InsightSettings()
+    assert_reads_same(store, rescan.info.id, full.info.id)  # the defaults, as a whole scan's

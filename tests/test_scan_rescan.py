@@ -263,7 +263,11 @@ def test_a_rescan_killed_part_way_resumes_exactly(demo_server, store):
     with pytest.raises(Cancelled):
         scan(demo_server, store, listener=kill)
     assert detail_fetches(demo_server) > before  # killed part-way, after some details came
+    (killed,) = [s for s in store.list_scans() if s.id != base.info.id]
+    left = store.scan_dir(killed.id) / ".attachments.json.k1ll3d.tmp"  # a write a kill cut
+    left.write_bytes(b'{"_default":{"1":')
     resumed = scan(demo_server, store, resume=True)
+    assert not list(store.scan_dir(resumed.info.id).glob(".*.tmp"))  # (tester27)
     assert resumed.rescan is not None and resumed.rescan.base == base.info.id
     full = scan(demo_server, store, full=True)
     assert_same(store, resumed, full)
@@ -297,3 +301,24 @@ def test_the_command_line_rescans_says_what_it_reused_and_full_reads_all(demo_se
     assert full.returncode == 0, full.stderr
     assert "Rescan" not in full.stdout
     assert detail_fetches(demo_server) == 2 * fetched
+
+
+def test_a_rescan_resumed_after_its_base_was_deleted_says_it_reads_everything(demo_server, store):
+    """Its base deleted (History does not refuse it), the resumed rescan read every issue
+    again without a word why (tester27)."""
+    base = scan(demo_server, store)
+    for i in issue_with_files(demo_server, 40):
+        demo_server.touch(i)
+    before = detail_fetches(demo_server)
+
+    def kill(event: ScanProgress) -> None:
+        if event.phase.name != "SAVING" and detail_fetches(demo_server) > before:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        scan(demo_server, store, listener=kill)
+    store.delete_scan(base.info.id)
+    resumed = scan(demo_server, store, resume=True)
+    assert resumed.rescan is None
+    said = f"Scan {base.info.id}, which this rescan started from, was deleted: it reads every"
+    assert any(w.startswith(said) for w in resumed.warnings), resumed.warnings

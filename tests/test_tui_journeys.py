@@ -408,6 +408,8 @@ def test_a_y_typed_with_the_key_that_asks_does_not_answer(app, scanned, burst):
     with the question never seen: the 'y' reached the app's bindings after 'd' had asked."""
     from textual import events
 
+    started_at = {s.id: s.started_at for s in app.workspace.list_scans()}
+
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("f3")
@@ -423,9 +425,10 @@ def test_a_y_typed_with_the_key_that_asks_does_not_answer(app, scanned, burst):
 
     asked, left = run(journey())
     assert asked and len(left) == 2  # asked, and only the answer typed after it deleted
-    # which scan, by id: two started in the same minute read alike by site, scope and minute
+    # which scan, to the second: two started in the same minute read alike to the minute
     (deleted,) = {scanned.exact_id, scanned.later_id, scanned.metadata_id} - set(left)
-    assert f"Delete scan {deleted} of " in asked
+    started = started_at[deleted]
+    assert len(started) >= 19 and f", {started[:19].replace('T', ' ')}) and its saved" in asked
 
 
 def test_compare_two_scans_and_delete_one(app, scanned):
@@ -493,3 +496,18 @@ def test_compare_says_what_aa_tuis_cleanups_took_from_the_change(app, scanned):
     console.print(run(journey()))
     head = console.export_text()
     assert "aa-tui's cleanups deleted 2 files (" in head and "of the earlier scan's" in head
+
+
+def test_space_in_history_marks_and_moves_down_as_in_duplicates(app, scanned):
+    """Home, Space, Space marked then unmarked one scan: Space stayed on its row in History
+    (in Duplicates it moves down), and Compare then said to mark two (tester27)."""
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f3")
+            await wait_for_workers(pilot)
+            await pilot.press("home", "space", "space", "c")
+            await pilot.pause()
+            return app.screen
+
+    assert isinstance(run(journey()), CompareScreen)

@@ -173,3 +173,26 @@ def test_the_engine_tells_the_listener_the_base_then_the_issues_then_the_whole_l
     assert saving[0] == issues_only and (not reading or set(reading) == {issues_only})
     assert events[-1].phase is Phase.DONE and events[-1].rescan == second.rescan.line()
     assert "reused the hashes of" in events[-1].rescan
+
+
+def test_a_rescan_whose_base_was_deleted_says_so(demo_server, tmp_path):
+    """Once its base was deleted, the overview named it by id alone, as if it were there
+    (tester27)."""
+    from aa_tui.store.store import Store
+
+    data = tmp_path / "data"
+    store = Store(data)
+    base = run_scan(demo_server, store)
+    rescan = run_scan(demo_server, store)
+    store.delete_scan(base.info.id)
+    store.close()
+    app = make_app(data, sites=[demo_server.base_url])
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(ResultsScreen(rescan.info.id))
+            await wait_for_workers(pilot)
+            return overview_text(app)
+
+    said = asyncio.run(journey())
+    assert f"Rescan of the scan of {base.info.id} (deleted since): re-read 0 issues" in said

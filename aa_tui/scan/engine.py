@@ -141,7 +141,9 @@ class ScanEngine:
             log_to = SerialJournal(journal)  # the listing and the early head reads append
             # the changed issues' details, asked for while the base is read back
             details.ahead(changed_ahead(early if fresh else None, checkpoint, log_to))
-            self._base = start_from_base(self.store, info, checkpoint, journal, fresh, early)
+            self._base = start_from_base(
+                self.store, info, checkpoint, journal, fresh, early, self.warnings
+            )
             self._reuse = Reuse(self._base.scan_id) if self._base else None
             book = checkpoint.book
             self._hasher = hasher = make_hasher(self.client, request, book, log_to, self._emit)
@@ -202,6 +204,7 @@ class ScanEngine:
             found = resumable(self.store, self.client.site, request)
             if found is not None:
                 journal = self.store.open_journal(found.id)  # locked: one engine per scan
+                self.store.drop_unfinished_writes(found.id)  # of a run killed while it saved
                 self.on_opened(found.id)
                 checkpoint = Checkpoint.replay(self.store.read_journal(found.id))
                 found.status = ScanStatus.RUNNING

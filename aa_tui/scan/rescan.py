@@ -379,15 +379,22 @@ def start_from_base(
     journal: Journal,
     fresh: bool,
     early: EarlyRescan | None = None,
+    warnings: list[str] | None = None,
 ) -> Base | None:
     """The earlier scan a scan starts from: a resumed rescan's own (its journal names it;
-    ``None`` if it was deleted meanwhile: then everything is read), else for a ``fresh`` scan
-    the newest complete one (``early``'s), named in the journal; its rows being read back
-    (:meth:`Base.read` waits for them). Its hashes go into ``checkpoint.book``."""
+    ``None`` if it was deleted meanwhile: then everything is read, and ``warnings`` say so),
+    else for a ``fresh`` scan the newest complete one (``early``'s), named in the journal; its
+    rows being read back (:meth:`Base.read` waits for them). Its hashes go into
+    ``checkpoint.book``."""
     base = None
     if checkpoint.base:
         found = store.get_scan(checkpoint.base)
         base = read_apart(store, open_base(store, found)) if found is not None else None
+        if base is None and warnings is not None:
+            warnings.append(
+                f"Scan {checkpoint.base}, which this rescan started from, was deleted: it "
+                "reads every issue again."
+            )
     elif fresh:
         base = early.base if early else find_base(store, info.site, info)
         if base is not None:

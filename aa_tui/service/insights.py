@@ -159,16 +159,18 @@ def insights_of(
         return build_insights(
             scan_table(results, gone), now=scan_now(summary), settings=settings or saved
         )
-    if summary.has_insights and (settings is None or settings == saved):
+    if not summary.has_insights:
+        # A layered rescan's are counted when first read: with the thresholds a scan saves
+        # its own with (whoever reads first, with whatever thresholds), then kept.
+        own = build_insights(scan_table(results), now=scan_now(summary), settings=saved)
+        results.keep_in_summary(own.to_summary())
+        if settings is None or settings == saved:
+            return own
+    elif settings is None or settings == saved:
         return insights_in(summary)
-    if summary.has_insights and settings is not None and replace(settings, cap=saved.cap) == saved:
+    elif replace(settings, cap=saved.cap) == saved:
         return _with_cap(insights_in(summary), settings)  # only the cap differs: nothing to rebuild
-    insights = build_insights(
-        scan_table(results), now=scan_now(summary), settings=settings or InsightSettings()
-    )
-    if not summary.has_insights:  # a layered rescan's, counted when first read: kept
-        results.keep_in_summary(insights.to_summary())
-    return insights
+    return build_insights(scan_table(results), now=scan_now(summary), settings=settings)
 
 
 def file_list_of(

@@ -473,6 +473,12 @@ class Store:
                 "finish, or cancel it there first."
             ) from None
 
+    def drop_unfinished_writes(self, scan_id: str) -> None:
+        """Remove the temporary files of writes that a kill cut short in a scan's folder (its
+        journal held: nothing else writes there). A resumed scan writes its files anew."""
+        for path in self.scan_dir(scan_id).glob(".*.tmp"):
+            path.unlink(missing_ok=True)
+
     def read_journal(self, scan_id: str) -> list[dict[str, Any]]:
         return list(self.iter_journal(scan_id))
 

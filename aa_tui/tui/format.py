@@ -37,6 +37,11 @@ def date(iso: str) -> str:
     return text[:16]
 
 
+def moment(iso: str) -> str:
+    """``2026-10-31 14:05:09``: :func:`date` to the second (two scans of one minute apart)."""
+    return iso.replace("T", " ")[:19] if iso else ""
+
+
 def day(iso: str) -> str:
     """``2026-10-31`` from an ISO-8601 timestamp (a list of files: the day is what matters,
     and the hours pushed its last column off a 120-column screen)."""

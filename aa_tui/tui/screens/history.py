@@ -199,6 +199,7 @@ class HistoryScreen(AppScreen):
                 return
             self.marked = (self.marked + [scan.id])[-2:]
         self.reload()
+        self.query_one(VimDataTable).action_cursor_down()  # as Space in Duplicates: the next
 
     def action_compare(self) -> None:
         if any(self._deleted_meanwhile(m) for m in list(self.marked)):
@@ -231,9 +232,9 @@ class HistoryScreen(AppScreen):
 
         self.app.push_screen(
             ConfirmScreen(
-                # its id too: two scans started in the same minute read alike otherwise
-                f"Delete scan {scan.id} of {self.app.site_label(scan.site)} "
-                f"({scan.scope.describe()}, {fmt.date(scan.started_at)}) and its saved results? "
+                # to the second: two scans started in the same minute read alike otherwise
+                f"Delete the scan of {self.app.site_label(scan.site)} "
+                f"({scan.scope.describe()}, {fmt.moment(scan.started_at)}) and its saved results? "
                 "Jira is not touched.",
                 yes="Delete",
             ),

@@ -168,10 +168,13 @@ class ResultsScreen(MarkingMixin, AppScreen):
         self.query_one("#wins", GroupList).set_view(wins, list(range(len(wins))), keep=True)
 
     def _rescan_of(self, summary: ScanSummary) -> str:
-        """How the scan a rescan started from is named: its date, or its id once deleted."""
+        """How the scan a rescan started from is named: its date, or its id once deleted
+        (saying so: the id alone read as if it were there)."""
         note = summary.rescan
-        base = self.workspace.get_scan(note.base) if note is not None else None
-        return fmt.date(base.started_at) if base is not None else ""
+        if note is None:
+            return ""
+        base = self.workspace.get_scan(note.base)
+        return fmt.date(base.started_at) if base is not None else f"{note.base} (deleted since)"
 
     def _title(self) -> None:
         info = self.info
