@@ -78,7 +78,7 @@ def save_layer(
     for name in (WHOLE_ATTACHMENTS, FILE_ROWS):  # a resumed scan's earlier try
         (folder / name).unlink(missing_ok=True)
     store.save_attachments(scan_id, delta, name=DELTA_ATTACHMENTS)
-    rows = FileRows(groups)
+    rows = FileRows([])  # in no group: the layer's members say which (they change for others)
     rows.table.rows.extend(map(rows.row, delta))
     write_file_rows(folder, rows.done(), name=DELTA_FILES)
     layer = Layer(
@@ -86,9 +86,8 @@ def save_layer(
         root_files=plan.root_files,
         dropped=frozenset(plan.dropped),
         delta=frozenset(r.attachment_id for r in delta),
-        groups=[(g.hash, [r.attachment_id for r in g.locations]) for g in groups],
     )
-    write_layer(folder, layer)
+    write_layer(folder, layer, ((g.hash, [r.attachment_id for r in g.locations]) for g in groups))
     records.clear()
     return True
 

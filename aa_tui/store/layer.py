@@ -22,8 +22,9 @@ Readers never see this: the store and :func:`~aa_tui.store.file_rows.read_file_r
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ WHOLE_ATTACHMENTS = "attachments.json"
 WHOLE_FILES = "files.json"
 #: a layer at most this share of its root's files (dropped plus delta); past it, whole files
 MAX_SHARE = 0.25
+_SLICE = 2000  # groups encoded at a time
 
 
 @dataclass
@@ -97,17 +99,32 @@ def read_layer(folder: Path) -> Layer | None:
         ) from None
 
 
-def write_layer(folder: Path, layer: Layer) -> None:
-    """Write ``layer.json`` in ``folder`` atomically (after the delta's files)."""
-    body = {
-        "format": LAYER_FORMAT,
-        "root": layer.root,
-        "root_files": layer.root_files,
-        "dropped": sorted(layer.dropped),
-        "delta": sorted(layer.delta),
-        "groups": layer.groups,
-    }
-    write_atomic(folder / LAYER, [orjson.dumps(body)])
+def write_layer(
+    folder: Path, layer: Layer, groups: Iterable[tuple[str, Sequence[str]]] | None = None
+) -> None:
+    """Write ``layer.json`` in ``folder`` atomically (after the delta's files); ``groups``
+    (else ``layer.groups``) encoded a slice at a time: a list of every group's members beside
+    the scan's records would raise its peak (~10 MB at 64,000 groups)."""
+    head = orjson.dumps(
+        {
+            "format": LAYER_FORMAT,
+            "root": layer.root,
+            "root_files": layer.root_files,
+            "dropped": sorted(layer.dropped),
+            "delta": sorted(layer.delta),
+        }
+    )
+
+    def chunks() -> Iterator[bytes]:
+        yield head[:-1] + b',"groups":['
+        members = iter(layer.groups if groups is None else groups)
+        first = True
+        while part := list(islice(members, _SLICE)):
+            yield (b"" if first else b",") + orjson.dumps(part)[1:-1]
+            first = False
+        yield b"]}"
+
+    write_atomic(folder / LAYER, chunks())
 
 
 def root_names(folder: Path) -> tuple[Path, Path]:
