@@ -132,7 +132,7 @@ def read_file_rows(folder: Path) -> FileTable | None:
     """The saved table, or ``None`` when there is none (an older scan), or it is of another
     format or damaged (callers rebuild it)."""
     layer = read_layer(folder)
-    if layer is not None:
+    if layer is not None and not (folder / FILE_ROWS).exists():
         return _layer_rows(folder, layer)
     path = folder / FILE_ROWS
     if not path.exists():
@@ -154,16 +154,24 @@ def read_file_rows(folder: Path) -> FileTable | None:
 
 def _layer_rows(folder: Path, layer: Layer) -> FileTable | None:
     """A layer's table: its root's and its delta's merged (``None`` when either cannot be
-    read: callers rebuild it from the attachments and groups, which the store merges)."""
+    read: callers rebuild it from the attachments and groups, which the store merges), then
+    saved as the layer's own ``files.json`` (a layer never changes): every later reader reads
+    it as a whole scan's (0.75 s at 531,000 files, not 1.43 s), at ~80 MB of disk for a
+    rescan somebody opened."""
     try:
         with gc_paused():
             root = _read_lines(folder / ROOT_FILES)
             delta = _read_lines(folder / DELTA_FILES)
             if root is None or delta is None:
                 return None
-            return merged_table(root, layer, delta)
+            table = merged_table(root, layer, delta)
     except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
         return None
+    try:
+        write_file_rows(folder, table)
+    except OSError:  # a store it cannot write to: merged again next time
+        pass
+    return table
 
 
 def _read_lines(path: Path) -> FileTable | None:

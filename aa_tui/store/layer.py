@@ -17,6 +17,8 @@ uploaded): the layer names every group's members, and they replace what the root
 A rescan of a layer links the same root and carries the delta forward; when the layer grows
 past a share of its root, the rescan writes whole files instead (:func:`worth_a_layer`).
 Readers never see this: the store and :func:`~aa_tui.store.file_rows.read_file_rows` merge.
+The first reader of a layer's file table saves the merged table as the layer's own
+``files.json`` (a layer never changes): later readers read it as a whole scan's.
 """
 
 from __future__ import annotations
