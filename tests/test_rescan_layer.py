@@ -55,9 +55,12 @@ def test_a_chain_of_rescans_links_one_root_and_reads_as_a_full_scan(demo_server,
     store.delete_scan(root.info.id)  # (--keep-scans 1): the layers keep its files alive
     store.delete_scan(first.info.id)
     assert_reads_same(store, second.info.id, full.info.id)
+    store.delete_scan(full.info.id)  # so that the newest complete scan is the layer
     third = run_scan(demo_server, store)  # a rescan of a layer whose root is gone
-    assert store.layer(third.info.id) is not None
-    assert_reads_same(store, third.info.id, full.info.id)
+    layer = store.layer(third.info.id)
+    assert third.rescan is not None and third.rescan.base == second.info.id
+    assert layer is not None and layer.root == root.info.id  # still linked, its folder gone
+    assert_reads_same(store, third.info.id, run_scan(demo_server, store, full=True).info.id)
 
 
 def test_a_rescan_that_changed_much_is_saved_whole(demo_server, store):
