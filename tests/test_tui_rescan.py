@@ -196,3 +196,54 @@ def test_a_rescan_whose_base_was_deleted_says_so(demo_server, tmp_path):
 
     said = asyncio.run(journey())
     assert f"Rescan of the scan of {base.info.id} (deleted since): re-read 0 issues" in said
+
+
+def test_deleting_the_base_of_an_interrupted_rescan_says_what_its_resume_loses(
+    demo_server, memory_keyring, tmp_path
+):
+    """History deleted the scan an interrupted rescan started from with the usual question;
+    the resume then read every issue again (tester27)."""
+    import pytest
+
+    from aa_tui.model.errors import Cancelled
+    from aa_tui.store.store import Store
+    from aa_tui.tui.screens.confirm import ConfirmScreen
+    from aa_tui.tui.screens.history import HistoryScreen
+
+    data = saved_site(demo_server, tmp_path, memory_keyring)
+    store = Store(data)
+    base = run_scan(demo_server, store)
+    site = demo_server.data
+    for i in [i for i in range(site.issue_count) if site.att_start[i + 1] > site.att_start[i]][:5]:
+        demo_server.touch(i)
+
+    def stop(event: ScanProgress) -> None:
+        if event.rescan_of:  # its journal names its base by now
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        run_scan(demo_server, store, listener=stop)
+    store.close()
+    app = make_app(data, backend=memory_keyring, sites=[demo_server.base_url])
+
+    rescan = next(s.id for s in app.workspace.list_scans() if s.id != base.info.id)
+
+    async def journey() -> list[str]:
+        asked = []
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f3")
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+            await wait_for_workers(pilot)
+            for scan_id in (base.info.id, rescan):
+                table = app.screen.query_one("VimDataTable")
+                table.move_cursor(row=table.get_row_index(scan_id))
+                await pilot.press("d")
+                await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+                asked.append(app.screen.question)
+                await pilot.press("escape")  # No
+                await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        return asked
+
+    on_base, on_rescan = asyncio.run(journey())
+    said = "An interrupted rescan started from it: resumed, it would read every issue again."
+    assert said in on_base and said not in on_rescan

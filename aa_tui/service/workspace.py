@@ -47,7 +47,7 @@ from aa_tui.service.insights import (
     insights_of,
     months_of_project,
 )
-from aa_tui.service.retention import Pruned, prune_line
+from aa_tui.service.retention import Pruned, prune_line, resumed_bases
 from aa_tui.service.scanning import ScanRequest, ScanRun
 from aa_tui.store.results import ScanResults
 from aa_tui.store.store import Store
@@ -223,6 +223,11 @@ class Workspace:
     def delete_scan(self, scan_id: str) -> None:
         """The scan and its saved results (Jira is not touched)."""
         self._store.delete_scan(scan_id)
+
+    def rescans_resumed_from(self, scan_id: str) -> bool:
+        """Whether an interrupted rescan started from ``scan_id`` (deleting it makes that
+        rescan's resume read every issue again)."""
+        return scan_id in resumed_bases(self._store, self._store.list_scans())
 
     def prune_scans(self, info: ScanInfo, keep: int) -> Pruned:
         """Delete the complete scans of ``info``'s site, scope, verify mode and account past

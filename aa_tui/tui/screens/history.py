@@ -230,12 +230,19 @@ class HistoryScreen(AppScreen):
             self.reload()
             self.notify("Scan deleted.")
 
+        resumed = self.workspace.rescans_resumed_from(scan.id)
         self.app.push_screen(
             ConfirmScreen(
                 # to the second: two scans started in the same minute read alike otherwise
                 f"Delete the scan of {self.app.site_label(scan.site)} "
                 f"({scan.scope.describe()}, {fmt.moment(scan.started_at)}) and its saved results? "
-                "Jira is not touched.",
+                + (
+                    "An interrupted rescan started from it: resumed, it would read every issue "
+                    "again. "
+                    if resumed
+                    else ""
+                )
+                + "Jira is not touched.",
                 yes="Delete",
             ),
             answered,
