@@ -9,11 +9,12 @@ from itertools import islice
 from aa_tui.analysis.insights import FileRows
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup
 from aa_tui.scan.rescan import Base
-from aa_tui.store.file_rows import FILE_ROWS, write_file_rows
+from aa_tui.store.file_rows import write_file_rows
 from aa_tui.store.layer import (
     DELTA_ATTACHMENTS,
     DELTA_FILES,
     WHOLE_ATTACHMENTS,
+    WHOLE_FILES,
     Layer,
     drop_layer_files,
     link_root,
@@ -75,7 +76,7 @@ def save_layer(
     folder = store.scan_dir(scan_id)
     if not link_root(store.scan_dir(plan.base), folder):
         return False
-    for name in (WHOLE_ATTACHMENTS, FILE_ROWS):  # a resumed scan's earlier try
+    for name in (WHOLE_ATTACHMENTS, WHOLE_FILES):  # a resumed scan's earlier try
         (folder / name).unlink(missing_ok=True)
     store.save_attachments(scan_id, delta, name=DELTA_ATTACHMENTS)
     rows = FileRows([])  # in no group: the layer's members say which (they change for others)

@@ -19,9 +19,16 @@ from aa_tui.memory import gc_paused
 from aa_tui.model.file_table import I_CATEGORY, I_PROJECT, I_STATUS, FileTable
 from aa_tui.model.insights import FileRow
 from aa_tui.store.atomic import atomic_writer, read_json_file, write_atomic
-from aa_tui.store.layer import DELTA_FILES, ROOT_FILES, Layer, merged_table, read_layer
+from aa_tui.store.layer import (
+    DELTA_FILES,
+    ROOT_FILES,
+    WHOLE_FILES,
+    Layer,
+    merged_table,
+    read_layer,
+)
 
-FILE_ROWS = "files.json"
+FILE_ROWS = WHOLE_FILES
 FILE_ROWS_FORMAT = "aa-tui.file-table/1"
 _LINE_SLICE = 200
 _BLOCK = 4 << 20  # bytes read at a time
@@ -131,12 +138,10 @@ class RowSpill:
 def read_file_rows(folder: Path) -> FileTable | None:
     """The saved table, or ``None`` when there is none (an older scan), or it is of another
     format or damaged (callers rebuild it)."""
-    layer = read_layer(folder)
-    if layer is not None and not (folder / FILE_ROWS).exists():
-        return _layer_rows(folder, layer)
     path = folder / FILE_ROWS
-    if not path.exists():
-        return None
+    if not path.exists():  # a layer's until its first reader saved it merged (an older scan)
+        layer = read_layer(folder)
+        return None if layer is None else _layer_rows(folder, layer)
     try:
         with gc_paused():
             table = _read_lines(path)

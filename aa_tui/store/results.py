@@ -16,7 +16,8 @@ from aa_tui.model.file_table import FileTable
 from aa_tui.model.group_rows import GroupTable, group_row, sort_orders
 from aa_tui.model.summary import ScanSummary
 from aa_tui.store.errors import StoreError
-from aa_tui.store.file_rows import read_file_rows, rows_from_saved
+from aa_tui.store.file_rows import FILE_ROWS, read_file_rows, rows_from_saved
+from aa_tui.store.layer import LAYER
 from aa_tui.store.table_reader import UnexpectedLayout, iter_table
 
 
@@ -159,7 +160,7 @@ class ScanResults:
         file table was written): a cache of the table is valid while this is unchanged."""
         folder = self._store.scan_dir(self.scan_id)
         stamp = 0
-        for name in ("layer.json", "files.json"):  # a layer's own file: its root's is older
+        for name in (LAYER, FILE_ROWS):  # a layer's own file: its root's is older
             try:
                 stamp = (folder / name).stat().st_mtime_ns
                 break
