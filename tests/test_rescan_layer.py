@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from helpers.scanning import assert_reads_same, run_scan
+from helpers.scanning import assert_reads_same, counted_by_difference, run_scan
 
 from aa_tui.store.layer import ROOT_ATTACHMENTS, ROOT_FILES, Layer, link_root, worth_a_layer
 
@@ -27,7 +27,9 @@ def same_file(a, b) -> bool:
     return os.stat(a).st_ino == os.stat(b).st_ino
 
 
-def test_a_chain_of_rescans_links_one_root_and_reads_as_a_full_scan(demo_server, store):
+def test_a_chain_of_rescans_links_one_root_and_reads_as_a_full_scan(
+    demo_server, store, monkeypatch
+):
     root = run_scan(demo_server, store)
     root_dir = store.scan_dir(root.info.id)
     change_some(demo_server, 0.05, 0)
@@ -38,7 +40,9 @@ def test_a_chain_of_rescans_links_one_root_and_reads_as_a_full_scan(demo_server,
     issue = int(root.groups[-1].locations[-1].issue_id) - 10000
     upload_of(issue, "again.bin", "application/octet-stream", b"x" * 10)
     demo_server.touch(issue)
+    by_difference = counted_by_difference(monkeypatch)
     second = run_scan(demo_server, store)
+    assert by_difference == ["breakdowns"]  # from the first layer's counts
     full = run_scan(demo_server, store, full=True)
 
     layers = [store.layer(s.info.id) for s in (first, second)]
@@ -57,6 +61,7 @@ def test_a_chain_of_rescans_links_one_root_and_reads_as_a_full_scan(demo_server,
     assert_reads_same(store, second.info.id, full.info.id)
     store.delete_scan(full.info.id)  # so that the newest complete scan is the layer
     third = run_scan(demo_server, store)  # a rescan of a layer whose root is gone
+    assert by_difference == ["breakdowns"] * 2
     layer = store.layer(third.info.id)
     assert third.rescan is not None and third.rescan.base == second.info.id
     assert layer is not None and layer.root == root.info.id  # still linked, its folder gone

@@ -6,7 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from helpers.scanning import FROZEN_NOW, assert_reads_same, group_ids, make_client
+from helpers.scanning import (
+    FROZEN_NOW,
+    SAME_TOTALS,
+    assert_reads_same,
+    counted_by_difference,
+    group_ids,
+    make_client,
+)
 
 from aa_tui.demo import catalog as cat
 from aa_tui.model.enums import Phase
@@ -18,16 +25,7 @@ from aa_tui.scan.request import ScanOutcome, ScanRequest
 from aa_tui.scan.rescan import MARGIN_MINUTES, changed_jql, window_minutes
 
 #: what must be equal between a rescan and a full scan (the rest: requests, bytes, times)
-SAME = (
-    "total_files",
-    "total_size",
-    "zero_byte_files",
-    "duplicate_files",
-    "duplicate_size",
-    "duplicate_groups",
-    "issues_scanned",
-    "unreadable_files",
-)
+SAME = (*SAME_TOTALS, "issues_scanned", "unreadable_files")
 
 
 def scan(server, store, *, full=False, verify="exact", listener=None, resume=False):
@@ -127,14 +125,18 @@ CHANGES = {
 }
 
 
+@pytest.mark.parametrize("verify", ["exact", "metadata"])
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_a_rescan_after_each_kind_of_change_equals_a_full_scan(
-    demo_server, store, tmp_path, change
+    demo_server, store, tmp_path, change, verify, monkeypatch
 ):
-    base = scan(demo_server, store)
+    base = scan(demo_server, store, verify=verify)
     CHANGES[change](demo_server, store, base, tmp_path)
-    rescan = scan(demo_server, store)
-    full = scan(demo_server, store, full=True)
+    by_difference = counted_by_difference(monkeypatch)
+    rescan = scan(demo_server, store, verify=verify)
+    # its groups (metadata ones) and breakdowns were counted from the base's, not afresh
+    assert by_difference == (["groups"] if verify == "metadata" else []) + ["breakdowns"]
+    full = scan(demo_server, store, full=True, verify=verify)
     assert rescan.rescan is not None and rescan.rescan.base == base.info.id
     assert full.rescan is None
     layer = store.layer(rescan.info.id)  # saved as what changed on the base's files

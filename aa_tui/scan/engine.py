@@ -32,14 +32,13 @@ from aa_tui.scan.details import DetailCalls, drop_unlisted, listed_anew
 from aa_tui.scan.early_heads import EarlyHeads
 from aa_tui.scan.emitter import ProgressEmitter
 from aa_tui.scan.layering import LayerPlan, plan_layer, save_layer, save_whole
-from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.listing import EarlyListing, RangeListing, begin_listing, id_pages_of, range_cuts
+from aa_tui.scan.opening import open_scan
 from aa_tui.scan.own_updates import own_updates
 from aa_tui.scan.preflight import (
     approximate_count,
     attachments_warning,
     listing_warnings,
-    resumable,
     visible_projects,
 )
 from aa_tui.scan.read_progress import count_into, make_hasher, run_counters
@@ -58,11 +57,10 @@ from aa_tui.scan.rescan import (
 )
 from aa_tui.scan.save_files import save_files
 from aa_tui.scan.shared_texts import share_texts
+from aa_tui.scan.since_base import Since, breakdown, likely_groups, since_base
 from aa_tui.scan.staged import StagedHasher
-from aa_tui.scan.stats import aggregate
 from aa_tui.scan.summarize import build_summary, site_facts
-from aa_tui.store.journal import Journal
-from aa_tui.store.store import Store, new_scan_id
+from aa_tui.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +96,7 @@ class ScanEngine:
         self._listed: list[str] = []  # the scope's listing, and those whose details did not come
         self._unread: set[str] = set()
         self._layer: LayerPlan | None = None  # a rescan's, once its listing ended
+        self._since: Since | None = None  # what it differs by from its base, then
         self.warnings: list[str] = []
         self._own_updates = own_updates(store, client.site)  # cleanups' updates, not people's
 
@@ -120,7 +119,9 @@ class ScanEngine:
             self._server_info = server.result()
             self.warnings += [w for w in (settings.result(),) if w]
         self._check_projects_visible()
-        info, checkpoint, journal = self._open_scan()
+        info, checkpoint, journal, self._fresh = open_scan(
+            self.store, self.client.site, request, self.on_opened, self.warnings, self.clock
+        )
         self._carried = dict(info.totals.get("carried") or {})
         log.info(
             "scan %s of %s (%s, verify %s)%s",
@@ -149,10 +150,11 @@ class ScanEngine:
             self._hasher = hasher = make_hasher(self.client, request, book, log_to, self._emit)
             records, issues = self._collect(log_to, checkpoint, hasher, details)
             found = hasher.find_groups(records) if hasher else None
+            reuse = self._save_basis(info, checkpoint, records)
             # no collection while saving: each full one walked every record (and a rescan's
             # base) and found nothing (1.5-2.5 s of 16 at 1,000,000 issues)
             with gc_paused():
-                groups = metadata_groups(records) if found is None else found
+                groups = likely_groups(records, self._since) if found is None else found
                 # saving measures no rate of its own: the last phase's must not linger
                 self._emit(
                     force=True,
@@ -165,7 +167,7 @@ class ScanEngine:
                     total=0,
                 )
                 outcome = self._finish(
-                    info, records, groups, issues, checkpoint, previous_duration, run_started
+                    info, records, groups, issues, checkpoint, reuse, previous_duration, run_started
                 )
             outcome.signed_in_as = f"{identity.display_name} <{identity.email}>"
             outcome.reused_issues = len(checkpoint.done_issues)
@@ -197,34 +199,6 @@ class ScanEngine:
         if warning:
             self.warnings.append(warning)
             self.jql = build_scan_jql(kept, scope.jql)
-
-    def _open_scan(self) -> tuple[ScanInfo, Checkpoint, Journal]:
-        request = self.request
-        if request.resume or request.resume_id:
-            found = resumable(self.store, self.client.site, request)
-            if found is not None:
-                journal = self.store.open_journal(found.id)  # locked: one engine per scan
-                self.store.drop_unfinished_writes(found.id)  # of a run killed while it saved
-                self.on_opened(found.id)
-                checkpoint = Checkpoint.replay(self.store.read_journal(found.id))
-                found.status = ScanStatus.RUNNING
-                found.message = ""
-                self.store.save_scan(found)
-                return found, checkpoint, journal
-            self.warnings.append("No interrupted scan of this site and scope: starting afresh.")
-        info = ScanInfo(
-            id=new_scan_id(),
-            site=self.client.site,
-            email=request.email,
-            scope=request.scope,
-            verify=request.verify,
-            started_at=stamp(self.clock),
-        )
-        journal = self.store.open_journal(info.id)
-        self.on_opened(info.id)
-        self.store.save_scan(info)
-        self._fresh = True
-        return info, Checkpoint(), journal
 
     def _fail(
         self, info: ScanInfo, status: ScanStatus, message: str, previous: float, started: float
@@ -416,7 +390,9 @@ class ScanEngine:
                     # the base's issues not reused: gone, or fetched (no set of every reused one)
                     read_again = queued.union(checkpoint.done_issues).intersection(base.by_issue)
                     left = read_again.union(base.by_issue.keys() - done)
-                    self._layer = plan_layer(self.store, base, left, len(kept))
+                    gone = [r for issue_id in left for r in base.kept(issue_id)]
+                    self._layer = plan_layer(self.store, base, gone, len(kept))
+                    self._since = since_base(self.store, self._layer, gone)
             except BaseException:
                 for future in pending:
                     future.cancel()
@@ -438,6 +414,15 @@ class ScanEngine:
         return self.client.budgets_apart(Operation.CONTENT_READS, Operation.DETAIL_FETCHES)
 
     # -- results --------------------------------------------------------------------------------
+    def _save_basis(
+        self, info: ScanInfo, checkpoint: Checkpoint, records: list[AttachmentRecord]
+    ) -> Reuse | None:
+        """Save what the next rescan starts from: the listing's ids are then let go, before
+        the groups and tables are counted."""
+        listed = [i for i in self._listed if i not in self._unread]
+        self._listed = []
+        return save_basis(self.store, info.id, listed, checkpoint.book, records, self._base)
+
     def _finish(
         self,
         info: ScanInfo,
@@ -445,18 +430,16 @@ class ScanEngine:
         groups: list[DuplicateGroup],
         issues: int,
         checkpoint: Checkpoint,
+        reuse: Reuse | None,
         previous: float,
         started: float,
     ) -> ScanOutcome:
-        listed = [i for i in self._listed if i not in self._unread]
-        reuse = save_basis(self.store, info.id, listed, checkpoint.book, records, self._base)
-        # the listing's ids are in the basis now: not held while the tables are built
-        self._listed, listed = [], []
         unreadable = checkpoint.book.unreadable
         now = self.clock()
         self._emit(force=True)  # saving takes seconds at 1,000,000 issues: the time moves on
-        breakdown = aggregate(
-            records, groups, now=now, issues_scanned=issues, unreadable=len(unreadable)
+        since, self._since = self._since, None
+        counted = breakdown(
+            records, groups, since, now=now, issues_scanned=issues, unreadable=len(unreadable)
         )
         self._emit(force=True)
         unread = unreadable_rows(unreadable, records)
@@ -464,20 +447,20 @@ class ScanEngine:
         # A rescan's files are a layer on its base's; its insights are counted when read.
         plan, self._layer = self._layer, None
         insights = None
-        if plan is None or not save_layer(self.store, info.id, records, groups, plan):
-            save_whole(self.store, info.id)
+        if plan is None or not save_layer(self.store, info.id, records, groups, plan, now):
+            save_whole(self.store, info.id, groups, now)
             insights = save_files(self.store, info.id, records, groups, now)
         self._emit(force=True)
         if reuse is not None and self._reuse is not None:
             reuse.reused_issues = self._reuse.reused_issues
             reuse.reread_issues = issues - reuse.reused_issues
-        totals = breakdown.totals
+        totals = counted.totals
         count_into(totals, self._counters())
         info.status = ScanStatus.COMPLETE
         info.message = ""
         info.finished_at = stamp(self.clock)
         info.duration_s = previous + (time.monotonic() - started)
-        summary = build_summary(info, breakdown, insights)
+        summary = build_summary(info, counted, insights)
         summary["warnings"] = list(self.warnings)
         if reuse is not None:
             summary["rescan"] = reuse.to_dict()

@@ -3,7 +3,9 @@ knows once its listing ends, and the save itself."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 
 from aa_tui.analysis.insights import FileRows
@@ -21,6 +23,7 @@ from aa_tui.store.layer import (
     worth_a_layer,
     write_layer,
 )
+from aa_tui.store.members import MEMBERS, write_members
 from aa_tui.store.store import Store
 
 
@@ -38,20 +41,20 @@ class LayerPlan:
     base_delta: frozenset[str] = frozenset()
     #: the scan's records list starts with this many of the base's, kept
     from_base: int = 0
+    base_layer: Layer | None = None  # the base's, when it is a layer
 
 
-def plan_layer(store: Store, base: Base, left: set[str], from_base: int) -> LayerPlan:
-    """The layer a rescan from ``base`` makes: the files of the base's issues in ``left``
-    (changed, or no longer listed) dropped, the rest's kept (the scan's first ``from_base``
-    records). Called before the base lets go of its records."""
+def plan_layer(store: Store, base: Base, gone: list[AttachmentRecord], from_base: int) -> LayerPlan:
+    """The layer a rescan from ``base`` makes: the ``gone`` files (of the base's issues that
+    changed or left) dropped, the rest's kept (the scan's first ``from_base`` records)."""
     layer = store.layer(base.scan_id)
     if layer is None:
         plan = LayerPlan(base.scan_id, base.scan_id, base.rows)
     else:
         plan = LayerPlan(base.scan_id, layer.root, layer.root_files, set(layer.dropped))
         plan.base_delta = layer.delta
-    for issue_id in left:
-        plan.dropped.update(r.attachment_id for r in base.kept(issue_id))
+        plan.base_layer = layer
+    plan.dropped.update(r.attachment_id for r in gone)
     plan.from_base = from_base
     return plan
 
@@ -62,8 +65,10 @@ def save_layer(
     records: list[AttachmentRecord],
     groups: list[DuplicateGroup],
     plan: LayerPlan,
+    counted_at: datetime,
 ) -> bool:
-    """Save ``records`` as a layer on ``plan``'s root (the list is emptied); ``False``, and
+    """Save ``records`` as a layer on ``plan``'s root (the list is emptied; ``counted_at``: when
+    its breakdowns were counted, see :mod:`aa_tui.store.members`); ``False``, and
     nothing saved, when a layer is not worth it (:func:`worth_a_layer`) or its root's files
     cannot be linked: then save them whole."""
     delta: list[AttachmentRecord] = []
@@ -76,7 +81,7 @@ def save_layer(
     folder = store.scan_dir(scan_id)
     if not link_root(store.scan_dir(plan.base), folder):
         return False
-    for name in (WHOLE_ATTACHMENTS, WHOLE_FILES):  # a resumed scan's earlier try
+    for name in (WHOLE_ATTACHMENTS, WHOLE_FILES, MEMBERS):  # a resumed scan's earlier try
         (folder / name).unlink(missing_ok=True)
     store.save_attachments(scan_id, delta, name=DELTA_ATTACHMENTS)
     rows = FileRows([])  # in no group: the layer's members say which (they change for others)
@@ -87,12 +92,24 @@ def save_layer(
         root_files=plan.root_files,
         dropped=frozenset(plan.dropped),
         delta=frozenset(r.attachment_id for r in delta),
+        counted_at=counted_at.isoformat(),
     )
-    write_layer(folder, layer, ((g.hash, [r.attachment_id for r in g.locations]) for g in groups))
+    write_layer(folder, layer, by_id(groups))
     records.clear()
     return True
 
 
-def save_whole(store: Store, scan_id: str) -> None:
-    """Before a scan's files are saved whole: no layer of an earlier try may stay."""
-    drop_layer_files(store.scan_dir(scan_id))
+def save_whole(
+    store: Store, scan_id: str, groups: list[DuplicateGroup], counted_at: datetime
+) -> None:
+    """Before a scan's files are saved whole: no layer of an earlier try may stay; the groups
+    by id and when the breakdowns were counted (``members.json``) are saved."""
+    folder = store.scan_dir(scan_id)
+    drop_layer_files(folder)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    write_members(folder, counted_at, by_id(groups))
+
+
+def by_id(groups: Iterable[DuplicateGroup]) -> Iterator[tuple[str, list[str]]]:
+    """Each group's hash and its files' ids, the kept one first."""
+    return ((g.hash, [r.attachment_id for r in g.locations]) for g in groups)

@@ -115,7 +115,17 @@ def size_candidates(records: Iterable[AttachmentRecord]) -> dict[int, list[Attac
 
 
 def sorted_groups(groups: list[DuplicateGroup]) -> list[DuplicateGroup]:
-    return sorted(groups, key=lambda g: (-g.wasted_size, -g.copies, g.file_name, g.hash))
+    """Most waste first, then most copies, then by name and hash."""
+    return sorted(groups, key=lambda g: group_order(g.hash, g.size, g.locations))
+
+
+def group_order(
+    digest: str, size: int, locations: list[AttachmentRecord]
+) -> tuple[int, int, str, str]:
+    """Where a group of these fields sorts (:func:`sorted_groups`): its waste, copies, name
+    and hash, read without the group's properties."""
+    copies = len(locations)
+    return (-(copies - 1) * size, -copies, locations[0].file_name, digest)
 
 
 class StagedHasher:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from aa_tui.memory import gc_paused
 from aa_tui.model.file_table import AID, COPY, HASH, I_KEY, ISSUE, MIME, PERSON, FileTable
 from aa_tui.store.atomic import write_atomic
 from aa_tui.store.errors import StoreError
+from aa_tui.store.members import Tally, group_chunks, tally_of
 
 LAYER = "layer.json"
 LAYER_FORMAT = "aa-tui.layer/1"
@@ -47,7 +47,6 @@ WHOLE_ATTACHMENTS = "attachments.json"
 WHOLE_FILES = "files.json"
 #: a layer at most this share of its root's files (dropped plus delta); past it, whole files
 MAX_SHARE = 0.25
-_SLICE = 2000  # groups encoded at a time
 
 
 @dataclass
@@ -60,6 +59,15 @@ class Layer:
     delta: frozenset[str] = frozenset()  # ids of the delta's attachments
     #: every duplicate group of the scan: its hash and its files' ids, the kept one first
     groups: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: when its breakdowns were counted (ISO 8601; "" in a layer saved before it was kept)
+    counted_at: str = ""
+
+    def tally(self) -> Tally | None:
+        """Its groups and breakdowns' time, as a rescan of it counts from them."""
+        try:
+            return tally_of(self.counted_at, self.groups)  # type: ignore[arg-type]
+        except ValueError:
+            return None
 
     def membership(self) -> dict[str, tuple[str, bool]]:
         """Attachment id -> (its group's hash, whether it is a redundant copy)."""
@@ -93,6 +101,7 @@ def read_layer(folder: Path) -> Layer | None:
             dropped=frozenset(data["dropped"]),
             delta=frozenset(data["delta"]),
             groups=[(str(g[0]), list(g[1])) for g in data["groups"]],
+            counted_at=str(data.get("counted_at") or ""),
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise StoreError(
@@ -105,28 +114,16 @@ def write_layer(
     folder: Path, layer: Layer, groups: Iterable[tuple[str, Sequence[str]]] | None = None
 ) -> None:
     """Write ``layer.json`` in ``folder`` atomically (after the delta's files); ``groups``
-    (else ``layer.groups``) encoded a slice at a time: a list of every group's members beside
-    the scan's records would raise its peak (~10 MB at 64,000 groups)."""
-    head = orjson.dumps(
-        {
-            "format": LAYER_FORMAT,
-            "root": layer.root,
-            "root_files": layer.root_files,
-            "dropped": sorted(layer.dropped),
-            "delta": sorted(layer.delta),
-        }
-    )
-
-    def chunks() -> Iterator[bytes]:
-        yield head[:-1] + b',"groups":['
-        members = iter(layer.groups if groups is None else groups)
-        first = True
-        while part := list(islice(members, _SLICE)):
-            yield (b"" if first else b",") + orjson.dumps(part)[1:-1]
-            first = False
-        yield b"]}"
-
-    write_atomic(folder / LAYER, chunks())
+    (else ``layer.groups``) encoded a slice at a time (:func:`group_chunks`)."""
+    head: dict[str, object] = {
+        "format": LAYER_FORMAT,
+        "root": layer.root,
+        "root_files": layer.root_files,
+        "dropped": sorted(layer.dropped),
+        "delta": sorted(layer.delta),
+        "counted_at": layer.counted_at,
+    }
+    write_atomic(folder / LAYER, group_chunks(head, layer.groups if groups is None else groups))
 
 
 def root_names(folder: Path) -> tuple[Path, Path]:

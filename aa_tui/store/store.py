@@ -12,6 +12,8 @@ Layout under the data dir (every file 0600, every dir 0700)::
     scans/<id>/layer.json       a rescan saved as a layer: its root's attachments and files
                                 hard-linked (root.*.json) and what changed (delta.*.json),
                                 merged by the readers here (see aa_tui.store.layer)
+    scans/<id>/basis.json       what a rescan of it starts from (ids listed, hashes); with
+                                members.json, what it counts from (groups by id: store.members)
     scans/<id>/journal.jsonl    checkpoint of a scan that has not finished
 
 One lock guards every TinyDB call: TinyDB itself has none, and a writer thread beside a reader
@@ -38,13 +40,7 @@ from tinydb.table import Table
 
 from aa_tui.memory import gc_paused
 from aa_tui.model.enums import ScanStatus
-from aa_tui.model.group_rows import (
-    GROUP_ROW_FIELDS,
-    GROUP_SORTS,
-    LENGTH,
-    OFFSET,
-    GroupTable,
-)
+from aa_tui.model.group_rows import GROUP_ROW_FIELDS, GROUP_SORTS, LENGTH, OFFSET, GroupTable
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.store.atomic import AtomicJSONStorage, write_atomic

@@ -75,6 +75,40 @@ def assert_matches_truth(outcome, truth):
     assert totals["issues_scanned"] == truth.issues_with_attachments
 
 
+def counted_by_difference(monkeypatch) -> list[str]:
+    """What the scans from now on count by difference from their base's (see since_base)."""
+    import aa_tui.scan.since_base as since_base
+
+    counted: list[str] = []
+
+    def spy(real, what):
+        def counting(*args, **kwargs):
+            result = real(*args, **kwargs)
+            counted.extend([what] if result is not None else [])
+            return result
+
+        return counting
+
+    for name, what in (("groups_since", "groups"), ("aggregate_since", "breakdowns")):
+        monkeypatch.setattr(since_base, name, spy(getattr(since_base, name), what))
+    return counted
+
+
+#: the totals a rescan and a full scan of the same site share (not requests, bytes or times)
+SAME_TOTALS = (
+    "total_files",
+    "total_size",
+    "zero_byte_files",
+    "duplicate_files",
+    "duplicate_size",
+    "duplicate_groups",
+    "canonical_files",
+    "waste_pct",
+    "stale_files",
+    "stale_size",
+)
+
+
 def assert_reads_same(store, a: str, b: str) -> None:
     """Scans ``a`` and ``b`` read the same through every reader but their ids and times: a
     rescan (a layer, maybe) and a full scan of the same site, at the same clock."""
@@ -92,6 +126,7 @@ def assert_reads_same(store, a: str, b: str) -> None:
     assert sorted(map(str, files_a.people)) == sorted(map(str, files_b.people))
     assert insights_of(one).to_summary() == insights_of(two).to_summary()
     sa, sb = store.load_summary(a), store.load_summary(b)
+    assert {k: sa["totals"][k] for k in SAME_TOTALS} == {k: sb["totals"][k] for k in SAME_TOTALS}
     for name in ("projects", "file_types", "uploaders", "age_brackets", "status_categories"):
         assert sa[name] == sb[name], name
     assert sa["quick_wins"] == sb["quick_wins"]

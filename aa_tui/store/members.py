@@ -1,0 +1,79 @@
+"""What a rescan of a scan counts from besides its summary: every duplicate group of the scan
+as its files' ids, and the moment its breakdowns were counted (ages and staleness move with
+the clock). A scan saved whole keeps them in ``members.json``; a layer in its ``layer.json``
+(:mod:`aa_tui.store.layer`). A scan saved before they were kept has neither: a rescan of it
+counts everything afresh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+
+import orjson
+
+from aa_tui.memory import gc_paused
+from aa_tui.store.atomic import write_atomic
+
+MEMBERS = "members.json"
+MEMBERS_FORMAT = "aa-tui.members/1"
+_SLICE = 2000  # groups encoded at a time
+
+#: one duplicate group: its hash and its files' ids, the kept one first
+Members = list[tuple[str, list[str]]]
+
+
+@dataclass
+class Tally:
+    """A scan's groups by id and when its breakdowns were counted."""
+
+    counted_at: datetime
+    groups: Members
+
+
+def group_chunks(
+    head: dict[str, object], groups: Iterable[tuple[str, Sequence[str]]]
+) -> Iterator[bytes]:
+    """``head`` as a JSON object with a ``groups`` list added, encoded a slice of groups at a
+    time: a list of every group's members beside the scan's records would raise its peak
+    (~10 MB at 64,000 groups)."""
+    yield orjson.dumps(head)[:-1] + b',"groups":['
+    members = iter(groups)
+    first = True
+    while part := list(islice(members, _SLICE)):
+        yield (b"" if first else b",") + orjson.dumps(part)[1:-1]
+        first = False
+    yield b"]}"
+
+
+def write_members(
+    folder: Path, counted_at: datetime, groups: Iterable[tuple[str, Sequence[str]]]
+) -> None:
+    """Write ``members.json`` in ``folder`` atomically."""
+    head: dict[str, object] = {"format": MEMBERS_FORMAT, "counted_at": counted_at.isoformat()}
+    write_atomic(folder / MEMBERS, group_chunks(head, groups))
+
+
+def read_members(folder: Path) -> Tally | None:
+    """The ``members.json`` in ``folder``; ``None`` when there is none or it cannot be read
+    (a rescan then counts afresh)."""
+    try:
+        with gc_paused():
+            data = orjson.loads((folder / MEMBERS).read_bytes())
+        if data.get("format") != MEMBERS_FORMAT:
+            return None
+        return tally_of(data["counted_at"], data["groups"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None
+
+
+def tally_of(counted_at: object, groups: list[list[object]]) -> Tally | None:
+    """A :class:`Tally` of saved fields; ``None`` without a time (an older layer's)."""
+    if not isinstance(counted_at, str) or not counted_at:
+        return None
+    when = datetime.fromisoformat(counted_at)
+    if when.tzinfo is None:
+        raise ValueError("a time without its zone")
+    return Tally(when, [(str(g[0]), list(g[1])) for g in groups])  # type: ignore[call-overload]

@@ -1,0 +1,151 @@
+"""A rescan's groups and breakdowns counted by difference from its base's equal those counted
+afresh: after files came, went and changed, and with the clock moved on by a day, months or
+years (ages and staleness move then), dates in every form Jira and odd data give."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from aa_tui.model.records import AttachmentRecord, Scope
+from aa_tui.model.scans import ScanInfo
+from aa_tui.scan.likely import metadata_groups
+from aa_tui.scan.since_base import Since, aggregate_since, groups_since
+from aa_tui.scan.stats import aggregate
+from aa_tui.scan.summarize import build_summary
+from aa_tui.store.members import Tally
+
+THEN = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
+NAMES = ("report.pdf", "Report.PDF", "log.txt", "dump.hprof", "a.png", "notes")
+STATUSES = (("Open", "To Do"), ("Doing", "In Progress"), ("Closed", "Done"))
+
+
+def stamp(when: datetime, form: int) -> str:
+    """``when`` as text, in one of the forms a saved record may hold."""
+    if form == 0:
+        return when.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    if form == 1:  # another zone, far east or west
+        zone = timezone(timedelta(hours=random.choice((-12, -5, 5, 13))))
+        return when.astimezone(zone).isoformat(timespec="milliseconds")
+    if form == 2:
+        return when.strftime("%Y%m%dT%H%M%SZ")  # ISO 8601's basic form
+    return random.choice(("", "not a date", "2025-02-30T10:00:00.000+0000"))
+
+
+def make_records(rng: random.Random, count: int, first_id: int) -> list[AttachmentRecord]:
+    records = []
+    for n in range(count):
+        status, category = rng.choice(STATUSES)
+        # many dates right at a bracket's edge or a year back, the rest anywhere in 3 years
+        days = rng.choice(
+            (29, 30, 31, 89, 90, 179, 180, 364, 365, 366, 729, 730, rng.randrange(1100))
+        )
+        when = THEN - timedelta(days=days, minutes=rng.randrange(-2000, 2000))
+        form = rng.choice((0, 0, 0, 1, 2, 3))
+        updated = THEN - timedelta(
+            days=rng.choice((364, 365, 366, 400, 10)), hours=rng.randrange(48)
+        )
+        records.append(
+            AttachmentRecord(
+                attachment_id=str(first_id + n),
+                issue_id=str(rng.randrange(40)),
+                issue_key=f"P{rng.randrange(3)}-{rng.randrange(40)}",
+                project_key=f"P{rng.randrange(3)}",
+                file_name=rng.choice(NAMES),
+                size=rng.choice((0, 100, 200, 300, 400, 500, 600, rng.randrange(1000, 1040))),
+                mime_type="text/plain",
+                author=rng.choice(("ann", "bob", "cy")),
+                created=stamp(when, form),
+                status=status,
+                status_category=category,
+                issue_updated=stamp(updated, rng.choice((0, 0, 1, 3))),
+            )
+        )
+    return records
+
+
+def since_of(base: list[AttachmentRecord], kept: int, gone: list[AttachmentRecord]) -> Since:
+    groups = metadata_groups(base)
+    counted = aggregate(base, groups, now=THEN, issues_scanned=40, unreadable=0)
+    summary = build_summary_of(counted)
+    members = [(g.hash, [r.attachment_id for r in g.locations]) for g in groups]
+    return Since(kept, gone, Tally(THEN, members), summary)
+
+
+def build_summary_of(counted):
+    info = ScanInfo(id="x", site="s", email="e", scope=Scope(), started_at="2026-03-01T00:00:00Z")
+    return build_summary(info, counted)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(
+    "later", [timedelta(0), timedelta(days=1), timedelta(days=45), timedelta(days=400)]
+)
+def test_counted_by_difference_equals_counted_afresh(seed, later):
+    rng = random.Random(seed)
+    random.seed(seed)
+    base = make_records(rng, 400, 1000)
+    rng.shuffle(base)
+    gone = base[:60]  # their issues changed or left: some come back changed, some not at all
+    kept = base[60:]
+    changed = [replace(r, status="Closed", status_category="Done") for r in gone[:20]]
+    gone_sizes = {r.size for r in gone}
+    alone = [r for r in kept if r.size not in gone_sizes][:3]  # a copy of each is uploaded
+    copies = [replace(r, attachment_id=f"9{r.attachment_id}", issue_id="77") for r in alone]
+    assert copies
+    new = changed + make_records(rng, 50, 5000) + copies
+    since = since_of(kept + gone, len(kept), gone)
+    now_records = kept + new
+    now = THEN + later
+
+    groups = groups_since(since, now_records)
+    expected_groups = metadata_groups(now_records)
+    assert groups is not None
+    assert [(g.hash, g.locations) for g in groups] == [
+        (g.hash, g.locations) for g in expected_groups
+    ]
+    counted = aggregate_since(since, now_records, groups, now=now, issues_scanned=7, unreadable=2)
+    expected = aggregate(now_records, expected_groups, now=now, issues_scanned=7, unreadable=2)
+    assert counted is not None
+    assert counted.totals == expected.totals
+    assert counted.tables == expected.tables
+    assert [g.hash for g in counted.quick_wins] == [g.hash for g in expected.quick_wins]
+
+
+def test_figures_that_do_not_add_up_are_counted_afresh():
+    rng = random.Random(9)
+    base = make_records(rng, 100, 1)
+    since = since_of(base, len(base), [])
+    since.summary["totals"]["total_files"] += 1  # not the base's files' figures
+    assert aggregate_since(since, base, [], now=THEN, issues_scanned=1, unreadable=0) is None
+    since = since_of(base, len(base), [])
+    since.summary["projects"][0]["files"] = 0  # a row that cannot be
+    assert (
+        aggregate_since(
+            since, base, metadata_groups(base), now=THEN, issues_scanned=1, unreadable=0
+        )
+        is None
+    )
+    since = since_of(base, len(base), [])  # the clock went back since the base counted
+    before = THEN - timedelta(seconds=1)
+    assert (
+        aggregate_since(
+            since, base, metadata_groups(base), now=before, issues_scanned=1, unreadable=0
+        )
+        is None
+    )
+
+
+def test_groups_that_are_not_metadata_ones_are_grouped_afresh():
+    rng = random.Random(3)
+    base = make_records(rng, 100, 1)
+    since = since_of(base, len(base), [])
+    since.tally.groups.append(("sha256:" + "0" * 64, ["1", "2"]))
+    assert groups_since(since, base) is None
+    since = since_of(base, len(base), [])
+    digest, ids = since.tally.groups[0]
+    since.tally.groups[0] = (digest, [*ids, "no such file"])
+    assert groups_since(since, base) is None
