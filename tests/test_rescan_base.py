@@ -115,6 +115,7 @@ def test_rows_of_another_version_are_read_as_by_name(demo_server, store):
         else:
             rows[n] = dict(reversed(row.items()))
     write_table_atomic(store.scan_dir(first.info.id) / "attachments.json", rows)
+    (store.scan_dir(first.info.id) / "files.json").unlink()  # read from the rows, then
     base = load_base(store, first.info)
     assert base is not None
     known = AttachmentRecord.__dataclass_fields__
@@ -162,3 +163,33 @@ def test_records_are_equal_and_hashed_by_value():
     assert one == same and one is not same and hash(one) == hash(same)
     assert len({one, same}) == 1
     assert replace(one, size=4) != one
+
+
+def test_a_base_reads_the_same_from_its_file_table_as_from_its_attachments(
+    demo_server, store, monkeypatch
+):
+    """A base is read from its file table (a whole scan's; a layer's root, less what it
+    dropped, and delta) or, from a table without issue ids (an older aa-tui's), from its
+    attachments: the same records, issue by issue, and the same row count."""
+    from aa_tui.scan import rescan
+
+    first = run_scan(demo_server, store)
+    data = demo_server.data
+    holding = [i for i in range(data.issue_count) if data.att_start[i + 1] > data.att_start[i]]
+    for i in holding[:5]:
+        demo_server.set_status(i, (data.issue_status[i] + 1) % 3)
+    second = run_scan(demo_server, store)
+    assert store.layer(second.info.id) is not None
+    assert not (store.scan_dir(second.info.id) / "files.json").exists()  # none opened it
+    read: dict[str, list] = {}
+    for how in ("table", "attachments"):
+        if how == "attachments":
+            monkeypatch.setattr(rescan, "read_file_records", lambda *args: None)
+        for info in (first.info, second.info):
+            base = load_base(store, info)
+            assert base is not None
+            by_issue = {i: sorted(map(str, base.kept(i))) for i in base.issues}
+            read.setdefault(info.id, []).append((by_issue, base.rows))
+    for (table, table_rows), (rows, rows_count) in read.values():
+        assert table == rows and table_rows == rows_count
+        assert sum(map(len, table.values())) > 100

@@ -125,20 +125,17 @@ def test_a_rescan_cancelled_while_its_base_is_read_back_stops_reading_it(
     a rescan ends at once, stops reading them, and resumes to a full scan's result."""
     scan(demo_server, store)
     change_statuses(demo_server, 2)
-    real = type(store).iter_attachments
-    filler = threading.Event()  # the base's real rows are read: an endless tail of others
+    real = rescan.read_file_records
+    filler = threading.Event()  # the base's real files are read: an endless tail of others
 
-    def slow(self, scan_id):
-        yield from real(self, scan_id)
+    def slow(folder, own, take):
+        real(folder, own, take)
         filler.set()
-        n = 0
-        while True:  # rows of no listed issue, 4,096 every ~0.1 s
-            n += 1
-            if not n % 512:
-                time.sleep(0.01)
-            yield {"issue_id": "none"}
+        while True:  # slices of no file, each told to the base as read
+            time.sleep(0.01)
+            take([])
 
-    monkeypatch.setattr(type(store), "iter_attachments", slow)
+    monkeypatch.setattr(rescan, "read_file_records", slow)
     client = make_client(demo_server)
     request = ScanRequest(site=client.site, email=demo_server.email, scope=Scope())
     engine = ScanEngine(client, store, request, clock=lambda: FROZEN_NOW)
@@ -162,7 +159,7 @@ def test_a_rescan_cancelled_while_its_base_is_read_back_stops_reading_it(
         assert time.monotonic() < deadline, "the base is still read back"
         time.sleep(0.05)
     client.close()
-    monkeypatch.setattr(type(store), "iter_attachments", real)
+    monkeypatch.setattr(rescan, "read_file_records", real)
     resumed = scan(demo_server, store, resume=True)
     full = scan(demo_server, store, full=True)
     assert_same(store, resumed, full)

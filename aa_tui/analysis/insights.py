@@ -84,7 +84,8 @@ class FileRows:
         return [
             r.attachment_id,
             table.issue_index(
-                (r.issue_key, r.project_key, r.status, r.status_category, r.issue_updated)
+                (r.issue_key, r.project_key, r.status, r.status_category, r.issue_updated),
+                r.issue_id,
             ),
             r.file_name,
             r.size,

@@ -18,9 +18,10 @@ from aa_tui.model.insights import FileRow
 #: one file: attachment id, issue (index), name, size, mime (index), uploader (index),
 #: upload time, group hash ("" when it has no copy), redundant copy (bool)
 AID, ISSUE, NAME, SIZE, MIME, PERSON, CREATED, HASH, COPY = range(9)
-#: one issue: key, project key, status, status category, last update, and that update as Unix
-#: seconds (``None``: unreadable; absent from a table an earlier aa-tui saved)
-I_KEY, I_PROJECT, I_STATUS, I_CATEGORY, I_UPDATED, I_UPDATED_S = range(6)
+#: one issue: key, project key, status, status category, last update, that update as Unix
+#: seconds (``None``: unreadable) and the issue's id (each absent from a table an earlier aa-tui
+#: saved; the id from a table rebuilt from saved files too)
+I_KEY, I_PROJECT, I_STATUS, I_CATEGORY, I_UPDATED, I_UPDATED_S, I_ID = range(7)
 #: one uploader: display name, account id, active (True, False or None: not said)
 P_NAME, P_ID, P_ACTIVE = range(3)
 
@@ -89,15 +90,17 @@ class FileTable:
         created: str,
         digest: str = "",
         is_copy: bool = False,
+        issue_id: str = "",
     ) -> None:
         """Append one file; ``issue`` is (key, project, status, category, updated) and
         ``person`` (name, account id, active), each kept once however many files share it."""
-        i = self.issue_index(issue)
+        i = self.issue_index(issue, issue_id)
         p, m = self.person_index(person), self.mime_index(mime_type)
         self.rows.append([attachment_id, i, file_name, size, m, p, created, digest, is_copy])
 
-    def issue_index(self, issue: tuple[str, str, str, str, str]) -> int:
-        """The index of ``issue`` (key, project, status, category, updated), added if new."""
+    def issue_index(self, issue: tuple[str, str, str, str, str], issue_id: str = "") -> int:
+        """The index of ``issue`` (key, project, status, category, updated), added if new
+        (with its ``issue_id`` when given: what a rescan reads its base's files back by)."""
         i = self._issue_at(issue)
         if i is None:
             i = len(self.issues)
@@ -106,7 +109,8 @@ class FileTable:
             else:
                 self._issue_index[issue[I_KEY]] = i
             when = parse_jira_time(issue[I_UPDATED])
-            self.issues.append([*issue, when.timestamp() if when else None])
+            stamp = when.timestamp() if when else None
+            self.issues.append([*issue, stamp, issue_id] if issue_id else [*issue, stamp])
         return i
 
     def person_index(self, person: tuple[str, str, bool | None]) -> int:
@@ -159,15 +163,20 @@ class FileTable:
         """The table of ``files`` (in their order)."""
         table = cls()
         for f in files:
-            table.add(
-                f.attachment_id,
-                (f.issue_key, f.project_key, f.status, f.status_category, f.issue_updated),
-                f.file_name,
-                f.size,
-                f.mime_type,
-                (f.author, f.author_id, f.author_active),
-                f.created,
-                f.hash,
-                f.is_copy,
-            )
+            table.add_file(f)
         return table.seal()
+
+    def add_file(self, f: FileRow, issue_id: str = "") -> None:
+        """Append ``f`` (on issue ``issue_id``, when known)."""
+        self.add(
+            f.attachment_id,
+            (f.issue_key, f.project_key, f.status, f.status_category, f.issue_updated),
+            f.file_name,
+            f.size,
+            f.mime_type,
+            (f.author, f.author_id, f.author_active),
+            f.created,
+            f.hash,
+            f.is_copy,
+            issue_id,
+        )
