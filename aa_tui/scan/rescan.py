@@ -153,13 +153,7 @@ def read_rows(store: Store, base: Base) -> None:
         if stopped.is_set():
             raise Cancelled("the scan ended before it took its base's files")
         for record in records:
-            kept = by_issue[record.issue_id]
-            if isinstance(kept, str):
-                by_issue[kept] = record
-            elif isinstance(kept, AttachmentRecord):
-                by_issue[kept.issue_id] = (kept, record)
-            else:
-                by_issue[kept[0].issue_id] = (*kept, record)
+            _put(by_issue, by_issue[record.issue_id], record)
 
     with gc_paused():  # ~100,000s of new objects: collections would walk them all
         count = read_file_records(store.scan_dir(base.scan_id), own, take)
@@ -236,13 +230,18 @@ def _records_by_issue(
                 record = AttachmentRecord(*_fields_of(row))
             except KeyError:  # one it does not have: the defaults, as by name
                 record = _by_name(row)
-            if isinstance(kept, str):
-                by_issue[kept] = record
-            elif isinstance(kept, AttachmentRecord):
-                by_issue[kept.issue_id] = (kept, record)
-            else:
-                by_issue[kept[0].issue_id] = (*kept, record)
+            _put(by_issue, kept, record)
     return n + 1
+
+
+def _put(by_issue: dict[str, Kept | str], kept: Kept | str, record: AttachmentRecord) -> None:
+    """Add ``record`` to what ``by_issue`` holds of its issue (``kept``: its id until then)."""
+    if isinstance(kept, str):
+        by_issue[kept] = record
+    elif isinstance(kept, AttachmentRecord):
+        by_issue[kept.issue_id] = (kept, record)
+    else:
+        by_issue[kept[0].issue_id] = (*kept, record)
 
 
 _fields_of = operator.itemgetter(*AttachmentRecord.__dataclass_fields__)

@@ -204,11 +204,8 @@ def _read_lines(path: Path) -> FileTable | None:
     ``orjson.loads`` of the whole (80 MB at 531,000 files) builds a parse tree of twice that
     beside it. Texts that many issues share (project, status, category) are kept once. ``None`` when the file is not laid out so."""
     with open(path, "rb") as handle:
-        head = handle.readline()
-        if not head.endswith(_ISSUES_OPEN):
-            return None
-        header = orjson.loads(head[: -len(_ISSUES_OPEN) - 1] + b"}")
-        if not isinstance(header, dict) or header.get("format") != FILE_ROWS_FORMAT:
+        header = _read_head(handle)
+        if header is None:
             return None
         share = _Shared()
         issues, rest = _read_items(handle, b"", b"\n" + _ROWS_OPEN, share.issues)
@@ -216,6 +213,18 @@ def _read_lines(path: Path) -> FileTable | None:
     if rest.strip():
         raise ValueError("more after the table")
     return FileTable(rows=rows, issues=issues, people=header["people"], mimes=header["mimes"])
+
+
+def _read_head(handle: BinaryIO) -> dict[str, Any] | None:
+    """A table's first line (its format, uploaders and file types), up to its issues;
+    ``None`` when it is not a table laid out one item a line."""
+    head = handle.readline()
+    if not head.endswith(_ISSUES_OPEN):
+        return None
+    header = orjson.loads(head[: -len(_ISSUES_OPEN) - 1] + b"}")
+    if not isinstance(header, dict) or header.get("format") != FILE_ROWS_FORMAT:
+        return None
+    return header
 
 
 class _Shared:
@@ -315,11 +324,8 @@ def read_file_records(
 def _open_table(handle: BinaryIO, own: Callable[[str], str | None]) -> _FileRecords | None:
     """A table's head and issues read (each issue's fields a column: no list kept per issue,
     ~95 MB at 332,000 issues), ready for its rows; ``None`` when an issue has no id."""
-    head = handle.readline()
-    if not head.endswith(_ISSUES_OPEN):
-        return None
-    header = orjson.loads(head[: -len(_ISSUES_OPEN) - 1] + b"}")
-    if not isinstance(header, dict) or header.get("format") != FILE_ROWS_FORMAT:
+    header = _read_head(handle)
+    if header is None:
         return None
     files = _FileRecords(header["people"], header["mimes"])
     rest = _each_slice(
