@@ -58,6 +58,7 @@ from aa_tui.scan.rescan import (
 from aa_tui.scan.save_files import save_files
 from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.since_base import Since, breakdown, likely_groups, since_base
+from aa_tui.scan.spliced import groups_to_save
 from aa_tui.scan.staged import StagedHasher
 from aa_tui.scan.summarize import build_summary, site_facts
 from aa_tui.store.store import Store
@@ -469,7 +470,7 @@ class ScanEngine:
         self.store.save_results(
             info.id,
             summary,
-            (g.to_dict() for g in groups),  # generators: the store streams them to disk
+            groups_to_save(self.store, groups, since),  # streamed to disk
             None,  # written by save_files
         )
         info.totals = totals.to_dict()

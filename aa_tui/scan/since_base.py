@@ -51,7 +51,7 @@ _DAY = timedelta(days=1)
 _SPAN = (timedelta(days=2), timedelta(days=3))
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _AID, _SIZE, _CREATED = attrgetter("attachment_id"), attrgetter("size"), attrgetter("created")
-_UPDATED, _CATEGORY = attrgetter("issue_updated"), attrgetter("status_category")
+_UPDATED = attrgetter("issue_updated")
 _DAY_TEXT = itemgetter(slice(None, 10))  # the date a time's text starts with
 
 
@@ -66,6 +66,10 @@ class Since:
     #: reads ``tally`` and ``summary`` when first needed: after the listing's ids are let go,
     #: not beside them at the scan's peak (~25 MB at 64,000 groups)
     load: Callable[[], tuple[Tally | None, dict[str, Any] | None]] | None = None
+    base_id: str = ""  # the base's scan id
+    #: the hashes of the base's groups held unchanged (:func:`groups_since`): saved again as
+    #: the base saved them (:mod:`aa_tui.scan.spliced`)
+    held: frozenset[str] = frozenset()
 
     def base(self) -> tuple[Tally, dict[str, Any]] | None:
         """The base's tally and summary (read now if not yet); ``None`` without them."""
@@ -91,7 +95,7 @@ def since_base(store: Store, plan: LayerPlan, gone: list[AttachmentRecord]) -> S
         except StoreError:
             return None, None
 
-    return Since(plan.from_base, gone, load=load)
+    return Since(plan.from_base, gone, load=load, base_id=plan.base)
 
 
 def likely_groups(records: list[AttachmentRecord], since: Since | None) -> list[DuplicateGroup]:
@@ -156,6 +160,7 @@ def groups_since(since: Since, records: list[AttachmentRecord]) -> list[Duplicat
         if None in locations:
             return None
         groups.append(DuplicateGroup(digest, size, locations, likely=True))
+    since.held = frozenset(digest for digest, _, _ in held)
     return _merged(groups, metadata_groups(regroup))
 
 
@@ -311,9 +316,8 @@ class _Counts:
                 copy = record.attachment_id in copies
                 self._count("age_brackets", before, -1, -record.size, copy)
                 self._count("age_brackets", after, 1, record.size, copy)
-        done = _having(kept, "Done".__eq__, _CATEGORY)
-        for record in _having(done, near_stale.__getitem__, _UPDATED, _DAY_TEXT):
-            if record.attachment_id in flipped:
+        for record in _having(kept, near_stale.__getitem__, _UPDATED, _DAY_TEXT):
+            if record.attachment_id in flipped or record.status_category != "Done":
                 continue
             change = is_stale(record, self.stale_now) - is_stale(record, self.stale_then)
             self.totals.stale_files += change

@@ -4,6 +4,7 @@ group rows (with their sort orders) collected while groups.json is written."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,24 @@ _WRITE_SLICE = 2000
 _TABLE_HEAD = b'{"_default":{'
 
 
+@dataclass
+class SavedGroup:
+    """A duplicate group as an earlier scan saved it: its JSON object in that scan's
+    ``groups.json`` and its group row (``row``: up to its offset and length, which are the
+    new file's; ``head``: its first five fields), written again as they are."""
+
+    raw: bytes
+    row: bytes
+    head: tuple[Any, ...]
+
+
 def _table_chunks(
-    rows: Iterable[dict[str, Any]],
-    on_row: Callable[[dict[str, Any], int, int], None] | None = None,
+    rows: Iterable[dict[str, Any] | SavedGroup],
+    on_row: Callable[[dict[str, Any] | SavedGroup, int, int], None] | None = None,
 ) -> Iterable[bytes]:
     """``{"_default": {"1": row, ...}}`` in slices; ``on_row(row, offset, length)`` learns
-    where each row's JSON object lies in the file."""
+    where each row's JSON object lies in the file. A :class:`SavedGroup` is its saved
+    bytes."""
     if on_row is None:
         yield from _whole_slices(rows)
         return
@@ -34,7 +47,7 @@ def _table_chunks(
     parts: list[bytes] = []
     for row in rows:
         number += 1
-        encoded = orjson.dumps(row)
+        encoded = row.raw if isinstance(row, SavedGroup) else orjson.dumps(row)
         label = b'"%d":' % number
         if on_row is not None:
             sep = 1 if number > 1 else 0  # the comma before every row but the first
@@ -49,7 +62,7 @@ def _table_chunks(
     yield b"}}"
 
 
-def _whole_slices(rows: Iterable[dict[str, Any]]) -> Iterable[bytes]:
+def _whole_slices(rows: Iterable[Any]) -> Iterable[bytes]:
     """The same bytes as :func:`_table_chunks` without ``on_row``, one orjson call a slice
     (its rows under their numbers, the braces cut), not one a row: 531,473 attachments were
     ~1.5 s of per-row Python."""
@@ -66,8 +79,8 @@ def _whole_slices(rows: Iterable[dict[str, Any]]) -> Iterable[bytes]:
 
 def write_table_atomic(
     path: Path,
-    rows: Iterable[dict[str, Any]],
-    on_row: Callable[[dict[str, Any], int, int], None] | None = None,
+    rows: Iterable[dict[str, Any]] | Iterable[dict[str, Any] | SavedGroup],
+    on_row: Callable[[dict[str, Any] | SavedGroup, int, int], None] | None = None,
 ) -> None:
     """Stream ``{"_default": {"1": row, ...}}`` to ``path`` atomically (temp, fsync, rename)."""
     write_atomic(path, _table_chunks(rows, on_row))
@@ -88,8 +101,13 @@ class RowCollector:
         self.heads: list[tuple[Any, ...]] = []  # the first five fields, for the sort orders
         self.ok = True
 
-    def __call__(self, group: dict[str, Any], offset: int, length: int) -> None:
+    def __call__(self, group: dict[str, Any] | SavedGroup, offset: int, length: int) -> None:
         if not self.ok:
+            return
+        if isinstance(group, SavedGroup):
+            self.pending.append(group.row + b"%d,%d]" % (offset, length))
+            self.heads.append(group.head)
+            self._next_slice()
             return
         try:
             row = group_row(group, offset, length)
@@ -101,6 +119,9 @@ class RowCollector:
             self.ok = False
             self.clear()
             return
+        self._next_slice()
+
+    def _next_slice(self) -> None:
         if len(self.pending) == _WRITE_SLICE:
             self.slices.append(b",\n".join(self.pending))
             self.pending.clear()

@@ -59,7 +59,7 @@ from aa_tui.store.journal import Journal, JournalBusyError, journal_held, read_j
 from aa_tui.store.lock import LOCK_FILE, StoreLock
 from aa_tui.store.lock import TIMEOUT as LOCK_TIMEOUT
 from aa_tui.store.results import ScanResults
-from aa_tui.store.scan_files import GROUP_ROWS_FORMAT, RowCollector, write_table_atomic
+from aa_tui.store.scan_files import GROUP_ROWS_FORMAT, RowCollector, SavedGroup, write_table_atomic
 from aa_tui.store.table_reader import iter_table_slices
 
 if TYPE_CHECKING:
@@ -272,7 +272,7 @@ class Store:
         self,
         scan_id: str,
         summary: dict[str, Any],
-        groups: Iterable[dict[str, Any]],
+        groups: Iterable[dict[str, Any] | SavedGroup],
         attachments: Iterable[Any] | None,
     ) -> None:
         """Write the bulk first and the summary last: a scan whose summary exists is whole.

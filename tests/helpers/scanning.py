@@ -10,6 +10,7 @@ from aa_tui.jira.governor import RateGovernor, RetryPolicy
 from aa_tui.model.records import Scope
 from aa_tui.scan.engine import ScanEngine
 from aa_tui.scan.request import ScanOutcome, ScanRequest
+from aa_tui.store.saved_groups import SavedGroups
 
 FROZEN_NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 FAST_RETRIES = RetryPolicy(max_tries=8, base_delay_s=0.05, max_delay_s=0.5)
@@ -91,6 +92,15 @@ def counted_by_difference(monkeypatch) -> list[str]:
 
     for name, what in (("groups_since", "groups"), ("aggregate_since", "breakdowns")):
         monkeypatch.setattr(since_base, name, spy(getattr(since_base, name), what))
+    real_take = SavedGroups.take
+
+    def take(self, *args):  # the groups saved again as the base saved them
+        saved = real_take(self, *args)
+        if saved is not None and "saved groups" not in counted:
+            counted.append("saved groups")
+        return saved
+
+    monkeypatch.setattr(SavedGroups, "take", take)
     return counted
 
 
@@ -131,3 +141,5 @@ def assert_reads_same(store, a: str, b: str) -> None:
         assert sa[name] == sb[name], name
     assert sa["quick_wins"] == sb["quick_wins"]
     assert store.load_groups(a) == store.load_groups(b)
+    for name in ("groups.json", "group_rows.json"):  # the same bytes, some saved again as such
+        assert (store.scan_dir(a) / name).read_bytes() == (store.scan_dir(b) / name).read_bytes()

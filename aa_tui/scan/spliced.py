@@ -1,0 +1,53 @@
+"""A rescan's groups as it saves them: those it held unchanged from its base written again as
+the base saved them (:mod:`aa_tui.store.saved_groups`), the others encoded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from aa_tui.model.records import DuplicateGroup
+from aa_tui.scan.since_base import Since
+from aa_tui.store.saved_groups import SavedGroups
+from aa_tui.store.scan_files import SavedGroup
+from aa_tui.store.store import Store
+
+#: a saved group is checked against its encoding anew, the first and then one in so many: a
+#: base saved by another aa-tui may encode groups otherwise (then all are encoded anew)
+CHECK_EVERY = 1000
+
+
+def groups_to_save(
+    store: Store, groups: list[DuplicateGroup], since: Since | None
+) -> Iterator[dict[str, Any] | SavedGroup]:
+    """Each of ``groups`` as :meth:`Store.save_results` writes it."""
+    held = since.held if since is not None else frozenset()
+    saved = _open(store, since.base_id) if since is not None and held else None
+    taken = 0
+    try:
+        for group in groups:
+            item = None
+            if saved is not None and saved.usable and group.hash in held:
+                head = (group.hash, group.size, group.file_name, group.copies, group.wasted_size)
+                item = saved.take(group.hash, head)
+                if item is not None and not taken % CHECK_EVERY and not _same(item, group):
+                    saved.usable, item = False, None
+                taken += 1
+            yield item if item is not None else group.to_dict()
+    finally:
+        if saved is not None:
+            saved.close()
+
+
+def _same(item: SavedGroup, group: DuplicateGroup) -> bool:
+    """Whether ``item`` holds the bytes ``group`` is encoded as now."""
+    return item.raw == orjson.dumps(group.to_dict())
+
+
+def _open(store: Store, scan_id: str) -> SavedGroups | None:
+    try:
+        return SavedGroups(store.scan_dir(scan_id))
+    except OSError:  # its groups or rows are gone: encoded anew
+        return None
