@@ -57,7 +57,7 @@ from aa_tui.scan.rescan import (
 )
 from aa_tui.scan.save_files import save_files
 from aa_tui.scan.shared_texts import share_texts
-from aa_tui.scan.since_base import Since, breakdown, likely_groups, since_base
+from aa_tui.scan.since_base import Since, breakdown, held_ids, likely_groups, since_base
 from aa_tui.scan.spliced import groups_to_save
 from aa_tui.scan.staged import StagedHasher
 from aa_tui.scan.summarize import build_summary, site_facts
@@ -443,13 +443,14 @@ class ScanEngine:
             records, groups, since, now=now, issues_scanned=issues, unreadable=len(unreadable)
         )
         self._emit(force=True)
-        unread = unreadable_rows(unreadable, records)
+        unread = unreadable_rows(unreadable, records) if unreadable else []
         # before the summary (see save_results); ``records`` is emptied as they are written.
         # A rescan's files are a layer on its base's; its insights are counted when read.
         plan, self._layer = self._layer, None
         insights = None
-        if plan is None or not save_layer(self.store, info.id, records, groups, plan, now):
-            save_whole(self.store, info.id, groups, now)
+        known = held_ids(since)
+        if plan is None or not save_layer(self.store, info.id, records, groups, plan, now, known):
+            save_whole(self.store, info.id, groups, now, known)
             insights = save_files(self.store, info.id, records, groups, now)
         self._emit(force=True)
         if reuse is not None and self._reuse is not None:

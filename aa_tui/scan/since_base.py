@@ -98,6 +98,13 @@ def since_base(store: Store, plan: LayerPlan, gone: list[AttachmentRecord]) -> S
     return Since(plan.from_base, gone, load=load, base_id=plan.base)
 
 
+def held_ids(since: Since | None) -> dict[str, list[str]]:
+    """The files' ids of the groups ``since``'s rescan held from its base, by hash."""
+    if since is None or not since.held or since.tally is None:
+        return {}
+    return {digest: ids for digest, ids in since.tally.groups if digest in since.held}
+
+
 def likely_groups(records: list[AttachmentRecord], since: Since | None) -> list[DuplicateGroup]:
     """The ``--verify metadata`` groups of ``records``: by difference when ``since``."""
     groups = groups_since(since, records) if since is not None else None
@@ -220,9 +227,13 @@ def aggregate_since(
     counts = _Counts.of(summary, then, now)
     if counts is None or since.from_base + len(since.gone) != counts.totals.total_files:
         return None
-    were = {a for _, ids in tally.groups for a in ids[1:]}
-    copies = copies_of(groups)
-    flipped = were.symmetric_difference(copies)  # files whose copy status changed
+    were = {a for _, ids in tally.groups for a in ids[1:]}  # the base's copies
+    # the copies now of the groups not held (a held group's are the base's): a file's copy
+    # status changed where the two differ
+    held = since.held
+    copies = copies_of(g for g in groups if g.hash not in held)
+    was = {a for d, ids in tally.groups if d not in held for a in ids[1:]} if held else were
+    flipped = was.symmetric_difference(copies)
     kept = records[: since.from_base]
     for record in since.gone:
         counts.add(record, -1, record.attachment_id in were, then)
@@ -231,7 +242,7 @@ def aggregate_since(
         counts.add(record, 1, record.attachment_id in copies, now)
     for record in islice(records, since.from_base, None):
         counts.add(record, 1, record.attachment_id in copies, now)
-    counts.move_with_clock(kept, flipped, copies)
+    counts.move_with_clock(kept, flipped, were)
     if not counts.sound():
         return None
     counts.totals.issues_scanned = issues_scanned
@@ -300,7 +311,8 @@ class _Counts:
     def move_with_clock(
         self, kept: list[AttachmentRecord], flipped: set[str], copies: set[str]
     ) -> None:
-        """Move the kept files (those whose copy status held) whose age bracket or staleness
+        """Move the kept files (those whose copy status held: ``copies``, the base's) whose
+        age bracket or staleness
         changed between the base's count and this one. Only a file dated near an edge can:
         files are picked by the date their time's text starts with, and only those are read
         as times."""
