@@ -176,3 +176,20 @@ def test_a_layers_file_table_is_merged_once_then_read_as_a_whole_scans(demo_serv
     (folder / ROOT_FILES).unlink()  # later readers of the first do without the root's table
     assert_reads_same(store, rescan.info.id, full.info.id)
     assert_reads_same(store, again.info.id, full.info.id)
+
+
+def test_a_metadata_rescan_of_a_layer_counts_from_the_layer(demo_server, store, monkeypatch):
+    """A rescan of a layer (its groups by id and its tables' time in its layer.json) counts
+    its groups and tables by difference, saves the groups it held as the layer saved them,
+    and reads as a full scan."""
+    run_scan(demo_server, store, verify="metadata")
+    change_some(demo_server, 0.05, 0)
+    first = run_scan(demo_server, store, verify="metadata")
+    assert store.layer(first.info.id) is not None
+    change_some(demo_server, 0.05, 3)
+    by_difference = counted_by_difference(monkeypatch)
+    second = run_scan(demo_server, store, verify="metadata")
+    assert second.rescan is not None and second.rescan.base == first.info.id
+    assert by_difference == ["groups", "breakdowns", "saved groups"]
+    full = run_scan(demo_server, store, full=True, verify="metadata")
+    assert_reads_same(store, second.info.id, full.info.id)
