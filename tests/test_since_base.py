@@ -12,6 +12,7 @@ import pytest
 
 from aa_tui.model.records import AttachmentRecord, Scope
 from aa_tui.model.scans import ScanInfo
+from aa_tui.scan.base_counts import likely_groups_of
 from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.since_base import Since, aggregate_since, groups_since
 from aa_tui.scan.stats import aggregate
@@ -72,7 +73,8 @@ def since_of(base: list[AttachmentRecord], kept: int, gone: list[AttachmentRecor
     counted = aggregate(base, groups, now=THEN, issues_scanned=40, unreadable=0)
     summary = build_summary_of(counted)
     members = [(g.hash, [r.attachment_id for r in g.locations]) for g in groups]
-    return Since(kept, gone, Tally(THEN, members), summary)
+    tally = Tally(THEN, members)
+    return Since(kept, gone, tally, summary, likely_groups_of(tally, base))
 
 
 def build_summary_of(counted):
@@ -144,8 +146,10 @@ def test_groups_that_are_not_metadata_ones_are_grouped_afresh():
     base = make_records(rng, 100, 1)
     since = since_of(base, len(base), [])
     since.tally.groups.append(("sha256:" + "0" * 64, ["1", "2"]))
-    assert groups_since(since, base) is None
+    assert likely_groups_of(since.tally, base) is None
     since = since_of(base, len(base), [])
     digest, ids = since.tally.groups[0]
     since.tally.groups[0] = (digest, [*ids, "no such file"])
+    assert likely_groups_of(since.tally, base) is None
+    since.groups = None  # (what the base's counts then hold)
     assert groups_since(since, base) is None
