@@ -68,6 +68,9 @@ class Since:
     #: the hashes of the base's groups held unchanged (:func:`groups_since`): saved again as
     #: the base saved them (:mod:`aa_tui.scan.spliced`)
     held: frozenset[str] = frozenset()
+    #: the kept files of the sizes a gone or new file has (:func:`groups_since`): the only
+    #: kept ones whose group, and so copy status, can have changed
+    touched: list[AttachmentRecord] | None = None
 
 
 def since_base(plan: LayerPlan, gone: list[AttachmentRecord], counts: BaseCounts | None) -> Since:
@@ -120,7 +123,8 @@ def groups_since(since: Since, records: list[AttachmentRecord]) -> list[Duplicat
     touched.update(map(_SIZE, new))
     held = [g for g in since.groups if g.size not in touched]  # (no gone file: its size is)
     since.held = frozenset(g.hash for g in held)
-    return _merged(held, metadata_groups(_having(kept, touched.__contains__, _SIZE) + new))
+    since.touched = _having(kept, touched.__contains__, _SIZE)
+    return _merged(held, metadata_groups(since.touched + new))
 
 
 def _merged(held: list[DuplicateGroup], regrouped: list[DuplicateGroup]) -> list[DuplicateGroup]:
@@ -185,7 +189,8 @@ def aggregate_since(
     kept = records[: since.from_base]
     for record in since.gone:
         counts.add(record, -1, record.attachment_id in were, then)
-    for record in _having(kept, flipped.__contains__, _AID) if flipped else ():
+    maybe = since.touched if since.touched is not None else kept
+    for record in _having(maybe, flipped.__contains__, _AID) if flipped else ():
         counts.add(record, -1, record.attachment_id in were, then)
         counts.add(record, 1, record.attachment_id in copies, now)
     for record in islice(records, since.from_base, None):
