@@ -13,6 +13,7 @@ import pytest
 from aa_tui.model.records import AttachmentRecord, Scope
 from aa_tui.model.scans import ScanInfo
 from aa_tui.scan.base_counts import likely_groups_of
+from aa_tui.scan.clock_edges import near_clock_edges
 from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.since_base import Since, aggregate_since, groups_since
 from aa_tui.scan.stats import aggregate
@@ -86,7 +87,8 @@ def build_summary_of(counted):
 @pytest.mark.parametrize(
     "later", [timedelta(0), timedelta(days=1), timedelta(days=45), timedelta(days=400)]
 )
-def test_counted_by_difference_equals_counted_afresh(seed, later):
+@pytest.mark.parametrize("picked", [False, True], ids=["near picked now", "near picked before"])
+def test_counted_by_difference_equals_counted_afresh(seed, later, picked):
     rng = random.Random(seed)
     random.seed(seed)
     base = make_records(rng, 400, 1000)
@@ -102,6 +104,9 @@ def test_counted_by_difference_equals_counted_afresh(seed, later):
     since = since_of(kept + gone, len(kept), gone)
     now_records = kept + new
     now = THEN + later
+    if picked:  # as the base's thread picks them: up to a moment past now, gone files too
+        since.near_until = now + timedelta(hours=5)
+        since.near = near_clock_edges(kept + gone, THEN, since.near_until)
 
     groups = groups_since(since, now_records)
     expected_groups = metadata_groups(now_records)

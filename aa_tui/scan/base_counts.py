@@ -7,15 +7,22 @@ once its listing ends."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from aa_tui.model.dates import utc_now
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup
+from aa_tui.scan.clock_edges import near_clock_edges
 from aa_tui.store.errors import StoreError
 from aa_tui.store.layer import Layer, read_layer
 from aa_tui.store.members import Tally, read_members
 from aa_tui.store.store import Store
+
+#: how long from now the files near a clock's edge are picked for (a rescan counting later
+#: picks them again)
+NEAR_FOR = timedelta(days=1)
 
 
 @dataclass
@@ -28,9 +35,15 @@ class BaseCounts:
     summary: dict[str, Any] | None = None
     #: its ``--verify metadata`` groups of its records, in its order (``None``: not those)
     groups: list[DuplicateGroup] | None = None
+    #: its files near a clock's edge between its count and ``near_until`` (a day from now):
+    #: the only ones whose age bracket or staleness a rescan may have to move
+    near: list[AttachmentRecord] | None = None
+    near_until: datetime | None = None
 
 
-def read_counts(store: Store, scan_id: str, records: Iterable[AttachmentRecord]) -> BaseCounts:
+def read_counts(
+    store: Store, scan_id: str, records: Callable[[], Iterable[AttachmentRecord]]
+) -> BaseCounts:
     """What scan ``scan_id`` kept for a rescan of it (``records``: its records, read)."""
     counts = BaseCounts()
     folder = store.scan_dir(scan_id)
@@ -43,7 +56,9 @@ def read_counts(store: Store, scan_id: str, records: Iterable[AttachmentRecord])
     except StoreError:  # (then read again where it is needed, and said there)
         return counts
     counts.tally = tally
-    counts.groups = likely_groups_of(tally, records)
+    counts.groups = likely_groups_of(tally, records())
+    counts.near_until = max(utc_now(), tally.counted_at) + NEAR_FOR
+    counts.near = near_clock_edges(list(records()), tally.counted_at, counts.near_until)
     if counts.groups is not None:  # its files' ids are its records' now: ~20 MB let go
         tally.groups = []
         if counts.layer is not None:

@@ -200,7 +200,7 @@ def read_apart(store: Store, base: Base | None) -> Base | None:
                 # made meanwhile is collected (frozen, it stayed: ~30 MB more at the peak)
                 free_garbage()
                 keep_out_of_collections()
-                base.counts = read_counts(store, base.scan_id, base.records())
+                base.counts = read_counts(store, base.scan_id, base.records)
             loading.set_result(None)
         except BaseException as exc:  # raised where the rows are waited for
             loading.set_exception(exc)

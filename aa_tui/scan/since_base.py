@@ -20,17 +20,16 @@ every figure against a full scan of the changed site).
 from __future__ import annotations
 
 import bisect
-import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from itertools import compress, islice
-from operator import attrgetter, itemgetter
+from datetime import datetime, timedelta
+from itertools import islice
+from operator import attrgetter
 from typing import Any
 
-from aa_tui.model.classify import AGE_BRACKETS, STALE_AFTER_DAYS, age_bracket
+from aa_tui.model.classify import STALE_AFTER_DAYS, age_bracket
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, StatRow, Totals
 from aa_tui.scan.base_counts import BaseCounts
+from aa_tui.scan.clock_edges import having, near_clock_edges
 from aa_tui.scan.layering import LayerPlan
 from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.staged import group_order
@@ -44,14 +43,7 @@ from aa_tui.scan.stats import (
 )
 from aa_tui.store.members import Tally
 
-_DAY = timedelta(days=1)
-#: a time whose text starts with a date lies within this much of that date's midnight (UTC)
-#: either way: a UTC offset is under a day, the time of day under another
-_SPAN = (timedelta(days=2), timedelta(days=3))
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_AID, _SIZE, _CREATED = attrgetter("attachment_id"), attrgetter("size"), attrgetter("created")
-_UPDATED = attrgetter("issue_updated")
-_DAY_TEXT = itemgetter(slice(None, 10))  # the date a time's text starts with
+_AID, _SIZE = attrgetter("attachment_id"), attrgetter("size")
 
 
 @dataclass
@@ -68,6 +60,10 @@ class Since:
     #: the hashes of the base's groups held unchanged (:func:`groups_since`): saved again as
     #: the base saved them (:mod:`aa_tui.scan.spliced`)
     held: frozenset[str] = frozenset()
+    #: the base's files near a clock's edge between its count and ``near_until`` (picked in
+    #: its thread: :func:`near_clock_edges`); ``None``: not picked
+    near: list[AttachmentRecord] | None = None
+    near_until: datetime | None = None
     #: the kept files of the sizes a gone or new file has (:func:`groups_since`): the only
     #: kept ones whose group, and so copy status, can have changed
     touched: list[AttachmentRecord] | None = None
@@ -80,7 +76,14 @@ def since_base(plan: LayerPlan, gone: list[AttachmentRecord], counts: BaseCounts
     Without them (a base saved before they were kept) everything is counted afresh."""
     counts = counts or BaseCounts()
     return Since(
-        plan.from_base, gone, counts.tally, counts.summary, counts.groups, base_id=plan.base
+        plan.from_base,
+        gone,
+        counts.tally,
+        counts.summary,
+        counts.groups,
+        base_id=plan.base,
+        near=counts.near,
+        near_until=counts.near_until,
     )
 
 
@@ -123,7 +126,7 @@ def groups_since(since: Since, records: list[AttachmentRecord]) -> list[Duplicat
     touched.update(map(_SIZE, new))
     held = [g for g in since.groups if g.size not in touched]  # (no gone file: its size is)
     since.held = frozenset(g.hash for g in held)
-    since.touched = _having(kept, touched.__contains__, _SIZE)
+    since.touched = having(kept, touched.__contains__, _SIZE)
     return _merged(held, metadata_groups(since.touched + new))
 
 
@@ -144,16 +147,6 @@ def _merged(held: list[DuplicateGroup], regrouped: list[DuplicateGroup]) -> list
 
 def _order(group: DuplicateGroup) -> tuple[int, int, str, str]:
     return group_order(group.hash, group.size, group.locations)
-
-
-def _having(
-    records: list[AttachmentRecord], test: Callable[[Any], object], *path: Callable[[Any], Any]
-) -> list[AttachmentRecord]:
-    """The ``records`` whose field (reached by ``path``) passes ``test``."""
-    values: Iterable[Any] = records
-    for step in path:
-        values = map(step, values)
-    return list(compress(records, map(test, values)))
 
 
 def aggregate_since(
@@ -190,17 +183,27 @@ def aggregate_since(
     for record in since.gone:
         counts.add(record, -1, record.attachment_id in were, then)
     maybe = since.touched if since.touched is not None else kept
-    for record in _having(maybe, flipped.__contains__, _AID) if flipped else ():
+    for record in having(maybe, flipped.__contains__, _AID) if flipped else ():
         counts.add(record, -1, record.attachment_id in were, then)
         counts.add(record, 1, record.attachment_id in copies, now)
     for record in islice(records, since.from_base, None):
         counts.add(record, 1, record.attachment_id in copies, now)
-    counts.move_with_clock(kept, flipped, were)
+    counts.move_with_clock(_near(since, kept, now), flipped, were)
     if not counts.sound():
         return None
     counts.totals.issues_scanned = issues_scanned
     counts.totals.unreadable_files = unreadable
     return breakdown_of(counts.totals, counts.rows, groups)
+
+
+def _near(since: Since, kept: list[AttachmentRecord], now: datetime) -> list[AttachmentRecord]:
+    """The kept files near a clock's edge since the base's count: those the base's thread
+    picked when they cover ``now`` (less the gone ones), else picked now."""
+    assert since.tally is not None
+    if since.near is not None and since.near_until is not None and now <= since.near_until:
+        gone = {r.attachment_id for r in since.gone}
+        return [r for r in since.near if r.attachment_id not in gone]
+    return near_clock_edges(kept, since.tally.counted_at, now)
 
 
 class _Counts:
@@ -262,18 +265,13 @@ class _Counts:
             row.wasted_size += size
 
     def move_with_clock(
-        self, kept: list[AttachmentRecord], flipped: set[str], copies: set[str]
+        self, near: list[AttachmentRecord], flipped: set[str], copies: set[str]
     ) -> None:
-        """Move the kept files (those whose copy status held: ``copies``, the base's) whose
-        age bracket or staleness
-        changed between the base's count and this one. Only a file dated near an edge can:
-        files are picked by the date their time's text starts with, and only those are read
-        as times."""
+        """Move the kept files ``near`` a clock's edge (:func:`near_clock_edges`) whose copy
+        status held (``copies``: the base's) and whose age bracket or staleness changed
+        between the base's count and this one."""
         then, now = self.then, self.now
-        edges = [(then - limit * _DAY, now - limit * _DAY) for _, limit in AGE_BRACKETS if limit]
-        near_edge = _NearEdge(edges)
-        near_stale = _NearEdge([(self.stale_then, self.stale_now)])
-        for record in _having(kept, near_edge.__getitem__, _CREATED, _DAY_TEXT):
+        for record in near:
             if record.attachment_id in flipped:
                 continue
             before, after = age_bracket(record.created, then), age_bracket(record.created, now)
@@ -281,12 +279,10 @@ class _Counts:
                 copy = record.attachment_id in copies
                 self._count("age_brackets", before, -1, -record.size, copy)
                 self._count("age_brackets", after, 1, record.size, copy)
-        for record in _having(kept, near_stale.__getitem__, _UPDATED, _DAY_TEXT):
-            if record.attachment_id in flipped or record.status_category != "Done":
-                continue
-            change = is_stale(record, self.stale_now) - is_stale(record, self.stale_then)
-            self.totals.stale_files += change
-            self.totals.stale_size += change * record.size
+            if record.status_category == "Done":
+                change = is_stale(record, self.stale_now) - is_stale(record, self.stale_then)
+                self.totals.stale_files += change
+                self.totals.stale_size += change * record.size
 
     def sound(self) -> bool:
         """Whether the figures are possible ones (none below zero, an empty row empty); the
@@ -299,27 +295,3 @@ class _Counts:
             self.rows[name] = {k: r for k, r in table.items() if r.files}
         totals = self.totals
         return min(totals.total_files, totals.total_size, totals.stale_files) >= 0
-
-
-class _NearEdge(dict[str, bool]):
-    """Whether a time whose text starts with a given 10 characters may lie within one of
-    ``edges`` (spans of time): anything but a date is taken to (it is read as a time then)."""
-
-    def __init__(self, edges: list[tuple[datetime, datetime]]) -> None:
-        super().__init__()
-        self.edges = edges
-
-    def __missing__(self, prefix: str) -> bool:
-        near = True
-        if _DATE.fullmatch(prefix):
-            try:
-                day = datetime.combine(
-                    date.fromisoformat(prefix), datetime.min.time(), timezone.utc
-                )
-            except ValueError:
-                pass
-            else:
-                low, high = day - _SPAN[0], day + _SPAN[1]
-                near = any(start <= high and low <= end for start, end in self.edges)
-        self[prefix] = near
-        return near

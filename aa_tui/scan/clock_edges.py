@@ -1,0 +1,74 @@
+"""The files whose age bracket or staleness may differ between two moments: only those dated
+near an edge (a bracket's limit, the stale cut-off) moved back by either moment. Picked by the
+date their time's text starts with, with no time parsed but for odd texts, so that a rescan
+moves those alone, not every file (:mod:`aa_tui.scan.since_base`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta, timezone
+from itertools import compress
+from operator import attrgetter, itemgetter
+from typing import Any
+
+from aa_tui.model.classify import AGE_BRACKETS, STALE_AFTER_DAYS
+from aa_tui.model.records import AttachmentRecord
+
+_DAY = timedelta(days=1)
+#: a time whose text starts with a date lies within this much of that date's midnight (UTC)
+#: either way: a UTC offset is under a day, the time of day under another
+_SPAN = (timedelta(days=2), timedelta(days=3))
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CREATED, _UPDATED = attrgetter("created"), attrgetter("issue_updated")
+_DAY_TEXT = itemgetter(slice(None, 10))  # the date a time's text starts with
+
+
+def near_clock_edges(
+    records: list[AttachmentRecord], then: datetime, until: datetime
+) -> list[AttachmentRecord]:
+    """The ``records`` whose age bracket (by upload time) or staleness (by their issue's last
+    update) may differ between ``then`` and any moment up to ``until``; a few more (each is
+    looked at as a time after)."""
+    ages = _NearEdge([(then - n * _DAY, until - n * _DAY) for _, n in AGE_BRACKETS if n])
+    stale = _NearEdge([(then - STALE_AFTER_DAYS * _DAY, until - STALE_AFTER_DAYS * _DAY)])
+    near = having(records, ages.__getitem__, _CREATED, _DAY_TEXT)
+    seen = {id(r) for r in near}
+    near += [
+        r for r in having(records, stale.__getitem__, _UPDATED, _DAY_TEXT) if id(r) not in seen
+    ]
+    return near
+
+
+def having(
+    records: list[AttachmentRecord], test: Callable[[Any], object], *path: Callable[[Any], Any]
+) -> list[AttachmentRecord]:
+    """The ``records`` whose field (reached by ``path``) passes ``test``."""
+    values: Iterable[Any] = records
+    for step in path:
+        values = map(step, values)
+    return list(compress(records, map(test, values)))
+
+
+class _NearEdge(dict[str, bool]):
+    """Whether a time whose text starts with a given 10 characters may lie within one of
+    ``edges`` (spans of time): anything but a date is taken to (it is read as a time then)."""
+
+    def __init__(self, edges: list[tuple[datetime, datetime]]) -> None:
+        super().__init__()
+        self.edges = edges
+
+    def __missing__(self, prefix: str) -> bool:
+        near = True
+        if _DATE.fullmatch(prefix):
+            try:
+                day = datetime.combine(
+                    date.fromisoformat(prefix), datetime.min.time(), timezone.utc
+                )
+            except ValueError:
+                pass
+            else:
+                low, high = day - _SPAN[0], day + _SPAN[1]
+                near = any(start <= high and low <= end for start, end in self.edges)
+        self[prefix] = near
+        return near
