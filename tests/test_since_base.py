@@ -12,8 +12,6 @@ import pytest
 
 from aa_tui.model.records import AttachmentRecord, Scope
 from aa_tui.model.scans import ScanInfo
-from aa_tui.scan.base_counts import likely_groups_of
-from aa_tui.scan.clock_edges import near_clock_edges
 from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.since_base import Since, aggregate_since, groups_since
 from aa_tui.scan.stats import aggregate
@@ -74,8 +72,7 @@ def since_of(base: list[AttachmentRecord], kept: int, gone: list[AttachmentRecor
     counted = aggregate(base, groups, now=THEN, issues_scanned=40, unreadable=0)
     summary = build_summary_of(counted)
     members = [(g.hash, [r.attachment_id for r in g.locations]) for g in groups]
-    tally = Tally(THEN, members)
-    return Since(kept, gone, tally, summary, likely_groups_of(tally, base))
+    return Since(kept, gone, Tally(THEN, members), summary)
 
 
 def build_summary_of(counted):
@@ -87,8 +84,7 @@ def build_summary_of(counted):
 @pytest.mark.parametrize(
     "later", [timedelta(0), timedelta(days=1), timedelta(days=45), timedelta(days=400)]
 )
-@pytest.mark.parametrize("picked", [False, True], ids=["near picked now", "near picked before"])
-def test_counted_by_difference_equals_counted_afresh(seed, later, picked):
+def test_counted_by_difference_equals_counted_afresh(seed, later):
     rng = random.Random(seed)
     random.seed(seed)
     base = make_records(rng, 400, 1000)
@@ -104,9 +100,6 @@ def test_counted_by_difference_equals_counted_afresh(seed, later, picked):
     since = since_of(kept + gone, len(kept), gone)
     now_records = kept + new
     now = THEN + later
-    if picked:  # as the base's thread picks them: up to a moment past now, gone files too
-        since.near_until = now + timedelta(hours=5)
-        since.near = near_clock_edges(kept + gone, THEN, since.near_until)
 
     groups = groups_since(since, now_records)
     expected_groups = metadata_groups(now_records)
@@ -151,10 +144,8 @@ def test_groups_that_are_not_metadata_ones_are_grouped_afresh():
     base = make_records(rng, 100, 1)
     since = since_of(base, len(base), [])
     since.tally.groups.append(("sha256:" + "0" * 64, ["1", "2"]))
-    assert likely_groups_of(since.tally, base) is None
+    assert groups_since(since, base) is None
     since = since_of(base, len(base), [])
     digest, ids = since.tally.groups[0]
     since.tally.groups[0] = (digest, [*ids, "no such file"])
-    assert likely_groups_of(since.tally, base) is None
-    since.groups = None  # (what the base's counts then hold)
     assert groups_since(since, base) is None

@@ -57,7 +57,7 @@ from aa_tui.scan.rescan import (
 )
 from aa_tui.scan.save_files import save_files
 from aa_tui.scan.shared_texts import share_texts
-from aa_tui.scan.since_base import Since, breakdown, likely_groups, since_base
+from aa_tui.scan.since_base import Since, breakdown, held_ids, likely_groups, since_base
 from aa_tui.scan.spliced import groups_to_save
 from aa_tui.scan.staged import StagedHasher
 from aa_tui.scan.summarize import build_summary, site_facts
@@ -393,7 +393,7 @@ class ScanEngine:
                     left = read_again.union(base.by_issue.keys() - done)
                     gone = [r for issue_id in left for r in base.kept(issue_id)]
                     self._layer = plan_layer(self.store, base, gone, len(kept))
-                    self._since = since_base(self._layer, gone, base.counts)
+                    self._since = since_base(self.store, self._layer, gone)
             except BaseException:
                 for future in pending:
                     future.cancel()
@@ -448,8 +448,9 @@ class ScanEngine:
         # A rescan's files are a layer on its base's; its insights are counted when read.
         plan, self._layer = self._layer, None
         insights = None
-        if plan is None or not save_layer(self.store, info.id, records, groups, plan, now):
-            save_whole(self.store, info.id, groups, now)
+        known = held_ids(since)
+        if plan is None or not save_layer(self.store, info.id, records, groups, plan, now, known):
+            save_whole(self.store, info.id, groups, now, known)
             insights = save_files(self.store, info.id, records, groups, now)
         self._emit(force=True)
         if reuse is not None and self._reuse is not None:

@@ -47,8 +47,7 @@ class LayerPlan:
 def plan_layer(store: Store, base: Base, gone: list[AttachmentRecord], from_base: int) -> LayerPlan:
     """The layer a rescan from ``base`` makes: the ``gone`` files (of the base's issues that
     changed or left) dropped, the rest's kept (the scan's first ``from_base`` records)."""
-    counts = base.counts
-    layer = counts.layer if counts and counts.layer_read else store.layer(base.scan_id)
+    layer = store.layer(base.scan_id)
     if layer is None:
         plan = LayerPlan(base.scan_id, base.scan_id, base.rows)
     else:
@@ -67,9 +66,11 @@ def save_layer(
     groups: list[DuplicateGroup],
     plan: LayerPlan,
     counted_at: datetime,
+    known: dict[str, list[str]] | None = None,
 ) -> bool:
     """Save ``records`` as a layer on ``plan``'s root (the list is emptied; ``counted_at``: when
-    its breakdowns were counted, see :mod:`aa_tui.store.members`); ``False``, and
+    its breakdowns were counted, see :mod:`aa_tui.store.members`; ``known``: the ids of
+    groups held from the base, by hash); ``False``, and
     nothing saved, when a layer is not worth it (:func:`worth_a_layer`) or its root's files
     cannot be linked: then save them whole."""
     delta: list[AttachmentRecord] = []
@@ -95,7 +96,7 @@ def save_layer(
         delta=frozenset(r.attachment_id for r in delta),
         counted_at=counted_at.isoformat(),
     )
-    write_layer(folder, layer, by_id(groups))
+    write_layer(folder, layer, by_id(groups, known))
     records.clear()
     return True
 
@@ -105,15 +106,22 @@ def save_whole(
     scan_id: str,
     groups: list[DuplicateGroup],
     counted_at: datetime,
+    known: dict[str, list[str]] | None = None,
 ) -> None:
     """Before a scan's files are saved whole: no layer of an earlier try may stay; the groups
     by id and when the breakdowns were counted (``members.json``) are saved."""
     folder = store.scan_dir(scan_id)
     drop_layer_files(folder)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_members(folder, counted_at, by_id(groups))
+    write_members(folder, counted_at, by_id(groups, known))
 
 
-def by_id(groups: Iterable[DuplicateGroup]) -> Iterator[tuple[str, list[str]]]:
-    """Each group's hash and its files' ids, the kept one first."""
-    return ((g.hash, [r.attachment_id for r in g.locations]) for g in groups)
+def by_id(
+    groups: Iterable[DuplicateGroup], known: dict[str, list[str]] | None = None
+) -> Iterator[tuple[str, list[str]]]:
+    """Each group's hash and its files' ids, the kept one first (``known``: some groups' ids
+    already listed, by hash)."""
+    known = known or {}
+    for group in groups:
+        ids = known.get(group.hash)
+        yield group.hash, [r.attachment_id for r in group.locations] if ids is None else ids

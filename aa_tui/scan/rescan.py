@@ -22,14 +22,13 @@ from datetime import datetime
 from typing import Any
 
 from aa_tui.jira.protocol import JiraSite
-from aa_tui.memory import free_garbage, gc_paused, keep_out_of_collections
+from aa_tui.memory import gc_paused, keep_out_of_collections
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.errors import Cancelled
 from aa_tui.model.records import AttachmentRecord, Scope
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import RescanNote
-from aa_tui.scan.base_counts import BaseCounts, read_counts
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.listing import EarlyListing, narrowed, range_cuts
 from aa_tui.scan.shared_texts import share_row_texts, share_texts
@@ -70,8 +69,6 @@ class Base:
     stopped: threading.Event = field(default_factory=threading.Event)
     #: the attachment rows it saved (its own, of any issue), once read
     rows: int = 0
-    #: what it kept to count a rescan from, read after its rows (see base_counts)
-    counts: BaseCounts | None = None
 
     @property
     def issues(self) -> KeysView[str]:
@@ -196,11 +193,8 @@ def read_apart(store: Store, base: Base | None) -> Base | None:
                 read_rows(store, base)
                 # its records live until the scan ends and hold no cycle: out of the collector's
                 # walks (the next collections walked all ~2 million objects three times: 1.2 s
-                # at 531,000 files, in the listing's threads), once the garbage the listing
-                # made meanwhile is collected (frozen, it stayed: ~30 MB more at the peak)
-                free_garbage()
+                # at 531,000 files, in the listing's threads)
                 keep_out_of_collections()
-                base.counts = read_counts(store, base.scan_id, base.records)
             loading.set_result(None)
         except BaseException as exc:  # raised where the rows are waited for
             loading.set_exception(exc)

@@ -20,6 +20,7 @@ every figure against a full scan of the changed site).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
@@ -28,7 +29,6 @@ from typing import Any
 
 from aa_tui.model.classify import STALE_AFTER_DAYS, age_bracket
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, StatRow, Totals
-from aa_tui.scan.base_counts import BaseCounts
 from aa_tui.scan.clock_edges import having, near_clock_edges
 from aa_tui.scan.layering import LayerPlan
 from aa_tui.scan.likely import metadata_groups
@@ -41,7 +41,9 @@ from aa_tui.scan.stats import (
     copies_of,
     is_stale,
 )
-from aa_tui.store.members import Tally
+from aa_tui.store.errors import StoreError
+from aa_tui.store.members import Tally, read_members
+from aa_tui.store.store import Store
 
 _AID, _SIZE = attrgetter("attachment_id"), attrgetter("size")
 
@@ -54,37 +56,49 @@ class Since:
     gone: list[AttachmentRecord]  # the base's other records (their issues changed or left)
     tally: Tally | None = None  # the base's groups by id, and when its breakdowns were counted
     summary: dict[str, Any] | None = None  # the base's summary: its totals and tables
-    #: the base's ``--verify metadata`` groups made of its records (``None``: not those)
-    groups: list[DuplicateGroup] | None = None
+    #: reads ``tally`` and ``summary`` when first needed: after the listing's ids are let go,
+    #: not beside them at the scan's peak (~25 MB at 64,000 groups)
+    load: Callable[[], tuple[Tally | None, dict[str, Any] | None]] | None = None
     base_id: str = ""  # the base's scan id
     #: the hashes of the base's groups held unchanged (:func:`groups_since`): saved again as
     #: the base saved them (:mod:`aa_tui.scan.spliced`)
     held: frozenset[str] = frozenset()
-    #: the base's files near a clock's edge between its count and ``near_until`` (picked in
-    #: its thread: :func:`near_clock_edges`); ``None``: not picked
-    near: list[AttachmentRecord] | None = None
-    near_until: datetime | None = None
     #: the kept files of the sizes a gone or new file has (:func:`groups_since`): the only
     #: kept ones whose group, and so copy status, can have changed
     touched: list[AttachmentRecord] | None = None
 
+    def base(self) -> tuple[Tally, dict[str, Any]] | None:
+        """The base's tally and summary (read now if not yet); ``None`` without them."""
+        if self.load is not None:
+            self.tally, self.summary = self.load()
+            self.load = None
+        if self.tally is None or self.summary is None:
+            return None
+        return self.tally, self.summary
 
-def since_base(plan: LayerPlan, gone: list[AttachmentRecord], counts: BaseCounts | None) -> Since:
+
+def since_base(store: Store, plan: LayerPlan, gone: list[AttachmentRecord]) -> Since:
     """What a rescan differs by from the base ``plan`` names (``gone``: the base's records of
     the issues that changed or left; the rescan's first ``plan.from_base`` records are the
-    base's others; ``counts``: what the base kept to count from, read beside its records).
-    Without them (a base saved before they were kept) everything is counted afresh."""
-    counts = counts or BaseCounts()
-    return Since(
-        plan.from_base,
-        gone,
-        counts.tally,
-        counts.summary,
-        counts.groups,
-        base_id=plan.base,
-        near=counts.near,
-        near_until=counts.near_until,
-    )
+    base's others). Its tally and summary are read when first needed; without them (a base
+    saved before they were kept) everything is counted afresh."""
+
+    def load() -> tuple[Tally | None, dict[str, Any] | None]:
+        layer = plan.base_layer
+        tally = layer.tally() if layer else read_members(store.scan_dir(plan.base))
+        try:
+            return tally, store.load_summary(plan.base) if tally else None
+        except StoreError:
+            return None, None
+
+    return Since(plan.from_base, gone, load=load, base_id=plan.base)
+
+
+def held_ids(since: Since | None) -> dict[str, list[str]]:
+    """The files' ids of the groups ``since``'s rescan held from its base, by hash."""
+    if since is None or not since.held or since.tally is None:
+        return {}
+    return {digest: ids for digest, ids in since.tally.groups if digest in since.held}
 
 
 def likely_groups(records: list[AttachmentRecord], since: Since | None) -> list[DuplicateGroup]:
@@ -118,16 +132,39 @@ def breakdown(
 
 def groups_since(since: Since, records: list[AttachmentRecord]) -> list[DuplicateGroup] | None:
     """The ``--verify metadata`` groups of ``records``: the base's groups of sizes no gone or
-    new file has, plus the touched sizes grouped afresh; ``None`` without the base's groups."""
-    if since.groups is None or since.tally is None or since.summary is None:
+    new file has, plus the touched sizes grouped afresh; ``None`` when the base's groups do
+    not fit (not metadata ones, or a member missing)."""
+    base = since.base()
+    if base is None:
         return None
     kept, new = records[: since.from_base], records[since.from_base :]
     touched = set(map(_SIZE, since.gone))
     touched.update(map(_SIZE, new))
-    held = [g for g in since.groups if g.size not in touched]  # (no gone file: its size is)
-    since.held = frozenset(g.hash for g in held)
-    since.touched = having(kept, touched.__contains__, _SIZE)
-    return _merged(held, metadata_groups(since.touched + new))
+    held: list[tuple[str, int, list[str]]] = []  # the base's groups no change touched
+    sizes = set(touched)  # and their sizes: the files of these are looked at
+    for digest, ids in base[0].groups:
+        size = _likely_size(digest)
+        if size is None:
+            return None
+        if size not in touched:
+            held.append((digest, size, ids))
+            sizes.add(size)
+    at = {a: (n, i) for n, (_, _, ids) in enumerate(held) for i, a in enumerate(ids)}
+    placed: list[list[Any]] = [[None] * len(ids) for _, _, ids in held]
+    since.touched = []
+    for record in having(kept, sizes.__contains__, _SIZE):
+        where = at.get(record.attachment_id)
+        if where is not None:
+            placed[where[0]][where[1]] = record
+        elif record.size in touched:
+            since.touched.append(record)
+    groups: list[DuplicateGroup] = []
+    for (digest, size, _), locations in zip(held, placed, strict=True):
+        if None in locations:
+            return None
+        groups.append(DuplicateGroup(digest, size, locations, likely=True))
+    since.held = frozenset(digest for digest, _, _ in held)
+    return _merged(groups, metadata_groups(since.touched + new))
 
 
 def _merged(held: list[DuplicateGroup], regrouped: list[DuplicateGroup]) -> list[DuplicateGroup]:
@@ -149,6 +186,13 @@ def _order(group: DuplicateGroup) -> tuple[int, int, str, str]:
     return group_order(group.hash, group.size, group.locations)
 
 
+def _likely_size(digest: str) -> int | None:
+    """The size a ``likely:<size>:<name hash>`` group's hash names; ``None`` for another."""
+    kind, _, rest = digest.partition(":")
+    size, _, _ = rest.partition(":")
+    return int(size) if kind == "likely" and size.isdigit() else None
+
+
 def aggregate_since(
     since: Since,
     records: list[AttachmentRecord],
@@ -161,23 +205,20 @@ def aggregate_since(
     """What :func:`~aa_tui.scan.stats.aggregate` counts of ``records`` and ``groups`` at
     ``now``, by difference from the base's summary; ``None`` when it cannot be (the base's
     figures are not those of its files, or the clock went back since they were counted)."""
-    tally, summary = since.tally, since.summary
-    if tally is None or summary is None:
+    base = since.base()
+    if base is None:
         return None
+    tally, summary = base
     then = tally.counted_at
     counts = _Counts.of(summary, then, now)
     if counts is None or since.from_base + len(since.gone) != counts.totals.total_files:
         return None
-    # the base's copies; then those of the groups not held, beside the copies now of the
-    # groups not held (a held group's are the base's): a copy status changed where they differ
+    were = {a for _, ids in tally.groups for a in ids[1:]}  # the base's copies
+    # the copies now of the groups not held (a held group's are the base's): a file's copy
+    # status changed where the two differ
     held = since.held
-    if since.groups is not None:  # (its ids were let go once its groups were made)
-        were = copies_of(since.groups)
-        was = copies_of(g for g in since.groups if g.hash not in held) if held else were
-    else:
-        were = {a for _, ids in tally.groups for a in ids[1:]}
-        was = were
     copies = copies_of(g for g in groups if g.hash not in held)
+    was = {a for d, ids in tally.groups if d not in held for a in ids[1:]} if held else were
     flipped = was.symmetric_difference(copies)
     kept = records[: since.from_base]
     for record in since.gone:
@@ -188,22 +229,12 @@ def aggregate_since(
         counts.add(record, 1, record.attachment_id in copies, now)
     for record in islice(records, since.from_base, None):
         counts.add(record, 1, record.attachment_id in copies, now)
-    counts.move_with_clock(_near(since, kept, now), flipped, were)
+    counts.move_with_clock(kept, flipped, were)
     if not counts.sound():
         return None
     counts.totals.issues_scanned = issues_scanned
     counts.totals.unreadable_files = unreadable
     return breakdown_of(counts.totals, counts.rows, groups)
-
-
-def _near(since: Since, kept: list[AttachmentRecord], now: datetime) -> list[AttachmentRecord]:
-    """The kept files near a clock's edge since the base's count: those the base's thread
-    picked when they cover ``now`` (less the gone ones), else picked now."""
-    assert since.tally is not None
-    if since.near is not None and since.near_until is not None and now <= since.near_until:
-        gone = {r.attachment_id for r in since.gone}
-        return [r for r in since.near if r.attachment_id not in gone]
-    return near_clock_edges(kept, since.tally.counted_at, now)
 
 
 class _Counts:
@@ -265,13 +296,13 @@ class _Counts:
             row.wasted_size += size
 
     def move_with_clock(
-        self, near: list[AttachmentRecord], flipped: set[str], copies: set[str]
+        self, kept: list[AttachmentRecord], flipped: set[str], copies: set[str]
     ) -> None:
-        """Move the kept files ``near`` a clock's edge (:func:`near_clock_edges`) whose copy
-        status held (``copies``: the base's) and whose age bracket or staleness changed
-        between the base's count and this one."""
+        """Move the kept files (those whose copy status held: ``copies``, the base's) whose
+        age bracket or staleness changed between the base's count and this one: only files
+        near a clock's edge can (:func:`~aa_tui.scan.clock_edges.near_clock_edges`)."""
         then, now = self.then, self.now
-        for record in near:
+        for record in near_clock_edges(kept, then, now):
             if record.attachment_id in flipped:
                 continue
             before, after = age_bracket(record.created, then), age_bracket(record.created, now)
