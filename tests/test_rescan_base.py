@@ -210,3 +210,33 @@ def test_a_base_read_apart_is_kept_out_of_the_collectors_walks(demo_server, stor
     frozen = gc.get_freeze_count()
     assert frozen >= sum(1 for _ in base.records())
     assert gc.isenabled()
+
+
+def test_the_garbage_made_while_a_base_is_read_is_not_kept_frozen(demo_server, store):
+    """What the listing's threads dropped while the base was read (the collector paused) is
+    collected before the base is frozen: frozen, it would stay until the process ends."""
+    import gc
+    import weakref
+
+    from aa_tui.scan.rescan import open_base, read_apart
+
+    first = run_scan(demo_server, store)
+
+    class Node:
+        other: object = None
+
+    gc.collect()
+    gc.unfreeze()
+    gc.disable()  # as while the base is read: garbage with cycles waits
+    try:
+        one, two = Node(), Node()
+        one.other, two.other = two, one
+        garbage = weakref.ref(one)
+        del one, two
+        base = read_apart(store, open_base(store, first.info))
+        assert base is not None
+        base.read()
+        assert garbage() is None
+    finally:
+        gc.enable()
+        gc.unfreeze()
