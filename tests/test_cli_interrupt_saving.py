@@ -25,7 +25,7 @@ def held(*args, **kwargs):
 
 engine.save_files = held
 sys.argv[0] = "aa-tui"
-from aa_tui.cli import main
+from aa_tui.launch import main  # what the aa-tui command runs: it sets its own Ctrl-C handling
 sys.exit(main())
 """
 

@@ -171,7 +171,7 @@ def test_a_base_reads_the_same_from_its_file_table_as_from_its_attachments(
     """A base is read from its file table (a whole scan's; a layer's root, less what it
     dropped, and delta) or, from a table without issue ids (an older aa-tui's), from its
     attachments: the same records, issue by issue, and the same row count."""
-    from aa_tui.scan import rescan
+    from aa_tui.scan import base_read
 
     first = run_scan(demo_server, store)
     data = demo_server.data
@@ -184,7 +184,7 @@ def test_a_base_reads_the_same_from_its_file_table_as_from_its_attachments(
     read: dict[str, list] = {}
     for how in ("table", "attachments"):
         if how == "attachments":
-            monkeypatch.setattr(rescan, "read_file_records", lambda *args: None)
+            monkeypatch.setattr(base_read, "read_file_records", lambda *args: None)
         for info in (first.info, second.info):
             base = load_base(store, info)
             assert base is not None
@@ -210,6 +210,18 @@ def test_a_base_read_apart_is_kept_out_of_the_collectors_walks(demo_server, stor
     frozen = gc.get_freeze_count()
     assert frozen >= sum(1 for _ in base.records())
     assert gc.isenabled()
+    base.stop()  # the scan ended: nothing stays frozen (a cycle formed later would stay)
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_rescan_leaves_nothing_frozen(demo_server, store):
+    import gc
+
+    run_scan(demo_server, store)
+    gc.unfreeze()
+    again = run_scan(demo_server, store)
+    assert again.rescan is not None
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_garbage_made_while_a_base_is_read_is_not_kept_frozen(demo_server, store):

@@ -13,7 +13,7 @@ from test_scan_rescan import assert_same, detail_fetches, issue_with_files, scan
 from aa_tui.demo import catalog as cat
 from aa_tui.model.errors import Cancelled
 from aa_tui.model.records import Scope
-from aa_tui.scan import details, rescan
+from aa_tui.scan import base_read, details, rescan
 from aa_tui.scan.engine import ScanEngine
 from aa_tui.scan.request import ScanRequest
 
@@ -125,7 +125,7 @@ def test_a_rescan_cancelled_while_its_base_is_read_back_stops_reading_it(
     a rescan ends at once, stops reading them, and resumes to a full scan's result."""
     scan(demo_server, store)
     change_statuses(demo_server, 2)
-    real = rescan.read_file_records
+    real = base_read.read_file_records
     filler = threading.Event()  # the base's real files are read: an endless tail of others
 
     def slow(folder, own, take):
@@ -135,7 +135,7 @@ def test_a_rescan_cancelled_while_its_base_is_read_back_stops_reading_it(
             time.sleep(0.01)
             take([])
 
-    monkeypatch.setattr(rescan, "read_file_records", slow)
+    monkeypatch.setattr(base_read, "read_file_records", slow)
     client = make_client(demo_server)
     request = ScanRequest(site=client.site, email=demo_server.email, scope=Scope())
     engine = ScanEngine(client, store, request, clock=lambda: FROZEN_NOW)
@@ -159,7 +159,7 @@ def test_a_rescan_cancelled_while_its_base_is_read_back_stops_reading_it(
         assert time.monotonic() < deadline, "the base is still read back"
         time.sleep(0.05)
     client.close()
-    monkeypatch.setattr(rescan, "read_file_records", real)
+    monkeypatch.setattr(base_read, "read_file_records", real)
     resumed = scan(demo_server, store, resume=True)
     full = scan(demo_server, store, full=True)
     assert_same(store, resumed, full)

@@ -32,7 +32,15 @@ def stamp(when: datetime, form: int) -> str:
         return when.astimezone(zone).isoformat(timespec="milliseconds")
     if form == 2:
         return when.strftime("%Y%m%dT%H%M%SZ")  # ISO 8601's basic form
-    return random.choice(("", "not a date", "2025-02-30T10:00:00.000+0000"))
+    return random.choice(
+        (
+            "",
+            "not a date",
+            "2025-02-30T10:00:00.000+0000",
+            "0001-01-01T00:00:00.000+0000",  # the first and last days a date can have
+            "9999-12-31T23:59:59.000+0000",  # ("never", in some exports)
+        )
+    )
 
 
 def make_records(rng: random.Random, count: int, first_id: int) -> list[AttachmentRecord]:

@@ -203,6 +203,9 @@ def test_compare_with_a_damaged_summary_shows_a_modal(app, scanned, data_copy):
 
 # -- 2. a closed results screen is freed ---------------------------------------------------------
 def test_closed_results_screens_are_freed(app, scanned):
+    # what earlier tests in this process left frozen (the insight cache's) is not this test's:
+    # the results screen gives everything back when it goes
+    gc.unfreeze()
     frozen = gc.get_freeze_count()
     refs: list[weakref.ref] = []
 

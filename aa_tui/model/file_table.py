@@ -19,8 +19,8 @@ from aa_tui.model.insights import FileRow
 #: upload time, group hash ("" when it has no copy), redundant copy (bool)
 AID, ISSUE, NAME, SIZE, MIME, PERSON, CREATED, HASH, COPY = range(9)
 #: one issue: key, project key, status, status category, last update, that update as Unix
-#: seconds (``None``: unreadable) and the issue's id (each absent from a table an earlier aa-tui
-#: saved; the id from a table rebuilt from saved files too)
+#: seconds (``None``: unreadable) and the issue's id (the last two absent from a table an
+#: earlier aa-tui saved)
 I_KEY, I_PROJECT, I_STATUS, I_CATEGORY, I_UPDATED, I_UPDATED_S, I_ID = range(7)
 #: one uploader: display name, account id, active (True, False or None: not said)
 P_NAME, P_ID, P_ACTIVE = range(3)

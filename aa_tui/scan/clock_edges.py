@@ -25,13 +25,13 @@ _DAY_TEXT = itemgetter(slice(None, 10))  # the date a time's text starts with
 
 
 def near_clock_edges(
-    records: list[AttachmentRecord], then: datetime, until: datetime
+    records: list[AttachmentRecord], then: datetime, now: datetime
 ) -> list[AttachmentRecord]:
     """The ``records`` whose age bracket (by upload time) or staleness (by their issue's last
-    update) may differ between ``then`` and any moment up to ``until``; a few more (each is
-    looked at as a time after)."""
-    ages = _NearEdge([(then - n * _DAY, until - n * _DAY) for _, n in AGE_BRACKETS if n])
-    stale = _NearEdge([(then - STALE_AFTER_DAYS * _DAY, until - STALE_AFTER_DAYS * _DAY)])
+    update) may differ between ``then`` and ``now``, and a few more: each is then looked at
+    as a time."""
+    ages = _NearEdge([(then - n * _DAY, now - n * _DAY) for _, n in AGE_BRACKETS if n])
+    stale = _NearEdge([(then - STALE_AFTER_DAYS * _DAY, now - STALE_AFTER_DAYS * _DAY)])
     near = having(records, ages.__getitem__, _CREATED, _DAY_TEXT)
     seen = {id(r) for r in near}
     near += [
@@ -65,10 +65,10 @@ class _NearEdge(dict[str, bool]):
                 day = datetime.combine(
                     date.fromisoformat(prefix), datetime.min.time(), timezone.utc
                 )
-            except ValueError:
+                low, high = day - _SPAN[0], day + _SPAN[1]
+            except (ValueError, OverflowError):  # (no such day; the first or last days)
                 pass
             else:
-                low, high = day - _SPAN[0], day + _SPAN[1]
                 near = any(start <= high and low <= end for start, end in self.edges)
         self[prefix] = near
         return near

@@ -103,6 +103,15 @@ class ScanEngine:
 
     # -- the scan -------------------------------------------------------------------------------
     def run(self) -> ScanOutcome:
+        try:
+            return self._run()
+        finally:  # the base is let go however the scan ended, and nothing stays frozen
+            early = self._early_rescan.base if self._early_rescan is not None else None
+            for base in (self._base, early):
+                if base is not None:
+                    base.stop()
+
+    def _run(self) -> ScanOutcome:
         request = self.request
         return_large_blocks()  # the answers' memory goes back once parsed: see memory
         self._emit(force=True, phase=Phase.CONNECTING, message=f"Signing in to {self.client.site}")
@@ -187,8 +196,6 @@ class ScanEngine:
         finally:
             details.close()
             journal.close()
-            if self._base is not None:  # done with it, or ended before it took its files
-                self._base.stop()
         self.store.drop_journal(info.id)
         log.info("scan %s complete: %s", info.id, outcome.info.totals)
         self._emit(force=True, phase=Phase.DONE)

@@ -12,40 +12,37 @@ time zone; the margin covers the search index's lag and the clocks' difference.
 from __future__ import annotations
 
 import math
-import operator
 import threading
 from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as WaitedTooLong
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from aa_tui.jira.protocol import JiraSite
-from aa_tui.memory import free_garbage, gc_paused, keep_out_of_collections
+from aa_tui.memory import (
+    free_garbage,
+    gc_paused,
+    keep_out_of_collections,
+    release_to_collections,
+)
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.errors import Cancelled
 from aa_tui.model.records import AttachmentRecord, Scope
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import RescanNote
+from aa_tui.scan.base_read import Kept, read_rows
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.listing import EarlyListing, narrowed, range_cuts
-from aa_tui.scan.shared_texts import share_row_texts, share_texts
+from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.staged import STAGES, HashBook
 from aa_tui.store.basis import Basis, read_basis, write_basis
-from aa_tui.store.file_rows import read_file_records
 from aa_tui.store.journal import Journal
 from aa_tui.store.store import Store
-from aa_tui.store.table_reader import UnexpectedLayout
 
 #: minutes added to the time since the earlier scan started: the search index's lag, clocks
 MARGIN_MINUTES = 60
-
-
-#: what the base saw on one issue it read: its one attachment, or a tuple of them (no list
-#: for each one-file issue: ~18 MB at 332,239 issues)
-Kept = AttachmentRecord | tuple[AttachmentRecord, ...]
 
 
 @dataclass
@@ -60,8 +57,9 @@ class Base:
     #: read, until then its own id (the text its records then point at)
     by_issue: dict[str, Kept | str]
     hashes: HashBook = field(default_factory=HashBook)
-    #: one object per repeated text of its records: a rescan's own records share them, and
-    #: the base's records need no sharing again
+    #: one object per repeated text of its records when read back from its attachments (a
+    #: rescan's own records then share them); read from its file table, its records share
+    #: each issue's, uploader's and file type's texts already, and this stays empty
     texts: dict[str, str] = field(default_factory=dict)
     #: the rows being read back in a thread of their own (``None``: read, or not begun)
     loading: Future[None] | None = None
@@ -69,6 +67,9 @@ class Base:
     stopped: threading.Event = field(default_factory=threading.Event)
     #: the attachment rows it saved (its own, of any issue), once read
     rows: int = 0
+    #: whether its records are frozen out of the collector's walks (:meth:`freeze`)
+    frozen: bool = False
+    _freezing: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def issues(self) -> KeysView[str]:
@@ -88,9 +89,25 @@ class Base:
                     raise Cancelled() from None
 
     def stop(self) -> None:
-        """Stop reading the rows back (the scan ended without them): :meth:`read` then raises
-        :class:`Cancelled`."""
-        self.stopped.set()
+        """Stop reading the rows back (the scan ended, or ended without them: :meth:`read`
+        then raises :class:`Cancelled`), and give what :meth:`freeze` froze back to the
+        collector: in the app, a frozen object that later forms a cycle would never be freed."""
+        with self._freezing:
+            self.stopped.set()
+            if self.frozen:
+                release_to_collections()
+                self.frozen = False
+
+    def freeze(self) -> None:
+        """Keep its records, read, out of the collector's walks until :meth:`stop`: they live
+        until the scan ends and hold no cycle, and the next collections walked all ~2 million
+        objects three times (1.2 s at 531,000 files, in the listing's threads). The garbage
+        made meanwhile is collected first (frozen, it stayed: 25-30 MB more at the peak)."""
+        with self._freezing:
+            if not self.stopped.is_set():
+                free_garbage()
+                keep_out_of_collections()
+                self.frozen = True
 
     def kept(self, issue_id: str) -> Sequence[AttachmentRecord]:
         """The attachments the earlier scan saw on ``issue_id``, one of its issues (once
@@ -139,37 +156,8 @@ def open_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base 
     return Base(info.id, info.started_at, by_issue, book)
 
 
-def read_rows(store: Store, base: Base) -> None:
-    """Read ``base``'s rows back into its ``by_issue``: from its file table (its files' rows
-    parsed and made records in 1.2 s at 531,000 files, not 2.4 s from its attachments), else
-    (saved by an older aa-tui) from its attachments."""
-    by_issue, stopped = base.by_issue, base.stopped
-
-    def own(issue_id: str) -> str | None:  # the text the base's records hold as the id
-        kept = by_issue.get(issue_id)
-        return kept if isinstance(kept, str) else None
-
-    def take(records: list[AttachmentRecord]) -> None:
-        if stopped.is_set():
-            raise Cancelled("the scan ended before it took its base's files")
-        for record in records:
-            _put(by_issue, by_issue[record.issue_id], record)
-
-    with gc_paused():  # ~100,000s of new objects: collections would walk them all
-        count = read_file_records(store.scan_dir(base.scan_id), own, take)
-    if count is not None:
-        base.rows = count
-        return
-    for issue_id in by_issue:  # from the start again (the keys are the ids' texts)
-        by_issue[issue_id] = issue_id
-    try:
-        rows: Iterable[dict[str, Any]] = store.iter_attachments(base.scan_id)
-        base.rows = _records_by_issue(base.by_issue, rows, base.texts, base.stopped)
-    except (UnexpectedLayout, ValueError):  # a layout the one-at-a-time reader does not know
-        for issue_id in base.by_issue:  # from the start again (the keys are the ids' texts)
-            base.by_issue[issue_id] = issue_id
-        rows = store.load_attachments(base.scan_id)
-        base.rows = _records_by_issue(base.by_issue, rows, base.texts, base.stopped)
+def _read_back(store: Store, base: Base) -> None:
+    base.rows = read_rows(store, base.scan_id, base.by_issue, base.texts, base.stopped)
 
 
 def load_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base | None:
@@ -177,7 +165,7 @@ def load_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base 
     gone."""
     base = open_base(store, info, basis)
     if base is not None:
-        read_rows(store, base)
+        _read_back(store, base)
     return base
 
 
@@ -190,13 +178,8 @@ def read_apart(store: Store, base: Base | None) -> Base | None:
     def load() -> None:
         try:
             with gc_paused():
-                read_rows(store, base)
-                # its records live until the scan ends and hold no cycle: out of the collector's
-                # walks (the next collections walked all ~2 million objects three times: 1.2 s
-                # at 531,000 files, in the listing's threads), once the garbage the listing
-                # made meanwhile is collected (frozen, it stayed: 25-30 MB more at the peak)
-                free_garbage()
-                keep_out_of_collections()
+                _read_back(store, base)
+                base.freeze()
             loading.set_result(None)
         except BaseException as exc:  # raised where the rows are waited for
             loading.set_exception(exc)
@@ -204,61 +187,6 @@ def read_apart(store: Store, base: Base | None) -> Base | None:
     base.loading = loading
     threading.Thread(target=load, name="aa-base", daemon=True).start()
     return base
-
-
-def _records_by_issue(
-    by_issue: dict[str, Kept | str],
-    rows: Iterable[dict[str, Any]],
-    texts: dict[str, str],
-    stopped: threading.Event | None = None,
-) -> int:
-    """Fill ``by_issue`` (each issue's own id until then) with the records of its issues (the
-    rows of other issues are never reused), built a row at a time (a 200,000-issue scan's
-    rows parsed at once peaked at 322 MiB, one at a time 139 MiB), their repeated texts
-    shared as a scan's own records' are (``texts``: one object per text), and the texts of
-    one issue shared by its records as in a Jira answer (each row's, before its record is
-    made: :func:`share_row_texts`). Its keys never change: the listing looks them up
-    meanwhile. :class:`Cancelled` once ``stopped`` is set (looked at every 4,096 rows). The
-    number of rows read."""
-    n = -1
-    with gc_paused():  # ~100,000s of new objects: collections would walk them all
-        for n, row in enumerate(rows):
-            if not n & 4095 and stopped is not None and stopped.is_set():
-                raise Cancelled("the scan ended before it took its base's files")
-            kept = by_issue.get(row["issue_id"])
-            if kept is None:
-                continue
-            if isinstance(kept, str):
-                row["issue_id"] = kept
-                share_row_texts(row, texts)
-            else:
-                share_row_texts(row, texts, kept if isinstance(kept, AttachmentRecord) else kept[0])
-            try:  # the fields as this version saves them, by position: 2x faster than by name
-                record = AttachmentRecord(*_fields_of(row))
-            except KeyError:  # one it does not have: the defaults, as by name
-                record = _by_name(row)
-            _put(by_issue, kept, record)
-    return n + 1
-
-
-def _put(by_issue: dict[str, Kept | str], kept: Kept | str, record: AttachmentRecord) -> None:
-    """Add ``record`` to what ``by_issue`` holds of its issue (``kept``: its id until then)."""
-    if isinstance(kept, str):
-        by_issue[kept] = record
-    elif isinstance(kept, AttachmentRecord):
-        by_issue[kept.issue_id] = (kept, record)
-    else:
-        by_issue[kept[0].issue_id] = (*kept, record)
-
-
-_fields_of = operator.itemgetter(*AttachmentRecord.__dataclass_fields__)
-
-
-def _by_name(row: dict[str, Any]) -> AttachmentRecord:
-    try:
-        return AttachmentRecord(**row)
-    except TypeError:  # a field it does not know: the ones it knows
-        return AttachmentRecord.from_dict(row)
 
 
 def find_base(store: Store, site: str, info: ScanInfo) -> Base | None:

@@ -161,6 +161,7 @@ def groups_since(since: Since, records: list[AttachmentRecord]) -> list[Duplicat
     groups: list[DuplicateGroup] = []
     for (digest, size, _), locations in zip(held, placed, strict=True):
         if None in locations:
+            since.touched = None  # (grouped afresh: any kept file may have changed group)
             return None
         groups.append(DuplicateGroup(digest, size, locations, likely=True))
     since.held = frozenset(digest for digest, _, _ in held)

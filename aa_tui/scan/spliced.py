@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from aa_tui.model.group_rows import OFFSET, group_row
 from aa_tui.model.records import DuplicateGroup
 from aa_tui.scan.since_base import Since
 from aa_tui.store.saved_groups import SavedGroups
@@ -42,8 +43,10 @@ def groups_to_save(
 
 
 def _same(item: SavedGroup, group: DuplicateGroup) -> bool:
-    """Whether ``item`` holds the bytes ``group`` is encoded as now."""
-    return item.raw == orjson.dumps(group.to_dict())
+    """Whether ``item`` holds the bytes ``group`` and its row are encoded as now."""
+    encoded = group.to_dict()
+    row = orjson.dumps(group_row(encoded)[:OFFSET])  # "[hash, ..., issue keys]"
+    return item.raw == orjson.dumps(encoded) and item.row == row[:-1] + b","
 
 
 def _open(store: Store, scan_id: str) -> SavedGroups | None:
