@@ -353,19 +353,19 @@ class _FileRecords:
         self.issues_ok = True
         self.rest = b""  # read past the issues
         self.seen = 0  # rows but those dropped
-        self._texts: dict[str, str] = {}  # one object per project, status, category
+        self._shared = _Shared()
 
     def add_issues(self, issues: list[list[Any]], own: Callable[[str], str | None]) -> None:
-        keep = self._texts.setdefault
+        if any(len(issue) <= I_ID for issue in issues):
+            self.issues_ok = False
+            return
+        self._shared.issues(issues)  # one object per project, status and category
         for issue in issues:
-            if len(issue) <= I_ID:
-                self.issues_ok = False
-                return
             self.ids.append(own(issue[I_ID]))
             self.keys.append(issue[I_KEY])
-            self.projects.append(keep(issue[I_PROJECT], issue[I_PROJECT]))
-            self.statuses.append(keep(issue[I_STATUS], issue[I_STATUS]))
-            self.categories.append(keep(issue[I_CATEGORY], issue[I_CATEGORY]))
+            self.projects.append(issue[I_PROJECT])
+            self.statuses.append(issue[I_STATUS])
+            self.categories.append(issue[I_CATEGORY])
             self.updated.append(issue[I_UPDATED])
 
     def __call__(self, rows: list[list[Any]]) -> None:

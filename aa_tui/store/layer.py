@@ -35,7 +35,7 @@ from aa_tui.memory import gc_paused
 from aa_tui.model.file_table import AID, COPY, HASH, I_KEY, ISSUE, MIME, PERSON, FileTable
 from aa_tui.store.atomic import write_atomic
 from aa_tui.store.errors import StoreError
-from aa_tui.store.members import Tally, group_chunks, tally_of
+from aa_tui.store.members import Tally, counted_time, group_chunks
 
 LAYER = "layer.json"
 LAYER_FORMAT = "aa-tui.layer/1"
@@ -65,9 +65,10 @@ class Layer:
     def tally(self) -> Tally | None:
         """Its groups and breakdowns' time, as a rescan of it counts from them."""
         try:
-            return tally_of(self.counted_at, self.groups)  # type: ignore[arg-type]
+            when = counted_time(self.counted_at)
         except ValueError:
             return None
+        return Tally(when, self.groups) if when is not None else None  # (read as such already)
 
     def membership(self) -> dict[str, tuple[str, bool]]:
         """Attachment id -> (its group's hash, whether it is a redundant copy)."""

@@ -64,16 +64,19 @@ def read_members(folder: Path) -> Tally | None:
             data = orjson.loads((folder / MEMBERS).read_bytes())
         if data.get("format") != MEMBERS_FORMAT:
             return None
-        return tally_of(data["counted_at"], data["groups"])
+        when = counted_time(data["counted_at"])
+        groups = [(str(g[0]), list(g[1])) for g in data["groups"]]
+        return Tally(when, groups) if when is not None else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
 
 
-def tally_of(counted_at: object, groups: list[list[object]]) -> Tally | None:
-    """A :class:`Tally` of saved fields; ``None`` without a time (an older layer's)."""
-    if not isinstance(counted_at, str) or not counted_at:
+def counted_time(text: object) -> datetime | None:
+    """The saved moment a scan's tables were counted; ``None`` without one (an older layer's).
+    :class:`ValueError` when it is not a time with its zone."""
+    if not isinstance(text, str) or not text:
         return None
-    when = datetime.fromisoformat(counted_at)
+    when = datetime.fromisoformat(text)
     if when.tzinfo is None:
         raise ValueError("a time without its zone")
-    return Tally(when, [(str(g[0]), list(g[1])) for g in groups])  # type: ignore[call-overload]
+    return when
