@@ -60,8 +60,13 @@ def range_cuts(ids: Iterable[str], per_range: int = 0) -> list[int] | None:
     a whole number of pages, so the ranges ask for no more pages than one listing would (an
     even split of 332,239 ids over 16 ranges asked for 80 pages instead of 67)."""
     # sorted as texts, then by length (stable): numeric order, without an int per id (~10 MB
-    # of them at 332,239 ids, let go at once, holes the rest of a rescan fills slowly)
-    numbers = sorted({i for i in ids if i.isascii() and i.isdigit() and (i == "0" or i[0] != "0")})
+    # of them at 332,239 ids, let go at once, holes the rest of a rescan fills slowly). Deduped
+    # in their order, not as a set: a base's ids come in sorted runs (its pages), which the
+    # sort takes as they are (0.40 -> 0.10 s at 332,239 ids, before the listing can begin)
+    numbers = [
+        i for i in dict.fromkeys(ids) if i.isascii() and i.isdigit() and (i == "0" or i[0] != "0")
+    ]
+    numbers.sort()
     numbers.sort(key=len)
     fill = max(1, (per_range or RANGE_IDS) * 49 // 50)
     pages = math.ceil(len(numbers) / fill)
