@@ -34,6 +34,7 @@ def test_the_base_is_read_a_row_at_a_time_and_equals_the_saved_records(demo_serv
     path = store.scan_dir(first.info.id) / "attachments.json"
     table = orjson.loads(path.read_bytes())["_default"]
     path.write_bytes(orjson.dumps({"other": {}, "_default": table}))
+    (path.parent / "files.json").unlink()  # (else its table, or the cache of it, is read)
     again = load_base(store, first.info)
     assert again is not None
     assert {r.attachment_id: r.to_dict() for r in again.records()} == saved
@@ -168,9 +169,10 @@ def test_records_are_equal_and_hashed_by_value():
 def test_a_base_reads_the_same_from_its_file_table_as_from_its_attachments(
     demo_server, store, monkeypatch
 ):
-    """A base is read from its file table (a whole scan's; a layer's root, less what it
-    dropped, and delta) or, from a table without issue ids (an older aa-tui's), from its
-    attachments: the same records, issue by issue, and the same row count."""
+    """A base is read from the cache of its records, or its file table (a whole scan's; a
+    layer's root, less what it dropped, and delta) or, from a table without issue ids (an
+    older aa-tui's), from its attachments: the same records, issue by issue, and the same row
+    count."""
     from aa_tui.scan import base_read
 
     first = run_scan(demo_server, store)
@@ -182,7 +184,9 @@ def test_a_base_reads_the_same_from_its_file_table_as_from_its_attachments(
     assert store.layer(second.info.id) is not None
     assert not (store.scan_dir(second.info.id) / "files.json").exists()  # none opened it
     read: dict[str, list] = {}
-    for how in ("table", "attachments"):
+    for how in ("cache", "table", "attachments"):
+        if how == "table":
+            monkeypatch.setattr(base_read, "read_cached_records", lambda *args: None)
         if how == "attachments":
             monkeypatch.setattr(base_read, "read_file_records", lambda *args: None)
         for info in (first.info, second.info):
@@ -190,8 +194,8 @@ def test_a_base_reads_the_same_from_its_file_table_as_from_its_attachments(
             assert base is not None
             by_issue = {i: sorted(map(str, base.kept(i))) for i in base.issues}
             read.setdefault(info.id, []).append((by_issue, base.rows))
-    for (table, table_rows), (rows, rows_count) in read.values():
-        assert table == rows and table_rows == rows_count
+    for (cache, cache_rows), (table, table_rows), (rows, rows_count) in read.values():
+        assert cache == table == rows and cache_rows == table_rows == rows_count
         assert sum(map(len, table.values())) > 100
 
 

@@ -16,6 +16,7 @@ from aa_tui.store.layer import (
     DELTA_ATTACHMENTS,
     DELTA_FILES,
     WHOLE_ATTACHMENTS,
+    WHOLE_CACHE,
     WHOLE_FILES,
     Layer,
     drop_layer_files,
@@ -24,6 +25,7 @@ from aa_tui.store.layer import (
     write_layer,
 )
 from aa_tui.store.members import MEMBERS, write_members
+from aa_tui.store.record_cache import link_cache
 from aa_tui.store.store import Store
 
 
@@ -83,7 +85,8 @@ def save_layer(
     folder = store.scan_dir(scan_id)
     if not link_root(store.scan_dir(plan.base), folder):
         return False
-    for name in (WHOLE_ATTACHMENTS, WHOLE_FILES, MEMBERS):  # a resumed scan's earlier try
+    link_cache(store.scan_dir(plan.base), folder)
+    for name in (WHOLE_ATTACHMENTS, WHOLE_FILES, WHOLE_CACHE, MEMBERS):  # an earlier try's
         (folder / name).unlink(missing_ok=True)
     store.save_attachments(scan_id, delta, name=DELTA_ATTACHMENTS)
     rows = FileRows([])  # in no group: the layer's members say which (they change for others)

@@ -300,12 +300,35 @@ def read_file_records(
     issue; a layer's: its root's it holds, and its delta's)."""
     try:
         layer = None if (folder / FILE_ROWS).exists() else read_layer(folder)
-        names = [FILE_ROWS] if layer is None else [ROOT_FILES, DELTA_FILES]
-        dropped = layer.dropped if layer is not None else frozenset()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    names = [FILE_ROWS] if layer is None else [ROOT_FILES, DELTA_FILES]
+    dropped = layer.dropped if layer is not None else frozenset()
+    return _read_tables([folder / name for name in names], dropped, own, take)
+
+
+def read_table_records(
+    path: Path,
+    own: Callable[[str], str | None],
+    take: Callable[[list[AttachmentRecord]], None],
+) -> int | None:
+    """As :func:`read_file_records`, of the one table at ``path`` (a layer's delta)."""
+    return _read_tables([path], frozenset(), own, take)
+
+
+def _read_tables(
+    paths: list[Path],
+    dropped: frozenset[str],
+    own: Callable[[str], str | None],
+    take: Callable[[list[AttachmentRecord]], None],
+) -> int | None:
+    """The records of the tables at ``paths`` (``dropped``: of the first) given to ``take``
+    (see :func:`read_file_records`)."""
+    try:
         with ExitStack() as files:
             tables = []
-            for name in names:
-                handle = files.enter_context(open(folder / name, "rb"))  # noqa: SIM115
+            for path in paths:
+                handle = files.enter_context(open(path, "rb"))  # noqa: SIM115
                 opened = _open_table(handle, own)
                 if opened is None:
                     return None

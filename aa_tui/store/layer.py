@@ -45,6 +45,10 @@ DELTA_ATTACHMENTS = "delta.attachments.json"
 DELTA_FILES = "delta.files.json"
 WHOLE_ATTACHMENTS = "attachments.json"
 WHOLE_FILES = "files.json"
+#: a whole scan's records as ``marshal`` writes them, and a layer's link to its root's
+#: (:mod:`aa_tui.store.record_cache`)
+WHOLE_CACHE = "records.marshal"
+ROOT_CACHE = "root.records.marshal"
 #: a layer at most this share of its root's files (dropped plus delta); past it, whole files
 MAX_SHARE = 0.25
 
@@ -157,7 +161,7 @@ def link_root(base_folder: Path, folder: Path) -> bool:
 
 def drop_layer_files(folder: Path) -> None:
     """Remove a layer's files from ``folder`` (a scan saved whole after all)."""
-    for name in (LAYER, ROOT_ATTACHMENTS, ROOT_FILES, DELTA_ATTACHMENTS, DELTA_FILES):
+    for name in (LAYER, ROOT_ATTACHMENTS, ROOT_FILES, ROOT_CACHE, DELTA_ATTACHMENTS, DELTA_FILES):
         (folder / name).unlink(missing_ok=True)
 
 
