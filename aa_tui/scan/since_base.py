@@ -149,21 +149,18 @@ def groups_since(since: Since, records: list[AttachmentRecord]) -> list[Duplicat
         if size not in touched:
             held.append((digest, size, ids))
             sizes.add(size)
-    at = {a: (n, i) for n, (_, _, ids) in enumerate(held) for i, a in enumerate(ids)}
-    placed: list[list[Any]] = [[None] * len(ids) for _, _, ids in held]
-    since.touched = []
-    for record in having(kept, sizes.__contains__, _SIZE):
-        where = at.get(record.attachment_id)
-        if where is not None:
-            placed[where[0]][where[1]] = record
-        elif record.size in touched:
-            since.touched.append(record)
+    looked = having(kept, sizes.__contains__, _SIZE)
+    by_id = dict(zip(map(_AID, looked), looked, strict=True))  # (0.21 -> 0.05 s placing them)
     groups: list[DuplicateGroup] = []
-    for (digest, size, _), locations in zip(held, placed, strict=True):
-        if None in locations:
-            since.touched = None  # (grouped afresh: any kept file may have changed group)
-            return None
-        groups.append(DuplicateGroup(digest, size, locations, likely=True))
+    try:
+        for digest, size, ids in held:
+            groups.append(DuplicateGroup(digest, size, [by_id[a] for a in ids], likely=True))
+    except KeyError:  # a member is not a kept file: grouped afresh
+        return None
+    members = {a for _, _, ids in held for a in ids}
+    since.touched = [
+        r for r in having(looked, touched.__contains__, _SIZE) if r.attachment_id not in members
+    ]
     since.held = frozenset(digest for digest, _, _ in held)
     return _merged(groups, metadata_groups(since.touched + new))
 
