@@ -3,6 +3,8 @@ dict at once), the same records whichever way the file is laid out."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import orjson
 import pytest
 from helpers.scanning import run_scan
@@ -256,3 +258,38 @@ def test_the_garbage_made_while_a_base_is_read_is_not_kept_frozen(demo_server, s
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+def test_a_rescan_picks_its_bases_files_near_a_clocks_edge_beside_its_listing(
+    demo_server, store, monkeypatch
+):
+    """The files near a clock's edge are picked while the base is read, for a span from the
+    base's start to a day after the rescan's, and handed to the count by difference."""
+    from test_scan_rescan import CHANGES, scan
+
+    from aa_tui.model.dates import parse_jira_time
+    from aa_tui.scan import engine
+    from aa_tui.scan.clock_edges import near_clock_edges
+
+    first = scan(demo_server, store, verify="metadata")
+    CHANGES["status changed"](demo_server, store, None, None)
+    handed: list = []
+    real = engine.since_base
+
+    def keep(store_, plan, gone, near=None):
+        handed.append((near, list(gone)))
+        return real(store_, plan, gone, near)
+
+    monkeypatch.setattr(engine, "since_base", keep)
+    again = scan(demo_server, store, verify="metadata")
+    assert again.rescan is not None and len(handed) == 1
+    near, gone = handed[0]
+    assert near is not None
+    assert near.since == parse_jira_time(first.info.started_at)
+    assert near.until - near.since >= timedelta(days=1)
+    base = load_base(store, first.info)
+    every = list(base.records())
+    assert sorted(map(str, near.records)) == sorted(
+        map(str, near_clock_edges(every, near.since, near.until))
+    )
+    assert near.records  # (the demo site has files near each edge)

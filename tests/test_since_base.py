@@ -12,6 +12,7 @@ import pytest
 
 from aa_tui.model.records import AttachmentRecord, Scope
 from aa_tui.model.scans import ScanInfo
+from aa_tui.scan.clock_edges import NearEdges, near_clock_edges
 from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.since_base import Since, aggregate_since, groups_since
 from aa_tui.scan.stats import aggregate
@@ -88,11 +89,14 @@ def build_summary_of(counted):
     return build_summary(info, counted)
 
 
+@pytest.mark.parametrize("picked", [False, True])
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize(
     "later", [timedelta(0), timedelta(days=1), timedelta(days=45), timedelta(days=400)]
 )
-def test_counted_by_difference_equals_counted_afresh(seed, later):
+def test_counted_by_difference_equals_counted_afresh(seed, later, picked):
+    """``picked``: the base's files near a clock's edge were picked beside the listing, for a
+    wider span than the count's (as a rescan does), not from the kept files at the count."""
     rng = random.Random(seed)
     random.seed(seed)
     base = make_records(rng, 400, 1000)
@@ -108,6 +112,9 @@ def test_counted_by_difference_equals_counted_afresh(seed, later):
     since = since_of(kept + gone, len(kept), gone)
     now_records = kept + new
     now = THEN + later
+    if picked:
+        wider = (THEN - timedelta(hours=5), now + timedelta(days=1))
+        since.near = NearEdges(near_clock_edges(kept + gone, *wider), *wider)
 
     groups = groups_since(since, now_records)
     expected_groups = metadata_groups(now_records)
@@ -157,3 +164,21 @@ def test_groups_that_are_not_metadata_ones_are_grouped_afresh():
     digest, ids = since.tally.groups[0]
     since.tally.groups[0] = (digest, [*ids, "no such file"])
     assert groups_since(since, base) is None
+
+
+def test_files_picked_for_another_span_are_picked_again():
+    """Files near a clock's edge picked for a span that does not hold the count's moments (a
+    rescan counted over a day after it began) are not used: the kept files are looked at."""
+    from aa_tui.scan.clock_edges import near_edges_of
+
+    rng = random.Random(5)
+    base = make_records(rng, 300, 1)
+    gone, kept = base[:40], base[40:]
+    now = THEN + timedelta(days=3)
+    fresh = near_clock_edges(kept, THEN, now)
+    assert fresh
+    for since, until in [(THEN, now - timedelta(seconds=1)), (THEN + timedelta(seconds=1), now)]:
+        picked = NearEdges([], since, until)  # (would hide every file)
+        assert near_edges_of(picked, kept, gone, THEN, now) == fresh
+    picked = NearEdges(near_clock_edges(base, THEN, now), THEN, now)
+    assert near_edges_of(picked, kept, gone, THEN, now) == fresh  # the gone ones left out

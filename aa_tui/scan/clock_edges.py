@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from itertools import compress
 from operator import attrgetter, itemgetter
@@ -38,6 +39,32 @@ def near_clock_edges(
         r for r in having(records, stale.__getitem__, _UPDATED, _DAY_TEXT) if id(r) not in seen
     ]
     return near
+
+
+@dataclass
+class NearEdges:
+    """Files :func:`near_clock_edges` picked for any two moments between ``since`` and
+    ``until``: a rescan picks its base's beside its listing, not after it."""
+
+    records: list[AttachmentRecord]
+    since: datetime
+    until: datetime
+
+
+def near_edges_of(
+    picked: NearEdges | None,
+    kept: list[AttachmentRecord],
+    gone: list[AttachmentRecord],
+    then: datetime,
+    now: datetime,
+) -> list[AttachmentRecord]:
+    """:func:`near_clock_edges` of ``kept`` (a base's files but ``gone``) for ``then`` and
+    ``now``: those ``picked`` of the base, when its moments lie between ``then`` and ``now``
+    (a wider span picks more, each then looked at as a time), else picked now."""
+    if picked is None or not picked.since <= then <= now <= picked.until:
+        return near_clock_edges(kept, then, now)
+    left = {id(r) for r in gone}
+    return [r for r in picked.records if id(r) not in left]
 
 
 def having(

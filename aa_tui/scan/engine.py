@@ -400,7 +400,7 @@ class ScanEngine:
                     left = read_again.union(base.by_issue.keys() - done)
                     gone = [r for issue_id in left for r in base.kept(issue_id)]
                     self._layer = plan_layer(self.store, base, gone, len(kept))
-                    self._since = since_base(self.store, self._layer, gone)
+                    self._since = since_base(self.store, self._layer, gone, base.near)
             except BaseException:
                 for future in pending:
                     future.cancel()

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as WaitedTooLong
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aa_tui.jira.protocol import JiraSite
 from aa_tui.memory import (
@@ -34,6 +34,7 @@ from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import RescanNote
 from aa_tui.scan.base_read import Kept, read_rows
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
+from aa_tui.scan.clock_edges import NearEdges, near_clock_edges
 from aa_tui.scan.listing import EarlyListing, narrowed, range_cuts
 from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.staged import STAGES, HashBook
@@ -43,6 +44,8 @@ from aa_tui.store.store import Store
 
 #: minutes added to the time since the earlier scan started: the search index's lag, clocks
 MARGIN_MINUTES = 60
+#: how long after its start a rescan's files near a clock's edge, picked as it lists, hold
+NEAR_FOR = timedelta(days=1)
 
 
 @dataclass
@@ -67,6 +70,9 @@ class Base:
     stopped: threading.Event = field(default_factory=threading.Event)
     #: the attachment rows it saved (its own, of any issue), once read
     rows: int = 0
+    #: its files near a clock's edge, for counts between its start and a day after the
+    #: rescan's (:func:`~aa_tui.scan.clock_edges.near_edges_of`), once read
+    near: NearEdges | None = None
     #: whether its records are frozen out of the collector's walks (:meth:`freeze`)
     frozen: bool = False
     _freezing: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -169,17 +175,25 @@ def load_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base 
     return base
 
 
-def read_apart(store: Store, base: Base | None) -> Base | None:
-    """Begin reading ``base``'s rows back in a thread of its own (:meth:`Base.read` waits)."""
+def read_apart(store: Store, base: Base | None, now: datetime | None = None) -> Base | None:
+    """Begin reading ``base``'s rows back in a thread of its own (:meth:`Base.read` waits);
+    given the scan's start (``now``), its files near a clock's edge are picked there too, for
+    any count until a day later (:attr:`Base.near`)."""
     if base is None:
         return None
     loading: Future[None] = Future()
+    then = parse_jira_time(base.started_at) if now is not None else None
 
     def load() -> None:
         try:
             with gc_paused():
                 _read_back(store, base)
                 base.freeze()
+                if then is not None and now is not None:  # (not after the listing: 0.25 s)
+                    until = now + NEAR_FOR
+                    base.near = NearEdges(
+                        near_clock_edges(list(base.records()), then, until), then, until
+                    )
             loading.set_result(None)
         except BaseException as exc:  # raised where the rows are waited for
             loading.set_exception(exc)
@@ -233,7 +247,7 @@ def begin_rescan(
     if found is None or base is None:
         return None
     early = EarlyRescan(base, range_cuts(base.issues))
-    read_apart(store, base)
+    read_apart(store, base, now)
     if not scope.projects:
         minutes = window_minutes(found.started_at, now)
         early.changed = EarlyListing(client, changed_jql(jql, minutes))

@@ -29,7 +29,7 @@ from typing import Any
 
 from aa_tui.model.classify import STALE_AFTER_DAYS, age_bracket
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, StatRow, Totals
-from aa_tui.scan.clock_edges import having, near_clock_edges
+from aa_tui.scan.clock_edges import NearEdges, having, near_edges_of
 from aa_tui.scan.layering import LayerPlan
 from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.staged import group_order
@@ -66,6 +66,8 @@ class Since:
     #: the kept files of the sizes a gone or new file has (:func:`groups_since`): the only
     #: kept ones whose group, and so copy status, can have changed
     touched: list[AttachmentRecord] | None = None
+    #: the base's files near a clock's edge, picked while the listing ran
+    near: NearEdges | None = None
 
     def base(self) -> tuple[Tally, dict[str, Any]] | None:
         """The base's tally and summary (read now if not yet); ``None`` without them."""
@@ -77,7 +79,12 @@ class Since:
         return self.tally, self.summary
 
 
-def since_base(store: Store, plan: LayerPlan, gone: list[AttachmentRecord]) -> Since:
+def since_base(
+    store: Store,
+    plan: LayerPlan,
+    gone: list[AttachmentRecord],
+    near: NearEdges | None = None,
+) -> Since:
     """What a rescan differs by from the base ``plan`` names (``gone``: the base's records of
     the issues that changed or left; the rescan's first ``plan.from_base`` records are the
     base's others). Its tally and summary are read when first needed; without them (a base
@@ -91,7 +98,7 @@ def since_base(store: Store, plan: LayerPlan, gone: list[AttachmentRecord]) -> S
         except StoreError:
             return None, None
 
-    return Since(plan.from_base, gone, load=load, base_id=plan.base)
+    return Since(plan.from_base, gone, load=load, base_id=plan.base, near=near)
 
 
 def held_ids(since: Since | None) -> dict[str, list[str]]:
@@ -227,7 +234,7 @@ def aggregate_since(
         counts.add(record, 1, record.attachment_id in copies, now)
     for record in islice(records, since.from_base, None):
         counts.add(record, 1, record.attachment_id in copies, now)
-    counts.move_with_clock(kept, flipped, were)
+    counts.move_with_clock(near_edges_of(since.near, kept, since.gone, then, now), flipped, were)
     if not counts.sound():
         return None
     counts.totals.issues_scanned = issues_scanned
@@ -294,13 +301,14 @@ class _Counts:
             row.wasted_size += size
 
     def move_with_clock(
-        self, kept: list[AttachmentRecord], flipped: set[str], copies: set[str]
+        self, near: list[AttachmentRecord], flipped: set[str], copies: set[str]
     ) -> None:
         """Move the kept files (those whose copy status held: ``copies``, the base's) whose
         age bracket or staleness changed between the base's count and this one: only files
-        near a clock's edge can (:func:`~aa_tui.scan.clock_edges.near_clock_edges`)."""
+        near a clock's edge can (``near``: those kept files, and maybe some more, of
+        :func:`~aa_tui.scan.clock_edges.near_clock_edges`)."""
         then, now = self.then, self.now
-        for record in near_clock_edges(kept, then, now):
+        for record in near:
             if record.attachment_id in flipped:
                 continue
             before, after = age_bracket(record.created, then), age_bracket(record.created, now)
