@@ -261,10 +261,14 @@ def test_a_long_listing_cut_by_head_ends_quietly(tmp_path):
     from aa_tui.model.scans import ScanInfo
 
     store = Store(tmp_path / "data")
-    for n in range(1500):  # ~200 KB of lines, more than a pipe's buffer
-        info = ScanInfo(f"s{n:06d}", "https://x.example", "a@b.c", Scope(), status="complete")
-        store.save_scan(info)
+    rows = [  # ~200 KB of lines, more than a pipe's buffer
+        ScanInfo(f"s{n:06d}", "https://x.example", "a@b.c", Scope(), status="complete").to_dict()
+        for n in range(1500)
+    ]
+    with store.locked():  # in one write: 1,500 save_scan calls rewrite the index 1,500 times
+        store._table("scans").insert_multiple(rows)
     store.close()
+    assert len(store.list_scans()) == 1500
     aa_tui = subprocess.Popen(
         [sys.executable, "-m", "aa_tui", "scans"],
         env=cli_env(tmp_path / "data"),
