@@ -6,7 +6,9 @@ from __future__ import annotations
 from helpers.tui import SIZE, run, until, wait_for_workers
 from textual.widgets import TabbedContent
 
+from aa_tui.tui.group_index import GroupFilter
 from aa_tui.tui.screens.results import ResultsScreen
+from aa_tui.tui.shares import share_of
 from aa_tui.tui.widgets.breakdown import BreakdownPane
 from aa_tui.tui.widgets.group_list import GroupList
 from aa_tui.tui.widgets.groups_pane import FilterInput, GroupsPane
@@ -131,14 +133,28 @@ def test_a_late_focus_of_the_tab_leaves_the_filter_box_alone(app, scanned):
 
 
 def test_a_drilled_list_adds_up_to_its_row(app, scanned):
-    """Every project: the listed groups' share of its copies and waste is the row's."""
+    """Every project: the listed groups' share of its copies and waste is the row's.
+
+    Three rows are drilled into through the keys (the first, the last and the one with the
+    most redundant copies): each drill, three tab switches redrawn, takes over a second, so
+    all eight took ~13 s. Every row's list is also read from the screen's own index and filter, each
+    group's share counted from the stored group, and added up against its row."""
 
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_results(app, pilot, scanned.exact_id)
             rows = screen.summary.table("projects")
+            most = max(rows[1:-1], key=lambda r: r.duplicate_files)
+            now = screen.summary.scan.finished()
+            counted = {}
+            for row in rows:  # what each row's drilled list holds, without the keys
+                listed = screen.index.view("wasted", GroupFilter().with_facet("project", row.key))
+                counted[row.key] = {
+                    i: share_of(screen.results.group(i), "project", row.key, now=now)
+                    for i in listed
+                }
             found = []
-            for row in rows:
+            for row in (rows[0], most, rows[-1]):
                 await pilot.press("3")
                 pane = screen.query_one("#pane-projects", BreakdownPane)
                 table = pane.query_one("VimDataTable")
@@ -154,13 +170,20 @@ def test_a_drilled_list_adds_up_to_its_row(app, scanned):
                 header = " ".join(
                     c.title for c in screen.query_one("#group-list", GroupList).columns
                 )
-                found.append((row, drill.subtotal(), status, header))
+                found.append((row, drill, status, header))
                 await pilot.press("escape")
-            return found
+            return rows, counted, found
 
-    found = run(journey())
-    assert found
-    for row, (copies, wasted), status, header in found:
+    rows, counted, found = run(journey())
+    assert len(rows) > 3 and len({row.key for row, *_ in found}) == 3
+    for row in rows:
+        shares = counted[row.key].values()
+        assert shares and all(s.copies for s in shares), row.key  # each listed group is there
+        copies, wasted = sum(s.extra for s in shares), sum(s.wasted for s in shares)
+        assert (copies, wasted) == (row.duplicate_files, row.wasted_size), row.key
+    for row, drill, status, header in found:
+        copies, wasted = drill.subtotal()
+        assert drill.shares == counted[row.key], row.key  # the drill lists and counts the same
         assert (copies, wasted) == (row.duplicate_files, row.wasted_size), row.key
         assert f"Project {row.key}:" in status and f"{copies:,} redundant copies" in status
         assert "its row says" not in status
