@@ -219,8 +219,9 @@ async def test_detail_marks_one_copy_never_the_kept_one(site):
 
 @sync
 async def test_cancel_stops_after_the_writes_in_flight_and_resumes(small_site, tmp_path):
-    site = AppSite(small_site, tmp_path, DemoOptions(latency_s=0.05))
+    site = AppSite(small_site, tmp_path)  # scanned at full speed (with the latency: ~2 s more)
     try:
+        site.server.options = DemoOptions(latency_s=0.05)  # writes slow enough to stop between
         app = site.app()
         async with app.run_test(size=(120, 36)) as pilot:
             results = await open_results(pilot, site.scan_id)
