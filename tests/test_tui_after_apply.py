@@ -254,8 +254,9 @@ async def test_the_confirmation_of_a_cloud_cleanup_says_jira_cloud(site):
 # -- 6. the review of an interrupted plan counts the groups left ----------------------------------
 @sync
 async def test_the_review_of_an_interrupted_plan_counts_the_groups_left(small_site, tmp_path):
-    site = AppSite(small_site, tmp_path, DemoOptions(latency_s=0.05))
+    site = AppSite(small_site, tmp_path)  # scanned at full speed (with the latency: ~2 s more)
     try:
+        site.server.options = DemoOptions(latency_s=0.05)  # writes slow enough to stop between
         app = site.app()
         async with app.run_test(size=(120, 36)) as pilot:
             results = await open_results(pilot, site.scan_id)
