@@ -20,13 +20,13 @@ def test_the_groups_filter_keeps_groups_by_size(app, scanned):
             pane = app.screen.query_one(GroupsPane)
             every = [pane.index.groups[i]["size"] for i in pane.group_list.view]
             await pilot.press("2", "slash", *"size:>=1MB", "enter")
-            await pilot.pause(0.3)
+            await pilot.pause()  # Enter applies the filter at once (no debounce)
             big = [pane.index.groups[i]["size"] for i in pane.group_list.view]
             await pilot.press("slash", "ctrl+u", *"size:<10KiB -size:=0", "enter")
-            await pilot.pause(0.3)
+            await pilot.pause()  # Enter applies the filter at once (no debounce)
             small = [pane.index.groups[i]["size"] for i in pane.group_list.view]
             await pilot.press("slash", "ctrl+u", *"size:12", "enter")
-            await pilot.pause(0.3)
+            await pilot.pause()  # Enter applies the filter at once (no debounce)
             problem = str(pane.query_one("#filter-problem").render())
             return every, big, small, problem
 
