@@ -125,7 +125,7 @@ def test_a_rescan_cancelled_while_its_base_is_read_back_stops_reading_it(
     a rescan ends at once, stops reading them, and resumes to a full scan's result."""
     scan(demo_server, store)
     change_statuses(demo_server, 2)
-    real = base_read.read_file_records
+    real = base_read.read_cached_records
     filler = threading.Event()  # the base's real files are read: an endless tail of others
 
     def slow(folder, own, take):
@@ -135,7 +135,7 @@ def test_a_rescan_cancelled_while_its_base_is_read_back_stops_reading_it(
             time.sleep(0.01)
             take([])
 
-    monkeypatch.setattr(base_read, "read_file_records", slow)
+    monkeypatch.setattr(base_read, "read_cached_records", slow)
     client = make_client(demo_server)
     request = ScanRequest(site=client.site, email=demo_server.email, scope=Scope())
     engine = ScanEngine(client, store, request, clock=lambda: FROZEN_NOW)
@@ -159,7 +159,7 @@ def test_a_rescan_cancelled_while_its_base_is_read_back_stops_reading_it(
         assert time.monotonic() < deadline, "the base is still read back"
         time.sleep(0.05)
     client.close()
-    monkeypatch.setattr(base_read, "read_file_records", real)
+    monkeypatch.setattr(base_read, "read_cached_records", real)
     resumed = scan(demo_server, store, resume=True)
     full = scan(demo_server, store, full=True)
     assert_same(store, resumed, full)
