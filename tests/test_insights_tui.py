@@ -60,10 +60,14 @@ async def _journey(app, scanned) -> None:
         assert names == sorted(names)
         await pilot.press("slash")
         await pilot.press(*"pdf")
-        await pilot.pause()
-        assert files.shown and all(
-            "pdf" in (f.file_name + f.issue_key + f.author).casefold() for f in files.shown
-        )
+
+        def all_pdf() -> bool:
+            return all(
+                "pdf" in (f.file_name + f.issue_key + f.author).casefold() for f in files.shown
+            )
+
+        await until(pilot, all_pdf)  # filtered as typed, once typing pauses (no Enter)
+        assert files.text == "pdf" and files.shown
         await pilot.press("enter", "escape", "escape")  # the first Escape clears the filter
         await until(pilot, lambda: app.screen is screen)
         # the month row opens exactly that month's uploads

@@ -47,8 +47,13 @@ def test_a_file_list_filters_by_size(app, scanned):
             files = app.screen
             await until(pilot, lambda: files.listed.count > 0)
             every = [f.size for f in files.files]
+            assert files.listed.complete
+            drawn: list[str] = []  # the list filtered and drawn again: once typing pauses
+            real = files._refresh
+            files._refresh = lambda: (drawn.append(files.text), real())[1]
             await pilot.press("slash", *"size:>100KB size:<=1MiB", "enter")
             await pilot.pause()
+            assert 1 <= len(drawn) <= 3, drawn  # not once a key (23 keys)
             shown = [f.size for f in files.shown]
             rows = files.query_one(VimDataTable).row_count
             title = str(files.query_one("#files-title").render())

@@ -102,6 +102,7 @@ class FilesScreen(FileMarking):
         #: a list longer than it shows, filtered whole: the filter's text and its files
         self.matching: tuple[str, FileList] | None = None
         self._typing: Timer | None = None  # the whole list's filter, once typing pauses
+        self._typed: Timer | None = None  # a complete list's filter, once typing pauses
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -260,12 +261,33 @@ class FilesScreen(FileMarking):
 
     @on(Input.Changed, "#files-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.text = event.value.strip()
-        self._refresh()
+        text = event.value.strip()
+        if text == self.text and self._typed is None:  # applied already (Escape cleared it)
+            return
+        self.text = text
+        if not self.listed.complete:  # (the whole list's read waits for a pause itself)
+            self._refresh()
+            return
+        # a whole list filtered and drawn again at each key lagged the typing (~150 ms a key
+        # at thousands of files): once typing pauses, as the groups' filter, or at Enter
+        self._stop_typed()
+        self._typed = self.set_timer(DEBOUNCE_S, self._refresh)
 
     @on(Input.Submitted, "#files-filter")
     def _filter_done(self) -> None:
+        self._apply_typed()
         self.query_one(VimDataTable).focus()
+
+    def _apply_typed(self) -> None:
+        """What was typed, applied now if it waits for a pause (Enter, Escape)."""
+        if self._typed is not None:
+            self._stop_typed()
+            self._refresh()
+
+    def _stop_typed(self) -> None:
+        if self._typed is not None:
+            self._typed.stop()
+            self._typed = None
 
     def selected(self) -> FileRow | None:
         if not self.shown:
@@ -311,10 +333,14 @@ class FilesScreen(FileMarking):
         duplicate groups do; README: on a filtered list it first clears the filter)."""
         box = self.query_one("#files-filter", Input)
         if box.has_focus:
+            self._apply_typed()
             self.query_one(VimDataTable).focus()
             return
         if self.text:
-            box.value = ""  # Input.Changed refilters
+            self._stop_typed()
+            self.text = ""
+            self._refresh()
+            box.value = ""  # (its Input.Changed finds the filter cleared already)
             box.remove_class("shown")
             return
         self.app.pop_screen()
