@@ -253,3 +253,22 @@ def test_a_newer_index_is_refused_even_when_its_rows_look_odd(tmp_path):
         Store(tmp_path)
     assert (tmp_path / "aa-tui.json").read_bytes() == content
     assert not [p for p in tmp_path.iterdir() if ".damaged-" in p.name]
+
+
+def test_sort_orders_are_those_of_each_sorts_key():
+    """The orders the store saves are those of :data:`GROUP_SORTS`' keys, ties and all."""
+    import random
+
+    from aa_tui.model.group_rows import GROUP_SORTS, sort_orders
+
+    rng = random.Random(4)
+    rows = [
+        [f"h{rng.randrange(50):03d}", rng.choice((1, 2, 5)), rng.choice(("a", "B", "b", "é")),
+         rng.choice((2, 3)), rng.choice((0, 5, 10))]
+        for _ in range(400)
+    ]  # fmt: skip
+    want = {
+        n: sorted(range(len(rows)), key=lambda i, k=k: k(rows[i])) for n, k in GROUP_SORTS.items()
+    }
+    assert sort_orders(rows) == want
+    assert sort_orders([]) == {n: [] for n in GROUP_SORTS}
