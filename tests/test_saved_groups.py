@@ -44,3 +44,5 @@ def test_groups_are_encoded_anew_when_the_saved_ones_do_not_fit(demo_server, sto
     store.save_results(base.info.id, store.load_summary(base.info.id), older, None)
     items = list(groups_to_save(store, base.groups, since))
     assert items == [g.to_dict() for g in base.groups]
+    (folder / "groups.json").write_bytes(b"")  # empty (nothing to map): encoded anew
+    assert not any(isinstance(i, SavedGroup) for i in groups_to_save(store, base.groups, since))

@@ -31,7 +31,9 @@ def groups_to_save(
         for group in groups:
             item = None
             if saved is not None and saved.usable and group.hash in held:
-                head = (group.hash, group.size, group.file_name, group.copies, group.wasted_size)
+                locations, size = group.locations, group.size  # (the group's properties, inline)
+                copies = len(locations)
+                head = (group.hash, size, locations[0].file_name, copies, (copies - 1) * size)
                 item = saved.take(group.hash, head)
                 if item is not None and not taken % CHECK_EVERY and not _same(item, group):
                     saved.usable, item = False, None

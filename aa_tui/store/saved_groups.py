@@ -9,6 +9,7 @@ Both files are read as the groups are taken, neither held whole.
 
 from __future__ import annotations
 
+import mmap
 import os
 import re
 from pathlib import Path
@@ -28,11 +29,18 @@ class SavedGroups:
     def __init__(self, folder: Path) -> None:
         self._rows = open(folder / "group_rows.json", "rb")  # noqa: SIM115 - closed by close()
         try:
-            self._groups = os.open(folder / "groups.json", os.O_RDONLY)
-        except OSError:
+            with open(folder / "groups.json", "rb") as groups:
+                size = os.fstat(groups.fileno()).st_size
+                # mapped, not read a group at a time (a system call each: 61,000 of them)
+                self._groups = mmap.mmap(groups.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # (an empty file cannot be mapped)
             self._rows.close()
+            raise OSError("groups.json cannot be mapped") from None
+        try:
+            self.usable = self._check(size)
+        except BaseException:
+            self.close()
             raise
-        self.usable = self._check(os.fstat(self._groups).st_size)
 
     def _check(self, groups_bytes: int) -> bool:
         """Whether the rows are this aa-tui's, laid out one a line, and of this groups.json."""
@@ -55,7 +63,8 @@ class SavedGroups:
         ``None`` when there is none past the last one taken."""
         if not self.usable:
             return None
-        start = b"[" + orjson.dumps(digest) + b","
+        key = orjson.dumps(digest)
+        start = b"[" + key + b","
         for line in self._rows:
             if not line.startswith(start):
                 if not line.startswith(b"["):  # the rows' end
@@ -64,8 +73,9 @@ class SavedGroups:
                 continue
             row = line.rstrip(b",\n")  # "[hash, ..., offset, length]"
             front, offset, length = row[:-1].rsplit(b",", 2)
-            raw = os.pread(self._groups, int(length), int(offset))
-            if not raw.startswith(b'{"hash":' + orjson.dumps(digest) + b","):
+            at = int(offset)
+            raw = self._groups[at : at + int(length)]
+            if not raw.startswith(b'{"hash":' + key + b","):
                 self.usable = False  # not the file its rows describe
                 return None
             return SavedGroup(raw, front + b",", head)
@@ -74,4 +84,4 @@ class SavedGroups:
 
     def close(self) -> None:
         self._rows.close()
-        os.close(self._groups)
+        self._groups.close()
