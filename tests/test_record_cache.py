@@ -76,6 +76,8 @@ def test_a_cache_is_not_used_unless_it_is_its_tables_whole_sound_mirror(demo_ser
         path.write_bytes(data)
         return _read(read_cached_records, folder)[0] is None
 
+    first_length = sound.index(b"\n") + 1  # (little-endian: its last byte is its highest)
+    assert refused(sound[: first_length + 7] + b"\x7f" + sound[first_length + 8 :])
     middle = len(sound) // 2
     flipped = sound[:middle] + bytes([sound[middle] ^ 0x40]) + sound[middle + 1 :]
     assert refused(flipped)  # a chunk's bytes are not those it was written with
@@ -91,6 +93,12 @@ def test_a_cache_is_not_used_unless_it_is_its_tables_whole_sound_mirror(demo_ser
     assert refused(sound)
     os.utime(table, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert not refused(sound)
+    anew = folder / "files.anew"  # the same bytes and time, written anew (another inode)
+    anew.write_bytes(table.read_bytes())
+    os.utime(anew, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.replace(anew, table)
+    assert table.stat().st_mtime_ns == stat.st_mtime_ns
+    assert refused(sound)
     table.unlink()
     assert refused(sound)
 
@@ -119,3 +127,73 @@ def test_a_cache_not_bound_leaves_no_file(tmp_path, monkeypatch):
     writer.bind(table)
     writer.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["files.json"]
+
+
+def test_a_record_marshal_cannot_write_leaves_no_cache(tmp_path):
+    class Odd(str):  # a text marshal does not know
+        pass
+
+    record = AttachmentRecord(
+        "1", "2", "A-1", "A", Odd("a.txt"), 3, "text/plain", "x", "", "", "", ""
+    )
+    writer = RecordCacheWriter(tmp_path)
+    writer.add(record)
+    table = tmp_path / "files.json"
+    table.write_bytes(b"{}")
+    writer.bind(table)  # (no error: the save goes on)
+    writer.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["files.json"]
+
+
+def test_an_issue_split_across_chunks_reads_the_same_as_from_the_table(
+    demo_server, store, monkeypatch
+):
+    """Chunks of 7 records: issues' files fall in two chunks; the base read from the cache
+    holds every one of them, as read from its file table."""
+    from aa_tui.scan import base_read
+    from aa_tui.scan.rescan import load_base
+
+    monkeypatch.setattr(record_cache, "CHUNK", 7)
+    first = run_scan(demo_server, store, verify="metadata")
+    folder = store.scan_dir(first.info.id)
+    assert _read(read_cached_records, folder)[0] is not None  # (the cache is read)
+    read = []
+    for cached in (True, False):
+        if not cached:
+            monkeypatch.setattr(base_read, "read_cached_records", lambda *args: None)
+        base = load_base(store, first.info)
+        read.append({i: sorted(map(str, base.kept(i))) for i in base.issues})
+    assert read[0] == read[1]
+    assert any(len(files) > 1 for files in read[0].values())
+
+
+def test_an_issues_files_apart_in_the_cache_are_all_read_back(tmp_path, monkeypatch):
+    """An issue whose files do not lie together (and so across chunks) keeps every one of
+    them when its base is read back from the cache, as from the table."""
+    import threading
+    from datetime import datetime, timezone
+
+    from aa_tui.scan import base_read
+    from aa_tui.scan.save_files import save_files
+    from aa_tui.store.store import Store
+
+    monkeypatch.setattr(record_cache, "CHUNK", 2)
+    records = [
+        AttachmentRecord(str(n), f"{n % 3}", f"A-{n % 3}", "A", f"f{n}.txt", n, "text/plain",
+                         "x", "2026-01-01T00:00:00.000+0000", "Done", "Done", "")
+        for n in range(1, 10)
+    ]  # fmt: skip
+    store = Store(tmp_path / "data")
+    save_files(store, "s1", list(records), [], datetime(2026, 2, 1, tzinfo=timezone.utc))
+    got = []
+    for cached in (True, False):
+        if not cached:
+            monkeypatch.setattr(base_read, "read_cached_records", lambda *args: None)
+        by_issue = {i: i for i in ("0", "1", "2")}
+        count = base_read.read_rows(store, "s1", by_issue, {}, threading.Event())
+        got.append(
+            (count, {i: sorted(r.attachment_id for r in kept) for i, kept in by_issue.items()})
+        )
+    assert (
+        got[0] == got[1] == (9, {"0": ["3", "6", "9"], "1": ["1", "4", "7"], "2": ["2", "5", "8"]})
+    )

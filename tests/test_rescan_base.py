@@ -293,3 +293,26 @@ def test_a_rescan_picks_its_bases_files_near_a_clocks_edge_beside_its_listing(
         map(str, near_clock_edges(every, near.since, near.until))
     )
     assert near.records  # (the demo site has files near each edge)
+
+
+def test_files_near_an_edge_that_cannot_be_picked_beside_the_listing_are_picked_later(
+    demo_server, store, monkeypatch
+):
+    """Picking them beside the listing is a head start, never the base's failure: the count
+    picks them itself."""
+    from test_scan_rescan import CHANGES, scan
+
+    from aa_tui.scan import engine, rescan
+
+    scan(demo_server, store, verify="metadata")
+    CHANGES["status changed"](demo_server, store, None, None)
+
+    def broken(*args):
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr(rescan, "near_clock_edges", broken)
+    handed: list = []
+    real = engine.since_base
+    monkeypatch.setattr(engine, "since_base", lambda *a: handed.append(a[3]) or real(*a))
+    again = scan(demo_server, store, verify="metadata")
+    assert again.rescan is not None and handed == [None]

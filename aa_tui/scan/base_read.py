@@ -1,6 +1,7 @@
-"""A rescan's base read back from the store, issue by issue: from its file table (each
-issue's, uploader's and file type's fields parsed once), else (a scan saved by an older
-aa-tui) from its attachments, a row at a time."""
+"""A rescan's base read back from the store, issue by issue: from the cache of its records
+(:mod:`aa_tui.store.record_cache`), else from its file table (each issue's, uploader's and
+file type's fields parsed once), else (a scan saved by an older aa-tui) from its attachments,
+a row at a time."""
 
 from __future__ import annotations
 

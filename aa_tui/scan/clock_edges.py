@@ -59,8 +59,9 @@ def near_edges_of(
     now: datetime,
 ) -> list[AttachmentRecord]:
     """:func:`near_clock_edges` of ``kept`` (a base's files but ``gone``) for ``then`` and
-    ``now``: those ``picked`` of the base, when its moments lie between ``then`` and ``now``
-    (a wider span picks more, each then looked at as a time), else picked now."""
+    ``now``: those ``picked`` of the base but the gone ones, when ``then`` and ``now`` lie
+    within the span they were picked for (a wider span picks more, each then looked at as a
+    time), else picked now."""
     if picked is None or not picked.since <= then <= now <= picked.until:
         return near_clock_edges(kept, then, now)
     left = {id(r) for r in gone}

@@ -62,7 +62,8 @@ class Base:
     hashes: HashBook = field(default_factory=HashBook)
     #: one object per repeated text of its records when read back from its attachments (a
     #: rescan's own records then share them); read from its file table, its records share
-    #: each issue's, uploader's and file type's texts already, and this stays empty
+    #: each issue's, uploader's and file type's texts already, and from its records' cache
+    #: as they did when saved, a chunk of 8,192 at a time: this stays empty then
     texts: dict[str, str] = field(default_factory=dict)
     #: the rows being read back in a thread of their own (``None``: read, or not begun)
     loading: Future[None] | None = None
@@ -190,10 +191,7 @@ def read_apart(store: Store, base: Base | None, now: datetime | None = None) -> 
                 _read_back(store, base)
                 base.freeze()
                 if then is not None and now is not None:  # (not after the listing: 0.25 s)
-                    until = now + NEAR_FOR
-                    base.near = NearEdges(
-                        near_clock_edges(list(base.records()), then, until), then, until
-                    )
+                    base.near = _near_edges(base, then, now + NEAR_FOR)
             loading.set_result(None)
         except BaseException as exc:  # raised where the rows are waited for
             loading.set_exception(exc)
@@ -201,6 +199,15 @@ def read_apart(store: Store, base: Base | None, now: datetime | None = None) -> 
     base.loading = loading
     threading.Thread(target=load, name="aa-base", daemon=True).start()
     return base
+
+
+def _near_edges(base: Base, then: datetime, until: datetime) -> NearEdges | None:
+    """``base``'s files near a clock's edge for counts between ``then`` and ``until``;
+    ``None`` when they cannot be picked (the count picks them itself then)."""
+    try:
+        return NearEdges(near_clock_edges(list(base.records()), then, until), then, until)
+    except Exception:  # noqa: BLE001 - only a head start: never the base's read failure
+        return None
 
 
 def find_base(store: Store, site: str, info: ScanInfo) -> Base | None:

@@ -5,9 +5,11 @@ table, whose JSON parse alone made ~6 million objects.
 Only a cache: it mirrors the file table (``files.json``) it was written beside and names that
 file's size and time; when they differ (the table was written anew), or the file is not
 whole, not this Python's ``marshal`` or not these fields, it is not used and the table is read.
-Each chunk carries its SHA-256, checked before it is loaded (``marshal`` is for trusted data
-only, as ``.pyc`` files are: these are files aa-tui wrote in its own private data folder). A
-layer links its root's cache (``root.records.marshal``) beside its root's table.
+Each chunk carries its SHA-256, checked before it is loaded: that finds a damaged file, not a
+forged one (whoever can write the data folder can write both). ``marshal`` is for trusted data
+only, as ``.pyc`` files are: these are files aa-tui wrote in its own data folder (0700, each
+file 0600), which must be trusted as the rest of the store is. A layer links its root's cache
+(``root.records.marshal``) beside its root's table.
 
 Layout: one JSON line (format, marshal version, this Python's cache tag, the record fields),
 then chunks (8-byte length, 32-byte SHA-256, a marshalled list of field tuples), then an
@@ -64,16 +66,18 @@ def _head() -> bytes:
 
 
 def _stamp(table: Path) -> list[int]:
-    """What names ``table`` as it is now: its size and modification time (a hard link shares
-    both; a table written anew, by replacing it, has others)."""
+    """What names ``table`` as it is now: its size, modification time and inode (a hard link
+    shares them; a table written anew, by replacing it, has another inode, even where times
+    are coarse; a copied store reads its tables, not the copies' caches)."""
     stat = table.stat()
-    return [stat.st_size, stat.st_mtime_ns]
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
 
 class RecordCacheWriter:
     """Writes ``records.marshal`` in ``folder`` as records are :meth:`add`-ed, in their order;
     in place once :meth:`bind` names the finished table it mirrors. Never fails the save it
-    serves: a write that fails leaves no cache (the table is read then)."""
+    serves: a write that fails, or a record ``marshal`` cannot write, leaves no cache (the
+    table is read then)."""
 
     def __init__(self, folder: Path) -> None:
         self._context = atomic_writer(folder / CACHE)
@@ -83,7 +87,7 @@ class RecordCacheWriter:
         try:
             self._handle = self._context.__enter__()
             self._handle.write(_head() + b"\n")
-        except OSError:
+        except Exception:  # noqa: BLE001 - a cache: never the save's failure
             self._abandon()
 
     def add(self, record: AttachmentRecord) -> None:
@@ -96,13 +100,13 @@ class RecordCacheWriter:
     def _flush(self) -> None:
         if self._handle is None or not self._pending:
             return
-        blob = marshal.dumps(self._pending)
-        self._count += len(self._pending)
-        self._pending.clear()
         try:
+            blob = marshal.dumps(self._pending)
+            self._count += len(self._pending)
+            self._pending.clear()
             self._handle.write(len(blob).to_bytes(_LENGTH, "little"))
             self._handle.write(hashlib.sha256(blob).digest() + blob)
-        except OSError:
+        except Exception:  # noqa: BLE001 - a cache: never the save's failure
             self._abandon()
 
     def bind(self, table: Path) -> None:
@@ -117,7 +121,7 @@ class RecordCacheWriter:
             tail = orjson.dumps({"count": self._count, "table": _stamp(table)})
             handle.write(tail.ljust(_TAIL))
             self._context.__exit__(None, None, None)
-        except OSError:
+        except Exception:  # noqa: BLE001 - a cache: never the save's failure
             self._handle = handle
             self._abandon()
 
@@ -131,7 +135,7 @@ class RecordCacheWriter:
         if handle is not None:
             try:
                 self._context.__exit__(OSError, OSError("abandoned"), None)
-            except OSError:
+            except Exception:  # noqa: BLE001, S110 - the temp file is gone, or a resume's sweep takes it
                 pass
 
 
@@ -195,7 +199,7 @@ def _read_cache(
             if handle.readline().rstrip(b"\n") != _head():
                 return None
             body = handle.tell()
-            handle.seek(-_TAIL, os.SEEK_END)
+            end = handle.seek(-_TAIL, os.SEEK_END)  # where the chunks must end
             tail = orjson.loads(handle.read())
             if not isinstance(tail, dict) or tail.get("table") != _stamp(table):
                 return None
@@ -204,6 +208,8 @@ def _read_cache(
             last: str | None = None
             its: str | None = None
             while size := int.from_bytes(_exactly(handle, _LENGTH), "little"):
+                if size > end - handle.tell() - 32:  # a damaged length: never read as one
+                    return None
                 digest = _exactly(handle, 32)
                 blob = _exactly(handle, size)
                 if hashlib.sha256(blob).digest() != digest:
@@ -224,8 +230,8 @@ def _read_cache(
                 take(records)
             if count != tail.get("count") or len(handle.read()) != _TAIL:
                 return None
-    except (OSError, EOFError, ValueError, TypeError, orjson.JSONDecodeError):
-        return None
+    except (OSError, EOFError, ValueError, TypeError, OverflowError, MemoryError):
+        return None  # (orjson's JSONDecodeError is a ValueError)
     return seen
 
 

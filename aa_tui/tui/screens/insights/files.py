@@ -271,7 +271,15 @@ class FilesScreen(FileMarking):
         # a whole list filtered and drawn again at each key lagged the typing (~150 ms a key
         # at thousands of files): once typing pauses, as the groups' filter, or at Enter
         self._stop_typed()
-        self._typed = self.set_timer(DEBOUNCE_S, self._refresh)
+        self._typed = self.set_timer(DEBOUNCE_S, self._typing_paused)
+
+    def _typing_paused(self) -> None:
+        self._typed = None
+        self._refresh()
+
+    @on(Input.Blurred, "#files-filter")
+    def _filter_left(self) -> None:  # (a list in view is the filter's before marks or export)
+        self._apply_typed()
 
     @on(Input.Submitted, "#files-filter")
     def _filter_done(self) -> None:
