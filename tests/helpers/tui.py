@@ -101,11 +101,7 @@ def make_app(
         governor_factory=fast_governor,
     )
     config = AppConfig(cursor_blink=False, site_names={site: SITE_LABEL for site in sites})
-    app = AATuiApp(workspace, config=config, start_profile=start_profile)
-    # no animation to wait out (a tab's underline took 0.3 s a switch): what is drawn once
-    # it would have ended is the same
-    app.animation_level = "none"
-    return app
+    return AATuiApp(workspace, config=config, start_profile=start_profile)
 
 
 def saved_site(server, tmp_path, keyring_backend) -> Path:
