@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text, TextType
+from textual import events
 from textual.binding import BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, CursorType, RowKey
@@ -61,6 +62,15 @@ class PlainDataTable(DataTable[Any]):
         update_width: bool = False,
     ) -> None:
         super().update_cell(row_key, column_key, _cell(value), update_width=update_width)
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        # DataTable measures new rows' columns when idle, but keeps the lines it drew before
+        # that (each cell cut to its header's width) until its styles change: a table filled
+        # anew and drawn at once stayed cut (the what-if table under a cap, 2 runs of 3 here)
+        measured = self._require_update_dimensions
+        await super()._on_idle(event)
+        if measured:
+            self.notify_style_update()  # (drops the lines drawn, and draws them again)
 
 
 class VimDataTable(PlainDataTable):
