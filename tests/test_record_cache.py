@@ -11,7 +11,9 @@ from helpers.scanning import run_scan
 from aa_tui.model.records import AttachmentRecord
 from aa_tui.store import record_cache
 from aa_tui.store.file_rows import read_file_records
-from aa_tui.store.record_cache import CACHE, ROOT_CACHE, RecordCacheWriter, read_cached_records
+from aa_tui.store.layer import ROOT_CACHE
+from aa_tui.store.layer import WHOLE_CACHE as CACHE
+from aa_tui.store.record_cache import RecordCacheWriter, read_cached_records
 
 
 def _read(reader, folder) -> tuple[int | None, list[AttachmentRecord]]:

@@ -91,13 +91,12 @@ def sort_orders(rows: Sequence[Sequence[Any]]) -> dict[str, list[int]]:
             order = sorted(order, key=column[field].__getitem__, reverse=True)  # (stable)
         return order
 
-    orders = {
+    return {
         "wasted": biggest_first(WASTED, COPIES),
         "copies": biggest_first(COPIES, WASTED),
         "size": biggest_first(SIZE, COPIES),
         "name": sorted(by_hash, key=names.__getitem__),
     }
-    return orders
 
 
 @dataclass

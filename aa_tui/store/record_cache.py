@@ -3,7 +3,7 @@ the next rescan of its site as its base: 0.9 s at 531,000 files, against 2.3 s f
 table, whose JSON parse alone made ~6 million objects.
 
 Only a cache: it mirrors the file table (``files.json``) it was written beside and names that
-file's size and time; when they differ (the table was written anew), or the file is not
+file's size, time and inode; when they differ (the table was written anew), or the file is not
 whole, not this Python's ``marshal`` or not these fields, it is not used and the table is read.
 Each chunk carries its SHA-256, checked before it is loaded: that finds a damaged file, not a
 forged one (whoever can write the data folder can write both). ``marshal`` is for trusted data
@@ -13,7 +13,7 @@ file 0600), which must be trusted as the rest of the store is. A layer links its
 
 Layout: one JSON line (format, marshal version, this Python's cache tag, the record fields),
 then chunks (8-byte length, 32-byte SHA-256, a marshalled list of field tuples), then an
-8-byte zero length, and the count of records and the table's size and time as JSON, padded
+8-byte zero length, and the count of records and the table's stamp as JSON, padded
 to :data:`_TAIL` bytes (read first: a cache of another table is never loaded).
 """
 
@@ -44,7 +44,6 @@ from aa_tui.store.layer import (
     read_layer,
 )
 
-CACHE = WHOLE_CACHE
 CACHE_FORMAT = "aa-tui.record-cache/1"
 #: records a chunk: its tuples are what a read holds at once beside the records (~1.4 MB)
 CHUNK = 8192
@@ -80,7 +79,7 @@ class RecordCacheWriter:
     table is read then)."""
 
     def __init__(self, folder: Path) -> None:
-        self._context = atomic_writer(folder / CACHE)
+        self._context = atomic_writer(folder / WHOLE_CACHE)
         self._handle: BinaryIO | None = None
         self._pending: list[tuple[object, ...]] = []
         self._count = 0
@@ -145,7 +144,7 @@ def cache_of(folder: Path) -> tuple[Path, Path] | None:
     if (folder / LAYER).exists():
         pair = (folder / ROOT_CACHE, folder / ROOT_FILES)
     else:
-        pair = (folder / CACHE, folder / WHOLE_FILES)
+        pair = (folder / WHOLE_CACHE, folder / WHOLE_FILES)
     return pair if pair[0].exists() else None
 
 
@@ -176,11 +175,14 @@ def read_cached_records(
     found = cache_of(folder)
     if found is None:
         return None
-    layer = read_layer(folder) if found[0].name == ROOT_CACHE else None
-    if found[0].name == ROOT_CACHE and layer is None:
-        return None
+    cache, table = found
+    layer = None
+    if cache.name == ROOT_CACHE:
+        layer = read_layer(folder)
+        if layer is None:  # (gone since)
+            return None
     dropped = layer.dropped if layer is not None else frozenset()
-    seen = _read_cache(*found, dropped, own, take)
+    seen = _read_cache(cache, table, dropped, own, take)
     if seen is None or layer is None:
         return seen
     delta = read_table_records(folder / DELTA_FILES, own, take)
