@@ -22,7 +22,7 @@ from aa_tui.scan import listing
 from aa_tui.scan.engine import ScanEngine
 from aa_tui.scan.listing import RangeListing, range_cuts, range_queries
 from aa_tui.scan.request import ScanRequest
-from aa_tui.store.basis import read_basis
+from aa_tui.store.basis import CUTS, read_basis, read_cuts, write_cuts
 from aa_tui.store.store import Store
 
 JQL = build_scan_jql()
@@ -145,10 +145,11 @@ def test_a_failing_range_page_is_never_the_end_of_the_listing():
 
 
 def test_a_rescan_listed_by_ranges_equals_a_full_scan(demo_server, store, monkeypatch):
+    monkeypatch.setattr(listing, "RANGE_IDS", 30)  # before the base: it saves its cuts
     base = scan(demo_server, store)
-    monkeypatch.setattr(listing, "RANGE_IDS", 30)
     listed = single_listing(demo_server)
     cuts = range_cuts(listed)
+    assert read_cuts(store.scan_dir(base.info.id)) == cuts
     assert cuts is not None and len(cuts) >= 4
     empty = without_files(demo_server)
     for i in [i for i in empty if cuts[1] < cat.ISSUE_ID_BASE + i < cuts[2]][:2] + empty[-1:]:
@@ -190,8 +191,8 @@ def test_a_rescan_by_ranges_of_a_data_center_site_or_of_projects_equals_a_full_s
 
         store = Store(tmp_path / "data")
         try:
-            base = engine_scan(server, store, client(), scope)
             monkeypatch.setattr(listing, "RANGE_IDS", 20)
+            base = engine_scan(server, store, client(), scope)
             move(server)
             server.set_status(5, (server.data.issue_status[5] + 1) % 3)
             sent = searches(server)
@@ -211,3 +212,35 @@ def test_a_rescan_by_ranges_of_a_data_center_site_or_of_projects_equals_a_full_s
             )
         finally:
             store.close()
+
+
+def test_a_rescan_lists_by_the_ranges_its_base_saved_and_saves_its_own(
+    demo_server, store, monkeypatch
+):
+    """The ranges come from the base's ``cuts.json`` (the listing begins before its basis is
+    read), else (none, or damaged) are cut from its basis; a rescan saves the cuts of its
+    base's ids, for the next one."""
+    monkeypatch.setattr(listing, "RANGE_IDS", 30)
+    base = scan(demo_server, store)
+    folder = store.scan_dir(base.info.id)
+    listed = read_basis(folder).issues  # type: ignore[union-attr]
+    assert read_cuts(folder) == range_cuts(listed)
+    write_cuts(folder, [int(listed[len(listed) // 2])])  # two ranges, where the base says
+    sent = searches(demo_server)
+    first = scan(demo_server, store)
+    assert searches(demo_server) - sent == 2 + 1  # the two ranges and the changed ids
+    assert first.rescan is not None and first.rescan.base == base.info.id
+    assert read_cuts(store.scan_dir(first.info.id)) == range_cuts(listed)
+    for damage in (b"{", b'{"format": "aa-tui.listing-cuts/1", "cuts": ["1"]}', None):
+        saved = store.scan_dir(first.info.id) / CUTS
+        if damage is None:
+            saved.unlink()
+        else:
+            saved.write_bytes(damage)
+        sent = searches(demo_server)
+        again = scan(demo_server, store)
+        assert again.rescan is not None and again.rescan.base == first.info.id
+        cuts = range_cuts(read_basis(store.scan_dir(first.info.id)).issues)  # type: ignore[union-attr]
+        assert cuts is not None
+        assert searches(demo_server) - sent == len(cuts) + 2, damage  # ranges, changed ids
+        first = again

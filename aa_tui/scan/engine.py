@@ -119,8 +119,10 @@ class ScanEngine:
         if not (resumed or request.full):  # a rescan's listings begin now too
             like = (request.scope, request.verify, request.email)
             self._early_rescan = begin_rescan(self.client, self.store, like, self.jql, self.clock())
-        cuts = self._early_rescan.cuts if self._early_rescan else None
-        self._early = begin_listing(self.client, self.jql, request.scope.projects, resumed, cuts)
+        if self._early_rescan is not None:
+            self._early = self._early_rescan.listing
+        else:
+            self._early = begin_listing(self.client, self.jql, request.scope.projects, resumed)
         # Three independent checks, one latency instead of three; myself's error comes first.
         with ThreadPoolExecutor(2, thread_name_prefix="aa-check") as checks:
             server = checks.submit(self.client.server_info)

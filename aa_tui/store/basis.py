@@ -1,5 +1,7 @@
-"""What a later rescan starts from (``basis.json`` beside a finished scan's files): the ids the
-scope's listing found and the hashes read, by attachment id (bytes never change under an id)."""
+"""What a later rescan starts from, beside a finished scan's files: ``basis.json``, the ids the
+scope's listing found and the hashes read, by attachment id (bytes never change under an id);
+``cuts.json``, where its listing's id ranges meet (read before the basis: the listing begins
+while the basis is parsed)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from aa_tui.store.atomic import write_atomic
 BASIS = "basis.json"
 BASIS_FORMAT = "aa-tui.rescan-basis/1"
 HASH_STAGES = ("head", "tail", "full")
+CUTS = "cuts.json"
+CUTS_FORMAT = "aa-tui.listing-cuts/1"
 
 
 @dataclass
@@ -51,3 +55,24 @@ def read_basis(folder: Path) -> Basis | None:
     if not isinstance(issues, list):
         return None
     return Basis(issues=[str(i) for i in issues], hashes=stages)
+
+
+def write_cuts(folder: Path, cuts: list[int] | None) -> None:
+    """Write ``cuts.json`` in ``folder`` atomically: the ids where a later rescan's id ranges
+    meet (:func:`~aa_tui.scan.listing.range_cuts`; ``None``: one listing would do)."""
+    write_atomic(folder / CUTS, [orjson.dumps({"format": CUTS_FORMAT, "cuts": cuts or []})])
+
+
+def read_cuts(folder: Path) -> list[int] | None:
+    """The saved cuts (``[]``: one listing would do); ``None`` when there are none (a scan
+    saved by an older aa-tui) or they cannot be read."""
+    try:
+        data = orjson.loads((folder / CUTS).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != CUTS_FORMAT:
+        return None
+    cuts = data.get("cuts")
+    if not isinstance(cuts, list) or not all(type(c) is int and c > 0 for c in cuts):
+        return None
+    return sorted(set(cuts))

@@ -14,6 +14,7 @@ Layout under the data dir (every file 0600, every dir 0700)::
                                 merged by the readers here (see aa_tui.store.layer)
     scans/<id>/basis.json       what a rescan of it starts from (ids listed, hashes); with
                                 members.json, what it counts from (groups by id: store.members)
+    scans/<id>/cuts.json        where that rescan's id ranges meet (its listing begins at once)
     scans/<id>/journal.jsonl    checkpoint of a scan that has not finished
 
 One lock guards every TinyDB call: TinyDB itself has none, and a writer thread beside a reader
