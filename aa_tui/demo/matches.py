@@ -1,10 +1,19 @@
 """Running a parsed JQL query (:mod:`aa_tui.demo.jql`) over the generated site: the matching
-issue indices in the query's order, quickly pre-filtered by project, key and id bounds."""
+issue indices in the query's order, quickly pre-filtered by project, key, id and date bounds.
+
+Jira answers a search from its index; the demo site tests each candidate in Python, which at
+1,000,000 issues cost ~3 s of its CPU for a rescan's first searches (its 16 id ranges and its
+``updated >= -90m``), a cost no real site has. So which issues have files is one table per
+state of the site (:func:`live_issues`), and a date bound narrows the candidates at C speed
+before each is tested."""
 
 from __future__ import annotations
 
+import operator
 from array import array
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterable, Set
+from functools import partial
+from itertools import compress, islice
 from typing import TYPE_CHECKING
 
 from aa_tui.demo import catalog as cat
@@ -25,29 +34,56 @@ _OPS: dict[str, Callable[[int, int], bool]] = {
 _CATEGORY_KEYS = tuple(cat.STATUS_CATEGORIES)
 
 
-def _compile(
-    node: Node | Clause, data: DemoData, deleted: Set[int] | None, uploaded: Set[int]
-) -> Callable[[int], bool]:
-    """A predicate over issue indices for one node of the tree."""
+#: ``op`` -> the bound as a test of an issue's date, ``bound(epoch)(date)``, in C
+_DATE_BOUNDS: dict[str, Callable[[int], Callable[[int], bool]]] = {
+    ">=": lambda epoch: partial(operator.le, epoch),
+    ">": lambda epoch: partial(operator.lt, epoch),
+    "<=": lambda epoch: partial(operator.ge, epoch),
+    "<": lambda epoch: partial(operator.gt, epoch),
+}
+
+
+def live_issues(
+    data: DemoData, deleted: Set[int] | None = None, uploaded: Set[int] | None = None
+) -> bytearray:
+    """1 for each issue with a file now (a generated one not ``deleted``, or a live upload:
+    ``uploaded`` names their issues), else 0."""
+    start = data.att_start
+    live = bytearray(map(operator.lt, start, islice(start, 1, None)))
+    gone = deleted or frozenset()
+    generated = data.attachment_count
+    for i in {data.att_issue[j] for j in gone if j < generated}:
+        live[i] = any(j not in gone for j in range(start[i], start[i + 1]))
+    for i in uploaded or ():
+        live[i] = 1
+    return live
+
+
+def _both(a: Callable[[int], bool], b: Callable[[int], bool]) -> Callable[[int], bool]:
+    return lambda i: a(i) and b(i)
+
+
+def _either(a: Callable[[int], bool], b: Callable[[int], bool]) -> Callable[[int], bool]:
+    return lambda i: a(i) or b(i)
+
+
+def _compile(node: Node | Clause, data: DemoData, live: bytearray) -> Callable[[int], bool]:
+    """A predicate over issue indices for one node of the tree (``live``: which issues have
+    files, :func:`live_issues`)."""
     if isinstance(node, Node):
-        parts = [_compile(c, data, deleted, uploaded) for c in node.children]
+        parts = [_compile(c, data, live) for c in node.children]
         if node.kind == "not":
             inner = parts[0]
             return lambda i: not inner(i)
-        if node.kind == "and":
-            return lambda i: all(p(i) for p in parts)
-        return lambda i: any(p(i) for p in parts)
+        joined = parts[0]  # (no generator per issue: a third of a test's time)
+        for part in parts[1:]:
+            joined = _both(joined, part) if node.kind == "and" else _either(joined, part)
+        return joined
     f, op, values = node.field, node.op, node.values
     if f == "attachments":
-        want = op == "not empty"
-        att_start = data.att_start
-        if deleted or uploaded:
-            gone = deleted or set()
-            return lambda i: (
-                (i in uploaded or any(j not in gone for j in range(att_start[i], att_start[i + 1])))
-                == want
-            )
-        return lambda i: (att_start[i + 1] > att_start[i]) == want
+        if op == "not empty":
+            return live.__getitem__  # type: ignore[return-value]
+        return lambda i: not live[i]
     if f == "idcmp":
         cmp, number = _OPS[node.op], node.number
         return lambda i: cmp(cat.ISSUE_ID_BASE + i, number)
@@ -125,16 +161,30 @@ def _id_ceiling(node: Node | Clause, count: int) -> int:
     return count
 
 
+def _date_bounds(node: Node | Clause) -> list[tuple[str, str, int]]:
+    """The ``(field, op, epoch)`` of each ``created``/``updated`` bound every match has (the
+    clauses ANDed at the top)."""
+    if isinstance(node, Clause):
+        if node.field in ("created", "updated") and node.op in _DATE_BOUNDS:
+            return [(node.field, node.op, node.epoch)]
+        return []
+    if node.kind == "and":
+        return [bound for child in node.children for bound in _date_bounds(child)]
+    return []
+
+
 def run_query(
     data: DemoData,
     query: Query,
     hidden: frozenset[int] = frozenset(),
     deleted: Set[int] | None = None,
     uploaded: Set[int] | None = None,
+    live: bytearray | None = None,
 ) -> array[int]:
     """Issue indices matching ``query`` in its order (id ascending by default).
 
-    ``deleted``: attachment indices gone; ``uploaded``: issues with live uploaded files."""
+    ``deleted``: attachment indices gone; ``uploaded``: issues with live uploaded files;
+    ``live``: :func:`live_issues` of those, when known already."""
     projects = set(range(len(cat.PROJECTS))) - set(hidden)
     issues: set[int] | None = None
     if query.where is not None:
@@ -160,8 +210,18 @@ def run_query(
     if query.where is None:
         out.extend(candidates)
     else:
-        test = _compile(query.where, data, deleted, uploaded or set())
-        out.extend(i for i in candidates if test(i))
+        for field, op, epoch in _date_bounds(query.where):
+            dates = data.issue_created if field == "created" else data.issue_updated
+            within = _DATE_BOUNDS[op](epoch)
+            if isinstance(candidates, range):  # (a range of step 1, see above)
+                values: Iterable[int] = dates[candidates.start : candidates.stop]
+            else:
+                values = map(dates.__getitem__, candidates)
+            candidates = list(compress(candidates, map(within, values)))
+        if live is None:
+            live = live_issues(data, deleted, uploaded)
+        test = _compile(query.where, data, live)
+        out.extend(filter(test, candidates))
     for key, desc in reversed(query.order):
         out = array("L", sorted(out, key=_sort_key(data, key), reverse=desc))
     return out

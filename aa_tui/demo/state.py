@@ -9,7 +9,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from typing import Any
 from urllib.parse import quote
 
@@ -22,7 +22,7 @@ from aa_tui.demo.generator import DemoData, mix64
 from aa_tui.demo.issue_view import SiteView, Upload
 from aa_tui.demo.jql import Query, parse_jql
 from aa_tui.demo.limits import DemoStats, EndpointBuckets, TokenBucket, WriteLimiter
-from aa_tui.demo.matches import run_query
+from aa_tui.demo.matches import live_issues, run_query
 from aa_tui.demo.media import MediaSigner
 from aa_tui.demo.options import DemoOptions
 from aa_tui.demo.paging import PageTokens
@@ -59,6 +59,7 @@ class SiteState:
         self.viewer_password = self.viewer_token
         self._lock = threading.Lock()
         self._query_cache: OrderedDict[tuple[str, int], tuple[Query, Any]] = OrderedDict()
+        self._live: tuple[int, bytearray] | None = None  # see _live_issues
         secret = hashlib.sha256(f"demo:{data.seed}:{time.time_ns()}".encode()).digest()
         self.signer = MediaSigner(secret, options.media_token_ttl_s)
         self.tokens = PageTokens(secret)
@@ -183,13 +184,28 @@ class SiteState:
         deleted, _comments, uploads = self.changes.snapshot()
         # Cloud refuses unbounded JQL (the endpoint says so); Data Center runs it.
         run = q.bounded or self.options.data_center
-        found = run_query(self.data, q, self.hidden, deleted, set(uploads)) if run else None
+        found = None
+        if run:
+            live = self._live_issues(key[1], deleted, set(uploads))
+            found = run_query(self.data, q, self.hidden, deleted, set(uploads), live)
         result = (q, found)
         with self._lock:
             self._query_cache[key] = result
             while len(self._query_cache) > 32:
                 self._query_cache.popitem(last=False)
         return result
+
+    def _live_issues(self, version: int, deleted: Set[int], uploaded: Set[int]) -> bytearray:
+        """Which issues have files at the changes' ``version`` (one table for every query
+        until the site changes again)."""
+        with self._lock:
+            known = self._live
+        if known is not None and known[0] == version:
+            return known[1]
+        live = live_issues(self.data, deleted, uploaded)
+        with self._lock:
+            self._live = (version, live)
+        return live
 
     def _visible_project(self, text: str) -> int | None:
         p = self.data.project_index(text)
