@@ -10,7 +10,7 @@ import pytest
 from helpers.scanning import run_scan
 
 from aa_tui.model.records import AttachmentRecord
-from aa_tui.scan.rescan import load_base
+from aa_tui.scan.rescan import kept_files, load_base
 from aa_tui.store.basis import read_basis, write_basis
 
 
@@ -316,3 +316,24 @@ def test_files_near_an_edge_that_cannot_be_picked_beside_the_listing_are_picked_
     monkeypatch.setattr(engine, "since_base", lambda *a: handed.append(a[3]) or real(*a))
     again = scan(demo_server, store, verify="metadata")
     assert again.rescan is not None and handed == [None]
+
+
+def test_kept_files_take_each_issues_files_in_order_its_id_the_listings(demo_server, store):
+    """The reused issues' files, in the listing's order, each told to ``saw``; an issue whose
+    id the listing holds as another text (equal, not the base's) points its files at it."""
+    first = run_scan(demo_server, store)
+    base = load_base(store, first.info)
+    assert base is not None
+    issues = list(base.issues)
+    many = next(i for i in issues if not isinstance(base.by_issue[i], AttachmentRecord))
+    one = next(i for i in issues if isinstance(base.by_issue[i], AttachmentRecord))
+    reused = [i for i in reversed(issues) if i not in (many, one)][:50]
+    texts_of = {i: "".join(list(i)) for i in (many, one)}  # equal texts, other objects
+    reused[10:10] = [texts_of[many], texts_of[one]]
+    seen: list[AttachmentRecord] = []
+    kept = kept_files(base, reused, {}, seen.append)
+    expected = [r for i in reused for r in base.kept(i)]
+    assert kept == expected == seen and len(kept) > len(reused)
+    for issue_id, text in texts_of.items():
+        files = base.kept(issue_id)
+        assert files and all(r.issue_id is text for r in files)

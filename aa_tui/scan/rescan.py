@@ -337,13 +337,23 @@ def kept_files(
         return []
     base.read(cancel)
     kept: list[AttachmentRecord] = []
-    for issue_id in reused:
-        for record in base.kept(issue_id):  # their texts are the base's, shared
-            if record.issue_id is not issue_id:  # see Base.own_ids
-                share_texts(record, texts, issue_id)
-            kept.append(record)
-            if saw is not None:
-                saw(record)
+    add, extend, held = kept.append, kept.extend, base.by_issue
+    for issue_id in reused:  # (an issue at a time, not a file: 0.14-0.19 -> 0.10-0.11 s)
+        files = held[issue_id]
+        # their texts are the base's, shared; an issue's files share one text of its id,
+        # the listing's unless it was not the base's own (see Base.own_ids)
+        if type(files) is AttachmentRecord:
+            if files.issue_id is not issue_id:
+                share_texts(files, texts, issue_id)
+            add(files)
+        elif type(files) is tuple:
+            if files[0].issue_id is not issue_id:
+                for record in files:
+                    share_texts(record, texts, issue_id)
+            extend(files)
+    if saw is not None:
+        for record in kept:
+            saw(record)
     return kept
 
 
