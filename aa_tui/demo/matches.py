@@ -59,31 +59,64 @@ def live_issues(
     return live
 
 
-def _both(a: Callable[[int], bool], b: Callable[[int], bool]) -> Callable[[int], bool]:
-    return lambda i: a(i) and b(i)
+def _all(parts: list[Callable[[int], bool]]) -> Callable[[int], bool]:
+    """Whether every part holds (one loop, no generator per issue: a third of a test's time;
+    flat, not nested: a JQL of a thousand ANDed clauses stays within the recursion limit)."""
+    if len(parts) == 2:
+        a, b = parts
+        return lambda i: a(i) and b(i)
+
+    def holds(i: int) -> bool:
+        for part in parts:  # noqa: SIM110 - no generator per issue
+            if not part(i):
+                return False
+        return True
+
+    return holds
 
 
-def _either(a: Callable[[int], bool], b: Callable[[int], bool]) -> Callable[[int], bool]:
-    return lambda i: a(i) or b(i)
+def _any(parts: list[Callable[[int], bool]]) -> Callable[[int], bool]:
+    """Whether a part holds (see :func:`_all`)."""
+    if len(parts) == 2:
+        a, b = parts
+        return lambda i: a(i) or b(i)
+
+    def holds(i: int) -> bool:
+        for part in parts:  # noqa: SIM110 - no generator per issue
+            if part(i):
+                return True
+        return False
+
+    return holds
 
 
-def _compile(node: Node | Clause, data: DemoData, live: bytearray) -> Callable[[int], bool]:
+def uses_files(node: Node | Clause | None) -> bool:
+    """Whether ``node`` asks which issues have files (an ``attachments`` clause)."""
+    if node is None:
+        return False
+    if isinstance(node, Clause):
+        return node.field == "attachments"
+    return any(uses_files(child) for child in node.children)
+
+
+def _compile(node: Node | Clause, data: DemoData, live: bytearray | None) -> Callable[[int], bool]:
     """A predicate over issue indices for one node of the tree (``live``: which issues have
-    files, :func:`live_issues`)."""
+    files, :func:`live_issues`; needed when :func:`uses_files`)."""
     if isinstance(node, Node):
         parts = [_compile(c, data, live) for c in node.children]
         if node.kind == "not":
             inner = parts[0]
             return lambda i: not inner(i)
-        joined = parts[0]  # (no generator per issue: a third of a test's time)
-        for part in parts[1:]:
-            joined = _both(joined, part) if node.kind == "and" else _either(joined, part)
-        return joined
+        if len(parts) == 1:
+            return parts[0]
+        return _all(parts) if node.kind == "and" else _any(parts)
     f, op, values = node.field, node.op, node.values
     if f == "attachments":
+        assert live is not None
         if op == "not empty":
             return live.__getitem__  # type: ignore[return-value]
-        return lambda i: not live[i]
+        files = live
+        return lambda i: not files[i]
     if f == "idcmp":
         cmp, number = _OPS[node.op], node.number
         return lambda i: cmp(cat.ISSUE_ID_BASE + i, number)
@@ -218,7 +251,7 @@ def run_query(
             else:
                 values = map(dates.__getitem__, candidates)
             candidates = list(compress(candidates, map(within, values)))
-        if live is None:
+        if live is None and uses_files(query.where):
             live = live_issues(data, deleted, uploaded)
         test = _compile(query.where, data, live)
         out.extend(filter(test, candidates))

@@ -22,7 +22,7 @@ from aa_tui.demo.generator import DemoData, mix64
 from aa_tui.demo.issue_view import SiteView, Upload
 from aa_tui.demo.jql import Query, parse_jql
 from aa_tui.demo.limits import DemoStats, EndpointBuckets, TokenBucket, WriteLimiter
-from aa_tui.demo.matches import live_issues, run_query
+from aa_tui.demo.matches import live_issues, run_query, uses_files
 from aa_tui.demo.media import MediaSigner
 from aa_tui.demo.options import DemoOptions
 from aa_tui.demo.paging import PageTokens
@@ -60,6 +60,7 @@ class SiteState:
         self._lock = threading.Lock()
         self._query_cache: OrderedDict[tuple[str, int], tuple[Query, Any]] = OrderedDict()
         self._live: tuple[int, bytearray] | None = None  # see _live_issues
+        self._building = threading.Lock()  # (apart from _lock: a change never waits on it)
         secret = hashlib.sha256(f"demo:{data.seed}:{time.time_ns()}".encode()).digest()
         self.signer = MediaSigner(secret, options.media_token_ttl_s)
         self.tokens = PageTokens(secret)
@@ -186,7 +187,7 @@ class SiteState:
         run = q.bounded or self.options.data_center
         found = None
         if run:
-            live = self._live_issues(key[1], deleted, set(uploads))
+            live = self._live_issues(key[1], deleted, set(uploads)) if uses_files(q.where) else None
             found = run_query(self.data, q, self.hidden, deleted, set(uploads), live)
         result = (q, found)
         with self._lock:
@@ -196,16 +197,14 @@ class SiteState:
         return result
 
     def _live_issues(self, version: int, deleted: Set[int], uploaded: Set[int]) -> bytearray:
-        """Which issues have files at the changes' ``version`` (one table for every query
-        until the site changes again)."""
-        with self._lock:
+        """Which issues have files at the changes' ``version``: one table for every query
+        until the site changes again, built once however many searches ask at once (a
+        rescan's 17 do)."""
+        with self._building:
             known = self._live
-        if known is not None and known[0] == version:
+            if known is None or known[0] != version:
+                known = self._live = (version, live_issues(self.data, deleted, uploaded))
             return known[1]
-        live = live_issues(self.data, deleted, uploaded)
-        with self._lock:
-            self._live = (version, live)
-        return live
 
     def _visible_project(self, text: str) -> int | None:
         p = self.data.project_index(text)
