@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import orjson
 import pytest
 from helpers.scanning import FROZEN_NOW, fast_governor, group_ids, make_client
 from test_scan_rescan import SAME, assert_same, move, scan
@@ -17,8 +18,9 @@ from aa_tui.jira.auth import PersonalAccessToken
 from aa_tui.jira.connect import connect
 from aa_tui.jira.errors import JiraError
 from aa_tui.jira.jql import build_scan_jql
+from aa_tui.model.enums import VerifyMode
 from aa_tui.model.records import Scope
-from aa_tui.scan import listing
+from aa_tui.scan import listing, rescan
 from aa_tui.scan.engine import ScanEngine
 from aa_tui.scan.listing import RangeListing, range_cuts, range_queries
 from aa_tui.scan.request import ScanRequest
@@ -231,7 +233,8 @@ def test_a_rescan_lists_by_the_ranges_its_base_saved_and_saves_its_own(
     assert searches(demo_server) - sent == 2 + 1  # the two ranges and the changed ids
     assert first.rescan is not None and first.rescan.base == base.info.id
     assert read_cuts(store.scan_dir(first.info.id)) == range_cuts(listed)
-    for damage in (b"{", b'{"format": "aa-tui.listing-cuts/1", "cuts": ["1"]}', None):
+    too_many = orjson.dumps({"format": "aa-tui.listing-cuts/1", "cuts": list(range(1, 99))})
+    for damage in (b"{", b'{"format": "aa-tui.listing-cuts/1", "cuts": ["1"]}', too_many, None):
         saved = store.scan_dir(first.info.id) / CUTS
         if damage is None:
             saved.unlink()
@@ -244,3 +247,26 @@ def test_a_rescan_lists_by_the_ranges_its_base_saved_and_saves_its_own(
         assert cuts is not None
         assert searches(demo_server) - sent == len(cuts) + 2, damage  # ranges, changed ids
         first = again
+
+
+def test_the_listings_begun_for_a_base_stop_when_it_cannot_be_read(demo_server, store, monkeypatch):
+    """The listings go out before the base is read: when reading it fails, they are closed,
+    not left paging the scope for nobody."""
+    monkeypatch.setattr(listing, "RANGE_IDS", 30)
+    base = scan(demo_server, store)
+    closed: list[str] = []
+    for kind in (RangeListing, listing.EarlyListing):
+        monkeypatch.setattr(kind, "close", lambda self, k=kind.__name__: closed.append(k))
+
+    def unreadable(*_args):
+        raise OSError("the base's basis cannot be read")
+
+    monkeypatch.setattr(rescan, "open_base", unreadable)
+    client = make_client(demo_server)
+    try:
+        like = (Scope(), VerifyMode.EXACT, demo_server.email)
+        with pytest.raises(OSError, match="cannot be read"):
+            rescan.begin_rescan(client, store, like, JQL, FROZEN_NOW)
+    finally:
+        client.close()
+    assert sorted(closed) == ["EarlyListing", "RangeListing"], base.info.id

@@ -35,7 +35,14 @@ from aa_tui.model.summary import RescanNote
 from aa_tui.scan.base_read import Kept, read_rows
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.clock_edges import NearEdges, near_clock_edges
-from aa_tui.scan.listing import EarlyListing, RangeListing, begin_listing, narrowed, range_cuts
+from aa_tui.scan.listing import (
+    MAX_RANGES,
+    EarlyListing,
+    RangeListing,
+    begin_listing,
+    narrowed,
+    range_cuts,
+)
 from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.staged import STAGES, HashBook
 from aa_tui.store.basis import Basis, read_basis, read_cuts, write_basis, write_cuts
@@ -268,13 +275,19 @@ def begin_rescan(
         minutes = window_minutes(found.started_at, now)
         changed = EarlyListing(client, changed_jql(jql, minutes))
     saved = read_cuts(store.scan_dir(found.id))
-    if saved is not None:
+    if saved is not None and len(saved) < MAX_RANGES:  # (more: damaged, or not ours)
         listing = begin_listing(client, jql, scope.projects, False, saved)
-    base = open_base(store, found)
+    else:
+        saved = None
+    base = None
+    try:
+        base = open_base(store, found)
+    finally:
+        if base is None:  # none, or reading it failed: the listings begun stop
+            for begun in (changed, listing):
+                if begun is not None:
+                    begun.close()
     if base is None:
-        for begun in (changed, listing):
-            if begun is not None:
-                begun.close()
         return None
     if saved is None:  # (saved by an older aa-tui)
         listing = begin_listing(client, jql, scope.projects, False, range_cuts(base.issues))
