@@ -88,6 +88,9 @@ def _serve(
                 conn.send(server.stats.snapshot())
             elif isinstance(command, tuple) and command[0] == "change":
                 conn.send(change_issues(server, *command[1:]))
+            elif command == "bump":  # the site answers as after a change: nothing cached
+                server.changes.bump()
+                conn.send(True)
             elif command == "stop":
                 break
     except EOFError:
@@ -208,6 +211,12 @@ class Site:
         """Change ``share`` of the site's issues with attachments (see ``change_issues``)."""
         self.conn.send(("change", share, seed))
         return self.conn.recv()
+
+    def bump(self) -> None:
+        """Have the site answer every search afresh, as the first after a change does (its
+        cached query results are keyed by its changes' count): nothing else changes."""
+        self.conn.send("bump")
+        self.conn.recv()
 
     def stop(self) -> None:
         try:
