@@ -119,6 +119,7 @@ def test_exit_4_exactly_at_the_warning_share_after_saving_and_exporting(demo_ser
         (["--cap", "250"], "--cap: '250' has no unit"),
         (["--notify", "http://example.com/hook"], "--notify: refusing plain http:// for"),
         (["--notify", "ftp://127.0.0.1/x"], "--notify needs a webhook URL such as https://"),
+        (["--notify", "https://[::1/x"], "--notify needs a webhook URL such as https://"),
     ],
 )
 def test_bad_watch_input_is_refused_before_the_scan(tmp_path, extra, needle):

@@ -67,7 +67,9 @@ def test_plain_http_is_refused_off_loopback():
     assert normalize_site_url("http://intranet", allow_insecure_http=True) == "http://intranet"
 
 
-@pytest.mark.parametrize("raw", ["", "not a url", "ftp://x", "https://", "https://a:99999"])
+@pytest.mark.parametrize(
+    "raw", ["", "not a url", "ftp://x", "https://", "https://a:99999", "http://[::1"]
+)
 def test_bad_site_urls_say_so(raw):
     with pytest.raises(UsageError):
         normalize_site_url(raw)

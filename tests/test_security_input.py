@@ -54,6 +54,7 @@ def closed_port() -> int:
         ("not a url", "is not a site URL"),
         ("ftp://jira.example.invalid", "is not a site URL"),
         ("https://", "is not a site URL"),
+        ("http://[::1", "is not a site URL"),  # (urlsplit: Invalid IPv6 URL, was exit 3)
         ("http://127.0.0.1:99999", "has an invalid port number"),
         ("http://jira.example.invalid", "Refusing plain http:// for jira.example.invalid"),
         ("http://[2001:db8::1]:8080", "Refusing plain http://"),

@@ -33,7 +33,10 @@ def normalize_site_url(
         raise UsageError("No site URL given: pass something like https://acme.atlassian.net.")
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # ("http://[::1": Invalid IPv6 URL)
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in text:
         raise UsageError(
             f"{raw!r} is not a site URL: pass something like https://acme.atlassian.net."

@@ -28,10 +28,10 @@ NOTICE_TIMEOUT_S = 10.0
 def notice_url(url: str, *, allow_insecure_http: bool = False) -> str:
     """``url`` when a notice may go there; an error says why not."""
     text = url.strip()
-    parts = urlsplit(text)
     try:
+        parts = urlsplit(text)
         parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
+    except ValueError:  # (a bad port, or "http://[::1": Invalid IPv6 URL)
         parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in text:
         raise InputError(
