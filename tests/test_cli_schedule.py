@@ -136,6 +136,14 @@ def test_the_cap_check_is_exact_in_bytes():
     assert CapCheck(cap=1000, warn_at=80, used=799).share == 79.9  # never rounded up
 
 
+def test_the_cap_sentence_writes_its_share_as_people_read_it():
+    assert "fill 85.2% of the" in CapCheck(cap=1000, warn_at=80, used=852).sentence()
+    assert "fill 80% of the" in CapCheck(cap=1000, warn_at=80, used=800).sentence()
+    # a cap far below the site (--cap 1KB): not 1.0258e+08%
+    huge = CapCheck(cap=1000, warn_at=80, used=1_025_800_000).sentence()
+    assert "fill 102,580,000% of the" in huge
+
+
 # -- the notice ---------------------------------------------------------------------------------
 def test_one_notice_per_scan_with_the_documented_fields(demo_server, tmp_path):
     data = tmp_path / "data"

@@ -74,7 +74,7 @@ class CapCheck:
         """``The scanned attachments fill 85.2% of the 250 GB cap (37.0 GB to spare); the
         warning is at 80%.``"""
         return (
-            f"The scanned attachments fill {self.share:g}% of the {cap_text(self.cap)} cap "
+            f"The scanned attachments fill {_percent(self.share)}% of the {cap_text(self.cap)} cap "
             f"({room_text(self.cap - self.used, self.cap)}); the warning is at {self.warn_at:g}%."
         )
 
@@ -86,6 +86,11 @@ class CapCheck:
             "warn_at_pct": self.warn_at,
             "reached": self.reached,
         }
+
+
+def _percent(value: float) -> str:
+    """``85.2``, ``80``, ``102,580,000`` (not ``1.0258e+08`` under a 1 KB cap)."""
+    return f"{value:,.1f}".removesuffix(".0")
 
 
 def previous_scan(scans: list[ScanInfo], info: ScanInfo) -> ScanInfo | None:
