@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from helpers.tui import SIZE, until, wait_for_workers
+from textual import events
 
 from aa_tui.tui.screens.insights.files import FilesScreen
 from aa_tui.tui.screens.insights.screen import InsightsScreen
@@ -248,3 +249,30 @@ async def _escape_journey(app, scanned) -> None:
         assert app.screen is files and files.text == "" and len(files.shown) == every
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, InsightsScreen))
+
+
+def test_tabs_switched_fast_end_on_the_last_one_chosen_and_settle(app, scanned):
+    """Three quick ``]`` end on the third tab after the first, its rows focused, and the
+    screen settles: a tab activated before the last press no longer pulls the focus (and its
+    tab) back, which bounced between two tabs at a whole core until the screen was left
+    (found in a real terminal)."""
+    asyncio.run(_fast_tabs_journey(app, scanned))
+
+
+async def _fast_tabs_journey(app, scanned) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_insights(pilot, scanned.exact_id)
+        await pilot.pause()
+        tabs = screen.query_one("TabbedContent")
+        for _ in range(3):  # three keys read at once: handled before the messages they cause
+            app.post_message(events.Key("right_square_bracket", "]"))
+        seen = []
+        for _ in range(30):
+            await asyncio.sleep(0.02)
+            seen.append(tabs.active)
+        assert set(seen[-10:]) == {"inactive_uploaders"}, seen
+        assert screen.focused is screen.query_one("#inactive_uploaders-table", VimDataTable)
+        await pilot.press("7")
+        await pilot.pause(0.2)
+        assert tabs.active == "heat"
+        assert screen.focused is screen.query_one("#heat-table", VimDataTable)

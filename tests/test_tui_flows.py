@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 from helpers.tui import SIZE, run, until, wait_for_workers
+from textual import events
 
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile
@@ -362,3 +363,35 @@ def test_a_marked_scan_another_aa_tui_deleted_is_unmarked_with_a_notice(app, sca
         f"Scan {scanned.exact_id} was deleted meanwhile" in s and "no longer marked" in s
         for s in said
     )
+
+
+def test_results_tabs_switched_fast_end_on_the_last_one_chosen(app, scanned):
+    """Three ``]`` read at once end on the third tab after the first, its table focused: keys
+    read together are handled before the messages they cause, and a pane's late news that
+    it took the focus switched back to it (in a real terminal, from Ages: Status, 2 of 3
+    presses lost; from the overview: Duplicates)."""
+
+    async def journey() -> list[tuple[str, list[str], set[str]]]:
+        out = []
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_results(pilot, scanned.exact_id)
+            tabs = screen.query_one("TabbedContent")
+            for start in ("1", "6"):
+                await pilot.press(start)
+                await pilot.pause(0.2)
+                for _ in range(3):
+                    app.post_message(events.Key("right_square_bracket", "]"))
+                seen = []
+                for _ in range(25):
+                    await pilot.pause(0.02)
+                    seen.append(tabs.active)
+                focused = screen.focused
+                ids = {w.id or "" for w in focused.ancestors_with_self} if focused else set()
+                out.append((start, seen, ids))
+        return out
+
+    (_, from_overview, focus_a), (_, from_ages, focus_b) = run(journey())
+    assert set(from_overview[-10:]) == {"file_types"}, from_overview
+    assert "file_types" in focus_a
+    assert set(from_ages[-10:]) == {"overview"}, from_ages  # Status, Quick wins, Overview
+    assert "overview" in focus_b

@@ -9,6 +9,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
@@ -37,6 +38,8 @@ from aa_tui.tui.widgets.groups_pane import GroupsPane
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.marks import MarksPane
 from aa_tui.tui.widgets.overview import Overview, OverviewScroll
+from aa_tui.tui.widgets.tables import VimDataTable
+from aa_tui.tui.widgets.tabs import SteadyTabbedContent
 
 TABS = (
     ("overview", "Overview"),
@@ -119,7 +122,7 @@ class ResultsScreen(MarkingMixin, AppScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="scan-title", markup=False)
-        with TabbedContent(id="tabs"):
+        with SteadyTabbedContent(id="tabs"):
             with TabPane("Overview", id="overview"), OverviewScroll(id="overview-scroll"):
                 yield Overview()
             with TabPane("Duplicates", id="groups"):
@@ -257,17 +260,24 @@ class ResultsScreen(MarkingMixin, AppScreen):
         """Focus the tab's list or table, unless the focus is in that tab already: this also
         runs a refresh after the tab's activation, and by then a key may have moved the focus
         on (``/`` to the filter box; taking it back sent the typed text to the list's keys)."""
+        if self.query_one(TabbedContent).active != tab:  # another tab was chosen since
+            return
         focused = self.focused
         if focused is not None and tab in {w.id for w in focused.ancestors_with_self}:
             return
+        target: Widget | None = None
         if tab == "overview":
-            self.query_one(OverviewScroll).focus()
+            target = self.query_one(OverviewScroll)
         elif tab == "groups":
-            self.query_one("#group-list", GroupList).focus()
+            target = self.query_one("#group-list", GroupList)
         elif tab == "quick_wins":
-            self.query_one("#wins", GroupList).focus()
+            target = self.query_one("#wins", GroupList)
         elif tab in TABLE_FACETS:
-            self.query_one(f"#pane-{tab}", BreakdownPane).focus_table()
+            target = self.query_one(f"#pane-{tab}", BreakdownPane).query_one(VimDataTable)
+        if target is not None:
+            # at once, not after the keys read with this one (Widget.focus waits: a tab left
+            # behind by them took the focus, and so its tab, back: 2 of 3 quick ']' lost)
+            self.set_focus(target)
 
     def on_drill_down(self, message: DrillDown) -> None:
         self.drilled_from = self.query_one(TabbedContent).active

@@ -36,6 +36,7 @@ from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.insights_chart import GrowthChart
 from aa_tui.tui.widgets.marks import Marks, MarksPane, MarkUndo
 from aa_tui.tui.widgets.tables import VimDataTable
+from aa_tui.tui.widgets.tabs import SteadyTabbedContent
 
 #: columns from which the what-if under a cap shows every column (below, the narrow set)
 WIDE_WHAT_IF = 100
@@ -111,7 +112,7 @@ class InsightsScreen(FileMarking):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static("Reading the scan's insights...", id="insights-title", markup=False)
-        with TabbedContent(id="insight-tabs"):
+        with SteadyTabbedContent(id="insight-tabs"):
             with TabPane("Growth", id="growth"):
                 yield GrowthChart(id="growth-chart")
                 yield VimDataTable(id="growth-table")
@@ -378,8 +379,10 @@ class InsightsScreen(FileMarking):
         self.choices[table_id] = choices
 
     def action_tab(self, tab: str) -> None:
+        # Focus left in the pane being hidden would pull its tab back (TabPane.Focused).
+        self.set_focus(None)
         self.query_one(TabbedContent).active = tab
-        self.query_one(f"#{tab}-table", VimDataTable).focus()
+        self._focus_tab(tab)
 
     def action_next_tab(self, step: int) -> None:
         ids = [t for t, _ in TABS]
@@ -390,7 +393,21 @@ class InsightsScreen(FileMarking):
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         # The rows are what keys act on (Enter, the moving keys): never the tab bar.
         if event.pane.id:
-            self.query_one(f"#{event.pane.id}-table", VimDataTable).focus()
+            self._focus_tab(event.pane.id)
+
+    def _focus_tab(self, tab: str) -> None:
+        """Focus ``tab``'s rows, unless another tab was chosen since it was activated (keys
+        read at once are handled before the activations they caused: focusing a tab left
+        behind pulled it back, and the two then took the focus from each other at a whole
+        core, found in a real terminal) or the focus is in that tab already."""
+        if self.query_one(TabbedContent).active != tab:
+            return
+        focused = self.focused
+        if focused is not None and tab in {w.id for w in focused.ancestors_with_self}:
+            return
+        # at once, not after the keys read with this one (Widget.focus waits: a tab left
+        # behind by them would take the focus, and so its tab, back)
+        self.set_focus(self.query_one(f"#{tab}-table", VimDataTable))
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
