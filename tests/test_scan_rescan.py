@@ -23,6 +23,7 @@ from aa_tui.model.records import Scope
 from aa_tui.scan.engine import ScanEngine
 from aa_tui.scan.request import ScanOutcome, ScanRequest
 from aa_tui.scan.rescan import MARGIN_MINUTES, changed_jql, window_minutes
+from aa_tui.store.basis import BASIS
 
 #: what must be equal between a rescan and a full scan (the rest: requests, bytes, times)
 SAME = (*SAME_TOTALS, "issues_scanned", "unreadable_files")
@@ -327,3 +328,21 @@ def test_a_rescan_resumed_after_its_base_was_deleted_says_it_reads_everything(de
     assert resumed.rescan is None
     said = f"Scan {base.info.id}, which this rescan started from, was deleted: it reads every"
     assert any(w.startswith(said) for w in resumed.warnings), resumed.warnings
+
+
+@pytest.mark.parametrize("damage", [b"", b"{", b'{"format": "other"}'])
+def test_a_scan_that_cannot_start_from_the_newest_one_says_why(demo_server, store, damage):
+    """The newest complete scan's basis damaged: the next scan reads everything (its figures
+    are a full scan's) and says why, not silently (found in a real terminal: a 1 s rescan
+    became a 36 s scan without a word)."""
+    first = scan(demo_server, store)
+    basis = store.scan_dir(first.info.id) / BASIS
+    basis.write_bytes(damage or basis.read_bytes()[:100])
+    again = scan(demo_server, store)
+    assert again.rescan is None
+    totals = again.summary["totals"], first.summary["totals"]
+    assert {k: totals[0].get(k) for k in SAME} == {k: totals[1].get(k) for k in SAME}
+    said = f"Scan {first.info.id}, the newest complete scan of this site and scope, cannot be"
+    assert any(w.startswith(said) for w in again.warnings), again.warnings
+    plain = scan(demo_server, store, full=True)  # asked for: nothing to say
+    assert not any("cannot be" in w for w in plain.warnings)

@@ -429,6 +429,14 @@ def start_from_base(
         base = early.base if early else find_base(store, info.site, info)
         if base is not None:
             journal.append("base", id=base.scan_id)
+        elif warnings is not None:  # a newest scan that cannot be started from: say so
+            newest = store.last_complete(info.site, info.scope, info.verify, email=info.email)
+            if newest is not None:
+                warnings.append(
+                    f"Scan {newest.id}, the newest complete scan of this site and scope, cannot"
+                    " be started from (what a rescan reads of it is damaged): this scan reads"
+                    " every issue again."
+                )
     if base is not None:
         merge_hashes(checkpoint.book, base)
     return base
