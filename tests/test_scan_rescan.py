@@ -3,6 +3,7 @@ it, against the demo site over real HTTP after each kind of change, and equals a
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -15,6 +16,7 @@ from helpers.scanning import (
     make_client,
 )
 
+from aa_tui.demo import DemoOptions, DemoServer
 from aa_tui.demo import catalog as cat
 from aa_tui.model.enums import Phase
 from aa_tui.model.errors import Cancelled
@@ -24,6 +26,7 @@ from aa_tui.scan.engine import ScanEngine
 from aa_tui.scan.request import ScanOutcome, ScanRequest
 from aa_tui.scan.rescan import MARGIN_MINUTES, changed_jql, window_minutes
 from aa_tui.store.basis import BASIS
+from aa_tui.store.store import Store
 
 #: what must be equal between a rescan and a full scan (the rest: requests, bytes, times)
 SAME = (*SAME_TOTALS, "issues_scanned", "unreadable_files")
@@ -346,3 +349,20 @@ def test_a_scan_that_cannot_start_from_the_newest_one_says_why(demo_server, stor
     assert any(w.startswith(said) for w in again.warnings), again.warnings
     plain = scan(demo_server, store, full=True)  # asked for: nothing to say
     assert not any("cannot be" in w for w in plain.warnings)
+
+
+def test_a_scans_duration_is_the_time_its_run_took(small_site, tmp_path):
+    """Its sign-in and the listings a rescan begins beside it count: a rescan said 'in 0.0s'
+    of a command that took a second (found in a real terminal)."""
+    store = Store(tmp_path / "data")
+    try:
+        with DemoServer(small_site, DemoOptions(latency_s=0.1)) as server:
+            scan(server, store)
+            started = time.monotonic()
+            again = scan(server, store)
+            took = time.monotonic() - started
+    finally:
+        store.close()
+    assert again.rescan is not None
+    # at least its sign-in's answers (0.1 s each, asked together), at most the whole call
+    assert 0.1 <= again.info.duration_s <= took, (again.info.duration_s, took)

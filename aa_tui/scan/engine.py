@@ -113,6 +113,7 @@ class ScanEngine:
 
     def _run(self) -> ScanOutcome:
         request = self.request
+        run_started = time.monotonic()  # its sign-in and early listings count too
         return_large_blocks()  # the answers' memory goes back once parsed: see memory
         self._emit(force=True, phase=Phase.CONNECTING, message=f"Signing in to {self.client.site}")
         resumed = request.resume or bool(request.resume_id)
@@ -143,7 +144,6 @@ class ScanEngine:
             info.verify,
             " resumed" if checkpoint.done_issues or checkpoint.ids else "",
         )
-        run_started = time.monotonic()
         previous_duration = info.duration_s
         self._emit(force=True, message=f"Signed in as {identity.display_name}")
         details = DetailCalls(self.client, request.workers, self._own_updates)
