@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -36,14 +37,21 @@ def write_basis(folder: Path, issues: Iterable[str], hashes: dict[str, dict[str,
     write_atomic(folder / BASIS, [orjson.dumps(body)])
 
 
-def read_basis(folder: Path) -> Basis | None:
-    """The saved basis; ``None`` when there is none (an older scan) or it cannot be read."""
+def _saved(path: Path, format_name: str) -> dict[str, Any] | None:
+    """The JSON object saved at ``path`` in format ``format_name``; ``None`` when there is
+    none, it cannot be read, or it is of another format."""
     try:
         with gc_paused():
-            data = orjson.loads((folder / BASIS).read_bytes())
+            data = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError):
         return None
-    if not isinstance(data, dict) or data.get("format") != BASIS_FORMAT:
+    return data if isinstance(data, dict) and data.get("format") == format_name else None
+
+
+def read_basis(folder: Path) -> Basis | None:
+    """The saved basis; ``None`` when there is none (an older scan) or it cannot be read."""
+    data = _saved(folder / BASIS, BASIS_FORMAT)
+    if data is None:
         return None
     issues = data.get("issues")
     stages: dict[str, dict[str, str]] = {}
@@ -66,13 +74,8 @@ def write_cuts(folder: Path, cuts: list[int] | None) -> None:
 def read_cuts(folder: Path) -> list[int] | None:
     """The saved cuts (``[]``: one listing would do); ``None`` when there are none (a scan
     saved by an older aa-tui) or they cannot be read."""
-    try:
-        data = orjson.loads((folder / CUTS).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return None
-    if not isinstance(data, dict) or data.get("format") != CUTS_FORMAT:
-        return None
-    cuts = data.get("cuts")
+    data = _saved(folder / CUTS, CUTS_FORMAT)
+    cuts = data.get("cuts") if data is not None else None
     if not isinstance(cuts, list) or not all(type(c) is int and c > 0 for c in cuts):
         return None
     return sorted(set(cuts))
