@@ -224,14 +224,6 @@ def _near_edges(base: Base, then: datetime, until: datetime) -> NearEdges | None
         return None
 
 
-def find_base(store: Store, site: str, info: ScanInfo) -> Base | None:
-    """The newest complete scan of ``info``'s site, scope, verify mode and account: an exact
-    rescan needs an exact base (a metadata scan read no hash), a metadata rescan takes a
-    metadata one (so the two kinds of scan stay two lines of history)."""
-    found = store.last_complete(site, info.scope, info.verify, email=info.email)
-    return read_apart(store, open_base(store, found)) if found is not None else None
-
-
 def window_minutes(base_started_at: str, now: datetime) -> int:
     """Minutes back from now that ``updated >= -<minutes>m`` must look: since the base scan
     started its listing, plus the margin."""
@@ -426,17 +418,21 @@ def start_from_base(
                 "reads every issue again."
             )
     elif fresh:
-        base = early.base if early else find_base(store, info.site, info)
+        newest = None
+        if early is not None:
+            base = early.base
+        else:  # its site, scope, verify mode and account: an exact rescan needs an exact base
+            # (a metadata scan read no hash), so the two kinds of scan stay two lines
+            newest = store.last_complete(info.site, info.scope, info.verify, email=info.email)
+            base = read_apart(store, open_base(store, newest)) if newest is not None else None
         if base is not None:
             journal.append("base", id=base.scan_id)
-        elif warnings is not None:  # a newest scan that cannot be started from: say so
-            newest = store.last_complete(info.site, info.scope, info.verify, email=info.email)
-            if newest is not None:
-                warnings.append(
-                    f"Scan {newest.id}, the newest complete scan of this site and scope, cannot"
-                    " be started from (what a rescan reads of it is damaged): this scan reads"
-                    " every issue again."
-                )
+        elif newest is not None and warnings is not None:  # it cannot be started from
+            warnings.append(
+                f"Scan {newest.id}, the newest complete scan of this site and scope, cannot be "
+                "started from (what a rescan reads of it is damaged): this scan reads every "
+                "issue again."
+            )
     if base is not None:
         merge_hashes(checkpoint.book, base)
     return base
