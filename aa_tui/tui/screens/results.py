@@ -260,11 +260,6 @@ class ResultsScreen(MarkingMixin, AppScreen):
         """Focus the tab's list or table, unless the focus is in that tab already: this also
         runs a refresh after the tab's activation, and by then a key may have moved the focus
         on (``/`` to the filter box; taking it back sent the typed text to the list's keys)."""
-        if self.query_one(TabbedContent).active != tab:  # another tab was chosen since
-            return
-        focused = self.focused
-        if focused is not None and tab in {w.id for w in focused.ancestors_with_self}:
-            return
         target: Widget | None = None
         if tab == "overview":
             target = self.query_one(OverviewScroll)
@@ -274,10 +269,7 @@ class ResultsScreen(MarkingMixin, AppScreen):
             target = self.query_one("#wins", GroupList)
         elif tab in TABLE_FACETS:
             target = self.query_one(f"#pane-{tab}", BreakdownPane).query_one(VimDataTable)
-        if target is not None:
-            # at once, not after the keys read with this one (Widget.focus waits: a tab left
-            # behind by them took the focus, and so its tab, back: 2 of 3 quick ']' lost)
-            self.set_focus(target)
+        self.query_one(SteadyTabbedContent).focus_pane(tab, target)
 
     def on_drill_down(self, message: DrillDown) -> None:
         self.drilled_from = self.query_one(TabbedContent).active

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.widget import Widget
 from textual.widgets import TabbedContent, TabPane
 
 
@@ -21,3 +22,15 @@ class SteadyTabbedContent(TabbedContent):
         if focused is None or event.tab_pane not in focused.ancestors_with_self:
             event.stop()  # stale: the focus moved on since
             event.prevent_default()
+
+    def focus_pane(self, tab: str, target: Widget | None) -> None:
+        """Give ``target``, in pane ``tab``, the focus at once (``Widget.focus`` waits until
+        after the keys read with this one, whose tabs it would then pull back), unless
+        another tab was chosen since or the focus is in that pane already (a key may have
+        moved it on: ``/`` to a filter box)."""
+        if target is None or self.active != tab:
+            return
+        focused = self.screen.focused
+        if focused is not None and tab in {w.id for w in focused.ancestors_with_self}:
+            return
+        self.screen.set_focus(target)

@@ -396,18 +396,10 @@ class InsightsScreen(FileMarking):
             self._focus_tab(event.pane.id)
 
     def _focus_tab(self, tab: str) -> None:
-        """Focus ``tab``'s rows, unless another tab was chosen since it was activated (keys
-        read at once are handled before the activations they caused: focusing a tab left
-        behind pulled it back, and the two then took the focus from each other at a whole
-        core, found in a real terminal) or the focus is in that tab already."""
-        if self.query_one(TabbedContent).active != tab:
-            return
-        focused = self.focused
-        if focused is not None and tab in {w.id for w in focused.ancestors_with_self}:
-            return
-        # at once, not after the keys read with this one (Widget.focus waits: a tab left
-        # behind by them would take the focus, and so its tab, back)
-        self.set_focus(self.query_one(f"#{tab}-table", VimDataTable))
+        """Focus ``tab``'s rows while it is still the tab shown (see
+        :meth:`SteadyTabbedContent.focus_pane`)."""
+        table = self.query_one(f"#{tab}-table", VimDataTable)
+        self.query_one(SteadyTabbedContent).focus_pane(tab, table)
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
