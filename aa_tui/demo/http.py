@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import socket
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,16 @@ class Request:
     viewer: bool = False  # the read-only user (browse only)
     route: str = ""  # "METHOD template" of the matched route
     login_failed: bool = False  # credentials that failed (the expired token)
+    #: when the site began to work on it (after the network's latency)
+    began: float = field(default_factory=time.monotonic)
+
+    def work(self, seconds: float) -> None:
+        """Let the answer take ``seconds`` of the site's modelled work since it began: the
+        demo's own work so far (finding the issues, shaping them) counts in it, as a real
+        site's does in its answer time, rather than being added on top of the model."""
+        left = self.began + seconds - time.monotonic()
+        if left > 0:
+            time.sleep(left)
 
     @property
     def api(self) -> str:

@@ -7,7 +7,6 @@ Served only in Data Center mode (``DemoOptions.data_center``), where the Cloud-o
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import quote
 
@@ -103,9 +102,7 @@ def search(req: Request, params: dict[str, Any]) -> Reply:
     issues = [issue_json(view, i, fields, True) for i in page]
     if fields:
         faults.damage_issues(demo.data, opts.fault_fields, issues)
-    delay = len(page) * (opts.per_issue_s if fields else opts.per_id_s)
-    if delay:
-        time.sleep(delay)
+    req.work(len(page) * (opts.per_issue_s if fields else opts.per_id_s))
     out: dict[str, Any] = {
         "expand": SEARCH_EXPAND,
         "startAt": start,

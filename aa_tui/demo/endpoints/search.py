@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from aa_tui.demo import faults
@@ -85,9 +84,7 @@ def search(req: Request, params: dict[str, Any]) -> Reply:
     issues = [issue_json(view, i, fields, include_key) for i in page]
     if fields:
         faults.damage_issues(demo.data, opts.fault_fields, issues)
-    delay = len(page) * (opts.per_id_s if id_only else opts.per_issue_s)
-    if delay:
-        time.sleep(delay)
+    req.work(len(page) * (opts.per_id_s if id_only else opts.per_issue_s))
     out: dict[str, Any] = {"issues": issues}
     end = start + len(matches[start : start + limit])
     if end < len(matches):
