@@ -46,3 +46,34 @@ def test_groups_are_encoded_anew_when_the_saved_ones_do_not_fit(demo_server, sto
     assert items == [g.to_dict() for g in base.groups]
     (folder / "groups.json").write_bytes(b"")  # empty (nothing to map): encoded anew
     assert not any(isinstance(i, SavedGroup) for i in groups_to_save(store, base.groups, since))
+
+
+def test_saved_groups_are_read_a_window_at_a_time(demo_server, store, monkeypatch):
+    """Each held group is its saved bytes whatever the window (one smaller than a group, one
+    of a few groups); the file is read a window at a time, not once a group."""
+    from aa_tui.store import saved_groups
+
+    base = run_scan(demo_server, store, verify="metadata")
+    groups = base.groups
+    since = since_holding(base.info.id, groups[::2] + groups[1:7])  # runs and gaps
+    reads: list[int] = []
+    real_pread = saved_groups.os.pread
+
+    def counted(fd: int, length: int, offset: int) -> bytes:
+        reads.append(offset)
+        return real_pread(fd, length, offset)
+
+    monkeypatch.setattr(saved_groups.os, "pread", counted)
+    for window in (16, 3000, 1 << 20):
+        monkeypatch.setattr(saved_groups, "WINDOW", window)
+        reads.clear()
+        items = list(groups_to_save(store, groups, since))
+        held = [i for i in items if isinstance(i, SavedGroup)]
+        assert len(held) == len(since.held)
+        for item, group in zip(items, groups, strict=True):
+            raw = item.raw if isinstance(item, SavedGroup) else orjson.dumps(item)
+            assert raw == orjson.dumps(group.to_dict())
+        if window == 1 << 20:  # the demo's groups.json is smaller: one read
+            assert len(reads) == 1
+        elif window == 3000:
+            assert 1 < len(reads) < len(held)
