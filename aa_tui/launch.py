@@ -4,11 +4,22 @@ Ctrl-C is held back while the command's modules load, and handled once they have
 ``KeyboardInterrupt`` raised inside an import leaves half-made modules behind (a traceback, an
 odd error such as a dataclass's ``__set_name__`` failing, once a crash), where a Ctrl-C a moment
 later is one sentence and exit code 130.
+
+Once the command has finished, the process ends without taking the interpreter apart: after
+a rescan of a 1,000,000-issue site, freeing its millions of objects one by one (its groups,
+then the interpreter's teardown) took 0.15-0.35 s of an 8 s command, memory the system takes
+back at once anyway. The exit handlers run
+and the output is flushed first; while a thread not marked daemon still runs (work that an
+ordinary exit waits for), it exits the ordinary way.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
 import signal
+import sys
+import threading
 from types import FrameType
 
 #: the Ctrl-Cs that came while the modules loaded
@@ -32,6 +43,23 @@ def run() -> int:
 
 
 def main() -> int:
-    """``aa-tui``: Ctrl-C held back from the start, then the command line (its exit code)."""
+    """``aa-tui``: Ctrl-C held back from the start, then the command line; the process ends
+    with its exit code (see :func:`leave`)."""
     hold()
-    return run()
+    return leave(run())
+
+
+def leave(code: int) -> int:
+    """End the process with ``code`` now, its exit handlers run and its output flushed, but
+    its objects not freed one by one; ``code`` returned (an ordinary exit follows) while a
+    thread that is not a daemon still runs."""
+    main_thread = threading.main_thread()
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not main_thread):
+        return code
+    atexit._run_exitfuncs()  # (logging's flush among them)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader gone, a closed stream: nothing left to say
+            code = code or 120  # (what an ordinary exit answers when its flush fails)
+    os._exit(code)
