@@ -227,8 +227,12 @@ class GovernedTransport(httpx.BaseTransport):
             for k, v in response.headers.multi_items()
             if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
         ]
+        # A parsed body's bytes are not kept: httpx's client leaves each answer in a reference
+        # cycle (see json_of), and they would live until a collection (~6 MB of a rescan's
+        # listing frozen with its base's records).
+        content = b"" if PARSED in extensions else body
         return httpx.Response(
-            response.status_code, headers=headers, content=body, extensions=extensions
+            response.status_code, headers=headers, content=content, extensions=extensions
         )
 
 
