@@ -247,6 +247,9 @@ def test_an_exact_rescan_does_not_start_from_a_metadata_scan(demo_server, store)
     assert exact.rescan is None
     again = scan(demo_server, store, verify="metadata")
     assert again.rescan is not None and again.summary["totals"]["bytes_read"] == 0
+    # it reads no file: it says the issues alone (not "read 0 files, reused the hashes of 0")
+    assert again.rescan.line() == again.rescan.line(files=False)
+    assert again.rescan.line().startswith("re-read 0 issues, reused ")
 
 
 def test_a_rescan_killed_part_way_resumes_exactly(demo_server, store):

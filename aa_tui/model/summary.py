@@ -143,9 +143,11 @@ class RescanNote:
         return cls(base=str(data["base"]), **counts)
 
     def line(self, files: bool = True) -> str:
-        """What it re-read and reused; ``files=False``: the issues alone (before the reads)."""
+        """What it re-read and reused; ``files=False``: the issues alone (before the reads).
+        The files are said only when some were read or their hashes reused: a ``--verify
+        metadata`` rescan reads none ("read 0 files, reused the hashes of 0 files")."""
         issues = f"re-read {counted(self.reread_issues, 'issue')}, reused {self.reused_issues:,}"
-        if not files:
+        if not files or not (self.read_files or self.reused_hashes):
             return issues
         reads = counted(self.read_files, "file")
         return f"{issues}; read {reads}, reused the hashes of {counted(self.reused_hashes, 'file')}"
