@@ -117,6 +117,9 @@ def test_exit_4_exactly_at_the_warning_share_after_saving_and_exporting(demo_ser
         (["--cap", "250GB", "--warn-at", "0"], "--warn-at is a percentage of the cap above 0"),
         (["--cap", "250GB", "--warn-at", "101"], "at most 100, not 101."),
         (["--cap", "250"], "--cap: '250' has no unit"),
+        (["--cap", "-5GB"], "--cap: '-5GB' is not a size"),  # (argparse took it for an option)
+        (["--cap", "-5GB", "--warn-at", "-5"], "--cap: '-5GB' is not a size"),
+        (["--cap", "--warn-at", "5"], "argument --cap: expected one argument"),  # an option
         (["--notify", "http://example.com/hook"], "--notify: refusing plain http:// for"),
         (["--notify", "ftp://127.0.0.1/x"], "--notify needs a webhook URL such as https://"),
         (["--notify", "https://[::1/x"], "--notify needs a webhook URL such as https://"),

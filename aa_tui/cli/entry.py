@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None, *, held: list[int] | None = None) -> int
     """Run ``aa-tui`` with ``argv`` (default: the process's arguments); the exit code.
     ``held``: the Ctrl-Cs held back while the modules load (see :mod:`aa_tui.launch`), let
     through once the command's modules have loaded."""
-    argv = sys.argv[1:] if argv is None else argv
+    argv = _dashed_values_joined(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     if held is not None:
@@ -95,6 +95,32 @@ def main(argv: list[str] | None = None, *, held: list[int] | None = None) -> int
         return code
     finally:
         sys.stdout, sys.stderr = out, err
+
+
+#: options whose value may start with a dash and a digit without being a number (a size:
+#: ``--cap -5GB``), which argparse takes for an option ("expected one argument")
+_DASHED_VALUES = ("--cap",)
+
+
+def _dashed_values_joined(argv: list[str]) -> list[str]:
+    """``argv`` with ``--cap -5GB`` given as ``--cap=-5GB``: the option's own check then
+    says what is wrong with the value."""
+    out: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--":
+            out += [arg, *args]
+            break
+        out.append(arg)
+        if arg in _DASHED_VALUES:
+            value = next(args, None)
+            if value is None:
+                break
+            if value[:1] == "-" and value[1:2].isdigit():
+                out[-1] = f"{arg}={value}"
+            else:
+                out.append(value)
+    return out
 
 
 #: what each command imports on its way (its module, the service's and the store's)
