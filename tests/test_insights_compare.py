@@ -1,13 +1,14 @@
-"""Between two scans: the duplicate groups that appeared, disappeared or grew."""
+"""Between two scans: the duplicate groups that appeared, disappeared, grew or shrank."""
 
 from __future__ import annotations
 
 import asyncio
 
 from helpers.tui import SIZE, until, wait_for_workers
+from textual.widgets import TabbedContent
 
 from aa_tui.analysis.compare import group_changes
-from aa_tui.model.group_rows import group_row
+from aa_tui.model.group_rows import WASTED, group_row
 from aa_tui.service.workspace import Workspace
 from aa_tui.tui.screens.compare import CompareScreen
 from aa_tui.tui.screens.insights.changes import GroupChangesScreen
@@ -22,12 +23,17 @@ def _group(digest: str, copies: int, size: int = 10) -> dict:
 
 
 def test_group_changes_by_hash():
-    before = [group_row(_group("a", 2)), group_row(_group("b", 3)), group_row(_group("c", 2))]
-    after = [group_row(_group("a", 2)), group_row(_group("b", 5)), group_row(_group("d", 4))]
+    before = [group_row(_group(d, n)) for d, n in (("a", 2), ("b", 3), ("c", 2), ("e", 5))]
+    after = [group_row(_group(d, n)) for d, n in (("a", 2), ("b", 5), ("d", 4), ("e", 3))]
     changes = group_changes(before, after)
     assert [(c.hash, c.copies_before, c.copies_after) for c in changes.grew] == [("b", 3, 5)]
     assert [(c.hash, c.wasted_change) for c in changes.appeared] == [("d", 30)]
     assert [(c.hash, c.wasted_change) for c in changes.disappeared] == [("c", -10)]
+    assert [(c.hash, c.copies_before, c.copies_after) for c in changes.shrank] == [("e", 5, 3)]
+    # every change in waste is in one of the four lists
+    listed = (changes.grew, changes.appeared, changes.disappeared, changes.shrank)
+    waste = sum(r[WASTED] for r in after) - sum(r[WASTED] for r in before)
+    assert sum(c.wasted_change for found in listed for c in found) == waste
 
 
 def test_two_scans_of_a_growing_site(scanned, data_copy):
@@ -41,6 +47,7 @@ def test_two_scans_of_a_growing_site(scanned, data_copy):
     assert {c.hash for c in changes.appeared} == set(new) - set(old)
     assert {c.hash for c in changes.disappeared} == set(old) - set(new)
     assert {c.hash for c in changes.grew} == {h for h in set(old) & set(new) if new[h] > old[h]}
+    assert {c.hash for c in changes.shrank} == {h for h in set(old) & set(new) if new[h] < old[h]}
     assert changes.appeared or changes.grew  # the later site has more issues and copies
 
 
@@ -53,9 +60,23 @@ def test_compare_opens_the_group_changes(app, scanned):
             await until(pilot, lambda: isinstance(app.screen, GroupChangesScreen))
             screen = app.screen
             await until(pilot, lambda: screen.changes is not None)
-            for kind in ("grew", "appeared", "disappeared"):
+            for kind in ("grew", "appeared", "disappeared", "shrank"):
                 table = screen.query_one(f"#changes-{kind}", VimDataTable)
                 assert table.row_count == len(getattr(screen.changes, kind))
+            # ] and Tab turn the page, [ and shift+Tab back, even read at once; digits pick
+            tabs = screen.query_one("#changes-tabs", TabbedContent)
+            assert tabs.active == "grew" and app.focused.id == "changes-grew"
+            for keys, shown in (
+                (("right_square_bracket",), "appeared"),
+                (("tab", "tab"), "shrank"),
+                (("right_square_bracket",), "grew"),
+                (("shift+tab", "left_square_bracket"), "disappeared"),
+                (("2",), "appeared"),
+                (("4",), "shrank"),
+            ):
+                await pilot.press(*keys)
+                await pilot.pause()
+                assert tabs.active == shown and app.focused.id == f"changes-{shown}", keys
             # the heading is in view, not scrolled off by the tabs (found trying the app)
             await pilot.pause()
             head = screen.query_one("#changes-head")

@@ -276,6 +276,12 @@ def test_compare(snap_compare, app, scanned):
     assert shoot(snap_compare, app, push(lambda: CompareScreen(scanned.exact_id, scanned.later_id)))
 
 
+def test_group_changes(snap_compare, app, scanned):
+    """The compare screen's group changes (``c``), on the tab of the groups that grew."""
+    compare = push(lambda: CompareScreen(scanned.exact_id, scanned.later_id))
+    assert shoot(snap_compare, app, compare, "c", pause_after=True)
+
+
 def test_help(snap_compare, app, scanned):
     assert shoot(snap_compare, app, results(scanned.exact_id), "2", "question_mark")
 

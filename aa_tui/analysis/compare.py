@@ -1,4 +1,4 @@
-"""Two scans' duplicate groups side by side: which appeared, disappeared or grew."""
+"""Two scans' duplicate groups side by side: which appeared, disappeared, grew or shrank."""
 
 from __future__ import annotations
 
@@ -21,12 +21,15 @@ def group_changes(before: Sequence[Sequence[Any]], after: Sequence[Sequence[Any]
             changes.appeared.append(_change(row, None, row))
         elif row[COPIES] > was[COPIES]:
             changes.grew.append(_change(row, was, row))
+        elif row[COPIES] < was[COPIES]:  # copies deleted, or their issues gone from the scope
+            changes.shrank.append(_change(row, was, row))
     for digest, row in old.items():
         if digest not in new:
             changes.disappeared.append(_change(row, row, None))
     for found in (changes.appeared, changes.grew):
         found.sort(key=lambda c: (-c.wasted_change, c.hash))
-    changes.disappeared.sort(key=lambda c: (c.wasted_change, c.hash))
+    for found in (changes.disappeared, changes.shrank):
+        found.sort(key=lambda c: (c.wasted_change, c.hash))
     return changes
 
 

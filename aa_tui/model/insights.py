@@ -365,9 +365,10 @@ class GroupChange:
 
 @dataclass
 class GroupChanges:
-    """Groups that appeared, disappeared or grew (more copies) from one scan to the next,
-    each list the biggest change in waste first."""
+    """Groups that appeared, disappeared, grew (more copies) or shrank (fewer) from one scan
+    to the next, each list the biggest change in waste first."""
 
     appeared: list[GroupChange] = field(default_factory=list)
     disappeared: list[GroupChange] = field(default_factory=list)
     grew: list[GroupChange] = field(default_factory=list)
+    shrank: list[GroupChange] = field(default_factory=list)

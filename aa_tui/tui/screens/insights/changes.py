@@ -1,4 +1,5 @@
-"""Between two scans: the duplicate groups that appeared, disappeared or grew."""
+"""Between two scans: the duplicate groups that appeared, disappeared, grew or shrank (every
+change in waste between them is in one of the four lists)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,14 @@ from aa_tui.tui.messages import GroupChangesRead
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.tables import VimDataTable
+from aa_tui.tui.widgets.tabs import SteadyTabbedContent
 
-KINDS = (("grew", "Grew"), ("appeared", "Appeared"), ("disappeared", "Disappeared"))
+KINDS = (
+    ("grew", "Grew"),
+    ("appeared", "Appeared"),
+    ("disappeared", "Disappeared"),
+    ("shrank", "Shrank"),
+)
 
 
 def _delta(n: int) -> Text:
@@ -35,8 +42,13 @@ class GroupChangesScreen(AppScreen):
             Binding(str(n), f"tab('{kind}')", title, show=False, id=f"changes.tab_{kind}")
             for n, (kind, title) in enumerate(KINDS, start=1)
         ),
+        # Tab turns the page, as ] does (as on the insights): the rows keep the focus
+        Binding("tab,right_square_bracket", "next_tab(1)", "Next tab", show=False,
+                id="changes.next_tab"),
+        Binding("shift+tab,left_square_bracket", "next_tab(-1)", "Previous tab", show=False,
+                id="changes.prev_tab"),
         Binding("escape,backspace", "app.pop_screen", "Back", id="changes.back"),
-    ]
+    ]  # fmt: skip
     DEFAULT_CSS = """
     GroupChangesScreen #changes-head { padding: 0 1; height: auto; }
     GroupChangesScreen TabbedContent { height: 1fr; }
@@ -53,7 +65,7 @@ class GroupChangesScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static("Comparing the duplicate groups...", id="changes-head", markup=False)
-        with TabbedContent(id="changes-tabs"):
+        with SteadyTabbedContent(id="changes-tabs"):
             for kind, title in KINDS:
                 with TabPane(title, id=kind):
                     yield VimDataTable(id=f"changes-{kind}")
@@ -67,6 +79,11 @@ class GroupChangesScreen(AppScreen):
         changes = self.workspace.group_changes(self.older_id, self.newer_id)
         self.post_message(GroupChangesRead(changes))
 
+    def _named(self, scan_id: str) -> str:
+        """A scan as the compare screen names it: by when it ran (its id if it is gone)."""
+        info = self.workspace.get_scan(scan_id)
+        return f"the scan of {fmt.date(info.started_at)}" if info is not None else scan_id
+
     def on_group_changes_read(self, message: GroupChangesRead) -> None:
         self._show(message.changes)
 
@@ -77,12 +94,14 @@ class GroupChangesScreen(AppScreen):
         )
         same = not any(getattr(changes, kind) for kind, _ in KINDS)
         self.query_one("#changes-head", Static).update(
-            f"Duplicate groups from {self.older_id} to {self.newer_id}: {counts}"
+            f"Duplicate groups from {self._named(self.older_id)} to "
+            f"{self._named(self.newer_id)}: {counts}"
             + (". The two scans hold the same duplicate groups." if same else "")
         )
         for kind, _ in KINDS:
             self._fill(self.query_one(f"#changes-{kind}", VimDataTable), getattr(changes, kind))
-        self.query_one("#changes-grew", VimDataTable).focus()
+        tabs = self.query_one(SteadyTabbedContent)
+        tabs.focus_pane(tabs.active, self.query_one(f"#changes-{tabs.active}", VimDataTable))
 
     def _fill(self, table: VimDataTable, rows: list[GroupChange]) -> None:
         table.add_columns("File", "Size", "Copies before", "Copies after", "Waste change")
@@ -97,5 +116,14 @@ class GroupChangesScreen(AppScreen):
             )
 
     def action_tab(self, kind: str) -> None:
-        self.query_one(TabbedContent).active = kind
-        self.query_one(f"#changes-{kind}", VimDataTable).focus()
+        # Focus left in the pane being hidden would pull its tab back (TabPane.Focused).
+        self.set_focus(None)
+        tabs = self.query_one(SteadyTabbedContent)
+        tabs.active = kind
+        tabs.focus_pane(kind, self.query_one(f"#changes-{kind}", VimDataTable))
+
+    def action_next_tab(self, step: int) -> None:
+        kinds = [kind for kind, _ in KINDS]
+        current = self.query_one(TabbedContent).active
+        at = kinds.index(current) if current in kinds else 0
+        self.action_tab(kinds[(at + step) % len(kinds)])
