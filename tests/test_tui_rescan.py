@@ -17,10 +17,12 @@ from aa_tui.model.events import ScanProgress
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile
 from aa_tui.scan.request import ScanRequest
+from aa_tui.tui.screens.history import HistoryScreen
 from aa_tui.tui.screens.live_scan import LiveScanScreen
 from aa_tui.tui.screens.new_scan import NewScanScreen
 from aa_tui.tui.screens.results import ResultsScreen
 from aa_tui.tui.widgets.overview import Overview
+from aa_tui.tui.widgets.tables import VimDataTable
 
 
 def details_fetched(server) -> int:
@@ -85,12 +87,25 @@ def test_a_second_scan_from_the_form_is_a_rescan_and_read_everything_again_reads
             # the box is the next stop after the verify choice: tick it, then start
             third = await scan_from_form(pilot, "tab", "tab", "space")
             full_details = details_fetched(demo_server) - before
-            return first, second, third, (first_details, rescan_details, full_details)
+            # History says which row is a rescan, and of what, once it is highlighted
+            await pilot.press("H")
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+            hints = []
+            for row in range(3):  # the newest first: the full scan, the rescan, the first
+                app.screen.query_one(VimDataTable).move_cursor(row=row)
+                await pilot.pause()
+                hints.append(str(app.screen.query_one("#history-hint").render()))
+            counts = (first_details, rescan_details, full_details)
+            return first, second, third, counts, hints
 
-    first, second, third, (first_details, rescan_details, full_details) = asyncio.run(journey())
+    first, second, third, counts, hints = asyncio.run(journey())
+    first_details, rescan_details, full_details = counts
     scans = sorted(app.workspace.list_scans(), key=lambda s: s.started_at)
     assert len(scans) == 3
     first_date = scans[0].started_at.replace("T", " ")[:16]
+    assert "Rescan" not in hints[0] and "Rescan" not in hints[2]
+    assert hints[1].startswith(f"Rescan of the scan of {first_date}: re-read 1 issue, reused ")
+    assert "opens a scan" in hints[1]  # the keys still said below it
 
     # no earlier scan: the box cannot be ticked and says the scan reads everything
     _, note, enabled, overview = first

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from aa_tui.model.scans import Profile, ScanInfo
+from aa_tui.model.summary import RescanNote
 from aa_tui.model.units import size_text
 from aa_tui.service.errors import CredentialsError, StoreError
 from aa_tui.tui import format as fmt
@@ -58,13 +59,24 @@ class HistoryScreen(AppScreen):
             f"{k('delete')} deletes · {k('resume')} resumes an unfinished scan"
         )
 
+    def _rescan_line(self, scan: ScanInfo) -> str:
+        """For a complete rescan, what it started from and reused (the table cannot say it
+        at 80 columns); else nothing."""
+        note = RescanNote.from_dict((scan.totals or {}).get("rescan"))
+        if note is None or scan.unfinished:
+            return ""
+        base = next((s for s in self.scans if s.id == note.base), None)
+        of = f"the scan of {fmt.date(base.started_at)}" if base is not None else note.base
+        return f"Rescan of {of}: {note.line()}.\n"
+
     @on(VimDataTable.RowHighlighted)
     def _show_hint(self) -> None:
-        """The keys, or for a scan that stopped: why, and whether a resume can go on."""
+        """The keys, or for a scan that stopped: why, and whether a resume can go on; above
+        them, for a rescan, what it reused."""
         scan = self.selected()
         if scan is None:
             return
-        hint = self._keys_hint()
+        hint = self._rescan_line(scan) + self._keys_hint()
         if scan.unfinished and scan.message and not self.app.scan_running(scan.id):
             hint = why_stopped(scan.status.value, scan.message)
             if self.workspace.can_resume(scan):
