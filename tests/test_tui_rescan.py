@@ -262,3 +262,44 @@ def test_deleting_the_base_of_an_interrupted_rescan_says_what_its_resume_loses(
     on_base, on_rescan = asyncio.run(journey())
     said = "An interrupted rescan started from it: resumed, it would read every issue again."
     assert said in on_base and said not in on_rescan
+
+
+def test_the_form_says_a_scan_whose_basis_is_damaged_cannot_be_started_from(
+    demo_server, memory_keyring, tmp_path
+):
+    """As the scan itself then says: it reads everything (the form said "A rescan", found in
+    a real terminal)."""
+    from aa_tui.store.basis import BASIS
+    from aa_tui.store.store import Store
+
+    data = saved_site(demo_server, tmp_path, memory_keyring)
+    store = Store(data)
+    try:
+        first = run_scan(demo_server, store)
+        basis = store.scan_dir(first.info.id) / BASIS
+    finally:
+        store.close()
+    notes = []
+    for damaged in (False, True):
+        if damaged:
+            basis.write_bytes(basis.read_bytes()[:100])
+        app = make_app(data, backend=memory_keyring, sites=[demo_server.base_url])
+
+        async def journey(app=app):
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.press("n")
+                await until(pilot, lambda: isinstance(app.screen, NewScanScreen))
+                await pilot.pause()
+                form = app.screen
+                enabled = not form.query_one("#full", Checkbox).disabled
+                return str(form.query_one("#full-note").render()), enabled, form.read_everything
+
+        notes.append(asyncio.run(journey()))
+    (intact, could, everything), (damaged_note, can, all_read) = notes
+    assert intact.startswith("A rescan: starts from the scan of ") and could and not everything
+    when = first.info.started_at.replace("T", " ")[:16]
+    assert damaged_note == (
+        f"The scan of {when}, the newest complete one of this scope, cannot be started from "
+        "(what a rescan reads of it is damaged): this scan reads everything."
+    )
+    assert all_read and not can  # nothing to tick: it reads everything anyway

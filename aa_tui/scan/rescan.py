@@ -20,12 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from aa_tui.jira.protocol import JiraSite
-from aa_tui.memory import (
-    free_garbage,
-    gc_paused,
-    keep_out_of_collections,
-    release_to_collections,
-)
+from aa_tui.memory import free_garbage, gc_paused, keep_out_of_collections, release_to_collections
 from aa_tui.model.dates import parse_jira_time
 from aa_tui.model.enums import VerifyMode
 from aa_tui.model.errors import Cancelled
@@ -162,11 +157,18 @@ class Base:
         return own
 
 
-def open_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base | None:
-    """The base that scan ``info`` saved (``basis``: its basis, read already), its rows not
-    read yet; ``None`` when its files are gone."""
-    basis = basis or read_basis(store.scan_dir(info.id))
-    if basis is None or not store.has_results(info.id):
+def basis_of(store: Store, info: ScanInfo) -> Basis | None:
+    """What a rescan starts from of scan ``info``; ``None`` when it cannot start from it
+    (its basis missing or damaged, or its results gone)."""
+    basis = read_basis(store.scan_dir(info.id))
+    return basis if basis is not None and store.has_results(info.id) else None
+
+
+def open_base(store: Store, info: ScanInfo) -> Base | None:
+    """The base that scan ``info`` saved, its rows not read yet; ``None`` when a rescan
+    cannot start from it (:func:`basis_of`)."""
+    basis = basis_of(store, info)
+    if basis is None:
         return None
     book = HashBook(**{s: dict(basis.hashes.get(s) or {}) for s in STAGES})
     by_issue: dict[str, Kept | str] = {i: i for i in basis.issues}
@@ -177,10 +179,10 @@ def _read_back(store: Store, base: Base) -> None:
     base.rows = read_rows(store, base.scan_id, base.by_issue, base.texts, base.stopped)
 
 
-def load_base(store: Store, info: ScanInfo, basis: Basis | None = None) -> Base | None:
+def load_base(store: Store, info: ScanInfo) -> Base | None:
     """The base that scan ``info`` saved, its rows read back; ``None`` when its files are
     gone."""
-    base = open_base(store, info, basis)
+    base = open_base(store, info)
     if base is not None:
         _read_back(store, base)
     return base

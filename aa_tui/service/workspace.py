@@ -36,6 +36,7 @@ from aa_tui.model.insights import (
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.model.summary import Cleaned
+from aa_tui.scan.rescan import basis_of
 from aa_tui.service.after_cleanup import AfterCleanup, kept_anew_of, summary_after
 from aa_tui.service.cleanup import Cleanup, Removed
 from aa_tui.service.exports import Export, FileListExport, export_file_list, export_results
@@ -81,6 +82,7 @@ class Workspace:
         self.governor_factory = governor_factory
         self._memory = dict(memory_tokens or {})
         self._memory_labels: dict[str, str] = {}
+        self._startable: dict[str, bool] = {}  # scans a rescan can start from (see can_start_from)
         for token in self._memory.values():
             register_secret(token)
 
@@ -256,6 +258,15 @@ class Workspace:
         """The complete scan a new scan of this site, scope, method (and account) starts from
         (it then reads only what changed); ``None``: it reads everything."""
         return self._store.last_complete(site, scope, VerifyMode(verify), email=email)
+
+    def can_start_from(self, base: ScanInfo) -> bool:
+        """Whether a rescan can start from ``base`` (:meth:`rescan_base`): else, its basis
+        damaged or gone, the scan reads everything and says so. Looked at once a scan (its
+        basis is written once)."""
+        startable = self._startable.get(base.id)
+        if startable is None:
+            startable = self._startable[base.id] = basis_of(self._store, base) is not None
+        return startable
 
     def scan(
         self,

@@ -72,6 +72,7 @@ class NewScanScreen(AppScreen):
         self.resumable: ScanInfo | None = None
         #: the complete scan a new scan of the chosen scope starts from (a rescan), if any
         self.rescan_base: ScanInfo | None = None
+        self.can_rescan = False  # a rescan can start from it (its basis is whole)
 
     def compose(self) -> ComposeResult:
         label = self.app.site_label(self.profile.site)
@@ -229,9 +230,10 @@ class NewScanScreen(AppScreen):
                 self.profile.site, scope, self.verify, email=self.profile.email
             )
         self.rescan_base = base
+        self.can_rescan = base is not None and self.workspace.can_start_from(base)
         full = self.query_one("#full", Checkbox)
-        full.disabled = base is None
-        if base is None:
+        full.disabled = not self.can_rescan
+        if not self.can_rescan:
             full.value = False
         self._full_changed()
 
@@ -240,6 +242,12 @@ class NewScanScreen(AppScreen):
         base = self.rescan_base
         if base is None:
             note = "No complete earlier scan of this scope: this scan reads everything."
+        elif not self.can_rescan:
+            note = (
+                f"The scan of {fmt.date(base.started_at)}, the newest complete one of this "
+                "scope, cannot be started from (what a rescan reads of it is damaged): this "
+                "scan reads everything."
+            )
         elif self.read_everything:
             note = "Reads every issue and file again, as a first scan does."
         else:
@@ -251,8 +259,8 @@ class NewScanScreen(AppScreen):
 
     @property
     def read_everything(self) -> bool:
-        """A new scan reads everything: asked to, or nothing to start from."""
-        return self.rescan_base is None or self.query_one("#full", Checkbox).value
+        """A new scan reads everything: asked to, or nothing it can start from."""
+        return not self.can_rescan or self.query_one("#full", Checkbox).value
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
