@@ -81,3 +81,15 @@ def return_large_blocks() -> None:
     except (AttributeError, OSError):  # not glibc (musl has no mallopt)
         return
     mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)
+
+
+#: what a command left for the process's end to take back, one object of each kind (a new
+#: one replaces the last: a process that runs many commands keeps one)
+_left: dict[str, object] = {}
+
+
+def leave_to_the_end(kind: str, kept: object) -> None:
+    """Keep ``kept`` until the process ends: ``aa-tui`` ends it without freeing objects one
+    by one (:func:`aa_tui.launch.leave`), where freeing a rescan's groups and records at
+    1,000,000 issues took 0.15 s as the command returned."""
+    _left[kind] = kept

@@ -44,3 +44,20 @@ def test_a_thread_still_working_is_waited_for_as_by_an_ordinary_exit():
     done = _run("worker", "0")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1:] == ["worker done", "handler ran", "freed"]
+
+
+def test_what_a_command_leaves_to_the_end_is_kept_one_of_a_kind():
+    import weakref
+
+    from aa_tui.memory import leave_to_the_end
+
+    class Outcome:
+        pass
+
+    first, second = Outcome(), Outcome()
+    kept = weakref.ref(first)
+    leave_to_the_end("test", first)
+    del first
+    assert kept() is not None  # left for the process's end
+    leave_to_the_end("test", second)  # the next command's replaces it
+    assert kept() is None

@@ -18,6 +18,7 @@ def run_scan(args: argparse.Namespace, workspace: Workspace) -> int:
     """``aa-tui scan``: the scan in a thread, a progress line, the summary; the exit code."""
     from aa_tui.cli.progress import ProgressLine, print_summary
     from aa_tui.cli.threads import run_in_thread
+    from aa_tui.memory import leave_to_the_end
     from aa_tui.model.enums import Phase
     from aa_tui.service.errors import EXIT_CANCELLED, Cancelled, UsageError, describe
     from aa_tui.service.scanning import scan_request
@@ -88,8 +89,10 @@ def run_scan(args: argparse.Namespace, workspace: Workspace) -> int:
     if args.json or args.csv:
         # The groups are in the store now, where the export reads them one at a time: this
         # copy (every grouped file's record, ~130 MB at 1,000,000 issues) is not kept beside
-        # it. (Without one, letting them go is 0.2 s the process's end spares: see launch.)
+        # it.
         outcome.groups.clear()
+    else:
+        leave_to_the_end("scan", outcome)
     scan_id = outcome.info.id
     try:
         _export(workspace, scan_id, args.json, args.csv, watch.cap.cap if watch.cap else None)
