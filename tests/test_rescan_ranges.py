@@ -270,3 +270,18 @@ def test_the_listings_begun_for_a_base_stop_when_it_cannot_be_read(demo_server, 
     finally:
         client.close()
     assert sorted(closed) == ["EarlyListing", "RangeListing"], base.info.id
+
+
+def test_a_basis_looks_whole_only_as_written(tmp_path):
+    """The New scan form's quick look (no parse): cut short, empty, of another format or
+    missing, it does not; a basis written whole does."""
+    from aa_tui.store.basis import BASIS, basis_looks_whole, write_basis
+
+    assert not basis_looks_whole(tmp_path)  # none
+    for hashes in ({"head": {"1": "ab"}}, {"full": {"9": "cd"}}):
+        write_basis(tmp_path, ["10001", "10002"], hashes)
+        whole = (tmp_path / BASIS).read_bytes()
+        assert basis_looks_whole(tmp_path)
+        for damaged in (b"", b"{", whole[:20], whole[:-1], whole[:-2], b'{"format":"x",}}'):
+            (tmp_path / BASIS).write_bytes(damaged)
+            assert not basis_looks_whole(tmp_path), damaged

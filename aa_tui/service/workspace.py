@@ -36,7 +36,6 @@ from aa_tui.model.insights import (
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.model.summary import Cleaned
-from aa_tui.scan.rescan import basis_of
 from aa_tui.service.after_cleanup import AfterCleanup, kept_anew_of, summary_after
 from aa_tui.service.cleanup import Cleanup, Removed
 from aa_tui.service.exports import Export, FileListExport, export_file_list, export_results
@@ -50,6 +49,7 @@ from aa_tui.service.insights import (
 )
 from aa_tui.service.retention import Pruned, prune_line, resumed_bases
 from aa_tui.service.scanning import ScanRequest, ScanRun
+from aa_tui.store.basis import basis_looks_whole
 from aa_tui.store.results import ScanResults
 from aa_tui.store.store import Store
 
@@ -82,7 +82,6 @@ class Workspace:
         self.governor_factory = governor_factory
         self._memory = dict(memory_tokens or {})
         self._memory_labels: dict[str, str] = {}
-        self._startable: dict[str, bool] = {}  # scans a rescan can start from (see can_start_from)
         for token in self._memory.values():
             register_secret(token)
 
@@ -261,12 +260,10 @@ class Workspace:
 
     def can_start_from(self, base: ScanInfo) -> bool:
         """Whether a rescan can start from ``base`` (:meth:`rescan_base`): else, its basis
-        damaged or gone, the scan reads everything and says so. Looked at once a scan (its
-        basis is written once)."""
-        startable = self._startable.get(base.id)
-        if startable is None:
-            startable = self._startable[base.id] = basis_of(self._store, base) is not None
-        return startable
+        cut short or gone (or its results), the scan reads everything and says so. Quick: the
+        basis is not parsed (:func:`~aa_tui.store.basis.basis_looks_whole`)."""
+        store = self._store
+        return store.has_results(base.id) and basis_looks_whole(store.scan_dir(base.id))
 
     def scan(
         self,
@@ -437,7 +434,7 @@ class Workspace:
         return months_of_project(self.results(scan_id), project, self.removed(scan_id).ids)
 
     def group_changes(self, older_id: str, newer_id: str) -> GroupChanges:
-        """Duplicate groups that appeared, disappeared or grew from one scan to the other."""
+        """Duplicate groups that appeared, disappeared, grew or shrank from one scan to the other."""
         return group_changes_of(self.results(older_id), self.results(newer_id))
 
     # -- cleanup --------------------------------------------------------------------------------

@@ -48,6 +48,21 @@ def _saved(path: Path, format_name: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and data.get("format") == format_name else None
 
 
+def basis_looks_whole(folder: Path) -> bool:
+    """Whether ``folder`` holds a basis that begins and ends as one is written, without
+    parsing it (a form asks as the scope is typed; parsing is ~1 s at 1,000,000 issues with
+    their hashes): a basis cut short, empty or of another format does not. Damage inside it
+    is found only when it is read (:func:`read_basis`)."""
+    head = b'{"format":%s,' % orjson.dumps(BASIS_FORMAT)
+    try:
+        with open(folder / BASIS, "rb") as handle:
+            start = handle.read(len(head))
+            handle.seek(-2, 2)  # its last stage's hashes close, then the basis
+            return start == head and handle.read(2) == b"}}"
+    except OSError:  # none, or shorter than its head
+        return False
+
+
 def read_basis(folder: Path) -> Basis | None:
     """The saved basis; ``None`` when there is none (an older scan) or it cannot be read."""
     data = _saved(folder / BASIS, BASIS_FORMAT)
