@@ -58,8 +58,10 @@ def leave(code: int) -> int:
         return code
     atexit._run_exitfuncs()  # (logging's flush among them)
     for stream in (sys.stdout, sys.stderr):
+        if stream is None or stream.closed:  # (an ordinary exit passes them over too)
+            continue
         try:
             stream.flush()
-        except (OSError, ValueError):  # a reader gone, a closed stream: nothing left to say
-            code = code or 120  # (what an ordinary exit answers when its flush fails)
+        except (OSError, ValueError):  # a reader gone: what was left to say is lost
+            code = code or 120  # (Python's own code when its exit's flush fails)
     os._exit(code)

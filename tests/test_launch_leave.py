@@ -61,3 +61,27 @@ def test_what_a_command_leaves_to_the_end_is_kept_one_of_a_kind():
     assert kept() is not None  # left for the process's end
     leave_to_the_end("test", second)  # the next command's replaces it
     assert kept() is None
+
+
+CLOSED = r"""
+import sys
+from aa_tui import launch
+
+if sys.argv[1] == "closed":
+    sys.stdout.close()
+else:
+    sys.stdout = None
+sys.exit(launch.leave(int(sys.argv[2])))
+"""
+
+
+def test_a_closed_or_missing_stdout_is_passed_over_as_by_an_ordinary_exit():
+    for how in ("closed", "none"):
+        for code in (0, 4):
+            done = subprocess.run(
+                [sys.executable, "-c", CLOSED, how, str(code)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert done.returncode == code and "Traceback" not in done.stderr, (how, done)
