@@ -119,6 +119,7 @@ def test_exit_4_exactly_at_the_warning_share_after_saving_and_exporting(demo_ser
         (["--cap", "250"], "--cap: '250' has no unit"),
         (["--cap", "-5GB"], "--cap: '-5GB' is not a size"),  # (argparse took it for an option)
         (["--cap", "-5GB", "--warn-at", "-5"], "--cap: '-5GB' is not a size"),
+        (["--cap", "-.5GB"], "--cap: '-.5GB' is not a size"),
         (["--cap", "--warn-at", "5"], "argument --cap: expected one argument"),  # an option
         (["--notify", "http://example.com/hook"], "--notify: refusing plain http:// for"),
         (["--notify", "ftp://127.0.0.1/x"], "--notify needs a webhook URL such as https://"),
@@ -130,6 +131,20 @@ def test_bad_watch_input_is_refused_before_the_scan(tmp_path, extra, needle):
     result = aa(["scan", *site, *extra], tmp_path / "data", token="t")
     assert result.returncode == 2, result.stderr
     assert needle in result.stderr and "Traceback" not in result.stderr
+
+
+def test_only_a_dashed_value_of_cap_is_joined_to_it():
+    from aa_tui.cli.entry import _dashed_values_joined as joined
+
+    assert joined(["scan", "--cap", "-5GB", "--json", "r"]) == ["scan", "--cap=-5GB", "--json", "r"]
+    for kept in (
+        ["scan", "--cap", "--warn-at", "5"],  # an option: argparse says the value is missing
+        ["scan", "--cap", "--", "-5GB"],  # "--" is never a value
+        ["scan", "--cap", "250GB", "--", "--cap", "-1GB"],  # after "--": positional
+        ["scan", "--cap"],
+        ["scan", "--cap", "-"],
+    ):
+        assert joined(kept) == kept
 
 
 def test_the_cap_check_is_exact_in_bytes():

@@ -106,21 +106,22 @@ def _dashed_values_joined(argv: list[str]) -> list[str]:
     """``argv`` with ``--cap -5GB`` given as ``--cap=-5GB``: the option's own check then
     says what is wrong with the value."""
     out: list[str] = []
-    args = iter(argv)
-    for arg in args:
-        if arg == "--":
-            out += [arg, *args]
-            break
-        out.append(arg)
-        if arg in _DASHED_VALUES:
-            value = next(args, None)
-            if value is None:
-                break
-            if value[:1] == "-" and value[1:2].isdigit():
-                out[-1] = f"{arg}={value}"
-            else:
-                out.append(value)
+    at = 0
+    while at < len(argv):
+        arg = argv[at]
+        if arg == "--":  # the rest is positional
+            return out + argv[at:]
+        value = argv[at + 1] if arg in _DASHED_VALUES and at + 1 < len(argv) else ""
+        if value[:1] == "-" and value[1:2] in _DIGITS:  # (not an option, nor "--")
+            out.append(f"{arg}={value}")
+            at += 2
+        else:
+            out.append(arg)
+            at += 1
     return out
+
+
+_DIGITS = frozenset("0123456789.")
 
 
 #: what each command imports on its way (its module, the service's and the store's)
