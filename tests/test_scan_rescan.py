@@ -369,3 +369,12 @@ def test_a_scans_duration_is_the_time_its_run_took(small_site, tmp_path):
     assert again.rescan is not None
     # at least its sign-in's answers (0.1 s each, asked together), at most the whole call
     assert 0.1 <= again.info.duration_s <= took, (again.info.duration_s, took)
+
+
+def test_a_damaged_rescan_note_reads_as_none():
+    """History reads it of each scan highlighted: a damaged one says nothing, not a crash."""
+    from aa_tui.model.summary import RescanNote
+
+    assert RescanNote.from_dict({"base": "x", "reread_issues": "2"}).reread_issues == 2
+    for damaged in ({"base": "x", "reread_issues": "lots"}, {"base": "x", "read_files": {"a": 1}}):
+        assert RescanNote.from_dict(damaged) is None

@@ -139,7 +139,10 @@ class RescanNote:
     def from_dict(cls, data: Any) -> RescanNote | None:
         if not isinstance(data, dict) or not data.get("base"):
             return None
-        counts = {f.name: int(data.get(f.name) or 0) for f in fields(cls) if f.name != "base"}
+        try:  # (History reads it of every scan highlighted: a damaged one says nothing)
+            counts = {f.name: int(data.get(f.name) or 0) for f in fields(cls) if f.name != "base"}
+        except (TypeError, ValueError):
+            return None
         return cls(base=str(data["base"]), **counts)
 
     def line(self, files: bool = True) -> str:
