@@ -29,11 +29,11 @@ def _page_time(server: DemoServer, jql: str) -> float:
 def test_a_page_takes_the_modelled_time(small_site):
     with DemoServer(small_site, DemoOptions(per_id_s=PER_ID)) as server:
         took = _page_time(server, JQL)
-    assert IDS * PER_ID <= took < IDS * PER_ID + 0.3
+    assert IDS * PER_ID <= took < IDS * PER_ID + 0.5  # (room for a busy machine)
 
 
 def test_the_demo_s_own_work_counts_in_the_modelled_time(small_site, monkeypatch):
-    slow = 0.45  # the demo's search, made slow: within the page's 0.6 s
+    slow = 0.5  # the demo's search, made slow: within the page's 0.6 s
 
     def slow_query(self, jql):
         time.sleep(slow)
@@ -43,5 +43,5 @@ def test_the_demo_s_own_work_counts_in_the_modelled_time(small_site, monkeypatch
     monkeypatch.setattr(state.SiteState, "query", slow_query)
     with DemoServer(small_site, DemoOptions(per_id_s=PER_ID)) as server:
         took = _page_time(server, JQL)
-    # on top, it took at least 1.05 s
-    assert IDS * PER_ID <= took < IDS * PER_ID + slow - 0.15
+    # on top, it took at least 1.1 s (0.4 s of room for a busy machine)
+    assert IDS * PER_ID <= took < IDS * PER_ID + slow - 0.1

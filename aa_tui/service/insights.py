@@ -237,5 +237,5 @@ def months_of_project(
 
 
 def group_changes_of(before: ScanResults, after: ScanResults) -> GroupChanges:
-    """Groups that appeared, disappeared or grew from scan ``before`` to scan ``after``."""
+    """Groups that appeared, disappeared, grew or shrank from scan ``before`` to scan ``after``."""
     return group_changes(before.group_table().rows, after.group_table().rows)

@@ -33,8 +33,8 @@ class SavedGroups:
     def __init__(self, folder: Path) -> None:
         self._rows = open(folder / "group_rows.json", "rb")  # noqa: SIM115 - closed by close()
         try:
-            # read a group at a time, not mapped: its pages would count in the rescan's peak
-            # RSS (+40 MB at 1,000,000 issues)
+            # read a window at a time, not mapped: its pages would count in the rescan's
+            # peak RSS (+40 MB at 1,000,000 issues)
             self._groups = os.open(folder / "groups.json", os.O_RDONLY)
             size = os.fstat(self._groups).st_size
         except OSError:

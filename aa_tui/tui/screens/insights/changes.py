@@ -7,7 +7,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Static, TabPane
 
 from aa_tui.model.insights import GroupChange, GroupChanges
 from aa_tui.model.units import size_text
@@ -124,6 +124,6 @@ class GroupChangesScreen(AppScreen):
 
     def action_next_tab(self, step: int) -> None:
         kinds = [kind for kind, _ in KINDS]
-        current = self.query_one(TabbedContent).active
+        current = self.query_one(SteadyTabbedContent).active
         at = kinds.index(current) if current in kinds else 0
         self.action_tab(kinds[(at + step) % len(kinds)])
