@@ -90,3 +90,23 @@ def test_compare_opens_the_group_changes(app, scanned):
             await until(pilot, lambda: isinstance(app.screen, CompareScreen))
 
     asyncio.run(journey())
+
+
+def test_group_changes_of_scans_that_measure_different_things_say_so(app, scanned):
+    """As the compare screen does (the two methods' groups differ by the method, not by
+    change: found in a real terminal); the same scans say nothing of it."""
+
+    async def journey() -> tuple[bool, str, bool]:
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(GroupChangesScreen(scanned.exact_id, scanned.metadata_id))
+            await until(pilot, lambda: app.screen.changes is not None)
+            warning = app.screen.query_one("#changes-warning")
+            shown, said = warning.display, str(warning.render())
+            app.pop_screen()
+            app.push_screen(GroupChangesScreen(scanned.exact_id, scanned.later_id))
+            await until(pilot, lambda: app.screen.changes is not None)
+            return shown, said, app.screen.query_one("#changes-warning").display
+
+    shown, said, same_shown = asyncio.run(journey())
+    assert shown and said.startswith("These scans measure different things (method exact")
+    assert not same_shown

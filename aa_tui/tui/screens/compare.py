@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import ClassVar
 
 from rich.console import Group
@@ -18,6 +17,7 @@ from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import counted, size_text
 from aa_tui.service.errors import StoreError
 from aa_tui.tui import format as fmt
+from aa_tui.tui.comparing import scan_differences
 from aa_tui.tui.keys import page_bindings
 from aa_tui.tui.safe import plain, visible
 from aa_tui.tui.screens.base import AppScreen
@@ -60,21 +60,6 @@ def project_rows(old: ScanSummary, new: ScanSummary) -> list[tuple[str, StatRow,
     return [(k, a.get(k) or StatRow(k), b.get(k) or StatRow(k)) for k in keys]
 
 
-def differences(old: ScanSummary, new: ScanSummary, label: Callable[[str], str] = str) -> list[str]:
-    """What makes two scans measure different things (their site, scope or method);
-    ``label`` names a site as the app shows it."""
-    found = []
-    a, b = old.scan, new.scan
-    site_a, site_b = label(a.site.rstrip("/")), label(b.site.rstrip("/"))
-    if site_a != site_b:
-        found.append(f"site {site_a} vs {site_b}")
-    if a.scope != b.scope:
-        found.append(f"scope {a.scope.describe()} vs {b.scope.describe()}")
-    if a.verify != b.verify:
-        found.append(f"method {a.verify.label} vs {b.verify.label}")
-    return found
-
-
 class CompareScroll(VerticalScroll):
     """The whole comparison as one page: the moving keys scroll it from the warning's first
     line to the table's last row, Left/Right the table sideways (at 80x24 the table took the
@@ -94,7 +79,7 @@ class CompareScreen(AppScreen):
     HELP_GROUP = "Compare"
     BINDINGS = [
         Binding("escape,backspace", "app.pop_screen", "Back", id="compare.back"),
-        Binding("c", "group_changes", "Group changes", show=False, id="compare.groups"),
+        Binding("c", "group_changes", "Group changes", id="compare.groups"),  # its only way in
     ]
     DEFAULT_CSS = """
     CompareScreen #compare-head { padding: 1 2; height: auto; width: 100%; }
@@ -129,7 +114,7 @@ class CompareScreen(AppScreen):
             self.app.show_error(exc)
             return
         ta, tb = old.totals, new.totals
-        differ = differences(old, new, self.app.site_label)
+        differ = scan_differences(old.scan, new.scan, self.app.site_label)
         change = "Difference" if differ else "Change"
         growth = "Difference" if differ else "Growth"
         warning = self.query_one("#compare-warning", Static)

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static, TabPane
 from aa_tui.model.insights import GroupChange, GroupChanges
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
+from aa_tui.tui.comparing import scan_differences
 from aa_tui.tui.messages import GroupChangesRead
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.header import AppHeader
@@ -51,6 +52,7 @@ class GroupChangesScreen(AppScreen):
     ]  # fmt: skip
     DEFAULT_CSS = """
     GroupChangesScreen #changes-head { padding: 0 1; height: auto; }
+    GroupChangesScreen #changes-warning { padding: 0 1; height: auto; color: $warning; }
     GroupChangesScreen TabbedContent { height: 1fr; }
     GroupChangesScreen TabPane { padding: 0; }
     GroupChangesScreen VimDataTable { height: 1fr; }
@@ -65,6 +67,7 @@ class GroupChangesScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static("Comparing the duplicate groups...", id="changes-head", markup=False)
+        yield Static(id="changes-warning", markup=False)
         with SteadyTabbedContent(id="changes-tabs"):
             for kind, title in KINDS:
                 with TabPane(title, id=kind):
@@ -72,6 +75,14 @@ class GroupChangesScreen(AppScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        older, newer = (self.workspace.get_scan(i) for i in (self.older_id, self.newer_id))
+        differ = scan_differences(older, newer, self.app.site_label) if older and newer else []
+        warning = self.query_one("#changes-warning", Static)
+        warning.display = bool(differ)
+        warning.update(
+            "These scans measure different things (" + "; ".join(differ) + "): the groups "
+            "below differ by that, not only by what changed."
+        )
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="changes")
@@ -80,9 +91,12 @@ class GroupChangesScreen(AppScreen):
         self.post_message(GroupChangesRead(changes))
 
     def _named(self, scan_id: str) -> str:
-        """A scan as the compare screen names it: by when it ran (its id if it is gone)."""
+        """A scan by when it ran, to the second (two scans of one minute), and its scope;
+        its id if it is gone."""
         info = self.workspace.get_scan(scan_id)
-        return f"the scan of {fmt.date(info.started_at)}" if info is not None else scan_id
+        if info is None:
+            return scan_id
+        return f"the scan of {fmt.moment(info.started_at)} ({info.scope.describe()})"
 
     def on_group_changes_read(self, message: GroupChangesRead) -> None:
         self._show(message.changes)
@@ -104,14 +118,16 @@ class GroupChangesScreen(AppScreen):
         tabs.focus_pane(tabs.active, self.query_one(f"#changes-{tabs.active}", VimDataTable))
 
     def _fill(self, table: VimDataTable, rows: list[GroupChange]) -> None:
-        table.add_columns("File", "Size", "Copies before", "Copies after", "Waste change")
+        # the change each list is sorted by first, the file's name last: at 80 columns a
+        # long name pushed the change off screen
+        table.add_columns("Waste change", "Copies before", "Copies after", "Size", "File")
         for n, c in enumerate(rows):
             table.add_row(
-                c.file_name,
-                size_text(c.size),
-                fmt.count(c.copies_before),
-                fmt.count(c.copies_after),
                 _delta(c.wasted_change),
+                Text(fmt.count(c.copies_before), justify="right"),
+                Text(fmt.count(c.copies_after), justify="right"),
+                Text(size_text(c.size), justify="right"),
+                c.file_name,
                 key=str(n),
             )
 
