@@ -17,6 +17,7 @@ from aa_tui.model.events import ScanProgress
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile
 from aa_tui.scan.request import ScanRequest
+from aa_tui.tui import format as fmt
 from aa_tui.tui.screens.history import HistoryScreen
 from aa_tui.tui.screens.live_scan import LiveScanScreen
 from aa_tui.tui.screens.new_scan import NewScanScreen
@@ -94,7 +95,7 @@ def test_a_second_scan_from_the_form_is_a_rescan_and_read_everything_again_reads
             for row in range(3):  # the newest first: the full scan, the rescan, the first
                 app.screen.query_one(VimDataTable).move_cursor(row=row)
                 await pilot.pause()
-                hints.append(str(app.screen.query_one("#history-hint").render()))
+                hints.append(str(app.screen.query_one("#history-scan").render()))
             counts = (first_details, rescan_details, full_details)
             return first, second, third, counts, hints
 
@@ -104,8 +105,11 @@ def test_a_second_scan_from_the_form_is_a_rescan_and_read_everything_again_reads
     assert len(scans) == 3
     first_date = scans[0].started_at.replace("T", " ")[:16]
     assert "Rescan" not in hints[0] and "Rescan" not in hints[2]
-    assert hints[1].startswith(f"Rescan of the scan of {first_date}: re-read 1 issue, reused ")
-    assert "opens a scan" in hints[1]  # the keys still said below it
+    said = hints[1].splitlines()
+    host = fmt.host(app.site_label(scans[0].site))  # as the table's Site column says it
+    assert said[0] == f"whole site · {host} · exact (bytes)"  # what 80 columns cut off
+    assert said[1].startswith(f"Rescan of the scan of {first_date}: re-read 1 issue, reused ")
+    assert hints[0] == hints[2] == said[0]  # a full scan: scope, site and method alone
 
     # no earlier scan: the box cannot be ticked and says the scan reads everything
     _, note, enabled, overview = first

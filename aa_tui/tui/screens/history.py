@@ -47,6 +47,9 @@ class HistoryScreen(AppScreen):
         yield AppHeader()
         yield Static(self._keys_hint(), id="history-hint", classes="hint", markup=False)
         yield VimDataTable(id="scans")
+        # the highlighted scan's scope, site and method (at 80 columns the table cannot show
+        # them), and for a rescan what it started from: below the table, which stays put
+        yield Static(id="history-scan", classes="hint", markup=False)
         yield Footer()
 
     def _key(self, name: str) -> str:
@@ -59,24 +62,27 @@ class HistoryScreen(AppScreen):
             f"{k('delete')} deletes · {k('resume')} resumes an unfinished scan"
         )
 
-    def _rescan_line(self, scan: ScanInfo) -> str:
-        """For a complete rescan, what it started from and reused (the table cannot say it
-        at 80 columns); else nothing."""
+    def _scan_line(self, scan: ScanInfo) -> str:
+        """What the table cannot show at 80 columns: the scan's scope, site and method; for
+        a complete rescan, what it started from and reused."""
+        site = fmt.host(self.app.site_label(scan.site))
+        line = f"{scan.scope.describe()} · {site} · {scan.verify.label}"
         note = RescanNote.from_dict((scan.totals or {}).get("rescan"))
         if note is None or scan.unfinished:
-            return ""
+            return line
         base = next((s for s in self.scans if s.id == note.base), None)
         of = f"the scan of {fmt.date(base.started_at)}" if base is not None else note.base
-        return f"Rescan of {of}: {note.line()}.\n"
+        return f"{line}\nRescan of {of}: {note.line()}."
 
     @on(VimDataTable.RowHighlighted)
     def _show_hint(self) -> None:
-        """The keys, or for a scan that stopped: why, and whether a resume can go on; above
-        them, for a rescan, what it reused."""
+        """The keys, or for a scan that stopped: why, and whether a resume can go on; below
+        the table, the scan's scope, site and method, and what a rescan reused."""
         scan = self.selected()
         if scan is None:
             return
-        hint = self._rescan_line(scan) + self._keys_hint()
+        self.query_one("#history-scan", Static).update(plain(self._scan_line(scan), lines=True))
+        hint = self._keys_hint()
         if scan.unfinished and scan.message and not self.app.scan_running(scan.id):
             hint = why_stopped(scan.status.value, scan.message)
             if self.workspace.can_resume(scan):
@@ -139,6 +145,7 @@ class HistoryScreen(AppScreen):
             self.query_one("#history-hint", Static).update(
                 "No scans yet: start one from Sites (F2)."
             )
+            self.query_one("#history-scan", Static).update("")  # (the last one deleted)
         elif row >= 0:
             table.move_cursor(row=min(row, len(self.scans) - 1))
             self._show_hint()
