@@ -41,3 +41,45 @@ def test_bad_jql_returns_to_the_form_with_jiras_message(demo_server, memory_keyr
     assert isinstance(focused, TextInput) and focused.id == "jql"
     assert resumable is None  # nothing to resume: the same JQL would fail again
     assert scans == []  # no 0-file failed scan left in History
+
+
+def test_typing_jql_redraws_the_footer_only_when_the_resume_key_comes_or_goes(
+    demo_server, memory_keyring, tmp_path, monkeypatch
+):
+    """Each key typed in the JQL box redrew the footer (~30 ms a key: 300 keys typed at once
+    kept the app busy ~10 s, found in a real terminal); the resume key still comes and goes
+    with the scope."""
+    from test_tui_robustness import unfinished
+
+    data = saved_site(demo_server, tmp_path, memory_keyring)
+    unfinished(data, demo_server, day=2)  # of the whole site
+    app = make_app(data, backend=memory_keyring, sites=[demo_server.base_url])
+    redrawn: list[int] = []
+    real = NewScanScreen.refresh_bindings
+    monkeypatch.setattr(
+        NewScanScreen, "refresh_bindings", lambda self: (redrawn.append(1), real(self))[1]
+    )
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("n")
+            form = app.screen
+            offered = [form.check_action("resume", ())]
+            redrawn.clear()
+            form.query_one("#scope-jql", RadioButton).value = True  # no scan of it
+            await pilot.pause()
+            offered.append(form.check_action("resume", ()))
+            went = len(redrawn)
+            form.query_one("#jql", TextInput).focus()
+            await pilot.press(*"created >= -30d")
+            await pilot.pause()
+            typed = len(redrawn) - went
+            form.query_one("#scope-site", RadioButton).value = True
+            await pilot.pause()
+            offered.append(form.check_action("resume", ()))
+            return offered, went, typed, len(redrawn) - went - typed
+
+    offered, went, typed, came = run(journey())
+    assert offered == [True, False, True]
+    assert went >= 1 and came >= 1  # the key went with the JQL scope, came back with the site
+    assert typed == 0  # 15 keys typed, the footer never redrawn

@@ -208,6 +208,7 @@ class NewScanScreen(AppScreen):
                 self.profile.site, scope, self.verify, email=self.profile.email
             )
         self._check_rescan(scope)
+        could = self.resumable is not None
         self.resumable = found
         note = self.query_one("#resume-note", Static)
         if found is None:
@@ -219,7 +220,10 @@ class NewScanScreen(AppScreen):
                 f"{key_label(self.app, 'new_scan.resume')} keeps what it already read."
             )
         self.query_one("#resume", Button).display = found is not None
-        self.refresh_bindings()
+        if could != (found is not None):  # the footer's resume key comes or goes: only then
+            # (redrawing the footer at every key typed in the JQL box cost ~30 ms a key:
+            # 300 keys typed at once kept the app busy ~10 s, found in a real terminal)
+            self.refresh_bindings()
 
     def _check_rescan(self, scope: Scope | None) -> None:
         """Whether a new scan of ``scope`` is a rescan (a complete earlier scan of it is kept):
