@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 
+import pytest
 from helpers.scanning import run_scan
 from helpers.tui import SIZE, make_app, saved_site, until, wait_for_workers
 from rich.console import Console
@@ -268,8 +269,9 @@ def test_deleting_the_base_of_an_interrupted_rescan_says_what_its_resume_loses(
     assert said in on_base and said not in on_rescan
 
 
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
 def test_the_form_says_a_scan_whose_basis_is_damaged_cannot_be_started_from(
-    demo_server, memory_keyring, tmp_path
+    demo_server, memory_keyring, tmp_path, size
 ):
     """As the scan itself then says: it reads everything (the form said "A rescan", found in
     a real terminal)."""
@@ -290,20 +292,22 @@ def test_the_form_says_a_scan_whose_basis_is_damaged_cannot_be_started_from(
         app = make_app(data, backend=memory_keyring, sites=[demo_server.base_url])
 
         async def journey(app=app):
-            async with app.run_test(size=SIZE) as pilot:
+            async with app.run_test(size=size) as pilot:
                 await pilot.press("n")
                 await until(pilot, lambda: isinstance(app.screen, NewScanScreen))
                 await pilot.pause()
                 form = app.screen
                 enabled = not form.query_one("#full", Checkbox).disabled
-                return str(form.query_one("#full-note").render()), enabled, form.read_everything
+                note = str(form.query_one("#full-note").render())
+                drawn = app.export_screenshot()  # the note's last word on screen (not cut)
+                assert note.split()[-1] in drawn, note
+                return note, enabled, form.read_everything
 
         notes.append(asyncio.run(journey()))
     (intact, could, everything), (damaged_note, can, all_read) = notes
     assert intact.startswith("A rescan: starts from the scan of ") and could and not everything
     when = first.info.started_at.replace("T", " ")[:16]
     assert damaged_note == (
-        f"The scan of {when}, the newest complete one of this scope, cannot be started from "
-        "(what a rescan reads of it is damaged): this scan reads everything."
+        f"The scan of {when} cannot be started from (damaged): this scan reads everything."
     )
     assert all_read and not can  # nothing to tick: it reads everything anyway

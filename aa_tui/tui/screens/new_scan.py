@@ -247,10 +247,10 @@ class NewScanScreen(AppScreen):
         if base is None:
             note = "No complete earlier scan of this scope: this scan reads everything."
         elif not self.can_rescan:
+            # (as short as the rescan's note: at 80x24 a longer one lost its last line)
             note = (
-                f"The scan of {fmt.date(base.started_at)}, the newest complete one of this "
-                "scope, cannot be started from (what a rescan reads of it is damaged): this "
-                "scan reads everything."
+                f"The scan of {fmt.date(base.started_at)} cannot be started from (damaged): "
+                "this scan reads everything."
             )
         elif self.read_everything:
             note = "Reads every issue and file again, as a first scan does."
