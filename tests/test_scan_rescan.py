@@ -348,7 +348,8 @@ def test_a_scan_that_cannot_start_from_the_newest_one_says_why(demo_server, stor
     assert again.rescan is None
     totals = again.summary["totals"], first.summary["totals"]
     assert {k: totals[0].get(k) for k in SAME} == {k: totals[1].get(k) for k in SAME}
-    said = f"Scan {first.info.id}, the newest complete scan of this site and scope, cannot be"
+    when = first.info.started_at[:16].replace("T", " ")
+    said = f"The scan of {when} ({first.info.id}), the newest complete one of this site and"
     assert any(w.startswith(said) for w in again.warnings), again.warnings
     plain = scan(demo_server, store, full=True)  # asked for: nothing to say
     assert not any("cannot be" in w for w in plain.warnings)

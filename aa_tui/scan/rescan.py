@@ -430,10 +430,10 @@ def start_from_base(
         if base is not None:
             journal.append("base", id=base.scan_id)
         elif newest is not None and warnings is not None:  # it cannot be started from
-            warnings.append(
-                f"Scan {newest.id}, the newest complete scan of this site and scope, cannot be "
-                "started from (what a rescan reads of it is damaged): this scan reads every "
-                "issue again."
+            warnings.append(  # (named by when it ran, as the app names scans, and its id)
+                f"The scan of {newest.started_at[:16].replace('T', ' ')} ({newest.id}), the "
+                "newest complete one of this site and scope, cannot be started from (what a "
+                "rescan reads of it is damaged): this scan reads every issue again."
             )
     if base is not None:
         merge_hashes(checkpoint.book, base)
