@@ -102,6 +102,9 @@ def test_group_changes_of_scans_that_measure_different_things_say_so(app, scanne
             await until(pilot, lambda: app.screen.changes is not None)
             warning = app.screen.query_one("#changes-warning")
             shown, said = warning.display, str(warning.render())
+            # it opens on a list that has rows (Grew may have none)
+            active = app.screen.query_one("#changes-tabs", TabbedContent).active
+            assert getattr(app.screen.changes, active)
             app.pop_screen()
             app.push_screen(GroupChangesScreen(scanned.exact_id, scanned.later_id))
             await until(pilot, lambda: app.screen.changes is not None)

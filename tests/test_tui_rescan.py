@@ -212,10 +212,15 @@ def test_a_rescan_whose_base_was_deleted_says_so(demo_server, tmp_path):
         async with app.run_test(size=SIZE) as pilot:
             app.push_screen(ResultsScreen(rescan.info.id))
             await wait_for_workers(pilot)
-            return overview_text(app)
+            said = overview_text(app)
+            await pilot.press("H")  # and History, of the rescan (the only scan left)
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+            await pilot.pause()
+            return said, str(app.screen.query_one("#history-scan").render())
 
-    said = asyncio.run(journey())
-    assert f"Rescan of the scan of {base.info.id} (deleted since): re-read 0 issues" in said
+    said, history = asyncio.run(journey())
+    line = f"Rescan of the scan of {base.info.id} (deleted since): re-read 0 issues"
+    assert line in said and line in history
 
 
 def test_deleting_the_base_of_an_interrupted_rescan_says_what_its_resume_loses(

@@ -71,7 +71,9 @@ class HistoryScreen(AppScreen):
         if note is None or scan.unfinished:
             return line
         base = next((s for s in self.scans if s.id == note.base), None)
-        of = f"the scan of {fmt.date(base.started_at)}" if base is not None else note.base
+        # (as the overview says it of a base deleted since)
+        when = fmt.date(base.started_at) if base is not None else f"{note.base} (deleted since)"
+        of = f"the scan of {when}"
         return f"{line}\nRescan of {of}: {note.line()}."
 
     @on(VimDataTable.RowHighlighted)

@@ -115,6 +115,8 @@ class GroupChangesScreen(AppScreen):
         for kind, _ in KINDS:
             self._fill(self.query_one(f"#changes-{kind}", VimDataTable), getattr(changes, kind))
         tabs = self.query_one(SteadyTabbedContent)
+        if not getattr(changes, tabs.active):  # open on a list that has rows, if one has
+            tabs.active = next((k for k, _ in KINDS if getattr(changes, k)), tabs.active)
         tabs.focus_pane(tabs.active, self.query_one(f"#changes-{tabs.active}", VimDataTable))
 
     def _fill(self, table: VimDataTable, rows: list[GroupChange]) -> None:
