@@ -83,3 +83,28 @@ def test_typing_jql_redraws_the_footer_only_when_the_resume_key_comes_or_goes(
     assert offered == [True, False, True]
     assert went >= 1 and came >= 1  # the key went with the JQL scope, came back with the site
     assert typed == 0  # 15 keys typed, the footer never redrawn
+
+
+def test_the_first_space_in_the_project_list_ticks_its_first_project(
+    demo_server, memory_keyring, tmp_path
+):
+    """No project was highlighted: the first Space did nothing (found in a real terminal)."""
+    from textual.widgets import SelectionList
+
+    data = saved_site(demo_server, tmp_path, memory_keyring)
+    app = make_app(data, backend=memory_keyring, sites=[demo_server.base_url])
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("n")
+            form = app.screen
+            form.query_one("#scope-projects", RadioButton).value = True
+            picker = form.query_one("#projects", SelectionList)
+            await until(pilot, lambda: picker.option_count > 0)
+            picker.focus()
+            await pilot.press("space")
+            await pilot.pause()
+            return list(picker.selected), picker.get_option_at_index(0).value
+
+    ticked, first = run(journey())
+    assert ticked == [first]

@@ -302,6 +302,8 @@ class NewScanScreen(AppScreen):
         picker.add_options(
             Selection(plain(f"{p['key']}  {p.get('name', '')}"), p["key"]) for p in projects
         )
+        if projects:  # the first Space ticks the first project (none was highlighted)
+            picker.highlighted = 0
         note.update(f"{len(projects)} projects you can browse; Space ticks one.")
 
     # -- start ----------------------------------------------------------------------------------
