@@ -12,15 +12,26 @@ from aa_tui.tui.screens.new_scan import NewScanScreen
 from aa_tui.tui.widgets.inputs import TextInput
 
 
-def test_bad_jql_returns_to_the_form_with_jiras_message(demo_server, memory_keyring, tmp_path):
+def site_app(demo_server, memory_keyring, tmp_path):
+    """The app on the demo site, saved with its token."""
     data = saved_site(demo_server, tmp_path, memory_keyring)
-    app = make_app(data, backend=memory_keyring, sites=[demo_server.base_url])
+    return make_app(data, backend=memory_keyring, sites=[demo_server.base_url])
+
+
+async def open_form(pilot) -> NewScanScreen:
+    """The New scan form, opened from Sites."""
+    await pilot.press("n")
+    form = pilot.app.screen
+    assert isinstance(form, NewScanScreen)
+    return form
+
+
+def test_bad_jql_returns_to_the_form_with_jiras_message(demo_server, memory_keyring, tmp_path):
+    app = site_app(demo_server, memory_keyring, tmp_path)
 
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("n")
-            form = app.screen
-            assert isinstance(form, NewScanScreen)
+            form = await open_form(pilot)
             form.query_one("#scope-jql", RadioButton).value = True
             await pilot.pause()
             form.query_one("#jql", TextInput).value = "project = = OPS"
@@ -62,8 +73,7 @@ def test_typing_jql_redraws_the_footer_only_when_the_resume_key_comes_or_goes(
 
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("n")
-            form = app.screen
+            form = await open_form(pilot)
             offered = [form.check_action("resume", ())]
             redrawn.clear()
             form.query_one("#scope-jql", RadioButton).value = True  # no scan of it
@@ -91,13 +101,11 @@ def test_the_first_space_in_the_project_list_ticks_its_first_project(
     """No project was highlighted: the first Space did nothing (found in a real terminal)."""
     from textual.widgets import SelectionList
 
-    data = saved_site(demo_server, tmp_path, memory_keyring)
-    app = make_app(data, backend=memory_keyring, sites=[demo_server.base_url])
+    app = site_app(demo_server, memory_keyring, tmp_path)
 
     async def journey():
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("n")
-            form = app.screen
+            form = await open_form(pilot)
             form.query_one("#scope-projects", RadioButton).value = True
             picker = form.query_one("#projects", SelectionList)
             await until(pilot, lambda: picker.option_count > 0)
