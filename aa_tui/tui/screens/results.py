@@ -239,15 +239,12 @@ class ResultsScreen(MarkingMixin, AppScreen):
 
     # -- navigation -----------------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
-        # Focus left in the pane being hidden would pull its tab back (TabPane.Focused).
-        self.set_focus(None)
-        self.query_one(TabbedContent).active = tab
+        self.query_one(SteadyTabbedContent).show(tab)
         self._focus_tab(tab)
 
     def action_next_tab(self, step: int) -> None:
-        ids = [t for t, _ in TABS]
-        current = self.query_one(TabbedContent).active
-        self.action_tab(ids[(ids.index(current) + step) % len(ids)])
+        tabs = self.query_one(SteadyTabbedContent)
+        self.action_tab(tabs.turned(step, [t for t, _ in TABS]))
 
     @on(TabbedContent.TabActivated)
     def _activated(self, event: TabbedContent.TabActivated) -> None:

@@ -1,6 +1,9 @@
-"""Tabbed content that follows the focus only while it is still there."""
+"""Tabbed content that follows the focus only while it is still there, and turns its tabs
+as the screens' tab keys do (one way for the results, the insights and the group changes)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from textual.widget import Widget
 from textual.widgets import TabbedContent, TabPane
@@ -34,3 +37,16 @@ class SteadyTabbedContent(TabbedContent):
         if focused is not None and tab in {w.id for w in focused.ancestors_with_self}:
             return
         self.screen.set_focus(target)
+
+    def show(self, tab: str) -> None:
+        """Show ``tab``, the focus let go first: left in the pane being hidden, its late
+        "focused" news would pull that tab back."""
+        self.screen.set_focus(None)
+        self.active = tab
+
+    def turned(self, step: int, order: Sequence[str]) -> str:
+        """The tab ``step`` places on from the one shown in ``order`` (the tabs' ids), round
+        the ends; the first when none of them is shown."""
+        if self.active not in order:
+            return order[0]
+        return order[(order.index(self.active) + step) % len(order)]

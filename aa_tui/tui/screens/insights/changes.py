@@ -134,14 +134,10 @@ class GroupChangesScreen(AppScreen):
             )
 
     def action_tab(self, kind: str) -> None:
-        # Focus left in the pane being hidden would pull its tab back (TabPane.Focused).
-        self.set_focus(None)
         tabs = self.query_one(SteadyTabbedContent)
-        tabs.active = kind
+        tabs.show(kind)
         tabs.focus_pane(kind, self.query_one(f"#changes-{kind}", VimDataTable))
 
     def action_next_tab(self, step: int) -> None:
-        kinds = [kind for kind, _ in KINDS]
-        current = self.query_one(SteadyTabbedContent).active
-        at = kinds.index(current) if current in kinds else 0
-        self.action_tab(kinds[(at + step) % len(kinds)])
+        tabs = self.query_one(SteadyTabbedContent)
+        self.action_tab(tabs.turned(step, [kind for kind, _ in KINDS]))
