@@ -8,9 +8,9 @@ later is one sentence and exit code 130.
 Once the command has finished, the process ends without taking the interpreter apart: after
 a rescan of a 1,000,000-issue site, freeing its millions of objects one by one (its groups,
 then the interpreter's teardown) took 0.15-0.35 s of an 8 s command, memory the system takes
-back at once anyway. The exit handlers run
-and the output is flushed first; while a thread not marked daemon still runs (work that an
-ordinary exit waits for), it exits the ordinary way.
+back at once anyway. The exit handlers run and the output is flushed first; while a thread
+not marked daemon still runs (work that an ordinary exit waits for), it exits the ordinary
+way.
 """
 
 from __future__ import annotations

@@ -100,6 +100,7 @@ def main(argv: list[str] | None = None, *, held: list[int] | None = None) -> int
 #: options whose value may start with a dash and a digit without being a number (a size:
 #: ``--cap -5GB``), which argparse takes for an option ("expected one argument")
 _DASHED_VALUES = ("--cap",)
+_DIGITS = frozenset("0123456789.")
 
 
 def _dashed_values_joined(argv: list[str]) -> list[str]:
@@ -119,9 +120,6 @@ def _dashed_values_joined(argv: list[str]) -> list[str]:
             out.append(arg)
             at += 1
     return out
-
-
-_DIGITS = frozenset("0123456789.")
 
 
 #: what each command imports on its way (its module, the service's and the store's)
