@@ -230,9 +230,10 @@ def test_a_rescan_leaves_nothing_frozen(demo_server, store):
     assert gc.get_freeze_count() == 0
 
 
-def test_the_garbage_made_while_a_base_is_read_is_not_kept_frozen(demo_server, store):
+def test_the_garbage_frozen_with_a_base_is_freed_once_the_base_stops(demo_server, store):
     """What the listing's threads dropped while the base was read (the collector paused) is
-    collected before the base is frozen: frozen, it would stay until the process ends."""
+    frozen with it, not collected first (a walk of every record, 0.34 s at 531,000 files, for
+    ~1,400 objects): it is freed once the base stops, not kept until the process ends."""
     import gc
     import weakref
 
@@ -254,6 +255,9 @@ def test_the_garbage_made_while_a_base_is_read_is_not_kept_frozen(demo_server, s
         base = read_apart(store, open_base(store, first.info))
         assert base is not None
         base.read()
+        assert base.frozen
+        base.stop()
+        gc.collect()
         assert garbage() is None
     finally:
         gc.enable()
