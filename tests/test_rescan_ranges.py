@@ -285,3 +285,75 @@ def test_a_basis_looks_whole_only_as_written(tmp_path):
         for damaged in (b"", b"{", whole[:20], whole[:-1], whole[:-2], b'{"format":"x",}}'):
             (tmp_path / BASIS).write_bytes(damaged)
             assert not basis_looks_whole(tmp_path), damaged
+
+
+class PagedRanges:
+    """A site whose ranges list so many pages of 5,000 ids each (by the range's low id; a
+    narrow unit)."""
+
+    site = "https://x.atlassian.net"
+    details_batch = 100
+
+    def __init__(self, pages: dict[int, int]) -> None:
+        self.pages = pages
+
+    def iter_issue_id_pages(self, jql: str, notes: list[str] | None = None) -> Iterator[list[str]]:
+        low = 0 if "id >=" not in jql else int(jql.split("id >= ")[1].split()[0])
+        for n in range(self.pages[low]):
+            yield [str(low + n + 1)] * 5000
+
+
+@pytest.mark.parametrize(
+    ("pages", "fits"),
+    [
+        ([1, 1, 1, 1], True),
+        ([1, 1, 1, 2], False),  # more pages than ranges (fewer than the most there can be)
+        ([2, 2, 2, 4], False),  # the last, open range past its share
+        ([0, 1, 1, 1], True),  # a range whose issues all left
+    ],
+)
+def test_ranges_fit_the_next_rescan_while_cut_as_range_cuts_would_cut_them(pages, fits):
+    site = PagedRanges(dict(zip([0, 100, 200, 300], pages, strict=True)))
+    ranges = RangeListing(site, JQL, [100, 200, 300])  # type: ignore[arg-type]
+    assert not ranges.fits()  # not listed yet
+    assert sum(len(page) for page in ranges.pages()) == 5000 * sum(pages)
+    assert ranges.fits() is fits
+
+
+def test_sixteen_ranges_of_several_pages_fit_while_one_page_apart_at_most():
+    assert listing.cuts_fit([15000] * 15 + [19600])  # cut as whole pages of 4,900 ids
+    assert listing.cuts_fit([15000] * 15 + [20000])
+    assert not listing.cuts_fit([15000] * 15 + [20001])  # the open range, past its share
+    assert listing.cuts_fit([25000] * 16)
+    assert not listing.cuts_fit([5000] * 3 + [5001])  # more pages than ranges
+
+
+def test_a_rescan_keeps_its_bases_cuts_while_they_fit_and_cuts_anew_once_not(
+    demo_server, store, monkeypatch
+):
+    """The next rescan's ranges are the ones a rescan listed by, while they fit (the cut,
+    0.1 s at 332,239 ids, is not made again); once one range takes more than its share, they
+    are cut anew from the ids it listed."""
+    monkeypatch.setattr(listing, "RANGE_IDS", 30)
+    base = scan(demo_server, store)
+    cuts = read_cuts(store.scan_dir(base.info.id))
+    assert cuts is not None and len(cuts) >= 4
+    listed = single_listing(demo_server)
+    for n in (1, 2, 3):  # issues leave the first range: cut anew, every cut would move
+        demo_server.delete_issue(int(listed[n]) - cat.ISSUE_ID_BASE)
+    assert range_cuts(single_listing(demo_server)) != cuts
+    cut: list[int] = []
+    monkeypatch.setattr(rescan, "range_cuts", lambda ids: cut.append(1) or range_cuts(ids))
+    first = scan(demo_server, store)
+    assert first.rescan is not None and first.rescan.base == base.info.id
+    assert read_cuts(store.scan_dir(first.info.id)) == cuts
+    assert not cut  # neither from the base's ids nor from the listed ones
+    above = [i for i in without_files(demo_server) if cat.ISSUE_ID_BASE + i >= cuts[-1]]
+    assert len(above) >= 30
+    for i in above[:30]:  # the last range takes a page more than any other
+        add_file(demo_server, i)
+    second = scan(demo_server, store)
+    assert second.rescan is not None and second.rescan.base == first.info.id
+    now = range_cuts(single_listing(demo_server))
+    assert now != cuts and read_cuts(store.scan_dir(second.info.id)) == now
+    assert cut

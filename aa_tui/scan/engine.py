@@ -403,6 +403,8 @@ class ScanEngine:
                     gone = [r for issue_id in left for r in base.kept(issue_id)]
                     self._layer = plan_layer(self.store, base, gone, len(kept))
                     self._since = since_base(self.store, self._layer, gone, base.near)
+                    if self._early is not None and not self._early.fits():
+                        base.next_cuts = None  # cut anew from the ids listed, as it saves
             except BaseException:
                 for future in pending:
                     future.cancel()

@@ -19,6 +19,7 @@ import math
 import queue
 import threading
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from aa_tui.jira.protocol import JiraSite
 
@@ -77,6 +78,17 @@ def range_cuts(ids: Iterable[str], per_range: int = 0) -> list[int] | None:
     return sorted({int(numbers[end]) for end in ends if end < len(numbers)}) or None
 
 
+def cuts_fit(ids: list[int]) -> bool:
+    """Whether ranges that listed ``ids`` ids each are still cut as :func:`range_cuts` would
+    cut them: as many as their pages of :data:`RANGE_IDS` (up to :data:`MAX_RANGES`), none
+    past an even share (cut as whole pages, they differ by one page at most; the last, open
+    one takes the issues created since, and past its share pages on alone while the others
+    wait)."""
+    pages = [math.ceil(n / RANGE_IDS) for n in ids]
+    total = sum(pages)
+    return len(pages) >= min(MAX_RANGES, total) and max(pages) <= math.ceil(total / len(pages))
+
+
 def range_queries(jql: str, cuts: list[int]) -> list[str]:
     """One query per range: below the first cut, between two cuts, from the last cut up."""
     lows: list[int | None] = [None, *cuts]
@@ -108,15 +120,18 @@ class RangeListing:
         self._queue: queue.SimpleQueue[list[str] | _Ended] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._queries = range_queries(jql, cuts)
+        self._listed = [0] * len(self._queries)  # the ids each range listed
+        self._whole = False  # every range listed to its end, every page handed on
         for n, query in enumerate(self._queries):
             name = f"aa-range-{n}"
-            threading.Thread(target=self._list, args=(query,), name=name, daemon=True).start()
+            threading.Thread(target=self._list, args=(n, query), name=name, daemon=True).start()
 
-    def _list(self, query: str) -> None:
+    def _list(self, n: int, query: str) -> None:
         pages = iter(self._client.iter_issue_id_pages(query, notes=self.notes))
         ended = _Ended()
         try:
             for page in pages:
+                self._listed[n] += len(page)
                 self._queue.put(page)
                 if self._stop.is_set():
                     break
@@ -139,11 +154,17 @@ class RangeListing:
                     running -= 1
                     continue
                 yield item
+            self._whole = True
         finally:
             self.close()
 
     def close(self) -> None:
         self._stop.set()
+
+    def fits(self) -> bool:
+        """Whether its cuts can serve the next rescan: it listed whole, and they still fit
+        (:func:`cuts_fit`)."""
+        return self._whole and cuts_fit(self._listed)
 
 
 def id_pages_of(
@@ -176,6 +197,8 @@ class EarlyListing:
         self._error: BaseException | None = None
         self._lock = threading.Lock()
         self._dropped = self._fetched = False
+        self._listed = 0  # the ids it handed on
+        self._whole = False  # every page handed on
         self._thread = threading.Thread(target=self._fetch, name="aa-list", daemon=True)
         self._thread.start()
 
@@ -193,10 +216,19 @@ class EarlyListing:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        if self._first is None:
-            return
-        yield self._first
-        yield from self._pages
+        try:
+            for page in () if self._first is None else chain((self._first,), self._pages):
+                self._listed += len(page)
+                yield page
+            self._whole = True
+        finally:
+            if not self._whole:  # left part-way: the paging is shut (as ``yield from`` did)
+                self._shut()
+
+    def fits(self) -> bool:
+        """Whether one listing (no cuts) can serve the next rescan: it listed whole, and
+        one range's ids at most (:func:`cuts_fit`)."""
+        return self._whole and cuts_fit([self._listed])
 
     def close(self) -> None:
         """Drop it (the scan stopped before listing): the paging is shut now, or as soon as

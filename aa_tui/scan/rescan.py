@@ -76,8 +76,9 @@ class Base:
     #: its files near a clock's edge, for counts between its start and a day after the
     #: rescan's (:func:`~aa_tui.scan.clock_edges.near_edges_of`), once read
     near: NearEdges | None = None
-    #: where the next rescan's id ranges meet, cut from its issues beside the listing
-    #: (``[]``: one listing would do; ``None``: not cut yet), saved with the rescan
+    #: where the next rescan's id ranges meet: its own ranges', else cut from its issues
+    #: beside the listing (``[]``: one listing would do; ``None``: not cut yet, or to be cut
+    #: from the rescan's listed ids), saved with the rescan
     next_cuts: list[int] | None = None
     #: whether its records are frozen out of the collector's walks (:meth:`freeze`)
     frozen: bool = False
@@ -205,9 +206,8 @@ def read_apart(store: Store, base: Base | None, now: datetime | None = None) -> 
                 base.freeze()
                 if then is not None and now is not None:  # (not after the listing: 0.25 s)
                     base.near = _near_edges(base, then, now + NEAR_FOR)
-                # (not while saving: 0.18 s at 332,239 ids; a week's new ids go to the last,
-                # open range until the next one cuts them anew)
-                base.next_cuts = range_cuts(base.issues) or []
+                if base.next_cuts is None:  # (not while saving: 0.18 s at 332,239 ids)
+                    base.next_cuts = range_cuts(base.issues) or []
             loading.set_result(None)
         except BaseException as exc:  # raised where the rows are waited for
             loading.set_exception(exc)
@@ -285,6 +285,8 @@ def begin_rescan(
         return None
     if saved is None:  # (saved by an older aa-tui)
         listing = begin_listing(client, jql, scope.projects, False, range_cuts(base.issues))
+    else:  # the next rescan's too, unless its listing finds them out of balance (fits)
+        base.next_cuts = list(saved)
     read_apart(store, base, now)
     return EarlyRescan(base, listing, changed)
 
