@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import orjson
 import pytest
-from helpers.scanning import run_scan
+from helpers.scanning import FROZEN_NOW, run_scan
 
 from aa_tui.model.records import AttachmentRecord
-from aa_tui.scan.rescan import kept_files, load_base
+from aa_tui.scan.clock_edges import NearPicker, near_clock_edges
+from aa_tui.scan.rescan import _read_back, kept_files, load_base, open_base
 from aa_tui.store.basis import read_basis, write_basis
 
 
@@ -186,19 +187,31 @@ def test_a_base_reads_the_same_from_its_file_table_as_from_its_attachments(
     assert store.layer(second.info.id) is not None
     assert not (store.scan_dir(second.info.id) / "files.json").exists()  # none opened it
     read: dict[str, list] = {}
-    for how in ("cache", "table", "attachments"):
+    real_cache = base_read.read_cached_records
+    span = (FROZEN_NOW - timedelta(days=800), FROZEN_NOW)  # (the demo's files span ~2 years)
+    for how in ("cache", "cache read whole, then not usable", "table", "attachments"):
+        if how.startswith("cache read whole"):
+            monkeypatch.setattr(
+                base_read, "read_cached_records", lambda *args: real_cache(*args) and None
+            )
         if how == "table":
             monkeypatch.setattr(base_read, "read_cached_records", lambda *args: None)
         if how == "attachments":
             monkeypatch.setattr(base_read, "read_file_records", lambda *args: None)
         for info in (first.info, second.info):
-            base = load_base(store, info)
+            base = open_base(store, info)
             assert base is not None
+            near = NearPicker(*span)  # picked as the rows are read, in every way
+            _read_back(store, base, near)
             by_issue = {i: sorted(map(str, base.kept(i))) for i in base.issues}
             read.setdefault(info.id, []).append((by_issue, base.rows))
-    for (cache, cache_rows), (table, table_rows), (rows, rows_count) in read.values():
-        assert cache == table == rows and cache_rows == table_rows == rows_count
-        assert sum(map(len, table.values())) > 100
+            every = near_clock_edges(list(base.records()), *span)
+            assert sorted(map(str, near.records)) == sorted(map(str, every)), how
+            assert len(every) > 10
+    for (cache, cache_rows), *others in read.values():
+        assert sum(map(len, cache.values())) > 100
+        for table, table_rows in others:
+            assert cache == table and cache_rows == table_rows
 
 
 def test_a_base_read_apart_is_kept_out_of_the_collectors_walks(demo_server, store):
@@ -306,15 +319,19 @@ def test_files_near_an_edge_that_cannot_be_picked_beside_the_listing_are_picked_
     picks them itself."""
     from test_scan_rescan import CHANGES, scan
 
-    from aa_tui.scan import engine, rescan
+    from aa_tui.scan import clock_edges, engine
 
     scan(demo_server, store, verify="metadata")
     CHANGES["status changed"](demo_server, store, None, None)
 
-    def broken(*args):
-        raise OverflowError("date value out of range")
+    real_pick = clock_edges.NearPicker._pick
 
-    monkeypatch.setattr(rescan, "near_clock_edges", broken)
+    def broken(picker, records):
+        if picker.quiet:  # the base's picker, not the count's
+            raise OverflowError("date value out of range")
+        return real_pick(picker, records)
+
+    monkeypatch.setattr(clock_edges.NearPicker, "_pick", broken)
     handed: list = []
     real = engine.since_base
     monkeypatch.setattr(engine, "since_base", lambda *a: handed.append(a[3]) or real(*a))

@@ -31,14 +31,49 @@ def near_clock_edges(
     """The ``records`` whose age bracket (by upload time) or staleness (by their issue's last
     update) may differ between ``then`` and ``now``, and a few more: each is then looked at
     as a time."""
-    ages = _NearEdge([(then - n * _DAY, now - n * _DAY) for _, n in AGE_BRACKETS if n])
-    stale = _NearEdge([(then - STALE_AFTER_DAYS * _DAY, now - STALE_AFTER_DAYS * _DAY)])
-    near = having(records, ages.__getitem__, _CREATED, _DAY_TEXT)
-    seen = {id(r) for r in near}
-    near += [
-        r for r in having(records, stale.__getitem__, _UPDATED, _DAY_TEXT) if id(r) not in seen
-    ]
-    return near
+    picker = NearPicker(then, now)
+    picker.pick(records)
+    return picker.records
+
+
+class NearPicker:
+    """:func:`near_clock_edges` of records given a batch at a time (:meth:`pick`): a rescan's
+    base's, as its rows are read back, not in a walk of them all after (0.17 s at 531,000
+    files, beside the listing)."""
+
+    def __init__(self, then: datetime, now: datetime, *, quiet: bool = False) -> None:
+        self.then, self.now = then, now
+        self.records: list[AttachmentRecord] = []  # picked so far
+        #: ``quiet``: a batch that cannot be picked from (a text that is no time) raises
+        #: nothing, and the picker is :attr:`failed` (a head start, never a read's failure)
+        self.quiet, self.failed = quiet, False
+        self._ages = _NearEdge([(then - n * _DAY, now - n * _DAY) for _, n in AGE_BRACKETS if n])
+        self._stale = _NearEdge([(then - STALE_AFTER_DAYS * _DAY, now - STALE_AFTER_DAYS * _DAY)])
+
+    def pick(self, records: list[AttachmentRecord]) -> None:
+        if self.failed:
+            return
+        try:
+            self._pick(records)
+        except Exception:
+            if not self.quiet:
+                raise
+            self.failed = True
+
+    def picked(self) -> NearEdges | None:
+        """What it picked, for any two moments between its own; ``None`` once it failed."""
+        return None if self.failed else NearEdges(self.records, self.then, self.now)
+
+    def _pick(self, records: list[AttachmentRecord]) -> None:
+        near = having(records, self._ages.__getitem__, _CREATED, _DAY_TEXT)
+        seen = {id(r) for r in near}
+        stale = having(records, self._stale.__getitem__, _UPDATED, _DAY_TEXT)
+        near += [r for r in stale if id(r) not in seen]
+        self.records += near
+
+    def restart(self) -> None:
+        """Forget what was picked (the records are read again from the start)."""
+        self.records, self.failed = [], False
 
 
 @dataclass
