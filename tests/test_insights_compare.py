@@ -113,3 +113,36 @@ def test_group_changes_of_scans_that_measure_different_things_say_so(app, scanne
     shown, said, same_shown = asyncio.run(journey())
     assert shown and said.startswith("These scans measure different things (method exact")
     assert not same_shown
+
+
+def test_enter_on_a_changed_group_opens_it_as_the_scan_that_holds_it_saw_it(app, scanned):
+    """The newer scan's group for one that appeared, grew or shrank; the older scan's for one
+    that disappeared: every location, each scan's copies."""
+    from aa_tui.tui.screens.group_detail import GroupDetailScreen
+
+    async def journey() -> list[tuple[str, str, int, int]]:
+        opened = []
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(GroupChangesScreen(scanned.exact_id, scanned.later_id))
+            await until(pilot, lambda: app.screen.changes is not None)
+            screen = app.screen
+            for n, kind in enumerate(("grew", "appeared", "disappeared", "shrank"), start=1):
+                rows = getattr(screen.changes, kind)
+                if not rows:
+                    continue
+                await pilot.press(str(n), "down" if len(rows) > 1 else "up", "enter")
+                await until(pilot, lambda: isinstance(app.screen, GroupDetailScreen))
+                row = screen.query_one(f"#changes-{kind}", VimDataTable).cursor_row
+                change = rows[row]
+                group = app.screen.group
+                copies = change.copies_before if kind == "disappeared" else change.copies_after
+                opened.append((kind, group["hash"], len(group["locations"]), copies))
+                assert group["hash"] == change.hash
+                await pilot.press("escape")
+                await until(pilot, lambda: app.screen is screen)
+        return opened
+
+    opened = asyncio.run(journey())
+    assert {kind for kind, *_ in opened} >= {"appeared", "disappeared"}
+    for kind, _digest, locations, copies in opened:
+        assert locations == copies, kind

@@ -36,7 +36,13 @@ from aa_tui.model.insights import (
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.model.summary import Cleaned
-from aa_tui.service.after_cleanup import AfterCleanup, kept_anew_of, summary_after
+from aa_tui.service.after_cleanup import (
+    AfterCleanup,
+    GroupOfScan,
+    group_of_scan,
+    kept_anew_of,
+    summary_after,
+)
 from aa_tui.service.cleanup import Cleanup, Removed
 from aa_tui.service.exports import Export, FileListExport, export_file_list, export_results
 from aa_tui.service.forecast import forecast_of
@@ -436,6 +442,11 @@ class Workspace:
     def group_changes(self, older_id: str, newer_id: str) -> GroupChanges:
         """Duplicate groups that appeared, disappeared, grew or shrank from one scan to the other."""
         return group_changes_of(self.results(older_id), self.results(newer_id))
+
+    def group_of_scan(self, scan_id: str, digest: str) -> GroupOfScan | None:
+        """The duplicate group of hash ``digest`` as scan ``scan_id`` saw it (the copies
+        cleanups removed since, marked); ``None`` when that scan has no such group."""
+        return group_of_scan(self.results(scan_id), digest, self.removed(scan_id))
 
     # -- cleanup --------------------------------------------------------------------------------
     def cleanup(self, *, allow_insecure_http: bool = False) -> Cleanup:

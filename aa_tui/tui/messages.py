@@ -15,6 +15,7 @@ from aa_tui.model.insights import FileList, GroupChanges, Insights, MonthRow
 from aa_tui.model.summary import ScanSummary
 
 if TYPE_CHECKING:
+    from aa_tui.service.after_cleanup import GroupOfScan
     from aa_tui.service.cleanup import (
         CleanupOutcome,
         PlanReview,
@@ -201,6 +202,13 @@ class GroupChangesRead(Message):
     """The duplicate groups that changed between two scans."""
 
     changes: GroupChanges
+
+
+@dataclass
+class GroupOfScanRead(Message):
+    """One duplicate group read from a scan (``None``: that scan has no such group)."""
+
+    found: GroupOfScan | None
 
 
 # -- cleanup and audit --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from aa_tui.model.insights import GroupChange, GroupChanges
 from aa_tui.model.units import size_text
 from aa_tui.tui import format as fmt
 from aa_tui.tui.comparing import scan_differences
-from aa_tui.tui.messages import GroupChangesRead
+from aa_tui.tui.messages import GroupChangesRead, GroupOfScanRead
 from aa_tui.tui.screens.base import AppScreen
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.tables import VimDataTable
@@ -48,6 +48,7 @@ class GroupChangesScreen(AppScreen):
                 id="changes.next_tab"),
         Binding("shift+tab,left_square_bracket", "next_tab(-1)", "Previous tab", show=False,
                 id="changes.prev_tab"),
+        Binding("enter", "open_group", "Open group", id="changes.open"),
         Binding("escape,backspace", "app.pop_screen", "Back", id="changes.back"),
     ]  # fmt: skip
     DEFAULT_CSS = """
@@ -132,6 +133,35 @@ class GroupChangesScreen(AppScreen):
                 c.file_name,
                 key=str(n),
             )
+
+    def on_data_table_row_selected(self, event: VimDataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_group()
+
+    def action_open_group(self) -> None:
+        """Open the highlighted group as the scan that holds it saw it: the newer one, or the
+        older for a group that disappeared."""
+        kind = self.query_one(SteadyTabbedContent).active
+        rows: list[GroupChange] = getattr(self.changes, kind, None) or []
+        row = self.query_one(f"#changes-{kind}", VimDataTable).cursor_row
+        if 0 <= row < len(rows):
+            scan_id = self.older_id if kind == "disappeared" else self.newer_id
+            self._open(scan_id, rows[row].hash)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="open")
+    def _open(self, scan_id: str, digest: str) -> None:
+        self.post_message(GroupOfScanRead(self.workspace.group_of_scan(scan_id, digest)))
+
+    def on_group_of_scan_read(self, message: GroupOfScanRead) -> None:
+        from aa_tui.tui.screens.group_detail import GroupDetailScreen
+
+        found = message.found
+        if found is None:  # (the scan's groups changed since: a cleanup's restore)
+            self.notify("That group is no longer in the scan.", severity="warning")
+            return
+        self.app.push_screen(
+            GroupDetailScreen(found.group, found.browse_url, likely_scan=found.likely)
+        )
 
     def action_tab(self, kind: str) -> None:
         tabs = self.query_one(SteadyTabbedContent)
