@@ -316,3 +316,55 @@ def test_the_form_says_a_scan_whose_basis_is_damaged_cannot_be_started_from(
         f"The scan of {when} cannot be started from (damaged): this scan reads everything."
     )
     assert all_read and not can  # nothing to tick: it reads everything anyway
+
+
+def test_the_engine_names_the_damaged_scan_it_could_not_start_from(demo_server, store):
+    """From its start on (the live screen then says so: below)."""
+    from aa_tui.store.basis import BASIS
+
+    first = run_scan(demo_server, store)
+    events: list[ScanProgress] = []
+    intact = run_scan(demo_server, store, listener=events.append)
+    assert intact.rescan is not None and not any(e.unusable_base for e in events)
+    basis = store.scan_dir(intact.info.id) / BASIS
+    basis.write_bytes(basis.read_bytes()[:100])
+    events.clear()
+    damaged = run_scan(demo_server, store, listener=events.append)
+    assert damaged.rescan is None and first.info.id != intact.info.id
+    listing = [e for e in events if e.phase is Phase.ENUMERATING]
+    assert listing and all(e.unusable_base == intact.info.id for e in listing)
+    assert not any(e.rescan_of for e in events)
+
+
+def test_the_live_screen_says_a_scan_reads_everything_when_its_base_is_damaged(app, scanned):
+    """As the New scan form did (its results said so, the live screen did not: found in a
+    real terminal)."""
+
+    async def journey():
+        request = ScanRequest(site=scanned.site, email=scanned.email, scope=Scope())
+
+        def runner(listener, cancel):
+            cancel.wait(30)
+            from aa_tui.model.errors import Cancelled
+
+            raise Cancelled()
+
+        async with app.run_test(size=SIZE) as pilot:
+            screen = LiveScanScreen(
+                Profile(scanned.site, scanned.email), "t", request, runner=runner
+            )
+            app.push_screen(screen)
+            await pilot.pause()
+            screen.show(ScanProgress(phase=Phase.ENUMERATING, unusable_base=scanned.exact_id))
+            line = screen.query_one("#rescan")
+            said = line.display, str(line.render())
+            screen.request_cancel()
+            await wait_for_workers(pilot)
+            return said
+
+    shown, said = asyncio.run(journey())
+    when = app.workspace.get_scan(scanned.exact_id).started_at.replace("T", " ")[:16]
+    assert shown
+    assert (
+        said == f"The scan of {when} cannot be started from (damaged): this scan reads everything."
+    )

@@ -48,6 +48,9 @@ class ScanProgress:
     #: a rescan: the scan it starts from; then what it re-read and reused, once counted
     rescan_of: str = ""
     rescan: str = ""
+    #: a scan that could not start from this one (what a rescan reads of it is damaged):
+    #: it reads everything
+    unusable_base: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.phase, Phase):

@@ -157,6 +157,9 @@ class ScanEngine:
             self._base = start_from_base(
                 self.store, info, checkpoint, journal, fresh, early, self.warnings
             )
+            if fresh and self._base is None:  # the newest complete scan, if any, is damaged
+                newest = self.store.last_complete(info.site, info.scope, info.verify, info.email)
+                self._emit(unusable_base=newest.id if newest is not None else "")
             self._reuse = Reuse(self._base.scan_id) if self._base else None
             book = checkpoint.book
             self._hasher = hasher = make_hasher(self.client, request, book, log_to, self._emit)

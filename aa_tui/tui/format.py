@@ -37,6 +37,13 @@ def date(iso: str) -> str:
     return text[:16]
 
 
+def cannot_start_from(when: str) -> str:
+    """What a scan does when the newest complete one (run at ``when``) cannot be started
+    from: the New scan form's note and the live scan's line (as short as the rescan's note:
+    at 80x24 a longer one lost its last line)."""
+    return f"The scan of {when} cannot be started from (damaged): this scan reads everything."
+
+
 def moment(iso: str) -> str:
     """``2026-10-31 14:05:09``: :func:`date` to the second (two scans of one minute apart)."""
     return iso.replace("T", " ")[:19] if iso else ""

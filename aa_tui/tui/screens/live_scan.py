@@ -173,17 +173,22 @@ class LiveScanScreen(AppScreen):
             bar.update(total=1000, progress=round(1000 * overall_fraction(progress)))
 
     def _show_rescan(self, progress: ScanProgress) -> None:
-        """A rescan says which scan it starts from, then what it re-read and reused."""
+        """A rescan says which scan it starts from, then what it re-read and reused; a scan
+        that could not start from the newest one says so, as the New scan form did."""
         line = self.query_one("#rescan", Static)
-        line.display = bool(progress.rescan_of)
-        if not progress.rescan_of:
+        base_id = progress.rescan_of or progress.unusable_base
+        line.display = bool(base_id)
+        if not base_id:
             return
-        if self._rescan_of[0] != progress.rescan_of:
-            base = self.workspace.get_scan(progress.rescan_of)
-            when = fmt.date(base.started_at) if base is not None else progress.rescan_of
-            self._rescan_of = (progress.rescan_of, when)
+        if self._rescan_of[0] != base_id:
+            base = self.workspace.get_scan(base_id)
+            self._rescan_of = (base_id, fmt.date(base.started_at) if base is not None else base_id)
+        when = self._rescan_of[1]
+        if not progress.rescan_of:
+            line.update(plain(fmt.cannot_start_from(when)))
+            return
         done = progress.rescan or "reads only the issues changed since"
-        line.update(plain(f"Rescan of the scan of {self._rescan_of[1]}: {done}."))
+        line.update(plain(f"Rescan of the scan of {when}: {done}."))
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         self.state = "done"

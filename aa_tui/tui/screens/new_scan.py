@@ -247,11 +247,7 @@ class NewScanScreen(AppScreen):
         if base is None:
             note = "No complete earlier scan of this scope: this scan reads everything."
         elif not self.can_rescan:
-            # (as short as the rescan's note: at 80x24 a longer one lost its last line)
-            note = (
-                f"The scan of {fmt.date(base.started_at)} cannot be started from (damaged): "
-                "this scan reads everything."
-            )
+            note = fmt.cannot_start_from(fmt.date(base.started_at))
         elif self.read_everything:
             note = "Reads every issue and file again, as a first scan does."
         else:
