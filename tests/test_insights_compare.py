@@ -138,6 +138,13 @@ def test_enter_on_a_changed_group_opens_it_as_the_scan_that_holds_it_saw_it(app,
                 copies = change.copies_before if kind == "disappeared" else change.copies_after
                 opened.append((kind, group["hash"], len(group["locations"]), copies))
                 assert group["hash"] == change.hash
+                # it says whose group it is; no cleanup from here (Space did nothing, silently)
+                seen = app.screen.seen_in
+                assert seen.startswith("As the scan of ") and seen in str(
+                    app.screen.query_one("#group-head").render()
+                )
+                assert ("the newer scan has no such group" in seen) == (kind == "disappeared")
+                assert app.screen.check_action("mark", ()) is False
                 await pilot.press("escape")
                 await until(pilot, lambda: app.screen is screen)
         return opened

@@ -357,3 +357,19 @@ def test_kept_files_take_each_issues_files_in_order_its_id_the_listings(demo_ser
     for issue_id, text in texts_of.items():
         files = base.kept(issue_id)
         assert files and all(r.issue_id is text for r in files)
+
+
+def test_a_picker_whose_moments_have_no_edges_fails_quietly_and_stays_failed():
+    """A base started within a year of 0001-01-01 (a damaged scan record) has no edges before
+    it: the head start is lost (the count picks the files itself), the scan is not, and
+    starting the read again does not make an empty pick look whole."""
+    from datetime import datetime, timezone
+
+    early = datetime(1, 2, 1, tzinfo=timezone.utc)
+    with pytest.raises(OverflowError):
+        NearPicker(early, early + timedelta(days=9))
+    picker = NearPicker(early, early + timedelta(days=9), quiet=True)
+    picker.pick([])
+    assert picker.failed and picker.picked() is None
+    picker.restart()
+    assert picker.failed and picker.picked() is None

@@ -309,7 +309,7 @@ class PagedRanges:
         ([1, 1, 1, 1], True),
         ([1, 1, 1, 2], False),  # more pages than ranges (fewer than the most there can be)
         ([2, 2, 2, 4], False),  # the last, open range past its share
-        ([0, 1, 1, 1], True),  # a range whose issues all left
+        ([0, 1, 1, 1], False),  # more ranges than pages: a search one listing would not ask
     ],
 )
 def test_ranges_fit_the_next_rescan_while_cut_as_range_cuts_would_cut_them(pages, fits):
@@ -326,6 +326,8 @@ def test_sixteen_ranges_of_several_pages_fit_while_one_page_apart_at_most():
     assert not listing.cuts_fit([15000] * 15 + [20001])  # the open range, past its share
     assert listing.cuts_fit([25000] * 16)
     assert not listing.cuts_fit([5000] * 3 + [5001])  # more pages than ranges
+    assert not listing.cuts_fit([3000] * 3 + [0] * 13)  # a scope that shrank: one would do
+    assert listing.cuts_fit([0]) and listing.cuts_fit([4999])  # one listing, none or one page
 
 
 def test_a_rescan_keeps_its_bases_cuts_while_they_fit_and_cuts_anew_once_not(
@@ -357,3 +359,23 @@ def test_a_rescan_keeps_its_bases_cuts_while_they_fit_and_cuts_anew_once_not(
     now = range_cuts(single_listing(demo_server))
     assert now != cuts and read_cuts(store.scan_dir(second.info.id)) == now
     assert cut
+
+
+def test_a_projects_rescan_carries_no_cuts_it_did_not_list_by(small_site, tmp_path, monkeypatch):
+    """A scope that names projects lists by ranges cut from its base's ids once the project
+    check is done, never by its saved cuts: it saves the cuts of the ids it listed, not the
+    base's (found in review: a damaged cuts.json was carried on unchecked)."""
+    scope = Scope(projects=tuple(p.key for p in cat.PROJECTS[:3]))
+    with DemoServer(small_site, DemoOptions()) as server:
+        store = Store(tmp_path / "data")
+        try:
+            monkeypatch.setattr(listing, "RANGE_IDS", 20)
+            base = engine_scan(server, store, make_client(server), scope)
+            folder = store.scan_dir(base.info.id)
+            listed = read_basis(folder).issues  # type: ignore[union-attr]
+            write_cuts(folder, [int(listed[len(listed) // 2])])  # unbalanced, and not used
+            again = engine_scan(server, store, make_client(server), scope)
+            assert again.rescan is not None and again.rescan.base == base.info.id
+            assert read_cuts(store.scan_dir(again.info.id)) == range_cuts(listed)
+        finally:
+            store.close()

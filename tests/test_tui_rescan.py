@@ -330,7 +330,7 @@ def test_the_engine_names_the_damaged_scan_it_could_not_start_from(demo_server, 
     basis.write_bytes(basis.read_bytes()[:100])
     events.clear()
     damaged = run_scan(demo_server, store, listener=events.append)
-    assert damaged.rescan is None and first.info.id != intact.info.id
+    assert intact.rescan.base == first.info.id and damaged.rescan is None
     listing = [e for e in events if e.phase is Phase.ENUMERATING]
     assert listing and all(e.unusable_base == intact.info.id for e in listing)
     assert not any(e.rescan_of for e in events)

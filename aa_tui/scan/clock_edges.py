@@ -47,8 +47,18 @@ class NearPicker:
         #: ``quiet``: a batch that cannot be picked from (a text that is no time) raises
         #: nothing, and the picker is :attr:`failed` (a head start, never a read's failure)
         self.quiet, self.failed = quiet, False
-        self._ages = _NearEdge([(then - n * _DAY, now - n * _DAY) for _, n in AGE_BRACKETS if n])
-        self._stale = _NearEdge([(then - STALE_AFTER_DAYS * _DAY, now - STALE_AFTER_DAYS * _DAY)])
+        self._no_edges = False  # its moments have none (failed for good, even restarted)
+        self._ages = self._stale = _NearEdge([])
+        try:  # (a moment within a year of 0001-01-01 has no edges before it)
+            self._ages = _NearEdge(
+                [(then - n * _DAY, now - n * _DAY) for _, n in AGE_BRACKETS if n]
+            )
+            stale = STALE_AFTER_DAYS * _DAY
+            self._stale = _NearEdge([(then - stale, now - stale)])
+        except OverflowError:
+            if not quiet:
+                raise
+            self.failed = self._no_edges = True
 
     def pick(self, records: list[AttachmentRecord]) -> None:
         if self.failed:
@@ -73,7 +83,7 @@ class NearPicker:
 
     def restart(self) -> None:
         """Forget what was picked (the records are read again from the start)."""
-        self.records, self.failed = [], False
+        self.records, self.failed = [], self._no_edges
 
 
 @dataclass

@@ -80,13 +80,16 @@ def range_cuts(ids: Iterable[str], per_range: int = 0) -> list[int] | None:
 
 def cuts_fit(ids: list[int]) -> bool:
     """Whether ranges that listed ``ids`` ids each are still cut as :func:`range_cuts` would
-    cut them: as many as their pages of :data:`RANGE_IDS` (up to :data:`MAX_RANGES`), none
-    past an even share (cut as whole pages, they differ by one page at most; the last, open
-    one takes the issues created since, and past its share pages on alone while the others
-    wait)."""
+    cut them: as many as their pages of :data:`RANGE_IDS` (up to :data:`MAX_RANGES`; more
+    ask for searches one listing would not, fewer leave pages to page on one after
+    another), none past an even share (cut as whole pages, they differ by one page at most;
+    the last, open one takes the issues created since, and past its share pages on alone
+    while the others wait)."""
     pages = [math.ceil(n / RANGE_IDS) for n in ids]
     total = sum(pages)
-    return len(pages) >= min(MAX_RANGES, total) and max(pages) <= math.ceil(total / len(pages))
+    return len(pages) == min(MAX_RANGES, max(1, total)) and max(pages) <= math.ceil(
+        total / len(pages)
+    )
 
 
 def range_queries(jql: str, cuts: list[int]) -> list[str]:

@@ -121,9 +121,9 @@ class Base:
         until the scan ends and hold no cycle, and the next collections walked all ~2 million
         objects three times (1.2 s at 531,000 files, in the listing's threads). What was
         garbage before they were read (in the app, a screen closed a moment ago: frozen, it
-        would stay until the scan ends) is collected before, while the heap is small (~0.01 s
-        in the command), not after (0.34 s at 531,000 files, beside the listing, to find the
-        ~1,400 objects dropped meanwhile: a parsed answer keeps no bytes)."""
+        would stay until the scan ends) is collected before, a walk of what the process held
+        then (0.01 s in the command), not after, a walk of them too (0.34 s at 531,000 files,
+        beside the listing, to find the ~1,400 objects dropped meanwhile)."""
         with self._freezing:
             if not self.stopped.is_set():
                 keep_out_of_collections()
@@ -200,7 +200,7 @@ def read_apart(store: Store, base: Base | None, now: datetime | None = None) -> 
     """Begin reading ``base``'s rows back in a thread of its own (:meth:`Base.read` waits);
     given the scan's start (``now``), its files near a clock's edge are picked there too, for
     any count until a day later (:attr:`Base.near`), and the next rescan's id ranges cut
-    (:attr:`Base.next_cuts`)."""
+    unless carried (:attr:`Base.next_cuts`)."""
     if base is None:
         return None
     loading: Future[None] = Future()
@@ -284,7 +284,7 @@ def begin_rescan(
         return None
     if saved is None:  # (saved by an older aa-tui)
         listing = begin_listing(client, jql, scope.projects, False, range_cuts(base.issues))
-    else:  # the next rescan's too, unless its listing finds them out of balance (fits)
+    elif listing is not None:  # listed by them: the next rescan's too, while they fit
         base.next_cuts = list(saved)
     read_apart(store, base, now)
     return EarlyRescan(base, listing, changed)

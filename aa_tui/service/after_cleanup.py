@@ -25,9 +25,7 @@ from aa_tui.store.results import ScanResults
 
 __all__ = [
     "AfterCleanup",
-    "GroupOfScan",
     "group_after",
-    "group_of_scan",
     "group_table_after",
     "kept_anew_of",
     "summary_after",
@@ -59,26 +57,6 @@ def group_after(group: dict[str, Any], removed: Removed) -> dict[str, Any]:
         return group
     copies = max(0, int(group["copies"]) - lost)
     return {**group, "copies": copies, "wasted_size": max(0, copies - 1) * int(group["size"])}
-
-
-@dataclass
-class GroupOfScan:
-    """One duplicate group as a scan saw it, with what showing it needs."""
-
-    group: dict[str, Any]  # every location; copies and waste net of the removed ones
-    browse_url: str  # the scan's issue links' base
-    likely: bool  # a ``--verify metadata`` scan's: same size and name, bytes not compared
-
-
-def group_of_scan(results: ScanResults, digest: str, removed: Removed) -> GroupOfScan | None:
-    """The group of hash ``digest`` in ``results`` (after its cleanups); ``None`` when the
-    scan has none."""
-    rows = results.group_table().rows
-    index = next((n for n, row in enumerate(rows) if row[HASH] == digest), None)
-    if index is None:
-        return None
-    scan = results.summary().scan
-    return GroupOfScan(group_after(results.group(index), removed), scan.issue_base, scan.likely)
 
 
 def group_table_after(table: GroupTable, removed: Removed) -> GroupTable:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from aa_tui.analysis.compare import group_changes
 from aa_tui.analysis.facts import Facts
@@ -20,6 +21,7 @@ from aa_tui.analysis.whatif import room_under
 from aa_tui.memory import gc_paused, keep_out_of_collections
 from aa_tui.model.dates import utc_now
 from aa_tui.model.file_table import FileTable
+from aa_tui.model.group_rows import HASH
 from aa_tui.model.insights import (
     FileList,
     FileRow,
@@ -35,7 +37,9 @@ __all__ = [
     "FILE_LISTS",
     "file_list_of",
     "files_of",
+    "GroupOfScan",
     "group_changes_of",
+    "group_of_scan",
     "insights_in",
     "insights_of",
     "months_of_project",
@@ -239,3 +243,24 @@ def months_of_project(
 def group_changes_of(before: ScanResults, after: ScanResults) -> GroupChanges:
     """Groups that appeared, disappeared, grew or shrank from scan ``before`` to scan ``after``."""
     return group_changes(before.group_table().rows, after.group_table().rows)
+
+
+@dataclass
+class GroupOfScan:
+    """One duplicate group as a scan saw it, with what showing it needs."""
+
+    group: dict[str, Any]  # every location, as saved (cleanups since are not counted)
+    browse_url: str  # the scan's issue links' base
+    likely: bool  # a ``--verify metadata`` scan's: same size and name, bytes not compared
+
+
+def group_of_scan(results: ScanResults, digest: str) -> GroupOfScan | None:
+    """The group of hash ``digest`` as ``results``' scan saw it (as the comparison of two
+    scans counts it: their rows as saved); ``None`` when the scan has none."""
+    with gc_paused():  # (its rows: ~100,000s of new lists)
+        rows = results.group_table().rows
+    index = next((n for n, row in enumerate(rows) if row[HASH] == digest), None)
+    if index is None:
+        return None
+    scan = results.summary().scan
+    return GroupOfScan(results.group(index), scan.issue_base, scan.likely)

@@ -36,20 +36,16 @@ from aa_tui.model.insights import (
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.model.summary import Cleaned
-from aa_tui.service.after_cleanup import (
-    AfterCleanup,
-    GroupOfScan,
-    group_of_scan,
-    kept_anew_of,
-    summary_after,
-)
+from aa_tui.service.after_cleanup import AfterCleanup, kept_anew_of, summary_after
 from aa_tui.service.cleanup import Cleanup, Removed
 from aa_tui.service.exports import Export, FileListExport, export_file_list, export_results
 from aa_tui.service.forecast import forecast_of
 from aa_tui.service.insights import (
+    GroupOfScan,
     file_list_of,
     files_of,
     group_changes_of,
+    group_of_scan,
     insights_of,
     months_of_project,
 )
@@ -444,9 +440,9 @@ class Workspace:
         return group_changes_of(self.results(older_id), self.results(newer_id))
 
     def group_of_scan(self, scan_id: str, digest: str) -> GroupOfScan | None:
-        """The duplicate group of hash ``digest`` as scan ``scan_id`` saw it (the copies
-        cleanups removed since, marked); ``None`` when that scan has no such group."""
-        return group_of_scan(self.results(scan_id), digest, self.removed(scan_id))
+        """The duplicate group of hash ``digest`` as scan ``scan_id`` saw it (as a comparison
+        of two scans counts it); ``None`` when that scan has no such group."""
+        return group_of_scan(self.results(scan_id), digest)
 
     # -- cleanup --------------------------------------------------------------------------------
     def cleanup(self, *, allow_insecure_http: bool = False) -> Cleanup:

@@ -15,7 +15,6 @@ from aa_tui.model.insights import FileList, GroupChanges, Insights, MonthRow
 from aa_tui.model.summary import ScanSummary
 
 if TYPE_CHECKING:
-    from aa_tui.service.after_cleanup import GroupOfScan
     from aa_tui.service.cleanup import (
         CleanupOutcome,
         PlanReview,
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
         RestoreOutcome,
         RestorePlan,
     )
+    from aa_tui.service.insights import GroupOfScan
     from aa_tui.service.scanning import ScanOutcome
     from aa_tui.service.sites import Identity
     from aa_tui.tui.group_index import GroupIndex
@@ -209,6 +209,7 @@ class GroupOfScanRead(Message):
     """One duplicate group read from a scan (``None``: that scan has no such group)."""
 
     found: GroupOfScan | None
+    seen_in: str  # which scan's group it is, said below its head
 
 
 # -- cleanup and audit --------------------------------------------------------------------------

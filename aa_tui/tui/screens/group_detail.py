@@ -50,9 +50,12 @@ class GroupDetailScreen(AppScreen):
         *,
         marks: Marks | None = None,
         likely_scan: bool = False,
+        seen_in: str = "",
     ) -> None:
         super().__init__()
         self.group = group
+        #: which scan's group this is, when not the results' own (a line below the head)
+        self.seen_in = seen_in
         #: the results' marked copies (None: no cleanup from here); removed copies are in it
         self.marks = marks
         self.likely_scan = likely_scan
@@ -76,6 +79,7 @@ class GroupDetailScreen(AppScreen):
             (size_text(g["wasted_size"]), "bold red"),
             f"\n{visible(g.get('mime_type') or 'unknown type')}  ·  ",
             (LIKELY, "yellow") if g.get("likely") else g["hash"],  # "sha256:<hex>"
+            ("\n" + self.seen_in, "dim") if self.seen_in else "",
         )
         self.query_one("#group-head", Static).update(head)
         table = self.query_one(VimDataTable)
@@ -121,6 +125,10 @@ class GroupDetailScreen(AppScreen):
         if self.marks is not None:
             self.query_one(MarksPane).show_marks(self.marks)
         table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # no cleanup from here (a group opened from another scan's comparison): no Space
+        return self.marks is not None if action == "mark" else True
 
     # -- marks for cleanup ----------------------------------------------------------------------
     def _keep_cell(self, loc: dict[str, Any], plain: Text) -> Text:

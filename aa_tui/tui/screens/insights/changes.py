@@ -145,22 +145,30 @@ class GroupChangesScreen(AppScreen):
         rows: list[GroupChange] = getattr(self.changes, kind, None) or []
         row = self.query_one(f"#changes-{kind}", VimDataTable).cursor_row
         if 0 <= row < len(rows):
-            scan_id = self.older_id if kind == "disappeared" else self.newer_id
-            self._open(scan_id, rows[row].hash)
+            gone = kind == "disappeared"
+            self._open(self.older_id if gone else self.newer_id, rows[row].hash, gone)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open")
-    def _open(self, scan_id: str, digest: str) -> None:
-        self.post_message(GroupOfScanRead(self.workspace.group_of_scan(scan_id, digest)))
+    def _open(self, scan_id: str, digest: str, gone: bool) -> None:
+        found = self.workspace.group_of_scan(scan_id, digest)
+        seen = f"As {self._named(scan_id)} saw it" + (
+            ": the newer scan has no such group." if gone else "."
+        )
+        self.post_message(GroupOfScanRead(found, seen))
 
     def on_group_of_scan_read(self, message: GroupOfScanRead) -> None:
         from aa_tui.tui.screens.group_detail import GroupDetailScreen
 
         found = message.found
+        if self.app.screen is not self:  # (Enter pressed again while one was read)
+            return
         if found is None:  # (the scan's groups changed since: a cleanup's restore)
             self.notify("That group is no longer in the scan.", severity="warning")
             return
         self.app.push_screen(
-            GroupDetailScreen(found.group, found.browse_url, likely_scan=found.likely)
+            GroupDetailScreen(
+                found.group, found.browse_url, likely_scan=found.likely, seen_in=message.seen_in
+            )
         )
 
     def action_tab(self, kind: str) -> None:
