@@ -10,6 +10,7 @@ from textual.widgets import TabbedContent
 from aa_tui.analysis.compare import group_changes
 from aa_tui.model.group_rows import WASTED, group_row
 from aa_tui.service.workspace import Workspace
+from aa_tui.tui.messages import GroupOfScanRead
 from aa_tui.tui.screens.compare import CompareScreen
 from aa_tui.tui.screens.insights.changes import GroupChangesScreen
 from aa_tui.tui.widgets.tables import VimDataTable
@@ -147,6 +148,16 @@ def test_enter_on_a_changed_group_opens_it_as_the_scan_that_holds_it_saw_it(app,
                 assert app.screen.check_action("mark", ()) is False
                 await pilot.press("escape")
                 await until(pilot, lambda: app.screen is screen)
+
+            # two groups read at once (Enter pressed again while one was read): one screen
+            found = app.workspace.group_of_scan(scanned.later_id, screen.changes.appeared[0].hash)
+            screen.post_message(GroupOfScanRead(found, "As the first read saw it."))
+            screen.post_message(GroupOfScanRead(found, "As the second read saw it."))
+            await until(pilot, lambda: isinstance(app.screen, GroupDetailScreen))
+            await pilot.pause()
+            assert [s.seen_in for s in app.screen_stack if isinstance(s, GroupDetailScreen)] == [
+                "As the first read saw it."
+            ]
         return opened
 
     opened = asyncio.run(journey())
