@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from helpers.tui import SIZE, until, wait_for_workers
 from textual.widgets import TabbedContent
@@ -164,3 +165,50 @@ def test_enter_on_a_changed_group_opens_it_as_the_scan_that_holds_it_saw_it(app,
     assert {kind for kind, *_ in opened} >= {"appeared", "disappeared"}
     for kind, _digest, locations, copies in opened:
         assert locations == copies, kind
+
+
+def test_scans_of_one_minute_are_told_apart_to_the_second(scanned, data_copy, memory_keyring):
+    """History's Started column and the compare header give the seconds where two scans share
+    a minute (they read alike: found in a real terminal); other scans keep their minutes."""
+    from helpers.tui import make_app
+
+    from aa_tui.store.store import Store
+    from aa_tui.tui.screens.history import HistoryScreen
+
+    store = Store(data_copy)
+    try:
+        for scan_id, at in ((scanned.exact_id, "09:30:05"), (scanned.later_id, "09:30:41")):
+            info = store.get_scan(scan_id)
+            info.started_at = f"2026-11-01T{at}.000+00:00"
+            store.save_scan(info)
+            saved = store.scan_dir(scan_id) / "summary.json"  # (what the compare screen reads)
+            table = json.loads(saved.read_text())
+            for summary in table["_default"].values():
+                summary["scan"]["started_at"] = info.started_at
+            saved.write_text(json.dumps(table))
+    finally:
+        store.close()
+    memory_keyring.set_password("aa-tui", f"{scanned.email}@{scanned.site}", scanned.token)
+    app = make_app(data_copy, backend=memory_keyring, sites=scanned.sites)
+
+    async def journey() -> tuple[dict[str, str], str]:
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(HistoryScreen())
+            await until(
+                pilot, lambda: any(t.row_count >= 3 for t in app.screen.query(VimDataTable))
+            )
+            table = app.screen.query_one(VimDataTable)
+            started = {
+                str(row.key.value): str(table.get_row(row.key)[1]) for row in table.ordered_rows
+            }
+            app.push_screen(CompareScreen(scanned.exact_id, scanned.later_id))
+            await wait_for_workers(pilot)
+            await pilot.pause()
+            return started, app.export_screenshot()
+
+    started, drawn = asyncio.run(journey())
+    assert started[scanned.exact_id] == "2026-11-01 09:30:05"
+    assert started[scanned.later_id] == "2026-11-01 09:30:41"
+    assert len(started[scanned.metadata_id]) == len("2026-11-01 09:30")  # its minute alone
+    assert "Before:&#160;2026-11-01&#160;09:30:05" in drawn
+    assert "After:&#160;2026-11-01&#160;09:30:41" in drawn

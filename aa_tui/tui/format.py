@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Iterable
+
 from aa_tui.model.units import counted as counted  # its home; screens write fmt.counted
 from aa_tui.model.units import size_text
 
@@ -47,6 +50,13 @@ def cannot_start_from(when: str) -> str:
 def moment(iso: str) -> str:
     """``2026-10-31 14:05:09``: :func:`date` to the second (two scans of one minute apart)."""
     return iso.replace("T", " ")[:19] if iso else ""
+
+
+def dates_told_apart(isos: Iterable[str]) -> Callable[[str], str]:
+    """:func:`date` for each of ``isos``, to the second (:func:`moment`) where two share a
+    minute: two scans of one minute read alike (found in a real terminal)."""
+    minutes = Counter(map(date, isos))
+    return lambda iso: moment(iso) if minutes[date(iso)] > 1 else date(iso)
 
 
 def day(iso: str) -> str:

@@ -129,8 +129,9 @@ class CompareScreen(AppScreen):
             )
         head = Table(box=None, padding=(0, 2), header_style="bold")
         head.add_column("")
-        head.add_column(f"Before: {fmt.date(old.scan.started_at)}", justify="right")
-        head.add_column(f"After: {fmt.date(new.scan.started_at)}", justify="right")
+        started = fmt.dates_told_apart((old.scan.started_at, new.scan.started_at))
+        head.add_column(f"Before: {started(old.scan.started_at)}", justify="right")
+        head.add_column(f"After: {started(new.scan.started_at)}", justify="right")
         head.add_column(change, justify="right")
         for label, key, is_size in (
             ("Attachment storage", "total_size", True),

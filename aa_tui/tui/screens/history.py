@@ -120,12 +120,13 @@ class HistoryScreen(AppScreen):
                 fmt.deleted_meanwhile(gone) + " It is no longer marked.", severity="warning"
             )
         self.marked = [m for m in self.marked if m in listed]
+        started = fmt.dates_told_apart(s.started_at for s in self.scans)
         for scan in self.scans:
             totals = scan.totals or {}
             done = bool(totals)
             table.add_row(
                 Text("●", style="bold magenta") if scan.id in self.marked else " ",
-                fmt.date(scan.started_at),
+                started(scan.started_at),
                 Text(scan.status, style=STATUS_STYLE.get(scan.status, "")),
                 Text(size_text(totals.get("total_size", 0)) if done else "-", justify="right"),
                 Text(size_text(totals.get("duplicate_size", 0)) if done else "-", justify="right"),
