@@ -17,7 +17,7 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from aa_tui.demo.server import DemoOptions
@@ -25,6 +25,7 @@ from aa_tui.service.demo import DemoSite
 from aa_tui.service.workspace import Workspace
 from aa_tui.tui.app import AATuiApp
 from aa_tui.tui.config import AppConfig
+from aa_tui.tui.screens.compare import CompareScreen
 from aa_tui.tui.screens.history import HistoryScreen
 from aa_tui.tui.screens.live_scan import LiveScanScreen
 from aa_tui.tui.screens.results import ResultsScreen
@@ -38,6 +39,7 @@ from helpers.memory_keyring import MemoryKeyring  # noqa: E402
 
 SIZE = (120, 36)
 NOW = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)
+CLOCK = [NOW]  # the app's time: a week later for the rescan
 SITE_LABEL = "http://127.0.0.1:8080"
 #: the offload's archive folder, named as the pictures show it (emptied before and after)
 ARCHIVE = Path(tempfile.gettempdir()) / "aa-tui-screenshots-archive"
@@ -125,6 +127,25 @@ async def shoot(app: AATuiApp, out: Path) -> list[Path]:
         app.push_screen(HistoryScreen())
         await settle(pilot)
         save("history")
+        # 5. A week later, a rescan (the cleanup and the offload removed files), the two scans
+        # compared, and the duplicate groups that changed between them.
+        CLOCK[0] = NOW + timedelta(days=7)
+        while len(app.screen_stack) > 1:
+            app.pop_screen()
+        await settle(pilot)
+        await pilot.press("n", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await until(pilot, lambda: any(p.index is not None for p in app.screen.query(GroupsPane)))
+        app.push_screen(HistoryScreen())
+        await settle(pilot)
+        await pilot.press("space", "down", "space", "c")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen))
+        await settle(pilot)
+        save("compare")
+        await pilot.press("c")
+        await until(pilot, lambda: getattr(app.screen, "changes", None) is not None)
+        await settle(pilot)
+        save("group-changes")
     return written
 
 
@@ -183,12 +204,13 @@ async def shoot_data_center(app: AATuiApp, out: Path) -> list[Path]:
 def run_demo(args: argparse.Namespace, shots, *, data_center: bool) -> list[Path]:
     """``shots`` run against a fresh demo site (Cloud, or its Data Center mode)."""
     options = DemoOptions(latency_s=0.03, data_center=data_center)
+    CLOCK[0] = NOW
     with tempfile.TemporaryDirectory(prefix="aa-tui-shots-") as scratch:
         demo = DemoSite(issues=args.issues, seed=args.seed, options=options)
         with demo:
             config = AppConfig(cursor_blink=False, site_names={demo.profile.site: SITE_LABEL})
             workspace = Workspace.open(
-                Path(scratch), clock=lambda: NOW, keyring_backend=MemoryKeyring()
+                Path(scratch), clock=lambda: CLOCK[0], keyring_backend=MemoryKeyring()
             )
             profile = demo.sign_in(workspace)
             app = AATuiApp(workspace, config=config, start_profile=profile)
