@@ -70,14 +70,15 @@ def read_rows(
         _start_again(by_issue, near)
         count = _records_by_issue(by_issue, store.load_attachments(scan_id), texts, stopped)
     if near is not None:  # (made a row at a time: picked once all are)
-        near.pick(
-            [r for kept in by_issue.values() if not isinstance(kept, str) for r in _each(kept)]
-        )
+        near.pick([r for kept in by_issue.values() for r in records_of(kept)])
     return count
 
 
-def _each(kept: Kept) -> tuple[AttachmentRecord, ...]:
-    return (kept,) if isinstance(kept, AttachmentRecord) else kept
+def records_of(kept: Kept | str) -> tuple[AttachmentRecord, ...]:
+    """The records of what a base holds of one issue (its id's text alone: none yet)."""
+    if isinstance(kept, AttachmentRecord):
+        return (kept,)
+    return () if isinstance(kept, str) else kept
 
 
 def _start_again(by_issue: dict[str, Kept | str], near: NearPicker | None) -> None:

@@ -32,7 +32,7 @@ from aa_tui.model.errors import Cancelled
 from aa_tui.model.records import AttachmentRecord, Scope
 from aa_tui.model.scans import ScanInfo
 from aa_tui.model.summary import RescanNote
-from aa_tui.scan.base_read import Kept, read_rows
+from aa_tui.scan.base_read import Kept, read_rows, records_of
 from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.clock_edges import NearEdges, NearPicker
 from aa_tui.scan.listing import (
@@ -132,10 +132,7 @@ class Base:
     def kept(self, issue_id: str) -> Sequence[AttachmentRecord]:
         """The attachments the earlier scan saw on ``issue_id``, one of its issues (once
         :meth:`read`)."""
-        kept = self.by_issue[issue_id]
-        if isinstance(kept, AttachmentRecord):
-            return (kept,)
-        return () if isinstance(kept, str) else kept
+        return records_of(self.by_issue[issue_id])
 
     def unchanged(self, issue_id: str, changed: set[str]) -> bool:
         """Whether the earlier scan read ``issue_id`` and it did not change since (not in
