@@ -155,11 +155,9 @@ class ScanEngine:
             # the changed issues' details, asked for while the base is read back
             details.ahead(changed_ahead(early if fresh else None, checkpoint, log_to))
             self._base = start_from_base(
-                self.store, info, checkpoint, journal, fresh, early, self.warnings
-            )
-            if fresh and self._base is None:  # the newest complete scan, if any, is damaged
-                newest = self.store.last_complete(info.site, info.scope, info.verify, info.email)
-                self._emit(unusable_base=newest.id if newest is not None else "")
+                self.store, info, checkpoint, journal, fresh, early, self.warnings,
+                unusable=lambda scan_id: self._emit(unusable_base=scan_id),
+            )  # fmt: skip
             self._reuse = Reuse(self._base.scan_id) if self._base else None
             book = checkpoint.book
             self._hasher = hasher = make_hasher(self.client, request, book, log_to, self._emit)

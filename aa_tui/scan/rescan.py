@@ -402,12 +402,14 @@ def start_from_base(
     fresh: bool,
     early: EarlyRescan | None = None,
     warnings: list[str] | None = None,
+    unusable: Callable[[str], None] | None = None,
 ) -> Base | None:
     """The earlier scan a scan starts from: a resumed rescan's own (its journal names it;
     ``None`` if it was deleted meanwhile: then everything is read, and ``warnings`` say so),
     else for a ``fresh`` scan the newest complete one (``early``'s), named in the journal; its
     rows being read back (:meth:`Base.read` waits for them). Its hashes go into
-    ``checkpoint.book``."""
+    ``checkpoint.book``. ``unusable`` hears of a newest complete scan that cannot be started
+    from (what a rescan reads of it is damaged: everything is read)."""
     base = None
     if checkpoint.base:
         found = store.get_scan(checkpoint.base)
@@ -433,6 +435,8 @@ def start_from_base(
                 "newest complete one of this site and scope, cannot be started from (what a "
                 "rescan reads of it is damaged): this scan reads every issue again."
             )
+            if unusable is not None:
+                unusable(newest.id)
     if base is not None:
         merge_hashes(checkpoint.book, base)
     return base
