@@ -23,13 +23,7 @@ from aa_tui.service.cleanup import NOTHING_REMOVED, Removed
 from aa_tui.service.insights import insights_in, insights_of, scan_facts, scan_now, scan_table
 from aa_tui.store.results import ScanResults
 
-__all__ = [
-    "AfterCleanup",
-    "group_after",
-    "group_table_after",
-    "kept_anew_of",
-    "summary_after",
-]
+__all__ = ["AfterCleanup", "group_after", "group_table_after", "kept_anew_of", "summary_after"]
 
 
 @dataclass(frozen=True)
