@@ -6,11 +6,14 @@ dataclass: 100,000 of them load, sort and filter in tens of milliseconds that wa
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aa_tui.model.dates import epoch_ms
+
+_T = TypeVar("_T")
 
 #: the fields of one row, in order (``created``: distinct upload times as Unix milliseconds,
 #: ``None`` for a date that cannot be read; ``offset``/``length``: where the store keeps the
@@ -97,6 +100,26 @@ def sort_orders(rows: Sequence[Sequence[Any]]) -> dict[str, list[int]]:
         "size": biggest_first(SIZE, COPIES),
         "name": sorted(by_hash, key=names.__getitem__),
     }
+
+
+def merged_in_order(many: list[_T], few: list[_T], key: Callable[[_T], Any]) -> list[_T]:
+    """Two lists in the order of ``key`` (a total order) as one: the ``few`` put in place by
+    bisection, not all sorted again (0.27 s at 64,000 groups)."""
+    merged: list[_T] = []
+    start = 0
+    for item in few:
+        end = bisect.bisect_left(many, key(item), lo=start, key=key)
+        merged += many[start:end]
+        merged.append(item)
+        start = end
+    merged += many[start:]
+    return merged
+
+
+def row_order(row: Sequence[Any]) -> tuple[int, int, str, str]:
+    """Where a group's row sorts in the groups' saved order: most waste, then most copies,
+    then by name and hash (:func:`~aa_tui.scan.staged.sorted_groups`)."""
+    return (-row[WASTED], -row[COPIES], row[NAME], row[HASH])
 
 
 @dataclass

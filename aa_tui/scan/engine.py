@@ -58,7 +58,7 @@ from aa_tui.scan.rescan import (
 from aa_tui.scan.save_files import save_files
 from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.since_base import Since, breakdown, held_ids, likely_groups, since_base
-from aa_tui.scan.spliced import groups_to_save
+from aa_tui.scan.spliced import groups_as_saved
 from aa_tui.scan.staged import StagedHasher
 from aa_tui.scan.summarize import build_summary, site_facts
 from aa_tui.store.store import Store
@@ -480,12 +480,9 @@ class ScanEngine:
             summary["rescan"] = reuse.to_dict()
         summary["scan"].update(site_facts(self._server_info, info.site))
         summary["unreadable"] = unread
-        self.store.save_results(
-            info.id,
-            summary,
-            groups_to_save(self.store, groups, since),  # streamed to disk
-            None,  # written by save_files
-        )
+        saved, group_layer = groups_as_saved(self.store, info.id, groups, since)
+        # (streamed to disk; the attachments were written by save_files or save_layer)
+        self.store.save_results(info.id, summary, saved, None, group_layer)
         info.totals = totals.to_dict()
         if reuse is not None:
             info.totals["rescan"] = reuse.to_dict()

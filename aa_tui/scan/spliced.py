@@ -1,9 +1,11 @@
-"""A rescan's groups as it saves them: those it held unchanged from its base written again as
-the base saved them (:mod:`aa_tui.store.saved_groups`), the others encoded."""
+"""A rescan's groups as it saves them: as a layer on its base's (or its base's root's) groups
+when it held most of them unchanged (:mod:`aa_tui.store.group_layer`: only the others are
+written), else whole, those it held written again as the base saved them
+(:mod:`aa_tui.store.saved_groups`) and the others encoded."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -11,6 +13,16 @@ import orjson
 from aa_tui.model.group_rows import OFFSET, group_row
 from aa_tui.model.records import DuplicateGroup
 from aa_tui.scan.since_base import Since
+from aa_tui.store.errors import StoreError
+from aa_tui.store.group_files import rows_count
+from aa_tui.store.group_layer import (
+    GroupLayer,
+    dropped_of,
+    group_root_names,
+    link_group_root,
+    read_group_layer,
+    worth_a_group_layer,
+)
 from aa_tui.store.saved_groups import SavedGroups
 from aa_tui.store.scan_files import SavedGroup
 from aa_tui.store.store import Store
@@ -18,6 +30,54 @@ from aa_tui.store.store import Store
 #: a saved group is checked against its encoding anew, the first and then one in so many: a
 #: base saved by another aa-tui may encode groups otherwise (then all are encoded anew)
 CHECK_EVERY = 1000
+
+
+def groups_as_saved(
+    store: Store, scan_id: str, groups: list[DuplicateGroup], since: Since | None
+) -> tuple[Iterable[dict[str, Any] | SavedGroup], GroupLayer | None]:
+    """What :meth:`Store.save_results` writes of ``groups`` (the rescan ``scan_id``'s): their
+    layer's delta and the layer (its root linked already), or them all and ``None``."""
+    planned = _group_layer(store, scan_id, groups, since)
+    if planned is None:
+        return groups_to_save(store, groups, since), None
+    layer, delta = planned
+    return (g.to_dict() for g in delta), layer
+
+
+def _group_layer(
+    store: Store, scan_id: str, groups: list[DuplicateGroup], since: Since | None
+) -> tuple[GroupLayer, list[DuplicateGroup]] | None:
+    """The group layer of a rescan that held groups from its base, and its delta; ``None``
+    when its groups are saved whole (none held, the base's groups not fit to link, or a
+    layer past its share of the root)."""
+    if since is None or not since.held or since.tally is None:
+        return None
+    base = store.scan_dir(since.base_id)
+    try:
+        base_layer = read_group_layer(base)
+    except StoreError:
+        return None
+    root_groups, root_rows = group_root_names(base)
+    count = rows_count(root_rows, root_groups)
+    # the base's rows must be of the groups it counts from
+    if base_layer is None and count != len(since.tally.groups):
+        return None
+    if base_layer is not None and (count, base_layer.count) != (
+        base_layer.root_groups,
+        len(since.tally.groups),
+    ):
+        return None
+    held = since.held
+    dropped = dropped_of((digest for digest, _ in since.tally.groups), held, base_layer)
+    from_delta = base_layer.delta if base_layer is not None else frozenset()
+    delta = [g for g in groups if g.hash not in held or g.hash in from_delta]
+    if count is None or not worth_a_group_layer(count, len(dropped), len(delta)):
+        return None
+    if not link_group_root(base, store.scan_dir(scan_id)):
+        return None
+    root = base_layer.root if base_layer is not None else since.base_id
+    layer = GroupLayer(root, count, dropped, frozenset(g.hash for g in delta), len(groups))
+    return layer, delta
 
 
 def groups_to_save(

@@ -24,10 +24,10 @@ The first reader of a layer's file table saves the merged table as the layer's o
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -36,6 +36,8 @@ from aa_tui.model.file_table import AID, COPY, HASH, I_KEY, ISSUE, MIME, PERSON,
 from aa_tui.store.atomic import write_atomic
 from aa_tui.store.errors import StoreError
 from aa_tui.store.members import Tally, counted_time, group_chunks
+
+_T = TypeVar("_T")
 
 LAYER = "layer.json"
 LAYER_FORMAT = "aa-tui.layer/1"
@@ -95,19 +97,29 @@ def read_layer(folder: Path) -> Layer | None:
     path = folder / LAYER
     if not path.exists():
         return None
-    try:
-        with gc_paused():
-            data = orjson.loads(path.read_bytes())
-        if not isinstance(data, dict) or data.get("format") != LAYER_FORMAT:
-            raise ValueError("another format")
-        return Layer(
+    return read_document(
+        path,
+        LAYER_FORMAT,
+        lambda data: Layer(
             root=str(data["root"]),
             root_files=int(data["root_files"]),
             dropped=frozenset(data["dropped"]),
             delta=frozenset(data["delta"]),
             groups=[(str(g[0]), list(g[1])) for g in data["groups"]],
             counted_at=str(data.get("counted_at") or ""),
-        )
+        ),
+    )
+
+
+def read_document(path: Path, form: str, build: Callable[[dict[str, Any]], _T]) -> _T:
+    """What ``build`` makes of the JSON object of format ``form`` in ``path``; a
+    :class:`StoreError` that says the scan cannot be re-opened when it cannot."""
+    try:
+        with gc_paused():
+            data = orjson.loads(path.read_bytes())
+        if not isinstance(data, dict) or data.get("format") != form:
+            raise ValueError("another format")
+        return build(data)
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise StoreError(
             f"The store file {path} cannot be read ({exc}); this scan cannot be re-opened: "
@@ -143,11 +155,18 @@ def link_root(base_folder: Path, folder: Path) -> bool:
     """Hard-link the whole files of ``base_folder``'s scan (its own, or its root's when it is a
     layer) into ``folder`` as a layer's root files; ``False`` when there are none or the file
     system refuses links (the scan is then saved whole)."""
-    attachments, files = root_names(base_folder)
+    return link_all(
+        zip(root_names(base_folder), (ROOT_ATTACHMENTS, ROOT_FILES), strict=True), folder
+    )
+
+
+def link_all(sources: Iterable[tuple[Path, str]], folder: Path) -> bool:
+    """Hard-link each source file into ``folder`` under its name; ``False``, and none left
+    linked, when one cannot be."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     linked: list[Path] = []
     try:
-        for source, name in ((attachments, ROOT_ATTACHMENTS), (files, ROOT_FILES)):
+        for source, name in sources:
             target = folder / name
             target.unlink(missing_ok=True)  # a resumed scan's earlier try
             os.link(source, target)

@@ -41,6 +41,10 @@ class ScanFiles(Protocol):
         self, scan_id: str, index: int, rows: Sequence[Sequence[Any]] | None = None
     ) -> dict[str, Any]: ...
 
+    def groups_layered(self, scan_id: str) -> bool: ...
+
+    def iter_layer_groups(self, scan_id: str) -> Iterator[dict[str, Any]]: ...
+
 
 PROGRESS_EVERY = 5000  # groups between two progress calls while reading them one by one
 
@@ -97,12 +101,14 @@ class ScanResults:
         self, progress: Callable[[int], None] | None, cancelled: Callable[[], bool]
     ) -> list[dict[str, Any]]:
         path = self._store.scan_dir(self.scan_id) / "groups.json"
-        if not path.exists():
+        layered = self._store.groups_layered(self.scan_id)
+        if not layered and not path.exists():
             return self._store.load_groups(self.scan_id)  # raises the store's own error
         groups: list[dict[str, Any]] = []
+        documents = self._store.iter_layer_groups(self.scan_id) if layered else iter_table(path)
         with gc_paused():  # a million new objects would trigger full collections (UI pauses)
             try:
-                for document in iter_table(path):
+                for document in documents:
                     groups.append(document)
                     if len(groups) % PROGRESS_EVERY == 0:
                         if cancelled():
@@ -130,6 +136,9 @@ class ScanResults:
         time (an export streams them: 100,000 groups never sit in memory together)."""
         if self._groups is not None:
             yield from self._groups
+            return
+        if self._store.groups_layered(self.scan_id):
+            yield from self._store.iter_layer_groups(self.scan_id)
             return
         path = self._store.scan_dir(self.scan_id) / "groups.json"
         documents = iter_table(path) if path.exists() else iter(())

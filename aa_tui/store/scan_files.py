@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from aa_tui.memory import gc_paused
 from aa_tui.model.group_rows import GROUP_ROW_FIELDS, GROUP_SORTS, group_row, sort_orders
 from aa_tui.store.atomic import write_atomic
 
@@ -84,6 +85,25 @@ def write_table_atomic(
 ) -> None:
     """Stream ``{"_default": {"1": row, ...}}`` to ``path`` atomically (temp, fsync, rename)."""
     write_atomic(path, _table_chunks(rows, on_row))
+
+
+def write_groups(
+    path: Path, rows_path: Path, groups: Iterable[dict[str, Any] | SavedGroup]
+) -> None:
+    """Write ``groups`` to ``path`` and their rows (:class:`RowCollector`) to ``rows_path``,
+    each atomically."""
+    # The rows describe one groups file: drop the old ones first, so a crash between the two
+    # writes leaves no rows rather than rows of other groups (readers fall back).
+    rows_path.unlink(missing_ok=True)
+    collector = RowCollector()
+    # a million short-lived lists: collections would walk every group kept
+    with gc_paused():
+        try:
+            write_table_atomic(path, groups, on_row=collector)
+            if collector.ok:
+                write_atomic(rows_path, collector.chunks(path.stat().st_size))
+        finally:
+            collector.clear()
 
 
 # -- group rows: what the TUI's list of duplicate groups needs, without the locations ----------

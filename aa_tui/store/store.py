@@ -7,6 +7,8 @@ Layout under the data dir (every file 0600, every dir 0700)::
     scans/<id>/groups.json      every duplicate group with every location (loaded on demand)
     scans/<id>/group_rows.json  one short row per group: what a list, its sorts and filters need,
                                 and where the group sits in groups.json (one opens by itself)
+    scans/<id>/groups.layer.json  a rescan's groups saved as a layer: its root's groups.json and
+                                rows hard-linked, and what changed (aa_tui.store.group_layer)
     scans/<id>/attachments.json every attachment record (loaded on demand)
     scans/<id>/files.json       every file as a short row (what the insight lists open)
     scans/<id>/layer.json       a rescan saved as a layer: its root's attachments and files
@@ -35,18 +37,27 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from tinydb import Query
 from tinydb.table import Table
 
 from aa_tui.memory import gc_paused
 from aa_tui.model.enums import ScanStatus
-from aa_tui.model.group_rows import GROUP_ROW_FIELDS, GROUP_SORTS, LENGTH, OFFSET, GroupTable
+from aa_tui.model.group_rows import GroupTable
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
-from aa_tui.store.atomic import AtomicJSONStorage, write_atomic
+from aa_tui.store.atomic import AtomicJSONStorage
 from aa_tui.store.basis import BASIS
 from aa_tui.store.errors import StoreDamagedError, StoreError
+from aa_tui.store.group_files import GroupReader, iter_groups_by_rows, load_group_rows
+from aa_tui.store.group_layer import (
+    DELTA_GROUP_ROWS,
+    DELTA_GROUPS,
+    GroupLayer,
+    drop_group_layer,
+    drop_whole_groups,
+    read_group_layer,
+    write_group_layer,
+)
 from aa_tui.store.layer import (
     DELTA_ATTACHMENTS,
     ROOT_ATTACHMENTS,
@@ -60,7 +71,7 @@ from aa_tui.store.journal import Journal, JournalBusyError, journal_held, read_j
 from aa_tui.store.lock import LOCK_FILE, StoreLock
 from aa_tui.store.lock import TIMEOUT as LOCK_TIMEOUT
 from aa_tui.store.results import ScanResults
-from aa_tui.store.scan_files import GROUP_ROWS_FORMAT, RowCollector, SavedGroup, write_table_atomic
+from aa_tui.store.scan_files import SavedGroup, write_groups, write_table_atomic
 from aa_tui.store.table_reader import iter_table_slices
 
 if TYPE_CHECKING:
@@ -275,6 +286,7 @@ class Store:
         summary: dict[str, Any],
         groups: Iterable[dict[str, Any] | SavedGroup],
         attachments: Iterable[Any] | None,
+        group_layer: GroupLayer | None = None,
     ) -> None:
         """Write the bulk first and the summary last: a scan whose summary exists is whole.
         ``attachments`` ``None``: written already (:meth:`save_attachments`).
@@ -285,25 +297,21 @@ class Store:
         ``groups`` and ``attachments`` may be any iterables (generators): rows are encoded and
         written a slice at a time, so 500,000 records never sit in memory twice (as dicts and
         as one JSON blob). The bytes are those of ``AtomicJSONStorage.write`` (TinyDB's layout).
+
+        With ``group_layer``, ``groups`` are only its delta's and the root's are linked
+        already (:func:`~aa_tui.store.group_layer.link_group_root`).
         """
         folder = self.scan_dir(scan_id)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if attachments is not None:
             self.save_attachments(scan_id, attachments)
-        # The rows describe one groups.json: drop the old ones first, so a crash between the
-        # two writes leaves no rows rather than rows of other groups (readers fall back).
-        rows_path = folder / "group_rows.json"
-        rows_path.unlink(missing_ok=True)
-        collector = RowCollector()
-        # a million short-lived lists: collections would walk every group kept
-        with gc_paused():
-            try:
-                write_table_atomic(folder / "groups.json", groups, on_row=collector)
-                if collector.ok:
-                    groups_bytes = (folder / "groups.json").stat().st_size
-                    write_atomic(rows_path, collector.chunks(groups_bytes))
-            finally:
-                collector.clear()
+        if group_layer is None:
+            drop_group_layer(folder)  # an earlier try's
+            write_groups(folder / "groups.json", folder / "group_rows.json", groups)
+        else:
+            drop_whole_groups(folder)
+            write_groups(folder / DELTA_GROUPS, folder / DELTA_GROUP_ROWS, groups)
+            write_group_layer(folder, group_layer)
         write_table_atomic(folder / "summary.json", [summary])
 
     def save_attachments(
@@ -362,7 +370,28 @@ class Store:
         return rows[0]
 
     def load_groups(self, scan_id: str) -> list[dict[str, Any]]:
-        return self._load_table(scan_id, "groups")
+        if read_group_layer(self.scan_dir(scan_id)) is None:
+            return self._load_table(scan_id, "groups")
+        return list(self.iter_layer_groups(scan_id))
+
+    def groups_layered(self, scan_id: str) -> bool:
+        """Whether a scan saved its groups as a layer (:mod:`aa_tui.store.group_layer`)."""
+        return read_group_layer(self.scan_dir(scan_id)) is not None
+
+    def iter_layer_groups(self, scan_id: str) -> Iterator[dict[str, Any]]:
+        """The groups of a scan that saved them as a layer, read one at a time in order."""
+        table = self.load_group_rows(scan_id)
+        if table is None:
+            raise StoreError(
+                f"Scan {scan_id}'s duplicate groups cannot be read (their files are damaged "
+                "or missing); run the scan again."
+            )
+        try:
+            yield from iter_groups_by_rows(self.scan_dir(scan_id), table.rows)
+        except (OSError, ValueError):
+            raise StoreError(
+                f"Scan {scan_id}'s duplicate groups are damaged; run the scan again."
+            ) from None
 
     def load_attachments(self, scan_id: str) -> list[dict[str, Any]]:
         layer = read_layer(self.scan_dir(scan_id))
@@ -394,63 +423,26 @@ class Store:
         return read_layer(self.scan_dir(scan_id))
 
     def load_group_rows(self, scan_id: str) -> GroupTable | None:
-        """One row per duplicate group (:data:`GROUP_ROW_FIELDS`), in groups.json's order, with
-        their sort orders.
+        """One row per duplicate group (:data:`GROUP_ROW_FIELDS`), in the groups' order, with
+        their sort orders (those not saved are computed when asked for).
 
         ``None`` when the scan has no usable rows (saved by an older aa-tui, or they do not
-        match its groups.json): read :meth:`load_groups` instead.
+        match its groups): read :meth:`load_groups` instead.
         """
-        folder = self.scan_dir(scan_id)
-        path = folder / "group_rows.json"
-        try:
-            raw = path.read_bytes()
-            groups_bytes = (folder / "groups.json").stat().st_size
-        except OSError:
-            return None
-        try:
-            # One C call: it holds the GIL for ~0.2 s at 100,000 rows, but parsing in slices
-            # so a UI thread can run between them made the whole open slower (measured).
-            with gc_paused():  # see _load_table
-                data = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            return None
-        del raw
-        if (
-            not isinstance(data, dict)
-            or data.get("format") != GROUP_ROWS_FORMAT
-            or data.get("fields") != list(GROUP_ROW_FIELDS)
-            or data.get("groups_bytes") != groups_bytes
-            or not isinstance(data.get("rows"), list)
-            or data.get("count") != len(data["rows"])
-        ):
-            return None
-        count = data["count"]
-        orders = data.get("orders") if data.get("sorts") == list(GROUP_SORTS) else None
-        kept = {  # any order missing or not of this table is computed when asked for
-            name: order
-            for name, order in (orders.items() if isinstance(orders, dict) else ())
-            if name in GROUP_SORTS and isinstance(order, list) and len(order) == count
-        }
-        return GroupTable(rows=data["rows"], orders=kept)
+        return load_group_rows(self.scan_dir(scan_id))
 
     def load_group(
         self, scan_id: str, index: int, rows: Sequence[Sequence[Any]] | None = None
     ) -> dict[str, Any]:
-        """The duplicate group at ``index`` (groups.json's order) with every location, read by
+        """The duplicate group at ``index`` (the groups' order) with every location, read by
         itself when the scan has group rows (pass them if already loaded)."""
         if rows is None:
             table = self.load_group_rows(scan_id)
             rows = table.rows if table is not None else None
         if rows is not None and 0 <= index < len(rows):
-            row = rows[index]
-            offset, length = row[OFFSET], row[LENGTH]
-            try:
-                with open(self.scan_dir(scan_id) / "groups.json", "rb") as handle:
-                    handle.seek(offset)
-                    group = orjson.loads(handle.read(length))
-            except (OSError, ValueError, TypeError):  # a damaged row: read them all
-                group = None
-            if isinstance(group, dict) and group.get("hash") == row[0]:
+            with GroupReader(self.scan_dir(scan_id)) as reader:
+                group = reader.group(rows[index])
+            if group is not None:
                 return group
         groups = self.load_groups(scan_id)
         if not 0 <= index < len(groups):

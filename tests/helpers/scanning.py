@@ -101,6 +101,9 @@ def counted_by_difference(monkeypatch) -> list[str]:
         return saved
 
     monkeypatch.setattr(SavedGroups, "take", take)
+    import aa_tui.scan.spliced as spliced
+
+    monkeypatch.setattr(spliced, "_group_layer", spy(spliced._group_layer, "group layer"))
     return counted
 
 
@@ -122,6 +125,7 @@ SAME_TOTALS = (
 def assert_reads_same(store, a: str, b: str) -> None:
     """Scans ``a`` and ``b`` read the same through every reader but their ids and times: a
     rescan (a layer, maybe) and a full scan of the same site, at the same clock."""
+    from aa_tui.model.group_rows import OFFSET, sort_orders
     from aa_tui.service.insights import insights_of
 
     one, two = store.results(a), store.results(b)
@@ -140,6 +144,16 @@ def assert_reads_same(store, a: str, b: str) -> None:
     for name in ("projects", "file_types", "uploaders", "age_brackets", "status_categories"):
         assert sa[name] == sb[name], name
     assert sa["quick_wins"] == sb["quick_wins"]
-    assert store.load_groups(a) == store.load_groups(b)
-    for name in ("groups.json", "group_rows.json"):  # the same bytes, some saved again as such
-        assert (store.scan_dir(a) / name).read_bytes() == (store.scan_dir(b) / name).read_bytes()
+    groups = store.load_groups(b)
+    assert store.load_groups(a) == groups
+    assert list(one.iter_groups()) == groups
+    if not store.groups_layered(a):  # the same bytes, some saved again as such
+        for name in ("groups.json", "group_rows.json"):
+            assert (store.scan_dir(a) / name).read_bytes() == (
+                store.scan_dir(b) / name
+            ).read_bytes()
+    table_a, table_b = one.group_table(), two.group_table()
+    # the same rows but where each group lies (a layer's lie in its root's file or its own)
+    assert [r[:OFFSET] for r in table_a.rows] == [r[:OFFSET] for r in table_b.rows]
+    assert (table_a.orders or sort_orders(table_a.rows)) == table_b.orders
+    assert [store.load_group(a, i) for i in range(len(groups))] == groups

@@ -1,0 +1,116 @@
+"""A metadata rescan's duplicate groups saved as a layer on its base's (the root's
+``groups.json`` and rows hard-linked, plus the groups that changed), against the demo site over
+real HTTP and a real store: every reader sees what a full scan of the same site saves, over a
+chain of rescans and after the root is deleted; whole files when a layer is not worth it; a
+damaged layer says so."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from helpers.scanning import assert_reads_same, counted_by_difference, run_scan
+from test_rescan_layer import change_some
+
+import aa_tui.store.group_layer as group_layer
+from aa_tui.store.errors import StoreError
+from aa_tui.store.group_layer import (
+    DELTA_GROUP_ROWS,
+    DELTA_GROUPS,
+    GROUP_LAYER,
+    ROOT_GROUP_ROWS,
+    ROOT_GROUPS,
+    read_group_layer,
+)
+
+
+def same_file(a, b) -> bool:
+    return os.stat(a).st_ino == os.stat(b).st_ino
+
+
+@pytest.fixture
+def any_share(monkeypatch):
+    """Layers of any size (the small demo site's 5% change touches ~30% of its 28 groups)."""
+    monkeypatch.setattr(group_layer, "MAX_SHARE", 1.0)
+
+
+def test_a_chain_of_rescans_links_one_roots_groups_and_reads_as_a_full_scan(
+    demo_server, store, monkeypatch, any_share
+):
+    root = run_scan(demo_server, store, verify="metadata")
+    root_dir = store.scan_dir(root.info.id)
+    change_some(demo_server, 0.05, 0)
+    by_difference = counted_by_difference(monkeypatch)
+    first = run_scan(demo_server, store, verify="metadata")
+    change_some(demo_server, 0.05, 3)
+    second = run_scan(demo_server, store, verify="metadata")
+    assert by_difference == ["groups", "breakdowns", "group layer"] * 2
+    full = run_scan(demo_server, store, full=True, verify="metadata")
+
+    layers = [read_group_layer(store.scan_dir(s.info.id)) for s in (first, second)]
+    assert all(layer is not None and layer.root == root.info.id for layer in layers)
+    assert layers[0] is not None and layers[1] is not None
+    assert layers[0].dropped and layers[1].dropped >= layers[0].dropped  # carried forward
+    assert 0 < len(layers[1].delta) < layers[1].count
+    for scan in (first, second):  # the root's bytes, never written again
+        folder = store.scan_dir(scan.info.id)
+        assert same_file(folder / ROOT_GROUPS, root_dir / "groups.json")
+        assert same_file(folder / ROOT_GROUP_ROWS, root_dir / "group_rows.json")
+        assert not (folder / "groups.json").exists()
+    assert_reads_same(store, second.info.id, full.info.id)
+
+    store.delete_scan(root.info.id)  # (--keep-scans 1): the layers keep its groups alive
+    store.delete_scan(first.info.id)
+    assert_reads_same(store, second.info.id, full.info.id)
+    store.delete_scan(full.info.id)  # so that the newest complete scan is the layer
+    change_some(demo_server, 0.05, 5)
+    third = run_scan(demo_server, store, verify="metadata")  # its group root is gone
+    layer = read_group_layer(store.scan_dir(third.info.id))
+    assert third.rescan is not None and third.rescan.base == second.info.id
+    assert layer is not None and layer.root == root.info.id
+    full = run_scan(demo_server, store, full=True, verify="metadata")
+    assert_reads_same(store, third.info.id, full.info.id)
+
+
+def test_a_rescan_that_holds_too_few_groups_saves_them_whole(demo_server, store, monkeypatch):
+    run_scan(demo_server, store, verify="metadata")
+    change_some(demo_server, 0.05, 0)
+    by_difference = counted_by_difference(monkeypatch)
+    rescan = run_scan(demo_server, store, verify="metadata")
+    # those it held written again as the base saved them
+    assert by_difference == ["groups", "breakdowns", "saved groups"]
+    folder = store.scan_dir(rescan.info.id)
+    assert not (folder / GROUP_LAYER).exists() and (folder / "groups.json").exists()
+    full = run_scan(demo_server, store, full=True, verify="metadata")
+    assert_reads_same(store, rescan.info.id, full.info.id)
+
+
+def test_a_layer_then_whole_groups_in_one_folder_read_as_the_last_saved(
+    demo_server, store, any_share
+):
+    """A resumed scan saves again where an earlier try saved: the last kind saved is read."""
+    base = run_scan(demo_server, store, verify="metadata")
+    change_some(demo_server, 0.05, 0)
+    rescan = run_scan(demo_server, store, verify="metadata")
+    folder = store.scan_dir(rescan.info.id)
+    assert (folder / GROUP_LAYER).exists()
+    layered = store.load_groups(rescan.info.id)
+    summary = store.load_summary(rescan.info.id)
+    store.save_results(rescan.info.id, summary, store.load_groups(base.info.id), None)
+    assert not any((folder / n).exists() for n in (GROUP_LAYER, ROOT_GROUPS, DELTA_GROUPS))
+    assert store.load_groups(rescan.info.id) == store.load_groups(base.info.id) != layered
+
+
+@pytest.mark.parametrize("damage", [DELTA_GROUP_ROWS, ROOT_GROUPS, GROUP_LAYER])
+def test_a_damaged_group_layer_says_so(demo_server, store, any_share, damage):
+    run_scan(demo_server, store, verify="metadata")
+    change_some(demo_server, 0.05, 0)
+    rescan = run_scan(demo_server, store, verify="metadata")
+    folder = store.scan_dir(rescan.info.id)
+    (folder / damage).unlink()
+    (folder / damage).write_bytes(b"<html>not json</html>")
+    results = store.results(rescan.info.id)
+    with pytest.raises(StoreError, match="run the scan again"):
+        results.group_table()
+    with pytest.raises(StoreError, match="run the scan again"):
+        list(results.iter_groups())
