@@ -30,9 +30,9 @@ from aa_tui.model.classify import STALE_AFTER_DAYS, age_bracket
 from aa_tui.model.group_rows import merged_in_order
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, StatRow, Totals
 from aa_tui.scan.clock_edges import NearEdges, having, near_edges_of
+from aa_tui.scan.held import HeldGroup, KeptFiles, place_files
 from aa_tui.scan.layering import LayerPlan
 from aa_tui.scan.likely import metadata_groups
-from aa_tui.scan.staged import group_order
 from aa_tui.scan.stats import (
     FIELD_KEYS,
     Breakdown,
@@ -139,47 +139,41 @@ def breakdown(
 
 def groups_since(since: Since, records: list[AttachmentRecord]) -> list[DuplicateGroup] | None:
     """The ``--verify metadata`` groups of ``records``: the base's groups of sizes no gone or
-    new file has, plus the touched sizes grouped afresh; ``None`` when the base's groups do
-    not fit (not metadata ones, or a member missing)."""
+    new file has (held by id, :mod:`aa_tui.scan.held`), plus the touched sizes grouped
+    afresh; ``None`` when the base's groups do not fit (not metadata ones, or a file of them
+    not kept)."""
     base = since.base()
     if base is None:
         return None
     kept, new = records[: since.from_base], records[since.from_base :]
     touched = set(map(_SIZE, since.gone))
     touched.update(map(_SIZE, new))
-    held: list[tuple[str, int, list[str]]] = []  # the base's groups no change touched
-    held_sizes: set[int] = set()  # and their sizes
+    files = KeptFiles(kept)
+    held = files.held
+    members: set[str] = set()
     for digest, ids in base[0].groups:
-        size = _likely_size(digest)
+        size = likely_size(digest)
         if size is None:
             return None
-        if size not in touched:
-            held.append((digest, size, ids))
-            held_sizes.add(size)
-    looked = having(kept, (held_sizes | touched).__contains__, _SIZE)
-    # A held group's members are placed from the kept files of held sizes only: none of them
-    # can be a touched file too (no set of every member is needed to tell them apart). (A
-    # tally that named a file of another held size in a group would still place it: the
-    # tally is the base's own, written with its groups.)
-    placed = having(looked, held_sizes.__contains__, _SIZE)
-    by_id = dict(zip(map(_AID, placed), placed, strict=True))  # (0.21 -> 0.05 s placing them)
-    groups: list[DuplicateGroup] = []
-    try:
-        for digest, size, ids in held:
-            groups.append(DuplicateGroup(digest, size, [by_id[a] for a in ids], likely=True))
-    except KeyError:  # a member is not a kept file of its group's size: grouped afresh
-        return None
-    since.touched = having(looked, touched.__contains__, _SIZE)
-    since.held = frozenset(digest for digest, _, _ in held)
-    # the few regrouped ones put in place among the held ones (in the base's order)
-    return merged_in_order(groups, metadata_groups(since.touched + new), _order)
+        if size not in touched:  # (none of its files is gone: its size would be touched)
+            held.append(HeldGroup(digest, size, ids, files))
+            members.update(ids)
+    if not files.holds_all(members):
+        return None  # the base's tally names a file it did not keep: grouped afresh
+    since.touched = having(kept, touched.__contains__, _SIZE)
+    since.held = frozenset(g.hash for g in held)
+    # The few regrouped ones put in place among the held ones, in the base's order. A held
+    # group never has a regrouped one's size, so their waste and copies alone tell them
+    # apart (no held group's name is read).
+    groups: list[DuplicateGroup] = list(held)
+    return merged_in_order(groups, metadata_groups(since.touched + new), _waste_and_copies)
 
 
-def _order(group: DuplicateGroup) -> tuple[int, int, str, str]:
-    return group_order(group.hash, group.size, group.locations)
+def _waste_and_copies(group: DuplicateGroup) -> tuple[int, int]:
+    return (-group.wasted_size, -group.copies)
 
 
-def _likely_size(digest: str) -> int | None:
+def likely_size(digest: str) -> int | None:
     """The size a ``likely:<size>:<name hash>`` group's hash names; ``None`` for another."""
     kind, _, rest = digest.partition(":")
     size, _, _ = rest.partition(":")
@@ -227,7 +221,9 @@ def aggregate_since(
         return None
     counts.totals.issues_scanned = issues_scanned
     counts.totals.unreadable_files = unreadable
-    return breakdown_of(counts.totals, counts.rows, groups)
+    counted = breakdown_of(counts.totals, counts.rows, groups)
+    place_files(counted.quick_wins)  # (read whole into the summary)
+    return counted
 
 
 class _Counts:

@@ -12,6 +12,7 @@ import orjson
 
 from aa_tui.model.group_rows import OFFSET, group_row
 from aa_tui.model.records import DuplicateGroup
+from aa_tui.scan.held import place_files
 from aa_tui.scan.since_base import Since
 from aa_tui.store.errors import StoreError
 from aa_tui.store.group_files import rows_count
@@ -41,6 +42,7 @@ def groups_as_saved(
     if planned is None:
         return groups_to_save(store, groups, since), None
     layer, delta = planned
+    place_files(delta)  # (the base's own delta's groups, held: their files read once)
     return (g.to_dict() for g in delta), layer
 
 
