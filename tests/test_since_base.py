@@ -160,18 +160,40 @@ def test_groups_that_are_not_metadata_ones_are_grouped_afresh():
     since = since_of(base, len(base), [])
     since.tally.groups.append(("sha256:" + "0" * 64, ["1", "2"]))
     assert groups_since(since, base) is None
+
+
+def test_a_tally_that_is_not_the_bases_groups_is_grouped_afresh():
+    """Its files are not those its summary counts, or one of a group read (a quick win) is
+    not a kept file (a gone one, or none): the groups are made afresh."""
+    rng = random.Random(3)
+    base = make_records(rng, 100, 1)
     since = since_of(base, len(base), [])
-    digest, ids = since.tally.groups[0]
-    since.tally.groups[0] = (digest, [*ids, "no such file"])
+    last = max(range(len(since.tally.groups)), key=lambda n: _quick(since.tally.groups[n]))
+    digest, ids = since.tally.groups[last]  # (not a quick win: its files are not read)
+    since.tally.groups[last] = (digest, [*ids, "no such file"])  # one more than it counted
     assert groups_since(since, base) is None
-    # a member that is a gone file of another size (its issue changed): not kept
+    since = since_of(base, len(base), [])
+    top = min(range(len(since.tally.groups)), key=lambda n: _quick(since.tally.groups[n]))
+    digest, ids = since.tally.groups[top]
+    since.tally.groups[top] = (digest, [*ids[:-1], "no such file"])  # as many, one not kept
+    assert groups_since(since, base) is None
+    # one of a quick win's files is a gone file (its issue changed): not kept
     *kept, new = make_records(rng, 100, 1)
     since = since_of(kept, len(kept) - 1, [kept[-1]])
-    digest, ids = since.tally.groups[0]
+    top = min(range(len(since.tally.groups)), key=lambda n: _quick(since.tally.groups[n]))
+    digest, ids = since.tally.groups[top]
     odd = kept[-1]
     assert odd.attachment_id not in ids and odd.size != _size(digest)
-    since.tally.groups[0] = (digest, [*ids, odd.attachment_id])
+    since.tally.groups[top] = (digest, [*ids[:-1], odd.attachment_id])
     assert groups_since(since, [*kept[:-1], new]) is None
+    since = since_of(kept, len(kept) - 1, [kept[-1]])  # (as it was: held)
+    assert groups_since(since, [*kept[:-1], new]) is not None
+
+
+def _quick(group: tuple[str, list[str]]) -> tuple[int, int, str]:
+    """A tally group's rank among the quick wins (most waste first)."""
+    digest, ids = group
+    return (-(len(ids) - 1) * _size(digest), -len(ids), digest)
 
 
 def _size(digest: str) -> int:

@@ -27,9 +27,17 @@ class KeptFiles:
         self._kept = kept
         self.held: list[HeldGroup] = []  # every held group: placed at once when one is read
 
-    def holds_all(self, ids: set[str]) -> bool:
-        """Whether every one of ``ids`` is a kept file's."""
-        return sum(map(ids.__contains__, map(_AID, self._kept))) == len(ids)
+    def place_among(self, groups: list[HeldGroup], files: list[AttachmentRecord]) -> bool:
+        """Place the files of ``groups`` from ``files`` (kept files that include all theirs:
+        those of their sizes); ``False``, none placed, when one of theirs is not there."""
+        by_id = dict(zip(map(_AID, files), files, strict=True))
+        try:
+            placed = [[by_id[a] for a in group.ids] for group in groups]
+        except KeyError:
+            return False
+        for group, found in zip(groups, placed, strict=True):
+            group.placed = found
+        return True
 
     def place(self, groups: Iterable[DuplicateGroup]) -> None:
         """Place the files of the held ones of ``groups`` not placed yet: one pass over the

@@ -12,7 +12,9 @@ from aa_tui.analysis.insights import FileRows
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup
 from aa_tui.scan.held import ids_of
 from aa_tui.scan.rescan import Base
+from aa_tui.store.errors import StoreError
 from aa_tui.store.file_rows import write_file_rows
+from aa_tui.store.group_layer import read_group_layer
 from aa_tui.store.layer import (
     DELTA_ATTACHMENTS,
     DELTA_FILES,
@@ -45,6 +47,8 @@ class LayerPlan:
     #: the scan's records list starts with this many of the base's, kept
     from_base: int = 0
     base_layer: Layer | None = None  # the base's, when it is a layer
+    #: the hashes of the groups the base's own group layer wrote (not its root's)
+    group_delta: frozenset[str] = frozenset()
 
 
 def plan_layer(store: Store, base: Base, gone: list[AttachmentRecord], from_base: int) -> LayerPlan:
@@ -59,6 +63,11 @@ def plan_layer(store: Store, base: Base, gone: list[AttachmentRecord], from_base
         plan.base_layer = layer
     plan.dropped.update(r.attachment_id for r in gone)
     plan.from_base = from_base
+    try:
+        group_layer = read_group_layer(store.scan_dir(base.scan_id))
+    except StoreError:  # (its groups cannot be read: a rescan of it saves its own whole)
+        group_layer = None
+    plan.group_delta = group_layer.delta if group_layer is not None else frozenset()
     return plan
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -84,6 +85,11 @@ def is_stale(record: AttachmentRecord, cutoff: datetime) -> bool:
     return updated is not None and updated < cutoff
 
 
+def quick_win_order(group: DuplicateGroup) -> tuple[int, int, str]:
+    """Where a group ranks among the quick wins: most waste first, then copies, then hash."""
+    return (-group.wasted_size, -group.copies, group.hash)
+
+
 def breakdown_of(
     totals: Totals, rows: dict[str, dict[str, StatRow]], groups: list[DuplicateGroup]
 ) -> Breakdown:
@@ -97,5 +103,5 @@ def breakdown_of(
         round(100.0 * totals.duplicate_size / totals.total_size, 2) if totals.total_size else 0.0
     )
     tables = {name: ordered_rows(name, table) for name, table in rows.items()}
-    quick = sorted(groups, key=lambda g: (-g.wasted_size, -g.copies, g.hash))[:QUICK_WINS]
+    quick = heapq.nsmallest(QUICK_WINS, groups, key=quick_win_order)
     return Breakdown(totals=totals, tables=tables, quick_wins=quick)
