@@ -11,7 +11,8 @@ from helpers.scanning import FROZEN_NOW, run_scan
 
 from aa_tui.model.records import AttachmentRecord
 from aa_tui.scan.clock_edges import NearPicker, near_clock_edges
-from aa_tui.scan.rescan import _read_back, kept_files, load_base, open_base
+from aa_tui.scan.kept import KeptAsListed, kept_files
+from aa_tui.scan.rescan import _read_back, load_base, open_base
 from aa_tui.store.basis import read_basis, write_basis
 
 
@@ -357,6 +358,38 @@ def test_kept_files_take_each_issues_files_in_order_its_id_the_listings(demo_ser
     for issue_id, text in texts_of.items():
         files = base.kept(issue_id)
         assert files and all(r.issue_id is text for r in files)
+
+
+def test_kept_files_are_taken_as_the_listing_goes_once_the_base_is_read(demo_server, store):
+    """Pages listed while the base's rows are still read wait; once read, each page's reused
+    issues' files are taken as it comes, and every one is in the end, in the listing's order,
+    as :func:`kept_files` takes them at once. A read that failed takes nothing early."""
+    from concurrent.futures import Future
+
+    first = run_scan(demo_server, store)
+    base = load_base(store, first.info)
+    assert base is not None
+    issues = list(base.issues)
+    reused: list[str] = []
+    seen: list[AttachmentRecord] = []
+    taken = KeptAsListed(base, reused, {}, seen.append)
+    base.loading = Future()  # still being read
+    reused += issues[:40]
+    taken.take()
+    assert taken.files == [] and seen == []
+    base.loading.set_result(None)
+    taken.take()
+    assert taken.files == [r for i in issues[:40] for r in base.kept(i)] and taken.files
+    reused += issues[40:90]
+    assert taken.all() == kept_files(base, issues[:90], {}) == seen
+    failed = Future()
+    failed.set_exception(OSError("read"))
+    base.loading = failed
+    late = KeptAsListed(base, issues[:5], {})
+    late.take()
+    assert late.files == []
+    with pytest.raises(OSError):
+        late.all()
 
 
 def test_a_picker_whose_moments_have_no_edges_fails_quietly_and_stays_failed():

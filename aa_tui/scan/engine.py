@@ -31,6 +31,7 @@ from aa_tui.scan.checkpoint import Checkpoint, SerialJournal
 from aa_tui.scan.details import DetailCalls, drop_unlisted, listed_anew
 from aa_tui.scan.early_heads import EarlyHeads
 from aa_tui.scan.emitter import ProgressEmitter
+from aa_tui.scan.kept import KeptAsListed
 from aa_tui.scan.layering import LayerPlan, plan_layer, save_layer, save_whole
 from aa_tui.scan.listing import EarlyListing, RangeListing, begin_listing, id_pages_of, range_cuts
 from aa_tui.scan.opening import open_scan
@@ -51,7 +52,6 @@ from aa_tui.scan.rescan import (
     begin_rescan,
     changed_ahead,
     changed_since,
-    kept_files,
     save_basis,
     start_from_base,
 )
@@ -312,8 +312,9 @@ class ScanEngine:
             journal.end_listing(notes)
 
         # the listed issues the base read that did not change since: the base's files, taken
-        # once the listing ends (the base's rows are read back meanwhile)
+        # as the listing goes once the base's rows are read back (meanwhile)
         reused: list[str] = []
+        taken = KeptAsListed(base, reused, texts, early.saw if early else None)
         pending = details.pending  # and the changed issues' calls, asked for already
         batch: list[str] = []
         queued: set[str] = set(details.early)
@@ -384,6 +385,7 @@ class ScanEngine:
                             details.submit(batch)
                             batch = []
                     drain(block=False)
+                    taken.take()
                     while len(pending) > threads * 2:
                         drain(block=True)
                     progress(Phase.ENUMERATING if not done else Phase.FETCHING)
@@ -395,8 +397,7 @@ class ScanEngine:
                     details.submit(batch)
                 while pending:
                     drain(block=True)
-                saw = early.saw if early else None
-                kept = kept_files(base, reused, texts, saw, self.client.cancel)
+                kept = taken.all(self.client.cancel)
                 if base is not None and reuse is not None:  # before it lets go of its records
                     # the base's issues not reused: gone, or fetched (no set of every reused one)
                     read_again = queued.union(checkpoint.done_issues).intersection(base.by_issue)

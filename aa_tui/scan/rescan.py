@@ -43,7 +43,6 @@ from aa_tui.scan.listing import (
     narrowed,
     range_cuts,
 )
-from aa_tui.scan.shared_texts import share_texts
 from aa_tui.scan.staged import STAGES, HashBook
 from aa_tui.store.basis import Basis, read_basis, read_cuts, write_basis, write_cuts
 from aa_tui.store.journal import Journal
@@ -105,6 +104,11 @@ class Base:
                 if cancel is not None and cancel.is_set():
                     self.stop()
                     raise Cancelled() from None
+
+    def is_read(self) -> bool:
+        """Whether its rows are read back, and were read without a failure."""
+        loading = self.loading
+        return loading is None or (loading.done() and loading.exception() is None)
 
     def stop(self) -> None:
         """Stop reading the rows back (the scan ended, or ended without them: :meth:`read`
@@ -327,39 +331,6 @@ class Reuse:
     def line(self, files: bool = True) -> str:
         """What it re-read and reused; ``files=False``: the issues alone (before the reads)."""
         return RescanNote(**self.__dict__).line(files)
-
-
-def kept_files(
-    base: Base | None,
-    reused: list[str],
-    texts: dict[str, str],
-    saw: Callable[[AttachmentRecord], None] | None = None,
-    cancel: threading.Event | None = None,
-) -> list[AttachmentRecord]:
-    """The files of the ``reused`` issues as ``base`` saw them, once its rows are read back
-    (each told to ``saw``; :class:`Cancelled` once ``cancel`` is set meanwhile)."""
-    if base is None:
-        return []
-    base.read(cancel)
-    kept: list[AttachmentRecord] = []
-    add, extend, held = kept.append, kept.extend, base.by_issue
-    for issue_id in reused:  # (an issue at a time, not a file: 0.14-0.19 -> 0.10-0.11 s)
-        files = held[issue_id]
-        # their texts are the base's, shared; an issue's files share one text of its id,
-        # the listing's unless it was not the base's own (see Base.own_ids)
-        if type(files) is AttachmentRecord:
-            if files.issue_id is not issue_id:
-                share_texts(files, texts, issue_id)
-            add(files)
-        elif type(files) is tuple:
-            if files[0].issue_id is not issue_id:
-                for record in files:
-                    share_texts(record, texts, issue_id)
-            extend(files)
-    if saw is not None:
-        for record in kept:
-            saw(record)
-    return kept
 
 
 def after_listing(base: Base, reuse: Reuse, done: int) -> str:
