@@ -382,6 +382,7 @@ def test_kept_files_are_taken_as_the_listing_goes_once_the_base_is_read(demo_ser
     assert taken.files == [r for i in issues[:40] for r in base.kept(i)] and taken.files
     reused += issues[40:90]
     assert taken.all() == kept_files(base, issues[:90], {}) == seen
+    assert taken.size == sum(r.size for r in taken.files)
     failed = Future()
     failed.set_exception(OSError("read"))
     base.loading = failed

@@ -417,7 +417,7 @@ class ScanEngine:
         drop_unlisted(records, done, self._unread, unlisted)
         kept.extend(records.values())
         if base is not None and reuse is not None:  # said before the files are read
-            total_size = sum(r.size for r in kept)
+            total_size = taken.size + sum(r.size for r in records.values())
             line = after_listing(base, reuse, len(done))
             self._emit(force=True, rescan=line, files=len(kept), total_size=total_size)
         self.warnings.extend(listing_warnings(notes, skipped, not_visible, self.warnings))

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from operator import attrgetter
 
 from aa_tui.model.records import AttachmentRecord
 from aa_tui.scan.rescan import Base
 from aa_tui.scan.shared_texts import share_texts
+
+_SIZE = attrgetter("size")
 
 
 def kept_files(
@@ -67,6 +70,7 @@ class KeptAsListed:
     ) -> None:
         self._base, self._reused, self._texts, self._saw = base, reused, texts, saw
         self.files: list[AttachmentRecord] = []
+        self.size = 0  # their bytes
         self._taken = 0  # how many of ``reused`` are taken
 
     def take(self) -> None:
@@ -76,7 +80,9 @@ class KeptAsListed:
         if base is not None and base.is_read() and self._taken < len(self._reused):
             more = self._reused[self._taken :]
             self._taken = len(self._reused)
-            self.files += _files_of(base, more, self._texts, self._saw)
+            files = _files_of(base, more, self._texts, self._saw)
+            self.size += sum(map(_SIZE, files))
+            self.files += files
 
     def all(self, cancel: threading.Event | None = None) -> list[AttachmentRecord]:
         """Every reused issue's files, in the listing's order, once the base's rows are read
