@@ -9,13 +9,14 @@ function says so in a :class:`CredentialsError` whose text explains how to fix i
 from __future__ import annotations
 
 import os
-
-import keyring
-import keyring.backend
-import keyring.errors
-from keyring.backends import chainer, fail
+from typing import TYPE_CHECKING
 
 from aa_tui.model.errors import EXIT_USAGE, AaTuiError
+
+if TYPE_CHECKING:  # keyring itself is imported when a token is asked of it: importing it took
+    # ~0.1 s of every command's start (its backends' imports), a scheduled scan's token
+    # coming from the environment or a systemd credential
+    import keyring.backend
 
 SERVICE = "aa-tui"
 ENV_TOKEN = "JIRA_API_TOKEN"
@@ -43,11 +44,15 @@ def account(site: str, email: str) -> str:
 
 
 def _backend(backend: keyring.backend.KeyringBackend | None) -> keyring.backend.KeyringBackend:
+    import keyring
+
     return backend if backend is not None else keyring.get_keyring()
 
 
 def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str | None:
     """Why ``backend`` cannot hold a token without a file or a prompt, or None if it can."""
+    from keyring.backends import chainer, fail
+
     kind = type(backend)
     name = f"{kind.__module__}.{kind.__qualname__}"
     if isinstance(backend, fail.Keyring):
@@ -112,9 +117,11 @@ def get_token(
     if from_env:
         return from_env
     chosen = _require_usable(backend)
+    from keyring.errors import KeyringError
+
     try:
         return chosen.get_password(SERVICE, account(site, email))
-    except (keyring.errors.KeyringError, EOFError, OSError) as exc:
+    except (KeyringError, EOFError, OSError) as exc:
         raise _failed("read from", exc) from None
 
 
@@ -152,9 +159,11 @@ def save_token(
     if not token:
         raise CredentialsError("The API token is empty: paste the token you created.")
     chosen = _require_usable(backend)
+    from keyring.errors import KeyringError
+
     try:
         chosen.set_password(SERVICE, account(site, email), token)
-    except (keyring.errors.KeyringError, EOFError, OSError) as exc:
+    except (KeyringError, EOFError, OSError) as exc:
         raise _failed("save the token in", exc) from None
 
 
@@ -162,13 +171,15 @@ def delete_token(
     site: str, email: str, *, backend: keyring.backend.KeyringBackend | None = None
 ) -> bool:
     """Remove a profile's token; False when there was none (or no keyring could hold one)."""
-    chosen = backend if backend is not None else keyring.get_keyring()
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    chosen = _backend(backend)
     if _unusable_reason(chosen):
         return False
     try:
         chosen.delete_password(SERVICE, account(site, email))
-    except keyring.errors.PasswordDeleteError:
+    except PasswordDeleteError:
         return False
-    except (keyring.errors.KeyringError, EOFError, OSError) as exc:
+    except (KeyringError, EOFError, OSError) as exc:
         raise _failed("delete the token from", exc) from None
     return True

@@ -11,6 +11,10 @@ then the interpreter's teardown) took 0.15-0.35 s of an 8 s command, memory the 
 back at once anyway. The exit handlers run and the output is flushed first; while a thread
 not marked daemon still runs (work that an ordinary exit waits for), it exits the ordinary
 way.
+
+httpx imports its own command line (``httpx.main``: click, rich and pygments) whenever it is
+imported, ~0.1 s of every command's start; aa-tui never runs it, and a stand-in keeps those
+imports out of the process (:func:`without_httpx_command_line`).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import os
 import signal
 import sys
 import threading
-from types import FrameType
+from types import FrameType, ModuleType
 
 #: the Ctrl-Cs that came while the modules loaded
 held: list[int] = []
@@ -46,7 +50,22 @@ def main() -> int:
     """``aa-tui``: Ctrl-C held back from the start, then the command line; the process ends
     with its exit code (see :func:`leave`)."""
     hold()
+    without_httpx_command_line()
     return leave(run())
+
+
+def without_httpx_command_line() -> None:
+    """Stand in for ``httpx._main`` before httpx is imported: httpx then offers a ``main``
+    that says it is not loaded, instead of importing its command line's libraries."""
+    if "httpx" in sys.modules:
+        return
+
+    def main(*_: object, **__: object) -> None:
+        raise SystemExit("httpx's command line is not loaded in aa-tui: run it on its own.")
+
+    stand_in = ModuleType("httpx._main")
+    stand_in.main = main  # type: ignore[attr-defined]
+    sys.modules.setdefault("httpx._main", stand_in)
 
 
 def leave(code: int) -> int:

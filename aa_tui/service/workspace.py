@@ -10,9 +10,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import keyring.backend
+from typing import TYPE_CHECKING, Any
 
 from aa_tui import credentials
 from aa_tui.jira.auth import auth_for
@@ -36,9 +34,6 @@ from aa_tui.model.insights import (
 from aa_tui.model.records import Scope
 from aa_tui.model.scans import Profile, ScanInfo
 from aa_tui.model.summary import Cleaned
-from aa_tui.service.after_cleanup import AfterCleanup, kept_anew_of, summary_after
-from aa_tui.service.cleanup import Cleanup, Removed
-from aa_tui.service.exports import Export, FileListExport, export_file_list, export_results
 from aa_tui.service.forecast import forecast_of
 from aa_tui.service.insights import (
     GroupOfScan,
@@ -54,6 +49,14 @@ from aa_tui.service.scanning import ScanRequest, ScanRun
 from aa_tui.store.basis import basis_looks_whole
 from aa_tui.store.results import ScanResults
 from aa_tui.store.store import Store
+
+# The keyring, cleanup's and exports' modules load when first used: ~0.1 s of a scan's start.
+if TYPE_CHECKING:
+    import keyring.backend
+
+    from aa_tui.service.after_cleanup import AfterCleanup
+    from aa_tui.service.cleanup import Cleanup, Removed
+    from aa_tui.service.exports import Export, FileListExport
 
 __all__ = ["ScanResults", "Workspace"]
 
@@ -308,6 +311,8 @@ class Workspace:
         both say when the cap is reached at the site's recent rate (net of cleanups)."""
         results = results or self.results(scan_id)
         removed = self.removed(scan_id)
+        from aa_tui.service.exports import export_results
+
         return export_results(
             results,
             json_path=json_path,
@@ -346,6 +351,8 @@ class Workspace:
     ) -> FileListExport:
         """Write a list of files (:meth:`files`, or ``rows`` as a face shows them) as one CSV
         or JSON file (``kind``)."""
+        from aa_tui.service.exports import export_file_list
+
         return export_file_list(
             self.results(scan_id), name, key, path=path, kind=kind, settings=settings, rows=rows
         )
@@ -365,6 +372,8 @@ class Workspace:
         """The scan's summary as it stands after its cleanups (totals, breakdowns, quick
         wins and, unless ``insights`` is False, the insight tables), under ``settings``, and
         what it is net of."""
+        from aa_tui.service.after_cleanup import AfterCleanup, summary_after
+
         removed = self.removed(scan_id)
         summary = summary_after(self.results(scan_id), removed, settings, insights=insights)
         return AfterCleanup(removed, summary)
@@ -372,6 +381,8 @@ class Workspace:
     def kept_anew(self, scan_id: str, removed: Removed | None = None) -> tuple[int, int]:
         """The files (and bytes) that became their group's kept copy when cleanups removed
         the one that was (``removed``: when the caller has read it already)."""
+        from aa_tui.service.after_cleanup import kept_anew_of
+
         gone = (removed if removed is not None else self.removed(scan_id)).ids
         return kept_anew_of(self.results(scan_id), gone)
 
@@ -447,6 +458,8 @@ class Workspace:
     # -- cleanup --------------------------------------------------------------------------------
     def cleanup(self, *, allow_insecure_http: bool = False) -> Cleanup:
         """Plans, runs, the audit and restores of this store (:mod:`aa_tui.service.cleanup`)."""
+        from aa_tui.service.cleanup import Cleanup
+
         return Cleanup(
             self._store,
             lambda site, email, token: self._client(
