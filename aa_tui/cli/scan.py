@@ -95,7 +95,8 @@ def run_scan(args: argparse.Namespace, workspace: Workspace) -> int:
         leave_to_the_end("scan", outcome)
     scan_id = outcome.info.id
     try:
-        _export(workspace, scan_id, args.json, args.csv, watch.cap.cap if watch.cap else None)
+        if args.json or args.csv:  # (else nothing of the exports or cleanups is loaded)
+            _export(workspace, scan_id, args.json, args.csv, watch.cap.cap if watch.cap else None)
     except (KeyboardInterrupt, Exception) as exc:  # the scan is saved: say how to export it
         problem = describe(exc)
         said = f"the exports were not all written: {problem.message}"

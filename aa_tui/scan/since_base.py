@@ -20,7 +20,7 @@ every figure against a full scan of the changed site).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
@@ -30,6 +30,7 @@ from typing import Any
 from aa_tui.model.classify import STALE_AFTER_DAYS, age_bracket
 from aa_tui.model.group_rows import merged_in_order
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, StatRow, Totals
+from aa_tui.scan.base_tally import BaseTally, read_base_tally
 from aa_tui.scan.clock_edges import NearEdges, having, near_edges_of
 from aa_tui.scan.held import HeldGroup, KeptFiles, place_files
 from aa_tui.scan.layering import LayerPlan
@@ -44,8 +45,7 @@ from aa_tui.scan.stats import (
     is_stale,
     quick_win_order,
 )
-from aa_tui.store.errors import StoreError
-from aa_tui.store.members import Tally, read_members
+from aa_tui.store.members import Tally
 from aa_tui.store.store import Store
 
 _AID, _SIZE = attrgetter("attachment_id"), attrgetter("size")
@@ -57,14 +57,12 @@ class Since:
 
     from_base: int  # the rescan's records start with this many of the base's, unchanged
     gone: list[AttachmentRecord]  # the base's other records (their issues changed or left)
-    tally: Tally | None = None  # the base's groups by id, and when its breakdowns were counted
-    summary: dict[str, Any] | None = None  # the base's summary: its totals and tables
-    #: reads ``tally`` and ``summary`` when first needed: after the listing's ids are let go,
-    #: not beside them at the scan's peak (~25 MB at 64,000 groups)
-    load: Callable[[], tuple[Tally | None, dict[str, Any] | None]] | None = None
+    #: the base's tally (its groups by id, when its tables were counted) and summary
+    #: (:mod:`aa_tui.scan.base_tally`); ``None``: a base saved before they were kept
+    ahead: BaseTally | None = None
     base_id: str = ""  # the base's scan id
-    #: the hashes of the base's groups held unchanged (:func:`groups_since`): saved again as
-    #: the base saved them (:mod:`aa_tui.scan.spliced`)
+    #: the hashes of the base's groups held unchanged (:func:`groups_since`): left where the
+    #: base saved them (:mod:`aa_tui.scan.spliced`)
     held: frozenset[str] = frozenset()
     #: the kept files of the sizes a gone or new file has (:func:`groups_since`): the only
     #: kept ones whose group, and so copy status, can have changed
@@ -74,36 +72,24 @@ class Since:
     #: the hashes of the groups the base's own group layer wrote (:mod:`aa_tui.scan.spliced`)
     group_delta: frozenset[str] = frozenset()
 
+    @property
+    def tally(self) -> Tally | None:
+        return self.ahead.tally if self.ahead is not None else None
+
     def base(self) -> tuple[Tally, dict[str, Any]] | None:
-        """The base's tally and summary (read now if not yet); ``None`` without them."""
-        if self.load is not None:
-            self.tally, self.summary = self.load()
-            self.load = None
-        if self.tally is None or self.summary is None:
-            return None
-        return self.tally, self.summary
+        """The base's tally and summary; ``None`` without them."""
+        return (self.ahead.tally, self.ahead.summary) if self.ahead is not None else None
 
 
 def since_base(
-    store: Store,
-    plan: LayerPlan,
-    gone: list[AttachmentRecord],
-    near: NearEdges | None = None,
+    store: Store, plan: LayerPlan, gone: list[AttachmentRecord], near: NearEdges | None = None
 ) -> Since:
     """What a rescan differs by from the base ``plan`` names (``gone``: the base's records of
     the issues that changed or left; the rescan's first ``plan.from_base`` records are the
-    base's others). Its tally and summary are read when first needed; without them (a base
-    saved before they were kept) everything is counted afresh."""
-
-    def load() -> tuple[Tally | None, dict[str, Any] | None]:
-        layer = plan.base_layer
-        tally = layer.tally() if layer else read_members(store.scan_dir(plan.base))
-        try:
-            return tally, store.load_summary(plan.base) if tally else None
-        except StoreError:
-            return None, None
-
-    since = Since(plan.from_base, gone, load=load, base_id=plan.base, near=near)
+    base's others), what it counts from read now; without it (a base saved before it was
+    kept) everything is counted afresh."""
+    ahead = read_base_tally(store, plan.base, plan.base_layer)
+    since = Since(plan.from_base, gone, ahead, plan.base, near=near)
     since.group_delta = plan.group_delta
     return since
 
@@ -156,13 +142,13 @@ def groups_since(since: Since, records: list[AttachmentRecord]) -> list[Duplicat
     kept, new = records[: since.from_base], records[since.from_base :]
     touched = set(map(_SIZE, since.gone))
     touched.update(map(_SIZE, new))
+    sizes = since.ahead.sizes if since.ahead is not None else None
+    if sizes is None:
+        return None  # not metadata groups
     files = KeptFiles(kept)
     held = files.held
     members = 0
-    for digest, ids in tally.groups:
-        size = likely_size(digest)
-        if size is None:
-            return None
+    for (digest, ids), size in zip(tally.groups, sizes, strict=True):
         members += len(ids)
         if size not in touched:  # (none of its files is gone: its size would be touched)
             held.append(HeldGroup(digest, size, ids, files))
@@ -190,13 +176,6 @@ def _waste_and_copies(group: DuplicateGroup) -> tuple[int, int]:
     return (-group.wasted_size, -group.copies)
 
 
-def likely_size(digest: str) -> int | None:
-    """The size a ``likely:<size>:<name hash>`` group's hash names; ``None`` for another."""
-    kind, _, rest = digest.partition(":")
-    size, _, _ = rest.partition(":")
-    return int(size) if kind == "likely" and size.isdigit() else None
-
-
 def aggregate_since(
     since: Since,
     records: list[AttachmentRecord],
@@ -217,7 +196,7 @@ def aggregate_since(
     counts = _Counts.of(summary, then, now)
     if counts is None or since.from_base + len(since.gone) != counts.totals.total_files:
         return None
-    were = {a for _, ids in tally.groups for a in ids[1:]}  # the base's copies
+    were = since.ahead.copies if since.ahead is not None else frozenset()  # the base's copies
     # the copies now of the groups not held (a held group's are the base's): a file's copy
     # status changed where the two differ
     held = since.held
@@ -302,7 +281,7 @@ class _Counts:
             row.wasted_size += size
 
     def move_with_clock(
-        self, near: list[AttachmentRecord], flipped: set[str], copies: set[str]
+        self, near: list[AttachmentRecord], flipped: AbstractSet[str], copies: AbstractSet[str]
     ) -> None:
         """Move the kept files (those whose copy status held: ``copies``, the base's) whose
         age bracket or staleness changed between the base's count and this one: only files

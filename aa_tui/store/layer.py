@@ -35,7 +35,7 @@ from aa_tui.memory import gc_paused
 from aa_tui.model.file_table import AID, COPY, HASH, I_KEY, ISSUE, MIME, PERSON, FileTable
 from aa_tui.store.atomic import write_atomic
 from aa_tui.store.errors import StoreError
-from aa_tui.store.members import Tally, counted_time, group_chunks
+from aa_tui.store.members import Members, Tally, counted_time, group_chunks, members_of
 
 _T = TypeVar("_T")
 
@@ -105,10 +105,17 @@ def read_layer(folder: Path) -> Layer | None:
             root_files=int(data["root_files"]),
             dropped=frozenset(data["dropped"]),
             delta=frozenset(data["delta"]),
-            groups=[(str(g[0]), list(g[1])) for g in data["groups"]],
+            groups=_members(data["groups"]),
             counted_at=str(data.get("counted_at") or ""),
         ),
     )
+
+
+def _members(groups: object) -> Members:
+    found = members_of(groups)
+    if found is None:
+        raise ValueError("its groups are not hashes and lists of ids")
+    return found
 
 
 def read_document(path: Path, form: str, build: Callable[[dict[str, Any]], _T]) -> _T:

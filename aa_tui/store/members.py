@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
+from typing import cast
 
 import orjson
 
@@ -65,10 +66,24 @@ def read_members(folder: Path) -> Tally | None:
         if data.get("format") != MEMBERS_FORMAT:
             return None
         when = counted_time(data["counted_at"])
-        groups = [(str(g[0]), list(g[1])) for g in data["groups"]]
-        return Tally(when, groups) if when is not None else None
+        groups = members_of(data["groups"])
+        return Tally(when, groups) if when is not None and groups is not None else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
+
+
+def members_of(groups: object) -> Members | None:
+    """``groups`` as read from JSON, when each is a hash and a list of ids; ``None`` when not.
+    Each ``[hash, ids]`` is kept as read (it unpacks as a pair): copying 64,000 of them made
+    a rescan hold both beside its listing (~20 MB at its peak)."""
+    if not isinstance(groups, list):
+        return None
+    for group in groups:
+        if type(group) is not list or len(group) != 2 or type(group[0]) is not str:
+            return None
+        if type(group[1]) is not list:
+            return None
+    return cast(Members, groups)
 
 
 def counted_time(text: object) -> datetime | None:
