@@ -29,16 +29,20 @@ if TYPE_CHECKING:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """With ``PYTHONDONTWRITEBYTECODE`` set (or ``-B``), no process writes aa_tui's bytecode,
-    so every xdist worker and every ``aa-tui`` subprocess of the suite (hundreds) compiles the
-    package from source again: ~0.3 s of CPU each. Compile it once here, in the controller,
-    into the usual ``__pycache__`` (what Python does itself without the setting; the files
-    are checked against their sources' mtimes as always)."""
-    if hasattr(config, "workerinput") or not sys.flags.dont_write_bytecode:
+    """Bytecode caches, even with ``PYTHONDONTWRITEBYTECODE`` set (or ``-B``): without them
+    every xdist worker rewrites and compiles all the test modules again (~5 s of its ~8 s
+    collection), and every ``aa-tui`` subprocess of the suite (hundreds) compiles aa_tui from
+    source (~0.3 s of CPU each). So this process writes its caches as Python does by default,
+    and the controller compiles aa_tui once before the workers start, into the usual
+    ``__pycache__`` (checked against the sources' mtimes as always) where the subprocesses,
+    which keep the setting, read it."""
+    if not sys.flags.dont_write_bytecode:
         return
-    import aa_tui
+    sys.dont_write_bytecode = False
+    if not hasattr(config, "workerinput"):
+        import aa_tui
 
-    compileall.compile_dir(Path(aa_tui.__file__).parent, quiet=1, workers=1)
+        compileall.compile_dir(Path(aa_tui.__file__).parent, quiet=1, workers=1)
 
 
 @pytest.fixture(scope="session")
