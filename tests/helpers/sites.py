@@ -10,11 +10,22 @@ the site, so a test that writes gets its own).
 
 Each is a context manager (``with AppSite(data, tmp_path) as site:``): a fixture is
 ``with ...: yield site``.
+
+The first scan of a pristine site (no ``before``, no :meth:`~DemoSite.scanned` of its own, and
+options that keep no state a scan would change: no rate limit, write limit or faults) is done
+once a process and kept; each later :class:`DemoSite` of the same data, options, account and
+verify mode still gets its own fresh server, and a copy of that scanned data dir with the
+earlier server's address replaced by its own (:func:`copy_scanned`): the same files a scan of
+it would have written, without the ~1 s scan per test. Its server has answered no request yet
+(the tests that count requests count those after the setup).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import atexit
+import shutil
+import tempfile
+from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +46,59 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from aa_tui.tui.app import AATuiApp
+
+#: DemoOptions fields a kept scan may differ in: they change what is served, and no state the
+#: scan's requests would leave behind (counters aside: buckets, write limits, fault dice)
+STATELESS = frozenset({"data_center", "delete_permission"})
+
+#: (data, options, accounts, verify, clock) -> (the data, the scanned data dir, its site, scan id)
+_SCANNED: dict[tuple, tuple[Any, Path, str, str]] = {}
+_KEPT: dict[str, Path] = {}
+
+
+def _kept_dir() -> Path:
+    """A new directory for a kept scan, in this process's own (removed when it exits)."""
+    if "dir" not in _KEPT:
+        _KEPT["dir"] = Path(tempfile.mkdtemp(prefix="aa-tui-scanned-"))
+        atexit.register(shutil.rmtree, _KEPT["dir"], True)
+    return Path(tempfile.mkdtemp(dir=_KEPT["dir"])) / "data"
+
+
+def origin(url: str) -> str:
+    """``scheme://host:port`` of ``url``."""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def copy_scanned(source: Path, target: Path, old_site: str, new_site: str) -> None:
+    """A copy of the data dir ``source`` at ``target``, every mention of ``old_site``'s origin
+    (the profile, the scan's record, its summary: text files) replaced by ``new_site``'s."""
+    shutil.copytree(source, target)
+    old, new = origin(old_site).encode(), origin(new_site).encode()
+    replaced = 0
+    for path in target.rglob("*"):
+        if not path.is_file():
+            continue
+        blob = path.read_bytes()
+        if old not in blob:
+            continue
+        if path.suffix not in (".json", ".jsonl"):
+            raise AssertionError(f"{path} holds the site's address and is not text")
+        path.write_bytes(blob.replace(old, new))
+        replaced += 1
+    if not replaced and old != new:
+        raise AssertionError(f"no file of {source} names {old_site}")
+
+
+def _scan_key(site: DemoSite, options: DemoOptions, verify: str) -> tuple | None:
+    """What a kept scan of ``site`` is kept under, or None if it must scan its own server."""
+    if type(site).scanned is not DemoSite.scanned:
+        return None
+    default = DemoOptions()
+    for f in fields(DemoOptions):
+        if f.name not in STATELESS and getattr(options, f.name) != getattr(default, f.name):
+            return None
+    return (id(site.data), options, site.email, site.token, site.owner, verify, site.when)
 
 
 class DemoSite:
@@ -74,9 +138,15 @@ class DemoSite:
         if before is not None:
             before(self)
         self.root = tmp_path / "data"
-        self.store: Store | None = Store(self.root)
-        self.scan_id = self.scan(self.store, verify=verify)
-        self.scanned(self.store)
+        key = _scan_key(self, options, verify) if before is None else None
+        self.store: Store | None
+        if key is None:
+            self.store = Store(self.root)
+            self.scan_id = self.scan(self.store, verify=verify)
+            self.scanned(self.store)
+        else:
+            self.scan_id = self.copy_of_scan(key, verify)
+            self.store = Store(self.root)
         if not self.keep_store:
             self.store.close()
             self.store = None
@@ -91,6 +161,22 @@ class DemoSite:
 
     def scanned(self, store: Store) -> None:
         """Called once the first scan is in ``store`` (before it is closed): more to put there."""
+
+    def copy_of_scan(self, key: tuple, verify: str) -> str:
+        """The kept scan of ``key`` copied to :attr:`root` for this server (scanned through it
+        first, and kept, if this process has none yet): its id."""
+        kept = _SCANNED.get(key)
+        if kept is None or kept[0] is not self.data:
+            where = _kept_dir()
+            store = Store(where)
+            try:
+                scan_id = self.scan(store, verify=verify)
+            finally:
+                store.close()
+            kept = _SCANNED[key] = (self.data, where, self.server.base_url, scan_id)
+        _data, where, site, scan_id = kept
+        copy_scanned(where, self.root, site, self.server.base_url)
+        return scan_id
 
     def connect(self, site: str, account: str, token: str):
         """A client of ``site`` (Cloud for an email, Data Center for ``pat:``), fast retries."""
