@@ -11,6 +11,7 @@ import sys
 import pytest
 from helpers.cli import aa, cli_env
 from helpers.scanning import fast_governor, run_scan
+from helpers.sites import scan_kept
 
 from aa_tui.demo.server import DemoOptions, DemoServer
 from aa_tui.jira.auth import ApiToken
@@ -28,10 +29,18 @@ def server(small_site):
 
 
 def scan_into(server, data_dir, *, email=None, token=None, verify="exact") -> str:
+    """A scan of ``server`` in ``data_dir``: as the site's own account, its clock stopped, the
+    first of a worker's fresh servers kept and the later ones copied
+    (:func:`~helpers.sites.scan_kept`); as ``email``, by the wall clock, each its own."""
+    if email is None:
+        return scan_kept(
+            server,
+            data_dir,
+            ("run_scan", verify),
+            lambda store: run_scan(server, store, verify=verify).info.id,
+        )
     store = Store(data_dir)
     try:
-        if email is None:
-            return run_scan(server, store, verify=verify).info.id
         client = CloudClient(server.base_url, ApiToken(email, token), governor=fast_governor())
         request = ScanRequest(site=client.site, email=email, verify=verify)
         try:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -43,8 +44,6 @@ from helpers.scanning import FROZEN_NOW, fast_governor, run_scan
 from helpers.tui import make_app
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from aa_tui.tui.app import AATuiApp
 
 #: DemoOptions fields a kept scan may differ in: they change what is served, and no state the
@@ -90,15 +89,43 @@ def copy_scanned(source: Path, target: Path, old_site: str, new_site: str) -> No
         raise AssertionError(f"no file of {source} names {old_site}")
 
 
-def _scan_key(site: DemoSite, options: DemoOptions, verify: str) -> tuple | None:
-    """What a kept scan of ``site`` is kept under, or None if it must scan its own server."""
-    if type(site).scanned is not DemoSite.scanned:
-        return None
+def stateless(options: DemoOptions) -> bool:
+    """Whether a server with ``options`` keeps no state a scan would change."""
     default = DemoOptions()
-    for f in fields(DemoOptions):
-        if f.name not in STATELESS and getattr(options, f.name) != getattr(default, f.name):
-            return None
-    return (id(site.data), options, site.email, site.token, site.owner, verify, site.when)
+    return all(
+        getattr(options, f.name) == getattr(default, f.name)
+        for f in fields(DemoOptions)
+        if f.name not in STATELESS
+    )
+
+
+def scan_kept(server, target: Path, key: tuple, scan: Callable[[Store], str]) -> str:
+    """The id of a scan of ``server`` (``scan(store)``) in the data dir ``target``.
+
+    Done once a process for each ``key`` (how the scan is made) and server data and options,
+    then copied for the next fresh server (:func:`copy_scanned`); scanned through ``server``
+    itself when its options keep state (:func:`stateless`) or ``target`` exists already."""
+    kept = None
+    if not target.exists() and stateless(server.options):
+        full_key = (id(server.data), server.options, *key)
+        kept = _SCANNED.get(full_key)
+        if kept is None or kept[0] is not server.data:
+            kept = None
+            where = _kept_dir()
+    else:
+        where = target
+    if kept is None:
+        store = Store(where)
+        try:
+            scan_id = scan(store)
+        finally:
+            store.close()
+        if where == target:
+            return scan_id
+        kept = _SCANNED[full_key] = (server.data, where, server.base_url, scan_id)
+    _data, where, site, scan_id = kept
+    copy_scanned(where, target, site, server.base_url)
+    return scan_id
 
 
 class DemoSite:
@@ -138,14 +165,16 @@ class DemoSite:
         if before is not None:
             before(self)
         self.root = tmp_path / "data"
-        key = _scan_key(self, options, verify) if before is None else None
         self.store: Store | None
-        if key is None:
+        if before is not None or type(self).scanned is not DemoSite.scanned:
             self.store = Store(self.root)
             self.scan_id = self.scan(self.store, verify=verify)
             self.scanned(self.store)
-        else:
-            self.scan_id = self.copy_of_scan(key, verify)
+        else:  # a scan of the pristine site: the first one kept (see the module's text)
+            how = ("DemoSite.scan", self.email, self.token, self.owner, verify, self.when)
+            self.scan_id = scan_kept(
+                self.server, self.root, how, lambda store: self.scan(store, verify=verify)
+            )
             self.store = Store(self.root)
         if not self.keep_store:
             self.store.close()
@@ -161,22 +190,6 @@ class DemoSite:
 
     def scanned(self, store: Store) -> None:
         """Called once the first scan is in ``store`` (before it is closed): more to put there."""
-
-    def copy_of_scan(self, key: tuple, verify: str) -> str:
-        """The kept scan of ``key`` copied to :attr:`root` for this server (scanned through it
-        first, and kept, if this process has none yet): its id."""
-        kept = _SCANNED.get(key)
-        if kept is None or kept[0] is not self.data:
-            where = _kept_dir()
-            store = Store(where)
-            try:
-                scan_id = self.scan(store, verify=verify)
-            finally:
-                store.close()
-            kept = _SCANNED[key] = (self.data, where, self.server.base_url, scan_id)
-        _data, where, site, scan_id = kept
-        copy_scanned(where, self.root, site, self.server.base_url)
-        return scan_id
 
     def connect(self, site: str, account: str, token: str):
         """A client of ``site`` (Cloud for an email, Data Center for ``pat:``), fast retries."""
