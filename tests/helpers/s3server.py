@@ -70,6 +70,7 @@ class S3Server:
             if os.environ.get("CI"):
                 pytest.fail(message)
             pytest.skip(message)
+        self._client = None
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
@@ -101,11 +102,16 @@ class S3Server:
         }
 
     def client(self):  # noqa: ANN201 - a boto3 S3 client
-        import boto3
+        """The tests' own client of this server, made once (~0.15 s of CPU each time)."""
+        if self._client is None:
+            import boto3
 
-        return boto3.session.Session(
-            aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, region_name="us-east-1"
-        ).client("s3", endpoint_url=self.url)
+            self._client = boto3.session.Session(
+                aws_access_key_id=ACCESS_KEY,
+                aws_secret_access_key=SECRET_KEY,
+                region_name="us-east-1",
+            ).client("s3", endpoint_url=self.url)
+        return self._client
 
     def new_bucket(self) -> str:
         name = "aa-" + uuid.uuid4().hex[:16]
