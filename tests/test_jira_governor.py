@@ -25,8 +25,22 @@ def throttle(reason: str | None, retry_after: str = "2") -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items()}
 
 
+class LooksOnceFirst(threading.Event):
+    """A cancel event that reads as unset the first time it is looked at: an acquire that can
+    start at once does, however late this thread runs after its timer started (under load a
+    50 ms timer could fire first, and a request that could start counted as refused)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.looked = False
+
+    def is_set(self) -> bool:
+        first, self.looked = not self.looked, True
+        return False if first else super().is_set()
+
+
 def starts_within(governor: RateGovernor, scope: str, seconds: float) -> bool:
-    cancel = threading.Event()
+    cancel = LooksOnceFirst()
     timer = threading.Timer(seconds, cancel.set)
     timer.start()
     try:
@@ -194,7 +208,7 @@ def started(governor: RateGovernor, scope: str, tries: int) -> int:
     """How many requests of ``scope`` start at once (none released): each try waits 50 ms."""
     count = 0
     for _ in range(tries):
-        cancel = threading.Event()
+        cancel = LooksOnceFirst()
         timer = threading.Timer(0.05, cancel.set)
         timer.start()
         try:
