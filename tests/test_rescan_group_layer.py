@@ -133,3 +133,30 @@ def test_held_groups_are_counted_and_saved_without_reading_their_files(demo_serv
     assert group_ids(rescan.groups) == group_ids(full.groups)  # (reads them all)
     assert all(g.placed is not None for g in held)
     assert rescan.summary["quick_wins"] == full.summary["quick_wins"]
+
+
+def test_a_layered_rescans_figures_after_a_cleanup_of_files_in_no_group(
+    demo_server, store, any_share
+):
+    """A layer's rows come without their sort orders: the figures after a cleanup that
+    removed only files in no group (stale, big, empty ones) rank the quick wins all the same,
+    as a full scan's (the review found a KeyError there)."""
+    from aa_tui.service.after_cleanup import summary_after
+    from aa_tui.service.cleanup.facade import Removed
+
+    run_scan(demo_server, store, verify="metadata")
+    change_some(demo_server, 0.05, 0)
+    rescan = run_scan(demo_server, store, verify="metadata")
+    full = run_scan(demo_server, store, full=True, verify="metadata")
+    assert store.groups_layered(rescan.info.id) and not store.groups_layered(full.info.id)
+    groups = store.load_groups(rescan.info.id)
+    grouped = {loc["attachment_id"] for g in groups for loc in g["locations"]}
+    loose = next(
+        r["attachment_id"]
+        for r in store.iter_attachments(rescan.info.id)
+        if r["attachment_id"] not in grouped
+    )
+    removed = Removed(ids=frozenset({loose}), deleted=frozenset({loose}), freed=1, by_group={})
+    after = summary_after(store.results(rescan.info.id), removed, insights=False)
+    expected = summary_after(store.results(full.info.id), removed, insights=False)
+    assert after.quick_wins == expected.quick_wins and after.quick_wins

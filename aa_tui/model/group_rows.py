@@ -124,7 +124,19 @@ def row_order(row: Sequence[Any]) -> tuple[int, int, str, str]:
 
 @dataclass
 class GroupTable:
-    """A scan's group rows (in the store's order of groups) and their sort orders."""
+    """A scan's group rows (in the store's order of groups) and their sort orders (those
+    not saved with the rows are worked out when first asked for: :meth:`order`)."""
 
     rows: list[list[Any]]
     orders: dict[str, list[int]]
+
+    def order(self, name: str) -> list[int]:
+        """The rows' :data:`GROUP_SORTS` order ``name`` (worked out, then kept, when missing:
+        a rescan's layered rows come without them)."""
+        if name not in self.orders:
+            self.orders.update(
+                (key, order)
+                for key, order in sort_orders(self.rows).items()
+                if key not in self.orders
+            )
+        return self.orders[name]

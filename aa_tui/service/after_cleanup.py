@@ -81,7 +81,7 @@ def _quick_wins(results: ScanResults, removed: Removed) -> list[dict[str, Any]]:
     """The groups whose copies left waste most (full groups, every location)."""
     table = group_table_after(results.group_table(), removed)
     wins = []
-    for i in table.orders["wasted"][:QUICK_WINS]:
+    for i in table.order("wasted")[:QUICK_WINS]:
         if table.rows[i][WASTED] <= 0:
             break
         wins.append(group_after(results.group(i), removed))
