@@ -160,3 +160,38 @@ def test_a_layered_rescans_figures_after_a_cleanup_of_files_in_no_group(
     after = summary_after(store.results(rescan.info.id), removed, insights=False)
     expected = summary_after(store.results(full.info.id), removed, insights=False)
     assert after.quick_wins == expected.quick_wins and after.quick_wins
+
+
+def test_a_layers_groups_stream_reading_each_file_about_once(
+    demo_server, store, any_share, monkeypatch
+):
+    """Read in order, a layer's groups go back and forth between its root's file and its
+    delta's: each file keeps its own window, so the bytes read are about the files' sizes (the
+    review counted 27 times them with one window for both); one group alone reads its own."""
+    import os
+
+    import aa_tui.store.group_files as group_files
+
+    monkeypatch.setattr(group_files, "WINDOW", 4096)  # (the demo's files are small)
+    run_scan(demo_server, store, verify="metadata")
+    change_some(demo_server, 0.05, 0)
+    rescan = run_scan(demo_server, store, verify="metadata")
+    folder = store.scan_dir(rescan.info.id)
+    assert store.groups_layered(rescan.info.id)
+    read: list[int] = []
+    real_pread = os.pread
+
+    def counted(fd, length, offset):
+        data = real_pread(fd, length, offset)
+        read.append(len(data))
+        return data
+
+    monkeypatch.setattr(group_files.os, "pread", counted)
+    groups = list(store.results(rescan.info.id).iter_groups())
+    sizes = (folder / ROOT_GROUPS).stat().st_size + (folder / DELTA_GROUPS).stat().st_size
+    assert groups and sizes <= sum(read) + 2 * 4096 and sum(read) < 1.5 * sizes + 2 * 4096
+    read.clear()
+    table = store.load_group_rows(rescan.info.id)
+    assert table is not None
+    assert store.load_group(rescan.info.id, 3, table.rows) == groups[3]
+    assert read == [table.rows[3][-1]]  # its length alone

@@ -122,20 +122,22 @@ def load_group_rows(folder: Path) -> GroupTable | None:
 
 
 class GroupReader:
-    """Reads groups of a scan's folder where their rows say: a window of a file at a time,
-    as groups read in order lie in order. A layer's delta offsets follow its root's file."""
+    """Reads groups of a scan's folder where their rows say. Groups read in order lie in
+    order in each file: read in order (``ahead``), a window of each file is read at a time
+    (a layer's reads go back and forth between its root's file and its delta's); one by one,
+    only the group's bytes. A layer's delta offsets follow its root's file."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, ahead: bool = False) -> None:
         self._paths: list[tuple[int, Path]] = []  # (where the file starts, the file)
         if (folder / ROOT_GROUPS).exists() and read_group_layer(folder) is not None:
             shift = (folder / ROOT_GROUPS).stat().st_size
             self._paths = [(0, folder / ROOT_GROUPS), (shift, folder / DELTA_GROUPS)]
         else:
             self._paths = [(0, folder / WHOLE_GROUPS)]
+        self._ahead = WINDOW if ahead else 0
         self._handles: dict[int, int] = {}
-        self._window = b""
-        self._window_at = 0  # where the window starts in its file
-        self._window_file = -1  # which file it is of
+        #: each file's window: where it starts in the file, and its bytes
+        self._windows: dict[int, tuple[int, bytes]] = {}
 
     def read(self, offset: int, length: int) -> bytes:
         """``length`` bytes at ``offset`` (of the files as one)."""
@@ -144,14 +146,16 @@ class GroupReader:
             number -= 1
         start, path = self._paths[number]
         at = offset - start
-        begin = at - self._window_at
-        if self._window_file != number or begin < 0 or begin + length > len(self._window):
+        window_at, window = self._windows.get(number, (0, b""))
+        begin = at - window_at
+        if begin < 0 or begin + length > len(window):
             handle = self._handles.get(number)
             if handle is None:
                 handle = self._handles[number] = os.open(path, os.O_RDONLY)
-            self._window = os.pread(handle, max(length, WINDOW), at)
-            self._window_at, self._window_file, begin = at, number, 0
-        return self._window[begin : begin + length]
+            window = os.pread(handle, max(length, self._ahead), at)
+            self._windows[number] = (at, window)
+            begin = 0
+        return window[begin : begin + length]
 
     def group(self, row: Sequence[Any]) -> dict[str, Any] | None:
         """The group ``row`` describes; ``None`` when its bytes are not that group."""
@@ -176,7 +180,7 @@ class GroupReader:
 def iter_groups_by_rows(folder: Path, rows: Sequence[Sequence[Any]]) -> Iterator[dict[str, Any]]:
     """Every group ``rows`` describe, in their order, read one at a time; a
     :class:`ValueError` when one is not where its row says."""
-    with GroupReader(folder) as reader:
+    with GroupReader(folder, ahead=True) as reader:
         for row in rows:
             group = reader.group(row)
             if group is None:
