@@ -195,3 +195,25 @@ def test_a_layers_groups_stream_reading_each_file_about_once(
     assert table is not None
     assert store.load_group(rescan.info.id, 3, table.rows) == groups[3]
     assert read == [table.rows[3][-1]]  # its length alone
+
+
+def test_held_groups_let_their_kept_files_go_with_them(demo_server, store):
+    """No cycle between the held groups and the kept files they are placed from: once the
+    groups go (the command line clears them before its exports), so do the kept files, with
+    no collection (the review found them kept until a full one)."""
+    import gc
+    import weakref
+
+    run_scan(demo_server, store, verify="metadata")
+    change_some(demo_server, 0.02, 0)
+    rescan = run_scan(demo_server, store, verify="metadata")
+    held = [g for g in rescan.groups if isinstance(g, HeldGroup)]
+    assert held
+    files = weakref.ref(held[0]._files)
+    gc.disable()
+    try:
+        del held
+        rescan.groups.clear()
+        assert files() is None
+    finally:
+        gc.enable()

@@ -16,16 +16,29 @@ from operator import attrgetter
 
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup
 from aa_tui.scan.clock_edges import having
+from aa_tui.store.errors import StoreError
 
 _AID = attrgetter("attachment_id")
 
 
 class KeptFiles:
-    """The kept files of a rescan, where its held groups find theirs."""
+    """The kept files of a rescan, where its held groups find theirs. It knows the groups by
+    their number and ids, not the groups themselves: a group holds it, and a cycle would keep
+    every kept record until a full collection (the review's)."""
 
     def __init__(self, kept: list[AttachmentRecord]) -> None:
-        self._kept = kept
-        self.held: list[HeldGroup] = []  # every held group: placed at once when one is read
+        self._kept: list[AttachmentRecord] | None = kept
+        self._ids: list[list[str]] = []  # each held group's files' ids, by its number
+        self._placed: list[list[AttachmentRecord] | None] = []  # and its records, once placed
+
+    def hold(self, digest: str, size: int, ids: list[str]) -> HeldGroup:
+        """A new held group of these files."""
+        self._ids.append(ids)
+        self._placed.append(None)
+        return HeldGroup(digest, size, ids, self, len(self._ids) - 1)
+
+    def placed(self, number: int) -> list[AttachmentRecord] | None:
+        return self._placed[number]
 
     def place_among(self, groups: list[HeldGroup], files: list[AttachmentRecord]) -> bool:
         """Place the files of ``groups`` from ``files`` (kept files that include all theirs:
@@ -36,44 +49,64 @@ class KeptFiles:
         except KeyError:
             return False
         for group, found in zip(groups, placed, strict=True):
-            group.placed = found
+            self._placed[group.number] = found
         return True
 
-    def place(self, groups: Iterable[DuplicateGroup]) -> None:
-        """Place the files of the held ones of ``groups`` not placed yet: one pass over the
-        kept files for them all."""
-        todo = [g for g in groups if isinstance(g, HeldGroup) and g.placed is None]
-        if not todo:
-            return
-        wanted = {a for g in todo for a in g.ids}
-        found = having(self._kept, wanted.__contains__, _AID)
-        by_id = dict(zip(map(_AID, found), found, strict=True))
-        for group in todo:
-            group.placed = [by_id[a] for a in group.ids]
+    def place(self, numbers: Iterable[int] | None = None) -> None:
+        """Place the files of the held groups ``numbers`` (all when ``None``) not placed yet:
+        one pass over the kept files for them all. Once all are, the kept files are let go."""
+        every = numbers is None
+        asked: Iterable[int] = range(len(self._ids)) if numbers is None else numbers
+        todo = [n for n in asked if self._placed[n] is None]
+        if todo:
+            if self._kept is None:
+                raise StoreError("A rescan's groups were read after its kept files were let go.")
+            wanted = {a for n in todo for a in self._ids[n]}
+            found = having(self._kept, wanted.__contains__, _AID)
+            by_id = dict(zip(map(_AID, found), found, strict=True))
+            try:
+                for n in todo:
+                    self._placed[n] = [by_id[a] for a in self._ids[n]]
+            except KeyError as missing:
+                raise StoreError(
+                    f"The earlier scan's groups name a file it did not keep ({missing}): its "
+                    "files are damaged. Run the scan with --full."
+                ) from None
+        if every or all(p is not None for p in self._placed):
+            self._kept = None
 
 
 class HeldGroup(DuplicateGroup):
     """A base's metadata group a rescan holds as it was: its files by id (the kept one
     first), their records placed when first read (every held group's at once)."""
 
-    __slots__ = ("ids", "placed", "_files")
+    __slots__ = ("ids", "number", "_files")
 
-    def __init__(self, digest: str, size: int, ids: list[str], files: KeptFiles) -> None:
+    def __init__(
+        self, digest: str, size: int, ids: list[str], files: KeptFiles, number: int
+    ) -> None:
         self.hash, self.size, self.likely = digest, size, True
         self.ids = ids
-        self.placed: list[AttachmentRecord] | None = None
+        self.number = number  # its number among its rescan's held groups
         self._files = files
 
     @property
+    def placed(self) -> list[AttachmentRecord] | None:
+        """Its files' records, once placed."""
+        return self._files.placed(self.number)
+
+    @property
     def locations(self) -> list[AttachmentRecord]:
-        if self.placed is None:
-            self._files.place(self._files.held)
-        assert self.placed is not None
-        return self.placed
+        placed = self._files.placed(self.number)
+        if placed is None:
+            self._files.place()
+            placed = self._files.placed(self.number)
+        assert placed is not None
+        return placed
 
     @locations.setter
     def locations(self, files: list[AttachmentRecord]) -> None:
-        self.placed = files
+        raise AttributeError("a held group's files are its base's: they are not set")
 
     @property
     def copies(self) -> int:
@@ -83,12 +116,12 @@ class HeldGroup(DuplicateGroup):
 def place_files(groups: Iterable[DuplicateGroup]) -> None:
     """Place the files of the held groups among ``groups`` (those to be read), a pass over
     the kept files for each rescan's, not one a group."""
-    by_files: dict[int, tuple[KeptFiles, list[DuplicateGroup]]] = {}
+    by_files: dict[int, tuple[KeptFiles, list[int]]] = {}
     for group in groups:
         if isinstance(group, HeldGroup) and group.placed is None:
-            by_files.setdefault(id(group._files), (group._files, []))[1].append(group)
-    for files, some in by_files.values():
-        files.place(some)
+            by_files.setdefault(id(group._files), (group._files, []))[1].append(group.number)
+    for files, numbers in by_files.values():
+        files.place(numbers)
 
 
 def ids_of(group: DuplicateGroup) -> list[str]:

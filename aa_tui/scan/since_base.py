@@ -146,12 +146,12 @@ def groups_since(since: Since, records: list[AttachmentRecord]) -> list[Duplicat
     if sizes is None:
         return None  # not metadata groups
     files = KeptFiles(kept)
-    held = files.held
+    held: list[HeldGroup] = []
     members = 0
     for (digest, ids), size in zip(tally.groups, sizes, strict=True):
         members += len(ids)
         if size not in touched:  # (none of its files is gone: its size would be touched)
-            held.append(HeldGroup(digest, size, ids, files))
+            held.append(files.hold(digest, size, ids))
     totals = summary.get("totals") or {}
     if members != totals.get("duplicate_files", -1) + totals.get("duplicate_groups", 0):
         return None  # not the groups its figures count
