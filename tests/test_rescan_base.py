@@ -407,3 +407,31 @@ def test_a_picker_whose_moments_have_no_edges_fails_quietly_and_stays_failed():
     assert picker.failed and picker.picked() is None
     picker.restart()
     assert picker.failed and picker.picked() is None
+
+
+def test_the_bases_tally_is_read_after_the_listings_ids_are_let_go(demo_server, store, monkeypatch):
+    """What a rescan counts from is read when first needed, after the basis is saved and the
+    listing's ids let go: beside them it raised the peak of a 1,000,000-issue rescan."""
+    from test_scan_rescan import CHANGES, scan
+
+    from aa_tui.scan import engine
+    from aa_tui.scan import since_base as since_module
+
+    scan(demo_server, store, verify="metadata")
+    CHANGES["status changed"](demo_server, store, None, None)
+    order: list[str] = []
+    real_read = since_module.read_base_tally
+    real_save = engine.ScanEngine._save_basis
+
+    def reading(*args):
+        order.append("tally")
+        return real_read(*args)
+
+    def saving(self, *args):
+        order.append("basis")
+        return real_save(self, *args)
+
+    monkeypatch.setattr(since_module, "read_base_tally", reading)
+    monkeypatch.setattr(engine.ScanEngine, "_save_basis", saving)
+    again = scan(demo_server, store, verify="metadata")
+    assert again.rescan is not None and order == ["basis", "tally"]

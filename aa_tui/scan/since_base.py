@@ -20,6 +20,7 @@ every figure against a full scan of the changed site).
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -58,7 +59,9 @@ class Since:
     from_base: int  # the rescan's records start with this many of the base's, unchanged
     gone: list[AttachmentRecord]  # the base's other records (their issues changed or left)
     #: the base's tally (its groups by id, when its tables were counted) and summary
-    #: (:mod:`aa_tui.scan.base_tally`); ``None``: a base saved before they were kept
+    #: (:mod:`aa_tui.scan.base_tally`); ``None``: a base saved before they were kept. Read
+    #: by ``load`` when first needed: after the listing's ids are let go, not beside them at
+    #: the scan's peak (~25 MiB at 64,000 groups)
     ahead: BaseTally | None = None
     base_id: str = ""  # the base's scan id
     #: the hashes of the base's groups held unchanged (:func:`groups_since`): left where the
@@ -72,13 +75,23 @@ class Since:
     #: the hashes of the groups the base's own group layer wrote (:mod:`aa_tui.scan.spliced`)
     group_delta: frozenset[str] = frozenset()
 
+    load: Callable[[], BaseTally | None] | None = None
+
+    def read_ahead(self) -> BaseTally | None:
+        """What the base counts from (read now if not yet)."""
+        if self.load is not None:
+            self.ahead, self.load = self.load(), None
+        return self.ahead
+
     @property
     def tally(self) -> Tally | None:
-        return self.ahead.tally if self.ahead is not None else None
+        ahead = self.read_ahead()
+        return ahead.tally if ahead is not None else None
 
     def base(self) -> tuple[Tally, dict[str, Any]] | None:
-        """The base's tally and summary; ``None`` without them."""
-        return (self.ahead.tally, self.ahead.summary) if self.ahead is not None else None
+        """The base's tally and summary (read now if not yet); ``None`` without them."""
+        ahead = self.read_ahead()
+        return (ahead.tally, ahead.summary) if ahead is not None else None
 
 
 def since_base(
@@ -86,10 +99,10 @@ def since_base(
 ) -> Since:
     """What a rescan differs by from the base ``plan`` names (``gone``: the base's records of
     the issues that changed or left; the rescan's first ``plan.from_base`` records are the
-    base's others), what it counts from read now; without it (a base saved before it was
-    kept) everything is counted afresh."""
-    ahead = read_base_tally(store, plan.base, plan.base_layer)
-    since = Since(plan.from_base, gone, ahead, plan.base, near=near)
+    base's others), what it counts from read when first needed; without it (a base saved
+    before it was kept) everything is counted afresh."""
+    since = Since(plan.from_base, gone, None, plan.base, near=near)
+    since.load = lambda: read_base_tally(store, plan.base, plan.base_layer)
     since.group_delta = plan.group_delta
     return since
 
@@ -142,7 +155,8 @@ def groups_since(since: Since, records: list[AttachmentRecord]) -> list[Duplicat
     kept, new = records[: since.from_base], records[since.from_base :]
     touched = set(map(_SIZE, since.gone))
     touched.update(map(_SIZE, new))
-    sizes = since.ahead.sizes if since.ahead is not None else None
+    ahead = since.read_ahead()
+    sizes = ahead.sizes if ahead is not None else None
     if sizes is None:
         return None  # not metadata groups
     files = KeptFiles(kept)
@@ -196,7 +210,8 @@ def aggregate_since(
     counts = _Counts.of(summary, then, now)
     if counts is None or since.from_base + len(since.gone) != counts.totals.total_files:
         return None
-    were = since.ahead.copies if since.ahead is not None else frozenset()  # the base's copies
+    ahead = since.read_ahead()
+    were = ahead.copies if ahead is not None else frozenset()  # the base's copies
     # the copies now of the groups not held (a held group's are the base's): a file's copy
     # status changed where the two differ
     held = since.held
