@@ -435,3 +435,47 @@ def test_the_bases_tally_is_read_after_the_listings_ids_are_let_go(demo_server, 
     monkeypatch.setattr(engine.ScanEngine, "_save_basis", saving)
     again = scan(demo_server, store, verify="metadata")
     assert again.rescan is not None and order == ["basis", "tally"]
+
+
+def test_a_tally_damaged_into_other_json_is_not_counted_from(demo_server, store, monkeypatch):
+    """``members.json`` damaged into other valid JSON (a file id changed) no longer matches
+    the digest saved after its groups: the rescan groups afresh, and equals a full scan (the
+    review's case: a group not read would have carried the wrong id on)."""
+    from helpers.scanning import assert_reads_same, counted_by_difference
+    from test_scan_rescan import CHANGES, scan
+
+    from aa_tui.store.members import MEMBERS
+
+    base = scan(demo_server, store, verify="metadata")
+    path = store.scan_dir(base.info.id) / MEMBERS
+    raw = path.read_bytes()
+    last = base.groups[-1].locations[-1].attachment_id  # (not a quick win's file)
+    damaged = raw.replace(f'"{last}"'.encode(), f'"9{last[1:]}"'.encode(), 1)
+    assert damaged != raw and len(damaged) == len(raw)
+    path.write_bytes(damaged)
+    CHANGES["status changed"](demo_server, store, base, None)
+    by_difference = counted_by_difference(monkeypatch)
+    rescan = scan(demo_server, store, verify="metadata")
+    assert "groups" not in by_difference
+    full = scan(demo_server, store, full=True, verify="metadata")
+    assert_reads_same(store, rescan.info.id, full.info.id)
+
+
+def test_a_tally_whose_ids_are_not_texts_is_not_read(tmp_path):
+    """Groups whose files are not ids (numbers, lists: another tool's file, or damage) are no
+    tally: a rescan then counts afresh rather than fail on them (the review's Low)."""
+    from datetime import datetime, timezone
+
+    import orjson
+
+    from aa_tui.store.members import MEMBERS, read_members, write_members
+
+    when = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    write_members(tmp_path, when, [("likely:10:ab", ["1", "2"])])
+    tally = read_members(tmp_path)
+    assert tally is not None and [tuple(g) for g in tally.groups] == [("likely:10:ab", ["1", "2"])]
+    for ids in ([1, 2], [["1"], "2"], "12"):
+        document = {"format": "aa-tui.members/1", "counted_at": when.isoformat()}
+        document["groups"] = [["likely:10:ab", ids]]
+        (tmp_path / MEMBERS).write_bytes(orjson.dumps(document))
+        assert read_members(tmp_path) is None, ids

@@ -35,7 +35,14 @@ from aa_tui.memory import gc_paused
 from aa_tui.model.file_table import AID, COPY, HASH, I_KEY, ISSUE, MIME, PERSON, FileTable
 from aa_tui.store.atomic import write_atomic
 from aa_tui.store.errors import StoreError
-from aa_tui.store.members import Members, Tally, counted_time, group_chunks, members_of
+from aa_tui.store.members import (
+    Members,
+    Tally,
+    counted_time,
+    group_chunks,
+    groups_intact,
+    members_of,
+)
 
 _T = TypeVar("_T")
 
@@ -120,12 +127,16 @@ def _members(groups: object) -> Members:
 
 def read_document(path: Path, form: str, build: Callable[[dict[str, Any]], _T]) -> _T:
     """What ``build`` makes of the JSON object of format ``form`` in ``path``; a
-    :class:`StoreError` that says the scan cannot be re-opened when it cannot."""
+    :class:`StoreError` that says the scan cannot be re-opened when it cannot (its groups,
+    when it has some, checked against their digest: :func:`groups_intact`)."""
     try:
+        raw = path.read_bytes()
         with gc_paused():
-            data = orjson.loads(path.read_bytes())
+            data = orjson.loads(raw)
         if not isinstance(data, dict) or data.get("format") != form:
             raise ValueError("another format")
+        if not groups_intact(raw, data):
+            raise ValueError("its groups are not those written")
         return build(data)
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise StoreError(

@@ -6,6 +6,7 @@ counts everything afresh."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,9 @@ import orjson
 
 from aa_tui.memory import gc_paused
 from aa_tui.store.atomic import write_atomic
+
+_GROUPS_START = b',"groups":['
+_GROUPS_END = b'],"groups_sha256":"'
 
 MEMBERS = "members.json"
 MEMBERS_FORMAT = "aa-tui.members/1"
@@ -40,13 +44,30 @@ def group_chunks(
     """``head`` as a JSON object with a ``groups`` list added, encoded a slice of groups at a
     time: a list of every group's members beside the scan's records would raise its peak
     (~10 MB at 64,000 groups)."""
-    yield orjson.dumps(head)[:-1] + b',"groups":['
+    yield orjson.dumps(head)[:-1] + _GROUPS_START
     members = iter(groups)
     first = True
+    digest = hashlib.sha256()
     while part := list(islice(members, _SLICE)):
-        yield (b"" if first else b",") + orjson.dumps(part)[1:-1]
+        chunk = (b"" if first else b",") + orjson.dumps(part)[1:-1]
+        digest.update(chunk)
+        yield chunk
         first = False
-    yield b"]}"
+    yield _GROUPS_END + digest.hexdigest().encode() + b'"}'
+
+
+def groups_intact(raw: bytes, data: dict[str, object]) -> bool:
+    """Whether the groups of the document ``raw`` (parsed: ``data``) are the bytes written
+    with them (their SHA-256, saved after them): a file damaged into other valid JSON would
+    name files a scan does not hold. One saved before the digest was kept passes."""
+    saved = data.get("groups_sha256")
+    if saved is None:
+        return True
+    start = raw.find(_GROUPS_START)
+    end = raw.rfind(_GROUPS_END)
+    if start < 0 or end < start:
+        return False
+    return hashlib.sha256(raw[start + len(_GROUPS_START) : end]).hexdigest() == saved
 
 
 def write_members(
@@ -61,9 +82,10 @@ def read_members(folder: Path) -> Tally | None:
     """The ``members.json`` in ``folder``; ``None`` when there is none or it cannot be read
     (a rescan then counts afresh)."""
     try:
+        raw = (folder / MEMBERS).read_bytes()
         with gc_paused():
-            data = orjson.loads((folder / MEMBERS).read_bytes())
-        if data.get("format") != MEMBERS_FORMAT:
+            data = orjson.loads(raw)
+        if data.get("format") != MEMBERS_FORMAT or not groups_intact(raw, data):
             return None
         when = counted_time(data["counted_at"])
         groups = members_of(data["groups"])
@@ -81,7 +103,8 @@ def members_of(groups: object) -> Members | None:
     for group in groups:
         if type(group) is not list or len(group) != 2 or type(group[0]) is not str:
             return None
-        if type(group[1]) is not list:
+        ids = group[1]
+        if type(ids) is not list or not all(type(a) is str for a in ids):
             return None
     return cast(Members, groups)
 

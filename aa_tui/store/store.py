@@ -78,6 +78,8 @@ if TYPE_CHECKING:
     from aa_tui.store.tables import IndexTable
 
 SCHEMA_VERSION = 1
+#: what to do about a layer's damaged groups: a rescan would link the same root files again
+_AGAIN_IN_FULL = "run the scan again with --full (a rescan would start from the same files)."
 INDEX_FILE = "aa-tui.json"
 
 
@@ -384,13 +386,13 @@ class Store:
         if table is None:
             raise StoreError(
                 f"Scan {scan_id}'s duplicate groups cannot be read (their files are damaged "
-                "or missing); run the scan again."
+                f"or missing); {_AGAIN_IN_FULL}"
             )
         try:
             yield from iter_groups_by_rows(self.scan_dir(scan_id), table.rows)
         except (OSError, ValueError):
             raise StoreError(
-                f"Scan {scan_id}'s duplicate groups are damaged; run the scan again."
+                f"Scan {scan_id}'s duplicate groups are damaged; {_AGAIN_IN_FULL}"
             ) from None
 
     def load_attachments(self, scan_id: str) -> list[dict[str, Any]]:
