@@ -118,13 +118,22 @@ def test_a_damaged_group_layer_says_so(demo_server, store, any_share, damage):
         list(results.iter_groups())
 
 
-def test_held_groups_are_counted_and_saved_without_reading_their_files(demo_server, store):
+@pytest.mark.parametrize("linked", [True, False])
+def test_held_groups_are_counted_and_saved_without_reading_their_files(
+    demo_server, store, monkeypatch, linked
+):
     """A rescan holds its base's unchanged groups by their files' ids: only the files of
-    those that may be quick wins are placed (the summary shows them whole); reading any
-    other places them all, the same files as a full scan's groups."""
+    those that may be quick wins are placed (the summary shows them whole), also when its
+    files are saved whole (their table names each file's group by id); reading any other
+    places them all, the same files as a full scan's groups."""
     run_scan(demo_server, store, verify="metadata")
     change_some(demo_server, 0.02, 0)
+    if not linked:  # a file system that refuses hard links: the files are saved whole
+        import aa_tui.scan.layering as layering
+
+        monkeypatch.setattr(layering, "link_root", lambda base, folder: False)
     rescan = run_scan(demo_server, store, verify="metadata")
+    assert (store.layer(rescan.info.id) is not None) is linked
     held = [g for g in rescan.groups if isinstance(g, HeldGroup)]
     candidates = sorted(held, key=quick_win_order)[:QUICK_WINS]  # (the held ones that may be)
     assert len(held) > len(candidates) > 0

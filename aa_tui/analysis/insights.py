@@ -76,8 +76,8 @@ class FileRows:
         self._member: dict[str, tuple[str, bool]] = {}
         for group in groups:
             kept, copy = (group.hash, False), (group.hash, True)  # a pair per group, not file
-            for i, loc in enumerate(group.locations):
-                self._member[loc.attachment_id] = copy if i else kept
+            for i, attachment_id in enumerate(group.member_ids()):  # (a held group's: unread)
+                self._member[attachment_id] = copy if i else kept
 
     def row(self, r: AttachmentRecord) -> list[Any]:
         table = self.table

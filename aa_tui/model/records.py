@@ -114,6 +114,10 @@ class DuplicateGroup:
     def wasted_size(self) -> int:
         return (self.copies - 1) * self.size
 
+    def member_ids(self) -> list[str]:
+        """Its files' ids, the kept one first."""
+        return [r.attachment_id for r in self.locations]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "hash": self.hash,

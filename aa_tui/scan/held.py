@@ -112,6 +112,10 @@ class HeldGroup(DuplicateGroup):
     def copies(self) -> int:
         return len(self.ids)
 
+    def member_ids(self) -> list[str]:
+        """Its files' ids, without placing them."""
+        return self.ids
+
 
 def place_files(groups: Iterable[DuplicateGroup]) -> None:
     """Place the files of the held groups among ``groups`` (those to be read), a pass over
@@ -122,10 +126,3 @@ def place_files(groups: Iterable[DuplicateGroup]) -> None:
             by_files.setdefault(id(group._files), (group._files, []))[1].append(group.number)
     for files, numbers in by_files.values():
         files.place(numbers)
-
-
-def ids_of(group: DuplicateGroup) -> list[str]:
-    """A group's files' ids, the kept one first (a held group's without placing them)."""
-    if isinstance(group, HeldGroup):
-        return group.ids
-    return [r.attachment_id for r in group.locations]

@@ -10,7 +10,6 @@ from itertools import islice
 
 from aa_tui.analysis.insights import FileRows
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup
-from aa_tui.scan.held import ids_of
 from aa_tui.scan.rescan import Base
 from aa_tui.store.errors import StoreError
 from aa_tui.store.file_rows import write_file_rows
@@ -137,4 +136,4 @@ def by_id(
     known = known or {}
     for group in groups:
         ids = known.get(group.hash)
-        yield group.hash, ids_of(group) if ids is None else ids
+        yield group.hash, group.member_ids() if ids is None else ids

@@ -76,7 +76,7 @@ def aggregate(
 
 def copies_of(groups: Iterable[DuplicateGroup]) -> set[str]:
     """The ids of the redundant copies (each group's files but its kept one)."""
-    return {a.attachment_id for g in groups for a in g.locations[1:]}
+    return {a for g in groups for a in g.member_ids()[1:]}
 
 
 def is_stale(record: AttachmentRecord, cutoff: datetime) -> bool:
