@@ -31,11 +31,12 @@ class KeptFiles:
         self._ids: list[list[str]] = []  # each held group's files' ids, by its number
         self._placed: list[list[AttachmentRecord] | None] = []  # and its records, once placed
 
-    def hold(self, digest: str, size: int, ids: list[str]) -> HeldGroup:
-        """A new held group of these files."""
-        self._ids.append(ids)
-        self._placed.append(None)
-        return HeldGroup(digest, size, ids, self, len(self._ids) - 1)
+    def hold(self, groups: Iterable[tuple[str, int, list[str]]]) -> list[HeldGroup]:
+        """Held groups of these hashes, sizes and files' ids (numbered in that order)."""
+        held = [HeldGroup(d, size, ids, self, n) for n, (d, size, ids) in enumerate(groups)]
+        self._ids = [g.ids for g in held]
+        self._placed = [None] * len(held)
+        return held
 
     def placed(self, number: int) -> list[AttachmentRecord] | None:
         return self._placed[number]

@@ -25,7 +25,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from aa_tui.model.classify import STALE_AFTER_DAYS, age_bracket
@@ -33,7 +33,7 @@ from aa_tui.model.group_rows import merged_in_order
 from aa_tui.model.records import AttachmentRecord, DuplicateGroup, StatRow, Totals
 from aa_tui.scan.base_tally import BaseTally, read_base_tally
 from aa_tui.scan.clock_edges import NearEdges, having, near_edges_of
-from aa_tui.scan.held import HeldGroup, KeptFiles, place_files
+from aa_tui.scan.held import KeptFiles, place_files
 from aa_tui.scan.layering import LayerPlan
 from aa_tui.scan.likely import metadata_groups
 from aa_tui.scan.stats import (
@@ -50,6 +50,7 @@ from aa_tui.store.members import Tally
 from aa_tui.store.store import Store
 
 _AID, _SIZE = attrgetter("attachment_id"), attrgetter("size")
+_IDS = itemgetter(1)
 
 
 @dataclass
@@ -160,12 +161,13 @@ def groups_since(since: Since, records: list[AttachmentRecord]) -> list[Duplicat
     if sizes is None:
         return None  # not metadata groups
     files = KeptFiles(kept)
-    held: list[HeldGroup] = []
-    members = 0
-    for (digest, ids), size in zip(tally.groups, sizes, strict=True):
-        members += len(ids)
-        if size not in touched:  # (none of its files is gone: its size would be touched)
-            held.append(files.hold(digest, size, ids))
+    members = sum(map(len, map(_IDS, tally.groups)))
+    # (none of a held group's files is gone: its size would be touched)
+    held = files.hold(
+        (digest, size, ids)
+        for (digest, ids), size in zip(tally.groups, sizes, strict=True)
+        if size not in touched
+    )
     totals = summary.get("totals") or {}
     if members != totals.get("duplicate_files", -1) + totals.get("duplicate_groups", 0):
         return None  # not the groups its figures count

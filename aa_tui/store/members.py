@@ -10,7 +10,8 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
+from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import cast
 
@@ -19,6 +20,7 @@ import orjson
 from aa_tui.memory import gc_paused
 from aa_tui.store.atomic import write_atomic
 
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _GROUPS_START = b',"groups":['
 _GROUPS_END = b'],"groups_sha256":"'
 
@@ -97,15 +99,19 @@ def read_members(folder: Path) -> Tally | None:
 def members_of(groups: object) -> Members | None:
     """``groups`` as read from JSON, when each is a hash and a list of ids; ``None`` when not.
     Each ``[hash, ids]`` is kept as read (it unpacks as a pair): copying 64,000 of them made
-    a rescan hold both beside its listing (~20 MB at its peak)."""
-    if not isinstance(groups, list):
+    a rescan hold both beside its listing (~20 MB at its peak). Checked by types and lengths
+    gathered in C (a Python loop over 160,000 ids was ~0.05 s of a rescan)."""
+    if type(groups) is not list:
         return None
-    for group in groups:
-        if type(group) is not list or len(group) != 2 or type(group[0]) is not str:
-            return None
-        ids = group[1]
-        if type(ids) is not list or not all(type(a) is str for a in ids):
-            return None
+    if not set(map(type, groups)) <= {list} or not set(map(len, groups)) <= {2}:
+        return None
+    if not set(map(type, map(_FIRST, groups))) <= {str}:
+        return None
+    id_lists = list(map(_SECOND, groups))
+    if not set(map(type, id_lists)) <= {list}:
+        return None
+    if not set(map(type, chain.from_iterable(id_lists))) <= {str}:
+        return None
     return cast(Members, groups)
 
 
