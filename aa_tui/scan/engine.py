@@ -57,7 +57,7 @@ from aa_tui.scan.rescan import (
 )
 from aa_tui.scan.save_files import save_files
 from aa_tui.scan.shared_texts import share_texts
-from aa_tui.scan.since_base import Since, breakdown, held_ids, likely_groups, since_base
+from aa_tui.scan.since_base import Since, breakdown, likely_groups, since_base
 from aa_tui.scan.spliced import groups_as_saved
 from aa_tui.scan.staged import StagedHasher
 from aa_tui.scan.summarize import build_summary, site_facts
@@ -461,9 +461,8 @@ class ScanEngine:
         # A rescan's files are a layer on its base's; its insights are counted when read.
         plan, self._layer = self._layer, None
         insights = None
-        known = held_ids(since)
-        if plan is None or not save_layer(self.store, info.id, records, groups, plan, now, known):
-            save_whole(self.store, info.id, groups, now, known)
+        if plan is None or not save_layer(self.store, info.id, records, groups, plan, now):
+            save_whole(self.store, info.id, groups, now)
             insights = save_files(self.store, info.id, records, groups, now)
         self._emit(force=True)
         if reuse is not None and self._reuse is not None:

@@ -77,12 +77,9 @@ def save_layer(
     groups: list[DuplicateGroup],
     plan: LayerPlan,
     counted_at: datetime,
-    known: dict[str, list[str]] | None = None,
 ) -> bool:
     """Save ``records`` as a layer on ``plan``'s root (the list is emptied; ``counted_at``: when
-    its breakdowns were counted, see :mod:`aa_tui.store.members`; ``known``: the ids of
-    groups held from the base, by hash); ``False``, and
-    nothing saved, when a layer is not worth it (:func:`worth_a_layer`) or its root's files
+    its breakdowns were counted, see :mod:`aa_tui.store.members`); ``False``, and nothing saved, when a layer is not worth it (:func:`worth_a_layer`) or its root's files
     cannot be linked: then save them whole."""
     delta: list[AttachmentRecord] = []
     if plan.base_delta:  # the base's own delta, where its issues did not change
@@ -108,7 +105,7 @@ def save_layer(
         delta=frozenset(r.attachment_id for r in delta),
         counted_at=counted_at.isoformat(),
     )
-    write_layer(folder, layer, by_id(groups, known))
+    write_layer(folder, layer, by_id(groups))
     records.clear()
     return True
 
@@ -118,22 +115,17 @@ def save_whole(
     scan_id: str,
     groups: list[DuplicateGroup],
     counted_at: datetime,
-    known: dict[str, list[str]] | None = None,
 ) -> None:
     """Before a scan's files are saved whole: no layer of an earlier try may stay; the groups
     by id and when the breakdowns were counted (``members.json``) are saved."""
     folder = store.scan_dir(scan_id)
     drop_layer_files(folder)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_members(folder, counted_at, by_id(groups, known))
+    write_members(folder, counted_at, by_id(groups))
 
 
-def by_id(
-    groups: Iterable[DuplicateGroup], known: dict[str, list[str]] | None = None
-) -> Iterator[tuple[str, list[str]]]:
-    """Each group's hash and its files' ids, the kept one first (``known``: some groups' ids
-    already listed, by hash)."""
-    known = known or {}
+def by_id(groups: Iterable[DuplicateGroup]) -> Iterator[tuple[str, list[str]]]:
+    """Each group's hash and its files' ids, the kept one first (a held group's without
+    placing its files: :meth:`~aa_tui.scan.held.HeldGroup.member_ids`)."""
     for group in groups:
-        ids = known.get(group.hash)
-        yield group.hash, group.member_ids() if ids is None else ids
+        yield group.hash, group.member_ids()

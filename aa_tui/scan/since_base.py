@@ -108,13 +108,6 @@ def since_base(
     return since
 
 
-def held_ids(since: Since | None) -> dict[str, list[str]]:
-    """The files' ids of the groups ``since``'s rescan held from its base, by hash."""
-    if since is None or not since.held or since.tally is None:
-        return {}
-    return {digest: ids for digest, ids in since.tally.groups if digest in since.held}
-
-
 def likely_groups(records: list[AttachmentRecord], since: Since | None) -> list[DuplicateGroup]:
     """The ``--verify metadata`` groups of ``records``: by difference when ``since``."""
     groups = groups_since(since, records) if since is not None else None
