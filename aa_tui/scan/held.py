@@ -30,12 +30,14 @@ class KeptFiles:
         self._kept: list[AttachmentRecord] | None = kept
         self._ids: list[list[str]] = []  # each held group's files' ids, by its number
         self._placed: list[list[AttachmentRecord] | None] = []  # and its records, once placed
+        self._unplaced = 0  # held groups whose files are not placed yet
 
     def hold(self, groups: Iterable[tuple[str, int, list[str]]]) -> list[HeldGroup]:
         """Held groups of these hashes, sizes and files' ids (numbered in that order)."""
         held = [HeldGroup(d, size, ids, self, n) for n, (d, size, ids) in enumerate(groups)]
         self._ids = [g.ids for g in held]
         self._placed = [None] * len(held)
+        self._unplaced = len(held)
         return held
 
     def placed(self, number: int) -> list[AttachmentRecord] | None:
@@ -44,37 +46,38 @@ class KeptFiles:
     def place_among(self, groups: list[HeldGroup], files: list[AttachmentRecord]) -> bool:
         """Place the files of ``groups`` from ``files`` (kept files that include all theirs:
         those of their sizes); ``False``, none placed, when one of theirs is not there."""
-        by_id = dict(zip(map(_AID, files), files, strict=True))
-        try:
-            placed = [[by_id[a] for a in group.ids] for group in groups]
-        except KeyError:
-            return False
-        for group, found in zip(groups, placed, strict=True):
-            self._placed[group.number] = found
-        return True
+        return self._place(list(dict.fromkeys(g.number for g in groups if g.placed is None)), files)
 
     def place(self, numbers: Iterable[int] | None = None) -> None:
         """Place the files of the held groups ``numbers`` (all when ``None``) not placed yet:
         one pass over the kept files for them all. Once all are, the kept files are let go."""
-        every = numbers is None
         asked: Iterable[int] = range(len(self._ids)) if numbers is None else numbers
-        todo = [n for n in asked if self._placed[n] is None]
-        if todo:
-            if self._kept is None:
-                raise StoreError("A rescan's groups were read after its kept files were let go.")
-            wanted = {a for n in todo for a in self._ids[n]}
-            found = having(self._kept, wanted.__contains__, _AID)
-            by_id = dict(zip(map(_AID, found), found, strict=True))
-            try:
-                for n in todo:
-                    self._placed[n] = [by_id[a] for a in self._ids[n]]
-            except KeyError as missing:
-                raise StoreError(
-                    f"The earlier scan's groups name a file it did not keep ({missing}): its "
-                    "files are damaged. Run the scan with --full."
-                ) from None
-        if every or all(p is not None for p in self._placed):
-            self._kept = None
+        todo = [n for n in dict.fromkeys(asked) if self._placed[n] is None]
+        if not todo:
+            return
+        if self._kept is None:
+            raise StoreError("A rescan's groups were read after its kept files were let go.")
+        wanted = {a for n in todo for a in self._ids[n]}
+        if not self._place(todo, having(self._kept, wanted.__contains__, _AID)):
+            raise StoreError(
+                "The earlier scan's groups name a file it did not keep: its files are damaged. "
+                "Run the scan with --full."
+            )
+
+    def _place(self, numbers: list[int], files: list[AttachmentRecord]) -> bool:
+        """Place the files of the held groups ``numbers`` from ``files``; ``False``, none
+        placed, when one of theirs is not among them."""
+        by_id = dict(zip(map(_AID, files), files, strict=True))
+        try:
+            placed = [[by_id[a] for a in self._ids[n]] for n in numbers]
+        except KeyError:
+            return False
+        for n, found in zip(numbers, placed, strict=True):
+            self._placed[n] = found
+        self._unplaced -= len(numbers)
+        if not self._unplaced:
+            self._kept = None  # every group's are placed: the kept files are let go
+        return True
 
 
 class HeldGroup(DuplicateGroup):
