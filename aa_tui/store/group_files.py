@@ -30,6 +30,7 @@ from aa_tui.store.group_layer import (
     ROOT_GROUPS,
     WHOLE_GROUP_ROWS,
     WHOLE_GROUPS,
+    is_group_layer,
     read_group_layer,
 )
 from aa_tui.store.scan_files import GROUP_ROWS_FORMAT
@@ -129,7 +130,7 @@ class GroupReader:
 
     def __init__(self, folder: Path, *, ahead: bool = False) -> None:
         self._paths: list[tuple[int, Path]] = []  # (where the file starts, the file)
-        if (folder / ROOT_GROUPS).exists() and read_group_layer(folder) is not None:
+        if is_group_layer(folder):
             shift = (folder / ROOT_GROUPS).stat().st_size
             self._paths = [(0, folder / ROOT_GROUPS), (shift, folder / DELTA_GROUPS)]
         else:

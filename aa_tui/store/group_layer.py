@@ -93,10 +93,16 @@ def write_group_layer(folder: Path, layer: GroupLayer) -> None:
     write_atomic(folder / GROUP_LAYER, orjson.dumps(document))
 
 
+def is_group_layer(folder: Path) -> bool:
+    """Whether ``folder``'s scan saved its groups as a layer (read by
+    :func:`read_group_layer`)."""
+    return (folder / GROUP_LAYER).exists()
+
+
 def group_root_names(folder: Path) -> tuple[Path, Path]:
     """The whole ``groups.json`` and its rows that ``folder``'s scan links or holds: a group
     layer's root files, else its own."""
-    if (folder / GROUP_LAYER).exists():
+    if is_group_layer(folder):
         return folder / ROOT_GROUPS, folder / ROOT_GROUP_ROWS
     return folder / WHOLE_GROUPS, folder / WHOLE_GROUP_ROWS
 

@@ -55,7 +55,7 @@ from aa_tui.store.group_layer import (
     GroupLayer,
     drop_group_layer,
     drop_whole_groups,
-    read_group_layer,
+    is_group_layer,
     write_group_layer,
 )
 from aa_tui.store.layer import (
@@ -372,13 +372,13 @@ class Store:
         return rows[0]
 
     def load_groups(self, scan_id: str) -> list[dict[str, Any]]:
-        if read_group_layer(self.scan_dir(scan_id)) is None:
+        if not is_group_layer(self.scan_dir(scan_id)):
             return self._load_table(scan_id, "groups")
         return list(self.iter_layer_groups(scan_id))
 
     def groups_layered(self, scan_id: str) -> bool:
         """Whether a scan saved its groups as a layer (:mod:`aa_tui.store.group_layer`)."""
-        return read_group_layer(self.scan_dir(scan_id)) is not None
+        return is_group_layer(self.scan_dir(scan_id))
 
     def iter_layer_groups(self, scan_id: str) -> Iterator[dict[str, Any]]:
         """The groups of a scan that saved them as a layer, read one at a time in order."""
