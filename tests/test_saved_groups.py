@@ -51,21 +51,21 @@ def test_groups_are_encoded_anew_when_the_saved_ones_do_not_fit(demo_server, sto
 def test_saved_groups_are_read_a_window_at_a_time(demo_server, store, monkeypatch):
     """Each held group is its saved bytes whatever the window (one smaller than a group, one
     of a few groups); the file is read a window at a time, not once a group."""
-    from aa_tui.store import saved_groups
+    from aa_tui.store import group_files
 
     base = run_scan(demo_server, store, verify="metadata")
     groups = base.groups
     since = since_holding(base.info.id, groups[::2] + groups[1:7])  # runs and gaps
     reads: list[int] = []
-    real_pread = saved_groups.os.pread
+    real_pread = group_files.os.pread
 
     def counted(fd: int, length: int, offset: int) -> bytes:
         reads.append(offset)
         return real_pread(fd, length, offset)
 
-    monkeypatch.setattr(saved_groups.os, "pread", counted)
+    monkeypatch.setattr(group_files.os, "pread", counted)
     for window in (16, 3000, 1 << 20):
-        monkeypatch.setattr(saved_groups, "WINDOW", window)
+        monkeypatch.setattr(group_files, "WINDOW", window)
         reads.clear()
         items = list(groups_to_save(store, groups, since))
         held = [i for i in items if isinstance(i, SavedGroup)]
