@@ -11,7 +11,7 @@ from helpers.scanning import FROZEN_NOW, run_scan
 
 from aa_tui.model.records import AttachmentRecord
 from aa_tui.scan.clock_edges import NearPicker, near_clock_edges
-from aa_tui.scan.kept import KeptAsListed, kept_files
+from aa_tui.scan.kept import KeptAsListed
 from aa_tui.scan.rescan import _read_back, load_base, open_base
 from aa_tui.store.basis import read_basis, write_basis
 
@@ -352,7 +352,7 @@ def test_kept_files_take_each_issues_files_in_order_its_id_the_listings(demo_ser
     texts_of = {i: "".join(list(i)) for i in (many, one)}  # equal texts, other objects
     reused[10:10] = [texts_of[many], texts_of[one]]
     seen: list[AttachmentRecord] = []
-    kept = kept_files(base, reused, {}, seen.append)
+    kept = KeptAsListed(base, reused, {}, seen.append).all()
     expected = [r for i in reused for r in base.kept(i)]
     assert kept == expected == seen and len(kept) > len(reused)
     for issue_id, text in texts_of.items():
@@ -363,7 +363,7 @@ def test_kept_files_take_each_issues_files_in_order_its_id_the_listings(demo_ser
 def test_kept_files_are_taken_as_the_listing_goes_once_the_base_is_read(demo_server, store):
     """Pages listed while the base's rows are still read wait; once read, each page's reused
     issues' files are taken as it comes, and every one is in the end, in the listing's order,
-    as :func:`kept_files` takes them at once. A read that failed takes nothing early."""
+    as they are taken at once. A read that failed takes nothing early."""
     from concurrent.futures import Future
 
     first = run_scan(demo_server, store)
@@ -381,7 +381,7 @@ def test_kept_files_are_taken_as_the_listing_goes_once_the_base_is_read(demo_ser
     taken.take()
     assert taken.files == [r for i in issues[:40] for r in base.kept(i)] and taken.files
     reused += issues[40:90]
-    assert taken.all() == kept_files(base, issues[:90], {}) == seen
+    assert taken.all() == KeptAsListed(base, issues[:90], {}).all() == seen
     assert taken.size == sum(r.size for r in taken.files)
     failed = Future()
     failed.set_exception(OSError("read"))

@@ -14,21 +14,6 @@ from aa_tui.scan.shared_texts import share_texts
 _SIZE = attrgetter("size")
 
 
-def kept_files(
-    base: Base | None,
-    reused: list[str],
-    texts: dict[str, str],
-    saw: Callable[[AttachmentRecord], None] | None = None,
-    cancel: threading.Event | None = None,
-) -> list[AttachmentRecord]:
-    """The files of the ``reused`` issues as ``base`` saw them, once its rows are read back
-    (each told to ``saw``; :class:`Cancelled` once ``cancel`` is set meanwhile)."""
-    if base is None:
-        return []
-    base.read(cancel)
-    return _files_of(base, reused, texts, saw)
-
-
 def _files_of(
     base: Base,
     reused: list[str],
@@ -57,7 +42,8 @@ def _files_of(
 
 
 class KeptAsListed:
-    """:func:`kept_files` taken a page at a time while the listing runs, once the base's rows
+    """The reused issues' files as the base saw them, taken a page at a time while the listing
+    runs, once the base's rows
     are read: at 1,000,000 issues they are read ~1 s before the listing ends, and taking
     328,000 issues' files after it was ~0.12 s of the rescan's wall."""
 
