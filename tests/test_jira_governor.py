@@ -291,3 +291,14 @@ def test_a_429_ends_the_burst_and_retry_after_holds_even_a_full_bucket():
     assert not starts_within(gov, BULK, 0.15)
     time.sleep(0.2)
     assert started(gov, BULK, 40) <= 4  # the limit halved, no burst until word of tokens
+
+
+def test_a_spent_bucket_holds_paced_requests_to_one_in_the_air():
+    """A burst that spent the bucket before its refill rate was known: pacing alone let 8 out
+    at once (and Jira refused them); now one at a time until an answer says more."""
+    gov = RateGovernor(max_concurrency=8)
+    first = gov.acquire(scope=BULK)
+    gov.on_response(200, bucket(0), BULK, start=first)
+    assert started(gov, BULK, 5) == 0
+    gov.release(BULK)
+    assert started(gov, BULK, 5) == 1

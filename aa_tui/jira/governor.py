@@ -11,6 +11,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
+from aa_tui.jira.buckets import (
+    MEASURE_SPAN_S,
+    Bucket,
+    Sample,
+    Start,
+    Starts,
+    blended,
+    refill_between,
+    said,
+)
+
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 #: While Jira's bucket has room, up to this many times ``max_concurrency`` in flight ...
 BURST_FACTOR = 4
@@ -68,22 +79,6 @@ class GovernorStats:
 
 
 @dataclass
-class _Bucket:
-    """What Jira's last answer said of its token bucket: the tokens left for requests not yet
-    sent (``X-RateLimit-Remaining`` minus the requests in the air then and started since)."""
-
-    spare: float
-    ceiling: int
-    at: float = field(default_factory=time.monotonic)  # when ``spare`` was last said
-
-    @property
-    def room(self) -> bool:
-        """Whether one more request leaves a reserve (a tenth of the bucket, 2 at least) for
-        what the estimate cannot see: other clients of the token, a late refill."""
-        return self.spare - 1 >= max(2.0, 0.1 * self.ceiling)
-
-
-@dataclass
 class _Budget:
     """One scope's share: adaptive concurrency, spaced starts, a pause after Retry-After."""
 
@@ -99,7 +94,9 @@ class _Budget:
     sample_remaining: int = 0
     answered: int = 0
     ceiling: int = 0  # the last X-RateLimit-Limit it answered with (0: never said)
-    bucket: _Bucket | None = None  # None: its endpoint never said how much it has left
+    bucket: Bucket | None = None  # None: its endpoint never said how much it has left
+    starts: Starts = field(default_factory=Starts)  # the requests let out
+    sample: Sample | None = None  # the answer a refill rate is measured from
 
 
 #: ``RateLimit-Reason`` values that Jira scopes to one endpoint + method (or one issue, for
@@ -145,10 +142,13 @@ class RateGovernor:
         self.max_concurrency = max(1, max_concurrency)
         burst = burst_concurrency or min(BURST_MAX, BURST_FACTOR * self.max_concurrency)
         self.burst_concurrency = max(self.max_concurrency, burst)
-        self._origin_bucket: dict[str, _Bucket] = {}  # for a scope never answered yet
+        self._origin_bucket: dict[str, Bucket] = {}  # for a scope never answered yet
+        self._origin_refill: dict[str, float] = {}  # as if one bucket for the site
         self._initial = float(initial_concurrency or self.max_concurrency)
         self._budgets: dict[str, _Budget] = {}
         self._origin_paused: dict[str, float] = {}
+        self._origin_starts: dict[str, Starts] = {}
+        self._waiting: list[tuple[int, str]] = []  # (priority, scope) of the requests held
         self._in_flight = 0
         self._cond = threading.Condition()
         self.stats = GovernorStats(limit=self._initial)
@@ -161,45 +161,92 @@ class RateGovernor:
         return budget
 
     # -- gate ---------------------------------------------------------------------------------
-    def acquire(self, cancel: threading.Event | None = None, scope: str = "") -> None:
-        """Block until a request of ``scope`` may start (pauses, concurrency, pacing)."""
+    def acquire(
+        self, cancel: threading.Event | None = None, scope: str = "", priority: int = 0
+    ) -> Start:
+        """Block until a request of ``scope`` may start (pauses, concurrency, pacing) and no
+        request of its origin that waits with a higher ``priority`` may; give its answer's
+        :meth:`on_response` the :class:`Start` returned."""
         with self._cond:
             budget = self._budget(scope)
             origin = origin_of(scope)
-            while True:
-                if cancel is not None and cancel.is_set():
-                    from aa_tui.model.errors import Cancelled
+            waiting = (priority, scope)
+            queued = False
+            try:
+                while True:
+                    if cancel is not None and cancel.is_set():
+                        from aa_tui.model.errors import Cancelled
 
-                    raise Cancelled()
-                now = time.monotonic()
-                paused = max(budget.paused_until, self._origin_paused.get(origin, 0.0)) - now
-                wait = max(paused, budget.next_start - now)
-                # Its endpoint's bucket and the origin's (one bucket, if Jira keeps one for
-                # the site): both must have room for a burst.
-                buckets = [b for b in (budget.bucket, self._origin_bucket.get(origin)) if b]
-                paced = (
-                    wait <= 0
-                    and budget.in_flight < max(1, int(budget.limit))
-                    and self._in_flight < self.max_concurrency
-                )
-                burst = (
-                    paused <= 0
-                    and bool(buckets)
-                    and all(b.room for b in buckets)
-                    and budget.in_flight < self.burst_concurrency
-                    and self._in_flight < self.burst_concurrency
-                )
-                if paced or burst:
-                    budget.in_flight += 1
-                    self._in_flight += 1
-                    budget.next_start = max(now, budget.next_start) + budget.min_interval
-                    for spent in buckets:  # one token fewer, whichever bucket it is
-                        spent.spare -= 1
-                    self.stats.requests += 1
-                    self.stats.in_flight = self._in_flight
-                    self.stats.peak_in_flight = max(self.stats.peak_in_flight, self._in_flight)
-                    return
-                self._cond.wait(timeout=min(0.25, wait) if wait > 0 else 0.25)
+                        raise Cancelled()
+                    now = time.monotonic()
+                    buckets, wait = self._gate(budget, origin, now)
+                    if wait <= 0 and not self._first_in_line(waiting, origin, now):
+                        wait = 0.25  # woken when the one before it has started
+                    elif wait <= 0:
+                        return self._start(budget, origin, buckets, now)
+                    if not queued:
+                        self._waiting.append(waiting)
+                        queued = True
+                    self._cond.wait(timeout=min(0.25, wait))
+            finally:
+                if queued:
+                    self._waiting.remove(waiting)
+
+    def _gate(self, budget: _Budget, origin: str, now: float) -> tuple[list[Bucket], float]:
+        """The buckets a request of ``budget`` takes a token of, and the seconds until it
+        may start (0 or less: now)."""
+        paused = max(budget.paused_until, self._origin_paused.get(origin, 0.0)) - now
+        wait = max(paused, budget.next_start - now)
+        # Its endpoint's bucket and the origin's (one bucket, if Jira keeps one for the
+        # site): both must have room for a burst.
+        buckets = [b for b in (budget.bucket, self._origin_bucket.get(origin)) if b]
+        room = bool(buckets) and all(b.room(now) for b in buckets)
+        # A bucket the estimate says is spent holds the paced requests too, to one in the air
+        # (its answer says more), until it refills: pacing alone kept 8 in the air.
+        spent = budget.in_flight > 0 and any(b.level(now) < 1 for b in buckets)
+        paced = (
+            wait <= 0
+            and not spent
+            and budget.in_flight < max(1, int(budget.limit))
+            and self._in_flight < self.max_concurrency
+        )
+        burst = (
+            paused <= 0
+            and room
+            and budget.in_flight < self.burst_concurrency
+            and self._in_flight < self.burst_concurrency
+        )
+        if paced or burst:
+            return buckets, 0.0
+        if buckets and not room:  # the buckets refill: wake when they have room
+            refilled = max(b.wait(now) for b in buckets)
+            wait = min(wait, refilled) if wait > 0 else refilled
+        return buckets, wait if wait > 0 else 0.25
+
+    def _first_in_line(self, waiting: tuple[int, str], origin: str, now: float) -> bool:
+        """Whether no request of ``origin`` that waits with a higher priority may start now
+        (it goes first, and the others are woken when it has)."""
+        priority = waiting[0]
+        for other, scope in self._waiting:
+            ready = other > priority and origin_of(scope) == origin
+            if ready and self._gate(self._budget(scope), origin, now)[1] <= 0:
+                self._cond.notify_all()
+                return False
+        return True
+
+    def _start(self, budget: _Budget, origin: str, buckets: list[Bucket], now: float) -> Start:
+        budget.in_flight += 1
+        self._in_flight += 1
+        budget.next_start = max(now, budget.next_start) + budget.min_interval
+        for spent in buckets:  # one token fewer, whichever bucket it is
+            spent.take(now)
+        self.stats.requests += 1
+        self.stats.in_flight = self._in_flight
+        self.stats.peak_in_flight = max(self.stats.peak_in_flight, self._in_flight)
+        if self._waiting:  # one that deferred to this one may start too
+            self._cond.notify_all()
+        in_origin = self._origin_starts.setdefault(origin, Starts())
+        return Start(budget.starts.record(now), in_origin.record(now), now)
 
     def release(self, scope: str = "") -> None:
         with self._cond:
@@ -210,8 +257,14 @@ class RateGovernor:
 
     # -- feedback -----------------------------------------------------------------------------
     def on_response(
-        self, status: int, headers: Mapping[str, str] | None = None, scope: str = ""
+        self,
+        status: int,
+        headers: Mapping[str, str] | None = None,
+        scope: str = "",
+        start: Start | None = None,
     ) -> None:
+        """Learn from an answer of ``scope``: ``start`` (what :meth:`acquire` gave its
+        request) tells which requests Jira's ``X-RateLimit-Remaining`` cannot count yet."""
         headers = headers or {}
         with self._cond:
             budget = self._budget(scope)
@@ -226,11 +279,11 @@ class RateGovernor:
                 # Space request starts a little more each time Jira refuses one.
                 budget.min_interval = min(1.0, max(0.01, budget.min_interval * 1.5 or 0.02))
                 # An empty bucket: no burst until an answer says it has filled again.
-                budget.bucket = _Bucket(0.0, budget.ceiling)
+                budget.bucket = Bucket(0.0, budget.ceiling)
                 if not scoped:
-                    self._origin_bucket[origin] = _Bucket(0.0, budget.ceiling)
+                    self._origin_bucket[origin] = Bucket(0.0, budget.ceiling)
             elif status < 400:
-                self._learn(budget, headers, origin)
+                self._learn(budget, headers, origin, start)
             if status in (429, 503):
                 retry_after = parse_retry_after(headers.get("retry-after"))
                 if retry_after:
@@ -245,7 +298,9 @@ class RateGovernor:
             self.stats.limit = budget.limit
             self._cond.notify_all()
 
-    def _learn(self, budget: _Budget, headers: Mapping[str, str], origin: str) -> None:
+    def _learn(
+        self, budget: _Budget, headers: Mapping[str, str], origin: str, start: Start | None
+    ) -> None:
         remaining = _int(headers.get("x-ratelimit-remaining"))
         ceiling = _int(headers.get("x-ratelimit-limit"))
         near = headers.get("x-ratelimit-nearlimit", "").lower() == "true"
@@ -264,20 +319,36 @@ class RateGovernor:
         stated = _stated_refill(headers)
         if stated:  # Data Center says its fill rate: no need to measure it
             budget.refill = stated
+            self._origin_refill[origin] = stated
+        elif start is not None:
+            self._measure(budget, origin, Sample(remaining, start), ceiling)
         else:
             self._measure_refill(budget, remaining, ceiling)
-        # The other requests in the air may not have been counted yet: take them off too.
-        others = max(0, budget.in_flight - 1)
         now = time.monotonic()
-        budget.bucket = _Bucket(remaining - others, ceiling, now)
-        in_origin = sum(b.in_flight for s, b in self._budgets.items() if origin_of(s) == origin)
-        self._origin_bucket[origin] = _Bucket(remaining - max(0, in_origin - 1), ceiling, now)
+        if start is not None:
+            # Jira took this request's token as it came in: the requests let out well before
+            # it are counted in ``remaining``, those let out since are not (each takes one).
+            later = budget.starts.not_counted(start.scope, start.at)
+            origin_starts = self._origin_starts.get(origin) or Starts()
+            later_in_origin = origin_starts.not_counted(start.origin, start.at)
+            refill = self._origin_refill.get(origin, 0.0)
+            budget.bucket = said(remaining, ceiling, start, later, budget.refill, now)
+            self._origin_bucket[origin] = said(
+                remaining, ceiling, start, later_in_origin, refill, now
+            )
+            left = remaining - later
+        else:  # which are counted is unknown: take off every other one in the air
+            others = max(0, budget.in_flight - 1)
+            in_origin = sum(b.in_flight for s, b in self._budgets.items() if origin_of(s) == origin)
+            budget.bucket = Bucket(remaining - others, ceiling, now)
+            self._origin_bucket[origin] = Bucket(remaining - max(0, in_origin - 1), ceiling, now)
+            left = remaining - budget.in_flight
         if budget.in_flight > max(1, int(budget.limit)):
             # Answers to a burst still in the air: a low bucket is what spending it meant,
             # not a sign to slow the paced requests that follow (the burst has stopped).
             return
         # what the requests still in the air will leave
-        self._pace(budget, remaining - budget.in_flight, ceiling, near or remaining < 0.2 * ceiling)
+        self._pace(budget, left, ceiling, near or remaining < 0.2 * ceiling)
 
     def _pace(self, budget: _Budget, left: float, ceiling: int, near: bool) -> None:
         """Pacing and concurrency for ``left`` tokens of ``ceiling`` once the answers in the
@@ -299,6 +370,19 @@ class RateGovernor:
         budget.min_interval = 0.0 if plenty else budget.min_interval * 0.98
         if budget.min_interval < 0.002:
             budget.min_interval = 0.0  # half the bucket left: no pacing, spend the burst
+
+    def _measure(self, budget: _Budget, origin: str, sample: Sample, ceiling: int) -> None:
+        """The refill rates from this answer and the budget's last sample: of its own bucket
+        (the requests of its scope took tokens), and of the site's if Jira keeps one (every
+        request of the origin took one)."""
+        last = budget.sample
+        if last is not None and sample.start.at - last.start.at < MEASURE_SPAN_S:
+            return  # the last sample stays until the span is long enough
+        if last is not None:
+            budget.refill = blended(budget.refill, refill_between(last, sample, ceiling, False))
+            rate = refill_between(last, sample, ceiling, True)
+            self._origin_refill[origin] = blended(self._origin_refill.get(origin, 0.0), rate)
+        budget.sample = sample
 
     @staticmethod
     def _measure_refill(budget: _Budget, remaining: int, ceiling: int) -> None:
@@ -363,13 +447,13 @@ def _stated_refill(headers: Mapping[str, str]) -> float | None:
     return fill / interval if fill and interval and fill > 0 and interval > 0 else None
 
 
-def _refilled(bucket: _Bucket | None, refill: float, now: float) -> _Bucket | None:
+def _refilled(bucket: Bucket | None, refill: float, now: float) -> Bucket | None:
     """``bucket`` as ``refill`` tokens a second have filled it since it was last said (at most
     full); ``None`` when either is unknown."""
     if bucket is None or not bucket.ceiling or refill <= 0:
         return None
     spare = min(float(bucket.ceiling), bucket.spare + refill * (now - bucket.at))
-    return _Bucket(spare, bucket.ceiling, now)
+    return Bucket(spare, bucket.ceiling, now, bucket.refill)
 
 
 def _int(value: str | None) -> int | None:

@@ -21,6 +21,7 @@ import re
 import ssl
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
@@ -40,6 +41,21 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 READ_JSON = "aa_tui.read_json"
+_priority = threading.local()
+
+
+@contextmanager
+def request_priority(priority: int) -> Iterator[None]:
+    """The requests this thread makes inside wait for the governor with ``priority``: when
+    several may start, the highest goes first (0 outside)."""
+    before = getattr(_priority, "value", 0)
+    _priority.value = priority
+    try:
+        yield
+    finally:
+        _priority.value = before
+
+
 NO_RETRY = "aa_tui.no_retry"
 #: Where a READ_JSON answer's parsed body is kept (absent when it is not JSON at all).
 PARSED = "aa_tui.parsed"
@@ -153,12 +169,13 @@ class GovernedTransport(httpx.BaseTransport):
     def _attempt(self, request: httpx.Request) -> httpx.Response:
         governor = self.controls.governor
         scope = self.scope(request)
-        governor.acquire(self.controls.cancel, scope)
+        priority = getattr(_priority, "value", 0)
+        start = governor.acquire(self.controls.cancel, scope, priority=priority)
         release = _Once(lambda: governor.release(scope))
         try:
             response = self._send(request)
             self._answered = True
-            governor.on_response(response.status_code, response.headers, scope)
+            governor.on_response(response.status_code, response.headers, scope, start=start)
             if response.status_code in RETRYABLE_STATUS:
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
                 _drain(response)  # read the short error body: the connection stays reusable

@@ -8,10 +8,20 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aa_tui.jira.errors import NotJiraError
+from aa_tui.jira.transport import request_priority
 
 log = logging.getLogger(__name__)
 
 MAX_EMPTY_PAGES = 5  # empty search pages in a row that still carry a token, followed at most
+#: A listing's pages go before other requests that wait with them (each page waits for the one
+#: before it: a chain the rest of a scan waits on), its later pages after its earlier ones (the
+#: ranges a rescan lists at once advance together, none left with pages to go at the end).
+LISTING_PRIORITY = 1000
+
+
+def _listed(page: int, fetch: Callable[[str | None], Any], token: str | None) -> Any:
+    with request_priority(LISTING_PRIORITY - page):
+        return fetch(token)
 
 
 def id_pages(
@@ -29,7 +39,8 @@ def id_pages(
     empty_run = 0
     ahead = ThreadPoolExecutor(1, thread_name_prefix="aa-ids")
     try:
-        pending = ahead.submit(fetch, None)
+        pages = 0
+        pending = ahead.submit(_listed, pages, fetch, None)
         while True:
             data = pending.result()
             if not isinstance(data, dict) or not isinstance(data.get("issues", []), list):
@@ -60,7 +71,8 @@ def id_pages(
                 )
             else:
                 seen_tokens.add(token)
-                pending = ahead.submit(fetch, token)
+                pages += 1
+                pending = ahead.submit(_listed, pages, fetch, token)
             if ids:
                 yield ids
             if stop:
