@@ -9,7 +9,6 @@ import time
 import httpx
 import pytest
 
-from aa_tui.jira.buckets import STALE_S, Bucket
 from aa_tui.jira.governor import RateGovernor, RetryPolicy
 from aa_tui.jira.transport import Controls, GovernedTransport
 
@@ -303,18 +302,3 @@ def test_a_spent_bucket_holds_paced_requests_to_one_in_the_air():
     assert started(gov, BULK, 5) == 0
     gov.release(BULK)
     assert started(gov, BULK, 5) == 1
-
-
-def test_an_endpoint_no_answer_has_told_of_for_a_while_goes_by_its_origins_bucket():
-    """A bulkfetch held back while a listing's pages went first: its own estimate (empty, its
-    refill measured while the pages drew on the same bucket) is a guess a second later; the
-    origin's, told by the pages' answers, has room, and the burst goes by it."""
-    gov = RateGovernor(max_concurrency=8)
-    now = time.monotonic()
-    budget = gov._budget(BULK)
-    budget.next_start = now + 60  # no paced start: only the burst's
-    budget.bucket = Bucket(0.0, 40, at=now - 0.5, told=now - 0.5)
-    gov._origin_bucket[SITE + ":443"] = Bucket(30.0, 40, told=now)
-    assert started(gov, BULK, 3) == 0  # told half a second ago: it holds
-    budget.bucket = Bucket(0.0, 40, at=now - 0.5, told=now - STALE_S - 0.5)
-    assert started(gov, BULK, 3) == 3

@@ -19,9 +19,6 @@ MEASURE_SPAN_S = 0.5
 #: a request let out this little before another may still reach Jira after it (threads, the
 #: network): an answer does not count on it being in its ``remaining``
 ORDER_SLACK_S = 0.1
-#: an endpoint's estimate no answer has said for this long is a guess (its refill rate was
-#: measured while others drew on a bucket it may share): the origin's alone gates its burst
-STALE_S = 1.0
 #: the start times kept (for :data:`ORDER_SLACK_S` before the oldest request in the air)
 KEPT_STARTS = 4096
 
@@ -69,7 +66,6 @@ class Bucket:
     ceiling: int
     at: float = field(default_factory=time.monotonic)  # when ``spare`` was worked out
     refill: float = 0.0
-    told: float = field(default_factory=time.monotonic)  # when an answer last said it
 
     @property
     def reserve(self) -> float:
@@ -116,7 +112,7 @@ def said(
     whenever the way back takes as long as the way there (Jira's work on it only adds)."""
     admitted = (start.at + now) / 2
     spare = remaining - later + max(0.0, refill) * (now - admitted)
-    return Bucket(min(float(ceiling), spare), ceiling, now, refill, told=now)
+    return Bucket(min(float(ceiling), spare), ceiling, now, refill)
 
 
 def refill_between(a: Sample, b: Sample, ceiling: int, by_origin: bool) -> float | None:

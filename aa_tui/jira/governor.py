@@ -13,7 +13,6 @@ from email.utils import parsedate_to_datetime
 
 from aa_tui.jira.buckets import (
     MEASURE_SPAN_S,
-    STALE_S,
     Bucket,
     Sample,
     Start,
@@ -199,12 +198,8 @@ class RateGovernor:
         paused = max(budget.paused_until, self._origin_paused.get(origin, 0.0)) - now
         wait = max(paused, budget.next_start - now)
         # Its endpoint's bucket and the origin's (one bucket, if Jira keeps one for the
-        # site): both must have room for a burst; the origin's alone when no answer of the
-        # endpoint has said its bucket for a while (a listing's pages went first, perhaps).
-        own = budget.bucket
-        if own is not None and now - own.told > STALE_S:
-            own = None
-        buckets = [b for b in (own, self._origin_bucket.get(origin)) if b]
+        # site): both must have room for a burst.
+        buckets = [b for b in (budget.bucket, self._origin_bucket.get(origin)) if b]
         room = bool(buckets) and all(b.room(now) for b in buckets)
         # A bucket the estimate says is spent holds the paced requests too, to one in the air
         # (its answer says more), until it refills: pacing alone kept 8 in the air.
@@ -458,7 +453,7 @@ def _refilled(bucket: Bucket | None, refill: float, now: float) -> Bucket | None
     if bucket is None or not bucket.ceiling or refill <= 0:
         return None
     spare = min(float(bucket.ceiling), bucket.spare + refill * (now - bucket.at))
-    return Bucket(spare, bucket.ceiling, now, bucket.refill, told=bucket.told)
+    return Bucket(spare, bucket.ceiling, now, bucket.refill)
 
 
 def _int(value: str | None) -> int | None:
