@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 
+from aa_tui.jira.buckets import SPENT_HOLD_S
 from aa_tui.jira.governor import RateGovernor, RetryPolicy
 from aa_tui.jira.transport import Controls, GovernedTransport
 
@@ -302,3 +303,17 @@ def test_a_spent_bucket_holds_paced_requests_to_one_in_the_air():
     assert started(gov, BULK, 5) == 0
     gov.release(BULK)
     assert started(gov, BULK, 5) == 1
+    time.sleep(SPENT_HOLD_S)  # no answer since: pacing alone goes on, as without word
+    assert started(gov, BULK, 5) == 5
+
+
+def test_another_endpoints_spent_bucket_does_not_hold_this_ones_paced_requests():
+    """Per-endpoint limits: bulkfetch's answer says its bucket is spent; search's own says 35
+    left: search's paced requests go on (only the burst waits for the origin's word)."""
+    search = BULK.replace("issue/bulkfetch", "search/jql")
+    gov = RateGovernor(max_concurrency=8)
+    first = gov.acquire(scope=search)
+    gov.on_response(200, bucket(35), search, start=first)
+    other = gov.acquire(scope=BULK)
+    gov.on_response(200, bucket(0), BULK, start=other)
+    assert started(gov, search, 5) == 5

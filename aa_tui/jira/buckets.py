@@ -19,6 +19,9 @@ MEASURE_SPAN_S = 0.5
 #: a request let out this little before another may still reach Jira after it (threads, the
 #: network): an answer does not count on it being in its ``remaining``
 ORDER_SLACK_S = 0.1
+#: a spent bucket whose refill rate is not known yet holds an endpoint's paced requests to one
+#: in the air this long after an answer said so (then pacing alone goes on, as without word)
+SPENT_HOLD_S = 1.0
 #: the start times kept (for :data:`ORDER_SLACK_S` before the oldest request in the air)
 KEPT_STARTS = 4096
 
@@ -66,6 +69,7 @@ class Bucket:
     ceiling: int
     at: float = field(default_factory=time.monotonic)  # when ``spare`` was worked out
     refill: float = 0.0
+    told: float = field(default_factory=time.monotonic)  # when an answer last said it
 
     @property
     def reserve(self) -> float:
@@ -111,8 +115,9 @@ def said(
     is not known: the middle of the round trip, which is no earlier than the request came in
     whenever the way back takes as long as the way there (Jira's work on it only adds)."""
     admitted = (start.at + now) / 2
-    spare = remaining - later + max(0.0, refill) * (now - admitted)
-    return Bucket(min(float(ceiling), spare), ceiling, now, refill)
+    # (full, it stops filling: what the later ones took comes off what it could hold)
+    refilled = min(float(ceiling), remaining + max(0.0, refill) * (now - admitted))
+    return Bucket(refilled - later, ceiling, now, refill, told=now)
 
 
 def refill_between(a: Sample, b: Sample, ceiling: int, by_origin: bool) -> float | None:

@@ -13,6 +13,7 @@ from email.utils import parsedate_to_datetime
 
 from aa_tui.jira.buckets import (
     MEASURE_SPAN_S,
+    SPENT_HOLD_S,
     Bucket,
     Sample,
     Start,
@@ -201,9 +202,18 @@ class RateGovernor:
         # site): both must have room for a burst.
         buckets = [b for b in (budget.bucket, self._origin_bucket.get(origin)) if b]
         room = bool(buckets) and all(b.room(now) for b in buckets)
-        # A bucket the estimate says is spent holds the paced requests too, to one in the air
-        # (its answer says more), until it refills: pacing alone kept 8 in the air.
-        spent = budget.in_flight > 0 and any(b.level(now) < 1 for b in buckets)
+        # An answer that just said its endpoint's bucket is spent, before its refill rate is
+        # known (a burst at the start), holds its paced requests to one in the air until the
+        # next answer says more: pacing alone kept 8 in the air, and Jira refused them. Its
+        # own bucket only: another endpoint's word is not this one's on per-endpoint limits.
+        own = budget.bucket
+        spent = (
+            budget.in_flight > 0
+            and own is not None
+            and own.refill <= 0
+            and own.level(now) < 1
+            and now - own.told <= SPENT_HOLD_S
+        )
         paced = (
             wait <= 0
             and not spent
@@ -453,7 +463,7 @@ def _refilled(bucket: Bucket | None, refill: float, now: float) -> Bucket | None
     if bucket is None or not bucket.ceiling or refill <= 0:
         return None
     spare = min(float(bucket.ceiling), bucket.spare + refill * (now - bucket.at))
-    return Bucket(spare, bucket.ceiling, now, bucket.refill)
+    return Bucket(spare, bucket.ceiling, now, bucket.refill, told=bucket.told)
 
 
 def _int(value: str | None) -> int | None:

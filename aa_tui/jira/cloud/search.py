@@ -20,7 +20,7 @@ LISTING_PRIORITY = 1000
 
 
 def _listed(page: int, fetch: Callable[[str | None], Any], token: str | None) -> Any:
-    with request_priority(LISTING_PRIORITY - page):
+    with request_priority(max(1, LISTING_PRIORITY - page)):  # (still before the rest)
         return fetch(token)
 
 
