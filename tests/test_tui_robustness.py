@@ -219,7 +219,9 @@ def test_closed_results_screens_are_freed(app, scanned):
                 assert screen.index is not None
                 del screen
                 await pilot.press("escape")
-                await pilot.pause()
+                # a worker of the screen may still be finishing (a thread under load): freed
+                # means once it has, not within one pause
+                await wait_for_workers(pilot)
             gc.collect()
             # the screen closed last may still be Textual's context of the moment
             return [ref() is not None for ref in refs[:-1]]
