@@ -6,7 +6,7 @@ The same journey as ``tests/test_tui_big_scan.py`` (which checks what each step 
 here: the app runs headless (Textual's ``run_test``) on a store holding one synthetic scan of
 100,000 groups, and each step is timed from its key press to the app being idle again. Then the
 list's index alone (``GroupIndex``): every sort and three filters of the same 100,000 groups.
-Targets: the results screen and then the list each shown under 1 s (README, "Where the time
+Targets: the results screen and then the list each shown under 1 s (RESULTS.md, "Where the time
 went"), no stall of the interface over 0.5 s while the list opens, every later step under 1 s.
 """
 
