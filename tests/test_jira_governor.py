@@ -146,6 +146,27 @@ def test_the_refill_rate_is_learned_and_paces_a_draining_bucket(monkeypatch):
     assert gov._budget(BULK).min_interval == 0
 
 
+def test_an_answer_without_a_count_goes_by_the_estimate_refilled_since(monkeypatch):
+    """A download answered with no X-RateLimit-* headers: the bucket is the last count, refilled
+    at the learned rate since it was said (never past full), not the last count as it was."""
+    now = [1000.0]
+    monkeypatch.setattr("aa_tui.jira.governor.time.monotonic", lambda: now[0])
+    gov = RateGovernor()
+    headers = {  # a stated refill of 20 a second, 10 of 100 left
+        "x-ratelimit-limit": "100",
+        "x-ratelimit-remaining": "10",
+        "x-ratelimit-interval-seconds": "1",
+        "x-ratelimit-fillrate": "20",
+    }
+    gov.on_response(200, headers, CONTENT)
+    now[0] += 0.5
+    gov.on_response(200, {}, CONTENT)
+    assert gov._budget(CONTENT).bucket.spare == pytest.approx(20.0)  # 10 + 0.5 s x 20
+    now[0] += 60
+    gov.on_response(200, {}, CONTENT)
+    assert gov._budget(CONTENT).bucket.spare == 100.0  # full, not past it
+
+
 def test_a_data_center_bucket_says_its_fill_rate_and_paces_at_once():
     """Data Center's limiter states its refill (FillRate tokens every Interval-Seconds): the
     first answer of a half-empty bucket paces starts at that rate, nothing to measure."""
