@@ -7,7 +7,7 @@ import random
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
@@ -402,12 +402,11 @@ class RateGovernor:
         budget.answered += 1
         full = remaining >= ceiling - 1 or budget.sample_remaining >= ceiling - 1
         span = now - budget.sample_at
-        if budget.sample_at and not full and span < 0.5:
+        if budget.sample_at and not full and span < MEASURE_SPAN_S:
             return
         if budget.sample_at and not full:
             rate = (remaining - budget.sample_remaining + budget.answered - 1) / span
-            if rate > 0:
-                budget.refill = rate if not budget.refill else 0.7 * budget.refill + 0.3 * rate
+            budget.refill = blended(budget.refill, rate if rate > 0 else None)
         budget.sample_at, budget.sample_remaining, budget.answered = now, remaining, 1
 
     def apart(self, a: str, b: str) -> bool:
@@ -462,7 +461,7 @@ def _refilled(bucket: Bucket | None, refill: float, now: float) -> Bucket | None
     full); ``None`` when either is unknown."""
     if bucket is None or not bucket.ceiling or refill <= 0:
         return None
-    spare = min(float(bucket.ceiling), bucket.spare + refill * (now - bucket.at))
+    spare = replace(bucket, refill=refill).level(now)
     return Bucket(spare, bucket.ceiling, now, bucket.refill, told=bucket.told)
 
 
