@@ -45,6 +45,7 @@ import argparse
 import io
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -308,7 +309,8 @@ def memory(args: argparse.Namespace, kinds: list[str], dests: Destinations) -> b
                 run = aa_tui(site, data_dir, "clean", scan_id, "--policy", "stale",
                              "--types", f"{kind}{n}", "--archive", dest, "--yes", "--quiet",
                              env=env)  # fmt: skip
-                deleted = "Deleted 1 files" in run["stdout"]
+                # (the command says "Deleted 1 file": it said "1 files" when this was written)
+                deleted = re.search(r"\bDeleted 1 file\b", run["stdout"]) is not None
                 ok &= deleted
                 peaks.setdefault(kind, []).append(run["peak_rss"])
                 print(
@@ -335,7 +337,7 @@ def main() -> int:
     parser.add_argument("--issues", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--files", type=int, default=200, help="--limit of the offload")
-    parser.add_argument("--workers", type=int, default=4, help="the command's default: 4")
+    parser.add_argument("--workers", type=int, default=8, help="the command's default: 8")
     parser.add_argument("--comment", action="store_true", help="offload with --comment")
     parser.add_argument("--memory", default="5MB,50MB,500MB", help="file sizes ('' skips it)")
     parser.add_argument("--skip-throughput", action="store_true")
