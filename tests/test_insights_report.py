@@ -74,6 +74,36 @@ def test_json_report_v2_with_a_cap_and_thresholds(stored, small_site, tmp_path):
     assert {e["attachment_id"] for e in report["empty_files"]} == empty
 
 
+def test_every_stale_figure_of_an_export_counts_the_days_asked_for(stored, tmp_path):
+    """``--stale-days 30``: the totals (what the scan saw), the totals after cleanup and the
+    list of stale files all count 30 days (totals.csv said the saved 365 days' count beside
+    the others' 30: two tables of one export disagreed), and the saved summary is unchanged."""
+    data, scan_id = stored
+    folder = tmp_path / "csv"
+    said = aa(["report", scan_id, "--stale-days", "30", "--csv", str(folder), "--json",
+               str(tmp_path / "r.json")], data)  # fmt: skip
+    assert said.returncode == 0, said.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+
+    def row(name: str) -> dict[str, str]:
+        with open(folder / f"{name}.csv", newline="", encoding="utf-8") as handle:
+            return next(csv.DictReader(handle))
+
+    listed = report["stale_files"]
+    stale = (str(len(listed)), str(sum(f["size"] for f in listed)))
+    for name in ("totals", "totals_after_cleanup"):
+        assert (row(name)["stale_files"], row(name)["stale_size"]) == stale, name
+    assert report["totals"]["stale_files"] == len(listed)
+    workspace = Workspace.open(data)
+    try:
+        saved = workspace.results(scan_id).summary().totals
+        assert saved.stale_files != len(listed)  # the saved count is the default days'
+        default = workspace.files(scan_id, "stale")
+        assert saved.stale_files == len(default)
+    finally:
+        workspace.close()
+
+
 def test_csv_has_one_file_per_insight_table(stored, tmp_path):
     data, scan_id = stored
     workspace = Workspace.open(data)

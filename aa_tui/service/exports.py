@@ -8,7 +8,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aa_tui.model.classify import STALE_AFTER_DAYS
 from aa_tui.model.insights import FILE_ROW_FIELDS, FileRow, InsightSettings, kept_anew_sentence
+from aa_tui.model.summary import ScanSummary
 from aa_tui.model.units import counted
 from aa_tui.reports.csv_tables import write_csv, write_table_csv
 from aa_tui.reports.html_page import write_html
@@ -69,6 +71,8 @@ def export_results(
         # the groups nor the file lists, nor the encoded report, sit in memory whole.
         report = full_report(results.summary().to_dict(), Rows(results.iter_groups))
         report.update(insights_of(results, settings).to_summary())
+        # (a copy: the saved summary's own totals stay as saved)
+        report["totals"] = {**report["totals"], **_stale_counted(results, after, removed, settings)}
         for name, list_name in (("stale_files", "stale"), ("empty_files", "empty")):
             report[name] = _file_rows(results, list_name, settings)
         report["totals_after_cleanup"] = after.totals.to_dict()
@@ -101,6 +105,21 @@ def export_results(
         write_html(Path(html_path), page)
         done.html_path = Path(html_path)
     return done
+
+
+def _stale_counted(
+    results: ScanResults, after: ScanSummary, removed: Removed, settings: InsightSettings | None
+) -> dict[str, int]:
+    """The scan's stale files and bytes (what it saw, before any cleanup) under ``settings``'
+    ``stale_days``: its saved totals count them at the default days, and an export whose other
+    stale figures (the list, the totals after cleanup) count the days asked for must not say
+    two things (``--stale-days 30`` gave 627 stale files in ``totals.csv``, 1,095 in
+    ``totals_after_cleanup.csv``)."""
+    if settings is None or settings.stale_days == STALE_AFTER_DAYS:
+        return {}
+    if removed.ids:  # (``after`` is net of them)
+        after = summary_after(results, NOTHING_REMOVED, settings, insights=False)
+    return {"stale_files": after.totals.stale_files, "stale_size": after.totals.stale_size}
 
 
 def _file_rows(results: ScanResults, name: str, settings: InsightSettings | None) -> Rows:
