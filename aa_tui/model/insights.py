@@ -366,9 +366,15 @@ class GroupChange:
 @dataclass
 class GroupChanges:
     """Groups that appeared, disappeared, grew (more copies) or shrank (fewer) from one scan
-    to the next, each list the biggest change in waste first."""
+    to the next, each list the biggest change in waste first; and those that hold as many
+    copies but not all the same files (one deleted here, one uploaded there: the waste of
+    its projects moved), the most waste first."""
 
     appeared: list[GroupChange] = field(default_factory=list)
     disappeared: list[GroupChange] = field(default_factory=list)
     grew: list[GroupChange] = field(default_factory=list)
     shrank: list[GroupChange] = field(default_factory=list)
+    changed: list[GroupChange] = field(default_factory=list)
+    #: whether the files of every group in both scans were compared (a scan saved by an older
+    #: aa-tui kept no list of them: a group of as many copies may hold other files then)
+    files_compared: bool = False

@@ -241,8 +241,13 @@ def months_of_project(
 
 
 def group_changes_of(before: ScanResults, after: ScanResults) -> GroupChanges:
-    """Groups that appeared, disappeared, grew or shrank from scan ``before`` to scan ``after``."""
-    return group_changes(before.group_table().rows, after.group_table().rows)
+    """Groups that appeared, disappeared, grew or shrank from scan ``before`` to scan
+    ``after``, and those of as many copies that hold other files (when both scans kept their
+    groups' files)."""
+    with gc_paused():  # (their rows and files' ids: ~100,000s of new lists)
+        older, newer = before.members(), after.members()
+        files = (older, newer) if older is not None and newer is not None else None
+        return group_changes(before.group_table().rows, after.group_table().rows, files)
 
 
 @dataclass

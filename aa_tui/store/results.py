@@ -17,7 +17,8 @@ from aa_tui.model.group_rows import GroupTable, group_row, sort_orders
 from aa_tui.model.summary import ScanSummary
 from aa_tui.store.errors import StoreError
 from aa_tui.store.file_rows import FILE_ROWS, read_file_rows, rows_from_saved
-from aa_tui.store.layer import LAYER
+from aa_tui.store.layer import LAYER, read_layer
+from aa_tui.store.members import read_members
 from aa_tui.store.table_reader import UnexpectedLayout, iter_table
 
 
@@ -159,6 +160,18 @@ class ScanResults:
                 f"The store file {path} is damaged (cut short, or not what aa-tui wrote); run "
                 "the scan again."
             ) from None
+
+    def members(self) -> dict[str, list[str]] | None:
+        """Each duplicate group's files' ids by its hash (the kept one first), as the scan
+        counted them; ``None`` for a scan saved without them (by an older aa-tui) or whose
+        list cannot be read."""
+        folder = self._store.scan_dir(self.scan_id)
+        try:
+            layer = read_layer(folder)
+        except StoreError:
+            return None
+        tally = layer.tally() if layer is not None else read_members(folder)
+        return dict(tally.groups) if tally is not None else None
 
     def attachments(self) -> list[dict[str, Any]]:
         """Every attachment record the scan saw, as saved."""

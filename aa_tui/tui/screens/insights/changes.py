@@ -1,5 +1,6 @@
 """Between two scans: the duplicate groups that appeared, disappeared, grew or shrank (every
-change in waste between them is in one of the four lists)."""
+change in waste between them is in one of these four lists), and those that hold as many
+copies but other files (their waste moved between issues or projects)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ KINDS = (
     ("appeared", "Appeared"),
     ("disappeared", "Disappeared"),
     ("shrank", "Shrank"),
+    ("changed", "Changed"),
 )
 
 
@@ -32,6 +34,19 @@ def _delta(n: int) -> Text:
         return Text("0 B", justify="right")
     sign, style = ("+", "red") if n > 0 else ("-", "green")
     return Text(f"{sign}{size_text(abs(n))}", style=style, justify="right")
+
+
+def _unchanged(changes: GroupChanges) -> str:
+    """What the heading adds when no list has a group: that the groups are the same only when
+    their files were compared (a moved copy leaves every count as it was)."""
+    if any(getattr(changes, kind) for kind, _ in KINDS):
+        return ""
+    if changes.files_compared:
+        return " The two scans hold the same duplicate groups."
+    return (
+        " No group appeared, disappeared or changed its number of copies (which files each"
+        " holds was not compared: a scan saved by an older aa-tui did not keep them)."
+    )
 
 
 class GroupChangesScreen(AppScreen):
@@ -107,11 +122,10 @@ class GroupChangesScreen(AppScreen):
         counts = ", ".join(
             f"{fmt.count(len(getattr(changes, kind)))} {title.lower()}" for kind, title in KINDS
         )
-        same = not any(getattr(changes, kind) for kind, _ in KINDS)
         self.query_one("#changes-head", Static).update(
             f"Duplicate groups from {self._named(self.older_id)} to "
-            f"{self._named(self.newer_id)}: {counts}"
-            + (". The two scans hold the same duplicate groups." if same else "")
+            f"{self._named(self.newer_id)}: {counts} (as many copies, other files)."
+            + _unchanged(changes)
         )
         for kind, _ in KINDS:
             self._fill(self.query_one(f"#changes-{kind}", VimDataTable), getattr(changes, kind))
