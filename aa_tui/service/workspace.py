@@ -447,7 +447,8 @@ class Workspace:
         return months_of_project(self.results(scan_id), project, self.removed(scan_id).ids)
 
     def group_changes(self, older_id: str, newer_id: str) -> GroupChanges:
-        """Duplicate groups that appeared, disappeared, grew or shrank from one scan to the other."""
+        """Duplicate groups that appeared, disappeared, grew or shrank from one scan to the other,
+        and those of as many copies that hold other files."""
         return group_changes_of(self.results(older_id), self.results(newer_id))
 
     def group_of_scan(self, scan_id: str, digest: str) -> GroupOfScan | None:
