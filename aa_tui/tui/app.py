@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import logging
 import shutil
+import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,6 +96,8 @@ class AATuiApp(HostApp):
         self.start_profile = start_profile
         self.start_scan = start_scan  # scan start_profile's whole site at once (the demo)
         self.notice = notice
+        #: each notification's text and title -> until when it shows (see :meth:`notify`)
+        self._showing: dict[tuple[str, str], float] = {}
 
     def site_label(self, site: str) -> str:
         """How a site is shown (tests and screenshots give demo sites one stable name)."""
@@ -173,14 +176,17 @@ class AATuiApp(HostApp):
         markup: bool = True,
     ) -> None:
         """As Textual's, but a notification is always text: it may quote a file name, a key or
-        a path (never markup; control characters made visible), whatever ``markup`` says."""
-        super().notify(
-            visible(message, lines=True),
-            title=visible(title),
-            severity=severity,
-            timeout=timeout,
-            markup=False,
-        )
+        a path (never markup; control characters made visible), whatever ``markup`` says; and
+        one still on screen is not shown again (a refused key pressed three times stacked
+        three copies over the list, found in a real terminal)."""
+        text, heading = visible(message, lines=True), visible(title)
+        now = time.monotonic()
+        if self._showing.get((text, heading), 0.0) > now:
+            return
+        shown_for = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        self._showing = {k: t for k, t in self._showing.items() if t > now}
+        self._showing[(text, heading)] = now + shown_for
+        super().notify(text, title=heading, severity=severity, timeout=timeout, markup=False)
 
     async def run_action(
         self,
