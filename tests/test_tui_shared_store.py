@@ -154,3 +154,33 @@ def hold_the_lock(root: Path) -> subprocess.Popen[str]:
     )
     assert holder.stdout is not None and holder.stdout.readline() == "held\n"
     return holder
+
+
+def test_history_shows_a_scan_another_aa_tui_saves_while_it_is_open(
+    demo_server, memory_keyring, tmp_path
+):
+    """Found in a real terminal: History kept the rows it first read until it was left and
+    opened again. It follows the store: the new scan appears, the cursor stays on its scan."""
+    data = saved_site(demo_server, tmp_path, memory_keyring)
+    args = ["scan", "--site", demo_server.base_url, "--email", demo_server.email, "--full"]
+    first = aa(args, data, token=demo_server.token)
+    assert first.returncode == 0, first.stderr
+    app = make_app(data, backend=memory_keyring, sites=[demo_server.base_url])
+
+    async def journey():
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f3")
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+            history = app.screen
+            table = history.query_one(VimDataTable)
+            assert table.row_count == 1
+            on = history.selected().id
+            other = await asyncio.to_thread(aa, args, data, token=demo_server.token)
+            await until(pilot, lambda: table.row_count == 2, timeout=15)
+            assert app.screen is history  # never left
+            return other, on, history.selected().id, table.cursor_row, history.scans[0].id
+
+    other, on, still, row, newest = asyncio.run(journey())
+    assert other.returncode == 0, other.stderr
+    assert still == on and row == 1 and newest != on
+    app.workspace.close()

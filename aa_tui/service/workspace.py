@@ -226,6 +226,10 @@ class Workspace:
     def get_scan(self, scan_id: str) -> ScanInfo | None:
         return self._store.get_scan(scan_id)
 
+    def scans_stamp(self) -> tuple[int, int]:
+        """Changes when the store's list of scans may have (another aa-tui's scan too)."""
+        return self._store.index_stamp()
+
     def delete_scan(self, scan_id: str) -> None:
         """The scan and its saved results (Jira is not touched)."""
         self._store.delete_scan(scan_id)

@@ -200,6 +200,14 @@ class Store:
         with self.locked():
             self._table("scans").upsert(info.to_dict(), Query().id == info.id)
 
+    def index_stamp(self) -> tuple[int, int]:
+        """What changes when the index is written, by any aa-tui (written anew: time, inode)."""
+        try:
+            stat = self.index_path.stat()
+        except OSError:
+            return (0, 0)
+        return (stat.st_mtime_ns, stat.st_ino)
+
     def get_scan(self, scan_id: str) -> ScanInfo | None:
         with self.locked():
             row = self._table("scans").get(Query().id == scan_id)

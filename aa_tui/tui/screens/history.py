@@ -23,6 +23,10 @@ from aa_tui.tui.widgets.tables import VimDataTable
 STATUS_STYLE = {"complete": "green", "cancelled": "yellow", "failed": "red", "running": "cyan"}
 
 
+#: how often History looks whether another aa-tui wrote the store (a file's time: no read)
+FOLLOW_S = 2.0
+
+
 class HistoryScreen(AppScreen):
     HELP_GROUP = "History"
     BINDINGS = [
@@ -42,6 +46,7 @@ class HistoryScreen(AppScreen):
         super().__init__()
         self.scans: list[ScanInfo] = []
         self.marked: list[str] = []
+        self._stamp: tuple[int, int] | None = None  # the store's, when the rows were read
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -104,15 +109,27 @@ class HistoryScreen(AppScreen):
         )  # fmt: skip
         self.reload()
         table.focus()
+        self.set_interval(FOLLOW_S, self._follow_store)
 
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def _follow_store(self) -> None:
+        """Read the scans again when another aa-tui wrote the store meanwhile (a CLI scan,
+        a weekly job, a scan deleted: the rows stayed as first read until the screen was left
+        and opened again, found in a real terminal)."""
+        if self.is_current and self.workspace.scans_stamp() != self._stamp:
+            self.reload()
+
     def reload(self) -> None:
         table = self.query_one(VimDataTable)
         row = table.cursor_row
+        was = self.selected()
         table.clear()
+        self._stamp = self.workspace.scans_stamp()  # (before reading: a write meanwhile shows)
         self.scans = self.workspace.list_scans()
+        if was is not None:  # the cursor stays on its scan when one is added above it
+            row = next((n for n, s in enumerate(self.scans) if s.id == was.id), row)
         cleaned = self.workspace.cleaned_scans()  # freed by cleanups made from each scan
         listed = {s.id for s in self.scans}
         for gone in [m for m in self.marked if m not in listed]:  # deleted by another aa-tui
