@@ -124,7 +124,8 @@ class GroupChangesScreen(AppScreen):
         )
         self.query_one("#changes-head", Static).update(
             f"Duplicate groups from {self._named(self.older_id)} to "
-            f"{self._named(self.newer_id)}: {counts} (as many copies, other files)."
+            f"{self._named(self.newer_id)}: {counts}"
+            + (" (as many copies as before, some of them other files)." if changes.changed else ".")
             + _unchanged(changes)
         )
         for kind, _ in KINDS:
