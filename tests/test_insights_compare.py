@@ -17,6 +17,7 @@ from aa_tui.service.workspace import Workspace
 from aa_tui.store.store import Store
 from aa_tui.tui.messages import GroupOfScanRead
 from aa_tui.tui.screens.compare import CompareScreen
+from aa_tui.tui.screens.group_detail import GroupDetailScreen
 from aa_tui.tui.screens.insights.changes import GroupChangesScreen
 from aa_tui.tui.widgets.tables import VimDataTable
 
@@ -72,6 +73,17 @@ def test_the_heading_says_the_groups_are_the_same_only_when_their_files_were_com
     assert "same duplicate groups" not in said and "was not compared" in said
     moved = GroupChange("b", "b.png", 10, 3, 3, 20, 20)
     assert _unchanged(GroupChanges(changed=[moved], files_compared=True)) == ""
+
+
+def test_a_changed_group_says_which_copies_left_and_came():
+    from aa_tui.tui.screens.insights.changes import _copies_moved
+
+    def group(*copies: tuple[str, str]) -> dict:
+        return {"locations": [{"attachment_id": a, "issue_key": k} for a, k in copies]}
+
+    before = group(("1", "OPS-39"), ("2", "MOB-82"), ("3", "OPS-162"))
+    after = group(("1", "OPS-39"), ("2", "MOB-82"), ("9", "MOB-10"))
+    assert _copies_moved(before, after) == "Since the older scan: gone from OPS-162; new on MOB-10."
 
 
 def test_a_copy_moved_between_two_scans_is_a_changed_group(small_site, tmp_path):
@@ -160,6 +172,15 @@ def test_compare_opens_the_group_changes(app, scanned):
                 await pilot.press(*keys)
                 await pilot.pause()
                 assert tabs.active == shown and app.focused.id == f"changes-{shown}", keys
+            # a changed group opens with the copies that left and came (found trying the app)
+            await pilot.press("5")
+            await pilot.pause()
+            assert screen.changes.changed  # (the later site's ids moved in 6 groups)
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, GroupDetailScreen))
+            assert "Since the older scan: gone from " in app.screen.seen_in
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is screen)
             # the heading is in view, not scrolled off by the tabs (found trying the app)
             await pilot.pause()
             head = screen.query_one("#changes-head")

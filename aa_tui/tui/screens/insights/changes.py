@@ -4,6 +4,8 @@ copies but other files (their waste moved between issues or projects)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -34,6 +36,19 @@ def _delta(n: int) -> Text:
         return Text("0 B", justify="right")
     sign, style = ("+", "red") if n > 0 else ("-", "green")
     return Text(f"{sign}{size_text(abs(n))}", style=style, justify="right")
+
+
+def _copies_moved(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """Which copies of a changed group the older scan held and the newer does not, and the
+    other way round, by issue (a copy is one file: its id tells it)."""
+
+    def by_id(group: dict[str, Any]) -> dict[str, str]:
+        return {str(a["attachment_id"]): str(a["issue_key"]) for a in group["locations"]}
+
+    old, new = by_id(before), by_id(after)
+    left = sorted(old[a] for a in old.keys() - new.keys())
+    came = sorted(new[a] for a in new.keys() - old.keys())
+    return f"Since the older scan: gone from {', '.join(left)}; new on {', '.join(came)}."
 
 
 def _unchanged(changes: GroupChanges) -> str:
@@ -161,14 +176,19 @@ class GroupChangesScreen(AppScreen):
         row = self.query_one(f"#changes-{kind}", VimDataTable).cursor_row
         if 0 <= row < len(rows):
             gone = kind == "disappeared"
-            self._open(self.older_id if gone else self.newer_id, rows[row].hash, gone)
+            scan_id = self.older_id if gone else self.newer_id
+            self._open(scan_id, rows[row].hash, gone, kind == "changed")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open")
-    def _open(self, scan_id: str, digest: str, gone: bool) -> None:
+    def _open(self, scan_id: str, digest: str, gone: bool, moved: bool) -> None:
         found = self.workspace.group_of_scan(scan_id, digest)
         seen = f"As {self._named(scan_id)} saw it" + (
             ": the newer scan has no such group." if gone else "."
         )
+        if moved and found is not None:  # which copies are other files now (found trying it)
+            was = self.workspace.group_of_scan(self.older_id, digest)
+            if was is not None:
+                seen += " " + _copies_moved(was.group, found.group)
         self.post_message(GroupOfScanRead(found, seen))
 
     def on_group_of_scan_read(self, message: GroupOfScanRead) -> None:
