@@ -104,7 +104,7 @@ def test_a_second_scan_from_the_form_is_a_rescan_and_read_everything_again_reads
     first_details, rescan_details, full_details = counts
     scans = sorted(app.workspace.list_scans(), key=lambda s: s.started_at)
     assert len(scans) == 3
-    first_date = scans[0].started_at.replace("T", " ")[:16]
+    first_date = scans[0].started_at.replace("T", " ")[:19]
     assert "Rescan" not in hints[0] and "Rescan" not in hints[2]
     said = hints[1].splitlines()
     host = fmt.host(app.site_label(scans[0].site))  # as the table's Site column says it
@@ -166,7 +166,7 @@ def test_the_live_screen_names_the_base_scan_then_what_the_rescan_reused(app, sc
 
     hidden, shown, starting, counted = asyncio.run(journey())
     base = app.workspace.get_scan(scanned.exact_id)
-    when = base.started_at.replace("T", " ")[:16]
+    when = base.started_at.replace("T", " ")[:19]
     assert hidden is False and shown is True
     assert starting == f"Rescan of the scan of {when}: reads only the issues changed since."
     assert counted == f"Rescan of the scan of {when}: re-read 3 issues, reused 397."
@@ -311,7 +311,7 @@ def test_the_form_says_a_scan_whose_basis_is_damaged_cannot_be_started_from(
         notes.append(asyncio.run(journey()))
     (intact, could, everything), (damaged_note, can, all_read) = notes
     assert intact.startswith("A rescan: starts from the scan of ") and could and not everything
-    when = first.info.started_at.replace("T", " ")[:16]
+    when = first.info.started_at.replace("T", " ")[:19]
     assert damaged_note == (
         f"The scan of {when} cannot be started from (damaged): this scan reads everything."
     )
@@ -363,7 +363,7 @@ def test_the_live_screen_says_a_scan_reads_everything_when_its_base_is_damaged(a
             return said
 
     shown, said = asyncio.run(journey())
-    when = app.workspace.get_scan(scanned.exact_id).started_at.replace("T", " ")[:16]
+    when = app.workspace.get_scan(scanned.exact_id).started_at.replace("T", " ")[:19]
     assert shown
     assert (
         said == f"The scan of {when} cannot be started from (damaged): this scan reads everything."

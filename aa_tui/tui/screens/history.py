@@ -77,7 +77,7 @@ class HistoryScreen(AppScreen):
             return line
         base = next((s for s in self.scans if s.id == note.base), None)
         # (as the overview says it of a base deleted since)
-        when = fmt.date(base.started_at) if base is not None else f"{note.base} (deleted since)"
+        when = fmt.moment(base.started_at) if base is not None else f"{note.base} (deleted since)"
         of = f"the scan of {when}"
         return f"{line}\nRescan of {of}: {note.line()}."
 

@@ -182,7 +182,10 @@ class LiveScanScreen(AppScreen):
             return
         if self._rescan_of[0] != base_id:
             base = self.workspace.get_scan(base_id)
-            self._rescan_of = (base_id, fmt.date(base.started_at) if base is not None else base_id)
+            self._rescan_of = (
+                base_id,
+                fmt.moment(base.started_at) if base is not None else base_id,
+            )
         when = self._rescan_of[1]
         if not progress.rescan_of:
             line.update(plain(fmt.cannot_start_from(when)))

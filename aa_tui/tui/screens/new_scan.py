@@ -216,7 +216,7 @@ class NewScanScreen(AppScreen):
         else:
             note.update(
                 f"An unfinished scan of this scope ({found.status}, started "
-                f"{fmt.date(found.started_at)}) can be resumed: "
+                f"{fmt.moment(found.started_at)}) can be resumed: "
                 f"{key_label(self.app, 'new_scan.resume')} keeps what it already read."
             )
         self.query_one("#resume", Button).display = found is not None
@@ -247,12 +247,12 @@ class NewScanScreen(AppScreen):
         if base is None:
             note = "No complete earlier scan of this scope: this scan reads everything."
         elif not self.can_rescan:
-            note = fmt.cannot_start_from(fmt.date(base.started_at))
+            note = fmt.cannot_start_from(fmt.moment(base.started_at))
         elif self.read_everything:
             note = "Reads every issue and file again, as a first scan does."
         else:
             note = (
-                f"A rescan: starts from the scan of {fmt.date(base.started_at)}, reads only "
+                f"A rescan: starts from the scan of {fmt.moment(base.started_at)}, reads only "
                 "the issues changed since."
             )
         self.query_one("#full-note", Static).update(note)

@@ -177,7 +177,7 @@ class ResultsScreen(MarkingMixin, AppScreen):
         if note is None:
             return ""
         base = self.workspace.get_scan(note.base)
-        return fmt.date(base.started_at) if base is not None else f"{note.base} (deleted since)"
+        return fmt.moment(base.started_at) if base is not None else f"{note.base} (deleted since)"
 
     def _title(self) -> None:
         info = self.info
@@ -187,7 +187,7 @@ class ResultsScreen(MarkingMixin, AppScreen):
             self.app.site_label(info.site),
             info.scope.describe(),
             verify,
-            fmt.date(info.started_at),
+            fmt.moment(info.started_at),
         ]
         if self.from_history:
             parts.append("past scan, read-only")

@@ -249,6 +249,6 @@ class MarkingMixin(AppScreen):
                 self.marks.ids(),
                 past=self.from_history,
                 site_label=self.app.site_label(self.info.site),
-                scan_date=fmt.date(self.info.started_at),
+                scan_date=fmt.moment(self.info.started_at),
             )
         )
