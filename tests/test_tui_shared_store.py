@@ -184,3 +184,28 @@ def test_history_shows_a_scan_another_aa_tui_saves_while_it_is_open(
     assert other.returncode == 0, other.stderr
     assert still == on and row == 1 and newest != on
     app.workspace.close()
+
+
+def test_sites_without_a_saved_site_say_history_holds_the_command_lines_scans(
+    demo_server, memory_keyring, tmp_path
+):
+    """Found in a real terminal: after scans from the command line (which saves no site),
+    the first screen said only "No saved sites yet", as if the store were empty."""
+    data = tmp_path / "data"
+    empty_store = make_app(tmp_path / "other", backend=memory_keyring)
+    args = ["scan", "--site", demo_server.base_url, "--email", demo_server.email, "--full"]
+    for _ in range(2):
+        done = aa(args, data, token=demo_server.token)
+        assert done.returncode == 0, done.stderr
+    app = make_app(data, backend=memory_keyring)
+
+    async def said(app) -> str:
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, SitesScreen))
+            await pilot.pause()
+            return str(app.screen.query_one("#empty").render())
+
+    assert asyncio.run(said(app)).endswith("History (F3) holds 2 scans already.")
+    assert asyncio.run(said(empty_store)).endswith("(Tab moves between fields).")
+    for one in (app, empty_store):
+        one.workspace.close()

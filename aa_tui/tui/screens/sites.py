@@ -15,6 +15,7 @@ from aa_tui.model.scans import Profile
 from aa_tui.service.errors import CredentialsError, JiraError, StoreError
 from aa_tui.service.sites import normalize_site_url
 from aa_tui.tui import format as fmt
+from aa_tui.tui.keymap import key_label
 from aa_tui.tui.messages import KeyringProbed, SignInTested
 from aa_tui.tui.safe import plain
 from aa_tui.tui.screens.base import AppScreen
@@ -52,6 +53,9 @@ class FormAnswer(Static):
     def on_resize(self, event: events.Resize) -> None:
         if self.has_class("said"):
             self.scroll_visible(animate=False)
+
+
+NO_SITES = "No saved sites yet: fill in the form below (Tab moves between fields)."
 
 
 class SitesScreen(AppScreen):
@@ -98,9 +102,7 @@ class SitesScreen(AppScreen):
         yield AppHeader()
         yield Static(id="keyring", markup=False)
         yield VimDataTable(id="profiles", cursor_type="row")
-        yield Static(
-            "No saved sites yet: fill in the form below (Tab moves between fields).", id="empty"
-        )
+        yield Static(NO_SITES, id="empty")
         yield Static(id="demo-token", markup=False)
         with Vertical(id="form"):
             with Horizontal(classes="row"):
@@ -207,7 +209,8 @@ class SitesScreen(AppScreen):
         table.clear()
         self.profiles = self.workspace.list_profiles()
         last: dict[str, str] = {}
-        for scan in self.workspace.list_scans():  # newest first
+        scans = self.workspace.list_scans()
+        for scan in scans:  # newest first
             last.setdefault(f"{scan.email}@{scan.site}", scan.started_at)
         for profile in self.profiles:
             token = self.workspace.token_source(profile, keyring_usable=self.keyring_usable)
@@ -220,7 +223,11 @@ class SitesScreen(AppScreen):
                 key=profile.key,
             )
         table.display = bool(self.profiles)
-        self.query_one("#empty").display = not self.profiles
+        empty = self.query_one("#empty", Static)
+        empty.display = not self.profiles
+        held = f" {fmt.count(len(scans))} scan{'s' if len(scans) > 1 else ''}"  # (the CLI's)
+        history = f" History ({key_label(self.app, 'app.history')}) holds{held} already."
+        empty.update(NO_SITES + (history if scans else ""))
         self._show_demo_token()
         if self.profiles:
             table.move_cursor(row=min(max(cursor, 0), len(self.profiles) - 1))
