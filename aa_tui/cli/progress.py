@@ -111,16 +111,16 @@ def format_scans(scans: Sequence[ScanInfo], cleaned: Mapping[str, Cleaned] | Non
         return "No scans yet: run `aa-tui scan ...` or open the app."
     cleaned = cleaned or {}
     lines = [
-        f"{'ID':<22} {'STARTED':<16} {'STATUS':<11} {'VERIFY':<8} {'FILES':>8} {'SIZE':>10} "
+        f"{'ID':<22} {'STARTED':<19} {'STATUS':<11} {'VERIFY':<8} {'FILES':>8} {'SIZE':>10} "
         f"{'WASTE':>10} {'CLEANED':>10}  SITE / SCOPE"
     ]
     for s in scans:
         t = s.totals or {}
-        started = (s.started_at or "").replace("T", " ")[:16]
+        started = (s.started_at or "").replace("T", " ")[:19]  # (two of one minute)
         done = cleaned.get(s.id)
         freed = size_text(done.freed) if done else "-"
         lines.append(
-            f"{s.id:<22} {started:<16} {s.status:<11} {s.verify:<8} "
+            f"{s.id:<22} {started:<19} {s.status:<11} {s.verify:<8} "
             f"{t.get('total_files', 0):>8,} "
             f"{size_text(t.get('total_size', 0)):>10} {size_text(t.get('duplicate_size', 0)):>10} "
             f"{freed:>10}  {s.site} ({s.scope.describe()})"
