@@ -79,7 +79,7 @@ class GroupDetailScreen(AppScreen):
             (size_text(g["wasted_size"]), "bold red"),
             f"\n{visible(g.get('mime_type') or 'unknown type')}  ·  ",
             (LIKELY, "yellow") if g.get("likely") else g["hash"],  # "sha256:<hex>"
-            ("\n" + self.seen_in, "dim") if self.seen_in else "",
+            ("\n" + visible(self.seen_in), "dim") if self.seen_in else "",
         )
         self.query_one("#group-head", Static).update(head)
         table = self.query_one(VimDataTable)
