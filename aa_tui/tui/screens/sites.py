@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer, Label, RadioButton, RadioSet, Static
 
 from aa_tui.model.accounts import account_label
 from aa_tui.model.scans import Profile
+from aa_tui.model.units import counted
 from aa_tui.service.errors import CredentialsError, JiraError, StoreError
 from aa_tui.service.sites import normalize_site_url
 from aa_tui.tui import format as fmt
@@ -102,7 +103,7 @@ class SitesScreen(AppScreen):
         yield AppHeader()
         yield Static(id="keyring", markup=False)
         yield VimDataTable(id="profiles", cursor_type="row")
-        yield Static(NO_SITES, id="empty")
+        yield Static(NO_SITES, id="empty", markup=False)  # (a key label may be "[")
         yield Static(id="demo-token", markup=False)
         with Vertical(id="form"):
             with Horizontal(classes="row"):
@@ -225,8 +226,8 @@ class SitesScreen(AppScreen):
         table.display = bool(self.profiles)
         empty = self.query_one("#empty", Static)
         empty.display = not self.profiles
-        held = f" {fmt.count(len(scans))} scan{'s' if len(scans) > 1 else ''}"  # (the CLI's)
-        history = f" History ({key_label(self.app, 'app.history')}) holds{held} already."
+        held = counted(len(scans), "scan")  # (the command line's: it saves no site)
+        history = f" History ({key_label(self.app, 'app.history')}) holds {held} already."
         empty.update(NO_SITES + (history if scans else ""))
         self._show_demo_token()
         if self.profiles:
