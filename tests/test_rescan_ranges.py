@@ -320,14 +320,16 @@ def test_ranges_fit_the_next_rescan_while_cut_as_range_cuts_would_cut_them(pages
     assert ranges.fits() is fits
 
 
-def test_sixteen_ranges_of_several_pages_fit_while_one_page_apart_at_most():
-    assert listing.cuts_fit([15000] * 15 + [19600])  # cut as whole pages of 4,900 ids
-    assert listing.cuts_fit([15000] * 15 + [20000])
-    assert not listing.cuts_fit([15000] * 15 + [20001])  # the open range, past its share
-    assert listing.cuts_fit([25000] * 16)
+def test_ranges_of_several_pages_fit_while_one_page_apart_at_most():
+    most = listing.MAX_RANGES
+    assert listing.cuts_fit([15000] * (most - 1) + [19600])  # cut as whole pages of 4,900 ids
+    assert listing.cuts_fit([15000] * (most - 1) + [20000])
+    assert not listing.cuts_fit([15000] * (most - 1) + [20001])  # the open range, past its share
+    assert listing.cuts_fit([25000] * most)
     assert not listing.cuts_fit([5000] * 3 + [5001])  # more pages than ranges
-    assert not listing.cuts_fit([3000] * 3 + [0] * 13)  # a scope that shrank: one would do
+    assert not listing.cuts_fit([3000] * 3 + [0] * (most - 3))  # a scope that shrank: one would do
     assert listing.cuts_fit([0]) and listing.cuts_fit([4999])  # one listing, none or one page
+    assert not listing.cuts_fit([25000] * (most // 2))  # cut for fewer ranges than it may list
 
 
 def test_a_rescan_keeps_its_bases_cuts_while_they_fit_and_cuts_anew_once_not(
