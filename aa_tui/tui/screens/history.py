@@ -51,7 +51,7 @@ class HistoryScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(self._keys_hint(), id="history-hint", classes="hint", markup=False)
-        yield VimDataTable(id="scans")
+        yield VimDataTable(id="scans", enter="Open")
         # the highlighted scan's scope, site and method (at 80 columns the table cannot show
         # them), and for a rescan what it started from: below the table, which stays put
         yield Static(id="history-scan", classes="hint", markup=False)

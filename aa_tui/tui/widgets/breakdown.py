@@ -83,7 +83,7 @@ class BreakdownPane(Vertical):
     def compose(self) -> ComposeResult:
         yield RowFilter(placeholder=f"Filter: part of a {self.noun.lower()} name", id="row-filter")
         yield Static(id="caption", markup=False)
-        yield VimDataTable()
+        yield VimDataTable(enter="Groups")
 
     def on_mount(self) -> None:
         table = self.query_one(VimDataTable)

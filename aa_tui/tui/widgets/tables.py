@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text, TextType
 from textual import events
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, CursorType, RowKey
 
@@ -87,5 +87,12 @@ class VimDataTable(PlainDataTable):
         arrows=False,  # DataTable binds the arrows, Page Up/Down itself
     )  # fmt: skip
 
-    def __init__(self, *, id: str | None = None, cursor_type: CursorType = "row") -> None:
+    def __init__(
+        self, *, id: str | None = None, cursor_type: CursorType = "row", enter: str = ""
+    ) -> None:
+        """``enter``: what Enter on a row does, shown in the footer. DataTable binds Enter
+        itself, hidden, and the footer shows the focused widget's binding of a key, not its
+        screen's: the screen's "Open" never showed."""
         super().__init__(id=id, cursor_type=cursor_type, zebra_stripes=True)
+        if enter:  # (this table's alone: the class's bindings are shared)
+            self._bindings.key_to_bindings["enter"] = [Binding("enter", "select_cursor", enter)]

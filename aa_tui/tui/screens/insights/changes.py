@@ -102,7 +102,7 @@ class GroupChangesScreen(AppScreen):
         with SteadyTabbedContent(id="changes-tabs"):
             for kind, title in KINDS:
                 with TabPane(title, id=kind):
-                    yield VimDataTable(id=f"changes-{kind}")
+                    yield VimDataTable(id=f"changes-{kind}", enter="Open group")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -121,7 +121,7 @@ class InsightsScreen(FileMarking):
                     yield Static(CAPTIONS[tab], classes="caption", markup=False)
                     if tab == "what_if":  # when the cap is reached at this rate
                         yield Static("", id="forecast", classes="caption", markup=False)
-                    yield VimDataTable(id=f"{tab}-table")
+                    yield VimDataTable(id=f"{tab}-table", enter="Files")
         pane = MarksPane(markup=False)
         pane.keys = "insights"
         yield pane
