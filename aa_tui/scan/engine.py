@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from datetime import datetime
 from itertools import filterfalse
 from typing import Any
@@ -38,8 +38,8 @@ from aa_tui.scan.listing import EarlyListing, RangeListing, begin_listing, id_pa
 from aa_tui.scan.opening import open_scan
 from aa_tui.scan.own_updates import own_updates
 from aa_tui.scan.preflight import (
+    SignInChecks,
     approximate_count,
-    attachments_warning,
     listing_warnings,
     visible_projects,
 )
@@ -118,20 +118,21 @@ class ScanEngine:
         return_large_blocks()  # the answers' memory goes back once parsed: see memory
         self._emit(force=True, phase=Phase.CONNECTING, message=f"Signing in to {self.client.site}")
         resumed = request.resume or bool(request.resume_id)
-        if not (resumed or request.full):  # a rescan's listings begin now too
-            like = (request.scope, request.verify, request.email)
-            self._early_rescan = begin_rescan(self.client, self.store, like, self.jql, self.clock())
-        if self._early_rescan is not None:
-            self._early = self._early_rescan.listing
-        else:
-            self._early = begin_listing(self.client, self.jql, request.scope.projects, resumed)
-        # Three independent checks, one latency instead of three; myself's error comes first.
-        with ThreadPoolExecutor(2, thread_name_prefix="aa-check") as checks:
-            server = checks.submit(self.client.server_info)
-            settings = checks.submit(attachments_warning, self.client)
-            identity = self.client.myself()
-            self._server_info = server.result()
-            self.warnings += [w for w in (settings.result(),) if w]
+        checks = SignInChecks(self.client)
+        try:  # (a rescan's listings begin now too)
+            if not (resumed or request.full):
+                like = (request.scope, request.verify, request.email)
+                self._early_rescan = begin_rescan(
+                    self.client, self.store, like, self.jql, self.clock()
+                )
+            if self._early_rescan is not None:
+                self._early = self._early_rescan.listing
+            else:
+                self._early = begin_listing(self.client, self.jql, request.scope.projects, resumed)
+            identity, self._server_info, warning = checks.result()
+        finally:
+            checks.close()
+        self.warnings += [warning] if warning else []
         self._check_projects_visible()
         info, checkpoint, journal, self._fresh = open_scan(
             self.store, self.client.site, request, self.on_opened, self.warnings, self.clock
