@@ -1,15 +1,19 @@
 """The collector's pauses: they nest across threads (a rescan's base is read in a thread of
 its own while the scan's thread may pause too), and a scan, a rescan too, runs no collection
 while it groups and saves, over real HTTP against the demo site (its listing, of any length,
-collects as usual)."""
+collects as usual, but while a rescan's base is read back beside it)."""
 
 from __future__ import annotations
 
 import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from test_scan_rescan import scan
 
 from aa_tui.memory import gc_paused
+from aa_tui.scan import rescan
 
 
 def test_pauses_that_end_in_another_order_than_they_began_keep_the_collector_off():
@@ -31,16 +35,35 @@ def test_pauses_that_end_in_another_order_than_they_began_keep_the_collector_off
 
 
 def collector_by_phase(server, store, **options) -> dict[str, set[bool]]:
+    """Per phase, whether the collector was on at each progress event (taken as on while a
+    rescan's base is read back: that pause is its own, whenever the listing's events come)."""
     seen: dict[str, set[bool]] = {}
+    reading = reading_back.is_set
 
     def listener(event) -> None:
-        seen.setdefault(event.phase.name, set()).add(gc.isenabled())
+        before, on, after = reading(), gc.isenabled(), reading()  # (the pause lies within)
+        seen.setdefault(event.phase.name, set()).add(on or before or after)
 
     scan(server, store, listener=listener, **options)
     return seen
 
 
-def test_a_scan_and_a_rescan_collect_nothing_while_they_save(demo_server, store):
+reading_back = threading.Event()
+
+
+@contextmanager
+def _marked_pause() -> Iterator[None]:
+    """The base's read-back pause, marked from before it begins to after it ends."""
+    reading_back.set()
+    try:
+        with gc_paused():
+            yield
+    finally:
+        reading_back.clear()
+
+
+def test_a_scan_and_a_rescan_collect_nothing_while_they_save(demo_server, store, monkeypatch):
+    monkeypatch.setattr(rescan, "gc_paused", _marked_pause)
     full = collector_by_phase(demo_server, store, verify="metadata")
     assert full["ENUMERATING"] == full["FETCHING"] == {True}
     assert full["SAVING"] == {False} and full["DONE"] == {True}
