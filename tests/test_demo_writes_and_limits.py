@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import time
+from datetime import datetime
 
 import httpx
 import pytest
 
 from aa_tui.demo import DemoOptions, DemoServer, generate_site
+from aa_tui.demo import catalog as cat
 
 CONTENT = "GET /rest/api/3/attachment/content/{id}"
 SEARCH = "/rest/api/3/search/jql"
@@ -158,6 +160,16 @@ def test_delete_needs_permission(data):
             assert own == (204 if mode == "own" else 403)
 
 
+def seconds(jira_time: str) -> float:
+    return datetime.strptime(jira_time, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+
+
+def on_site_clock(jira_time: str) -> bool:
+    """Whether ``jira_time`` lies within the demo site's first hour (its clock starts at the
+    catalog's reference date, whatever day the test runs)."""
+    return 0 <= seconds(jira_time) - cat.REFERENCE_EPOCH < 3600
+
+
 def test_comments_are_recorded_per_issue(data):
     i = 7
     key = data.issue_key(i)
@@ -166,6 +178,7 @@ def test_comments_are_recorded_per_issue(data):
         text = "Removed 2 duplicate copies; the kept copy is on OPS-1."
         r = c.post(f"/rest/api/3/issue/{key}/comment", json={"body": _adf(text)})
         assert r.status_code == 201 and r.json()["body"] == _adf(text)
+        assert on_site_clock(r.json()["created"])
         assert r.json()["author"]["emailAddress"] == srv.email
         page = c.get(f"/rest/api/3/issue/{key}/comment").json()
         assert page["total"] == before + 1 and page["comments"][-1]["id"] == r.json()["id"]
@@ -199,8 +212,13 @@ def test_uploads_are_served_searched_and_in_the_truth(data):
         assert new["mimeType"] == "application/pdf"
         # Served like any attachment: metadata, issue field, search, bytes through the 303.
         assert c.get(f"/rest/api/3/attachment/{new['id']}").json()["id"] == int(new["id"])
-        issue = c.get(f"/rest/api/3/issue/{data.issue_key(bare)}", params={"fields": "attachment"})
-        assert [a["id"] for a in issue.json()["fields"]["attachment"]] == [new["id"]]
+        issue = c.get(
+            f"/rest/api/3/issue/{data.issue_key(bare)}", params={"fields": "attachment,updated"}
+        ).json()["fields"]
+        assert [a["id"] for a in issue["attachment"]] == [new["id"]]
+        # stamped on the site's clock, as the issue's ``updated`` (not the machine's, weeks on)
+        assert on_site_clock(new["created"]) and on_site_clock(issue["updated"])
+        assert abs(seconds(new["created"]) - seconds(issue["updated"])) < 60
         ids = {
             i["id"] for i in c.post(SEARCH, json={"jql": JQL, "maxResults": 5000}).json()["issues"]
         }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeAlias
 
@@ -30,8 +31,11 @@ _GroupKey: TypeAlias = "frozenset[str] | tuple[str, str] | tuple[str, int]"
 class Changes:
     """Thread-safe record of the writes made while the server runs."""
 
-    def __init__(self, data: DemoData) -> None:
+    def __init__(self, data: DemoData, clock: Callable[[], float] = time.time) -> None:
+        """``clock``: the site's (the moment an upload or a comment is stamped with, as the
+        issue's ``updated`` is: not the machine's, a month or more after the site's)."""
         self.data = data
+        self.clock = clock
         self.deleted: set[int] = set()
         self.comments: dict[int, tuple[CommentRecord, ...]] = {}
         self.uploads: dict[int, Upload] = {}
@@ -55,7 +59,7 @@ class Changes:
 
     def add_comment(self, issue: int, text: str, adf: Any = None) -> CommentRecord:
         with self._lock:
-            record = CommentRecord(self._next_comment, issue, DEMO_USER, text, time.time(), adf)
+            record = CommentRecord(self._next_comment, issue, DEMO_USER, text, self.clock(), adf)
             self._next_comment += 1
             self.comments[issue] = (*self.comments.get(issue, ()), record)
             return record
@@ -63,7 +67,7 @@ class Changes:
     def add_upload(self, issue: int, filename: str, mime: str, content: bytes) -> Upload:
         with self._lock:
             j = self.data.attachment_count + len(self.uploads)
-            upload = Upload(j, issue, filename, mime, content, time.time())
+            upload = Upload(j, issue, filename, mime, content, self.clock())
             self.uploads[j] = upload
             self.version += 1
             return upload

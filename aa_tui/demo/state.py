@@ -50,7 +50,8 @@ class SiteState:
         self.stats = DemoStats()
         self.record = False
         self.recorded: list[Exchange] = []
-        self.changes = Changes(data)  # deletions, comments and uploads made while running
+        # deletions, comments and uploads made while running
+        self.changes = Changes(data, clock=self.now)
         self.viewer_email = "viewer@example.com"  # a read-only user (no delete, comment, upload)
         self.viewer_token = token + "-viewer"
         # Data Center: Basic username:password (the username is the email's local part, and so
