@@ -119,7 +119,9 @@ class FilesScreen(FileMarking):
 
     def on_mount(self) -> None:
         table = self.query_one(VimDataTable)
-        last = "Reason" if self.choice.name == "unreadable" else ""
+        # the reason a file could not be read, or "copy" on a redundant copy (one of a group's
+        # files but the one it keeps)
+        last = "Reason" if self.choice.name == "unreadable" else "Copy"
         table.add_columns("Issue", "File name", "Size", "Uploader", "Uploaded", "Updated", last)
         self._show_marks()
         self._load()

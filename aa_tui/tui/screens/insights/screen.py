@@ -115,7 +115,7 @@ class InsightsScreen(FileMarking):
         with SteadyTabbedContent(id="insight-tabs"):
             with TabPane("Growth", id="growth"):
                 yield GrowthChart(id="growth-chart")
-                yield VimDataTable(id="growth-table")
+                yield VimDataTable(id="growth-table", enter="Files")
             for tab, title in TABS[1:]:
                 with TabPane(title, id=tab):
                     yield Static(CAPTIONS[tab], classes="caption", markup=False)
