@@ -4,6 +4,8 @@ outcome on the screen; on real HTTP against the demo site (and s3rver for S3).""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from helpers.scanning import fast_governor
 from helpers.sites import AppSite
@@ -15,10 +17,11 @@ from aa_tui.jira.auth import ApiToken
 from aa_tui.jira.cloud.client import CloudClient
 from aa_tui.model.cleanup import Plan
 from aa_tui.model.units import counted
-from aa_tui.service.cleanup import ApplyOptions, Cleanup
+from aa_tui.service.cleanup import ApplyOptions, Cleanup, RestoreScope
 from aa_tui.store.store import Store
 from aa_tui.tui.screens.audit import AuditScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
+from aa_tui.tui.widgets.tables import VimDataTable
 
 
 @pytest.fixture
@@ -137,3 +140,45 @@ async def test_a_run_without_an_archive_says_there_is_nothing_to_restore(site):
         modal = app.screen
         assert "without an archive" in str(modal.query_one("#message").render())
         assert not site.server.changes.uploads
+
+
+def restore_file(site: AppSite, plan_id: str, attachment_id: str) -> None:
+    """One file put back from its run's archive through the service, as another aa-tui
+    (the command line) would."""
+    store = Store(site.root)
+    try:
+
+        def connect(url, email, token):
+            return CloudClient(url, ApiToken(email, token), governor=fast_governor())
+
+        cleanup = Cleanup(store, connect)
+        plan = cleanup.audit_restore_plan(plan_id, RestoreScope(file=attachment_id))
+        outcome = cleanup.restore(plan, site.server.token).run()
+        assert outcome.uploaded == 1
+    finally:
+        store.close()
+
+
+@sync
+async def test_the_audit_follows_cleanups_and_restores_another_aa_tui_makes(site, tmp_path):
+    """As History follows the scans: a cleanup and a restore run elsewhere (a weekly job, the
+    command line) show without leaving the screen, the cursor kept on its file."""
+    app = site.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = AuditScreen()
+        app.push_screen(screen)
+        await until(pilot, lambda: bool(screen.query("#audit-head")))  # (composed)
+        head = screen.query_one("#audit-head")
+        await until(pilot, lambda: "No deletions yet" in str(head.render()))
+        plan = await asyncio.to_thread(offload, site, str(tmp_path / "archive"))
+        await until(pilot, lambda: len(screen.entries) == plan.files, timeout=20)
+        table = screen.query_one(VimDataTable)
+        table.move_cursor(row=3)
+        on = screen.entries[3]
+        gone = screen.entries[1]
+        await asyncio.to_thread(restore_file, site, plan.id, gone.attachment_id)
+        await until(pilot, lambda: bool(screen.entries[1].restored_as), timeout=20)
+        assert app.screen is screen  # never left
+        now = screen.entries[table.cursor_row]
+        assert (now.plan_id, now.attachment_id) == (on.plan_id, on.attachment_id)
+        assert table.cursor_row == 3

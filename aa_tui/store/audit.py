@@ -261,6 +261,19 @@ class AuditLog:
                 out[(done["site"], aid)] = done["new_id"]
         return out
 
+    def stamp(self) -> tuple[tuple[str, int, int], ...]:
+        """What changes when a cleanup's or a restore's journal is written, by any aa-tui:
+        each journal's path, size and modification time (no journal read)."""
+        folder = self.store.data_dir / RESTORES_DIR
+        out = []
+        for path in sorted([*self.plans.root.glob(f"*/{AUDIT_FILE}"), *folder.glob("*.jsonl")]):
+            try:
+                stat = path.stat()
+            except OSError:  # (deleted meanwhile)
+                continue
+            out.append((str(path), stat.st_size, stat.st_mtime_ns))
+        return tuple(out)
+
     # -- reading it all -------------------------------------------------------------------------
     def entries(self, *, include_skipped: bool = False) -> list[AuditEntry]:
         """Every file a cleanup removed (deleted, already gone, or unconfirmed after a crash),

@@ -397,6 +397,10 @@ class Cleanup:
     def audit(self, *, include_skipped: bool = False) -> list[AuditEntry]:
         return self._audit.entries(include_skipped=include_skipped)
 
+    def audit_stamp(self) -> tuple[tuple[str, int, int], ...]:
+        """Changes when the audit may have (another aa-tui's cleanup or restore too)."""
+        return self._audit.stamp()
+
     def document(self, plan: Plan) -> dict[str, Any]:
         """The plan and what became of each file so far, as ``clean --json`` writes it."""
         return plan_document(plan, self._audit.state(plan.id))

@@ -21,7 +21,7 @@ from aa_tui.service.errors import Cancelled, describe
 from aa_tui.tui import format as fmt
 from aa_tui.tui.messages import AuditRead, CleanupProgressed, RestoreEnded, RestorePlanned
 from aa_tui.tui.safe import plain
-from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.screens.base import FOLLOW_S, AppScreen
 from aa_tui.tui.screens.cleanup.review import token_for
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.widgets.header import AppHeader
@@ -57,6 +57,7 @@ class AuditScreen(AppScreen):
         self.include_skipped = False
         self.entries: list[AuditEntry] = []
         self.job: RestoreRun | None = None  # the restore running, if one is
+        self._stamp: tuple[tuple[str, int, int], ...] = ()  # the journals when last read
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -71,11 +72,23 @@ class AuditScreen(AppScreen):
             "When", "Outcome", "Size", "File", "Issue", "Kept copy", "By", "Plan", "Why"
         )
         self._read()
+        self.set_interval(FOLLOW_S, self._follow_store)
+
+    def _read(self) -> None:
+        self._stamp = self.workspace.cleanup().audit_stamp()  # (first: a write meanwhile shows)
+        self._read_entries()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
-    def _read(self) -> None:
+    def _read_entries(self) -> None:
         entries = self.workspace.cleanup().audit(include_skipped=self.include_skipped)
         self.post_message(AuditRead(entries))
+
+    def _follow_store(self) -> None:
+        """Read the audit again when another aa-tui wrote to it (a cleanup or a restore from
+        the command line, a weekly job), as History follows the scans."""
+        idle = self.is_current and self.job is None
+        if idle and self.workspace.cleanup().audit_stamp() != self._stamp:
+            self._read()
 
     def on_data_table_row_highlighted(self, event: VimDataTable.RowHighlighted) -> None:
         """The highlighted file's reason in full under the list (the column cuts it)."""
@@ -84,8 +97,10 @@ class AuditScreen(AppScreen):
         self.query_one("#audit-why", ReasonLine).show(row, reason)
 
     def on_audit_read(self, message: AuditRead) -> None:
-        self.entries = message.entries
         table = self.query_one(VimDataTable)
+        row = table.cursor_row  # the cursor stays on its file when the audit is read again
+        was = _key(self.entries[row]) if 0 <= row < len(self.entries) else None
+        self.entries = message.entries
         table.clear()
         for e in self.entries:
             restored = f" (restored as {e.restored_as})" if e.restored_as else ""
@@ -130,6 +145,9 @@ class AuditScreen(AppScreen):
             style="dim",
         )
         self.query_one("#audit-head", Static).update(head)
+        keys = [_key(e) for e in self.entries]
+        if was in keys:
+            table.move_cursor(row=keys.index(was))
         table.focus()
 
     def action_toggle_all(self) -> None:
@@ -260,6 +278,10 @@ class AuditScreen(AppScreen):
             self._say("Stopping after the uploads in flight…")
             return
         self.app.pop_screen()
+
+
+def _key(entry: AuditEntry) -> tuple[str, str]:
+    return (entry.plan_id, entry.attachment_id)
 
 
 def _only_copy(entry: AuditEntry) -> str:

@@ -14,6 +14,10 @@ from textual.worker import Worker, WorkerState
 
 from aa_tui.tui.host import HostApp
 
+#: how often a screen that follows the store (History, Audit) looks whether another aa-tui
+#: wrote it (files' times and sizes: nothing read)
+FOLLOW_S = 2.0
+
 if TYPE_CHECKING:
     from textual import getters
 

@@ -15,16 +15,12 @@ from aa_tui.service.errors import CredentialsError, StoreError
 from aa_tui.tui import format as fmt
 from aa_tui.tui.keymap import key_label
 from aa_tui.tui.safe import plain
-from aa_tui.tui.screens.base import AppScreen
+from aa_tui.tui.screens.base import FOLLOW_S, AppScreen
 from aa_tui.tui.screens.confirm import ConfirmScreen
 from aa_tui.tui.widgets.header import AppHeader
 from aa_tui.tui.widgets.tables import VimDataTable
 
 STATUS_STYLE = {"complete": "green", "cancelled": "yellow", "failed": "red", "running": "cyan"}
-
-
-#: how often History looks whether another aa-tui wrote the store (a file's time: no read)
-FOLLOW_S = 2.0
 
 
 class HistoryScreen(AppScreen):
