@@ -276,3 +276,17 @@ async def _fast_tabs_journey(app, scanned) -> None:
         await pilot.pause(0.2)
         assert tabs.active == "heat"
         assert screen.focused is screen.query_one("#heat-table", VimDataTable)
+
+
+def test_h_opens_history_from_insights_as_from_the_results(app, scanned):
+    """Found in a real terminal: H, History's key on the results, did nothing on Insights."""
+    from aa_tui.tui.screens.history import HistoryScreen
+
+    async def journey() -> bool:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_insights(pilot, scanned.exact_id)
+            await pilot.press("H")
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+            return True
+
+    assert asyncio.run(journey())

@@ -71,6 +71,8 @@ class InsightsScreen(FileMarking):
         Binding("p", "next_project", "Growth of a project", id="insights.project"),
         Binding("c", "set_cap", "Storage cap", id="insights.cap"),
         Binding("escape,backspace", "app.pop_screen", "Back", id="insights.back"),
+        # as on the results it opens from (F3 everywhere)
+        Binding("H", "app.history", "History", show=False, id="insights.history"),
         *mark_bindings("insights"),
     ]
     DEFAULT_CSS = """
