@@ -68,7 +68,13 @@ class InsightsScreen(FileMarking):
             id="insights.prev_tab",
         ),  # fmt: skip
         Binding("enter", "open_files", "Files", id="insights.files"),
-        Binding("p", "next_project", "Growth of a project", id="insights.project"),
+        Binding(
+            "p",
+            "next_project",
+            "Next project",  # (short: with Enter's word the footer still fits 80 columns)
+            tooltip="Growth of a project: the next one each time",
+            id="insights.project",
+        ),
         Binding("c", "set_cap", "Storage cap", id="insights.cap"),
         Binding("escape,backspace", "app.pop_screen", "Back", id="insights.back"),
         # as on the results it opens from (F3 everywhere)
