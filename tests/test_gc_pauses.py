@@ -38,22 +38,26 @@ def collector_by_phase(server, store, **options) -> dict[str, set[bool]]:
     """Per phase, whether the collector was on at each progress event (taken as on while a
     rescan's base is read back: that pause is its own, whenever the listing's events come)."""
     seen: dict[str, set[bool]] = {}
-    reading = reading_back.is_set
 
     def listener(event) -> None:
-        before, on, after = reading(), gc.isenabled(), reading()  # (the pause lies within)
-        seen.setdefault(event.phase.name, set()).add(on or before or after)
+        # the base's pause is open, or began, while the collector was looked at
+        began = pauses_begun[0]
+        before, on, after = reading_back.is_set(), gc.isenabled(), reading_back.is_set()
+        paused_by_base = before or after or pauses_begun[0] != began
+        seen.setdefault(event.phase.name, set()).add(on or paused_by_base)
 
     scan(server, store, listener=listener, **options)
     return seen
 
 
 reading_back = threading.Event()
+pauses_begun = [0]  # the base's pauses begun so far
 
 
 @contextmanager
 def _marked_pause() -> Iterator[None]:
     """The base's read-back pause, marked from before it begins to after it ends."""
+    pauses_begun[0] += 1
     reading_back.set()
     try:
         with gc_paused():

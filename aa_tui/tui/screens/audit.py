@@ -11,6 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from aa_tui.model.audit_totals import AuditTotals
 from aa_tui.model.cleanup import AuditEntry, CleanupProgress, Outcome
@@ -58,6 +59,7 @@ class AuditScreen(AppScreen):
         self.entries: list[AuditEntry] = []
         self.job: RestoreRun | None = None  # the restore running, if one is
         self._stamp: tuple[tuple[str, int, int], ...] = ()  # the journals when last read
+        self._reading: Worker[None] | None = None  # the read in flight, if one is
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -76,7 +78,7 @@ class AuditScreen(AppScreen):
 
     def _read(self) -> None:
         self._stamp = self.workspace.cleanup().audit_stamp()  # (first: a write meanwhile shows)
-        self._read_entries()
+        self._reading = self._read_entries()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
     def _read_entries(self) -> None:
@@ -86,7 +88,10 @@ class AuditScreen(AppScreen):
     def _follow_store(self) -> None:
         """Read the audit again when another aa-tui wrote to it (a cleanup or a restore from
         the command line, a weekly job), as History follows the scans."""
-        idle = self.is_current and self.job is None
+        # (not while a read is in flight: a long one would be overtaken by the next, and
+        # the older answer could land last)
+        reading = self._reading is not None and not self._reading.is_finished
+        idle = self.is_current and self.job is None and not reading
         if idle and self.workspace.cleanup().audit_stamp() != self._stamp:
             self._read()
 
@@ -146,8 +151,10 @@ class AuditScreen(AppScreen):
         )
         self.query_one("#audit-head", Static).update(head)
         keys = [_key(e) for e in self.entries]
-        if was in keys:
-            table.move_cursor(row=keys.index(was))
+        if self.entries:  # else on the row it was on, as History keeps it
+            table.move_cursor(
+                row=keys.index(was) if was in keys else max(0, min(row, len(keys) - 1))
+            )
         table.focus()
 
     def action_toggle_all(self) -> None:
