@@ -60,3 +60,30 @@ def test_myselfs_error_comes_first():
     site = Site(fail={"myself": AuthError("bad token"), "server_info": NotJiraError("not Jira")})
     with pytest.raises(AuthError, match="bad token"):
         SignInChecks(site).result()  # type: ignore[arg-type]
+
+
+def test_a_scan_begins_its_checks_before_its_listings(demo_server, store, monkeypatch):
+    """Over real HTTP: the checks are asked for before a rescan's listings (ranges, changed
+    ids) and a scan's early listing begin, so theirs are the first answers the governor reads."""
+    from test_scan_rescan import scan
+
+    from aa_tui.scan import engine
+
+    began: list[str] = []
+    checks, rescan, listing = engine.SignInChecks, engine.begin_rescan, engine.begin_listing
+
+    def noted(name, real):
+        def call(*args, **kwargs):
+            began.append(name)
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(engine, "SignInChecks", noted("checks", checks))
+    monkeypatch.setattr(engine, "begin_rescan", noted("rescan", rescan))
+    monkeypatch.setattr(engine, "begin_listing", noted("listing", listing))
+    scan(demo_server, store, verify="metadata")  # the first: no earlier scan to start from
+    assert began[:3] == ["checks", "rescan", "listing"]
+    began.clear()
+    scan(demo_server, store, verify="metadata")  # a rescan
+    assert began[:2] == ["checks", "rescan"]
