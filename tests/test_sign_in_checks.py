@@ -8,7 +8,7 @@ import pytest
 
 from aa_tui.jira import transport
 from aa_tui.jira.cloud.search import LISTING_PRIORITY
-from aa_tui.jira.errors import AuthError, NotJiraError
+from aa_tui.jira.errors import AuthError, NetworkError, NotJiraError
 from aa_tui.jira.protocol import AttachmentSettings, Deployment, Identity, ServerInfo
 from aa_tui.scan.preflight import CHECKS_PRIORITY, SignInChecks
 
@@ -87,3 +87,33 @@ def test_a_scan_begins_its_checks_before_its_listings(demo_server, store, monkey
     began.clear()
     scan(demo_server, store, verify="metadata")  # a rescan
     assert began[:2] == ["checks", "rescan"]
+
+
+def test_a_scan_whose_sign_in_fails_stops_the_listings_it_began(demo_server, store, monkeypatch):
+    """A rescan's listings begin beside the checks; when the checks fail (a network error:
+    retried in the background, the listings' pages were too), they page no more and the base
+    stops being read."""
+    from test_scan_rescan import scan
+
+    from aa_tui.scan import engine, preflight
+
+    scan(demo_server, store, verify="metadata")  # what the rescan starts from
+    begun = []
+    real = engine.begin_rescan
+
+    def noted(*args, **kwargs):
+        early = real(*args, **kwargs)
+        begun.append(early)
+        return early
+
+    def unreachable(self):
+        raise NetworkError("Could not reach the site: connection reset.")
+
+    monkeypatch.setattr(engine, "begin_rescan", noted)
+    monkeypatch.setattr(preflight.SignInChecks, "result", unreachable)
+    with pytest.raises(NetworkError):
+        scan(demo_server, store, verify="metadata")
+    early = begun[0]
+    assert early is not None and early.listing is not None and early.changed is not None
+    assert early.listing._dropped and early.changed._dropped  # (one range on this small site)
+    assert early.base.stopped.is_set()

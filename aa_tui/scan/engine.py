@@ -106,11 +106,13 @@ class ScanEngine:
     def run(self) -> ScanOutcome:
         try:
             return self._run()
-        finally:  # the base is let go however the scan ended, and nothing stays frozen
-            early = self._early_rescan.base if self._early_rescan is not None else None
-            for base in (self._base, early):
-                if base is not None:
-                    base.stop()
+        finally:  # however the scan ended: bases let go, nothing frozen, no listing paging on
+            if self._early_rescan is not None:
+                self._early_rescan.stop()
+            if self._base is not None:
+                self._base.stop()
+            if self._early is not None:
+                self._early.close()
 
     def _run(self) -> ScanOutcome:
         request = self.request

@@ -250,6 +250,14 @@ class EarlyRescan:
     listing: EarlyListing | RangeListing | None = None  # None: projects named
     changed: EarlyListing | None = None
 
+    def stop(self) -> None:
+        """Let its base go, and stop its listings (none pages on after a scan that failed
+        before it read them: a network error was retried in the background)."""
+        self.base.stop()
+        for begun in (self.listing, self.changed):
+            if begun is not None:
+                begun.close()
+
 
 def begin_rescan(
     client: JiraSite, store: Store, like: tuple[Scope, VerifyMode, str], jql: str, now: datetime
