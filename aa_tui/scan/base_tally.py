@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from aa_tui.store.errors import StoreError
-from aa_tui.store.layer import Layer
-from aa_tui.store.members import Tally, read_members
+from aa_tui.store.layer import Layer, tally_of
+from aa_tui.store.members import Tally
 from aa_tui.store.store import Store
 
 
@@ -39,7 +39,7 @@ def read_base_tally(store: Store, scan_id: str, layer: Layer | None) -> BaseTall
     """What a rescan of the base ``scan_id`` (``layer``: its layer, when it is one) counts
     from; ``None`` when it kept no tally or summary (a rescan of it counts afresh)."""
     try:
-        tally = layer.tally() if layer is not None else read_members(store.scan_dir(scan_id))
+        tally = tally_of(store.scan_dir(scan_id), layer)
         if tally is None:
             return None
         summary = store.load_summary(scan_id)

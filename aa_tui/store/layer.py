@@ -42,6 +42,7 @@ from aa_tui.store.members import (
     group_chunks,
     groups_intact,
     members_of,
+    read_members,
 )
 
 _T = TypeVar("_T")
@@ -97,6 +98,13 @@ def worth_a_layer(root_files: int, dropped: int, delta: int) -> bool:
     """Whether a scan of ``root_files``'s root with ``dropped`` and ``delta`` files is saved as
     a layer (else as whole files): a layer costs its readers a merge, worth it while small."""
     return root_files > 0 and dropped + delta <= MAX_SHARE * root_files
+
+
+def tally_of(folder: Path, layer: Layer | None) -> Tally | None:
+    """The tally the scan saved in ``folder`` kept (its groups by id, when its tables were
+    counted): its layer's (``layer``, read already), else its ``members.json``; ``None``
+    without one."""
+    return layer.tally() if layer is not None else read_members(folder)
 
 
 def read_layer(folder: Path) -> Layer | None:

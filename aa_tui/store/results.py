@@ -17,8 +17,7 @@ from aa_tui.model.group_rows import GroupTable, group_row, sort_orders
 from aa_tui.model.summary import ScanSummary
 from aa_tui.store.errors import StoreError
 from aa_tui.store.file_rows import FILE_ROWS, read_file_rows, rows_from_saved
-from aa_tui.store.layer import LAYER, read_layer
-from aa_tui.store.members import read_members
+from aa_tui.store.layer import LAYER, read_layer, tally_of
 from aa_tui.store.table_reader import UnexpectedLayout, iter_table
 
 
@@ -170,7 +169,7 @@ class ScanResults:
             layer = read_layer(folder)
         except StoreError:
             return None
-        tally = layer.tally() if layer is not None else read_members(folder)
+        tally = tally_of(folder, layer)
         return dict(tally.groups) if tally is not None else None
 
     def attachments(self) -> list[dict[str, Any]]:
